@@ -1,0 +1,77 @@
+import type { CommandOf } from '../../schemas/commands.js'
+import { SYSTEM_ACTOR } from '../../schemas/ids.js'
+import { accept, reject, type CommandMetadata, type Decision, type TargetMessage } from './decision.js'
+import { defined } from './decide-conversation.js'
+import type { Policy } from './policy.js'
+import { refuse, type Refusal } from './refusal.js'
+import { ADMIN_RANK, mustBeAllowedToPost, mustBeSeenSeq, mustBeWritable, mustBeMember, rankOf } from './rules.js'
+import type { ConversationState } from './state.js'
+
+type Meta = { metadata: CommandMetadata }
+
+export function send(c: CommandOf<'message.send'> & Meta, s: ConversationState): Decision {
+  const denied =
+    mustBeAllowedToPost(s, c.actor, c.metadata.now) ??
+    (c.data.replyTo ? mustBeSeenSeq(s, c.data.replyTo) : null) ??
+    checkMentions(c, s)
+  if (denied) return reject(denied)
+  const burnAfter = s.kind === 'direct' && s.burn.enabled ? s.burn.seconds : undefined
+  const { content, mentions, replyTo } = c.data
+  return accept({ type: 'message.sent', data: { content, ...defined({ mentions, replyTo, burnAfter }) } })
+}
+
+function checkMentions(c: CommandOf<'message.send'>, s: ConversationState): Refusal | null {
+  const stranger = c.data.mentions?.users?.find((u) => !s.members.has(u))
+  if (stranger) return refuse('MENTION_NOT_MEMBER', stranger)
+  if (!c.data.mentions?.all) return null
+  if (s.kind !== 'group') return refuse('NOT_GROUP', '@all is for groups')
+  return rankOf(s, c.actor) < ADMIN_RANK ? refuse('FORBIDDEN_ROLE', 'only the owner and admins mention @all') : null
+}
+
+export function edit(c: CommandOf<'message.edit'> & Meta, s: ConversationState): Decision {
+  const denied = mustBeAllowedToPost(s, c.actor, c.metadata.now) ?? liveTarget(c.data.target, c.metadata.target, s)
+  if (denied) return reject(denied)
+  const target = c.metadata.target!
+  if (target.actor !== c.actor) return reject(refuse('NOT_AUTHOR'))
+  if (target.contentType !== 'text' && target.contentType !== 'custom') return reject(refuse('NOT_EDITABLE'))
+  if (target.contentType !== c.data.content.type) {
+    return reject(refuse('NOT_EDITABLE', `a ${target.contentType} message stays ${target.contentType}`))
+  }
+  return accept({ type: 'message.edited', data: { target: target.seq, content: c.data.content } })
+}
+
+export function recall(c: CommandOf<'message.recall'> & Meta, s: ConversationState, policy: Policy): Decision {
+  const denied = mustBeWritable(s) ?? mustBeMember(s, c.actor) ?? liveTarget(c.data.target, c.metadata.target, s)
+  if (denied) return reject(denied)
+  const target = c.metadata.target!
+  const refusal = mayRecall(c.actor, target, s, c.metadata.now, policy)
+  if (refusal) return reject(refusal)
+  return accept({ type: 'message.recalled', data: { target: target.seq, erase: c.data.erase ?? false } })
+}
+
+/** Owner and admins recall messages of lower roles at any time; authors recall their own within the window. */
+function mayRecall(actor: string, target: TargetMessage, s: ConversationState, now: number, policy: Policy): Refusal | null {
+  const rank = rankOf(s, actor)
+  if (s.kind === 'group' && rank >= ADMIN_RANK && (actor === target.actor || rank > rankOf(s, target.actor))) return null
+  if (actor === SYSTEM_ACTOR) return null
+  if (actor !== target.actor) return refuse('FORBIDDEN_ROLE', 'only the author, or a higher role in a group, recalls a message')
+  const deadline = target.at + policy.recallWindowSeconds * 1000
+  return now > deadline ? refuse('RECALL_WINDOW_PASSED', `the window closed at ${new Date(deadline).toISOString()}`) : null
+}
+
+/** Burn is Seqline's own act, issued by the burn executor once the read and the delay have passed. */
+export function burn(c: CommandOf<'message.burn'> & Meta, s: ConversationState): Decision {
+  if (c.actor !== SYSTEM_ACTOR) return reject(refuse('FORBIDDEN_ROLE', 'only Seqline burns messages'))
+  const denied = mustBeWritable(s) ?? mustBeSeenSeq(s, c.data.target)
+  if (denied) return reject(denied)
+  if (s.gone.get(c.data.target) === 'burned') return accept()
+  const target = c.metadata.target
+  if (!target || target.type !== 'message.sent') return reject(refuse('TARGET_NOT_FOUND', `seq ${c.data.target}`))
+  if (!target.burnAfter) return reject(refuse('NOT_BURNABLE'))
+  return accept({ type: 'message.burned', data: { target: target.seq } })
+}
+
+function liveTarget(seq: number, target: TargetMessage | null | undefined, s: ConversationState): Refusal | null {
+  if (seq > s.seq || !target || target.type !== 'message.sent') return refuse('TARGET_NOT_FOUND', `seq ${seq}`)
+  return s.gone.has(seq) ? refuse('TARGET_GONE', `seq ${seq} was ${s.gone.get(seq)}`) : null
+}

@@ -1,0 +1,28 @@
+import type { ContentType } from '../../schemas/content.js'
+import type { Command } from '../../schemas/commands.js'
+import type { EventType, PendingEvent } from '../../schemas/events.js'
+import type { Refusal } from './refusal.js'
+
+/** What the handler knows of the message a command targets, loaded from the log before deciding. */
+export interface TargetMessage {
+  seq: number
+  type: EventType
+  actor: string
+  at: number
+  contentType?: ContentType
+  burnAfter?: number
+}
+
+/** Facts from outside the log that a decision depends on; supplied by the handler so that decide stays pure. */
+export interface CommandMetadata {
+  now: number
+  /** For targeting commands: the target message, or null when the log has none at that seq. */
+  target?: TargetMessage | null
+}
+
+export type DecidableCommand = Command & { metadata: CommandMetadata }
+
+export type Decision = { ok: true; events: PendingEvent[] } | { ok: false; refusal: Refusal }
+
+export const accept = (...events: PendingEvent[]): Decision => ({ ok: true, events })
+export const reject = (refusal: Refusal): Decision => ({ ok: false, refusal })

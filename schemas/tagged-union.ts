@@ -1,0 +1,16 @@
+import Type from 'typebox'
+
+/**
+ * A union of object schemas told apart by a literal property. TypeBox gives the
+ * static type; the schema is emitted as `oneOf` + `discriminator` so that ajv
+ * reports the errors of the one matching branch instead of every branch's.
+ */
+export function taggedUnion<T extends Type.TSchema[]>(members: [...T], tag: string) {
+  const union = Type.Union(members)
+  return Type.Unsafe<Type.Static<typeof union>>({
+    type: 'object',
+    required: [tag],
+    oneOf: members,
+    discriminator: { propertyName: tag },
+  })
+}

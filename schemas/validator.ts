@@ -1,0 +1,89 @@
+import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv'
+import addFormatsModule from 'ajv-formats'
+import { COMMAND_TYPES, commandSchemas, type Command, type CommandType } from './commands.js'
+import { EVENT_TYPES, eventSchemas, type EventType, type SeqlineEvent } from './events.js'
+
+// ajv and ajv-formats are CommonJS; under ESM their constructor is the default export's default.
+const Ajv = AjvModule.default
+const addFormats = addFormatsModule.default
+
+/** Largest command accepted, as serialized JSON; bounds custom payloads and whole messages. */
+export const MAX_COMMAND_BYTES = 64 * 1024
+
+export interface FieldError {
+  /** JSON pointer of the offending field, e.g. /data/content/text; '' for the whole document. */
+  field: string
+  rule: string
+  message: string
+}
+
+export type Validation<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] }
+
+export function createAjv() {
+  const ajv = new Ajv({ allErrors: true, discriminator: true, strict: true, allowUnionTypes: true })
+  addFormats(ajv)
+  return ajv
+}
+
+const ajv = createAjv()
+const commandValidators = new Map<string, ValidateFunction>(COMMAND_TYPES.map((t) => [t, ajv.compile(commandSchemas[t])]))
+const eventValidators = new Map<string, ValidateFunction>(EVENT_TYPES.map((t) => [t, ajv.compile(eventSchemas[t])]))
+
+export function validateCommand(input: unknown): Validation<Command> {
+  return validateTagged<Command>(input, commandValidators, 'command', COMMAND_TYPES)
+}
+
+export function validateEvent(input: unknown): Validation<SeqlineEvent> {
+  return validateTagged<SeqlineEvent>(input, eventValidators, 'event', EVENT_TYPES)
+}
+
+export function isCommandType(t: unknown): t is CommandType {
+  return typeof t === 'string' && commandValidators.has(t)
+}
+
+export function isEventType(t: unknown): t is EventType {
+  return typeof t === 'string' && eventValidators.has(t)
+}
+
+function validateTagged<T>(
+  input: unknown,
+  validators: Map<string, ValidateFunction>,
+  what: string,
+  known: readonly string[],
+): Validation<T> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return fail('', 'type', `a ${what} must be a JSON object`)
+  }
+  const type = (input as { type?: unknown }).type
+  const validate = typeof type === 'string' ? validators.get(type) : undefined
+  if (!validate) {
+    return fail('/type', 'enum', `unknown ${what} type ${JSON.stringify(type)}; expected one of ${known.join(', ')}`)
+  }
+  if (!validate(input)) return { ok: false, errors: (validate.errors ?? []).map(toFieldError) }
+  if (what === 'command' && Buffer.byteLength(JSON.stringify(input)) > MAX_COMMAND_BYTES) {
+    return fail('', 'maxBytes', `a command must not exceed ${MAX_COMMAND_BYTES} bytes as JSON`)
+  }
+  return { ok: true, value: input as T }
+}
+
+function fail<T>(field: string, rule: string, message: string): Validation<T> {
+  return { ok: false, errors: [{ field, rule, message }] }
+}
+
+function toFieldError(e: ErrorObject): FieldError {
+  if (e.keyword === 'additionalProperties') {
+    const extra = (e.params as { additionalProperty: string }).additionalProperty
+    return { field: `${e.instancePath}/${extra}`, rule: 'additionalProperties', message: `unknown field ${extra}` }
+  }
+  if (e.keyword === 'required') {
+    const missing = (e.params as { missingProperty: string }).missingProperty
+    return { field: `${e.instancePath}/${missing}`, rule: 'required', message: `${missing} is required` }
+  }
+  const name = e.instancePath || 'the document'
+  return { field: e.instancePath, rule: e.keyword, message: `${name} ${e.message ?? 'is invalid'}` }
+}
+
+/** One line naming every failing field, for logs and error messages. */
+export function describeErrors(errors: FieldError[]): string {
+  return errors.map((e) => `${e.field || '/'}: ${e.message}`).join('; ')
+}
