@@ -1,0 +1,170 @@
+import { TARGETING_COMMANDS, type Command } from '../../schemas/commands.js'
+import type { SeqlineEvent } from '../../schemas/events.js'
+import { validateCommand, type FieldError } from '../../schemas/validator.js'
+import type { TargetMessage } from '../domain/decision.js'
+import { createDecider, type Decider } from '../domain/decider.js'
+import { DEFAULT_POLICY, type Policy } from '../domain/policy.js'
+import type { Refusal } from '../domain/refusal.js'
+import { rememberedSeq, type ConversationState } from '../domain/state.js'
+import type { EventLog, Head, StoredEvent } from '../log/event-log.js'
+import { eventIdOf, msgIdOf } from './ids.js'
+import { KeyedQueue } from './keyed-queue.js'
+import { Lru } from './lru.js'
+
+export type HandleResult =
+  /** Accepted. `event` is absent when the command changed nothing (e.g. muting a muted group). */
+  | { ok: true; seq: number; event?: SeqlineEvent; duplicate: boolean }
+  | { ok: false; reason: 'refused'; refusal: Refusal }
+  | { ok: false; reason: 'invalid'; errors: FieldError[] }
+
+export interface HandlerOptions {
+  policy?: Policy
+  /** Conversations whose state stays in memory, so the hot path never replays. */
+  cacheSize?: number
+  clock?: () => number
+  /** Decide-append rounds lost to concurrent writers before giving up. */
+  maxConflicts?: number
+}
+
+/** Thrown when the log cannot confirm an append; the outcome is unknown and a retry with the same command id is safe. */
+export class LogUnavailableError extends Error {
+  override readonly name = 'LogUnavailableError'
+}
+
+/** Thrown when other writers kept winning the same conversation for maxConflicts rounds. */
+export class ContentionError extends Error {
+  override readonly name = 'ContentionError'
+}
+
+interface Loaded {
+  state: ConversationState
+  head: Head
+}
+
+/** Load state, decide, append: the glue the API and CLI call for every write. */
+export class CommandHandler {
+  private readonly decider: Decider
+  private readonly cache: Lru<string, Loaded>
+  private readonly queue = new KeyedQueue()
+  private readonly clock: () => number
+  private readonly maxConflicts: number
+
+  constructor(
+    readonly log: EventLog,
+    opts: HandlerOptions = {},
+  ) {
+    this.decider = createDecider(opts.policy ?? DEFAULT_POLICY)
+    this.cache = new Lru(opts.cacheSize ?? 50_000)
+    this.clock = opts.clock ?? Date.now
+    this.maxConflicts = opts.maxConflicts ?? 25
+  }
+
+  /** Validates untrusted input, then handles it. */
+  async execute(input: unknown): Promise<HandleResult> {
+    const v = validateCommand(input)
+    if (!v.ok) return { ok: false, reason: 'invalid', errors: v.errors }
+    return this.handle(v.value)
+  }
+
+  /** Handles a command already validated against its schema. */
+  handle(command: Command): Promise<HandleResult> {
+    return this.queue.run(command.conv, () => this.decideAndAppend(command))
+  }
+
+  /** The current state of a conversation, as the next command would see it. */
+  state(conv: string): Promise<ConversationState> {
+    return this.queue.run(conv, async () => (await this.loaded(conv)).state)
+  }
+
+  private async decideAndAppend(command: Command): Promise<HandleResult> {
+    let current = await this.loaded(command.conv)
+    for (let round = 0; round < this.maxConflicts; round++) {
+      const remembered = rememberedSeq(current.state, command.actor, command.id)
+      if (remembered !== undefined) return this.original(command.conv, remembered)
+      const now = this.clock()
+      const target = TARGETING_COMMANDS.has(command.type) ? await this.target(command, current.state) : undefined
+      const decision = this.decider.decide({ ...command, metadata: { now, target } }, current.state)
+      if (!decision.ok) return { ok: false, reason: 'refused', refusal: decision.refusal }
+      const pending = decision.events[0]
+      if (!pending) return { ok: true, seq: current.state.seq, duplicate: false }
+      const msgId = msgIdOf(command.conv, command.actor, command.id)
+      const event = {
+        id: eventIdOf(msgId),
+        ...pending,
+        conv: command.conv,
+        seq: current.state.seq + 1,
+        at: now,
+        actor: command.actor,
+        v: 1,
+        cmd: command.id,
+      } as SeqlineEvent
+      const result = await this.append(event, current.head, msgId)
+      if (result.status === 'appended') {
+        this.remember(command.conv, { state: this.decider.evolve(current.state, event), head: { seq: event.seq, streamSeq: result.streamSeq } })
+        return { ok: true, seq: event.seq, event, duplicate: false }
+      }
+      current = await this.catchUp(command.conv, current)
+      if (result.status === 'duplicate') return this.duplicateOf(command.conv, result.streamSeq)
+    }
+    throw new ContentionError(`${command.conv}: ${this.maxConflicts} concurrent writers won in a row; retry the command`)
+  }
+
+  private async append(event: SeqlineEvent, head: Head, msgId: string) {
+    try {
+      return await this.log.append(event, head, msgId)
+    } catch (err) {
+      // The append may or may not have landed: forget what we know so the next command reloads.
+      this.cache.delete(event.conv)
+      throw new LogUnavailableError(`append to ${event.conv} not confirmed: ${(err as Error).message}`, { cause: err })
+    }
+  }
+
+  private async loaded(conv: string): Promise<Loaded> {
+    const cached = this.cache.get(conv)
+    if (cached) return cached
+    return this.catchUp(conv, { state: this.decider.initialState(), head: { seq: 0, streamSeq: 0 } })
+  }
+
+  /** Folds whatever the log holds beyond what we knew. */
+  private async catchUp(conv: string, from: Loaded): Promise<Loaded> {
+    const stored = await this.log.readAfter(conv, from.head.streamSeq)
+    let { state, head } = from
+    for (const s of stored) {
+      state = this.decider.evolve(state, s.event)
+      head = { seq: s.event.seq, streamSeq: s.streamSeq }
+    }
+    const next = { state, head }
+    this.remember(conv, next)
+    return next
+  }
+
+  private remember(conv: string, loaded: Loaded): void {
+    this.cache.set(conv, loaded)
+  }
+
+  private async target(command: Command, state: ConversationState): Promise<TargetMessage | null> {
+    const seq = (command.data as { target: number }).target
+    if (seq > state.seq) return null
+    const [stored] = await this.log.read(command.conv, { from: seq, limit: 1 })
+    if (!stored || stored.event.seq !== seq) return null
+    return targetOf(stored)
+  }
+
+  private async original(conv: string, seq: number): Promise<HandleResult> {
+    const [stored] = await this.log.read(conv, { from: seq, limit: 1 })
+    const event = stored?.event.seq === seq ? stored.event : undefined
+    return { ok: true, seq, event, duplicate: true }
+  }
+
+  private async duplicateOf(conv: string, streamSeq: number): Promise<HandleResult> {
+    const stored = await this.log.atStreamSeq(this.log.partitionOf(conv), streamSeq)
+    if (!stored) throw new LogUnavailableError(`${conv}: the original of a duplicate at stream seq ${streamSeq} is gone`)
+    return { ok: true, seq: stored.event.seq, event: stored.event, duplicate: true }
+  }
+}
+
+function targetOf({ event }: StoredEvent): TargetMessage {
+  const base = { seq: event.seq, type: event.type, actor: event.actor, at: event.at }
+  if (event.type !== 'message.sent') return base
+  return { ...base, contentType: event.data.content.type, burnAfter: event.data.burnAfter }
+}
