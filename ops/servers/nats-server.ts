@@ -1,0 +1,256 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { accessSync, closeSync, constants as fsConstants, fstatSync, openSync } from 'node:fs'
+import { mkdir, readFile } from 'node:fs/promises'
+import { delimiter, dirname, join, resolve } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { tieToParent, type Untie } from './tie-to-parent.js'
+
+export interface NatsServerOptions {
+  /** JetStream store directory, created if missing. */
+  storeDir: string
+  /** 0 or undefined: the server picks a free port, read back from its log. */
+  port?: number
+  host?: string
+  /** Defaults to nats-server on PATH, else /usr/sbin/nats-server. */
+  binary?: string
+  /** Extra arguments, e.g. cluster flags. */
+  args?: string[]
+  /** Receives the server's stdout and stderr (appended). Defaults to <storeDir>/../nats-server.log. */
+  logFile?: string
+  /** How long to wait for 'Server is ready'; defaults to 15 s. */
+  readyTimeoutMs?: number
+}
+
+export interface RunningNats {
+  url: string
+  port: number
+  storeDir: string
+  /** The current process; changes on restart(). */
+  pid: number
+  /** SIGTERM, then SIGKILL if the server has not exited after a grace period. */
+  stop(): Promise<void>
+  /** SIGKILL: simulates a crash. */
+  kill(): Promise<void>
+  /** Starts again on the same port and store dir, stopping first if running. */
+  restart(): Promise<void>
+}
+
+interface ServerConfig {
+  binary: string
+  host: string
+  storeDir: string
+  logFile: string
+  args: string[]
+  readyTimeoutMs: number
+}
+
+interface ServerProcess {
+  child: ChildProcess
+  pid: number
+  port: number
+  stop(): Promise<void>
+  kill(): Promise<void>
+}
+
+const FALLBACK_BINARY = '/usr/sbin/nats-server'
+const STOP_GRACE_MS = 10_000
+const KILL_WAIT_MS = 5_000
+const LOG_POLL_MS = 20
+const READY_LINE = 'Server is ready'
+const LISTEN_LINE = /Listening for client connections on \S+:(\d+)/
+
+export function findNatsServerBinary(): string | null {
+  const onPath = (process.env['PATH'] ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'nats-server'))
+  return [...onPath, FALLBACK_BINARY].find(isExecutable) ?? null
+}
+
+export async function startNatsServer(opts: NatsServerOptions): Promise<RunningNats> {
+  const config = resolveConfig(opts)
+  await mkdir(config.storeDir, { recursive: true })
+  let current = await launch(config, opts.port ?? 0)
+  const port = current.port
+  const serial = serializer()
+  return {
+    url: natsUrl(config.host, port),
+    port,
+    storeDir: config.storeDir,
+    get pid() {
+      return current.pid
+    },
+    stop: () => serial(() => current.stop()),
+    kill: () => serial(() => current.kill()),
+    restart: () =>
+      serial(async () => {
+        await current.stop()
+        current = await launch(config, port)
+      }),
+  }
+}
+
+function resolveConfig(opts: NatsServerOptions): ServerConfig {
+  const binary = opts.binary ?? findNatsServerBinary()
+  if (binary === null) {
+    throw new Error(`nats-server not found on PATH or at ${FALLBACK_BINARY}; run: bash ops/setup/install.sh`)
+  }
+  const storeDir = resolve(opts.storeDir)
+  return {
+    binary,
+    host: opts.host ?? '127.0.0.1',
+    storeDir,
+    logFile: resolve(opts.logFile ?? join(dirname(storeDir), 'nats-server.log')),
+    args: opts.args ?? [],
+    readyTimeoutMs: opts.readyTimeoutMs ?? 15_000,
+  }
+}
+
+async function launch(config: ServerConfig, port: number): Promise<ServerProcess> {
+  await mkdir(dirname(config.logFile), { recursive: true })
+  const { child, logOffset } = spawnServer(config, port)
+  const pid = child.pid
+  if (pid === undefined) {
+    const reason = await spawnFailure(child)
+    throw new Error(`cannot start ${config.binary}: ${reason}`)
+  }
+  const untie = tieToParent(pid)
+  // The server must not keep this process alive on its own: a test that forgets
+  // cleanup should still exit (untie's exit hook then stops the server).
+  child.unref()
+  try {
+    const actualPort = await waitForReady(child, config, logOffset)
+    return toServerProcess(child, pid, actualPort, untie)
+  } catch (err) {
+    await terminate(child, 'SIGKILL', KILL_WAIT_MS)
+    untie()
+    throw err
+  }
+}
+
+// Synchronous on purpose: a spawn failure is emitted as 'error' on the next tick,
+// and the caller must be listening by then.
+function spawnServer(config: ServerConfig, port: number): { child: ChildProcess; logOffset: number } {
+  const logFd = openSync(config.logFile, 'a')
+  try {
+    // Restarts append to the same log; readiness is read only past this offset.
+    const logOffset = fstatSync(logFd).size
+    const args = ['-js', '-sd', config.storeDir, '-a', config.host, '-p', String(port || -1), ...config.args]
+    // The server writes straight to the file, so it never depends on a pipe this process must drain.
+    const child = spawn(config.binary, args, { stdio: ['ignore', logFd, logFd] })
+    return { child, logOffset }
+  } finally {
+    closeSync(logFd)
+  }
+}
+
+function spawnFailure(child: ChildProcess): Promise<string> {
+  return new Promise((resolve) => child.once('error', (err) => resolve(err.message)))
+}
+
+async function waitForReady(child: ChildProcess, config: ServerConfig, logOffset: number): Promise<number> {
+  const deadline = Date.now() + config.readyTimeoutMs
+  let failure: string | null = null
+  const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
+    failure = `nats-server exited (${signal ?? `code ${code}`}) before it was ready`
+  }
+  const onError = (err: Error): void => {
+    failure = `nats-server failed: ${err.message}`
+  }
+  child.once('exit', onExit).once('error', onError)
+  try {
+    for (;;) {
+      // Read after noting failure, so the log read is complete when we report it.
+      const failed = failure
+      const log = await readLogFrom(config.logFile, logOffset)
+      const port = readyPort(log)
+      if (port !== null) return port
+      if (failed !== null) throw startupError(failed, config.logFile, log)
+      if (Date.now() > deadline) throw startupError(`nats-server not ready after ${config.readyTimeoutMs} ms`, config.logFile, log)
+      await sleep(LOG_POLL_MS)
+    }
+  } finally {
+    child.off('exit', onExit).off('error', onError)
+  }
+}
+
+async function readLogFrom(logFile: string, offset: number): Promise<string> {
+  return (await readFile(logFile)).subarray(offset).toString('utf8')
+}
+
+function readyPort(log: string): number | null {
+  if (!log.includes(READY_LINE)) return null
+  const match = LISTEN_LINE.exec(log)
+  if (match?.[1] === undefined) throw new Error(`nats-server is ready but logged no client port:\n${tail(log)}`)
+  return Number(match[1])
+}
+
+function startupError(reason: string, logFile: string, log: string): Error {
+  // A bad flag makes nats-server print its error, then the whole usage text, then exit 0:
+  // the tail would show only usage, so report the lines before it instead.
+  const usageAt = log.indexOf('Usage: nats-server')
+  const excerpt = usageAt > 0 ? log.slice(0, usageAt) : tail(log)
+  return new Error(`${reason}; from ${logFile}:\n${excerpt.trimEnd()}`)
+}
+
+function tail(text: string, lines = 20): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n')
+}
+
+function toServerProcess(child: ChildProcess, pid: number, port: number, untie: Untie): ServerProcess {
+  const finish = async (signal: NodeJS.Signals): Promise<void> => {
+    await terminate(child, signal, signal === 'SIGKILL' ? KILL_WAIT_MS : STOP_GRACE_MS)
+    untie()
+  }
+  return { child, pid, port, stop: () => finish('SIGTERM'), kill: () => finish('SIGKILL') }
+}
+
+async function terminate(child: ChildProcess, signal: NodeJS.Signals, graceMs: number): Promise<void> {
+  if (hasExited(child)) return
+  child.kill(signal)
+  if (await waitForExit(child, graceMs)) return
+  child.kill('SIGKILL')
+  if (await waitForExit(child, KILL_WAIT_MS)) return
+  throw new Error(`nats-server pid ${child.pid} did not exit after SIGKILL`)
+}
+
+function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (hasExited(child)) return Promise.resolve(true)
+  return new Promise((resolve) => {
+    const onExit = (): void => {
+      clearTimeout(timer)
+      resolve(true)
+    }
+    // A referenced timer also keeps the event loop alive while we wait for the unref'd child.
+    const timer = setTimeout(() => {
+      child.off('exit', onExit)
+      resolve(false)
+    }, ms)
+    child.once('exit', onExit)
+  })
+}
+
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null
+}
+
+function natsUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '::1' : host
+  return `nats://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, fsConstants.X_OK)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Runs operations one at a time, so stop/kill/restart never interleave. */
+function serializer(): <T>(op: () => Promise<T>) => Promise<T> {
+  let last: Promise<unknown> = Promise.resolve()
+  return (op) => {
+    const run = last.then(op, op)
+    last = run.catch(() => undefined)
+    return run
+  }
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Installs what Seqline needs to build, test and run: npm dependencies and nats-server.
+# Idempotent and silent when everything is already present, because npm test and
+# npm start run it every time.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+MIN_NODE_MAJOR=20
+MIN_NODE_MINOR=10
+
+fail() {
+  echo "install.sh: $*" >&2
+  exit 1
+}
+
+# Node is the one thing we cannot install: Debian's nodejs package is older than we need.
+check_node() {
+  command -v node >/dev/null || fail "Node.js >= ${MIN_NODE_MAJOR}.${MIN_NODE_MINOR} is required; install it from https://nodejs.org or NodeSource"
+  local major minor
+  IFS=. read -r major minor _ < <(node -p 'process.versions.node')
+  if ((major < MIN_NODE_MAJOR || (major == MIN_NODE_MAJOR && minor < MIN_NODE_MINOR))); then
+    fail "Node.js >= ${MIN_NODE_MAJOR}.${MIN_NODE_MINOR} is required, found $(node --version)"
+  fi
+}
+
+# npm rewrites node_modules/.package-lock.json on every install, so it is the
+# freshest record of what node_modules holds.
+node_modules_stale() {
+  local installed=node_modules/.package-lock.json
+  [[ -f $installed ]] || return 0
+  [[ -f package-lock.json && package-lock.json -nt $installed ]]
+}
+
+ensure_node_modules() {
+  node_modules_stale || return 0
+  if [[ -f package-lock.json ]]; then
+    npm ci --no-audit --no-fund
+  else
+    npm install --no-audit --no-fund
+  fi
+  # npm may write the lockfile after its hidden copy; without this the next run would reinstall.
+  touch node_modules/.package-lock.json
+}
+
+nats_server_present() {
+  command -v nats-server >/dev/null || [[ -x /usr/sbin/nats-server ]]
+}
+
+ensure_nats_server() {
+  nats_server_present && return 0
+  if ((EUID != 0)); then
+    fail "nats-server is missing; install it as root with: apt-get install -y nats-server (Debian/Ubuntu), or put a nats-server binary from https://github.com/nats-io/nats-server/releases on PATH"
+  fi
+  command -v apt-get >/dev/null || fail "nats-server is missing and apt-get is not available; put a nats-server binary from https://github.com/nats-io/nats-server/releases on PATH"
+  echo "install.sh: installing nats-server with apt-get" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq nats-server >/dev/null
+  nats_server_present || fail "apt-get installed nats-server, but it is not on PATH or at /usr/sbin/nats-server"
+}
+
+check_node
+ensure_node_modules
+ensure_nats_server

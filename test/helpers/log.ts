@@ -1,0 +1,44 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node'
+import { CommandHandler } from '../../core/commands/command-handler.js'
+import { EventLog, type LogOptions, type StoredEvent } from '../../core/log/event-log.js'
+
+export const TEST_PARTITIONS = 4
+
+export async function openLog(url: string, opts: LogOptions = {}): Promise<{ nc: NatsConnection; log: EventLog }> {
+  const nc = await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 100 })
+  const log = await EventLog.open(nc, { names: { partitions: TEST_PARTITIONS }, ...opts })
+  return { nc, log }
+}
+
+export function text(id: string, conv: string, actor: string, body = id) {
+  return { type: 'message.send', id, conv, actor, data: { content: { type: 'text', text: body } } } as const
+}
+
+export async function createGroup(handler: CommandHandler, conv: string, owner: string, members: string[]) {
+  const r = await handler.execute({ type: 'group.create', id: `create-${conv}`, conv, actor: owner, data: { name: conv, members } })
+  if (!r.ok) throw new Error(`group ${conv} not created: ${JSON.stringify(r)}`)
+}
+
+/** Every stored event of a conversation, read in pages through the public range API. */
+export async function readAll(log: EventLog, conv: string): Promise<StoredEvent[]> {
+  const out: StoredEvent[] = []
+  for (;;) {
+    const page = await log.read(conv, { from: out.length + 1, limit: 500 })
+    if (page.length === 0) return out
+    out.push(...page)
+  }
+}
+
+/** Asserts-friendly summary: the seqs in order and any duplicated command keys. */
+export function seqsAndDuplicates(events: StoredEvent[]): { seqs: number[]; duplicates: string[] } {
+  const seen = new Set<string>()
+  const duplicates: string[] = []
+  for (const { event } of events) {
+    const key = `${event.actor}/${event.cmd}`
+    if (seen.has(key)) duplicates.push(key)
+    seen.add(key)
+  }
+  return { seqs: events.map((e) => e.event.seq), duplicates }
+}
+
+export const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import type { NatsConnection } from '@nats-io/transport-node'
+import { CommandHandler } from '../../core/commands/command-handler.js'
+import { EventLog } from '../../core/log/event-log.js'
+import { partitionOf } from '../../core/log/partitions.js'
+import { startTestNats, type TestNats } from '../helpers/nats.js'
+import { createGroup, openLog, range, readAll, TEST_PARTITIONS, text } from '../helpers/log.js'
+
+describe('event log on a real nats-server', () => {
+  let nats: TestNats
+  let nc: NatsConnection
+  let log: EventLog
+  let handler: CommandHandler
+
+  before(async () => {
+    nats = await startTestNats()
+    ;({ nc, log } = await openLog(nats.url))
+    handler = new CommandHandler(log)
+    // Two conversations written in turns, so one's stream positions are sparse
+    // and seq never equals stream seq: range reads must really locate.
+    await createGroup(handler, 'g_deep', 'alice', ['bob'])
+    const noise = samePartitionAs('g_deep')
+    await createGroup(handler, noise, 'alice', ['bob'])
+    for (let i = 0; i < 249; i++) {
+      await Promise.all([handler.execute(text(`d${i}`, 'g_deep', 'alice')), handler.execute(text(`n${i}`, noise, 'bob'))])
+    }
+  })
+
+  after(async () => {
+    log.close()
+    await nc.close()
+    await nats.cleanup()
+  })
+
+  test('opening the log again is idempotent: same streams, same config', async () => {
+    const before = await streamConfigs(log)
+    const again = await EventLog.open(nc, { names: { partitions: TEST_PARTITIONS } })
+    again.close()
+    assert.deepEqual(await streamConfigs(log), before)
+    assert.equal(before.length, TEST_PARTITIONS)
+  })
+
+  test('a different partition count is refused, naming the count the log was laid out with', async () => {
+    await assert.rejects(EventLog.open(nc, { names: { partitions: TEST_PARTITIONS + 2 } }), /laid out with 4 partitions/)
+    await assert.rejects(EventLog.open(nc, { names: { partitions: 2 } }), /laid out with 4 partitions/)
+  })
+
+  test('seqs are dense 1..250 in a conversation sharing its stream', async () => {
+    const all = await readAll(log, 'g_deep')
+    assert.deepEqual(
+      all.map((e) => e.event.seq),
+      range(1, 250),
+    )
+    assert.ok(all.some((e) => e.streamSeq !== e.event.seq), 'stream positions differ from seqs')
+  })
+
+  test('range reads return exactly the requested seqs, forward and backward', async () => {
+    const cases: Array<[Parameters<EventLog['read']>[1], number[]]> = [
+      [{ from: 1, limit: 100 }, range(1, 100)],
+      [{ from: 120, limit: 50 }, range(120, 169)],
+      [{ from: 240, limit: 100 }, range(240, 250)],
+      [{ from: 250, limit: 1 }, [250]],
+      [{ from: 251, limit: 10 }, []],
+      [{ from: 250, limit: 10, direction: 'backward' }, range(241, 250)],
+      [{ from: 5, limit: 10, direction: 'backward' }, range(1, 5)],
+      [{ from: 1000, limit: 3, direction: 'backward' }, range(248, 250)],
+    ]
+    for (const [query, expected] of cases) {
+      const got = await log.read('g_deep', query)
+      assert.deepEqual(
+        got.map((e) => e.event.seq),
+        expected,
+        JSON.stringify(query),
+      )
+      assert.ok(got.every((e) => e.event.conv === 'g_deep'))
+    }
+  })
+
+  test('a range read costs O(log n) lookups wherever it starts', async () => {
+    const streamSize = (await log.jsm.streams.info(log.streamOf('g_deep'))).state.last_seq
+    const bound = 2 + Math.ceil(Math.log2(streamSize))
+    for (const from of [1, 125, 240]) {
+      const lookups = await countDirectGets(log, () => log.read('g_deep', { from, limit: 10 }))
+      assert.ok(lookups <= bound, `from ${from}: ${lookups} direct gets > ${bound}`)
+    }
+  })
+
+  test('an erased event is gone from range reads and from direct get; the rest stay exact', async () => {
+    const [victim] = await log.read('g_deep', { from: 130, limit: 1 })
+    assert.equal(victim?.event.seq, 130)
+    assert.equal(await log.erase('g_deep', victim!.streamSeq), true)
+    assert.equal(await log.atStreamSeq(log.partitionOf('g_deep'), victim!.streamSeq), null)
+    const got = await log.read('g_deep', { from: 125, limit: 10 })
+    assert.deepEqual(
+      got.map((e) => e.event.seq),
+      [125, 126, 127, 128, 129, 131, 132, 133, 134],
+    )
+  })
+
+  test('head and last name the newest event', async () => {
+    const head = await log.head('g_deep')
+    const last = await log.last('g_deep')
+    assert.equal(head.seq, 250)
+    assert.equal(last?.event.seq, 250)
+    assert.equal(last?.streamSeq, head.streamSeq)
+    assert.deepEqual(await log.head('g_never'), { seq: 0, streamSeq: 0 })
+  })
+})
+
+function samePartitionAs(conv: string): string {
+  for (let i = 0; ; i++) {
+    const other = `g_noise${i}`
+    if (partitionOf(other, TEST_PARTITIONS) === partitionOf(conv, TEST_PARTITIONS)) return other
+  }
+}
+
+async function streamConfigs(log: EventLog) {
+  const out = []
+  for (let p = 0; p < log.partitions; p++) out.push((await log.jsm.streams.info(log.streamOfPartition(p))).config)
+  return out
+}
+
+/** Observes (does not replace) the direct-get calls a read makes against the real server. */
+async function countDirectGets(log: EventLog, run: () => Promise<unknown>): Promise<number> {
+  const direct = log.jsm.direct
+  const original = direct.getMessage.bind(direct)
+  let calls = 0
+  direct.getMessage = (stream, query) => {
+    calls++
+    return original(stream, query)
+  }
+  try {
+    await run()
+  } finally {
+    direct.getMessage = original
+  }
+  return calls
+}
