@@ -9,6 +9,9 @@ export function taggedUnion<T extends Type.TSchema[]>(members: [...T], tag: stri
   const union = Type.Union(members)
   return Type.Unsafe<Type.Static<typeof union>>({
     type: 'object',
+    // ajv strict mode (strictRequired) refuses a required property the same
+    // schema does not declare; without this the validator module fails to load.
+    properties: { [tag]: { type: 'string' } },
     required: [tag],
     oneOf: members,
     discriminator: { propertyName: tag },

@@ -73,7 +73,7 @@ function fail<T>(field: string, rule: string, message: string): Validation<T> {
 function toFieldError(e: ErrorObject): FieldError {
   if (e.keyword === 'additionalProperties') {
     const extra = (e.params as { additionalProperty: string }).additionalProperty
-    return { field: `${e.instancePath}/${extra}`, rule: 'additionalProperties', message: `unknown field ${extra}` }
+    return { field: `${e.instancePath}/${pointerToken(extra)}`, rule: 'additionalProperties', message: `unknown field ${extra}` }
   }
   if (e.keyword === 'required') {
     const missing = (e.params as { missingProperty: string }).missingProperty
@@ -81,6 +81,11 @@ function toFieldError(e: ErrorObject): FieldError {
   }
   const name = e.instancePath || 'the document'
   return { field: e.instancePath, rule: e.keyword, message: `${name} ${e.message ?? 'is invalid'}` }
+}
+
+/** An object key as one JSON pointer token (RFC 6901): the key of an unknown field is the client's, so it may hold '/' or '~'. */
+function pointerToken(key: string): string {
+  return key.replaceAll('~', '~0').replaceAll('/', '~1')
 }
 
 /** One line naming every failing field, for logs and error messages. */

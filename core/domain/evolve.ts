@@ -62,17 +62,22 @@ function applyEvent(state: ConversationState, event: SeqlineEvent): Conversation
 function addMembers(state: ConversationState, users: readonly string[]): ConversationState {
   const members = new Map(state.members)
   const former = new Map(state.former)
+  const formerMutes = new Map(state.formerMutes)
   for (const u of users) {
-    members.set(u, { role: 'member', mutedUntil: 0 })
+    members.set(u, { role: 'member', mutedUntil: formerMutes.get(u) ?? 0 })
     former.delete(u)
+    formerMutes.delete(u)
   }
-  return { ...state, members, former }
+  return { ...state, members, former, formerMutes }
 }
 
 function removeMember(state: ConversationState, user: string, seq: number): ConversationState {
   const members = new Map(state.members)
+  const mutedUntil = members.get(user)?.mutedUntil ?? 0
   members.delete(user)
-  return { ...state, members, former: new Map(state.former).set(user, seq) }
+  const former = new Map(state.former).set(user, seq)
+  if (mutedUntil === 0) return { ...state, members, former }
+  return { ...state, members, former, formerMutes: new Map(state.formerMutes).set(user, mutedUntil) }
 }
 
 function updateMember(state: ConversationState, user: string, change: Partial<Member>): ConversationState {

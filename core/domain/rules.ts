@@ -36,10 +36,16 @@ export function mustHaveRank(state: ConversationState, actor: string, rank: numb
   return mustBeMember(state, actor) ?? (rankOf(state, actor) < rank ? refuse('FORBIDDEN_ROLE', what) : null)
 }
 
-/** A member may act on another only from a strictly higher rank (admins cannot touch the owner or other admins). */
+/**
+ * A member may act on another only from a strictly higher rank (admins cannot
+ * touch the owner or other admins). The owner is beyond everyone's reach,
+ * Seqline's own included: a group always has an owner, changed only by transfer.
+ */
 export function mustOutrank(state: ConversationState, actor: string, target: string, what: string): Refusal | null {
-  if (!state.members.has(target)) return refuse('TARGET_NOT_MEMBER', target)
+  const member = state.members.get(target)
+  if (!member) return refuse('TARGET_NOT_MEMBER', target)
   if (actor === target) return refuse('FORBIDDEN_ROLE', `cannot ${what} oneself`)
+  if (member.role === 'owner') return refuse('FORBIDDEN_ROLE', `nobody may ${what} the owner; ownership moves only by transfer`)
   return rankOf(state, actor) > rankOf(state, target) ? null : refuse('FORBIDDEN_ROLE', `only a higher role may ${what} ${target}`)
 }
 

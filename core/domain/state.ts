@@ -23,6 +23,8 @@ export interface ConversationState {
   members: ReadonlyMap<string, Member>
   /** Former members and the seq at which they left: they keep reading up to it. */
   former: ReadonlyMap<string, number>
+  /** Mute deadlines of former members, restored if they come back: leaving is no way out of a mute. */
+  formerMutes: ReadonlyMap<string, number>
   groupMuted: boolean
   dissolved: boolean
   joinable: boolean
@@ -37,6 +39,7 @@ export const initialState = (): ConversationState => ({
   seq: 0,
   members: new Map(),
   former: new Map(),
+  formerMutes: new Map(),
   groupMuted: false,
   dissolved: false,
   joinable: false,

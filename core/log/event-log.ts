@@ -1,5 +1,5 @@
 import { DeliverPolicy, jetstream, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream'
-import type { NatsConnection } from '@nats-io/transport-node'
+import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node'
 import type { SeqlineEvent } from '../../schemas/events.js'
 import { decodeEvent, encodeEvent, seqFromHeaders } from './codec.js'
 import { partitionOf, streamName, subjectOf, DEFAULT_NAMES, type LogNames } from './partitions.js'
@@ -126,8 +126,8 @@ export class EventLog {
   }
 
   /** Raw publish through the same path as append, without checks: the ceiling benchmarks compare with. */
-  publishRaw(subject: string, body: Uint8Array): Promise<unknown> {
-    return this.publisher.publish(subject, body, undefined, this.publishTimeoutMs)
+  publishRaw(subject: string, body: Uint8Array, headers?: MsgHdrs): Promise<unknown> {
+    return this.publisher.publish(subject, body, headers, this.publishTimeoutMs)
   }
 
   close(): void {

@@ -134,7 +134,9 @@ function spawnServer(config: ServerConfig, port: number): { child: ChildProcess;
     const logOffset = fstatSync(logFd).size
     const args = ['-js', '-sd', config.storeDir, '-a', config.host, '-p', String(port || -1), ...config.args]
     // The server writes straight to the file, so it never depends on a pipe this process must drain.
-    const child = spawn(config.binary, args, { stdio: ['ignore', logFd, logFd] })
+    // Its own process group: a terminal's Ctrl-C must reach Seqline only, which
+    // then drains its connection before stopping the server in order.
+    const child = spawn(config.binary, args, { stdio: ['ignore', logFd, logFd], detached: true })
     return { child, logOffset }
   } finally {
     closeSync(logFd)
