@@ -1,23 +1,30 @@
 /**
  * Runs tasks one at a time per key and concurrently across keys: writes to one
  * conversation are serialized in this process, different conversations pipeline.
+ * A key with nothing in flight starts its task at once, with no queue at all.
  */
 export class KeyedQueue {
-  private readonly tails = new Map<string, Promise<unknown>>()
+  private readonly waiting = new Map<string, Array<() => void>>()
 
-  run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const prev = this.tails.get(key) ?? Promise.resolve()
-    const result = prev.then(task, task)
-    const tail = result.catch(() => undefined)
-    this.tails.set(key, tail)
-    // Forget idle keys so the map holds only conversations with work in flight.
-    void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key)
-    })
-    return result
+  async run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const queue = this.waiting.get(key)
+    if (queue) await new Promise<void>((go) => queue.push(go))
+    else this.waiting.set(key, [])
+    try {
+      return await task()
+    } finally {
+      this.next(key)
+    }
+  }
+
+  private next(key: string): void {
+    const queue = this.waiting.get(key)!
+    const go = queue.shift()
+    if (go) go()
+    else this.waiting.delete(key)
   }
 
   get active(): number {
-    return this.tails.size
+    return this.waiting.size
   }
 }

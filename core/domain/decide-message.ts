@@ -1,7 +1,7 @@
 import type { CommandOf } from '../../schemas/commands.js'
+import type { EventDataOf } from '../../schemas/events.js'
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
 import { accept, reject, type CommandMetadata, type Decision, type TargetMessage } from './decision.js'
-import { defined } from './decide-conversation.js'
 import type { Policy } from './policy.js'
 import { refuse, type Refusal } from './refusal.js'
 import { ADMIN_RANK, mustBeAllowedToPost, mustBeSeenSeq, mustBeWritable, mustBeMember, rankOf } from './rules.js'
@@ -15,9 +15,11 @@ export function send(c: CommandOf<'message.send'> & Meta, s: ConversationState):
     (c.data.replyTo ? mustBeSeenSeq(s, c.data.replyTo) : null) ??
     checkMentions(c, s)
   if (denied) return reject(denied)
-  const burnAfter = s.kind === 'direct' && s.burn.enabled ? s.burn.seconds : undefined
-  const { content, mentions, replyTo } = c.data
-  return accept({ type: 'message.sent', data: { content, ...defined({ mentions, replyTo, burnAfter }) } })
+  const data: EventDataOf<'message.sent'> = { content: c.data.content }
+  if (c.data.mentions) data.mentions = c.data.mentions
+  if (c.data.replyTo) data.replyTo = c.data.replyTo
+  if (s.kind === 'direct' && s.burn.enabled) data.burnAfter = s.burn.seconds
+  return accept({ type: 'message.sent', data })
 }
 
 function checkMentions(c: CommandOf<'message.send'>, s: ConversationState): Refusal | null {

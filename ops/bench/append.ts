@@ -1,88 +1,74 @@
 // Append benchmark: commands through the command handler (validate, decide,
-// OCC append) over 1, 100 and 10,000 conversations, each printed beside the
-// raw JetStream pipelined-publish ceiling measured in the same run against the
-// same server. Usage: npm run bench [-- --messages 50000 --window 512]
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir, cpus } from 'node:os'
-import { join } from 'node:path'
-import { parseArgs } from 'node:util'
+// OCC append with a msg id) over 1, 100 and 10,000 conversations, beside two
+// raw JetStream pipelined-publish ceilings measured in the same run against
+// the same server: nats.js's js.publish, and a bare publish awaiting the
+// PubAck on a shared reply subscription (the path append itself uses).
 import { jetstream } from '@nats-io/jetstream'
-import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { CommandHandler } from '../../core/commands/command-handler.js'
-import { EventLog } from '../../core/log/event-log.js'
+import type { EventLog } from '../../core/log/event-log.js'
 import { subjectOf } from '../../core/log/partitions.js'
-import { startNatsServer } from '../servers/nats-server.js'
 import { fmt, percentiles, pipelined } from './stats.js'
 
-const { values: args } = parseArgs({
-  options: {
-    messages: { type: 'string', default: '40000' },
-    window: { type: 'string', default: '512' },
-    partitions: { type: 'string', default: '8' },
-    url: { type: 'string' },
-  },
-})
-const MESSAGES = Number(args.messages)
-const WINDOW = Number(args.window)
-const PARTITIONS = Number(args.partitions)
-const TEXT = 'x'.repeat(100)
-
-interface Row {
+export interface AppendRow {
   scenario: string
   messages: number
   perSecond: number
-  ratio?: number
   p50: number
   p99: number
   p999: number
+  /** Against nats.js js.publish, and against the bare publish path. */
+  ratioClient?: number
+  ratioBare?: number
 }
 
-async function main() {
-  const dir = await mkdtemp(join(tmpdir(), 'seqline-bench-'))
-  const server = args.url ? null : await startNatsServer({ storeDir: join(dir, 'store') })
-  const url = args.url ?? server!.url
-  const nc = await connect({ servers: url })
-  try {
-    const log = await EventLog.open(nc, { names: { partitions: PARTITIONS, streamPrefix: 'BENCH', subjectPrefix: 'bench' } })
-    const rows: Row[] = []
-    const ceilingBefore = await rawCeiling(nc, log)
-    rows.push(ceilingBefore)
-    for (const convs of [1, 100, 10_000]) rows.push(await handlerRun(log, convs))
-    const ceilingAfter = await rawCeiling(nc, log)
-    rows.push({ ...ceilingAfter, scenario: 'raw publish ceiling (again)' })
-    const ceiling = Math.max(ceilingBefore.perSecond, ceilingAfter.perSecond)
-    for (const r of rows) if (!r.scenario.startsWith('raw')) r.ratio = r.perSecond / ceiling
-    print(rows, url)
-  } finally {
-    await nc.close()
-    await server?.stop()
-    await rm(dir, { recursive: true, force: true })
+const TEXT = 'x'.repeat(100)
+
+export async function appendBench(log: EventLog, messages: number, window: number): Promise<AppendRow[]> {
+  const client1 = await clientCeiling(log, messages, window)
+  const bare1 = await bareCeiling(log, messages, window)
+  const runs: AppendRow[] = []
+  for (const convs of [1, 100, 10_000]) runs.push(await handlerRun(log, convs, messages, window))
+  const client2 = await clientCeiling(log, messages, window)
+  const bare2 = await bareCeiling(log, messages, window)
+  const client = Math.max(client1.perSecond, client2.perSecond)
+  const bare = Math.max(bare1.perSecond, bare2.perSecond)
+  for (const r of runs) {
+    r.ratioClient = r.perSecond / client
+    r.ratioBare = r.perSecond / bare
   }
+  return [client1, bare1, ...runs, { ...client2, scenario: `${client2.scenario} (again)` }, { ...bare2, scenario: `${bare2.scenario} (again)` }]
 }
 
-/** Raw JetStream: pipelined js.publish of an event-sized body, no headers, no checks, many subjects. */
-async function rawCeiling(nc: NatsConnection, log: EventLog): Promise<Row> {
-  const js = jetstream(nc)
-  const body = new TextEncoder().encode(JSON.stringify(sampleEvent()))
-  const n = MESSAGES
-  const { seconds, latencies } = await pipelined(n, WINDOW, async (i) => {
+/** The standard client's raw ceiling: pipelined js.publish of an event-sized body, no headers, no checks. */
+async function clientCeiling(log: EventLog, n: number, window: number): Promise<AppendRow> {
+  const js = jetstream(log.nc)
+  const body = sampleBody()
+  const { seconds, latencies } = await pipelined(n, window, async (i) => {
     await js.publish(subjectOf(log.names, `g_raw${i % 10_000}`), body)
   })
-  return row('raw publish ceiling', n, seconds, latencies)
+  return row('raw js.publish (nats.js)', n, seconds, latencies)
 }
 
-/** The command path: validate, decide against cached state, append with OCC and a msg id. */
-async function handlerRun(log: EventLog, convs: number): Promise<Row> {
+/** The bare ceiling: the publish path append uses, with no headers and no checks. */
+async function bareCeiling(log: EventLog, n: number, window: number): Promise<AppendRow> {
+  const body = sampleBody()
+  const { seconds, latencies } = await pipelined(n, window, async (i) => {
+    await log.publishRaw(subjectOf(log.names, `g_raw${i % 10_000}`), body)
+  })
+  return row('raw bare publish', n, seconds, latencies)
+}
+
+async function handlerRun(log: EventLog, convs: number, messages: number, window: number): Promise<AppendRow> {
   const handler = new CommandHandler(log)
   const runId = Math.random().toString(36).slice(2, 8)
   const conv = (i: number) => `g_b${runId}_${i % convs}`
-  await pipelined(convs, WINDOW, async (i) => {
+  await pipelined(convs, window, async (i) => {
     const r = await handler.execute({ type: 'group.create', id: 'create', conv: conv(i), actor: 'alice', data: { name: 'bench', members: ['bob'] } })
     if (!r.ok) throw new Error(JSON.stringify(r))
   })
-  // One conversation is serialized by design (dense seq), so it is bounded by one round trip per message.
-  const n = convs === 1 ? Math.min(MESSAGES, 5000) : MESSAGES
-  const { seconds, latencies } = await pipelined(n, WINDOW, async (i) => {
+  // One conversation is serialized by design (dense seq): one round trip per message, the rest queue.
+  const n = convs === 1 ? Math.min(messages, 5000) : messages
+  const { seconds, latencies } = await pipelined(n, window, async (i) => {
     const r = await handler.execute({
       type: 'message.send',
       id: `m${i}`,
@@ -95,36 +81,25 @@ async function handlerRun(log: EventLog, convs: number): Promise<Row> {
   return row(`handler, ${convs.toLocaleString('en')} conversation${convs > 1 ? 's' : ''}`, n, seconds, latencies)
 }
 
-function row(scenario: string, messages: number, seconds: number, latencies: number[]): Row {
+function row(scenario: string, messages: number, seconds: number, latencies: number[]): AppendRow {
   const p = percentiles(latencies)
   return { scenario, messages, perSecond: messages / seconds, p50: p.p50, p99: p.p99, p999: p.p999 }
 }
 
-function sampleEvent() {
-  return {
-    id: 'AAAAAAAAAAAAAAAAAAAAAA',
-    type: 'message.sent',
-    conv: 'g_bench_0',
-    seq: 1,
-    at: Date.now(),
-    actor: 'alice',
-    v: 1,
-    cmd: 'm0',
-    data: { content: { type: 'text', text: TEXT } },
-  }
+function sampleBody(): Uint8Array {
+  const event = { id: 'AAAAAAAAAAAAAAAAAAAAAA', type: 'message.sent', conv: 'g_bench_0', seq: 1, at: Date.now(), actor: 'alice', v: 1, cmd: 'm0', data: { content: { type: 'text', text: TEXT } } }
+  return new TextEncoder().encode(JSON.stringify(event))
 }
 
-function print(rows: Row[], url: string) {
-  console.log(`append benchmark — ${new Date().toISOString()} — ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}`)
-  console.log(`nats ${url}, ${PARTITIONS} partitions, window ${WINDOW} in flight, 100-char text messages\n`)
-  console.log('scenario                        messages    msgs/s   ratio   p50 ms   p99 ms  p999 ms')
+export function printAppend(rows: AppendRow[], window: number) {
+  console.log(`\nappends: ${window} commands in flight, 100-character text messages`)
+  console.log('ratio vs client = msgs/s ÷ the higher js.publish ceiling of this run; vs bare = ÷ the higher bare ceiling\n')
+  console.log('scenario                          messages     msgs/s  vs client  vs bare   p50 ms   p99 ms  p999 ms')
   for (const r of rows) {
+    const rc = r.ratioClient === undefined ? '' : fmt(r.ratioClient)
+    const rb = r.ratioBare === undefined ? '' : fmt(r.ratioBare)
     console.log(
-      `${r.scenario.padEnd(30)} ${String(r.messages).padStart(9)} ${fmt(r.perSecond, 0).padStart(9)} ${(r.ratio === undefined ? '' : fmt(r.ratio)).padStart(7)} ${fmt(r.p50).padStart(8)} ${fmt(r.p99).padStart(8)} ${fmt(r.p999).padStart(8)}`,
+      `${r.scenario.padEnd(32)} ${String(r.messages).padStart(9)} ${fmt(r.perSecond, 0).padStart(10)} ${rc.padStart(10)} ${rb.padStart(8)} ${fmt(r.p50).padStart(8)} ${fmt(r.p99).padStart(8)} ${fmt(r.p999).padStart(8)}`,
     )
   }
-  console.log('\nratio = msgs/s divided by the higher of the two raw ceilings measured in this run')
-  console.log(JSON.stringify({ bench: 'append', at: new Date().toISOString(), rows }))
 }
-
-await main()
