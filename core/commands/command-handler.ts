@@ -1,5 +1,5 @@
 import { TARGETING_COMMANDS, type Command } from '../../schemas/commands.js'
-import type { SeqlineEvent } from '../../schemas/events.js'
+import { EVENT_VERSION, type SeqlineEvent } from '../../schemas/events.js'
 import { validateCommand, type FieldError } from '../../schemas/validator.js'
 import type { TargetMessage } from '../domain/decision.js'
 import { createDecider, type Decider } from '../domain/decider.js'
@@ -95,12 +95,12 @@ export class CommandHandler {
         seq: current.state.seq + 1,
         at: now,
         actor: command.actor,
-        v: 1,
+        v: EVENT_VERSION[pending.type],
         cmd: command.id,
       } as SeqlineEvent
       const result = await this.append(event, current.head, msgId)
       if (result.status === 'appended') {
-        this.remember(command.conv, { state: this.decider.evolve(current.state, event), head: { seq: event.seq, streamSeq: result.streamSeq } })
+        this.cache.set(command.conv, { state: this.decider.evolve(current.state, event), head: { seq: event.seq, streamSeq: result.streamSeq } })
         return { ok: true, seq: event.seq, event, duplicate: false }
       }
       current = await this.catchUp(command.conv, current)
@@ -134,12 +134,8 @@ export class CommandHandler {
       head = { seq: s.event.seq, streamSeq: s.streamSeq }
     }
     const next = { state, head }
-    this.remember(conv, next)
+    this.cache.set(conv, next)
     return next
-  }
-
-  private remember(conv: string, loaded: Loaded): void {
-    this.cache.set(conv, loaded)
   }
 
   private async target(command: Command, state: ConversationState): Promise<TargetMessage | null> {

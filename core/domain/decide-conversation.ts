@@ -1,6 +1,6 @@
 import type { CommandOf } from '../../schemas/commands.js'
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
-import { accept, reject, type CommandMetadata, type Decision } from './decision.js'
+import { accept, defined, reject, type CommandMetadata, type Decision } from './decision.js'
 import { directConversationId } from './direct-id.js'
 import type { Policy } from './policy.js'
 import { refuse } from './refusal.js'
@@ -69,9 +69,4 @@ function visibleUpTo(s: ConversationState, user: string): number {
   if (user === SYSTEM_ACTOR) return 0
   if (rankOf(s, user) >= 0) return s.seq
   return s.former.get(user) ?? 0
-}
-
-/** Drops keys whose value is undefined, so optional fields stay absent rather than null. */
-export function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
 }

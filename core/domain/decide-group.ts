@@ -1,6 +1,5 @@
 import type { CommandOf } from '../../schemas/commands.js'
-import { accept, reject, type CommandMetadata, type Decision } from './decision.js'
-import { defined } from './decide-conversation.js'
+import { accept, defined, reject, type CommandMetadata, type Decision } from './decision.js'
 import type { Policy } from './policy.js'
 import { refuse } from './refusal.js'
 import { ADMIN_RANK, mustBeGroup, mustBeMember, mustHaveRank, mustOutrank, OWNER_RANK } from './rules.js'

@@ -26,3 +26,8 @@ export type Decision = { ok: true; events: PendingEvent[] } | { ok: false; refus
 
 export const accept = (...events: PendingEvent[]): Decision => ({ ok: true, events })
 export const reject = (refusal: Refusal): Decision => ({ ok: false, refusal })
+
+/** Drops keys whose value is undefined, so optional fields stay absent rather than null. */
+export function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+}

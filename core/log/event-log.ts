@@ -1,6 +1,7 @@
 import { DeliverPolicy, jetstream, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream'
 import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node'
 import type { SeqlineEvent } from '../../schemas/events.js'
+import { describeErrors, validateEvent } from '../../schemas/validator.js'
 import { decodeEvent, encodeEvent, seqFromHeaders } from './codec.js'
 import { partitionOf, streamName, subjectOf, DEFAULT_NAMES, type LogNames } from './partitions.js'
 import { AckPublisher, PublishRefusedError, PublishTimeoutError } from './publisher.js'
@@ -16,6 +17,10 @@ export interface LogOptions extends Partial<StreamSettings> {
   publishTimeoutMs?: number
   /** Publish attempts for one append when acks time out (each is safe: the msg id makes retries idempotent). */
   publishAttempts?: number
+}
+
+export class InvalidEventError extends Error {
+  override readonly name = 'InvalidEventError'
 }
 
 /** An event as stored: the event and its position in its partition stream. */
@@ -109,6 +114,9 @@ export class EventLog {
    */
   async append(event: SeqlineEvent, expected: Head, msgId: string): Promise<AppendResult> {
     if (event.seq !== expected.seq + 1) throw new Error(`event seq ${event.seq} does not follow head ${expected.seq}`)
+    // The log is kept forever: an event that breaks its schema never enters it, whatever wrote it.
+    const valid = validateEvent(event)
+    if (!valid.ok) throw new InvalidEventError(`${event.conv}#${event.seq} ${event.type}: ${describeErrors(valid.errors)}`)
     const { body, headers } = encodeEvent(event)
     headers.set('Nats-Msg-Id', msgId)
     headers.set('Nats-Expected-Last-Subject-Sequence', String(expected.streamSeq))

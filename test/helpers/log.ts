@@ -1,6 +1,8 @@
+import { after, before } from 'node:test'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { CommandHandler } from '../../core/commands/command-handler.js'
 import { EventLog, type LogOptions, type StoredEvent } from '../../core/log/event-log.js'
+import { startTestNats, type TestNats } from './nats.js'
 
 export const TEST_PARTITIONS = 4
 
@@ -8,6 +10,33 @@ export async function openLog(url: string, opts: LogOptions = {}): Promise<{ nc:
   const nc = await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 100 })
   const log = await EventLog.open(nc, { names: { partitions: TEST_PARTITIONS }, ...opts })
   return { nc, log }
+}
+
+export interface LogServer {
+  nats: TestNats
+  nc: NatsConnection
+  log: EventLog
+  handler: CommandHandler
+}
+
+/**
+ * Registers before/after hooks giving the calling suite its own real
+ * nats-server, an open log and a command handler; fields are set once the
+ * before hook has run.
+ */
+export function withLogServer(opts: LogOptions = {}): LogServer {
+  const ctx = {} as LogServer
+  before(async () => {
+    ctx.nats = await startTestNats()
+    const { nc, log } = await openLog(ctx.nats.url, opts)
+    Object.assign(ctx, { nc, log, handler: new CommandHandler(log) })
+  })
+  after(async () => {
+    ctx.log?.close()
+    await ctx.nc?.close()
+    await ctx.nats?.cleanup()
+  })
+  return ctx
 }
 
 export function text(id: string, conv: string, actor: string, body = id) {

@@ -1,53 +1,39 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
-import type { NatsConnection } from '@nats-io/transport-node'
-import { CommandHandler } from '../../core/commands/command-handler.js'
+import { before, describe, test } from 'node:test'
 import { EventLog } from '../../core/log/event-log.js'
 import { partitionOf } from '../../core/log/partitions.js'
-import { startTestNats, type TestNats } from '../helpers/nats.js'
-import { createGroup, openLog, range, readAll, TEST_PARTITIONS, text } from '../helpers/log.js'
+import type { SeqlineEvent } from '../../schemas/events.js'
+import { TEST_PARTITIONS, createGroup, range, readAll, text, withLogServer } from '../helpers/log.js'
 
 describe('event log on a real nats-server', () => {
-  let nats: TestNats
-  let nc: NatsConnection
-  let log: EventLog
-  let handler: CommandHandler
+  const t = withLogServer()
 
   before(async () => {
-    nats = await startTestNats()
-    ;({ nc, log } = await openLog(nats.url))
-    handler = new CommandHandler(log)
     // Two conversations written in turns, so one's stream positions are sparse
     // and seq never equals stream seq: range reads must really locate.
-    await createGroup(handler, 'g_deep', 'alice', ['bob'])
+    await createGroup(t.handler, 'g_deep', 'alice', ['bob'])
     const noise = samePartitionAs('g_deep')
-    await createGroup(handler, noise, 'alice', ['bob'])
+    await createGroup(t.handler, noise, 'alice', ['bob'])
     for (let i = 0; i < 249; i++) {
-      await Promise.all([handler.execute(text(`d${i}`, 'g_deep', 'alice')), handler.execute(text(`n${i}`, noise, 'bob'))])
+      await Promise.all([t.handler.execute(text(`d${i}`, 'g_deep', 'alice')), t.handler.execute(text(`n${i}`, noise, 'bob'))])
     }
   })
 
-  after(async () => {
-    log.close()
-    await nc.close()
-    await nats.cleanup()
-  })
-
-  test('opening the log again is idempotent: same streams, same config', async () => {
-    const before = await streamConfigs(log)
-    const again = await EventLog.open(nc, { names: { partitions: TEST_PARTITIONS } })
+  test('opening the t.log again is idempotent: same streams, same config', async () => {
+    const before = await streamConfigs(t.log)
+    const again = await EventLog.open(t.nc, { names: { partitions: TEST_PARTITIONS } })
     again.close()
-    assert.deepEqual(await streamConfigs(log), before)
+    assert.deepEqual(await streamConfigs(t.log), before)
     assert.equal(before.length, TEST_PARTITIONS)
   })
 
-  test('a different partition count is refused, naming the count the log was laid out with', async () => {
-    await assert.rejects(EventLog.open(nc, { names: { partitions: TEST_PARTITIONS + 2 } }), /laid out with 4 partitions/)
-    await assert.rejects(EventLog.open(nc, { names: { partitions: 2 } }), /laid out with 4 partitions/)
+  test('a different partition count is refused, naming the count the t.log was laid out with', async () => {
+    await assert.rejects(EventLog.open(t.nc, { names: { partitions: TEST_PARTITIONS + 2 } }), /laid out with 4 partitions/)
+    await assert.rejects(EventLog.open(t.nc, { names: { partitions: 2 } }), /laid out with 4 partitions/)
   })
 
   test('seqs are dense 1..250 in a conversation sharing its stream', async () => {
-    const all = await readAll(log, 'g_deep')
+    const all = await readAll(t.log, 'g_deep')
     assert.deepEqual(
       all.map((e) => e.event.seq),
       range(1, 250),
@@ -67,7 +53,7 @@ describe('event log on a real nats-server', () => {
       [{ from: 1000, limit: 3, direction: 'backward' }, range(248, 250)],
     ]
     for (const [query, expected] of cases) {
-      const got = await log.read('g_deep', query)
+      const got = await t.log.read('g_deep', query)
       assert.deepEqual(
         got.map((e) => e.event.seq),
         expected,
@@ -77,21 +63,21 @@ describe('event log on a real nats-server', () => {
     }
   })
 
-  test('a range read costs O(log n) lookups wherever it starts', async () => {
-    const streamSize = (await log.jsm.streams.info(log.streamOf('g_deep'))).state.last_seq
+  test('a range read costs O(t.log n) lookups wherever it starts', async () => {
+    const streamSize = (await t.log.jsm.streams.info(t.log.streamOf('g_deep'))).state.last_seq
     const bound = 2 + Math.ceil(Math.log2(streamSize))
     for (const from of [1, 125, 240]) {
-      const lookups = await countDirectGets(log, () => log.read('g_deep', { from, limit: 10 }))
+      const lookups = await countDirectGets(t.log, () => t.log.read('g_deep', { from, limit: 10 }))
       assert.ok(lookups <= bound, `from ${from}: ${lookups} direct gets > ${bound}`)
     }
   })
 
   test('an erased event is gone from range reads and from direct get; the rest stay exact', async () => {
-    const [victim] = await log.read('g_deep', { from: 130, limit: 1 })
+    const [victim] = await t.log.read('g_deep', { from: 130, limit: 1 })
     assert.equal(victim?.event.seq, 130)
-    assert.equal(await log.erase('g_deep', victim!.streamSeq), true)
-    assert.equal(await log.atStreamSeq(log.partitionOf('g_deep'), victim!.streamSeq), null)
-    const got = await log.read('g_deep', { from: 125, limit: 10 })
+    assert.equal(await t.log.erase('g_deep', victim!.streamSeq), true)
+    assert.equal(await t.log.atStreamSeq(t.log.partitionOf('g_deep'), victim!.streamSeq), null)
+    const got = await t.log.read('g_deep', { from: 125, limit: 10 })
     assert.deepEqual(
       got.map((e) => e.event.seq),
       [125, 126, 127, 128, 129, 131, 132, 133, 134],
@@ -99,12 +85,22 @@ describe('event log on a real nats-server', () => {
   })
 
   test('head and last name the newest event', async () => {
-    const head = await log.head('g_deep')
-    const last = await log.last('g_deep')
+    const head = await t.log.head('g_deep')
+    const last = await t.log.last('g_deep')
     assert.equal(head.seq, 250)
     assert.equal(last?.event.seq, 250)
     assert.equal(last?.streamSeq, head.streamSeq)
-    assert.deepEqual(await log.head('g_never'), { seq: 0, streamSeq: 0 })
+    assert.deepEqual(await t.log.head('g_never'), { seq: 0, streamSeq: 0 })
+  })
+
+  test('an event that breaks its schema never enters the log', async () => {
+    const head = await t.log.head('g_deep')
+    const bad = {
+      id: 'AAAAAAAAAAAAAAAAAAAAAA', type: 'message.sent', conv: 'g_deep', seq: head.seq + 1,
+      at: 1, actor: 'alice', v: 1, cmd: 'bad-event', data: { content: { type: 'text', text: '' } },
+    } as SeqlineEvent
+    await assert.rejects(t.log.append(bad, head, 'g_deep/alice/bad-event'), /\/data\/content\/text/)
+    assert.deepEqual(await t.log.head('g_deep'), head)
   })
 })
 

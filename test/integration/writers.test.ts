@@ -1,38 +1,20 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
-import type { NatsConnection } from '@nats-io/transport-node'
-import { CommandHandler } from '../../core/commands/command-handler.js'
-import type { EventLog, StoredEvent } from '../../core/log/event-log.js'
-import { startTestNats, type TestNats } from '../helpers/nats.js'
-import { createGroup, openLog, range, readAll, seqsAndDuplicates } from '../helpers/log.js'
+import { describe, test } from 'node:test'
+import type { StoredEvent } from '../../core/log/event-log.js'
+import { createGroup, range, readAll, seqsAndDuplicates, withLogServer } from '../helpers/log.js'
 import { startWriter, type Ack } from '../helpers/writer-process.js'
 
 describe('writer processes and crashes against a real nats-server', () => {
-  let nats: TestNats
-  let nc: NatsConnection
-  let log: EventLog
-  let handler: CommandHandler
-
-  before(async () => {
-    nats = await startTestNats()
-    ;({ nc, log } = await openLog(nats.url))
-    handler = new CommandHandler(log)
-  })
-
-  after(async () => {
-    log.close()
-    await nc.close()
-    await nats.cleanup()
-  })
+  const t = withLogServer()
 
   test('two writer processes appending to the same conversations produce dense seqs, no duplicate', async () => {
     const convs = ['g_two1', 'g_two2', 'g_two3', 'g_two4']
-    for (const c of convs) await createGroup(handler, c, 'alice', ['bob'])
-    const a = startWriter(nats.url, 'alice', convs, 0, 150)
-    const b = startWriter(nats.url, 'bob', convs, 0, 150)
+    for (const c of convs) await createGroup(t.handler, c, 'alice', ['bob'])
+    const a = startWriter(t.nats.url, 'alice', convs, 0, 150)
+    const b = startWriter(t.nats.url, 'bob', convs, 0, 150)
     assert.deepEqual(await Promise.all([a.exited, b.exited]), [0, 0])
     for (const c of convs) {
-      const stored = await readAll(log, c)
+      const stored = await readAll(t.log, c)
       const { seqs, duplicates } = seqsAndDuplicates(stored)
       assert.deepEqual(seqs, range(1, 301), c)
       assert.deepEqual(duplicates, [], c)
@@ -42,19 +24,19 @@ describe('writer processes and crashes against a real nats-server', () => {
 
   test('SIGKILL of a writer mid-run, then a restart that retries its last commands: no gap, no duplicate', async () => {
     const convs = ['g_kill1', 'g_kill2', 'g_kill3']
-    for (const c of convs) await createGroup(handler, c, 'alice', ['bob'])
-    const steady = startWriter(nats.url, 'bob', convs, 0, 200)
-    const victim = startWriter(nats.url, 'alice', convs, 0, 200)
+    for (const c of convs) await createGroup(t.handler, c, 'alice', ['bob'])
+    const steady = startWriter(t.nats.url, 'bob', convs, 0, 200)
+    const victim = startWriter(t.nats.url, 'alice', convs, 0, 200)
     await victim.acked(150)
     victim.child.kill('SIGKILL')
     assert.equal(await victim.exited, null)
     // The restarted writer resumes 20 commands before the lowest acked position: those are retries.
     const resumeAt = Math.max(0, lowestProgress(victim.acks, convs) - 20)
-    const revived = startWriter(nats.url, 'alice', convs, resumeAt, 200)
+    const revived = startWriter(t.nats.url, 'alice', convs, resumeAt, 200)
     assert.deepEqual(await Promise.all([steady.exited, revived.exited]), [0, 0])
     const acks = [...victim.acks, ...revived.acks, ...steady.acks]
     for (const c of convs) {
-      const stored = await readAll(log, c)
+      const stored = await readAll(t.log, c)
       const { seqs, duplicates } = seqsAndDuplicates(stored)
       assert.deepEqual(seqs, range(1, 401), c)
       assert.deepEqual(duplicates, [], c)
@@ -63,17 +45,17 @@ describe('writer processes and crashes against a real nats-server', () => {
     assert.ok(revived.acks.some((k) => k.duplicate), 'the retried commands were answered as duplicates')
   })
 
-  test('nats-server killed and restarted mid-run loses no acknowledged event', async () => {
+  test('t.nats-server killed and restarted mid-run loses no acknowledged event', async () => {
     const convs = ['g_srv1', 'g_srv2']
-    for (const c of convs) await createGroup(handler, c, 'alice', ['bob'])
-    const writer = startWriter(nats.url, 'bob', convs, 0, 300)
+    for (const c of convs) await createGroup(t.handler, c, 'alice', ['bob'])
+    const writer = startWriter(t.nats.url, 'bob', convs, 0, 300)
     await writer.acked(100)
     assert.ok(writer.acks.length < 600, 'the server goes down while the writer is still sending')
-    await nats.kill()
-    await nats.restart()
+    await t.nats.kill()
+    await t.nats.restart()
     assert.equal(await writer.exited, 0)
     for (const c of convs) {
-      const stored = await readAll(log, c)
+      const stored = await readAll(t.log, c)
       const { seqs, duplicates } = seqsAndDuplicates(stored)
       assert.deepEqual(seqs, range(1, 301), c)
       assert.deepEqual(duplicates, [], c)
