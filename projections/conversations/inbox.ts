@@ -1,0 +1,79 @@
+import type { KV } from '@nats-io/kv'
+import { readRecord } from '../runtime/view-store.js'
+import { decodeConv, keys } from './keys.js'
+import { liveUpTo, type RecordSource } from './message-index.js'
+import type { HeadRecord, LastMessage, ReadRecord, UserConversation, UserRecord } from './records.js'
+
+export interface InboxRow {
+  conv: string
+  kind: 'direct' | 'group'
+  name?: string
+  /** The head, or the leave seq for a former member. */
+  maxSeq: number
+  readSeq: number
+  /** Live messages from others after readSeq, up to maxSeq. */
+  unread: number
+  /** An unread message mentions the user (by name or @all). */
+  mentioned: boolean
+  last?: LastMessage
+  activityAt: number
+  groupMuted: boolean
+  /** Epoch ms until which the user may not post here; 0 when not muted. */
+  mutedUntil: number
+  dissolved: boolean
+  /** Set when the user left or was removed: the row is frozen at that seq. */
+  left?: number
+}
+
+/** Reads records straight from KV: the query side shares nothing with the projection process. */
+export function kvSource(kv: KV): RecordSource {
+  return { get: <T>(key: string) => readRecord<T>(kv, key) }
+}
+
+/** A user's conversations, most recently active first. */
+export async function inbox(kv: KV, user: string, window = 64): Promise<InboxRow[]> {
+  const record = await readRecord<UserRecord>(kv, keys.user(user))
+  if (!record) return []
+  const source = kvSource(kv)
+  const entries = Object.entries(record.convs)
+  const rows: InboxRow[] = []
+  for (let i = 0; i < entries.length; i += window) {
+    const page = await Promise.all(entries.slice(i, i + window).map(([conv, c]) => row(source, user, conv, c)))
+    for (const r of page) if (r) rows.push(r)
+  }
+  return rows.sort((a, b) => b.activityAt - a.activityAt || a.conv.localeCompare(b.conv))
+}
+
+/** One inbox row, or null if the conversation's head is not written yet. */
+export async function row(source: RecordSource, user: string, conv: string, c: UserConversation): Promise<InboxRow | null> {
+  const [head, read] = await Promise.all([
+    source.get<HeadRecord>(keys.head(conv)),
+    source.get<ReadRecord>(keys.read(conv, user)),
+  ])
+  if (!head) return null
+  const maxSeq = c.left ?? head.head
+  const readSeq = Math.min(read?.seq ?? c.since, maxSeq)
+  const [upToMax, upToRead] = await Promise.all([
+    maxSeq === head.head ? head.live : liveUpTo(source, conv, maxSeq),
+    liveUpTo(source, conv, readSeq),
+  ])
+  const mentioned = head.mentions.some(
+    (m) => m.seq > readSeq && m.seq <= maxSeq && m.actor !== user && (m.all === true || (m.users ?? []).includes(user)),
+  )
+  const last = head.last && head.last.seq <= maxSeq ? head.last : undefined
+  return {
+    conv: decodeConv(conv),
+    kind: head.kind,
+    ...(head.name ? { name: head.name } : {}),
+    maxSeq,
+    readSeq,
+    unread: upToMax - upToRead,
+    mentioned,
+    ...(last ? { last } : {}),
+    activityAt: c.leftAt !== undefined ? Math.min(c.leftAt, head.activityAt) : head.activityAt,
+    groupMuted: head.groupMuted,
+    mutedUntil: c.mutedUntil,
+    dissolved: head.dissolved,
+    ...(c.left !== undefined ? { left: c.left } : {}),
+  }
+}

@@ -1,0 +1,85 @@
+import type { Role } from '../../core/domain/state.js'
+
+export interface LastMessage {
+  seq: number
+  actor: string
+  at: number
+  preview: string
+  state: 'live' | 'edited' | 'recalled' | 'burned'
+}
+
+export interface Mention {
+  seq: number
+  actor: string
+  users?: string[]
+  all?: boolean
+}
+
+/** h.<conv>: what every member's inbox row needs; written per event, never sized by membership. */
+export interface HeadRecord {
+  kind: 'direct' | 'group'
+  name?: string
+  head: number
+  /** Live messages up to head: sent, not recalled, not burned. */
+  live: number
+  last?: LastMessage
+  activityAt: number
+  groupMuted: boolean
+  dissolved: boolean
+  burn: { enabled: boolean; seconds: number }
+  /** Recent mentions of live messages, newest last. */
+  mentions: Mention[]
+}
+
+export interface MemberEntry {
+  role: Role
+  since: number
+  mutedUntil: number
+}
+
+/** m.<conv>: who belongs, and who belonged until when; rewritten only on membership events. */
+export interface MembersRecord {
+  members: Record<string, MemberEntry>
+  former: Record<string, { since: number; left: number }>
+}
+
+/** r.<conv>.<user>: how far the user has read. */
+export interface ReadRecord {
+  seq: number
+  at: number
+}
+
+/** One conversation in a user's list. */
+export interface UserConversation {
+  since: number
+  mutedUntil: number
+  /** Set for former members: they keep the conversation as it stood at this seq. */
+  left?: number
+  leftAt?: number
+}
+
+/** u.<user>: the conversations of one user; rewritten only on that user's membership events. */
+export interface UserRecord {
+  convs: Record<string, UserConversation>
+}
+
+/** x.<conv>.<n>: which seqs in [n·CHUNK, (n+1)·CHUNK) hold live messages, and how many live ones come before. */
+export interface ChunkRecord {
+  base: number
+  bits: string
+}
+
+export interface BurnItem {
+  seq: number
+  sender: string
+  after: number
+  /** Seqs of edits of the message: their events hold its content too, and are erased with it. */
+  edits: number[]
+  /** Set once the recipient's read covers the message. */
+  dueAt?: number
+}
+
+/** d.<conv>: burn-after-read messages not yet burned; the executor burns those that are due. */
+export interface BurnRecord {
+  items: BurnItem[]
+}

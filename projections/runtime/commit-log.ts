@@ -1,0 +1,101 @@
+import { DiscardPolicy, jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream'
+import type { NatsConnection } from '@nats-io/transport-node'
+import type { Cursor } from '../../core/log/follow.js'
+import { AckPublisher } from '../../core/log/publisher.js'
+
+/** A flush: every record changed since the last one, and the log position they reflect. */
+export interface Batch {
+  cursor: Cursor
+  records: Array<[key: string, json: string]>
+}
+
+const STREAM = 'SEQLINE_VIEW_COMMITS'
+const SUBJECTS = 'seqline.view.>'
+const PART_BYTES = 512 * 1024
+const TIMEOUT_MS = 10_000
+
+/**
+ * Makes a flush atomic although it writes many KV records: the batch is
+ * written here first (in parts, then a commit naming them), and only then to
+ * KV. After a crash the last committed batch is written to KV again, so the
+ * views always stand at exactly one log position, never between two.
+ */
+export class CommitLog {
+  private constructor(
+    private readonly jsm: JetStreamManager,
+    private readonly publisher: AckPublisher,
+    private readonly projection: string,
+  ) {}
+
+  static async open(nc: NatsConnection, projection: string, replicas = 1): Promise<CommitLog> {
+    const jsm = await jetstreamManager(nc)
+    const config = {
+      name: STREAM,
+      subjects: [SUBJECTS],
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      discard: DiscardPolicy.Old,
+      // Only the newest commit and its parts are ever read back.
+      max_msgs_per_subject: 64,
+      num_replicas: replicas,
+      allow_direct: true,
+    }
+    await jsm.streams.info(STREAM).catch(() => jsm.streams.add(config))
+    return new CommitLog(jsm, new AckPublisher(nc), projection)
+  }
+
+  private subject(kind: 'part' | 'commit') {
+    return `seqline.view.${this.projection}.${kind}`
+  }
+
+  async commit(batch: Batch): Promise<void> {
+    const parts: number[] = []
+    for (const part of splitRecords(batch.records)) {
+      const ack = await this.publisher.publish(this.subject('part'), encode(part), undefined, TIMEOUT_MS)
+      parts.push(ack.seq)
+    }
+    await this.publisher.publish(this.subject('commit'), encode({ cursor: batch.cursor, parts }), undefined, TIMEOUT_MS)
+  }
+
+  /** The last committed batch, or null when this projection never committed (or was reset). */
+  async last(): Promise<Batch | null> {
+    const commit = await this.jsm.direct.getMessage(STREAM, { last_by_subj: this.subject('commit') })
+    if (!commit) return null
+    const { cursor, parts } = commit.json<{ cursor: Cursor; parts: number[] }>()
+    const records: Batch['records'] = []
+    for (const seq of parts) {
+      const part = await this.jsm.direct.getMessage(STREAM, { seq })
+      if (!part) throw new Error(`commit of ${this.projection} names part ${seq}, which is gone`)
+      records.push(...part.json<Batch['records']>())
+    }
+    return { cursor, records }
+  }
+
+  /** Forgets every batch of this projection (for a rebuild from zero). */
+  async reset(): Promise<void> {
+    await this.jsm.streams.purge(STREAM, { filter: `seqline.view.${this.projection}.>` })
+  }
+
+  close(): void {
+    this.publisher.close()
+  }
+}
+
+function* splitRecords(records: Batch['records']): Generator<Batch['records']> {
+  let part: Batch['records'] = []
+  let size = 0
+  for (const r of records) {
+    const bytes = r[0].length + r[1].length + 8
+    if (size + bytes > PART_BYTES && part.length > 0) {
+      yield part
+      part = []
+      size = 0
+    }
+    part.push(r)
+    size += bytes
+  }
+  yield part
+}
+
+const encoder = new TextEncoder()
+const encode = (v: unknown) => encoder.encode(JSON.stringify(v))
