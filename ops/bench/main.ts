@@ -2,6 +2,7 @@
 // (a fresh local one unless --url is given). Every figure is printed beside a
 // ceiling measured in the same run, because these machines are noisy.
 // Options: --messages 40000 --window 512 --deep 1000000 --partitions 8 --url nats://...
+//          --only all|append|read|projections (or a comma-separated list; default all)
 import { mkdtemp, rm, mkdir, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
@@ -10,6 +11,7 @@ import { connect } from '@nats-io/transport-node'
 import { EventLog } from '../../core/log/event-log.js'
 import { startNatsServer } from '../servers/nats-server.js'
 import { appendBench, printAppend } from './append.js'
+import { printProjections, projectionsBench } from './projections.js'
 import { printRead, readBench } from './read.js'
 
 const { values: args } = parseArgs({
@@ -20,8 +22,13 @@ const { values: args } = parseArgs({
     partitions: { type: 'string', default: '8' },
     url: { type: 'string' },
     out: { type: 'string', default: '.bench/core.json' },
+    only: { type: 'string', default: 'all' },
   },
 })
+
+const PARTS = ['append', 'read', 'projections'] as const
+const only = new Set(args.only === 'all' ? PARTS : args.only!.split(',').map((s) => s.trim()))
+for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--only ${part}: expected one of ${PARTS.join(', ')}`)
 
 async function main() {
   const dir = await mkdtemp(join(tmpdir(), 'seqline-bench-'))
@@ -35,14 +42,18 @@ async function main() {
     console.log(`Seqline core benchmarks — ${new Date().toISOString()}`)
     console.log(`${cpus().length} cores (${cpus()[0]?.model.trim() ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, nats-server ${version}, ${log.partitions} partitions`)
     const window = Number(args.window)
-    const append = await appendBench(log, Number(args.messages), window)
-    printAppend(append, window)
+    const append = only.has('append') ? await appendBench(log, Number(args.messages), window) : undefined
+    if (append) printAppend(append, window)
     const deep = Number(args.deep)
-    const read = await readBench(log, deep, window)
-    printRead(read.rows, deep, read.loadSeconds)
+    const read = only.has('read') ? await readBench(log, deep, window) : undefined
+    if (read) printRead(read.rows, deep, read.loadSeconds)
     log.close()
+    const projections = only.has('projections')
+      ? await projectionsBench(nc, { events: Number(args.messages), window, partitions: Number(args.partitions) })
+      : undefined
+    if (projections) printProjections(projections, window)
     await mkdir(join(args.out!, '..'), { recursive: true })
-    await writeFile(args.out!, JSON.stringify({ at: new Date().toISOString(), natsServer: version, cores: cpus().length, append, read }, null, 2))
+    await writeFile(args.out!, JSON.stringify({ at: new Date().toISOString(), natsServer: version, cores: cpus().length, append, read, projections }, null, 2))
     console.log(`\nresults written to ${args.out}`)
   } finally {
     await nc.close()

@@ -50,7 +50,7 @@ async function applyTo(e: SeqlineEvent, head: HeadRecord, store: ViewStore, log:
       return addMembers(store, e, [e.data.user])
     case 'member.left':
     case 'member.kicked':
-      return removeMember(store, e, e.data.user)
+      return removeMember(store, e, e.data.user, head)
     case 'member.role_changed':
       return updateMember(store, e.conv, e.data.user, (m) => (m.role = e.data.role))
     case 'group.ownership_transferred':
@@ -136,7 +136,8 @@ async function edited(e: EventOf<'message.edited'>, head: HeadRecord, store: Vie
 }
 
 async function gone(e: SeqlineEvent, target: number, head: HeadRecord, store: ViewStore, how: 'recalled' | 'burned') {
-  if (await markGone(store, e.conv, target, head.head)) head.live--
+  // The event itself may open a new index chunk, whose count must drop too.
+  if (await markGone(store, e.conv, target, Math.max(head.head, e.seq))) head.live--
   head.mentions = head.mentions.filter((m: Mention) => m.seq !== target)
   if (how === 'recalled') {
     if (head.last?.seq === target) head.last = { ...head.last, preview: RECALLED_PREVIEW, state: 'recalled' }
@@ -187,6 +188,7 @@ async function join(store: ViewStore, e: SeqlineEvent, user: string) {
     c.mutedUntil = c.mutedUntil ?? 0
     delete c.left
     delete c.leftAt
+    delete c.lastAtLeave
   })
 }
 
@@ -202,7 +204,7 @@ async function addMembers(store: ViewStore, e: SeqlineEvent, users: string[]) {
   await Promise.all(users.map((u) => join(store, e, u)))
 }
 
-async function removeMember(store: ViewStore, e: SeqlineEvent, user: string) {
+async function removeMember(store: ViewStore, e: SeqlineEvent, user: string, head: HeadRecord) {
   const record = (await store.get<MembersRecord>(keys.members(e.conv)))!
   const member = record.members[user]
   if (!member) return
@@ -212,6 +214,9 @@ async function removeMember(store: ViewStore, e: SeqlineEvent, user: string) {
   await updateUser(store, user, e.conv, (c) => {
     c.left = e.seq
     c.leftAt = e.at
+    // Former members keep the conversation as it stood: the last message they could see.
+    if (head.last) c.lastAtLeave = head.last
+    else delete c.lastAtLeave
   })
 }
 

@@ -60,7 +60,7 @@ export async function row(source: RecordSource, user: string, conv: string, c: U
   const mentioned = head.mentions.some(
     (m) => m.seq > readSeq && m.seq <= maxSeq && m.actor !== user && (m.all === true || (m.users ?? []).includes(user)),
   )
-  const last = head.last && head.last.seq <= maxSeq ? head.last : undefined
+  const last = c.left !== undefined ? c.lastAtLeave : head.last
   return {
     conv: decodeConv(conv),
     kind: head.kind,

@@ -56,6 +56,7 @@ export interface UserConversation {
   /** Set for former members: they keep the conversation as it stood at this seq. */
   left?: number
   leftAt?: number
+  lastAtLeave?: LastMessage
 }
 
 /** u.<user>: the conversations of one user; rewritten only on that user's membership events. */

@@ -48,11 +48,12 @@ export async function createGroup(handler: CommandHandler, conv: string, owner: 
   if (!r.ok) throw new Error(`group ${conv} not created: ${JSON.stringify(r)}`)
 }
 
-/** Every stored event of a conversation, read in pages through the public range API. */
+/** Every stored event of a conversation, read in pages through the public range API. Erased seqs are holes, so pages advance by seq. */
 export async function readAll(log: EventLog, conv: string): Promise<StoredEvent[]> {
   const out: StoredEvent[] = []
   for (;;) {
-    const page = await log.read(conv, { from: out.length + 1, limit: 500 })
+    const from = (out.at(-1)?.event.seq ?? 0) + 1
+    const page = await log.read(conv, { from, limit: 500 })
     if (page.length === 0) return out
     out.push(...page)
   }
