@@ -123,19 +123,23 @@ export class ProjectionRunner {
     }
   }
 
+  /** How far behind the log the projection is; partitions are asked at once, each dated as it answers. */
   async lag(): Promise<Lag> {
-    let events = 0
-    let oldest = Infinity
-    for (let p = 0; p < this.log.partitions; p++) {
-      const stream = this.log.streamOfPartition(p)
-      const last = (await this.log.jsm.streams.info(stream)).state.last_seq
-      const done = this.cursor[p] ?? 0
-      if (last <= done) continue
-      events += last - done
-      const next = await this.log.jsm.direct.getMessage(stream, { seq: done + 1, next_by_subj: partitionSubjects(this.log.names, p) })
-      if (next) oldest = Math.min(oldest, next.json<{ at: number }>().at)
+    const cursor = this.position
+    const parts = await Promise.all(Array.from({ length: this.log.partitions }, (_, p) => this.partitionLag(p, cursor[p] ?? 0)))
+    return {
+      events: parts.reduce((sum, part) => sum + part.events, 0),
+      seconds: Math.max(0, ...parts.map((part) => part.seconds)),
     }
-    return { events, seconds: oldest === Infinity ? 0 : Math.max(0, (Date.now() - oldest) / 1000) }
+  }
+
+  private async partitionLag(p: number, done: number): Promise<Lag> {
+    const stream = this.log.streamOfPartition(p)
+    const last = (await this.log.jsm.streams.info(stream)).state.last_seq
+    if (last <= done) return { events: 0, seconds: 0 }
+    const next = await this.log.jsm.direct.getMessage(stream, { seq: done + 1, next_by_subj: partitionSubjects(this.log.names, p) })
+    const seconds = next ? Math.max(0, (Date.now() - next.json<{ at: number }>().at) / 1000) : 0
+    return { events: last - done, seconds }
   }
 
   /** Stops following after committing what was applied. */
