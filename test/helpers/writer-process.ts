@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { onLines } from './child-lines.js'
 import { TEST_PARTITIONS } from './log.js'
 
 const WRITER = fileURLToPath(new URL('../fixtures/writer.js', import.meta.url))
@@ -27,15 +28,10 @@ export function startWriter(url: string, actor: string, convs: string[], from: n
   })
   const acks: Ack[] = []
   const waiters: Array<{ n: number; resolve: () => void }> = []
-  let buffered = ''
-  child.stdout!.setEncoding('utf8')
-  child.stdout!.on('data', (chunk: string) => {
-    buffered += chunk
-    const lines = buffered.split('\n')
-    buffered = lines.pop()!
-    for (const line of lines) {
-      const [tag, conv, seq, id, kind] = line.split(' ')
-      if (tag === 'ACK') acks.push({ conv: conv!, seq: Number(seq), id: id!, duplicate: kind === 'dup' })
+  onLines(child, (tag, rest) => {
+    if (tag === 'ACK') {
+      const [conv, seq, id, kind] = rest.split(' ')
+      acks.push({ conv: conv!, seq: Number(seq), id: id!, duplicate: kind === 'dup' })
     }
     for (const w of waiters.filter((w) => acks.length >= w.n)) w.resolve()
   })

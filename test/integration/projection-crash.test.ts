@@ -15,6 +15,7 @@ import { ProjectionRunner } from '../../projections/runtime/runner.js'
 import { ViewStore } from '../../projections/runtime/view-store.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
 import { TEST_PARTITIONS, withLogServer } from '../helpers/log.js'
+import { onLines } from '../helpers/child-lines.js'
 import { covers, differingKeys, dumpBucket, sortedRecords, streamEnds, waitCaughtUp } from '../helpers/views.js'
 
 const PROJECTOR = fileURLToPath(new URL('../fixtures/projector.js', import.meta.url))
@@ -209,20 +210,6 @@ function startProjector(url: string, target: { bucket: string; name: string }): 
     else if (tag === 'ERR') p.errors.push(rest)
   })
   return p
-}
-
-function onLines(child: ChildProcess, handle: (tag: string, rest: string) => void): void {
-  let buffered = ''
-  child.stdout!.setEncoding('utf8')
-  child.stdout!.on('data', (chunk: string) => {
-    buffered += chunk
-    const lines = buffered.split('\n')
-    buffered = lines.pop()!
-    for (const line of lines) {
-      const space = line.indexOf(' ')
-      handle(line.slice(0, space), line.slice(space + 1))
-    }
-  })
 }
 
 // ---------------------------------------------------------------------------
