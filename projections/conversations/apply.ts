@@ -196,7 +196,7 @@ async function addMembers(store: ViewStore, e: SeqlineEvent, users: string[]) {
   const record = (await store.get<MembersRecord>(keys.members(e.conv)))!
   for (const user of users) {
     // A mute outlives leaving and rejoining (the decider keeps it too).
-    const mutedUntil = record.members[user]?.mutedUntil ?? 0
+    const mutedUntil = record.members[user]?.mutedUntil ?? record.former[user]?.mutedUntil ?? 0
     record.members[user] = { role: 'member', since: e.seq, mutedUntil }
     delete record.former[user]
   }
@@ -209,7 +209,7 @@ async function removeMember(store: ViewStore, e: SeqlineEvent, user: string, hea
   const member = record.members[user]
   if (!member) return
   delete record.members[user]
-  record.former[user] = { since: member.since, left: e.seq }
+  record.former[user] = { since: member.since, left: e.seq, mutedUntil: member.mutedUntil }
   store.set(keys.members(e.conv), record)
   await updateUser(store, user, e.conv, (c) => {
     c.left = e.seq

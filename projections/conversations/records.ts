@@ -40,7 +40,7 @@ export interface MemberEntry {
 /** m.<conv>: who belongs, and who belonged until when; rewritten only on membership events. */
 export interface MembersRecord {
   members: Record<string, MemberEntry>
-  former: Record<string, { since: number; left: number }>
+  former: Record<string, { since: number; left: number; mutedUntil: number }>
 }
 
 /** r.<conv>.<user>: how far the user has read. */
