@@ -1,7 +1,7 @@
 import { Config, CONFIG_DEFAULTS, CONFIG_ENV } from '../schemas/config.js'
 import { createAjv } from '../schemas/validator.js'
 
-const INTEGER_KEYS = new Set<keyof Config>(['natsPort', 'partitions', 'replicas', 'duplicateWindowMs'])
+const INTEGER_KEYS = new Set<keyof Config>(['natsPort', 'partitions', 'replicas', 'duplicateWindowMs', 'apiPort', 'bodyLimitBytes', 'rateLimitPerMinute'])
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'

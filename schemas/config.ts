@@ -15,6 +15,20 @@ export const Config = Type.Object(
       maximum: 24 * 3600 * 1000,
       description: 'SEQLINE_DUPLICATE_WINDOW_MS: how long JetStream remembers a command id',
     }),
+    apiHost: Type.String({ minLength: 1, description: 'SEQLINE_API_HOST: address the API listens on' }),
+    apiPort: Type.Integer({ minimum: 0, maximum: 65535, description: 'SEQLINE_API_PORT: port of the REST and WebSocket API (0: any free port)' }),
+    serviceToken: Type.Optional(
+      Type.String({ minLength: 24, description: "SEQLINE_SERVICE_TOKEN: the platform backend's credential for admin endpoints" }),
+    ),
+    jwtSecret: Type.Optional(Type.String({ minLength: 32, description: 'SEQLINE_JWT_SECRET: HS256 secret that signs user tokens' })),
+    jwtPublicKey: Type.Optional(
+      Type.String({ pattern: '-----BEGIN PUBLIC KEY-----', description: 'SEQLINE_JWT_PUBLIC_KEY: PEM key that verifies RS256/ES256 user tokens' }),
+    ),
+    jwtJwksUrl: Type.Optional(Type.String({ pattern: '^https?://', description: 'SEQLINE_JWT_JWKS_URL: JWKS endpoint that verifies user tokens' })),
+    jwtIssuer: Type.Optional(Type.String({ minLength: 1, description: 'SEQLINE_JWT_ISSUER: required iss claim of user tokens' })),
+    jwtAudience: Type.Optional(Type.String({ minLength: 1, description: 'SEQLINE_JWT_AUDIENCE: required aud claim of user tokens' })),
+    bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, description: 'SEQLINE_BODY_LIMIT_BYTES: largest request body' }),
+    rateLimitPerMinute: Type.Integer({ minimum: 1, description: 'SEQLINE_RATE_LIMIT_PER_MINUTE: requests per user (or per IP before login) and minute' }),
   },
   { additionalProperties: false },
 )
@@ -29,12 +43,28 @@ export const CONFIG_ENV: Record<keyof Config, string> = {
   partitions: 'SEQLINE_PARTITIONS',
   replicas: 'SEQLINE_REPLICAS',
   duplicateWindowMs: 'SEQLINE_DUPLICATE_WINDOW_MS',
+  apiHost: 'SEQLINE_API_HOST',
+  apiPort: 'SEQLINE_API_PORT',
+  serviceToken: 'SEQLINE_SERVICE_TOKEN',
+  jwtSecret: 'SEQLINE_JWT_SECRET',
+  jwtPublicKey: 'SEQLINE_JWT_PUBLIC_KEY',
+  jwtJwksUrl: 'SEQLINE_JWT_JWKS_URL',
+  jwtIssuer: 'SEQLINE_JWT_ISSUER',
+  jwtAudience: 'SEQLINE_JWT_AUDIENCE',
+  bodyLimitBytes: 'SEQLINE_BODY_LIMIT_BYTES',
+  rateLimitPerMinute: 'SEQLINE_RATE_LIMIT_PER_MINUTE',
 }
 
-export const CONFIG_DEFAULTS: Omit<Config, 'natsUrl'> = {
+type Optional = 'natsUrl' | 'serviceToken' | 'jwtSecret' | 'jwtPublicKey' | 'jwtJwksUrl' | 'jwtIssuer' | 'jwtAudience'
+
+export const CONFIG_DEFAULTS: Omit<Config, Optional> = {
   natsPort: 4222,
   dataDir: './data',
   partitions: 8,
   replicas: 1,
   duplicateWindowMs: 120_000,
+  apiHost: '127.0.0.1',
+  apiPort: 8080,
+  bodyLimitBytes: 256 * 1024,
+  rateLimitPerMinute: 6000,
 }

@@ -19,8 +19,9 @@ export interface FieldError {
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] }
 
-export function createAjv() {
-  const ajv = new Ajv({ allErrors: true, discriminator: true, strict: true, allowUnionTypes: true })
+/** The project's ajv: every error reported, tagged unions told apart, no silent coercion unless asked (query strings). */
+export function createAjv(options: { coerceTypes?: boolean; useDefaults?: boolean } = {}) {
+  const ajv = new Ajv({ allErrors: true, discriminator: true, strict: true, allowUnionTypes: true, ...options })
   addFormats(ajv)
   return ajv
 }

@@ -1,0 +1,38 @@
+import Fastify, { type FastifyInstance } from 'fastify'
+import { createAjv } from '../schemas/validator.js'
+import { requireService, requireUser } from './auth/guards.js'
+import type { ApiDeps } from './deps.js'
+import { ApiError, errorHandler, sendError } from './errors.js'
+import { adminRoutes } from './routes/admin.js'
+import { commandRoutes } from './routes/commands.js'
+import { docs } from './routes/docs.js'
+import { healthRoutes } from './routes/health.js'
+import { readRoutes } from './routes/reads.js'
+import { gateway } from './ws/gateway.js'
+
+// Bodies are checked as they are: a wrong type is an error, not something to coerce,
+// and an unknown field is an error, not something to strip. Query strings and path
+// parameters arrive as text, so only they are coerced.
+const bodies = createAjv({ useDefaults: true })
+const texts = createAjv({ coerceTypes: true, useDefaults: true })
+
+/** The REST API and WebSocket gateway, ready to listen. */
+export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({ bodyLimit: deps.limits.bodyLimitBytes, logger: false, trustProxy: true })
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodies : texts).compile(schema))
+  app.setErrorHandler(errorHandler)
+  app.setNotFoundHandler((request, reply) => sendError(reply, new ApiError(404, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)))
+  await docs(app, deps)
+  await healthRoutes(app, deps)
+  await app.register(async (users) => {
+    users.addHook('onRequest', requireUser(deps.tokens))
+    commandRoutes(users, deps)
+    readRoutes(users, deps)
+  })
+  await app.register(async (admin) => {
+    admin.addHook('onRequest', requireService(deps.tokens))
+    adminRoutes(admin, deps)
+  })
+  await gateway(app, deps)
+  return app
+}

@@ -1,0 +1,18 @@
+import type { CommandHandler } from '../core/commands/command-handler.js'
+import type { EventLog } from '../core/log/event-log.js'
+import type { ConversationViews } from '../projections/conversations/views.js'
+import type { Lag } from '../projections/runtime/runner.js'
+import type { Tokens } from './auth/tokens.js'
+import type { UserDirectory } from './users.js'
+
+/** What the API needs from the rest of Seqline; one process may serve it beside the projections or alone. */
+export interface ApiDeps {
+  log: EventLog
+  handler: CommandHandler
+  views: ConversationViews
+  tokens: Tokens
+  users: UserDirectory
+  limits: { bodyLimitBytes: number; rateLimitPerMinute: number }
+  /** Lag of the projection behind the views, when this process runs it. */
+  projectionLag?: () => Promise<Lag>
+}
