@@ -1,12 +1,16 @@
-// `npm start`: Seqline with its embedded defaults. Starts a local nats-server
-// (unless SEQLINE_NATS_URL names one), lays out the event log, runs the
-// conversations projection and the burn executor, until SIGINT/SIGTERM.
-// The API joins this process when it is built.
+// `npm start`: Seqline with its embedded defaults, in one process. Starts a
+// local nats-server (unless SEQLINE_NATS_URL names one), lays out the event
+// log, runs the conversations projection, the burn executor and the REST +
+// WebSocket API, until SIGINT/SIGTERM.
 import { CommandHandler } from '../core/commands/command-handler.js'
 import { EventLog } from '../core/log/event-log.js'
 import { BurnExecutor } from '../projections/conversations/burn-executor.js'
 import { openConversationsRunner } from '../projections/conversations/open.js'
 import { ConversationViews } from '../projections/conversations/views.js'
+import { Tokens } from '../api/auth/tokens.js'
+import { startApi } from '../api/server.js'
+import { UserDirectory } from '../api/users.js'
+import { loadSecrets } from './secrets.js'
 import { ConfigError, loadConfig } from './config.js'
 import { connectNats } from './nats-connection.js'
 
@@ -21,16 +25,33 @@ async function main() {
   const runner = await openConversationsRunner(log, { replicas: config.replicas })
   await runner.start()
   const views = await ConversationViews.open(nc)
-  const burns = new BurnExecutor(views, new CommandHandler(log))
+  const handler = new CommandHandler(log)
+  const burns = new BurnExecutor(views, handler)
   burns.start()
+  const secrets = await loadSecrets(config)
+  const tokens = new Tokens({
+    serviceToken: secrets.serviceToken,
+    jwtSecret: secrets.jwtSecret,
+    jwtPublicKey: config.jwtPublicKey,
+    jwtJwksUrl: config.jwtJwksUrl,
+    issuer: config.jwtIssuer,
+    audience: config.jwtAudience,
+  })
+  const users = await UserDirectory.open(nc, undefined, config.replicas)
+  const limits = { bodyLimitBytes: config.bodyLimitBytes, rateLimitPerMinute: config.rateLimitPerMinute }
+  const api = await startApi({ log, handler, views, tokens, users, limits, projectionLag: () => runner.lag() }, config.apiHost, config.apiPort)
   const lag = await runner.lag()
   console.log(`Seqline is up.
   NATS         ${url}${local ? ` (local nats-server, store in ${local.storeDir})` : ''}
   log          ${config.partitions} partition streams ${log.streamOfPartition(0)}..${log.streamOfPartition(config.partitions - 1)}, ${config.replicas} replica(s)
   projection   conversations → KV bucket ${views.bucket} (${lag.events} events to catch up)
   burns        executor running
+  API          ${api.url}  (WebSocket ${api.url.replace('http', 'ws')}/v1/ws)
+  docs         ${api.url}/docs  (OpenAPI at ${api.url}/openapi.json)
+  credentials  ${secrets.file ? `generated in ${secrets.file} (service token for /v1/admin, JWT secret)` : 'from configuration'}
 Ctrl-C stops it.`)
   await untilSignal()
+  await api.close()
   await burns.stop()
   await runner.stop()
   runner.close()
