@@ -1,5 +1,84 @@
 import type { FastifyInstance } from 'fastify'
+import type Type from 'typebox'
+import type { InboxRow as InboxRowRecord } from '../../projections/conversations/inbox.js'
+import { ConvParams, ConvSeqParams, ErrorBody, RangeQuery } from '../../schemas/api.js'
+import { EventPage, Inbox, ndjsonOf, Receipt, SyncQuery, SyncResult } from '../../schemas/api-reads.js'
+import { mustSee, visibleTo } from '../authorize.js'
 import type { ApiDeps } from '../deps.js'
+import { conversationEvents, sendNdjson } from '../export.js'
+import { pull } from '../pull.js'
 
-/** Pull by seq range, sync, inbox, receipts, the user's own export. */
-export function readRoutes(_app: FastifyInstance, _deps: ApiDeps): void {}
+const tags = ['reads']
+const failures = { '4xx': ErrorBody }
+
+/** Pull by seq range, sync, inbox, receipts, the user's own export. Every read is limited to what the user may see. */
+export function readRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  app.get('/v1/conversations/:conv/events', {
+    schema: {
+      summary: 'Events by seq range, clipped to what you may see; erased seqs are listed',
+      tags,
+      params: ConvParams,
+      querystring: RangeQuery,
+      response: { 200: EventPage, ...failures },
+    },
+    handler: async (request): Promise<Type.Static<typeof EventPage>> => {
+      const { conv } = request.params as { conv: string }
+      const visible = await visibleTo(deps, conv, request.user)
+      return pull(deps.log, visible, request.query as RangeQuery)
+    },
+  })
+
+  app.get('/v1/conversations/:conv/messages/:seq/receipts', {
+    schema: { summary: 'Who has read a message and who has not', tags, params: ConvSeqParams, response: { 200: Receipt, ...failures } },
+    handler: async (request): Promise<Type.Static<typeof Receipt>> => {
+      const { conv, seq } = request.params as { conv: string; seq: number }
+      mustSee(await visibleTo(deps, conv, request.user), seq, request.user)
+      return deps.views.receipt(conv, seq)
+    },
+  })
+
+  app.get('/v1/inbox', {
+    schema: { summary: 'My conversations with unread counts, most recently active first', tags, response: { 200: Inbox, ...failures } },
+    // Typed against the schema so that a change to the projection's rows fails to compile here.
+    handler: async (request): Promise<Type.Static<typeof Inbox>> => deps.views.inbox(request.user),
+  })
+
+  app.get('/v1/sync', {
+    schema: {
+      summary: 'Conversations active since a cursor, with their max seq: what to pull after a reconnect',
+      tags,
+      querystring: SyncQuery,
+      response: { 200: SyncResult, ...failures },
+    },
+    handler: async (request) => sync(await deps.views.inbox(request.user), (request.query as { since?: number }).since),
+  })
+
+  app.get('/v1/conversations/:conv/export', {
+    // A HEAD would stream the whole export only to discard it.
+    exposeHeadRoute: false,
+    schema: {
+      summary: 'Every event of the conversation you may see, as NDJSON in seq order',
+      tags,
+      params: ConvParams,
+      response: { 200: ndjsonOf('one event per line, in seq order; erased seqs are absent'), ...failures },
+    },
+    handler: async (request, reply) => {
+      const { conv } = request.params as { conv: string }
+      // Authorised before the first byte: a refusal must still be a proper error response.
+      const visible = await visibleTo(deps, conv, request.user)
+      return sendNdjson(reply, conversationEvents(deps.log, conv, visible.head))
+    },
+  })
+}
+
+/**
+ * The rows active after `since`, and the cursor for next time. Activity is the time of the
+ * conversation's last message (the projection moves it on sends and burns), so a read made
+ * on another device alone does not bring a row back; the inbox always has the current one.
+ */
+function sync(rows: InboxRowRecord[], since?: number): Type.Static<typeof SyncResult> {
+  const changed = since === undefined ? rows : rows.filter((r) => r.activityAt > since)
+  const cursor = changed.reduce((max, r) => Math.max(max, r.activityAt), since ?? 0)
+  const conversations = changed.map(({ conv, maxSeq, readSeq, unread, mentioned }) => ({ conv, maxSeq, readSeq, unread, mentioned }))
+  return { cursor, conversations }
+}

@@ -71,9 +71,13 @@ export class CommandHandler {
     return this.queue.run(command.conv, () => this.decideAndAppend(command))
   }
 
-  /** The current state of a conversation, as the next command would see it. */
+  /**
+   * The current state of a conversation, caught up with the log: other
+   * processes may have written since this one cached it, and reads are
+   * authorised from it.
+   */
   state(conv: string): Promise<ConversationState> {
-    return this.queue.run(conv, async () => (await this.loaded(conv)).state)
+    return this.queue.run(conv, async () => (await this.catchUp(conv, await this.loaded(conv))).state)
   }
 
   private async decideAndAppend(command: Command): Promise<HandleResult> {
@@ -84,7 +88,15 @@ export class CommandHandler {
       const now = this.clock()
       const target = TARGETING_COMMANDS.has(command.type) ? await this.target(command, current.state) : undefined
       const decision = this.decider.decide({ ...command, metadata: { now, target } }, current.state)
-      if (!decision.ok) return { ok: false, reason: 'refused', refusal: decision.refusal }
+      if (!decision.ok) {
+        // A refusal is not checked by the log, so it must not rest on a stale cache: catch up, decide again if anything arrived.
+        const fresh = await this.catchUp(command.conv, current)
+        if (fresh.head.seq !== current.head.seq) {
+          current = fresh
+          continue
+        }
+        return { ok: false, reason: 'refused', refusal: decision.refusal }
+      }
       const pending = decision.events[0]
       if (!pending) return { ok: true, seq: current.state.seq, duplicate: false }
       const msgId = msgIdOf(command.conv, command.actor, command.id)

@@ -17,6 +17,8 @@ export interface LogServer {
   nc: NatsConnection
   log: EventLog
   handler: CommandHandler
+  /** Runs fn at the end of the suite, before the connection and the server go (last registered, first run). */
+  defer(fn: () => Promise<unknown> | unknown): void
 }
 
 /**
@@ -25,13 +27,15 @@ export interface LogServer {
  * before hook has run.
  */
 export function withLogServer(opts: LogOptions = {}): LogServer {
-  const ctx = {} as LogServer
+  const cleanups: Array<() => Promise<unknown> | unknown> = []
+  const ctx = { defer: (fn) => void cleanups.push(fn) } as LogServer
   before(async () => {
     ctx.nats = await startTestNats()
     const { nc, log } = await openLog(ctx.nats.url, opts)
     Object.assign(ctx, { nc, log, handler: new CommandHandler(log) })
   })
   after(async () => {
+    for (const fn of cleanups.reverse()) await fn()
     ctx.log?.close()
     await ctx.nc?.close()
     await ctx.nats?.cleanup()

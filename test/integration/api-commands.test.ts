@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { before, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Tokens } from '../../api/auth/tokens.js'
 import { readAll, withLogServer } from '../helpers/log.js'
@@ -16,10 +16,10 @@ describe('REST commands end to end against a real nats-server', () => {
 
   before(async () => {
     s = await startApiStack(t.log, 'cmd_views', { bodyLimitBytes: 16 * 1024, rateLimitPerMinute: 100_000 })
+    t.defer(() => s.stop())
     tok = {}
     for (const u of ['owner', 'admin', 'amy', 'bo', 'cy', 'stranger']) tok[u] = await s.token(u)
   })
-  after(() => s.stop())
 
   async function group(id: string, members = ['admin', 'amy', 'bo']): Promise<string> {
     const r = await post('owner', '/v1/groups', { id, name: id, members, admins: ['admin'] })
