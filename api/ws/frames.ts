@@ -1,0 +1,76 @@
+import type { ErrorObject } from 'ajv'
+import type { RawData } from 'ws'
+import { createAjv, type FieldError } from '../../schemas/validator.js'
+import { ClientFrame, SOCKET_COMMAND_TYPES, type ClientFrame as Frame, type ServerFrame } from '../../schemas/ws.js'
+import { ApiError, validationFailed } from '../errors.js'
+
+const validate = createAjv().compile<Frame>(ClientFrame)
+const FRAME_TYPES = ['command', 'sync', 'typing', 'presence', 'ping']
+
+export type Parsed = { ok: true; frame: Frame } | { ok: false; error: ApiError; rid?: string }
+
+/** A frame as received, checked against its schema; the error names every offending field. */
+export function parseFrame(data: RawData, isBinary: boolean): Parsed {
+  if (isBinary) return { ok: false, error: new ApiError(400, 'MALFORMED_JSON', 'frames are JSON text messages, not binary') }
+  let value: unknown
+  try {
+    value = JSON.parse(textOf(data))
+  } catch {
+    return { ok: false, error: new ApiError(400, 'MALFORMED_JSON', 'the frame is not valid JSON') }
+  }
+  if (validate(value)) return { ok: true, frame: value }
+  return { ok: false, error: validationFailed(fieldErrors(validate.errors ?? [])), rid: ridOf(value) }
+}
+
+export const encode = (frame: ServerFrame): string => JSON.stringify(frame)
+
+/** The error frame of an ApiError, echoing the request id when there is one. */
+export function errorFrame(err: ApiError, rid?: string): ServerFrame {
+  const error = { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) }
+  return rid === undefined ? { type: 'error', error } : { type: 'error', rid, error }
+}
+
+function textOf(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8')
+  return Buffer.from(data as ArrayBuffer).toString('utf8')
+}
+
+/** A bad frame's rid, if readable, so the client can fail that one request instead of waiting for its timeout. */
+function ridOf(value: unknown): string | undefined {
+  const rid = (value as { rid?: unknown } | null)?.rid
+  return typeof rid === 'string' && rid.length > 0 && rid.length <= 128 ? rid : undefined
+}
+
+/** ajv's errors as the project's field errors (JSON pointers), one per problem. */
+function fieldErrors(errors: ErrorObject[]): FieldError[] {
+  const out: FieldError[] = []
+  for (const e of errors) {
+    const f = fieldError(e)
+    // A missing or non-string tag is reported twice by ajv (required/type, then discriminator); keep the first.
+    if (f && !out.some((o) => o.field === f.field)) out.push(f)
+  }
+  return out
+}
+
+function fieldError(e: ErrorObject): FieldError | null {
+  const params = e.params as Record<string, unknown>
+  if (e.keyword === 'additionalProperties') {
+    const extra = String(params.additionalProperty)
+    return { field: `${e.instancePath}/${pointerToken(extra)}`, rule: e.keyword, message: `unknown field ${extra}` }
+  }
+  if (e.keyword === 'required') {
+    const missing = String(params.missingProperty)
+    return { field: `${e.instancePath}/${missing}`, rule: e.keyword, message: `${missing} is required` }
+  }
+  if (e.keyword === 'discriminator') {
+    const field = `${e.instancePath}/${String(params.tag)}`
+    if (params.error !== 'mapping') return { field, rule: e.keyword, message: `${field} must be a string` }
+    const [what, known] = e.instancePath === '' ? ['frame', FRAME_TYPES] : ['command', SOCKET_COMMAND_TYPES]
+    return { field, rule: 'enum', message: `unknown ${what} type ${JSON.stringify(params.tagValue)}; expected one of ${known.join(', ')}` }
+  }
+  return { field: e.instancePath, rule: e.keyword, message: `${e.instancePath || 'the frame'} ${e.message ?? 'is invalid'}` }
+}
+
+function pointerToken(key: string): string {
+  return key.replaceAll('~', '~0').replaceAll('/', '~1')
+}

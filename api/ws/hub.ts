@@ -1,0 +1,167 @@
+import type { Msg, Subscription } from '@nats-io/transport-node'
+import type { EventLog } from '../../core/log/event-log.js'
+import { follow, type Cursor, type Follower } from '../../core/log/follow.js'
+import type { SeqlineEvent } from '../../schemas/events.js'
+import type { PresenceStatus } from '../../schemas/ws.js'
+import { encode } from './frames.js'
+import { membershipChange } from './membership.js'
+
+/** One connection as the hub sees it. */
+export interface LiveTarget {
+  readonly user: string
+  /** A new event of the log, for a conversation the user is (or is becoming, or ceasing to be) a member of. */
+  live(event: SeqlineEvent, frame: string): void
+  send(frame: string): void
+}
+
+/** Core NATS subjects of what is never logged. */
+export function ephemeralSubjects(subjectPrefix: string) {
+  const base = `${subjectPrefix.replace(/\.log$/, '')}.live`
+  return {
+    typing: (conv: string) => `${base}.typing.${conv}`,
+    allTyping: `${base}.typing.*`,
+    presence: (user: string) => `${base}.presence.${user}`,
+  }
+}
+
+const RESTART_MS = 1000
+const decoder = new TextDecoder()
+const encoder = new TextEncoder()
+
+/**
+ * Fan-out of one API process. Every process follows the whole log from NATS
+ * and routes each event to its own connections of users who are members, so
+ * processes share nothing and a sender and a recipient may sit on different
+ * processes. The log is followed through JetStream (ordered consumers per
+ * partition, from the end at start-up) rather than a core subscription to the
+ * log subjects: a core subscriber also receives publishes JetStream refused
+ * (an append that lost an optimistic-concurrency race carries a seq another
+ * event took), which would reach clients as events that never happened.
+ */
+export class Hub {
+  private readonly byConv = new Map<string, Set<LiveTarget>>()
+  private readonly byUser = new Map<string, Set<LiveTarget>>()
+  private readonly subjects: ReturnType<typeof ephemeralSubjects>
+  private follower: Follower | null = null
+  private typingSub: Subscription | null = null
+  private stopped = false
+  private restartTimer: NodeJS.Timeout | null = null
+
+  constructor(private readonly log: EventLog) {
+    this.subjects = ephemeralSubjects(log.names.subjectPrefix)
+  }
+
+  async start(): Promise<void> {
+    this.typingSub = this.log.nc.subscribe(this.subjects.allTyping, { callback: (_err, msg) => this.routeTyping(msg) })
+    await this.followFrom(await this.logEnd())
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    if (this.restartTimer) clearTimeout(this.restartTimer)
+    if (this.log.nc.isClosed()) return
+    this.typingSub?.unsubscribe()
+    // With the connection already closed the consumers cannot confirm stopping; there is nothing left to stop.
+    await this.follower?.stop()
+  }
+
+  get connections(): number {
+    let n = 0
+    for (const set of this.byUser.values()) n += set.size
+    return n
+  }
+
+  /** Sizes of the routing indexes: connections, users, conversations. */
+  stats() {
+    return { connections: this.connections, users: this.byUser.size, conversations: this.byConv.size }
+  }
+
+  add(target: LiveTarget): void {
+    addTo(this.byUser, target.user, target)
+  }
+
+  /** Forgets a closed connection everywhere. */
+  remove(target: LiveTarget, convs: Iterable<string>): void {
+    removeFrom(this.byUser, target.user, target)
+    for (const conv of convs) removeFrom(this.byConv, conv, target)
+  }
+
+  /** Keeps the conversation index in step with a connection's memberships. */
+  index(target: LiveTarget, conv: string, member: boolean): void {
+    if (member) addTo(this.byConv, conv, target)
+    else removeFrom(this.byConv, conv, target)
+  }
+
+  publishTyping(conv: string, user: string): void {
+    this.log.nc.publish(this.subjects.typing(conv), encoder.encode(JSON.stringify({ conv, user })))
+  }
+
+  publishPresence(user: string, status: PresenceStatus): void {
+    this.log.nc.publish(this.subjects.presence(user), encoder.encode(JSON.stringify({ user, status, at: Date.now() })))
+  }
+
+  /** Members' connections get the event, and so do connections of users it adds or removes. */
+  private route(event: SeqlineEvent): void {
+    const targets = new Set(this.byConv.get(event.conv))
+    const { added, removed } = membershipChange(event)
+    for (const user of [...added, ...removed]) for (const t of this.byUser.get(user) ?? []) targets.add(t)
+    if (targets.size === 0) return
+    const frame = encode({ type: 'event', event })
+    for (const t of targets) t.live(event, frame)
+  }
+
+  private routeTyping(msg: Msg): void {
+    let notice: { conv: string; user: string }
+    try {
+      notice = JSON.parse(decoder.decode(msg.data)) as { conv: string; user: string }
+    } catch {
+      return
+    }
+    const targets = this.byConv.get(notice.conv)
+    if (!targets) return
+    const frame = encode({ type: 'typing', conv: notice.conv, user: notice.user })
+    for (const t of targets) if (t.user !== notice.user) t.send(frame)
+  }
+
+  /** The last stream position of every partition: live delivery starts after it. */
+  private async logEnd(): Promise<Cursor> {
+    const cursor: Cursor = {}
+    for (let p = 0; p < this.log.partitions; p++) {
+      cursor[p] = (await this.log.jsm.streams.info(this.log.streamOfPartition(p))).state.last_seq
+    }
+    return cursor
+  }
+
+  private async followFrom(cursor: Cursor): Promise<void> {
+    const follower = await follow(this.log, cursor, (f) => {
+      try {
+        this.route(f.event)
+      } catch {
+        // One connection's failure must not stop delivery to every other.
+      }
+    })
+    this.follower = follower
+    // Ordered consumers survive server restarts; if one still ends, resume from where it got.
+    void follower.done.catch(() => undefined).then(() => this.resume(follower))
+  }
+
+  private resume(ended: Follower): void {
+    if (this.stopped || this.follower !== ended) return
+    this.restartTimer = setTimeout(() => {
+      this.followFrom(ended.cursor).catch(() => this.resume(ended))
+    }, RESTART_MS)
+  }
+}
+
+function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key)
+  if (set) set.add(value)
+  else map.set(key, new Set([value]))
+}
+
+function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key)
+  if (!set) return
+  set.delete(value)
+  if (set.size === 0) map.delete(key)
+}

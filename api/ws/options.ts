@@ -1,0 +1,36 @@
+/** Tunables of the WebSocket gateway; tests shrink the timings. */
+export interface GatewayOptions {
+  /** How often the server pings; a connection that has not answered the previous ping by then is terminated. */
+  heartbeatMs: number
+  /** More bad frames than this within badFrameWindowMs closes the connection (1008). */
+  badFrameLimit: number
+  badFrameWindowMs: number
+  /** Largest frame accepted; a larger one closes the connection (1009, by ws). */
+  maxFrameBytes: number
+  /** A connection whose unsent output exceeds this is too slow to keep: it is terminated and resyncs on reconnect. */
+  maxBufferedBytes: number
+  /** Commands per connection and minute; beyond, commands are answered RATE_LIMITED. Defaults to the REST limit. */
+  commandsPerMinute?: number
+  /** Conversations read at once while serving a sync. */
+  syncConcurrency: number
+  /** Typing notices forwarded per conversation and connection: at most one per this interval. */
+  typingIntervalMs: number
+}
+
+export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
+  heartbeatMs: 30_000,
+  badFrameLimit: 20,
+  badFrameWindowMs: 10_000,
+  maxFrameBytes: 128 * 1024,
+  maxBufferedBytes: 8 * 1024 * 1024,
+  syncConcurrency: 8,
+  typingIntervalMs: 1000,
+}
+
+// Lets whoever builds the deps (npm start, tests) tune the gateway without a
+// change to the deps type; the lead may fold this field into api/deps.ts.
+declare module '../deps.js' {
+  interface ApiDeps {
+    ws?: Partial<GatewayOptions>
+  }
+}

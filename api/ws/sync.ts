@@ -1,0 +1,41 @@
+import type { EventLog, StoredEvent } from '../../core/log/event-log.js'
+import type { ServerFrame } from '../../schemas/ws.js'
+
+/** Events read from the log per round trip while serving a sync. */
+const PAGE = 200
+
+export type Emit = (frame: ServerFrame) => Promise<void>
+
+/**
+ * Sends what a client misses of one conversation: every event from `from` up
+ * to `last` (the head when undefined), in seq order, and an `erased` frame
+ * naming the seqs of each page that were burned, before that page's events, so
+ * a client that buffers out-of-order events can move past the holes at once.
+ */
+export async function syncConversation(log: EventLog, conv: string, from: number, last: number | undefined, emit: Emit): Promise<void> {
+  const end = last ?? (await log.head(conv)).seq
+  for (let next = Math.max(1, from); next <= end; ) {
+    const upTo = Math.min(end, next + PAGE - 1)
+    const page = await log.read(conv, { from: next, limit: upTo - next + 1 })
+    const holes = missing(next, upTo, page)
+    if (holes.length > 0) await emit({ type: 'erased', conv, seqs: holes })
+    for (const s of page) await emit({ type: 'event', event: s.event })
+    next = upTo + 1
+  }
+}
+
+function missing(from: number, to: number, page: StoredEvent[]): number[] {
+  const present = new Set(page.map((s) => s.event.seq))
+  const holes: number[] = []
+  for (let seq = from; seq <= to; seq++) if (!present.has(seq)) holes.push(seq)
+  return holes
+}
+
+/** Runs tasks with at most `limit` in flight; resolves when all are done, rejects with the first failure. */
+export async function pooled<T>(items: Iterable<T>, limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items]
+  const worker = async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item)
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker))
+}
