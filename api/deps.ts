@@ -4,6 +4,7 @@ import type { ConversationViews } from '../projections/conversations/views.js'
 import type { Lag } from '../projections/runtime/runner.js'
 import type { Tokens } from './auth/tokens.js'
 import type { UserDirectory } from './users.js'
+import type { GatewayOptions } from './ws/options.js'
 
 /** What the API needs from the rest of Seqline; one process may serve it beside the projections or alone. */
 export interface ApiDeps {
@@ -15,4 +16,6 @@ export interface ApiDeps {
   limits: { bodyLimitBytes: number; rateLimitPerMinute: number }
   /** Lag of the projection behind the views, when this process runs it. */
   projectionLag?: () => Promise<Lag>
+  /** Gateway tuning (heartbeat, limits); defaults in api/ws/options.ts. */
+  ws?: Partial<GatewayOptions>
 }

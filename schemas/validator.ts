@@ -80,7 +80,8 @@ function fail<T>(field: string, rule: string, message: string): Validation<T> {
   return { ok: false, errors: [{ field, rule, message }] }
 }
 
-function toFieldError(e: ErrorObject): FieldError {
+/** One ajv error as the project's field error: a JSON pointer, the rule, a message naming the field. */
+export function toFieldError(e: ErrorObject): FieldError {
   if (e.keyword === 'additionalProperties') {
     const extra = (e.params as { additionalProperty: string }).additionalProperty
     return { field: `${e.instancePath}/${pointerToken(extra)}`, rule: 'additionalProperties', message: `unknown field ${extra}` }

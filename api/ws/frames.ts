@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv'
 import type { RawData } from 'ws'
-import { createAjv, type FieldError } from '../../schemas/validator.js'
+import { createAjv, toFieldError, type FieldError } from '../../schemas/validator.js'
 import { ClientFrame, SOCKET_COMMAND_TYPES, type ClientFrame as Frame, type ServerFrame } from '../../schemas/ws.js'
 import { ApiError, validationFailed } from '../errors.js'
 
@@ -53,24 +53,10 @@ function fieldErrors(errors: ErrorObject[]): FieldError[] {
 }
 
 function fieldError(e: ErrorObject): FieldError | null {
+  if (e.keyword !== 'discriminator') return toFieldError(e)
   const params = e.params as Record<string, unknown>
-  if (e.keyword === 'additionalProperties') {
-    const extra = String(params.additionalProperty)
-    return { field: `${e.instancePath}/${pointerToken(extra)}`, rule: e.keyword, message: `unknown field ${extra}` }
-  }
-  if (e.keyword === 'required') {
-    const missing = String(params.missingProperty)
-    return { field: `${e.instancePath}/${missing}`, rule: e.keyword, message: `${missing} is required` }
-  }
-  if (e.keyword === 'discriminator') {
-    const field = `${e.instancePath}/${String(params.tag)}`
-    if (params.error !== 'mapping') return { field, rule: e.keyword, message: `${field} must be a string` }
-    const [what, known] = e.instancePath === '' ? ['frame', FRAME_TYPES] : ['command', SOCKET_COMMAND_TYPES]
-    return { field, rule: 'enum', message: `unknown ${what} type ${JSON.stringify(params.tagValue)}; expected one of ${known.join(', ')}` }
-  }
-  return { field: e.instancePath, rule: e.keyword, message: `${e.instancePath || 'the frame'} ${e.message ?? 'is invalid'}` }
-}
-
-function pointerToken(key: string): string {
-  return key.replaceAll('~', '~0').replaceAll('/', '~1')
+  const field = `${e.instancePath}/${String(params.tag)}`
+  if (params.error !== 'mapping') return { field, rule: e.keyword, message: `${field} must be a string` }
+  const [what, known] = e.instancePath === '' ? ['frame', FRAME_TYPES] : ['command', SOCKET_COMMAND_TYPES]
+  return { field, rule: 'enum', message: `unknown ${what} type ${JSON.stringify(params.tagValue)}; expected one of ${known.join(', ')}` }
 }

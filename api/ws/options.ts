@@ -26,11 +26,3 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   syncConcurrency: 8,
   typingIntervalMs: 1000,
 }
-
-// Lets whoever builds the deps (npm start, tests) tune the gateway without a
-// change to the deps type; the lead may fold this field into api/deps.ts.
-declare module '../deps.js' {
-  interface ApiDeps {
-    ws?: Partial<GatewayOptions>
-  }
-}
