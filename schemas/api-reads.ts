@@ -54,6 +54,7 @@ export const InboxRow = Type.Object({
   mentioned: Type.Boolean({ description: 'an unread message names the user or @all' }),
   last: Type.Optional(LastMessage),
   activityAt: EpochMs,
+  changedAt: Type.With(EpochMs, { description: 'last change of the row: new events, my reads, my membership; what sync looks at' }),
   groupMuted: Type.Boolean(),
   mutedUntil: Type.Integer({ minimum: 0, description: 'epoch ms until which the user may not post here; 0 when not muted' }),
   dissolved: Type.Boolean(),

@@ -72,13 +72,13 @@ export function readRoutes(app: FastifyInstance, deps: ApiDeps): void {
 }
 
 /**
- * The rows active after `since`, and the cursor for next time. Activity is the time of the
- * conversation's last message (the projection moves it on sends and burns), so a read made
- * on another device alone does not bring a row back; the inbox always has the current one.
+ * The rows changed at or after `since` (new events, the user's reads on any device, their
+ * membership), and the cursor for next time. At or after: a change in the very millisecond
+ * of the cursor is sent again rather than missed; clients pull by seq, so a repeat costs nothing.
  */
 function sync(rows: InboxRowRecord[], since?: number): Type.Static<typeof SyncResult> {
-  const changed = since === undefined ? rows : rows.filter((r) => r.activityAt > since)
-  const cursor = changed.reduce((max, r) => Math.max(max, r.activityAt), since ?? 0)
+  const changed = since === undefined ? rows : rows.filter((r) => r.changedAt >= since)
+  const cursor = changed.reduce((max, r) => Math.max(max, r.changedAt), since ?? 0)
   const conversations = changed.map(({ conv, maxSeq, readSeq, unread, mentioned }) => ({ conv, maxSeq, readSeq, unread, mentioned }))
   return { cursor, conversations }
 }

@@ -31,6 +31,7 @@ async function apply({ event: e }: Followed, store: ViewStore, log: EventLog): P
   await chunkFor(store, e.conv, e.seq)
   await applyTo(e, head, store, log)
   head.head = Math.max(head.head, e.seq)
+  head.changedAt = Math.max(head.changedAt, e.at)
   store.set(headKey, head)
 }
 
@@ -67,7 +68,10 @@ async function applyTo(e: SeqlineEvent, head: HeadRecord, store: ViewStore, log:
     case 'member.unmuted': {
       const until = e.type === 'member.muted' ? e.data.until : 0
       await updateMember(store, e.conv, e.data.user, (m) => (m.mutedUntil = until))
-      return updateUser(store, e.data.user, e.conv, (c) => (c.mutedUntil = until))
+      return updateUser(store, e.data.user, e.conv, (c) => {
+        c.mutedUntil = until
+        c.changedAt = e.at
+      })
     }
     case 'group.dissolved':
       head.dissolved = true
@@ -98,6 +102,7 @@ function created(e: EventOf<'conversation.created'>): HeadRecord {
     head: 0,
     live: 0,
     activityAt: e.at,
+    changedAt: e.at,
     groupMuted: false,
     dissolved: false,
     burn: { enabled: false, seconds: 0 },
@@ -186,6 +191,7 @@ async function join(store: ViewStore, e: SeqlineEvent, user: string) {
   await updateUser(store, user, e.conv, (c) => {
     c.since = e.seq
     c.mutedUntil = c.mutedUntil ?? 0
+    c.changedAt = e.at
     delete c.left
     delete c.leftAt
     delete c.lastAtLeave
@@ -214,6 +220,7 @@ async function removeMember(store: ViewStore, e: SeqlineEvent, user: string, hea
   await updateUser(store, user, e.conv, (c) => {
     c.left = e.seq
     c.leftAt = e.at
+    c.changedAt = e.at
     // Former members keep the conversation as it stood: the last message they could see.
     if (head.last) c.lastAtLeave = head.last
     else delete c.lastAtLeave

@@ -17,6 +17,8 @@ export interface InboxRow {
   mentioned: boolean
   last?: LastMessage
   activityAt: number
+  /** Last change of anything in this row: new events, the user's reads, their membership. */
+  changedAt: number
   groupMuted: boolean
   /** Epoch ms until which the user may not post here; 0 when not muted. */
   mutedUntil: number
@@ -71,6 +73,7 @@ export async function row(source: RecordSource, user: string, conv: string, c: U
     mentioned,
     ...(last ? { last } : {}),
     activityAt: c.leftAt !== undefined ? Math.min(c.leftAt, head.activityAt) : head.activityAt,
+    changedAt: Math.max(c.left !== undefined ? 0 : head.changedAt, read?.at ?? 0, c.changedAt ?? 0),
     groupMuted: head.groupMuted,
     mutedUntil: c.mutedUntil,
     dissolved: head.dissolved,

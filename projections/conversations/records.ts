@@ -23,7 +23,10 @@ export interface HeadRecord {
   /** Live messages up to head: sent, not recalled, not burned. */
   live: number
   last?: LastMessage
+  /** Time of the last message (or burn): orders the inbox. */
   activityAt: number
+  /** Time of the last event of any kind: what a sync since a cursor looks at. */
+  changedAt: number
   groupMuted: boolean
   dissolved: boolean
   burn: { enabled: boolean; seconds: number }
@@ -53,6 +56,8 @@ export interface ReadRecord {
 export interface UserConversation {
   since: number
   mutedUntil: number
+  /** Time of the last change of this user's membership here (join, leave, mute). */
+  changedAt?: number
   /** Set for former members: they keep the conversation as it stood at this seq. */
   left?: number
   leftAt?: number

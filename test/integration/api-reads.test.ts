@@ -137,22 +137,31 @@ describe('read, admin, health and docs endpoints against a real nats-server', ()
     assert.deepEqual((await get('dave', '/v1/inbox')).body, [])
   })
 
-  test('sync: every conversation without a cursor, then only those active after it', async () => {
+  test('sync: every conversation without a cursor, then only those changed since it, reads on other devices included', async () => {
     const full = await get('bob', '/v1/sync')
     assert.equal(full.status, 200, JSON.stringify(full.body))
     assert.deepEqual(full.body.conversations.map((c: { conv: string }) => c.conv).sort(), ['d~alice~bob', 'g_team'])
-    const inbox = (await get('bob', '/v1/inbox')).body as Array<{ activityAt: number }>
-    assert.equal(full.body.cursor, Math.max(...inbox.map((r) => r.activityAt)))
-    const quiet = await get('bob', `/v1/sync?since=${full.body.cursor}`)
-    assert.deepEqual(quiet.body, { cursor: full.body.cursor, conversations: [] })
+    const inbox = (await get('bob', '/v1/inbox')).body as Array<{ changedAt: number }>
+    assert.equal(full.body.cursor, Math.max(...inbox.map((r) => r.changedAt)))
+    await sleep(5)
+    const cursor = Date.now()
+    const quiet = await get('bob', `/v1/sync?since=${cursor}`)
+    assert.deepEqual(quiet.body, { cursor, conversations: [] })
 
     await sleep(5)
     await post('alice', '/v1/groups', { id: 'create-sync', conv: 'g_sync', name: 'sync', members: ['bob'] })
     const sent = await post('alice', '/v1/conversations/g_sync/messages', hello('news'))
     await s.settle()
-    const changed = await get('bob', `/v1/sync?since=${full.body.cursor}`)
+    const changed = await get('bob', `/v1/sync?since=${cursor}`)
     assert.deepEqual(changed.body.conversations, [{ conv: 'g_sync', maxSeq: sent.seq, readSeq: 1, unread: 1, mentioned: false }])
-    assert.ok(changed.body.cursor > full.body.cursor)
+    assert.ok(changed.body.cursor > cursor)
+
+    await sleep(5)
+    const afterNews = Date.now()
+    const read = await post('bob', '/v1/conversations/g_sync/read', { id: 'read-sync', upTo: sent.seq })
+    await s.settle()
+    const fromOtherDevice = await get('bob', `/v1/sync?since=${afterNews}`)
+    assert.deepEqual(fromOtherDevice.body.conversations, [{ conv: 'g_sync', maxSeq: read.seq, readSeq: sent.seq, unread: 0, mentioned: false }])
     const bad = await get('bob', '/v1/sync?since=yesterday')
     assert.deepEqual([bad.status, bad.body.error.code], [400, 'VALIDATION_FAILED'])
   })
