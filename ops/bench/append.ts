@@ -3,10 +3,9 @@
 // raw JetStream pipelined-publish ceilings measured in the same run against
 // the same server: nats.js's js.publish, and a bare publish awaiting the
 // PubAck on a shared reply subscription (the path append itself uses).
-import { jetstream } from '@nats-io/jetstream'
 import { CommandHandler } from '../../core/commands/command-handler.js'
 import type { EventLog } from '../../core/log/event-log.js'
-import { subjectOf } from '../../core/log/partitions.js'
+import { bareCeiling, clientCeiling } from './publish-ceilings.js'
 import { fmt, percentiles, pipelined } from './stats.js'
 
 export interface AppendRow {
@@ -29,40 +28,29 @@ const TEXT = 'x'.repeat(100)
  * store, a busy neighbour on the machine) weighs on both sides alike.
  */
 export async function appendBench(log: EventLog, messages: number, window: number): Promise<AppendRow[]> {
-  const rows: AppendRow[] = [await bareCeiling(log, messages, window)]
-  let before = await clientCeiling(log, messages, window)
+  const rows: AppendRow[] = [await bareRow(log, messages, window)]
+  let before = await clientRow(log, messages, window)
   rows.push(before)
   for (const convs of [1, 100, 10_000]) {
     const run = await handlerRun(log, convs, messages, window)
-    const after = await clientCeiling(log, messages, window)
+    const after = await clientRow(log, messages, window)
     run.ratioClient = run.perSecond / Math.max(before.perSecond, after.perSecond)
     rows.push(run, after)
     before = after
   }
-  const bare = await bareCeiling(log, messages, window)
+  const bare = await bareRow(log, messages, window)
   rows.push(bare)
   const bareBest = Math.max(rows[0]!.perSecond, bare.perSecond)
   for (const r of rows) if (r.ratioClient !== undefined) r.ratioBare = r.perSecond / bareBest
   return rows
 }
 
-/** The standard client's raw ceiling: pipelined js.publish of an event-sized body, no headers, no checks. */
-async function clientCeiling(log: EventLog, n: number, window: number): Promise<AppendRow> {
-  const js = jetstream(log.nc)
-  const body = sampleBody()
-  const { seconds, latencies } = await pipelined(n, window, async (i) => {
-    await js.publish(subjectOf(log.names, `g_raw${i % 10_000}`), body)
-  })
-  return row('raw js.publish (nats.js)', n, seconds, latencies)
+async function clientRow(log: EventLog, n: number, window: number): Promise<AppendRow> {
+  return { scenario: 'raw js.publish (nats.js)', messages: n, ...(await clientCeiling(log, n, window)) }
 }
 
-/** The bare ceiling: the publish path append uses, with no headers and no checks. */
-async function bareCeiling(log: EventLog, n: number, window: number): Promise<AppendRow> {
-  const body = sampleBody()
-  const { seconds, latencies } = await pipelined(n, window, async (i) => {
-    await log.publishRaw(subjectOf(log.names, `g_raw${i % 10_000}`), body)
-  })
-  return row('raw bare publish', n, seconds, latencies)
+async function bareRow(log: EventLog, n: number, window: number): Promise<AppendRow> {
+  return { scenario: 'raw bare publish', messages: n, ...(await bareCeiling(log, n, window)) }
 }
 
 async function handlerRun(log: EventLog, convs: number, messages: number, window: number): Promise<AppendRow> {
@@ -92,11 +80,6 @@ async function handlerRun(log: EventLog, convs: number, messages: number, window
 function row(scenario: string, messages: number, seconds: number, latencies: number[]): AppendRow {
   const p = percentiles(latencies)
   return { scenario, messages, perSecond: messages / seconds, p50: p.p50, p99: p.p99, p999: p.p999 }
-}
-
-function sampleBody(): Uint8Array {
-  const event = { id: 'AAAAAAAAAAAAAAAAAAAAAA', type: 'message.sent', conv: 'g_bench_0', seq: 1, at: Date.now(), actor: 'alice', v: 1, cmd: 'm0', data: { content: { type: 'text', text: TEXT } } }
-  return new TextEncoder().encode(JSON.stringify(event))
 }
 
 export function printAppend(rows: AppendRow[], window: number) {

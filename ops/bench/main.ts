@@ -2,7 +2,8 @@
 // (a fresh local one unless --url is given). Every figure is printed beside a
 // ceiling measured in the same run, because these machines are noisy.
 // Options: --messages 40000 --window 512 --deep 1000000 --partitions 8 --url nats://...
-//          --only all|append|read|projections (or a comma-separated list; default all)
+//          --only all|append|read|projections|ws (or a comma-separated list; default all)
+//          ws: --clients 200 --ws-rate 2000 --ws-seconds 10 --ws-group 10 --ws-api child|inline
 import { mkdtemp, rm, mkdir, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
@@ -13,6 +14,8 @@ import { startNatsServer } from '../servers/nats-server.js'
 import { appendBench, printAppend } from './append.js'
 import { printProjections, projectionsBench } from './projections.js'
 import { printRead, readBench } from './read.js'
+import { wsBench } from './websocket.js'
+import { printWs } from './ws-report.js'
 
 const { values: args } = parseArgs({
   options: {
@@ -23,10 +26,15 @@ const { values: args } = parseArgs({
     url: { type: 'string' },
     out: { type: 'string', default: '.bench/core.json' },
     only: { type: 'string', default: 'all' },
+    clients: { type: 'string', default: '200' },
+    'ws-rate': { type: 'string', default: '2000' },
+    'ws-seconds': { type: 'string', default: '10' },
+    'ws-group': { type: 'string', default: '10' },
+    'ws-api': { type: 'string', default: 'child' },
   },
 })
 
-const PARTS = ['append', 'read', 'projections'] as const
+const PARTS = ['append', 'read', 'projections', 'ws'] as const
 const only = new Set(args.only === 'all' ? PARTS : args.only!.split(',').map((s) => s.trim()))
 for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--only ${part}: expected one of ${PARTS.join(', ')}`)
 
@@ -52,14 +60,28 @@ async function main() {
       ? await projectionsBench(nc, { events: Number(args.messages), window, partitions: Number(args.partitions) })
       : undefined
     if (projections) printProjections(projections, window)
+    const ws = only.has('ws') ? await wsBench(nc, wsOptions(url, window, server?.pid)) : undefined
+    if (ws) printWs(ws)
     await mkdir(join(args.out!, '..'), { recursive: true })
-    await writeFile(args.out!, JSON.stringify({ at: new Date().toISOString(), natsServer: version, cores: cpus().length, append, read, projections }, null, 2))
+    await writeFile(args.out!, JSON.stringify({ at: new Date().toISOString(), natsServer: version, cores: cpus().length, append, read, projections, ws }, null, 2))
     console.log(`\nresults written to ${args.out}`)
   } finally {
     await nc.close()
     await server?.stop()
     await rm(dir, { recursive: true, force: true })
   }
+}
+
+function wsOptions(url: string, window: number, natsPid: number | undefined) {
+  const placement = args['ws-api']
+  if (placement !== 'inline' && placement !== 'child') throw new Error(`--ws-api ${placement}: expected inline or child`)
+  const num = (name: 'clients' | 'ws-rate' | 'ws-seconds' | 'ws-group') => {
+    const value = Number(args[name])
+    if (!(value > 0)) throw new Error(`--${name} ${args[name]}: expected a positive number`)
+    return value
+  }
+  const options = { clients: num('clients'), rate: num('ws-rate'), seconds: num('ws-seconds'), groupSize: num('ws-group') }
+  return { servers: url, ...options, partitions: Number(args.partitions), placement, ceilingMessages: Number(args.messages), window, natsPid } as const
 }
 
 await main()

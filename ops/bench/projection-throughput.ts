@@ -5,7 +5,7 @@
 import type { NatsConnection } from '@nats-io/transport-node'
 import { CommandHandler } from '../../core/commands/command-handler.js'
 import type { EventLog } from '../../core/log/event-log.js'
-import { subjectOf } from '../../core/log/partitions.js'
+import { bareCeiling } from './publish-ceilings.js'
 import { ConversationViews } from '../../projections/conversations/views.js'
 import { untilCaughtUp } from './catch-up.js'
 import { groupWorkload, type GroupWorkload } from './group-workload.js'
@@ -29,10 +29,10 @@ export async function projectionThroughput(nc: NatsConnection, events: number, w
   const log = await scratchLog(nc, 'thru', partitions)
   const raw = await scratchLog(nc, 'raw', partitions)
   try {
-    const first = await bareCeiling(raw, events, window)
+    const first = (await bareCeiling(raw, events, window)).perSecond
     const workload = groupWorkload('thru', CONVS)
     const handler = await appendAll(log, workload, events, window)
-    const last = await bareCeiling(raw, events, window)
+    const last = (await bareCeiling(raw, events, window)).perSecond
     const { seconds } = await replay(log, workload, events)
     return { events, convs: CONVS, bare: [first, last], handler, projection: events / seconds, projectionSeconds: seconds }
   } finally {
@@ -75,18 +75,4 @@ async function checkHeads(nc: NatsConnection, bucket: string, workload: GroupWor
     const want = workload.headAfter(index, events)
     if (head?.head !== want) throw new Error(`projection head of ${workload.conv(index)} is ${head?.head}, expected ${want}`)
   }
-}
-
-/** Msgs/s of pipelined bare publishes of an event-sized body: what append's own publish path can carry. */
-async function bareCeiling(log: EventLog, n: number, window: number): Promise<number> {
-  const body = sampleBody()
-  const { seconds } = await pipelined(n, window, async (i) => {
-    await log.publishRaw(subjectOf(log.names, `g_raw${i % 10_000}`), body)
-  })
-  return n / seconds
-}
-
-function sampleBody(): Uint8Array {
-  const event = { id: 'AAAAAAAAAAAAAAAAAAAAAA', type: 'message.sent', conv: 'g_thru_0', seq: 1, at: Date.now(), actor: 'alice', v: 1, cmd: 'm0', data: { content: { type: 'text', text: 'x'.repeat(100) } } }
-  return new TextEncoder().encode(JSON.stringify(event))
 }
