@@ -50,7 +50,11 @@ export const commandData = {
     enabled: Type.Boolean(),
     seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 * 24 * 3600 })),
   }),
-  'message.burn': Obj({ target: Seq }),
+  'message.burn': Obj({
+    target: Seq,
+    /** Edits of the message: their events hold its content too and are erased with it. */
+    edits: Type.Optional(Type.Array(Seq, { maxItems: 1000, uniqueItems: true })),
+  }),
 } as const
 
 export type CommandData = typeof commandData

@@ -59,8 +59,8 @@ export const eventData = {
   'message.deleted_for_me': Obj({ targets: Type.Array(Seq, { minItems: 1, maxItems: 100, uniqueItems: true }) }),
   'conversation.read': Obj({ upTo: Seq }),
   'burn.configured': Obj({ enabled: Type.Boolean(), seconds: BurnSeconds }),
-  /** Tombstone: the original message at `target` has been erased from the log and every view. */
-  'message.burned': Obj({ target: Seq }),
+  /** Tombstone: the message at `target`, and its edits at `edits`, have been erased from the log and every view. */
+  'message.burned': Obj({ target: Seq, edits: Type.Optional(Type.Array(Seq, { maxItems: 1000, uniqueItems: true })) }),
 } as const
 
 export type EventData = typeof eventData

@@ -70,7 +70,10 @@ export function burn(c: CommandOf<'message.burn'> & Meta, s: ConversationState):
   const target = c.metadata.target
   if (!target || target.type !== 'message.sent') return reject(refuse('TARGET_NOT_FOUND', `seq ${c.data.target}`))
   if (!target.burnAfter) return reject(refuse('NOT_BURNABLE'))
-  return accept({ type: 'message.burned', data: { target: target.seq } })
+  const edits = c.data.edits ?? []
+  const stray = edits.find((seq) => seq <= target.seq || seq > s.seq)
+  if (stray !== undefined) return reject(refuse('SEQ_OUT_OF_RANGE', `edit seq ${stray} is not after the message and up to the head`))
+  return accept({ type: 'message.burned', data: edits.length ? { target: target.seq, edits } : { target: target.seq } })
 }
 
 function liveTarget(seq: number, target: TargetMessage | null | undefined, s: ConversationState): Refusal | null {

@@ -159,7 +159,8 @@ async function gone(e: SeqlineEvent, target: number, head: HeadRecord, store: Vi
 async function burned(e: EventOf<'message.burned'>, store: ViewStore, log: EventLog) {
   const burns = await store.get<BurnRecord>(keys.due(e.conv))
   const item = burns?.items.find((i) => i.seq === e.data.target)
-  await eraseBurned(log, e.conv, e.data.target, item?.edits ?? [])
+  // The tombstone names what it erases; the schedule's list covers tombstones written before it did.
+  await eraseBurned(log, e.conv, e.data.target, e.data.edits ?? item?.edits ?? [])
   if (!burns || !item) return
   burns.items = burns.items.filter((i) => i !== item)
   store.set(keys.due(e.conv), burns)

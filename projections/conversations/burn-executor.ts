@@ -60,7 +60,8 @@ export class BurnExecutor {
       const conv = decodeConv(key.slice(2))
       for (const item of record.items) {
         if (item.dueAt === undefined || item.dueAt > now) continue
-        const r = await this.handler.handle({ type: 'message.burn', id: `burn-${item.seq}`, conv, actor: SYSTEM_ACTOR, data: { target: item.seq } })
+        const data = item.edits.length ? { target: item.seq, edits: item.edits } : { target: item.seq }
+        const r = await this.handler.handle({ type: 'message.burn', id: `burn-${item.seq}`, conv, actor: SYSTEM_ACTOR, data })
         if (r.ok) issued++
       }
     }

@@ -153,7 +153,7 @@ describe('conversation projections against a real nats-server', () => {
     const events = (await readAll(t.log, conv)).map((s) => s.event)
     const tombstones = events.filter((e) => e.type === 'message.burned')
     assert.equal(tombstones.length, 1, `exactly one tombstone from two executors: ${JSON.stringify(tombstones)}`)
-    assert.deepEqual(tombstones[0]!.data, { target: secret.seq })
+    assert.deepEqual(tombstones[0]!.data, { target: secret.seq, edits: [edit.seq] }, 'the tombstone names every seq it erases')
     assert.ok(!events.some((e) => e.seq === secret.seq || e.seq === edit.seq), 'original and edit are not readable by range')
     const partition = t.log.partitionOf(conv)
     for (const s of stored) assert.equal(await t.log.atStreamSeq(partition, s.streamSeq), null, 'nor by direct get of the stream seq')

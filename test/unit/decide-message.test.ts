@@ -353,6 +353,17 @@ describe('message.burn', () => {
     ])
   })
 
+  test('the tombstone names the edits it erases, which must come after the message and up to the head', () => {
+    const c = burningChat()
+    const seq = c.say('zoe', 'secret')
+    const edit = c.say('zoe', 'later')
+    assert.deepEqual(eventsOf(c.decide(SYSTEM, 'message.burn', { target: seq, edits: [edit] })), [
+      { type: 'message.burned', data: { target: seq, edits: [edit] } },
+    ])
+    assert.equal(refusalOf(c.decide(SYSTEM, 'message.burn', { target: seq, edits: [seq - 1] })), 'SEQ_OUT_OF_RANGE')
+    assert.equal(refusalOf(c.decide(SYSTEM, 'message.burn', { target: seq, edits: [edit + 5] })), 'SEQ_OUT_OF_RANGE')
+  })
+
   test('burning a burned message writes nothing: the executor may retry', () => {
     const c = burningChat()
     const seq = c.say('zoe', 'secret')
