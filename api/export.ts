@@ -1,34 +1,11 @@
 import { Readable } from 'node:stream'
 import type { FastifyReply } from 'fastify'
-import type { EventLog } from '../core/log/event-log.js'
 import type { SeqlineEvent } from '../schemas/events.js'
 
-const PAGE = 500
+
 /** Lines are written in chunks of about this size rather than one write per event. */
 const CHUNK_CHARS = 64 * 1024
 
-/**
- * Every stored event of a conversation from seq 1 up to `upTo`, in seq order. Pages
- * advance by seq, not by what came back: erased seqs are holes, and a page may hold
- * nothing but holes while later pages still hold events.
- */
-export async function* conversationEvents(log: EventLog, conv: string, upTo: number): AsyncGenerator<SeqlineEvent> {
-  for (let from = 1; from <= upTo; from += PAGE) {
-    const limit = Math.min(PAGE, upTo - from + 1)
-    for (const stored of await log.read(conv, { from, limit })) yield stored.event
-  }
-}
-
-/** Keeps the events whose time lies in [since, until]; either bound may be absent. */
-export async function* within(events: AsyncIterable<SeqlineEvent>, since?: number, until?: number): AsyncGenerator<SeqlineEvent> {
-  for await (const event of events) {
-    if (since !== undefined && event.at < since) continue
-    if (until !== undefined && event.at > until) continue
-    yield event
-  }
-}
-
-/** Streams events as NDJSON; the events are produced as the client reads, never all held at once. */
 export function sendNdjson(reply: FastifyReply, events: AsyncIterable<SeqlineEvent>) {
   return reply.type('application/x-ndjson').send(Readable.from(lines(events)))
 }

@@ -5,8 +5,9 @@ import { MintedToken, ndjsonOf, UserRecord } from '../../schemas/api-reads.js'
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
 import type { ApiDeps } from '../deps.js'
 import { ApiError, failureOf } from '../errors.js'
-import { conversationEvents, sendNdjson, within } from '../export.js'
-import { eventsBetween } from '../export-time.js'
+import { conversationEvents, within } from '../../core/log/conversation-events.js'
+import { sendNdjson } from '../export.js'
+import { eventsBetween } from '../../core/log/events-between.js'
 
 const tags = ['admin']
 const security = [{ service: [] }]

@@ -5,7 +5,8 @@ import { ConvParams, ConvSeqParams, ErrorBody, RangeQuery } from '../../schemas/
 import { EventPage, Inbox, ndjsonOf, Receipt, SyncQuery, SyncResult } from '../../schemas/api-reads.js'
 import { mustSee, visibleTo } from '../authorize.js'
 import type { ApiDeps } from '../deps.js'
-import { conversationEvents, sendNdjson } from '../export.js'
+import { conversationEvents } from '../../core/log/conversation-events.js'
+import { sendNdjson } from '../export.js'
 import { pull } from '../pull.js'
 
 const tags = ['reads']

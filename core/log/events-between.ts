@@ -1,7 +1,7 @@
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream'
-import { decodeEvent } from '../core/log/codec.js'
-import type { EventLog } from '../core/log/event-log.js'
-import type { SeqlineEvent } from '../schemas/events.js'
+import { decodeEvent } from './codec.js'
+import type { EventLog } from './event-log.js'
+import type { SeqlineEvent } from '../../schemas/events.js'
 
 const BATCH = 256
 /** How long a fetch waits for a message that may not come (every remaining message of the window erased). */
