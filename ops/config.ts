@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { Config, CONFIG_DEFAULTS, CONFIG_ENV } from '../schemas/config.js'
 import { createAjv } from '../schemas/validator.js'
 
@@ -9,10 +10,14 @@ export class ConfigError extends Error {
 
 const validate = createAjv().compile(Config)
 
-/** Reads and checks the configuration; throws a ConfigError naming every bad variable and its value. */
+/**
+ * Reads and checks the configuration: defaults, then the JSON file named by
+ * SEQLINE_CONFIG (keys as in the Config schema), then environment variables.
+ * Throws a ConfigError naming every bad value, so nothing starts half-configured.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const raw: Record<string, unknown> = { ...CONFIG_DEFAULTS }
   const problems: string[] = []
+  const raw: Record<string, unknown> = { ...CONFIG_DEFAULTS, ...readFile(env.SEQLINE_CONFIG, problems) }
   for (const [key, name] of Object.entries(CONFIG_ENV) as Array<[keyof Config, string]>) {
     const value = env[name]
     if (value === undefined || value === '') continue
@@ -25,10 +30,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (problems.length === 0 && !validate(raw)) {
     for (const e of validate.errors ?? []) {
-      const key = e.instancePath.slice(1) as keyof Config
-      problems.push(`${CONFIG_ENV[key] ?? key}=${JSON.stringify(env[CONFIG_ENV[key]] ?? raw[key])}: ${e.message}`)
+      const key = (e.instancePath.slice(1) || String(e.params.additionalProperty ?? '')) as keyof Config
+      const from = env[CONFIG_ENV[key]] !== undefined ? CONFIG_ENV[key] : `${env.SEQLINE_CONFIG ?? 'defaults'}: ${key}`
+      problems.push(`${from}=${JSON.stringify(env[CONFIG_ENV[key]] ?? raw[key])}: ${e.message}`)
     }
   }
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`)
   return raw as Config
+}
+
+function readFile(path: string | undefined, problems: string[]): Record<string, unknown> {
+  if (!path) return {}
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'))
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>
+    problems.push(`SEQLINE_CONFIG=${path}: must hold a JSON object`)
+  } catch (err) {
+    problems.push(`SEQLINE_CONFIG=${path}: ${(err as Error).message}`)
+  }
+  return {}
 }

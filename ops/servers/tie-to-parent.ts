@@ -24,8 +24,10 @@ exit 0
 export function tieToParent(childPid: number, graceSeconds = 5): Untie {
   const onExit = (): void => signalQuietly(childPid, 'SIGTERM')
   process.on('exit', onExit)
+  // Its own process group, like the server's: a Ctrl-C to ours must not take the safety net down with us.
   const watchdog = spawn('/bin/sh', ['-c', WATCHDOG, 'seqline-watchdog', String(process.pid), String(childPid), String(graceSeconds)], {
     stdio: 'ignore',
+    detached: true,
   })
   // Losing /bin/sh only costs the safety net, never the server.
   watchdog.on('error', () => {})

@@ -71,6 +71,12 @@ export class CommitLog {
     return { cursor, records }
   }
 
+  /** The log position of the last commit, without reading its records. */
+  async lastCursor(): Promise<Cursor | null> {
+    const commit = await this.jsm.direct.getMessage(STREAM, { last_by_subj: this.subject('commit') })
+    return commit ? commit.json<{ cursor: Cursor }>().cursor : null
+  }
+
   /** Forgets every batch of this projection (for a rebuild from zero). */
   async reset(): Promise<void> {
     await this.jsm.streams.purge(STREAM, { filter: `seqline.view.${this.projection}.>` })

@@ -1,21 +1,20 @@
-// `npm start`: Seqline with its embedded defaults, in one process. Starts a
-// local nats-server (unless SEQLINE_NATS_URL names one), lays out the event
-// log, runs the conversations projection, the burn executor and the REST +
-// WebSocket API, until SIGINT/SIGTERM.
-import { CommandHandler } from '../core/commands/command-handler.js'
-import { EventLog } from '../core/log/event-log.js'
-import { BurnExecutor } from '../projections/conversations/burn-executor.js'
-import { openConversationsRunner } from '../projections/conversations/open.js'
-import { ConversationViews } from '../projections/conversations/views.js'
-import { Tokens } from '../api/auth/tokens.js'
-import { startApi } from '../api/server.js'
-import { UserDirectory } from '../api/users.js'
-import { loadSecrets } from './secrets.js'
-import { ConfigError, loadConfig } from './config.js'
-import { connectNats } from './nats-connection.js'
+// `seqline up` (and `npm start`): Seqline with its embedded defaults, in one
+// process. Starts a local nats-server (unless SEQLINE_NATS_URL names one), lays
+// out the event log, runs the conversations projection, the burn executor and
+// the REST + WebSocket API, until SIGINT/SIGTERM.
+import { CommandHandler } from '../../core/commands/command-handler.js'
+import { EventLog } from '../../core/log/event-log.js'
+import { BurnExecutor } from '../../projections/conversations/burn-executor.js'
+import { openConversationsRunner } from '../../projections/conversations/open.js'
+import { ConversationViews } from '../../projections/conversations/views.js'
+import { Tokens } from '../../api/auth/tokens.js'
+import { startApi } from '../../api/server.js'
+import { UserDirectory } from '../../api/users.js'
+import { loadSecrets } from '../secrets.js'
+import type { Config } from '../../schemas/config.js'
+import { connectNats } from '../nats-connection.js'
 
-async function main() {
-  const config = loadConfig()
+export async function up(config: Config): Promise<void> {
   const { nc, url, local, close } = await connectNats(config, 'seqline')
   const log = await EventLog.open(nc, {
     names: { partitions: config.partitions },
@@ -59,14 +58,15 @@ Ctrl-C stops it.`)
   await close()
 }
 
+/** The first signal starts an orderly stop; a second one exits at once (everything acknowledged is already in JetStream). */
 function untilSignal(): Promise<void> {
   return new Promise((done) => {
-    process.once('SIGINT', () => done())
-    process.once('SIGTERM', () => done())
+    const stop = () => {
+      process.once('SIGINT', () => process.exit(130))
+      process.once('SIGTERM', () => process.exit(143))
+      done()
+    }
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
   })
 }
-
-main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? err.message : err)
-  process.exit(1)
-})

@@ -1,14 +1,13 @@
-// `npm run rebuild`: drops the conversations views and replays the whole log
-// into them. Run it while Seqline is stopped: two runners of one projection
-// would write the same records.
+// `seqline rebuild conversations` (and `npm run rebuild`): drops the views and
+// replays the whole log into them. Run it while Seqline is stopped: two runners
+// of one projection would write the same records.
 import { setTimeout as sleep } from 'node:timers/promises'
-import { EventLog } from '../core/log/event-log.js'
-import { openConversationsRunner } from '../projections/conversations/open.js'
-import { ConfigError, loadConfig } from './config.js'
-import { connectNats } from './nats-connection.js'
+import { EventLog } from '../../core/log/event-log.js'
+import { openConversationsRunner } from '../../projections/conversations/open.js'
+import type { Config } from '../../schemas/config.js'
+import { connectNats } from '../nats-connection.js'
 
-async function main() {
-  const config = loadConfig()
+export async function rebuild(config: Config): Promise<void> {
   const { nc, close } = await connectNats(config, 'seqline-rebuild')
   const log = await EventLog.open(nc, { names: { partitions: config.partitions }, replicas: config.replicas })
   const runner = await openConversationsRunner(log, { replicas: config.replicas, flushEvery: 10_000, flushIntervalMs: 500 })
@@ -25,8 +24,3 @@ async function main() {
   await close()
   console.log(`\nconversations rebuilt in ${((Date.now() - started) / 1000).toFixed(1)} s`)
 }
-
-main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? err.message : err)
-  process.exit(1)
-})

@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+// `seqline <command>`: up, export, replay, rebuild, doctor, bench.
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { EventLog } from '../core/log/event-log.js'
+import type { Config } from '../schemas/config.js'
+import { describeChecks, doctor } from './cli/doctor.js'
+import { describeVerification, exportEvents } from './cli/export.js'
+import { rebuild } from './cli/rebuild.js'
+import { describeState, replay } from './cli/replay.js'
+import { up } from './cli/up.js'
+import { ConfigError, loadConfig } from './config.js'
+import { connectNats } from './nats-connection.js'
+
+const USAGE = `usage: seqline <command> [options]
+
+  up                                   start Seqline (log, projection, burn executor, API) with the configured or embedded servers
+  export --conv <id> | --since <time> [--until <time>] [--format ndjson|csv] [--out file] [--verify]
+                                       events for audits; --verify checks a conversation's seq is dense and lists tombstones
+  replay --conv <id> [--seq <n>] [--verify]
+                                       the conversation's state (members, roles, mutes, ...) as of a seq
+  rebuild conversations                drop the views and replay the log into them (with Seqline stopped)
+  doctor                               servers, versions, streams, views, projection lag
+  bench [options]                      the benchmarks (see README)
+
+configuration: environment variables SEQLINE_* and an optional JSON file named by SEQLINE_CONFIG (see README)`
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv
+  if (!command || command === 'help' || command === '--help') return print(USAGE, 0)
+  if (command === 'bench') return bench(rest)
+  const config = loadConfig()
+  if (command === 'up') return up(config).then(() => 0)
+  if (command === 'rebuild') return rest[0] === 'conversations' ? rebuild(config).then(() => 0) : print('rebuild: the one projection is "conversations"', 2)
+  if (command === 'export' || command === 'replay' || command === 'doctor') return withLog(config, (log) => run(command, rest, log, config))
+  return print(`unknown command ${command}\n\n${USAGE}`, 2)
+}
+
+async function run(command: string, args: string[], log: EventLog, config: Config): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      conv: { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      seq: { type: 'string' },
+      format: { type: 'string', default: 'ndjson' },
+      out: { type: 'string' },
+      verify: { type: 'boolean', default: false },
+    },
+  })
+  if (command === 'doctor') {
+    const checks = await doctor(log.nc, log, config)
+    console.log(describeChecks(checks))
+    return checks.every((c) => c.ok) ? 0 : 1
+  }
+  if (command === 'replay') {
+    if (!values.conv) return print('replay needs --conv <id>', 2)
+    console.log(JSON.stringify(describeState(await replay(log, values.conv, values.seq ? Number(values.seq) : undefined)), null, 2))
+    return 0
+  }
+  if (!values.conv && !values.since) return print('export needs --conv <id> or --since <time>', 2)
+  if (values.format !== 'ndjson' && values.format !== 'csv') return print('--format is ndjson or csv', 2)
+  const verification = await exportEvents(log, {
+    conv: values.conv,
+    since: time(values.since),
+    until: time(values.until),
+    format: values.format,
+    out: values.out,
+    verify: values.verify,
+  })
+  if (!verification) return 0
+  console.error(describeVerification(verification))
+  return verification.ok ? 0 : 1
+}
+
+/** Epoch ms, or an ISO 8601 date. */
+function time(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const t = /^\d+$/.test(value) ? Number(value) : Date.parse(value)
+  if (Number.isNaN(t)) throw new ConfigError(`not a time: ${value} (epoch ms or ISO 8601)`)
+  return t
+}
+
+async function withLog(config: Config, work: (log: EventLog) => Promise<number>): Promise<number> {
+  const nats = await connectNats(config, 'seqline-cli')
+  try {
+    const log = await EventLog.open(nats.nc, { names: { partitions: config.partitions }, replicas: config.replicas, duplicateWindowMs: config.duplicateWindowMs })
+    try {
+      return await work(log)
+    } finally {
+      log.close()
+    }
+  } finally {
+    await nats.close()
+  }
+}
+
+function bench(args: string[]): Promise<number> {
+  const script = fileURLToPath(new URL('./bench/main.js', import.meta.url))
+  const child = spawn(process.execPath, [script, ...args], { stdio: 'inherit' })
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)))
+}
+
+function print(text: string, code: number): number {
+  ;(code === 0 ? console.log : console.error)(text)
+  return code
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof ConfigError ? err.message : err)
+    process.exit(1)
+  },
+)

@@ -1,0 +1,79 @@
+// `seqline doctor`: is everything Seqline needs there and healthy? Servers,
+// versions, capabilities, the log's streams, the views and projection lag.
+import { Kvm } from '@nats-io/kv'
+import type { NatsConnection } from '@nats-io/transport-node'
+import type { EventLog } from '../../core/log/event-log.js'
+import { CONVERSATIONS_BUCKET } from '../../projections/conversations/views.js'
+import { CommitLog } from '../../projections/runtime/commit-log.js'
+import type { Config } from '../../schemas/config.js'
+
+export interface Check {
+  name: string
+  ok: boolean
+  detail: string
+}
+
+export async function doctor(nc: NatsConnection, log: EventLog, config: Config): Promise<Check[]> {
+  const checks: Check[] = [serverCheck(nc)]
+  checks.push(...(await streamChecks(log, config)))
+  checks.push(await bucketCheck(nc))
+  checks.push(await lagCheck(nc, log))
+  return checks
+}
+
+function serverCheck(nc: NatsConnection): Check {
+  const info = nc.info
+  const version = info?.version ?? 'unknown'
+  const [major, minor] = version.split('.').map(Number)
+  const supported = major! > 2 || (major === 2 && minor! >= 9)
+  const js = info?.jetstream === true
+  return {
+    name: 'nats-server',
+    ok: supported && js,
+    detail: `${version} at ${nc.getServer()}${info?.cluster ? `, cluster ${info.cluster}` : ''}; JetStream ${js ? 'enabled' : 'NOT enabled'}${supported ? '' : '; 2.9 or newer is required'}`,
+  }
+}
+
+async function streamChecks(log: EventLog, config: Config): Promise<Check[]> {
+  const out: Check[] = []
+  for (let p = 0; p < log.partitions; p++) {
+    const name = log.streamOfPartition(p)
+    const info = await log.jsm.streams.info(name)
+    const replicasOk = info.config.num_replicas === config.replicas
+    out.push({
+      name: `stream ${name}`,
+      ok: replicasOk && info.config.allow_direct === true,
+      detail: `${info.state.messages} events, ${(info.state.bytes / 2 ** 20).toFixed(1)} MiB, ${info.config.num_replicas} replica(s)${replicasOk ? '' : ` (configured ${config.replicas})`}, direct get ${info.config.allow_direct ? 'on' : 'OFF'}`,
+    })
+  }
+  return out
+}
+
+async function bucketCheck(nc: NatsConnection): Promise<Check> {
+  try {
+    const status = await (await new Kvm(nc).open(CONVERSATIONS_BUCKET)).status()
+    return { name: `views ${CONVERSATIONS_BUCKET}`, ok: true, detail: `${status.values} records, ${(status.size / 2 ** 20).toFixed(1)} MiB` }
+  } catch (err) {
+    return { name: `views ${CONVERSATIONS_BUCKET}`, ok: false, detail: `not readable: ${(err as Error).message} (has Seqline been started?)` }
+  }
+}
+
+/** How far the last committed projection batch is behind the log. */
+async function lagCheck(nc: NatsConnection, log: EventLog): Promise<Check> {
+  const commits = await CommitLog.open(nc, 'conversations')
+  try {
+    const cursor = (await commits.lastCursor()) ?? {}
+    let behind = 0
+    for (let p = 0; p < log.partitions; p++) {
+      const last = (await log.jsm.streams.info(log.streamOfPartition(p))).state.last_seq
+      behind += Math.max(0, last - (cursor[p] ?? 0))
+    }
+    return { name: 'projection conversations', ok: behind < 10_000, detail: `${behind} events behind the log as of its last commit` }
+  } finally {
+    commits.close()
+  }
+}
+
+export function describeChecks(checks: Check[]): string {
+  return checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`).join('\n')
+}
