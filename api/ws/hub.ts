@@ -65,6 +65,11 @@ export class Hub {
     await this.follower?.stop()
   }
 
+  /** How far live delivery has got, per partition: every event up to here was routed to the sessions present. */
+  position(): Cursor {
+    return { ...(this.follower?.cursor ?? {}) }
+  }
+
   get connections(): number {
     let n = 0
     for (const set of this.byUser.values()) n += set.size

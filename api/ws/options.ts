@@ -15,6 +15,8 @@ export interface GatewayOptions {
   syncConcurrency: number
   /** Typing notices forwarded per conversation and connection: at most one per this interval. */
   typingIntervalMs: number
+  /** How long a new connection waits for the views to reach the live stream before it is refused (1011). */
+  viewsWaitMs: number
 }
 
 export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
@@ -25,4 +27,5 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   maxBufferedBytes: 8 * 1024 * 1024,
   syncConcurrency: 8,
   typingIntervalMs: 1000,
+  viewsWaitMs: 5000,
 }

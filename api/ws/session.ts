@@ -1,5 +1,6 @@
 import type { RawData, WebSocket } from 'ws'
 import { directConversationId } from '../../core/domain/direct-id.js'
+import type { Cursor } from '../../core/log/follow.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
 import { CLOSE, type ClientFrame, type CommandFrame, type ServerFrame } from '../../schemas/ws.js'
 import type { ApiDeps } from '../deps.js'
@@ -116,6 +117,11 @@ export class Session implements LiveTarget {
   /** The user's conversations from the inbox view: current members get live events, former ones only sync. */
   private async seed(): Promise<boolean> {
     try {
+      // Everything after this position reaches the session live; everything before must be in the views.
+      if (!(await this.viewsReach(this.ctx.hub.position()))) {
+        this.close(CLOSE.UNAVAILABLE, 'the views are behind the log; reconnect shortly')
+        return false
+      }
       const rows = await this.ctx.deps.views.inbox(this.user)
       if (this.closed) return false
       for (const row of rows) {
@@ -126,6 +132,17 @@ export class Session implements LiveTarget {
     } catch {
       this.close(CLOSE.UNAVAILABLE, 'conversations unavailable; reconnect later')
       return false
+    }
+  }
+
+  /** Waits (bounded) until the projection has committed at least up to the live stream's position. */
+  private async viewsReach(position: Cursor): Promise<boolean> {
+    const deadline = Date.now() + this.ctx.options.viewsWaitMs
+    for (;;) {
+      const reach = (await this.ctx.deps.views.reach()) ?? {}
+      if (Object.entries(position).every(([p, seq]) => (reach[Number(p)] ?? 0) >= seq)) return true
+      if (this.closed || Date.now() > deadline) return false
+      await new Promise((r) => setTimeout(r, 20))
     }
   }
 
@@ -183,8 +200,9 @@ export class Session implements LiveTarget {
     const { log } = this.ctx.deps
     const emit = (frame: ServerFrame) => this.paced(frame)
     try {
+      const live = this.ctx.hub.position()
       await pooled(this.membership.targets(), this.ctx.options.syncConcurrency, async ([conv, last]) => {
-        if (!this.closed) await syncConversation(log, conv, (have[conv] ?? 0) + 1, last, emit)
+        if (!this.closed) await syncConversation(log, conv, (have[conv] ?? 0) + 1, last, emit, live[log.partitionOf(conv)] ?? 0)
       })
       this.sendFrame({ type: 'synced' })
     } catch {

@@ -12,14 +12,26 @@ export type Emit = (frame: ServerFrame) => Promise<void>
  * naming the seqs of each page that were burned, before that page's events, so
  * a client that buffers out-of-order events can move past the holes at once.
  */
-export async function syncConversation(log: EventLog, conv: string, from: number, last: number | undefined, emit: Emit): Promise<void> {
+export async function syncConversation(
+  log: EventLog,
+  conv: string,
+  from: number,
+  last: number | undefined,
+  emit: Emit,
+  liveFrom: number = Infinity,
+): Promise<void> {
   const end = last ?? (await log.head(conv)).seq
   for (let next = Math.max(1, from); next <= end; ) {
     const upTo = Math.min(end, next + PAGE - 1)
     const page = await log.read(conv, { from: next, limit: upTo - next + 1 })
-    const holes = missing(next, upTo, page)
+    // Events stored after the live stream's position reach the client live, filtered by
+    // membership; serving them here could hand a just-removed member what follows the removal.
+    const served = page.filter((s) => s.streamSeq <= liveFrom)
+    const through = served.length < page.length ? page[served.length]!.event.seq - 1 : upTo
+    const holes = missing(next, through, served)
     if (holes.length > 0) await emit({ type: 'erased', conv, seqs: holes })
-    for (const s of page) await emit({ type: 'event', event: s.event })
+    for (const s of served) await emit({ type: 'event', event: s.event })
+    if (served.length < page.length) return
     next = upTo + 1
   }
 }

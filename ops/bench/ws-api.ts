@@ -37,7 +37,7 @@ export async function startBenchApi(log: EventLog, bucket: string, secrets: Secr
   const store = await ViewStore.open(log.nc, bucket)
   const runner = await ProjectionRunner.create(log, store, conversationsProjection(log, bucket))
   await runner.start()
-  const views = await ConversationViews.open(log.nc, bucket)
+  const views = await ConversationViews.open(log.nc, bucket, bucket)
   const users = await UserDirectory.open(log.nc, usersBucket(bucket))
   const tokens = new Tokens(secrets)
   const deps = { log, handler: new CommandHandler(log), views, tokens, users, limits: LIMITS, projectionLag: () => runner.lag() }

@@ -1,5 +1,8 @@
 import { Kvm, type KV } from '@nats-io/kv'
+import { jetstreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
+import type { Cursor } from '../../core/log/follow.js'
+import { committedCursor } from '../runtime/commit-log.js'
 import { readPrefix, readRecord } from '../runtime/view-store.js'
 import { inbox, type InboxRow } from './inbox.js'
 import { keys } from './keys.js'
@@ -14,10 +17,17 @@ export class ConversationViews {
     readonly nc: NatsConnection,
     readonly kv: KV,
     readonly bucket: string,
+    /** The projection that writes the bucket: its commits say how far the views reach. */
+    readonly projection: string,
   ) {}
 
-  static async open(nc: NatsConnection, bucket = CONVERSATIONS_BUCKET): Promise<ConversationViews> {
-    return new ConversationViews(nc, await new Kvm(nc).create(bucket, { history: 1 }), bucket)
+  static async open(nc: NatsConnection, bucket = CONVERSATIONS_BUCKET, projection = 'conversations'): Promise<ConversationViews> {
+    return new ConversationViews(nc, await new Kvm(nc).create(bucket, { history: 1 }), bucket, projection)
+  }
+
+  /** The log position the views reflect (per partition), or null before the projection's first commit. */
+  async reach(): Promise<Cursor | null> {
+    return committedCursor(await jetstreamManager(this.nc), this.projection)
   }
 
   inbox(user: string): Promise<InboxRow[]> {

@@ -72,9 +72,8 @@ export class CommitLog {
   }
 
   /** The log position of the last commit, without reading its records. */
-  async lastCursor(): Promise<Cursor | null> {
-    const commit = await this.jsm.direct.getMessage(STREAM, { last_by_subj: this.subject('commit') })
-    return commit ? commit.json<{ cursor: Cursor }>().cursor : null
+  lastCursor(): Promise<Cursor | null> {
+    return committedCursor(this.jsm, this.projection)
   }
 
   /** Forgets every batch of this projection (for a rebuild from zero). */
@@ -105,3 +104,9 @@ function* splitRecords(records: Batch['records']): Generator<Batch['records']> {
 
 const encoder = new TextEncoder()
 const encode = (v: unknown) => encoder.encode(JSON.stringify(v))
+
+/** How far a projection's views reach: the log position of its last commit, or null before the first. */
+export async function committedCursor(jsm: JetStreamManager, projection: string): Promise<Cursor | null> {
+  const commit = await jsm.direct.getMessage(STREAM, { last_by_subj: `seqline.view.${projection}.commit` }).catch(() => null)
+  return commit ? commit.json<{ cursor: Cursor }>().cursor : null
+}

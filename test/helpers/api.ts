@@ -29,7 +29,7 @@ export async function startApiStack(log: EventLog, bucket = 'api_views', limits 
   const serviceToken = randomBytes(24).toString('base64url')
   const tokens = new Tokens({ serviceToken, jwtSecret: randomBytes(32).toString('base64url') })
   const runner = await startProjection(log, bucket)
-  const views = await ConversationViews.open(log.nc, bucket)
+  const views = await ConversationViews.open(log.nc, bucket, bucket)
   const users = await UserDirectory.open(log.nc, `${bucket}_users`)
   const deps = () => ({ log, handler: new CommandHandler(log), views, tokens, users, limits, projectionLag: () => runner.lag() })
   const api = await startApi(deps(), '127.0.0.1', 0)
