@@ -18,7 +18,9 @@ const texts = createAjv({ coerceTypes: true, useDefaults: true })
 
 /** The REST API and WebSocket gateway, ready to listen. */
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
-  const app = Fastify({ bodyLimit: deps.limits.bodyLimitBytes, logger: false, trustProxy: true })
+  // Direct conversation ids run to 131 characters; the router's default limit is 100.
+  // Proxy headers are not trusted: a client could otherwise choose the IP it is rate-limited as.
+  const app = Fastify({ bodyLimit: deps.limits.bodyLimitBytes, logger: false, trustProxy: false, maxParamLength: 256 })
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodies : texts).compile(schema))
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler((request, reply) => sendError(reply, new ApiError(404, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)))

@@ -61,9 +61,7 @@ function validateTagged<T>(
     return fail('/type', 'enum', `unknown ${what} type ${JSON.stringify(type)}; expected one of ${known.join(', ')}`)
   }
   if (!validate(input)) return { ok: false, errors: (validate.errors ?? []).map(toFieldError) }
-  if (what === 'command' && hasCustomPayload(input) && Buffer.byteLength(JSON.stringify(input)) > MAX_COMMAND_BYTES) {
-    return fail('', 'maxBytes', `a command must not exceed ${MAX_COMMAND_BYTES} bytes as JSON`)
-  }
+  if (what === 'command' && hasCustomPayload(input)) return checkPayload(input as T)
   return { ok: true, value: input as T }
 }
 
@@ -74,6 +72,34 @@ function validateTagged<T>(
 function hasCustomPayload(command: object): boolean {
   const content = (command as { data?: { content?: { type?: unknown } } }).data?.content
   return content?.type === 'custom'
+}
+
+/** Nesting beyond this in a custom payload is refused: deep enough for any real card, far from the stack's limit. */
+export const MAX_PAYLOAD_DEPTH = 32
+
+function checkPayload<T>(command: T): Validation<T> {
+  const payload = (command as { data: { content: { payload: unknown } } }).data.content.payload
+  if (depthOf(payload) > MAX_PAYLOAD_DEPTH) {
+    return fail('/data/content/payload', 'maxDepth', `/data/content/payload must not nest deeper than ${MAX_PAYLOAD_DEPTH} levels`)
+  }
+  if (Buffer.byteLength(JSON.stringify(command)) > MAX_COMMAND_BYTES) {
+    return fail('', 'maxBytes', `a command must not exceed ${MAX_COMMAND_BYTES} bytes as JSON`)
+  }
+  return { ok: true, value: command }
+}
+
+/** Nesting depth of a JSON value, measured without recursion so that no input can exhaust the stack. */
+function depthOf(value: unknown): number {
+  let deepest = 0
+  const stack: Array<[unknown, number]> = [[value, 1]]
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!
+    if (typeof v !== 'object' || v === null) continue
+    deepest = Math.max(deepest, depth)
+    if (deepest > MAX_PAYLOAD_DEPTH) return deepest
+    for (const child of Object.values(v)) stack.push([child, depth + 1])
+  }
+  return deepest
 }
 
 function fail<T>(field: string, rule: string, message: string): Validation<T> {

@@ -1,5 +1,5 @@
 import { createPublicKey, timingSafeEqual } from 'node:crypto'
-import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey, type KeyObject } from 'jose'
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTVerifyGetKey, type KeyObject } from 'jose'
 import { USER_ID_PATTERN } from '../../schemas/ids.js'
 
 /** How user tokens are checked: the platform signs them with a shared secret, a key pair, or keys behind a JWKS URL. */
@@ -35,9 +35,11 @@ export class Tokens {
   async user(token: string): Promise<string> {
     const options = { issuer: this.settings.issuer, audience: this.settings.audience, requiredClaims: ['sub', 'exp'] }
     try {
-      const { payload } = this.key
-        ? await jwtVerify(token, this.key as KeyObject, options)
-        : await jwtVerify(token, this.secret!, { ...options, algorithms: ['HS256'] })
+      // With both a secret and a key, the token's own header says which one signed it (Seqline mints HS256).
+      const hs256 = this.secret && (!this.key || decodeProtectedHeader(token).alg === 'HS256')
+      const { payload } = hs256
+        ? await jwtVerify(token, this.secret!, { ...options, algorithms: ['HS256'] })
+        : await jwtVerify(token, this.key as KeyObject, { ...options, algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'] })
       if (!payload.sub || !userIdPattern.test(payload.sub)) throw new Unauthorized('the token subject is not a user id')
       return payload.sub
     } catch (err) {

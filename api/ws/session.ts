@@ -48,7 +48,8 @@ export class Session implements LiveTarget {
   private closed = false
   private readonly membership: Membership
   private readonly ready: Promise<boolean>
-  private syncs: Promise<void> = Promise.resolve()
+  private syncRunning = false
+  private nextSync: Record<string, number> | null = null
   private readonly badFrames: WindowCounter
   private readonly commandRate: WindowCounter
   private readonly typingAt = new Map<string, number>()
@@ -166,8 +167,7 @@ export class Session implements LiveTarget {
       case 'command':
         return this.command(frame)
       case 'sync':
-        this.syncs = this.syncs.then(() => this.sync(frame.have))
-        return
+        return this.queueSync(frame.have)
       case 'typing':
         return this.typing(frame.conv)
       case 'presence':
@@ -193,6 +193,29 @@ export class Session implements LiveTarget {
 
   private isOwnDirect(command: CommandFrame['command']): boolean {
     return command.type === 'conversation.create-direct' && command.conv === directConversationId(this.user, command.data.peer)
+  }
+
+  /**
+   * One sync at a time per connection: a request that arrives while one runs
+   * replaces any other waiting request, and runs once after it. Repeated sync
+   * frames cannot make the server re-read the log over and over.
+   */
+  private queueSync(have: Record<string, number>): void {
+    if (this.syncRunning) {
+      this.nextSync = have
+      return
+    }
+    this.syncRunning = true
+    void (async () => {
+      for (let next: Record<string, number> | null = have; next; next = this.takeNextSync()) await this.sync(next)
+      this.syncRunning = false
+    })()
+  }
+
+  private takeNextSync(): Record<string, number> | null {
+    const next = this.nextSync
+    this.nextSync = null
+    return next
   }
 
   /** Every event the client misses, conversation by conversation, then `synced`. */

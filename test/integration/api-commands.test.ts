@@ -98,6 +98,25 @@ describe('REST commands end to end against a real nats-server', () => {
     await expectRefused(post('cy', `/v1/conversations/${g}/read`, { id: 'rd', upTo: 1 }), 403, 'NOT_MEMBER')
   })
 
+  test('the longest direct conversation ids (131 characters) work over REST', async () => {
+    const [a, b] = ['a'.repeat(64), 'b'.repeat(64)]
+    tok[a] = await s.token(a)
+    const opened = await post(a, '/v1/conversations/direct', { id: 'long', peer: b })
+    assert.equal(opened.body.conv.length, 131)
+    const sent = await post(a, `/v1/conversations/${opened.body.conv}/messages`, hello('long-1'))
+    assert.deepEqual([sent.status, sent.body.seq], [200, 2])
+  })
+
+  test('a deeply nested custom payload is a 400 naming the rule, not a crash', async () => {
+    const g = await group('deep')
+    // Built as text: deeper than JSON.stringify itself can go, where the server once crashed.
+    const depth = 6000
+    const body = `{"id":"deep","content":{"type":"custom","kind":"card","payload":{"x":${'['.repeat(depth)}"leaf"${']'.repeat(depth)}}}}`
+    const r = await post('amy', `/v1/conversations/${g}/messages`, body)
+    assert.equal(r.status, 400, JSON.stringify(r.body).slice(0, 200))
+    assert.equal(r.body.error.details.errors[0].field, '/data/content/payload')
+  })
+
   test('bad input gets the right status and code, and nothing is written', async () => {
     const g = await group('bad')
     const before = (await readAll(t.log, g)).length
