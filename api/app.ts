@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import { createAjv } from '../schemas/validator.js'
+import { AuthFailures } from './auth/failures.js'
 import { requireService, requireUser } from './auth/guards.js'
 import type { ApiDeps } from './deps.js'
 import { ApiError, errorHandler, sendError } from './errors.js'
@@ -26,13 +27,14 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => sendError(reply, new ApiError(404, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)))
   await docs(app, deps)
   await healthRoutes(app, deps)
+  const failures = new AuthFailures(deps.limits.rateLimitPerMinute)
   await app.register(async (users) => {
-    users.addHook('onRequest', requireUser(deps.tokens))
+    users.addHook('onRequest', requireUser(deps.tokens, failures))
     commandRoutes(users, deps)
     readRoutes(users, deps)
   })
   await app.register(async (admin) => {
-    admin.addHook('onRequest', requireService(deps.tokens))
+    admin.addHook('onRequest', requireService(deps.tokens, failures))
     adminRoutes(admin, deps)
   })
   await gateway(app, deps)

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import { ApiError } from '../errors.js'
+import type { AuthFailures } from './failures.js'
 import type { Tokens } from './tokens.js'
 
 declare module 'fastify' {
@@ -17,16 +18,36 @@ export function bearer(request: FastifyRequest): string {
   return token
 }
 
-/** preHandler of user routes: a valid user token, or 401. */
-export function requireUser(tokens: Tokens) {
+/** onRequest of user routes: a valid user token, or 401 (429 once an IP has failed too often this minute). */
+export function requireUser(tokens: Tokens, failures: AuthFailures) {
   return async (request: FastifyRequest) => {
-    request.user = await tokens.user(bearer(request))
+    refuseIfBlocked(request, failures)
+    try {
+      request.user = await tokens.user(bearer(request))
+    } catch (err) {
+      failures.record(request.ip)
+      throw err
+    }
   }
 }
 
-/** preHandler of admin routes: the service credential, or 401. */
-export function requireService(tokens: Tokens) {
+/** onRequest of admin routes: the service credential, or 401 (429 once an IP has failed too often this minute). */
+export function requireService(tokens: Tokens, failures: AuthFailures) {
   return async (request: FastifyRequest) => {
-    if (!tokens.isService(bearer(request))) throw new ApiError(401, 'UNAUTHORIZED', 'admin endpoints need the service credential')
+    refuseIfBlocked(request, failures)
+    const ok = (() => {
+      try {
+        return tokens.isService(bearer(request))
+      } catch {
+        return false
+      }
+    })()
+    if (ok) return
+    failures.record(request.ip)
+    throw new ApiError(401, 'UNAUTHORIZED', 'admin endpoints need the service credential')
   }
+}
+
+function refuseIfBlocked(request: FastifyRequest, failures: AuthFailures): void {
+  if (failures.blocked(request.ip)) throw new ApiError(429, 'RATE_LIMITED', 'too many failed authentications from this address; retry in a minute')
 }

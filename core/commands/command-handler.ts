@@ -146,7 +146,8 @@ export class CommandHandler {
       head = { seq: s.event.seq, streamSeq: s.streamSeq }
     }
     const next = { state, head }
-    this.cache.set(conv, next)
+    // A conversation that does not exist is not cached: asking about random ids must not evict real ones.
+    if (head.seq > 0) this.cache.set(conv, next)
     return next
   }
 

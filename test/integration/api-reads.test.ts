@@ -338,7 +338,7 @@ describe('rate and body limits', () => {
   test('forged tokens naming a user do not use up that user\'s allowance', async () => {
     const forger = new Tokens({ serviceToken: 'f'.repeat(24), jwtSecret: 'not-the-secret-not-the-secret-xx' })
     const forged = (await forger.mint('dave', 60)).token
-    for (let i = 0; i < 6; i++) assert.equal((await call(`${s.url}/v1/inbox`, 'GET', forged)).status, 401)
+    for (let i = 0; i < 4; i++) assert.equal((await call(`${s.url}/v1/inbox`, 'GET', forged)).status, 401)
     assert.equal((await call(`${s.url}/v1/inbox`, 'GET', await s.token('dave'))).status, 200)
   })
 
@@ -376,5 +376,14 @@ describe('rate and body limits', () => {
     const carol = await s.token('carol')
     const r = await call(`${s.url}/v1/conversations/g_any/messages`, 'POST', carol, hello('big', 'x'.repeat(4096)))
     assert.deepEqual([r.status, r.body.error.code], [413, 'BODY_TOO_LARGE'])
+  })
+
+  // Last in this suite: once an address has failed too often it is paused for the minute, valid tokens included.
+  test('failed authentications are limited per address, before any guess is checked', async () => {
+    assert.equal((await call(`${s.url}/v1/inbox`, 'GET', 'a.wrong.guess')).status, 401)
+    const blocked = await call(`${s.url}/v1/inbox`, 'GET', 'another.wrong.guess')
+    assert.deepEqual([blocked.status, blocked.body.error.code], [429, 'RATE_LIMITED'])
+    const admin = await call(`${s.url}/v1/admin/users/dave`, 'GET', 'wrong-service-token-guess-000')
+    assert.equal(admin.status, 429, 'guessing the service credential counts too')
   })
 })
