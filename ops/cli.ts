@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { EventLog } from '../core/log/event-log.js'
+import type { EventLog } from '../core/log/event-log.js'
 import type { Config } from '../schemas/config.js'
 import { describeChecks, doctor } from './cli/doctor.js'
 import { describeVerification, exportEvents } from './cli/export.js'
@@ -12,6 +12,7 @@ import { describeState, replay } from './cli/replay.js'
 import { up } from './cli/up.js'
 import { ConfigError, loadConfig } from './config.js'
 import { connectNats } from './nats-connection.js'
+import { openLog } from './open-log.js'
 
 const USAGE = `usage: seqline <command> [options]
 
@@ -86,7 +87,7 @@ function time(value: string | undefined): number | undefined {
 async function withLog(config: Config, work: (log: EventLog) => Promise<number>): Promise<number> {
   const nats = await connectNats(config, 'seqline-cli')
   try {
-    const log = await EventLog.open(nats.nc, { names: { partitions: config.partitions }, replicas: config.replicas, duplicateWindowMs: config.duplicateWindowMs })
+    const log = await openLog(nats.nc, config)
     try {
       return await work(log)
     } finally {

@@ -2,14 +2,14 @@
 // replays the whole log into them. Run it while Seqline is stopped: two runners
 // of one projection would write the same records.
 import { setTimeout as sleep } from 'node:timers/promises'
-import { EventLog } from '../../core/log/event-log.js'
+import { openLog } from '../open-log.js'
 import { openConversationsRunner } from '../../projections/conversations/open.js'
 import type { Config } from '../../schemas/config.js'
 import { connectNats } from '../nats-connection.js'
 
 export async function rebuild(config: Config): Promise<void> {
   const { nc, close } = await connectNats(config, 'seqline-rebuild')
-  const log = await EventLog.open(nc, { names: { partitions: config.partitions }, replicas: config.replicas })
+  const log = await openLog(nc, config)
   const runner = await openConversationsRunner(log, { replicas: config.replicas, flushEvery: 10_000, flushIntervalMs: 500 })
   const started = Date.now()
   await runner.rebuild()

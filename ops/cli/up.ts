@@ -3,9 +3,11 @@
 // out the event log, runs the conversations projection, the burn executor and
 // the REST + WebSocket API, until SIGINT/SIGTERM.
 import { CommandHandler } from '../../core/commands/command-handler.js'
-import { EventLog } from '../../core/log/event-log.js'
 import { BurnExecutor } from '../../projections/conversations/burn-executor.js'
 import { openConversationsRunner } from '../../projections/conversations/open.js'
+import { lagBehind } from '../../projections/runtime/lag.js'
+import { Lease } from '../../projections/runtime/lease.js'
+import { LeasedRunner } from '../../projections/runtime/leased-runner.js'
 import { ConversationViews } from '../../projections/conversations/views.js'
 import { Tokens } from '../../api/auth/tokens.js'
 import { startApi } from '../../api/server.js'
@@ -13,17 +15,16 @@ import { UserDirectory } from '../../api/users.js'
 import { loadSecrets } from '../secrets.js'
 import type { Config } from '../../schemas/config.js'
 import { connectNats } from '../nats-connection.js'
+import { openLog } from '../open-log.js'
 
 export async function up(config: Config): Promise<void> {
   const { nc, url, local, close } = await connectNats(config, 'seqline')
-  const log = await EventLog.open(nc, {
-    names: { partitions: config.partitions },
-    replicas: config.replicas,
-    duplicateWindowMs: config.duplicateWindowMs,
-  })
-  const runner = await openConversationsRunner(log, { replicas: config.replicas })
-  await runner.start()
+  const log = await openLog(nc, config)
+  // One process in a deployment runs the projection; the others stand by and take over if it goes.
+  const projection = new LeasedRunner(await Lease.open(nc, 'projection.conversations'), () => openConversationsRunner(log, { replicas: config.replicas }))
+  await projection.start()
   const views = await ConversationViews.open(nc)
+  const viewsLag = async () => lagBehind(log, (await views.reach()) ?? {})
   const handler = new CommandHandler(log)
   const burns = new BurnExecutor(views, handler)
   burns.start()
@@ -38,12 +39,12 @@ export async function up(config: Config): Promise<void> {
   })
   const users = await UserDirectory.open(nc, undefined, config.replicas)
   const limits = { bodyLimitBytes: config.bodyLimitBytes, rateLimitPerMinute: config.rateLimitPerMinute }
-  const api = await startApi({ log, handler, views, tokens, users, limits, projectionLag: () => runner.lag() }, config.apiHost, config.apiPort)
-  const lag = await runner.lag()
+  const api = await startApi({ log, handler, views, tokens, users, limits, projectionLag: viewsLag }, config.apiHost, config.apiPort)
+  const lag = await viewsLag()
   console.log(`Seqline is up.
   NATS         ${url}${local ? ` (local nats-server, store in ${local.storeDir})` : ''}
   log          ${config.partitions} partition streams ${log.streamOfPartition(0)}..${log.streamOfPartition(config.partitions - 1)}, ${config.replicas} replica(s)
-  projection   conversations → KV bucket ${views.bucket} (${lag.events} events to catch up)
+  projection   conversations → KV bucket ${views.bucket} (${projection.running ? 'run here' : 'run by another process; standing by'}, views ${lag.events} events behind)
   burns        executor running
   API          ${api.url}  (WebSocket ${api.url.replace('http', 'ws')}/v1/ws)
   docs         ${api.url}/docs  (OpenAPI at ${api.url}/openapi.json)
@@ -52,8 +53,7 @@ Ctrl-C stops it.`)
   await untilSignal()
   await api.close()
   await burns.stop()
-  await runner.stop()
-  runner.close()
+  await projection.stop()
   log.close()
   await close()
 }

@@ -1,7 +1,8 @@
 import type { EventLog } from '../../core/log/event-log.js'
+export type { Lag } from './lag.js'
 import { follow, type Cursor, type Followed, type Follower } from '../../core/log/follow.js'
-import { partitionSubjects } from '../../core/log/partitions.js'
 import { CommitLog } from './commit-log.js'
+import { lagBehind, type Lag } from './lag.js'
 import type { Projection } from './projection.js'
 import type { ViewStore } from './view-store.js'
 
@@ -12,13 +13,6 @@ export interface RunnerOptions {
   flushIntervalMs?: number
   /** Records kept in memory between flushes. */
   cacheRecords?: number
-}
-
-export interface Lag {
-  /** Events in the log not yet applied. */
-  events: number
-  /** Age of the oldest event not yet applied; 0 when caught up. */
-  seconds: number
 }
 
 /**
@@ -123,23 +117,9 @@ export class ProjectionRunner {
     }
   }
 
-  /** How far behind the log the projection is; partitions are asked at once, each dated as it answers. */
-  async lag(): Promise<Lag> {
-    const cursor = this.position
-    const parts = await Promise.all(Array.from({ length: this.log.partitions }, (_, p) => this.partitionLag(p, cursor[p] ?? 0)))
-    return {
-      events: parts.reduce((sum, part) => sum + part.events, 0),
-      seconds: Math.max(0, ...parts.map((part) => part.seconds)),
-    }
-  }
-
-  private async partitionLag(p: number, done: number): Promise<Lag> {
-    const stream = this.log.streamOfPartition(p)
-    const last = (await this.log.jsm.streams.info(stream)).state.last_seq
-    if (last <= done) return { events: 0, seconds: 0 }
-    const next = await this.log.jsm.direct.getMessage(stream, { seq: done + 1, next_by_subj: partitionSubjects(this.log.names, p) })
-    const seconds = next ? Math.max(0, (Date.now() - next.json<{ at: number }>().at) / 1000) : 0
-    return { events: last - done, seconds }
+  /** How far behind the log the projection is, by what it has applied. */
+  lag(): Promise<Lag> {
+    return lagBehind(this.log, this.position)
   }
 
   /** Stops following after committing what was applied. */

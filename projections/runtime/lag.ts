@@ -1,0 +1,28 @@
+import type { EventLog } from '../../core/log/event-log.js'
+import type { Cursor } from '../../core/log/follow.js'
+import { partitionSubjects } from '../../core/log/partitions.js'
+
+export interface Lag {
+  /** Events in the log beyond the position. */
+  events: number
+  /** Age of the oldest of them; 0 when caught up. */
+  seconds: number
+}
+
+/** How far a log position is behind the log; partitions are asked at once, each dated as it answers. */
+export async function lagBehind(log: EventLog, position: Cursor): Promise<Lag> {
+  const parts = await Promise.all(Array.from({ length: log.partitions }, (_, p) => partitionLag(log, p, position[p] ?? 0)))
+  return {
+    events: parts.reduce((sum, part) => sum + part.events, 0),
+    seconds: Math.max(0, ...parts.map((part) => part.seconds)),
+  }
+}
+
+async function partitionLag(log: EventLog, p: number, done: number): Promise<Lag> {
+  const stream = log.streamOfPartition(p)
+  const last = (await log.jsm.streams.info(stream)).state.last_seq
+  if (last <= done) return { events: 0, seconds: 0 }
+  const next = await log.jsm.direct.getMessage(stream, { seq: done + 1, next_by_subj: partitionSubjects(log.names, p) })
+  const seconds = next ? Math.max(0, (Date.now() - next.json<{ at: number }>().at) / 1000) : 0
+  return { events: last - done, seconds }
+}
