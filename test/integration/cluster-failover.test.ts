@@ -53,8 +53,9 @@ describe('a 3-node NATS cluster with R3 streams survives losing a node', () => {
     const inFlightAtKill = CONVS.length
     await cluster.nodes[victim]!.kill()
     await Promise.all(writers)
-    // Resumption is measured on the conversation whose stream lost its leader; others may not have noticed.
-    const resumeMs = firstAckAfter(acks.filter((a) => a.conv === CONVS[0]), killedAt) - killedAt
+    // Measured on the conversation whose stream lost its leader (others may not notice): the longest
+    // silence between two of its acks from the kill on, i.e. how long sending stood still.
+    const resumeMs = longestSilence(acks.filter((a) => a.conv === CONVS[0]), killedAt)
 
     await cluster.nodes[victim]!.restart()
     await waitRejoined(log, CONVS[0]!, `n${victim}`)
@@ -67,8 +68,9 @@ describe('a 3-node NATS cluster with R3 streams survives losing a node', () => {
       const bySeq = new Map(stored.map((s) => [s.event.seq, s.event.cmd]))
       for (const ack of acks.filter((a) => a.conv === conv)) assert.equal(bySeq.get(ack.seq), ack.id, `acked ${conv}#${ack.seq}`)
     }
-    assert.ok(resumeMs < 15_000, `sending resumed ${resumeMs} ms after the kill`)
-    console.log(`failover: leader n${victim} killed with ${inFlightAtKill} commands in flight; first ack on the leaderless stream ${resumeMs} ms after the kill; ${retries} retried attempts; ${acks.length} acks, all stored once`)
+    // A safety bound only: elections take seconds, and a loaded machine stretches them.
+    assert.ok(resumeMs < 45_000, `sending stood still ${resumeMs} ms after the kill`)
+    console.log(`failover: leader n${victim} killed with ${inFlightAtKill} commands in flight; sending to the leaderless stream stood still at most ${resumeMs} ms; ${retries} retried attempts; ${acks.length} acks, all stored once`)
   })
 })
 
@@ -107,6 +109,9 @@ async function waitRejoined(log: EventLog, conv: string, node: string): Promise<
   throw new Error(`${node} did not rejoin the stream within 30 s`)
 }
 
-function firstAckAfter(acks: Ack[], t: number): number {
-  return Math.min(...acks.filter((a) => a.at > t).map((a) => a.at))
+function longestSilence(acks: Ack[], from: number): number {
+  const times = [from, ...acks.map((a) => a.at).filter((at) => at > from)].sort((a, b) => a - b)
+  let longest = 0
+  for (let i = 1; i < times.length; i++) longest = Math.max(longest, times[i]! - times[i - 1]!)
+  return longest
 }
