@@ -17,11 +17,18 @@ import { gateway } from './ws/gateway.js'
 const bodies = createAjv({ useDefaults: true })
 const texts = createAjv({ coerceTypes: true, useDefaults: true })
 
+/** Certificate and key (PEM) that make the API serve HTTPS and WSS. */
+export interface HttpsOptions {
+  cert: string | Buffer
+  key: string | Buffer
+}
+
 /** The REST API and WebSocket gateway, ready to listen. */
-export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
+export async function buildApp(deps: ApiDeps, https?: HttpsOptions): Promise<FastifyInstance> {
   // Direct conversation ids run to 131 characters; the router's default limit is 100.
   // Proxy headers are not trusted: a client could otherwise choose the IP it is rate-limited as.
-  const app = Fastify({ bodyLimit: deps.limits.bodyLimitBytes, logger: false, trustProxy: false, maxParamLength: 256 })
+  const options = { bodyLimit: deps.limits.bodyLimitBytes, logger: false, trustProxy: false, maxParamLength: 256 }
+  const app = (https ? Fastify({ ...options, https }) : Fastify(options)) as unknown as FastifyInstance
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodies : texts).compile(schema))
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler((request, reply) => sendError(reply, new ApiError(404, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)))

@@ -35,6 +35,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push(`${from}=${JSON.stringify(env[CONFIG_ENV[key]] ?? raw[key])}: ${e.message}`)
     }
   }
+  if (problems.length === 0) problems.push(...pairingProblems(raw as Config))
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`)
   return raw as Config
 }
@@ -49,4 +50,21 @@ function readFile(path: string | undefined, problems: string[]): Record<string, 
     problems.push(`SEQLINE_CONFIG=${path}: ${(err as Error).message}`)
   }
   return {}
+}
+
+/** Settings that only make sense together, and ways to authenticate that exclude each other. */
+function pairingProblems(c: Config): string[] {
+  const problems: string[] = []
+  const pair = (a: keyof Config, b: keyof Config) => {
+    if (Boolean(c[a]) !== Boolean(c[b])) problems.push(`${CONFIG_ENV[a]} and ${CONFIG_ENV[b]} go together: set both or neither`)
+  }
+  pair('natsUser', 'natsPassword')
+  pair('natsCertFile', 'natsKeyFile')
+  pair('tlsCertFile', 'tlsKeyFile')
+  const ways = (['natsToken', 'natsUser', 'natsCredsFile'] as const).filter((k) => c[k])
+  if (ways.length > 1) problems.push(`${ways.map((k) => CONFIG_ENV[k]).join(', ')}: choose one way to authenticate to NATS`)
+  if (!c.natsUrl && (ways.length > 0 || c.natsCaFile || c.natsCertFile)) {
+    problems.push('NATS credentials and TLS settings apply to a configured server: set SEQLINE_NATS_URL')
+  }
+  return problems
 }

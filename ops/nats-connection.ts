@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path'
-import { connect, type NatsConnection } from '@nats-io/transport-node'
+import { readFileSync } from 'node:fs'
+import { connect, credsAuthenticator, type ConnectionOptions, type NatsConnection } from '@nats-io/transport-node'
 import type { Config } from '../schemas/config.js'
 import { startNatsServer, type RunningNats } from './servers/nats-server.js'
 
@@ -22,7 +23,7 @@ export async function connectNats(config: Config, name: string): Promise<NatsSet
       })
   const url = config.natsUrl ?? local!.url
   // No async stack captures: nats.js otherwise allocates an Error for every request.
-  const nc = await connect({ servers: url, name, maxReconnectAttempts: -1, noAsyncTraces: true })
+  const nc = await connect({ servers: url, name, maxReconnectAttempts: -1, noAsyncTraces: true, ...natsSecurity(config) })
   return {
     nc,
     url,
@@ -32,4 +33,19 @@ export async function connectNats(config: Config, name: string): Promise<NatsSet
       await local?.stop()
     },
   }
+}
+
+/** Credentials and TLS for a configured NATS server, from configuration only. */
+export function natsSecurity(config: Config): Partial<ConnectionOptions> {
+  const opts: Partial<ConnectionOptions> = {}
+  if (config.natsToken) opts.token = config.natsToken
+  if (config.natsUser) Object.assign(opts, { user: config.natsUser, pass: config.natsPassword })
+  if (config.natsCredsFile) opts.authenticator = credsAuthenticator(new Uint8Array(readFileSync(config.natsCredsFile)))
+  if (config.natsCaFile || config.natsCertFile) {
+    opts.tls = {
+      ...(config.natsCaFile ? { caFile: config.natsCaFile } : {}),
+      ...(config.natsCertFile ? { certFile: config.natsCertFile, keyFile: config.natsKeyFile } : {}),
+    }
+  }
+  return opts
 }

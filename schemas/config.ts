@@ -27,6 +27,15 @@ export const Config = Type.Object(
     jwtJwksUrl: Type.Optional(Type.String({ pattern: '^https?://', description: 'SEQLINE_JWT_JWKS_URL: JWKS endpoint that verifies user tokens' })),
     jwtIssuer: Type.Optional(Type.String({ minLength: 1, description: 'SEQLINE_JWT_ISSUER: required iss claim of user tokens' })),
     jwtAudience: Type.Optional(Type.String({ minLength: 1, description: 'SEQLINE_JWT_AUDIENCE: required aud claim of user tokens' })),
+    natsToken: Type.Optional(Type.String({ minLength: 1, description: 'SEQLINE_NATS_TOKEN: token for the NATS server' })),
+    natsUser: Type.Optional(Type.String({ minLength: 1, description: 'SEQLINE_NATS_USER: user for the NATS server (with SEQLINE_NATS_PASSWORD)' })),
+    natsPassword: Type.Optional(Type.String({ minLength: 1, description: 'SEQLINE_NATS_PASSWORD: password of SEQLINE_NATS_USER' })),
+    natsCredsFile: Type.Optional(Type.String({ minLength: 1, description: 'SEQLINE_NATS_CREDS: NATS credentials file (JWT and NKey seed)' })),
+    natsCaFile: Type.Optional(Type.String({ minLength: 1, description: 'SEQLINE_NATS_CA: CA certificate that verifies the NATS server (turns TLS on)' })),
+    natsCertFile: Type.Optional(Type.String({ minLength: 1, description: 'SEQLINE_NATS_CERT: client certificate for NATS (with SEQLINE_NATS_KEY)' })),
+    natsKeyFile: Type.Optional(Type.String({ minLength: 1, description: 'SEQLINE_NATS_KEY: key of SEQLINE_NATS_CERT' })),
+    tlsCertFile: Type.Optional(Type.String({ minLength: 1, description: 'SEQLINE_TLS_CERT: certificate that makes the API serve HTTPS/WSS (with SEQLINE_TLS_KEY)' })),
+    tlsKeyFile: Type.Optional(Type.String({ minLength: 1, description: 'SEQLINE_TLS_KEY: key of SEQLINE_TLS_CERT' })),
     bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, description: 'SEQLINE_BODY_LIMIT_BYTES: largest request body' }),
     rateLimitPerMinute: Type.Integer({ minimum: 1, description: 'SEQLINE_RATE_LIMIT_PER_MINUTE: requests per user (or per IP before login) and minute' }),
   },
@@ -51,11 +60,36 @@ export const CONFIG_ENV: Record<keyof Config, string> = {
   jwtJwksUrl: 'SEQLINE_JWT_JWKS_URL',
   jwtIssuer: 'SEQLINE_JWT_ISSUER',
   jwtAudience: 'SEQLINE_JWT_AUDIENCE',
+  natsToken: 'SEQLINE_NATS_TOKEN',
+  natsUser: 'SEQLINE_NATS_USER',
+  natsPassword: 'SEQLINE_NATS_PASSWORD',
+  natsCredsFile: 'SEQLINE_NATS_CREDS',
+  natsCaFile: 'SEQLINE_NATS_CA',
+  natsCertFile: 'SEQLINE_NATS_CERT',
+  natsKeyFile: 'SEQLINE_NATS_KEY',
+  tlsCertFile: 'SEQLINE_TLS_CERT',
+  tlsKeyFile: 'SEQLINE_TLS_KEY',
   bodyLimitBytes: 'SEQLINE_BODY_LIMIT_BYTES',
   rateLimitPerMinute: 'SEQLINE_RATE_LIMIT_PER_MINUTE',
 }
 
-type Optional = 'natsUrl' | 'serviceToken' | 'jwtSecret' | 'jwtPublicKey' | 'jwtJwksUrl' | 'jwtIssuer' | 'jwtAudience'
+type Optional =
+  | 'natsUrl'
+  | 'serviceToken'
+  | 'jwtSecret'
+  | 'jwtPublicKey'
+  | 'jwtJwksUrl'
+  | 'jwtIssuer'
+  | 'jwtAudience'
+  | 'natsToken'
+  | 'natsUser'
+  | 'natsPassword'
+  | 'natsCredsFile'
+  | 'natsCaFile'
+  | 'natsCertFile'
+  | 'natsKeyFile'
+  | 'tlsCertFile'
+  | 'tlsKeyFile'
 
 export const CONFIG_DEFAULTS: Omit<Config, Optional> = {
   natsPort: 4222,

@@ -2,6 +2,7 @@
 // process. Starts a local nats-server (unless SEQLINE_NATS_URL names one), lays
 // out the event log, runs the conversations projection, the burn executor and
 // the REST + WebSocket API, until SIGINT/SIGTERM.
+import { readFileSync } from 'node:fs'
 import { CommandHandler } from '../../core/commands/command-handler.js'
 import { BurnExecutor } from '../../projections/conversations/burn-executor.js'
 import { openConversationsRunner } from '../../projections/conversations/open.js'
@@ -39,14 +40,15 @@ export async function up(config: Config): Promise<void> {
   })
   const users = await UserDirectory.open(nc, undefined, config.replicas)
   const limits = { bodyLimitBytes: config.bodyLimitBytes, rateLimitPerMinute: config.rateLimitPerMinute }
-  const api = await startApi({ log, handler, views, tokens, users, limits, projectionLag: viewsLag }, config.apiHost, config.apiPort)
+  const https = config.tlsCertFile ? { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile!) } : undefined
+  const api = await startApi({ log, handler, views, tokens, users, limits, projectionLag: viewsLag }, config.apiHost, config.apiPort, https)
   const lag = await viewsLag()
   console.log(`Seqline is up.
   NATS         ${url}${local ? ` (local nats-server, store in ${local.storeDir})` : ''}
   log          ${config.partitions} partition streams ${log.streamOfPartition(0)}..${log.streamOfPartition(config.partitions - 1)}, ${config.replicas} replica(s)
   projection   conversations → KV bucket ${views.bucket} (${projection.running ? 'run here' : 'run by another process; standing by'}, views ${lag.events} events behind)
   burns        executor running
-  API          ${api.url}  (WebSocket ${api.url.replace('http', 'ws')}/v1/ws)
+  API          ${api.url}  (WebSocket ${api.url.replace(/^http/, 'ws')}/v1/ws)
   docs         ${api.url}/docs  (OpenAPI at ${api.url}/openapi.json)
   credentials  ${secrets.file ? `generated in ${secrets.file} (service token for /v1/admin, JWT secret)` : 'from configuration'}
 Ctrl-C stops it.`)
