@@ -69,7 +69,7 @@ describe('a 3-node NATS cluster with R3 streams survives losing a node', () => {
       for (const ack of acks.filter((a) => a.conv === conv)) assert.equal(bySeq.get(ack.seq), ack.id, `acked ${conv}#${ack.seq}`)
     }
     // A safety bound only: elections take seconds, and a loaded machine stretches them.
-    assert.ok(resumeMs < 45_000, `sending stood still ${resumeMs} ms after the kill`)
+    assert.ok(resumeMs < 60_000, `sending stood still ${resumeMs} ms after the kill`)
     console.log(`failover: leader n${victim} killed with ${inFlightAtKill} commands in flight; sending to the leaderless stream stood still at most ${resumeMs} ms; ${retries} retried attempts; ${acks.length} acks, all stored once`)
   })
 })
