@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { HandleResult } from '../../core/commands/command-handler.js'
 import Type from 'typebox'
 import { directConversationId } from '../../core/domain/direct-id.js'
 import { Accepted, commandBody, ConvParams, ConvSeqParams, ConvUserParams, ErrorBody } from '../../schemas/api.js'
@@ -52,11 +53,7 @@ const tags = ['commands']
 export function commandRoutes(app: FastifyInstance, deps: ApiDeps) {
   const run = async (request: FastifyRequest, type: CommandType, convId: string, data: Record<string, unknown>) => {
     const { id } = request.body as Body
-    const result = await deps.handler.execute({ type, id, conv: convId, actor: request.user, data })
-    const failure = failureOf(result)
-    if (failure) throw failure
-    const ok = result as Extract<typeof result, { ok: true }>
-    return { conv: convId, seq: ok.seq, duplicate: ok.duplicate, ...(ok.event ? { event: ok.event } : {}) }
+    return accepted(convId, await deps.handler.execute({ type, id, conv: convId, actor: request.user, data }))
   }
   const responses = { 200: Accepted, '4xx': ErrorBody }
 
@@ -83,10 +80,7 @@ export function commandRoutes(app: FastifyInstance, deps: ApiDeps) {
       if (!result.ok && result.reason === 'refused' && result.refusal.code === 'ALREADY_EXISTS') {
         return { conv: convId, seq: (await deps.handler.state(convId)).seq, duplicate: true }
       }
-      const failure = failureOf(result)
-      if (failure) throw failure
-      const ok = result as Extract<typeof result, { ok: true }>
-      return { conv: convId, seq: ok.seq, duplicate: ok.duplicate, ...(ok.event ? { event: ok.event } : {}) }
+      return accepted(convId, result)
     },
   })
 
@@ -101,6 +95,14 @@ export function commandRoutes(app: FastifyInstance, deps: ApiDeps) {
       return run(request, 'group.create', given ?? groupIdFor(request.user, id), data)
     },
   })
+}
+
+/** The response of an accepted command; a refused or invalid one is thrown as its API error. */
+function accepted(conv: string, result: HandleResult) {
+  const failure = failureOf(result)
+  if (failure) throw failure
+  const ok = result as Extract<HandleResult, { ok: true }>
+  return { conv, seq: ok.seq, duplicate: ok.duplicate, ...(ok.event ? { event: ok.event } : {}) }
 }
 
 /** A group id derived from who created it with which command id, so a retried create names the same group. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { before, describe, test } from 'node:test'
 import { WebSocket } from 'ws'
 import { SeqlineClient, type SeqlineSocket } from '../../api/client/index.js'
 import { BurnExecutor } from '../../projections/conversations/burn-executor.js'
@@ -23,16 +23,16 @@ function waitFor(live: SeqlineSocket, match: (e: SeqlineEvent) => boolean, timeo
 describe('WebSocket client: burn after read, read over the socket, tombstone delivered live', () => {
   let s: ApiStack
   const sockets: SeqlineSocket[] = []
-  after(async () => {
-    for (const live of sockets) live.close()
-    await s?.stop()
-  })
   const t = withLogServer()
   let alice: SeqlineClient
   let bob: SeqlineClient
 
   before(async () => {
     s = await startApiStack(t.log, 'ws_burn')
+    t.defer(async () => {
+      for (const live of sockets) live.close()
+      await s?.stop()
+    })
     alice = new SeqlineClient({ url: s.url, token: await s.token('alice') })
     bob = new SeqlineClient({ url: s.url, token: () => s.token('bob') })
   })

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { before, describe, test } from 'node:test'
 import { startApiStack, type ApiStack } from '../helpers/api.js'
 import { readAll, withLogServer } from '../helpers/log.js'
 import { TestSocket, wsUrl } from '../helpers/ws.js'
@@ -9,10 +9,6 @@ const text = (id: string, conv: string, body = id) => ({ type: 'message.send', i
 describe('WebSocket: commands are acked with their seq, idempotently, as the authenticated user', () => {
   let s: ApiStack
   const sockets: TestSocket[] = []
-  after(async () => {
-    for (const socket of sockets) await socket.close()
-    await s?.stop()
-  })
   const t = withLogServer()
   const open = async (user: string) => {
     const socket = await TestSocket.open(wsUrl(s, await s.token(user)))
@@ -22,6 +18,10 @@ describe('WebSocket: commands are acked with their seq, idempotently, as the aut
 
   before(async () => {
     s = await startApiStack(t.log, 'ws_commands')
+    t.defer(async () => {
+      for (const socket of sockets) await socket.close()
+      await s?.stop()
+    })
   })
 
   test('open a direct conversation and send: acks carry the seqs the log holds, written as the socket user', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { before, describe, test } from 'node:test'
 import { call, startApiStack, type ApiStack } from '../helpers/api.js'
 import { withLogServer } from '../helpers/log.js'
 import { TestSocket, wsUrl } from '../helpers/ws.js'
@@ -10,16 +10,15 @@ describe('WebSocket: live delivery to every connection of every member, across A
   let s: ApiStack
   const tok: Record<string, string> = {}
   const sockets: TestSocket[] = []
-  // Registered before withLogServer's hooks, so it runs first: the stack stops while NATS is still up.
-  after(async () => {
-    for (const socket of sockets) await socket.close()
-    await s?.stop()
-  })
   const t = withLogServer()
   const conv = 'd~alice~bob'
 
   before(async () => {
     s = await startApiStack(t.log, 'ws_delivery')
+    t.defer(async () => {
+      for (const socket of sockets) await socket.close()
+      await s?.stop()
+    })
     for (const u of ['alice', 'bob']) tok[u] = await s.token(u)
     const opened = await call(`${s.url}/v1/conversations/direct`, 'POST', tok.alice!, { id: 'open', peer: 'bob' })
     assert.equal(opened.status, 200, JSON.stringify(opened.body))

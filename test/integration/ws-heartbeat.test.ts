@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { before, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { CommandHandler } from '../../core/commands/command-handler.js'
 import { startApi, type RunningApi } from '../../api/server.js'
@@ -13,14 +13,14 @@ const HEARTBEAT_MS = 150
 describe('WebSocket: heartbeats drop silent connections, and closing leaves no state behind', () => {
   let s: ApiStack
   let api: RunningApi
-  after(async () => {
-    await api?.close()
-    await s?.stop()
-  })
   const t = withLogServer()
 
   before(async () => {
     s = await startApiStack(t.log, 'ws_heartbeat')
+    t.defer(async () => {
+      await api?.close()
+      await s?.stop()
+    })
     const created = await t.handler.execute({ type: 'group.create', id: 'g', conv: 'g_pulse', actor: 'ann', data: { name: 'pulse', members: ['ben'] } })
     assert.ok(created.ok)
     await s.settle()

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { before, describe, test } from 'node:test'
 import type { RunningApi } from '../../api/server.js'
 import { startApiStack, type ApiStack } from '../helpers/api.js'
 import { withLogServer } from '../helpers/log.js'
@@ -12,10 +12,6 @@ const isEvent = (cmd: string) => (f: { type: string; event?: { cmd: string } }) 
 describe('WebSocket: only current members get a conversation live, and membership changes take effect at once', () => {
   let s: ApiStack
   const sockets: TestSocket[] = []
-  after(async () => {
-    for (const socket of sockets) await socket.close()
-    await s?.stop()
-  })
   const t = withLogServer()
   let other: RunningApi
   let olga: TestSocket, kim: TestSocket, lee: TestSocket, sam: TestSocket
@@ -29,6 +25,10 @@ describe('WebSocket: only current members get a conversation live, and membershi
 
   before(async () => {
     s = await startApiStack(t.log, 'ws_members')
+    t.defer(async () => {
+      for (const socket of sockets) await socket.close()
+      await s?.stop()
+    })
     other = await s.another()
     const created = await t.handler.execute({ type: 'group.create', id: 'create', conv, actor: 'olga', data: { name: 'club', members: ['kim', 'lee'] } })
     assert.ok(created.ok)

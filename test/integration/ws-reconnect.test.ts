@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { before, describe, test } from 'node:test'
 import { WebSocket } from 'ws'
 import { SeqlineClient, type SeqlineSocket } from '../../api/client/index.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
@@ -30,10 +30,6 @@ const once = (live: SeqlineSocket, name: 'open' | 'close' | 'synced') => new Pro
 describe('WebSocket client: reconnect fills exactly the gap, once each, in order', () => {
   let s: ApiStack
   const sockets: SeqlineSocket[] = []
-  after(async () => {
-    for (const live of sockets) live.close()
-    await s?.stop()
-  })
   const t = withLogServer()
   let alice: SeqlineClient
   let bob: SeqlineClient
@@ -41,6 +37,10 @@ describe('WebSocket client: reconnect fills exactly the gap, once each, in order
 
   before(async () => {
     s = await startApiStack(t.log, 'ws_reconnect')
+    t.defer(async () => {
+      for (const live of sockets) live.close()
+      await s?.stop()
+    })
     alice = new SeqlineClient({ url: s.url, token: await s.token('alice') })
     bob = new SeqlineClient({ url: s.url, token: await s.token('bob') })
     conv = (await alice.openDirect('bob')).conv
