@@ -8,6 +8,7 @@ import { adminRoutes } from './routes/admin.js'
 import { commandRoutes } from './routes/commands.js'
 import { docs } from './routes/docs.js'
 import { healthRoutes } from './routes/health.js'
+import { adminHistoryRoutes, userHistoryRoutes } from './routes/history.js'
 import { readRoutes } from './routes/reads.js'
 import { gateway } from './ws/gateway.js'
 
@@ -39,10 +40,12 @@ export async function buildApp(deps: ApiDeps, https?: HttpsOptions): Promise<Fas
     users.addHook('onRequest', requireUser(deps.tokens, failures))
     commandRoutes(users, deps)
     readRoutes(users, deps)
+    userHistoryRoutes(users, deps)
   })
   await app.register(async (admin) => {
     admin.addHook('onRequest', requireService(deps.tokens, failures))
     adminRoutes(admin, deps)
+    adminHistoryRoutes(admin, deps)
   })
   await gateway(app, deps)
   return app

@@ -2,6 +2,8 @@ import type { CommandHandler } from '../core/commands/command-handler.js'
 import type { EventLog } from '../core/log/event-log.js'
 import type { ConversationViews } from '../projections/conversations/views.js'
 import type { Lag } from '../projections/runtime/runner.js'
+import type { AnalystLimits } from '../projections/history/analyst-sql.js'
+import type { HistoryDb } from '../projections/history/history-db.js'
 import type { Tokens } from './auth/tokens.js'
 import type { UserDirectory } from './users.js'
 import type { GatewayOptions } from './ws/options.js'
@@ -16,6 +18,8 @@ export interface ApiDeps {
   limits: { bodyLimitBytes: number; rateLimitPerMinute: number }
   /** Lag of the projection behind the views, when this process runs it. */
   projectionLag?: () => Promise<Lag>
+  /** The ClickHouse history behind search and analytics; absent, those endpoints answer 503. */
+  history?: { db: HistoryDb; sqlLimits: AnalystLimits }
   /** Gateway tuning (heartbeat, limits); defaults in api/ws/options.ts. */
   ws?: Partial<GatewayOptions>
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { Config, CONFIG_DEFAULTS, CONFIG_ENV } from '../schemas/config.js'
 import { createAjv } from '../schemas/validator.js'
 
-const INTEGER_KEYS = new Set<keyof Config>(['natsPort', 'partitions', 'replicas', 'duplicateWindowMs', 'apiPort', 'bodyLimitBytes', 'rateLimitPerMinute'])
+const INTEGER_KEYS = new Set<keyof Config>(['natsPort', 'partitions', 'replicas', 'duplicateWindowMs', 'apiPort', 'bodyLimitBytes', 'rateLimitPerMinute', 'sqlTimeoutSeconds', 'sqlMaxRows'])
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'
@@ -61,6 +61,8 @@ function pairingProblems(c: Config): string[] {
   pair('natsUser', 'natsPassword')
   pair('natsCertFile', 'natsKeyFile')
   pair('tlsCertFile', 'tlsKeyFile')
+  pair('clickhouseUser', 'clickhousePassword')
+  if (!c.clickhouseUrl && c.clickhouseUser) problems.push('ClickHouse credentials apply to a configured server: set SEQLINE_CLICKHOUSE_URL')
   const ways = (['natsToken', 'natsUser', 'natsCredsFile'] as const).filter((k) => c[k])
   if (ways.length > 1) problems.push(`${ways.map((k) => CONFIG_ENV[k]).join(', ')}: choose one way to authenticate to NATS`)
   if (!c.natsUrl && (ways.length > 0 || c.natsCaFile || c.natsCertFile)) {

@@ -38,6 +38,17 @@ export const Config = Type.Object(
     tlsKeyFile: Type.Optional(Type.String({ minLength: 1, description: 'SEQLINE_TLS_KEY: key of SEQLINE_TLS_CERT' })),
     bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, description: 'SEQLINE_BODY_LIMIT_BYTES: largest request body' }),
     rateLimitPerMinute: Type.Integer({ minimum: 1, description: 'SEQLINE_RATE_LIMIT_PER_MINUTE: requests per user (or per IP before login) and minute' }),
+    clickhouseUrl: Type.Optional(
+      Type.String({ pattern: '^https?://', description: 'SEQLINE_CLICKHOUSE_URL: a ClickHouse server for history; unset uses embedded chDB in the data directory' }),
+    ),
+    clickhouseUser: Type.Optional(Type.String({ minLength: 1, description: 'SEQLINE_CLICKHOUSE_USER: ClickHouse user (with SEQLINE_CLICKHOUSE_PASSWORD)' })),
+    clickhousePassword: Type.Optional(Type.String({ minLength: 1, description: 'SEQLINE_CLICKHOUSE_PASSWORD: password of SEQLINE_CLICKHOUSE_USER' })),
+    clickhouseDatabase: Type.String({
+      pattern: '^[A-Za-z_][A-Za-z0-9_]{0,62}$',
+      description: 'SEQLINE_CLICKHOUSE_DATABASE: database that holds the history tables',
+    }),
+    sqlTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 3600, description: 'SEQLINE_SQL_TIMEOUT_SECONDS: longest analyst SQL query' }),
+    sqlMaxRows: Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'SEQLINE_SQL_MAX_ROWS: most rows an analyst SQL query returns' }),
   },
   { additionalProperties: false },
 )
@@ -71,6 +82,12 @@ export const CONFIG_ENV: Record<keyof Config, string> = {
   tlsKeyFile: 'SEQLINE_TLS_KEY',
   bodyLimitBytes: 'SEQLINE_BODY_LIMIT_BYTES',
   rateLimitPerMinute: 'SEQLINE_RATE_LIMIT_PER_MINUTE',
+  clickhouseUrl: 'SEQLINE_CLICKHOUSE_URL',
+  clickhouseUser: 'SEQLINE_CLICKHOUSE_USER',
+  clickhousePassword: 'SEQLINE_CLICKHOUSE_PASSWORD',
+  clickhouseDatabase: 'SEQLINE_CLICKHOUSE_DATABASE',
+  sqlTimeoutSeconds: 'SEQLINE_SQL_TIMEOUT_SECONDS',
+  sqlMaxRows: 'SEQLINE_SQL_MAX_ROWS',
 }
 
 type Optional =
@@ -90,6 +107,9 @@ type Optional =
   | 'natsKeyFile'
   | 'tlsCertFile'
   | 'tlsKeyFile'
+  | 'clickhouseUrl'
+  | 'clickhouseUser'
+  | 'clickhousePassword'
 
 export const CONFIG_DEFAULTS: Omit<Config, Optional> = {
   natsPort: 4222,
@@ -101,4 +121,7 @@ export const CONFIG_DEFAULTS: Omit<Config, Optional> = {
   apiPort: 8080,
   bodyLimitBytes: 256 * 1024,
   rateLimitPerMinute: 6000,
+  clickhouseDatabase: 'seqline',
+  sqlTimeoutSeconds: 30,
+  sqlMaxRows: 100_000,
 }

@@ -5,9 +5,9 @@ import type { Cursor } from '../../core/log/follow.js'
 import { committedCursor } from '../runtime/commit-log.js'
 import { readPrefix, readRecord } from '../runtime/view-store.js'
 import { inbox, type InboxRow } from './inbox.js'
-import { keys } from './keys.js'
+import { decodeConv, keys } from './keys.js'
 import { receipt, type Receipt } from './receipts.js'
-import type { BurnRecord, HeadRecord, MembersRecord } from './records.js'
+import type { BurnRecord, HeadRecord, MembersRecord, UserRecord } from './records.js'
 
 export const CONVERSATIONS_BUCKET = 'seqline_conversations'
 
@@ -32,6 +32,12 @@ export class ConversationViews {
 
   inbox(user: string): Promise<InboxRow[]> {
     return inbox(this.kv, user)
+  }
+
+  /** The conversations a user belongs to or left (with the leave seq), by conversation id. */
+  async conversationsOf(user: string): Promise<UserRecord['convs']> {
+    const record = await readRecord<UserRecord>(this.kv, keys.user(user))
+    return Object.fromEntries(Object.entries(record?.convs ?? {}).map(([conv, c]) => [decodeConv(conv), c]))
   }
 
   receipt(conv: string, seq: number): Promise<Receipt> {

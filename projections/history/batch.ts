@@ -1,0 +1,76 @@
+import type { Followed } from '../../core/log/follow.js'
+import { eventRow, hiddenRows, messageRow, revision, type EventRow, type HiddenRow, type MessageRow, type Revision } from './rows.js'
+
+/** What a revision needs from the message it changes, when that message was stored by an earlier batch. */
+export interface Original {
+  conv: string
+  seq: number
+  at_ms: number
+  sender: string
+  kind: string
+}
+
+export const messageKey = (conv: string, seq: number) => `${conv}\u0000${seq}`
+
+/**
+ * The rows one flush writes. A message and its revisions within one batch
+ * fold into a single row (the newest version); revisions of messages stored
+ * earlier wait for their originals to be looked up. Every burned (or erasing
+ * recall) target is listed so stored versions can be erased too.
+ */
+export class HistoryBatch {
+  readonly events: EventRow[] = []
+  readonly hidden: HiddenRow[] = []
+  private readonly messages = new Map<string, MessageRow>()
+  private readonly pending = new Map<string, Revision>()
+  /** conv → seqs whose every stored version must lose its text. */
+  readonly erase = new Map<string, Set<number>>()
+
+  get size(): number {
+    return this.events.length
+  }
+
+  add(f: Followed): void {
+    this.events.push(eventRow(f))
+    this.hidden.push(...hiddenRows(f))
+    const m = messageRow(f)
+    if (m) this.messages.set(messageKey(m.conv, m.seq), m)
+    const r = revision(f)
+    if (r) this.revise(r)
+  }
+
+  private revise(r: Revision): void {
+    if (r.erase) this.eraseLater(r.conv, r.target)
+    const key = messageKey(r.conv, r.target)
+    const inBatch = this.messages.get(key)
+    if (!inBatch) {
+      this.pending.set(key, r)
+      return
+    }
+    this.messages.set(key, { ...inBatch, part: r.part, pos: r.pos, state: r.state, text: r.text })
+  }
+
+  private eraseLater(conv: string, seq: number): void {
+    const seqs = this.erase.get(conv) ?? new Set<number>()
+    seqs.add(seq)
+    this.erase.set(conv, seqs)
+  }
+
+  /** Targets of revisions whose message is not in this batch, by conversation. */
+  lookups(): Map<string, number[]> {
+    const byConv = new Map<string, number[]>()
+    for (const r of this.pending.values()) byConv.set(r.conv, [...(byConv.get(r.conv) ?? []), r.target])
+    return byConv
+  }
+
+  /** The message rows to insert, given the stored originals of pending revisions (missing ones were never stored: nothing to revise). */
+  messageRows(originals: Map<string, Original>): MessageRow[] {
+    const rows = [...this.messages.values()]
+    for (const [key, r] of this.pending) {
+      const o = originals.get(key)
+      if (!o) continue
+      rows.push({ part: r.part, pos: r.pos, conv: r.conv, seq: r.target, at_ms: o.at_ms, sender: o.sender, kind: o.kind, state: r.state, text: r.text })
+    }
+    return rows
+  }
+}

@@ -1,0 +1,53 @@
+/** What the ClickHouse behind the history can do; the schema and the search strategy follow from it. */
+export interface Capabilities {
+  version: string
+  /** Server-side query parameters (`{name:Type}`); without them values are inlined as escaped literals. */
+  queryParams: boolean
+  /** A full-text `text` index that FINAL reads exactly; otherwise a token column scanned with hasAll/hasAny. */
+  textIndex: boolean
+  dateTime64: boolean
+  lowCardinality: boolean
+  /** `mutations_sync`: an ALTER UPDATE waits for its parts to be rewritten. */
+  mutationsSync: boolean
+  /** Settings that must be on to create a text index (still flagged on some servers). */
+  textIndexFlags: string[]
+  /** Settings every search passes: top-k dynamic filtering can drop text-index hits (chDB 26.7). */
+  searchSettings: Record<string, 0>
+}
+
+export type SearchStrategy = 'text-index' | 'token-scan'
+
+export function strategyOf(c: Capabilities): SearchStrategy {
+  return c.textIndex ? 'text-index' : 'token-scan'
+}
+
+/** Parses "26.7.2.1" into comparable numbers. */
+export function versionParts(version: string): [number, number] {
+  const [major = 0, minor = 0] = version.split('.').map((n) => Number.parseInt(n, 10))
+  return [major, minor]
+}
+
+export function atLeast(version: string, major: number, minor = 0): boolean {
+  const [a, b] = versionParts(version)
+  return a > major || (a === major && b >= minor)
+}
+
+/**
+ * Capabilities from the version and the settings the server knows. The text
+ * index also needs the exact FINAL mode of skip indexes: without it a search
+ * could return a message's pre-edit text.
+ */
+export function capabilitiesOf(version: string, settings: ReadonlySet<string>): Capabilities {
+  return {
+    version,
+    queryParams: atLeast(version, 19, 14),
+    textIndex:
+      (settings.has('enable_full_text_index') || settings.has('allow_experimental_full_text_index')) &&
+      settings.has('use_skip_indexes_if_final_exact_mode'),
+    dateTime64: atLeast(version, 20, 1),
+    lowCardinality: atLeast(version, 19, 0),
+    mutationsSync: settings.has('mutations_sync'),
+    searchSettings: settings.has('use_top_k_dynamic_filtering') ? { use_top_k_dynamic_filtering: 0 } : {},
+    textIndexFlags: ['allow_experimental_full_text_index', 'enable_full_text_index'].filter((s) => settings.has(s)),
+  }
+}

@@ -1,0 +1,34 @@
+import { words } from './words.js'
+
+export interface Snippet {
+  snippet: string
+  highlights: Array<[number, number]>
+}
+
+const BEFORE = 40
+const LENGTH = 160
+
+/** The part of `text` around the first searched word, with every searched word in it marked by offsets. */
+export function snippetOf(text: string, searched: string[]): Snippet {
+  const wanted = new Set(searched)
+  const found = wordSpans(text).filter((w) => wanted.has(w.word))
+  const first = found[0]?.start ?? 0
+  const start = first <= BEFORE ? 0 : first - BEFORE
+  const end = Math.min(text.length, start + LENGTH)
+  const prefix = start > 0 ? '…' : ''
+  const suffix = end < text.length ? '…' : ''
+  const shift = prefix.length - start
+  const highlights = found.filter((w) => w.start >= start && w.end <= end).map((w): [number, number] => [w.start + shift, w.end + shift])
+  return { snippet: `${prefix}${text.slice(start, end)}${suffix}`, highlights }
+}
+
+/** Each word of `text` with its offsets, split the way search words are. */
+function wordSpans(text: string): Array<{ word: string; start: number; end: number }> {
+  const spans: Array<{ word: string; start: number; end: number }> = []
+  const re = /[0-9A-Za-z\u0080-\uffff]+/g
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const [word] = words(m[0])
+    if (word) spans.push({ word, start: m.index, end: m.index + m[0].length })
+  }
+  return spans
+}
