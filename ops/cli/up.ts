@@ -3,6 +3,11 @@
 // out the event log, runs the conversations projection, the burn executor and
 // the REST + WebSocket API, until SIGINT/SIGTERM.
 import { readFileSync } from 'node:fs'
+import type { NatsConnection } from '@nats-io/transport-node'
+import type { EventLog } from '../../core/log/event-log.js'
+import type { HistoryDb } from '../../projections/history/history-db.js'
+import { HistorySink } from '../../projections/history/sink.js'
+import { describeHistory, openHistory } from '../open-history.js'
 import { CommandHandler } from '../../core/commands/command-handler.js'
 import { BurnExecutor } from '../../projections/conversations/burn-executor.js'
 import { openConversationsRunner } from '../../projections/conversations/open.js'
@@ -24,6 +29,8 @@ export async function up(config: Config): Promise<void> {
   // One process in a deployment runs the projection; the others stand by and take over if it goes.
   const projection = new LeasedRunner(await Lease.open(nc, 'projection.conversations'), () => openConversationsRunner(log, { replicas: config.replicas }))
   await projection.start()
+  const historyDb = await openHistory(config)
+  const history = await startHistory(nc, log, historyDb)
   const views = await ConversationViews.open(nc)
   const viewsLag = async () => lagBehind(log, (await views.reach()) ?? {})
   const handler = new CommandHandler(log)
@@ -41,13 +48,16 @@ export async function up(config: Config): Promise<void> {
   const users = await UserDirectory.open(nc, undefined, config.replicas)
   const limits = { bodyLimitBytes: config.bodyLimitBytes, rateLimitPerMinute: config.rateLimitPerMinute }
   const https = config.tlsCertFile ? { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile!) } : undefined
-  const api = await startApi({ log, handler, views, tokens, users, limits, projectionLag: viewsLag }, config.apiHost, config.apiPort, https)
+  const sqlLimits = { timeoutSeconds: config.sqlTimeoutSeconds, maxRows: config.sqlMaxRows }
+  const deps = { log, handler, views, tokens, users, limits, projectionLag: viewsLag, history: { db: historyDb, sqlLimits } }
+  const api = await startApi(deps, config.apiHost, config.apiPort, https)
   const lag = await viewsLag()
   console.log(`Seqline is up.
   NATS         ${url}${local ? ` (local nats-server, store in ${local.storeDir})` : ''}
   log          ${config.partitions} partition streams ${log.streamOfPartition(0)}..${log.streamOfPartition(config.partitions - 1)}, ${config.replicas} replica(s)
   projection   conversations → KV bucket ${views.bucket} (${projection.running ? 'run here' : 'run by another process; standing by'}, views ${lag.events} events behind)
   burns        executor running
+  history      ${describeHistory(historyDb)} (${history.running ? 'sink runs here' : 'sink run by another process; standing by'})
   API          ${api.url}  (WebSocket ${api.url.replace(/^http/, 'ws')}/v1/ws)
   docs         ${api.url}/docs  (OpenAPI at ${api.url}/openapi.json)
   credentials  ${secrets.file ? `generated in ${secrets.file} (service token for /v1/admin, JWT secret)` : 'from configuration'}
@@ -56,8 +66,26 @@ Ctrl-C stops it.`)
   await api.close()
   await burns.stop()
   await projection.stop()
+  await history.stop()
+  await historyDb.close()
   log.close()
   await close()
+}
+
+/**
+ * The history sink: on a ClickHouse server one process in a deployment runs it
+ * (the others stand by, as for the projection); embedded chDB belongs to this
+ * process alone, so this process fills it.
+ */
+async function startHistory(nc: NatsConnection, log: EventLog, db: HistoryDb): Promise<{ running: boolean; stop(): Promise<void> }> {
+  if (db.backend === 'server') {
+    const leased = new LeasedRunner(await Lease.open(nc, 'projection.history'), async () => new HistorySink(log, db))
+    await leased.start()
+    return leased
+  }
+  const sink = new HistorySink(log, db)
+  await sink.start()
+  return { running: true, stop: () => sink.stop() }
 }
 
 /** The first signal starts an orderly stop; a second one exits at once (everything acknowledged is already in JetStream). */

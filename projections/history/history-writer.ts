@@ -37,7 +37,7 @@ export class HistoryWriter {
     await this.insert('events', batch.events, written)
   }
 
-  private async insert(table: Table, rows: Position[], written: Written): Promise<void> {
+  protected async insert(table: Table, rows: Position[], written: Written): Promise<void> {
     const fresh = rows.filter((r) => r.pos > (written[table][r.part] ?? 0))
     await this.db.insert(table, fresh)
     for (const r of fresh) written[table][r.part] = Math.max(written[table][r.part] ?? 0, r.pos)
@@ -62,7 +62,8 @@ export class HistoryWriter {
     if (targets.size === 0) return
     const sql = this.db.sql()
     const where = [...targets].map(([conv, seqs]) => `(conv = ${sql.value(conv, 'String')} AND has(${sql.value([...seqs], 'Array(UInt64)')}, seq))`)
-    const set = this.db.caps.textIndex ? `text = ''` : `text = '', words = []`
+    // `[]` has no element type on old servers; emptyArrayString() works everywhere.
+    const set = this.db.caps.textIndex ? `text = ''` : `text = '', words = emptyArrayString()`
     const table = this.db.table('messages')
     await this.db.command(`ALTER TABLE ${table} UPDATE ${set} WHERE ${where.join(' OR ')}`, sql, this.db.caps.mutationsSync ? { mutations_sync: '2' } : {})
     if (!this.db.caps.mutationsSync) await this.untilMutationsDone('messages')

@@ -1,5 +1,11 @@
-import type { ProjectionRunner } from './runner.js'
 import type { Lease } from './lease.js'
+
+/** What a lease can run: a projection runner, the history sink. */
+export interface Runnable {
+  start(): Promise<void>
+  stop(): Promise<void>
+  close?(): void
+}
 
 /**
  * Runs a projection in at most one process at a time: the process holding the
@@ -7,7 +13,7 @@ import type { Lease } from './lease.js'
  * it is released or expires (a crashed holder). Two runners writing the same
  * views would each commit batches the other then overwrites on recovery.
  */
-export class LeasedRunner {
+export class LeasedRunner<R extends Runnable = Runnable> {
   private timer: NodeJS.Timeout | null = null
   private active = false
   private stopped = false
@@ -15,17 +21,17 @@ export class LeasedRunner {
 
   constructor(
     private readonly lease: Lease,
-    private readonly makeRunner: () => Promise<ProjectionRunner>,
+    private readonly makeRunner: () => Promise<R>,
   ) {}
 
-  private runner: ProjectionRunner | null = null
+  private runner: R | null = null
 
   /** True while this process runs the projection. */
   get running(): boolean {
     return this.active
   }
 
-  get current(): ProjectionRunner | null {
+  get current(): R | null {
     return this.runner
   }
 
@@ -59,7 +65,7 @@ export class LeasedRunner {
     this.runner = null
     if (!runner) return
     await runner.stop().catch(() => undefined)
-    runner.close()
+    runner.close?.()
   }
 
   /** Stops running (committing what was applied) and releases the lease for a standby. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { CommandHandler } from '../../core/commands/command-handler.js'
 import type { EventLog } from '../../core/log/event-log.js'
 import { Tokens } from '../../api/auth/tokens.js'
+import type { ApiDeps } from '../../api/deps.js'
 import { startApi, type RunningApi } from '../../api/server.js'
 import { UserDirectory } from '../../api/users.js'
 import { ConversationViews } from '../../projections/conversations/views.js'
@@ -25,13 +26,18 @@ export interface ApiStack {
 }
 
 /** The whole stack on a real nats-server: projection, views, and the API on a free port. */
-export async function startApiStack(log: EventLog, bucket = 'api_views', limits = { bodyLimitBytes: 64 * 1024, rateLimitPerMinute: 100_000 }): Promise<ApiStack> {
+export async function startApiStack(
+  log: EventLog,
+  bucket = 'api_views',
+  limits = { bodyLimitBytes: 64 * 1024, rateLimitPerMinute: 100_000 },
+  more: Partial<ApiDeps> = {},
+): Promise<ApiStack> {
   const serviceToken = randomBytes(24).toString('base64url')
   const tokens = new Tokens({ serviceToken, jwtSecret: randomBytes(32).toString('base64url') })
   const runner = await startProjection(log, bucket)
   const views = await ConversationViews.open(log.nc, bucket, bucket)
   const users = await UserDirectory.open(log.nc, `${bucket}_users`)
-  const deps = () => ({ log, handler: new CommandHandler(log), views, tokens, users, limits, projectionLag: () => runner.lag() })
+  const deps = (): ApiDeps => ({ log, handler: new CommandHandler(log), views, tokens, users, limits, projectionLag: () => runner.lag(), ...more })
   const api = await startApi(deps(), '127.0.0.1', 0)
   const extra: RunningApi[] = []
   return {

@@ -14,7 +14,7 @@ import type { EventLog } from '../../core/log/event-log.js'
 const TTL_MS = 600
 const NAME = 'leased_views'
 
-async function leased(log: EventLog, key: string): Promise<LeasedRunner> {
+async function leased(log: EventLog, key: string): Promise<LeasedRunner<ProjectionRunner>> {
   const make = async () => ProjectionRunner.create(log, await ViewStore.open(log.nc, NAME), conversationsProjection(log, NAME), { flushIntervalMs: 20 })
   return new LeasedRunner(await Lease.open(log.nc, key, TTL_MS), make)
 }
