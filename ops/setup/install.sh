@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what Seqline needs to build, test and run: npm dependencies and nats-server.
+# Installs what Seqline needs to build, test and run: npm dependencies, nats-server
+# and clickhouse-server (Debian's 18.16, the local history server for tests and benchmarks).
 # Idempotent and silent when everything is already present, because npm test and
 # npm start run it every time.
 set -euo pipefail
@@ -60,6 +61,27 @@ ensure_nats_server() {
   nats_server_present || fail "apt-get installed nats-server, but it is not on PATH or at /usr/sbin/nats-server"
 }
 
+# Debian's package (18.16) puts the server at /usr/sbin/clickhouse-server, often off a
+# non-root PATH; upstream builds ship one multi-call /usr/bin/clickhouse instead.
+clickhouse_server_present() {
+  command -v clickhouse-server >/dev/null || [[ -x /usr/sbin/clickhouse-server || -x /usr/bin/clickhouse ]]
+}
+
+ensure_clickhouse_server() {
+  clickhouse_server_present && return 0
+  if ((EUID != 0)); then
+    fail "clickhouse-server is missing; install it as root with: apt-get install -y clickhouse-server (Debian/Ubuntu), or put a clickhouse-server binary on PATH"
+  fi
+  command -v apt-get >/dev/null || fail "clickhouse-server is missing and apt-get is not available; put a clickhouse-server binary on PATH"
+  echo "install.sh: installing clickhouse-server with apt-get" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # The package's own service is not used: Seqline's launcher runs its own server per data dir.
+  apt-get install -y -qq clickhouse-server >/dev/null
+  clickhouse_server_present || fail "apt-get installed clickhouse-server, but it is not on PATH or at /usr/sbin/clickhouse-server"
+}
+
 check_node
 ensure_node_modules
 ensure_nats_server
+ensure_clickhouse_server
