@@ -6,7 +6,7 @@ import { words } from '../projections/history/words.js'
 import { MAX_SEARCH_WORDS, type SearchQuery, type SearchResult } from '../schemas/search.js'
 import { visibleTo } from './authorize.js'
 import type { ApiDeps } from './deps.js'
-import { ApiError } from './errors.js'
+import { ApiError, validationFailed } from './errors.js'
 
 export function historyOf(deps: ApiDeps): NonNullable<ApiDeps['history']> {
   if (!deps.history) throw new ApiError(503, 'HISTORY_UNAVAILABLE', 'this process has no history store configured')
@@ -16,10 +16,10 @@ export function historyOf(deps: ApiDeps): NonNullable<ApiDeps['history']> {
 /** A page of hits for a search query, within `scope`. */
 export async function search(db: HistoryDb, scope: SearchScope, query: SearchQuery): Promise<{ hits: StoredHit[]; next?: string; searched: string[] }> {
   const searched = [...new Set(words(query.q))]
-  if (searched.length === 0) throw new ApiError(400, 'VALIDATION_FAILED', 'q: has no word to search for (letters or digits)', { field: '/q' })
-  if (searched.length > MAX_SEARCH_WORDS) throw new ApiError(400, 'VALIDATION_FAILED', `q: at most ${MAX_SEARCH_WORDS} words`, { field: '/q' })
+  if (searched.length === 0) throw badQuery('q', 'words', 'q has no word to search for (letters or digits)')
+  if (searched.length > MAX_SEARCH_WORDS) throw badQuery('q', 'words', `q has more than ${MAX_SEARCH_WORDS} words`)
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor)
-  if (after === null) throw new ApiError(400, 'VALIDATION_FAILED', 'cursor: not a cursor this API returned', { field: '/cursor' })
+  if (after === null) throw badQuery('cursor', 'cursor', 'cursor is not one this API returned')
   const page = await searchMessages(db, scope, {
     words: query.mode === 'phrase' ? words(query.q) : searched,
     mode: query.mode,
@@ -47,6 +47,10 @@ export function present(page: { hits: StoredHit[]; next?: string; searched: stri
     ...snippetOf(h.text, page.searched),
   }))
   return page.next ? { hits, next: page.next } : { hits }
+}
+
+function badQuery(field: string, rule: string, message: string): ApiError {
+  return validationFailed([{ field: `/querystring/${field}`, rule, message }])
 }
 
 /** The conversations a user may search, as the views know them: members fully, former members up to their leave seq. */

@@ -93,12 +93,24 @@ export function adminHistoryRoutes(app: FastifyInstance, deps: ApiDeps): void {
 /** An analyst's SQL error goes back to them, named; the server's codes decide the status. */
 function sqlRefusal(err: unknown): unknown {
   if (err instanceof AnalystSqlUnavailable) return new ApiError(501, 'SQL_NEEDS_SERVER', err.message)
-  if (!(err instanceof ClickHouseError)) return unreachable(err)
-  const code = Number(err.code)
-  if (code === 164) return new ApiError(403, 'SQL_READ_ONLY', `only read queries are allowed: ${err.message}`)
-  if (code === 396 || code === 158) return new ApiError(400, 'SQL_TOO_MANY_ROWS', err.message)
-  if (code === 159) return new ApiError(400, 'SQL_TIMEOUT', err.message)
-  return new ApiError(400, 'SQL_ERROR', err.message)
+  const code = clickhouseCode(err)
+  if (code === null) return unreachable(err)
+  const message = (err as Error).message
+  if (code === 164) return new ApiError(403, 'SQL_READ_ONLY', `only read queries are allowed: ${message}`)
+  if (code === 396 || code === 158) return new ApiError(400, 'SQL_TOO_MANY_ROWS', message)
+  if (code === 159) return new ApiError(400, 'SQL_TIMEOUT', message)
+  return new ApiError(400, 'SQL_ERROR', message)
+}
+
+/**
+ * The ClickHouse error code of a failed query, or null when the failure was not
+ * ClickHouse's. Old servers' messages do not parse into a ClickHouseError, so
+ * the code is read from the text ("Code: 164, ...").
+ */
+function clickhouseCode(err: unknown): number | null {
+  if (err instanceof ClickHouseError) return Number(err.code)
+  const match = /Code: (\d+)/.exec((err as Error)?.message ?? '')
+  return match ? Number(match[1]) : null
 }
 
 /** Runs a history read; a ClickHouse that cannot be reached is a 503, not a 500. */
