@@ -7,7 +7,7 @@ import type { EventLog } from '../core/log/event-log.js'
 import type { Config } from '../schemas/config.js'
 import { describeChecks, doctor } from './cli/doctor.js'
 import { describeVerification, exportEvents } from './cli/export.js'
-import { rebuild } from './cli/rebuild.js'
+import { rebuild, rebuildHistory } from './cli/rebuild.js'
 import { describeState, replay } from './cli/replay.js'
 import { up } from './cli/up.js'
 import { ConfigError, loadConfig } from './config.js'
@@ -21,8 +21,8 @@ const USAGE = `usage: seqline <command> [options]
                                        events for audits; --verify checks a conversation's seq is dense and lists tombstones
   replay --conv <id> [--seq <n>] [--verify]
                                        the conversation's state (members, roles, mutes, ...) as of a seq
-  rebuild conversations                drop the views and replay the log into them (with Seqline stopped)
-  doctor                               servers, versions, streams, views, projection lag
+  rebuild conversations | history      drop a projection (the views, or the ClickHouse history) and replay the log into it (with Seqline stopped)
+  doctor                               servers, versions, capabilities, streams, views, projection and history lag
   bench [options]                      the benchmarks (see README)
 
 configuration: environment variables SEQLINE_* and an optional JSON file named by SEQLINE_CONFIG (see README)`
@@ -33,7 +33,11 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'bench') return bench(rest)
   const config = loadConfig()
   if (command === 'up') return up(config).then(() => 0)
-  if (command === 'rebuild') return rest[0] === 'conversations' ? rebuild(config).then(() => 0) : print('rebuild: the one projection is "conversations"', 2)
+  if (command === 'rebuild') {
+    if (rest[0] === 'conversations') return rebuild(config).then(() => 0)
+    if (rest[0] === 'history') return rebuildHistory(config).then(() => 0)
+    return print('rebuild: the projections are "conversations" and "history"', 2)
+  }
   if (command === 'export' || command === 'replay' || command === 'doctor') return withLog(config, (log) => run(command, rest, log, config))
   return print(`unknown command ${command}\n\n${USAGE}`, 2)
 }

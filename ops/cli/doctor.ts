@@ -6,6 +6,12 @@ import type { EventLog } from '../../core/log/event-log.js'
 import { CONVERSATIONS_BUCKET } from '../../projections/conversations/views.js'
 import { CommitLog } from '../../projections/runtime/commit-log.js'
 import type { Config } from '../../schemas/config.js'
+import type { Cursor } from '../../core/log/follow.js'
+import type { HistoryDb } from '../../projections/history/history-db.js'
+import { HistoryWriter } from '../../projections/history/history-writer.js'
+import { MIGRATIONS, schemaVersion } from '../../projections/history/migrations.js'
+import { lagBehind } from '../../projections/runtime/lag.js'
+import { describeHistory, openHistory } from '../open-history.js'
 
 export interface Check {
   name: string
@@ -18,6 +24,7 @@ export async function doctor(nc: NatsConnection, log: EventLog, config: Config):
   checks.push(...(await streamChecks(log, config)))
   checks.push(await bucketCheck(nc))
   checks.push(await lagCheck(nc, log))
+  checks.push(...(await historyChecks(log, config)))
   return checks
 }
 
@@ -71,6 +78,31 @@ async function lagCheck(nc: NatsConnection, log: EventLog): Promise<Check> {
     return { name: 'projection conversations', ok: behind < 10_000, detail: `${behind} events behind the log as of its last commit` }
   } finally {
     commits.close()
+  }
+}
+
+/** The history store: reachable, which server and strategy, schema version, how far it is behind the log. */
+async function historyChecks(log: EventLog, config: Config): Promise<Check[]> {
+  let db: HistoryDb
+  try {
+    db = await openHistory(config)
+  } catch (err) {
+    const where = config.clickhouseUrl ?? 'embedded chDB'
+    const hint = config.clickhouseUrl ? '' : ' (chDB belongs to one process: a running `seqline up` holds it)'
+    return [{ name: 'history', ok: false, detail: `${where} not usable: ${(err as Error).message.split('\n')[0]}${hint}` }]
+  }
+  try {
+    const version = await schemaVersion(db).catch(() => 0)
+    const current = MIGRATIONS.at(-1)!.version
+    const written = await new HistoryWriter(db).written().catch(() => ({ events: {} as Cursor }))
+    const behind = (await lagBehind(log, written.events)).events
+    return [
+      { name: 'history', ok: true, detail: describeHistory(db) },
+      { name: 'history schema', ok: version === current, detail: `version ${version} of ${current}${version === current ? '' : ' (applied at the next start)'}` },
+      { name: 'history sink', ok: behind < 10_000, detail: `${behind} events behind the log` },
+    ]
+  } finally {
+    await db.close()
   }
 }
 

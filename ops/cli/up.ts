@@ -27,10 +27,10 @@ export async function up(config: Config): Promise<void> {
   const { nc, url, local, close } = await connectNats(config, 'seqline')
   const log = await openLog(nc, config)
   // One process in a deployment runs the projection; the others stand by and take over if it goes.
-  const projection = new LeasedRunner(await Lease.open(nc, 'projection.conversations'), () => openConversationsRunner(log, { replicas: config.replicas }))
+  const projection = new LeasedRunner(await Lease.open(nc, 'projection.conversations', undefined, undefined, config.replicas), () => openConversationsRunner(log, { replicas: config.replicas }))
   await projection.start()
   const historyDb = await openHistory(config)
-  const history = await startHistory(nc, log, historyDb)
+  const history = await startHistory(nc, log, historyDb, config.replicas)
   const views = await ConversationViews.open(nc)
   const viewsLag = async () => lagBehind(log, (await views.reach()) ?? {})
   const handler = new CommandHandler(log)
@@ -77,9 +77,9 @@ Ctrl-C stops it.`)
  * (the others stand by, as for the projection); embedded chDB belongs to this
  * process alone, so this process fills it.
  */
-async function startHistory(nc: NatsConnection, log: EventLog, db: HistoryDb): Promise<{ running: boolean; stop(): Promise<void> }> {
+async function startHistory(nc: NatsConnection, log: EventLog, db: HistoryDb, replicas: number): Promise<{ running: boolean; stop(): Promise<void> }> {
   if (db.backend === 'server') {
-    const leased = new LeasedRunner(await Lease.open(nc, 'projection.history'), async () => new HistorySink(log, db))
+    const leased = new LeasedRunner(await Lease.open(nc, 'projection.history', undefined, undefined, replicas), async () => new HistorySink(log, db))
     await leased.start()
     return leased
   }

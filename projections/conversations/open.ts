@@ -5,7 +5,7 @@ import { conversationsProjection } from './apply.js'
 import { CONVERSATIONS_BUCKET } from './views.js'
 
 /** The conversations projection as Seqline runs it: its bucket, its name, its runner (not started). */
-export async function openConversationsRunner(log: EventLog, opts: RunnerOptions & { replicas?: number } = {}): Promise<ProjectionRunner> {
+export async function openConversationsRunner(log: EventLog, opts: RunnerOptions = {}): Promise<ProjectionRunner> {
   const store = await ViewStore.open(log.nc, CONVERSATIONS_BUCKET, opts.replicas)
   return ProjectionRunner.create(log, store, conversationsProjection(log), opts)
 }

@@ -23,8 +23,8 @@ export class Lease {
     readonly ttlMs: number,
   ) {}
 
-  static async open(nc: NatsConnection, key: string, ttlMs = 10_000, bucket = 'seqline_leases'): Promise<Lease> {
-    return new Lease(await new Kvm(nc).create(bucket, { history: 1 }), key, ttlMs)
+  static async open(nc: NatsConnection, key: string, ttlMs = 10_000, bucket = 'seqline_leases', replicas = 1): Promise<Lease> {
+    return new Lease(await new Kvm(nc).create(bucket, { history: 1, replicas }), key, ttlMs)
   }
 
   /** Takes the lease if it is free or expired; true when this process holds it now. */

@@ -13,6 +13,8 @@ export interface RunnerOptions {
   flushIntervalMs?: number
   /** Records kept in memory between flushes. */
   cacheRecords?: number
+  /** JetStream replicas of the commit stream: as many as the log's, so losing a node does not stop the projection. */
+  replicas?: number
 }
 
 /**
@@ -49,7 +51,7 @@ export class ProjectionRunner {
   }
 
   static async create(log: EventLog, store: ViewStore, projection: Projection, opts: RunnerOptions = {}) {
-    return new ProjectionRunner(log, store, projection, await CommitLog.open(log.nc, projection.name), opts)
+    return new ProjectionRunner(log, store, projection, await CommitLog.open(log.nc, projection.name, opts.replicas), opts)
   }
 
   /** Recovers the last commit into KV, then follows the log from its cursor. */
