@@ -22,8 +22,11 @@ export async function connectNats(config: Config, name: string): Promise<NatsSet
         logFile: resolve(join(config.dataDir, 'nats-server.log')),
       })
   const url = config.natsUrl ?? local!.url
+  // A cluster is configured as the comma-separated URLs of its nodes: the client
+  // connects to any of them and, when its node goes, reconnects to another at once.
+  const servers = url.split(',').map((s) => s.trim())
   // No async stack captures: nats.js otherwise allocates an Error for every request.
-  const nc = await connect({ servers: url, name, maxReconnectAttempts: -1, noAsyncTraces: true, ...natsSecurity(config) })
+  const nc = await connect({ servers, name, maxReconnectAttempts: -1, noAsyncTraces: true, ...natsSecurity(config) })
   return {
     nc,
     url,

@@ -4,7 +4,10 @@ import Type from 'typebox'
 export const Config = Type.Object(
   {
     natsUrl: Type.Optional(
-      Type.String({ pattern: '^(nats|tls)://', description: 'SEQLINE_NATS_URL: an existing NATS server; unset starts a local nats-server' }),
+      Type.String({
+        pattern: '^(nats|tls)://[^,\\s]+(\\s*,\\s*(nats|tls)://[^,\\s]+)*$',
+        description: 'SEQLINE_NATS_URL: an existing NATS server, or comma-separated URLs of the nodes of a cluster; unset starts a local nats-server',
+      }),
     ),
     natsPort: Type.Integer({ minimum: 1, maximum: 65535, description: 'SEQLINE_NATS_PORT: port of the local nats-server' }),
     dataDir: Type.String({ minLength: 1, description: 'SEQLINE_DATA_DIR: where the local nats-server keeps its store' }),

@@ -16,6 +16,12 @@ describe('configuration', () => {
     refused({ SEQLINE_API_PORT: '70000' }, /SEQLINE_API_PORT="70000"/)
     refused({ SEQLINE_NATS_URL: 'http://x' }, /SEQLINE_NATS_URL="http:\/\/x"/)
     refused({ SEQLINE_SERVICE_TOKEN: 'short' }, /SEQLINE_SERVICE_TOKEN/)
+    refused({ SEQLINE_NATS_URL: 'nats://a:4222,http://b:4222' }, /SEQLINE_NATS_URL=/)
+  })
+
+  test('a cluster is named by the comma-separated URLs of its nodes', () => {
+    const urls = 'nats://n1:4222,nats://n2:4222, tls://n3:4222'
+    assert.equal(loadConfig({ SEQLINE_NATS_URL: urls }).natsUrl, urls)
   })
 
   test('settings that go together, and ways to authenticate that exclude each other', () => {
