@@ -3,6 +3,7 @@
 // ceiling measured in the same run, because these machines are noisy.
 // Options: --messages 40000 --window 512 --deep 1000000 --partitions 8 --url nats://...
 //          --only all|append|read|projections|ws (or a comma-separated list; default all)
+//          history: --history-messages 10000000 --history-conversations 100000 --clickhouse-url http://... (default: a local clickhouse-server)
 //          ws: --clients 200 --ws-rate 2000 --ws-seconds 10 --ws-group 10 --ws-api child|inline
 import { mkdtemp, rm, mkdir, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir, totalmem } from 'node:os'
@@ -16,6 +17,9 @@ import { printProjections, projectionsBench } from './projections.js'
 import { printRead, readBench } from './read.js'
 import { wsBench } from './websocket.js'
 import { printWs } from './ws-report.js'
+import { historyBench, printHistory, type HistoryBenchResult } from './history.js'
+import { HistoryDb } from '../../projections/history/history-db.js'
+import { startClickHouseServer } from '../servers/clickhouse-server.js'
 
 const { values: args } = parseArgs({
   options: {
@@ -31,10 +35,13 @@ const { values: args } = parseArgs({
     'ws-seconds': { type: 'string', default: '10' },
     'ws-group': { type: 'string', default: '10' },
     'ws-api': { type: 'string', default: 'child' },
+    'history-messages': { type: 'string', default: '10000000' },
+    'history-conversations': { type: 'string', default: '100000' },
+    'clickhouse-url': { type: 'string' },
   },
 })
 
-const PARTS = ['append', 'read', 'projections', 'ws'] as const
+const PARTS = ['append', 'read', 'projections', 'ws', 'history'] as const
 const only = new Set(args.only === 'all' ? PARTS : args.only!.split(',').map((s) => s.trim()))
 for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--only ${part}: expected one of ${PARTS.join(', ')}`)
 
@@ -62,14 +69,37 @@ async function main() {
     if (projections) printProjections(projections, window)
     const ws = only.has('ws') ? await wsBench(nc, wsOptions(url, window, server?.pid)) : undefined
     if (ws) printWs(ws)
+    const history = only.has('history') ? await historyBenches(dir) : undefined
+    if (history) printHistory(history)
     await mkdir(join(args.out!, '..'), { recursive: true })
-    await writeFile(args.out!, JSON.stringify({ at: new Date().toISOString(), natsServer: version, cores: cpus().length, append, read, projections, ws }, null, 2))
+    await writeFile(args.out!, JSON.stringify({ at: new Date().toISOString(), natsServer: version, cores: cpus().length, append, read, projections, ws, history }, null, 2))
     console.log(`\nresults written to ${args.out}`)
   } finally {
     await nc.close()
     await server?.stop()
     await rm(dir, { recursive: true, force: true })
   }
+}
+
+/** The history benchmark on embedded chDB and on a ClickHouse server (a local one unless --clickhouse-url is given), one after the other. */
+async function historyBenches(dir: string): Promise<HistoryBenchResult[]> {
+  const opts = { messages: Number(args['history-messages']), conversations: Number(args['history-conversations']) }
+  const results: HistoryBenchResult[] = []
+  const chdb = await HistoryDb.open({ chdbPath: join(dir, 'chdb'), database: 'bench' })
+  try {
+    results.push(await historyBench(chdb, 'embedded chDB', opts))
+  } finally {
+    await chdb.close()
+  }
+  const local = args['clickhouse-url'] ? null : await startClickHouseServer({ dataDir: join(dir, 'clickhouse') })
+  const server = await HistoryDb.open({ url: args['clickhouse-url'] ?? local!.url, database: 'bench' })
+  try {
+    results.push(await historyBench(server, 'ClickHouse server', opts))
+  } finally {
+    await server.close()
+    await local?.stop()
+  }
+  return results
 }
 
 function wsOptions(url: string, window: number, natsPid: number | undefined) {
