@@ -84,4 +84,6 @@ ensure_clickhouse_server() {
 check_node
 ensure_node_modules
 ensure_nats_server
-ensure_clickhouse_server
+# Running Seqline needs no ClickHouse server (the history defaults to embedded
+# chDB); the tests and benchmarks start real ones.
+[[ ${1:-} == --run ]] || ensure_clickhouse_server
