@@ -7,6 +7,7 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import type { EventLog } from '../../core/log/event-log.js'
 import type { HistoryDb } from '../../projections/history/history-db.js'
 import { HistorySink } from '../../projections/history/sink.js'
+import { migrate } from '../../projections/history/migrations.js'
 import { describeHistory, openHistory } from '../open-history.js'
 import { CommandHandler } from '../../core/commands/command-handler.js'
 import { BurnExecutor } from '../../projections/conversations/burn-executor.js'
@@ -30,6 +31,8 @@ export async function up(config: Config): Promise<void> {
   const projection = new LeasedRunner(await Lease.open(nc, 'projection.conversations', undefined, undefined, config.replicas), () => openConversationsRunner(log, { replicas: config.replicas }))
   await projection.start()
   const historyDb = await openHistory(config)
+  // Every process migrates (idempotently): a standby serves search before it ever runs the sink.
+  await migrate(historyDb)
   const history = await startHistory(nc, log, historyDb, config.replicas)
   const views = await ConversationViews.open(nc)
   const viewsLag = async () => lagBehind(log, (await views.reach()) ?? {})
