@@ -6,7 +6,7 @@ import { createDecider, type Decider } from '../domain/decider.js'
 import { DEFAULT_POLICY, type Policy } from '../domain/policy.js'
 import type { Refusal } from '../domain/refusal.js'
 import { rememberedSeq, type ConversationState } from '../domain/state.js'
-import type { EventLog, Head, StoredEvent } from '../log/event-log.js'
+import { LogUnavailableError, type EventLog, type Head, type StoredEvent } from '../log/event-log.js'
 import { eventIdOf, msgIdOf } from './ids.js'
 import { KeyedQueue } from './keyed-queue.js'
 import { Lru } from './lru.js'
@@ -26,10 +26,8 @@ export interface HandlerOptions {
   maxConflicts?: number
 }
 
-/** Thrown when the log cannot confirm an append; the outcome is unknown and a retry with the same command id is safe. */
-export class LogUnavailableError extends Error {
-  override readonly name = 'LogUnavailableError'
-}
+/** Thrown when the log cannot confirm an append (or answer a read); the outcome is unknown and a retry with the same command id is safe. */
+export { LogUnavailableError }
 
 /** Thrown when other writers kept winning the same conversation for maxConflicts rounds. */
 export class ContentionError extends Error {
@@ -127,6 +125,7 @@ export class CommandHandler {
     } catch (err) {
       // The append may or may not have landed: forget what we know so the next command reloads.
       this.cache.delete(event.conv)
+      if (err instanceof LogUnavailableError) throw err
       throw new LogUnavailableError(`append to ${event.conv} not confirmed: ${(err as Error).message}`, { cause: err })
     }
   }

@@ -1,4 +1,4 @@
-import { createInbox, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node'
+import { createInbox, type MsgHdrs, type NatsConnection, type Status, type Subscription } from '@nats-io/transport-node'
 
 export interface PubAck {
   stream: string
@@ -17,8 +17,22 @@ export class PublishRefusedError extends Error {
   }
 }
 
+/** No PubAck in time: the message may or may not have been stored. */
 export class PublishTimeoutError extends Error {
   override readonly name = 'PublishTimeoutError'
+}
+
+/**
+ * Nothing listened on the subject (a 503 status reply): no stream stored the
+ * message. A replicated stream answers so while it elects a new leader, a
+ * server while it restarts.
+ */
+export class NoStreamListeningError extends Error {
+  override readonly name = 'NoStreamListeningError'
+}
+
+export class PublisherClosedError extends Error {
+  override readonly name = 'PublisherClosedError'
 }
 
 interface Waiting {
@@ -42,6 +56,8 @@ export class AckPublisher {
   private readonly sub: Subscription
   private readonly sweeper: NodeJS.Timeout
   private next = 0
+  private closed = false
+  private readonly statuses: AsyncIterable<Status> & { stop?(): void }
 
   constructor(private readonly nc: NatsConnection) {
     this.sub = nc.subscribe(`${this.prefix}.*`, {
@@ -49,9 +65,20 @@ export class AckPublisher {
     })
     this.sweeper = setInterval(() => this.expire(), 100)
     this.sweeper.unref()
+    // A PubAck meant for a connection that dropped never arrives, nor does one for a publish buffered
+    // while reconnecting that the server answered before the reply subscription was back: give those up
+    // at once, so they are retried with the same msg id instead of waiting out their timeout.
+    const statuses = nc.status()
+    this.statuses = statuses
+    void (async () => {
+      for await (const s of statuses) {
+        if (s.type === 'disconnect' || s.type === 'reconnect') this.expire(Infinity, `the connection ${s.type === 'disconnect' ? 'dropped' : 'was re-established'} before the PubAck came`)
+      }
+    })().catch(() => undefined)
   }
 
   publish(subject: string, data: Uint8Array, headers: MsgHdrs | undefined, timeoutMs: number): Promise<PubAck> {
+    if (this.closed) return Promise.reject(new PublisherClosedError('publisher closed'))
     const token = (this.next++).toString(36)
     return new Promise<PubAck>((resolve, reject) => {
       this.waiting.set(token, { resolve, reject, deadline: Date.now() + timeoutMs })
@@ -65,9 +92,11 @@ export class AckPublisher {
   }
 
   close(): void {
+    this.closed = true
+    this.statuses.stop?.()
     clearInterval(this.sweeper)
     this.sub.unsubscribe()
-    for (const w of this.waiting.values()) w.reject(new PublishTimeoutError('publisher closed'))
+    for (const w of this.waiting.values()) w.reject(new PublisherClosedError('publisher closed before the PubAck came'))
     this.waiting.clear()
   }
 
@@ -75,9 +104,9 @@ export class AckPublisher {
     const w = this.waiting.get(token)
     if (!w) return
     this.waiting.delete(token)
-    // A status-only reply (503) means no stream listens yet, e.g. while the server restarts.
+    // A status-only reply (503) means no stream listens: a replicated stream electing its leader, a server restarting.
     if (data.length === 0 && headers?.code) {
-      w.reject(new PublishTimeoutError(`no JetStream response (status ${headers.code})`))
+      w.reject(new NoStreamListeningError(`no stream listens on the subject (status ${headers.code})`))
       return
     }
     const r = JSON.parse(decoder.decode(data)) as { error?: { err_code: number; description: string } } & PubAck
@@ -85,12 +114,11 @@ export class AckPublisher {
     else w.resolve({ stream: r.stream, seq: r.seq, duplicate: r.duplicate === true })
   }
 
-  private expire(): void {
-    const now = Date.now()
+  private expire(now = Date.now(), reason = 'no PubAck in time'): void {
     for (const [token, w] of this.waiting) {
       if (w.deadline > now) continue
       this.waiting.delete(token)
-      w.reject(new PublishTimeoutError('no PubAck in time'))
+      w.reject(new PublishTimeoutError(reason))
     }
   }
 }

@@ -8,6 +8,8 @@ import { startNatsServer, type RunningNats } from '../../ops/servers/nats-server
 export interface TestCluster {
   nodes: RunningNats[]
   urls: string[]
+  /** Each node's nats-server log, by node index. */
+  logFiles: string[]
   cleanup(): Promise<void>
 }
 
@@ -16,11 +18,12 @@ export async function startTestCluster(size = 3): Promise<TestCluster> {
   const clientPorts = await freePorts(size)
   const routePorts = await freePorts(size)
   const routes = routePorts.map((p) => `nats://127.0.0.1:${p}`).join(',')
+  const logFiles = clientPorts.map((_, i) => join(dir, `n${i}.log`))
   const nodes = await Promise.all(
     clientPorts.map((port, i) =>
       startNatsServer({
         storeDir: join(dir, `n${i}`, 'store'),
-        logFile: join(dir, `n${i}.log`),
+        logFile: logFiles[i],
         port,
         readyTimeoutMs: 30_000,
         args: ['--server_name', `n${i}`, '--cluster_name', 'seqline-test', '--cluster', `nats://127.0.0.1:${routePorts[i]}`, '--routes', routes],
@@ -30,6 +33,7 @@ export async function startTestCluster(size = 3): Promise<TestCluster> {
   return {
     nodes,
     urls: nodes.map((n) => n.url),
+    logFiles,
     cleanup: async () => {
       await Promise.allSettled(nodes.map((n) => n.stop()))
       await rm(dir, { recursive: true, force: true })
