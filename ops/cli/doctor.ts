@@ -6,6 +6,7 @@ import type { EventLog } from '../../core/log/event-log.js'
 import { CONVERSATIONS_BUCKET } from '../../projections/conversations/views.js'
 import { CommitLog } from '../../projections/runtime/commit-log.js'
 import type { Config } from '../../schemas/config.js'
+import { DENSE_SEQ_WARNING, denseSeqAtRisk } from '../nats-compat.js'
 import type { Cursor } from '../../core/log/follow.js'
 import type { HistoryDb } from '../../projections/history/history-db.js'
 import { HistoryWriter } from '../../projections/history/history-writer.js'
@@ -20,7 +21,7 @@ export interface Check {
 }
 
 export async function doctor(nc: NatsConnection, log: EventLog, config: Config): Promise<Check[]> {
-  const checks: Check[] = [serverCheck(nc)]
+  const checks: Check[] = [serverCheck(nc), denseSeqCheck(nc, config)]
   checks.push(...(await streamChecks(log, config)))
   checks.push(await bucketCheck(nc))
   checks.push(await lagCheck(nc, log))
@@ -39,6 +40,12 @@ function serverCheck(nc: NatsConnection): Check {
     ok: supported && js,
     detail: `${version} at ${nc.getServer()}${info?.cluster ? `, cluster ${info.cluster}` : ''}; JetStream ${js ? 'enabled' : 'NOT enabled'}${supported ? '' : '; 2.9 or newer is required'}`,
   }
+}
+
+function denseSeqCheck(nc: NatsConnection, config: Config): Check {
+  const version = nc.info?.version ?? '0'
+  const risk = denseSeqAtRisk(version, config.replicas)
+  return { name: 'dense seq on replicated streams', ok: !risk, detail: risk ? DENSE_SEQ_WARNING : `safe (${config.replicas} replica(s), nats-server ${version})` }
 }
 
 async function streamChecks(log: EventLog, config: Config): Promise<Check[]> {

@@ -23,6 +23,7 @@ import { loadSecrets } from '../secrets.js'
 import type { Config } from '../../schemas/config.js'
 import { connectNats } from '../nats-connection.js'
 import { openLog } from '../open-log.js'
+import { DENSE_SEQ_WARNING, denseSeqAtRisk } from '../nats-compat.js'
 
 export async function up(config: Config): Promise<void> {
   const { nc, url, local, close } = await connectNats(config, 'seqline')
@@ -55,6 +56,7 @@ export async function up(config: Config): Promise<void> {
   const deps = { log, handler, views, tokens, users, limits, projectionLag: viewsLag, history: { db: historyDb, sqlLimits } }
   const api = await startApi(deps, config.apiHost, config.apiPort, https)
   const lag = await viewsLag()
+  if (denseSeqAtRisk(nc.info?.version ?? '0', config.replicas)) console.warn(`WARNING: ${DENSE_SEQ_WARNING}`)
   console.log(`Seqline is up.
   NATS         ${url}${local ? ` (local nats-server, store in ${local.storeDir})` : ''}
   log          ${config.partitions} partition streams ${log.streamOfPartition(0)}..${log.streamOfPartition(config.partitions - 1)}, ${config.replicas} replica(s)
