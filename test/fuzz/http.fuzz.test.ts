@@ -271,6 +271,8 @@ const requestOp: fc.Arbitrary<RequestOp> = fc.record(
 )
 
 interface Built {
+  /** Another API process to send to; the stack's own by default. */
+  base?: string
   method: string
   path: string
   headers: Record<string, string>
@@ -527,7 +529,7 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
 
   function send(b: Built): Promise<Answer> {
     return new Promise((resolve, reject) => {
-      const url = new URL(s.url)
+      const url = new URL(b.base ?? s.url)
       const headers = { ...b.headers }
       // Explicit framing: node sends the body of a GET without either header, unframed, otherwise.
       if (b.body) headers[b.chunked ? 'transfer-encoding' : 'content-length'] = b.chunked ? 'chunked' : String(b.body.length)
@@ -938,6 +940,51 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
     if (last.type === 'ack') acks.push({ actor: 'carol', conv: 'g_open', cmd: id, seq: last.seq as number, duplicate: last.duplicate as boolean })
     fresh.ws.close()
     t.diagnostic(`seed ${seed}: ${stats.frames} frames on ${stats.sockets} sockets in ${Date.now() - started} ms; ${acks.length} acks; error frames ${JSON.stringify(Object.fromEntries(stats.frameCodes))}; closes ${JSON.stringify(Object.fromEntries(stats.closes))}`)
+  })
+
+  test('the same command sent several times at once, through two API processes, writes one event', async (t) => {
+    const seed = fuzzSeed(31337)
+    const numRuns = fuzzRuns(40)
+    const other = await s.another()
+    const endpoint = ENDPOINTS[SEND]!
+    let written = 0
+    await checkProperty(
+      fc.asyncProperty(
+        fc.record({
+          copies: fc.integer({ min: 2, max: 6 }),
+          via: fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }),
+          who: fc.constantFrom('alice', 'bob', 'carol'),
+          conv: fc.constantFrom('g_fuzz', 'd~alice~bob'),
+          text: fc.string({ minLength: 1, maxLength: 20 }),
+        }),
+        async ({ copies, via, who, conv, text }) => {
+          const body = Buffer.from(JSON.stringify({ id: `retry-${randomBytes(6).toString('hex')}`, content: { type: 'text', text } }))
+          const built = Array.from({ length: copies }, (_, i): Built => ({
+            base: via[i] ? other.url : s.url,
+            method: 'POST',
+            path: endpoint.path.replace(':conv', conv),
+            headers: { authorization: `Bearer ${tokens[who]}`, 'content-type': 'application/json' },
+            body,
+            chunked: false,
+            user: who,
+            wellFormed: true,
+            endpoint,
+          }))
+          const answers = await Promise.all(built.map((b) => send(b)))
+          built.forEach((b, i) => check(b, answers[i]!))
+          const statuses = new Set(answers.map((a) => a.status))
+          assert.equal(statuses.size, 1, `copies of one command answered differently: ${answers.map((a) => `${a.status} ${a.text.slice(0, 200)}`).join(' | ')}`)
+          if (!statuses.has(200)) return
+          const bodies = answers.map((a) => JSON.parse(a.text) as { seq: number; duplicate: boolean; event?: SeqlineEvent })
+          assert.equal(new Set(bodies.map((b) => b.seq)).size, 1, `copies got different seqs: ${bodies.map((b) => b.seq).join(', ')}`)
+          assert.equal(new Set(bodies.map((b) => b.event?.id)).size, 1, 'copies reported different events')
+          assert.equal(bodies.filter((b) => !b.duplicate).length, 1, `not exactly one original among ${JSON.stringify(bodies.map((b) => b.duplicate))}`)
+          written++
+        },
+      ),
+      { seed, numRuns, name: 'concurrent retry fuzz' },
+    )
+    t.diagnostic(`seed ${seed}: ${numRuns} commands sent 2-6 times at once over two processes; ${written} written once each`)
   })
 
   test('the log holds exactly the events the successes reported, with dense seqs', async (t) => {
