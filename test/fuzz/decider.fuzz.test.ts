@@ -488,7 +488,8 @@ test('decider: random command sequences keep every rule, against an independent 
     }),
     { seed, numRuns, name: 'decider fuzz' },
   )
-  t.diagnostic(`seed ${seed}, ${numRuns} runs, ${total.steps} steps in ${Date.now() - started} ms: ${JSON.stringify(total)}`)
+  const commands = total.accepted + total.unchanged + total.refused + total.duplicates
+  t.diagnostic(`seed ${seed}, ${numRuns} runs, ${total.steps} operations, ${commands} commands in ${Date.now() - started} ms: ${JSON.stringify(total)}`)
   t.diagnostic(`covered: ${[...seen].sort().map(([k, v]) => `${k} ${v}`).join(', ')}`)
   // The generator must reach every rule, or the runs prove less than they seem to.
   const missing = [...Object.keys(REFUSALS), ...EVENT_TYPES].filter((k) => !seen.has(k))
