@@ -1,9 +1,9 @@
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import { createAjv } from '../schemas/validator.js'
 import { AuthFailures } from './auth/failures.js'
 import { requireService, requireUser } from './auth/guards.js'
 import type { ApiDeps } from './deps.js'
-import { ApiError, errorHandler, sendError } from './errors.js'
+import { ApiError, clientErrorHandler, errorHandler, sendError, toApiError } from './errors.js'
 import { adminRoutes } from './routes/admin.js'
 import { commandRoutes } from './routes/commands.js'
 import { docs } from './routes/docs.js'
@@ -28,7 +28,16 @@ export interface HttpsOptions {
 export async function buildApp(deps: ApiDeps, https?: HttpsOptions): Promise<FastifyInstance> {
   // Direct conversation ids run to 131 characters; the router's default limit is 100.
   // Proxy headers are not trusted: a client could otherwise choose the IP it is rate-limited as.
-  const options = { bodyLimit: deps.limits.bodyLimitBytes, logger: false, trustProxy: false, maxParamLength: 256 }
+  // Errors raised below the routes (a URL the router cannot decode or a path segment too long for
+  // it, bytes the HTTP parser refuses) get the one error shape too, not the framework's own.
+  const options = {
+    bodyLimit: deps.limits.bodyLimitBytes,
+    logger: false,
+    trustProxy: false,
+    maxParamLength: 256,
+    frameworkErrors: (err: Error, _request: unknown, reply: FastifyReply) => sendError(reply, toApiError(err)),
+    clientErrorHandler,
+  }
   const app = (https ? Fastify({ ...options, https }) : Fastify(options)) as unknown as FastifyInstance
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodies : texts).compile(schema))
   app.setErrorHandler(errorHandler)

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http'
+import type { Duplex } from 'node:stream'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { ContentionError, LogUnavailableError, type HandleResult } from '../core/commands/command-handler.js'
 import type { RefusalCode } from '../core/domain/refusal.js'
@@ -70,7 +72,11 @@ export function toApiError(err: unknown): ApiError {
     return new ApiError(400, 'MALFORMED_JSON', 'the body is not valid JSON')
   }
   if (fe.statusCode === 429) return new ApiError(429, 'RATE_LIMITED', fe.message)
-  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return new ApiError(fe.statusCode, fe.code ?? 'BAD_REQUEST', fe.message)
+  // The router's own refusals, before any route runs (see frameworkErrors in app.ts).
+  if (fe.code === 'FST_ERR_BAD_URL') return new ApiError(400, 'MALFORMED_URL', fe.message)
+  if (fe.code === 'FST_ERR_MAX_PARAM_LENGTH') return new ApiError(414, 'URL_TOO_LONG', 'a path segment is longer than any id can be')
+  // Any other client error of the framework: its status, and a code of ours rather than Fastify's.
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return new ApiError(fe.statusCode, 'BAD_REQUEST', fe.message)
   return new ApiError(500, 'INTERNAL', 'internal error')
 }
 
@@ -85,6 +91,30 @@ function fieldError(context: string, v: { instancePath: string; message?: string
 export function sendError(reply: FastifyReply, err: ApiError) {
   const body = { error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } }
   return reply.code(err.status).type('application/json').send(body)
+}
+
+/**
+ * Requests the HTTP parser itself refuses (no valid request line or headers,
+ * bad framing, headers too large) never reach Fastify's error handler: Node
+ * hands over the socket. They get the same error shape, then the connection
+ * is closed, as nothing after the bad bytes can be trusted.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  const api =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? new ApiError(431, 'HEADERS_TOO_LARGE', 'the request headers are larger than the server accepts')
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new ApiError(408, 'REQUEST_TIMEOUT', 'the request did not arrive in time')
+        : new ApiError(400, 'MALFORMED_REQUEST', `the request is not valid HTTP/1.1${err.code ? ` (${err.code})` : ''}`)
+  const body = JSON.stringify({ error: { code: api.code, message: api.message } })
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${api.status} ${STATUS_CODES[api.status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    )
+  }
+  socket.destroy()
 }
 
 export function errorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply) {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { connect } from 'node:net'
 import { before, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Tokens } from '../../api/auth/tokens.js'
@@ -136,6 +137,9 @@ describe('REST commands end to end against a real nats-server', () => {
       [call(`${s.url}${path}`, 'POST', await other.mint('amy', 60).then((m) => m.token), hello('n4')), 401, 'UNAUTHORIZED'],
       [call(`${s.url}${path}`, 'POST', s.serviceToken, hello('n5')), 401, 'UNAUTHORIZED'],
       [post('amy', '/v1/no/such/route', {}), 404, 'NOT_FOUND'],
+      // Refused by the router before any route runs; these once came back in Fastify's own shape (found by test/fuzz).
+      [post('amy', `/v1/conversations/g_%zz/messages`, hello('b1')), 400, 'MALFORMED_URL'],
+      [post('amy', `/v1/conversations/g_${'a'.repeat(300)}/messages`, hello('b2')), 414, 'URL_TOO_LONG'],
     ]
     for (const [pending, status, code, field] of cases) {
       const r = await pending
@@ -144,5 +148,34 @@ describe('REST commands end to end against a real nats-server', () => {
       if (field) assert.ok(r.body.error.details.errors.some((e: { field: string }) => e.field.startsWith(field)), JSON.stringify(r.body))
     }
     assert.equal((await readAll(t.log, g)).length, before, 'nothing was written')
+  })
+
+  test('bytes the HTTP parser refuses get the same error shape, then the connection closes', async () => {
+    // Node hands these to the server's clientError handler, never to a route; the default answer was Fastify's own shape.
+    const { port } = new URL(s.url)
+    const raw = (bytes: string) =>
+      new Promise<string>((resolve) => {
+        const chunks: Buffer[] = []
+        const socket = connect({ host: '127.0.0.1', port: Number(port) })
+        socket.on('data', (c) => chunks.push(c))
+        socket.on('error', () => undefined)
+        socket.on('close', () => resolve(Buffer.concat(chunks).toString()))
+        socket.write(bytes)
+      })
+    const cases: Array<[string, number, string]> = [
+      ['GET /healthz HTTP/1.1\r\nHost: x\r\nNoColonHere\r\n\r\n', 400, 'MALFORMED_REQUEST'],
+      ['POST /v1/groups HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', 400, 'MALFORMED_REQUEST'],
+      ['\u0000\u0001 / HTTP/1.1\r\n\r\n', 400, 'MALFORMED_REQUEST'],
+      [`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'HEADERS_TOO_LARGE'],
+    ]
+    for (const [bytes, status, code] of cases) {
+      const answer = await raw(bytes)
+      assert.match(answer, new RegExp(`^HTTP/1.1 ${status} `), answer.slice(0, 200))
+      assert.match(answer, /\r\ncontent-type: application\/json/i)
+      const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))
+      assert.equal(body.error.code, code)
+      assert.equal(typeof body.error.message, 'string')
+    }
+    assert.equal((await call(`${s.url}/healthz`, 'GET', null)).status, 200, 'still serving')
   })
 })
