@@ -14,6 +14,7 @@ import { partitionOf } from '../../core/log/partitions.js'
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js'
 import { readAll, range } from '../helpers/log.js'
 import { startSeqline, type SeqlineProcess } from '../helpers/seqline-process.js'
+import { startTestClickHouse, type TestClickHouse } from '../helpers/clickhouse.js'
 
 const PARTITIONS = 2
 /** Conversations per partition stream: those on the stream that loses its leader are the affected ones. */
@@ -55,9 +56,12 @@ describe('two Seqline API processes on a 3-node NATS cluster with R3 streams sur
   let nc: NatsConnection
   let log: EventLog
   let tokens: Tokens
+  let clickhouse: TestClickHouse
 
   before(async () => {
     cluster = await startTestCluster(3)
+    // A deployment of several processes keeps its history on a ClickHouse server (chDB belongs to one process).
+    clickhouse = await startTestClickHouse()
     dir = await mkdtemp(join(tmpdir(), 'seqline-failover-'))
     const secrets = { serviceToken: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(32).toString('base64url') }
     tokens = new Tokens(secrets)
@@ -68,6 +72,7 @@ describe('two Seqline API processes on a 3-node NATS cluster with R3 streams sur
       SEQLINE_API_HOST: '127.0.0.1',
       SEQLINE_API_PORT: '0',
       SEQLINE_DATA_DIR: dir,
+      SEQLINE_CLICKHOUSE_URL: clickhouse.url,
       SEQLINE_SERVICE_TOKEN: secrets.serviceToken,
       SEQLINE_JWT_SECRET: secrets.jwtSecret,
       SEQLINE_RATE_LIMIT_PER_MINUTE: '1000000',
@@ -83,6 +88,7 @@ describe('two Seqline API processes on a 3-node NATS cluster with R3 streams sur
     log?.close()
     await nc?.close()
     await cluster?.cleanup()
+    await clickhouse?.cleanup()
     if (dir) await rm(dir, { recursive: true, force: true })
   })
 

@@ -1,0 +1,53 @@
+import Fastify from 'fastify';
+import { createAjv } from '../schemas/validator.js';
+import { AuthFailures } from './auth/failures.js';
+import { requireService, requireUser } from './auth/guards.js';
+import { ApiError, clientErrorHandler, errorHandler, sendError, toApiError } from './errors.js';
+import { adminRoutes } from './routes/admin.js';
+import { commandRoutes } from './routes/commands.js';
+import { docs } from './routes/docs.js';
+import { healthRoutes } from './routes/health.js';
+import { adminHistoryRoutes, userHistoryRoutes } from './routes/history.js';
+import { readRoutes } from './routes/reads.js';
+import { gateway } from './ws/gateway.js';
+// Bodies are checked as they are: a wrong type is an error, not something to coerce,
+// and an unknown field is an error, not something to strip. Query strings and path
+// parameters arrive as text, so only they are coerced.
+const bodies = createAjv({ useDefaults: true });
+const texts = createAjv({ coerceTypes: true, useDefaults: true });
+/** The REST API and WebSocket gateway, ready to listen. */
+export async function buildApp(deps, https) {
+    // Direct conversation ids run to 131 characters; the router's default limit is 100.
+    // Proxy headers are not trusted: a client could otherwise choose the IP it is rate-limited as.
+    // Errors raised below the routes (a URL the router cannot decode or a path segment too long for
+    // it, bytes the HTTP parser refuses) get the one error shape too, not the framework's own.
+    const options = {
+        bodyLimit: deps.limits.bodyLimitBytes,
+        logger: false,
+        trustProxy: false,
+        maxParamLength: 256,
+        frameworkErrors: (err, _request, reply) => sendError(reply, toApiError(err)),
+        clientErrorHandler,
+    };
+    const app = (https ? Fastify({ ...options, https }) : Fastify(options));
+    app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodies : texts).compile(schema));
+    app.setErrorHandler(errorHandler);
+    app.setNotFoundHandler((request, reply) => sendError(reply, new ApiError(404, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)));
+    await docs(app, deps);
+    await healthRoutes(app, deps);
+    const failures = new AuthFailures(deps.limits.rateLimitPerMinute);
+    await app.register(async (users) => {
+        users.addHook('onRequest', requireUser(deps.tokens, failures));
+        commandRoutes(users, deps);
+        readRoutes(users, deps);
+        userHistoryRoutes(users, deps);
+    });
+    await app.register(async (admin) => {
+        admin.addHook('onRequest', requireService(deps.tokens, failures));
+        adminRoutes(admin, deps);
+        adminHistoryRoutes(admin, deps);
+    });
+    await gateway(app, deps);
+    return app;
+}
+//# sourceMappingURL=app.js.map

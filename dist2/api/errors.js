@@ -1,0 +1,123 @@
+import { STATUS_CODES } from 'node:http';
+import { ContentionError, LogUnavailableError } from '../core/commands/command-handler.js';
+import { Unauthorized } from './auth/tokens.js';
+/** An error the API answers with: status, stable code, message, details. */
+export class ApiError extends Error {
+    status;
+    code;
+    details;
+    constructor(status, code, message, details) {
+        super(message);
+        this.status = status;
+        this.code = code;
+        this.details = details;
+    }
+}
+const STATUS = {
+    CONVERSATION_NOT_FOUND: 404,
+    TARGET_NOT_FOUND: 404,
+    TARGET_NOT_MEMBER: 404,
+    ALREADY_EXISTS: 409,
+    ALREADY_MEMBER: 409,
+    OWNER_MUST_TRANSFER: 409,
+    TARGET_GONE: 409,
+    GROUP_FULL: 409,
+    NOT_EDITABLE: 409,
+    NOT_BURNABLE: 409,
+    CONVERSATION_ID_MISMATCH: 400,
+    INVALID_PEER: 400,
+    SEQ_OUT_OF_RANGE: 400,
+    NOT_MEMBER: 403,
+    NOT_GROUP: 403,
+    BURN_DIRECT_ONLY: 403,
+    DISSOLVED: 403,
+    GROUP_MUTED: 403,
+    MUTED: 403,
+    FORBIDDEN_ROLE: 403,
+    JOIN_CLOSED: 403,
+    NOT_AUTHOR: 403,
+    RECALL_WINDOW_PASSED: 403,
+    MENTION_NOT_MEMBER: 403,
+};
+export const validationFailed = (errors) => new ApiError(400, 'VALIDATION_FAILED', errors.map((e) => `${e.field || '/'}: ${e.message}`).join('; '), { errors });
+/** The API error for a refused or invalid command; accepted results pass through. */
+export function failureOf(result) {
+    if (result.ok)
+        return null;
+    if (result.reason === 'invalid')
+        return validationFailed(result.errors);
+    return new ApiError(STATUS[result.refusal.code], result.refusal.code, result.refusal.message);
+}
+/** Maps anything thrown to the error shape; never a 500 for bad input, and never a stack to the client. */
+export function toApiError(err) {
+    if (err instanceof ApiError)
+        return err;
+    if (err instanceof Unauthorized)
+        return new ApiError(401, 'UNAUTHORIZED', err.message);
+    if (err instanceof LogUnavailableError)
+        return new ApiError(503, 'LOG_UNAVAILABLE', `${err.message}; retry with the same command id`);
+    if (err instanceof ContentionError)
+        return new ApiError(503, 'CONTENTION', err.message);
+    const fe = err;
+    if (fe.validation) {
+        const errors = fe.validation.map((v) => fieldError(fe.validationContext ?? 'body', v));
+        return validationFailed(errors);
+    }
+    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+        return new ApiError(413, 'BODY_TOO_LARGE', fe.message);
+    if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+        return new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', fe.message);
+    if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fe instanceof SyntaxError) {
+        return new ApiError(400, 'MALFORMED_JSON', 'the body is not valid JSON');
+    }
+    if (fe.statusCode === 429)
+        return new ApiError(429, 'RATE_LIMITED', fe.message);
+    // The router's own refusals, before any route runs (see frameworkErrors in app.ts).
+    if (fe.code === 'FST_ERR_BAD_URL')
+        return new ApiError(400, 'MALFORMED_URL', fe.message);
+    if (fe.code === 'FST_ERR_MAX_PARAM_LENGTH')
+        return new ApiError(414, 'URL_TOO_LONG', 'a path segment is longer than any id can be');
+    // Any other client error of the framework: its status, and a code of ours rather than Fastify's.
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500)
+        return new ApiError(fe.statusCode, 'BAD_REQUEST', fe.message);
+    return new ApiError(500, 'INTERNAL', 'internal error');
+}
+function fieldError(context, v) {
+    const extra = v.params.additionalProperty;
+    const missing = v.params.missingProperty;
+    const field = `/${context}${v.instancePath}${extra ? `/${extra}` : missing ? `/${missing}` : ''}`;
+    const message = extra ? `unknown field ${extra}` : missing ? `${missing} is required` : `${v.instancePath || context} ${v.message ?? 'is invalid'}`;
+    return { field, rule: v.keyword, message };
+}
+export function sendError(reply, err) {
+    const body = { error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } };
+    return reply.code(err.status).type('application/json').send(body);
+}
+/**
+ * Requests the HTTP parser itself refuses (no valid request line or headers,
+ * bad framing, headers too large) never reach Fastify's error handler: Node
+ * hands over the socket. They get the same error shape, then the connection
+ * is closed, as nothing after the bad bytes can be trusted.
+ */
+export function clientErrorHandler(err, socket) {
+    if (err.code === 'ECONNRESET' || socket.destroyed)
+        return;
+    const api = err.code === 'HPE_HEADER_OVERFLOW'
+        ? new ApiError(431, 'HEADERS_TOO_LARGE', 'the request headers are larger than the server accepts')
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? new ApiError(408, 'REQUEST_TIMEOUT', 'the request did not arrive in time')
+            : new ApiError(400, 'MALFORMED_REQUEST', `the request is not valid HTTP/1.1${err.code ? ` (${err.code})` : ''}`);
+    const body = JSON.stringify({ error: { code: api.code, message: api.message } });
+    if (socket.writable) {
+        socket.write(`HTTP/1.1 ${api.status} ${STATUS_CODES[api.status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+            `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    }
+    socket.destroy();
+}
+export function errorHandler(err, request, reply) {
+    const api = toApiError(err);
+    if (api.status >= 500)
+        request.log.error({ err }, 'request failed');
+    return sendError(reply, api);
+}
+//# sourceMappingURL=errors.js.map

@@ -1,0 +1,19 @@
+import { Readable } from 'node:stream';
+/** Lines are written in chunks of about this size rather than one write per event. */
+const CHUNK_CHARS = 64 * 1024;
+export function sendNdjson(reply, events) {
+    return reply.type('application/x-ndjson').send(Readable.from(lines(events)));
+}
+async function* lines(events) {
+    let chunk = '';
+    for await (const event of events) {
+        chunk += `${JSON.stringify(event)}\n`;
+        if (chunk.length < CHUNK_CHARS)
+            continue;
+        yield chunk;
+        chunk = '';
+    }
+    if (chunk)
+        yield chunk;
+}
+//# sourceMappingURL=export.js.map

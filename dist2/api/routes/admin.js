@@ -1,0 +1,116 @@
+import { Accepted, commandBody, ConvParams, ErrorBody, ExportQuery, MintTokenBody, UserParams, UserProfile } from '../../schemas/api.js';
+import { MintedToken, ndjsonOf, UserRecord } from '../../schemas/api-reads.js';
+import { SYSTEM_ACTOR } from '../../schemas/ids.js';
+import { ApiError, failureOf } from '../errors.js';
+import { conversationEvents, within } from '../../core/log/conversation-events.js';
+import { sendNdjson } from '../export.js';
+import { eventsBetween } from '../../core/log/events-between.js';
+const tags = ['admin'];
+const security = [{ service: [] }];
+const failures = { '4xx': ErrorBody, '5xx': ErrorBody };
+/** Service endpoints: users, tokens, system messages, audit export. */
+export function adminRoutes(app, deps) {
+    app.put('/v1/admin/users/:user', {
+        schema: {
+            summary: 'Register or update a user',
+            tags,
+            security,
+            params: UserParams,
+            body: UserProfile,
+            response: { 200: UserRecord, 201: UserRecord, ...failures },
+        },
+        handler: async (request, reply) => {
+            const { user } = request.params;
+            const { record, created } = await deps.users.put(user, request.body);
+            return reply.code(created ? 201 : 200).send(record);
+        },
+    });
+    app.get('/v1/admin/users/:user', {
+        schema: { summary: 'A registered user', tags, security, params: UserParams, response: { 200: UserRecord, ...failures } },
+        handler: async (request) => registered(deps, request.params.user),
+    });
+    app.post('/v1/admin/tokens', {
+        schema: {
+            summary: 'Mint a user token (needs the shared secret; registered users only)',
+            tags,
+            security,
+            body: MintTokenBody,
+            response: { 200: MintedToken, ...failures },
+        },
+        handler: async (request) => {
+            const { user, ttlSeconds } = request.body;
+            await registered(deps, user);
+            return mint(deps, user, ttlSeconds);
+        },
+    });
+    app.post('/v1/admin/conversations/:conv/messages', {
+        schema: {
+            summary: 'Send a system message (actor @system), idempotent by id',
+            tags,
+            security,
+            params: ConvParams,
+            body: commandBody('message.send'),
+            response: { 200: Accepted, ...failures },
+        },
+        handler: async (request) => {
+            const { conv } = request.params;
+            const { id, ...data } = request.body;
+            const result = await deps.handler.execute({ type: 'message.send', id, conv, actor: SYSTEM_ACTOR, data });
+            const failure = failureOf(result);
+            if (failure)
+                throw failure;
+            const ok = result;
+            return { conv, seq: ok.seq, duplicate: ok.duplicate, ...(ok.event ? { event: ok.event } : {}) };
+        },
+    });
+    app.get('/v1/admin/export', {
+        // A HEAD would stream the whole export only to discard it.
+        exposeHeadRoute: false,
+        schema: {
+            summary: 'Audit export as NDJSON: one conversation in seq order (?conv), or a time range of the whole log (?since&until)',
+            tags,
+            security,
+            querystring: ExportQuery,
+            response: { 200: ndjsonOf('one event per line; per partition in log order, so per conversation in seq order'), ...failures },
+        },
+        handler: async (request, reply) => {
+            const query = request.query;
+            checkExport(query);
+            if (query.conv === undefined)
+                return sendNdjson(reply, eventsBetween(deps.log, query.since, query.until));
+            const head = await deps.log.head(query.conv);
+            if (head.seq === 0)
+                throw new ApiError(404, 'CONVERSATION_NOT_FOUND', `${query.conv} does not exist`);
+            return sendNdjson(reply, within(conversationEvents(deps.log, query.conv, head.seq), query.since, query.until));
+        },
+    });
+}
+async function registered(deps, user) {
+    const record = await deps.users.get(user);
+    if (!record)
+        throw new ApiError(404, 'USER_NOT_FOUND', `${user} is not registered`);
+    return record;
+}
+async function mint(deps, user, ttlSeconds) {
+    try {
+        return await deps.tokens.mint(user, ttlSeconds);
+    }
+    catch (err) {
+        // Minting fails only when Seqline verifies with a public key or JWKS: the platform mints its own.
+        throw new ApiError(501, 'MINTING_UNAVAILABLE', err.message);
+    }
+}
+/** An export names a conversation, a start time, or both (a conversation within a time range). */
+function checkExport(query) {
+    if (query.conv === undefined && query.since === undefined) {
+        throw new ApiError(400, 'VALIDATION_FAILED', 'an export needs conv (one conversation) or since (a time range of the whole log)', {
+            errors: [{ field: '/querystring', rule: 'conv-or-since', message: 'conv or since is required' }],
+        });
+    }
+    if (query.since !== undefined && query.until !== undefined && query.until < query.since) {
+        throw new ApiError(400, 'VALIDATION_FAILED', `until (${query.until}) is before since (${query.since})`, {
+            errors: [{ field: '/querystring/until', rule: 'until-after-since', message: 'until must not be before since' }],
+        });
+    }
+}
+//# sourceMappingURL=admin.js.map

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import Type from 'typebox';
+import { directConversationId } from '../../core/domain/direct-id.js';
+import { Accepted, commandBody, ConvParams, ConvSeqParams, ConvUserParams, ErrorBody } from '../../schemas/api.js';
+import { ConversationId } from '../../schemas/ids.js';
+import { failureOf } from '../errors.js';
+const conv = ConvParams;
+const bySeq = (p) => ({ target: Number(p.seq) });
+const byUser = (p) => ({ user: p.user });
+export const COMMAND_ROUTES = [
+    { method: 'POST', url: '/v1/groups/:conv/invite', type: 'group.invite', params: conv, summary: 'Invite users' },
+    { method: 'POST', url: '/v1/groups/:conv/join', type: 'group.join', params: conv, summary: 'Join an open group' },
+    { method: 'POST', url: '/v1/groups/:conv/leave', type: 'group.leave', params: conv, summary: 'Leave a group' },
+    { method: 'POST', url: '/v1/groups/:conv/members/:user/kick', type: 'group.kick', params: ConvUserParams, fromPath: byUser, summary: 'Remove a member' },
+    { method: 'PUT', url: '/v1/groups/:conv/members/:user/role', type: 'group.change-role', params: ConvUserParams, fromPath: byUser, summary: 'Change a member role' },
+    { method: 'POST', url: '/v1/groups/:conv/transfer', type: 'group.transfer-ownership', params: conv, summary: 'Transfer ownership' },
+    { method: 'PATCH', url: '/v1/groups/:conv', type: 'group.update-info', params: conv, summary: 'Update name, avatar, notice, joinable' },
+    { method: 'POST', url: '/v1/groups/:conv/mute', type: 'group.mute', params: conv, summary: 'Mute the whole group' },
+    { method: 'POST', url: '/v1/groups/:conv/unmute', type: 'group.unmute', params: conv, summary: 'Unmute the group' },
+    { method: 'POST', url: '/v1/groups/:conv/members/:user/mute', type: 'member.mute', params: ConvUserParams, fromPath: byUser, summary: 'Mute a member for a duration' },
+    { method: 'POST', url: '/v1/groups/:conv/members/:user/unmute', type: 'member.unmute', params: ConvUserParams, fromPath: byUser, summary: 'Unmute a member' },
+    { method: 'POST', url: '/v1/groups/:conv/dissolve', type: 'group.dissolve', params: conv, summary: 'Dissolve the group (owner)' },
+    { method: 'POST', url: '/v1/conversations/:conv/messages', type: 'message.send', params: conv, summary: 'Send a message (idempotent by id)' },
+    { method: 'POST', url: '/v1/conversations/:conv/messages/:seq/edit', type: 'message.edit', params: ConvSeqParams, fromPath: bySeq, summary: 'Edit one of my messages' },
+    { method: 'POST', url: '/v1/conversations/:conv/messages/:seq/recall', type: 'message.recall', params: ConvSeqParams, fromPath: bySeq, summary: 'Recall a message' },
+    { method: 'POST', url: '/v1/conversations/:conv/delete-for-me', type: 'message.delete-for-me', params: conv, summary: 'Hide messages for me' },
+    { method: 'POST', url: '/v1/conversations/:conv/read', type: 'conversation.read', params: conv, summary: 'Mark read up to a seq' },
+    { method: 'PUT', url: '/v1/conversations/:conv/burn', type: 'burn.configure', params: conv, summary: 'Burn-after-read setting (direct only)' },
+];
+const tags = ['commands'];
+export function commandRoutes(app, deps) {
+    const run = async (request, type, convId, data) => {
+        const { id } = request.body;
+        return accepted(convId, await deps.handler.execute({ type, id, conv: convId, actor: request.user, data }));
+    };
+    const responses = { 200: Accepted, '4xx': ErrorBody };
+    for (const route of COMMAND_ROUTES) {
+        const omit = route.fromPath ? Object.keys(route.fromPath({ seq: 0, user: '' })) : [];
+        app.route({
+            method: route.method,
+            url: route.url,
+            schema: { summary: route.summary, tags, params: route.params, body: commandBody(route.type, omit), response: responses },
+            handler: (request) => {
+                const params = request.params;
+                const { id: _id, ...data } = request.body;
+                return run(request, route.type, String(params.conv), { ...data, ...route.fromPath?.(params) });
+            },
+        });
+    }
+    app.post('/v1/conversations/direct', {
+        schema: { summary: 'Open the direct conversation with a peer (created once, then returned)', tags, body: commandBody('conversation.create-direct'), response: responses },
+        handler: async (request) => {
+            const { peer } = request.body;
+            const convId = directConversationId(request.user, peer);
+            const result = await deps.handler.execute({ type: 'conversation.create-direct', id: request.body.id, conv: convId, actor: request.user, data: { peer } });
+            if (!result.ok && result.reason === 'refused' && result.refusal.code === 'ALREADY_EXISTS') {
+                return { conv: convId, seq: (await deps.handler.state(convId)).seq, duplicate: true };
+            }
+            return accepted(convId, result);
+        },
+    });
+    const GroupBody = Type.Object({ ...commandBody('group.create').properties, conv: Type.Optional(ConversationId) }, { additionalProperties: false });
+    app.post('/v1/groups', {
+        schema: { summary: 'Create a group; its id is given or derived from the command id', tags, body: GroupBody, response: responses },
+        handler: (request) => {
+            const { id, conv: given, ...data } = request.body;
+            return run(request, 'group.create', given ?? groupIdFor(request.user, id), data);
+        },
+    });
+}
+/** The response of an accepted command; a refused or invalid one is thrown as its API error. */
+function accepted(conv, result) {
+    const failure = failureOf(result);
+    if (failure)
+        throw failure;
+    const ok = result;
+    return { conv, seq: ok.seq, duplicate: ok.duplicate, ...(ok.event ? { event: ok.event } : {}) };
+}
+/** A group id derived from who created it with which command id, so a retried create names the same group. */
+function groupIdFor(actor, commandId) {
+    return `g_${createHash('sha256').update(`${actor}/${commandId}`).digest('base64url').slice(0, 22)}`;
+}
+//# sourceMappingURL=commands.js.map

@@ -1,0 +1,122 @@
+import { ClickHouseError } from '@clickhouse/client';
+import { busiestConversations, messagesPerDay, sendersPerDay } from '../../projections/history/analytics.js';
+import { analystQuery, AnalystSqlUnavailable } from '../../projections/history/analyst-sql.js';
+import { ErrorBody } from '../../schemas/api.js';
+import { AnalyticsQuery, BusiestConversations, MessagesPerDay, SearchQuery, SearchResult, SendersPerDay, SqlRequest, SqlResult, } from '../../schemas/search.js';
+import { ApiError } from '../errors.js';
+import { historyOf, keepVisible, present, search, userScope } from '../search.js';
+const failures = { '4xx': ErrorBody, '5xx': ErrorBody };
+/** GET /v1/search: a user's full-text search of the conversations they may read. */
+export function userHistoryRoutes(app, deps) {
+    app.get('/v1/search', {
+        schema: {
+            summary: 'Full-text search of your conversations (former ones up to when you left), newest first',
+            tags: ['search'],
+            querystring: SearchQuery,
+            response: { 200: SearchResult, ...failures },
+        },
+        handler: async (request) => {
+            const { db } = historyOf(deps);
+            const scope = await userScope(deps, request.user);
+            const page = await reachable(() => search(db, scope, request.query));
+            return present({ ...page, hits: await keepVisible(deps, request.user, page.hits) });
+        },
+    });
+}
+/** Admin search over everything, analytics, and raw read-only SQL for analysts. */
+export function adminHistoryRoutes(app, deps) {
+    const tags = ['analytics'];
+    const security = [{ service: [] }];
+    app.get('/v1/admin/search', {
+        schema: { summary: 'Full-text search of every conversation', tags, security, querystring: SearchQuery, response: { 200: SearchResult, ...failures } },
+        handler: async (request) => present(await reachable(() => search(historyOf(deps).db, { all: true }, request.query))),
+    });
+    app.get('/v1/admin/analytics/messages-per-day', {
+        schema: { summary: 'Messages sent per UTC day', tags, security, querystring: AnalyticsQuery, response: { 200: MessagesPerDay, ...failures } },
+        handler: async (request) => ({ days: await reachable(() => messagesPerDay(historyOf(deps).db, request.query)) }),
+    });
+    app.get('/v1/admin/analytics/senders-per-day', {
+        schema: { summary: 'Distinct senders per UTC day', tags, security, querystring: AnalyticsQuery, response: { 200: SendersPerDay, ...failures } },
+        handler: async (request) => ({ days: await reachable(() => sendersPerDay(historyOf(deps).db, request.query)) }),
+    });
+    app.get('/v1/admin/analytics/busiest-conversations', {
+        schema: {
+            summary: 'Conversations with the most messages in a time range',
+            tags,
+            security,
+            querystring: AnalyticsQuery,
+            response: { 200: BusiestConversations, ...failures },
+        },
+        handler: async (request) => {
+            const query = request.query;
+            return { conversations: await reachable(() => busiestConversations(historyOf(deps).db, query, query.limit)) };
+        },
+    });
+    app.post('/v1/admin/sql', {
+        schema: {
+            summary: 'One read-only SQL query over the history tables, with time and row limits (ClickHouse server only)',
+            tags,
+            security,
+            body: SqlRequest,
+            response: { 200: SqlResult, ...failures },
+        },
+        handler: async (request) => {
+            const { db, sqlLimits } = historyOf(deps);
+            try {
+                const rows = await analystQuery(db, request.body.sql, sqlLimits);
+                return { rows, rowCount: rows.length };
+            }
+            catch (err) {
+                throw sqlRefusal(err);
+            }
+        },
+    });
+}
+/** An analyst's SQL error goes back to them, named; the server's codes decide the status. */
+function sqlRefusal(err) {
+    if (err instanceof AnalystSqlUnavailable)
+        return new ApiError(501, 'SQL_NEEDS_SERVER', err.message);
+    const code = clickhouseCode(err);
+    if (code === null)
+        return unreachable(err);
+    const message = err.message;
+    if (code === 164)
+        return new ApiError(403, 'SQL_READ_ONLY', `only read queries are allowed: ${message}`);
+    if (code === 396 || code === 158)
+        return new ApiError(400, 'SQL_TOO_MANY_ROWS', message);
+    if (code === 159)
+        return new ApiError(400, 'SQL_TIMEOUT', message);
+    return new ApiError(400, 'SQL_ERROR', message);
+}
+/**
+ * The ClickHouse error code of a failed query, or null when the failure was not
+ * ClickHouse's. Old servers' messages do not parse into a ClickHouseError, so
+ * the code is read from the text ("Code: 164, ...").
+ */
+function clickhouseCode(err) {
+    if (err instanceof ClickHouseError)
+        return Number(err.code);
+    const match = /Code: (\d+)/.exec(err?.message ?? '');
+    return match ? Number(match[1]) : null;
+}
+/** Runs a history read; a ClickHouse that cannot be reached is a 503, not a 500. */
+async function reachable(read) {
+    try {
+        return await read();
+    }
+    catch (err) {
+        throw unreachable(err);
+    }
+}
+function unreachable(err) {
+    if (err instanceof ApiError || err instanceof ClickHouseError)
+        return err;
+    const code = err.code;
+    if (code && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE)$/.test(code)) {
+        return new ApiError(503, 'HISTORY_UNAVAILABLE', `ClickHouse cannot be reached (${code})`);
+    }
+    if (err.message?.includes('Timeout error'))
+        return new ApiError(503, 'HISTORY_UNAVAILABLE', 'ClickHouse did not answer in time');
+    return err;
+}
+//# sourceMappingURL=history.js.map

@@ -1,0 +1,75 @@
+import { ConvParams, ConvSeqParams, ErrorBody, RangeQuery } from '../../schemas/api.js';
+import { EventPage, Inbox, ndjsonOf, Receipt, SyncQuery, SyncResult } from '../../schemas/api-reads.js';
+import { mustSee, visibleTo } from '../authorize.js';
+import { conversationEvents } from '../../core/log/conversation-events.js';
+import { sendNdjson } from '../export.js';
+import { pull } from '../pull.js';
+const tags = ['reads'];
+const failures = { '4xx': ErrorBody };
+/** Pull by seq range, sync, inbox, receipts, the user's own export. Every read is limited to what the user may see. */
+export function readRoutes(app, deps) {
+    app.get('/v1/conversations/:conv/events', {
+        schema: {
+            summary: 'Events by seq range, clipped to what you may see; erased seqs are listed',
+            tags,
+            params: ConvParams,
+            querystring: RangeQuery,
+            response: { 200: EventPage, ...failures },
+        },
+        handler: async (request) => {
+            const { conv } = request.params;
+            const visible = await visibleTo(deps, conv, request.user);
+            return pull(deps.log, visible, request.query);
+        },
+    });
+    app.get('/v1/conversations/:conv/messages/:seq/receipts', {
+        schema: { summary: 'Who has read a message and who has not', tags, params: ConvSeqParams, response: { 200: Receipt, ...failures } },
+        handler: async (request) => {
+            const { conv, seq } = request.params;
+            mustSee(await visibleTo(deps, conv, request.user), seq, request.user);
+            return deps.views.receipt(conv, seq);
+        },
+    });
+    app.get('/v1/inbox', {
+        schema: { summary: 'My conversations with unread counts, most recently active first', tags, response: { 200: Inbox, ...failures } },
+        // Typed against the schema so that a change to the projection's rows fails to compile here.
+        handler: async (request) => deps.views.inbox(request.user),
+    });
+    app.get('/v1/sync', {
+        schema: {
+            summary: 'Conversations active since a cursor, with their max seq: what to pull after a reconnect',
+            tags,
+            querystring: SyncQuery,
+            response: { 200: SyncResult, ...failures },
+        },
+        handler: async (request) => sync(await deps.views.inbox(request.user), request.query.since),
+    });
+    app.get('/v1/conversations/:conv/export', {
+        // A HEAD would stream the whole export only to discard it.
+        exposeHeadRoute: false,
+        schema: {
+            summary: 'Every event of the conversation you may see, as NDJSON in seq order',
+            tags,
+            params: ConvParams,
+            response: { 200: ndjsonOf('one event per line, in seq order; erased seqs are absent'), ...failures },
+        },
+        handler: async (request, reply) => {
+            const { conv } = request.params;
+            // Authorised before the first byte: a refusal must still be a proper error response.
+            const visible = await visibleTo(deps, conv, request.user);
+            return sendNdjson(reply, conversationEvents(deps.log, conv, visible.head));
+        },
+    });
+}
+/**
+ * The rows changed at or after `since` (new events, the user's reads on any device, their
+ * membership), and the cursor for next time. At or after: a change in the very millisecond
+ * of the cursor is sent again rather than missed; clients pull by seq, so a repeat costs nothing.
+ */
+function sync(rows, since) {
+    const changed = since === undefined ? rows : rows.filter((r) => r.changedAt >= since);
+    const cursor = changed.reduce((max, r) => Math.max(max, r.changedAt), since ?? 0);
+    const conversations = changed.map(({ conv, maxSeq, readSeq, unread, mentioned }) => ({ conv, maxSeq, readSeq, unread, mentioned }));
+    return { cursor, conversations };
+}
+//# sourceMappingURL=reads.js.map

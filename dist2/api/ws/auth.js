@@ -1,0 +1,33 @@
+import { decodeJwt } from 'jose';
+import { bearer } from '../auth/guards.js';
+import { ApiError, toApiError } from '../errors.js';
+/**
+ * Authenticates the request that opens a socket: the token comes in the
+ * Authorization header or, for browsers (which cannot set headers on a
+ * WebSocket), as ?token=. Never throws: a refusal is returned, so the socket
+ * can be accepted and closed with 4401 and a reason a browser can read.
+ */
+export async function authenticate(tokens, request) {
+    try {
+        const token = tokenOf(request);
+        const user = await tokens.user(token);
+        return { ok: true, user, expiresAt: expiryOf(token) };
+    }
+    catch (err) {
+        return { ok: false, error: toApiError(err) };
+    }
+}
+function tokenOf(request) {
+    if (request.headers.authorization)
+        return bearer(request);
+    const token = request.query?.['token'];
+    if (typeof token === 'string' && token.length > 0)
+        return token;
+    throw new ApiError(401, 'UNAUTHORIZED', 'missing token: pass ?token=<jwt> or Authorization: Bearer <jwt>');
+}
+/** When the (already verified) token expires, so the socket does not outlive it. */
+function expiryOf(token) {
+    const exp = decodeJwt(token).exp;
+    return typeof exp === 'number' ? exp * 1000 : undefined;
+}
+//# sourceMappingURL=auth.js.map

@@ -1,0 +1,45 @@
+/** Events read from the log per round trip while serving a sync. */
+const PAGE = 200;
+/**
+ * Sends what a client misses of one conversation: every event from `from` up
+ * to `last` (the head when undefined), in seq order, and an `erased` frame
+ * naming the seqs of each page that were burned, before that page's events, so
+ * a client that buffers out-of-order events can move past the holes at once.
+ */
+export async function syncConversation(log, conv, from, last, emit, liveFrom = Infinity) {
+    const end = last ?? (await log.head(conv)).seq;
+    for (let next = Math.max(1, from); next <= end;) {
+        const upTo = Math.min(end, next + PAGE - 1);
+        const page = await log.read(conv, { from: next, limit: upTo - next + 1 });
+        // Events stored after the live stream's position reach the client live, filtered by
+        // membership; serving them here could hand a just-removed member what follows the removal.
+        const served = page.filter((s) => s.streamSeq <= liveFrom);
+        const through = served.length < page.length ? page[served.length].event.seq - 1 : upTo;
+        const holes = missing(next, through, served);
+        if (holes.length > 0)
+            await emit({ type: 'erased', conv, seqs: holes });
+        for (const s of served)
+            await emit({ type: 'event', event: s.event });
+        if (served.length < page.length)
+            return;
+        next = upTo + 1;
+    }
+}
+function missing(from, to, page) {
+    const present = new Set(page.map((s) => s.event.seq));
+    const holes = [];
+    for (let seq = from; seq <= to; seq++)
+        if (!present.has(seq))
+            holes.push(seq);
+    return holes;
+}
+/** Runs tasks with at most `limit` in flight; resolves when all are done, rejects with the first failure. */
+export async function pooled(items, limit, task) {
+    const queue = [...items];
+    const worker = async () => {
+        for (let item = queue.shift(); item !== undefined; item = queue.shift())
+            await task(item);
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker));
+}
+//# sourceMappingURL=sync.js.map

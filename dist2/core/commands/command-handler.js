@@ -1,0 +1,153 @@
+import { TARGETING_COMMANDS } from '../../schemas/commands.js';
+import { EVENT_VERSION } from '../../schemas/events.js';
+import { validateCommand } from '../../schemas/validator.js';
+import { createDecider } from '../domain/decider.js';
+import { DEFAULT_POLICY } from '../domain/policy.js';
+import { rememberedSeq } from '../domain/state.js';
+import { LogUnavailableError } from '../log/event-log.js';
+import { eventIdOf, msgIdOf } from './ids.js';
+import { KeyedQueue } from './keyed-queue.js';
+import { Lru } from './lru.js';
+/** Thrown when the log cannot confirm an append (or answer a read); the outcome is unknown and a retry with the same command id is safe. */
+export { LogUnavailableError };
+/** Thrown when other writers kept winning the same conversation for maxConflicts rounds. */
+export class ContentionError extends Error {
+    name = 'ContentionError';
+}
+/** Load state, decide, append: the glue the API and CLI call for every write. */
+export class CommandHandler {
+    log;
+    decider;
+    cache;
+    queue = new KeyedQueue();
+    clock;
+    maxConflicts;
+    constructor(log, opts = {}) {
+        this.log = log;
+        this.decider = createDecider(opts.policy ?? DEFAULT_POLICY);
+        this.cache = new Lru(opts.cacheSize ?? 50_000);
+        this.clock = opts.clock ?? Date.now;
+        this.maxConflicts = opts.maxConflicts ?? 25;
+    }
+    /** Validates untrusted input, then handles it. */
+    async execute(input) {
+        const v = validateCommand(input);
+        if (!v.ok)
+            return { ok: false, reason: 'invalid', errors: v.errors };
+        return this.handle(v.value);
+    }
+    /** Handles a command already validated against its schema. */
+    handle(command) {
+        return this.queue.run(command.conv, () => this.decideAndAppend(command));
+    }
+    /**
+     * The current state of a conversation, caught up with the log: other
+     * processes may have written since this one cached it, and reads are
+     * authorised from it.
+     */
+    state(conv) {
+        return this.queue.run(conv, async () => (await this.catchUp(conv, await this.loaded(conv))).state);
+    }
+    async decideAndAppend(command) {
+        let current = await this.loaded(command.conv);
+        for (let round = 0; round < this.maxConflicts; round++) {
+            const remembered = rememberedSeq(current.state, command.actor, command.id);
+            if (remembered !== undefined)
+                return this.original(command.conv, remembered);
+            const now = this.clock();
+            const target = TARGETING_COMMANDS.has(command.type) ? await this.target(command, current.state) : undefined;
+            const decision = this.decider.decide({ ...command, metadata: { now, target } }, current.state);
+            if (!decision.ok) {
+                // A refusal is not checked by the log, so it must not rest on a stale cache: catch up, decide again if anything arrived.
+                const fresh = await this.catchUp(command.conv, current);
+                if (fresh.head.seq !== current.head.seq) {
+                    current = fresh;
+                    continue;
+                }
+                return { ok: false, reason: 'refused', refusal: decision.refusal };
+            }
+            const pending = decision.events[0];
+            if (!pending)
+                return { ok: true, seq: current.state.seq, duplicate: false };
+            const msgId = msgIdOf(command.conv, command.actor, command.id);
+            const event = {
+                id: eventIdOf(msgId),
+                ...pending,
+                conv: command.conv,
+                seq: current.state.seq + 1,
+                at: now,
+                actor: command.actor,
+                v: EVENT_VERSION[pending.type],
+                cmd: command.id,
+            };
+            const result = await this.append(event, current.head, msgId);
+            if (result.status === 'appended') {
+                this.cache.set(command.conv, { state: this.decider.evolve(current.state, event), head: { seq: event.seq, streamSeq: result.streamSeq } });
+                return { ok: true, seq: event.seq, event, duplicate: false };
+            }
+            current = await this.catchUp(command.conv, current);
+            if (result.status === 'duplicate')
+                return this.duplicateOf(command.conv, result.streamSeq);
+        }
+        throw new ContentionError(`${command.conv}: ${this.maxConflicts} concurrent writers won in a row; retry the command`);
+    }
+    async append(event, head, msgId) {
+        try {
+            return await this.log.append(event, head, msgId);
+        }
+        catch (err) {
+            // The append may or may not have landed: forget what we know so the next command reloads.
+            this.cache.delete(event.conv);
+            if (err instanceof LogUnavailableError)
+                throw err;
+            throw new LogUnavailableError(`append to ${event.conv} not confirmed: ${err.message}`, { cause: err });
+        }
+    }
+    async loaded(conv) {
+        const cached = this.cache.get(conv);
+        if (cached)
+            return cached;
+        return this.catchUp(conv, { state: this.decider.initialState(), head: { seq: 0, streamSeq: 0 } });
+    }
+    /** Folds whatever the log holds beyond what we knew. */
+    async catchUp(conv, from) {
+        const stored = await this.log.readAfter(conv, from.head.streamSeq);
+        let { state, head } = from;
+        for (const s of stored) {
+            state = this.decider.evolve(state, s.event);
+            head = { seq: s.event.seq, streamSeq: s.streamSeq };
+        }
+        const next = { state, head };
+        // A conversation that does not exist is not cached: asking about random ids must not evict real ones.
+        if (head.seq > 0)
+            this.cache.set(conv, next);
+        return next;
+    }
+    async target(command, state) {
+        const seq = command.data.target;
+        if (seq > state.seq)
+            return null;
+        const [stored] = await this.log.read(command.conv, { from: seq, limit: 1 });
+        if (!stored || stored.event.seq !== seq)
+            return null;
+        return targetOf(stored);
+    }
+    async original(conv, seq) {
+        const [stored] = await this.log.read(conv, { from: seq, limit: 1 });
+        const event = stored?.event.seq === seq ? stored.event : undefined;
+        return { ok: true, seq, event, duplicate: true };
+    }
+    async duplicateOf(conv, streamSeq) {
+        const stored = await this.log.atStreamSeq(this.log.partitionOf(conv), streamSeq);
+        if (!stored)
+            throw new LogUnavailableError(`${conv}: the original of a duplicate at stream seq ${streamSeq} is gone`);
+        return { ok: true, seq: stored.event.seq, event: stored.event, duplicate: true };
+    }
+}
+function targetOf({ event }) {
+    const base = { seq: event.seq, type: event.type, actor: event.actor, at: event.at };
+    if (event.type !== 'message.sent')
+        return base;
+    return { ...base, contentType: event.data.content.type, burnAfter: event.data.burnAfter };
+}
+//# sourceMappingURL=command-handler.js.map

@@ -1,0 +1,91 @@
+import { SYSTEM_ACTOR } from '../../schemas/ids.js';
+import { accept, reject } from './decision.js';
+import { refuse } from './refusal.js';
+import { ADMIN_RANK, mustBeAllowedToPost, mustBeSeenSeq, mustBeWritable, mustBeMember, rankOf } from './rules.js';
+export function send(c, s) {
+    const denied = mustBeAllowedToPost(s, c.actor, c.metadata.now) ??
+        (c.data.replyTo ? mustBeSeenSeq(s, c.data.replyTo) : null) ??
+        checkMentions(c, s);
+    if (denied)
+        return reject(denied);
+    const data = { content: c.data.content };
+    if (c.data.mentions)
+        data.mentions = c.data.mentions;
+    if (c.data.replyTo)
+        data.replyTo = c.data.replyTo;
+    if (s.kind === 'direct' && s.burn.enabled)
+        data.burnAfter = s.burn.seconds;
+    return accept({ type: 'message.sent', data });
+}
+function checkMentions(c, s) {
+    const stranger = c.data.mentions?.users?.find((u) => !s.members.has(u));
+    if (stranger)
+        return refuse('MENTION_NOT_MEMBER', stranger);
+    if (!c.data.mentions?.all)
+        return null;
+    if (s.kind !== 'group')
+        return refuse('NOT_GROUP', '@all is for groups');
+    return rankOf(s, c.actor) < ADMIN_RANK ? refuse('FORBIDDEN_ROLE', 'only the owner and admins mention @all') : null;
+}
+export function edit(c, s) {
+    const denied = mustBeAllowedToPost(s, c.actor, c.metadata.now) ?? liveTarget(c.data.target, c.metadata.target, s);
+    if (denied)
+        return reject(denied);
+    const target = c.metadata.target;
+    if (target.actor !== c.actor)
+        return reject(refuse('NOT_AUTHOR'));
+    if (target.contentType !== 'text' && target.contentType !== 'custom')
+        return reject(refuse('NOT_EDITABLE'));
+    if (target.contentType !== c.data.content.type) {
+        return reject(refuse('NOT_EDITABLE', `a ${target.contentType} message stays ${target.contentType}`));
+    }
+    return accept({ type: 'message.edited', data: { target: target.seq, content: c.data.content } });
+}
+export function recall(c, s, policy) {
+    const denied = mustBeWritable(s) ?? mustBeMember(s, c.actor) ?? liveTarget(c.data.target, c.metadata.target, s);
+    if (denied)
+        return reject(denied);
+    const target = c.metadata.target;
+    const refusal = mayRecall(c.actor, target, s, c.metadata.now, policy);
+    if (refusal)
+        return reject(refusal);
+    return accept({ type: 'message.recalled', data: { target: target.seq, erase: c.data.erase ?? false } });
+}
+/** Owner and admins recall messages of lower roles at any time; authors recall their own within the window. */
+function mayRecall(actor, target, s, now, policy) {
+    const rank = rankOf(s, actor);
+    if (s.kind === 'group' && rank >= ADMIN_RANK && (actor === target.actor || rank > rankOf(s, target.actor)))
+        return null;
+    if (actor === SYSTEM_ACTOR)
+        return null;
+    if (actor !== target.actor)
+        return refuse('FORBIDDEN_ROLE', 'only the author, or a higher role in a group, recalls a message');
+    const deadline = target.at + policy.recallWindowSeconds * 1000;
+    return now > deadline ? refuse('RECALL_WINDOW_PASSED', `the window closed at ${new Date(deadline).toISOString()}`) : null;
+}
+/** Burn is Seqline's own act, issued by the burn executor once the read and the delay have passed. */
+export function burn(c, s) {
+    if (c.actor !== SYSTEM_ACTOR)
+        return reject(refuse('FORBIDDEN_ROLE', 'only Seqline burns messages'));
+    const denied = mustBeWritable(s) ?? mustBeSeenSeq(s, c.data.target);
+    if (denied)
+        return reject(denied);
+    if (s.gone.get(c.data.target) === 'burned')
+        return accept();
+    const target = c.metadata.target;
+    if (!target || target.type !== 'message.sent')
+        return reject(refuse('TARGET_NOT_FOUND', `seq ${c.data.target}`));
+    if (!target.burnAfter)
+        return reject(refuse('NOT_BURNABLE'));
+    const edits = c.data.edits ?? [];
+    const stray = edits.find((seq) => seq <= target.seq || seq > s.seq);
+    if (stray !== undefined)
+        return reject(refuse('SEQ_OUT_OF_RANGE', `edit seq ${stray} is not after the message and up to the head`));
+    return accept({ type: 'message.burned', data: edits.length ? { target: target.seq, edits } : { target: target.seq } });
+}
+function liveTarget(seq, target, s) {
+    if (seq > s.seq || !target || target.type !== 'message.sent')
+        return refuse('TARGET_NOT_FOUND', `seq ${seq}`);
+    return s.gone.has(seq) ? refuse('TARGET_GONE', `seq ${seq} was ${s.gone.get(seq)}`) : null;
+}
+//# sourceMappingURL=decide-message.js.map

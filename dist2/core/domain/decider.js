@@ -1,0 +1,60 @@
+import { configureBurn, createDirect, createGroup, deleteForMe, markRead } from './decide-conversation.js';
+import * as group from './decide-group.js';
+import { burn, edit, recall, send } from './decide-message.js';
+import { evolve } from './evolve.js';
+import { DEFAULT_POLICY } from './policy.js';
+import { initialState } from './state.js';
+/**
+ * The conversation decider in the shape event-sourcing libraries such as
+ * Emmett use: decide(command, state) → events or a refusal,
+ * evolve(state, event) → state, and the state before the first event.
+ */
+export function createDecider(policy = DEFAULT_POLICY) {
+    return { decide: (c, s) => decide(c, s, policy), evolve, initialState };
+}
+function decide(c, s, policy) {
+    switch (c.type) {
+        case 'conversation.create-direct':
+            return createDirect(c, s);
+        case 'group.create':
+            return createGroup(c, s, policy);
+        case 'group.invite':
+            return group.invite(c, s, policy);
+        case 'group.join':
+            return group.join(c, s, policy);
+        case 'group.leave':
+            return group.leave(c, s);
+        case 'group.kick':
+            return group.kick(c, s);
+        case 'group.change-role':
+            return group.changeRole(c, s);
+        case 'group.transfer-ownership':
+            return group.transferOwnership(c, s);
+        case 'group.update-info':
+            return group.updateInfo(c, s);
+        case 'group.mute':
+        case 'group.unmute':
+            return group.muteGroup(c, s);
+        case 'member.mute':
+            return group.muteMember(c, s);
+        case 'member.unmute':
+            return group.unmuteMember(c, s);
+        case 'group.dissolve':
+            return group.dissolve(c, s);
+        case 'message.send':
+            return send(c, s);
+        case 'message.edit':
+            return edit(c, s);
+        case 'message.recall':
+            return recall(c, s, policy);
+        case 'message.delete-for-me':
+            return deleteForMe(c, s);
+        case 'conversation.read':
+            return markRead(c, s);
+        case 'burn.configure':
+            return configureBurn(c, s, policy);
+        case 'message.burn':
+            return burn(c, s);
+    }
+}
+//# sourceMappingURL=decider.js.map

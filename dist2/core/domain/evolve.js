@@ -1,0 +1,83 @@
+import { commandKey, REMEMBERED_COMMANDS } from './state.js';
+/** The state after one more event. Pure: the input state is never changed. */
+export function evolve(state, event) {
+    return { ...applyEvent(state, event), seq: event.seq, recent: remember(state, event) };
+}
+function remember(state, event) {
+    const recent = [...state.recent, { key: commandKey(event.actor, event.cmd), seq: event.seq }];
+    return recent.length > REMEMBERED_COMMANDS ? recent.slice(recent.length - REMEMBERED_COMMANDS) : recent;
+}
+function applyEvent(state, event) {
+    switch (event.type) {
+        case 'conversation.created': {
+            const d = event.data;
+            if (d.kind === 'direct') {
+                const members = new Map(d.members.map((u) => [u, { role: 'member', mutedUntil: 0 }]));
+                return { ...state, kind: 'direct', members };
+            }
+            const members = new Map(d.members.map((m) => [m.user, { role: m.role, mutedUntil: 0 }]));
+            return { ...state, kind: 'group', members, joinable: d.joinable };
+        }
+        case 'member.invited':
+            return addMembers(state, event.data.users);
+        case 'member.joined':
+            return addMembers(state, [event.data.user]);
+        case 'member.left':
+        case 'member.kicked':
+            return removeMember(state, event.data.user, event.seq);
+        case 'member.role_changed':
+            return updateMember(state, event.data.user, { role: event.data.role });
+        case 'group.ownership_transferred':
+            return updateMember(updateMember(state, event.data.from, { role: 'admin' }), event.data.to, { role: 'owner' });
+        case 'group.info_updated':
+            return event.data.joinable === undefined ? state : { ...state, joinable: event.data.joinable };
+        case 'group.muted':
+            return { ...state, groupMuted: true };
+        case 'group.unmuted':
+            return { ...state, groupMuted: false };
+        case 'member.muted':
+            return updateMember(state, event.data.user, { mutedUntil: event.data.until });
+        case 'member.unmuted':
+            return updateMember(state, event.data.user, { mutedUntil: 0 });
+        case 'group.dissolved':
+            return { ...state, dissolved: true };
+        case 'burn.configured':
+            return { ...state, burn: { enabled: event.data.enabled, seconds: event.data.seconds } };
+        case 'message.recalled':
+            return { ...state, gone: new Map(state.gone).set(event.data.target, 'recalled') };
+        case 'message.burned':
+            return { ...state, gone: new Map(state.gone).set(event.data.target, 'burned') };
+        case 'message.sent':
+        case 'message.edited':
+        case 'message.deleted_for_me':
+        case 'conversation.read':
+            return state;
+    }
+}
+function addMembers(state, users) {
+    const members = new Map(state.members);
+    const former = new Map(state.former);
+    const formerMutes = new Map(state.formerMutes);
+    for (const u of users) {
+        members.set(u, { role: 'member', mutedUntil: formerMutes.get(u) ?? 0 });
+        former.delete(u);
+        formerMutes.delete(u);
+    }
+    return { ...state, members, former, formerMutes };
+}
+function removeMember(state, user, seq) {
+    const members = new Map(state.members);
+    const mutedUntil = members.get(user)?.mutedUntil ?? 0;
+    members.delete(user);
+    const former = new Map(state.former).set(user, seq);
+    if (mutedUntil === 0)
+        return { ...state, members, former };
+    return { ...state, members, former, formerMutes: new Map(state.formerMutes).set(user, mutedUntil) };
+}
+function updateMember(state, user, change) {
+    const current = state.members.get(user);
+    if (!current)
+        return state;
+    return { ...state, members: new Map(state.members).set(user, { ...current, ...change }) };
+}
+//# sourceMappingURL=evolve.js.map

@@ -1,0 +1,31 @@
+/** Stable refusal codes: clients and the API map on these, so they never change meaning. */
+export const REFUSALS = {
+    CONVERSATION_NOT_FOUND: 'the conversation does not exist',
+    ALREADY_EXISTS: 'the conversation already exists',
+    CONVERSATION_ID_MISMATCH: 'the conversation id does not match what the command creates',
+    INVALID_PEER: 'a direct conversation needs two different users',
+    NOT_MEMBER: 'the actor is not a member of the conversation',
+    NOT_GROUP: 'the command applies to group conversations only',
+    BURN_DIRECT_ONLY: 'burn after read applies to direct conversations only',
+    DISSOLVED: 'the group is dissolved; it accepts no more writes',
+    GROUP_MUTED: 'the group is muted; only the owner and admins may post',
+    MUTED: 'the actor is muted in this group',
+    FORBIDDEN_ROLE: 'the actor role does not allow this',
+    ALREADY_MEMBER: 'the user is already a member',
+    TARGET_NOT_MEMBER: 'the target user is not a member',
+    OWNER_MUST_TRANSFER: 'the owner must transfer ownership before leaving',
+    JOIN_CLOSED: 'the group is not open to join; ask a member for an invitation',
+    GROUP_FULL: 'the group has reached its member limit',
+    TARGET_NOT_FOUND: 'no message with that seq in this conversation',
+    TARGET_GONE: 'the message was recalled or burned',
+    NOT_AUTHOR: 'only the author may edit a message',
+    NOT_EDITABLE: 'only text and custom messages can be edited',
+    RECALL_WINDOW_PASSED: 'the recall window for this message has passed',
+    NOT_BURNABLE: 'the message was not sent under burn after read',
+    SEQ_OUT_OF_RANGE: 'the seq is beyond the conversation head or the actor visible range',
+    MENTION_NOT_MEMBER: 'a mentioned user is not a member',
+};
+export function refuse(code, detail) {
+    return { code, message: detail ? `${REFUSALS[code]}: ${detail}` : REFUSALS[code] };
+}
+//# sourceMappingURL=refusal.js.map

@@ -1,0 +1,57 @@
+import { SYSTEM_ACTOR } from '../../schemas/ids.js';
+import { refuse } from './refusal.js';
+/** Who outranks whom: owner over admin over member; Seqline itself over everyone. */
+const RANK = { member: 0, admin: 1, owner: 2, system: 3 };
+export function rankOf(state, actor) {
+    if (actor === SYSTEM_ACTOR)
+        return RANK.system;
+    const m = state.members.get(actor);
+    return m ? RANK[m.role] : -1;
+}
+export const ADMIN_RANK = RANK.admin;
+export const OWNER_RANK = RANK.owner;
+// Each guard returns the refusal that applies, or null; deciders chain them with ??.
+export function mustExist(state) {
+    return state.kind === 'none' ? refuse('CONVERSATION_NOT_FOUND') : null;
+}
+export function mustBeWritable(state) {
+    return mustExist(state) ?? (state.dissolved ? refuse('DISSOLVED') : null);
+}
+export function mustBeGroup(state) {
+    return mustBeWritable(state) ?? (state.kind !== 'group' ? refuse('NOT_GROUP') : null);
+}
+export function mustBeMember(state, actor) {
+    return rankOf(state, actor) < 0 ? refuse('NOT_MEMBER', actor) : null;
+}
+export function mustHaveRank(state, actor, rank, what) {
+    return mustBeMember(state, actor) ?? (rankOf(state, actor) < rank ? refuse('FORBIDDEN_ROLE', what) : null);
+}
+/**
+ * A member may act on another only from a strictly higher rank (admins cannot
+ * touch the owner or other admins). The owner is beyond everyone's reach,
+ * Seqline's own included: a group always has an owner, changed only by transfer.
+ */
+export function mustOutrank(state, actor, target, what) {
+    const member = state.members.get(target);
+    if (!member)
+        return refuse('TARGET_NOT_MEMBER', target);
+    if (actor === target)
+        return refuse('FORBIDDEN_ROLE', `cannot ${what} oneself`);
+    if (member.role === 'owner')
+        return refuse('FORBIDDEN_ROLE', `nobody may ${what} the owner; ownership moves only by transfer`);
+    return rankOf(state, actor) > rankOf(state, target) ? null : refuse('FORBIDDEN_ROLE', `only a higher role may ${what} ${target}`);
+}
+/** May the actor post now: group mute and timed member mute, both checked against the clock. */
+export function mustBeAllowedToPost(state, actor, now) {
+    const denied = mustBeWritable(state) ?? mustBeMember(state, actor);
+    if (denied)
+        return denied;
+    if (state.groupMuted && rankOf(state, actor) < ADMIN_RANK)
+        return refuse('GROUP_MUTED');
+    const until = state.members.get(actor)?.mutedUntil ?? 0;
+    return until > now ? refuse('MUTED', `until ${new Date(until).toISOString()}`) : null;
+}
+export function mustBeSeenSeq(state, seq) {
+    return seq > state.seq ? refuse('SEQ_OUT_OF_RANGE', `seq ${seq} is beyond the head ${state.seq}`) : null;
+}
+//# sourceMappingURL=rules.js.map

@@ -1,0 +1,314 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { describeErrors, validateEvent } from '../../schemas/validator.js';
+import { decodeEvent, encodeEvent, seqFromHeaders } from './codec.js';
+import { partitionOf, streamName, subjectOf, DEFAULT_NAMES } from './partitions.js';
+import { AckPublisher, NoStreamListeningError, PublishRefusedError, PublishTimeoutError } from './publisher.js';
+import { locateStreamSeq } from './seq-locator.js';
+import { ensureStreams } from './streams.js';
+/** JetStream's "wrong last sequence": another writer appended to the conversation first. */
+const WRONG_LAST_SEQUENCE = 10071;
+/** JetStream refusals that say "not now" (cluster or stream temporarily unavailable, no leader yet), not "never". */
+const NOT_NOW = new Set([10008, 10009]);
+export class InvalidEventError extends Error {
+    name = 'InvalidEventError';
+}
+/** The log could not answer in time (a stream without a leader, a server gone); for an append the outcome is unknown, and a retry with the same command id is safe. */
+export class LogUnavailableError extends Error {
+    name = 'LogUnavailableError';
+}
+/** An ordered consumer that stopped delivering before the end of its range (e.g. its stream lost its leader). */
+class ScanStalledError extends Error {
+    name = 'ScanStalledError';
+}
+/** The connection dropped or came back while a read waited: its answer may never come, so it is asked again. */
+class ConnectionChangedError extends Error {
+    name = 'ConnectionChangedError';
+}
+/**
+ * The event log: each conversation is a subject in one of P partition streams,
+ * its seq carried in a header and kept dense with optimistic concurrency on
+ * the subject's last stream sequence.
+ */
+export class EventLog {
+    nc;
+    jsm;
+    reads;
+    names;
+    js;
+    publisher;
+    publishTimeoutMs;
+    publishAttempts;
+    requestTimeoutMs;
+    failoverWaitMs;
+    closed = false;
+    /** Reads waiting for an answer, told when the connection drops or comes back. */
+    waitingReads = new Set();
+    statuses;
+    constructor(nc, jsm, 
+    /** The log's own reads: short request timeouts, each retried until failoverWaitMs. */
+    reads, names, opts) {
+        this.nc = nc;
+        this.jsm = jsm;
+        this.reads = reads;
+        this.names = names;
+        this.publishTimeoutMs = opts.publishTimeoutMs ?? 2000;
+        this.publishAttempts = opts.publishAttempts ?? 5;
+        this.requestTimeoutMs = opts.requestTimeoutMs ?? 1000;
+        this.failoverWaitMs = opts.failoverWaitMs ?? 10_000;
+        this.js = jetstream(nc, { timeout: this.requestTimeoutMs });
+        this.publisher = new AckPublisher(nc);
+        const statuses = nc.status();
+        this.statuses = statuses;
+        void (async () => {
+            for await (const s of statuses) {
+                if (s.type !== 'disconnect' && s.type !== 'reconnect')
+                    continue;
+                const err = new ConnectionChangedError(`the connection ${s.type === 'disconnect' ? 'dropped' : 'was re-established'} while a read waited`);
+                for (const giveUp of [...this.waitingReads])
+                    giveUp(err);
+            }
+        })().catch(() => undefined);
+    }
+    /** Opens the log, creating or updating its partition streams (idempotent). */
+    static async open(nc, opts = {}) {
+        const names = { ...DEFAULT_NAMES, ...opts.names };
+        const settings = { replicas: opts.replicas ?? 1, duplicateWindowMs: opts.duplicateWindowMs ?? 120_000 };
+        const jsm = await ensureStreams(nc, names, settings);
+        const reads = await jetstreamManager(nc, { timeout: opts.requestTimeoutMs ?? 1000, checkAPI: false });
+        return new EventLog(nc, jsm, reads, names, opts);
+    }
+    partitionOf(conv) {
+        return partitionOf(conv, this.names.partitions);
+    }
+    streamOf(conv) {
+        return streamName(this.names, this.partitionOf(conv));
+    }
+    /** The last event of a conversation, or null when it has none. */
+    last(conv) {
+        return this.untilAvailable(`last of ${conv}`, async () => {
+            const m = await this.reads.direct.getMessage(this.streamOf(conv), { last_by_subj: subjectOf(this.names, conv) });
+            return m ? { event: decodeEvent(m.data), streamSeq: m.seq } : null;
+        });
+    }
+    head(conv) {
+        return this.untilAvailable(`head of ${conv}`, () => this.headOnce(conv));
+    }
+    /** The stored event at a stream position of a partition, or null when there is none (or it was erased). */
+    atStreamSeq(partition, streamSeq) {
+        return this.untilAvailable(`stream position ${streamSeq} of partition ${partition}`, async () => {
+            const m = await this.reads.direct.getMessage(streamName(this.names, partition), { seq: streamSeq });
+            return m ? { event: decodeEvent(m.data), streamSeq: m.seq } : null;
+        });
+    }
+    /**
+     * Appends one event whose seq is expected.seq + 1, only if the conversation's
+     * last stream sequence is still expected.streamSeq. The msg id makes a retried
+     * append return the first one's position instead of writing a second copy.
+     */
+    async append(event, expected, msgId) {
+        if (event.seq !== expected.seq + 1)
+            throw new Error(`event seq ${event.seq} does not follow head ${expected.seq}`);
+        // The log is kept forever: an event that breaks its schema never enters it, whatever wrote it.
+        const valid = validateEvent(event);
+        if (!valid.ok)
+            throw new InvalidEventError(`${event.conv}#${event.seq} ${event.type}: ${describeErrors(valid.errors)}`);
+        const { body, headers } = encodeEvent(event);
+        headers.set('Nats-Msg-Id', msgId);
+        headers.set('Nats-Expected-Last-Subject-Sequence', String(expected.streamSeq));
+        const subject = subjectOf(this.names, event.conv);
+        const deadline = Date.now() + this.failoverWaitMs;
+        let unanswered = 0;
+        for (let attempt = 1;; attempt++) {
+            try {
+                const ack = await this.publisher.publish(subject, body, headers, this.publishTimeoutMs);
+                return ack.duplicate ? { status: 'duplicate', streamSeq: ack.seq } : { status: 'appended', streamSeq: ack.seq };
+            }
+            catch (err) {
+                if (err instanceof PublishRefusedError && err.code === WRONG_LAST_SEQUENCE)
+                    return { status: 'conflict' };
+                // Only a PubAck confirms an append. Every retry carries the same msg id and the same expected
+                // last subject sequence, so one that lands after an unanswered attempt did is reported as a
+                // duplicate (or a conflict), never stored twice.
+                const timedOut = err instanceof PublishTimeoutError;
+                const notNow = err instanceof NoStreamListeningError || (err instanceof PublishRefusedError && NOT_NOW.has(err.code));
+                if (!(timedOut || notNow) || this.closed)
+                    throw err;
+                if ((timedOut && ++unanswered >= this.publishAttempts) || Date.now() >= deadline) {
+                    throw new LogUnavailableError(`append to ${event.conv} not confirmed after ${attempt} attempts: ${err.message}`, { cause: err });
+                }
+                // An unanswered attempt is retried at once (its wait was the pause); a stream without a leader
+                // answers at once, so those are spaced out until one is elected.
+                if (notNow)
+                    await sleep(pause(attempt));
+            }
+        }
+    }
+    /** Raw publish through the same path as append, without checks: the ceiling benchmarks compare with. */
+    publishRaw(subject, body, headers) {
+        return this.publisher.publish(subject, body, headers, this.publishTimeoutMs);
+    }
+    close() {
+        this.closed = true;
+        this.statuses.stop?.();
+        this.publisher.close();
+    }
+    /**
+     * Reads up to `limit` events by conversation seq, in ascending seq order.
+     * The start is found by binary search over stream positions, so the cost
+     * does not depend on how deep in the conversation the range lies.
+     */
+    read(conv, range) {
+        return this.untilAvailable(`read of ${conv}`, async () => {
+            const head = await this.headOnce(conv);
+            const [first, last] = seqBounds(range, head.seq);
+            if (first > last)
+                return [];
+            const stream = this.streamOf(conv);
+            const subject = subjectOf(this.names, conv);
+            const start = await locateStreamSeq(this.reads, stream, subject, first, head);
+            if (start === null)
+                return [];
+            const events = await this.scan(stream, subject, start, head.streamSeq, last - first + 1);
+            return events.filter((e) => e.event.seq >= first && e.event.seq <= last);
+        });
+    }
+    /** Every event of the conversation stored after a stream position, up to its head. */
+    readAfter(conv, streamSeq) {
+        return this.untilAvailable(`read of ${conv}`, async () => {
+            const stream = this.streamOf(conv);
+            const subject = subjectOf(this.names, conv);
+            const first = await this.reads.direct.getMessage(stream, { seq: streamSeq + 1, next_by_subj: subject });
+            if (!first)
+                return [];
+            const head = await this.headOnce(conv);
+            const firstStored = { event: decodeEvent(first.data), streamSeq: first.seq };
+            if (first.seq >= head.streamSeq)
+                return [firstStored];
+            return this.scan(stream, subject, first.seq, head.streamSeq, Infinity);
+        });
+    }
+    async headOnce(conv) {
+        const m = await this.reads.direct.getMessage(this.streamOf(conv), { last_by_subj: subjectOf(this.names, conv) });
+        return m ? { seq: seqFromHeaders(m.header), streamSeq: m.seq } : { seq: 0, streamSeq: 0 };
+    }
+    /**
+     * Streams one subject's events from a known stream position with an ordered
+     * consumer, stopping at `limit` events or at the last stream seq known to exist.
+     * Creating the consumer needs the stream's leader; one that stops delivering
+     * short of the end (its stream lost its leader) is given up, and the read retried.
+     */
+    async scan(stream, subject, startSeq, endSeq, limit) {
+        const out = [];
+        const consumer = await this.js.consumers.get(stream, {
+            filter_subjects: subject,
+            deliver_policy: DeliverPolicy.StartSequence,
+            opt_start_seq: startSeq,
+            inactive_threshold: 30_000,
+        });
+        const messages = await consumer.consume({ max_messages: Math.min(limit, 512) });
+        let heard = Date.now();
+        let stalled = false;
+        const stallMs = 2 * this.requestTimeoutMs;
+        const watch = setInterval(() => {
+            if (Date.now() - heard < stallMs)
+                return;
+            stalled = true;
+            messages.stop();
+        }, Math.max(50, stallMs / 4));
+        let complete = false;
+        try {
+            for await (const m of messages) {
+                heard = Date.now();
+                out.push(toStored(m));
+                if (out.length >= limit || m.seq >= endSeq || m.info.pending === 0) {
+                    complete = true;
+                    break;
+                }
+            }
+        }
+        finally {
+            clearInterval(watch);
+            messages.stop();
+            // Not awaited: the read has what it needs, and an unreachable leader would hold it for a request timeout; the server drops an idle ordered consumer on its own.
+            consumer.delete().catch(() => undefined);
+        }
+        if (!complete)
+            throw new ScanStalledError(`${subject}: the ordered consumer ${stalled ? `delivered nothing for ${stallMs} ms` : 'stopped'} after ${out.length} events`);
+        return out;
+    }
+    /**
+     * Runs an idempotent read until it succeeds, retrying it while the stream
+     * cannot answer (request timeouts, no responders, "temporarily unavailable")
+     * for up to failoverWaitMs; then reports the log unavailable.
+     */
+    async untilAvailable(what, read) {
+        const deadline = Date.now() + this.failoverWaitMs;
+        for (let attempt = 1;; attempt++) {
+            try {
+                return await this.unlessConnectionChanges(read());
+            }
+            catch (err) {
+                if (!isNotNow(err) || this.closed)
+                    throw err;
+                if (Date.now() >= deadline)
+                    throw new LogUnavailableError(`${what}: no answer after ${attempt} attempts: ${err.message}`, { cause: err });
+                await sleep(pause(attempt));
+            }
+        }
+    }
+    /** The answer, or a ConnectionChangedError as soon as the connection drops or comes back: an answer meant for the old connection never comes. */
+    unlessConnectionChanges(answer) {
+        return new Promise((resolve, reject) => {
+            const giveUp = (err) => {
+                this.waitingReads.delete(giveUp);
+                reject(err);
+            };
+            this.waitingReads.add(giveUp);
+            answer.then(resolve, reject).finally(() => this.waitingReads.delete(giveUp));
+        });
+    }
+    /** Erases one stored event for good (burn after read): overwritten on disk, not merely unlinked. */
+    async erase(conv, streamSeq) {
+        return this.jsm.streams.deleteMessage(this.streamOf(conv), streamSeq, true);
+    }
+    get partitions() {
+        return this.names.partitions;
+    }
+    streamOfPartition(p) {
+        return streamName(this.names, p);
+    }
+}
+/** Failures that pass once the stream has a leader again, as opposed to refusals and bugs. */
+function isNotNow(err) {
+    const e = err;
+    if (!e || typeof e !== 'object')
+        return false;
+    if (e instanceof ScanStalledError || e instanceof ConnectionChangedError || e.name === 'TimeoutError')
+        return true;
+    // No responders (a 503): what nats.js reports for a request nothing listens to, directly or as a cause.
+    if (e.name === 'NoResponders' || e.cause?.name === 'NoResponders' || e.name === 'JetStreamNotEnabled')
+        return true;
+    // A JetStream API error carries the HTTP-like status and JetStream's err_code; a status reply (direct get) only the status.
+    if (e.name === 'JetStreamApiError')
+        return e.status === 503 || NOT_NOW.has(Number(e.code));
+    if (e.name === 'JetStreamStatusError')
+        return e.code === 503 || e.code === 408;
+    return false;
+}
+/** Pause before the next try while a stream cannot answer: 50, then 100 ms, with jitter so retries do not march in step. */
+function pause(attempt) {
+    const base = Math.min(100, 25 * 2 ** attempt);
+    return base * (0.75 + Math.random() * 0.5);
+}
+function toStored(m) {
+    return { event: decodeEvent(m.data), streamSeq: m.seq };
+}
+function seqBounds(range, headSeq) {
+    if (range.direction === 'backward') {
+        const last = Math.min(range.from, headSeq);
+        return [Math.max(1, last - range.limit + 1), last];
+    }
+    return [Math.max(1, range.from), Math.min(headSeq, range.from + range.limit - 1)];
+}
+//# sourceMappingURL=event-log.js.map

@@ -1,0 +1,74 @@
+import { DiscardPolicy, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+import { partitionSubjects, streamName } from './partitions.js';
+const describe = (names, p) => `Seqline log partition ${p} of ${names.partitions}`;
+export function partitionStreamConfig(names, p, s) {
+    return {
+        name: streamName(names, p),
+        description: describe(names, p),
+        subjects: [partitionSubjects(names, p)],
+        storage: StorageType.File,
+        retention: RetentionPolicy.Limits,
+        discard: DiscardPolicy.Old,
+        max_msgs: -1,
+        max_bytes: -1,
+        max_age: 0,
+        num_replicas: s.replicas,
+        duplicate_window: nanos(s.duplicateWindowMs),
+        allow_direct: true,
+        // Burn after read erases single messages; nothing may purge the log wholesale.
+        deny_delete: false,
+        deny_purge: true,
+    };
+}
+/**
+ * Creates missing partition streams and brings existing ones to the configured
+ * settings. Refuses to start when the log was laid out with another partition
+ * count: conversations would hash to other streams and their history would vanish.
+ */
+export async function ensureStreams(nc, names, settings) {
+    const jsm = await jetstreamManager(nc);
+    await checkPartitionCount(jsm, names);
+    for (let p = 0; p < names.partitions; p++) {
+        await ensureStream(jsm, partitionStreamConfig(names, p, settings));
+    }
+    return jsm;
+}
+async function ensureStream(jsm, want) {
+    const have = await jsm.streams.info(want.name).catch((err) => {
+        if (isStreamNotFound(err))
+            return null;
+        throw err;
+    });
+    if (!have) {
+        await jsm.streams.add(want);
+        return;
+    }
+    const c = have.config;
+    const same = c.description === want.description &&
+        c.num_replicas === want.num_replicas &&
+        c.duplicate_window === want.duplicate_window &&
+        c.allow_direct === true &&
+        c.deny_purge === true &&
+        JSON.stringify(c.subjects) === JSON.stringify(want.subjects);
+    if (!same)
+        await jsm.streams.update(want.name, want);
+}
+async function checkPartitionCount(jsm, names) {
+    const pattern = new RegExp(`^${names.streamPrefix}_(\\d+)$`);
+    for await (const info of jsm.streams.list()) {
+        const m = pattern.exec(info.config.name);
+        if (!m)
+            continue;
+        const found = /of (\d+)$/.exec(info.config.description ?? '');
+        const laidOutWith = found ? Number(found[1]) : NaN;
+        if (Number(m[1]) >= names.partitions || laidOutWith !== names.partitions) {
+            throw new Error(`the log was laid out with ${laidOutWith || 'another number of'} partitions (stream ${info.config.name}), ` +
+                `but ${names.partitions} are configured; set partitions to ${laidOutWith || 'the original count'}`);
+        }
+    }
+}
+function isStreamNotFound(err) {
+    return err?.code === 10059 || /stream not found/i.test(String(err?.message));
+}
+//# sourceMappingURL=streams.js.map

@@ -1,0 +1,25 @@
+// The command stream of the projection benchmarks: `convs` groups of three
+// created first, then messages round-robin over them with every tenth command
+// a read. Command i goes to group i % convs, and one conversation's commands
+// run in the order they are issued (the handler queues them per conversation),
+// so the seq each command gets is known in advance: a read can name the last
+// seq before it without asking the log.
+const MEMBERS = ['alice', 'bob', 'carol'];
+const TEXT = 'x'.repeat(100);
+export function groupWorkload(prefix, convs) {
+    const conv = (index) => `g_${prefix}_${index}`;
+    const command = (i) => {
+        const c = conv(i % convs);
+        // k-th command of its group: the group's event at seq k + 1.
+        const k = Math.floor(i / convs);
+        if (k === 0)
+            return { type: 'group.create', id: 'create', conv: c, actor: MEMBERS[0], data: { name: 'bench', members: MEMBERS.slice(1) } };
+        const actor = MEMBERS[k % MEMBERS.length];
+        if (k % 10 === 0)
+            return { type: 'conversation.read', id: `r${k}`, conv: c, actor, data: { upTo: k } };
+        return { type: 'message.send', id: `m${k}`, conv: c, actor, data: { content: { type: 'text', text: TEXT } } };
+    };
+    const headAfter = (index, issued) => Math.max(0, Math.ceil((issued - index) / convs));
+    return { convs, conv, command, headAfter };
+}
+//# sourceMappingURL=group-workload.js.map

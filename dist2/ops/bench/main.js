@@ -1,0 +1,124 @@
+// `npm run bench`: the core benchmarks in one run against one real nats-server
+// (a fresh local one unless --url is given). Every figure is printed beside a
+// ceiling measured in the same run, because these machines are noisy.
+// Options: --messages 40000 --window 512 --deep 1000000 --partitions 8 --url nats://...
+//          --only all|append|read|projections|ws (or a comma-separated list; default all)
+//          history: --history-messages 10000000 --history-conversations 100000 --clickhouse-url http://... (default: a local clickhouse-server)
+//          ws: --clients 200 --ws-rate 2000 --ws-seconds 10 --ws-group 10 --ws-api child|inline
+import { mkdtemp, rm, mkdir, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { connect } from '@nats-io/transport-node';
+import { EventLog } from '../../core/log/event-log.js';
+import { startNatsServer } from '../servers/nats-server.js';
+import { appendBench, printAppend } from './append.js';
+import { printProjections, projectionsBench } from './projections.js';
+import { printRead, readBench } from './read.js';
+import { wsBench } from './websocket.js';
+import { printWs } from './ws-report.js';
+import { historyBench, printHistory } from './history.js';
+import { HistoryDb } from '../../projections/history/history-db.js';
+import { startClickHouseServer } from '../servers/clickhouse-server.js';
+const { values: args } = parseArgs({
+    options: {
+        messages: { type: 'string', default: '40000' },
+        window: { type: 'string', default: '512' },
+        deep: { type: 'string', default: '1000000' },
+        partitions: { type: 'string', default: '8' },
+        url: { type: 'string' },
+        out: { type: 'string', default: '.bench/core.json' },
+        only: { type: 'string', default: 'all' },
+        clients: { type: 'string', default: '200' },
+        'ws-rate': { type: 'string', default: '2000' },
+        'ws-seconds': { type: 'string', default: '10' },
+        'ws-group': { type: 'string', default: '10' },
+        'ws-api': { type: 'string', default: 'child' },
+        'history-messages': { type: 'string', default: '10000000' },
+        'history-conversations': { type: 'string', default: '100000' },
+        'clickhouse-url': { type: 'string' },
+    },
+});
+const PARTS = ['append', 'read', 'projections', 'ws', 'history'];
+const only = new Set(args.only === 'all' ? PARTS : args.only.split(',').map((s) => s.trim()));
+for (const part of only)
+    if (!PARTS.includes(part))
+        throw new Error(`--only ${part}: expected one of ${PARTS.join(', ')}`);
+async function main() {
+    const dir = await mkdtemp(join(tmpdir(), 'seqline-bench-'));
+    const server = args.url ? null : await startNatsServer({ storeDir: join(dir, 'store') });
+    const url = args.url ?? server.url;
+    // No async stack captures: nats.js otherwise allocates an Error per request, on every path alike.
+    const nc = await connect({ servers: url, noAsyncTraces: true });
+    try {
+        const log = await EventLog.open(nc, { names: { partitions: Number(args.partitions), streamPrefix: 'BENCH', subjectPrefix: 'bench' } });
+        const version = nc.info?.version ?? '?';
+        console.log(`Seqline core benchmarks — ${new Date().toISOString()}`);
+        console.log(`${cpus().length} cores (${cpus()[0]?.model.trim() ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, nats-server ${version}, ${log.partitions} partitions`);
+        const window = Number(args.window);
+        const append = only.has('append') ? await appendBench(log, Number(args.messages), window) : undefined;
+        if (append)
+            printAppend(append, window);
+        const deep = Number(args.deep);
+        const read = only.has('read') ? await readBench(log, deep, window) : undefined;
+        if (read)
+            printRead(read.rows, deep, read.loadSeconds);
+        log.close();
+        const projections = only.has('projections')
+            ? await projectionsBench(nc, { events: Number(args.messages), window, partitions: Number(args.partitions) })
+            : undefined;
+        if (projections)
+            printProjections(projections, window);
+        const ws = only.has('ws') ? await wsBench(nc, wsOptions(url, window, server?.pid)) : undefined;
+        if (ws)
+            printWs(ws);
+        const history = only.has('history') ? await historyBenches(dir) : undefined;
+        if (history)
+            printHistory(history);
+        await mkdir(join(args.out, '..'), { recursive: true });
+        await writeFile(args.out, JSON.stringify({ at: new Date().toISOString(), natsServer: version, cores: cpus().length, append, read, projections, ws, history }, null, 2));
+        console.log(`\nresults written to ${args.out}`);
+    }
+    finally {
+        await nc.close();
+        await server?.stop();
+        await rm(dir, { recursive: true, force: true });
+    }
+}
+/** The history benchmark on embedded chDB and on a ClickHouse server (a local one unless --clickhouse-url is given), one after the other. */
+async function historyBenches(dir) {
+    const opts = { messages: Number(args['history-messages']), conversations: Number(args['history-conversations']) };
+    const results = [];
+    const chdb = await HistoryDb.open({ chdbPath: join(dir, 'chdb'), database: 'bench' });
+    try {
+        results.push(await historyBench(chdb, 'embedded chDB', opts));
+    }
+    finally {
+        await chdb.close();
+    }
+    const local = args['clickhouse-url'] ? null : await startClickHouseServer({ dataDir: join(dir, 'clickhouse') });
+    const server = await HistoryDb.open({ url: args['clickhouse-url'] ?? local.url, database: 'bench' });
+    try {
+        results.push(await historyBench(server, 'ClickHouse server', opts));
+    }
+    finally {
+        await server.close();
+        await local?.stop();
+    }
+    return results;
+}
+function wsOptions(url, window, natsPid) {
+    const placement = args['ws-api'];
+    if (placement !== 'inline' && placement !== 'child')
+        throw new Error(`--ws-api ${placement}: expected inline or child`);
+    const num = (name) => {
+        const value = Number(args[name]);
+        if (!(value > 0))
+            throw new Error(`--${name} ${args[name]}: expected a positive number`);
+        return value;
+    };
+    const options = { clients: num('clients'), rate: num('ws-rate'), seconds: num('ws-seconds'), groupSize: num('ws-group') };
+    return { servers: url, ...options, partitions: Number(args.partitions), placement, ceilingMessages: Number(args.messages), window, natsPid };
+}
+await main();
+//# sourceMappingURL=main.js.map

@@ -1,0 +1,55 @@
+// What a run cost the machine: CPU time and resident memory of this process
+// over a stretch of wall time, how late its event loop ran (when clients and
+// server share one process, their latencies include that wait), and the CPU
+// of another process (nats-server) read from /proc.
+import { readFile } from 'node:fs/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+const RSS_EVERY_MS = 250;
+/** The delay monitor's timer; its histogram holds whole intervals, so this is taken off to leave the delay. */
+const LOOP_RESOLUTION_MS = 5;
+const MB = 2 ** 20;
+/** Samples this process from now until stop(). */
+export function sampleUsage() {
+    const start = performance.now();
+    const cpu = process.cpuUsage();
+    const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+    loop.enable();
+    let rssMax = process.memoryUsage.rss();
+    const timer = setInterval(() => void (rssMax = Math.max(rssMax, process.memoryUsage.rss())), RSS_EVERY_MS);
+    return {
+        stop() {
+            clearInterval(timer);
+            loop.disable();
+            const seconds = (performance.now() - start) / 1000;
+            const used = process.cpuUsage(cpu);
+            const rss = process.memoryUsage.rss();
+            const ms = (ns) => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS);
+            return {
+                seconds,
+                cpuPercent: ((used.user + used.system) / 1e6 / seconds) * 100,
+                userSeconds: used.user / 1e6,
+                systemSeconds: used.system / 1e6,
+                rssMaxMb: Math.max(rssMax, rss) / MB,
+                rssEndMb: rss / MB,
+                loopDelay: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) },
+            };
+        },
+    };
+}
+/** Linux clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on every mainstream kernel). */
+const TICKS = 100;
+/** CPU seconds (user + system) another process has used so far, or undefined when /proc cannot tell. */
+export async function cpuSecondsOf(pid) {
+    if (pid === undefined)
+        return undefined;
+    try {
+        const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+        // Fields after the command name, which may itself hold spaces: utime and stime are fields 14 and 15.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return (Number(fields[11]) + Number(fields[12])) / TICKS;
+    }
+    catch {
+        return undefined;
+    }
+}
+//# sourceMappingURL=process-usage.js.map

@@ -1,0 +1,23 @@
+/** Latency samples in milliseconds, summarised as the percentiles benchmarks print. */
+export function percentiles(samples) {
+    const sorted = Float64Array.from(samples).sort();
+    const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+    return { p50: at(0.5), p99: at(0.99), p999: at(0.999), max: sorted[sorted.length - 1] ?? NaN };
+}
+/** Runs `count` tasks with at most `window` in flight; returns wall time and each task's latency. */
+export async function pipelined(count, window, task) {
+    const latencies = new Array(count);
+    let next = 0;
+    const worker = async () => {
+        for (let i = next++; i < count; i = next++) {
+            const t = performance.now();
+            await task(i);
+            latencies[i] = performance.now() - t;
+        }
+    };
+    const start = performance.now();
+    await Promise.all(Array.from({ length: Math.min(window, count) }, worker));
+    return { seconds: (performance.now() - start) / 1000, latencies };
+}
+export const fmt = (n, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+//# sourceMappingURL=stats.js.map

@@ -1,0 +1,48 @@
+// The WebSocket benchmark's sustained load: every client sends through its
+// own socket at a paced total rate, round-robin over the clients, each client
+// alternating between its direct peer and its group. Sends are open-loop
+// (pace.ts): a slow server shows as a lower achieved rate and longer
+// latencies, not as a politely slower client.
+import { paced } from './pace.js';
+import { Ledger } from './ws-ledger.js';
+/** Sends in flight at most; far above rate × latency, so only a stalled server reaches it. */
+const WINDOW = 20_000;
+const DRAIN_TIMEOUT_MS = 15_000;
+const DRAIN_POLL_MS = 20;
+const TEXT = 'x'.repeat(100);
+/** @param prefix of the command ids: a phase's own, since a reused id is (rightly) answered as a duplicate */
+export async function sustainedLoad(pool, t, rate, seconds, prefix = 'w') {
+    const ledger = new Ledger(prefix);
+    pool.onEvent = (user, event, at) => ledger.delivered(user, event, at);
+    const clients = pool.sockets.length;
+    const run = await paced(rate, seconds, WINDOW, async (i) => {
+        const sender = i % clients;
+        await sendOne(pool, ledger, targetOf(t, sender, Math.floor(i / clients)), sender);
+    });
+    const drainSeconds = await drain(ledger);
+    return { ledger, seconds: run.seconds, drainSeconds };
+}
+/** One message through the sender's socket, booked in the ledger; a refusal is booked, never thrown. */
+export async function sendOne(pool, ledger, plan, sender) {
+    const { id, index } = ledger.send(plan, sender);
+    try {
+        const ack = await pool.sockets[sender].sendCommand({ type: 'message.send', id, conv: plan.conv, data: { content: { type: 'text', text: TEXT } } });
+        ledger.acked(index, ack);
+    }
+    catch (err) {
+        ledger.failed(index, err);
+    }
+}
+/** The k-th message of a client goes to its direct peer when k is even (if it has one), else to its group. */
+function targetOf(t, sender, k) {
+    const direct = t.directOf[sender];
+    return direct && k % 2 === 0 ? direct : t.groupOf[sender];
+}
+/** Waits until every acked message has reached every member (or the timeout: what is still owed is then missed). */
+export async function drain(ledger, timeoutMs = DRAIN_TIMEOUT_MS) {
+    const start = performance.now();
+    while (ledger.outstanding() > 0 && performance.now() - start < timeoutMs)
+        await new Promise((r) => setTimeout(r, DRAIN_POLL_MS));
+    return (performance.now() - start) / 1000;
+}
+//# sourceMappingURL=ws-load.js.map

@@ -1,0 +1,110 @@
+// Where the WebSocket benchmark's API runs: inline, in the benchmark process
+// beside its clients (as one `npm start` process serves everyone), or in a
+// child process of its own, so clients and server do not share an event loop
+// and the server's CPU can be told apart from the clients'.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { tieToParent } from '../servers/tie-to-parent.js';
+import { dropBenchViews, startBenchApi } from './ws-api.js';
+const CHILD_TIMEOUT_MS = 120_000;
+const EXIT_GRACE_MS = 10_000;
+export async function startStack(placement, log, servers, bucket, secrets) {
+    return placement === 'inline' ? inlineStack(log, bucket, secrets) : childStack(log, servers, bucket, secrets);
+}
+async function inlineStack(log, bucket, secrets) {
+    const api = await startBenchApi(log, bucket, secrets);
+    return {
+        placement: 'inline',
+        url: api.url,
+        settle: () => api.settle(),
+        usage: async () => undefined,
+        async stop() {
+            try {
+                await api.stop();
+            }
+            finally {
+                await dropBenchViews(log, bucket);
+            }
+        },
+    };
+}
+async function childStack(log, servers, bucket, secrets) {
+    const config = { servers, names: log.names, bucket, secrets };
+    const script = fileURLToPath(new URL('./ws-api-process.js', import.meta.url));
+    // The benchmark's node flags go along (--cpu-prof, heap limits), so both processes can be profiled alike.
+    const child = spawn(process.execPath, [...process.execArgv, script], { env: { ...process.env, SEQLINE_BENCH_WS: JSON.stringify(config) }, stdio: ['pipe', 'pipe', 'inherit'] });
+    const untie = tieToParent(child.pid);
+    const lines = lineReader(child);
+    const url = (await lines.next('READY')).trim();
+    const ask = async (request, tag) => {
+        child.stdin.write(`${request}\n`);
+        return lines.next(tag);
+    };
+    return {
+        placement: 'child',
+        url,
+        settle: async () => void (await ask('settle', 'SETTLED')),
+        usage: async () => JSON.parse(await ask('usage', 'USAGE')),
+        async stop() {
+            try {
+                await ask('stop', 'STOPPED');
+                // It exits by itself right after; a signal now would cut short what it writes on exit (a --cpu-prof profile).
+                await exited(child, EXIT_GRACE_MS);
+                untie();
+            }
+            finally {
+                if (child.exitCode === null)
+                    child.kill('SIGTERM');
+                await dropBenchViews(log, bucket);
+            }
+        },
+    };
+}
+function exited(child, timeoutMs) {
+    if (child.exitCode !== null || child.signalCode !== null)
+        return Promise.resolve();
+    return new Promise((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        child.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+        });
+    });
+}
+/** Answers of the child in order: next(tag) waits for the next line, which must carry that tag (ERR and exit reject). */
+function lineReader(child) {
+    const queue = [];
+    let wake = null;
+    let ended = false;
+    createInterface({ input: child.stdout }).on('line', (line) => {
+        queue.push(line);
+        wake?.();
+    });
+    child.once('exit', (code) => {
+        ended = true;
+        queue.push(`ERR the API process exited (${code})`);
+        wake?.();
+    });
+    return {
+        async next(tag) {
+            const deadline = Date.now() + CHILD_TIMEOUT_MS;
+            while (queue.length === 0) {
+                if (Date.now() > deadline)
+                    throw new Error(`the API process did not answer ${tag} in ${CHILD_TIMEOUT_MS} ms`);
+                await new Promise((resolve) => {
+                    wake = resolve;
+                    setTimeout(resolve, 1000);
+                });
+                wake = null;
+            }
+            const line = queue.shift();
+            const space = line.indexOf(' ');
+            const [got, rest] = space < 0 ? [line, ''] : [line.slice(0, space), line.slice(space + 1)];
+            if (got !== tag)
+                throw new Error(`the API process answered ${line}${ended ? '' : ` (expected ${tag})`}`);
+            return rest;
+        },
+    };
+}
+//# sourceMappingURL=ws-stack.js.map

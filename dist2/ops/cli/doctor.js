@@ -1,0 +1,104 @@
+// `seqline doctor`: is everything Seqline needs there and healthy? Servers,
+// versions, capabilities, the log's streams, the views and projection lag.
+import { Kvm } from '@nats-io/kv';
+import { CONVERSATIONS_BUCKET } from '../../projections/conversations/views.js';
+import { CommitLog } from '../../projections/runtime/commit-log.js';
+import { DENSE_SEQ_WARNING, denseSeqAtRisk } from '../nats-compat.js';
+import { HistoryWriter } from '../../projections/history/history-writer.js';
+import { MIGRATIONS, schemaVersion } from '../../projections/history/migrations.js';
+import { lagBehind } from '../../projections/runtime/lag.js';
+import { describeHistory, openHistory } from '../open-history.js';
+export async function doctor(nc, log, config) {
+    const checks = [serverCheck(nc), denseSeqCheck(nc, config)];
+    checks.push(...(await streamChecks(log, config)));
+    checks.push(await bucketCheck(nc));
+    checks.push(await lagCheck(nc, log));
+    checks.push(...(await historyChecks(log, config)));
+    return checks;
+}
+function serverCheck(nc) {
+    const info = nc.info;
+    const version = info?.version ?? 'unknown';
+    const [major, minor] = version.split('.').map(Number);
+    const supported = major > 2 || (major === 2 && minor >= 9);
+    const js = info?.jetstream === true;
+    return {
+        name: 'nats-server',
+        ok: supported && js,
+        detail: `${version} at ${nc.getServer()}${info?.cluster ? `, cluster ${info.cluster}` : ''}; JetStream ${js ? 'enabled' : 'NOT enabled'}${supported ? '' : '; 2.9 or newer is required'}`,
+    };
+}
+function denseSeqCheck(nc, config) {
+    const version = nc.info?.version ?? '0';
+    const risk = denseSeqAtRisk(version, config.replicas);
+    return { name: 'dense seq on replicated streams', ok: !risk, detail: risk ? DENSE_SEQ_WARNING : `safe (${config.replicas} replica(s), nats-server ${version})` };
+}
+async function streamChecks(log, config) {
+    const out = [];
+    for (let p = 0; p < log.partitions; p++) {
+        const name = log.streamOfPartition(p);
+        const info = await log.jsm.streams.info(name);
+        const replicasOk = info.config.num_replicas === config.replicas;
+        out.push({
+            name: `stream ${name}`,
+            ok: replicasOk && info.config.allow_direct === true,
+            detail: `${info.state.messages} events, ${(info.state.bytes / 2 ** 20).toFixed(1)} MiB, ${info.config.num_replicas} replica(s)${replicasOk ? '' : ` (configured ${config.replicas})`}, direct get ${info.config.allow_direct ? 'on' : 'OFF'}`,
+        });
+    }
+    return out;
+}
+async function bucketCheck(nc) {
+    try {
+        const status = await (await new Kvm(nc).open(CONVERSATIONS_BUCKET)).status();
+        return { name: `views ${CONVERSATIONS_BUCKET}`, ok: true, detail: `${status.values} records, ${(status.size / 2 ** 20).toFixed(1)} MiB` };
+    }
+    catch (err) {
+        return { name: `views ${CONVERSATIONS_BUCKET}`, ok: false, detail: `not readable: ${err.message} (has Seqline been started?)` };
+    }
+}
+/** How far the last committed projection batch is behind the log. */
+async function lagCheck(nc, log) {
+    const commits = await CommitLog.open(nc, 'conversations');
+    try {
+        const cursor = (await commits.lastCursor()) ?? {};
+        let behind = 0;
+        for (let p = 0; p < log.partitions; p++) {
+            const last = (await log.jsm.streams.info(log.streamOfPartition(p))).state.last_seq;
+            behind += Math.max(0, last - (cursor[p] ?? 0));
+        }
+        return { name: 'projection conversations', ok: behind < 10_000, detail: `${behind} events behind the log as of its last commit` };
+    }
+    finally {
+        commits.close();
+    }
+}
+/** The history store: reachable, which server and strategy, schema version, how far it is behind the log. */
+async function historyChecks(log, config) {
+    let db;
+    try {
+        db = await openHistory(config);
+    }
+    catch (err) {
+        const where = config.clickhouseUrl ?? 'embedded chDB';
+        const hint = config.clickhouseUrl ? '' : ' (chDB belongs to one process: a running `seqline up` holds it)';
+        return [{ name: 'history', ok: false, detail: `${where} not usable: ${err.message.split('\n')[0]}${hint}` }];
+    }
+    try {
+        const version = await schemaVersion(db).catch(() => 0);
+        const current = MIGRATIONS.at(-1).version;
+        const written = await new HistoryWriter(db).written().catch(() => ({ events: {} }));
+        const behind = (await lagBehind(log, written.events)).events;
+        return [
+            { name: 'history', ok: true, detail: describeHistory(db) },
+            { name: 'history schema', ok: version === current, detail: `version ${version} of ${current}${version === current ? '' : ' (applied at the next start)'}` },
+            { name: 'history sink', ok: behind < 10_000, detail: `${behind} events behind the log` },
+        ];
+    }
+    finally {
+        await db.close();
+    }
+}
+export function describeChecks(checks) {
+    return checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`).join('\n');
+}
+//# sourceMappingURL=doctor.js.map

@@ -1,0 +1,17 @@
+import { join, resolve } from 'node:path';
+import { HistoryDb } from '../projections/history/history-db.js';
+/** The history store of the configuration: the ClickHouse server it names, or chDB in the data directory. */
+export function openHistory(config) {
+    return HistoryDb.open({
+        url: config.clickhouseUrl,
+        user: config.clickhouseUser,
+        password: config.clickhousePassword,
+        database: config.clickhouseDatabase,
+        chdbPath: resolve(join(config.dataDir, 'history')),
+    });
+}
+export function describeHistory(db) {
+    const where = db.backend === 'chdb' ? 'embedded chDB' : 'ClickHouse server';
+    return `${where} ${db.caps.version}, database ${db.database}, search by ${db.caps.textIndex ? 'text index' : 'word scan'}`;
+}
+//# sourceMappingURL=open-history.js.map

@@ -1,0 +1,361 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { accessSync, closeSync, constants as fsConstants, openSync, fstatSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { basename, delimiter, dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { tieToParent } from './tie-to-parent.js';
+const SERVER_BINARIES = ['/usr/sbin/clickhouse-server', '/usr/bin/clickhouse-server'];
+const MULTICALL_BINARIES = ['/usr/bin/clickhouse'];
+const STOP_GRACE_MS = 15_000;
+const KILL_WAIT_MS = 5_000;
+const PING_POLL_MS = 20;
+const PING_TIMEOUT_MS = 1_000;
+/** A free port picked by us can be taken before the server binds it; try a few. */
+const PORT_ATTEMPTS = 3;
+// Sized for tests and benchmarks on a small machine, not for production: the
+// stock config asks for a 5 GiB mark cache and 8 GiB uncompressed cache.
+const SERVER_CACHE_BYTES = 64 * 1024 * 1024;
+const DEFAULT_PROFILE = {
+    max_memory_usage: 2 * 1024 * 1024 * 1024,
+    // Merges and mutations; the stock 16 threads is far more than two cores need.
+    background_pool_size: 4,
+    background_schedule_pool_size: 4,
+};
+export function findClickHouseServerBinary() {
+    const path = (process.env['PATH'] ?? '').split(delimiter).filter(Boolean);
+    const candidates = [
+        ...path.map((dir) => join(dir, 'clickhouse-server')),
+        ...SERVER_BINARIES,
+        ...path.map((dir) => join(dir, 'clickhouse')),
+        ...MULTICALL_BINARIES,
+    ];
+    return candidates.find(isExecutable) ?? null;
+}
+export async function startClickHouseServer(opts) {
+    const config = resolveConfig(opts);
+    await mkdir(config.configDir, { recursive: true });
+    let { current, port } = await launchOnPort(config, opts.port ?? 0);
+    const serial = serializer();
+    return {
+        url: httpUrl(config.host, port),
+        port,
+        dataDir: config.dataDir,
+        get pid() {
+            return current.pid;
+        },
+        stop: () => serial(() => current.stop()),
+        kill: () => serial(() => current.kill()),
+        restart: () => serial(async () => {
+            await current.stop();
+            current = await launch(config, port);
+        }),
+    };
+}
+function resolveConfig(opts) {
+    const binary = opts.binary ?? findClickHouseServerBinary();
+    if (binary === null) {
+        throw new Error(`clickhouse-server not found on PATH or at ${SERVER_BINARIES[0]}; run: bash ops/setup/install.sh`);
+    }
+    if (opts.user !== undefined && !XML_NAME.test(opts.user.name)) {
+        throw new Error(`ClickHouse user name '${opts.user.name}' must match ${XML_NAME}`);
+    }
+    if (opts.user?.name === 'default')
+        throw new Error("the extra ClickHouse user cannot be named 'default'");
+    const dataDir = resolve(opts.dataDir);
+    return {
+        command: binary,
+        commandArgs: basename(binary) === 'clickhouse' ? ['server'] : [],
+        host: opts.host ?? '127.0.0.1',
+        dataDir,
+        configDir: join(dataDir, 'seqline-config'),
+        logFile: resolve(opts.logFile ?? join(dirname(dataDir), 'clickhouse-server.log')),
+        logLevel: opts.logLevel ?? 'warning',
+        timezone: opts.timezone ?? 'UTC',
+        user: opts.user,
+        profileSettings: { ...DEFAULT_PROFILE, ...opts.profileSettings },
+        readyTimeoutMs: opts.readyTimeoutMs ?? 30_000,
+    };
+}
+async function launchOnPort(config, port) {
+    if (port !== 0)
+        return { current: await launch(config, port), port };
+    for (let attempt = 1;; attempt++) {
+        const picked = await freePort(config.host);
+        try {
+            return { current: await launch(config, picked), port: picked };
+        }
+        catch (err) {
+            if (attempt >= PORT_ATTEMPTS || !(err instanceof PortInUseError))
+                throw err;
+        }
+    }
+}
+class PortInUseError extends Error {
+}
+async function launch(config, port) {
+    await mkdir(dirname(config.logFile), { recursive: true });
+    // Readiness is a ping on the port, so a server already there (a second start on
+    // the same port, or on the same data dir too) would pass for ours.
+    if (await pingOk(config.host, port)) {
+        throw new Error(`a ClickHouse server already answers on ${httpUrl(config.host, port)}; stop it first or pick another port`);
+    }
+    const configFile = await writeConfig(config, port);
+    const { child, logOffset } = spawnServer(config, configFile);
+    const pid = child.pid;
+    if (pid === undefined) {
+        const reason = await spawnFailure(child);
+        throw new Error(`cannot start ${config.command}: ${reason}`);
+    }
+    const untie = tieToParent(pid);
+    // The server must not keep this process alive on its own: a test that forgets
+    // cleanup should still exit (untie's exit hook then stops the server).
+    child.unref();
+    try {
+        await waitForReady(child, config, port, logOffset);
+        return toServerProcess(child, pid, untie);
+    }
+    catch (err) {
+        await terminate(child, 'SIGKILL', KILL_WAIT_MS);
+        untie();
+        throw err;
+    }
+}
+// Rewritten on every launch (cheap), so a restart always runs the current options.
+async function writeConfig(config, port) {
+    const dataPath = `${config.dataDir}/`;
+    const configFile = join(config.configDir, 'config.xml');
+    const usersFile = join(config.configDir, 'users.xml');
+    const server = `<?xml version="1.0"?>
+<!-- Generated by Seqline's launcher (ops/servers/clickhouse-server.ts); rewritten on every start. -->
+<yandex>
+  <logger>
+    <level>${config.logLevel}</level>
+    <console>1</console>
+  </logger>
+  <listen_host>${xml(config.host)}</listen_host>
+  <http_port>${port}</http_port>
+  <path>${xml(dataPath)}</path>
+  <tmp_path>${xml(join(config.dataDir, 'tmp'))}/</tmp_path>
+  <user_files_path>${xml(join(config.dataDir, 'user_files'))}/</user_files_path>
+  <format_schema_path>${xml(join(config.dataDir, 'format_schemas'))}/</format_schema_path>
+  <users_config>${xml(usersFile)}</users_config>
+  <default_profile>default</default_profile>
+  <default_database>default</default_database>
+  <timezone>${xml(config.timezone)}</timezone>
+  <mark_cache_size>${SERVER_CACHE_BYTES}</mark_cache_size>
+  <uncompressed_cache_size>${SERVER_CACHE_BYTES}</uncompressed_cache_size>
+  <max_concurrent_queries>100</max_concurrent_queries>
+  <!-- SIGTERM waits for open connections, idle keep-alive ones included, until
+       their clients close them or this idle timeout passes: 3 s (stock) stays above
+       @clickhouse/client's 2.5 s idle-socket TTL, so the client never reuses a socket
+       the server is closing. Close clients before stop() for a fast stop. -->
+  <keep_alive_timeout>3</keep_alive_timeout>
+  <shutdown_wait_unfinished>1</shutdown_wait_unfinished>
+  <mlock_executable>false</mlock_executable>
+</yandex>
+`;
+    const profile = Object.entries(config.profileSettings)
+        .map(([name, value]) => `      <${xmlName(name)}>${xml(String(value))}</${name}>`)
+        .join('\n');
+    const extraUser = config.user === undefined
+        ? ''
+        : `
+    <${config.user.name}>
+      <password_sha256_hex>${createHash('sha256').update(config.user.password).digest('hex')}</password_sha256_hex>
+      <networks><ip>127.0.0.1</ip><ip>::1</ip></networks>
+      <profile>default</profile>
+      <quota>default</quota>
+    </${config.user.name}>`;
+    const users = `<?xml version="1.0"?>
+<yandex>
+  <profiles>
+    <default>
+${profile}
+    </default>
+  </profiles>
+  <users>
+    <default>
+      <password></password>
+      <networks><ip>127.0.0.1</ip><ip>::1</ip></networks>
+      <profile>default</profile>
+      <quota>default</quota>
+    </default>${extraUser}
+  </users>
+  <quotas>
+    <default></default>
+  </quotas>
+</yandex>
+`;
+    await writeFile(usersFile, users);
+    await writeFile(configFile, server);
+    return configFile;
+}
+// Synchronous on purpose: a spawn failure is emitted as 'error' on the next tick,
+// and the caller must be listening by then.
+function spawnServer(config, configFile) {
+    const logFd = openSync(config.logFile, 'a');
+    try {
+        // Restarts append to the same log; a startup failure is reported from past this offset.
+        const logOffset = fstatSync(logFd).size;
+        const args = [...config.commandArgs, `--config-file=${configFile}`];
+        // Its own process group and straight to the file, as for nats-server: a
+        // terminal's Ctrl-C reaches Seqline only, and no pipe has to be drained.
+        const child = spawn(config.command, args, { stdio: ['ignore', logFd, logFd], detached: true, cwd: config.dataDir });
+        return { child, logOffset };
+    }
+    finally {
+        closeSync(logFd);
+    }
+}
+function spawnFailure(child) {
+    return new Promise((resolve) => child.once('error', (err) => resolve(err.message)));
+}
+async function waitForReady(child, config, port, logOffset) {
+    const deadline = Date.now() + config.readyTimeoutMs;
+    let failure = null;
+    const onExit = (code, signal) => {
+        failure = `clickhouse-server exited (${signal ?? `code ${code}`}) before it was ready`;
+    };
+    const onError = (err) => {
+        failure = `clickhouse-server failed: ${err.message}`;
+    };
+    child.once('exit', onExit).once('error', onError);
+    try {
+        for (;;) {
+            // Checked before the ping: an answer from another server on a port we lost must not count.
+            const failed = failure;
+            if (failed !== null) {
+                const log = await readLogFrom(config.logFile, logOffset);
+                const error = startupError(failed, config.logFile, log);
+                throw /Address already in use/.test(log) ? new PortInUseError(error.message) : error;
+            }
+            if (await pingOk(config.host, port)) {
+                if (failure === null)
+                    return;
+                continue;
+            }
+            if (Date.now() > deadline) {
+                const log = await readLogFrom(config.logFile, logOffset);
+                throw startupError(`clickhouse-server not ready after ${config.readyTimeoutMs} ms`, config.logFile, log);
+            }
+            await sleep(PING_POLL_MS);
+        }
+    }
+    finally {
+        child.off('exit', onExit).off('error', onError);
+    }
+}
+function pingOk(host, port) {
+    return new Promise((resolve) => {
+        const req = request({ host: reachableHost(host), port, path: '/ping', method: 'GET', agent: false, timeout: PING_TIMEOUT_MS }, (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk) => (body += chunk));
+            res.on('end', () => resolve(res.statusCode === 200 && body.trim() === 'Ok.'));
+            res.on('error', () => resolve(false));
+        });
+        req.on('timeout', () => req.destroy(new Error('ping timed out')));
+        req.on('error', () => resolve(false));
+        req.end();
+    });
+}
+async function readLogFrom(logFile, offset) {
+    try {
+        return (await readFile(logFile)).subarray(offset).toString('utf8');
+    }
+    catch {
+        return '';
+    }
+}
+function startupError(reason, logFile, log) {
+    return new Error(`${reason}; from ${logFile}:\n${tail(log).trimEnd()}`);
+}
+function tail(text, lines = 20) {
+    return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+function toServerProcess(child, pid, untie) {
+    const finish = async (signal) => {
+        await terminate(child, signal, signal === 'SIGKILL' ? KILL_WAIT_MS : STOP_GRACE_MS);
+        untie();
+    };
+    return { child, pid, stop: () => finish('SIGTERM'), kill: () => finish('SIGKILL') };
+}
+async function terminate(child, signal, graceMs) {
+    if (hasExited(child))
+        return;
+    child.kill(signal);
+    if (await waitForExit(child, graceMs))
+        return;
+    child.kill('SIGKILL');
+    if (await waitForExit(child, KILL_WAIT_MS))
+        return;
+    throw new Error(`clickhouse-server pid ${child.pid} did not exit after SIGKILL`);
+}
+function waitForExit(child, ms) {
+    if (hasExited(child))
+        return Promise.resolve(true);
+    return new Promise((resolve) => {
+        const onExit = () => {
+            clearTimeout(timer);
+            resolve(true);
+        };
+        // A referenced timer also keeps the event loop alive while we wait for the unref'd child.
+        const timer = setTimeout(() => {
+            child.off('exit', onExit);
+            resolve(false);
+        }, ms);
+        child.once('exit', onExit);
+    });
+}
+function hasExited(child) {
+    return child.exitCode !== null || child.signalCode !== null;
+}
+function freePort(host) {
+    return new Promise((resolve, reject) => {
+        const server = createServer();
+        server.once('error', reject);
+        server.listen(0, host, () => {
+            const address = server.address();
+            const port = typeof address === 'object' && address !== null ? address.port : 0;
+            server.close(() => resolve(port));
+        });
+    });
+}
+function reachableHost(host) {
+    return host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '::1' : host;
+}
+function httpUrl(host, port) {
+    const reachable = reachableHost(host);
+    return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+}
+const XML_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+function xmlName(name) {
+    if (!XML_NAME.test(name))
+        throw new Error(`ClickHouse setting name '${name}' must match ${XML_NAME}`);
+    return name;
+}
+function xml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+function isExecutable(path) {
+    try {
+        accessSync(path, fsConstants.X_OK);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** Runs operations one at a time, so stop/kill/restart never interleave. */
+function serializer() {
+    let last = Promise.resolve();
+    return (op) => {
+        const run = last.then(op, op);
+        last = run.catch(() => undefined);
+        return run;
+    };
+}
+//# sourceMappingURL=clickhouse-server.js.map

@@ -1,0 +1,241 @@
+import { SYSTEM_ACTOR } from '../../schemas/ids.js';
+import { eraseBurned } from './erase.js';
+import { keys } from './keys.js';
+import { chunkFor, markGone, markLive } from './message-index.js';
+import { BURNED_PREVIEW, previewOf, RECALLED_PREVIEW } from './preview.js';
+/** Mentions kept per conversation: enough for any realistic unread window. */
+const MAX_MENTIONS = 1000;
+/**
+ * The conversations projection: per conversation a head record (inbox row
+ * data), a member list, the message index, per member a read position, per
+ * user a conversation list, and the burn-after-read schedule. One message
+ * writes the head, one index chunk and the sender's read position — the same
+ * whether the group has two members or five thousand.
+ */
+export function conversationsProjection(log, name = 'conversations') {
+    return { name, apply: (f, store) => apply(f, store, log) };
+}
+async function apply({ event: e }, store, log) {
+    const headKey = keys.head(e.conv);
+    const head = e.type === 'conversation.created' ? created(e) : await store.get(headKey);
+    if (!head)
+        throw new Error(`${e.conv}#${e.seq} ${e.type}: no head record; the projection missed the conversation's creation`);
+    await chunkFor(store, e.conv, e.seq);
+    await applyTo(e, head, store, log);
+    head.head = Math.max(head.head, e.seq);
+    head.changedAt = Math.max(head.changedAt, e.at);
+    store.set(headKey, head);
+}
+async function applyTo(e, head, store, log) {
+    switch (e.type) {
+        case 'conversation.created': {
+            const members = e.data.kind === 'direct' ? e.data.members.map((user) => ({ user, role: 'member' })) : e.data.members;
+            const record = { members: {}, former: {} };
+            for (const m of members)
+                record.members[m.user] = { role: m.role, since: e.seq, mutedUntil: 0 };
+            store.set(keys.members(e.conv), record);
+            await Promise.all(members.map((m) => join(store, e, m.user)));
+            return;
+        }
+        case 'member.invited':
+            return addMembers(store, e, e.data.users);
+        case 'member.joined':
+            return addMembers(store, e, [e.data.user]);
+        case 'member.left':
+        case 'member.kicked':
+            return removeMember(store, e, e.data.user, head);
+        case 'member.role_changed':
+            return updateMember(store, e.conv, e.data.user, (m) => (m.role = e.data.role));
+        case 'group.ownership_transferred':
+            await updateMember(store, e.conv, e.data.from, (m) => (m.role = 'admin'));
+            return updateMember(store, e.conv, e.data.to, (m) => (m.role = 'owner'));
+        case 'group.info_updated':
+            if (e.data.name)
+                head.name = e.data.name;
+            return;
+        case 'group.muted':
+        case 'group.unmuted':
+            head.groupMuted = e.type === 'group.muted';
+            return;
+        case 'member.muted':
+        case 'member.unmuted': {
+            const until = e.type === 'member.muted' ? e.data.until : 0;
+            await updateMember(store, e.conv, e.data.user, (m) => (m.mutedUntil = until));
+            return updateUser(store, e.data.user, e.conv, (c) => {
+                c.mutedUntil = until;
+                c.changedAt = e.at;
+            });
+        }
+        case 'group.dissolved':
+            head.dissolved = true;
+            return;
+        case 'burn.configured':
+            head.burn = { enabled: e.data.enabled, seconds: e.data.seconds };
+            return;
+        case 'message.sent':
+            return sent(e, head, store);
+        case 'message.edited':
+            return edited(e, head, store);
+        case 'message.recalled':
+            return gone(e, e.data.target, head, store, 'recalled');
+        case 'message.burned':
+            await gone(e, e.data.target, head, store, 'burned');
+            return burned(e, store, log);
+        case 'conversation.read':
+            return read(store, e, e.actor, e.data.upTo);
+        case 'message.deleted_for_me':
+            return;
+    }
+}
+function created(e) {
+    return {
+        kind: e.data.kind,
+        ...(e.data.kind === 'group' ? { name: e.data.name } : {}),
+        head: 0,
+        live: 0,
+        activityAt: e.at,
+        changedAt: e.at,
+        groupMuted: false,
+        dissolved: false,
+        burn: { enabled: false, seconds: 0 },
+        mentions: [],
+    };
+}
+async function sent(e, head, store) {
+    await markLive(store, e.conv, e.seq);
+    head.live++;
+    head.last = { seq: e.seq, actor: e.actor, at: e.at, preview: previewOf(e.data.content), state: 'live' };
+    head.activityAt = e.at;
+    const m = e.data.mentions;
+    if (m && (m.all || m.users?.length)) {
+        head.mentions.push({ seq: e.seq, actor: e.actor, ...(m.users?.length ? { users: m.users } : {}), ...(m.all ? { all: true } : {}) });
+        if (head.mentions.length > MAX_MENTIONS)
+            head.mentions.splice(0, head.mentions.length - MAX_MENTIONS);
+    }
+    // Sending marks one's own message, and everything before it, read.
+    if (e.actor !== SYSTEM_ACTOR)
+        await read(store, e, e.actor, e.seq);
+    if (e.data.burnAfter) {
+        const burns = await burnRecord(store, e.conv);
+        burns.items.push({ seq: e.seq, sender: e.actor, after: e.data.burnAfter, edits: [] });
+        store.set(keys.due(e.conv), burns);
+    }
+}
+async function edited(e, head, store) {
+    if (head.last?.seq === e.data.target && head.last.state !== 'recalled' && head.last.state !== 'burned') {
+        head.last = { ...head.last, preview: previewOf(e.data.content), state: 'edited' };
+    }
+    const burns = await store.get(keys.due(e.conv));
+    const item = burns?.items.find((i) => i.seq === e.data.target);
+    if (!burns || !item)
+        return;
+    item.edits.push(e.seq);
+    store.set(keys.due(e.conv), burns);
+}
+async function gone(e, target, head, store, how) {
+    // The event itself may open a new index chunk, whose count must drop too.
+    if (await markGone(store, e.conv, target, Math.max(head.head, e.seq)))
+        head.live--;
+    head.mentions = head.mentions.filter((m) => m.seq !== target);
+    if (how === 'recalled') {
+        if (head.last?.seq === target)
+            head.last = { ...head.last, preview: RECALLED_PREVIEW, state: 'recalled' };
+        return;
+    }
+    // A rebuild never sees a burned message (it is erased from the log), so the
+    // row is set from the tombstone alone: the same whether or not the original was seen.
+    if (target >= (head.last?.seq ?? 0)) {
+        head.last = { seq: target, actor: SYSTEM_ACTOR, at: e.at, preview: BURNED_PREVIEW, state: 'burned' };
+        head.activityAt = Math.max(head.activityAt, e.at);
+    }
+}
+async function burned(e, store, log) {
+    const burns = await store.get(keys.due(e.conv));
+    const item = burns?.items.find((i) => i.seq === e.data.target);
+    // The tombstone names what it erases; the schedule's list covers tombstones written before it did.
+    await eraseBurned(log, e.conv, e.data.target, e.data.edits ?? item?.edits ?? []);
+    if (!burns || !item)
+        return;
+    burns.items = burns.items.filter((i) => i !== item);
+    store.set(keys.due(e.conv), burns);
+}
+/** A read covers everything up to its seq; it schedules the burn of the other side's burn-after-read messages. */
+async function read(store, e, user, upTo) {
+    const key = keys.read(e.conv, user);
+    const current = await store.get(key);
+    if (current && current.seq >= upTo)
+        return;
+    store.set(key, { seq: upTo, at: e.at });
+    const burns = await store.get(keys.due(e.conv));
+    if (!burns)
+        return;
+    let scheduled = false;
+    for (const item of burns.items) {
+        if (item.dueAt !== undefined || item.sender === user || item.seq > upTo)
+            continue;
+        item.dueAt = e.at + item.after * 1000;
+        scheduled = true;
+    }
+    if (scheduled)
+        store.set(keys.due(e.conv), burns);
+}
+async function burnRecord(store, conv) {
+    return (await store.get(keys.due(conv))) ?? { items: [] };
+}
+async function join(store, e, user) {
+    store.set(keys.read(e.conv, user), { seq: e.seq, at: e.at });
+    await updateUser(store, user, e.conv, (c) => {
+        c.since = e.seq;
+        c.mutedUntil = c.mutedUntil ?? 0;
+        c.changedAt = e.at;
+        delete c.left;
+        delete c.leftAt;
+        delete c.lastAtLeave;
+    });
+}
+async function addMembers(store, e, users) {
+    const record = (await store.get(keys.members(e.conv)));
+    for (const user of users) {
+        // A mute outlives leaving and rejoining (the decider keeps it too).
+        const mutedUntil = record.members[user]?.mutedUntil ?? record.former[user]?.mutedUntil ?? 0;
+        record.members[user] = { role: 'member', since: e.seq, mutedUntil };
+        delete record.former[user];
+    }
+    store.set(keys.members(e.conv), record);
+    await Promise.all(users.map((u) => join(store, e, u)));
+}
+async function removeMember(store, e, user, head) {
+    const record = (await store.get(keys.members(e.conv)));
+    const member = record.members[user];
+    if (!member)
+        return;
+    delete record.members[user];
+    record.former[user] = { since: member.since, left: e.seq, mutedUntil: member.mutedUntil };
+    store.set(keys.members(e.conv), record);
+    await updateUser(store, user, e.conv, (c) => {
+        c.left = e.seq;
+        c.leftAt = e.at;
+        c.changedAt = e.at;
+        // Former members keep the conversation as it stood: the last message they could see.
+        if (head.last)
+            c.lastAtLeave = head.last;
+        else
+            delete c.lastAtLeave;
+    });
+}
+async function updateMember(store, conv, user, change) {
+    const record = (await store.get(keys.members(conv)));
+    const member = record.members[user];
+    if (!member)
+        return;
+    change(member);
+    store.set(keys.members(conv), record);
+}
+async function updateUser(store, user, conv, change) {
+    const record = await store.getOrCreate(keys.user(user), () => ({ convs: {} }));
+    const entry = record.convs[conv] ?? { since: 0, mutedUntil: 0 };
+    change(entry);
+    record.convs[conv] = entry;
+    store.set(keys.user(user), record);
+}
+//# sourceMappingURL=apply.js.map

@@ -1,0 +1,60 @@
+import { SYSTEM_ACTOR } from '../../schemas/ids.js';
+import { decodeConv } from './keys.js';
+/**
+ * Burns what is due. The schedule is derived from the log (the projection
+ * records each burn-after-read message and the read that starts its clock), so
+ * it survives restarts, and a burn that fell due while everything was down
+ * happens on the first pass. The tombstone is a command with a fixed id per
+ * message: however many executors run, the log gets one `message.burned`; the
+ * projection then erases the content.
+ */
+export class BurnExecutor {
+    views;
+    handler;
+    timer = null;
+    running = Promise.resolve();
+    intervalMs;
+    clock;
+    burned = 0;
+    constructor(views, handler, opts = {}) {
+        this.views = views;
+        this.handler = handler;
+        this.intervalMs = opts.intervalMs ?? 1000;
+        this.clock = opts.clock ?? Date.now;
+    }
+    start() {
+        const tick = () => {
+            this.running = this.pass().then(() => undefined, () => undefined);
+            void this.running.then(() => {
+                if (this.timer)
+                    this.timer = setTimeout(tick, this.intervalMs);
+            });
+        };
+        this.timer = setTimeout(tick, 0);
+    }
+    async stop() {
+        if (this.timer)
+            clearTimeout(this.timer);
+        this.timer = null;
+        await this.running;
+    }
+    /** One pass over the schedule: burns every item due by now. Returns how many burns were issued. */
+    async pass() {
+        const now = this.clock();
+        let issued = 0;
+        for (const [key, record] of await this.views.burns()) {
+            const conv = decodeConv(key.slice(2));
+            for (const item of record.items) {
+                if (item.dueAt === undefined || item.dueAt > now)
+                    continue;
+                const data = item.edits.length ? { target: item.seq, edits: item.edits } : { target: item.seq };
+                const r = await this.handler.handle({ type: 'message.burn', id: `burn-${item.seq}`, conv, actor: SYSTEM_ACTOR, data });
+                if (r.ok)
+                    issued++;
+            }
+        }
+        this.burned += issued;
+        return issued;
+    }
+}
+//# sourceMappingURL=burn-executor.js.map

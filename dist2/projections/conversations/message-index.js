@@ -1,0 +1,72 @@
+import { keys } from './keys.js';
+/**
+ * Per conversation, one bit per seq telling whether a live message sits
+ * there, in chunks that also hold the count of live messages before them.
+ * Live messages up to any seq, L(s), are then one record and a popcount, so
+ * the unread count of any read position is exact: L(head) − L(read).
+ * A recall or burn clears the bit and lowers the count of every later chunk.
+ * A burned message is erased from the log, so a rebuild never sets its bit:
+ * both paths end with the same index.
+ */
+export const CHUNK = 4096;
+export const chunkIndex = (seq) => Math.floor(seq / CHUNK);
+/** The chunk holding seq, created (with the count before it) if the conversation just reached it. */
+export async function chunkFor(store, conv, seq) {
+    const index = chunkIndex(seq);
+    const key = keys.chunk(conv, index);
+    const found = await store.get(key);
+    if (found)
+        return found;
+    const base = index === 0 ? 0 : await liveUpTo(store, conv, index * CHUNK - 1);
+    const chunk = { base, bits: Buffer.alloc(CHUNK / 8).toString('base64') };
+    store.set(key, chunk);
+    return chunk;
+}
+export async function markLive(store, conv, seq) {
+    const chunk = await chunkFor(store, conv, seq);
+    const bits = Buffer.from(chunk.bits, 'base64');
+    bits[(seq % CHUNK) >> 3] |= 1 << (seq % CHUNK & 7);
+    chunk.bits = bits.toString('base64');
+    store.set(keys.chunk(conv, chunkIndex(seq)), chunk);
+}
+/** Clears a live message; returns false when it was not live (e.g. already erased before a rebuild saw it). */
+export async function markGone(store, conv, seq, head) {
+    const chunk = await chunkFor(store, conv, seq);
+    const bits = Buffer.from(chunk.bits, 'base64');
+    const byte = (seq % CHUNK) >> 3;
+    const mask = 1 << (seq % CHUNK & 7);
+    if (!(bits[byte] & mask))
+        return false;
+    bits[byte] &= ~mask;
+    chunk.bits = bits.toString('base64');
+    store.set(keys.chunk(conv, chunkIndex(seq)), chunk);
+    for (let i = chunkIndex(seq) + 1; i <= chunkIndex(head); i++) {
+        const later = await store.get(keys.chunk(conv, i));
+        if (!later)
+            continue;
+        later.base--;
+        store.set(keys.chunk(conv, i), later);
+    }
+    return true;
+}
+/** L(seq): live messages at seqs <= seq. Every seq up to the head has its chunk. */
+export async function liveUpTo(source, conv, seq) {
+    if (seq <= 0)
+        return 0;
+    const chunk = await source.get(keys.chunk(conv, chunkIndex(seq)));
+    if (!chunk)
+        throw new Error(`message index of ${conv} has no chunk for seq ${seq}`);
+    return chunk.base + popcountUpTo(Buffer.from(chunk.bits, 'base64'), seq % CHUNK);
+}
+function popcountUpTo(bits, last) {
+    let n = 0;
+    for (let byte = 0; byte <= last >> 3; byte++) {
+        let b = bits[byte];
+        if (byte === last >> 3)
+            b &= (2 << (last & 7)) - 1;
+        for (; b; b &= b - 1)
+            n++;
+    }
+    return n;
+}
+//# sourceMappingURL=message-index.js.map

@@ -1,0 +1,20 @@
+/** Raw SQL needs a server: chDB applies settings to its one shared session, so readonly could not be confined to the analyst's query. */
+export class AnalystSqlUnavailable extends Error {
+    name = 'AnalystSqlUnavailable';
+}
+/**
+ * Runs an analyst's SELECT with the server enforcing the limits: `readonly=1`
+ * refuses writes, DDL and any change of settings (so the limits cannot be
+ * lifted from inside the query), the time and row caps end runaway queries.
+ */
+export async function analystQuery(db, query, limits) {
+    if (db.backend !== 'server')
+        throw new AnalystSqlUnavailable('raw SQL needs a ClickHouse server (SEQLINE_CLICKHOUSE_URL); the embedded chDB shares one session with the history sink');
+    return db.rows(query, db.sql(), {
+        max_execution_time: limits.timeoutSeconds,
+        max_result_rows: String(limits.maxRows),
+        result_overflow_mode: 'throw',
+        readonly: '1',
+    });
+}
+//# sourceMappingURL=analyst-sql.js.map

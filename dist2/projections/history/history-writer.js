@@ -1,0 +1,83 @@
+import { messageKey } from './batch.js';
+import { words } from './words.js';
+export const TABLES = ['hidden', 'messages', 'events'];
+/**
+ * Writes batches so that each event lands in each table exactly once, across
+ * crashes. One INSERT into an unpartitioned MergeTree is one part, stored
+ * whole or not at all; each table remembers how far it got (the highest log
+ * position in it, per partition), and rows at or below that are not written
+ * again. `events` is written last, so its position is where a batch is
+ * complete and where the sink resumes.
+ */
+export class HistoryWriter {
+    db;
+    constructor(db) {
+        this.db = db;
+    }
+    async written() {
+        const written = {};
+        for (const table of TABLES) {
+            const rows = await this.db.rows(`SELECT part, max(pos) AS pos FROM ${this.db.table(table)} GROUP BY part`);
+            written[table] = Object.fromEntries(rows.map((r) => [r.part, r.pos]));
+        }
+        return written;
+    }
+    async write(batch, written) {
+        // Erase first: a crash after it repeats it harmlessly; rows of this batch are already blank.
+        await this.erase(batch.erase);
+        const messages = batch.messageRows(await this.originals(batch.lookups()));
+        await this.insert('hidden', batch.hidden, written);
+        await this.insert('messages', this.db.caps.textIndex ? messages : messages.map((m) => ({ ...m, words: words(m.text) })), written);
+        await this.insert('events', batch.events, written);
+    }
+    async insert(table, rows, written) {
+        const fresh = rows.filter((r) => r.pos > (written[table][r.part] ?? 0));
+        await this.db.insert(table, fresh);
+        for (const r of fresh)
+            written[table][r.part] = Math.max(written[table][r.part] ?? 0, r.pos);
+    }
+    async originals(targets) {
+        const found = new Map();
+        if (targets.size === 0)
+            return found;
+        const sql = this.db.sql();
+        const seqs = [...new Set([...targets.values()].flat())];
+        const rows = await this.db.rows(`SELECT conv, seq, at_ms, sender, kind FROM ${this.db.table('messages')} FINAL
+       WHERE conv IN ${sql.list([...targets.keys()])} AND has(${sql.value(seqs, 'Array(UInt64)')}, seq)`, sql);
+        for (const r of rows)
+            found.set(messageKey(r.conv, r.seq), r);
+        return found;
+    }
+    /** Rewrites every stored version of the targets without text: the content is gone from disk, not hidden. */
+    async erase(targets) {
+        if (targets.size === 0)
+            return;
+        const sql = this.db.sql();
+        const where = [...targets].map(([conv, seqs]) => `(conv = ${sql.value(conv, 'String')} AND has(${sql.value([...seqs], 'Array(UInt64)')}, seq))`);
+        // `[]` has no element type on old servers; emptyArrayString() works everywhere.
+        const set = this.db.caps.textIndex ? `text = ''` : `text = '', words = emptyArrayString()`;
+        const table = this.db.table('messages');
+        await this.db.command(`ALTER TABLE ${table} UPDATE ${set} WHERE ${where.join(' OR ')}`, sql, this.db.caps.mutationsSync ? { mutations_sync: '2' } : {});
+        if (!this.db.caps.mutationsSync)
+            await this.untilMutationsDone('messages');
+    }
+    /** Servers without mutations_sync run mutations in the background; wait for ours to finish. */
+    async untilMutationsDone(table, timeoutMs = 120_000) {
+        const sql = this.db.sql();
+        const query = `SELECT count() AS open FROM system.mutations WHERE database = ${sql.value(this.db.database, 'String')} AND table = ${sql.value(table, 'String')} AND is_done = 0`;
+        const deadline = Date.now() + timeoutMs;
+        while (Date.now() < deadline) {
+            const [row] = await this.db.rows(query, sql);
+            if (Number(row?.open ?? 0) === 0)
+                return;
+            await new Promise((r) => setTimeout(r, 50));
+        }
+        throw new Error(`mutations on ${table} did not finish within ${timeoutMs} ms`);
+    }
+    /** Empties every history table (a rebuild replays the log into them). */
+    async clear() {
+        for (const table of TABLES)
+            await this.db.command(`TRUNCATE TABLE ${this.db.table(table)}`);
+    }
+}
+//# sourceMappingURL=history-writer.js.map

@@ -1,0 +1,29 @@
+import { createTables, ddlSettings } from './schema.js';
+/**
+ * Every change of the history schema, in order; never edit one that shipped,
+ * add the next. Each statement is idempotent (IF NOT EXISTS and the like), so a
+ * start that dies between a statement and its record simply runs it again.
+ */
+export const MIGRATIONS = [{ version: 1, name: 'messages, events and hidden tables', statements: createTables }];
+const LEDGER = 'schema_migrations';
+/** Applies the migrations the database has not seen; returns the versions applied now. */
+export async function migrate(db, migrations = MIGRATIONS) {
+    await db.command(`CREATE TABLE IF NOT EXISTS ${db.table(LEDGER)} (version UInt32, name String, applied_ms UInt64) ENGINE = MergeTree ORDER BY version`);
+    const done = new Set((await db.rows(`SELECT version FROM ${db.table(LEDGER)}`)).map((r) => r.version));
+    const applied = [];
+    for (const m of migrations) {
+        if (done.has(m.version))
+            continue;
+        for (const statement of m.statements((name) => db.table(name), db.caps))
+            await db.command(statement, db.sql(), ddlSettings(db.caps));
+        await db.insert(LEDGER, [{ version: m.version, name: m.name, applied_ms: Date.now() }]);
+        applied.push(m.version);
+    }
+    return applied;
+}
+/** The schema version the database stands at (0 before the first migration). */
+export async function schemaVersion(db) {
+    const rows = await db.rows(`SELECT max(version) AS v FROM ${db.table(LEDGER)}`);
+    return rows[0]?.v ?? 0;
+}
+//# sourceMappingURL=migrations.js.map

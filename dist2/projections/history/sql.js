@@ -1,0 +1,66 @@
+export class Sql {
+    bind;
+    params = {};
+    count = 0;
+    constructor(bind) {
+        this.bind = bind;
+    }
+    /** The placeholder (or literal) that stands for `value` in the statement. */
+    value(value, type) {
+        if (!this.bind)
+            return literal(value, type);
+        const name = `p${this.count++}`;
+        this.params[name] = value;
+        return `{${name}:${type}}`;
+    }
+    /** The right side of `x IN ...` for a non-empty list: a bound array, or a tuple of literals. */
+    list(values) {
+        if (values.length === 0)
+            throw new TypeError('IN needs at least one value');
+        if (this.bind)
+            return this.value(values, 'Array(String)');
+        return `(${values.map(quote).join(',')})`;
+    }
+    /** What to pass as `query_params`; undefined when values are inlined. */
+    get queryParams() {
+        return this.bind && this.count > 0 ? this.params : undefined;
+    }
+}
+export function literal(value, type) {
+    if (type === 'String')
+        return quote(expectString(value));
+    if (type === 'UInt64')
+        return unsigned(value);
+    if (!Array.isArray(value))
+        throw new TypeError(`an array is needed for ${type}`);
+    const items = value;
+    return `[${items.map((v) => (type === 'Array(String)' ? quote(expectString(v)) : unsigned(v))).join(',')}]`;
+}
+/** A ClickHouse string literal: backslash escapes, so quotes, backslashes and control bytes cannot end it. */
+export function quote(s) {
+    return `'${s.replace(/[\\'\u0000-\u001f]/g, escapeChar)}'`;
+}
+function escapeChar(c) {
+    if (c === '\\')
+        return '\\\\';
+    if (c === "'")
+        return "\\'";
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+}
+function expectString(v) {
+    if (typeof v !== 'string')
+        throw new TypeError(`a string is needed, got ${typeof v}`);
+    return v;
+}
+function unsigned(v) {
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+        throw new TypeError(`an unsigned integer is needed, got ${String(v)}`);
+    return String(v);
+}
+/** An identifier Seqline itself chose (database name from validated configuration); never user input. */
+export function identifier(name) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+        throw new TypeError(`not a plain identifier: ${name}`);
+    return name;
+}
+//# sourceMappingURL=sql.js.map

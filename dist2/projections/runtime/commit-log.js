@@ -1,0 +1,98 @@
+import { DiscardPolicy, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
+import { AckPublisher } from '../../core/log/publisher.js';
+const STREAM = 'SEQLINE_VIEW_COMMITS';
+const SUBJECTS = 'seqline.view.>';
+const PART_BYTES = 512 * 1024;
+const TIMEOUT_MS = 10_000;
+/**
+ * Makes a flush atomic although it writes many KV records: the batch is
+ * written here first (in parts, then a commit naming them), and only then to
+ * KV. After a crash the last committed batch is written to KV again, so the
+ * views always stand at exactly one log position, never between two.
+ */
+export class CommitLog {
+    jsm;
+    publisher;
+    projection;
+    constructor(jsm, publisher, projection) {
+        this.jsm = jsm;
+        this.publisher = publisher;
+        this.projection = projection;
+    }
+    static async open(nc, projection, replicas = 1) {
+        const jsm = await jetstreamManager(nc);
+        const config = {
+            name: STREAM,
+            subjects: [SUBJECTS],
+            storage: StorageType.File,
+            retention: RetentionPolicy.Limits,
+            discard: DiscardPolicy.Old,
+            // Only the newest commit and its parts are ever read back.
+            max_msgs_per_subject: 64,
+            num_replicas: replicas,
+            allow_direct: true,
+        };
+        await jsm.streams.info(STREAM).catch(() => jsm.streams.add(config));
+        return new CommitLog(jsm, new AckPublisher(nc), projection);
+    }
+    subject(kind) {
+        return `seqline.view.${this.projection}.${kind}`;
+    }
+    async commit(batch) {
+        const parts = [];
+        for (const part of splitRecords(batch.records)) {
+            const ack = await this.publisher.publish(this.subject('part'), encode(part), undefined, TIMEOUT_MS);
+            parts.push(ack.seq);
+        }
+        await this.publisher.publish(this.subject('commit'), encode({ cursor: batch.cursor, parts }), undefined, TIMEOUT_MS);
+    }
+    /** The last committed batch, or null when this projection never committed (or was reset). */
+    async last() {
+        const commit = await this.jsm.direct.getMessage(STREAM, { last_by_subj: this.subject('commit') });
+        if (!commit)
+            return null;
+        const { cursor, parts } = commit.json();
+        const records = [];
+        for (const seq of parts) {
+            const part = await this.jsm.direct.getMessage(STREAM, { seq });
+            if (!part)
+                throw new Error(`commit of ${this.projection} names part ${seq}, which is gone`);
+            records.push(...part.json());
+        }
+        return { cursor, records };
+    }
+    /** The log position of the last commit, without reading its records. */
+    lastCursor() {
+        return committedCursor(this.jsm, this.projection);
+    }
+    /** Forgets every batch of this projection (for a rebuild from zero). */
+    async reset() {
+        await this.jsm.streams.purge(STREAM, { filter: `seqline.view.${this.projection}.>` });
+    }
+    close() {
+        this.publisher.close();
+    }
+}
+function* splitRecords(records) {
+    let part = [];
+    let size = 0;
+    for (const r of records) {
+        const bytes = r[0].length + r[1].length + 8;
+        if (size + bytes > PART_BYTES && part.length > 0) {
+            yield part;
+            part = [];
+            size = 0;
+        }
+        part.push(r);
+        size += bytes;
+    }
+    yield part;
+}
+const encoder = new TextEncoder();
+const encode = (v) => encoder.encode(JSON.stringify(v));
+/** How far a projection's views reach: the log position of its last commit, or null before the first. */
+export async function committedCursor(jsm, projection) {
+    const commit = await jsm.direct.getMessage(STREAM, { last_by_subj: `seqline.view.${projection}.commit` }).catch(() => null);
+    return commit ? commit.json().cursor : null;
+}
+//# sourceMappingURL=commit-log.js.map

@@ -1,0 +1,132 @@
+import { Kvm } from '@nats-io/kv';
+import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
+/**
+ * Views in a NATS KV bucket, with a write-back cache. Applying an event
+ * changes records in memory (in place: partitions that share a record share
+ * one object); a flush takes the changed records as JSON at one instant and
+ * writes them after the commit log holds them.
+ */
+export class ViewStore {
+    kv;
+    bucket;
+    loading = new Map();
+    /** Loaded records by key; null when the key is known to be absent. */
+    values = new Map();
+    dirty = new Set();
+    constructor(kv, bucket) {
+        this.kv = kv;
+        this.bucket = bucket;
+    }
+    static async open(nc, bucket, replicas = 1) {
+        const kv = await new Kvm(nc).create(bucket, { history: 1, replicas });
+        return new ViewStore(kv, bucket);
+    }
+    /** The record at key, or undefined; loaded once, then served from memory. */
+    async get(key) {
+        if (!this.values.has(key))
+            await this.load(key);
+        return (this.values.get(key) ?? undefined);
+    }
+    load(key) {
+        let pending = this.loading.get(key);
+        if (!pending) {
+            pending = readRecord(this.kv, key).then((v) => {
+                if (!this.values.has(key))
+                    this.values.set(key, v ?? null);
+                this.loading.delete(key);
+            });
+            this.loading.set(key, pending);
+        }
+        return pending;
+    }
+    /**
+     * The record at key, created by make() when absent. Check and creation run
+     * without a pause, so applies in other partitions that need the same record
+     * at the same time all get one object.
+     */
+    async getOrCreate(key, make) {
+        await this.get(key);
+        const found = this.values.get(key);
+        if (found)
+            return found;
+        const created = make();
+        this.set(key, created);
+        return created;
+    }
+    /** Marks the record changed (after changing it in place, or to put a new one). */
+    set(key, value) {
+        this.values.set(key, value);
+        this.dirty.add(key);
+    }
+    /** The changed records as JSON, taken now; later changes belong to the next snapshot. */
+    snapshot() {
+        const out = [];
+        for (const key of this.dirty)
+            out.push([key, JSON.stringify(this.values.get(key))]);
+        this.dirty.clear();
+        return out;
+    }
+    /** Writes records to KV, pipelined. */
+    async write(records, window = 256) {
+        for (let i = 0; i < records.length; i += window) {
+            await Promise.all(records.slice(i, i + window).map(([key, json]) => this.kv.put(key, json)));
+        }
+    }
+    /** Forgets clean records so memory stays bounded. */
+    trim(max) {
+        if (this.values.size <= max)
+            return;
+        for (const key of this.values.keys()) {
+            if (this.values.size <= max)
+                break;
+            if (!this.dirty.has(key))
+                this.values.delete(key);
+        }
+    }
+    /** Removes every record, for a rebuild from the log. */
+    async clear() {
+        this.values.clear();
+        this.dirty.clear();
+        const keys = [];
+        for await (const k of await this.kv.keys())
+            keys.push(k);
+        for (let i = 0; i < keys.length; i += 256)
+            await Promise.all(keys.slice(i, i + 256).map((k) => this.kv.purge(k)));
+    }
+}
+export async function readRecord(kv, key) {
+    const e = await kv.get(key);
+    if (!e || e.operation !== 'PUT' || e.length === 0)
+        return undefined;
+    return e.json();
+}
+/**
+ * The latest record of every key under a prefix, in one ordered pass over the
+ * bucket's stream (last value per subject), not one round trip per key.
+ */
+export async function readPrefix(nc, bucket, prefix) {
+    const out = new Map();
+    const subjectPrefix = `$KV.${bucket}.`;
+    const consumer = await jetstream(nc).consumers.get(`KV_${bucket}`, {
+        filter_subjects: `${subjectPrefix}${prefix}>`,
+        deliver_policy: DeliverPolicy.LastPerSubject,
+    });
+    try {
+        if ((await consumer.info(true)).num_pending === 0)
+            return out;
+        const messages = await consumer.consume({ max_messages: 1024 });
+        for await (const m of messages) {
+            const op = m.headers?.get('KV-Operation');
+            if (!op && m.data.length > 0)
+                out.set(m.subject.slice(subjectPrefix.length), m.json());
+            if (m.info.pending === 0)
+                break;
+        }
+        messages.stop();
+    }
+    finally {
+        await consumer.delete().catch(() => undefined);
+    }
+    return out;
+}
+//# sourceMappingURL=view-store.js.map

@@ -1,0 +1,82 @@
+import Type from 'typebox';
+import { UserProfile } from './api.js';
+import { EVENT_TYPES, envelopeSchema } from './events.js';
+import { ConversationId, EpochMs, Seq, UserId } from './ids.js';
+// Schemas of the read, admin and health endpoints. Requests reuse schemas/api.ts;
+// what is new here are the responses, built from the event and id schemas.
+const SeqOrZero = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+// The envelope fields shared by every event type, taken from the envelope schema itself so
+// there is one source. The data stays open here: its schema per type is `event:<type>` in
+// schemas/events.ts, and a union of twenty branches would make every event of a page cost
+// twenty schema checks in the response serializer.
+const { type: _type, data: _data, ...envelopeFields } = envelopeSchema('message.sent').properties;
+export const StoredEnvelope = Type.Object({
+    ...envelopeFields,
+    type: Type.Unsafe({ type: 'string', enum: EVENT_TYPES }),
+    data: Type.Unknown({ description: 'the data of the event type (schemas/events.ts)' }),
+}, { additionalProperties: false, description: 'an event as stored in the log' });
+export const EventPage = Type.Object({
+    conv: ConversationId,
+    head: Type.Integer({ minimum: 0, description: 'the last seq the caller may see: the head, or the leave seq of a former member' }),
+    events: Type.Array(StoredEnvelope, { description: 'in ascending seq order, whichever the direction' }),
+    erased: Type.Array(Seq, { description: 'seqs of the range erased from the log (burn after read); with events they cover the range densely' }),
+});
+export const Receipt = Type.Object({
+    seq: Seq,
+    readBy: Type.Array(UserId, { description: 'members when it was sent whose read covers it (the sender always)' }),
+    unreadBy: Type.Array(UserId),
+});
+const LastMessage = Type.Object({
+    seq: Seq,
+    actor: Type.String(),
+    at: EpochMs,
+    preview: Type.String(),
+    state: Type.Union([Type.Literal('live'), Type.Literal('edited'), Type.Literal('recalled'), Type.Literal('burned')]),
+});
+export const InboxRow = Type.Object({
+    conv: ConversationId,
+    kind: Type.Union([Type.Literal('direct'), Type.Literal('group')]),
+    name: Type.Optional(Type.String()),
+    maxSeq: Type.Integer({ minimum: 0, description: 'the head, or the leave seq of a former member' }),
+    readSeq: SeqOrZero,
+    unread: Type.Integer({ minimum: 0, description: 'live messages from others after readSeq' }),
+    mentioned: Type.Boolean({ description: 'an unread message names the user or @all' }),
+    last: Type.Optional(LastMessage),
+    activityAt: EpochMs,
+    changedAt: Type.With(EpochMs, { description: 'last change of the row: new events, my reads, my membership; what sync looks at' }),
+    groupMuted: Type.Boolean(),
+    mutedUntil: Type.Integer({ minimum: 0, description: 'epoch ms until which the user may not post here; 0 when not muted' }),
+    dissolved: Type.Boolean(),
+    left: Type.Optional(Type.Integer({ minimum: 0, description: 'set for a former member: the row is frozen at this seq' })),
+});
+export const Inbox = Type.Array(InboxRow, { description: 'most recently active first' });
+export const SyncQuery = Type.Object({ since: Type.Optional(Type.With(EpochMs, { description: 'the cursor of the previous sync; absent for a full sync' })) }, { additionalProperties: false });
+export const SyncRow = Type.Object({
+    conv: InboxRow.properties.conv,
+    maxSeq: InboxRow.properties.maxSeq,
+    readSeq: InboxRow.properties.readSeq,
+    unread: InboxRow.properties.unread,
+    mentioned: InboxRow.properties.mentioned,
+});
+export const SyncResult = Type.Object({
+    cursor: Type.With(EpochMs, { description: 'pass as since next time: the latest activity seen' }),
+    conversations: Type.Array(SyncRow, { description: 'conversations with activity after since; pull each from your last seq to maxSeq' }),
+});
+export const UserRecord = Type.Object({ ...UserProfile.properties, user: UserId, registeredAt: EpochMs, updatedAt: EpochMs }, { additionalProperties: false });
+export const MintedToken = Type.Object({
+    token: Type.String(),
+    expiresAt: EpochMs,
+});
+export const Alive = Type.Object({ status: Type.Literal('ok') });
+export const Readiness = Type.Object({
+    ready: Type.Boolean(),
+    nats: Type.Union([Type.Literal('connected'), Type.Literal('closed'), Type.Literal('unresponsive')]),
+    lag: Type.Optional(Type.Object({ events: Type.Integer({ minimum: 0 }), seconds: Type.Number({ minimum: 0 }) })),
+    reasons: Type.Array(Type.String(), { description: 'why not ready; empty when ready' }),
+});
+/** The body of an NDJSON response: one event envelope per line. */
+export function ndjsonOf(description) {
+    return { description, content: { 'application/x-ndjson': { schema: StoredEnvelope } } };
+}
+export const MetricsText = { description: 'Prometheus text exposition', content: { 'text/plain': { schema: Type.String() } } };
+//# sourceMappingURL=api-reads.js.map

@@ -1,0 +1,65 @@
+import Type from 'typebox';
+import { Actor, CommandId, ConversationId, Seq, UserId } from './ids.js';
+import { Mentions, MessageContent } from './content.js';
+const Obj = (props, opts = {}) => Type.Object(props, { additionalProperties: false, ...opts });
+const GroupName = Type.String({ minLength: 1, maxLength: 128 });
+const Avatar = Type.String({ format: 'uri', maxLength: 2048 });
+const Notice = Type.String({ maxLength: 4000 });
+export const MAX_MUTE_SECONDS = 366 * 24 * 3600;
+/** The data schema of every command type, by type name. */
+export const commandData = {
+    'conversation.create-direct': Obj({ peer: UserId }),
+    'group.create': Obj({
+        name: GroupName,
+        avatar: Type.Optional(Avatar),
+        notice: Type.Optional(Notice),
+        joinable: Type.Optional(Type.Boolean()),
+        members: Type.Optional(Type.Array(UserId, { maxItems: 1000, uniqueItems: true })),
+        admins: Type.Optional(Type.Array(UserId, { maxItems: 100, uniqueItems: true })),
+    }),
+    'group.invite': Obj({ users: Type.Array(UserId, { minItems: 1, maxItems: 1000, uniqueItems: true }) }),
+    'group.join': Obj({}),
+    'group.leave': Obj({}),
+    'group.kick': Obj({ user: UserId }),
+    'group.change-role': Obj({ user: UserId, role: Type.Union([Type.Literal('admin'), Type.Literal('member')]) }),
+    'group.transfer-ownership': Obj({ to: UserId }),
+    'group.update-info': Obj({
+        name: Type.Optional(GroupName),
+        avatar: Type.Optional(Avatar),
+        notice: Type.Optional(Notice),
+        joinable: Type.Optional(Type.Boolean()),
+    }, { minProperties: 1 }),
+    'group.mute': Obj({}),
+    'group.unmute': Obj({}),
+    'member.mute': Obj({ user: UserId, seconds: Type.Integer({ minimum: 1, maximum: MAX_MUTE_SECONDS }) }),
+    'member.unmute': Obj({ user: UserId }),
+    'group.dissolve': Obj({}),
+    'message.send': Obj({ content: MessageContent, mentions: Type.Optional(Mentions), replyTo: Type.Optional(Seq) }),
+    'message.edit': Obj({ target: Seq, content: MessageContent }),
+    'message.recall': Obj({ target: Seq, erase: Type.Optional(Type.Boolean()) }),
+    'message.delete-for-me': Obj({ targets: Type.Array(Seq, { minItems: 1, maxItems: 100, uniqueItems: true }) }),
+    'conversation.read': Obj({ upTo: Seq }),
+    'burn.configure': Obj({
+        enabled: Type.Boolean(),
+        seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 * 24 * 3600 })),
+    }),
+    'message.burn': Obj({
+        target: Seq,
+        /** Edits of the message: their events hold its content too and are erased with it. */
+        edits: Type.Optional(Type.Array(Seq, { maxItems: 1000, uniqueItems: true })),
+    }),
+};
+export const COMMAND_TYPES = Object.keys(commandData);
+/** Commands that act on one earlier message: the handler loads it for the decider. */
+export const TARGETING_COMMANDS = new Set(['message.edit', 'message.recall', 'message.burn']);
+export function commandSchema(type) {
+    return Type.Object({
+        type: Type.Literal(type),
+        id: CommandId,
+        conv: ConversationId,
+        actor: Actor,
+        data: commandData[type],
+    }, { additionalProperties: false, $id: `command:${type}` });
+}
+export const commandSchemas = Object.fromEntries(COMMAND_TYPES.map((t) => [t, commandSchema(t)]));
+//# sourceMappingURL=commands.js.map

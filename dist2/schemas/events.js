@@ -1,0 +1,79 @@
+import Type from 'typebox';
+import { taggedUnion } from './tagged-union.js';
+import { Actor, CommandId, ConversationId, EpochMs, EventId, Seq, UserId } from './ids.js';
+import { Mentions, MessageContent } from './content.js';
+const Role = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('member')]);
+const GrantableRole = Type.Union([Type.Literal('admin'), Type.Literal('member')]);
+const GroupName = Type.String({ minLength: 1, maxLength: 128 });
+const Avatar = Type.String({ format: 'uri', maxLength: 2048 });
+const Notice = Type.String({ maxLength: 4000 });
+const Users = Type.Array(UserId, { minItems: 1, maxItems: 1000, uniqueItems: true });
+const BurnSeconds = Type.Integer({ minimum: 1, maximum: 7 * 24 * 3600 });
+const Obj = (props) => Type.Object(props, { additionalProperties: false });
+const DirectCreated = Obj({ kind: Type.Literal('direct'), members: Type.Array(UserId, { minItems: 2, maxItems: 2 }) });
+const GroupCreated = Obj({
+    kind: Type.Literal('group'),
+    name: GroupName,
+    avatar: Type.Optional(Avatar),
+    notice: Type.Optional(Notice),
+    joinable: Type.Boolean(),
+    members: Type.Array(Obj({ user: UserId, role: Role }), { minItems: 1, maxItems: 100_000 }),
+});
+/**
+ * The data schema of every event type, by type name. The type name and its
+ * version travel in the envelope. A schema may only grow by optional fields
+ * within a version; anything else is a new version with an upcaster in
+ * core/log/upcast.ts, so that every event ever written stays readable.
+ */
+export const eventData = {
+    'conversation.created': taggedUnion([DirectCreated, GroupCreated], 'kind'),
+    'member.invited': Obj({ users: Users }),
+    'member.joined': Obj({ user: UserId }),
+    'member.left': Obj({ user: UserId }),
+    'member.kicked': Obj({ user: UserId }),
+    'member.role_changed': Obj({ user: UserId, role: GrantableRole }),
+    'group.ownership_transferred': Obj({ from: UserId, to: UserId }),
+    'group.info_updated': Obj({
+        name: Type.Optional(GroupName),
+        avatar: Type.Optional(Avatar),
+        notice: Type.Optional(Notice),
+        joinable: Type.Optional(Type.Boolean()),
+    }),
+    'group.muted': Obj({}),
+    'group.unmuted': Obj({}),
+    'member.muted': Obj({ user: UserId, until: EpochMs }),
+    'member.unmuted': Obj({ user: UserId }),
+    'group.dissolved': Obj({}),
+    'message.sent': Obj({
+        content: MessageContent,
+        mentions: Type.Optional(Mentions),
+        replyTo: Type.Optional(Seq),
+        /** Set when burn-after-read was on at send time: seconds from the recipient's read to the burn. */
+        burnAfter: Type.Optional(BurnSeconds),
+    }),
+    'message.edited': Obj({ target: Seq, content: MessageContent }),
+    'message.recalled': Obj({ target: Seq, erase: Type.Boolean() }),
+    'message.deleted_for_me': Obj({ targets: Type.Array(Seq, { minItems: 1, maxItems: 100, uniqueItems: true }) }),
+    'conversation.read': Obj({ upTo: Seq }),
+    'burn.configured': Obj({ enabled: Type.Boolean(), seconds: BurnSeconds }),
+    /** Tombstone: the message at `target`, and its edits at `edits`, have been erased from the log and every view. */
+    'message.burned': Obj({ target: Seq, edits: Type.Optional(Type.Array(Seq, { maxItems: 1000, uniqueItems: true })) }),
+};
+export const EVENT_TYPES = Object.keys(eventData);
+/** Current schema version of each event type; written into every new event. */
+export const EVENT_VERSION = Object.fromEntries(EVENT_TYPES.map((t) => [t, 1]));
+export function envelopeSchema(type) {
+    return Type.Object({
+        id: EventId,
+        type: Type.Literal(type),
+        conv: ConversationId,
+        seq: Seq,
+        at: EpochMs,
+        actor: Actor,
+        v: Type.Integer({ minimum: 1 }),
+        cmd: CommandId,
+        data: eventData[type],
+    }, { additionalProperties: false, $id: `event:${type}` });
+}
+export const eventSchemas = Object.fromEntries(EVENT_TYPES.map((t) => [t, envelopeSchema(t)]));
+//# sourceMappingURL=events.js.map

@@ -1,0 +1,80 @@
+import Type from 'typebox';
+import { COMMAND_TYPES, commandData } from './commands.js';
+import { EVENT_TYPES, eventSchemas } from './events.js';
+import { CommandId, ConversationId, Seq, UserId } from './ids.js';
+import { taggedUnion } from './tagged-union.js';
+/*
+ * Every frame of the WebSocket protocol at /v1/ws, both directions. Frames are
+ * JSON text messages with a `type`. The same objects give the TypeScript types
+ * (client and gateway) and the ajv validators the gateway runs on what arrives.
+ *
+ * client → server                          server → client
+ *   command {rid, command}                   ack {rid, conv, seq, duplicate} | error {rid, error}
+ *   sync {have: {conv: seq}}                 event… and erased {conv, seqs}… per conversation, then synced
+ *   typing {conv}                            typing {conv, user} to the other members
+ *   presence {status}                        (published on core NATS for the platform; not echoed)
+ *   ping                                     pong
+ * and unprompted: event {event} for every new event of the user's conversations;
+ * error {error} for a bad frame. Close codes: CLOSE below.
+ *
+ * Live events may overlap a sync, so clients deduplicate by (conv, seq).
+ */
+const Obj = (props, opts = {}) => Type.Object(props, { additionalProperties: false, ...opts });
+/** Close codes the gateway uses besides the standard ones. */
+export const CLOSE = {
+    /** The token is missing, malformed, wrongly signed or expired: get a new one before reconnecting. */
+    UNAUTHORIZED: 4401,
+    /** Too many bad frames in a short time. */
+    POLICY: 1008,
+    /** The server is shutting down: reconnect (to another process). */
+    GOING_AWAY: 1001,
+    /** Sync could not be served (views or log unavailable): reconnect later. */
+    UNAVAILABLE: 1011,
+};
+/** Client-chosen id of a request frame, echoed in its ack or error. */
+export const RequestId = Type.String({ minLength: 1, maxLength: 128, description: 'echoed in the ack or error of this frame' });
+export const SOCKET_COMMAND_TYPES = COMMAND_TYPES.filter((t) => t !== 'message.burn');
+const socketCommand = (type) => Obj({ type: Type.Literal(type), id: CommandId, conv: ConversationId, data: commandData[type] });
+export const SocketCommand = Type.Unsafe(taggedUnion(SOCKET_COMMAND_TYPES.map(socketCommand), 'type'));
+export const PRESENCE_STATUSES = ['online', 'away', 'offline'];
+// An enum rather than a union of literals, so a wrong value gets one error rather than one per literal.
+export const PresenceStatus = Type.Unsafe({ type: 'string', enum: [...PRESENCE_STATUSES] });
+// ---- client → server ----
+export const CommandFrame = Obj({ type: Type.Literal('command'), rid: RequestId, command: SocketCommand });
+/** `have`: the highest seq the client holds per conversation; conversations left out are sent from seq 1. */
+export const SyncFrame = Obj({
+    type: Type.Literal('sync'),
+    have: Type.Record(ConversationId, Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), {
+        additionalProperties: false,
+        maxProperties: 100_000,
+    }),
+});
+export const TypingFrame = Obj({ type: Type.Literal('typing'), conv: ConversationId });
+export const PresenceFrame = Obj({ type: Type.Literal('presence'), status: PresenceStatus });
+export const PingFrame = Obj({ type: Type.Literal('ping') });
+export const ClientFrame = taggedUnion([CommandFrame, SyncFrame, TypingFrame, PresenceFrame, PingFrame], 'type');
+// ---- server → client ----
+export const AckFrame = Obj({
+    type: Type.Literal('ack'),
+    rid: RequestId,
+    conv: ConversationId,
+    seq: Type.Integer({ minimum: 0, description: 'seq of the event written, or the head when the command changed nothing' }),
+    duplicate: Type.Boolean({ description: 'true when this command id was seen before: the original seq' }),
+});
+export const ErrorFrame = Obj({
+    type: Type.Literal('error'),
+    /** Set when the error answers a frame whose rid could be read. */
+    rid: Type.Optional(RequestId),
+    error: Obj({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) }),
+});
+export const EventFrame = Obj({
+    type: Type.Literal('event'),
+    event: Type.Unsafe(taggedUnion(EVENT_TYPES.map((t) => eventSchemas[t]), 'type')),
+});
+/** Seqs of a conversation that were erased (burned): holes the client skips; never sent again. */
+export const ErasedFrame = Obj({ type: Type.Literal('erased'), conv: ConversationId, seqs: Type.Array(Seq, { minItems: 1 }) });
+export const SyncedFrame = Obj({ type: Type.Literal('synced') });
+export const TypingNoticeFrame = Obj({ type: Type.Literal('typing'), conv: ConversationId, user: UserId });
+export const PongFrame = Obj({ type: Type.Literal('pong') });
+export const ServerFrame = taggedUnion([AckFrame, ErrorFrame, EventFrame, ErasedFrame, SyncedFrame, TypingNoticeFrame, PongFrame], 'type');
+//# sourceMappingURL=ws.js.map

@@ -1,0 +1,465 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
+import fc from 'fast-check';
+import { eventIdOf, msgIdOf } from '../../core/commands/ids.js';
+import { createDecider } from '../../core/domain/decider.js';
+import { REFUSALS } from '../../core/domain/refusal.js';
+import { rememberedSeq } from '../../core/domain/state.js';
+import { TARGETING_COMMANDS } from '../../schemas/commands.js';
+import { EVENT_TYPES, EVENT_VERSION } from '../../schemas/events.js';
+import { describeErrors, validateCommand, validateEvent } from '../../schemas/validator.js';
+import { ConversationModel, SYSTEM } from './domain-model.js';
+import { checkProperty, fuzzRuns, fuzzSeed } from './seed.js';
+/*
+ * Random command sequences from random actors (members, strangers, former
+ * members, @system) against one conversation, driven the way the command
+ * handler drives the decider: remembered command ids are answered without
+ * deciding, targeting commands get the stored event at their seq (null when
+ * there is none or it was erased), accepted events get the next seq and are
+ * validated and folded with evolve. After every step the decision and the
+ * state are compared with an independent model (./domain-model.ts), and the
+ * invariants are checked on their own.
+ */
+const USERS = ['ann', 'bob', 'cat', 'dan', 'eve', 'fay', 'gus'];
+const GROUP = 'g_fuzz';
+const DIRECT = 'd~ann~bob';
+const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);
+const POSTING = new Set(['message.send', 'message.edit']);
+/** Commands a user who is not a member may have accepted: creating, joining, and hiding for oneself up to the leave seq. */
+const OUTSIDER_WRITES = new Set(['conversation.create-direct', 'group.create', 'group.join', 'message.delete-for-me']);
+const userPick = fc.record({ member: fc.boolean(), n: fc.nat(50) });
+const seqPick = fc.record({ kind: fc.constantFrom('message', 'message', 'any', 'beyond'), n: fc.nat(1000) });
+const text = fc.string({ minLength: 1, maxLength: 12, unit: 'grapheme' });
+const content = fc.oneof({ weight: 6, arbitrary: text.map((t) => ({ type: 'text', text: t })) }, { weight: 1, arbitrary: fc.constant({ type: 'image', url: 'https://img.example/a.png', width: 10, height: 10 }) }, { weight: 1, arbitrary: fc.nat(1e6).map((size) => ({ type: 'file', url: 'https://files.example/f', name: 'f.txt', size })) }, { weight: 2, arbitrary: fc.nat(9).map((n) => ({ type: 'custom', kind: 'card', payload: { n } })) });
+const COMMAND_WEIGHTS = [
+    ['message.send', 10],
+    ['message.edit', 3],
+    ['message.recall', 3],
+    ['conversation.read', 3],
+    ['message.delete-for-me', 2],
+    ['group.invite', 3],
+    ['group.join', 2],
+    ['group.leave', 2],
+    ['group.kick', 2],
+    ['group.change-role', 2],
+    ['group.transfer-ownership', 2],
+    ['group.update-info', 2],
+    ['group.mute', 2],
+    ['group.unmute', 2],
+    ['member.mute', 3],
+    ['member.unmute', 2],
+    ['group.dissolve', 1],
+    ['burn.configure', 2],
+    ['message.burn', 2],
+    ['conversation.create-direct', 1],
+    ['group.create', 1],
+];
+const someUsers = (max) => fc.subarray([...USERS], { maxLength: max });
+const optional = (arb) => fc.option(arb, { nil: undefined, freq: 2 });
+const mentions = fc.record({ users: fc.array(userPick, { maxLength: 2 }), all: fc.boolean() }, { requiredKeys: [] });
+const info = fc
+    .record({ name: text, notice: fc.string({ maxLength: 8 }), avatar: fc.constant('https://img.example/g.png'), joinable: fc.boolean() }, { requiredKeys: [] })
+    .filter((o) => Object.keys(o).length > 0);
+const group = fc.record({ name: text, joinable: fc.boolean(), members: someUsers(4), admins: someUsers(2) }, { requiredKeys: ['name'] });
+const muteSeconds = fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 300 }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 366 * 24 * 3600 }) });
+/** The choices each command type is made of. */
+const ARGS = {
+    'conversation.create-direct': fc.record({ user: userPick }),
+    'group.create': fc.record({ group }),
+    'group.invite': fc.record({ users: fc.array(userPick, { minLength: 1, maxLength: 3 }) }),
+    'group.join': fc.constant({}),
+    'group.leave': fc.constant({}),
+    'group.kick': fc.record({ user: userPick }),
+    'group.change-role': fc.record({ user: userPick, role: fc.constantFrom('admin', 'member') }),
+    'group.transfer-ownership': fc.record({ user: userPick }),
+    'group.update-info': fc.record({ info }),
+    'group.mute': fc.constant({}),
+    'group.unmute': fc.constant({}),
+    'member.mute': fc.record({ user: userPick, seconds: muteSeconds }),
+    'member.unmute': fc.record({ user: userPick }),
+    'group.dissolve': fc.constant({}),
+    'message.send': fc.record({ content, mentions: optional(mentions), replyTo: optional(seqPick) }),
+    'message.edit': fc.record({ target: seqPick, content }),
+    'message.recall': fc.record({ target: seqPick, erase: optional(fc.boolean()) }),
+    'message.delete-for-me': fc.record({ targets: fc.array(seqPick, { minLength: 1, maxLength: 3 }) }),
+    'conversation.read': fc.record({ target: seqPick }),
+    'burn.configure': fc.record({ enabled: fc.boolean(), burnSeconds: optional(fc.integer({ min: 1, max: 120 })) }),
+    'message.burn': fc.record({ target: seqPick, edits: fc.constantFrom('none', 'all', 'some', 'stray') }),
+};
+const actor = fc.record({
+    system: fc.oneof({ weight: 15, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+    member: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    n: fc.nat(50),
+});
+const commandId = fc.record({ shared: fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }), n: fc.nat(3) });
+function commandOf(type) {
+    return fc.record({ actor, id: commandId, args: ARGS[type] }).map(({ actor, id, args }) => ({ op: 'command', type, actor, id, ...args }));
+}
+const commandOp = fc.oneof(...COMMAND_WEIGHTS.map(([type, weight]) => ({ weight, arbitrary: commandOf(type) })));
+const op = fc.oneof({ weight: 12, arbitrary: commandOp }, { weight: 3, arbitrary: fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 1000, max: 200_000 }), fc.constant(0)).map((ms) => ({ op: 'tick', ms })) }, { weight: 2, arbitrary: fc.record({ n: fc.nat(20), offset: fc.integer({ min: -1, max: 1 }) }).map((d) => ({ op: 'deadline', ...d })) }, { weight: 2, arbitrary: fc.nat(80).map((back) => ({ op: 'retry', back })) }, { weight: 1, arbitrary: fc.record({ count: fc.integer({ min: 1, max: 30 }), n: fc.nat(50) }).map((b) => ({ op: 'burst', ...b })) });
+/** Proper creates: the direct pair, or a group with a few members and admins. */
+const openers = fc.record({
+    // user.n 1: the peer is the other of the pair (see resolve).
+    direct: commandOf('conversation.create-direct').map((op) => ({ ...op, actor: { ...op.actor, system: false }, user: { member: false, n: 1 } })),
+    group: fc
+        .tuple(commandOf('group.create'), fc.record({ name: text, joinable: fc.boolean(), members: someUsers(3), admins: someUsers(1) }, { requiredKeys: ['name'] }))
+        .map(([op, group]) => ({ ...op, group })),
+});
+/** A run: one conversation, a policy, and the operations, usually starting with a proper create. */
+const run = fc.record({
+    direct: fc.oneof({ weight: 7, arbitrary: fc.constant(false) }, { weight: 3, arbitrary: fc.constant(true) }),
+    policy: fc.record({
+        recallWindowSeconds: fc.constantFrom(120, 5),
+        maxGroupMembers: fc.constantFrom(4, 6, 10_000),
+        burnDefaultSeconds: fc.constantFrom(30, 7),
+    }),
+    opener: fc.oneof({ weight: 19, arbitrary: fc.constant('create') }, { weight: 1, arbitrary: commandOp }),
+    ops: fc.array(op, { minLength: 5, maxLength: 45, size: 'max' }),
+});
+const BURST = { op: 'command', type: 'message.send', actor: { system: false, member: true, n: 0 }, id: { shared: false, n: 0 } };
+// ---- the harness: the decider driven as the command handler drives it ----
+class Harness {
+    conv;
+    decider;
+    state;
+    model;
+    log = [];
+    erased = new Set();
+    sent = [];
+    now = T0;
+    fresh = 0;
+    tally = { accepted: 0, unchanged: 0, refused: 0, duplicates: 0 };
+    /** Refusal codes and event types seen, to show what the runs covered. */
+    seen = new Map();
+    constructor(conv, policy) {
+        this.conv = conv;
+        this.decider = createDecider(policy);
+        this.state = readOnly(this.decider.initialState());
+        this.model = new ConversationModel(conv, policy);
+    }
+    // -- resolving blueprints --
+    user(p) {
+        const members = [...this.model.members.keys()].sort();
+        return p.member && members.length > 0 ? members[p.n % members.length] : USERS[p.n % USERS.length];
+    }
+    users(ps) {
+        return [...new Set(ps.map((p) => this.user(p)))];
+    }
+    seq(p, burnable = false) {
+        const head = this.model.seq;
+        if (p.kind === 'beyond')
+            return head + 1 + (p.n % 3);
+        if (p.kind === 'message') {
+            const all = [...this.model.messages.values()];
+            const preferred = burnable ? all.filter((m) => m.burnAfter) : all;
+            const pool = preferred.length > 0 ? preferred : all;
+            if (pool.length > 0)
+                return pool[p.n % pool.length].seq;
+        }
+        return 1 + (p.n % Math.max(head, 1));
+    }
+    resolve(o) {
+        // Burns are Seqline's own act, mostly; a direct conversation is mostly opened by one of its pair.
+        const pair = o.type === 'conversation.create-direct' && this.conv === DIRECT && o.user.n % 4 !== 0;
+        const actor = o.actor.system || (o.type === 'message.burn' && o.actor.n % 5 !== 0) ? SYSTEM : pair ? (o.actor.n % 2 ? 'ann' : 'bob') : this.user(o.actor);
+        const id = o.id.shared ? `c${o.id.n}` : `x${++this.fresh}`;
+        const data = this.data(o, actor);
+        return { type: o.type, id, conv: this.conv, actor, data };
+    }
+    data(o, actor) {
+        // Each type's arbitrary (ARGS) supplies the fields its case reads.
+        const r = o;
+        switch (o.type) {
+            case 'conversation.create-direct': {
+                // In a direct run, the proper pair most of the time.
+                const peer = this.conv === DIRECT && r.user.n % 4 !== 0 ? (actor === 'ann' ? 'bob' : 'ann') : this.user(r.user);
+                return { peer };
+            }
+            case 'group.create':
+                return r.group;
+            case 'group.invite':
+                return { users: this.users(r.users) };
+            case 'group.join':
+            case 'group.leave':
+            case 'group.mute':
+            case 'group.unmute':
+            case 'group.dissolve':
+                return {};
+            case 'group.kick':
+            case 'member.unmute':
+                return { user: this.user(r.user) };
+            case 'group.change-role':
+                return { user: this.user(r.user), role: r.role };
+            case 'group.transfer-ownership':
+                return { to: this.user(r.user) };
+            case 'group.update-info':
+                return r.info;
+            case 'member.mute':
+                return { user: this.user(r.user), seconds: r.seconds };
+            case 'message.send': {
+                const data = { content: r.content };
+                if (o.mentions) {
+                    const mentions = {};
+                    if (o.mentions.users)
+                        mentions.users = this.users(o.mentions.users);
+                    if (o.mentions.all !== undefined)
+                        mentions.all = o.mentions.all;
+                    data.mentions = mentions;
+                }
+                if (o.replyTo)
+                    data.replyTo = this.seq(o.replyTo);
+                return data;
+            }
+            case 'message.edit':
+                return { target: this.seq(r.target), content: r.content };
+            case 'message.recall':
+                return o.erase === undefined ? { target: this.seq(r.target) } : { target: this.seq(r.target), erase: o.erase };
+            case 'message.delete-for-me':
+                return { targets: [...new Set(r.targets.map((t) => this.seq(t)))] };
+            case 'conversation.read':
+                return { upTo: this.seq(r.target) };
+            case 'burn.configure':
+                return o.burnSeconds === undefined ? { enabled: r.enabled } : { enabled: r.enabled, seconds: o.burnSeconds };
+            case 'message.burn': {
+                const target = this.seq(r.target, true);
+                const edits = this.model.messages.get(target)?.edits ?? [];
+                const chosen = r.edits === 'all' ? edits : r.edits === 'some' ? edits.slice(0, 1) : r.edits === 'stray' ? [...edits, target % 2 ? target : this.model.seq + 1] : [];
+                return chosen.length > 0 ? { target, edits: chosen } : { target };
+            }
+        }
+    }
+    /** The n-th upcoming moment a rule changes its answer: a mute ends, a recall window closes; or now. */
+    deadline(n) {
+        const window = this.model.policy.recallWindowSeconds * 1000;
+        const moments = [
+            ...[...this.model.members.values()].map((m) => m.mutedUntil),
+            ...[...this.model.heldMutes.values()],
+            ...[...this.model.messages.values()].map((m) => m.at + window),
+        ].filter((t) => t >= this.now);
+        return moments.length > 0 ? moments.sort((a, b) => a - b)[n % moments.length] : this.now;
+    }
+    // -- running --
+    /** What the handler loads for a targeting command: the stored event at that seq, or null. */
+    targetAt(seq) {
+        if (seq > this.state.seq || this.erased.has(seq))
+            return null;
+        const event = this.log[seq - 1];
+        const target = { seq: event.seq, type: event.type, actor: event.actor, at: event.at };
+        if (event.type === 'message.sent') {
+            target.contentType = event.data.content.type;
+            if (event.data.burnAfter !== undefined)
+                target.burnAfter = event.data.burnAfter;
+        }
+        return target;
+    }
+    execute(c, step) {
+        const where = () => `step ${step}: ${JSON.stringify(c)} at T0+${this.now - T0} ms`;
+        const valid = validateCommand(c);
+        if (!valid.ok)
+            assert.fail(`the generator made an invalid command (${where()}): ${describeErrors(valid.errors)}`);
+        this.sent.push(c);
+        const model = this.model;
+        // Idempotency: a command id the state remembers is answered with its original seq, nothing decided or written.
+        const expected = model.remembered(c.actor, c.id);
+        const remembered = rememberedSeq(this.state, c.actor, c.id);
+        check(remembered === expected, () => `retry answered with ${remembered}, the model expects ${expected} (${where()})`);
+        if (remembered !== undefined) {
+            check(this.log[remembered - 1]?.cmd === c.id, () => `a retry answered with seq ${remembered}, not its event (${where()})`);
+            this.tally.duplicates++;
+            return;
+        }
+        const metadata = { now: this.now, ...(TARGETING_COMMANDS.has(c.type) ? { target: this.targetAt(c.data.target) } : {}) };
+        const command = { ...c, metadata };
+        // The state is read-only (see readOnly): a decide that changed it would throw here.
+        const decision = this.decider.decide(command, this.state);
+        same(this.decider.decide(command, this.state), decision, () => `deciding twice gave two answers (${where()})`);
+        // Invariants, stated on their own before the model is consulted.
+        const actorRole = model.members.get(c.actor)?.role;
+        if (model.dissolved)
+            check(!decision.ok, () => `a dissolved group accepted ${c.type} (${where()})`);
+        if (POSTING.has(c.type) && model.groupMuted && c.actor !== SYSTEM && actorRole !== 'owner' && actorRole !== 'admin') {
+            check(!decision.ok, () => `a muted group let a ${actorRole ?? 'stranger'} post (${where()})`);
+        }
+        if (POSTING.has(c.type) && model.mutedUntil(c.actor) > this.now) {
+            check(!decision.ok, () => `a member muted until T0+${model.mutedUntil(c.actor) - T0} ms posted (${where()})`);
+        }
+        if (!decision.ok) {
+            const { code, message } = decision.refusal;
+            check(code in REFUSALS, () => `unknown refusal code ${code} (${where()})`);
+            check(message.startsWith(REFUSALS[code]), () => `refusal message ${message} does not name its rule (${where()})`);
+        }
+        else {
+            check(decision.events.length <= 1, () => `a command produced ${decision.events.length} events (${where()})`);
+            const event = decision.events[0];
+            if (event && c.actor !== SYSTEM && !actorRole) {
+                check(OUTSIDER_WRITES.has(c.type), () => `${c.actor}, not a member, wrote ${event.type} (${where()})`);
+                if (c.type === 'message.delete-for-me')
+                    check(model.former.has(c.actor), () => `a stranger hid messages (${where()})`);
+            }
+            if (event?.type === 'member.kicked' || event?.type === 'member.role_changed') {
+                check(model.members.get(event.data.user)?.role !== 'owner', () => `the owner was ${event.type === 'member.kicked' ? 'kicked' : 'demoted'} (${where()})`);
+            }
+            if (event?.type === 'member.left')
+                check(actorRole !== 'owner', () => `the owner left (${where()})`);
+        }
+        // The model's verdict.
+        const verdict = model.judge(c, this.now);
+        if ('refuse' in verdict) {
+            const codes = () => [...verdict.refuse].join(', ');
+            if (decision.ok)
+                assert.fail(`accepted with ${JSON.stringify(decision.events)}, the model refuses: ${codes()} (${where()})`);
+            check(verdict.refuse.has(decision.refusal.code), () => `refused with ${decision.refusal.code}, the model expects one of ${codes()} (${where()})`);
+            this.tally.refused++;
+            this.seen.set(decision.refusal.code, (this.seen.get(decision.refusal.code) ?? 0) + 1);
+            return;
+        }
+        if (!decision.ok)
+            assert.fail(`refused with ${decision.refusal.code} (${decision.refusal.message}), the model accepts (${where()})`);
+        const pending = decision.events[0];
+        if (verdict.event === null) {
+            check(pending === undefined, () => `the model expects no change, the decider wrote ${pending?.type} (${where()})`);
+            this.tally.unchanged++;
+            return;
+        }
+        if (pending?.type !== verdict.event)
+            assert.fail(`wrote ${pending?.type}, the model expects ${verdict.event} (${where()})`);
+        // Append as the handler does: the next seq, an id from the msg id, validated, folded.
+        const seq = this.state.seq + 1;
+        const event = {
+            id: eventIdOf(msgIdOf(c.conv, c.actor, c.id)),
+            ...pending,
+            conv: c.conv,
+            seq,
+            at: this.now,
+            actor: c.actor,
+            v: EVENT_VERSION[pending.type],
+            cmd: c.id,
+        };
+        const checked = validateEvent(event);
+        if (!checked.ok)
+            assert.fail(`the decider produced an invalid event: ${describeErrors(checked.errors)} (${where()})`);
+        check(this.log.length === seq - 1 && (this.log.at(-1)?.seq ?? 0) === seq - 1, () => `seq ${seq} would not continue the log densely (${where()})`);
+        this.log.push(event);
+        if (event.type === 'message.burned')
+            for (const s of [event.data.target, ...(event.data.edits ?? [])])
+                this.erased.add(s);
+        this.state = readOnly(this.decider.evolve(this.state, event));
+        check(model.commit(c, verdict) === seq, () => `the model put the event elsewhere (${where()})`);
+        this.tally.accepted++;
+        this.seen.set(event.type, (this.seen.get(event.type) ?? 0) + 1);
+    }
+    /** The decider's state against the model's. */
+    compare(step) {
+        const s = this.state;
+        const m = this.model;
+        const where = () => `after step ${step}`;
+        same(s.kind, m.kind, () => `kind (${where()})`);
+        same(s.seq, m.seq, () => `seq (${where()})`);
+        same(this.log.length, m.seq, () => `events in the log (${where()})`);
+        same(new Map(s.members), m.members, () => `members, roles and mutes (${where()})`);
+        same(new Map(s.former), m.former, () => `former members and leave seqs (${where()})`);
+        same([s.groupMuted, s.dissolved, s.joinable], [m.groupMuted, m.dissolved, m.joinable], () => `group mute, dissolved, joinable (${where()})`);
+        same({ ...s.burn }, m.burn, () => `burn setting (${where()})`);
+        const gone = new Map();
+        for (const message of m.messages.values())
+            if (message.gone)
+                gone.set(message.seq, message.gone);
+        same(new Map(s.gone), gone, () => `recalled and burned messages (${where()})`);
+        if (m.kind === 'group')
+            check(m.owners().length === 1, () => `a group has ${m.owners().length} owners (${where()})`);
+        if (m.kind === 'direct')
+            check(m.members.size === 2, () => `a direct conversation has ${m.members.size} members (${where()})`);
+    }
+}
+/** A map that refuses every change: decide must treat the state it is given as a value. */
+class ReadOnlyMap extends Map {
+    sealed = false;
+    constructor(entries) {
+        super(entries);
+        this.sealed = true;
+    }
+    set(key, value) {
+        if (this.sealed)
+            throw new TypeError(`decide or evolve changed a map of the state it was given (set ${String(key)})`);
+        return super.set(key, value);
+    }
+    delete(key) {
+        throw new TypeError(`decide or evolve changed a map of the state it was given (delete ${String(key)})`);
+    }
+    clear() {
+        throw new TypeError('decide or evolve cleared a map of the state it was given');
+    }
+}
+/**
+ * The state as decide and evolve get it: frozen, maps that refuse changes, frozen
+ * members. Any change to it throws at once, which costs far less than comparing
+ * a copy after every decision.
+ */
+function readOnly(state) {
+    const freezeValues = (m) => new ReadOnlyMap([...m].map(([k, v]) => [k, typeof v === 'object' && v !== null ? Object.freeze({ ...v }) : v]));
+    return Object.freeze({
+        ...state,
+        members: freezeValues(state.members),
+        former: freezeValues(state.former),
+        formerMutes: freezeValues(state.formerMutes),
+        gone: freezeValues(state.gone),
+        burn: Object.freeze({ ...state.burn }),
+        recent: Object.freeze(state.recent.map((r) => Object.freeze({ ...r }))),
+    });
+}
+/** assert.ok with the message built only on failure: a run makes hundreds of thousands of checks. */
+function check(ok, message) {
+    if (!ok)
+        assert.fail(message());
+}
+/** Deep strict equality (Maps compared as maps, in any order), with a diff on failure. */
+function same(actual, expected, message) {
+    if (!isDeepStrictEqual(actual, expected))
+        assert.deepStrictEqual(actual, expected, message());
+}
+test('decider: random command sequences keep every rule, against an independent model', async (t) => {
+    const seed = fuzzSeed(20251123);
+    const numRuns = fuzzRuns(3000);
+    const total = { accepted: 0, unchanged: 0, refused: 0, duplicates: 0, steps: 0 };
+    const seen = new Map();
+    const started = Date.now();
+    await checkProperty(fc.property(run, openers, ({ direct, policy, opener, ops }, creators) => {
+        const h = new Harness(direct ? DIRECT : GROUP, policy);
+        const first = opener === 'create' ? undefined : opener;
+        const all = [first ?? (direct ? creators.direct : creators.group), ...ops];
+        all.forEach((o, step) => {
+            if (o.op === 'tick')
+                h.now += o.ms;
+            else if (o.op === 'deadline')
+                h.now = Math.max(h.now, h.deadline(o.n) + o.offset);
+            else if (o.op === 'retry') {
+                if (h.sent.length > 0)
+                    h.execute(h.sent[h.sent.length - 1 - (o.back % h.sent.length)], step);
+            }
+            else if (o.op === 'burst') {
+                for (let i = 0; i < o.count; i++) {
+                    h.execute(h.resolve({ ...BURST, actor: { system: false, member: true, n: o.n + i }, content: { type: 'text', text: `burst ${i}` } }), step);
+                    h.compare(step);
+                }
+            }
+            else
+                h.execute(h.resolve(o), step);
+            h.compare(step);
+        });
+        for (const [k, v] of Object.entries(h.tally))
+            total[k] += v;
+        total.steps += all.length;
+        for (const [k, v] of h.seen)
+            seen.set(k, (seen.get(k) ?? 0) + v);
+        return true;
+    }), { seed, numRuns, name: 'decider fuzz' });
+    const commands = total.accepted + total.unchanged + total.refused + total.duplicates;
+    t.diagnostic(`seed ${seed}, ${numRuns} runs, ${total.steps} operations, ${commands} commands in ${Date.now() - started} ms: ${JSON.stringify(total)}`);
+    t.diagnostic(`covered: ${[...seen].sort().map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    // The generator must reach every rule, or the runs prove less than they seem to.
+    const missing = [...Object.keys(REFUSALS), ...EVENT_TYPES].filter((k) => !seen.has(k));
+    if (numRuns >= 1000)
+        assert.deepEqual(missing, [], `never reached: ${missing.join(', ')}`);
+});
+//# sourceMappingURL=decider.fuzz.test.js.map

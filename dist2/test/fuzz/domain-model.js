@@ -1,0 +1,337 @@
+export const SYSTEM = '@system';
+const RANK = { member: 0, admin: 1, owner: 2 };
+/** Seqline itself outranks everyone, yet never touches the owner. */
+const SYSTEM_RANK = 3;
+export class ConversationModel {
+    conv;
+    policy;
+    kind = 'none';
+    seq = 0;
+    members = new Map();
+    /** Former members and the seq of the event that removed them. */
+    former = new Map();
+    /** Mutes of former members: they come back with them. */
+    heldMutes = new Map();
+    groupMuted = false;
+    dissolved = false;
+    joinable = false;
+    burn = { enabled: false, seconds: 30 };
+    /** Event type at each seq (index seq - 1). */
+    types = [];
+    /** Seqs whose event was erased from the log (burned messages and their edits). */
+    erased = new Set();
+    messages = new Map();
+    /** actor/command id → seq of the event it wrote. */
+    written = new Map();
+    constructor(conv, policy) {
+        this.conv = conv;
+        this.policy = policy;
+    }
+    rank(user) {
+        if (user === SYSTEM)
+            return SYSTEM_RANK;
+        const m = this.members.get(user);
+        return m ? RANK[m.role] : -1;
+    }
+    owners() {
+        return [...this.members].filter(([, m]) => m.role === 'owner').map(([u]) => u);
+    }
+    mutedUntil(user) {
+        return this.members.get(user)?.mutedUntil ?? 0;
+    }
+    /** The seq a retry of this command must be answered with: the state remembers the last 64 events' command ids. */
+    remembered(actor, id) {
+        const seq = this.written.get(`${actor}/${id}`);
+        return seq !== undefined && seq > this.seq - 64 ? seq : undefined;
+    }
+    /** What the rules say about this command, at this time. */
+    judge(c, now) {
+        const why = new Set();
+        const a = c.actor;
+        const rank = this.rank(a);
+        const isSystem = a === SYSTEM;
+        const writable = () => {
+            if (this.kind === 'none')
+                why.add('CONVERSATION_NOT_FOUND');
+            if (this.dissolved)
+                why.add('DISSOLVED');
+        };
+        const groupOnly = () => {
+            writable();
+            if (this.kind === 'direct')
+                why.add('NOT_GROUP');
+        };
+        const member = () => {
+            if (rank < 0)
+                why.add('NOT_MEMBER');
+        };
+        const atLeast = (needed) => {
+            member();
+            if (rank >= 0 && rank < needed)
+                why.add('FORBIDDEN_ROLE');
+        };
+        const outranks = (user) => {
+            const target = this.members.get(user);
+            if (!target)
+                why.add('TARGET_NOT_MEMBER');
+            else if (user === a || target.role === 'owner' || rank <= RANK[target.role])
+                why.add('FORBIDDEN_ROLE');
+        };
+        const mayPost = () => {
+            writable();
+            member();
+            if (this.groupMuted && rank < RANK.admin)
+                why.add('GROUP_MUTED');
+            if (this.mutedUntil(a) > now)
+                why.add('MUTED');
+        };
+        /** The message a targeting command names, as the handler would load it. */
+        const targetChecks = (seq) => {
+            const m = this.messages.get(seq);
+            if (!m)
+                why.add('TARGET_NOT_FOUND');
+            else if (m.gone === 'burned')
+                why.add('TARGET_NOT_FOUND').add('TARGET_GONE'); // erased: the log has nothing there any more
+            else if (m.gone === 'recalled')
+                why.add('TARGET_GONE');
+            return m && m.gone !== 'burned' ? m : undefined;
+        };
+        const verdict = (event, apply = () => { }) => why.size > 0 ? { refuse: why } : { event, apply };
+        const unchanged = () => (why.size > 0 ? { refuse: why } : { event: null });
+        switch (c.type) {
+            case 'conversation.create-direct': {
+                const { peer } = c.data;
+                if (this.kind !== 'none')
+                    why.add('ALREADY_EXISTS');
+                if (isSystem || peer === a)
+                    why.add('INVALID_PEER');
+                if (c.conv !== `d~${[a, peer].sort().join('~')}`)
+                    why.add('CONVERSATION_ID_MISMATCH');
+                return verdict('conversation.created', () => {
+                    this.kind = 'direct';
+                    this.members.set(a, { role: 'member', mutedUntil: 0 });
+                    this.members.set(peer, { role: 'member', mutedUntil: 0 });
+                });
+            }
+            case 'group.create': {
+                const admins = c.data.admins ?? [];
+                const plain = c.data.members ?? [];
+                if (this.kind !== 'none')
+                    why.add('ALREADY_EXISTS');
+                if (!c.conv.startsWith('g_'))
+                    why.add('CONVERSATION_ID_MISMATCH');
+                if (isSystem)
+                    why.add('FORBIDDEN_ROLE');
+                if (new Set([a, ...admins, ...plain]).size > this.policy.maxGroupMembers)
+                    why.add('GROUP_FULL');
+                return verdict('conversation.created', () => {
+                    this.kind = 'group';
+                    this.joinable = c.data.joinable ?? false;
+                    for (const u of plain)
+                        this.members.set(u, { role: 'member', mutedUntil: 0 });
+                    for (const u of admins)
+                        this.members.set(u, { role: 'admin', mutedUntil: 0 });
+                    this.members.set(a, { role: 'owner', mutedUntil: 0 });
+                });
+            }
+            case 'group.invite': {
+                groupOnly();
+                member();
+                const fresh = c.data.users.filter((u) => !this.members.has(u));
+                if (fresh.length === 0)
+                    why.add('ALREADY_MEMBER');
+                if (this.members.size + fresh.length > this.policy.maxGroupMembers)
+                    why.add('GROUP_FULL');
+                return verdict('member.invited', () => fresh.forEach((u) => this.add(u)));
+            }
+            case 'group.join':
+                groupOnly();
+                if (this.members.has(a))
+                    why.add('ALREADY_MEMBER');
+                if (isSystem)
+                    why.add('FORBIDDEN_ROLE');
+                if (!this.joinable)
+                    why.add('JOIN_CLOSED');
+                if (this.members.size >= this.policy.maxGroupMembers)
+                    why.add('GROUP_FULL');
+                return verdict('member.joined', () => this.add(a));
+            case 'group.leave':
+                groupOnly();
+                if (!this.members.has(a))
+                    why.add('NOT_MEMBER');
+                if (this.members.get(a)?.role === 'owner')
+                    why.add('OWNER_MUST_TRANSFER');
+                return verdict('member.left', (seq) => this.remove(a, seq));
+            case 'group.kick':
+                groupOnly();
+                atLeast(RANK.admin);
+                outranks(c.data.user);
+                return verdict('member.kicked', (seq) => this.remove(c.data.user, seq));
+            case 'group.change-role': {
+                groupOnly();
+                atLeast(RANK.owner);
+                outranks(c.data.user);
+                const m = this.members.get(c.data.user);
+                if (why.size === 0 && m?.role === c.data.role)
+                    return unchanged();
+                return verdict('member.role_changed', () => (m.role = c.data.role));
+            }
+            case 'group.transfer-ownership': {
+                groupOnly();
+                atLeast(RANK.owner);
+                if (!this.members.has(c.data.to))
+                    why.add('TARGET_NOT_MEMBER');
+                const [owner] = this.owners();
+                if (why.size === 0 && owner === c.data.to)
+                    return unchanged();
+                return verdict('group.ownership_transferred', () => {
+                    this.members.get(owner).role = 'admin';
+                    this.members.get(c.data.to).role = 'owner';
+                });
+            }
+            case 'group.update-info':
+                groupOnly();
+                atLeast(RANK.admin);
+                return verdict('group.info_updated', () => {
+                    if (c.data.joinable !== undefined)
+                        this.joinable = c.data.joinable;
+                });
+            case 'group.mute':
+            case 'group.unmute': {
+                groupOnly();
+                atLeast(RANK.admin);
+                const muting = c.type === 'group.mute';
+                if (why.size === 0 && this.groupMuted === muting)
+                    return unchanged();
+                return verdict(muting ? 'group.muted' : 'group.unmuted', () => (this.groupMuted = muting));
+            }
+            case 'member.mute':
+                groupOnly();
+                atLeast(RANK.admin);
+                outranks(c.data.user);
+                return verdict('member.muted', () => (this.members.get(c.data.user).mutedUntil = now + c.data.seconds * 1000));
+            case 'member.unmute':
+                groupOnly();
+                atLeast(RANK.admin);
+                outranks(c.data.user);
+                if (why.size === 0 && this.mutedUntil(c.data.user) <= now)
+                    return unchanged();
+                return verdict('member.unmuted', () => (this.members.get(c.data.user).mutedUntil = 0));
+            case 'group.dissolve':
+                groupOnly();
+                atLeast(RANK.owner);
+                return verdict('group.dissolved', () => (this.dissolved = true));
+            case 'message.send': {
+                mayPost();
+                const { replyTo, mentions, content } = c.data;
+                if (replyTo !== undefined && replyTo > this.seq)
+                    why.add('SEQ_OUT_OF_RANGE');
+                if (mentions?.users?.some((u) => !this.members.has(u)))
+                    why.add('MENTION_NOT_MEMBER');
+                if (mentions?.all && this.kind !== 'group')
+                    why.add('NOT_GROUP');
+                if (mentions?.all && rank < RANK.admin)
+                    why.add('FORBIDDEN_ROLE');
+                const burnAfter = this.kind === 'direct' && this.burn.enabled ? this.burn.seconds : undefined;
+                return verdict('message.sent', (seq) => {
+                    this.messages.set(seq, { seq, actor: a, at: now, contentType: content.type, edits: [], ...(burnAfter ? { burnAfter } : {}) });
+                });
+            }
+            case 'message.edit': {
+                mayPost();
+                const m = targetChecks(c.data.target);
+                if (m && m.actor !== a)
+                    why.add('NOT_AUTHOR');
+                if (m && m.contentType !== 'text' && m.contentType !== 'custom')
+                    why.add('NOT_EDITABLE');
+                if (m && m.contentType !== c.data.content.type)
+                    why.add('NOT_EDITABLE');
+                return verdict('message.edited', (seq) => m.edits.push(seq));
+            }
+            case 'message.recall': {
+                writable();
+                member();
+                const m = targetChecks(c.data.target);
+                if (m) {
+                    const outranksAuthor = this.kind === 'group' && rank >= RANK.admin && (m.actor === a || rank > this.rank(m.actor));
+                    const inWindow = m.actor === a && now <= m.at + this.policy.recallWindowSeconds * 1000;
+                    if (!outranksAuthor && !isSystem && !inWindow)
+                        why.add(m.actor === a ? 'RECALL_WINDOW_PASSED' : 'FORBIDDEN_ROLE');
+                }
+                return verdict('message.recalled', () => (m.gone = 'recalled'));
+            }
+            case 'message.delete-for-me': {
+                writable();
+                const bound = isSystem ? 0 : this.members.has(a) ? this.seq : (this.former.get(a) ?? 0);
+                if (bound === 0)
+                    why.add('NOT_MEMBER');
+                if (c.data.targets.some((t) => t > bound))
+                    why.add('SEQ_OUT_OF_RANGE');
+                return verdict('message.deleted_for_me');
+            }
+            case 'conversation.read':
+                writable();
+                member();
+                if (isSystem)
+                    why.add('NOT_MEMBER');
+                if (c.data.upTo > this.seq)
+                    why.add('SEQ_OUT_OF_RANGE');
+                return verdict('conversation.read');
+            case 'burn.configure': {
+                writable();
+                if (this.kind !== 'direct')
+                    why.add('BURN_DIRECT_ONLY');
+                member();
+                const setting = { enabled: c.data.enabled, seconds: c.data.seconds ?? this.policy.burnDefaultSeconds };
+                const same = this.burn.enabled === setting.enabled && (!setting.enabled || this.burn.seconds === setting.seconds);
+                if (why.size === 0 && same)
+                    return unchanged();
+                return verdict('burn.configured', () => (this.burn = setting));
+            }
+            case 'message.burn': {
+                if (!isSystem)
+                    why.add('FORBIDDEN_ROLE');
+                writable();
+                if (c.data.target > this.seq)
+                    why.add('SEQ_OUT_OF_RANGE');
+                const m = this.messages.get(c.data.target);
+                // Burning twice writes nothing: the executor may retry.
+                if (why.size === 0 && m?.gone === 'burned')
+                    return unchanged();
+                if (!m)
+                    why.add('TARGET_NOT_FOUND');
+                else if (!m.burnAfter)
+                    why.add('NOT_BURNABLE');
+                const edits = c.data.edits ?? [];
+                if (m && edits.some((e) => e <= m.seq || e > this.seq))
+                    why.add('SEQ_OUT_OF_RANGE');
+                return verdict('message.burned', () => {
+                    m.gone = 'burned';
+                    this.erased.add(m.seq);
+                    for (const e of edits)
+                        this.erased.add(e);
+                });
+            }
+        }
+    }
+    /** Records an accepted event of this command at the next seq and applies its effect. */
+    commit(c, verdict) {
+        const seq = this.seq + 1;
+        verdict.apply(seq);
+        this.seq = seq;
+        this.types.push(verdict.event);
+        this.written.set(`${c.actor}/${c.id}`, seq);
+        return seq;
+    }
+    add(user) {
+        this.members.set(user, { role: 'member', mutedUntil: this.heldMutes.get(user) ?? 0 });
+        this.former.delete(user);
+        this.heldMutes.delete(user);
+    }
+    remove(user, seq) {
+        this.heldMutes.set(user, this.mutedUntil(user));
+        this.members.delete(user);
+        this.former.set(user, seq);
+    }
+}
+//# sourceMappingURL=domain-model.js.map

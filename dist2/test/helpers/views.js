@@ -1,0 +1,59 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { readPrefix } from '../../projections/runtime/view-store.js';
+const POLL_MS = 50;
+/** Every key of a view bucket with its latest record: a whole view state, for deepEqual. */
+export function dumpBucket(nc, bucket) {
+    // The empty prefix filters on `$KV.<bucket>.>`, i.e. every key.
+    return readPrefix(nc, bucket, '');
+}
+/** The same dump as a plain object with sorted keys, so an assertion diff reads key by key. */
+export function sortedRecords(dump) {
+    return Object.fromEntries([...dump.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+/** Keys whose records differ between two dumps (present in one only, or with different JSON). */
+export function differingKeys(a, b) {
+    const keys = new Set([...a.keys(), ...b.keys()]);
+    return [...keys].filter((k) => !a.has(k) || !b.has(k) || !sameJson(a.get(k), b.get(k))).sort();
+}
+/** JSON equality that ignores property order, which differs between a replayed and a recovered record. */
+function sameJson(a, b) {
+    return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+function canonical(v) {
+    if (Array.isArray(v))
+        return v.map(canonical);
+    if (v === null || typeof v !== 'object')
+        return v;
+    return Object.fromEntries(Object.keys(v)
+        .sort()
+        .map((k) => [k, canonical(v[k])]));
+}
+/** The last stream seq of every partition: the position a caught-up projection stands at. */
+export async function streamEnds(log) {
+    const ends = {};
+    for (let p = 0; p < log.partitions; p++) {
+        ends[p] = (await log.jsm.streams.info(log.streamOfPartition(p))).state.last_seq;
+    }
+    return ends;
+}
+/** True when the position has applied everything up to `ends` in every partition. */
+export function covers(position, ends) {
+    return Object.entries(ends).every(([p, end]) => (position[Number(p)] ?? 0) >= end);
+}
+/**
+ * Waits until position() covers the end of every partition as it stands when
+ * called (the caller stops writing first), or throws after timeoutMs saying
+ * how far it got.
+ */
+export async function waitCaughtUp(log, position, timeoutMs) {
+    const ends = await streamEnds(log);
+    const deadline = Date.now() + timeoutMs;
+    while (!covers(position(), ends)) {
+        if (Date.now() > deadline) {
+            throw new Error(`not caught up after ${timeoutMs} ms: at ${JSON.stringify(position())}, log ends at ${JSON.stringify(ends)}`);
+        }
+        await sleep(POLL_MS);
+    }
+    return ends;
+}
+//# sourceMappingURL=views.js.map

@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import { WebSocket } from 'ws';
+/** The socket URL of an API, with the token as query parameter. */
+export function wsUrl(api, token) {
+    const base = typeof api === 'string' ? api : api.url;
+    const url = `${base.replace(/^http/, 'ws')}/v1/ws`;
+    return token === undefined ? url : `${url}?token=${encodeURIComponent(token)}`;
+}
+/**
+ * A raw socket for tests: every frame it receives is kept, and tests wait for
+ * the frames they expect (or assert that none came) instead of sleeping.
+ */
+export class TestSocket {
+    ws;
+    frames = [];
+    closed;
+    waiters = [];
+    constructor(ws) {
+        this.ws = ws;
+        ws.on('message', (data) => {
+            this.frames.push(JSON.parse(String(data)));
+            for (const w of this.waiters.splice(0))
+                w();
+        });
+        this.closed = new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
+    }
+    static open(url, options = {}) {
+        const ws = new WebSocket(url, options);
+        const socket = new TestSocket(ws);
+        return new Promise((resolve, reject) => {
+            ws.once('open', () => resolve(socket));
+            ws.once('error', reject);
+        });
+    }
+    send(frame) {
+        this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+    }
+    /** Sends a command frame and waits for its ack or error. */
+    async command(command, rid = randomBytes(6).toString('hex')) {
+        this.send({ type: 'command', rid, command });
+        return this.next((f) => (f.type === 'ack' || f.type === 'error') && f.rid === rid);
+    }
+    async next(match, timeoutMs = 5000) {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+            const found = this.frames.find(match);
+            if (found)
+                return found;
+            if (Date.now() >= deadline)
+                throw new Error(`no matching frame in ${timeoutMs} ms; got ${JSON.stringify(this.frames).slice(0, 2000)}`);
+            await this.arrival(deadline - Date.now());
+        }
+    }
+    /** Syncs from `have` and waits for `synced`; once it arrives, the connection's memberships are loaded. */
+    async sync(have = {}) {
+        const before = this.frames.filter((f) => f.type === 'synced').length;
+        this.send({ type: 'sync', have });
+        await this.next(() => this.frames.filter((f) => f.type === 'synced').length > before);
+    }
+    /** Every event frame received so far, as events. */
+    events(conv) {
+        return this.frames.flatMap((f) => (f.type === 'event' && (conv === undefined || f.event.conv === conv) ? [f.event] : []));
+    }
+    close() {
+        this.ws.close();
+        return this.closed;
+    }
+    arrival(ms) {
+        return new Promise((resolve) => {
+            const timer = setTimeout(resolve, ms);
+            this.waiters.push(() => {
+                clearTimeout(timer);
+                resolve();
+            });
+        });
+    }
+}
+/**
+ * Waits for the answer to a ping: the server routes an event to all its
+ * sockets at once, so once another socket of the same process got an event,
+ * a socket that has answered a later ping would have got it too, if it were to.
+ */
+export async function barrier(socket) {
+    const pongs = () => socket.frames.filter((f) => f.type === 'pong').length;
+    const before = pongs();
+    socket.send({ type: 'ping' });
+    await socket.next(() => pongs() > before);
+}
+//# sourceMappingURL=ws.js.map

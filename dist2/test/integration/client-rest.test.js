@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { SeqlineClient, SeqlineError } from '../../api/client/index.js';
+import { withLogServer } from '../helpers/log.js';
+import { startApiStack } from '../helpers/api.js';
+describe('the TypeScript client over REST', () => {
+    const t = withLogServer();
+    let s;
+    let alice;
+    let bob;
+    before(async () => {
+        s = await startApiStack(t.log, 'client_views');
+        t.defer(() => s.stop());
+        alice = new SeqlineClient({ url: s.url, token: await s.token('alice') });
+        bob = new SeqlineClient({ url: s.url, token: await s.token('bob') });
+    });
+    test('sends, pulls, reads receipts and lists the inbox through the typed calls', async () => {
+        const { conv } = await alice.openDirect('bob');
+        const sent = await alice.text(conv, 'hello bob');
+        await bob.read(conv, sent.seq);
+        await s.settle();
+        const events = await bob.events(conv, { from: 1, limit: 10 });
+        assert.deepEqual(events.map((e) => e.seq), [1, 2, 3]);
+        assert.deepEqual(await alice.receipts(conv, sent.seq), { seq: sent.seq, readBy: ['alice', 'bob'], unreadBy: [] });
+        const [row] = await bob.inbox();
+        assert.deepEqual([row?.conv, row?.unread, row?.last?.preview], [conv, 0, 'hello bob']);
+    });
+    test('a refusal surfaces as a SeqlineError with the stable code', async () => {
+        const { conv } = await alice.openDirect('carol');
+        await assert.rejects(bob.text(conv, 'not mine'), (err) => err instanceof SeqlineError && err.code === 'NOT_MEMBER');
+    });
+});
+//# sourceMappingURL=client-rest.test.js.map

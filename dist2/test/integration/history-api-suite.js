@@ -1,0 +1,111 @@
+// Search and analytics through HTTP, on embedded chDB and on a real ClickHouse server.
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { HistorySink } from '../../projections/history/sink.js';
+import { call, startApiStack } from '../helpers/api.js';
+import { sinkCaughtUp, withHistoryBackend } from '../helpers/history.js';
+import { createGroup, text, withLogServer } from '../helpers/log.js';
+export function historyApiSuite(backend) {
+    describe(`search and analytics API on ${backend === 'chdb' ? 'embedded chDB' : 'a real ClickHouse server'}`, () => {
+        const t = withLogServer();
+        const h = withHistoryBackend(backend);
+        let s;
+        let db;
+        let sink;
+        const tokens = {};
+        const search = (user, query) => call(`${s.url}/v1/search?${query}`, 'GET', tokens[user]);
+        const admin = (path, body) => call(`${s.url}${path}`, body === undefined ? 'GET' : 'POST', s.serviceToken, body);
+        const hitsOf = (r) => r.body.hits.map((x) => `${x.conv}#${x.seq}`).sort();
+        before(async () => {
+            db = await h.open(`api_${backend}`);
+            sink = new HistorySink(t.log, db, { flushIntervalMs: 20 });
+            await sink.start();
+            t.defer(() => sink.stop());
+            s = await startApiStack(t.log, 'history_api_views', undefined, { history: { db, sqlLimits: { timeoutSeconds: 5, maxRows: 50 } } });
+            t.defer(() => s.stop());
+            for (const u of ['ann', 'ben', 'cy', 'dee'])
+                tokens[u] = await s.token(u);
+            await createGroup(t.handler, 'g_api', 'ann', ['ben', 'cy']);
+            await t.handler.execute(text('a1', 'g_api', 'ann', 'wombat one'));
+            await t.handler.execute({ type: 'group.kick', id: 'kick-cy', conv: 'g_api', actor: 'ann', data: { user: 'cy' } });
+            await t.handler.execute(text('a2', 'g_api', 'ben', 'wombat two'));
+            await createGroup(t.handler, 'g_private', 'dee', []);
+            await t.handler.execute(text('p1', 'g_private', 'dee', 'wombat private'));
+            await s.settle();
+            await sinkCaughtUp(sink);
+        });
+        test('a user finds only what they may read: members all, a kicked member up to the kick, strangers nothing', async () => {
+            assert.deepEqual(hitsOf(await search('ann', 'q=wombat')), ['g_api#2', 'g_api#4']);
+            assert.deepEqual(hitsOf(await search('cy', 'q=wombat')), ['g_api#2']);
+            assert.deepEqual(hitsOf(await search('dee', 'q=wombat')), ['g_private#2']);
+            assert.deepEqual(hitsOf(await search('cy', 'q=wombat&conv=g_private')), [], 'naming a conversation does not open it');
+            const page = await search('ann', 'q=wombat&limit=1');
+            assert.equal(page.status, 200);
+            assert.equal(page.body.hits[0].snippet, 'wombat two');
+            assert.deepEqual(page.body.hits[0].highlights, [[0, 6]]);
+            const next = await search('ann', `q=wombat&limit=1&cursor=${page.body.next}`);
+            assert.deepEqual(hitsOf(next), ['g_api#2']);
+            assert.equal(next.body.next, undefined);
+        });
+        test('admins search everything', async () => {
+            const r = await admin('/v1/admin/search?q=wombat');
+            assert.equal(r.status, 200, JSON.stringify(r.body));
+            assert.deepEqual(hitsOf(r), ['g_api#2', 'g_api#4', 'g_private#2']);
+            assert.equal((await call(`${s.url}/v1/admin/search?q=wombat`, 'GET', tokens.ann)).status, 401, 'a user token is not the service credential');
+        });
+        test('bad search input: a clear 400 naming the field, never a 500', async () => {
+            const cases = [
+                ['q=', '/querystring/q'],
+                ['q=%21%21%21', '/querystring/q'],
+                ['q=x&mode=fuzzy', '/querystring/mode'],
+                ['q=x&limit=0', '/querystring/limit'],
+                ['q=x&cursor=bm90IGEgY3Vyc29y', '/querystring/cursor'],
+                ['q=x&conv=not-a-conv', '/querystring/conv'],
+                ['q=x&from=-1', '/querystring/from'],
+                ['q=x&bogus=1', '/querystring/bogus'],
+            ];
+            for (const [query, field] of cases) {
+                const r = await search('ann', query);
+                assert.equal(r.status, 400, `${query}: ${JSON.stringify(r.body)}`);
+                assert.equal(r.body.error.code, 'VALIDATION_FAILED');
+                assert.ok(JSON.stringify(r.body.error.details).includes(field), `${query} names ${field}: ${JSON.stringify(r.body.error)}`);
+            }
+            const hostile = await search('ann', `q=${encodeURIComponent("wombat') OR 1=1 --")}&mode=phrase`);
+            assert.equal(hostile.status, 200);
+            assert.deepEqual(hostile.body.hits, []);
+        });
+        test('analytics: messages and senders per day, busiest conversations', async () => {
+            const day = new Date().toISOString().slice(0, 10);
+            const perDay = await admin('/v1/admin/analytics/messages-per-day?conv=g_api');
+            assert.equal(perDay.status, 200, JSON.stringify(perDay.body));
+            assert.deepEqual(perDay.body.days, [{ day, messages: 2 }]);
+            const senders = await admin('/v1/admin/analytics/senders-per-day');
+            assert.deepEqual(senders.body.days, [{ day, senders: 3 }]);
+            const busiest = await admin('/v1/admin/analytics/busiest-conversations?limit=1');
+            assert.deepEqual(busiest.body.conversations, [{ conv: 'g_api', messages: 2, senders: 2 }]);
+        });
+        test('analyst SQL: read-only, limited, and only on a server', async () => {
+            const select = await admin('/v1/admin/sql', { sql: `SELECT count() AS n FROM ${db.table('events')} WHERE conv = 'g_api'` });
+            if (backend === 'chdb') {
+                assert.equal(select.status, 501);
+                assert.equal(select.body.error.code, 'SQL_NEEDS_SERVER');
+                return;
+            }
+            assert.equal(select.status, 200, JSON.stringify(select.body));
+            assert.deepEqual(select.body, { rows: [{ n: 4 }], rowCount: 1 });
+            const drop = await admin('/v1/admin/sql', { sql: `DROP TABLE ${db.table('messages')}` });
+            assert.equal(drop.status, 403, JSON.stringify(drop.body));
+            assert.equal(drop.body.error.code, 'SQL_READ_ONLY');
+            const loosen = await admin('/v1/admin/sql', { sql: 'SELECT 1 SETTINGS readonly = 0' });
+            assert.equal(loosen.status, 403, JSON.stringify(loosen.body));
+            const many = await admin('/v1/admin/sql', { sql: 'SELECT number FROM system.numbers LIMIT 100000' });
+            assert.equal(many.status, 400, JSON.stringify(many.body));
+            assert.equal(many.body.error.code, 'SQL_TOO_MANY_ROWS');
+            const bad = await admin('/v1/admin/sql', { sql: 'SELEKT nonsense' });
+            assert.equal(bad.status, 400);
+            assert.equal(bad.body.error.code, 'SQL_ERROR');
+            assert.equal((await call(`${s.url}/v1/admin/sql`, 'POST', tokens.ann, { sql: 'SELECT 1' })).status, 401);
+        });
+    });
+}
+//# sourceMappingURL=history-api-suite.js.map

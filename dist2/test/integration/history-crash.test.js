@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HistoryDb } from '../../projections/history/history-db.js';
+import { startTestClickHouse } from '../helpers/clickhouse.js';
+import { onLines } from '../helpers/child-lines.js';
+import { covers, streamEnds } from '../helpers/views.js';
+import { createGroup, readAll, text, TEST_PARTITIONS, withLogServer } from '../helpers/log.js';
+const SINK = fileURLToPath(new URL('../fixtures/history-sink.js', import.meta.url));
+const KILLS = 6;
+const MIN_MESSAGES = 300;
+const WRITE_PAUSE_MS = 3;
+const GROUPS = ['g_hc_a', 'g_hc_b', 'g_hc_c'];
+describe('history sink SIGKILLed mid-batch, against a real nats-server', () => {
+    const t = withLogServer();
+    for (const backend of ['chdb', 'server']) {
+        test(`on ${backend}: every event once in every table, erased text gone`, { timeout: 90_000 }, async (ctx) => {
+            const dir = mkdtempSync(join(tmpdir(), 'seqline-history-crash-'));
+            const server = backend === 'server' ? await startTestClickHouse() : null;
+            t.defer(async () => {
+                await server?.cleanup();
+                rmSync(dir, { recursive: true, force: true });
+            });
+            const target = server?.url ?? join(dir, 'chdb');
+            const database = `crash_${backend}`;
+            const prefix = `${backend}_`;
+            for (const g of GROUPS)
+                await createGroup(t.handler, `${g}_${backend}`, 'ann', ['ben']);
+            let sent = 0;
+            let writing = true;
+            const writer = (async () => {
+                for (let i = 0; writing || i < MIN_MESSAGES; i++) {
+                    await sleep(WRITE_PAUSE_MS);
+                    const conv = `${GROUPS[i % GROUPS.length]}_${backend}`;
+                    const r = await t.handler.execute(text(`${prefix}m${i}`, conv, i % 2 ? 'ann' : 'ben', `crashword${i} body`));
+                    assert.ok(r.ok);
+                    sent++;
+                    if (i % 7 === 3)
+                        await t.handler.execute({ type: 'message.recall', id: `${prefix}rc${i}`, conv, actor: i % 2 ? 'ann' : 'ben', data: { target: r.seq, erase: true } });
+                    if (i % 11 === 5)
+                        await t.handler.execute({ type: 'message.edit', id: `${prefix}ed${i}`, conv, actor: i % 2 ? 'ann' : 'ben', data: { target: r.seq, content: { type: 'text', text: `edited${i}` } } });
+                }
+            })();
+            let progressed = 0;
+            for (let k = 0; k < KILLS; k++) {
+                const child = startSink(t.nats.url, target, database);
+                const moved = await child.ready;
+                await sleep(50 + Math.random() * 250);
+                if (await moved())
+                    progressed++;
+                child.process.kill('SIGKILL');
+                await child.exited;
+            }
+            writing = false;
+            await writer;
+            const last = startSink(t.nats.url, target, database);
+            await last.ready;
+            const ends = await streamEnds(t.log);
+            const deadline = Date.now() + 30_000;
+            while (!covers(last.position(), ends) && Date.now() < deadline)
+                await sleep(50);
+            last.process.kill('SIGTERM');
+            assert.equal(await last.exited, 0, 'the last sink stopped cleanly');
+            ctx.diagnostic(`${backend}: ${sent} messages sent, ${KILLS} kills, ${progressed} of them while the sink was writing`);
+            assert.ok(progressed >= 2, 'some kills hit a sink that was writing');
+            const db = await HistoryDb.open(server ? { url: server.url, database } : { chdbPath: target, database });
+            t.defer(() => db.close());
+            let events = 0;
+            for (const g of GROUPS)
+                events += (await readAll(t.log, `${g}_${backend}`)).length;
+            const n = async (q) => Number((await db.rows(q))[0]?.n);
+            const mine = `conv LIKE '%\\_${backend}'`;
+            assert.equal(await n(`SELECT count() AS n FROM ${db.table('events')} WHERE ${mine}`), events, 'one events row per event');
+            assert.equal(await n(`SELECT count() AS n FROM (SELECT conv, seq, count() AS c FROM ${db.table('events')} GROUP BY conv, seq HAVING c > 1)`), 0);
+            assert.equal(await n(`SELECT count() AS n FROM (SELECT conv, seq, pos, count() AS c FROM ${db.table('messages')} GROUP BY conv, seq, pos HAVING c > 1)`), 0);
+            assert.equal(await n(`SELECT count() AS n FROM ${db.table('messages')} FINAL WHERE ${mine}`), sent, 'one message per send');
+            assert.equal(await n(`SELECT count() AS n FROM ${db.table('messages')} FINAL WHERE ${mine} AND state = 'recalled'`), Math.ceil((sent - 3) / 7));
+            assert.equal(await n(`SELECT count() AS n FROM ${db.table('messages')} WHERE state = 'recalled' AND text != ''`), 0);
+            const recalledWords = await db.rows(`SELECT DISTINCT text AS w FROM ${db.table('messages')} WHERE (conv, seq) IN (SELECT conv, seq FROM ${db.table('messages')} FINAL WHERE state = 'recalled') AND text != ''`);
+            assert.deepEqual(recalledWords, [], 'no version of an erased message keeps its text');
+        });
+    }
+});
+function startSink(natsUrl, target, database) {
+    const child = spawn(process.execPath, [SINK, natsUrl, String(TEST_PARTITIONS), target, database], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let positions = 0;
+    let position = {};
+    let failed = '';
+    let onReady;
+    const readyP = new Promise((resolve) => (onReady = resolve));
+    onLines(child, (tag, rest) => {
+        if (tag === 'READY')
+            onReady();
+        if (tag === 'POS')
+            positions++;
+        if (tag === 'POS' || tag === 'READY')
+            position = JSON.parse(rest);
+        if (tag === 'ERR')
+            failed = rest;
+    });
+    const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    const ready = Promise.race([
+        readyP,
+        exited.then(() => {
+            throw new Error(`sink exited before READY: ${failed}`);
+        }),
+    ]).then(() => {
+        const at = positions;
+        return async () => positions > at;
+    });
+    return { process: child, ready, exited, position: () => position };
+}
+//# sourceMappingURL=history-crash.test.js.map

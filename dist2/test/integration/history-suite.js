@@ -1,0 +1,204 @@
+// The history test suite, run once on embedded chDB and once on a real
+// ClickHouse server (history-chdb.test.ts, history-server.test.ts).
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { HistoryBatch } from '../../projections/history/batch.js';
+import { HistoryWriter } from '../../projections/history/history-writer.js';
+import { migrate, schemaVersion } from '../../projections/history/migrations.js';
+import { HistorySink } from '../../projections/history/sink.js';
+import { searchMessages } from '../../projections/history/search.js';
+import { SYSTEM_ACTOR } from '../../schemas/ids.js';
+import { sinkCaughtUp, withHistoryBackend } from '../helpers/history.js';
+import { createGroup, text, withLogServer } from '../helpers/log.js';
+import { follow } from '../../core/log/follow.js';
+const ALL = { all: true };
+const find = (db, words, more = {}, scope = ALL) => searchMessages(db, scope, { words, mode: 'all', limit: 100, ...more }).then((p) => p.hits.map((h) => `${h.conv}#${h.seq}`).sort());
+/** Every event in the log, as the sink would be handed them. */
+async function everything(log) {
+    const all = [];
+    const heads = await Promise.all([...Array(log.partitions).keys()].map(async (p) => (await log.jsm.streams.info(log.streamOfPartition(p))).state.last_seq));
+    const total = heads.reduce((a, b) => a + b, 0);
+    const f = await follow(log, {}, (e) => void all.push(e));
+    while (all.length < total)
+        await new Promise((r) => setTimeout(r, 10));
+    await f.stop();
+    return all;
+}
+async function count(db, table, where = '1') {
+    const [row] = await db.rows(`SELECT count() AS n FROM ${db.table(table)} WHERE ${where}`);
+    return Number(row?.n);
+}
+/** (conv, seq[, pos]) keys stored more than once, physically: no FINAL. */
+async function duplicates(db, table, key) {
+    const [row] = await db.rows(`SELECT count() AS n FROM (SELECT ${key}, count() AS c FROM ${db.table(table)} GROUP BY ${key} HAVING c > 1)`);
+    return Number(row?.n);
+}
+export function historySuite(backend) {
+    describe(`history on ${backend === 'chdb' ? 'embedded chDB' : 'a real ClickHouse server'}`, () => {
+        const t = withLogServer();
+        const h = withHistoryBackend(backend);
+        const run = async (command) => {
+            const r = await t.handler.execute(command);
+            assert.ok(r.ok, JSON.stringify(r));
+            return r;
+        };
+        let dbCount = 0;
+        const freshDb = () => h.open(`t_${backend}_${++dbCount}`);
+        async function runSink(db, opts = {}) {
+            const sink = new HistorySink(t.log, db, { flushIntervalMs: 20, ...opts });
+            await sink.start();
+            t.defer(() => sink.stop());
+            await sinkCaughtUp(sink);
+            return sink;
+        }
+        test('migrations are versioned and idempotent; the strategy follows the server', async () => {
+            const db = await freshDb();
+            assert.deepEqual(await migrate(db), [1]);
+            assert.deepEqual(await migrate(db), []);
+            assert.equal(await schemaVersion(db), 1);
+            if (backend === 'chdb')
+                assert.equal(db.caps.textIndex, true, 'chDB 26.x has the text index');
+            console.log(`# ${backend}: ClickHouse ${db.caps.version}, ${db.caps.textIndex ? 'text index' : 'word scan'}, query parameters ${db.caps.queryParams}`);
+        });
+        test('search: all / any / phrase, filters, newest first, cursor pages cover every hit once', async () => {
+            await createGroup(t.handler, 'g_search', 'ann', ['ben', 'cy']);
+            const lines = [
+                ['ann', 'The quick brown fox'],
+                ['ben', 'a QUICK lunch, then the brown bag'],
+                ['cy', 'brown quick fox? no: quick brown!'],
+                ['ann', 'nothing to see'],
+                ['ben', 'fox'],
+            ];
+            for (const [i, [who, body]] of lines.entries())
+                await run(text(`s${i}`, 'g_search', who, body));
+            await run({ type: 'message.send', id: 's-img', conv: 'g_search', actor: 'cy', data: { content: { type: 'image', url: 'https://x.test/a.png', caption: 'brown fox photo' } } });
+            const db = await freshDb();
+            await runSink(db);
+            // seqs: create=1, messages 2..6, image 7
+            assert.deepEqual(await find(db, ['quick', 'brown']), ['g_search#2', 'g_search#3', 'g_search#4']);
+            assert.deepEqual(await find(db, ['lunch', 'photo'], { mode: 'any' }), ['g_search#3', 'g_search#7']);
+            assert.deepEqual(await find(db, ['quick', 'brown'], { mode: 'phrase' }), ['g_search#2', 'g_search#4']);
+            assert.deepEqual(await find(db, ['fox'], { sender: 'ben' }), ['g_search#6']);
+            assert.deepEqual(await find(db, ['fox'], { kinds: ['image'] }), ['g_search#7']);
+            assert.deepEqual(await find(db, ['fox'], { convs: ['g_other'] }), []);
+            const pages = [];
+            let after;
+            for (;;) {
+                const page = await searchMessages(db, ALL, { words: ['fox', 'brown'], mode: 'any', limit: 2, after });
+                pages.push(...page.hits.map((x) => `${x.seq}`));
+                const last = page.hits.at(-1);
+                if (!page.more || !last)
+                    break;
+                after = { at: last.at_ms, conv: last.conv, seq: last.seq };
+            }
+            assert.deepEqual(pages, ['7', '6', '4', '3', '2'], 'newest first, each hit once');
+        });
+        test('edits and recalls are reflected; a burn (and an erasing recall) erases every version from every table', async () => {
+            await run({ type: 'conversation.create-direct', id: 'dm', conv: 'd~ann~ben', actor: 'ann', data: { peer: 'ben' } });
+            await run({ type: 'burn.configure', id: 'burn-on', conv: 'd~ann~ben', actor: 'ann', data: { enabled: true, seconds: 5 } });
+            const sent = await run(text('b1', 'd~ann~ben', 'ann', 'zanzibar treasure map'));
+            assert.ok(sent.ok);
+            const db = await freshDb();
+            const sink = await runSink(db);
+            // Edited after the original was stored: a revision of a stored row.
+            const edited = await run({ type: 'message.edit', id: 'e1', conv: 'd~ann~ben', actor: 'ann', data: { target: sent.seq, content: { type: 'text', text: 'kilimanjaro hike' } } });
+            assert.ok(edited.ok, JSON.stringify(edited));
+            await sinkCaughtUp(sink);
+            assert.deepEqual(await find(db, ['zanzibar']), [], 'the old words no longer find it');
+            assert.deepEqual(await find(db, ['kilimanjaro']), [`d~ann~ben#${sent.seq}`]);
+            const burned = await run({ type: 'message.burn', id: 'burn-b1', conv: 'd~ann~ben', actor: SYSTEM_ACTOR, data: { target: sent.seq, edits: [edited.seq] } });
+            assert.ok(burned.ok, JSON.stringify(burned));
+            await sinkCaughtUp(sink);
+            for (const word of ['zanzibar', 'kilimanjaro']) {
+                assert.deepEqual(await find(db, [word]), [], `${word} is not found by search`);
+                assert.equal(await count(db, 'messages', `positionCaseInsensitive(text, '${word}') > 0`), 0, `${word} is in no stored version`);
+                assert.equal(await count(db, 'events', `positionCaseInsensitive(data, '${word}') > 0`), 0, `${word} is in no event row`);
+            }
+            const [row] = await db.rows(`SELECT state FROM ${db.table('messages')} FINAL WHERE conv = 'd~ann~ben' AND seq = ${sent.seq}`);
+            assert.equal(row?.state, 'burned');
+            // Sent and recalled with erase inside one batch, and a recall that keeps the stored text.
+            await createGroup(t.handler, 'g_recall', 'ann', ['ben']);
+            const gone = await run(text('r1', 'g_recall', 'ann', 'quetzalcoatl secret'));
+            const kept = await run(text('r2', 'g_recall', 'ann', 'tenochtitlan notes'));
+            await run({ type: 'message.recall', id: 'rc1', conv: 'g_recall', actor: 'ann', data: { target: gone.seq, erase: true } });
+            await sinkCaughtUp(sink);
+            await run({ type: 'message.recall', id: 'rc2', conv: 'g_recall', actor: 'ann', data: { target: kept.seq } });
+            await sinkCaughtUp(sink);
+            assert.deepEqual(await find(db, ['quetzalcoatl']), []);
+            assert.deepEqual(await find(db, ['tenochtitlan']), [], 'a recalled message is not found');
+            assert.equal(await count(db, 'messages', `positionCaseInsensitive(text, 'quetzalcoatl') > 0`), 0, 'an erasing recall leaves no text');
+        });
+        test('re-delivered events and a sink that dies mid-batch never make a second row', async () => {
+            await createGroup(t.handler, 'g_redeliver', 'ann', ['ben']);
+            for (let i = 0; i < 30; i++)
+                await run(text(`rd${i}`, 'g_redeliver', i % 2 ? 'ann' : 'ben', `redelivery word${i}`));
+            await run({ type: 'message.delete-for-me', id: 'dfm', conv: 'g_redeliver', actor: 'ben', data: { targets: [3, 4] } });
+            const db = await freshDb();
+            const all = await everything(t.log);
+            // A sink that dies after writing hidden and messages, before events.
+            await migrate(db);
+            const dying = new (class extends HistoryWriter {
+                async insert(table, rows, written) {
+                    if (table === 'events')
+                        throw new Error('killed before the events insert');
+                    return super.insert(table, rows, written);
+                }
+            })(db);
+            const batch = new HistoryBatch();
+            for (const f of all.slice(0, Math.floor(all.length / 2)))
+                batch.add(f);
+            await assert.rejects(dying.write(batch, await dying.written()), /killed/);
+            assert.ok((await count(db, 'messages')) > 0, 'messages of the dead batch were written');
+            assert.equal(await count(db, 'events'), 0);
+            // The next sink resumes and re-delivers that half batch; then everything is delivered once more on top.
+            await runSink(db);
+            const writer = new HistoryWriter(db);
+            const again = new HistoryBatch();
+            for (const f of all)
+                again.add(f);
+            await writer.write(again, await writer.written());
+            assert.equal(await count(db, 'events'), all.length, 'one row per event in the log');
+            assert.equal(await duplicates(db, 'events', 'conv, seq'), 0);
+            assert.equal(await duplicates(db, 'messages', 'conv, seq, pos'), 0);
+            assert.equal(await duplicates(db, 'hidden', 'user, conv, seq'), 0);
+            const messagesInLog = all.filter((f) => f.event.type === 'message.sent').length;
+            const [final] = await db.rows(`SELECT count() AS n FROM ${db.table('messages')} FINAL`);
+            assert.equal(Number(final?.n), messagesInLog);
+            // Deleted for ben only.
+            const ben = { user: 'ben', members: ['g_redeliver'], former: [] };
+            const ann = { user: 'ann', members: ['g_redeliver'], former: [] };
+            assert.equal((await find(db, ['redelivery'], { convs: ['g_redeliver'] }, ben)).length, 28);
+            assert.equal((await find(db, ['redelivery'], { convs: ['g_redeliver'] }, ann)).length, 30);
+        });
+        test('scopes: members see everything, former members up to their leave seq', async () => {
+            await createGroup(t.handler, 'g_scope', 'ann', ['ben']);
+            await run(text('sc1', 'g_scope', 'ann', 'platypus before'));
+            const left = await run({ type: 'group.leave', id: 'ben-leaves', conv: 'g_scope', actor: 'ben', data: {} });
+            await run(text('sc2', 'g_scope', 'ann', 'platypus after'));
+            const db = await freshDb();
+            await runSink(db);
+            assert.deepEqual(await find(db, ['platypus'], {}, { user: 'ann', members: ['g_scope'], former: [] }), ['g_scope#2', 'g_scope#4']);
+            assert.deepEqual(await find(db, ['platypus'], {}, { user: 'ben', members: [], former: [{ conv: 'g_scope', left: left.seq }] }), ['g_scope#2']);
+            assert.deepEqual(await find(db, ['platypus'], {}, { user: 'cy', members: [], former: [] }), []);
+            assert.deepEqual(await find(db, ['platypus'], { convs: ['g_scope'] }, { user: 'cy', members: ['g_elsewhere'], former: [] }), [], 'asking for a conversation does not widen the scope');
+        });
+        test('hostile search text is only ever a value', async () => {
+            await createGroup(t.handler, 'g_inject', 'ann', ['ben']);
+            const nasty = [`'); DROP TABLE messages; --`, `\\' OR 1=1 --`, '{p0:String}', '%_*', 'naïve café ünïcode', "x' UNION SELECT 1 --"];
+            for (const [i, body] of nasty.entries())
+                await run(text(`inj${i}`, 'g_inject', 'ann', `marker${i} ${body}`));
+            const db = await freshDb();
+            await runSink(db);
+            for (const body of nasty) {
+                const hits = await searchMessages(db, ALL, { words: [body.toLowerCase()], mode: 'all', limit: 10 });
+                assert.deepEqual(hits.hits, [], `a whole hostile string is one unknown word: ${body}`);
+                const phrase = await searchMessages(db, ALL, { words: [body], mode: 'phrase', limit: 10, sender: body, convs: [body] });
+                assert.deepEqual(phrase.hits, []);
+            }
+            assert.deepEqual(await find(db, ['café', 'naïve']), ['g_inject#6']);
+            assert.deepEqual(await find(db, ['drop', 'table']), ['g_inject#2']);
+            assert.equal(await count(db, 'messages', `conv = 'g_inject'`), nasty.length, 'every table is still there with its rows');
+        });
+    });
+}
+//# sourceMappingURL=history-suite.js.map

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { conversationsProjection } from '../../projections/conversations/apply.js';
+import { ConversationViews } from '../../projections/conversations/views.js';
+import { Lease } from '../../projections/runtime/lease.js';
+import { LeasedRunner } from '../../projections/runtime/leased-runner.js';
+import { ProjectionRunner } from '../../projections/runtime/runner.js';
+import { ViewStore } from '../../projections/runtime/view-store.js';
+import { caughtUp } from '../helpers/projection.js';
+import { createGroup, text, withLogServer } from '../helpers/log.js';
+const TTL_MS = 600;
+const NAME = 'leased_views';
+async function leased(log, key) {
+    const make = async () => ProjectionRunner.create(log, await ViewStore.open(log.nc, NAME), conversationsProjection(log, NAME), { flushIntervalMs: 20 });
+    return new LeasedRunner(await Lease.open(log.nc, key, TTL_MS), make);
+}
+async function until(condition, ms) {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline) {
+        if (condition())
+            return true;
+        await sleep(20);
+    }
+    return condition();
+}
+describe('one process runs a projection; another takes over when it goes', () => {
+    const t = withLogServer();
+    test('of two processes only one runs it; stopping that one hands it to the other, which keeps the views current', async () => {
+        const [a, b] = [await leased(t.log, 'p.handover'), await leased(t.log, 'p.handover')];
+        await a.start();
+        await b.start();
+        assert.deepEqual([a.running, b.running], [true, false]);
+        await createGroup(t.handler, 'g_lease', 'ann', ['ben']);
+        await a.stop();
+        assert.ok(await until(() => b.running, TTL_MS * 2), 'the standby took over after the release');
+        for (let i = 0; i < 5; i++)
+            await t.handler.execute(text(`m${i}`, 'g_lease', 'ann'));
+        await caughtUp(b.current);
+        const head = await (await ConversationViews.open(t.nc, NAME, NAME)).head('g_lease');
+        assert.equal(head?.head, 6);
+        await b.stop();
+    });
+    test('a holder that stops renewing (a crash) loses the lease when it expires', async () => {
+        const crashed = await Lease.open(t.nc, 'p.expiry', TTL_MS);
+        assert.equal(await crashed.acquire(), true);
+        const standby = await leased(t.log, 'p.expiry');
+        await standby.start();
+        assert.equal(standby.running, false, 'not while the lease is live');
+        assert.ok(await until(() => standby.running, TTL_MS * 3), 'taken over after expiry');
+        assert.equal(await crashed.renew(), false, 'the old holder learns it was overtaken');
+        await standby.stop();
+    });
+});
+//# sourceMappingURL=lease.test.js.map

@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { CommandHandler } from '../../core/commands/command-handler.js';
+import { BurnExecutor } from '../../projections/conversations/burn-executor.js';
+import { CHUNK } from '../../projections/conversations/message-index.js';
+import { ConversationViews } from '../../projections/conversations/views.js';
+import { readPrefix } from '../../projections/runtime/view-store.js';
+import { readAll, text, withLogServer } from '../helpers/log.js';
+import { caughtUp, startProjection } from '../helpers/projection.js';
+const BUCKET = 'conv_views';
+describe('conversation projections against a real nats-server', () => {
+    const t = withLogServer();
+    const ok = async (command) => {
+        const r = await t.handler.execute(command);
+        assert.ok(r.ok, JSON.stringify(r));
+        return r;
+    };
+    test('unread counts stay exact under concurrent sends and reads from several users', async () => {
+        const users = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6'];
+        await ok({ type: 'group.create', id: 'create', conv: 'g_busy', actor: 'u1', data: { name: 'busy', members: users.slice(1) } });
+        const runner = await startProjection(t.log, BUCKET);
+        // Each user sends and reads at random while the projection runs, from two handlers (two writers).
+        const writers = [t.handler, new CommandHandler(t.log)];
+        await Promise.all(users.map(async (u, ui) => {
+            for (let i = 0; i < 40; i++) {
+                const w = writers[(ui + i) % 2];
+                if (Math.random() < 0.7)
+                    await w.execute(text(`${u}-${i}`, 'g_busy', u));
+                else {
+                    const head = (await t.log.head('g_busy')).seq;
+                    await w.execute({ type: 'conversation.read', id: `${u}-r${i}`, conv: 'g_busy', actor: u, data: { upTo: Math.max(1, head - Math.floor(Math.random() * 5)) } });
+                }
+            }
+        }));
+        await ok({ type: 'message.recall', id: 'recall-1', conv: 'g_busy', actor: 'u1', data: { target: (await firstMessageBy(t.log, 'g_busy', 'u2')) } });
+        await caughtUp(runner);
+        const events = (await readAll(t.log, 'g_busy')).map((s) => s.event);
+        const views = await ConversationViews.open(t.nc, BUCKET);
+        for (const u of users) {
+            const [row] = await views.inbox(u);
+            assert.equal(row?.conv, 'g_busy');
+            assert.deepEqual([row.readSeq, row.unread], expectedUnread(events, u), u);
+        }
+        await runner.stop();
+        runner.close();
+    });
+    test('a full rebuild from zero gives the very same views as the incremental run', async () => {
+        const runner = await startProjection(t.log, BUCKET);
+        await ok({ type: 'group.create', id: 'create', conv: 'g_rebuild', actor: 'ann', data: { name: 'r', members: ['ben', 'cat'] } });
+        await ok({ ...text('r1', 'g_rebuild', 'ben'), data: { content: { type: 'text', text: '@cat look' }, mentions: { users: ['cat'] } } });
+        await ok({ type: 'message.edit', id: 'e1', conv: 'g_rebuild', actor: 'ben', data: { target: 2, content: { type: 'text', text: '@cat look!' } } });
+        await ok({ type: 'member.mute', id: 'mute-1', conv: 'g_rebuild', actor: 'ann', data: { user: 'cat', seconds: 600 } });
+        await ok({ type: 'group.kick', id: 'kick-1', conv: 'g_rebuild', actor: 'ann', data: { user: 'ben' } });
+        await caughtUp(runner);
+        const incremental = await readPrefix(t.nc, BUCKET, '');
+        await runner.rebuild();
+        await caughtUp(runner);
+        const rebuilt = await readPrefix(t.nc, BUCKET, '');
+        assert.ok(incremental.size >= 9, `only ${incremental.size} records`);
+        assert.deepEqual(rebuilt, incremental);
+        await runner.stop();
+        runner.close();
+    });
+    test('inbox rows follow membership, mutes, mentions, edits and recalls', async () => {
+        const runner = await startProjection(t.log, BUCKET);
+        await ok({ type: 'group.create', id: 'create', conv: 'g_rows', actor: 'olga', data: { name: 'rows', members: ['pia', 'quinn'], admins: ['pia'] } });
+        await ok({ ...text('m1', 'g_rows', 'olga'), data: { content: { type: 'text', text: 'hello all' }, mentions: { all: true } } });
+        await ok(text('m2', 'g_rows', 'pia', 'second'));
+        await ok({ type: 'message.edit', id: 'e2', conv: 'g_rows', actor: 'pia', data: { target: 3, content: { type: 'text', text: 'second, edited' } } });
+        await ok({ type: 'member.mute', id: 'mute-q', conv: 'g_rows', actor: 'pia', data: { user: 'quinn', seconds: 3600 } });
+        await ok({ type: 'group.kick', id: 'kick-q', conv: 'g_rows', actor: 'olga', data: { user: 'quinn' } });
+        await ok(text('m3', 'g_rows', 'olga', 'after the kick'));
+        await ok({ type: 'message.recall', id: 'rc3', conv: 'g_rows', actor: 'olga', data: { target: 7 } });
+        await caughtUp(runner);
+        const views = await ConversationViews.open(t.nc, BUCKET);
+        const quinn = (await views.inbox('quinn')).find((r) => r.conv === 'g_rows');
+        assert.equal(quinn.left, 6, 'the kicked member keeps the conversation, frozen at the kick');
+        assert.equal(quinn.maxSeq, 6);
+        assert.equal(quinn.unread, 2);
+        assert.equal(quinn.mentioned, true);
+        assert.equal(quinn.last?.preview, 'second, edited');
+        assert.ok(quinn.mutedUntil > Date.now());
+        await ok({ type: 'group.invite', id: 'back-q', conv: 'g_rows', actor: 'olga', data: { users: ['quinn'] } });
+        await caughtUp(runner);
+        const members = await views.members('g_rows');
+        assert.ok(members.members.quinn.mutedUntil > Date.now(), 'the mute is still shown after rejoining');
+        const pia = (await views.inbox('pia')).find((r) => r.conv === 'g_rows');
+        assert.deepEqual([pia.unread, pia.mentioned, pia.last?.preview, pia.last?.state], [0, false, '[recalled]', 'recalled']);
+        await runner.stop();
+        runner.close();
+    });
+    test('a recall that opens a new message-index chunk keeps unread exact', async () => {
+        await ok({ type: 'group.create', id: 'create', conv: 'g_chunk', actor: 'ann', data: { name: 'chunk', members: ['ben'] } });
+        for (let i = 2; i < CHUNK; i++)
+            await ok(text(`c${i}`, 'g_chunk', 'ann'));
+        const recall = await ok({ type: 'message.recall', id: 'rc', conv: 'g_chunk', actor: 'ann', data: { target: CHUNK - 96 } });
+        assert.equal(recall.seq, CHUNK, 'the recall is the first event of the second chunk');
+        await ok({ type: 'conversation.read', id: 'ben-read', conv: 'g_chunk', actor: 'ben', data: { upTo: CHUNK } });
+        await ok(text('after', 'g_chunk', 'ann'));
+        const runner = await startProjection(t.log, BUCKET);
+        await caughtUp(runner);
+        const [row] = (await (await ConversationViews.open(t.nc, BUCKET)).inbox('ben')).filter((r) => r.conv === 'g_chunk');
+        assert.deepEqual([row?.readSeq, row?.unread], [CHUNK, 1]);
+        await runner.stop();
+        runner.close();
+    });
+    test('receipts in a 1,000-member group name exactly who has read a message', async () => {
+        const members = Array.from({ length: 999 }, (_, i) => `m${i}`);
+        await ok({ type: 'group.create', id: 'create', conv: 'g_big', actor: 'boss', data: { name: 'big', members } });
+        const sent = await ok(text('big-1', 'g_big', 'm5'));
+        await ok(text('big-2', 'g_big', 'boss'));
+        const readers = new Set(members.filter((_, i) => i % 3 === 0));
+        await Promise.all([...readers].map((u) => t.handler.execute({ type: 'conversation.read', id: `read-${u}`, conv: 'g_big', actor: u, data: { upTo: sent.seq } })));
+        await ok({ type: 'group.join', id: 'late', conv: 'g_big', actor: 'latecomer', data: {} }).catch(() => undefined);
+        const runner = await startProjection(t.log, BUCKET);
+        await caughtUp(runner);
+        const views = await ConversationViews.open(t.nc, BUCKET);
+        const r = await views.receipt('g_big', sent.seq);
+        const expectedRead = new Set([...readers, 'm5', 'boss']);
+        assert.equal(r.readBy.length + r.unreadBy.length, 1000);
+        assert.deepEqual(r.readBy, [...expectedRead].sort());
+        assert.deepEqual(r.unreadBy, ['boss', ...members].filter((u) => !expectedRead.has(u)).sort());
+        await runner.stop();
+        runner.close();
+    });
+    test('burn after read: one tombstone, and the content is gone from JetStream and every view', async () => {
+        const runner = await startProjection(t.log, BUCKET);
+        const conv = 'd~alice~bob';
+        await ok({ type: 'conversation.create-direct', id: 'create', conv, actor: 'alice', data: { peer: 'bob' } });
+        await ok({ type: 'burn.configure', id: 'burn-on', conv, actor: 'alice', data: { enabled: true, seconds: 1 } });
+        const secret = await ok(text('secret', conv, 'alice', 'the secret'));
+        const edit = await ok({ type: 'message.edit', id: 'secret-2', conv, actor: 'alice', data: { target: secret.seq, content: { type: 'text', text: 'the secret, edited' } } });
+        const stored = await t.log.read(conv, { from: secret.seq, limit: 2 });
+        assert.deepEqual(stored.map((s) => s.event.seq), [secret.seq, edit.seq]);
+        await ok({ type: 'conversation.read', id: 'bob-read', conv, actor: 'bob', data: { upTo: edit.seq } });
+        await caughtUp(runner);
+        const views = await ConversationViews.open(t.nc, BUCKET);
+        let now = Date.now();
+        const executors = [new BurnExecutor(views, t.handler, { clock: () => now }), new BurnExecutor(views, new CommandHandler(t.log), { clock: () => now })];
+        assert.equal(await executors[0].pass(), 0, 'not due before burn-seconds have passed');
+        now += 1500;
+        await Promise.all(executors.map((x) => x.pass()));
+        await caughtUp(runner);
+        const events = (await readAll(t.log, conv)).map((s) => s.event);
+        const tombstones = events.filter((e) => e.type === 'message.burned');
+        assert.equal(tombstones.length, 1, `exactly one tombstone from two executors: ${JSON.stringify(tombstones)}`);
+        assert.deepEqual(tombstones[0].data, { target: secret.seq, edits: [edit.seq] }, 'the tombstone names every seq it erases');
+        assert.ok(!events.some((e) => e.seq === secret.seq || e.seq === edit.seq), 'original and edit are not readable by range');
+        const partition = t.log.partitionOf(conv);
+        for (const s of stored)
+            assert.equal(await t.log.atStreamSeq(partition, s.streamSeq), null, 'nor by direct get of the stream seq');
+        const everything = JSON.stringify([...(await readPrefix(t.nc, BUCKET, ''))]);
+        assert.ok(!everything.includes('the secret'), 'no view holds the content');
+        const [row] = await views.inbox('bob');
+        assert.deepEqual([row?.last?.state, row?.last?.preview, row?.unread], ['burned', '[burned]', 0]);
+        assert.equal(await executors[0].pass(), 0, 'nothing left to burn');
+        await runner.stop();
+        runner.close();
+    });
+});
+async function firstMessageBy(log, conv, actor) {
+    return (await readAll(log, conv)).find((s) => s.event.type === 'message.sent' && s.event.actor === actor)?.event.seq;
+}
+/** Independent of the projection: [read seq, live messages from others after it], straight from the log. */
+function expectedUnread(events, user) {
+    let readSeq = 1;
+    const gone = new Set();
+    for (const e of events) {
+        if (e.type === 'conversation.created' || (e.type === 'member.invited' && e.data.users.includes(user)))
+            readSeq = Math.max(readSeq, e.seq);
+        if (e.type === 'conversation.read' && e.actor === user)
+            readSeq = Math.max(readSeq, e.data.upTo);
+        if (e.type === 'message.sent' && e.actor === user)
+            readSeq = Math.max(readSeq, e.seq);
+        if (e.type === 'message.recalled' || e.type === 'message.burned')
+            gone.add(e.data.target);
+    }
+    const unread = events.filter((e) => e.type === 'message.sent' && e.seq > readSeq && e.actor !== user && !gone.has(e.seq)).length;
+    return [readSeq, unread];
+}
+//# sourceMappingURL=projections.test.js.map

@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { DEFAULT_POLICY } from '../../core/domain/policy.js';
+import { REFUSALS, refuse } from '../../core/domain/refusal.js';
+import { COMMAND_TYPES } from '../../schemas/commands.js';
+import { Conversation, directChat, eventsOf, refusalOf, SYSTEM, team } from './scenario.js';
+// Two catalogs that must stay complete: one refusal scenario per refusal code,
+// and accepting scenarios for every command type. Adding a code or a command
+// without a scenario here fails the completeness tests.
+const hi = { content: { type: 'text', text: 'hi' } };
+function burningChat() {
+    const c = directChat('adam', 'zoe');
+    c.run('adam', 'burn.configure', { enabled: true });
+    return c;
+}
+const refusalScenarios = {
+    CONVERSATION_NOT_FOUND: () => new Conversation('g_none').decide('mia', 'message.send', hi),
+    ALREADY_EXISTS: () => team().decide('olivia', 'group.create', { name: 'Again' }),
+    CONVERSATION_ID_MISMATCH: () => new Conversation('d~zoe~adam').decide('adam', 'conversation.create-direct', { peer: 'zoe' }),
+    INVALID_PEER: () => new Conversation('d~adam~adam').decide('adam', 'conversation.create-direct', { peer: 'adam' }),
+    NOT_MEMBER: () => team().decide('sam', 'message.send', hi),
+    NOT_GROUP: () => directChat('adam', 'zoe').decide('adam', 'group.invite', { users: ['eve'] }),
+    BURN_DIRECT_ONLY: () => team().decide('olivia', 'burn.configure', { enabled: true }),
+    DISSOLVED: () => {
+        const c = team();
+        c.run('olivia', 'group.dissolve', {});
+        return c.decide('mia', 'message.send', hi);
+    },
+    GROUP_MUTED: () => {
+        const c = team();
+        c.run('adam', 'group.mute', {});
+        return c.decide('mia', 'message.send', hi);
+    },
+    MUTED: () => {
+        const c = team();
+        c.run('adam', 'member.mute', { user: 'mia', seconds: 60 });
+        return c.decide('mia', 'message.send', hi);
+    },
+    FORBIDDEN_ROLE: () => team().decide('adam', 'group.kick', { user: 'olivia' }),
+    ALREADY_MEMBER: () => team().decide('mia', 'group.invite', { users: ['max'] }),
+    TARGET_NOT_MEMBER: () => team().decide('adam', 'group.kick', { user: 'sam' }),
+    OWNER_MUST_TRANSFER: () => team().decide('olivia', 'group.leave', {}),
+    JOIN_CLOSED: () => team().decide('sam', 'group.join', {}),
+    GROUP_FULL: () => team({ ...DEFAULT_POLICY, maxGroupMembers: 5 }).decide('mia', 'group.invite', { users: ['sam'] }),
+    TARGET_NOT_FOUND: () => {
+        const c = team();
+        const seq = c.say('mia', 'x');
+        return c.decide('mia', 'message.edit', { target: seq, content: hi.content }, { target: null });
+    },
+    TARGET_GONE: () => {
+        const c = team();
+        const seq = c.say('mia', 'x');
+        c.run('mia', 'message.recall', { target: seq });
+        return c.decide('mia', 'message.edit', { target: seq, content: hi.content });
+    },
+    NOT_AUTHOR: () => {
+        const c = team();
+        const seq = c.say('mia', 'x');
+        return c.decide('max', 'message.edit', { target: seq, content: hi.content });
+    },
+    NOT_EDITABLE: () => {
+        const c = team();
+        c.run('mia', 'message.send', { content: { type: 'image', url: 'https://x.io/c.png' } });
+        return c.decide('mia', 'message.edit', { target: c.state.seq, content: hi.content });
+    },
+    RECALL_WINDOW_PASSED: () => {
+        const c = team();
+        const seq = c.say('mia', 'x');
+        return c.decide('mia', 'message.recall', { target: seq }, { now: c.now + DEFAULT_POLICY.recallWindowSeconds * 1000 + 1 });
+    },
+    NOT_BURNABLE: () => {
+        const c = directChat('adam', 'zoe');
+        const seq = c.say('zoe', 'plain');
+        return c.decide(SYSTEM, 'message.burn', { target: seq });
+    },
+    SEQ_OUT_OF_RANGE: () => team().decide('mia', 'conversation.read', { upTo: 99 }),
+    MENTION_NOT_MEMBER: () => team().decide('mia', 'message.send', { ...hi, mentions: { users: ['sam'] } }),
+};
+/** Accepting scenarios, several of them no-ops that must write nothing. */
+const acceptingScenarios = [
+    ['conversation.create-direct', 'create', () => new Conversation('d~adam~zoe').decide('zoe', 'conversation.create-direct', { peer: 'adam' })],
+    ['group.create', 'create', () => new Conversation('g_x').decide('olivia', 'group.create', { name: 'X', admins: ['adam'], members: ['mia', 'max'] })],
+    ['group.invite', 'invite', () => team().decide('mia', 'group.invite', { users: ['sam', 'sue', 'max'] })],
+    ['group.join', 'join', () => team(undefined, true).decide('sam', 'group.join', {})],
+    ['group.leave', 'leave', () => team().decide('mia', 'group.leave', {})],
+    ['group.kick', 'kick', () => team().decide('olivia', 'group.kick', { user: 'adam' })],
+    ['group.change-role', 'change', () => team().decide('olivia', 'group.change-role', { user: 'mia', role: 'admin' })],
+    ['group.change-role', 'no-op', () => team().decide('olivia', 'group.change-role', { user: 'mia', role: 'member' })],
+    ['group.transfer-ownership', 'transfer', () => team().decide('olivia', 'group.transfer-ownership', { to: 'mia' })],
+    ['group.transfer-ownership', 'no-op', () => team().decide('olivia', 'group.transfer-ownership', { to: 'olivia' })],
+    ['group.update-info', 'update', () => team().decide('adam', 'group.update-info', { name: 'N', notice: 'n', joinable: true })],
+    ['group.mute', 'mute', () => team().decide('adam', 'group.mute', {})],
+    ['group.unmute', 'no-op', () => team().decide('adam', 'group.unmute', {})],
+    ['member.mute', 'mute', () => team().decide('adam', 'member.mute', { user: 'mia', seconds: 5 })],
+    ['member.unmute', 'no-op', () => team().decide('adam', 'member.unmute', { user: 'mia' })],
+    ['group.dissolve', 'dissolve', () => team().decide('olivia', 'group.dissolve', {})],
+    ['message.send', 'send', () => team().decide('adam', 'message.send', { ...hi, mentions: { users: ['mia'], all: true }, replyTo: 1 })],
+    ['message.send', 'burning send', () => burningChat().decide('zoe', 'message.send', hi)],
+    [
+        'message.edit',
+        'edit',
+        () => {
+            const c = team();
+            const seq = c.say('mia', 'x');
+            return c.decide('mia', 'message.edit', { target: seq, content: hi.content });
+        },
+    ],
+    [
+        'message.recall',
+        'recall',
+        () => {
+            const c = team();
+            const seq = c.say('mia', 'x');
+            return c.decide('olivia', 'message.recall', { target: seq, erase: true });
+        },
+    ],
+    ['message.delete-for-me', 'delete', () => team().decide('mia', 'message.delete-for-me', { targets: [1] })],
+    ['conversation.read', 'read', () => team().decide('mia', 'conversation.read', { upTo: 1 })],
+    ['burn.configure', 'enable', () => directChat('adam', 'zoe').decide('zoe', 'burn.configure', { enabled: true })],
+    ['burn.configure', 'no-op', () => directChat('adam', 'zoe').decide('zoe', 'burn.configure', { enabled: false })],
+    [
+        'message.burn',
+        'burn',
+        () => {
+            const c = burningChat();
+            const seq = c.say('zoe', 'secret');
+            return c.decide(SYSTEM, 'message.burn', { target: seq });
+        },
+    ],
+    [
+        'message.burn',
+        'already burned',
+        () => {
+            const c = burningChat();
+            const seq = c.say('zoe', 'secret');
+            c.run(SYSTEM, 'message.burn', { target: seq });
+            return c.decide(SYSTEM, 'message.burn', { target: seq });
+        },
+    ],
+];
+describe('every refusal code', () => {
+    test('has a scenario below', () => {
+        assert.deepEqual(Object.keys(refusalScenarios).sort(), Object.keys(REFUSALS).sort());
+    });
+    for (const [code, scenario] of Object.entries(refusalScenarios)) {
+        test(`${code} is refused with exactly that code and its fixed message`, () => {
+            const d = scenario();
+            assert.equal(refusalOf(d), code);
+            assert.ok(!d.ok && d.refusal.message.startsWith(REFUSALS[code]), !d.ok ? d.refusal.message : '');
+        });
+    }
+    test('refuse appends the detail after the fixed text', () => {
+        assert.deepEqual(refuse('MUTED', 'until noon'), { code: 'MUTED', message: `${REFUSALS.MUTED}: until noon` });
+        assert.deepEqual(refuse('MUTED'), { code: 'MUTED', message: REFUSALS.MUTED });
+    });
+});
+describe('every accepted decision is atomic on the log', () => {
+    test('every command type has an accepting scenario', () => {
+        const covered = new Set(acceptingScenarios.map(([type]) => type));
+        assert.deepEqual([...covered].sort(), [...COMMAND_TYPES].sort());
+    });
+    for (const [type, name, scenario] of acceptingScenarios) {
+        test(`${type} (${name}) is accepted with at most one event`, () => {
+            const events = eventsOf(scenario());
+            assert.ok(events.length <= 1, `${events.length} events: ${JSON.stringify(events)}`);
+            if (name === 'no-op' || name === 'already burned')
+                assert.equal(events.length, 0);
+            else
+                assert.equal(events.length, 1);
+        });
+    }
+});
+//# sourceMappingURL=catalog.test.js.map

@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ConfigError, loadConfig } from '../../ops/config.js';
+const refused = (env, pattern) => assert.throws(() => loadConfig(env), (err) => err instanceof ConfigError && pattern.test(err.message));
+describe('configuration', () => {
+    test('defaults need nothing set', () => {
+        const c = loadConfig({});
+        assert.deepEqual([c.partitions, c.replicas, c.apiPort, c.natsUrl], [8, 1, 8080, undefined]);
+    });
+    test('every bad value is named with the variable', () => {
+        refused({ SEQLINE_PARTITIONS: '0' }, /SEQLINE_PARTITIONS="0": must be >= 1/);
+        refused({ SEQLINE_API_PORT: '70000' }, /SEQLINE_API_PORT="70000"/);
+        refused({ SEQLINE_NATS_URL: 'http://x' }, /SEQLINE_NATS_URL="http:\/\/x"/);
+        refused({ SEQLINE_SERVICE_TOKEN: 'short' }, /SEQLINE_SERVICE_TOKEN/);
+        refused({ SEQLINE_NATS_URL: 'nats://a:4222,http://b:4222' }, /SEQLINE_NATS_URL=/);
+    });
+    test('a cluster is named by the comma-separated URLs of its nodes', () => {
+        const urls = 'nats://n1:4222,nats://n2:4222, tls://n3:4222';
+        assert.equal(loadConfig({ SEQLINE_NATS_URL: urls }).natsUrl, urls);
+    });
+    test('settings that go together, and ways to authenticate that exclude each other', () => {
+        refused({ SEQLINE_TLS_CERT: '/c.pem' }, /SEQLINE_TLS_CERT and SEQLINE_TLS_KEY go together/);
+        refused({ SEQLINE_NATS_URL: 'nats://h:4222', SEQLINE_NATS_USER: 'u' }, /SEQLINE_NATS_USER and SEQLINE_NATS_PASSWORD go together/);
+        refused({ SEQLINE_NATS_URL: 'nats://h:4222', SEQLINE_NATS_TOKEN: 't', SEQLINE_NATS_CREDS: '/x.creds' }, /choose one way to authenticate/);
+        refused({ SEQLINE_NATS_TOKEN: 't' }, /set SEQLINE_NATS_URL/);
+    });
+});
+//# sourceMappingURL=config.test.js.map

@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { createDecider } from '../../core/domain/decider.js';
+import { directConversationId } from '../../core/domain/direct-id.js';
+import { DEFAULT_POLICY } from '../../core/domain/policy.js';
+import { initialState } from '../../core/domain/state.js';
+import { TARGETING_COMMANDS } from '../../schemas/commands.js';
+import { EVENT_VERSION } from '../../schemas/events.js';
+import { describeErrors, validateCommand, validateEvent } from '../../schemas/validator.js';
+/** A fixed clock origin, so that every timestamp in a scenario is predictable. */
+export const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);
+export const SYSTEM = '@system';
+/** A log-style event id: exactly 22 characters of [A-Za-z0-9_-]. */
+export function eventId(seq) {
+    return `ev${String(seq).padStart(20, '0')}`;
+}
+/** Gives pending events the positions the log would: consecutive seqs, ids, timestamp, version. */
+export function toEnvelopes(pending, opts = {}) {
+    const first = opts.firstSeq ?? 1;
+    return pending.map((p, i) => {
+        const seq = first + i;
+        return {
+            ...p,
+            id: eventId(seq),
+            conv: opts.conv ?? 'g_test',
+            seq,
+            at: opts.at ?? T0,
+            actor: opts.actor ?? 'alice',
+            v: EVENT_VERSION[p.type],
+            cmd: opts.cmd ?? `cmd-${seq}`,
+        };
+    });
+}
+export function foldEvents(events, state = initialState()) {
+    return events.reduce(evolveWith, state);
+}
+function evolveWith(state, event) {
+    return createDecider().evolve(state, event);
+}
+/**
+ * One conversation driven the way the command handler drives it: commands are
+ * validated, decided against the folded state, and accepted events are given
+ * envelopes, validated and evolved. `decide` is the "when" of a scenario and
+ * leaves the log alone; `run` is the "given" and appends.
+ */
+export class Conversation {
+    conv;
+    decider;
+    state;
+    log = [];
+    /** Epoch ms used as command metadata.now and as the `at` of appended events. */
+    now = T0;
+    commandCount = 0;
+    constructor(conv, policy = DEFAULT_POLICY) {
+        this.conv = conv;
+        this.decider = createDecider(policy);
+        this.state = this.decider.initialState();
+    }
+    decide(actor, type, data, when = {}) {
+        const command = { type, id: `cmd-${++this.commandCount}`, conv: this.conv, actor, data };
+        // The decider trusts its input to be schema-valid; a scenario built on an invalid command would prove nothing.
+        const valid = validateCommand(command);
+        if (!valid.ok)
+            assert.fail(`scenario command is invalid: ${describeErrors(valid.errors)}`);
+        const metadata = { now: when.now ?? this.now, ...this.targetFor(type, data, when) };
+        return this.decider.decide({ ...command, metadata }, this.state);
+    }
+    run(actor, type, data, when = {}) {
+        const events = eventsOf(this.decide(actor, type, data, when));
+        this.append(actor, events, `cmd-${this.commandCount}`);
+        return events;
+    }
+    /** Sends a text message and returns its seq. */
+    say(actor, text) {
+        this.run(actor, 'message.send', { content: { type: 'text', text } });
+        return this.state.seq;
+    }
+    /** Appends events as the log would, refusing anything the log would refuse. */
+    append(actor, events, cmd) {
+        // The log writes a command's events atomically only if there is at most one.
+        assert.ok(events.length <= 1, `a command produced ${events.length} events`);
+        const envelopes = toEnvelopes(events, { conv: this.conv, actor, firstSeq: this.state.seq + 1, at: this.now, cmd });
+        for (const envelope of envelopes) {
+            const valid = validateEvent(envelope);
+            if (!valid.ok)
+                assert.fail(`decided event is invalid: ${describeErrors(valid.errors)}`);
+            this.log.push(envelope);
+            this.state = this.decider.evolve(this.state, envelope);
+        }
+    }
+    /** What the handler loads for a targeting command: the event at that seq, or null. */
+    targetAt(seq) {
+        const event = this.log.find((e) => e.seq === seq);
+        if (!event)
+            return null;
+        const target = { seq: event.seq, type: event.type, actor: event.actor, at: event.at };
+        if (event.type === 'message.sent') {
+            target.contentType = event.data.content.type;
+            if (event.data.burnAfter !== undefined)
+                target.burnAfter = event.data.burnAfter;
+        }
+        return target;
+    }
+    targetFor(type, data, when) {
+        if ('target' in when)
+            return { target: when.target };
+        if (!TARGETING_COMMANDS.has(type))
+            return {};
+        return { target: this.targetAt(data.target) };
+    }
+}
+/** A direct conversation between two users, created by the first. */
+export function directChat(a, b, policy) {
+    const c = new Conversation(directConversationId(a, b), policy);
+    c.run(a, 'conversation.create-direct', { peer: b });
+    return c;
+}
+export function groupChat(conv, setup, policy) {
+    const c = new Conversation(conv, policy);
+    const data = { name: 'Team', joinable: setup.joinable ?? false };
+    if (setup.admins)
+        data.admins = setup.admins;
+    if (setup.members)
+        data.members = setup.members;
+    c.run(setup.owner, 'group.create', data);
+    return c;
+}
+/** The usual cast: owner olivia, admins adam and ada, members mia and max. */
+export function team(policy, joinable = false) {
+    return groupChat('g_team', { owner: 'olivia', admins: ['adam', 'ada'], members: ['mia', 'max'], joinable }, policy);
+}
+export function eventsOf(d) {
+    if (!d.ok)
+        assert.fail(`expected events, got refusal ${d.refusal.code}: ${d.refusal.message}`);
+    return d.events;
+}
+export function refusalOf(d) {
+    if (d.ok)
+        assert.fail(`expected a refusal, got events ${JSON.stringify(d.events)}`);
+    return d.refusal.code;
+}
+//# sourceMappingURL=scenario.js.map

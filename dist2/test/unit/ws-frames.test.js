@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { parseFrame } from '../../api/ws/frames.js';
+import { createAjv } from '../../schemas/validator.js';
+import { ServerFrame } from '../../schemas/ws.js';
+const raw = (value) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
+const fields = (value) => {
+    const parsed = parseFrame(raw(value), false);
+    if (parsed.ok)
+        return 'ok';
+    return parsed.error.details.errors.map((e) => e.field);
+};
+describe('WebSocket frames', () => {
+    test('client frames: valid ones pass, each problem is named once by its field', () => {
+        assert.equal(fields({ type: 'command', rid: 'r', command: { type: 'conversation.read', id: 'x', conv: 'g_a', data: { upTo: 3 } } }), 'ok');
+        assert.equal(fields({ type: 'sync', have: { g_a: 4, 'd~a~b': 0 } }), 'ok');
+        assert.deepEqual(fields({}), ['/type']);
+        assert.deepEqual(fields({ type: 'typing' }), ['/conv']);
+        assert.deepEqual(fields({ type: 'presence', status: 'asleep' }), ['/status']);
+        assert.deepEqual(fields({ type: 'ping', extra: 1 }), ['/extra']);
+        assert.deepEqual(fields({ type: 'command', rid: '', command: { type: 'nope', id: 'x', conv: 'g_a', data: {} } }), ['/rid', '/command/type']);
+        const bad = parseFrame(raw('[1,'), false);
+        assert.equal(!bad.ok && bad.error.code, 'MALFORMED_JSON');
+    });
+    test('server frames as the gateway writes them match their schema', () => {
+        const validate = createAjv().compile(ServerFrame);
+        const event = { id: 'a'.repeat(22), type: 'message.sent', conv: 'g_a', seq: 2, at: 1, actor: 'kim', v: 1, cmd: 'c', data: { content: { type: 'text', text: 'hi' } } };
+        for (const frame of [
+            { type: 'ack', rid: 'r', conv: 'g_a', seq: 2, duplicate: false },
+            { type: 'error', rid: 'r', error: { code: 'NOT_MEMBER', message: 'no' } },
+            { type: 'error', error: { code: 'VALIDATION_FAILED', message: 'no', details: { errors: [] } } },
+            { type: 'event', event },
+            { type: 'erased', conv: 'g_a', seqs: [1] },
+            { type: 'synced' },
+            { type: 'typing', conv: 'g_a', user: 'kim' },
+            { type: 'pong' },
+        ]) {
+            assert.equal(validate(frame), true, `${JSON.stringify(frame)}: ${JSON.stringify(validate.errors)}`);
+        }
+        assert.equal(validate({ type: 'event', event: { ...event, seq: 0 } }), false);
+    });
+});
+//# sourceMappingURL=ws-frames.test.js.map
