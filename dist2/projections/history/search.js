@@ -1,26 +1,61 @@
+import { messageKey } from './batch.js';
 /**
  * Full-text search of the history, newest first, one page. Uses the text index
- * where the server has one and a scan of the word column otherwise; in both
- * cases only the newest version of each message (FINAL) is matched, so an
- * edited message is found by its new words only and a recalled or burned one
- * not at all.
+ * where the server has one and a scan of the word column otherwise. Only the
+ * newest version of each message counts, so an edited message is found by its
+ * new words only and a recalled or burned one not at all — checked per
+ * candidate by primary-key lookup rather than with FINAL, which would merge
+ * every row of the table on each search.
  */
 export async function searchMessages(db, scope, req) {
     const scoped = narrow(scope, req.convs);
     if (!scoped.all && scoped.members.length === 0 && scoped.former.length === 0)
         return { hits: [], more: false };
+    const want = req.limit + 1;
+    const pageSize = Math.max(50, want * 2);
+    const hits = [];
+    let after = req.after;
+    for (let round = 0; round < MAX_ROUNDS && hits.length < want; round++) {
+        const candidates = await candidatePage(db, scoped, { ...req, after }, pageSize);
+        const newest = await newestVersions(db, candidates);
+        hits.push(...candidates.filter((c) => newest.get(messageKey(c.conv, c.seq)) === c.pos));
+        const last = candidates.at(-1);
+        if (!last || candidates.length < pageSize)
+            break;
+        after = { at: last.at_ms, conv: last.conv, seq: last.seq };
+    }
+    return { hits: hits.slice(0, req.limit).map(({ pos: _pos, ...hit }) => hit), more: hits.length > req.limit };
+}
+/** Pages of older versions that no longer match are skipped; past this many pages a search ends early. */
+const MAX_ROUNDS = 20;
+/** Matching rows of any version, newest first. */
+async function candidatePage(db, scope, req, size) {
     const sql = db.sql();
     const where = [
         `state IN ('live', 'edited')`,
         wordsClause(db, sql, req.words, req.mode),
-        ...scopeClauses(db, sql, scoped),
+        ...scopeClauses(db, sql, scope),
         ...filterClauses(sql, req),
     ];
-    const rows = await db.rows(`SELECT conv, seq, at_ms, sender, kind, state, text FROM ${db.table('messages')} FINAL
+    return db.rows(`SELECT conv, seq, pos, at_ms, sender, kind, state, text FROM ${db.table('messages')}
+     ${db.caps.textIndex ? '' : substringPrefilter(sql, req.words, req.mode)}
      WHERE ${where.join(' AND ')}
      ORDER BY at_ms DESC, conv DESC, seq DESC
-     LIMIT ${req.limit + 1}`, sql, db.caps.searchSettings);
-    return { hits: rows.slice(0, req.limit), more: rows.length > req.limit };
+     LIMIT ${size}`, sql, db.caps.searchSettings);
+}
+/** The log position of the newest stored version of each candidate message. */
+async function newestVersions(db, candidates) {
+    const newest = new Map();
+    if (candidates.length === 0)
+        return newest;
+    const sql = db.sql();
+    const convs = [...new Set(candidates.map((c) => c.conv))];
+    const seqs = [...new Set(candidates.map((c) => c.seq))];
+    const rows = await db.rows(`SELECT conv, seq, max(pos) AS pos FROM ${db.table('messages')}
+     WHERE conv IN ${sql.list(convs)} AND has(${sql.value(seqs, 'Array(UInt64)')}, seq) GROUP BY conv, seq`, sql);
+    for (const r of rows)
+        newest.set(messageKey(r.conv, r.seq), Number(r.pos));
+    return newest;
 }
 /** A user's scope cut down to the conversations asked for; asking never widens it. */
 function narrow(scope, convs) {
@@ -43,6 +78,15 @@ function wordsClause(db, sql, words, mode) {
     if (mode !== 'phrase')
         return tokens;
     return `${tokens} AND position(concat(' ', arrayStringConcat(words, ' '), ' '), ${sql.value(` ${words.join(' ')} `, 'String')}) > 0`;
+}
+/**
+ * Without a text index, a substring test on the text is far cheaper than
+ * reading the word arrays: PREWHERE reads the arrays only for rows that
+ * contain the words somewhere (the word test then checks boundaries).
+ */
+function substringPrefilter(sql, words, mode) {
+    const tests = words.map((w) => `positionCaseInsensitiveUTF8(text, ${sql.value(w, 'String')}) > 0`);
+    return `PREWHERE ${tests.join(mode === 'any' ? ' OR ' : ' AND ')}`;
 }
 function scopeClauses(db, sql, scope) {
     if (scope.all)
