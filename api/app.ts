@@ -34,7 +34,7 @@ export async function buildApp(deps: ApiDeps, https?: HttpsOptions): Promise<Fas
     bodyLimit: deps.limits.bodyLimitBytes,
     logger: false,
     trustProxy: false,
-    maxParamLength: 256,
+    routerOptions: { maxParamLength: 256 },
     frameworkErrors: (err: Error, _request: unknown, reply: FastifyReply) => sendError(reply, toApiError(err)),
     clientErrorHandler,
   }
