@@ -30,4 +30,15 @@ describe('configuration', () => {
     refused({ SEQLINE_NATS_URL: 'nats://h:4222', SEQLINE_NATS_TOKEN: 't', SEQLINE_NATS_CREDS: '/x.creds' }, /choose one way to authenticate/)
     refused({ SEQLINE_NATS_TOKEN: 't' }, /set SEQLINE_NATS_URL/)
   })
+
+  test('history settings: a server URL, credentials only with it, a plain database name, numeric limits', () => {
+    assert.equal(loadConfig({}).clickhouseDatabase, 'seqline')
+    assert.equal(loadConfig({ SEQLINE_CLICKHOUSE_URL: 'http://ch:8123' }).clickhouseUrl, 'http://ch:8123')
+    refused({ SEQLINE_CLICKHOUSE_URL: 'tcp://ch:9000' }, /SEQLINE_CLICKHOUSE_URL="tcp:\/\/ch:9000"/)
+    refused({ SEQLINE_CLICKHOUSE_DATABASE: 'seq; DROP' }, /SEQLINE_CLICKHOUSE_DATABASE="seq; DROP"/)
+    refused({ SEQLINE_CLICKHOUSE_URL: 'http://ch:8123', SEQLINE_CLICKHOUSE_USER: 'u' }, /SEQLINE_CLICKHOUSE_USER and SEQLINE_CLICKHOUSE_PASSWORD go together/)
+    refused({ SEQLINE_CLICKHOUSE_USER: 'u', SEQLINE_CLICKHOUSE_PASSWORD: 'p' }, /set SEQLINE_CLICKHOUSE_URL/)
+    refused({ SEQLINE_SQL_MAX_ROWS: 'many' }, /SEQLINE_SQL_MAX_ROWS="many": must be a whole number/)
+    refused({ SEQLINE_SQL_TIMEOUT_SECONDS: '0' }, /SEQLINE_SQL_TIMEOUT_SECONDS="0"/)
+  })
 })

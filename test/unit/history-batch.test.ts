@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import type { Followed } from '../../core/log/follow.js'
+import { HistoryBatch, messageKey } from '../../projections/history/batch.js'
+import type { SeqlineEvent } from '../../schemas/events.js'
+
+let pos = 0
+function at(seq: number, type: string, data: unknown, actor = 'ann'): Followed {
+  const event = { id: `e${seq}`.padEnd(22, '0'), type, conv: 'g_b', seq, at: 1000 + seq, actor, v: 1, cmd: `c${seq}`, data } as SeqlineEvent
+  return { partition: 0, streamSeq: ++pos, event }
+}
+const text = (t: string) => ({ content: { type: 'text', text: t } })
+
+test('a message and its revisions in one batch fold into one row, the newest version', () => {
+  const b = new HistoryBatch()
+  b.add(at(2, 'message.sent', text('first words')))
+  b.add(at(3, 'message.edited', { target: 2, ...text('second words') }))
+  const rows = b.messageRows(new Map())
+  assert.equal(rows.length, 1)
+  assert.deepEqual([rows[0]!.seq, rows[0]!.state, rows[0]!.text, rows[0]!.at_ms], [2, 'edited', 'second words', 1002])
+  assert.equal(b.events.length, 2)
+})
+
+test('a burn inside the batch writes the message blank and lists it for erasure of stored versions', () => {
+  const b = new HistoryBatch()
+  b.add(at(2, 'message.sent', text('secret')))
+  b.add(at(3, 'message.burned', { target: 2 }))
+  const [row] = b.messageRows(new Map())
+  assert.deepEqual([row!.state, row!.text], ['burned', ''])
+  assert.deepEqual([...b.erase.get('g_b')!], [2])
+})
+
+test('revisions of messages stored earlier wait for their originals; a missing original writes nothing', () => {
+  const b = new HistoryBatch()
+  b.add(at(9, 'message.recalled', { target: 4, erase: false }))
+  b.add(at(10, 'message.edited', { target: 5, ...text('new') }))
+  assert.deepEqual([...b.lookups()], [['g_b', [4, 5]]])
+  const original = { conv: 'g_b', seq: 5, at_ms: 5, sender: 'ben', kind: 'text' }
+  const rows = b.messageRows(new Map([[messageKey('g_b', 5), original]]))
+  assert.deepEqual(
+    rows.map((r) => [r.seq, r.state, r.sender, r.at_ms, r.text]),
+    [[5, 'edited', 'ben', 5, 'new']],
+  )
+  assert.equal(b.erase.size, 0, 'a plain recall erases nothing')
+})
+
+test('event rows carry no message content', () => {
+  const b = new HistoryBatch()
+  b.add(at(2, 'message.sent', text('private words')))
+  assert.equal(b.events[0]!.data.includes('private'), false)
+  assert.deepEqual(JSON.parse(b.events[0]!.data), { contentType: 'text' })
+})
