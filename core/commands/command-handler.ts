@@ -85,7 +85,8 @@ export class CommandHandler {
       if (remembered !== undefined) return this.original(command.conv, remembered)
       const now = this.clock()
       const target = TARGETING_COMMANDS.has(command.type) ? await this.target(command, current.state) : undefined
-      const decision = this.decider.decide({ ...command, metadata: { now, target } }, current.state)
+      const edits = command.type === 'message.burn' ? await this.editTargets(command.conv, command.data.edits ?? [], current.state) : undefined
+      const decision = this.decider.decide({ ...command, metadata: { now, target, edits } }, current.state)
       if (!decision.ok) {
         // A refusal is not checked by the log, so it must not rest on a stale cache: catch up, decide again if anything arrived.
         const fresh = await this.catchUp(command.conv, current)
@@ -156,6 +157,17 @@ export class CommandHandler {
     const [stored] = await this.log.read(command.conv, { from: seq, limit: 1 })
     if (!stored || stored.event.seq !== seq) return null
     return targetOf(stored)
+  }
+
+  /** What each listed seq edits, read from the log, for a burn to check its edit list. */
+  private async editTargets(conv: string, seqs: number[], state: ConversationState): Promise<Map<number, number | null>> {
+    const targets = new Map<number, number | null>()
+    for (const seq of seqs) {
+      const [stored] = seq <= state.seq ? await this.log.read(conv, { from: seq, limit: 1 }) : []
+      const event = stored?.event.seq === seq ? stored.event : undefined
+      targets.set(seq, event?.type === 'message.edited' ? event.data.target : null)
+    }
+    return targets
   }
 
   private async original(conv: string, seq: number): Promise<HandleResult> {

@@ -73,6 +73,9 @@ export function burn(c: CommandOf<'message.burn'> & Meta, s: ConversationState):
   const edits = c.data.edits ?? []
   const stray = edits.find((seq) => seq <= target.seq || seq > s.seq)
   if (stray !== undefined) return reject(refuse('SEQ_OUT_OF_RANGE', `edit seq ${stray} is not after the message and up to the head`))
+  // The projection erases every listed seq: only real edits of this message may be listed.
+  const foreign = edits.find((seq) => c.metadata.edits?.get(seq) !== target.seq)
+  if (foreign !== undefined) return reject(refuse('TARGET_NOT_FOUND', `seq ${foreign} is not an edit of message ${target.seq}`))
   return accept({ type: 'message.burned', data: edits.length ? { target: target.seq, edits } : { target: target.seq } })
 }
 

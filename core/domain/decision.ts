@@ -18,6 +18,8 @@ export interface CommandMetadata {
   now: number
   /** For targeting commands: the target message, or null when the log has none at that seq. */
   target?: TargetMessage | null
+  /** For a burn: the message each listed edit seq edits (its `target`), or null when the log holds no edit there. */
+  edits?: ReadonlyMap<number, number | null>
 }
 
 export type DecidableCommand = Command & { metadata: CommandMetadata }

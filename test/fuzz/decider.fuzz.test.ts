@@ -335,6 +335,16 @@ class Harness {
     return target
   }
 
+  /** What the handler loads for a burn's edit list: the message each stored edit edits, or null. */
+  private editTargets(seqs: number[]): Map<number, number | null> {
+    const targets = new Map<number, number | null>()
+    for (const seq of seqs) {
+      const event = seq <= this.state.seq && !this.erased.has(seq) ? this.log[seq - 1] : undefined
+      targets.set(seq, event?.type === 'message.edited' ? event.data.target : null)
+    }
+    return targets
+  }
+
   execute(c: Command, step: number): void {
     const where = () => `step ${step}: ${JSON.stringify(c)} at T0+${this.now - T0} ms`
     const valid = validateCommand(c)
@@ -352,7 +362,11 @@ class Harness {
       return
     }
 
-    const metadata = { now: this.now, ...(TARGETING_COMMANDS.has(c.type) ? { target: this.targetAt((c.data as { target: number }).target) } : {}) }
+    const metadata = {
+      now: this.now,
+      ...(TARGETING_COMMANDS.has(c.type) ? { target: this.targetAt((c.data as { target: number }).target) } : {}),
+      ...(c.type === 'message.burn' ? { edits: this.editTargets(c.data.edits ?? []) } : {}),
+    }
     const command = { ...c, metadata } as DecidableCommand
     // The state is read-only (see readOnly): a decide that changed it would throw here.
     const decision = this.decider.decide(command, this.state)

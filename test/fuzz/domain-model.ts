@@ -297,6 +297,7 @@ export class ConversationModel {
         else if (!m.burnAfter) why.add('NOT_BURNABLE')
         const edits = c.data.edits ?? []
         if (m && edits.some((e) => e <= m.seq || e > this.seq)) why.add('SEQ_OUT_OF_RANGE')
+        else if (m && edits.some((e) => !m.edits.includes(e))) why.add('TARGET_NOT_FOUND')
         return verdict('message.burned', () => {
           m!.gone = 'burned'
           this.erased.add(m!.seq)

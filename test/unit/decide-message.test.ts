@@ -353,10 +353,15 @@ describe('message.burn', () => {
     ])
   })
 
-  test('the tombstone names the edits it erases, which must come after the message and up to the head', () => {
+  test('the tombstone names the edits it erases: real edits of the message, after it and up to the head', () => {
     const c = burningChat()
     const seq = c.say('zoe', 'secret')
-    const edit = c.say('zoe', 'later')
+    const other = c.say('zoe', 'another message')
+    const [edited] = c.run('zoe', 'message.edit', { target: seq, content: text('later') })
+    const edit = c.state.seq
+    assert.equal(edited?.type, 'message.edited')
+    assert.equal(refusalOf(c.decide(SYSTEM, 'message.burn', { target: seq, edits: [other] })), 'TARGET_NOT_FOUND', 'a plain message is no edit')
+    assert.equal(refusalOf(c.decide(SYSTEM, 'message.burn', { target: other, edits: [edit] })), 'TARGET_NOT_FOUND', 'an edit of another message')
     assert.deepEqual(eventsOf(c.decide(SYSTEM, 'message.burn', { target: seq, edits: [edit] })), [
       { type: 'message.burned', data: { target: seq, edits: [edit] } },
     ])

@@ -91,7 +91,7 @@ export class Conversation {
     // The decider trusts its input to be schema-valid; a scenario built on an invalid command would prove nothing.
     const valid = validateCommand(command)
     if (!valid.ok) assert.fail(`scenario command is invalid: ${describeErrors(valid.errors)}`)
-    const metadata = { now: when.now ?? this.now, ...this.targetFor(type, data, when) }
+    const metadata = { now: when.now ?? this.now, ...this.targetFor(type, data, when), ...this.editsFor(type, data) }
     return this.decider.decide({ ...command, metadata } as DecidableCommand, this.state)
   }
 
@@ -130,6 +130,17 @@ export class Conversation {
       if (event.data.burnAfter !== undefined) target.burnAfter = event.data.burnAfter
     }
     return target
+  }
+
+  /** What the handler loads for a burn's edit list: the message each listed seq edits, or null. */
+  private editsFor(type: CommandType, data: unknown): { edits?: Map<number, number | null> } {
+    if (type !== 'message.burn') return {}
+    const edits = new Map<number, number | null>()
+    for (const seq of (data as { edits?: number[] }).edits ?? []) {
+      const event = this.log[seq - 1]
+      edits.set(seq, event?.type === 'message.edited' ? event.data.target : null)
+    }
+    return { edits }
   }
 
   private targetFor(type: CommandType, data: unknown, when: When): { target?: TargetMessage | null } {
