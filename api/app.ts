@@ -33,7 +33,7 @@ export async function buildApp(deps: ApiDeps, https?: HttpsOptions): Promise<Fas
   const options = {
     bodyLimit: deps.limits.bodyLimitBytes,
     logger: false,
-    trustProxy: false,
+    trustProxy: deps.trustProxy && deps.trustProxy.length > 0 ? deps.trustProxy : false,
     routerOptions: { maxParamLength: 256 },
     frameworkErrors: (err: Error, _request: unknown, reply: FastifyReply) => sendError(reply, toApiError(err)),
     clientErrorHandler,

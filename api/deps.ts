@@ -16,6 +16,8 @@ export interface ApiDeps {
   tokens: Tokens
   users: UserDirectory
   limits: { bodyLimitBytes: number; rateLimitPerMinute: number }
+  /** Proxies (addresses or CIDRs) whose X-Forwarded-For names the client; none by default, so a client cannot choose its address. */
+  trustProxy?: string[]
   /** Lag of the projection behind the views, when this process runs it. */
   projectionLag?: () => Promise<Lag>
   /** The ClickHouse history behind search and analytics; absent, those endpoints answer 503. */

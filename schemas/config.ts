@@ -41,6 +41,12 @@ export const Config = Type.Object(
     tlsKeyFile: Type.Optional(Type.String({ minLength: 1, description: 'SEQLINE_TLS_KEY: key of SEQLINE_TLS_CERT' })),
     bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, description: 'SEQLINE_BODY_LIMIT_BYTES: largest request body' }),
     rateLimitPerMinute: Type.Integer({ minimum: 1, description: 'SEQLINE_RATE_LIMIT_PER_MINUTE: requests per user (or per IP before login) and minute' }),
+    trustProxy: Type.Optional(
+      Type.String({
+        pattern: '^[0-9A-Fa-f.:/]+(,\\s*[0-9A-Fa-f.:/]+)*$',
+        description: 'SEQLINE_TRUST_PROXY: addresses or CIDRs of proxies whose X-Forwarded-For names the client (comma-separated)',
+      }),
+    ),
     clickhouseUrl: Type.Optional(
       Type.String({ pattern: '^https?://', description: 'SEQLINE_CLICKHOUSE_URL: a ClickHouse server for history; unset uses embedded chDB in the data directory' }),
     ),
@@ -85,6 +91,7 @@ export const CONFIG_ENV: Record<keyof Config, string> = {
   tlsKeyFile: 'SEQLINE_TLS_KEY',
   bodyLimitBytes: 'SEQLINE_BODY_LIMIT_BYTES',
   rateLimitPerMinute: 'SEQLINE_RATE_LIMIT_PER_MINUTE',
+  trustProxy: 'SEQLINE_TRUST_PROXY',
   clickhouseUrl: 'SEQLINE_CLICKHOUSE_URL',
   clickhouseUser: 'SEQLINE_CLICKHOUSE_USER',
   clickhousePassword: 'SEQLINE_CLICKHOUSE_PASSWORD',
@@ -111,6 +118,7 @@ type Optional =
   | 'tlsCertFile'
   | 'tlsKeyFile'
   | 'clickhouseUrl'
+  | 'trustProxy'
   | 'clickhouseUser'
   | 'clickhousePassword'
 

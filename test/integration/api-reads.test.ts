@@ -378,6 +378,27 @@ describe('rate and body limits', () => {
     assert.deepEqual([r.status, r.body.error.code], [413, 'BODY_TOO_LARGE'])
   })
 
+  test('behind a trusted proxy, each client is limited by its own forwarded address', async () => {
+    const deps = {
+      log: t.log,
+      handler: t.handler,
+      views: await ConversationViews.open(t.nc, 'proxy_views'),
+      users: await UserDirectory.open(t.nc, 'proxy_users'),
+      tokens: s.tokens,
+      limits: { bodyLimitBytes: 2048, rateLimitPerMinute: 1 },
+      trustProxy: ['127.0.0.1'],
+    }
+    const api = await startApi(deps, '127.0.0.1', 0)
+    const from = (client: string) => fetch(`${api.url}/v1/inbox`, { headers: { authorization: 'Bearer wrong', 'x-forwarded-for': client } }).then((r) => r.status)
+    try {
+      assert.equal(await from('10.0.0.1'), 401)
+      assert.equal(await from('10.0.0.1'), 429, 'the same client is paused')
+      assert.equal(await from('10.0.0.2'), 401, 'another client behind the same proxy is not')
+    } finally {
+      await api.close()
+    }
+  })
+
   // Last in this suite: once an address has failed too often it is paused for the minute, valid tokens included.
   test('failed authentications are limited per address, before any guess is checked', async () => {
     assert.equal((await call(`${s.url}/v1/inbox`, 'GET', 'a.wrong.guess')).status, 401)

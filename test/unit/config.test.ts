@@ -41,4 +41,9 @@ describe('configuration', () => {
     refused({ SEQLINE_SQL_MAX_ROWS: 'many' }, /SEQLINE_SQL_MAX_ROWS="many": must be a whole number/)
     refused({ SEQLINE_SQL_TIMEOUT_SECONDS: '0' }, /SEQLINE_SQL_TIMEOUT_SECONDS="0"/)
   })
+
+  test('trusted proxies are addresses or CIDRs', () => {
+    assert.equal(loadConfig({ SEQLINE_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1' }).trustProxy, '10.0.0.0/8, 127.0.0.1,::1')
+    refused({ SEQLINE_TRUST_PROXY: 'true' }, /SEQLINE_TRUST_PROXY="true"/)
+  })
 })
