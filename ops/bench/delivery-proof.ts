@@ -290,7 +290,8 @@ class SimClient {
 
 export async function runDeliveryProof(options: ProofOptions): Promise<ProofReport> {
   const started = Date.now()
-  const say = options.say ?? (() => undefined)
+  const sayRaw = options.say ?? (() => undefined)
+  const say = (line: string) => sayRaw(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${line}`)
   const o = {
     groups: Math.max(2, Math.round(options.clients / 5)),
     groupSize: Math.min(8, options.clients),
@@ -424,10 +425,19 @@ export async function runDeliveryProof(options: ProofOptions): Promise<ProofRepo
     const settleBy = Date.now() + o.settleMs
     const behind = () =>
       clients.flatMap((c) => topology.convsOf.get(c.user)!.filter((conv) => (c.received.get(conv)?.seqs.at(-1) ?? 0) < heads.get(conv)!).map((conv) => `${c.user}:${conv}`))
-    while (behind().length > 0 && Date.now() < settleBy) await sleep(100)
+    let lastReport = Date.now()
+    while (behind().length > 0 && Date.now() < settleBy) {
+      await sleep(100)
+      if (Date.now() - lastReport >= 5000) {
+        lastReport = Date.now()
+        const b = behind()
+        if (b.length > 0) say(`still ${b.length} (user, conversation) pairs behind the head, e.g. ${b.slice(0, 4).join(' ')}; users on seqline-${[...new Set(b.map((x) => topology.users.indexOf(x.split(':')[0]!) % 2))].join(',')}`)
+      }
+    }
     const still = behind()
     if (still.length > 0) say(`not converged after ${o.settleMs} ms: ${still.length} (user, conversation) pairs behind, e.g. ${still.slice(0, 5).join(' ')}`)
     for (const c of clients) c.live?.close()
+    say(`converged; checking against the log`)
 
     const sends = clients.flatMap((c) => c.sends)
     const result: CheckResult = await checkDelivery({
