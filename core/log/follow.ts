@@ -41,7 +41,10 @@ export async function follow(
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: (cursor[p] ?? 0) + 1,
     })
-    const messages = await consumer.consume({ max_messages: 1024 })
+    // A short pull expiry: after a nats-server restart the pending pull is gone, and the
+    // consumer notices only by missed heartbeats (half the expiry); the 30 s default left
+    // live delivery standing still for 30-45 s after a restart.
+    const messages = await consumer.consume({ max_messages: 1024, expires: 5_000 })
     subscriptions.push(messages)
     loops.push(
       (async () => {
