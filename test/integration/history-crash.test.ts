@@ -51,9 +51,10 @@ describe('history sink SIGKILLed mid-batch, against a real nats-server', () => {
       let progressed = 0
       for (let k = 0; k < KILLS; k++) {
         const child = startSink(t.nats.url, target, database)
-        const moved = await child.ready
-        await sleep(50 + Math.random() * 250)
-        if (await moved()) progressed++
+        await child.ready
+        // Kill while it writes: right after it reports progress (or, on a slow machine, after 5 s regardless).
+        if (await child.writing(5_000)) progressed++
+        await sleep(Math.random() * 30)
         child.process.kill('SIGKILL')
         await child.exited
       }
@@ -106,9 +107,13 @@ function startSink(natsUrl: string, target: string, database: string) {
     exited.then(() => {
       throw new Error(`sink exited before READY: ${failed}`)
     }),
-  ]).then(() => {
+  ])
+  /** True once the sink reports a new position within `ms`: it is writing batches. */
+  const writing = async (ms: number) => {
     const at = positions
-    return async () => positions > at
-  })
-  return { process: child, ready, exited, position: () => position }
+    const deadline = Date.now() + ms
+    while (positions === at && Date.now() < deadline) await sleep(5)
+    return positions > at
+  }
+  return { process: child, ready, exited, position: () => position, writing }
 }
