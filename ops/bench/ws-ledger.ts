@@ -48,6 +48,9 @@ export class Ledger {
   readonly ackMs: number[] = []
   /** Send → delivery to members other than the sender. */
   readonly deliveryMs: number[] = []
+  /** When each ack and each recipient delivery arrived (performance.now()): throughput over time. */
+  readonly ackAt: number[] = []
+  readonly deliveryAt: number[] = []
   firstAt = Infinity
   lastDeliveryAt = 0
   recipientDeliveries = 0
@@ -71,7 +74,9 @@ export class Ledger {
     const s = this.sent[index]!
     // Every id here is new: an ack as duplicate means nothing was appended, so it is no delivered message.
     if (ack.duplicate) return void (s.failure = 'ACKED_AS_DUPLICATE')
-    this.ackMs.push(performance.now() - s.at)
+    const now = performance.now()
+    this.ackMs.push(now - s.at)
+    this.ackAt.push(now)
     s.seq = ack.seq
   }
 
@@ -92,6 +97,7 @@ export class Ledger {
     this.lastDeliveryAt = Math.max(this.lastDeliveryAt, at)
     if (user !== s.sender) {
       this.deliveryMs.push(at - s.at)
+      this.deliveryAt.push(at)
       this.recipientDeliveries++
     }
   }

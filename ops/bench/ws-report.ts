@@ -12,7 +12,9 @@ const n = (x: number) => Math.round(x).toLocaleString('en')
 export function printWs(r: WsResult): void {
   printSetup(r)
   printCeilings(r.ceilings)
+  printConnections(r)
   printLatencies(r)
+  printSteps(r)
   printChecks(r)
   printUsage(r)
   if (!r.ok) {
@@ -41,6 +43,36 @@ function printCeilings(c: { before: Ceilings; after: Ceilings }) {
     const b = c.before[key]
     const a = c.after[key]
     console.log(`${name.padEnd(30)} ${n(b.perSecond).padStart(13)} ${n(a.perSecond).padStart(13)} ${fmt(Math.max(a.p50, b.p50)).padStart(8)} ${fmt(Math.max(a.p99, b.p99)).padStart(8)}`)
+  }
+}
+
+function printConnections(r: WsResult) {
+  const c = r.connect
+  const i = r.idle
+  const addresses = c.addresses > 1 ? ` from ${c.addresses} source addresses 127.0.0.1-${c.addresses}` : ' from 127.0.0.1'
+  console.log(`\nconnections: ${n(c.sockets)} sockets${addresses}, authenticated and synced in ${fmt(c.seconds, 1)} s (${n(c.perSecond)}/s); open-files limit ${c.fdLimit ?? '?'} per process`)
+  if (i.rssKbPerConnection !== undefined) {
+    console.log(
+      `idle memory, API process after full GC: RSS ${fmt(i.apiRssNoneMb!, 0)} MB with no socket → ${fmt(i.apiRssIdleMb!, 0)} MB with ${n(c.sockets)} idle: ` +
+        `${fmt(i.rssKbPerConnection, 1)} KB RSS per connection (JS heap ${fmt(i.heapKbPerConnection!, 1)} KB of it)`,
+    )
+  }
+  console.log(`idle memory, bench process (clients): ${fmt(i.benchRssNoneMb, 0)} → ${fmt(i.benchRssIdleMb, 0)} MB; nats-server RSS ${fmt(i.natsRssMb ?? NaN, 0)} MB`)
+}
+
+function printSteps(r: WsResult) {
+  if (r.steps.length < 2) return
+  const client = Math.max(r.ceilings.before.client.perSecond, r.ceilings.after.client.perSecond)
+  console.log('\nload steps (same connections)')
+  console.log('target/s  acked/s  deliv/s  vs js.pub  ack p50/p99/p999 ms        delivery p50/p99/p999 ms   API cpu%  nats cpu%  bench cpu%  API RSS MB')
+  for (const s of r.steps) {
+    const l = s.load
+    const p = (x: WsResult['load']['ack']) => `${fmt(x.p50, 1)} / ${fmt(x.p99, 1)} / ${fmt(x.p999, 1)}`
+    console.log(
+      `${n(s.rate).padStart(8)} ${n(l.ackedPerSecond).padStart(8)} ${n(l.deliveriesPerSecond).padStart(8)} ${fmt(l.ackedPerSecond / client).padStart(10)}  ${p(l.ack).padEnd(26)} ${p(l.delivery).padEnd(26)} ` +
+        `${fmt(s.usage.apiCpuPercent ?? NaN, 0).padStart(8)} ${fmt(s.usage.natsCpuPercent ?? NaN, 0).padStart(10)} ${fmt(s.usage.bench.cpuPercent, 0).padStart(11)} ${fmt(s.usage.apiRssMb ?? NaN, 0).padStart(11)}` +
+        (l.verdict.ok ? '' : '  BROKEN'),
+    )
   }
 }
 
