@@ -40,6 +40,9 @@ export interface Verdict {
   deliveredUnacked: number
   /** Events carrying no command id of this phase. */
   foreign: number
+  /** Nothing lost, duplicated, reordered or misrouted (sends may have timed out: an overloaded step). */
+  correct: boolean
+  /** Correct, and every send acked. */
   ok: boolean
 }
 
@@ -115,7 +118,7 @@ export class Ledger {
   }
 
   verdict(): Verdict {
-    const v: Verdict = { sent: this.sent.length, acked: 0, failed: {}, expected: 0, deliveredOnce: 0, missed: 0, duplicates: 0, seqMismatch: 0, misrouted: this.misrouted, deliveredUnacked: 0, foreign: this.foreign, ok: false }
+    const v: Verdict = { sent: this.sent.length, acked: 0, failed: {}, expected: 0, deliveredOnce: 0, missed: 0, duplicates: 0, seqMismatch: 0, misrouted: this.misrouted, deliveredUnacked: 0, foreign: this.foreign, correct: false, ok: false }
     for (const s of this.sent) {
       if (s.seq === undefined) {
         const reason = s.failure ?? 'NO_ANSWER'
@@ -133,7 +136,8 @@ export class Ledger {
       if (s.eventSeq !== undefined && s.eventSeq !== s.seq) v.seqMismatch++
     }
     v.seqMismatch += this.seqMismatch
-    v.ok = v.acked === v.sent && v.missed === 0 && v.duplicates === 0 && v.seqMismatch === 0 && v.misrouted === 0 && v.foreign === 0
+    v.correct = v.missed === 0 && v.duplicates === 0 && v.seqMismatch === 0 && v.misrouted === 0 && v.foreign === 0
+    v.ok = v.correct && v.acked === v.sent
     return v
   }
 

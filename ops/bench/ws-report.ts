@@ -71,9 +71,10 @@ function printSteps(r: WsResult) {
     console.log(
       `${n(s.rate).padStart(8)} ${n(l.ackedPerSecond).padStart(8)} ${n(l.deliveriesPerSecond).padStart(8)} ${fmt(l.ackedPerSecond / client).padStart(10)}  ${p(l.ack).padEnd(26)} ${p(l.delivery).padEnd(26)} ` +
         `${fmt(s.usage.apiCpuPercent ?? NaN, 0).padStart(8)} ${fmt(s.usage.natsCpuPercent ?? NaN, 0).padStart(10)} ${fmt(s.usage.bench.cpuPercent, 0).padStart(11)} ${fmt(s.usage.apiRssMb ?? NaN, 0).padStart(11)}` +
-        (l.verdict.ok ? '' : '  BROKEN'),
+        (l.verdict.ok ? '' : l.verdict.correct ? `  OVERLOADED: ${verdictFailures(l.verdict)} (no loss, no duplicate)` : '  BROKEN'),
     )
   }
+  for (const s of r.steps) console.log(`check, step ${n(s.rate)}/s: ${verdictLine(s.load.verdict)}`)
 }
 
 function printLatencies(r: WsResult) {
@@ -110,12 +111,14 @@ function printChecks(r: WsResult) {
   console.log(`check, wire:    ${n(w.rawEventFrames)} event frames received, ${n(w.emittedEvents)} emitted by the client library, ${w.reconnects} reconnects → ${wireOk ? 'OK' : 'NOT CLEAN'}`)
 }
 
+const verdictFailures = (v: Verdict) => Object.entries(v.failed).map(([code, count]) => `${count} ${code}`).join(', ') || '0 failed'
+
 function verdictLine(v: Verdict): string {
-  const failed = Object.entries(v.failed).map(([code, count]) => `${count} ${code}`).join(', ') || '0 failed'
+  const failed = verdictFailures(v)
   return (
     `${n(v.sent)} sent, ${n(v.acked)} acked, ${failed}; ${n(v.expected)} deliveries owed (every member, sender included): ` +
     `${n(v.deliveredOnce)} delivered, ${n(v.missed)} missed, ${n(v.duplicates)} duplicates, ${v.seqMismatch} seq mismatches, ` +
-    `${v.misrouted} misrouted, ${v.foreign} foreign, ${v.deliveredUnacked} delivered unacked → ${v.ok ? 'OK' : 'BROKEN'}`
+    `${v.misrouted} misrouted, ${v.foreign} foreign, ${v.deliveredUnacked} delivered unacked → ${v.ok ? 'OK' : v.correct ? 'OVERLOADED (sends timed out; nothing lost or duplicated)' : 'BROKEN'}`
   )
 }
 
