@@ -5,7 +5,7 @@
 //          --only all|append|read|projections|ws (or a comma-separated list; default all)
 //          history: --history-messages 10000000 --history-conversations 100000 --clickhouse-url http://... (default: a local clickhouse-server)
 //          ws: --clients 200 --ws-rate 2000 (or steps: 1000,2000,5000) --ws-seconds 10 --ws-group 10 --ws-api child|inline
-//              --ws-fanout 5000 (fan-out group size; default all clients) --ws-addresses 1 (client source addresses 127.0.0.1..K)
+//              --ws-warmup 2 (untimed, before the first step) --ws-fanout 5000 (fan-out group size; default all clients) --ws-addresses 1 (client source addresses 127.0.0.1..K)
 //              --ws-results ops/bench/results (also write ws.json and SVG charts there)
 import { mkdtemp, rm, mkdir, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir, totalmem } from 'node:os'
@@ -40,6 +40,7 @@ const { values: args } = parseArgs({
     'ws-api': { type: 'string', default: 'child' },
     'ws-fanout': { type: 'string' },
     'ws-addresses': { type: 'string', default: '1' },
+    'ws-warmup': { type: 'string', default: '2' },
     'ws-results': { type: 'string' },
     'history-messages': { type: 'string', default: '10000000' },
     'history-conversations': { type: 'string', default: '100000' },
@@ -112,7 +113,7 @@ async function historyBenches(dir: string): Promise<HistoryBenchResult[]> {
 function wsOptions(url: string, window: number, natsPid: number | undefined) {
   const placement = args['ws-api']
   if (placement !== 'inline' && placement !== 'child') throw new Error(`--ws-api ${placement}: expected inline or child`)
-  const num = (name: 'clients' | 'ws-seconds' | 'ws-group' | 'ws-addresses') => {
+  const num = (name: 'clients' | 'ws-seconds' | 'ws-group' | 'ws-addresses' | 'ws-warmup') => {
     const value = Number(args[name])
     if (!(value > 0)) throw new Error(`--${name} ${args[name]}: expected a positive number`)
     return value
@@ -121,7 +122,7 @@ function wsOptions(url: string, window: number, natsPid: number | undefined) {
   if (!rates.every((r) => r > 0)) throw new Error(`--ws-rate ${args['ws-rate']}: expected positive numbers, comma-separated`)
   const fanoutSize = args['ws-fanout'] === undefined ? undefined : Number(args['ws-fanout'])
   if (fanoutSize !== undefined && !(fanoutSize > 0)) throw new Error(`--ws-fanout ${args['ws-fanout']}: expected a positive number`)
-  const options = { clients: num('clients'), rate: rates[0]!, rates, seconds: num('ws-seconds'), groupSize: num('ws-group'), fanoutSize, addresses: num('ws-addresses') }
+  const options = { clients: num('clients'), rate: rates[0]!, rates, seconds: num('ws-seconds'), groupSize: num('ws-group'), fanoutSize, addresses: num('ws-addresses'), warmupSeconds: num('ws-warmup') }
   return { servers: url, ...options, partitions: Number(args.partitions), placement, ceilingMessages: Number(args.messages), window, natsPid } as const
 }
 

@@ -35,6 +35,8 @@ export interface WsOptions {
   fanoutSize?: number
   /** Source addresses 127.0.0.1..K the client sockets are spread over (ephemeral ports are per address). */
   addresses?: number
+  /** Untimed warm-up before the first step, s (later steps warm up for WARMUP_SECONDS); long enough for every client to send once. */
+  warmupSeconds?: number
   partitions: number
   placement: ApiPlacement
   /** Messages and window of each publish-ceiling run. */
@@ -51,6 +53,8 @@ export interface WsStep {
   rate: number
   load: WsResult['load']
   usage: WsResult['usage']
+  /** CPU of the API process per acked message, ms (includes the projection and every frame it caused). */
+  apiCpuMsPerMessage?: number
   /** Acks and recipient deliveries per bin of binMs, from the step's first send. */
   series: { binMs: number; acks: number[]; deliveries: number[] }
   /** Latency at quantiles (for a CDF chart): q[i] → ackMs[i], deliveryMs[i]. */
@@ -77,7 +81,7 @@ export interface WsResult {
     verdict: Verdict
   }
   steps: WsStep[]
-  fanout: { members: number; lastMember: number[]; member: Pct; ack: Pct; verdict: Verdict }
+  fanout: { members: number; lastMember: number[]; member: Pct; ack: Pct; verdict: Verdict; apiCpuMsPerShot?: number; benchCpuMsPerShot: number }
   /** Opening every socket, each authenticated and synced. */
   connect: { sockets: number; seconds: number; perSecond: number; addresses: number; fdLimit?: number }
   /** Memory at rest after full collections: the API with no socket, then with every socket idle. */
@@ -162,11 +166,17 @@ async function measure(pool: ClientPool, t: Topology, stack: WsStack, opts: WsOp
   const steps: WsStep[] = []
   const warmups: Verdict[] = []
   for (const [i, rate] of rates.entries()) {
-    const warm = await sustainedLoad(pool, t, rate, WARMUP_SECONDS, `warm${i}`)
+    const warm = await sustainedLoad(pool, t, rate, i === 0 ? (opts.warmupSeconds ?? WARMUP_SECONDS) : WARMUP_SECONDS, `warm${i}`)
     warmups.push(warm.ledger.verdict())
     steps.push(await step(pool, t, stack, opts, rate, `w${i}`))
   }
+  const apiBefore = await stack.usage()
+  const benchBefore = process.cpuUsage()
   const fan = await fanout(pool, t)
+  const benchCpu = process.cpuUsage(benchBefore)
+  const apiAfter = await stack.usage()
+  const shots = fan.lastMemberMs.length
+  const cpu = { apiCpuMsPerShot: apiBefore && apiAfter ? ((apiAfter.cpuSeconds - apiBefore.cpuSeconds) * 1000) / shots : undefined, benchCpuMsPerShot: (benchCpu.user + benchCpu.system) / 1000 / shots }
   const first = steps[0]!
   return {
     clients: opts.clients,
@@ -178,8 +188,8 @@ async function measure(pool: ClientPool, t: Topology, stack: WsStack, opts: WsOp
     placement: stack.placement,
     load: first.load,
     steps,
-    fanout: summariseFanout(fan),
-    warmup: { seconds: WARMUP_SECONDS, verdict: mergeVerdicts(warmups) },
+    fanout: { ...summariseFanout(fan), ...cpu },
+    warmup: { seconds: opts.warmupSeconds ?? WARMUP_SECONDS, verdict: mergeVerdicts(warmups) },
     wire: { rawEventFrames: pool.rawEventFrames(), emittedEvents: pool.emittedEvents(), reconnects: pool.reconnects() },
     usage: first.usage,
   }
@@ -200,6 +210,7 @@ async function step(pool: ClientPool, t: Topology, stack: WsStack, opts: WsOptio
   const l = load.ledger
   return {
     rate,
+    apiCpuMsPerMessage: apiBefore && apiAfter && l.ackMs.length > 0 ? ((apiAfter.cpuSeconds - apiBefore.cpuSeconds) * 1000) / l.ackMs.length : undefined,
     load: {
       seconds: load.seconds,
       drainSeconds: load.drainSeconds,
@@ -268,7 +279,7 @@ async function fdLimit(): Promise<number | undefined> {
   }
 }
 
-function summariseFanout(f: FanoutRun): WsResult['fanout'] {
+function summariseFanout(f: FanoutRun): Omit<WsResult['fanout'], 'apiCpuMsPerShot' | 'benchCpuMsPerShot'> {
   return { members: f.members, lastMember: f.lastMemberMs, member: percentiles(f.memberMs), ack: percentiles(f.ackMs), verdict: f.verdict }
 }
 

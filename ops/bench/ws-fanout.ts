@@ -16,7 +16,7 @@ export interface FanoutRun {
   verdict: Verdict
 }
 
-const SHOTS = 5
+const SHOTS = 10
 const PAUSE_MS = 200
 
 export async function fanout(pool: ClientPool, t: Topology): Promise<FanoutRun> {

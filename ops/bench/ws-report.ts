@@ -61,16 +61,15 @@ function printConnections(r: WsResult) {
 }
 
 function printSteps(r: WsResult) {
-  if (r.steps.length < 2) return
   const client = Math.max(r.ceilings.before.client.perSecond, r.ceilings.after.client.perSecond)
   console.log('\nload steps (same connections)')
-  console.log('target/s  acked/s  deliv/s  vs js.pub  ack p50/p99/p999 ms        delivery p50/p99/p999 ms   API cpu%  nats cpu%  bench cpu%  API RSS MB')
+  console.log('target/s  acked/s  deliv/s  vs js.pub  ack p50/p99/p999 ms        delivery p50/p99/p999 ms   API cpu%  nats cpu%  bench cpu%  API RSS MB  API ms CPU/msg')
   for (const s of r.steps) {
     const l = s.load
     const p = (x: WsResult['load']['ack']) => `${fmt(x.p50, 1)} / ${fmt(x.p99, 1)} / ${fmt(x.p999, 1)}`
     console.log(
       `${n(s.rate).padStart(8)} ${n(l.ackedPerSecond).padStart(8)} ${n(l.deliveriesPerSecond).padStart(8)} ${fmt(l.ackedPerSecond / client).padStart(10)}  ${p(l.ack).padEnd(26)} ${p(l.delivery).padEnd(26)} ` +
-        `${fmt(s.usage.apiCpuPercent ?? NaN, 0).padStart(8)} ${fmt(s.usage.natsCpuPercent ?? NaN, 0).padStart(10)} ${fmt(s.usage.bench.cpuPercent, 0).padStart(11)} ${fmt(s.usage.apiRssMb ?? NaN, 0).padStart(11)}` +
+        `${fmt(s.usage.apiCpuPercent ?? NaN, 0).padStart(8)} ${fmt(s.usage.natsCpuPercent ?? NaN, 0).padStart(10)} ${fmt(s.usage.bench.cpuPercent, 0).padStart(11)} ${fmt(s.usage.apiRssMb ?? NaN, 0).padStart(11)} ${fmt(s.apiCpuMsPerMessage ?? NaN, 3).padStart(15)}` +
         (l.verdict.ok ? '' : l.verdict.correct ? `  OVERLOADED: ${verdictFailures(l.verdict)} (no loss, no duplicate)` : '  BROKEN'),
     )
   }
@@ -95,6 +94,9 @@ function printLatencies(r: WsResult) {
   row(`fan-out ${r.fanout.members}: each member`, r.fanout.verdict.deliveredOnce, undefined, r.fanout.member)
   const shots = r.fanout.lastMember.map((ms) => fmt(ms, 1)).join(', ')
   console.log(`fan-out ${r.fanout.members}: send → last member has it, per shot (ms): ${shots}`)
+  const f = r.fanout
+  const perFrame = (ms: number | undefined) => (ms === undefined ? '?' : `${fmt(ms, 1)} ms (${fmt((ms * 1000) / f.members, 1)} µs per member)`)
+  console.log(`fan-out ${f.members}: CPU per shot: API process ${perFrame(f.apiCpuMsPerShot)}, bench clients ${perFrame(f.benchCpuMsPerShot)}`)
   const short = l.ackedPerSecond < 0.95 * r.rate ? '  (BELOW TARGET: the system did not keep up)' : ''
   // Issued is what the pacer got out (below target only if the clients' own process stalled); acked/s also carries the final latency tail.
   const issued = l.verdict.sent / r.seconds
