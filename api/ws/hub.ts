@@ -6,12 +6,18 @@ import type { PresenceStatus } from '../../schemas/ws.js'
 import { encode } from './frames.js'
 import { membershipChange } from './membership.js'
 
+/**
+ * A text frame ready for the wire: a string, or its UTF-8 bytes when one frame
+ * goes to many sockets (encoded once, so no socket encodes it again).
+ */
+export type WireFrame = string | Buffer
+
 /** One connection as the hub sees it. */
 export interface LiveTarget {
   readonly user: string
   /** A new event of the log, for a conversation the user is (or is becoming, or ceasing to be) a member of. */
-  live(event: SeqlineEvent, frame: string): void
-  send(frame: string): void
+  live(event: SeqlineEvent, frame: WireFrame): void
+  send(frame: WireFrame): void
 }
 
 /** Core NATS subjects of what is never logged. */
@@ -107,11 +113,15 @@ export class Hub {
 
   /** Members' connections get the event, and so do connections of users it adds or removes. */
   private route(event: SeqlineEvent): void {
-    const targets = new Set(this.byConv.get(event.conv))
+    const members = this.byConv.get(event.conv)
     const { added, removed } = membershipChange(event)
-    for (const user of [...added, ...removed]) for (const t of this.byUser.get(user) ?? []) targets.add(t)
-    if (targets.size === 0) return
-    const frame = encode({ type: 'event', event })
+    // live() re-indexes a target whose membership the event changes, so only then is the set copied first.
+    const changes = added.length > 0 || removed.length > 0
+    const targets = changes ? new Set(members) : members
+    if (changes) for (const user of [...added, ...removed]) for (const t of this.byUser.get(user) ?? []) targets!.add(t)
+    if (!targets || targets.size === 0) return
+    // Serialised and UTF-8 encoded once: every member's socket is handed the same bytes.
+    const frame = Buffer.from(encode({ type: 'event', event }))
     for (const t of targets) t.live(event, frame)
   }
 

@@ -6,7 +6,7 @@ import { CLOSE, type ClientFrame, type CommandFrame, type ServerFrame } from '..
 import type { ApiDeps } from '../deps.js'
 import { ApiError, failureOf, toApiError } from '../errors.js'
 import { encode, errorFrame, parseFrame } from './frames.js'
-import type { Hub, LiveTarget } from './hub.js'
+import type { Hub, LiveTarget, WireFrame } from './hub.js'
 import { Membership } from './membership.js'
 import type { GatewayOptions } from './options.js'
 import { pooled, syncConversation } from './sync.js'
@@ -21,6 +21,7 @@ export interface SessionContext {
 /** Output above this makes a sync wait for the socket to drain, so a large sync never floods memory. */
 const SYNC_HIGH_WATER = 1024 * 1024
 const MAX_TIMER_MS = 2 ** 31 - 1
+const TEXT_FRAME = { binary: false } as const
 
 /** Counts hits in fixed windows; says when a window holds more than its limit. */
 export class WindowCounter {
@@ -100,14 +101,16 @@ export class Session implements LiveTarget {
     this.socket.close(code, reason)
   }
 
-  send(frame: string): void {
+  send(frame: WireFrame): void {
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return
     // A client that cannot keep up is dropped rather than buffered without bound; it resyncs when it reconnects.
     if (this.socket.bufferedAmount > this.ctx.options.maxBufferedBytes) return this.socket.terminate()
-    this.socket.send(frame)
+    // Bytes go out as they are, still a text frame (ws takes a Buffer as binary unless told).
+    if (typeof frame === 'string') this.socket.send(frame)
+    else this.socket.send(frame, TEXT_FRAME)
   }
 
-  live(event: SeqlineEvent, frame: string): void {
+  live(event: SeqlineEvent, frame: WireFrame): void {
     const was = this.membership.isMember(event.conv)
     const now = this.membership.apply(event)
     if (now !== null) this.ctx.hub.index(this, event.conv, now)

@@ -4,7 +4,9 @@
 // Options: --messages 40000 --window 512 --deep 1000000 --partitions 8 --url nats://...
 //          --only all|append|read|projections|ws (or a comma-separated list; default all)
 //          history: --history-messages 10000000 --history-conversations 100000 --clickhouse-url http://... (default: a local clickhouse-server)
-//          ws: --clients 200 --ws-rate 2000 --ws-seconds 10 --ws-group 10 --ws-api child|inline
+//          ws: --clients 200 --ws-rate 2000 (or steps: 1000,2000,5000) --ws-seconds 10 --ws-group 10 --ws-api child|inline
+//              --ws-warmup 2 (untimed, before the first step) --ws-fanout 5000 (fan-out group size; default all clients) --ws-addresses 1 (client source addresses 127.0.0.1..K)
+//              --ws-results ops/bench/results (also write ws.json and SVG charts there)
 import { mkdtemp, rm, mkdir, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
@@ -17,6 +19,7 @@ import { printProjections, projectionsBench } from './projections.js'
 import { printRead, readBench } from './read.js'
 import { wsBench } from './websocket.js'
 import { printWs } from './ws-report.js'
+import { writeWsResults } from './ws-results.js'
 import { historyBench, printHistory, type HistoryBenchResult } from './history.js'
 import { HistoryDb } from '../../projections/history/history-db.js'
 import { startClickHouseServer } from '../servers/clickhouse-server.js'
@@ -35,6 +38,10 @@ const { values: args } = parseArgs({
     'ws-seconds': { type: 'string', default: '10' },
     'ws-group': { type: 'string', default: '10' },
     'ws-api': { type: 'string', default: 'child' },
+    'ws-fanout': { type: 'string' },
+    'ws-addresses': { type: 'string', default: '1' },
+    'ws-warmup': { type: 'string', default: '2' },
+    'ws-results': { type: 'string' },
     'history-messages': { type: 'string', default: '10000000' },
     'history-conversations': { type: 'string', default: '100000' },
     'clickhouse-url': { type: 'string' },
@@ -69,6 +76,7 @@ async function main() {
     if (projections) printProjections(projections, window)
     const ws = only.has('ws') ? await wsBench(nc, wsOptions(url, window, server?.pid)) : undefined
     if (ws) printWs(ws)
+    if (ws && args['ws-results']) console.log(`\nwebsocket report and charts: ${(await writeWsResults(ws, args['ws-results'], { natsServer: version, argv: process.argv.slice(2) })).join(', ')}`)
     const history = only.has('history') ? await historyBenches(dir) : undefined
     if (history) printHistory(history)
     await mkdir(join(args.out!, '..'), { recursive: true })
@@ -105,12 +113,16 @@ async function historyBenches(dir: string): Promise<HistoryBenchResult[]> {
 function wsOptions(url: string, window: number, natsPid: number | undefined) {
   const placement = args['ws-api']
   if (placement !== 'inline' && placement !== 'child') throw new Error(`--ws-api ${placement}: expected inline or child`)
-  const num = (name: 'clients' | 'ws-rate' | 'ws-seconds' | 'ws-group') => {
+  const num = (name: 'clients' | 'ws-seconds' | 'ws-group' | 'ws-addresses' | 'ws-warmup') => {
     const value = Number(args[name])
     if (!(value > 0)) throw new Error(`--${name} ${args[name]}: expected a positive number`)
     return value
   }
-  const options = { clients: num('clients'), rate: num('ws-rate'), seconds: num('ws-seconds'), groupSize: num('ws-group') }
+  const rates = args['ws-rate']!.split(',').map(Number)
+  if (!rates.every((r) => r > 0)) throw new Error(`--ws-rate ${args['ws-rate']}: expected positive numbers, comma-separated`)
+  const fanoutSize = args['ws-fanout'] === undefined ? undefined : Number(args['ws-fanout'])
+  if (fanoutSize !== undefined && !(fanoutSize > 0)) throw new Error(`--ws-fanout ${args['ws-fanout']}: expected a positive number`)
+  const options = { clients: num('clients'), rate: rates[0]!, rates, seconds: num('ws-seconds'), groupSize: num('ws-group'), fanoutSize, addresses: num('ws-addresses'), warmupSeconds: num('ws-warmup') }
   return { servers: url, ...options, partitions: Number(args.partitions), placement, ceilingMessages: Number(args.messages), window, natsPid } as const
 }
 

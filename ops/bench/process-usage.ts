@@ -66,3 +66,15 @@ export async function cpuSecondsOf(pid: number | undefined): Promise<number | un
     return undefined
   }
 }
+
+/** Resident memory of another process in MB (VmRSS from /proc), or undefined when /proc cannot tell. */
+export async function rssMbOf(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8')
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1]
+    return kb === undefined ? undefined : Number(kb) / 1024
+  } catch {
+    return undefined
+  }
+}

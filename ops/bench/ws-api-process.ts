@@ -5,6 +5,7 @@
 //   (start)   READY <url>
 //   settle    SETTLED              the views reflect the whole log
 //   usage     USAGE <json>         cumulative CPU seconds, current and peak RSS, event-loop delay since the last usage
+//   gc        USAGE <json>         the same after a full garbage collection (with --expose-gc), for memory at rest
 //   stop      STOPPED              API and projection stopped; then the process exits
 // and ERR <message> when anything fails.
 import { monitorEventLoopDelay } from 'node:perf_hooks'
@@ -25,6 +26,7 @@ export interface ChildUsage {
   cpuSeconds: number
   rssMb: number
   maxRssMb: number
+  heapUsedMb: number
   /** Event-loop delay since the previous usage request, ms (the monitor's interval taken off). */
   loopDelay: { p50: number; p99: number; max: number }
 }
@@ -49,6 +51,7 @@ try {
   for await (const line of requests) {
     if (line === 'settle') await api.settle().then(() => say('SETTLED'))
     else if (line === 'usage') say(`USAGE ${JSON.stringify(usage())}`)
+    else if (line === 'gc') say(`USAGE ${JSON.stringify(collected())}`)
     else if (line === 'stop') break
     else say(`ERR unknown request ${JSON.stringify(line)}`)
   }
@@ -63,10 +66,18 @@ try {
   process.exit(1)
 }
 
+/** Usage after full collections (twice: the first can leave work a second one frees), when gc is exposed. */
+function collected(): ChildUsage {
+  const gc = (globalThis as { gc?: () => void }).gc
+  gc?.()
+  gc?.()
+  return usage()
+}
+
 function usage(): ChildUsage {
   const cpu = process.cpuUsage()
   const ms = (ns: number) => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS)
   const loopDelay = { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) }
   loop.reset()
-  return { cpuSeconds: (cpu.user + cpu.system) / 1e6, rssMb: process.memoryUsage.rss() / 2 ** 20, maxRssMb: process.resourceUsage().maxRSS / 1024, loopDelay }
+  return { cpuSeconds: (cpu.user + cpu.system) / 1e6, rssMb: process.memoryUsage.rss() / 2 ** 20, maxRssMb: process.resourceUsage().maxRSS / 1024, heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20, loopDelay }
 }

@@ -27,19 +27,32 @@ let rawFrames = 0
 
 /** `ws`'s WebSocket, counting event frames as they arrive (the library reads the same string after). */
 class CountingWebSocket extends WebSocket {
-  constructor(url: string) {
-    super(url)
+  constructor(url: string, localAddress?: string) {
+    super(url, localAddress === undefined ? undefined : { localAddress })
     this.addEventListener('message', (e) => {
       if (typeof e.data === 'string' && e.data.startsWith('{"type":"event"')) rawFrames++
     })
   }
 }
 
+/** The constructor the library gets for one socket: bound to a source address when there are several. */
+function socketClass(localAddress: string | undefined): typeof CountingWebSocket {
+  if (localAddress === undefined) return CountingWebSocket
+  return class extends CountingWebSocket {
+    constructor(url: string) {
+      super(url, localAddress)
+    }
+  }
+}
+
 /**
  * Connects one socket per user, each told it already holds `have` (the heads
  * after setup), so the first sync sends nothing and every later event is new.
+ * With `addresses` > 1, socket i leaves from 127.0.0.(1 + i mod addresses):
+ * each source address has its own ~28,000 ephemeral ports towards the API.
  */
-export async function connectClients(url: string, tokens: string[], have: (user: number) => Record<string, number>): Promise<ClientPool> {
+export async function connectClients(url: string, tokens: string[], have: (user: number) => Record<string, number>, addresses = 1): Promise<ClientPool> {
+  const classes = Array.from({ length: addresses }, (_, a) => socketClass(addresses > 1 ? `127.0.0.${1 + a}` : undefined))
   const rawAtStart = rawFrames
   let emitted = 0
   let reconnects = 0
@@ -56,7 +69,7 @@ export async function connectClients(url: string, tokens: string[], have: (user:
   for (let first = 0; first < tokens.length; first += CONNECT_BATCH) {
     const batch = tokens.slice(first, first + CONNECT_BATCH).map((token, i) => {
       const user = first + i
-      const socket = new SeqlineClient({ url, token }).connect({ WebSocket: CountingWebSocket, have: have(user) })
+      const socket = new SeqlineClient({ url, token }).connect({ WebSocket: classes[user % addresses]!, have: have(user) })
       socket.on('event', (event) => {
         emitted++
         pool.onEvent(user, event, performance.now())

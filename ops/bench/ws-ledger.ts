@@ -40,6 +40,9 @@ export interface Verdict {
   deliveredUnacked: number
   /** Events carrying no command id of this phase. */
   foreign: number
+  /** Nothing lost, duplicated, reordered or misrouted (sends may have timed out: an overloaded step). */
+  correct: boolean
+  /** Correct, and every send acked. */
   ok: boolean
 }
 
@@ -48,6 +51,9 @@ export class Ledger {
   readonly ackMs: number[] = []
   /** Send → delivery to members other than the sender. */
   readonly deliveryMs: number[] = []
+  /** When each ack and each recipient delivery arrived (performance.now()): throughput over time. */
+  readonly ackAt: number[] = []
+  readonly deliveryAt: number[] = []
   firstAt = Infinity
   lastDeliveryAt = 0
   recipientDeliveries = 0
@@ -71,7 +77,9 @@ export class Ledger {
     const s = this.sent[index]!
     // Every id here is new: an ack as duplicate means nothing was appended, so it is no delivered message.
     if (ack.duplicate) return void (s.failure = 'ACKED_AS_DUPLICATE')
-    this.ackMs.push(performance.now() - s.at)
+    const now = performance.now()
+    this.ackMs.push(now - s.at)
+    this.ackAt.push(now)
     s.seq = ack.seq
   }
 
@@ -92,6 +100,7 @@ export class Ledger {
     this.lastDeliveryAt = Math.max(this.lastDeliveryAt, at)
     if (user !== s.sender) {
       this.deliveryMs.push(at - s.at)
+      this.deliveryAt.push(at)
       this.recipientDeliveries++
     }
   }
@@ -109,7 +118,7 @@ export class Ledger {
   }
 
   verdict(): Verdict {
-    const v: Verdict = { sent: this.sent.length, acked: 0, failed: {}, expected: 0, deliveredOnce: 0, missed: 0, duplicates: 0, seqMismatch: 0, misrouted: this.misrouted, deliveredUnacked: 0, foreign: this.foreign, ok: false }
+    const v: Verdict = { sent: this.sent.length, acked: 0, failed: {}, expected: 0, deliveredOnce: 0, missed: 0, duplicates: 0, seqMismatch: 0, misrouted: this.misrouted, deliveredUnacked: 0, foreign: this.foreign, correct: false, ok: false }
     for (const s of this.sent) {
       if (s.seq === undefined) {
         const reason = s.failure ?? 'NO_ANSWER'
@@ -127,7 +136,8 @@ export class Ledger {
       if (s.eventSeq !== undefined && s.eventSeq !== s.seq) v.seqMismatch++
     }
     v.seqMismatch += this.seqMismatch
-    v.ok = v.acked === v.sent && v.missed === 0 && v.duplicates === 0 && v.seqMismatch === 0 && v.misrouted === 0 && v.foreign === 0
+    v.correct = v.missed === 0 && v.duplicates === 0 && v.seqMismatch === 0 && v.misrouted === 0 && v.foreign === 0
+    v.ok = v.correct && v.acked === v.sent
     return v
   }
 

@@ -12,7 +12,9 @@ const n = (x: number) => Math.round(x).toLocaleString('en')
 export function printWs(r: WsResult): void {
   printSetup(r)
   printCeilings(r.ceilings)
+  printConnections(r)
   printLatencies(r)
+  printSteps(r)
   printChecks(r)
   printUsage(r)
   if (!r.ok) {
@@ -44,6 +46,36 @@ function printCeilings(c: { before: Ceilings; after: Ceilings }) {
   }
 }
 
+function printConnections(r: WsResult) {
+  const c = r.connect
+  const i = r.idle
+  const addresses = c.addresses > 1 ? ` from ${c.addresses} source addresses 127.0.0.1-${c.addresses}` : ' from 127.0.0.1'
+  console.log(`\nconnections: ${n(c.sockets)} sockets${addresses}, authenticated and synced in ${fmt(c.seconds, 1)} s (${n(c.perSecond)}/s); open-files limit ${c.fdLimit ?? '?'} per process`)
+  if (i.rssKbPerConnection !== undefined) {
+    console.log(
+      `idle memory, API process after full GC: RSS ${fmt(i.apiRssNoneMb!, 0)} MB with no socket → ${fmt(i.apiRssIdleMb!, 0)} MB with ${n(c.sockets)} idle: ` +
+        `${fmt(i.rssKbPerConnection, 1)} KB RSS per connection (JS heap ${fmt(i.heapKbPerConnection!, 1)} KB of it)`,
+    )
+  }
+  console.log(`idle memory, bench process (clients): ${fmt(i.benchRssNoneMb, 0)} → ${fmt(i.benchRssIdleMb, 0)} MB; nats-server RSS ${fmt(i.natsRssMb ?? NaN, 0)} MB`)
+}
+
+function printSteps(r: WsResult) {
+  const client = Math.max(r.ceilings.before.client.perSecond, r.ceilings.after.client.perSecond)
+  console.log('\nload steps (same connections)')
+  console.log('target/s  acked/s  deliv/s  vs js.pub  ack p50/p99/p999 ms        delivery p50/p99/p999 ms   API cpu%  nats cpu%  bench cpu%  API RSS MB  API ms CPU/msg')
+  for (const s of r.steps) {
+    const l = s.load
+    const p = (x: WsResult['load']['ack']) => `${fmt(x.p50, 1)} / ${fmt(x.p99, 1)} / ${fmt(x.p999, 1)}`
+    console.log(
+      `${n(s.rate).padStart(8)} ${n(l.ackedPerSecond).padStart(8)} ${n(l.deliveriesPerSecond).padStart(8)} ${fmt(l.ackedPerSecond / client).padStart(10)}  ${p(l.ack).padEnd(26)} ${p(l.delivery).padEnd(26)} ` +
+        `${fmt(s.usage.apiCpuPercent ?? NaN, 0).padStart(8)} ${fmt(s.usage.natsCpuPercent ?? NaN, 0).padStart(10)} ${fmt(s.usage.bench.cpuPercent, 0).padStart(11)} ${fmt(s.usage.apiRssMb ?? NaN, 0).padStart(11)} ${fmt(s.apiCpuMsPerMessage ?? NaN, 3).padStart(15)}` +
+        (l.verdict.ok ? '' : l.verdict.correct ? `  OVERLOADED: ${verdictFailures(l.verdict)} (no loss, no duplicate)` : '  BROKEN'),
+    )
+  }
+  for (const s of r.steps) console.log(`check, step ${n(s.rate)}/s: ${verdictLine(s.load.verdict)}`)
+}
+
 function printLatencies(r: WsResult) {
   const bare = Math.max(r.ceilings.before.bare.perSecond, r.ceilings.after.bare.perSecond)
   const client = Math.max(r.ceilings.before.client.perSecond, r.ceilings.after.client.perSecond)
@@ -62,6 +94,9 @@ function printLatencies(r: WsResult) {
   row(`fan-out ${r.fanout.members}: each member`, r.fanout.verdict.deliveredOnce, undefined, r.fanout.member)
   const shots = r.fanout.lastMember.map((ms) => fmt(ms, 1)).join(', ')
   console.log(`fan-out ${r.fanout.members}: send → last member has it, per shot (ms): ${shots}`)
+  const f = r.fanout
+  const perFrame = (ms: number | undefined) => (ms === undefined ? '?' : `${fmt(ms, 1)} ms (${fmt((ms * 1000) / f.members, 1)} µs per member)`)
+  console.log(`fan-out ${f.members}: CPU per shot: API process ${perFrame(f.apiCpuMsPerShot)}, bench clients ${perFrame(f.benchCpuMsPerShot)}`)
   const short = l.ackedPerSecond < 0.95 * r.rate ? '  (BELOW TARGET: the system did not keep up)' : ''
   // Issued is what the pacer got out (below target only if the clients' own process stalled); acked/s also carries the final latency tail.
   const issued = l.verdict.sent / r.seconds
@@ -78,12 +113,14 @@ function printChecks(r: WsResult) {
   console.log(`check, wire:    ${n(w.rawEventFrames)} event frames received, ${n(w.emittedEvents)} emitted by the client library, ${w.reconnects} reconnects → ${wireOk ? 'OK' : 'NOT CLEAN'}`)
 }
 
+const verdictFailures = (v: Verdict) => Object.entries(v.failed).map(([code, count]) => `${count} ${code}`).join(', ') || '0 failed'
+
 function verdictLine(v: Verdict): string {
-  const failed = Object.entries(v.failed).map(([code, count]) => `${count} ${code}`).join(', ') || '0 failed'
+  const failed = verdictFailures(v)
   return (
     `${n(v.sent)} sent, ${n(v.acked)} acked, ${failed}; ${n(v.expected)} deliveries owed (every member, sender included): ` +
     `${n(v.deliveredOnce)} delivered, ${n(v.missed)} missed, ${n(v.duplicates)} duplicates, ${v.seqMismatch} seq mismatches, ` +
-    `${v.misrouted} misrouted, ${v.foreign} foreign, ${v.deliveredUnacked} delivered unacked → ${v.ok ? 'OK' : 'BROKEN'}`
+    `${v.misrouted} misrouted, ${v.foreign} foreign, ${v.deliveredUnacked} delivered unacked → ${v.ok ? 'OK' : v.correct ? 'OVERLOADED (sends timed out; nothing lost or duplicated)' : 'BROKEN'}`
   )
 }
 

@@ -18,6 +18,10 @@ export interface WsStack {
   settle(): Promise<void>
   /** The API process's own usage when it is not this process. */
   usage(): Promise<ChildUsage | undefined>
+  /** The same after a full garbage collection in the API process. */
+  collected(): Promise<ChildUsage | undefined>
+  /** The API process's pid (this one's when inline). */
+  pid: number
   /** Stops the API and deletes its views. */
   stop(): Promise<void>
 }
@@ -36,6 +40,8 @@ async function inlineStack(log: EventLog, bucket: string, secrets: Secrets): Pro
     url: api.url,
     settle: () => api.settle(),
     usage: async () => undefined,
+    collected: async () => undefined,
+    pid: process.pid,
     async stop() {
       try {
         await api.stop()
@@ -50,7 +56,8 @@ async function childStack(log: EventLog, servers: string, bucket: string, secret
   const config: ChildConfig = { servers, names: log.names, bucket, secrets }
   const script = fileURLToPath(new URL('./ws-api-process.js', import.meta.url))
   // The benchmark's node flags go along (--cpu-prof, heap limits), so both processes can be profiled alike.
-  const child = spawn(process.execPath, [...process.execArgv, script], { env: { ...process.env, SEQLINE_BENCH_WS: JSON.stringify(config) }, stdio: ['pipe', 'pipe', 'inherit'] })
+  // --expose-gc: memory per idle connection is read after a full collection.
+  const child = spawn(process.execPath, [...process.execArgv, '--expose-gc', script], { env: { ...process.env, SEQLINE_BENCH_WS: JSON.stringify(config) }, stdio: ['pipe', 'pipe', 'inherit'] })
   const untie = tieToParent(child.pid!)
   const lines = lineReader(child)
   const url = (await lines.next('READY')).trim()
@@ -63,6 +70,8 @@ async function childStack(log: EventLog, servers: string, bucket: string, secret
     url,
     settle: async () => void (await ask('settle', 'SETTLED')),
     usage: async () => JSON.parse(await ask('usage', 'USAGE')) as ChildUsage,
+    collected: async () => JSON.parse(await ask('gc', 'USAGE')) as ChildUsage,
+    pid: child.pid!,
     async stop() {
       try {
         await ask('stop', 'STOPPED')

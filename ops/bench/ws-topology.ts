@@ -1,6 +1,6 @@
 // Who talks to whom in the WebSocket benchmark: users u0..uN-1 in direct
 // pairs (u0-u1, u2-u3, ...), in groups of a fixed size (u0..u9, u10..u19, ...),
-// and all of them in one fan-out group. Users are referred to by index; the
+// and the first F of them (all by default) in one fan-out group. Users are referred to by index; the
 // conversation ids are the ones the domain derives or accepts.
 import { directConversationId } from '../../core/domain/direct-id.js'
 
@@ -24,7 +24,8 @@ export interface Topology {
 
 export const userId = (i: number) => `u${i}`
 
-export function topology(clients: number, groupSize: number): Topology {
+/** @param fanoutSize members of the fan-out group: users u0.. up to that many (all by default) */
+export function topology(clients: number, groupSize: number, fanoutSize = clients): Topology {
   const users = Array.from({ length: clients }, (_, i) => userId(i))
   const directOf: (ConvPlan | undefined)[] = new Array(clients).fill(undefined)
   const groupOf: ConvPlan[] = []
@@ -40,7 +41,7 @@ export function topology(clients: number, groupSize: number): Topology {
     convs.push(plan)
     for (const m of members) groupOf[m] = plan
   }
-  const fanout = convPlan('g_all', 'group', range(0, clients))
+  const fanout = convPlan('g_all', 'group', range(0, Math.min(clients, fanoutSize)))
   convs.push(fanout)
   return { users, convs, directOf, groupOf, fanout }
 }
@@ -48,7 +49,8 @@ export function topology(clients: number, groupSize: number): Topology {
 /** The conversations a user is in: what its socket will receive. */
 export function convsOf(t: Topology, user: number): ConvPlan[] {
   const direct = t.directOf[user]
-  return direct ? [direct, t.groupOf[user]!, t.fanout] : [t.groupOf[user]!, t.fanout]
+  const convs = direct ? [direct, t.groupOf[user]!] : [t.groupOf[user]!]
+  return t.fanout.slot.has(user) ? [...convs, t.fanout] : convs
 }
 
 function convPlan(conv: string, kind: ConvPlan['kind'], members: number[]): ConvPlan {
