@@ -7,6 +7,7 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import type { EventLog } from '../../core/log/event-log.js'
 import type { HistoryDb } from '../../projections/history/history-db.js'
 import { HistorySink } from '../../projections/history/sink.js'
+import { RestartingRunner } from '../../projections/runtime/restarting-runner.js'
 import { migrate } from '../../projections/history/migrations.js'
 import { describeHistory, openHistory } from '../open-history.js'
 import { CommandHandler } from '../../core/commands/command-handler.js'
@@ -89,9 +90,9 @@ async function startHistory(nc: NatsConnection, log: EventLog, db: HistoryDb, re
     await leased.start()
     return leased
   }
-  const sink = new HistorySink(log, db)
+  const sink = new RestartingRunner(async () => new HistorySink(log, db))
   await sink.start()
-  return { running: true, stop: () => sink.stop() }
+  return sink
 }
 
 /** The first signal starts an orderly stop; a second one exits at once (everything acknowledged is already in JetStream). */

@@ -5,6 +5,8 @@ export interface Runnable {
   start(): Promise<void>
   stop(): Promise<void>
   close?(): void
+  /** Set once the runner has stopped on an error (a flush that failed while NATS or ClickHouse was away). */
+  readonly error?: unknown
 }
 
 /**
@@ -49,13 +51,13 @@ export class LeasedRunner<R extends Runnable = Runnable> {
   private async step(): Promise<void> {
     if (this.stopped) return
     if (this.active) {
-      if (await this.lease.renew()) return
-      await this.deactivate()
-      return
+      if (!(await this.lease.renew())) return this.deactivate()
+      // A runner that failed stays failed; a fresh one resumes from the last commit.
+      if (this.runner?.error) await this.deactivate()
+      else return
     }
     if (!(await this.lease.acquire())) return
-    this.runner = await this.makeRunner()
-    await this.runner.start()
+    this.runner = await startOrDiscard(this.makeRunner)
     this.active = true
   }
 
@@ -76,5 +78,18 @@ export class LeasedRunner<R extends Runnable = Runnable> {
     const wasActive = this.active
     await this.deactivate()
     if (wasActive) await this.lease.release()
+  }
+}
+
+/** A started runner, or none: one that fails to start is stopped, so no half-started follower lingers. */
+export async function startOrDiscard<R extends Runnable>(make: () => Promise<R>): Promise<R> {
+  const runner = await make()
+  try {
+    await runner.start()
+    return runner
+  } catch (err) {
+    await runner.stop().catch(() => undefined)
+    runner.close?.()
+    throw err
   }
 }

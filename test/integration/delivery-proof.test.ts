@@ -14,10 +14,10 @@ function assertProof(r: ProofReport, sends: number) {
   assert.ok(r.flips >= r.clients, 'clients went offline and online again')
 }
 
-// The chaos run (SIGKILLs of both Seqline processes and nats-server) is not part of the suite yet: under a
-// loaded machine it sometimes leaves the clients of an API process restarted late in the run behind the head
-// for more than the 30 s it waits (nothing lost: the log holds every acked message). Run it with
-// `node dist/ops/bench/delivery-proof-main.js --clients 50 --messages 2500 --chaos` until that is fixed.
+// The chaos run (SIGKILLs of both Seqline processes and nats-server) is not in the suite yet: it found
+// failed projection runners left stopped under their lease (fixed in LeasedRunner and RestartingRunner)
+// and joins once it has more clean runs behind it. Run it with
+// `node dist/ops/bench/delivery-proof-main.js --clients 50 --messages 2500 --chaos`.
 describe('delivery proof: every acked message in the log once and delivered to every member once, in order', () => {
   test('50 clients, 4,000 messages, random offline/online flips', { timeout: 120_000 }, async (ctx) => {
     const seed = seedOf()

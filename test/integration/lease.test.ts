@@ -46,6 +46,23 @@ describe('one process runs a projection; another takes over when it goes', () =>
     await b.stop()
   })
 
+  test('a runner that stopped on an error is replaced by a fresh one while the lease is held', async () => {
+    const made: Array<{ error: unknown; stopped: boolean; start(): Promise<void>; stop(): Promise<void> }> = []
+    const make = async () => {
+      const runner = { error: undefined as unknown, stopped: false, start: async () => undefined, stop: async () => void (runner.stopped = true) }
+      made.push(runner)
+      return runner
+    }
+    const leasedRunner = new LeasedRunner(await Lease.open(t.nc, 'p.failing', TTL_MS), make)
+    await leasedRunner.start()
+    assert.equal(made.length, 1)
+    made[0]!.error = new Error('a flush failed while NATS was away')
+    assert.ok(await until(() => made.length === 2 && leasedRunner.running, TTL_MS * 2), 'a second runner took over')
+    assert.equal(made[0]!.stopped, true, 'the failed one was stopped')
+    assert.equal(leasedRunner.current, made[1])
+    await leasedRunner.stop()
+  })
+
   test('a holder that stops renewing (a crash) loses the lease when it expires', async () => {
     const crashed = await Lease.open(t.nc, 'p.expiry', TTL_MS)
     assert.equal(await crashed.acquire(), true)
