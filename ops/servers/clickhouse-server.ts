@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { accessSync, closeSync, constants as fsConstants, openSync, fstatSync } from 'node:fs'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import { createServer } from 'node:net'
 import { basename, delimiter, dirname, join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { isExecutable, KILL_WAIT_MS, readLogFrom, serializer, spawnFailure, spawnLogged, tail, terminate } from './server-process.js'
 import { tieToParent, type Untie } from './tie-to-parent.js'
 
 /**
@@ -77,7 +77,6 @@ interface ServerProcess {
 const SERVER_BINARIES = ['/usr/sbin/clickhouse-server', '/usr/bin/clickhouse-server']
 const MULTICALL_BINARIES = ['/usr/bin/clickhouse']
 const STOP_GRACE_MS = 15_000
-const KILL_WAIT_MS = 5_000
 const PING_POLL_MS = 20
 const PING_TIMEOUT_MS = 1_000
 /** A free port picked by us can be taken before the server binds it; try a few. */
@@ -265,25 +264,8 @@ ${profile}
   return configFile
 }
 
-// Synchronous on purpose: a spawn failure is emitted as 'error' on the next tick,
-// and the caller must be listening by then.
 function spawnServer(config: ServerConfig, configFile: string): { child: ChildProcess; logOffset: number } {
-  const logFd = openSync(config.logFile, 'a')
-  try {
-    // Restarts append to the same log; a startup failure is reported from past this offset.
-    const logOffset = fstatSync(logFd).size
-    const args = [...config.commandArgs, `--config-file=${configFile}`]
-    // Its own process group and straight to the file, as for nats-server: a
-    // terminal's Ctrl-C reaches Seqline only, and no pipe has to be drained.
-    const child = spawn(config.command, args, { stdio: ['ignore', logFd, logFd], detached: true, cwd: config.dataDir })
-    return { child, logOffset }
-  } finally {
-    closeSync(logFd)
-  }
-}
-
-function spawnFailure(child: ChildProcess): Promise<string> {
-  return new Promise((resolve) => child.once('error', (err) => resolve(err.message)))
+  return spawnLogged(config.command, [...config.commandArgs, `--config-file=${configFile}`], config.logFile, config.dataDir)
 }
 
 async function waitForReady(child: ChildProcess, config: ServerConfig, port: number, logOffset: number): Promise<void> {
@@ -335,20 +317,8 @@ function pingOk(host: string, port: number): Promise<boolean> {
   })
 }
 
-async function readLogFrom(logFile: string, offset: number): Promise<string> {
-  try {
-    return (await readFile(logFile)).subarray(offset).toString('utf8')
-  } catch {
-    return ''
-  }
-}
-
 function startupError(reason: string, logFile: string, log: string): Error {
   return new Error(`${reason}; from ${logFile}:\n${tail(log).trimEnd()}`)
-}
-
-function tail(text: string, lines = 20): string {
-  return text.trimEnd().split('\n').slice(-lines).join('\n')
 }
 
 function toServerProcess(child: ChildProcess, pid: number, untie: Untie): ServerProcess {
@@ -357,35 +327,6 @@ function toServerProcess(child: ChildProcess, pid: number, untie: Untie): Server
     untie()
   }
   return { child, pid, stop: () => finish('SIGTERM'), kill: () => finish('SIGKILL') }
-}
-
-async function terminate(child: ChildProcess, signal: NodeJS.Signals, graceMs: number): Promise<void> {
-  if (hasExited(child)) return
-  child.kill(signal)
-  if (await waitForExit(child, graceMs)) return
-  child.kill('SIGKILL')
-  if (await waitForExit(child, KILL_WAIT_MS)) return
-  throw new Error(`clickhouse-server pid ${child.pid} did not exit after SIGKILL`)
-}
-
-function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (hasExited(child)) return Promise.resolve(true)
-  return new Promise((resolve) => {
-    const onExit = (): void => {
-      clearTimeout(timer)
-      resolve(true)
-    }
-    // A referenced timer also keeps the event loop alive while we wait for the unref'd child.
-    const timer = setTimeout(() => {
-      child.off('exit', onExit)
-      resolve(false)
-    }, ms)
-    child.once('exit', onExit)
-  })
-}
-
-function hasExited(child: ChildProcess): boolean {
-  return child.exitCode !== null || child.signalCode !== null
 }
 
 function freePort(host: string): Promise<number> {
@@ -420,21 +361,3 @@ function xml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 }
 
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, fsConstants.X_OK)
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** Runs operations one at a time, so stop/kill/restart never interleave. */
-function serializer(): <T>(op: () => Promise<T>) => Promise<T> {
-  let last: Promise<unknown> = Promise.resolve()
-  return (op) => {
-    const run = last.then(op, op)
-    last = run.catch(() => undefined)
-    return run
-  }
-}

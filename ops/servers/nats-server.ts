@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { accessSync, closeSync, constants as fsConstants, fstatSync, openSync } from 'node:fs'
-import { mkdir, readFile } from 'node:fs/promises'
+import type { ChildProcess } from 'node:child_process'
+import { mkdir } from 'node:fs/promises'
 import { delimiter, dirname, join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { isExecutable, KILL_WAIT_MS, readLogFrom, serializer, spawnFailure, spawnLogged, tail, terminate } from './server-process.js'
 import { tieToParent, type Untie } from './tie-to-parent.js'
 
 export interface NatsServerOptions {
@@ -54,7 +54,6 @@ interface ServerProcess {
 
 const FALLBACK_BINARY = '/usr/sbin/nats-server'
 const STOP_GRACE_MS = 10_000
-const KILL_WAIT_MS = 5_000
 const LOG_POLL_MS = 20
 const READY_LINE = 'Server is ready'
 const LISTEN_LINE = /Listening for client connections on \S+:(\d+)/
@@ -125,26 +124,9 @@ async function launch(config: ServerConfig, port: number): Promise<ServerProcess
   }
 }
 
-// Synchronous on purpose: a spawn failure is emitted as 'error' on the next tick,
-// and the caller must be listening by then.
 function spawnServer(config: ServerConfig, port: number): { child: ChildProcess; logOffset: number } {
-  const logFd = openSync(config.logFile, 'a')
-  try {
-    // Restarts append to the same log; readiness is read only past this offset.
-    const logOffset = fstatSync(logFd).size
-    const args = ['-js', '-sd', config.storeDir, '-a', config.host, '-p', String(port || -1), ...config.args]
-    // The server writes straight to the file, so it never depends on a pipe this process must drain.
-    // Its own process group: a terminal's Ctrl-C must reach Seqline only, which
-    // then drains its connection before stopping the server in order.
-    const child = spawn(config.binary, args, { stdio: ['ignore', logFd, logFd], detached: true })
-    return { child, logOffset }
-  } finally {
-    closeSync(logFd)
-  }
-}
-
-function spawnFailure(child: ChildProcess): Promise<string> {
-  return new Promise((resolve) => child.once('error', (err) => resolve(err.message)))
+  const args = ['-js', '-sd', config.storeDir, '-a', config.host, '-p', String(port || -1), ...config.args]
+  return spawnLogged(config.binary, args, config.logFile)
 }
 
 async function waitForReady(child: ChildProcess, config: ServerConfig, logOffset: number): Promise<number> {
@@ -173,10 +155,6 @@ async function waitForReady(child: ChildProcess, config: ServerConfig, logOffset
   }
 }
 
-async function readLogFrom(logFile: string, offset: number): Promise<string> {
-  return (await readFile(logFile)).subarray(offset).toString('utf8')
-}
-
 function readyPort(log: string): number | null {
   if (!log.includes(READY_LINE)) return null
   const match = LISTEN_LINE.exec(log)
@@ -192,10 +170,6 @@ function startupError(reason: string, logFile: string, log: string): Error {
   return new Error(`${reason}; from ${logFile}:\n${excerpt.trimEnd()}`)
 }
 
-function tail(text: string, lines = 20): string {
-  return text.trimEnd().split('\n').slice(-lines).join('\n')
-}
-
 function toServerProcess(child: ChildProcess, pid: number, port: number, untie: Untie): ServerProcess {
   const finish = async (signal: NodeJS.Signals): Promise<void> => {
     await terminate(child, signal, signal === 'SIGKILL' ? KILL_WAIT_MS : STOP_GRACE_MS)
@@ -204,55 +178,8 @@ function toServerProcess(child: ChildProcess, pid: number, port: number, untie: 
   return { child, pid, port, stop: () => finish('SIGTERM'), kill: () => finish('SIGKILL') }
 }
 
-async function terminate(child: ChildProcess, signal: NodeJS.Signals, graceMs: number): Promise<void> {
-  if (hasExited(child)) return
-  child.kill(signal)
-  if (await waitForExit(child, graceMs)) return
-  child.kill('SIGKILL')
-  if (await waitForExit(child, KILL_WAIT_MS)) return
-  throw new Error(`nats-server pid ${child.pid} did not exit after SIGKILL`)
-}
-
-function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (hasExited(child)) return Promise.resolve(true)
-  return new Promise((resolve) => {
-    const onExit = (): void => {
-      clearTimeout(timer)
-      resolve(true)
-    }
-    // A referenced timer also keeps the event loop alive while we wait for the unref'd child.
-    const timer = setTimeout(() => {
-      child.off('exit', onExit)
-      resolve(false)
-    }, ms)
-    child.once('exit', onExit)
-  })
-}
-
-function hasExited(child: ChildProcess): boolean {
-  return child.exitCode !== null || child.signalCode !== null
-}
-
 function natsUrl(host: string, port: number): string {
   const reachable = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '::1' : host
   return `nats://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`
 }
 
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, fsConstants.X_OK)
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** Runs operations one at a time, so stop/kill/restart never interleave. */
-function serializer(): <T>(op: () => Promise<T>) => Promise<T> {
-  let last: Promise<unknown> = Promise.resolve()
-  return (op) => {
-    const run = last.then(op, op)
-    last = run.catch(() => undefined)
-    return run
-  }
-}

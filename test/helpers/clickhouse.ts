@@ -1,25 +1,11 @@
-import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startClickHouseServer } from '../../ops/servers/clickhouse-server.js'
+import { containerHandle, freePort, loadTestcontainers, startTestServer, type ServerHandle, type TestServer } from './test-server.js'
 
 /** A real ClickHouse server, owned by one test (or suite). */
-export interface TestClickHouse {
-  /** http://host:port; stays the same across restart(). */
-  readonly url: string
-  /** Scratch directory for this server (data and log in local mode); removed by cleanup(). */
-  readonly dir: string
-  readonly mode: ClickHouseMode
+export interface TestClickHouse extends TestServer {
   /** The extra user, when one was asked for; `default` (no password) always exists too. */
   readonly user: ClickHouseUser | undefined
-  restart(): Promise<void>
-  /** SIGKILL: simulates a crash; restart() brings the same data back. */
-  kill(): Promise<void>
-  stop(): Promise<void>
-  /** Stops the server and removes its data; safe to call more than once. */
-  cleanup(): Promise<void>
 }
 
 export interface ClickHouseUser {
@@ -38,22 +24,9 @@ export interface TestClickHouseOptions {
  */
 export type CleanupScope = { after(fn: () => unknown): void } | { defer(fn: () => unknown): void }
 
-type ClickHouseMode = 'local' | 'container'
-
-interface ClickHouseHandle {
-  url: string
-  restart(): Promise<void>
-  kill(): Promise<void>
-  stop(): Promise<void>
-  dispose(): Promise<void>
-}
-
-type Testcontainers = typeof import('testcontainers')
-
 // A modern LTS: users run current servers, the local binary is Debian's 18.16.
 const CONTAINER_IMAGE = 'clickhouse/clickhouse-server:25.8'
 const CONTAINER_PORT = 8123
-const DOCKER_PROBE_MS = 2_000
 
 /** Starts a server for the calling test and stops and removes it when the test ends. */
 export async function withClickHouseServer(t: CleanupScope, opts: TestClickHouseOptions = {}): Promise<TestClickHouse> {
@@ -64,83 +37,16 @@ export async function withClickHouseServer(t: CleanupScope, opts: TestClickHouse
 }
 
 export async function startTestClickHouse(opts: TestClickHouseOptions = {}): Promise<TestClickHouse> {
-  const dir = await mkdtemp(join(tmpdir(), 'seqline-clickhouse-'))
-  try {
-    const mode = await chooseMode()
-    const handle = mode === 'container' ? await startContainer(opts) : await startLocal(dir, opts)
-    return toTestClickHouse(handle, dir, mode, opts.user)
-  } catch (err) {
-    await rm(dir, { recursive: true, force: true })
-    throw err
-  }
-}
-
-function toTestClickHouse(handle: ClickHouseHandle, dir: string, mode: ClickHouseMode, user: ClickHouseUser | undefined): TestClickHouse {
-  let cleaned: Promise<void> | undefined
-  const cleanup = async (): Promise<void> => {
-    try {
-      await handle.dispose()
-    } finally {
-      await rm(dir, { recursive: true, force: true })
-    }
-  }
-  return {
-    url: handle.url,
-    dir,
-    mode,
-    user,
-    restart: () => handle.restart(),
-    kill: () => handle.kill(),
-    stop: () => handle.stop(),
-    cleanup: () => (cleaned ??= cleanup()),
-  }
-}
-
-async function chooseMode(): Promise<ClickHouseMode> {
-  const forced = process.env['SEQLINE_TEST_CLICKHOUSE']
-  if (forced === 'local' || forced === 'container') return forced
-  if (forced) throw new Error(`SEQLINE_TEST_CLICKHOUSE must be 'local' or 'container', not '${forced}'`)
-  return (await dockerReachable()) ? 'container' : 'local'
-}
-
-let dockerProbe: Promise<boolean> | undefined
-
-/** Probed once per process: every test file asks, and the answer does not change. */
-function dockerReachable(): Promise<boolean> {
-  dockerProbe ??= probeDocker()
-  return dockerProbe
-}
-
-async function probeDocker(): Promise<boolean> {
-  // The cheap check first, so machines without Docker never load testcontainers.
-  if (!process.env['DOCKER_HOST'] && !existsSync('/var/run/docker.sock')) return false
-  const probe = loadTestcontainers()
-    .then((tc) => tc.getContainerRuntimeClient())
-    .then(
-      () => true,
-      () => false,
-    )
-  return withinMs(probe, DOCKER_PROBE_MS, false)
-}
-
-async function loadTestcontainers(): Promise<Testcontainers> {
-  try {
-    return await import('testcontainers')
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err)
-    throw new Error(`cannot load testcontainers on Node ${process.versions.node}: ${reason}`)
-  }
-}
-
-function withinMs<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<T>((resolve) => {
-    timer = setTimeout(() => resolve(fallback), ms)
+  const server = await startTestServer({
+    dirPrefix: 'seqline-clickhouse-',
+    modeEnv: 'SEQLINE_TEST_CLICKHOUSE',
+    local: (dir) => startLocal(dir, opts),
+    container: () => startContainer(opts),
   })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+  return { ...server, user: opts.user }
 }
 
-async function startLocal(dir: string, opts: TestClickHouseOptions): Promise<ClickHouseHandle> {
+async function startLocal(dir: string, opts: TestClickHouseOptions): Promise<ServerHandle> {
   const server = await startClickHouseServer({
     dataDir: join(dir, 'data'),
     logFile: join(dir, 'clickhouse-server.log'),
@@ -149,9 +55,8 @@ async function startLocal(dir: string, opts: TestClickHouseOptions): Promise<Cli
   return { url: server.url, restart: server.restart, kill: server.kill, stop: server.stop, dispose: server.stop }
 }
 
-async function startContainer(opts: TestClickHouseOptions): Promise<ClickHouseHandle> {
+async function startContainer(opts: TestClickHouseOptions): Promise<ServerHandle> {
   const tc = await loadTestcontainers()
-  // A fixed host port, unlike a random mapping, survives a container restart, so the URL does too.
   const hostPort = await freePort()
   let container = new tc.GenericContainer(CONTAINER_IMAGE)
     // Keep the image's passwordless `default` user reachable from the host; without
@@ -164,30 +69,7 @@ async function startContainer(opts: TestClickHouseOptions): Promise<ClickHouseHa
     container = container.withCopyContentToContainer([{ content: containerUserXml(opts.user), target: '/etc/clickhouse-server/users.d/seqline-user.xml' }])
   }
   const started = await container.start()
-  const containers = (await tc.getContainerRuntimeClient()).container
-  const running = containers.getById(started.getId())
-  let up = true
-  const stop = async (): Promise<void> => {
-    if (!up) return
-    await containers.stop(running, { timeout: 10_000 })
-    up = false
-  }
-  const kill = async (): Promise<void> => {
-    if (!up) return
-    await running.kill({ signal: 'SIGKILL' })
-    up = false
-  }
-  const restart = async (): Promise<void> => {
-    await stop()
-    // Restarting keeps the container's filesystem, and with it /var/lib/clickhouse.
-    await started.restart()
-    up = true
-  }
-  const dispose = async (): Promise<void> => {
-    await started.stop()
-    up = false
-  }
-  return { url: `http://${started.getHost()}:${started.getMappedPort(CONTAINER_PORT)}`, restart, kill, stop, dispose }
+  return containerHandle(tc, started, `http://${started.getHost()}:${started.getMappedPort(CONTAINER_PORT)}`)
 }
 
 function containerUserXml(user: ClickHouseUser): string {
@@ -200,16 +82,4 @@ function containerUserXml(user: ClickHouseUser): string {
   <quota>default</quota>
 </${user.name}></users></clickhouse>
 `
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
 }

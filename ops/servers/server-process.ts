@@ -1,0 +1,91 @@
+// What the local server launchers (nats-server, clickhouse-server) share: a
+// detached child writing straight to its log file, and stopping it in order.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { accessSync, closeSync, constants as fsConstants, fstatSync, openSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+
+export const KILL_WAIT_MS = 5_000
+
+/**
+ * Starts a server in its own process group, writing straight to `logFile`: a
+ * terminal's Ctrl-C reaches Seqline only (which then stops the server in
+ * order), and no pipe has to be drained. Restarts append to the same log; the
+ * returned offset is where this run's output starts. Synchronous on purpose:
+ * a spawn failure is emitted as 'error' on the next tick, and the caller must
+ * be listening by then.
+ */
+export function spawnLogged(command: string, args: string[], logFile: string, cwd?: string): { child: ChildProcess; logOffset: number } {
+  const logFd = openSync(logFile, 'a')
+  try {
+    const logOffset = fstatSync(logFd).size
+    const child = spawn(command, args, { stdio: ['ignore', logFd, logFd], detached: true, cwd })
+    return { child, logOffset }
+  } finally {
+    closeSync(logFd)
+  }
+}
+
+export function spawnFailure(child: ChildProcess): Promise<string> {
+  return new Promise((resolve) => child.once('error', (err) => resolve(err.message)))
+}
+
+export async function readLogFrom(logFile: string, offset: number): Promise<string> {
+  try {
+    return (await readFile(logFile)).subarray(offset).toString('utf8')
+  } catch {
+    return ''
+  }
+}
+
+export function tail(text: string, lines = 20): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n')
+}
+
+/** Sends `signal`, waits `graceMs`, then SIGKILL; throws if even that does not end it. */
+export async function terminate(child: ChildProcess, signal: NodeJS.Signals, graceMs: number): Promise<void> {
+  if (hasExited(child)) return
+  child.kill(signal)
+  if (await waitForExit(child, graceMs)) return
+  child.kill('SIGKILL')
+  if (await waitForExit(child, KILL_WAIT_MS)) return
+  throw new Error(`${child.spawnfile} pid ${child.pid} did not exit after SIGKILL`)
+}
+
+function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (hasExited(child)) return Promise.resolve(true)
+  return new Promise((resolve) => {
+    const onExit = (): void => {
+      clearTimeout(timer)
+      resolve(true)
+    }
+    // A referenced timer also keeps the event loop alive while we wait for the unref'd child.
+    const timer = setTimeout(() => {
+      child.off('exit', onExit)
+      resolve(false)
+    }, ms)
+    child.once('exit', onExit)
+  })
+}
+
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null
+}
+
+export function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, fsConstants.X_OK)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Runs operations one at a time, so stop/kill/restart never interleave. */
+export function serializer(): <T>(op: () => Promise<T>) => Promise<T> {
+  let last: Promise<unknown> = Promise.resolve()
+  return (op) => {
+    const run = last.then(op, op)
+    last = run.catch(() => undefined)
+    return run
+  }
+}
