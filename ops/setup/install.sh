@@ -48,42 +48,34 @@ nats_server_present() {
   command -v nats-server >/dev/null || [[ -x /usr/sbin/nats-server ]]
 }
 
-ensure_nats_server() {
-  nats_server_present && return 0
-  if ((EUID != 0)); then
-    fail "nats-server is missing; install it as root with: apt-get install -y nats-server (Debian/Ubuntu), or put a nats-server binary from https://github.com/nats-io/nats-server/releases on PATH"
-  fi
-  command -v apt-get >/dev/null || fail "nats-server is missing and apt-get is not available; put a nats-server binary from https://github.com/nats-io/nats-server/releases on PATH"
-  echo "install.sh: installing nats-server with apt-get" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq nats-server >/dev/null
-  nats_server_present || fail "apt-get installed nats-server, but it is not on PATH or at /usr/sbin/nats-server"
-}
-
 # Debian's package (18.16) puts the server at /usr/sbin/clickhouse-server, often off a
 # non-root PATH; upstream builds ship one multi-call /usr/bin/clickhouse instead.
 clickhouse_server_present() {
   command -v clickhouse-server >/dev/null || [[ -x /usr/sbin/clickhouse-server || -x /usr/bin/clickhouse ]]
 }
 
-ensure_clickhouse_server() {
-  clickhouse_server_present && return 0
-  if ((EUID != 0)); then
-    fail "clickhouse-server is missing; install it as root with: apt-get install -y clickhouse-server (Debian/Ubuntu), or put a clickhouse-server binary on PATH"
-  fi
-  command -v apt-get >/dev/null || fail "clickhouse-server is missing and apt-get is not available; put a clickhouse-server binary on PATH"
-  echo "install.sh: installing clickhouse-server with apt-get" >&2
+APT_UPDATED=0
+
+# Installs a Debian package as root when `present` finds it missing; `hint` says how to get it otherwise.
+ensure_package() {
+  local package=$1 present=$2 hint=$3
+  "$present" && return 0
+  ((EUID == 0)) || fail "$package is missing; install it as root with: apt-get install -y $package (Debian/Ubuntu), or $hint"
+  command -v apt-get >/dev/null || fail "$package is missing and apt-get is not available; $hint"
+  echo "install.sh: installing $package with apt-get" >&2
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  # The package's own service is not used: Seqline's launcher runs its own server per data dir.
-  apt-get install -y -qq clickhouse-server >/dev/null
-  clickhouse_server_present || fail "apt-get installed clickhouse-server, but it is not on PATH or at /usr/sbin/clickhouse-server"
+  if ((APT_UPDATED == 0)); then
+    apt-get update -qq
+    APT_UPDATED=1
+  fi
+  apt-get install -y -qq "$package" >/dev/null
+  "$present" || fail "apt-get installed $package, but it is not where Seqline looks for it; $hint"
 }
 
 check_node
 ensure_node_modules
-ensure_nats_server
+ensure_package nats-server nats_server_present "put a nats-server binary from https://github.com/nats-io/nats-server/releases on PATH"
 # Running Seqline needs no ClickHouse server (the history defaults to embedded
-# chDB); the tests and benchmarks start real ones.
-[[ ${1:-} == --run ]] || ensure_clickhouse_server
+# chDB); the tests and benchmarks start real ones. The package's own service is
+# not used: Seqline's launcher runs its own server per data directory.
+[[ ${1:-} == --run ]] || ensure_package clickhouse-server clickhouse_server_present "put a clickhouse-server binary on PATH"
