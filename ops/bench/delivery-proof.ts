@@ -27,6 +27,7 @@ import { DEFAULT_NAMES } from '../../core/log/partitions.js'
 import { startNatsServer, type RunningNats } from '../servers/nats-server.js'
 import { tieToParent } from '../servers/tie-to-parent.js'
 import { checkDelivery, cmdHash, type CheckResult, type Received, type SendRecord } from './delivery-checker.js'
+import { mulberry32, pick, type Rng } from './random.js'
 
 export interface ProofOptions {
   clients: number
@@ -74,20 +75,7 @@ export interface ProofReport {
   problems: string[]
 }
 
-type Rng = () => number
 
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!
 const between = (rng: Rng, lo: number, hi: number) => lo + rng() * (hi - lo)
 
 /** Error codes after which the same command is tried again with the same id: the outcome is unknown or temporary. */

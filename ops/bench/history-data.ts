@@ -3,6 +3,7 @@
 // very common and very rare words, as in real chat) and one marker word
 // planted in a fixed, small number of messages.
 import type { Followed } from '../../core/log/follow.js'
+import { mulberry32 } from './random.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
 
 export interface SyntheticOptions {
@@ -75,15 +76,4 @@ function sample(cdf: Float64Array, u: number): number {
     else hi = mid
   }
   return lo + 1
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }

@@ -17,6 +17,7 @@ import type { SeqlineEvent } from '../../schemas/events.js'
 import { TEST_PARTITIONS, withLogServer } from '../helpers/log.js'
 import { onLines } from '../helpers/child-lines.js'
 import { covers, differingKeys, dumpBucket, sortedRecords, streamEnds, waitCaughtUp } from '../helpers/views.js'
+import { mulberry32, pick, type Rng } from '../../ops/bench/random.js'
 
 const PROJECTOR = fileURLToPath(new URL('../fixtures/projector.js', import.meta.url))
 
@@ -215,19 +216,7 @@ function startProjector(url: string, target: { bucket: string; name: string }): 
 // ---------------------------------------------------------------------------
 // The workload: random but always-allowed commands, several conversations at once
 
-type Rng = () => number
 
-function mulberry32(seed: number): Rng {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let x = Math.imul(a ^ (a >>> 15), 1 | a)
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)]!
 
 /** What a conversation's script knows of it; exact, because only the script writes there. */
 interface Script {
