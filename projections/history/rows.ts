@@ -60,14 +60,15 @@ export function searchableText(content: MessageContent): string {
   }
 }
 
+/** The columns every row of an event starts with: its log position, conversation, seq and time. */
+function origin(f: Followed): Position & { conv: string; seq: number; at_ms: number } {
+  return { part: f.partition, pos: f.streamSeq, conv: f.event.conv, seq: f.event.seq, at_ms: f.event.at }
+}
+
 export function eventRow(f: Followed): EventRow {
   const e = f.event
   return {
-    part: f.partition,
-    pos: f.streamSeq,
-    conv: e.conv,
-    seq: e.seq,
-    at_ms: e.at,
+    ...origin(f),
     type: e.type,
     actor: e.actor,
     cmd: e.cmd,
@@ -87,11 +88,7 @@ export function messageRow(f: Followed): MessageRow | null {
   if (e.type !== 'message.sent') return null
   const content = e.data.content
   return {
-    part: f.partition,
-    pos: f.streamSeq,
-    conv: e.conv,
-    seq: e.seq,
-    at_ms: e.at,
+    ...origin(f),
     sender: e.actor,
     kind: content.type,
     state: 'live',
