@@ -3,7 +3,7 @@ export interface Capabilities {
   version: string
   /** Server-side query parameters (`{name:Type}`); without them values are inlined as escaped literals. */
   queryParams: boolean
-  /** A full-text `text` index that FINAL reads exactly; otherwise a token column scanned with hasAll/hasAny. */
+  /** A full-text `text` index; otherwise a word column scanned with hasAll/hasAny. */
   textIndex: boolean
   dateTime64: boolean
   lowCardinality: boolean
@@ -32,22 +32,17 @@ export function atLeast(version: string, major: number, minor = 0): boolean {
   return a > major || (a === major && b >= minor)
 }
 
-/**
- * Capabilities from the version and the settings the server knows. The text
- * index also needs the exact FINAL mode of skip indexes: without it a search
- * could return a message's pre-edit text.
- */
+/** Capabilities from the version and the settings the server knows: a server that has a text index has a setting for it. */
 export function capabilitiesOf(version: string, settings: ReadonlySet<string>): Capabilities {
+  const textIndexFlags = ['allow_experimental_full_text_index', 'enable_full_text_index'].filter((s) => settings.has(s))
   return {
     version,
     queryParams: atLeast(version, 19, 14),
-    textIndex:
-      (settings.has('enable_full_text_index') || settings.has('allow_experimental_full_text_index')) &&
-      settings.has('use_skip_indexes_if_final_exact_mode'),
+    textIndex: textIndexFlags.length > 0,
     dateTime64: atLeast(version, 20, 1),
     lowCardinality: atLeast(version, 19, 0),
     mutationsSync: settings.has('mutations_sync'),
     searchSettings: settings.has('use_top_k_dynamic_filtering') ? { use_top_k_dynamic_filtering: 0 } : {},
-    textIndexFlags: ['allow_experimental_full_text_index', 'enable_full_text_index'].filter((s) => settings.has(s)),
+    textIndexFlags,
   }
 }
