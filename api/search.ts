@@ -71,13 +71,8 @@ export async function userScope(deps: ApiDeps, user: string): Promise<SearchScop
  * could no longer pull.
  */
 export async function keepVisible(deps: ApiDeps, user: string, hits: StoredHit[]): Promise<StoredHit[]> {
-  const heads = new Map<string, number>()
-  for (const conv of new Set(hits.map((h) => h.conv))) {
-    const head = await visibleTo(deps, conv, user).then(
-      (v) => v.head,
-      () => 0,
-    )
-    heads.set(conv, head)
-  }
+  const convs = [...new Set(hits.map((h) => h.conv))]
+  const visible = await Promise.all(convs.map((conv) => visibleTo(deps, conv, user).then((v) => v.head, () => 0)))
+  const heads = new Map(convs.map((conv, i) => [conv, visible[i]!]))
   return hits.filter((h) => h.seq <= (heads.get(h.conv) ?? 0))
 }
