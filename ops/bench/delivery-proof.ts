@@ -28,6 +28,7 @@ import { startNatsServer, type RunningNats } from '../servers/nats-server.js'
 import { tieToParent } from '../servers/tie-to-parent.js'
 import { checkDelivery, cmdHash, type CheckResult, type Received, type SendRecord } from './delivery-checker.js'
 import { mulberry32, pick, type Rng } from './random.js'
+import { percentiles } from './stats.js'
 
 export interface ProofOptions {
   clients: number
@@ -39,8 +40,10 @@ export interface ProofOptions {
   groupSize?: number
   /** Direct peers each client opens a conversation with (default 2; peers of others add to it). */
   directPeers?: number
-  /** Offline/online flips per client after its first connect (default 3). */
+  /** Offline/online flips per client at least (default 3); clients keep flipping until their sending is done. */
   flips?: number
+  /** Sends each client keeps in flight at once (default 1). */
+  inflight?: number
   /** Share of sends aimed on purpose at a group the sender is not in, refused with NOT_MEMBER (default 0.02). */
   strayShare?: number
   chaos?: boolean
@@ -51,6 +54,8 @@ export interface ProofOptions {
   sendDeadlineMs?: number
   /** How long the clients get to converge after the last send. */
   settleMs?: number
+  /** Say how far sending has got every this many ms (0: never). */
+  progressMs?: number
   say?: (line: string) => void
 }
 
@@ -72,6 +77,12 @@ export interface ProofReport {
   reconnects: number
   durationMs: number
   sendPhaseMs: number
+  /** From a send's first attempt to its ack, waits while offline included (ms). */
+  ackMs: { p50: number; p99: number; p999: number; max: number }
+  /** One sample a second of the send phase: seconds since it began, sends resolved and events delivered so far. */
+  timeline: Array<{ t: number; resolved: number; delivered: number }>
+  /** Each kill, seconds since the send phase began. */
+  killLog: Array<{ t: number; kind: 'api' | 'projection' | 'nats' }>
   problems: string[]
 }
 
@@ -210,6 +221,8 @@ class SimClient {
   reconnects = 0
   flips = 0
   duplicateAcks = 0
+  delivered = 0
+  readonly ackMs: number[] = []
   private wakeups: Array<() => void> = []
 
   constructor(
@@ -230,6 +243,7 @@ class SimClient {
       if (!r) this.received.set(e.conv, (r = { seqs: [], cmds: [] }))
       r.seqs.push(e.seq)
       r.cmds.push(cmdHash(e.cmd))
+      this.delivered++
     })
     this.live = live
     for (const w of this.wakeups.splice(0)) w()
@@ -254,6 +268,7 @@ class SimClient {
   async send(conv: string, id: string, deadline: number, expectRefusal?: string): Promise<void> {
     const record: SendRecord = { user: this.user, conv, id, outcome: 'failed', attempts: 0, ...(expectRefusal ? { expectRefusal } : {}) }
     this.sends.push(record)
+    const began = performance.now()
     while (Date.now() < deadline) {
       const live = await this.whenOnline()
       record.attempts++
@@ -261,6 +276,7 @@ class SimClient {
         const ack = await live.sendCommand({ type: 'message.send', id, conv, data: { content: { type: 'text', text: id } } })
         record.outcome = 'acked'
         record.seq = ack.seq
+        this.ackMs.push(performance.now() - began)
         if (ack.duplicate) this.duplicateAcks++
         return
       } catch (err) {
@@ -285,12 +301,14 @@ export async function runDeliveryProof(options: ProofOptions): Promise<ProofRepo
     groupSize: Math.min(8, options.clients),
     directPeers: 2,
     flips: 3,
+    inflight: 1,
     strayShare: 0.02,
     chaos: false,
     kills: 2,
     partitions: 4,
     sendDeadlineMs: 10 * 60_000,
     settleMs: 30_000,
+    progressMs: 0,
     ...options,
   }
   const rng = mulberry32(o.seed)
@@ -337,7 +355,7 @@ export async function runDeliveryProof(options: ProofOptions): Promise<ProofRepo
     }
     sockets.push(...clients)
 
-    // Sending: each client sends its share, one send at a time, while it flips offline and online.
+    // Sending: each client sends its share, `inflight` sends at a time, while it flips offline and online.
     const sendStart = Date.now()
     const deadline = sendStart + o.sendDeadlineMs
     let resolved = 0
@@ -348,10 +366,11 @@ export async function runDeliveryProof(options: ProofOptions): Promise<ProofRepo
       const r = mulberry32(o.seed * 7919 + i)
       const mine = topology.convsOf.get(c.user)!
       const strayGroups = topology.groupIds.filter((g) => !topology.members.get(g)!.includes(c.user))
+      let clientDone = false
       const flipping = (async () => {
         await sleep(between(r, 0, 1500))
         c.online()
-        for (let f = 0; f < o.flips && !sendingDone; f++) {
+        for (let f = 0; (f < o.flips || !clientDone) && !sendingDone; f++) {
           await sleep(between(r, 300, 2500))
           if (sendingDone) break
           c.offline()
@@ -359,17 +378,36 @@ export async function runDeliveryProof(options: ProofOptions): Promise<ProofRepo
           c.online()
         }
       })()
-      for (let k = 0; k < quota(i); k++) {
-        const stray = strayGroups.length > 0 && r() < o.strayShare
-        const conv = stray ? pick(r, strayGroups) : pick(r, mine)
-        await c.send(conv, `${c.user}-m${k}`, deadline, stray ? 'NOT_MEMBER' : undefined)
-        resolved++
+      let next = 0
+      const lane = async () => {
+        for (let k = next++; k < quota(i); k = next++) {
+          const stray = strayGroups.length > 0 && r() < o.strayShare
+          const conv = stray ? pick(r, strayGroups) : pick(r, mine)
+          await c.send(conv, `${c.user}-m${k}`, deadline, stray ? 'NOT_MEMBER' : undefined)
+          resolved++
+        }
       }
+      await Promise.all(Array.from({ length: o.inflight }, lane))
+      clientDone = true
       await flipping
     }
-    const sending = Promise.all(clients.map(runClient)).finally(() => (sendingDone = true))
+    const timeline: ProofReport['timeline'] = []
+    const sample = () => timeline.push({ t: (Date.now() - sendStart) / 1000, resolved, delivered: clients.reduce((n, c) => n + c.delivered, 0) })
+    const sampler = setInterval(sample, 1000)
+    const progress = o.progressMs > 0 ? setInterval(() => say(`${resolved} of ${total} sends resolved (${Math.round((resolved * 1000) / (Date.now() - sendStart))}/s)`), o.progressMs) : undefined
+    const sending = Promise.all(clients.map(runClient)).finally(() => {
+      sendingDone = true
+      clearInterval(progress)
+      clearInterval(sampler)
+      sample()
+    })
 
     const kills = { api: 0, projection: 0, nats: 0 }
+    const killLog: ProofReport['killLog'] = []
+    const logKill = (kind: keyof typeof kills) => {
+      kills[kind]++
+      killLog.push({ t: (Date.now() - sendStart) / 1000, kind })
+    }
     const chaos = o.chaos ? runChaos() : Promise.resolve()
     async function runChaos(): Promise<void> {
       const kinds: Array<keyof typeof kills> = []
@@ -387,7 +425,7 @@ export async function runDeliveryProof(options: ProofOptions): Promise<ProofRepo
         if (kind === 'nats') {
           say(`chaos: SIGKILL nats-server at ${resolved} resolved sends, restart after ${down.toFixed(0)} ms`)
           await nats.kill()
-          kills.nats++
+          logKill('nats')
           await sleep(down)
           await nats.restart()
         } else {
@@ -395,7 +433,7 @@ export async function runDeliveryProof(options: ProofOptions): Promise<ProofRepo
           const victim = kind === 'projection' ? holder : 1 - holder
           say(`chaos: SIGKILL seqline-${victim} (${kind === 'projection' ? 'projection + API' : 'API, projection standby'}) at ${resolved} resolved sends, restart after ${down.toFixed(0)} ms`)
           await processes[victim]!.kill()
-          kills[kind]++
+          logKill(kind)
           if (kind === 'projection') holder = 1 - holder // the standby takes the lease once it expires
           await sleep(down)
           await processes[victim]!.start()
@@ -454,6 +492,9 @@ export async function runDeliveryProof(options: ProofOptions): Promise<ProofRepo
       reconnects: clients.reduce((n, c) => n + c.reconnects, 0),
       durationMs: Date.now() - started,
       sendPhaseMs,
+      ackMs: percentiles(clients.flatMap((c) => c.ackMs)),
+      timeline,
+      killLog,
       problems: result.problems,
     }
   } finally {
@@ -469,7 +510,8 @@ export function describeReport(r: ProofReport): string {
     `sends ${r.sends}: acked ${r.acked} (${r.duplicateAcks} answered as duplicates of an earlier attempt), refused ${r.refused}, failed ${r.failed}, retries ${r.retries}`,
     `log ${r.events} events; deliveries checked ${r.deliveries}`,
     `kills: API ${r.kills.api}, projection ${r.kills.projection}, nats-server ${r.kills.nats}; offline/online flips ${r.flips}, socket reconnects ${r.reconnects}`,
-    `sending ${(r.sendPhaseMs / 1000).toFixed(1)} s, whole run ${(r.durationMs / 1000).toFixed(1)} s`,
+    `sending ${(r.sendPhaseMs / 1000).toFixed(1)} s (${Math.round((r.sends * 1000) / r.sendPhaseMs)} sends/s), whole run ${(r.durationMs / 1000).toFixed(1)} s`,
+    `send to ack (offline waits included): p50 ${r.ackMs.p50.toFixed(1)} ms, p99 ${r.ackMs.p99.toFixed(1)} ms, p999 ${r.ackMs.p999.toFixed(1)} ms, max ${r.ackMs.max.toFixed(0)} ms`,
     r.problems.length === 0 ? 'checker: no problem found' : `checker: ${r.problems.length} problem(s):\n  ${r.problems.join('\n  ')}`,
   ].join('\n')
 }
