@@ -5,6 +5,7 @@
 //          --only all|append|read|projections|ws (or a comma-separated list; default all)
 //          history: --history-messages 10000000 --history-conversations 100000 --clickhouse-url http://... (default: a local clickhouse-server)
 //          ws: --clients 200 --ws-rate 2000 (or steps: 1000,2000,5000) --ws-seconds 10 --ws-group 10 --ws-api child|inline
+//              --ws-projection same|child (the conversations projection in the API's process, or in a child process of its own)
 //              --ws-warmup 2 (untimed, before the first step) --ws-fanout 5000 (fan-out group size; default all clients) --ws-addresses 1 (client source addresses 127.0.0.1..K)
 //              --ws-results ops/bench/results (also write ws.json and SVG charts there)
 import { mkdtemp, rm, mkdir, writeFile } from 'node:fs/promises'
@@ -38,6 +39,7 @@ const { values: args } = parseArgs({
     'ws-seconds': { type: 'string', default: '10' },
     'ws-group': { type: 'string', default: '10' },
     'ws-api': { type: 'string', default: 'child' },
+    'ws-projection': { type: 'string', default: 'same' },
     'ws-fanout': { type: 'string' },
     'ws-addresses': { type: 'string', default: '1' },
     'ws-warmup': { type: 'string', default: '2' },
@@ -113,6 +115,8 @@ async function historyBenches(dir: string): Promise<HistoryBenchResult[]> {
 function wsOptions(url: string, window: number, natsPid: number | undefined) {
   const placement = args['ws-api']
   if (placement !== 'inline' && placement !== 'child') throw new Error(`--ws-api ${placement}: expected inline or child`)
+  const projection = args['ws-projection']
+  if (projection !== 'same' && projection !== 'child') throw new Error(`--ws-projection ${projection}: expected same or child`)
   const num = (name: 'clients' | 'ws-seconds' | 'ws-group' | 'ws-addresses' | 'ws-warmup') => {
     const value = Number(args[name])
     if (!(value > 0)) throw new Error(`--${name} ${args[name]}: expected a positive number`)
@@ -123,7 +127,7 @@ function wsOptions(url: string, window: number, natsPid: number | undefined) {
   const fanoutSize = args['ws-fanout'] === undefined ? undefined : Number(args['ws-fanout'])
   if (fanoutSize !== undefined && !(fanoutSize > 0)) throw new Error(`--ws-fanout ${args['ws-fanout']}: expected a positive number`)
   const options = { clients: num('clients'), rate: rates[0]!, rates, seconds: num('ws-seconds'), groupSize: num('ws-group'), fanoutSize, addresses: num('ws-addresses'), warmupSeconds: num('ws-warmup') }
-  return { servers: url, ...options, partitions: Number(args.partitions), placement, ceilingMessages: Number(args.messages), window, natsPid } as const
+  return { servers: url, ...options, partitions: Number(args.partitions), placement, projection, ceilingMessages: Number(args.messages), window, natsPid } as const
 }
 
 await main()

@@ -19,7 +19,7 @@ import { fanout, type FanoutRun } from './ws-fanout.js'
 import type { Verdict } from './ws-ledger.js'
 import { sustainedLoad } from './ws-load.js'
 import { createConversations } from './ws-setup.js'
-import { startStack, type ApiPlacement, type WsStack } from './ws-stack.js'
+import { startStack, type ApiPlacement, type ProjectionPlacement, type WsStack } from './ws-stack.js'
 import { convsOf, topology, type Topology } from './ws-topology.js'
 
 export interface WsOptions {
@@ -39,6 +39,8 @@ export interface WsOptions {
   warmupSeconds?: number
   partitions: number
   placement: ApiPlacement
+  /** The conversations projection in the API's process, or in one of its own. */
+  projection: ProjectionPlacement
   /** Messages and window of each publish-ceiling run. */
   ceilingMessages: number
   window: number
@@ -53,7 +55,7 @@ export interface WsStep {
   rate: number
   load: WsResult['load']
   usage: WsResult['usage']
-  /** CPU of the API process per acked message, ms (includes the projection and every frame it caused). */
+  /** CPU of the API process per acked message, ms (every frame it caused; the projection too when it runs there). */
   apiCpuMsPerMessage?: number
   /** Acks and recipient deliveries per bin of binMs, from the step's first send. */
   series: { binMs: number; acks: number[]; deliveries: number[] }
@@ -69,6 +71,7 @@ export interface WsResult {
   rate: number
   seconds: number
   placement: ApiPlacement
+  projection: ProjectionPlacement
   ceilings: { before: Ceilings; after: Ceilings }
   load: {
     seconds: number
@@ -88,7 +91,19 @@ export interface WsResult {
   idle: { apiRssNoneMb?: number; apiRssIdleMb?: number; apiHeapNoneMb?: number; apiHeapIdleMb?: number; rssKbPerConnection?: number; heapKbPerConnection?: number; benchRssNoneMb: number; benchRssIdleMb: number; natsRssMb?: number }
   warmup: { seconds: number; verdict: Verdict }
   wire: { rawEventFrames: number; emittedEvents: number; reconnects: number }
-  usage: { bench: Usage; apiCpuPercent?: number; apiRssMb?: number; apiMaxRssMb?: number; apiLoopDelay?: Usage['loopDelay']; natsCpuPercent?: number; natsRssMb?: number }
+  usage: {
+    bench: Usage
+    apiCpuPercent?: number
+    apiRssMb?: number
+    apiMaxRssMb?: number
+    apiLoopDelay?: Usage['loopDelay']
+    /** The projection's process, when it has one of its own (--ws-projection child). */
+    projectionCpuPercent?: number
+    projectionRssMb?: number
+    projectionMaxRssMb?: number
+    natsCpuPercent?: number
+    natsRssMb?: number
+  }
   ok: boolean
 }
 
@@ -113,7 +128,7 @@ export async function wsBench(nc: NatsConnection, opts: WsOptions): Promise<WsRe
     const before = await publishCeilings(raw, opts.ceilingMessages, opts.window)
     const t = topology(opts.clients, opts.groupSize, opts.fanoutSize)
     const secrets = { serviceToken: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(32).toString('base64url') }
-    const stack = await startStack(opts.placement, log, opts.servers, `bench_${RUN}_ws`, secrets)
+    const stack = await startStack({ api: opts.placement, projection: opts.projection }, log, opts.servers, `bench_${RUN}_ws`, secrets)
     let measured: Omit<WsResult, 'ceilings' | 'ok'>
     try {
       const heads = await createConversations(log, t, SETUP_WINDOW)
@@ -186,6 +201,7 @@ async function measure(pool: ClientPool, t: Topology, stack: WsStack, opts: WsOp
     rate: first.rate,
     seconds: opts.seconds,
     placement: stack.placement,
+    projection: stack.projection,
     load: first.load,
     steps,
     fanout: { ...summariseFanout(fan), ...cpu },
@@ -199,6 +215,7 @@ async function measure(pool: ClientPool, t: Topology, stack: WsStack, opts: WsOp
 async function step(pool: ClientPool, t: Topology, stack: WsStack, opts: WsOptions, rate: number, prefix: string): Promise<WsStep> {
   const natsBefore = await cpuSecondsOf(opts.natsPid)
   const apiBefore = await stack.usage()
+  const projectionBefore = await stack.projectionUsage()
   const usage = sampleUsage()
   let natsRssMb = 0
   const natsRss = setInterval(() => void rssMbOf(opts.natsPid).then((mb) => void (natsRssMb = Math.max(natsRssMb, mb ?? 0))), NATS_RSS_EVERY_MS)
@@ -206,6 +223,7 @@ async function step(pool: ClientPool, t: Topology, stack: WsStack, opts: WsOptio
   clearInterval(natsRss)
   const bench = usage.stop()
   const apiAfter = await stack.usage()
+  const projectionAfter = await stack.projectionUsage()
   const natsAfter = await cpuSecondsOf(opts.natsPid)
   const l = load.ledger
   return {
@@ -221,7 +239,13 @@ async function step(pool: ClientPool, t: Topology, stack: WsStack, opts: WsOptio
       delivery: percentiles(l.deliveryMs),
       verdict: l.verdict(),
     },
-    usage: { bench, ...apiShare(apiBefore, apiAfter, bench.seconds), natsCpuPercent: percentOf(natsBefore, natsAfter, bench.seconds), natsRssMb: natsRssMb || undefined },
+    usage: {
+      bench,
+      ...apiShare(apiBefore, apiAfter, bench.seconds),
+      ...projectionShare(projectionBefore, projectionAfter, bench.seconds),
+      natsCpuPercent: percentOf(natsBefore, natsAfter, bench.seconds),
+      natsRssMb: natsRssMb || undefined,
+    },
     series: { binMs: SERIES_BIN_MS, acks: binned(l.ackAt, l.firstAt), deliveries: binned(l.deliveryAt, l.firstAt) },
     cdf: cdfOf(l.ackMs, l.deliveryMs),
   }
@@ -286,6 +310,11 @@ function summariseFanout(f: FanoutRun): Omit<WsResult['fanout'], 'apiCpuMsPerSho
 function apiShare(before: ChildUsage | undefined, after: ChildUsage | undefined, seconds: number) {
   if (!before || !after) return {}
   return { apiCpuPercent: percentOf(before.cpuSeconds, after.cpuSeconds, seconds), apiRssMb: after.rssMb, apiMaxRssMb: after.maxRssMb, apiLoopDelay: after.loopDelay }
+}
+
+function projectionShare(before: ChildUsage | undefined, after: ChildUsage | undefined, seconds: number) {
+  if (!before || !after) return {}
+  return { projectionCpuPercent: percentOf(before.cpuSeconds, after.cpuSeconds, seconds), projectionRssMb: after.rssMb, projectionMaxRssMb: after.maxRssMb }
 }
 
 function percentOf(before: number | undefined, after: number | undefined, seconds: number): number | undefined {

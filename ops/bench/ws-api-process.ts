@@ -1,21 +1,26 @@
-// The WebSocket benchmark's API in a process of its own (`--ws-api child`),
-// so its CPU and event loop are not shared with the benchmark's clients.
-// Configured by SEQLINE_BENCH_WS (JSON: servers, log names, bucket, secrets);
+// The WebSocket benchmark's server side in a process of its own, so its CPU
+// and event loop are not shared with the benchmark's clients. Its role
+// (ws-server.ts) says what it runs: the API and the conversations projection
+// (`--ws-api child`), or the API alone or the projection alone (with
+// `--ws-projection child`, each has a process, so their CPU can be told apart).
+// Configured by SEQLINE_BENCH_WS (JSON: role, servers, log names, bucket, secrets);
 // answers one request line at a time on stdin:
-//   (start)   READY <url>
-//   settle    SETTLED              the views reflect the whole log
+//   (start)   READY <url>          the API's URL (empty for the projection alone)
+//   settle    SETTLED              the views reflect the whole log (at once when the projection runs elsewhere)
 //   usage     USAGE <json>         cumulative CPU seconds, current and peak RSS, event-loop delay since the last usage
 //   gc        USAGE <json>         the same after a full garbage collection (with --expose-gc), for memory at rest
-//   stop      STOPPED              API and projection stopped; then the process exits
+//   stop      STOPPED              everything it runs stopped; then the process exits
 // and ERR <message> when anything fails.
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
 import { connect } from '@nats-io/transport-node'
 import { EventLog } from '../../core/log/event-log.js'
 import type { LogNames } from '../../core/log/partitions.js'
-import { startBenchApi, type Secrets } from './ws-api.js'
+import type { Secrets } from './ws-api.js'
+import { startBenchServer, type ServerRole } from './ws-server.js'
 
 export interface ChildConfig {
+  role: ServerRole
   servers: string
   names: LogNames
   bucket: string
@@ -45,18 +50,18 @@ loop.enable()
 try {
   const nc = await connect({ servers: config.servers, noAsyncTraces: true })
   const log = await EventLog.open(nc, { names: config.names })
-  const api = await startBenchApi(log, config.bucket, config.secrets)
-  say(`READY ${api.url}`)
+  const server = await startBenchServer(config.role, log, config.bucket, config.secrets)
+  say(`READY ${server.url}`)
   const requests = createInterface({ input: process.stdin })
   for await (const line of requests) {
-    if (line === 'settle') await api.settle().then(() => say('SETTLED'))
+    if (line === 'settle') await server.settle().then(() => say('SETTLED'))
     else if (line === 'usage') say(`USAGE ${JSON.stringify(usage())}`)
     else if (line === 'gc') say(`USAGE ${JSON.stringify(collected())}`)
     else if (line === 'stop') break
     else say(`ERR unknown request ${JSON.stringify(line)}`)
   }
   // A closed stdin (the parent is gone) stops the process as cleanly as a `stop`.
-  await api.stop()
+  await server.stop()
   log.close()
   await nc.close()
   say('STOPPED')

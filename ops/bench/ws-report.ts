@@ -28,7 +28,12 @@ function printSetup(r: WsResult) {
     r.placement === 'inline'
       ? 'in the bench process, beside the clients (--ws-api inline: they share one event loop, which inflates every latency)'
       : 'in a child process of its own (clients and server on separate event loops; --ws-api inline to share one)'
+  const projection =
+    r.projection === 'child'
+      ? 'the conversations projection in a child process of its own (--ws-projection child: its CPU apart from the API\'s)'
+      : 'the conversations projection in the API\'s process, as `npm start` runs it (--ws-projection child to split them)'
   console.log(`\nwebsocket: ${r.clients} clients (SeqlineClient + ws), one API process ${where}; fresh log and views`)
+  console.log(`           ${projection}`)
   const uneven = r.clients % r.groupSize === 0 ? '' : ' (the last one smaller)'
   console.log(`users: ${r.directs} direct pairs, ${r.groups} groups of ${r.groupSize}${uneven}, all in one fan-out group; 100-character text messages`)
   console.log(`load: ${n(r.rate)} msgs/s paced over all clients for ${r.seconds} s, round-robin; each client alternates direct peer / group`)
@@ -63,13 +68,15 @@ function printConnections(r: WsResult) {
 function printSteps(r: WsResult) {
   const client = Math.max(r.ceilings.before.client.perSecond, r.ceilings.after.client.perSecond)
   console.log('\nload steps (same connections)')
-  console.log('target/s  acked/s  deliv/s  vs js.pub  ack p50/p99/p999 ms        delivery p50/p99/p999 ms   API cpu%  nats cpu%  bench cpu%  API RSS MB  API ms CPU/msg')
+  // The projection's columns stay '-' when it runs inside the API's process (its CPU and memory are in the API's).
+  console.log('target/s  acked/s  deliv/s  vs js.pub  ack p50/p99/p999 ms        delivery p50/p99/p999 ms   API cpu%  proj cpu%  nats cpu%  bench cpu%  API RSS MB  proj RSS MB  API ms CPU/msg')
   for (const s of r.steps) {
     const l = s.load
     const p = (x: WsResult['load']['ack']) => `${fmt(x.p50, 1)} / ${fmt(x.p99, 1)} / ${fmt(x.p999, 1)}`
     console.log(
       `${n(s.rate).padStart(8)} ${n(l.ackedPerSecond).padStart(8)} ${n(l.deliveriesPerSecond).padStart(8)} ${fmt(l.ackedPerSecond / client).padStart(10)}  ${p(l.ack).padEnd(26)} ${p(l.delivery).padEnd(26)} ` +
-        `${fmt(s.usage.apiCpuPercent ?? NaN, 0).padStart(8)} ${fmt(s.usage.natsCpuPercent ?? NaN, 0).padStart(10)} ${fmt(s.usage.bench.cpuPercent, 0).padStart(11)} ${fmt(s.usage.apiRssMb ?? NaN, 0).padStart(11)} ${fmt(s.apiCpuMsPerMessage ?? NaN, 3).padStart(15)}` +
+        `${fmt(s.usage.apiCpuPercent ?? NaN, 0).padStart(8)} ${fmt(s.usage.projectionCpuPercent ?? NaN, 0).padStart(10)} ${fmt(s.usage.natsCpuPercent ?? NaN, 0).padStart(10)} ${fmt(s.usage.bench.cpuPercent, 0).padStart(11)} ` +
+        `${fmt(s.usage.apiRssMb ?? NaN, 0).padStart(11)} ${fmt(s.usage.projectionRssMb ?? NaN, 0).padStart(12)} ${fmt(s.apiCpuMsPerMessage ?? NaN, 3).padStart(15)}` +
         (l.verdict.ok ? '' : l.verdict.correct ? `  OVERLOADED: ${verdictFailures(l.verdict)} (no loss, no duplicate)` : '  BROKEN'),
     )
   }
@@ -127,10 +134,12 @@ function verdictLine(v: Verdict): string {
 function printUsage(r: WsResult) {
   const u = r.usage
   const b = u.bench
-  const who = r.placement === 'inline' ? 'bench process (clients + API + projection)' : 'bench process (clients)'
+  const split = r.projection === 'child'
+  const who = r.placement === 'inline' ? `bench process (clients + API${split ? '' : ' + projection'})` : 'bench process (clients)'
   console.log(`\nCPU over the ${fmt(b.seconds, 1)} s of load and drain, % of one core (2 cores = 200%):`)
   console.log(`  ${who}: ${fmt(b.cpuPercent, 0)}% (user ${fmt(b.userSeconds, 1)} s, system ${fmt(b.systemSeconds, 1)} s); RSS max ${fmt(b.rssMaxMb, 0)} MB, end ${fmt(b.rssEndMb, 0)} MB`)
-  if (u.apiCpuPercent !== undefined) console.log(`  API process (API + projection): ${fmt(u.apiCpuPercent, 0)}%; RSS ${fmt(u.apiRssMb ?? NaN, 0)} MB, peak ${fmt(u.apiMaxRssMb ?? NaN, 0)} MB`)
+  if (u.apiCpuPercent !== undefined) console.log(`  API process (API${split ? '' : ' + projection'}): ${fmt(u.apiCpuPercent, 0)}%; RSS ${fmt(u.apiRssMb ?? NaN, 0)} MB, peak ${fmt(u.apiMaxRssMb ?? NaN, 0)} MB`)
+  if (u.projectionCpuPercent !== undefined) console.log(`  projection process: ${fmt(u.projectionCpuPercent, 0)}%; RSS ${fmt(u.projectionRssMb ?? NaN, 0)} MB, peak ${fmt(u.projectionMaxRssMb ?? NaN, 0)} MB`)
   if (u.natsCpuPercent !== undefined) console.log(`  nats-server: ${fmt(u.natsCpuPercent, 0)}%`)
   const delay = (d: Usage['loopDelay']) => `${fmt(d.p50)} / ${fmt(d.p99)} / ${fmt(d.max)} ms`
   console.log(`event-loop delay p50 / p99 / max: bench process ${delay(b.loopDelay)}${u.apiLoopDelay ? `; API process ${delay(u.apiLoopDelay)}` : ''}`)
