@@ -13,6 +13,8 @@ import { ensureStreams, type StreamSettings } from './streams.js'
 const WRONG_LAST_SEQUENCE = 10071
 /** JetStream refusals that say "not now" (cluster or stream temporarily unavailable, no leader yet), not "never". */
 const NOT_NOW = new Set([10008, 10009])
+/** Reads of at most this many events go by direct gets: cheaper than creating, draining and deleting an ordered consumer for a short gap. */
+const DIRECT_READ_MAX = 8
 
 export interface LogOptions extends Partial<StreamSettings> {
   names?: Partial<LogNames>
@@ -219,7 +221,8 @@ export class EventLog {
       const subject = subjectOf(this.names, conv)
       const start = await locateStreamSeq(this.reads, stream, subject, first, head)
       if (start === null) return []
-      const events = await this.scan(stream, subject, start, head.streamSeq, last - first + 1)
+      const count = last - first + 1
+      const events = count <= DIRECT_READ_MAX ? await this.getEach(stream, subject, start, head.streamSeq, count) : await this.scan(stream, subject, start, head.streamSeq, count)
       return events.filter((e) => e.event.seq >= first && e.event.seq <= last)
     })
   }
@@ -241,6 +244,18 @@ export class EventLog {
   private async headOnce(conv: string): Promise<Head> {
     const m = await this.reads.direct.getMessage(this.streamOf(conv), { last_by_subj: subjectOf(this.names, conv) })
     return m ? { seq: seqFromHeaders(m.header), streamSeq: m.seq } : { seq: 0, streamSeq: 0 }
+  }
+
+  /** Up to `limit` of one subject's events from a stream position, one direct get each. */
+  private async getEach(stream: string, subject: string, startSeq: number, endSeq: number, limit: number): Promise<StoredEvent[]> {
+    const out: StoredEvent[] = []
+    for (let at = startSeq; out.length < limit && at <= endSeq; ) {
+      const m = await this.reads.direct.getMessage(stream, { seq: at, next_by_subj: subject })
+      if (!m || m.seq > endSeq) break
+      out.push({ event: decodeEvent(m.data), streamSeq: m.seq })
+      at = m.seq + 1
+    }
+    return out
   }
 
   /**

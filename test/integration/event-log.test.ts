@@ -5,6 +5,8 @@ import { partitionOf } from '../../core/log/partitions.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
 import { TEST_PARTITIONS, createGroup, range, readAll, text, withLogServer } from '../helpers/log.js'
 
+type StoredEventLike = Awaited<ReturnType<EventLog['read']>>[number]
+
 describe('event log on a real nats-server', () => {
   const t = withLogServer()
 
@@ -63,13 +65,24 @@ describe('event log on a real nats-server', () => {
     }
   })
 
-  test('a range read costs O(t.log n) lookups wherever it starts', async () => {
+  test('a range read costs O(log n) lookups wherever it starts', async () => {
     const streamSize = (await t.log.jsm.streams.info(t.log.streamOf('g_deep'))).state.last_seq
-    const bound = 2 + Math.ceil(Math.log2(streamSize))
+    // Galloping back from the head, then bisecting what is left: at most twice a plain bisection.
+    const bound = 2 + 2 * Math.ceil(Math.log2(streamSize))
     for (const from of [1, 125, 240]) {
       const lookups = await countDirectGets(t.log, () => t.log.read('g_deep', { from, limit: 10 }))
       assert.ok(lookups <= bound, `from ${from}: ${lookups} direct gets > ${bound}`)
     }
+  })
+
+  test('a short read near the head looks only near the head, where the server has its blocks cached', async () => {
+    const streamSize = (await t.log.jsm.streams.info(t.log.streamOf('g_deep'))).state.last_seq
+    let got: StoredEventLike[] = []
+    const positions = await directGets(t.log, async () => (got = await t.log.read('g_deep', { from: 247, limit: 4 })))
+    assert.deepEqual(got.map((e) => e.event.seq), [247, 248, 249, 250])
+    const probed = positions.filter((p) => p >= 0)
+    assert.ok(probed.every((p) => p > streamSize - 40), `probed ${probed.join(',')} of ${streamSize} positions`)
+    assert.ok(positions.length <= 12, `${positions.length} direct gets`)
   })
 
   test('an erased event is gone from range reads and from direct get; the rest stay exact', async () => {
@@ -82,6 +95,9 @@ describe('event log on a real nats-server', () => {
       got.map((e) => e.event.seq),
       [125, 126, 127, 128, 129, 131, 132, 133, 134],
     )
+    // A short read goes by direct gets instead of a consumer; the hole is the same.
+    const short = await t.log.read('g_deep', { from: 128, limit: 4 })
+    assert.deepEqual(short.map((e) => e.event.seq), [128, 129, 131])
   })
 
   test('head and last name the newest event', async () => {
@@ -119,11 +135,16 @@ async function streamConfigs(log: EventLog) {
 
 /** Observes (does not replace) the direct-get calls a read makes against the real server. */
 async function countDirectGets(log: EventLog, run: () => Promise<unknown>): Promise<number> {
+  return (await directGets(log, run)).length
+}
+
+/** The stream positions the direct gets made by `run` asked for (-1 for a get by last subject). */
+async function directGets(log: EventLog, run: () => Promise<unknown>): Promise<number[]> {
   const direct = log.jsm.direct
   const original = direct.getMessage.bind(direct)
-  let calls = 0
+  const positions: number[] = []
   direct.getMessage = (stream, query) => {
-    calls++
+    positions.push('seq' in query && typeof query.seq === 'number' ? query.seq : -1)
     return original(stream, query)
   }
   try {
@@ -131,5 +152,5 @@ async function countDirectGets(log: EventLog, run: () => Promise<unknown>): Prom
   } finally {
     direct.getMessage = original
   }
-  return calls
+  return positions
 }
