@@ -1,14 +1,19 @@
 import type { SeqlineEvent } from '../../schemas/events.js'
-import { commandKey, REMEMBERED_COMMANDS, type ConversationState, type Member, type Role } from './state.js'
+import { REMEMBERED_ACTORS, REMEMBERED_PER_ACTOR, type ConversationState, type Member, type Role } from './state.js'
 
 /** The state after one more event. Pure: the input state is never changed. */
 export function evolve(state: ConversationState, event: SeqlineEvent): ConversationState {
   return { ...applyEvent(state, event), seq: event.seq, recent: remember(state, event) }
 }
 
-function remember(state: ConversationState, event: SeqlineEvent) {
-  const recent = [...state.recent, { key: commandKey(event.actor, event.cmd), seq: event.seq }]
-  return recent.length > REMEMBERED_COMMANDS ? recent.slice(recent.length - REMEMBERED_COMMANDS) : recent
+function remember(state: ConversationState, event: SeqlineEvent): ConversationState['recent'] {
+  const recent = new Map(state.recent)
+  const mine = [...(recent.get(event.actor) ?? []), { cmd: event.cmd, seq: event.seq }]
+  // Deleted and set again, so the map stays ordered by each actor's latest command.
+  recent.delete(event.actor)
+  recent.set(event.actor, mine.length > REMEMBERED_PER_ACTOR ? mine.slice(mine.length - REMEMBERED_PER_ACTOR) : mine)
+  if (recent.size > REMEMBERED_ACTORS) recent.delete(recent.keys().next().value!)
+  return recent
 }
 
 function applyEvent(state: ConversationState, event: SeqlineEvent): ConversationState {

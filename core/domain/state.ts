@@ -8,7 +8,7 @@ export interface Member {
 
 /** A remembered command: who sent which id, and the seq its event got. */
 export interface RememberedCommand {
-  key: string
+  cmd: string
   seq: number
 }
 
@@ -31,7 +31,12 @@ export interface ConversationState {
   burn: { enabled: boolean; seconds: number }
   /** Messages that are no longer live, by seq. */
   gone: ReadonlyMap<number, 'recalled' | 'burned'>
-  recent: readonly RememberedCommand[]
+  /**
+   * Per actor, its last commands here (newest last), the actor whose last
+   * command is oldest first: a retry is answered with its original seq
+   * however much others wrote meanwhile.
+   */
+  recent: ReadonlyMap<string, readonly RememberedCommand[]>
 }
 
 export const initialState = (): ConversationState => ({
@@ -45,16 +50,11 @@ export const initialState = (): ConversationState => ({
   joinable: false,
   burn: { enabled: false, seconds: 30 },
   gone: new Map(),
-  recent: [],
+  recent: new Map(),
 })
 
-export function commandKey(actor: string, commandId: string): string {
-  return `${actor}/${commandId}`
-}
-
 export function rememberedSeq(state: ConversationState, actor: string, commandId: string): number | undefined {
-  const key = commandKey(actor, commandId)
-  return state.recent.find((r) => r.key === key)?.seq
+  return state.recent.get(actor)?.find((r) => r.cmd === commandId)?.seq
 }
 
 export function ownerOf(state: ConversationState): string | undefined {
@@ -62,5 +62,12 @@ export function ownerOf(state: ConversationState): string | undefined {
   return undefined
 }
 
-/** How many recent command ids a conversation remembers, to answer retries beyond the log's duplicate window. */
-export const REMEMBERED_COMMANDS = 64
+/**
+ * Retries beyond the log's duplicate window (2 min) are answered from these:
+ * each actor's last REMEMBERED_PER_ACTOR commands, for the REMEMBERED_ACTORS
+ * actors who wrote most recently. A client that retries each command until it
+ * is answered, with fewer than REMEMBERED_PER_ACTOR in flight per
+ * conversation, can never store one twice, however long an outage lasts.
+ */
+export const REMEMBERED_PER_ACTOR = 16
+export const REMEMBERED_ACTORS = 256

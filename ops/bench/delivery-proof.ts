@@ -79,6 +79,8 @@ export interface ProofReport {
   sendPhaseMs: number
   /** From a send's first attempt to its ack, waits while offline included (ms). */
   ackMs: { p50: number; p99: number; p999: number; max: number }
+  /** The slowest sends to resolve, with the error code of each failed attempt: where a run stood still. */
+  slowest: Array<{ user: string; conv: string; id: string; ms: number; attempts: number; codes: string[] }>
   /** One sample a second of the send phase: seconds since it began, sends resolved and events delivered so far. */
   timeline: Array<{ t: number; resolved: number; delivered: number }>
   /** Each kill, seconds since the send phase began. */
@@ -223,6 +225,7 @@ class SimClient {
   duplicateAcks = 0
   delivered = 0
   readonly ackMs: number[] = []
+  readonly slow: ProofReport['slowest'] = []
   private wakeups: Array<() => void> = []
 
   constructor(
@@ -269,6 +272,17 @@ class SimClient {
     const record: SendRecord = { user: this.user, conv, id, outcome: 'failed', attempts: 0, ...(expectRefusal ? { expectRefusal } : {}) }
     this.sends.push(record)
     const began = performance.now()
+    const codes: string[] = []
+    try {
+      await this.attempt(record, conv, id, deadline, codes)
+    } finally {
+      const ms = performance.now() - began
+      if (ms > 4000) this.slow.push({ user: this.user, conv, id, ms: Math.round(ms), attempts: record.attempts, codes: codes.slice(0, 40) })
+    }
+  }
+
+  private async attempt(record: SendRecord, conv: string, id: string, deadline: number, codes: string[]): Promise<void> {
+    const began = performance.now()
     while (Date.now() < deadline) {
       const live = await this.whenOnline()
       record.attempts++
@@ -282,6 +296,7 @@ class SimClient {
       } catch (err) {
         const code = err instanceof SeqlineError ? err.code : 'EXCEPTION'
         record.code = code
+        codes.push(code)
         if (!TRANSIENT.has(code)) {
           record.outcome = 'refused'
           return
@@ -493,6 +508,7 @@ export async function runDeliveryProof(options: ProofOptions): Promise<ProofRepo
       durationMs: Date.now() - started,
       sendPhaseMs,
       ackMs: percentiles(clients.flatMap((c) => c.ackMs)),
+      slowest: clients.flatMap((c) => c.slow).sort((a, b) => b.ms - a.ms).slice(0, 8),
       timeline,
       killLog,
       problems: result.problems,
@@ -512,6 +528,7 @@ export function describeReport(r: ProofReport): string {
     `kills: API ${r.kills.api}, projection ${r.kills.projection}, nats-server ${r.kills.nats}; offline/online flips ${r.flips}, socket reconnects ${r.reconnects}`,
     `sending ${(r.sendPhaseMs / 1000).toFixed(1)} s (${Math.round((r.sends * 1000) / r.sendPhaseMs)} sends/s), whole run ${(r.durationMs / 1000).toFixed(1)} s`,
     `send to ack (offline waits included): p50 ${r.ackMs.p50.toFixed(1)} ms, p99 ${r.ackMs.p99.toFixed(1)} ms, p999 ${r.ackMs.p999.toFixed(1)} ms, max ${r.ackMs.max.toFixed(0)} ms`,
+    ...r.slowest.slice(0, 3).map((w) => `slow send ${w.user}/${w.id} to ${w.conv}: ${w.ms} ms, ${w.attempts} attempts (${w.codes.join(' ')})`),
     r.problems.length === 0 ? 'checker: no problem found' : `checker: ${r.problems.length} problem(s):\n  ${r.problems.join('\n  ')}`,
   ].join('\n')
 }

@@ -75,7 +75,7 @@ type Op =
   | { op: 'deadline'; n: number; offset: number }
   /** Sends the command sent `back` commands ago again, as a client retrying would. */
   | { op: 'retry'; back: number }
-  /** Several messages by members in a row: pushes the log along, past the 64 remembered command ids. */
+  /** Several messages by members in a row: pushes the log along, past each actor's 16 remembered command ids. */
   | { op: 'burst'; count: number; n: number }
 
 const userPick = fc.record({ member: fc.boolean(), n: fc.nat(50) })
@@ -493,7 +493,7 @@ function readOnly(state: ConversationState): ConversationState {
     formerMutes: freezeValues(state.formerMutes),
     gone: freezeValues(state.gone),
     burn: Object.freeze({ ...state.burn }),
-    recent: Object.freeze(state.recent.map((r) => Object.freeze({ ...r }))),
+    recent: Object.freeze(new Map([...state.recent].map(([actor, cmds]) => [actor, Object.freeze(cmds.map((r) => Object.freeze({ ...r })))]))),
   })
 }
 

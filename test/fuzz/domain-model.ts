@@ -62,6 +62,8 @@ export class ConversationModel {
   readonly messages = new Map<number, ModelMessage>()
   /** actor/command id → seq of the event it wrote. */
   readonly written = new Map<string, number>()
+  /** Every seq each actor wrote, in order. */
+  readonly byActor = new Map<string, number[]>()
 
   constructor(
     readonly conv: string,
@@ -82,10 +84,18 @@ export class ConversationModel {
     return this.members.get(user)?.mutedUntil ?? 0
   }
 
-  /** The seq a retry of this command must be answered with: the state remembers the last 64 events' command ids. */
+  /**
+   * The seq a retry of this command must be answered with: the state remembers
+   * each actor's last 16 commands, for the 256 actors who wrote most recently.
+   */
   remembered(actor: string, id: string): number | undefined {
     const seq = this.written.get(`${actor}/${id}`)
-    return seq !== undefined && seq > this.seq - 64 ? seq : undefined
+    if (seq === undefined) return undefined
+    const mine = this.byActor.get(actor)!
+    const newerOfMine = mine.filter((s) => s > seq).length
+    const latest = mine.at(-1)!
+    const actorsSince = [...this.byActor.values()].filter((seqs) => seqs.at(-1)! > latest).length
+    return newerOfMine < 16 && actorsSince < 256 ? seq : undefined
   }
 
   /** What the rules say about this command, at this time. */
@@ -314,6 +324,8 @@ export class ConversationModel {
     this.seq = seq
     this.types.push(verdict.event)
     this.written.set(`${c.actor}/${c.id}`, seq)
+    const mine = this.byActor.get(c.actor) ?? []
+    this.byActor.set(c.actor, [...mine, seq])
     return seq
   }
 

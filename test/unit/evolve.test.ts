@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { evolve } from '../../core/domain/evolve.js'
-import { initialState, ownerOf, rememberedSeq, REMEMBERED_COMMANDS, type ConversationState } from '../../core/domain/state.js'
+import { initialState, ownerOf, rememberedSeq, REMEMBERED_ACTORS, REMEMBERED_PER_ACTOR, type ConversationState } from '../../core/domain/state.js'
 import { EVENT_TYPES, type PendingEvent, type SeqlineEvent } from '../../schemas/events.js'
 import { foldEvents, toEnvelopes } from './scenario.js'
 
@@ -230,12 +230,30 @@ describe('remembered commands', () => {
     assert.equal(rememberedSeq(s, 'adam', 'cmd-2'), undefined)
   })
 
-  test(`only the last ${REMEMBERED_COMMANDS} are kept`, () => {
-    const sends: PendingEvent[] = Array.from({ length: REMEMBERED_COMMANDS + 5 }, () => ({ type: 'message.sent', data: hi }))
+  test(`each actor's last ${REMEMBERED_PER_ACTOR} are kept, however many others write meanwhile`, () => {
+    const sends: PendingEvent[] = Array.from({ length: REMEMBERED_PER_ACTOR + 5 }, () => ({ type: 'message.sent', data: hi }))
     const s = foldEvents(toEnvelopes(sends, { firstSeq: 2 }), groupAt(1))
-    assert.equal(s.recent.length, REMEMBERED_COMMANDS)
+    assert.equal(s.recent.get('alice')?.length, REMEMBERED_PER_ACTOR)
     assert.equal(rememberedSeq(s, 'alice', 'cmd-6'), undefined)
     assert.equal(rememberedSeq(s, 'alice', 'cmd-7'), 7)
     assert.equal(rememberedSeq(s, 'alice', `cmd-${s.seq}`), s.seq)
+    // Many more events by others: alice's own are still answered.
+    const others: PendingEvent[] = Array.from({ length: 500 }, () => ({ type: 'message.sent', data: hi }))
+    const later = foldEvents(toEnvelopes(others, { firstSeq: s.seq + 1, actor: 'bob' }), s)
+    assert.equal(rememberedSeq(later, 'alice', `cmd-${s.seq}`), s.seq)
+    assert.equal(rememberedSeq(later, 'bob', `cmd-${later.seq}`), later.seq)
   })
+
+  test(`only the ${REMEMBERED_ACTORS} actors who wrote most recently are kept`, () => {
+    let s = groupAt(1)
+    const write = (actor: string) => (s = foldEvents(toEnvelopes([{ type: 'message.sent', data: hi }], { firstSeq: s.seq + 1, actor }), s))
+    write('first')
+    for (let i = 0; i < REMEMBERED_ACTORS - 1; i++) write(`a${i}`)
+    assert.equal(rememberedSeq(s, 'first', 'cmd-2'), 2, `${REMEMBERED_ACTORS} actors: all kept`)
+    write('one-more')
+    assert.equal(s.recent.size, REMEMBERED_ACTORS)
+    assert.equal(rememberedSeq(s, 'first', 'cmd-2'), undefined, 'the actor whose last command is oldest is forgotten')
+    assert.equal(rememberedSeq(s, 'a0', 'cmd-3'), 3)
+  })
+
 })

@@ -10,7 +10,7 @@ function report(over: Partial<ProofReport> = {}): ProofReport {
   return {
     seed: 1, clients: 50, conversations: 100, groups: 10, sends: 1000, acked: 980, duplicateAcks: 0, refused: 20, failed: 0, retries: 3,
     events: 1080, deliveries: 3600, kills: { api: 0, projection: 0, nats: 0 }, flips: 150, reconnects: 0, durationMs: 5000, sendPhaseMs: 4000,
-    ackMs: { p50: 5, p99: 40, p999: 90, max: 120 }, timeline: [], killLog: [], problems: [], ...over,
+    ackMs: { p50: 5, p99: 40, p999: 90, max: 120 }, slowest: [], timeline: [], killLog: [], problems: [], ...over,
   }
 }
 
