@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { ContentionError, LogUnavailableError, type HandleResult } from '../core/commands/command-handler.js'
+import { AbandonedError, ContentionError, LogUnavailableError, type HandleResult } from '../core/commands/command-handler.js'
 import type { RefusalCode } from '../core/domain/refusal.js'
 import type { FieldError } from '../schemas/validator.js'
 import { Unauthorized } from './auth/tokens.js'
@@ -61,6 +61,7 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof Unauthorized) return new ApiError(401, 'UNAUTHORIZED', err.message)
   if (err instanceof LogUnavailableError) return new ApiError(503, 'LOG_UNAVAILABLE', `${err.message}; retry with the same command id`)
   if (err instanceof ContentionError) return new ApiError(503, 'CONTENTION', err.message)
+  if (err instanceof AbandonedError) return new ApiError(503, 'ABANDONED', `${err.message}; retry with the same command id`)
   const fe = err as FastifyError
   if (fe.validation) {
     const errors = fe.validation.map((v) => fieldError(fe.validationContext ?? 'body', v))

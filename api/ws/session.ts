@@ -55,6 +55,8 @@ export class Session implements LiveTarget {
   private readonly commandRate: WindowCounter
   private readonly typingAt = new Map<string, number>()
   private expiry: NodeJS.Timeout | null = null
+  /** Fires when the socket closes: commands still queued for their conversation's turn are dropped. */
+  private readonly gone = new AbortController()
 
   constructor(
     private readonly socket: WebSocket,
@@ -182,7 +184,7 @@ export class Session implements LiveTarget {
     if (this.commandRate.hit()) return this.sendFrame(errorFrame(new ApiError(429, 'RATE_LIMITED', 'too many commands on this connection; slow down'), rid))
     const { handler } = this.ctx.deps
     try {
-      const result = await handler.execute({ ...command, actor: this.user })
+      const result = await handler.execute({ ...command, actor: this.user }, this.gone.signal)
       // As over REST: opening a direct conversation that exists answers with it, not with a refusal.
       if (!result.ok && result.reason === 'refused' && result.refusal.code === 'ALREADY_EXISTS' && this.isOwnDirect(command)) {
         return this.sendFrame({ type: 'ack', rid, conv: command.conv, seq: (await handler.state(command.conv)).seq, duplicate: true })
@@ -259,6 +261,7 @@ export class Session implements LiveTarget {
   private cleanup(): void {
     if (this.closed) return
     this.closed = true
+    this.gone.abort()
     if (this.expiry) clearTimeout(this.expiry)
     this.ctx.hub.remove(this, this.membership.current())
     this.ctx.closed(this)

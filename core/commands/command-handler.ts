@@ -29,6 +29,11 @@ export interface HandlerOptions {
 /** Thrown when the log cannot confirm an append (or answer a read); the outcome is unknown and a retry with the same command id is safe. */
 export { LogUnavailableError }
 
+/** Thrown when a command's caller went away before the command's turn came: it was not executed, and a retry with the same id is safe. */
+export class AbandonedError extends Error {
+  override readonly name = 'AbandonedError'
+}
+
 /** Thrown when other writers kept winning the same conversation for maxConflicts rounds. */
 export class ContentionError extends Error {
   override readonly name = 'ContentionError'
@@ -58,15 +63,24 @@ export class CommandHandler {
   }
 
   /** Validates untrusted input, then handles it. */
-  async execute(input: unknown): Promise<HandleResult> {
+  async execute(input: unknown, abandoned?: AbortSignal): Promise<HandleResult> {
     const v = validateCommand(input)
     if (!v.ok) return { ok: false, reason: 'invalid', errors: v.errors }
-    return this.handle(v.value)
+    return this.handle(v.value, abandoned)
   }
 
-  /** Handles a command already validated against its schema. */
-  handle(command: Command): Promise<HandleResult> {
-    return this.queue.run(command.conv, () => this.decideAndAppend(command))
+  /**
+   * Handles a command already validated against its schema. A command whose
+   * `abandoned` signal fired while it queued behind others of its conversation
+   * is dropped unexecuted: nobody waits for its answer, its client retries,
+   * and under load such stale work would otherwise pile up in front of the
+   * retries themselves.
+   */
+  handle(command: Command, abandoned?: AbortSignal): Promise<HandleResult> {
+    return this.queue.run(command.conv, () => {
+      if (abandoned?.aborted) throw new AbandonedError(`${command.conv}: command ${command.id} abandoned by its caller before its turn`)
+      return this.decideAndAppend(command)
+    })
   }
 
   /**

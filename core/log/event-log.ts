@@ -237,6 +237,9 @@ export class EventLog {
       const head = await this.headOnce(conv)
       const firstStored = { event: decodeEvent(first.data), streamSeq: first.seq }
       if (first.seq >= head.streamSeq) return [firstStored]
+      // A writer catching up after a lost race is usually a few events behind: direct gets, no consumer.
+      const count = head.seq - firstStored.event.seq + 1
+      if (count <= DIRECT_READ_MAX) return [firstStored, ...(await this.getEach(stream, subject, first.seq + 1, head.streamSeq, count - 1))]
       return this.scan(stream, subject, first.seq, head.streamSeq, Infinity)
     })
   }

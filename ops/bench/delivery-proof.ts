@@ -92,7 +92,7 @@ export interface ProofReport {
 const between = (rng: Rng, lo: number, hi: number) => lo + rng() * (hi - lo)
 
 /** Error codes after which the same command is tried again with the same id: the outcome is unknown or temporary. */
-const TRANSIENT = new Set(['TIMEOUT', 'CLOSED', 'NETWORK', 'LOG_UNAVAILABLE', 'INTERNAL', 'INTERNAL_ERROR', 'UNAVAILABLE', 'RATE_LIMITED', 'SERVICE_UNAVAILABLE'])
+const TRANSIENT = new Set(['TIMEOUT', 'CLOSED', 'NETWORK', 'LOG_UNAVAILABLE', 'INTERNAL', 'INTERNAL_ERROR', 'UNAVAILABLE', 'RATE_LIMITED', 'SERVICE_UNAVAILABLE', 'CONTENTION', 'ABANDONED'])
 
 const CLI = fileURLToPath(new URL('../cli.js', import.meta.url))
 const API_LINE = /^\s*API\s+(https?:\/\/\S+)/m

@@ -51,6 +51,33 @@ describe('command handling on a real nats-server', () => {
     assert.deepEqual(await t.log.head('g_main'), head)
   })
 
+  test('a retry after the duplicate window and after 100 commands by others is still answered with its seq', async () => {
+    const first = await t.handler.execute(text('late-2', 'g_main', 'carol'))
+    for (let i = 0; i < 100; i++) await t.handler.execute(text(`others-${i}`, 'g_main', i % 2 ? 'alice' : 'bob'))
+    await sleep(DUPLICATE_WINDOW_MS + 500)
+    const head = await t.log.head('g_main')
+    const late = await new CommandHandler(t.log).execute(text('late-2', 'g_main', 'carol'))
+    assert.ok(first.ok && late.ok)
+    assert.deepEqual([late.seq, late.duplicate], [first.seq, true])
+    assert.deepEqual(await t.log.head('g_main'), head, 'nothing appended')
+  })
+
+  test('a command abandoned by its caller while it queued is dropped unexecuted; one already running completes', async () => {
+    const gone = new AbortController()
+    const before = await t.log.head('g_main')
+    const running = t.handler.execute(text('abandon-1', 'g_main', 'bob'), gone.signal)
+    const queued = t.handler.execute(text('abandon-2', 'g_main', 'bob'), gone.signal)
+    gone.abort()
+    const [ran, dropped] = await Promise.allSettled([running, queued])
+    assert.equal(ran.status, 'fulfilled')
+    assert.equal(dropped.status, 'rejected')
+    assert.equal((dropped as PromiseRejectedResult).reason.name, 'AbandonedError')
+    const stored = await t.log.read('g_main', { from: before.seq + 1, limit: 10 })
+    assert.deepEqual(stored.map((e) => e.event.cmd), ['abandon-1'])
+    const retried = await t.handler.execute(text('abandon-2', 'g_main', 'bob'))
+    assert.ok(retried.ok && !retried.duplicate && retried.seq === before.seq + 2, 'the retry is executed once')
+  })
+
   test('malformed commands are refused naming the field, and nothing is appended', async () => {
     const head = await t.log.head('g_main')
     const cases: Array<[unknown, string]> = [
