@@ -7,14 +7,11 @@
 // the log read straight from JetStream. In chaos mode the two `seqline up`
 // processes (one runs the projection, both serve the API) and nats-server are
 // SIGKILLed and restarted at random moments. Membership is static.
-import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { fileURLToPath } from 'node:url'
 import { connect } from '@nats-io/transport-node'
 import { WebSocket } from 'ws'
 import { Tokens } from '../../api/auth/tokens.js'
@@ -24,8 +21,9 @@ import { CommandHandler } from '../../core/commands/command-handler.js'
 import { directConversationId } from '../../core/domain/direct-id.js'
 import { EventLog } from '../../core/log/event-log.js'
 import { DEFAULT_NAMES } from '../../core/log/partitions.js'
+import { freePorts } from '../servers/free-port.js'
 import { startNatsServer, type RunningNats } from '../servers/nats-server.js'
-import { tieToParent } from '../servers/tie-to-parent.js'
+import { startSeqline, type SeqlineProcess } from '../servers/seqline-process.js'
 import { checkDelivery, cmdHash, type CheckResult, type Received, type SendRecord } from './delivery-checker.js'
 import { mulberry32, pick, type Rng } from './random.js'
 import { percentiles } from './stats.js'
@@ -94,77 +92,29 @@ const between = (rng: Rng, lo: number, hi: number) => lo + rng() * (hi - lo)
 /** Error codes after which the same command is tried again with the same id: the outcome is unknown or temporary. */
 const TRANSIENT = new Set(['TIMEOUT', 'CLOSED', 'NETWORK', 'LOG_UNAVAILABLE', 'INTERNAL', 'INTERNAL_ERROR', 'UNAVAILABLE', 'RATE_LIMITED', 'SERVICE_UNAVAILABLE', 'CONTENTION', 'ABANDONED'])
 
-const CLI = fileURLToPath(new URL('../cli.js', import.meta.url))
-const API_LINE = /^\s*API\s+(https?:\/\/\S+)/m
 
-/** One `seqline up` child process on a fixed API port, so clients reconnect to the same address after a restart. */
-class SeqlineChild {
-  child: ChildProcess | null = null
-  output = ''
-  running = false
-  private untie: (() => void) | null = null
+/** One `seqline up` on a fixed API port, so clients reconnect to the same address after a restart. */
+class SeqlineSlot {
+  private current: SeqlineProcess | null = null
 
-  constructor(
-    readonly name: string,
-    private readonly env: Record<string, string>,
-  ) {}
+  constructor(private readonly env: Record<string, string>) {}
 
-  async start(readyTimeoutMs = 60_000): Promise<string> {
-    const child = spawn(process.execPath, [CLI, 'up'], { env: { PATH: process.env['PATH'] ?? '', ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] })
-    this.child = child
-    this.untie = tieToParent(child.pid!)
-    let out = ''
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d))
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d))
-    const deadline = Date.now() + readyTimeoutMs
-    for (;;) {
-      const url = API_LINE.exec(out)?.[1]
-      if (url) {
-        this.output = out
-        this.running = true
-        return out
-      }
-      if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
-        child.kill('SIGKILL')
-        throw new Error(`${this.name}: seqline up did not start:\n${out}`)
-      }
-      await sleep(50)
-    }
+  async start(): Promise<void> {
+    this.current = await startSeqline(this.env)
   }
 
-  async kill(): Promise<void> {
-    const child = this.child
-    if (!child || child.exitCode !== null || child.signalCode !== null) return
-    const exited = new Promise((r) => child.once('exit', r))
-    child.kill('SIGKILL')
-    await exited
-    this.running = false
-    this.untie?.()
+  /** What the running process printed (which says whether it took the projection lease). */
+  output(): string {
+    return this.current?.output() ?? ''
   }
 
-  async stop(): Promise<void> {
-    const child = this.child
-    if (!child || child.exitCode !== null || child.signalCode !== null) return
-    const exited = new Promise((r) => child.once('exit', r))
-    child.kill('SIGTERM')
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-    await exited
-    clearTimeout(timer)
-    this.running = false
-    this.untie?.()
+  kill(): Promise<void> {
+    return this.current?.kill() ?? Promise.resolve()
   }
-}
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
+  stop(): Promise<void> {
+    return this.current?.stop() ?? Promise.resolve()
+  }
 }
 
 interface Topology {
@@ -274,15 +224,17 @@ class SimClient {
     const began = performance.now()
     const codes: string[] = []
     try {
-      await this.attempt(record, conv, id, deadline, codes)
+      await this.untilAnswered(record, deadline, codes)
     } finally {
       const ms = performance.now() - began
+      if (record.outcome === 'acked') this.ackMs.push(ms)
       if (ms > 4000) this.slow.push({ user: this.user, conv, id, ms: Math.round(ms), attempts: record.attempts, codes: codes.slice(0, 40) })
     }
   }
 
-  private async attempt(record: SendRecord, conv: string, id: string, deadline: number, codes: string[]): Promise<void> {
-    const began = performance.now()
+  /** Attempts the send until it is acked or refused, noting each failed attempt's code. */
+  private async untilAnswered(record: SendRecord, deadline: number, codes: string[]): Promise<void> {
+    const { conv, id } = record
     while (Date.now() < deadline) {
       const live = await this.whenOnline()
       record.attempts++
@@ -290,7 +242,6 @@ class SimClient {
         const ack = await live.sendCommand({ type: 'message.send', id, conv, data: { content: { type: 'text', text: id } } })
         record.outcome = 'acked'
         record.seq = ack.seq
-        this.ackMs.push(performance.now() - began)
         if (ack.duplicate) this.duplicateAcks++
         return
       } catch (err) {
@@ -344,10 +295,10 @@ export async function runDeliveryProof(options: ProofOptions): Promise<ProofRepo
 
     const secrets = { serviceToken: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(32).toString('base64url') }
     const tokens = new Tokens(secrets)
-    const ports = [await freePort(), await freePort()]
+    const ports = await freePorts(2, '127.0.0.1')
     const processes = ports.map(
       (port, i) =>
-        new SeqlineChild(`seqline-${i}`, {
+        new SeqlineSlot({
           SEQLINE_NATS_URL: nats.url,
           SEQLINE_PARTITIONS: String(o.partitions),
           SEQLINE_API_HOST: '127.0.0.1',
@@ -361,7 +312,7 @@ export async function runDeliveryProof(options: ProofOptions): Promise<ProofRepo
     for (const p of processes) cleanups.push(() => p.stop())
     // One after the other: the first takes the projection lease, the second stands by.
     for (const p of processes) await p.start()
-    let holder = processes.findIndex((p) => /projection .*run here/.test(p.output))
+    let holder = processes.findIndex((p) => /projection .*run here/.test(p.output()))
     say(`seqline up ×2 on ports ${ports.join(', ')}; projection in seqline-${holder}`)
 
     const clients: SimClient[] = []

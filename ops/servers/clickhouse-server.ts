@@ -2,11 +2,10 @@ import type { ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { request } from 'node:http'
-import { createServer } from 'node:net'
+import { freePort } from './free-port.js'
 import { basename, delimiter, dirname, join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { isExecutable, KILL_WAIT_MS, readLogFrom, serializer, spawnFailure, spawnLogged, tail, terminate } from './server-process.js'
-import { tieToParent, type Untie } from './tie-to-parent.js'
+import { isExecutable, readLogFrom, restartable, spawnLogged, superviseLaunch, tail, type ServerProcess } from './server-process.js'
 
 /**
  * A local clickhouse-server (Debian's 18.16 on these machines; any version that
@@ -67,13 +66,6 @@ interface ServerConfig {
   readyTimeoutMs: number
 }
 
-interface ServerProcess {
-  child: ChildProcess
-  pid: number
-  stop(): Promise<void>
-  kill(): Promise<void>
-}
-
 const SERVER_BINARIES = ['/usr/sbin/clickhouse-server', '/usr/bin/clickhouse-server']
 const MULTICALL_BINARIES = ['/usr/bin/clickhouse']
 const STOP_GRACE_MS = 15_000
@@ -106,23 +98,8 @@ export function findClickHouseServerBinary(): string | null {
 export async function startClickHouseServer(opts: ClickHouseServerOptions): Promise<RunningClickHouse> {
   const config = resolveConfig(opts)
   await mkdir(config.configDir, { recursive: true })
-  let { current, port } = await launchOnPort(config, opts.port ?? 0)
-  const serial = serializer()
-  return {
-    url: httpUrl(config.host, port),
-    port,
-    dataDir: config.dataDir,
-    get pid() {
-      return current.pid
-    },
-    stop: () => serial(() => current.stop()),
-    kill: () => serial(() => current.kill()),
-    restart: () =>
-      serial(async () => {
-        await current.stop()
-        current = await launch(config, port)
-      }),
-  }
+  const { current, port } = await launchOnPort(config, opts.port ?? 0)
+  return Object.assign(restartable(current, () => launch(config, port)), { url: httpUrl(config.host, port), port, dataDir: config.dataDir })
 }
 
 function resolveConfig(opts: ClickHouseServerOptions): ServerConfig {
@@ -173,23 +150,8 @@ async function launch(config: ServerConfig, port: number): Promise<ServerProcess
   }
   const configFile = await writeConfig(config, port)
   const { child, logOffset } = spawnServer(config, configFile)
-  const pid = child.pid
-  if (pid === undefined) {
-    const reason = await spawnFailure(child)
-    throw new Error(`cannot start ${config.command}: ${reason}`)
-  }
-  const untie = tieToParent(pid)
-  // The server must not keep this process alive on its own: a test that forgets
-  // cleanup should still exit (untie's exit hook then stops the server).
-  child.unref()
-  try {
-    await waitForReady(child, config, port, logOffset)
-    return toServerProcess(child, pid, untie)
-  } catch (err) {
-    await terminate(child, 'SIGKILL', KILL_WAIT_MS)
-    untie()
-    throw err
-  }
+  const { server } = await superviseLaunch(child, config.command, STOP_GRACE_MS, () => waitForReady(child, config, port, logOffset))
+  return server
 }
 
 // Rewritten on every launch (cheap), so a restart always runs the current options.
@@ -319,26 +281,6 @@ function pingOk(host: string, port: number): Promise<boolean> {
 
 function startupError(reason: string, logFile: string, log: string): Error {
   return new Error(`${reason}; from ${logFile}:\n${tail(log).trimEnd()}`)
-}
-
-function toServerProcess(child: ChildProcess, pid: number, untie: Untie): ServerProcess {
-  const finish = async (signal: NodeJS.Signals): Promise<void> => {
-    await terminate(child, signal, signal === 'SIGKILL' ? KILL_WAIT_MS : STOP_GRACE_MS)
-    untie()
-  }
-  return { child, pid, stop: () => finish('SIGTERM'), kill: () => finish('SIGKILL') }
-}
-
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, host, () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 function reachableHost(host: string): string {

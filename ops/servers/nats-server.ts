@@ -2,8 +2,7 @@ import type { ChildProcess } from 'node:child_process'
 import { mkdir } from 'node:fs/promises'
 import { delimiter, dirname, join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { isExecutable, KILL_WAIT_MS, readLogFrom, serializer, spawnFailure, spawnLogged, tail, terminate } from './server-process.js'
-import { tieToParent, type Untie } from './tie-to-parent.js'
+import { isExecutable, readLogFrom, restartable, spawnLogged, superviseLaunch, tail, type ServerProcess } from './server-process.js'
 
 export interface NatsServerOptions {
   /** JetStream store directory, created if missing. */
@@ -44,12 +43,9 @@ interface ServerConfig {
   readyTimeoutMs: number
 }
 
-interface ServerProcess {
-  child: ChildProcess
-  pid: number
+/** A run of nats-server, with the port it listens on. */
+interface NatsProcess extends ServerProcess {
   port: number
-  stop(): Promise<void>
-  kill(): Promise<void>
 }
 
 const FALLBACK_BINARY = '/usr/sbin/nats-server'
@@ -66,24 +62,9 @@ export function findNatsServerBinary(): string | null {
 export async function startNatsServer(opts: NatsServerOptions): Promise<RunningNats> {
   const config = resolveConfig(opts)
   await mkdir(config.storeDir, { recursive: true })
-  let current = await launch(config, opts.port ?? 0)
-  const port = current.port
-  const serial = serializer()
-  return {
-    url: natsUrl(config.host, port),
-    port,
-    storeDir: config.storeDir,
-    get pid() {
-      return current.pid
-    },
-    stop: () => serial(() => current.stop()),
-    kill: () => serial(() => current.kill()),
-    restart: () =>
-      serial(async () => {
-        await current.stop()
-        current = await launch(config, port)
-      }),
-  }
+  const first = await launch(config, opts.port ?? 0)
+  const port = first.port
+  return Object.assign(restartable(first, () => launch(config, port)), { url: natsUrl(config.host, port), port, storeDir: config.storeDir })
 }
 
 function resolveConfig(opts: NatsServerOptions): ServerConfig {
@@ -102,26 +83,11 @@ function resolveConfig(opts: NatsServerOptions): ServerConfig {
   }
 }
 
-async function launch(config: ServerConfig, port: number): Promise<ServerProcess> {
+async function launch(config: ServerConfig, port: number): Promise<NatsProcess> {
   await mkdir(dirname(config.logFile), { recursive: true })
   const { child, logOffset } = spawnServer(config, port)
-  const pid = child.pid
-  if (pid === undefined) {
-    const reason = await spawnFailure(child)
-    throw new Error(`cannot start ${config.binary}: ${reason}`)
-  }
-  const untie = tieToParent(pid)
-  // The server must not keep this process alive on its own: a test that forgets
-  // cleanup should still exit (untie's exit hook then stops the server).
-  child.unref()
-  try {
-    const actualPort = await waitForReady(child, config, logOffset)
-    return toServerProcess(child, pid, actualPort, untie)
-  } catch (err) {
-    await terminate(child, 'SIGKILL', KILL_WAIT_MS)
-    untie()
-    throw err
-  }
+  const { server, ready } = await superviseLaunch(child, config.binary, STOP_GRACE_MS, () => waitForReady(child, config, logOffset))
+  return { ...server, port: ready }
 }
 
 function spawnServer(config: ServerConfig, port: number): { child: ChildProcess; logOffset: number } {
@@ -168,14 +134,6 @@ function startupError(reason: string, logFile: string, log: string): Error {
   const usageAt = log.indexOf('Usage: nats-server')
   const excerpt = usageAt > 0 ? log.slice(0, usageAt) : tail(log)
   return new Error(`${reason}; from ${logFile}:\n${excerpt.trimEnd()}`)
-}
-
-function toServerProcess(child: ChildProcess, pid: number, port: number, untie: Untie): ServerProcess {
-  const finish = async (signal: NodeJS.Signals): Promise<void> => {
-    await terminate(child, signal, signal === 'SIGKILL' ? KILL_WAIT_MS : STOP_GRACE_MS)
-    untie()
-  }
-  return { child, pid, port, stop: () => finish('SIGTERM'), kill: () => finish('SIGKILL') }
 }
 
 function natsUrl(host: string, port: number): string {

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { accessSync, closeSync, constants as fsConstants, fstatSync, openSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import { tieToParent } from './tie-to-parent.js'
 
 export const KILL_WAIT_MS = 5_000
 
@@ -25,7 +26,7 @@ export function spawnLogged(command: string, args: string[], logFile: string, cw
   }
 }
 
-export function spawnFailure(child: ChildProcess): Promise<string> {
+function spawnFailure(child: ChildProcess): Promise<string> {
   return new Promise((resolve) => child.once('error', (err) => resolve(err.message)))
 }
 
@@ -80,8 +81,70 @@ export function isExecutable(path: string): boolean {
   }
 }
 
+/** One run of a server process. */
+export interface ServerProcess {
+  child: ChildProcess
+  pid: number
+  /** SIGTERM, then SIGKILL after the server's grace period. */
+  stop(): Promise<void>
+  /** SIGKILL: a crash. */
+  kill(): Promise<void>
+}
+
+/**
+ * Takes charge of a server just spawned: tied to this process, not keeping it
+ * alive, and waited for until `ready` resolves — or killed if it never gets
+ * there. Resolves with the running server and what `ready` gave.
+ */
+export async function superviseLaunch<T>(child: ChildProcess, what: string, stopGraceMs: number, ready: () => Promise<T>): Promise<{ server: ServerProcess; ready: T }> {
+  const pid = child.pid
+  if (pid === undefined) throw new Error(`cannot start ${what}: ${await spawnFailure(child)}`)
+  const untie = tieToParent(pid)
+  // The server must not keep this process alive on its own: a test that forgets
+  // cleanup should still exit (untie's exit hook then stops the server).
+  child.unref()
+  try {
+    const value = await ready()
+    const finish = async (signal: NodeJS.Signals): Promise<void> => {
+      await terminate(child, signal, signal === 'SIGKILL' ? KILL_WAIT_MS : stopGraceMs)
+      untie()
+    }
+    return { server: { child, pid, stop: () => finish('SIGTERM'), kill: () => finish('SIGKILL') }, ready: value }
+  } catch (err) {
+    await terminate(child, 'SIGKILL', KILL_WAIT_MS)
+    untie()
+    throw err
+  }
+}
+
+/** A server across restarts: `pid` follows the current process, and stop, kill and restart run one at a time. */
+export interface Restartable {
+  readonly pid: number
+  stop(): Promise<void>
+  kill(): Promise<void>
+  /** Stops the current process and launches the next. */
+  restart(): Promise<void>
+}
+
+export function restartable(first: ServerProcess, relaunch: () => Promise<ServerProcess>): Restartable {
+  let current = first
+  const serial = serializer()
+  return {
+    get pid() {
+      return current.pid
+    },
+    stop: () => serial(() => current.stop()),
+    kill: () => serial(() => current.kill()),
+    restart: () =>
+      serial(async () => {
+        await current.stop()
+        current = await relaunch()
+      }),
+  }
+}
+
 /** Runs operations one at a time, so stop/kill/restart never interleave. */
-export function serializer(): <T>(op: () => Promise<T>) => Promise<T> {
+function serializer(): <T>(op: () => Promise<T>) => Promise<T> {
   let last: Promise<unknown> = Promise.resolve()
   return (op) => {
     const run = last.then(op, op)

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePorts } from '../../ops/servers/free-port.js'
 import { startNatsServer, type RunningNats } from '../../ops/servers/nats-server.js'
 
 /** Three real nats-servers clustered on loopback, JetStream on each, for replicated (R3) streams. */
@@ -15,8 +15,8 @@ export interface TestCluster {
 
 export async function startTestCluster(size = 3): Promise<TestCluster> {
   const dir = await mkdtemp(join(tmpdir(), 'seqline-cluster-'))
-  const clientPorts = await freePorts(size)
-  const routePorts = await freePorts(size)
+  const clientPorts = await freePorts(size, '127.0.0.1')
+  const routePorts = await freePorts(size, '127.0.0.1')
   const routes = routePorts.map((p) => `nats://127.0.0.1:${p}`).join(',')
   const logFiles = clientPorts.map((_, i) => join(dir, `n${i}.log`))
   const nodes = await Promise.all(
@@ -41,14 +41,3 @@ export async function startTestCluster(size = 3): Promise<TestCluster> {
   }
 }
 
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<import('node:net').Server>((resolve) => {
-      const s = createServer()
-      s.listen(0, '127.0.0.1', () => resolve(s))
-    })),
-  )
-  const ports = servers.map((s) => (s.address() as import('node:net').AddressInfo).port)
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))))
-  return ports
-}

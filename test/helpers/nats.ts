@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { startNatsServer } from '../../ops/servers/nats-server.js'
-import { containerHandle, freePort, loadTestcontainers, startTestServer, type ServerHandle, type TestServer } from './test-server.js'
+import { freePort } from '../../ops/servers/free-port.js'
+import { containerHandle, loadTestcontainers, startTestServer, type ServerHandle, type TestServer } from './test-server.js'
 
 /** A real nats-server with JetStream, owned by one test file. */
 export type TestNats = TestServer

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { StartedTestContainer } from 'testcontainers'
@@ -123,7 +122,7 @@ function withinMs<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
 /**
  * The controls of a started container. Restarting keeps the container's
  * filesystem, and with it the server's data; the URL uses a fixed host port
- * (see freePort), so it survives the restart too.
+ * (see ops/servers/free-port.ts), so it survives the restart too.
  */
 export async function containerHandle(tc: Testcontainers, started: StartedTestContainer, url: string): Promise<ServerHandle> {
   const containers = (await tc.getContainerRuntimeClient()).container
@@ -149,17 +148,4 @@ export async function containerHandle(tc: Testcontainers, started: StartedTestCo
     running = false
   }
   return { url, restart, kill, stop, dispose }
-}
-
-/** A free host port: a fixed mapping, unlike a random one, survives a container restart. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
 }

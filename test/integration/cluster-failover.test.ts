@@ -13,7 +13,7 @@ import { EventLog } from '../../core/log/event-log.js'
 import { partitionOf } from '../../core/log/partitions.js'
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js'
 import { readAll, range } from '../helpers/log.js'
-import { startSeqline, type SeqlineProcess } from '../helpers/seqline-process.js'
+import { startSeqline, type SeqlineProcess } from '../../ops/servers/seqline-process.js'
 import { startTestClickHouse, type TestClickHouse } from '../helpers/clickhouse.js'
 
 const PARTITIONS = 2

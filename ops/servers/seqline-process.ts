@@ -1,8 +1,10 @@
+// `seqline up` as a child process, for the tests and benchmarks that run
+// Seqline the way an operator does and kill it the way a crash would.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { tieToParent } from '../../ops/servers/tie-to-parent.js'
+import { tieToParent } from './tie-to-parent.js'
 
-const CLI = fileURLToPath(new URL('../../ops/cli.js', import.meta.url))
+const CLI = fileURLToPath(new URL('../cli.js', import.meta.url))
 const API_LINE = /^\s*API\s+(https?:\/\/\S+)/m
 
 /** `seqline up` in a child process, as an operator runs it. */
@@ -13,6 +15,8 @@ export interface SeqlineProcess {
   output(): string
   /** SIGTERM (an orderly stop), SIGKILL if it has not exited after graceMs. */
   stop(graceMs?: number): Promise<void>
+  /** SIGKILL (a crash); resolves once it has exited. */
+  kill(): Promise<void>
 }
 
 /** Starts `node dist/ops/cli.js up` with the given environment and waits for its API address. */
@@ -33,10 +37,17 @@ export async function startSeqline(env: Record<string, string>, readyTimeoutMs =
     }
     untie()
   }
+  const kill = async () => {
+    if (!gone()) {
+      child.kill('SIGKILL')
+      await exited
+    }
+    untie()
+  }
   const deadline = Date.now() + readyTimeoutMs
   for (;;) {
     const url = API_LINE.exec(out)?.[1]
-    if (url) return { url, child, output: () => out, stop }
+    if (url) return { url, child, output: () => out, stop, kill }
     if (gone() || Date.now() > deadline) {
       await stop(1000)
       throw new Error(`seqline up did not start (${gone() ? `exit ${child.exitCode ?? child.signalCode}` : 'timeout'}):\n${out}`)
