@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `seqline <command>`: up, export, replay, rebuild, doctor, bench.
+// `seqline <command>`: up, export, replay, rebuild, doctor, bench (usage texts in cli/usage.ts).
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -10,74 +10,107 @@ import { describeVerification, exportEvents } from './cli/export.js'
 import { rebuild, rebuildHistory } from './cli/rebuild.js'
 import { describeState, replay } from './cli/replay.js'
 import { up } from './cli/up.js'
+import { COMMAND_USAGE, isCommand, USAGE, type Command } from './cli/usage.js'
 import { ConfigError, loadConfig } from './config.js'
 import { connectNats } from './nats-connection.js'
 import { openLog } from './open-log.js'
 
-const USAGE = `usage: seqline <command> [options]
+type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options']
 
-  up                                   start Seqline (log, projection, burn executor, API) with the configured or embedded servers
-  export --conv <id> | --since <time> [--until <time>] [--format ndjson|csv] [--out file] [--verify]
-                                       events for audits; --verify checks a conversation's seq is dense and lists tombstones
-  replay --conv <id> [--seq <n>] [--verify]
-                                       the conversation's state (members, roles, mutes, ...) as of a seq
-  rebuild conversations | history      drop a projection (the views, or the ClickHouse history) and replay the log into it (with Seqline stopped)
-  doctor                               servers, versions, capabilities, streams, views, projection and history lag
-  bench [options]                      the benchmarks (see README)
+const OPTIONS: Record<Command, Options> = {
+  up: {},
+  doctor: {},
+  rebuild: {},
+  bench: {},
+  export: {
+    conv: { type: 'string' },
+    since: { type: 'string' },
+    until: { type: 'string' },
+    format: { type: 'string', default: 'ndjson' },
+    out: { type: 'string' },
+    verify: { type: 'boolean', default: false },
+  },
+  replay: {
+    conv: { type: 'string' },
+    seq: { type: 'string' },
+    verify: { type: 'boolean', default: false },
+  },
+}
 
-configuration: environment variables SEQLINE_* and an optional JSON file named by SEQLINE_CONFIG (see README)`
+type Values = Record<string, string | boolean | undefined>
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
-  if (!command || command === 'help' || command === '--help') return print(USAGE, 0)
+  if (!command || command === 'help' || command === '--help' || command === '-h') return print(USAGE, 0)
+  if (!isCommand(command)) return print(`seqline: unknown command "${command}"\n\n${USAGE}`, 2)
+  if (rest.includes('--help') || rest.includes('-h')) return print(COMMAND_USAGE[command], 0)
   if (command === 'bench') return bench(rest)
+  const parsed = parse(command, rest)
+  if (typeof parsed === 'string') return print(`seqline ${command}: ${parsed}\n(seqline ${command} --help for its usage)`, 2)
+  const invalid = refusal(command, parsed.values)
+  if (invalid) return print(`seqline ${command}: ${invalid}`, 2)
   const config = loadConfig()
   if (command === 'up') return up(config).then(() => 0)
-  if (command === 'rebuild') {
-    if (rest[0] === 'conversations') return rebuild(config).then(() => 0)
-    if (rest[0] === 'history') return rebuildHistory(config).then(() => 0)
-    return print('rebuild: the projections are "conversations" and "history"', 2)
-  }
-  if (command === 'export' || command === 'replay' || command === 'doctor') return withLog(config, (log) => run(command, rest, log, config))
-  return print(`unknown command ${command}\n\n${USAGE}`, 2)
+  if (command === 'rebuild') return runRebuild(parsed.positionals, config)
+  return withLog(config, (log) => run(command, parsed.values, log, config))
 }
 
-async function run(command: string, args: string[], log: EventLog, config: Config): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      conv: { type: 'string' },
-      since: { type: 'string' },
-      until: { type: 'string' },
-      seq: { type: 'string' },
-      format: { type: 'string', default: 'ndjson' },
-      out: { type: 'string' },
-      verify: { type: 'boolean', default: false },
-    },
-  })
+/** The command's options, or a one-line reason they cannot be parsed. */
+function parse(command: Command, args: string[]): { values: Values; positionals: string[] } | string {
+  try {
+    return parseArgs({ args, options: OPTIONS[command], allowPositionals: command === 'rebuild', strict: true })
+  } catch (err) {
+    return err instanceof Error ? err.message.split('\n')[0]! : String(err)
+  }
+}
+
+/** Why the options cannot work, checked before anything connects. */
+function refusal(command: Command, values: Values): string | undefined {
+  const seq = text(values.seq)
+  if (command === 'replay' && !values.conv) return 'needs --conv <id>'
+  if (seq !== undefined && !/^[1-9]\d{0,14}$/.test(seq)) return `--seq "${seq}" is not a positive whole number`
+  if (command !== 'export') return undefined
+  if (!values.conv && !values.since) return 'needs --conv <id> or --since <time>'
+  if (values.format !== 'ndjson' && values.format !== 'csv') return `--format "${String(values.format)}" is not ndjson or csv`
+  return undefined
+}
+
+async function runRebuild(positionals: string[], config: Config): Promise<number> {
+  const [projection, ...extra] = positionals
+  if (extra.length > 0) return print(`seqline rebuild: one projection at a time, got ${positionals.join(' ')}`, 2)
+  if (projection === 'conversations') return rebuild(config).then(() => 0)
+  if (projection === 'history') return rebuildHistory(config).then(() => 0)
+  return print(`seqline rebuild: the projections are "conversations" and "history"\n\n${COMMAND_USAGE.rebuild}`, 2)
+}
+
+async function run(command: 'export' | 'replay' | 'doctor', values: Values, log: EventLog, config: Config): Promise<number> {
   if (command === 'doctor') {
     const checks = await doctor(log.nc, log, config)
     console.log(describeChecks(checks))
     return checks.every((c) => c.ok) ? 0 : 1
   }
+  const conv = text(values.conv)
   if (command === 'replay') {
-    if (!values.conv) return print('replay needs --conv <id>', 2)
-    console.log(JSON.stringify(describeState(await replay(log, values.conv, values.seq ? Number(values.seq) : undefined)), null, 2))
+    const seq = text(values.seq)
+    console.log(JSON.stringify(describeState(await replay(log, conv!, seq === undefined ? undefined : Number(seq))), null, 2))
     return 0
   }
-  if (!values.conv && !values.since) return print('export needs --conv <id> or --since <time>', 2)
-  if (values.format !== 'ndjson' && values.format !== 'csv') return print('--format is ndjson or csv', 2)
   const verification = await exportEvents(log, {
-    conv: values.conv,
-    since: time(values.since),
-    until: time(values.until),
-    format: values.format,
-    out: values.out,
-    verify: values.verify,
+    conv,
+    since: time(text(values.since)),
+    until: time(text(values.until)),
+    format: values.format === 'csv' ? 'csv' : 'ndjson',
+    out: text(values.out),
+    verify: values.verify === true,
   })
   if (!verification) return 0
   console.error(describeVerification(verification))
   return verification.ok ? 0 : 1
+}
+
+/** A string option's value (parseArgs types every option as string | boolean). */
+function text(value: string | boolean | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined
 }
 
 /** Epoch ms, or an ISO 8601 date. */
@@ -89,7 +122,7 @@ function time(value: string | undefined): number | undefined {
 }
 
 async function withLog(config: Config, work: (log: EventLog) => Promise<number>): Promise<number> {
-  const nats = await connectNats(config, 'seqline-cli')
+  const nats = await connectNats(config, 'seqline-cli', { reuseRunning: true })
   try {
     const log = await openLog(nats.nc, config)
     try {

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path'
 import { readFileSync } from 'node:fs'
 import { connect, credsAuthenticator, type ConnectionOptions, type NatsConnection } from '@nats-io/transport-node'
 import type { Config } from '../schemas/config.js'
+import { findRunning } from './running-instance.js'
 import { startNatsServer, type RunningNats } from './servers/nats-server.js'
 
 export interface NatsSetup {
@@ -12,16 +13,21 @@ export interface NatsSetup {
   close(): Promise<void>
 }
 
-/** Connects to the configured NATS server, or starts the embedded local one first. */
-export async function connectNats(config: Config, name: string): Promise<NatsSetup> {
-  const local = config.natsUrl
+/**
+ * Connects to the configured NATS server, or starts the embedded local one
+ * first. With `reuseRunning`, a command beside a running `seqline up` connects
+ * to the nats-server it started instead of starting a second one on the same store.
+ */
+export async function connectNats(config: Config, name: string, opts: { reuseRunning?: boolean } = {}): Promise<NatsSetup> {
+  const running = !config.natsUrl && opts.reuseRunning ? findRunning(config.dataDir) : null
+  const local = config.natsUrl || running
     ? null
     : await startNatsServer({
         storeDir: resolve(join(config.dataDir, 'nats')),
         port: config.natsPort,
         logFile: resolve(join(config.dataDir, 'nats-server.log')),
       })
-  const url = config.natsUrl ?? local!.url
+  const url = config.natsUrl ?? running?.natsUrl ?? local!.url
   // A cluster is configured as the comma-separated URLs of its nodes: the client
   // connects to any of them and, when its node goes, reconnects to another at once.
   const servers = url.split(',').map((s) => s.trim())

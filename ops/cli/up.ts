@@ -24,10 +24,12 @@ import { loadSecrets } from '../secrets.js'
 import type { Config } from '../../schemas/config.js'
 import { connectNats } from '../nats-connection.js'
 import { openLog } from '../open-log.js'
+import { announceRunning, withdrawRunning } from '../running-instance.js'
 import { DENSE_SEQ_WARNING, denseSeqAtRisk } from '../nats-compat.js'
 
 export async function up(config: Config): Promise<void> {
   const { nc, url, local, close } = await connectNats(config, 'seqline')
+  if (local) await announceRunning(config.dataDir, { pid: process.pid, natsUrl: url })
   const log = await openLog(nc, config)
   // One process in a deployment runs the projection; the others stand by and take over if it goes.
   const projection = new LeasedRunner(await Lease.open(nc, 'projection.conversations', undefined, undefined, config.replicas), () => openConversationsRunner(log, { replicas: config.replicas }))
@@ -77,6 +79,7 @@ Ctrl-C stops it.`)
   await historyDb.close()
   log.close()
   await close()
+  if (local) await withdrawRunning(config.dataDir)
 }
 
 /**

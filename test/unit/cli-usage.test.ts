@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { describe, test } from 'node:test'
+import { COMMAND_USAGE, type Command } from '../../ops/cli/usage.js'
+
+const CLI = fileURLToPath(new URL('../../ops/cli.js', import.meta.url))
+
+// No nats-server runs here: a command that tried to connect would fail on the closed port, not print usage.
+const NO_SERVER = { PATH: process.env.PATH ?? '', SEQLINE_NATS_URL: 'nats://127.0.0.1:1', SEQLINE_DATA_DIR: '/nonexistent/seqline' }
+
+function seqline(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { env: NO_SERVER, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d) => (stdout += d))
+  child.stderr.on('data', (d) => (stderr += d))
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })))
+}
+
+describe('seqline CLI usage', () => {
+  for (const command of Object.keys(COMMAND_USAGE) as Command[]) {
+    for (const flag of ['--help', '-h']) {
+      test(`${command} ${flag} prints the command's usage and exits 0 without starting anything`, async () => {
+        const r = await seqline([command, flag])
+        assert.equal(r.code, 0, r.stderr)
+        assert.equal(r.stdout.trim(), COMMAND_USAGE[command])
+        assert.equal(r.stderr, '')
+      })
+    }
+  }
+
+  test('no command, help and --help print the overview', async () => {
+    for (const args of [[], ['help'], ['--help'], ['-h']]) {
+      const r = await seqline(args)
+      assert.equal(r.code, 0)
+      assert.match(r.stdout, /^usage: seqline <command>/)
+    }
+  })
+
+  test('an unknown option is one line naming it, exit 2', async () => {
+    const r = await seqline(['export', '--conv', 'g_x', '--colour', 'blue'])
+    assert.equal(r.code, 2)
+    assert.match(r.stderr, /^seqline export: Unknown option '--colour'/)
+    assert.doesNotMatch(r.stderr, /at .*\.js:\d+/, 'no stack trace')
+  })
+
+  test('an unknown command names it, exit 2', async () => {
+    const r = await seqline(['expot'])
+    assert.equal(r.code, 2)
+    assert.match(r.stderr, /^seqline: unknown command "expot"/)
+  })
+
+  test('a bad --seq for replay is refused before connecting', async () => {
+    const r = await seqline(['replay', '--conv', 'g_x', '--seq', 'ten'])
+    assert.equal(r.code, 2)
+    assert.match(r.stderr, /--seq "ten" is not a positive whole number/)
+  })
+
+  test('rebuild names the projections it knows', async () => {
+    const r = await seqline(['rebuild', 'everything'])
+    assert.equal(r.code, 2)
+    assert.match(r.stderr, /the projections are "conversations" and "history"/)
+  })
+})
