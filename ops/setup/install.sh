@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what Seqline needs to build, test and run: npm dependencies, nats-server
-# and clickhouse-server (Debian's 18.16, the local history server for tests and benchmarks).
+# Installs what Seqline needs to build, test and run: npm dependencies, nats-server,
+# clickhouse-server (Debian's 18.16, the local history server for tests and benchmarks)
+# and promtool (checks the alert rules in ops/deploy).
 # Idempotent and silent when everything is already present, because npm test and
 # npm start run it every time.
 set -euo pipefail
@@ -54,6 +55,10 @@ clickhouse_server_present() {
   command -v clickhouse-server >/dev/null || [[ -x /usr/sbin/clickhouse-server || -x /usr/bin/clickhouse ]]
 }
 
+promtool_present() {
+  command -v promtool >/dev/null
+}
+
 APT_UPDATED=0
 
 # Installs a Debian package as root when `present` finds it missing; `hint` says how to get it otherwise.
@@ -79,3 +84,5 @@ ensure_package nats-server nats_server_present "put a nats-server binary from ht
 # chDB); the tests and benchmarks start real ones. The package's own service is
 # not used: Seqline's launcher runs its own server per data directory.
 [[ ${1:-} == --run ]] || ensure_package clickhouse-server clickhouse_server_present "put a clickhouse-server binary on PATH"
+# The tests check the alert rules and dashboard in ops/deploy with promtool (Debian's prometheus package).
+[[ ${1:-} == --run ]] || ensure_package prometheus promtool_present "put a promtool binary (from a Prometheus release) on PATH"
