@@ -86,8 +86,7 @@ async function applyTo(e: SeqlineEvent, head: HeadRecord, store: ViewStore, log:
       return edited(e, head, store, at)
     case 'message.recalled':
       await gone(e, e.data.target, head, store, e.data.erase ? 'erased' : 'recalled')
-      // A recall with erase erases the message and every edit of it from the log, like a burn.
-      if (e.data.erase) await eraseMessage(log, e.conv, e.data.target, e.data.edits ?? [])
+      if (e.data.erase) return erased(e, store, log)
       return
     case 'message.burned':
       await gone(e, e.data.target, head, store, 'burned')
@@ -135,7 +134,9 @@ async function sent(e: EventOf<'message.sent'>, head: HeadRecord, store: ViewSto
 
 async function edited(e: EventOf<'message.edited'>, head: HeadRecord, store: ViewStore, at: ContentRef) {
   if (head.last?.seq === e.data.target && head.last.state !== 'recalled' && head.last.state !== 'burned') {
-    head.last = { ...head.last, state: 'edited', content: at }
+    const { seq, actor, at: sentAt, burnable } = head.last
+    // Built anew, not spread: a record from a version that kept a preview must not carry it on.
+    head.last = { seq, actor, at: sentAt, state: 'edited', content: at, ...(burnable ? { burnable } : {}) }
   }
   const burns = await store.get<BurnRecord>(keys.due(e.conv))
   const item = burns?.items.find((i) => i.seq === e.data.target)
@@ -158,6 +159,15 @@ async function gone(e: SeqlineEvent, target: number, head: HeadRecord, store: Vi
     head.last = how === 'burned' ? { seq: target, actor: SYSTEM_ACTOR, at: e.at, state: 'burned' } : { seq: target, actor: e.actor, at: e.at, state: 'recalled' }
     head.activityAt = Math.max(head.activityAt, e.at)
   }
+}
+
+/** A recall with erase erases the message and every edit of it from the log, as a burn does; nothing is left to burn. */
+async function erased(e: EventOf<'message.recalled'>, store: ViewStore, log: EventLog) {
+  await eraseMessage(log, e.conv, e.data.target, e.data.edits ?? [])
+  const burns = await store.get<BurnRecord>(keys.due(e.conv))
+  if (!burns?.items.some((i) => i.seq === e.data.target)) return
+  burns.items = burns.items.filter((i) => i.seq !== e.data.target)
+  store.set(keys.due(e.conv), burns)
 }
 
 async function burned(e: EventOf<'message.burned'>, store: ViewStore, log: EventLog) {
