@@ -55,7 +55,8 @@ export const eventData = {
     burnAfter: Type.Optional(BurnSeconds),
   }),
   'message.edited': Obj({ target: Seq, content: MessageContent }),
-  'message.recalled': Obj({ target: Seq, erase: Type.Boolean() }),
+  /** With erase, the message at `target` and its edits at `edits` are erased from the log, as a burn's are. */
+  'message.recalled': Obj({ target: Seq, erase: Type.Boolean(), edits: Type.Optional(Type.Array(Seq, { maxItems: 1000, uniqueItems: true })) }),
   'message.deleted_for_me': Obj({ targets: Type.Array(Seq, { minItems: 1, maxItems: 100, uniqueItems: true }) }),
   'conversation.read': Obj({ upTo: Seq }),
   'burn.configured': Obj({ enabled: Type.Boolean(), seconds: BurnSeconds }),

@@ -99,7 +99,7 @@ export class CommandHandler {
       if (remembered !== undefined) return this.original(command.conv, remembered)
       const now = this.clock()
       const target = TARGETING_COMMANDS.has(command.type) ? await this.target(command, current.state) : undefined
-      const edits = command.type === 'message.burn' ? await this.editTargets(command.conv, command.data.edits ?? [], current.state) : undefined
+      const edits = await this.editsFor(command, current.state)
       const decision = this.decider.decide({ ...command, metadata: { now, target, edits } }, current.state)
       if (!decision.ok) {
         // A refusal is not checked by the log, so it must not rest on a stale cache: catch up, decide again if anything arrived.
@@ -171,6 +171,27 @@ export class CommandHandler {
     const [stored] = await this.log.read(command.conv, { from: seq, limit: 1 })
     if (!stored || stored.event.seq !== seq) return null
     return targetOf(stored)
+  }
+
+  /** The edits a burn lists or an erasing recall must name, with the message each edits, read from the log. */
+  private async editsFor(command: Command, state: ConversationState): Promise<Map<number, number | null> | undefined> {
+    if (command.type === 'message.burn') return this.editTargets(command.conv, command.data.edits ?? [], state)
+    if (command.type === 'message.recall' && command.data.erase) return this.editsAfter(command.conv, command.data.target, state)
+    return undefined
+  }
+
+  /**
+   * Every edit stored after a message, up to the head the decision is made
+   * against (an edit appended meanwhile makes the append conflict, and this
+   * is read again). Edits may come at any time, so this reads the range.
+   */
+  private async editsAfter(conv: string, target: number, state: ConversationState): Promise<Map<number, number | null>> {
+    const edits = new Map<number, number | null>()
+    if (target >= state.seq) return edits
+    for (const { event } of await this.log.read(conv, { from: target + 1, limit: state.seq - target })) {
+      if (event.type === 'message.edited') edits.set(event.seq, event.data.target)
+    }
+    return edits
   }
 
   /** What each listed seq edits, read from the log, for a burn to check its edit list. */

@@ -48,7 +48,10 @@ export function recall(c: CommandOf<'message.recall'> & Meta, s: ConversationSta
   const target = c.metadata.target!
   const refusal = mayRecall(c.actor, target, s, c.metadata.now, policy)
   if (refusal) return reject(refusal)
-  return accept({ type: 'message.recalled', data: { target: target.seq, erase: c.data.erase ?? false } })
+  if (!c.data.erase) return accept({ type: 'message.recalled', data: { target: target.seq, erase: false } })
+  // Its edits hold its text too: the event names them, so the projection erases them and an audit sees why they are gone.
+  const edits = [...(c.metadata.edits ?? [])].filter(([, of]) => of === target.seq).map(([seq]) => seq)
+  return accept({ type: 'message.recalled', data: edits.length ? { target: target.seq, erase: true, edits } : { target: target.seq, erase: true } })
 }
 
 /** Owner and admins recall messages of lower roles at any time; authors recall their own within the window. */

@@ -18,7 +18,10 @@ export interface CommandMetadata {
   now: number
   /** For targeting commands: the target message, or null when the log has none at that seq. */
   target?: TargetMessage | null
-  /** For a burn: the message each listed edit seq edits (its `target`), or null when the log holds no edit there. */
+  /**
+   * For a burn: the message each listed edit seq edits (its `target`), or null when the log holds no edit there.
+   * For a recall with erase: every edit in the log after the target, with the message it edits.
+   */
   edits?: ReadonlyMap<number, number | null>
 }
 

@@ -4,8 +4,8 @@ export interface Verification {
   conv: string
   head: number
   events: number
-  /** Burns recorded in the log: each explains the seqs it erased. */
-  tombstones: Array<{ seq: number; target: number; edits: number[] }>
+  /** Burns and erasing recalls recorded in the log: each explains the seqs it erased. */
+  tombstones: Array<{ seq: number; how: 'burned' | 'recalled'; target: number; edits: number[] }>
   /** Seqs missing from the log that a tombstone explains. */
   erased: number[]
   /** Seqs missing from the log that nothing explains: the log is damaged. */
@@ -18,7 +18,7 @@ export interface Verification {
 /**
  * Checks a conversation's events, read in seq order, against the rule that
  * seq is dense: every seq from 1 to the head is either present once or erased
- * by a burn whose tombstone names it.
+ * by a burn or a recall with erase that names it.
  */
 export function verifyConversation(conv: string, head: number, events: readonly SeqlineEvent[]): Verification {
   const seen = new Set<number>()
@@ -29,7 +29,8 @@ export function verifyConversation(conv: string, head: number, events: readonly 
     if (seen.has(e.seq) || e.seq < last) disorder.push(e.seq)
     seen.add(e.seq)
     last = Math.max(last, e.seq)
-    if (e.type === 'message.burned') tombstones.push({ seq: e.seq, target: e.data.target, edits: e.data.edits ?? [] })
+    if (e.type === 'message.burned') tombstones.push({ seq: e.seq, how: 'burned', target: e.data.target, edits: e.data.edits ?? [] })
+    if (e.type === 'message.recalled' && e.data.erase) tombstones.push({ seq: e.seq, how: 'recalled', target: e.data.target, edits: e.data.edits ?? [] })
   }
   const explained = new Set(tombstones.flatMap((t) => [t.target, ...t.edits]))
   const erased: number[] = []

@@ -56,7 +56,7 @@ function csvCell(value: string): string {
 export function describeVerification(v: Verification): string {
   const lines = [
     `${v.conv}: head ${v.head}, ${v.events} events stored, ${v.tombstones.length} tombstone(s), ${v.erased.length} erased seq(s)`,
-    ...v.tombstones.map((t) => `  tombstone at ${t.seq}: burned ${t.target}${t.edits.length ? ` and its edits ${t.edits.join(', ')}` : ''}`),
+    ...v.tombstones.map((t) => `  tombstone at ${t.seq}: ${t.how} ${t.target}${t.edits.length ? ` and its edits ${t.edits.join(', ')}` : ''}`),
   ]
   if (v.gaps.length) lines.push(`  GAP: seqs missing with no tombstone: ${v.gaps.join(', ')}`)
   if (v.disorder.length) lines.push(`  DISORDER: seqs repeated or out of order: ${v.disorder.join(', ')}`)

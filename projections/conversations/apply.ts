@@ -4,11 +4,10 @@ import type { EventOf, SeqlineEvent } from '../../schemas/events.js'
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
 import type { Projection } from '../runtime/projection.js'
 import type { ViewStore } from '../runtime/view-store.js'
-import { eraseBurned } from './erase.js'
+import { eraseMessage } from './erase.js'
 import { keys } from './keys.js'
 import { chunkFor, markGone, markLive } from './message-index.js'
-import { BURNED_PREVIEW, previewOf, RECALLED_PREVIEW } from './preview.js'
-import type { BurnRecord, HeadRecord, MembersRecord, Mention, ReadRecord, UserRecord } from './records.js'
+import type { BurnRecord, ContentRef, HeadRecord, MembersRecord, Mention, ReadRecord, UserRecord } from './records.js'
 
 /** Mentions kept per conversation: enough for any realistic unread window. */
 const MAX_MENTIONS = 1000
@@ -24,18 +23,20 @@ export function conversationsProjection(log: EventLog, name = 'conversations'): 
   return { name, apply: (f, store) => apply(f, store, log) }
 }
 
-async function apply({ event: e }: Followed, store: ViewStore, log: EventLog): Promise<void> {
+async function apply(f: Followed, store: ViewStore, log: EventLog): Promise<void> {
+  const e = f.event
   const headKey = keys.head(e.conv)
   const head = e.type === 'conversation.created' ? created(e) : await store.get<HeadRecord>(headKey)
   if (!head) throw new Error(`${e.conv}#${e.seq} ${e.type}: no head record; the projection missed the conversation's creation`)
   await chunkFor(store, e.conv, e.seq)
-  await applyTo(e, head, store, log)
+  await applyTo(e, head, store, log, { stream: log.streamOfPartition(f.partition), streamSeq: f.streamSeq })
   head.head = Math.max(head.head, e.seq)
   head.changedAt = Math.max(head.changedAt, e.at)
   store.set(headKey, head)
 }
 
-async function applyTo(e: SeqlineEvent, head: HeadRecord, store: ViewStore, log: EventLog): Promise<void> {
+/** `at` is where e itself is stored: the inbox reads a message's text from there, never from a view. */
+async function applyTo(e: SeqlineEvent, head: HeadRecord, store: ViewStore, log: EventLog, at: ContentRef): Promise<void> {
   switch (e.type) {
     case 'conversation.created': {
       const members = e.data.kind === 'direct' ? e.data.members.map((user) => ({ user, role: 'member' as const })) : e.data.members
@@ -80,11 +81,13 @@ async function applyTo(e: SeqlineEvent, head: HeadRecord, store: ViewStore, log:
       head.burn = { enabled: e.data.enabled, seconds: e.data.seconds }
       return
     case 'message.sent':
-      return sent(e, head, store)
+      return sent(e, head, store, at)
     case 'message.edited':
-      return edited(e, head, store)
+      return edited(e, head, store, at)
     case 'message.recalled':
-      return gone(e, e.data.target, head, store, 'recalled')
+      await gone(e, e.data.target, head, store, e.data.erase ? 'erased' : 'recalled')
+      if (e.data.erase) return erased(e, store, log)
+      return
     case 'message.burned':
       await gone(e, e.data.target, head, store, 'burned')
       return burned(e, store, log)
@@ -110,10 +113,10 @@ function created(e: EventOf<'conversation.created'>): HeadRecord {
   }
 }
 
-async function sent(e: EventOf<'message.sent'>, head: HeadRecord, store: ViewStore) {
+async function sent(e: EventOf<'message.sent'>, head: HeadRecord, store: ViewStore, at: ContentRef) {
   await markLive(store, e.conv, e.seq)
   head.live++
-  head.last = { seq: e.seq, actor: e.actor, at: e.at, preview: previewOf(e.data.content), state: 'live' }
+  head.last = { seq: e.seq, actor: e.actor, at: e.at, state: 'live', content: at, ...(e.data.burnAfter ? { burnable: true as const } : {}) }
   head.activityAt = e.at
   const m = e.data.mentions
   if (m && (m.all || m.users?.length)) {
@@ -129,9 +132,11 @@ async function sent(e: EventOf<'message.sent'>, head: HeadRecord, store: ViewSto
   }
 }
 
-async function edited(e: EventOf<'message.edited'>, head: HeadRecord, store: ViewStore) {
+async function edited(e: EventOf<'message.edited'>, head: HeadRecord, store: ViewStore, at: ContentRef) {
   if (head.last?.seq === e.data.target && head.last.state !== 'recalled' && head.last.state !== 'burned') {
-    head.last = { ...head.last, preview: previewOf(e.data.content), state: 'edited' }
+    const { seq, actor, at: sentAt, burnable } = head.last
+    // Built anew, not spread: a record from a version that kept a preview must not carry it on.
+    head.last = { seq, actor, at: sentAt, state: 'edited', content: at, ...(burnable ? { burnable } : {}) }
   }
   const burns = await store.get<BurnRecord>(keys.due(e.conv))
   const item = burns?.items.find((i) => i.seq === e.data.target)
@@ -140,27 +145,36 @@ async function edited(e: EventOf<'message.edited'>, head: HeadRecord, store: Vie
   store.set(keys.due(e.conv), burns)
 }
 
-async function gone(e: SeqlineEvent, target: number, head: HeadRecord, store: ViewStore, how: 'recalled' | 'burned') {
+async function gone(e: SeqlineEvent, target: number, head: HeadRecord, store: ViewStore, how: 'recalled' | 'erased' | 'burned') {
   // The event itself may open a new index chunk, whose count must drop too.
   if (await markGone(store, e.conv, target, Math.max(head.head, e.seq))) head.live--
   head.mentions = head.mentions.filter((m: Mention) => m.seq !== target)
   if (how === 'recalled') {
-    if (head.last?.seq === target) head.last = { ...head.last, preview: RECALLED_PREVIEW, state: 'recalled' }
+    if (head.last?.seq === target) head.last = { seq: target, actor: head.last.actor, at: head.last.at, state: 'recalled' }
     return
   }
-  // A rebuild never sees a burned message (it is erased from the log), so the
-  // row is set from the tombstone alone: the same whether or not the original was seen.
+  // A rebuild never sees an erased message, so the row is set from the
+  // tombstone or the erasing recall alone: the same whether or not the original was seen.
   if (target >= (head.last?.seq ?? 0)) {
-    head.last = { seq: target, actor: SYSTEM_ACTOR, at: e.at, preview: BURNED_PREVIEW, state: 'burned' }
+    head.last = how === 'burned' ? { seq: target, actor: SYSTEM_ACTOR, at: e.at, state: 'burned' } : { seq: target, actor: e.actor, at: e.at, state: 'recalled' }
     head.activityAt = Math.max(head.activityAt, e.at)
   }
+}
+
+/** A recall with erase erases the message and every edit of it from the log, as a burn does; nothing is left to burn. */
+async function erased(e: EventOf<'message.recalled'>, store: ViewStore, log: EventLog) {
+  await eraseMessage(log, e.conv, e.data.target, e.data.edits ?? [])
+  const burns = await store.get<BurnRecord>(keys.due(e.conv))
+  if (!burns?.items.some((i) => i.seq === e.data.target)) return
+  burns.items = burns.items.filter((i) => i.seq !== e.data.target)
+  store.set(keys.due(e.conv), burns)
 }
 
 async function burned(e: EventOf<'message.burned'>, store: ViewStore, log: EventLog) {
   const burns = await store.get<BurnRecord>(keys.due(e.conv))
   const item = burns?.items.find((i) => i.seq === e.data.target)
   // The tombstone names what it erases; the schedule's list covers tombstones written before it did.
-  await eraseBurned(log, e.conv, e.data.target, e.data.edits ?? item?.edits ?? [])
+  await eraseMessage(log, e.conv, e.data.target, e.data.edits ?? item?.edits ?? [])
   if (!burns || !item) return
   burns.items = burns.items.filter((i) => i !== item)
   store.set(keys.due(e.conv), burns)

@@ -1,6 +1,7 @@
 import type { KV } from '@nats-io/kv'
 import { readRecord } from '../runtime/view-store.js'
 import { decodeConv, keys } from './keys.js'
+import { lastMessage, type ContentReader } from './last-message.js'
 import { liveUpTo, type RecordSource } from './message-index.js'
 import type { HeadRecord, LastMessage, ReadRecord, UserConversation, UserRecord } from './records.js'
 
@@ -32,22 +33,22 @@ export function kvSource(kv: KV): RecordSource {
   return { get: <T>(key: string) => readRecord<T>(kv, key) }
 }
 
-/** A user's conversations, most recently active first. */
-export async function inbox(kv: KV, user: string, window = 64): Promise<InboxRow[]> {
+/** A user's conversations, most recently active first; previews are read from the log (`contents`), where alone the text is kept. */
+export async function inbox(kv: KV, contents: ContentReader, user: string, window = 64): Promise<InboxRow[]> {
   const record = await readRecord<UserRecord>(kv, keys.user(user))
   if (!record) return []
   const source = kvSource(kv)
   const entries = Object.entries(record.convs)
   const rows: InboxRow[] = []
   for (let i = 0; i < entries.length; i += window) {
-    const page = await Promise.all(entries.slice(i, i + window).map(([conv, c]) => row(source, user, conv, c)))
+    const page = await Promise.all(entries.slice(i, i + window).map(([conv, c]) => row(source, contents, user, conv, c)))
     for (const r of page) if (r) rows.push(r)
   }
   return rows.sort((a, b) => b.activityAt - a.activityAt || a.conv.localeCompare(b.conv))
 }
 
 /** One inbox row, or null if the conversation's head is not written yet. */
-export async function row(source: RecordSource, user: string, conv: string, c: UserConversation): Promise<InboxRow | null> {
+export async function row(source: RecordSource, contents: ContentReader, user: string, conv: string, c: UserConversation): Promise<InboxRow | null> {
   const [head, read] = await Promise.all([
     source.get<HeadRecord>(keys.head(conv)),
     source.get<ReadRecord>(keys.read(conv, user)),
@@ -55,14 +56,15 @@ export async function row(source: RecordSource, user: string, conv: string, c: U
   if (!head) return null
   const maxSeq = c.left ?? head.head
   const readSeq = Math.min(read?.seq ?? c.since, maxSeq)
-  const [upToMax, upToRead] = await Promise.all([
+  const lastRecord = c.left !== undefined ? c.lastAtLeave : head.last
+  const [upToMax, upToRead, last] = await Promise.all([
     maxSeq === head.head ? head.live : liveUpTo(source, conv, maxSeq),
     liveUpTo(source, conv, readSeq),
+    lastRecord ? lastMessage(lastRecord, contents) : undefined,
   ])
   const mentioned = head.mentions.some(
     (m) => m.seq > readSeq && m.seq <= maxSeq && m.actor !== user && (m.all === true || (m.users ?? []).includes(user)),
   )
-  const last = c.left !== undefined ? c.lastAtLeave : head.last
   return {
     conv: decodeConv(conv),
     kind: head.kind,

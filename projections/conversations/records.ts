@@ -1,11 +1,38 @@
 import type { Role } from '../../core/domain/state.js'
 
+/** The last message of a conversation as an inbox row shows it. */
 export interface LastMessage {
   seq: number
   actor: string
   at: number
   preview: string
   state: 'live' | 'edited' | 'recalled' | 'burned'
+}
+
+/** Where the event holding a message's current content is stored: its partition stream and position there. */
+export interface ContentRef {
+  stream: string
+  streamSeq: number
+}
+
+/**
+ * The last message as the views store it: never its text. A recall with
+ * erase can hit any message and a burn erases it, and a view record, once
+ * overwritten, still lies in the bucket's block files until nats-server
+ * compacts them; so the preview is read from the log when the inbox is read,
+ * and an erased event has none.
+ */
+export interface LastRecord {
+  seq: number
+  actor: string
+  at: number
+  state: LastMessage['state']
+  /** The sent event, or the edit, whose content is the message's now; absent once recalled or burned. */
+  content?: ContentRef
+  /** Sent under burn after read: an erased content means burned, not recalled. */
+  burnable?: true
+  /** Written by versions that copied the text into the record; read as it is, never written. */
+  preview?: string
 }
 
 export interface Mention {
@@ -22,7 +49,7 @@ export interface HeadRecord {
   head: number
   /** Live messages up to head: sent, not recalled, not burned. */
   live: number
-  last?: LastMessage
+  last?: LastRecord
   /** Time of the last message (or burn): orders the inbox. */
   activityAt: number
   /** Time of the last event of any kind: what a sync since a cursor looks at. */
@@ -61,7 +88,7 @@ export interface UserConversation {
   /** Set for former members: they keep the conversation as it stood at this seq. */
   left?: number
   leftAt?: number
-  lastAtLeave?: LastMessage
+  lastAtLeave?: LastRecord
 }
 
 /** u.<user>: the conversations of one user; rewritten only on that user's membership events. */

@@ -5,6 +5,7 @@ import type { Cursor } from '../../core/log/follow.js'
 import { committedCursor } from '../runtime/commit-log.js'
 import { readPrefix, readRecord } from '../runtime/view-store.js'
 import { inbox, type InboxRow } from './inbox.js'
+import { logContents, type ContentReader } from './last-message.js'
 import { decodeConv, keys } from './keys.js'
 import { receipt, type Receipt } from './receipts.js'
 import type { BurnRecord, HeadRecord, MembersRecord, UserRecord } from './records.js'
@@ -19,10 +20,13 @@ export class ConversationViews {
     readonly bucket: string,
     /** The projection that writes the bucket: its commits say how far the views reach. */
     readonly projection: string,
+    /** Message text is never in the views: previews come from the log. */
+    private readonly contents: ContentReader,
   ) {}
 
   static async open(nc: NatsConnection, bucket = CONVERSATIONS_BUCKET, projection = 'conversations'): Promise<ConversationViews> {
-    return new ConversationViews(nc, await new Kvm(nc).create(bucket, { history: 1 }), bucket, projection)
+    const kv = await new Kvm(nc).create(bucket, { history: 1 })
+    return new ConversationViews(nc, kv, bucket, projection, logContents(await jetstreamManager(nc)))
   }
 
   /** The log position the views reflect (per partition), or null before the projection's first commit. */
@@ -31,7 +35,7 @@ export class ConversationViews {
   }
 
   inbox(user: string): Promise<InboxRow[]> {
-    return inbox(this.kv, user)
+    return inbox(this.kv, this.contents, user)
   }
 
   /** The conversations a user belongs to or left (with the leave seq), by conversation id. */

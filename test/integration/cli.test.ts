@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { before, describe, test } from 'node:test'
-import { eraseBurned } from '../../projections/conversations/erase.js'
+import { eraseMessage } from '../../projections/conversations/erase.js'
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
 import { readAll, TEST_PARTITIONS, text, withLogServer } from '../helpers/log.js'
 
@@ -57,7 +57,7 @@ describe('the seqline CLI against a real nats-server', () => {
     const secret = await ok(text('secret', conv, 'ann'))
     await ok(text('after', conv, 'ben'))
     await ok({ type: 'message.burn', id: 'burn-it', conv, actor: SYSTEM_ACTOR, data: { target: secret.seq } })
-    await eraseBurned(t.log, conv, secret.seq, [])
+    await eraseMessage(t.log, conv, secret.seq, [])
     const clean = await seqline(['export', '--conv', conv, '--verify'], env)
     assert.equal(clean.code, 0, clean.stderr)
     assert.match(clean.stderr, new RegExp(`tombstone at 5: burned ${secret.seq}`))

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { CommandHandler } from '../../core/commands/command-handler.js'
+import { verifyConversation } from '../../core/log/verify.js'
 import { BurnExecutor } from '../../projections/conversations/burn-executor.js'
 import { CHUNK } from '../../projections/conversations/message-index.js'
 import { ConversationViews } from '../../projections/conversations/views.js'
@@ -162,6 +163,39 @@ describe('conversation projections against a real nats-server', () => {
     const [row] = await views.inbox('bob')
     assert.deepEqual([row?.last?.state, row?.last?.preview, row?.unread], ['burned', '[burned]', 0])
     assert.equal(await executors[0]!.pass(), 0, 'nothing left to burn')
+    await runner.stop()
+    runner.close()
+  })
+
+  test('the inbox preview is read from the log; a recall with erase erases the message and its edits there, and drops its burn', async () => {
+    const runner = await startProjection(t.log, BUCKET)
+    const conv = 'd~cara~dan'
+    await ok({ type: 'conversation.create-direct', id: 'create', conv, actor: 'cara', data: { peer: 'dan' } })
+    await ok({ type: 'burn.configure', id: 'burn-on', conv, actor: 'cara', data: { enabled: true, seconds: 60 } })
+    const secret = await ok(text('secret', conv, 'cara', 'cara secret'))
+    const edit = await ok({ type: 'message.edit', id: 'secret-2', conv, actor: 'cara', data: { target: secret.seq, content: { type: 'text', text: 'cara secret, edited' } } })
+    await ok({ type: 'conversation.read', id: 'dan-read', conv, actor: 'dan', data: { upTo: edit.seq } })
+    await caughtUp(runner)
+    const views = await ConversationViews.open(t.nc, BUCKET)
+    const rowOf = async () => (await views.inbox('dan')).find((r) => r.conv === conv)
+    assert.deepEqual([(await rowOf())?.last?.state, (await rowOf())?.last?.preview], ['edited', 'cara secret, edited'])
+    assert.ok(!JSON.stringify([...(await readPrefix(t.nc, BUCKET, ''))]).includes('cara secret'), 'no view holds the text')
+    const stored = await t.log.read(conv, { from: secret.seq, limit: 2 })
+    const scheduled = async () => [...(await views.burns()).values()].some((b) => b.items.some((i) => i.seq === secret.seq && i.dueAt !== undefined))
+    assert.ok(await scheduled(), 'the read scheduled the burn')
+
+    const recall = await ok({ type: 'message.recall', id: 'erase', conv, actor: 'cara', data: { target: secret.seq, erase: true } })
+    assert.deepEqual(recall.event?.data, { target: secret.seq, erase: true, edits: [edit.seq] }, 'the recall names the edits it erases')
+    await caughtUp(runner)
+    const partition = t.log.partitionOf(conv)
+    for (const s of stored) assert.equal(await t.log.atStreamSeq(partition, s.streamSeq), null, `stream seq ${s.streamSeq} erased`)
+    const events = (await readAll(t.log, conv)).map((s) => s.event)
+    const verified = verifyConversation(conv, recall.seq, events)
+    assert.deepEqual([verified.ok, verified.erased], [true, [secret.seq, edit.seq]], 'the holes are explained by the recall')
+    const row = await rowOf()
+    assert.deepEqual([row?.last?.state, row?.last?.preview, row?.unread], ['recalled', '[recalled]', 0])
+    assert.ok(!(await scheduled()), 'nothing is left to burn')
+    assert.equal(await new BurnExecutor(views, t.handler, { clock: () => Date.now() + 120_000 }).pass(), 0, 'and no burn is issued')
     await runner.stop()
     runner.close()
   })

@@ -245,6 +245,21 @@ describe('message.recall', () => {
     ])
   })
 
+  test('an erasing recall names the edits of its message, and only those: they hold its text too', () => {
+    const c = team()
+    const seq = c.say('mia', 'password123')
+    const other = c.say('mia', 'hello')
+    c.run('mia', 'message.edit', { target: seq, content: { type: 'text', text: 'password124' } })
+    c.run('mia', 'message.edit', { target: other, content: { type: 'text', text: 'hello!' } })
+    c.run('mia', 'message.edit', { target: seq, content: { type: 'text', text: 'password125' } })
+    assert.deepEqual(eventsOf(c.decide('mia', 'message.recall', { target: seq, erase: true })), [
+      { type: 'message.recalled', data: { target: seq, erase: true, edits: [other + 1, other + 3] } },
+    ])
+    assert.deepEqual(eventsOf(c.decide('mia', 'message.recall', { target: seq })), [
+      { type: 'message.recalled', data: { target: seq, erase: false } },
+    ])
+  })
+
   test('the window closes after policy.recallWindowSeconds: last moment allowed, the next RECALL_WINDOW_PASSED', () => {
     const c = team()
     const seq = c.say('mia', 'oops')

@@ -134,8 +134,15 @@ export class Conversation {
 
   /** What the handler loads for a burn's edit list: the message each listed seq edits, or null. */
   private editsFor(type: CommandType, data: unknown): { edits?: Map<number, number | null> } {
-    if (type !== 'message.burn') return {}
     const edits = new Map<number, number | null>()
+    if (type === 'message.recall' && (data as { erase?: boolean }).erase) {
+      // What the handler reads for an erasing recall: every edit after the target, with what it edits.
+      for (const event of this.log.slice((data as { target: number }).target)) {
+        if (event.type === 'message.edited') edits.set(event.seq, event.data.target)
+      }
+      return { edits }
+    }
+    if (type !== 'message.burn') return {}
     for (const seq of (data as { edits?: number[] }).edits ?? []) {
       const event = this.log[seq - 1]
       edits.set(seq, event?.type === 'message.edited' ? event.data.target : null)

@@ -15,7 +15,17 @@ describe('verifying seq continuity', () => {
 
   test('holes named by a tombstone are erasures, not gaps', () => {
     const v = verifyConversation('g_a', 5, [msg(1), msg(4), burned(5, 2, [3])])
-    assert.deepEqual([v.ok, v.erased, v.gaps, v.tombstones], [true, [2, 3], [], [{ seq: 5, target: 2, edits: [3] }]])
+    assert.deepEqual([v.ok, v.erased, v.gaps, v.tombstones], [true, [2, 3], [], [{ seq: 5, how: 'burned', target: 2, edits: [3] }]])
+  })
+
+  test('holes named by a recall with erase are erasures; a plain recall explains none', () => {
+    const recalled = (seq: number, target: number, erase: boolean, edits?: number[]) =>
+      ({ ...msg(seq), type: 'message.recalled', data: edits ? { target, erase, edits } : { target, erase } }) as SeqlineEvent
+    const v = verifyConversation('g_a', 6, [msg(1), msg(4), recalled(5, 2, true, [3])])
+    assert.deepEqual([v.ok, v.erased, v.gaps], [false, [2, 3], [6]])
+    assert.deepEqual(v.tombstones, [{ seq: 5, how: 'recalled', target: 2, edits: [3] }])
+    const plain = verifyConversation('g_a', 4, [msg(1), msg(3), recalled(4, 2, false)])
+    assert.deepEqual([plain.ok, plain.gaps], [false, [2]])
   })
 
   test('a hole nothing explains is a gap, and so is a missing tail', () => {
