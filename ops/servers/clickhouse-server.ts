@@ -32,6 +32,11 @@ export interface ClickHouseServerOptions {
   timezone?: string
   /** Settings of the default profile (every user's), merged over the modest defaults below. */
   profileSettings?: Record<string, string | number>
+  /**
+   * Keep system.query_log (flushed every 500 ms), as stock configs of modern servers do; queries
+   * are logged when the log_queries setting is on. Off by default: the log keeps every statement's text.
+   */
+  queryLog?: boolean
   /** How long to wait for GET /ping to answer Ok.; defaults to 30 s. */
   readyTimeoutMs?: number
 }
@@ -63,6 +68,7 @@ interface ServerConfig {
   timezone: string
   user: { name: string; password: string } | undefined
   profileSettings: Record<string, string | number>
+  queryLog: boolean
   readyTimeoutMs: number
 }
 
@@ -123,6 +129,7 @@ function resolveConfig(opts: ClickHouseServerOptions): ServerConfig {
     timezone: opts.timezone ?? 'UTC',
     user: opts.user,
     profileSettings: { ...DEFAULT_PROFILE, ...opts.profileSettings },
+    queryLog: opts.queryLog ?? false,
     readyTimeoutMs: opts.readyTimeoutMs ?? 30_000,
   }
 }
@@ -185,7 +192,7 @@ async function writeConfig(config: ServerConfig, port: number): Promise<string> 
        the server is closing. Close clients before stop() for a fast stop. -->
   <keep_alive_timeout>3</keep_alive_timeout>
   <shutdown_wait_unfinished>1</shutdown_wait_unfinished>
-  <mlock_executable>false</mlock_executable>
+  <mlock_executable>false</mlock_executable>${config.queryLog ? QUERY_LOG : ''}
 </yandex>
 `
   const profile = Object.entries(config.profileSettings)
@@ -293,6 +300,13 @@ function httpUrl(host: string, port: number): string {
 }
 
 const XML_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+const QUERY_LOG = `
+  <query_log>
+    <database>system</database>
+    <table>query_log</table>
+    <flush_interval_milliseconds>500</flush_interval_milliseconds>
+  </query_log>`
 
 function xmlName(name: string): string {
   if (!XML_NAME.test(name)) throw new Error(`ClickHouse setting name '${name}' must match ${XML_NAME}`)

@@ -11,8 +11,13 @@ export interface Capabilities {
   mutationsSync: boolean
   /** Settings that must be on to create a text index (still flagged on some servers). */
   textIndexFlags: string[]
-  /** Settings every search passes: top-k dynamic filtering can drop text-index hits (chDB 26.7). */
+  /**
+   * Settings every search passes: top-k dynamic filtering can drop text-index hits (chDB 26.7), and
+   * a search is kept out of query_log, whose rows would keep the search words after a burn.
+   */
   searchSettings: Record<string, 0>
+  /** MergeTree settings an existing table can be given (ALTER TABLE ... MODIFY SETTING); empty where settings are fixed at CREATE. */
+  tableSettings: ReadonlySet<string>
 }
 
 export type SearchStrategy = 'text-index' | 'token-scan'
@@ -32,8 +37,11 @@ export function atLeast(version: string, major: number, minor = 0): boolean {
   return a > major || (a === major && b >= minor)
 }
 
-/** Capabilities from the version and the settings the server knows: a server that has a text index has a setting for it. */
-export function capabilitiesOf(version: string, settings: ReadonlySet<string>): Capabilities {
+/**
+ * Capabilities from the version, the settings the server knows (a server that has a text index has a
+ * setting for it) and its MergeTree settings.
+ */
+export function capabilitiesOf(version: string, settings: ReadonlySet<string>, mergeTreeSettings: ReadonlySet<string> = new Set()): Capabilities {
   const textIndexFlags = ['allow_experimental_full_text_index', 'enable_full_text_index'].filter((s) => settings.has(s))
   return {
     version,
@@ -42,7 +50,9 @@ export function capabilitiesOf(version: string, settings: ReadonlySet<string>): 
     dateTime64: atLeast(version, 20, 1),
     lowCardinality: atLeast(version, 19, 0),
     mutationsSync: settings.has('mutations_sync'),
-    searchSettings: settings.has('use_top_k_dynamic_filtering') ? { use_top_k_dynamic_filtering: 0 } : {},
+    searchSettings: { log_queries: 0, ...(settings.has('use_top_k_dynamic_filtering') ? { use_top_k_dynamic_filtering: 0 } : {}) },
     textIndexFlags,
+    // MODIFY SETTING arrived in 19.x; 20.1 is the first release it is certain in.
+    tableSettings: atLeast(version, 20, 1) ? mergeTreeSettings : new Set(),
   }
 }

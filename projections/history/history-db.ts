@@ -102,5 +102,7 @@ async function detect(client: ClickHouseClient): Promise<Capabilities> {
   const [row] = await version.json<{ version: string }>()
   const names = await client.query({ query: 'SELECT name FROM system.settings', format: 'JSONEachRow' })
   const settings = new Set((await names.json<{ name: string }>()).map((r) => r.name))
-  return capabilitiesOf(row?.version ?? '0', settings)
+  const tableNames = await client.query({ query: 'SELECT name FROM system.merge_tree_settings', format: 'JSONEachRow' })
+  const tableSettings = new Set((await tableNames.json<{ name: string }>()).map((r) => r.name))
+  return capabilitiesOf(row?.version ?? '0', settings, tableSettings)
 }

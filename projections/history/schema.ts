@@ -6,8 +6,9 @@ import type { Capabilities } from './capabilities.js'
  * messages: one row per version of a message (sent, edited, recalled, burned),
  * the newest (highest log position) winning under FINAL. Ordered by (conv,
  * seq) so a conversation's history is one range. A burn rewrites every
- * version's text to '' in place (a mutation), and parts replaced by a mutation
- * are dropped after 30 s instead of ClickHouse's 8 minutes.
+ * version's text to '' in place (a mutation); the parts the mutation replaced
+ * still hold the text on disk until ClickHouse removes them (see
+ * promptPartRemoval).
  *
  * events: every event of the log, without message content (that lives only in
  * messages, so erasing it there erases it from the history).
@@ -40,4 +41,33 @@ export function createTables(table: (name: string) => string, caps: Capabilities
 export function ddlSettings(caps: Capabilities): Record<string, 1> {
   if (!caps.textIndex) return {}
   return Object.fromEntries(caps.textIndexFlags.map((s) => [s, 1 as const]))
+}
+
+/**
+ * Outdated parts — the ones a burn's mutation (or a merge) replaced, holding
+ * the burned text — are removed by a cleanup that waits old_parts_lifetime
+ * after a part was replaced. On ClickHouse 23.x and newer (chDB 26.7
+ * included) that cleanup is a per-table thread whose sleep adapts to how
+ * much it removed: between cleanup_delay_period (30 s) and
+ * max_cleanup_delay_period (300 s), so on a quiet table a burned text stayed
+ * on disk for five minutes. Pinned to 5 s, a replaced part is gone within
+ * about old_parts_lifetime + 5 s. On servers whose table settings are fixed
+ * at CREATE (18.16), the background pool removes the parts about
+ * old_parts_lifetime (30 s, set at CREATE) after the mutation.
+ *
+ * old_parts_lifetime guards against losing a merged part that was not yet
+ * flushed when the machine lost power; the history can be rebuilt from the
+ * log, and a burn must not outlive its deadline, so 10 s.
+ */
+export const PART_REMOVAL: Readonly<Record<string, number>> = {
+  old_parts_lifetime: 10,
+  cleanup_delay_period: 5,
+  cleanup_delay_period_random_add: 0,
+  max_cleanup_delay_period: 5,
+}
+
+export function promptPartRemoval(table: (name: string) => string, caps: Capabilities): string[] {
+  const known = Object.entries(PART_REMOVAL).filter(([name]) => caps.tableSettings.has(name))
+  if (known.length === 0) return []
+  return [`ALTER TABLE ${table('messages')} MODIFY SETTING ${known.map(([name, value]) => `${name} = ${value}`).join(', ')}`]
 }

@@ -17,6 +17,8 @@ export interface ClickHouseUser {
 export interface TestClickHouseOptions {
   /** A user with a password, besides `default`. */
   user?: ClickHouseUser
+  /** Log every query to system.query_log, as stock configs of modern servers (and the container image) do. */
+  logQueries?: boolean
 }
 
 /**
@@ -52,6 +54,7 @@ async function startLocal(dir: string, opts: TestClickHouseOptions): Promise<Ser
     dataDir: join(dir, 'data'),
     logFile: join(dir, 'clickhouse-server.log'),
     ...(opts.user === undefined ? {} : { user: opts.user }),
+    ...(opts.logQueries ? { queryLog: true, profileSettings: { log_queries: 1 } } : {}),
   })
   return { url: server.url, restart: server.restart, kill: server.kill, stop: server.stop, dispose: server.stop }
 }

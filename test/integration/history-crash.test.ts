@@ -1,19 +1,15 @@
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcess } from 'node:child_process'
 import { describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { fileURLToPath } from 'node:url'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { HistoryDb } from '../../projections/history/history-db.js'
 import { startTestClickHouse } from '../helpers/clickhouse.js'
-import { onLines } from '../helpers/child-lines.js'
+import { startSinkProcess } from '../helpers/history-sink-process.js'
 import { covers, streamEnds } from '../helpers/views.js'
-import type { Cursor } from '../../core/log/follow.js'
-import { createGroup, readAll, text, TEST_PARTITIONS, withLogServer } from '../helpers/log.js'
+import { createGroup, readAll, text, withLogServer } from '../helpers/log.js'
 
-const SINK = fileURLToPath(new URL('../fixtures/history-sink.js', import.meta.url))
 const KILLS = 6
 const MIN_MESSAGES = 300
 const WRITE_PAUSE_MS = 3
@@ -50,7 +46,7 @@ describe('history sink SIGKILLed mid-batch, against a real nats-server', () => {
       })()
       let progressed = 0
       for (let k = 0; k < KILLS; k++) {
-        const child = startSink(t.nats.url, target, database)
+        const child = startSinkProcess(t.nats.url, target, database)
         await child.ready
         // Kill while it writes: right after it reports progress (or, on a slow machine, after 5 s regardless).
         if (await child.writing(5_000)) progressed++
@@ -60,7 +56,7 @@ describe('history sink SIGKILLed mid-batch, against a real nats-server', () => {
       }
       writing = false
       await writer
-      const last = startSink(t.nats.url, target, database)
+      const last = startSinkProcess(t.nats.url, target, database)
       await last.ready
       const ends = await streamEnds(t.log)
       const deadline = Date.now() + 30_000
@@ -87,33 +83,3 @@ describe('history sink SIGKILLed mid-batch, against a real nats-server', () => {
     })
   }
 })
-
-function startSink(natsUrl: string, target: string, database: string) {
-  const child: ChildProcess = spawn(process.execPath, [SINK, natsUrl, String(TEST_PARTITIONS), target, database], { stdio: ['ignore', 'pipe', 'inherit'] })
-  let positions = 0
-  let position: Cursor = {}
-  let failed = ''
-  let onReady: () => void
-  const readyP = new Promise<void>((resolve) => (onReady = resolve))
-  onLines(child, (tag, rest) => {
-    if (tag === 'READY') onReady()
-    if (tag === 'POS') positions++
-    if (tag === 'POS' || tag === 'READY') position = JSON.parse(rest) as Cursor
-    if (tag === 'ERR') failed = rest
-  })
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  const ready = Promise.race([
-    readyP,
-    exited.then(() => {
-      throw new Error(`sink exited before READY: ${failed}`)
-    }),
-  ])
-  /** True once the sink reports a new position within `ms`: it is writing batches. */
-  const writing = async (ms: number) => {
-    const at = positions
-    const deadline = Date.now() + ms
-    while (positions === at && Date.now() < deadline) await sleep(5)
-    return positions > at
-  }
-  return { process: child, ready, exited, position: () => position, writing }
-}

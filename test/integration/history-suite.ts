@@ -7,6 +7,7 @@ import { HistoryBatch } from '../../projections/history/batch.js'
 import type { HistoryDb } from '../../projections/history/history-db.js'
 import { HistoryWriter, type Table } from '../../projections/history/history-writer.js'
 import { migrate, schemaVersion } from '../../projections/history/migrations.js'
+import { PART_REMOVAL } from '../../projections/history/schema.js'
 import { HistorySink } from '../../projections/history/sink.js'
 import { searchMessages, type SearchRequest, type SearchScope } from '../../projections/history/search.js'
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
@@ -63,10 +64,15 @@ export function historySuite(backend: BackendName): void {
 
     test('migrations are versioned and idempotent; the strategy follows the server', async () => {
       const db = await freshDb()
-      assert.deepEqual(await migrate(db), [1])
+      assert.deepEqual(await migrate(db), [1, 2])
       assert.deepEqual(await migrate(db), [])
-      assert.equal(await schemaVersion(db), 1)
+      assert.equal(await schemaVersion(db), 2)
       if (backend === 'chdb') assert.equal(db.caps.textIndex, true, 'chDB 26.x has the text index')
+      const [created] = await db.rows<{ ddl: string }>(`SELECT create_table_query AS ddl FROM system.tables WHERE database = '${db.database}' AND name = 'messages'`)
+      // Where table settings can change, replaced parts go within seconds; 18.16 keeps the 30 s set at CREATE.
+      const lifetime = db.caps.tableSettings.has('old_parts_lifetime') ? PART_REMOVAL['old_parts_lifetime'] : 30
+      assert.match(created?.ddl ?? '', new RegExp(`old_parts_lifetime = ${lifetime}\\b`))
+      if (db.caps.tableSettings.has('max_cleanup_delay_period')) assert.match(created?.ddl ?? '', /max_cleanup_delay_period = 5\b/)
       console.log(`# ${backend}: ClickHouse ${db.caps.version}, ${db.caps.textIndex ? 'text index' : 'word scan'}, query parameters ${db.caps.queryParams}`)
     })
 
