@@ -25,7 +25,7 @@ export function readRoutes(app: FastifyInstance, deps: ApiDeps): void {
     handler: async (request): Promise<Type.Static<typeof EventPage>> => {
       const { conv } = request.params as { conv: string }
       const visible = await visibleTo(deps, conv, request.user)
-      return pull(deps.log, visible, request.query as RangeQuery)
+      return pull(deps.log, request.user, visible, request.query as RangeQuery)
     },
   })
 
@@ -61,13 +61,13 @@ export function readRoutes(app: FastifyInstance, deps: ApiDeps): void {
       summary: 'Every event of the conversation you may see, as NDJSON in seq order',
       tags,
       params: ConvParams,
-      response: { 200: ndjsonOf('one event per line, in seq order; erased seqs are absent'), ...failures },
+      response: { 200: ndjsonOf("one event per line, in seq order; erased seqs and other members' private events are absent"), ...failures },
     },
     handler: async (request, reply) => {
       const { conv } = request.params as { conv: string }
       // Authorised before the first byte: a refusal must still be a proper error response.
       const visible = await visibleTo(deps, conv, request.user)
-      return sendNdjson(reply, conversationEvents(deps.log, conv, visible.head))
+      return sendNdjson(reply, conversationEvents(deps.log, conv, visible.head, request.user))
     },
   })
 }

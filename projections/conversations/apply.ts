@@ -1,3 +1,4 @@
+import { isPrivate } from '../../core/domain/audience.js'
 import type { EventLog } from '../../core/log/event-log.js'
 import type { Followed } from '../../core/log/follow.js'
 import type { EventOf, SeqlineEvent } from '../../schemas/events.js'
@@ -31,7 +32,8 @@ async function apply({ event: e }: Followed, store: ViewStore, log: EventLog): P
   await chunkFor(store, e.conv, e.seq)
   await applyTo(e, head, store, log)
   head.head = Math.max(head.head, e.seq)
-  head.changedAt = Math.max(head.changedAt, e.at)
+  // A private event changes nothing another member sees: only the actor's own row is marked changed.
+  if (!isPrivate(e)) head.changedAt = Math.max(head.changedAt, e.at)
   store.set(headKey, head)
 }
 
@@ -91,7 +93,8 @@ async function applyTo(e: SeqlineEvent, head: HeadRecord, store: ViewStore, log:
     case 'conversation.read':
       return read(store, e, e.actor, e.data.upTo)
     case 'message.deleted_for_me':
-      return
+      // The actor's other devices learn from their sync that there is something to pull.
+      return updateUser(store, e.actor, e.conv, (c) => (c.changedAt = Math.max(c.changedAt ?? 0, e.at)))
   }
 }
 
