@@ -5,6 +5,7 @@ import { ConvParams, ConvSeqParams, ErrorBody, RangeQuery } from '../../schemas/
 import { EventPage, Inbox, ndjsonOf, Receipt, SyncQuery, SyncResult } from '../../schemas/api-reads.js'
 import { mustSee, visibleTo } from '../authorize.js'
 import type { ApiDeps } from '../deps.js'
+import { ApiError } from '../errors.js'
 import { conversationEvents } from '../../core/log/conversation-events.js'
 import { sendNdjson } from '../export.js'
 import { pull } from '../pull.js'
@@ -30,10 +31,15 @@ export function readRoutes(app: FastifyInstance, deps: ApiDeps): void {
   })
 
   app.get('/v1/conversations/:conv/messages/:seq/receipts', {
-    schema: { summary: 'Who has read a message and who has not', tags, params: ConvSeqParams, response: { 200: Receipt, ...failures } },
+    schema: { summary: 'Who has read a message and who has not (current members only)', tags, params: ConvSeqParams, response: { 200: Receipt, ...failures } },
     handler: async (request): Promise<Type.Static<typeof Receipt>> => {
       const { conv, seq } = request.params as { conv: string; seq: number }
-      mustSee(await visibleTo(deps, conv, request.user), seq, request.user)
+      const visible = await visibleTo(deps, conv, request.user)
+      // Receipts are members' reads as they stand now: a former member would keep learning of reads after leaving.
+      if (visible.leftAt !== undefined) {
+        throw new ApiError(403, 'NOT_MEMBER', `${request.user} left ${conv} at seq ${visible.leftAt}; receipts are for current members`)
+      }
+      mustSee(visible, seq, request.user)
       return deps.views.receipt(conv, seq)
     },
   })
