@@ -199,6 +199,7 @@ async function join(store: ViewStore, e: SeqlineEvent, user: string) {
     delete c.left
     delete c.leftAt
     delete c.lastAtLeave
+    delete c.groupAtLeave
   })
 }
 
@@ -228,6 +229,7 @@ async function removeMember(store: ViewStore, e: SeqlineEvent, user: string, hea
     // Former members keep the conversation as it stood: the last message they could see.
     if (head.last) c.lastAtLeave = head.last
     else delete c.lastAtLeave
+    c.groupAtLeave = { ...(head.name ? { name: head.name } : {}), groupMuted: head.groupMuted }
   })
 }
 

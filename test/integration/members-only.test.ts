@@ -168,8 +168,31 @@ describe('only members write, and private events reach only their actor', () => 
     assert.equal((await inboxRow('lee')).changedAt, leeBefore.changedAt, "lee's row did not change with kim's hide")
   })
 
-  async function inboxRow(user: string): Promise<{ changedAt: number; maxSeq: number }> {
-    const rows = (await rest(user, 'GET', '/v1/inbox')).body as Array<{ conv: string; changedAt: number; maxSeq: number }>
+  test("a former member's inbox row stays as it was at the leave: no later rename, mute or dissolution reaches it", async () => {
+    for (const [type, data] of [['group.update-info', { name: 'renamed' }], ['group.mute', {}], ['group.dissolve', {}]] as const) {
+      const r = await t.handler.execute({ type, id: `late-${type}`, conv, actor: 'olga', data })
+      assert.ok(r.ok, JSON.stringify(r))
+    }
+    await s.settle()
+    // The control: a current member's row shows every change.
+    const kim = await inboxRow('kim')
+    assert.deepEqual([kim.name, kim.groupMuted, kim.dissolved], ['renamed', true, true])
+    for (const who of ['dave', 'eve']) {
+      const row = await inboxRow(who)
+      assert.deepEqual([row.name, row.groupMuted, row.dissolved], ['club', false, false], who)
+    }
+  })
+
+  interface Row {
+    conv: string
+    changedAt: number
+    maxSeq: number
+    name?: string
+    groupMuted: boolean
+    dissolved: boolean
+  }
+  async function inboxRow(user: string): Promise<Row> {
+    const rows = (await rest(user, 'GET', '/v1/inbox')).body as Row[]
     const row = rows.find((r) => r.conv === conv)
     assert.ok(row, `${user} has the conversation in the inbox`)
     return row
