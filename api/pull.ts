@@ -1,4 +1,5 @@
 import type { EventLog } from '../core/log/event-log.js'
+import { readAs } from '../core/log/read-as.js'
 import type { RangeQuery } from '../schemas/api.js'
 import type { SeqlineEvent } from '../schemas/events.js'
 import type { Visible } from './authorize.js'
@@ -20,16 +21,17 @@ export function clip(query: RangeQuery, head: number): [number, number] | null {
 }
 
 /**
- * One page of a conversation. The log is dense, so a seq of the range that is not
- * returned was erased (burned): it is listed, so the client can still tell a hole
- * it may skip from a gap it must pull.
+ * One page of a conversation as the reader may have it. The log is dense, so a seq
+ * of the range that is not returned was erased (burned) or is another member's
+ * private event: it is listed, so the client can still tell a hole it may skip
+ * from a gap it must pull.
  */
-export async function pull(log: EventLog, visible: Visible, query: RangeQuery): Promise<Page> {
+export async function pull(log: EventLog, reader: string, visible: Visible, query: RangeQuery): Promise<Page> {
   const range = clip(query, visible.head)
   const page: Page = { conv: visible.conv, head: visible.head, events: [], erased: [] }
   if (!range) return page
   const [first, last] = range
-  const stored = await log.read(visible.conv, { from: first, limit: last - first + 1 })
+  const stored = await readAs(log, reader, visible.conv, { from: first, limit: last - first + 1 })
   page.events = stored.map((s) => s.event)
   page.erased = holes(page.events, first, last)
   return page

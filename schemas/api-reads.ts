@@ -27,7 +27,7 @@ export const EventPage = Type.Object({
   conv: ConversationId,
   head: Type.Integer({ minimum: 0, description: 'the last seq the caller may see: the head, or the leave seq of a former member' }),
   events: Type.Array(StoredEnvelope, { description: 'in ascending seq order, whichever the direction' }),
-  erased: Type.Array(Seq, { description: 'seqs of the range erased from the log (burn after read); with events they cover the range densely' }),
+  erased: Type.Array(Seq, { description: "seqs of the range you will never get: erased from the log (burn after read) or another member's private event (delete-for-me); with events they cover the range densely" }),
 })
 
 export const Receipt = Type.Object({

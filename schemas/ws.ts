@@ -97,7 +97,7 @@ export const EventFrame = Obj({
   event: Type.Unsafe<SeqlineEvent>(taggedUnion(EVENT_TYPES.map((t) => eventSchemas[t]), 'type')),
 })
 
-/** Seqs of a conversation that were erased (burned): holes the client skips; never sent again. */
+/** Seqs of a conversation this client will never get — erased (burned) or another member's private event: holes it skips. */
 export const ErasedFrame = Obj({ type: Type.Literal('erased'), conv: ConversationId, seqs: Type.Array(Seq, { minItems: 1 }) })
 export const SyncedFrame = Obj({ type: Type.Literal('synced') })
 export const TypingNoticeFrame = Obj({ type: Type.Literal('typing'), conv: ConversationId, user: UserId })

@@ -33,7 +33,7 @@ export type OutgoingCommand = SocketCommand extends infer C ? (C extends { id: s
 export interface SocketEvents {
   /** A new event, once per (conv, seq), in seq order per conversation. */
   event: (event: SeqlineEvent) => void
-  /** Seqs erased (burned) before this client got them: they will never be delivered. */
+  /** Seqs this client will never get (burned, or another member's private event): holes to skip. */
   erased: (info: { conv: string; seqs: number[] }) => void
   typing: (info: { conv: string; user: string }) => void
   /** A sync finished: everything up to the moment it was served has been delivered. */

@@ -5,6 +5,7 @@ import { ConvParams, ConvSeqParams, ErrorBody, RangeQuery } from '../../schemas/
 import { EventPage, Inbox, ndjsonOf, Receipt, SyncQuery, SyncResult } from '../../schemas/api-reads.js'
 import { mustSee, visibleTo } from '../authorize.js'
 import type { ApiDeps } from '../deps.js'
+import { ApiError } from '../errors.js'
 import { conversationEvents } from '../../core/log/conversation-events.js'
 import { sendNdjson } from '../export.js'
 import { pull } from '../pull.js'
@@ -25,15 +26,20 @@ export function readRoutes(app: FastifyInstance, deps: ApiDeps): void {
     handler: async (request): Promise<Type.Static<typeof EventPage>> => {
       const { conv } = request.params as { conv: string }
       const visible = await visibleTo(deps, conv, request.user)
-      return pull(deps.log, visible, request.query as RangeQuery)
+      return pull(deps.log, request.user, visible, request.query as RangeQuery)
     },
   })
 
   app.get('/v1/conversations/:conv/messages/:seq/receipts', {
-    schema: { summary: 'Who has read a message and who has not', tags, params: ConvSeqParams, response: { 200: Receipt, ...failures } },
+    schema: { summary: 'Who has read a message and who has not (current members only)', tags, params: ConvSeqParams, response: { 200: Receipt, ...failures } },
     handler: async (request): Promise<Type.Static<typeof Receipt>> => {
       const { conv, seq } = request.params as { conv: string; seq: number }
-      mustSee(await visibleTo(deps, conv, request.user), seq, request.user)
+      const visible = await visibleTo(deps, conv, request.user)
+      // Receipts are members' reads as they stand now: a former member would keep learning of reads after leaving.
+      if (visible.leftAt !== undefined) {
+        throw new ApiError(403, 'NOT_MEMBER', `${request.user} left ${conv} at seq ${visible.leftAt}; receipts are for current members`)
+      }
+      mustSee(visible, seq, request.user)
       return deps.views.receipt(conv, seq)
     },
   })
@@ -61,13 +67,13 @@ export function readRoutes(app: FastifyInstance, deps: ApiDeps): void {
       summary: 'Every event of the conversation you may see, as NDJSON in seq order',
       tags,
       params: ConvParams,
-      response: { 200: ndjsonOf('one event per line, in seq order; erased seqs are absent'), ...failures },
+      response: { 200: ndjsonOf("one event per line, in seq order; erased seqs and other members' private events are absent"), ...failures },
     },
     handler: async (request, reply) => {
       const { conv } = request.params as { conv: string }
       // Authorised before the first byte: a refusal must still be a proper error response.
       const visible = await visibleTo(deps, conv, request.user)
-      return sendNdjson(reply, conversationEvents(deps.log, conv, visible.head))
+      return sendNdjson(reply, conversationEvents(deps.log, conv, visible.head, request.user))
     },
   })
 }

@@ -1,4 +1,5 @@
 import type { Msg, Subscription } from '@nats-io/transport-node'
+import { isPrivate, reaches } from '../../core/domain/audience.js'
 import type { EventLog } from '../../core/log/event-log.js'
 import { follow, type Cursor, type Follower } from '../../core/log/follow.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
@@ -15,7 +16,10 @@ export type WireFrame = string | Buffer
 /** One connection as the hub sees it. */
 export interface LiveTarget {
   readonly user: string
-  /** A new event of the log, for a conversation the user is (or is becoming, or ceasing to be) a member of. */
+  /**
+   * A new event of the log, for a conversation the user is (or is becoming, or ceasing to be) a member of;
+   * `frame` is what this user gets of it (an `erased` frame for another member's private event).
+   */
   live(event: SeqlineEvent, frame: WireFrame): void
   send(frame: WireFrame): void
 }
@@ -122,7 +126,9 @@ export class Hub {
     if (!targets || targets.size === 0) return
     // Serialised and UTF-8 encoded once: every member's socket is handed the same bytes.
     const frame = Buffer.from(encode({ type: 'event', event }))
-    for (const t of targets) t.live(event, frame)
+    // A private event reaches its actor's devices; to everyone else its seq is a hole to skip, never the event.
+    const hole = isPrivate(event) ? Buffer.from(encode({ type: 'erased', conv: event.conv, seqs: [event.seq] })) : frame
+    for (const t of targets) t.live(event, reaches(event, t.user) ? frame : hole)
   }
 
   private routeTyping(msg: Msg): void {

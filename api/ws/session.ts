@@ -230,7 +230,7 @@ export class Session implements LiveTarget {
     try {
       const live = this.ctx.hub.position()
       await pooled(this.membership.targets(), this.ctx.options.syncConcurrency, async ([conv, last]) => {
-        if (!this.closed) await syncConversation(log, conv, (have[conv] ?? 0) + 1, last, emit, live[log.partitionOf(conv)] ?? 0)
+        if (!this.closed) await syncConversation(log, this.user, conv, (have[conv] ?? 0) + 1, last, emit, live[log.partitionOf(conv)] ?? 0)
       })
       this.sendFrame({ type: 'synced' })
     } catch {

@@ -1,4 +1,5 @@
 import type { EventLog, StoredEvent } from '../../core/log/event-log.js'
+import { readAs } from '../../core/log/read-as.js'
 import type { ServerFrame } from '../../schemas/ws.js'
 
 /** Events read from the log per round trip while serving a sync. */
@@ -7,13 +8,15 @@ const PAGE = 200
 export type Emit = (frame: ServerFrame) => Promise<void>
 
 /**
- * Sends what a client misses of one conversation: every event from `from` up
- * to `last` (the head when undefined), in seq order, and an `erased` frame
- * naming the seqs of each page that were burned, before that page's events, so
- * a client that buffers out-of-order events can move past the holes at once.
+ * Sends what a client of `reader` misses of one conversation: every event from
+ * `from` up to `last` (the head when undefined) that reaches the reader, in seq
+ * order, and an `erased` frame naming the seqs of each page that it will never
+ * get (burned, or another member's private event), before that page's events,
+ * so a client that buffers out-of-order events can move past the holes at once.
  */
 export async function syncConversation(
   log: EventLog,
+  reader: string,
   conv: string,
   from: number,
   last: number | undefined,
@@ -23,7 +26,7 @@ export async function syncConversation(
   const end = last ?? (await log.head(conv)).seq
   for (let next = Math.max(1, from); next <= end; ) {
     const upTo = Math.min(end, next + PAGE - 1)
-    const page = await log.read(conv, { from: next, limit: upTo - next + 1 })
+    const page = await readAs(log, reader, conv, { from: next, limit: upTo - next + 1 })
     // Events stored after the live stream's position reach the client live, filtered by
     // membership; serving them here could hand a just-removed member what follows the removal.
     const served = page.filter((s) => s.streamSeq <= liveFrom)

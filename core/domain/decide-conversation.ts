@@ -4,7 +4,7 @@ import { accept, defined, reject, type CommandMetadata, type Decision } from './
 import { directConversationId } from './direct-id.js'
 import type { Policy } from './policy.js'
 import { refuse } from './refusal.js'
-import { mustBeMember, mustBeSeenSeq, mustBeWritable, rankOf } from './rules.js'
+import { mustBeMember, mustBeSeenSeq, mustBeWritable } from './rules.js'
 import type { ConversationState } from './state.js'
 
 type Meta = { metadata: CommandMetadata }
@@ -54,19 +54,16 @@ export function configureBurn(c: CommandOf<'burn.configure'>, s: ConversationSta
   return accept({ type: 'burn.configured', data: { enabled: c.data.enabled, seconds } })
 }
 
+/**
+ * Hiding is a write to the conversation's log, so it is for current members
+ * only: a kicked or departed member keeps what they had up to their leave seq,
+ * as it was, and writes nothing more here.
+ */
 export function deleteForMe(c: CommandOf<'message.delete-for-me'> & Meta, s: ConversationState): Decision {
-  const denied = mustBeWritable(s)
+  if (c.actor === SYSTEM_ACTOR) return reject(refuse('NOT_MEMBER', 'Seqline itself has no view to hide messages from'))
+  const denied = mustBeWritable(s) ?? mustBeMember(s, c.actor)
   if (denied) return reject(denied)
-  const bound = visibleUpTo(s, c.actor)
-  if (bound === 0) return reject(refuse('NOT_MEMBER', c.actor))
-  const beyond = c.data.targets.find((t) => t > bound)
-  if (beyond !== undefined) return reject(refuse('SEQ_OUT_OF_RANGE', `seq ${beyond} is beyond ${bound}`))
+  const beyond = c.data.targets.find((t) => t > s.seq)
+  if (beyond !== undefined) return reject(refuse('SEQ_OUT_OF_RANGE', `seq ${beyond} is beyond the head ${s.seq}`))
   return accept({ type: 'message.deleted_for_me', data: { targets: c.data.targets } })
-}
-
-/** The last seq a user may see: the head for members, the leave seq for former members, 0 for strangers. */
-function visibleUpTo(s: ConversationState, user: string): number {
-  if (user === SYSTEM_ACTOR) return 0
-  if (rankOf(s, user) >= 0) return s.seq
-  return s.former.get(user) ?? 0
 }

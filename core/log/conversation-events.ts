@@ -1,16 +1,20 @@
 import type { EventLog } from './event-log.js'
+import { readAs } from './read-as.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
 
 const PAGE = 500
 /**
- * Every stored event of a conversation from seq 1 up to `upTo`, in seq order. Pages
- * advance by seq, not by what came back: erased seqs are holes, and a page may hold
- * nothing but holes while later pages still hold events.
+ * Every stored event of a conversation from seq 1 up to `upTo`, in seq order: all
+ * of them for audits and replays, or as `reader` may have them (without other
+ * members' private events). Pages advance by seq, not by what came back: erased
+ * seqs are holes, and a page may hold nothing but holes while later pages still
+ * hold events.
  */
-export async function* conversationEvents(log: EventLog, conv: string, upTo: number): AsyncGenerator<SeqlineEvent> {
+export async function* conversationEvents(log: EventLog, conv: string, upTo: number, reader?: string): AsyncGenerator<SeqlineEvent> {
   for (let from = 1; from <= upTo; from += PAGE) {
-    const limit = Math.min(PAGE, upTo - from + 1)
-    for (const stored of await log.read(conv, { from, limit })) yield stored.event
+    const range = { from, limit: Math.min(PAGE, upTo - from + 1) }
+    const page = reader === undefined ? await log.read(conv, range) : await readAs(log, reader, conv, range)
+    for (const stored of page) yield stored.event
   }
 }
 

@@ -1,3 +1,4 @@
+import { isPrivate } from '../../core/domain/audience.js'
 import type { EventLog } from '../../core/log/event-log.js'
 import type { Followed } from '../../core/log/follow.js'
 import type { EventOf, SeqlineEvent } from '../../schemas/events.js'
@@ -31,7 +32,8 @@ async function apply(f: Followed, store: ViewStore, log: EventLog): Promise<void
   await chunkFor(store, e.conv, e.seq)
   await applyTo(e, head, store, log, { stream: log.streamOfPartition(f.partition), streamSeq: f.streamSeq })
   head.head = Math.max(head.head, e.seq)
-  head.changedAt = Math.max(head.changedAt, e.at)
+  // A private event changes nothing another member sees: only the actor's own row is marked changed.
+  if (!isPrivate(e)) head.changedAt = Math.max(head.changedAt, e.at)
   store.set(headKey, head)
 }
 
@@ -94,7 +96,8 @@ async function applyTo(e: SeqlineEvent, head: HeadRecord, store: ViewStore, log:
     case 'conversation.read':
       return read(store, e, e.actor, e.data.upTo)
     case 'message.deleted_for_me':
-      return
+      // The actor's other devices learn from their sync that there is something to pull.
+      return updateUser(store, e.actor, e.conv, (c) => (c.changedAt = Math.max(c.changedAt ?? 0, e.at)))
   }
 }
 
@@ -210,6 +213,7 @@ async function join(store: ViewStore, e: SeqlineEvent, user: string) {
     delete c.left
     delete c.leftAt
     delete c.lastAtLeave
+    delete c.groupAtLeave
   })
 }
 
@@ -239,6 +243,7 @@ async function removeMember(store: ViewStore, e: SeqlineEvent, user: string, hea
     // Former members keep the conversation as it stood: the last message they could see.
     if (head.last) c.lastAtLeave = head.last
     else delete c.lastAtLeave
+    c.groupAtLeave = { ...(head.name ? { name: head.name } : {}), groupMuted: head.groupMuted }
   })
 }
 

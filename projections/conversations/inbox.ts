@@ -65,10 +65,12 @@ export async function row(source: RecordSource, contents: ContentReader, user: s
   const mentioned = head.mentions.some(
     (m) => m.seq > readSeq && m.seq <= maxSeq && m.actor !== user && (m.all === true || (m.users ?? []).includes(user)),
   )
+  // A former member's row stands as it was at the leave (rows written before this was kept fall back to the head).
+  const group = c.left !== undefined ? (c.groupAtLeave ?? head) : head
   return {
     conv: decodeConv(conv),
     kind: head.kind,
-    ...(head.name ? { name: head.name } : {}),
+    ...(group.name ? { name: group.name } : {}),
     maxSeq,
     readSeq,
     unread: upToMax - upToRead,
@@ -76,9 +78,10 @@ export async function row(source: RecordSource, contents: ContentReader, user: s
     ...(last ? { last } : {}),
     activityAt: c.leftAt !== undefined ? Math.min(c.leftAt, head.activityAt) : head.activityAt,
     changedAt: Math.max(c.left !== undefined ? 0 : head.changedAt, read?.at ?? 0, c.changedAt ?? 0),
-    groupMuted: head.groupMuted,
+    groupMuted: group.groupMuted,
     mutedUntil: c.mutedUntil,
-    dissolved: head.dissolved,
+    // Nobody leaves a dissolved group: a former member left it undissolved.
+    dissolved: c.left !== undefined ? false : head.dissolved,
     ...(c.left !== undefined ? { left: c.left } : {}),
   }
 }

@@ -89,9 +89,11 @@ export interface UserConversation {
   left?: number
   leftAt?: number
   lastAtLeave?: LastRecord
+  /** The group's name and mute as they stood at the leave: what changes after it is no business of a former member. */
+  groupAtLeave?: { name?: string; groupMuted: boolean }
 }
 
-/** u.<user>: the conversations of one user; rewritten only on that user's membership events. */
+/** u.<user>: the conversations of one user; rewritten only on that user's membership events and private events. */
 export interface UserRecord {
   convs: Record<string, UserConversation>
 }

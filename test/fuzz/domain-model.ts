@@ -275,10 +275,11 @@ export class ConversationModel {
         return verdict('message.recalled', () => (m!.gone = 'recalled'))
       }
       case 'message.delete-for-me': {
+        // Only current members write to the log; a former member keeps what they had, as it was.
         writable()
-        const bound = isSystem ? 0 : this.members.has(a) ? this.seq : (this.former.get(a) ?? 0)
-        if (bound === 0) why.add('NOT_MEMBER')
-        if (c.data.targets.some((t) => t > bound)) why.add('SEQ_OUT_OF_RANGE')
+        member()
+        if (isSystem) why.add('NOT_MEMBER')
+        if (c.data.targets.some((t) => t > this.seq)) why.add('SEQ_OUT_OF_RANGE')
         return verdict('message.deleted_for_me')
       }
       case 'conversation.read':

@@ -109,13 +109,14 @@ describe('read, admin, health and docs endpoints against a real nats-server', ()
     assert.deepEqual([onlyTheHole.body.events, onlyTheHole.body.erased], [[], [3]])
   })
 
-  test('receipts: members at the seq who read it and who did not; former members only up to their leave seq', async () => {
+  test('receipts: members at the seq who read it and who did not; former members none, they would learn of reads after leaving', async () => {
     const early = await get('alice', '/v1/conversations/g_team/messages/3/receipts')
     assert.equal(early.status, 200, JSON.stringify(early.body))
     assert.deepEqual(early.body, { seq: 3, readBy: ['alice', 'bob'], unreadBy: ['carol'] })
     const late = await get('bob', '/v1/conversations/g_team/messages/7/receipts')
     assert.deepEqual(late.body, { seq: 7, readBy: ['alice'], unreadBy: ['bob'] })
-    assert.equal((await get('carol', '/v1/conversations/g_team/messages/3/receipts')).status, 200)
+    const beforeLeave = await get('carol', '/v1/conversations/g_team/messages/3/receipts')
+    assert.deepEqual([beforeLeave.status, beforeLeave.body.error?.code], [403, 'NOT_MEMBER'])
     const pastLeave = await get('carol', '/v1/conversations/g_team/messages/7/receipts')
     assert.deepEqual([pastLeave.status, pastLeave.body.error.code], [403, 'NOT_MEMBER'])
     const stranger = await get('dave', '/v1/conversations/g_team/messages/3/receipts')
