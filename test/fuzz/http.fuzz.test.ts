@@ -825,7 +825,8 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
     const endpoint = ENDPOINTS.find((e) => e.shape.kind === 'command' && e.shape.type === type) ?? ENDPOINTS.find((e) => e.shape.kind === 'direct')!
     const o = { conv: f.conv, seq: { kind: 'good', n: f.seqN, junk: '', raw: false }, user: { kind: 'good', n: f.seqN, junk: '', raw: false }, text: f.text, reuseId: f.seqN % 13 === 0 } as RequestOp
     const { id, ...data } = goodBody(o, endpoint, conv)!
-    if (route?.fromPath) Object.assign(data, route.fromPath({ seq: 1 + (f.seqN % (heads.get(conv) ?? 1)), user: USERS[f.seqN % USERS.length]! }))
+    const params: Record<string, unknown> = { seq: 1 + (f.seqN % (heads.get(conv) ?? 1)), user: USERS[f.seqN % USERS.length]! }
+    for (const [field, param] of Object.entries(route?.fromPath ?? {})) data[field] = params[param]
     const command: Record<string, unknown> = { type, id, conv: type === 'conversation.create-direct' ? directConversationId(user, String(data.peer)) : conv, data }
     if (f.actor) command.actor = 'alice'
     return mutate(command, f.mutation) as Record<string, unknown>
