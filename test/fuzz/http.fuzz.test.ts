@@ -42,6 +42,7 @@ const KNOWN_CODES = new Set([
   'MALFORMED_JSON',
   'UNAUTHORIZED',
   'NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
   'BODY_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   'RATE_LIMITED',
@@ -584,7 +585,7 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
       const admitted =
         b.endpoint.auth === 'none' || (b.endpoint.auth === 'user' ? b.user !== undefined : b.headers.authorization === `Bearer ${s.serviceToken}`)
       // Only a request the router matched reaches authentication: a URL it cannot decode or route is refused first.
-      const routed = !['MALFORMED_URL', 'URL_TOO_LONG', 'NOT_FOUND'].includes(code as string)
+      const routed = !['MALFORMED_URL', 'URL_TOO_LONG', 'NOT_FOUND', 'METHOD_NOT_ALLOWED'].includes(code as string)
       if (!admitted && routed && b.endpoint.shape.kind !== 'unknown' && b.method === b.endpoint.method) {
         assert.equal(code, 'UNAUTHORIZED', `a request without valid credentials got past authentication: ${what()}`)
       }
