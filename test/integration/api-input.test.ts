@@ -187,6 +187,8 @@ describe('server errors are logged, tokens never', () => {
       tokens: new Tokens({ serviceToken, jwtPublicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() }),
       limits: { bodyLimitBytes: 4096, rateLimitPerMinute: 100 },
       logging: { level: 'info' as const, stream: { write: (line: string) => void lines.push(line) } },
+      // Readiness cannot learn the lag here, so /readyz answers 503: a 5xx that is an answer, not an error.
+      projectionLag: () => Promise.reject(new Error('no projection in this test')),
     }
     const api = await startApi(deps, '127.0.0.1', 0)
     try {
@@ -202,6 +204,10 @@ describe('server errors are logged, tokens never', () => {
       assert.equal(entry.path, '/v1/admin/tokens')
       assert.match(entry.err.message, /SEQLINE_JWT_SECRET/)
       assert.match(entry.err.stack, /at /, 'the stack, to find the fault')
+      assert.equal((await fetch(`${api.url}/readyz`)).status, 503)
+      const answered = lines.map((l) => JSON.parse(l)).filter((l) => l.level === 40 && l.path === '/readyz')
+      assert.equal(answered.length, 1, lines.join(''))
+      assert.deepEqual([typeof answered[0].reqId, answered[0].statusCode], ['string', 503])
       const all = lines.join('')
       assert.ok(!all.includes(serviceToken), 'the service token is never logged')
       assert.ok(!all.includes('query-secret'), 'a token in the query string is never logged')
