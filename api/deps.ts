@@ -5,6 +5,7 @@ import type { Lag } from '../projections/runtime/runner.js'
 import type { AnalystLimits } from '../projections/history/analyst-sql.js'
 import type { HistoryDb } from '../projections/history/history-db.js'
 import type { Tokens } from './auth/tokens.js'
+import type { LoggingOptions } from './logging.js'
 import type { UserDirectory } from './users.js'
 import type { GatewayOptions } from './ws/options.js'
 
@@ -22,6 +23,8 @@ export interface ApiDeps {
   projectionLag?: () => Promise<Lag>
   /** The ClickHouse history behind search and analytics; absent, those endpoints answer 503. */
   history?: { db: HistoryDb; sqlLimits: AnalystLimits }
+  /** Log level and destination; info on stdout by default. */
+  logging?: LoggingOptions
   /** Gateway tuning (heartbeat, limits); defaults in api/ws/options.ts. */
   ws?: Partial<GatewayOptions>
 }

@@ -2,15 +2,16 @@ import { STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { AbandonedError, ContentionError, LogUnavailableError, type HandleResult } from '../core/commands/command-handler.js'
-import type { RefusalCode } from '../core/domain/refusal.js'
+import { ERROR_CODES, type ErrorCode } from '../schemas/error-codes.js'
 import type { FieldError } from '../schemas/validator.js'
 import { Unauthorized } from './auth/tokens.js'
+import { logServerError } from './logging.js'
 
 /** An error the API answers with: status, stable code, message, details. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
   ) {
@@ -18,41 +19,25 @@ export class ApiError extends Error {
   }
 }
 
-const STATUS: Record<RefusalCode, number> = {
-  CONVERSATION_NOT_FOUND: 404,
-  TARGET_NOT_FOUND: 404,
-  TARGET_NOT_MEMBER: 404,
-  ALREADY_EXISTS: 409,
-  ALREADY_MEMBER: 409,
-  OWNER_MUST_TRANSFER: 409,
-  TARGET_GONE: 409,
-  GROUP_FULL: 409,
-  NOT_EDITABLE: 409,
-  NOT_BURNABLE: 409,
-  CONVERSATION_ID_MISMATCH: 400,
-  INVALID_PEER: 400,
-  SEQ_OUT_OF_RANGE: 400,
-  NOT_MEMBER: 403,
-  NOT_GROUP: 403,
-  BURN_DIRECT_ONLY: 403,
-  DISSOLVED: 403,
-  GROUP_MUTED: 403,
-  MUTED: 403,
-  FORBIDDEN_ROLE: 403,
-  JOIN_CLOSED: 403,
-  NOT_AUTHOR: 403,
-  RECALL_WINDOW_PASSED: 403,
-  MENTION_NOT_MEMBER: 403,
-}
 
 export const validationFailed = (errors: FieldError[]) =>
   new ApiError(400, 'VALIDATION_FAILED', errors.map((e) => `${e.field || '/'}: ${e.message}`).join('; '), { errors })
 
-/** The API error for a refused or invalid command; accepted results pass through. */
-export function failureOf(result: HandleResult): ApiError | null {
+/**
+ * The API error for a refused or invalid command; accepted results pass through.
+ * `asSent` renames a field of the command (/data/target) to the field of the request
+ * that carried it (/params/seq), so the client is told about what it sent.
+ */
+export function failureOf(result: HandleResult, asSent: (field: string) => string = (field) => field): ApiError | null {
   if (result.ok) return null
-  if (result.reason === 'invalid') return validationFailed(result.errors)
-  return new ApiError(STATUS[result.refusal.code], result.refusal.code, result.refusal.message)
+  if (result.reason === 'invalid') return validationFailed(result.errors.map((e) => renamed(e, asSent(e.field))))
+  return new ApiError(ERROR_CODES[result.refusal.code].status, result.refusal.code, result.refusal.message)
+}
+
+function renamed(e: FieldError, field: string): FieldError {
+  if (field === e.field) return e
+  const message = e.field !== '' && e.message.startsWith(e.field) ? `${field}${e.message.slice(e.field.length)}` : e.message
+  return { ...e, field, message }
 }
 
 /** Maps anything thrown to the error shape; never a 500 for bad input, and never a stack to the client. */
@@ -85,8 +70,21 @@ function fieldError(context: string, v: { instancePath: string; message?: string
   const extra = v.params.additionalProperty as string | undefined
   const missing = v.params.missingProperty as string | undefined
   const field = `/${context}${v.instancePath}${extra ? `/${extra}` : missing ? `/${missing}` : ''}`
-  const message = extra ? `unknown field ${extra}` : missing ? `${missing} is required` : `${v.instancePath || context} ${v.message ?? 'is invalid'}`
+  const name = nameAsSent(context, v.instancePath)
+  const message = extra
+    ? `unknown field ${extra}`
+    : missing
+      ? `${missing} is required`
+      : v.keyword === 'minProperties'
+        ? `${name} must have at least ${String(v.params.limit)} fields`
+        : `${name} ${v.message ?? 'is invalid'}`
   return { field, rule: v.keyword, message }
+}
+
+/** A field the way the client wrote it: a query or path parameter by its name, a body field by its pointer. */
+function nameAsSent(context: string, instancePath: string): string {
+  if (instancePath === '') return `the ${context}`
+  return context === 'body' ? instancePath : instancePath.slice(1)
 }
 
 export function sendError(reply: FastifyReply, err: ApiError) {
@@ -120,6 +118,6 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Duple
 
 export function errorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply) {
   const api = toApiError(err)
-  if (api.status >= 500) request.log.error({ err }, 'request failed')
+  if (api.status >= 500) logServerError(request, err, api.code)
   return sendError(reply, api)
 }

@@ -1,12 +1,17 @@
 import Type from 'typebox'
 import { commandData, type CommandType } from './commands.js'
+import { ERROR_CODE_NAMES, ERROR_CODES, type ErrorCode } from './error-codes.js'
 import { CommandId, ConversationId, EpochMs, Seq, UserId } from './ids.js'
 
 /** The one error shape of every refusal, REST and WebSocket alike. */
 export const ErrorBody = Type.Object(
   {
     error: Type.Object({
-      code: Type.String({ description: 'stable code: VALIDATION_FAILED, UNAUTHORIZED, NOT_MEMBER, MUTED, ...' }),
+      code: Type.Unsafe<ErrorCode>({
+        type: 'string',
+        enum: ERROR_CODE_NAMES,
+        description: `stable code; its status and whether to retry:\n${ERROR_CODE_NAMES.map((c) => `- ${c}: ${ERROR_CODES[c].status}, retry ${ERROR_CODES[c].retry}`).join('\n')}`,
+      }),
       message: Type.String(),
       details: Type.Optional(Type.Unknown()),
     }),
@@ -19,9 +24,29 @@ export const ErrorBody = Type.Object(
  * client's idempotency id. Built from the command schema, so there is one source.
  */
 export function commandBody<K extends CommandType>(type: K, omit: readonly string[] = []) {
-  const props = { ...commandData[type].properties } as Record<string, Type.TSchema>
+  const data = commandData[type] as { properties: Record<string, Type.TSchema>; minProperties?: number }
+  const props = { ...data.properties }
   for (const key of omit) delete props[key]
-  return Type.Object({ id: CommandId, ...props }, { additionalProperties: false })
+  // A rule on the data as a whole holds for the body too, where id is one more field.
+  const least = data.minProperties
+  const rule = least ? { minProperties: least + 1, description: `id and at least ${least} of ${Object.keys(props).join(', ')}` } : {}
+  return Type.Object({ id: CommandId, ...props }, { additionalProperties: false, ...rule })
+}
+
+/**
+ * Where a field of a command came from in the HTTP request: its data is the body
+ * (some data fields are path parameters instead), its id is in the body, its
+ * conversation in the path. Fields the server sets itself (type, actor) keep their name.
+ */
+export function requestField(field: string, fromPath: Record<string, string> = {}, conv = '/params/conv'): string {
+  if (field === '/id') return '/body/id'
+  if (field === '/conv') return conv
+  const data = /^\/data(?:\/([^/]*))?(.*)$/.exec(field)
+  if (!data) return field
+  const [, head, rest] = data
+  if (head === undefined) return '/body'
+  const param = fromPath[head]
+  return param ? `/params/${param}${rest}` : `/body/${head}${rest}`
 }
 
 export const Accepted = Type.Object({

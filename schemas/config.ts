@@ -1,5 +1,8 @@
 import Type from 'typebox'
 
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
 /** Seqline's configuration as read from the environment; every value is checked before anything starts. */
 export const Config = Type.Object(
   {
@@ -58,6 +61,11 @@ export const Config = Type.Object(
     }),
     sqlTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 3600, description: 'SEQLINE_SQL_TIMEOUT_SECONDS: longest analyst SQL query' }),
     sqlMaxRows: Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'SEQLINE_SQL_MAX_ROWS: most rows an analyst SQL query returns' }),
+    logLevel: Type.Unsafe<LogLevel>({
+      type: 'string',
+      enum: [...LOG_LEVELS],
+      description: `SEQLINE_LOG_LEVEL: level of the JSON log on stdout, one of ${LOG_LEVELS.join(', ')} (every 5xx is logged at error)`,
+    }),
   },
   { additionalProperties: false },
 )
@@ -98,6 +106,7 @@ export const CONFIG_ENV: Record<keyof Config, string> = {
   clickhouseDatabase: 'SEQLINE_CLICKHOUSE_DATABASE',
   sqlTimeoutSeconds: 'SEQLINE_SQL_TIMEOUT_SECONDS',
   sqlMaxRows: 'SEQLINE_SQL_MAX_ROWS',
+  logLevel: 'SEQLINE_LOG_LEVEL',
 }
 
 type Optional =
@@ -135,4 +144,5 @@ export const CONFIG_DEFAULTS: Omit<Config, Optional> = {
   clickhouseDatabase: 'seqline',
   sqlTimeoutSeconds: 30,
   sqlMaxRows: 100_000,
+  logLevel: 'info',
 }

@@ -1,6 +1,7 @@
 import Type from 'typebox'
 import { COMMAND_TYPES, commandData, type CommandData, type CommandOf, type CommandType } from './commands.js'
 import { EVENT_TYPES, eventSchemas, type SeqlineEvent } from './events.js'
+import { ErrorBody } from './api.js'
 import { CommandId, ConversationId, Seq, UserId } from './ids.js'
 import { taggedUnion } from './tagged-union.js'
 
@@ -89,7 +90,8 @@ export const ErrorFrame = Obj({
   type: Type.Literal('error'),
   /** Set when the error answers a frame whose rid could be read. */
   rid: Type.Optional(RequestId),
-  error: Obj({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) }),
+  // The same error as over REST: a code from the one table (schemas/error-codes.ts).
+  error: Obj({ code: ErrorBody.properties.error.properties.code, message: Type.String(), details: Type.Optional(Type.Unknown()) }),
 })
 
 export const EventFrame = Obj({

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
-import { Accepted, commandBody, ConvParams, ErrorBody, ExportQuery, MintTokenBody, UserParams, UserProfile } from '../../schemas/api.js'
+import { Accepted, commandBody, ConvParams, ErrorBody, ExportQuery, MintTokenBody, requestField, UserParams, UserProfile } from '../../schemas/api.js'
 import { MintedToken, ndjsonOf, UserRecord } from '../../schemas/api-reads.js'
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
 import type { ApiDeps } from '../deps.js'
@@ -66,7 +66,7 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const { conv } = request.params as { conv: string }
       const { id, ...data } = request.body as { id: string } & Record<string, unknown>
       const result = await deps.handler.execute({ type: 'message.send', id, conv, actor: SYSTEM_ACTOR, data })
-      const failure = failureOf(result)
+      const failure = failureOf(result, (field) => requestField(field))
       if (failure) throw failure
       const ok = result as Extract<typeof result, { ok: true }>
       return { conv, seq: ok.seq, duplicate: ok.duplicate, ...(ok.event ? { event: ok.event } : {}) }

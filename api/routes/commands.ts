@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { HandleResult } from '../../core/commands/command-handler.js'
 import Type from 'typebox'
 import { directConversationId } from '../../core/domain/direct-id.js'
-import { Accepted, commandBody, ConvParams, ConvSeqParams, ConvUserParams, ErrorBody } from '../../schemas/api.js'
+import { Accepted, commandBody, ConvParams, ConvSeqParams, ConvUserParams, ErrorBody, requestField } from '../../schemas/api.js'
 import type { CommandType } from '../../schemas/commands.js'
 import { ConversationId } from '../../schemas/ids.js'
 import type { ApiDeps } from '../deps.js'
@@ -18,14 +18,14 @@ interface CommandRoute {
   url: string
   type: CommandType
   params: Type.TSchema
-  /** Data fields taken from the path instead of the body. */
-  fromPath?: (p: Params) => Record<string, unknown>
+  /** Data fields taken from the path instead of the body: data field → path parameter. */
+  fromPath?: Record<string, string>
   summary: string
 }
 
 const conv = ConvParams
-const bySeq = (p: Params) => ({ target: Number(p.seq) })
-const byUser = (p: Params) => ({ user: p.user })
+const bySeq = { target: 'seq' }
+const byUser = { user: 'user' }
 
 export const COMMAND_ROUTES: CommandRoute[] = [
   { method: 'POST', url: '/v1/groups/:conv/invite', type: 'group.invite', params: conv, summary: 'Invite users' },
@@ -49,24 +49,27 @@ export const COMMAND_ROUTES: CommandRoute[] = [
 ]
 
 const tags = ['commands']
+const failures = { '4xx': ErrorBody, '5xx': ErrorBody }
 
 export function commandRoutes(app: FastifyInstance, deps: ApiDeps) {
-  const run = async (request: FastifyRequest, type: CommandType, convId: string, data: Record<string, unknown>) => {
+  const run = async (request: FastifyRequest, type: CommandType, convId: string, data: Record<string, unknown>, asSent: (field: string) => string) => {
     const { id } = request.body as Body
-    return accepted(convId, await deps.handler.execute({ type, id, conv: convId, actor: request.user, data }))
+    return accepted(convId, await deps.handler.execute({ type, id, conv: convId, actor: request.user, data }), asSent)
   }
-  const responses = { 200: Accepted, '4xx': ErrorBody }
+  const responses = { 200: Accepted, ...failures }
 
   for (const route of COMMAND_ROUTES) {
-    const omit = route.fromPath ? Object.keys(route.fromPath({ seq: 0, user: '' })) : []
+    const fromPath = route.fromPath ?? {}
+    const asSent = (field: string) => requestField(field, fromPath)
     app.route({
       method: route.method,
       url: route.url,
-      schema: { summary: route.summary, tags, params: route.params, body: commandBody(route.type, omit), response: responses },
+      schema: { summary: route.summary, tags, params: route.params, body: commandBody(route.type, Object.keys(fromPath)), response: responses },
       handler: (request) => {
         const params = request.params as Params
         const { id: _id, ...data } = request.body as Body
-        return run(request, route.type, String(params.conv), { ...data, ...route.fromPath?.(params) })
+        for (const [field, param] of Object.entries(fromPath)) data[field] = params[param]
+        return run(request, route.type, String(params.conv), data, asSent)
       },
     })
   }
@@ -80,7 +83,7 @@ export function commandRoutes(app: FastifyInstance, deps: ApiDeps) {
       if (!result.ok && result.reason === 'refused' && result.refusal.code === 'ALREADY_EXISTS') {
         return { conv: convId, seq: (await deps.handler.state(convId)).seq, duplicate: true }
       }
-      return accepted(convId, result)
+      return accepted(convId, result, (field) => requestField(field, {}, '/body/peer'))
     },
   })
 
@@ -92,14 +95,14 @@ export function commandRoutes(app: FastifyInstance, deps: ApiDeps) {
     schema: { summary: 'Create a group; its id is given or derived from the command id', tags, body: GroupBody, response: responses },
     handler: (request) => {
       const { id, conv: given, ...data } = request.body as Body & { conv?: string }
-      return run(request, 'group.create', given ?? groupIdFor(request.user, id), data)
+      return run(request, 'group.create', given ?? groupIdFor(request.user, id), data, (field) => requestField(field, {}, '/body/conv'))
     },
   })
 }
 
 /** The response of an accepted command; a refused or invalid one is thrown as its API error. */
-function accepted(conv: string, result: HandleResult) {
-  const failure = failureOf(result)
+function accepted(conv: string, result: HandleResult, asSent: (field: string) => string) {
+  const failure = failureOf(result, asSent)
   if (failure) throw failure
   const ok = result as Extract<HandleResult, { ok: true }>
   return { conv, seq: ok.seq, duplicate: ok.duplicate, ...(ok.event ? { event: ok.event } : {}) }

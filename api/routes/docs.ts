@@ -14,6 +14,7 @@ const OpenApiDocument = Type.Unknown({ description: 'the OpenAPI 3 document of t
 export async function docs(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   await limitRate(app, deps.limits.rateLimitPerMinute)
   await app.register(swagger, {
+    transform: ({ schema, url }) => ({ schema: schema && documented(schema as Record<string, unknown>), url }),
     openapi: {
       openapi: '3.0.3',
       info: {
@@ -41,4 +42,31 @@ export async function docs(app: FastifyInstance, deps: ApiDeps): Promise<void> {
     schema: { hide: true, response: { 200: OpenApiDocument } },
     handler: async () => app.swagger(),
   })
+}
+
+const REQUEST_PARTS = ['querystring', 'params', 'body', 'headers']
+
+/**
+ * A route's schema as the document states it. The server fills a missing field that has
+ * a default (ajv's useDefaults) before it checks `required`, so to a client such a field
+ * is optional: the document must not list it as required.
+ */
+function documented(schema: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...schema }
+  for (const part of REQUEST_PARTS) if (out[part]) out[part] = defaultsOptional(out[part])
+  return out
+}
+
+function defaultsOptional(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(defaultsOptional)
+  if (typeof schema !== 'object' || schema === null) return schema
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(schema)) out[key] = defaultsOptional(value)
+  const properties = out.properties as Record<string, { default?: unknown }> | undefined
+  if (properties && Array.isArray(out.required)) {
+    const required = (out.required as string[]).filter((name) => properties[name]?.default === undefined)
+    if (required.length > 0) out.required = required
+    else delete out.required
+  }
+  return out
 }

@@ -11,7 +11,7 @@ import { sendNdjson } from '../export.js'
 import { pull } from '../pull.js'
 
 const tags = ['reads']
-const failures = { '4xx': ErrorBody }
+const failures = { '4xx': ErrorBody, '5xx': ErrorBody }
 
 /** Pull by seq range, sync, inbox, receipts, the user's own export. Every read is limited to what the user may see. */
 export function readRoutes(app: FastifyInstance, deps: ApiDeps): void {

@@ -189,7 +189,8 @@ export class Session implements LiveTarget {
       if (!result.ok && result.reason === 'refused' && result.refusal.code === 'ALREADY_EXISTS' && this.isOwnDirect(command)) {
         return this.sendFrame({ type: 'ack', rid, conv: command.conv, seq: (await handler.state(command.conv)).seq, duplicate: true })
       }
-      if (!result.ok) return this.sendFrame(errorFrame(failureOf(result)!, rid))
+      // The command sits at /command of the frame the client sent: point there.
+      if (!result.ok) return this.sendFrame(errorFrame(failureOf(result, (field) => `/command${field}`)!, rid))
       this.sendFrame({ type: 'ack', rid, conv: command.conv, seq: result.seq, duplicate: result.duplicate })
     } catch (err) {
       this.sendFrame(errorFrame(toApiError(err), rid))

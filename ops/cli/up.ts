@@ -57,7 +57,7 @@ export async function up(config: Config): Promise<void> {
   const https = config.tlsCertFile ? { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile!) } : undefined
   const sqlLimits = { timeoutSeconds: config.sqlTimeoutSeconds, maxRows: config.sqlMaxRows }
   const trustProxy = config.trustProxy?.split(',').map((a) => a.trim())
-  const deps = { log, handler, views, tokens, users, limits, trustProxy, projectionLag: viewsLag, history: { db: historyDb, sqlLimits } }
+  const deps = { log, handler, views, tokens, users, limits, trustProxy, projectionLag: viewsLag, history: { db: historyDb, sqlLimits }, logging: { level: config.logLevel } }
   const api = await startApi(deps, config.apiHost, config.apiPort, https)
   const lag = await viewsLag()
   if (denseSeqAtRisk(nc.info?.version ?? '0', config.replicas)) console.warn(`WARNING: ${DENSE_SEQ_WARNING}`)

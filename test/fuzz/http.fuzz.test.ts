@@ -42,6 +42,7 @@ const KNOWN_CODES = new Set([
   'MALFORMED_JSON',
   'UNAUTHORIZED',
   'NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
   'BODY_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   'RATE_LIMITED',
@@ -584,7 +585,7 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
       const admitted =
         b.endpoint.auth === 'none' || (b.endpoint.auth === 'user' ? b.user !== undefined : b.headers.authorization === `Bearer ${s.serviceToken}`)
       // Only a request the router matched reaches authentication: a URL it cannot decode or route is refused first.
-      const routed = !['MALFORMED_URL', 'URL_TOO_LONG', 'NOT_FOUND'].includes(code as string)
+      const routed = !['MALFORMED_URL', 'URL_TOO_LONG', 'NOT_FOUND', 'METHOD_NOT_ALLOWED'].includes(code as string)
       if (!admitted && routed && b.endpoint.shape.kind !== 'unknown' && b.method === b.endpoint.method) {
         assert.equal(code, 'UNAUTHORIZED', `a request without valid credentials got past authentication: ${what()}`)
       }
@@ -825,7 +826,8 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
     const endpoint = ENDPOINTS.find((e) => e.shape.kind === 'command' && e.shape.type === type) ?? ENDPOINTS.find((e) => e.shape.kind === 'direct')!
     const o = { conv: f.conv, seq: { kind: 'good', n: f.seqN, junk: '', raw: false }, user: { kind: 'good', n: f.seqN, junk: '', raw: false }, text: f.text, reuseId: f.seqN % 13 === 0 } as RequestOp
     const { id, ...data } = goodBody(o, endpoint, conv)!
-    if (route?.fromPath) Object.assign(data, route.fromPath({ seq: 1 + (f.seqN % (heads.get(conv) ?? 1)), user: USERS[f.seqN % USERS.length]! }))
+    const params: Record<string, unknown> = { seq: 1 + (f.seqN % (heads.get(conv) ?? 1)), user: USERS[f.seqN % USERS.length]! }
+    for (const [field, param] of Object.entries(route?.fromPath ?? {})) data[field] = params[param]
     const command: Record<string, unknown> = { type, id, conv: type === 'conversation.create-direct' ? directConversationId(user, String(data.peer)) : conv, data }
     if (f.actor) command.actor = 'alice'
     return mutate(command, f.mutation) as Record<string, unknown>

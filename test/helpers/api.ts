@@ -7,6 +7,7 @@ import { startApi, type RunningApi } from '../../api/server.js'
 import { UserDirectory } from '../../api/users.js'
 import { ConversationViews } from '../../projections/conversations/views.js'
 import type { ProjectionRunner } from '../../projections/runtime/runner.js'
+import type { LogLevel } from '../../schemas/config.js'
 import { caughtUp, startProjection } from './projection.js'
 
 export interface ApiStack {
@@ -37,7 +38,9 @@ export async function startApiStack(
   const runner = await startProjection(log, bucket)
   const views = await ConversationViews.open(log.nc, bucket, bucket)
   const users = await UserDirectory.open(log.nc, `${bucket}_users`)
-  const deps = (): ApiDeps => ({ log, handler: new CommandHandler(log), views, tokens, users, limits, projectionLag: () => runner.lag(), ...more })
+  // Quiet unless asked (SEQLINE_LOG_LEVEL=warn shows every 5xx a test provokes).
+  const logging = { level: (process.env.SEQLINE_LOG_LEVEL ?? 'silent') as LogLevel }
+  const deps = (): ApiDeps => ({ log, handler: new CommandHandler(log), views, tokens, users, limits, projectionLag: () => runner.lag(), logging, ...more })
   const api = await startApi(deps(), '127.0.0.1', 0)
   const extra: RunningApi[] = []
   return {

@@ -115,7 +115,7 @@ describe('REST commands end to end against a real nats-server', () => {
     const body = `{"id":"deep","content":{"type":"custom","kind":"card","payload":{"x":${'['.repeat(depth)}"leaf"${']'.repeat(depth)}}}}`
     const r = await post('amy', `/v1/conversations/${g}/messages`, body)
     assert.equal(r.status, 400, JSON.stringify(r.body).slice(0, 200))
-    assert.equal(r.body.error.details.errors[0].field, '/data/content/payload')
+    assert.equal(r.body.error.details.errors[0].field, '/body/content/payload', 'the field of the request as sent, not of the command inside')
   })
 
   test('bad input gets the right status and code, and nothing is written', async () => {

@@ -63,6 +63,12 @@ describe('WebSocket: bad frames get error frames naming the problem, write nothi
     const notMine = await refused({ type: 'command', rid: 'n1', command: { type: 'message.send', id: 'x', conv: 'd~alice~bob', data: { content: { type: 'text', text: 'hi' } } } })
     assert.deepEqual([notMine.rid, notMine.error.code], ['n1', 'NOT_MEMBER'])
 
+    // Refused by the command's own checks (depth), after the frame's: still named where the frame holds it.
+    let payload: unknown = 'leaf'
+    for (let i = 0; i < 40; i++) payload = { x: payload }
+    const deep = await refused({ type: 'command', rid: 'p1', command: { type: 'message.send', id: 'deep', conv: 'g_team', data: { content: { type: 'custom', kind: 'card', payload } } } })
+    assert.deepEqual([deep.rid, fields(deep)], ['p1', ['/command/data/content/payload']])
+
     socket.ws.send(Buffer.from([1, 2, 3]), { binary: true })
     assert.equal((await socket.next((f) => f.type === 'error' && /binary/.test(f.error.message))).type, 'error')
 

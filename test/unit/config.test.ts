@@ -19,6 +19,12 @@ describe('configuration', () => {
     refused({ SEQLINE_NATS_URL: 'nats://a:4222,http://b:4222' }, /SEQLINE_NATS_URL=/)
   })
 
+  test('the log level: info by default, one of the levels, the variable named when not', () => {
+    assert.equal(loadConfig({}).logLevel, 'info')
+    assert.equal(loadConfig({ SEQLINE_LOG_LEVEL: 'silent' }).logLevel, 'silent')
+    refused({ SEQLINE_LOG_LEVEL: 'loud' }, /SEQLINE_LOG_LEVEL="loud"/)
+  })
+
   test('a cluster is named by the comma-separated URLs of its nodes', () => {
     const urls = 'nats://n1:4222,nats://n2:4222, tls://n3:4222'
     assert.equal(loadConfig({ SEQLINE_NATS_URL: urls }).natsUrl, urls)
