@@ -3,7 +3,7 @@ import { before, describe, test } from 'node:test'
 import { EventLog } from '../../core/log/event-log.js'
 import { partitionOf } from '../../core/log/partitions.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
-import { TEST_PARTITIONS, createGroup, range, readAll, text, withLogServer } from '../helpers/log.js'
+import { TEST_PARTITIONS, accepted, createGroup, range, readAll, text, withLogServer } from '../helpers/log.js'
 
 type StoredEventLike = Awaited<ReturnType<EventLog['read']>>[number]
 
@@ -17,7 +17,7 @@ describe('event log on a real nats-server', () => {
     const noise = samePartitionAs('g_deep')
     await createGroup(t.handler, noise, 'alice', ['bob'])
     for (let i = 0; i < 249; i++) {
-      await Promise.all([t.handler.execute(text(`d${i}`, 'g_deep', 'alice')), t.handler.execute(text(`n${i}`, noise, 'bob'))])
+      await Promise.all([accepted(t.handler, text(`d${i}`, 'g_deep', 'alice')), accepted(t.handler, text(`n${i}`, noise, 'bob'))])
     }
   })
 

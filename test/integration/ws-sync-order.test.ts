@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
 import { startApiStack, type ApiStack } from '../helpers/api.js'
-import { createGroup, range, text, withLogServer } from '../helpers/log.js'
+import { accepted, createGroup, range, text, withLogServer } from '../helpers/log.js'
 import { TestSocket, wsUrl } from '../helpers/ws.js'
 
 /** More than one page of a sync (200), so each replay takes several round trips. */
@@ -20,7 +20,7 @@ describe('WebSocket: a sync replay and live events reach a raw socket in seq ord
     await Promise.all(
       GROUPS.map(async (conv) => {
         await createGroup(t.handler, conv, 'alice', ['bob'])
-        for (let i = 2; i <= HISTORY; i++) await t.handler.execute(text(`${conv}-${i}`, conv, 'alice'))
+        for (let i = 2; i <= HISTORY; i++) await accepted(t.handler, text(`${conv}-${i}`, conv, 'alice'))
       }),
     )
     await s.settle()
