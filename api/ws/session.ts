@@ -23,6 +23,12 @@ const SYNC_HIGH_WATER = 1024 * 1024
 const MAX_TIMER_MS = 2 ** 31 - 1
 const TEXT_FRAME = { binary: false } as const
 
+/** A live frame held back while its conversation's replay goes out. */
+interface Held {
+  seq: number
+  frame: WireFrame
+}
+
 /** Counts hits in fixed windows; says when a window holds more than its limit. */
 export class WindowCounter {
   private start = 0
@@ -50,6 +56,13 @@ export class Session implements LiveTarget {
   private readonly membership: Membership
   private readonly ready: Promise<boolean>
   private syncRunning = false
+  /**
+   * While a sync runs: the live frames of each conversation it replays, held
+   * until that conversation's replay is out, so a client sees each
+   * conversation in seq order without buffering on its own.
+   */
+  private held: Map<string, Held[]> | null = null
+  private heldBytes = 0
   private nextSync: Record<string, number> | null = null
   private readonly badFrames: WindowCounter
   private readonly commandRate: WindowCounter
@@ -117,7 +130,28 @@ export class Session implements LiveTarget {
     const now = this.membership.apply(event)
     if (now !== null) this.ctx.hub.index(this, event.conv, now)
     // Joining, the user gets the event that added them; leaving, the one that removed them; then nothing.
-    if (was || now === true) this.send(frame)
+    if (was || now === true) this.deliver(event, frame)
+  }
+
+  /** Sends a live frame, or holds it while the replay of its conversation is still going out. */
+  private deliver(event: SeqlineEvent, frame: WireFrame): void {
+    const held = this.held?.get(event.conv)
+    if (!held) return this.send(frame)
+    held.push({ seq: event.seq, frame })
+    this.heldBytes += typeof frame === 'string' ? Buffer.byteLength(frame) : frame.byteLength
+    // Held frames are output not yet sent: the same bound as the socket's own buffer.
+    if (this.heldBytes > this.ctx.options.maxBufferedBytes) this.socket.terminate()
+  }
+
+  /** After a conversation's replay: its held live frames go out, but none the replay already sent. */
+  private release(conv: string, replayedUpTo: number): void {
+    const held = this.held?.get(conv)
+    if (!held) return
+    this.held!.delete(conv)
+    for (const h of held) {
+      this.heldBytes -= typeof h.frame === 'string' ? Buffer.byteLength(h.frame) : h.frame.byteLength
+      if (h.seq > replayedUpTo) this.send(h.frame)
+    }
   }
 
   /** The user's conversations from the inbox view: current members get live events, former ones only sync. */
@@ -227,16 +261,29 @@ export class Session implements LiveTarget {
   /** Every event the client misses, conversation by conversation, then `synced`. */
   private async sync(have: Record<string, number>): Promise<void> {
     const { log } = this.ctx.deps
-    const emit = (frame: ServerFrame) => this.paced(frame)
+    const targets = [...this.membership.targets()]
+    // Taken together, with no await between: every event past this position reaches the session
+    // live, and from now on the live events of these conversations wait for their replay.
+    const live = this.ctx.hub.position()
+    this.held = new Map(targets.map(([conv]) => [conv, []]))
+    this.heldBytes = 0
     try {
-      const live = this.ctx.hub.position()
-      await pooled(this.membership.targets(), this.ctx.options.syncConcurrency, async ([conv, last]) => {
+      await pooled(targets, this.ctx.options.syncConcurrency, async ([conv, last]) => {
+        let replayedUpTo = 0
+        const emit = (frame: ServerFrame) => {
+          if (frame.type === 'event') replayedUpTo = frame.event.seq
+          return this.paced(frame)
+        }
         if (!this.closed) await syncConversation(log, this.user, conv, (have[conv] ?? 0) + 1, last, emit, live[log.partitionOf(conv)] ?? 0)
+        this.release(conv, replayedUpTo)
       })
       this.sendFrame({ type: 'synced' })
     } catch {
       // The client cannot tell what it got; a reconnect gives it a fresh sync.
       if (!this.closed) this.close(CLOSE.UNAVAILABLE, 'sync failed; reconnect')
+    } finally {
+      this.held = null
+      this.heldBytes = 0
     }
   }
 

@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream'
+import { DeliverPolicy, jetstream, jetstreamManager, type DirectMsgRequest, type JetStreamClient, type JetStreamManager, type JsMsg, type StoredMsg } from '@nats-io/jetstream'
 import type { MsgHdrs, NatsConnection, Status } from '@nats-io/transport-node'
 import type { SeqlineEvent } from '../../schemas/events.js'
 import { describeErrors, validateEvent } from '../../schemas/validator.js'
 import { decodeEvent, encodeEvent, seqFromHeaders } from './codec.js'
 import { partitionOf, streamName, subjectOf, DEFAULT_NAMES, type LogNames } from './partitions.js'
 import { AckPublisher, NoStreamListeningError, PublishRefusedError, PublishTimeoutError } from './publisher.js'
+import { ReadStats } from './read-stats.js'
 import { locateStreamSeq } from './seq-locator.js'
 import { ensureStreams, type StreamSettings } from './streams.js'
 
@@ -84,6 +85,8 @@ export interface ReadRange {
  */
 export class EventLog {
   readonly names: LogNames
+  /** What this log's reads have cost so far (direct gets, consumers): the measure of range-read tests and benchmarks. */
+  readonly readStats = new ReadStats()
   private readonly js: JetStreamClient
   private readonly publisher: AckPublisher
   private readonly publishTimeoutMs: number
@@ -141,7 +144,7 @@ export class EventLog {
   /** The last event of a conversation, or null when it has none. */
   last(conv: string): Promise<StoredEvent | null> {
     return this.untilAvailable(`last of ${conv}`, async () => {
-      const m = await this.reads.direct.getMessage(this.streamOf(conv), { last_by_subj: subjectOf(this.names, conv) })
+      const m = await this.directGet(this.streamOf(conv), { last_by_subj: subjectOf(this.names, conv) })
       return m ? { event: decodeEvent(m.data), streamSeq: m.seq } : null
     })
   }
@@ -153,7 +156,7 @@ export class EventLog {
   /** The stored event at a stream position of a partition, or null when there is none (or it was erased). */
   atStreamSeq(partition: number, streamSeq: number): Promise<StoredEvent | null> {
     return this.untilAvailable(`stream position ${streamSeq} of partition ${partition}`, async () => {
-      const m = await this.reads.direct.getMessage(streamName(this.names, partition), { seq: streamSeq })
+      const m = await this.directGet(streamName(this.names, partition), { seq: streamSeq })
       return m ? { event: decodeEvent(m.data), streamSeq: m.seq } : null
     })
   }
@@ -219,7 +222,7 @@ export class EventLog {
       if (first > last) return []
       const stream = this.streamOf(conv)
       const subject = subjectOf(this.names, conv)
-      const start = await locateStreamSeq(this.reads, stream, subject, first, head)
+      const start = await locateStreamSeq((query) => this.directGet(stream, query), subject, first, head)
       if (start === null) return []
       const count = last - first + 1
       const events = count <= DIRECT_READ_MAX ? await this.getEach(stream, subject, start, head.streamSeq, count) : await this.scan(stream, subject, start, head.streamSeq, count)
@@ -232,7 +235,7 @@ export class EventLog {
     return this.untilAvailable(`read of ${conv}`, async () => {
       const stream = this.streamOf(conv)
       const subject = subjectOf(this.names, conv)
-      const first = await this.reads.direct.getMessage(stream, { seq: streamSeq + 1, next_by_subj: subject })
+      const first = await this.directGet(stream, { seq: streamSeq + 1, next_by_subj: subject })
       if (!first) return []
       const head = await this.headOnce(conv)
       const firstStored = { event: decodeEvent(first.data), streamSeq: first.seq }
@@ -245,15 +248,21 @@ export class EventLog {
   }
 
   private async headOnce(conv: string): Promise<Head> {
-    const m = await this.reads.direct.getMessage(this.streamOf(conv), { last_by_subj: subjectOf(this.names, conv) })
+    const m = await this.directGet(this.streamOf(conv), { last_by_subj: subjectOf(this.names, conv) })
     return m ? { seq: seqFromHeaders(m.header), streamSeq: m.seq } : { seq: 0, streamSeq: 0 }
+  }
+
+  /** Every direct get of the log goes through here, so readStats counts them all. */
+  private directGet(stream: string, query: DirectMsgRequest): Promise<StoredMsg | null> {
+    this.readStats.directGet('seq' in query && typeof query.seq === 'number' ? query.seq : undefined)
+    return this.reads.direct.getMessage(stream, query)
   }
 
   /** Up to `limit` of one subject's events from a stream position, one direct get each. */
   private async getEach(stream: string, subject: string, startSeq: number, endSeq: number, limit: number): Promise<StoredEvent[]> {
     const out: StoredEvent[] = []
     for (let at = startSeq; out.length < limit && at <= endSeq; ) {
-      const m = await this.reads.direct.getMessage(stream, { seq: at, next_by_subj: subject })
+      const m = await this.directGet(stream, { seq: at, next_by_subj: subject })
       if (!m || m.seq > endSeq) break
       out.push({ event: decodeEvent(m.data), streamSeq: m.seq })
       at = m.seq + 1
@@ -269,6 +278,7 @@ export class EventLog {
    */
   private async scan(stream: string, subject: string, startSeq: number, endSeq: number, limit: number): Promise<StoredEvent[]> {
     const out: StoredEvent[] = []
+    this.readStats.consumer()
     const consumer = await this.js.consumers.get(stream, {
       filter_subjects: subject,
       deliver_policy: DeliverPolicy.StartSequence,

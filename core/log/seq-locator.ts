@@ -1,4 +1,4 @@
-import type { JetStreamManager } from '@nats-io/jetstream'
+import type { DirectMsgRequest, StoredMsg } from '@nats-io/jetstream'
 import { seqFromHeaders } from './codec.js'
 import type { Head } from './event-log.js'
 
@@ -15,9 +15,11 @@ import type { Head } from './event-log.js'
  * every read — which made nats-server's CPU per message grow with the stream
  * in the million-message delivery proof.
  */
+/** A direct get from the stream being searched. */
+export type DirectGet = (query: DirectMsgRequest) => Promise<StoredMsg | null>
+
 export async function locateStreamSeq(
-  jsm: JetStreamManager,
-  stream: string,
+  get: DirectGet,
   subject: string,
   seq: number,
   head: Head,
@@ -27,7 +29,7 @@ export async function locateStreamSeq(
   let hi = head.streamSeq - (head.seq - seq)
   for (let step = Math.max(1, head.seq - seq); hi - step > lo; step *= 2) {
     const probe = hi - step
-    const m = await jsm.direct.getMessage(stream, { seq: probe, next_by_subj: subject })
+    const m = await get({ seq: probe, next_by_subj: subject })
     const found = m ? seqFromHeaders(m.header) : Infinity
     if (found === seq) return m!.seq
     if (found < seq) {
@@ -38,7 +40,7 @@ export async function locateStreamSeq(
   }
   while (lo < hi) {
     const mid = lo + Math.floor((hi - lo) / 2)
-    const m = await jsm.direct.getMessage(stream, { seq: mid, next_by_subj: subject })
+    const m = await get({ seq: mid, next_by_subj: subject })
     if (!m) {
       hi = mid
       continue

@@ -1,6 +1,6 @@
 import { after, before } from 'node:test'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
-import { CommandHandler } from '../../core/commands/command-handler.js'
+import { CommandHandler, type HandleResult } from '../../core/commands/command-handler.js'
 import { EventLog, type LogOptions, type StoredEvent } from '../../core/log/event-log.js'
 import { startTestNats, type TestNats } from './nats.js'
 
@@ -48,8 +48,14 @@ export function text(id: string, conv: string, actor: string, body = id) {
 }
 
 export async function createGroup(handler: CommandHandler, conv: string, owner: string, members: string[]) {
-  const r = await handler.execute({ type: 'group.create', id: `create-${conv}`, conv, actor: owner, data: { name: conv, members } })
-  if (!r.ok) throw new Error(`group ${conv} not created: ${JSON.stringify(r)}`)
+  await accepted(handler, { type: 'group.create', id: `create-${conv}`, conv, actor: owner, data: { name: conv, members } })
+}
+
+/** Executes a command the test needs to succeed: a refusal fails the test where it happens instead of going unseen. */
+export async function accepted(handler: CommandHandler, command: unknown): Promise<Extract<HandleResult, { ok: true }>> {
+  const r = await handler.execute(command)
+  if (!r.ok) throw new Error(`${JSON.stringify(command)} was not accepted: ${JSON.stringify(r)}`)
+  return r
 }
 
 /** Every stored event of a conversation, read in pages through the public range API. Erased seqs are holes, so pages advance by seq. */

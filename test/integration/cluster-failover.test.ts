@@ -131,7 +131,10 @@ describe('two Seqline API processes on a 3-node NATS cluster with R3 streams sur
       : convs.map(async (conv) => {
           for (let i = 0; !stop; i++) await send(conv, i % SENDERS.length, i)
         })
-    while (acks.length < ACKS_BEFORE_KILL) await sleep(10)
+    // Bounded: sends that never get acked fail the test, naming why, instead of hanging it.
+    for (const deadline = Date.now() + RESUME_BOUND_MS; acks.length < ACKS_BEFORE_KILL; await sleep(10)) {
+      assert.ok(Date.now() < deadline, `${acks.length} of ${ACKS_BEFORE_KILL} sends acked before the kill; failures ${JSON.stringify([...failures])}`)
+    }
 
     const leaders = await Promise.all(range(0, PARTITIONS - 1).map((p) => leaderOf(log, p)))
     const victim = leaders[0]!

@@ -4,7 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { CommandHandler } from '../../core/commands/command-handler.js'
 import type { EventLog } from '../../core/log/event-log.js'
 import { follow, type Cursor, type Followed } from '../../core/log/follow.js'
-import { createGroup, range, readAll, seqsAndDuplicates, text, withLogServer } from '../helpers/log.js'
+import { accepted, createGroup, range, readAll, seqsAndDuplicates, text, withLogServer } from '../helpers/log.js'
+import { waitCaughtUp } from '../helpers/views.js'
 
 const DUPLICATE_WINDOW_MS = 1000
 
@@ -53,7 +54,7 @@ describe('command handling on a real nats-server', () => {
 
   test('a retry after the duplicate window and after 100 commands by others is still answered with its seq', async () => {
     const first = await t.handler.execute(text('late-2', 'g_main', 'carol'))
-    for (let i = 0; i < 100; i++) await t.handler.execute(text(`others-${i}`, 'g_main', i % 2 ? 'alice' : 'bob'))
+    for (let i = 0; i < 100; i++) await accepted(t.handler, text(`others-${i}`, 'g_main', i % 2 ? 'alice' : 'bob'))
     await sleep(DUPLICATE_WINDOW_MS + 500)
     const head = await t.log.head('g_main')
     const late = await new CommandHandler(t.log).execute(text('late-2', 'g_main', 'carol'))
@@ -155,18 +156,18 @@ describe('command handling on a real nats-server', () => {
 
   test('follow delivers every event in seq order per conversation and resumes from its cursor', async () => {
     await createGroup(t.handler, 'g_follow', 'alice', ['bob'])
-    const firstPass = await collect(t.log, {}, 'g_follow', 1)
+    const firstPass = await collect(t.log, {}, 'g_follow')
     assert.deepEqual(
       firstPass.events.map((f) => f.event.seq),
       [1],
     )
-    for (let i = 0; i < 20; i++) await t.handler.execute(text(`f${i}`, 'g_follow', 'bob'))
-    const secondPass = await collect(t.log, firstPass.cursor, 'g_follow', 20)
+    for (let i = 0; i < 20; i++) await accepted(t.handler, text(`f${i}`, 'g_follow', 'bob'))
+    const secondPass = await collect(t.log, firstPass.cursor, 'g_follow')
     assert.deepEqual(
       secondPass.events.map((f) => f.event.seq),
       range(2, 21),
     )
-    const all = await collect(t.log, {}, 'g_follow', 21)
+    const all = await collect(t.log, {}, 'g_follow')
     assert.deepEqual(
       all.events.map((f) => f.event.seq),
       range(1, 21),
@@ -174,18 +175,14 @@ describe('command handling on a real nats-server', () => {
   })
 })
 
-/** Follows from `from` until `count` events of `conv` arrived, then returns them and the cursor. */
-async function collect(log: EventLog, from: Cursor, conv: string, count: number) {
+/** Follows from `from` until it has reached the end of the log as it stands, then returns the events of `conv` and the cursor. */
+async function collect(log: EventLog, from: Cursor, conv: string) {
   const events: Followed[] = []
-  let wake = () => {}
-  const enough = new Promise<void>((resolve) => (wake = resolve))
   const follower = await follow(log, from, (f) => {
     if (f.event.conv === conv) events.push(f)
-    if (events.length >= count) wake()
   })
-  await Promise.race([enough, sleep(5000, undefined, { ref: false })])
-  // Let stragglers arrive so that an over-delivery would show.
-  await sleep(200)
+  // Everything stored is delivered by then, so a missing event and an extra one both show.
+  await waitCaughtUp(log, () => follower.cursor, 5000)
   await follower.stop()
   return { events, cursor: { ...follower.cursor } }
 }

@@ -5,7 +5,7 @@ import { HistorySink } from '../../projections/history/sink.js'
 import type { HistoryDb } from '../../projections/history/history-db.js'
 import { call, startApiStack, type ApiStack } from '../helpers/api.js'
 import { sinkCaughtUp, withHistoryBackend, type BackendName } from '../helpers/history.js'
-import { createGroup, text, withLogServer } from '../helpers/log.js'
+import { accepted, createGroup, text, withLogServer } from '../helpers/log.js'
 
 export function historyApiSuite(backend: BackendName): void {
   describe(`search and analytics API on ${backend === 'chdb' ? 'embedded chDB' : 'a real ClickHouse server'}`, () => {
@@ -28,11 +28,11 @@ export function historyApiSuite(backend: BackendName): void {
       t.defer(() => s.stop())
       for (const u of ['ann', 'ben', 'cy', 'dee']) tokens[u] = await s.token(u)
       await createGroup(t.handler, 'g_api', 'ann', ['ben', 'cy'])
-      await t.handler.execute(text('a1', 'g_api', 'ann', 'wombat one'))
-      await t.handler.execute({ type: 'group.kick', id: 'kick-cy', conv: 'g_api', actor: 'ann', data: { user: 'cy' } })
-      await t.handler.execute(text('a2', 'g_api', 'ben', 'wombat two'))
+      await accepted(t.handler, text('a1', 'g_api', 'ann', 'wombat one'))
+      await accepted(t.handler, { type: 'group.kick', id: 'kick-cy', conv: 'g_api', actor: 'ann', data: { user: 'cy' } })
+      await accepted(t.handler, text('a2', 'g_api', 'ben', 'wombat two'))
       await createGroup(t.handler, 'g_private', 'dee', [])
-      await t.handler.execute(text('p1', 'g_private', 'dee', 'wombat private'))
+      await accepted(t.handler, text('p1', 'g_private', 'dee', 'wombat private'))
       await s.settle()
       await sinkCaughtUp(sink)
     })

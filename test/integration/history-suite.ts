@@ -13,6 +13,7 @@ import { searchMessages, type SearchRequest, type SearchScope } from '../../proj
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
 import { sinkCaughtUp, withHistoryBackend, type BackendName } from '../helpers/history.js'
 import { createGroup, text, withLogServer } from '../helpers/log.js'
+import { waitCaughtUp } from '../helpers/views.js'
 import { follow } from '../../core/log/follow.js'
 import type { EventLog } from '../../core/log/event-log.js'
 
@@ -23,10 +24,9 @@ const find = (db: HistoryDb, words: string[], more: Partial<SearchRequest> = {},
 /** Every event in the log, as the sink would be handed them. */
 async function everything(log: EventLog): Promise<Followed[]> {
   const all: Followed[] = []
-  const heads = await Promise.all([...Array(log.partitions).keys()].map(async (p) => (await log.jsm.streams.info(log.streamOfPartition(p))).state.last_seq))
-  const total = heads.reduce((a, b) => a + b, 0)
   const f = await follow(log, {}, (e) => void all.push(e))
-  while (all.length < total) await new Promise((r) => setTimeout(r, 10))
+  // Bounded: a follower that stalls fails the test instead of hanging it.
+  await waitCaughtUp(log, () => f.cursor, 20_000)
   await f.stop()
   return all
 }

@@ -8,7 +8,7 @@ import { LeasedRunner } from '../../projections/runtime/leased-runner.js'
 import { ProjectionRunner } from '../../projections/runtime/runner.js'
 import { ViewStore } from '../../projections/runtime/view-store.js'
 import { caughtUp } from '../helpers/projection.js'
-import { createGroup, text, withLogServer } from '../helpers/log.js'
+import { accepted, createGroup, text, withLogServer } from '../helpers/log.js'
 import type { EventLog } from '../../core/log/event-log.js'
 
 const TTL_MS = 600
@@ -39,7 +39,7 @@ describe('one process runs a projection; another takes over when it goes', () =>
     await createGroup(t.handler, 'g_lease', 'ann', ['ben'])
     await a.stop()
     assert.ok(await until(() => b.running, TTL_MS * 2), 'the standby took over after the release')
-    for (let i = 0; i < 5; i++) await t.handler.execute(text(`m${i}`, 'g_lease', 'ann'))
+    for (let i = 0; i < 5; i++) await accepted(t.handler, text(`m${i}`, 'g_lease', 'ann'))
     await caughtUp(b.current!)
     const head = await (await ConversationViews.open(t.nc, NAME, NAME)).head('g_lease')
     assert.equal(head?.head, 6)

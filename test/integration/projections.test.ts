@@ -30,10 +30,11 @@ describe('conversation projections against a real nats-server', () => {
       users.map(async (u, ui) => {
         for (let i = 0; i < 40; i++) {
           const w = writers[(ui + i) % 2]!
-          if (Math.random() < 0.7) await w.execute(text(`${u}-${i}`, 'g_busy', u))
+          const done = async (command: unknown) => assert.ok((await w.execute(command)).ok, JSON.stringify(command))
+          if (Math.random() < 0.7) await done(text(`${u}-${i}`, 'g_busy', u))
           else {
             const head = (await t.log.head('g_busy')).seq
-            await w.execute({ type: 'conversation.read', id: `${u}-r${i}`, conv: 'g_busy', actor: u, data: { upTo: Math.max(1, head - Math.floor(Math.random() * 5)) } })
+            await done({ type: 'conversation.read', id: `${u}-r${i}`, conv: 'g_busy', actor: u, data: { upTo: Math.max(1, head - Math.floor(Math.random() * 5)) } })
           }
         }
       }),
@@ -115,18 +116,22 @@ describe('conversation projections against a real nats-server', () => {
 
   test('receipts in a 1,000-member group name exactly who has read a message', async () => {
     const members = Array.from({ length: 999 }, (_, i) => `m${i}`)
-    await ok({ type: 'group.create', id: 'create', conv: 'g_big', actor: 'boss', data: { name: 'big', members } })
+    await ok({ type: 'group.create', id: 'create', conv: 'g_big', actor: 'boss', data: { name: 'big', members, joinable: true } })
     const sent = await ok(text('big-1', 'g_big', 'm5'))
     await ok(text('big-2', 'g_big', 'boss'))
     const readers = new Set(members.filter((_, i) => i % 3 === 0))
-    await Promise.all([...readers].map((u) => t.handler.execute({ type: 'conversation.read', id: `read-${u}`, conv: 'g_big', actor: u, data: { upTo: sent.seq } })))
-    await ok({ type: 'group.join', id: 'late', conv: 'g_big', actor: 'latecomer', data: {} }).catch(() => undefined)
+    await Promise.all([...readers].map((u) => ok({ type: 'conversation.read', id: `read-${u}`, conv: 'g_big', actor: u, data: { upTo: sent.seq } })))
+    // A member who joined after the message is in no receipt of it.
+    await ok({ type: 'group.join', id: 'late', conv: 'g_big', actor: 'latecomer', data: {} })
+    const later = await ok(text('big-3', 'g_big', 'boss'))
     const runner = await startProjection(t.log, BUCKET)
     await caughtUp(runner)
     const views = await ConversationViews.open(t.nc, BUCKET)
     const r = await views.receipt('g_big', sent.seq)
     const expectedRead = new Set([...readers, 'm5', 'boss'])
     assert.equal(r.readBy.length + r.unreadBy.length, 1000)
+    assert.ok(!r.unreadBy.includes('latecomer') && !r.readBy.includes('latecomer'), 'the latecomer joined after the message')
+    assert.ok((await views.receipt('g_big', later.seq)).unreadBy.includes('latecomer'), 'a message after the join counts the latecomer')
     assert.deepEqual(r.readBy, [...expectedRead].sort())
     assert.deepEqual(r.unreadBy, ['boss', ...members].filter((u) => !expectedRead.has(u)).sort())
     await runner.stop()

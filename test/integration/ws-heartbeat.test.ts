@@ -32,15 +32,24 @@ describe('WebSocket: heartbeats drop silent connections, and closing leaves no s
 
   test('a client that stops answering pings is terminated; one that answers stays', async () => {
     const silent = await TestSocket.open(wsUrl(api, await s.token('ann')), { autoPong: false })
+    // It answers until both are synced (a sync slower than two heartbeats would otherwise lose the race), then falls silent.
+    let answering = true
+    silent.ws.on('ping', (data) => answering && silent.ws.pong(data))
     const healthy = await TestSocket.open(wsUrl(api, await s.token('ben')))
+    let pings = 0
+    healthy.ws.on('ping', () => pings++)
     await Promise.all([silent.sync(), healthy.sync()])
     assert.deepEqual(api.app.wsGateway.stats(), { connections: 2, users: 2, conversations: 1 })
 
+    answering = false
     const started = Date.now()
     const closed = await silent.closed
     assert.equal(closed.code, 1006, 'terminated, not closed politely')
     assert.ok(Date.now() - started <= 4 * HEARTBEAT_MS, `dropped within two heartbeats (${Date.now() - started} ms)`)
-    await sleep(4 * HEARTBEAT_MS)
+    // Counted, not slept: four more pings answered means four more heartbeats survived.
+    const survived = pings + 4
+    for (const deadline = Date.now() + 10 * HEARTBEAT_MS; pings < survived && Date.now() < deadline; ) await sleep(HEARTBEAT_MS / 4)
+    assert.ok(pings >= survived, `${pings} pings, expected ${survived}`)
     assert.equal(healthy.ws.readyState, healthy.ws.OPEN, 'a client answering pings survives many heartbeats')
     assert.deepEqual(api.app.wsGateway.stats(), { connections: 1, users: 1, conversations: 1 })
 

@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
-import { setTimeout as sleep } from 'node:timers/promises'
-import { WebSocket } from 'ws'
-import { SeqlineClient, type SeqlineSocket } from '../../api/client/index.js'
-import type { SeqlineEvent } from '../../schemas/events.js'
+import { SeqlineClient } from '../../api/client/index.js'
+import type { ServerFrame } from '../../schemas/ws.js'
 import { withLogServer } from '../helpers/log.js'
 import { startApiStack, type ApiStack } from '../helpers/api.js'
+import { TestSocket, barrier, wsUrl } from '../helpers/ws.js'
 
-/** Connects, waits for the first sync to finish, and records every event the socket delivers. */
-async function connected(client: SeqlineClient): Promise<{ live: SeqlineSocket; events: SeqlineEvent[] }> {
-  const live = client.connect({ WebSocket })
-  const events: SeqlineEvent[] = []
-  live.on('event', (e) => events.push(e))
-  await new Promise<void>((resolve) => live.on('synced', () => resolve()))
-  return { live, events }
-}
+const eventOf = (conv: string, seq: number) => (f: ServerFrame) => f.type === 'event' && f.event.conv === conv && f.event.seq === seq
 
 // The views a new socket starts from are a projection of the log and lag it a
 // little; a membership change in that window must hold all the same.
@@ -22,6 +14,13 @@ describe('WebSocket membership right after a membership change (views not caught
   const t = withLogServer()
   let s: ApiStack
   const client = async (user: string) => new SeqlineClient({ url: s.url, token: await s.token(user) })
+  /** A raw socket, synced: what it receives is what the server sent, unbuffered. */
+  const synced = async (user: string) => {
+    const socket = await TestSocket.open(wsUrl(s, await s.token(user)))
+    t.defer(() => socket.close())
+    await socket.sync()
+    return socket
+  }
 
   before(async () => {
     s = await startApiStack(t.log, 'ws_lag')
@@ -33,13 +32,15 @@ describe('WebSocket membership right after a membership change (views not caught
     const { conv } = await alice.createGroup({ name: 'k', members: ['bob'] })
     await alice.text(conv, 'before the kick')
     await s.settle()
+    const witness = await synced('alice')
     const kick = await alice.kick(conv, 'bob')
-    const bob = await connected(await client('bob'))
-    await alice.text(conv, 'secret after the kick')
-    await sleep(300)
-    bob.live.close()
-    const seen = bob.events.filter((e) => e.conv === conv).map((e) => e.seq)
-    assert.deepEqual(seen, [1, 2, kick.seq])
+    const bob = await synced('bob')
+    const secret = await alice.text(conv, 'secret after the kick')
+    // The hub hands an event to every socket in one pass: once a member's socket has it,
+    // bob's socket would have had it before answering a ping sent after.
+    await witness.next(eventOf(conv, secret.seq))
+    await barrier(bob)
+    assert.deepEqual(bob.events(conv).map((e) => e.seq), [1, 2, kick.seq])
   })
 
   test('a member invited just before connecting gets the invitation and what follows', async () => {
@@ -47,11 +48,10 @@ describe('WebSocket membership right after a membership change (views not caught
     const { conv } = await alice.createGroup({ name: 'i', members: [] })
     await s.settle()
     const invite = await alice.invite(conv, ['carol'])
-    const carol = await connected(await client('carol'))
+    const carol = await synced('carol')
     const after = await alice.text(conv, 'welcome')
-    await sleep(300)
-    carol.live.close()
-    const seen = carol.events.filter((e) => e.conv === conv).map((e) => e.seq)
-    assert.ok(seen.includes(invite.seq) && seen.includes(after.seq), `carol saw ${JSON.stringify(seen)}`)
+    await carol.next(eventOf(conv, after.seq))
+    const seen = carol.events(conv).map((e) => e.seq)
+    assert.ok(seen.includes(invite.seq), `carol saw ${JSON.stringify(seen)}`)
   })
 })
