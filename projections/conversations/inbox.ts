@@ -57,9 +57,11 @@ export async function row(source: RecordSource, contents: ContentReader, user: s
   const maxSeq = c.left ?? head.head
   const readSeq = Math.min(read?.seq ?? c.since, maxSeq)
   const lastRecord = c.left !== undefined ? c.lastAtLeave : head.last
+  const upToMaxNow = maxSeq === head.head ? head.live : liveUpTo(source, conv, maxSeq)
   const [upToMax, upToRead, last] = await Promise.all([
-    maxSeq === head.head ? head.live : liveUpTo(source, conv, maxSeq),
-    liveUpTo(source, conv, readSeq),
+    upToMaxNow,
+    // Most conversations are read to the end: nothing unread, no index lookup.
+    readSeq === maxSeq ? upToMaxNow : liveUpTo(source, conv, readSeq),
     lastRecord ? lastMessage(lastRecord, contents) : undefined,
   ])
   const mentioned = head.mentions.some(
