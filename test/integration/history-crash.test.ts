@@ -8,7 +8,7 @@ import { HistoryDb } from '../../projections/history/history-db.js'
 import { startTestClickHouse } from '../helpers/clickhouse.js'
 import { startSinkProcess } from '../helpers/history-sink-process.js'
 import { covers, streamEnds } from '../helpers/views.js'
-import { createGroup, readAll, text, withLogServer } from '../helpers/log.js'
+import { accepted, createGroup, readAll, text, withLogServer } from '../helpers/log.js'
 
 const KILLS = 6
 const MIN_MESSAGES = 300
@@ -40,8 +40,10 @@ describe('history sink SIGKILLed mid-batch, against a real nats-server', () => {
           const r = await t.handler.execute(text(`${prefix}m${i}`, conv, i % 2 ? 'ann' : 'ben', `crashword${i} body`))
           assert.ok(r.ok)
           sent++
-          if (i % 7 === 3) await t.handler.execute({ type: 'message.recall', id: `${prefix}rc${i}`, conv, actor: i % 2 ? 'ann' : 'ben', data: { target: r.seq, erase: true } })
-          if (i % 11 === 5) await t.handler.execute({ type: 'message.edit', id: `${prefix}ed${i}`, conv, actor: i % 2 ? 'ann' : 'ben', data: { target: r.seq, content: { type: 'text', text: `edited${i}` } } })
+          const recalled = i % 7 === 3
+          if (recalled) await accepted(t.handler, { type: 'message.recall', id: `${prefix}rc${i}`, conv, actor: i % 2 ? 'ann' : 'ben', data: { target: r.seq, erase: true } })
+          // A recalled message cannot be edited.
+          if (i % 11 === 5 && !recalled) await accepted(t.handler, { type: 'message.edit', id: `${prefix}ed${i}`, conv, actor: i % 2 ? 'ann' : 'ben', data: { target: r.seq, content: { type: 'text', text: `edited${i}` } } })
         }
       })()
       let progressed = 0
