@@ -126,8 +126,12 @@ export class Hub {
     if (!targets || targets.size === 0) return
     // Serialised and UTF-8 encoded once: every member's socket is handed the same bytes.
     const frame = Buffer.from(encode({ type: 'event', event }))
+    if (!isPrivate(event)) {
+      for (const t of targets) t.live(event, frame)
+      return
+    }
     // A private event reaches its actor's devices; to everyone else its seq is a hole to skip, never the event.
-    const hole = isPrivate(event) ? Buffer.from(encode({ type: 'erased', conv: event.conv, seqs: [event.seq] })) : frame
+    const hole = Buffer.from(encode({ type: 'erased', conv: event.conv, seqs: [event.seq] }))
     for (const t of targets) t.live(event, reaches(event, t.user) ? frame : hole)
   }
 
