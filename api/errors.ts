@@ -19,7 +19,6 @@ export class ApiError extends Error {
   }
 }
 
-
 export const validationFailed = (errors: FieldError[]) =>
   new ApiError(400, 'VALIDATION_FAILED', errors.map((e) => `${e.field || '/'}: ${e.message}`).join('; '), { errors })
 
