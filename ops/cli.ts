@@ -71,6 +71,9 @@ function refusal(command: Command, values: Values): string | undefined {
   if (seq !== undefined && !/^[1-9]\d{0,14}$/.test(seq)) return `--seq "${seq}" is not a positive whole number`
   if (command !== 'export') return undefined
   if (!values.conv && !values.since) return 'needs --conv <id> or --since <time>'
+  for (const name of ['since', 'until'] as const) {
+    if (Number.isNaN(time(text(values[name])))) return `--${name} "${String(values[name])}" is not a time (epoch ms or ISO 8601)`
+  }
   if (values.format !== 'ndjson' && values.format !== 'csv') return `--format "${String(values.format)}" is not ndjson or csv`
   return undefined
 }
@@ -113,12 +116,11 @@ function text(value: string | boolean | undefined): string | undefined {
   return typeof value === 'string' ? value : undefined
 }
 
-/** Epoch ms, or an ISO 8601 date. */
+/** Epoch ms, or an ISO 8601 date; NaN when it is neither (or past what a date holds). */
 function time(value: string | undefined): number | undefined {
   if (value === undefined) return undefined
   const t = /^\d+$/.test(value) ? Number(value) : Date.parse(value)
-  if (Number.isNaN(t)) throw new ConfigError(`not a time: ${value} (epoch ms or ISO 8601)`)
-  return t
+  return Number.isSafeInteger(t) ? t : Number.NaN
 }
 
 async function withLog(config: Config, work: (log: EventLog) => Promise<number>): Promise<number> {

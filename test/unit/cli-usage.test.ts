@@ -57,6 +57,12 @@ describe('seqline CLI usage', () => {
     assert.match(r.stderr, /--seq "ten" is not a positive whole number/)
   })
 
+  test('a time past what a date can hold is refused, not read as Infinity', async () => {
+    const r = await seqline(['export', '--since', '9'.repeat(400)])
+    assert.equal(r.code, 2)
+    assert.match(r.stderr, /^seqline export: --since "9{400}" is not a time \(epoch ms or ISO 8601\)/)
+  })
+
   test('rebuild names the projections it knows', async () => {
     const r = await seqline(['rebuild', 'everything'])
     assert.equal(r.code, 2)
