@@ -12,18 +12,37 @@ export interface Finding {
  * Every raw file under dir that holds one of the markers, as bytes. Markers
  * are plain ASCII words, so their UTF-8 bytes are also what any JSON encoding
  * of a text holding them contains (escaping touches only quotes, backslashes,
- * control and, in some encoders, non-ASCII characters around them).
+ * control and, in some encoders, non-ASCII characters around them). Files
+ * that vanish while being read (a server removing parts) hold nothing any more.
  */
 export async function filesContaining(dir: string, markers: readonly string[]): Promise<Finding[]> {
   const found: Finding[] = []
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue
-    const file = join(entry.parentPath, entry.name)
-    const bytes = await readFile(file).catch(() => null)
+  const needles = markers.map((m) => Buffer.from(m, 'utf8'))
+  for (const file of await filesUnder(dir)) {
+    const bytes = await readFile(file).catch(gone)
     if (!bytes) continue
-    for (const marker of markers) if (bytes.includes(Buffer.from(marker, 'utf8'))) found.push({ where: file, marker })
+    markers.forEach((marker, i) => {
+      if (bytes.includes(needles[i]!)) found.push({ where: file, marker })
+    })
   }
   return found
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(gone)
+  if (!entries) return []
+  const files: string[] = []
+  for (const e of entries) {
+    const path = join(dir, e.name)
+    if (e.isDirectory()) files.push(...(await filesUnder(path)))
+    else if (e.isFile()) files.push(path)
+  }
+  return files
+}
+
+function gone(err: NodeJS.ErrnoException): null {
+  if (err.code === 'ENOENT') return null
+  throw err
 }
 
 /** Every message of every stream on the server (KV buckets, commit logs, the log itself) that holds one of the markers, in its data or its headers. */

@@ -16,7 +16,7 @@ import { SYSTEM_ACTOR } from '../../schemas/ids.js'
 import { startTestClickHouse, type TestClickHouse } from '../helpers/clickhouse.js'
 import { startSinkProcess, type SinkProcess } from '../helpers/history-sink-process.js'
 import { createGroup, text, withLogServer } from '../helpers/log.js'
-import { filesHolding } from '../helpers/raw-files.js'
+import { filesContaining } from '../helpers/store-scan.js'
 import { waitCaughtUp } from '../helpers/views.js'
 
 const ERASED_WITHIN_MS = 60_000
@@ -41,9 +41,11 @@ const pieces = (m: string) => Array.from({ length: PIECES }, (_, i) => m.slice(m
  * missing from the bytes while most of it is there.
  */
 async function holding(root: string, markers: string[]): Promise<Map<string, string[]>> {
-  const found = await filesHolding(root, markers.flatMap(pieces))
   const byFile = new Map<string, string[]>()
-  for (const [file, held] of found) byFile.set(file, markers.filter((m) => pieces(m).some((p) => held.includes(p))))
+  for (const { where, marker: piece } of await filesContaining(root, markers.flatMap(pieces))) {
+    const held = markers.filter((m) => pieces(m).includes(piece))
+    byFile.set(where, [...new Set([...(byFile.get(where) ?? []), ...held])])
+  }
   return byFile
 }
 
