@@ -1,6 +1,6 @@
 import type { Capabilities } from './capabilities.js'
 import type { HistoryDb } from './history-db.js'
-import { createTables, ddlSettings } from './schema.js'
+import { createTables, ddlSettings, cjkTokens } from './schema.js'
 
 export interface Migration {
   version: number
@@ -13,7 +13,10 @@ export interface Migration {
  * add the next. Each statement is idempotent (IF NOT EXISTS and the like), so a
  * start that dies between a statement and its record simply runs it again.
  */
-export const MIGRATIONS: Migration[] = [{ version: 1, name: 'messages, events and hidden tables', statements: createTables }]
+export const MIGRATIONS: Migration[] = [
+  { version: 1, name: 'messages, events and hidden tables', statements: createTables },
+  { version: 2, name: 'CJK tokens: asciiCJK text index, or the word column retokenized', statements: cjkTokens },
+]
 
 const LEDGER = 'schema_migrations'
 
