@@ -2,7 +2,7 @@ import type { HistoryDb } from '../projections/history/history-db.js'
 import { decodeCursor, encodeCursor } from '../projections/history/cursor.js'
 import { searchMessages, type SearchScope, type StoredHit } from '../projections/history/search.js'
 import { snippetOf } from '../projections/history/snippet.js'
-import { words } from '../projections/history/words.js'
+import { terms, words } from '../projections/history/words.js'
 import { MAX_SEARCH_WORDS, type SearchQuery, type SearchResult } from '../schemas/search.js'
 import { visibleTo } from './authorize.js'
 import type { ApiDeps } from './deps.js'
@@ -21,7 +21,7 @@ export async function search(db: HistoryDb, scope: SearchScope, query: SearchQue
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor)
   if (after === null) throw badQuery('cursor', 'cursor', 'cursor is not one this API returned')
   const page = await searchMessages(db, scope, {
-    words: query.mode === 'phrase' ? words(query.q) : searched,
+    terms: query.mode === 'phrase' ? [words(query.q)] : terms(query.q),
     mode: query.mode,
     convs: query.conv?.split(','),
     sender: query.sender,

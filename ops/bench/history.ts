@@ -95,11 +95,11 @@ async function searchFigures(db: HistoryDb, opts: HistoryBenchOptions): Promise<
   const someConvs = Array.from({ length: 1000 }, (_, i) => convOf((i * 97) % opts.conversations))
   const user: SearchScope = { user: 'u1', members: someConvs, former: [] }
   const cases: Array<[string, SearchScope, Partial<SearchRequest>]> = [
-    [`rare word "${RARE_WORD}" (100 messages), top 20`, all, { words: [RARE_WORD] }],
-    [`common word "${common}", top 20 newest`, all, { words: [common] }],
-    [`common word in one conversation, top 20`, all, { words: [common], convs: [convOf(7)] }],
-    [`two words (all), top 20`, all, { words: [common, wordOf(2)] }],
-    [`common word in a user's 1,000 conversations, top 20`, user, { words: [common] }],
+    [`rare word "${RARE_WORD}" (100 messages), top 20`, all, { terms: [[RARE_WORD]] }],
+    [`common word "${common}", top 20 newest`, all, { terms: [[common]] }],
+    [`common word in one conversation, top 20`, all, { terms: [[common]], convs: [convOf(7)] }],
+    [`two words (all), top 20`, all, { terms: [[common], [wordOf(2)]] }],
+    [`common word in a user's 1,000 conversations, top 20`, user, { terms: [[common]] }],
   ]
   const figures: SearchFigure[] = []
   for (const [name, scope, req] of cases) {
@@ -107,7 +107,7 @@ async function searchFigures(db: HistoryDb, opts: HistoryBenchOptions): Promise<
     let hits = 0
     for (let i = 0; i < RUNS; i++) {
       const t = performance.now()
-      const page = await searchMessages(db, scope, { words: [], mode: 'all', limit: 20, ...req })
+      const page = await searchMessages(db, scope, { terms: [], mode: 'all', limit: 20, ...req })
       samples.push(performance.now() - t)
       hits = page.hits.length
     }

@@ -3,7 +3,7 @@ export interface Capabilities {
   version: string
   /** Server-side query parameters (`{name:Type}`); without them values are inlined as escaped literals. */
   queryParams: boolean
-  /** A full-text `text` index; otherwise a word column scanned with hasAll/hasAny. */
+  /** A full-text `text` index with the asciiCJK tokenizer (26.4+); otherwise a word column scanned with hasAll/hasAny. */
   textIndex: boolean
   dateTime64: boolean
   lowCardinality: boolean
@@ -46,7 +46,7 @@ export function capabilitiesOf(version: string, settings: ReadonlySet<string>, m
   return {
     version,
     queryParams: atLeast(version, 19, 14),
-    textIndex: textIndexFlags.length > 0,
+    textIndex: textIndexFlags.length > 0 && atLeast(version, 26, 4),
     dateTime64: atLeast(version, 20, 1),
     lowCardinality: atLeast(version, 19, 0),
     mutationsSync: settings.has('mutations_sync'),

@@ -1,6 +1,6 @@
 import type { Capabilities } from './capabilities.js'
 import type { HistoryDb } from './history-db.js'
-import { createTables, ddlSettings, promptPartRemoval } from './schema.js'
+import { cjkTokens, createTables, ddlSettings, promptPartRemoval } from './schema.js'
 
 export interface Migration {
   version: number
@@ -16,6 +16,7 @@ export interface Migration {
 export const MIGRATIONS: Migration[] = [
   { version: 1, name: 'messages, events and hidden tables', statements: createTables },
   { version: 2, name: 'parts replaced by a burn are removed within seconds', statements: promptPartRemoval },
+  { version: 3, name: 'CJK tokens: asciiCJK text index, or the word column retokenized', statements: cjkTokens },
 ]
 
 const LEDGER = 'schema_migrations'

@@ -1,4 +1,6 @@
 import type { Capabilities } from './capabilities.js'
+import { quote } from './sql.js'
+import { TOKEN_REGEXP_SQL } from './words.js'
 
 /**
  * The history tables, in the dialect of the server at hand.
@@ -35,6 +37,31 @@ export function createTables(table: (name: string) => string, caps: Capabilities
       part UInt16, pos UInt64, user String, conv String, seq UInt64
     ) ENGINE = MergeTree ORDER BY (user, conv, seq)`,
   ]
+}
+
+/**
+ * Moves search to the tokens of words.ts (each CJK character a token). With a
+ * text index the splitByNonAlpha index is swapped for an asciiCJK one in one
+ * ALTER (a column holds one text index), then built for the existing parts in
+ * the background: until a part has it, hasAllTokens reads that part's text with
+ * the new tokenizer, so search stays right throughout, only slower. Without
+ * one the word column is rewritten by a mutation; until it reaches a part,
+ * that part's Latin words are found as before and its CJK runs are not.
+ */
+export function cjkTokens(table: (name: string) => string, caps: Capabilities): string[] {
+  const messages = table('messages')
+  if (caps.textIndex) {
+    return [
+      `ALTER TABLE ${messages} DROP INDEX IF EXISTS text_words, ADD INDEX IF NOT EXISTS text_cjk text TYPE text(tokenizer = asciiCJK, preprocessor = lowerUTF8(text))`,
+      `ALTER TABLE ${messages} MATERIALIZE INDEX text_cjk`,
+    ]
+  }
+  // A server with a text index but no asciiCJK tokenizer (before 26.4) built the table with the
+  // index and no word column; it moves to the word column. Older servers (18.16) have the column.
+  const fromIndex = caps.textIndexFlags.length > 0
+    ? [`ALTER TABLE ${messages} DROP INDEX IF EXISTS text_words`, `ALTER TABLE ${messages} ADD COLUMN IF NOT EXISTS words Array(String)`]
+    : []
+  return [...fromIndex, `ALTER TABLE ${messages} UPDATE words = extractAll(lowerUTF8(text), ${quote(TOKEN_REGEXP_SQL)}) WHERE 1`]
 }
 
 /** Settings a CREATE of the text index needs on servers where it is still behind a flag. */

@@ -18,8 +18,12 @@ export type SearchScope =
     }
 
 export interface SearchRequest {
-  /** Lowercased search words (see words.ts). */
-  words: string[]
+  /**
+   * Lowercased search terms, each a run of tokens typed together (see
+   * `terms` in words.ts): `路线图` is ['路', '线', '图'] and must appear in that
+   * order; phrase mode passes every token of the query as one term.
+   */
+  terms: string[][]
   mode: SearchMode
   convs?: string[]
   sender?: string
@@ -51,6 +55,7 @@ export interface StoredHit {
 export async function searchMessages(db: HistoryDb, scope: SearchScope, req: SearchRequest): Promise<{ hits: StoredHit[]; more: boolean }> {
   const scoped = narrow(scope, req.convs)
   if (!scoped.all && scoped.members.length === 0 && scoped.former.length === 0) return { hits: [], more: false }
+  if (req.terms.flat().length === 0) return { hits: [], more: false }
   const want = req.limit + 1
   const pageSize = Math.max(50, want * 2)
   const hits: Candidate[] = []
@@ -76,13 +81,13 @@ async function candidatePage(db: HistoryDb, scope: SearchScope, req: SearchReque
   const sql = db.sql()
   const where = [
     `state IN ('live', 'edited')`,
-    wordsClause(db, sql, req.words, req.mode),
+    termsClause(db, sql, req.terms, req.mode),
     ...scopeClauses(db, sql, scope),
     ...filterClauses(sql, req),
   ]
   return db.rows<Candidate>(
     `SELECT conv, seq, pos, at_ms, sender, kind, state, text FROM ${db.table('messages')}
-     ${db.caps.textIndex ? '' : substringPrefilter(sql, req.words, req.mode)}
+     ${db.caps.textIndex ? '' : substringPrefilter(sql, req.terms, req.mode)}
      WHERE ${where.join(' AND ')}
      ORDER BY at_ms DESC, conv DESC, seq DESC
      LIMIT ${size}`,
@@ -115,26 +120,32 @@ function narrow(scope: SearchScope, convs?: string[]): SearchScope {
   return { ...scope, members: scope.members.filter((c) => wanted.has(c)), former: scope.former.filter((f) => wanted.has(f.conv)) }
 }
 
-function wordsClause(db: HistoryDb, sql: Sql, words: string[], mode: SearchMode): string {
-  const list = sql.value(words, 'Array(String)')
-  if (db.caps.textIndex) {
-    const tokens = mode === 'any' ? `hasAnyTokens(text, ${list})` : `hasAllTokens(text, ${list})`
-    if (mode !== 'phrase') return tokens
-    return `${tokens} AND position(concat(' ', arrayStringConcat(splitByNonAlpha(lowerUTF8(text)), ' '), ' '), ${sql.value(` ${words.join(' ')} `, 'String')}) > 0`
+/**
+ * The index (or word column) narrows to rows holding the tokens; a term of
+ * several tokens then must appear as that run, in order, in the row's own
+ * tokens, so `路线图` does not match a text with 路, 线 and 图 scattered.
+ */
+function termsClause(db: HistoryDb, sql: Sql, terms: string[][], mode: SearchMode): string {
+  const tokens = sql.value([...new Set(terms.flat())], 'Array(String)')
+  const runs = terms.filter((t) => t.length > 1)
+  const rowTokens = db.caps.textIndex ? `tokens(lowerUTF8(text), 'asciiCJK')` : 'words'
+  const has = db.caps.textIndex ? (fn: string) => `has${fn}Tokens(text, ${tokens})` : (fn: string) => `has${fn}(words, ${tokens})`
+  const inOrder = (run: string[]) => `position(concat(' ', arrayStringConcat(${rowTokens}, ' '), ' '), ${sql.value(` ${run.join(' ')} `, 'String')}) > 0`
+  if (mode === 'any') {
+    if (runs.length === 0) return has('Any')
+    return `${has('Any')} AND (${terms.map(inOrder).join(' OR ')})`
   }
-  const tokens = mode === 'any' ? `hasAny(words, ${list})` : `hasAll(words, ${list})`
-  if (mode !== 'phrase') return tokens
-  return `${tokens} AND position(concat(' ', arrayStringConcat(words, ' '), ' '), ${sql.value(` ${words.join(' ')} `, 'String')}) > 0`
+  return [has('All'), ...runs.map(inOrder)].join(' AND ')
 }
 
 /**
  * Without a text index, a substring test on the text is far cheaper than
  * reading the word arrays: PREWHERE reads the arrays only for rows that
- * contain the words somewhere (the word test then checks boundaries).
+ * contain the tokens somewhere (the token test then checks boundaries).
  */
-function substringPrefilter(sql: Sql, words: string[], mode: SearchMode): string {
-  const tests = words.map((w) => `positionCaseInsensitiveUTF8(text, ${sql.value(w, 'String')}) > 0`)
-  return `PREWHERE ${tests.join(mode === 'any' ? ' OR ' : ' AND ')}`
+function substringPrefilter(sql: Sql, terms: string[][], mode: SearchMode): string {
+  const tests = terms.map((t) => t.map((w) => `positionCaseInsensitiveUTF8(text, ${sql.value(w, 'String')}) > 0`).join(' AND '))
+  return `PREWHERE ${tests.map((t) => `(${t})`).join(mode === 'any' ? ' OR ' : ' AND ')}`
 }
 
 function scopeClauses(db: HistoryDb, sql: Sql, scope: SearchScope): string[] {

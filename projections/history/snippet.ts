@@ -1,20 +1,26 @@
-import { words } from './words.js'
+import { tokenSpans } from './words.js'
 
 export interface Snippet {
   snippet: string
+  /** [start, end) of each match in `snippet`, in UTF-16 code units (as JavaScript indexes strings). */
   highlights: Array<[number, number]>
 }
 
 const BEFORE = 40
 const LENGTH = 160
 
-/** The part of `text` around the first searched word, with every searched word in it marked by offsets. */
+/**
+ * The part of `text` around the first searched token, with every searched
+ * token in it marked by offsets; adjacent tokens (the characters of `路线图`)
+ * are marked as one range. Offsets and cuts never split a surrogate pair, so
+ * an emoji is kept whole.
+ */
 export function snippetOf(text: string, searched: string[]): Snippet {
   const wanted = new Set(searched)
-  const found = wordSpans(text).filter((w) => wanted.has(w.word))
+  const found = merged(tokenSpans(text).filter((w) => wanted.has(w.token)))
   const first = found[0]?.start ?? 0
-  const start = first <= BEFORE ? 0 : first - BEFORE
-  const end = Math.min(text.length, start + LENGTH)
+  const start = wholeChar(text, first <= BEFORE ? 0 : first - BEFORE)
+  const end = wholeChar(text, Math.min(text.length, start + LENGTH))
   const prefix = start > 0 ? '…' : ''
   const suffix = end < text.length ? '…' : ''
   const shift = prefix.length - start
@@ -22,13 +28,18 @@ export function snippetOf(text: string, searched: string[]): Snippet {
   return { snippet: `${prefix}${text.slice(start, end)}${suffix}`, highlights }
 }
 
-/** Each word of `text` with its offsets, split the way search words are. */
-function wordSpans(text: string): Array<{ word: string; start: number; end: number }> {
-  const spans: Array<{ word: string; start: number; end: number }> = []
-  const re = /[0-9A-Za-z\u0080-\uffff]+/g
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const [word] = words(m[0])
-    if (word) spans.push({ word, start: m.index, end: m.index + m[0].length })
+function merged(spans: Array<{ start: number; end: number }>): Array<{ start: number; end: number }> {
+  const out: Array<{ start: number; end: number }> = []
+  for (const s of spans) {
+    const last = out.at(-1)
+    if (last && last.end === s.start) last.end = s.end
+    else out.push({ start: s.start, end: s.end })
   }
-  return spans
+  return out
+}
+
+/** `at`, moved back off the second half of a surrogate pair. */
+function wholeChar(text: string, at: number): number {
+  const c = text.charCodeAt(at)
+  return at > 0 && c >= 0xdc00 && c <= 0xdfff ? at - 1 : at
 }

@@ -113,5 +113,73 @@ export function historyApiSuite(backend: BackendName): void {
       assert.equal(bad.body.error.code, 'SQL_ERROR')
       assert.equal((await call(`${s.url}/v1/admin/sql`, 'POST', tokens.ann!, { sql: 'SELECT 1' })).status, 401)
     })
+
+    test('CJK, mixed and emoji text is found by the substrings a user types, in order', async () => {
+      const texts = {
+        roadmap: '我们明天开会讨论季度路线图',
+        release: 'Seqline发布了v2',
+        scattered: '路很长，线很细，图很美',
+        japanese: '東京で会議を開きます',
+        katakana: 'カタカナのテスト',
+        korean: '오늘 회의는 취소되었습니다',
+        emoji: '今日は😀いい天気🎉 weather',
+      }
+      await createGroup(t.handler, 'g_cjk', 'ann', [])
+      const at: Record<string, string> = {}
+      for (const [name, body] of Object.entries(texts)) {
+        const r = await t.handler.execute(text(`cjk-${name}`, 'g_cjk', 'ann', body))
+        assert.ok(r.ok && 'seq' in r, JSON.stringify(r))
+        at[name] = `g_cjk#${r.seq}`
+      }
+      await sinkCaughtUp(sink)
+      const table: Array<[q: string, mode: string, hits: Array<keyof typeof texts>]> = [
+        ['路线图', 'all', ['roadmap']],
+        ['路线', 'all', ['roadmap']],
+        ['季度路线图', 'all', ['roadmap']],
+        ['线图', 'all', ['roadmap']],
+        ['路', 'all', ['roadmap', 'scattered']],
+        ['图线路', 'all', []],
+        ['线路', 'all', []],
+        ['路线图', 'phrase', ['roadmap']],
+        ['图线路', 'phrase', []],
+        ['讨论 路线图', 'all', ['roadmap']],
+        ['路线图 发布', 'any', ['release', 'roadmap']],
+        ['发布', 'all', ['release']],
+        ['Seqline', 'all', ['release']],
+        ['seqline', 'all', ['release']],
+        ['v2', 'all', ['release']],
+        ['发布 v2', 'all', ['release']],
+        ['Seqline发布了v2', 'phrase', ['release']],
+        ['v2发布', 'all', []],
+        ['会議', 'all', ['japanese']],
+        ['会议', 'all', []],
+        ['開きます', 'all', ['japanese']],
+        ['カタカナ', 'all', ['katakana']],
+        ['テスト', 'all', ['katakana']],
+        ['회의', 'all', ['korean']],
+        ['취소', 'all', ['korean']],
+        ['의회', 'all', []],
+        ['😀', 'all', ['emoji']],
+        ['いい天気', 'all', ['emoji']],
+        ['weather', 'all', ['emoji']],
+      ]
+      const wrong: string[] = []
+      for (const [q, mode, names] of table) {
+        const r = await admin(`/v1/admin/search?conv=g_cjk&mode=${mode}&q=${encodeURIComponent(q)}`)
+        assert.equal(r.status, 200, `${q}: ${JSON.stringify(r.body)}`)
+        const want = names.map((n) => at[n]!).sort()
+        const got = hitsOf(r)
+        if (JSON.stringify(got) !== JSON.stringify(want)) wrong.push(`${mode} ${q}: got ${got.join(',') || 'nothing'}, want ${want.join(',') || 'nothing'}`)
+      }
+      assert.deepEqual(wrong, [])
+
+      const roadmap = await admin(`/v1/admin/search?conv=g_cjk&q=${encodeURIComponent('路线图')}`)
+      assert.equal(roadmap.body.hits[0].snippet, texts.roadmap)
+      assert.deepEqual(roadmap.body.hits[0].highlights, [[10, 13]], 'offsets in UTF-16 code units, adjacent characters as one range')
+      const emoji = await admin(`/v1/admin/search?conv=g_cjk&q=${encodeURIComponent('いい天気 weather')}`)
+      const { snippet, highlights } = emoji.body.hits[0] as { snippet: string; highlights: Array<[number, number]> }
+      assert.deepEqual(highlights, [[5, 9], [12, 19]], 'the emoji before counts as two code units')
+      assert.deepEqual(highlights.map(([a, b]) => snippet.slice(a, b)), ['いい天気', 'weather'])
+    })
   })
 }

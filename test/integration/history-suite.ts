@@ -6,10 +6,12 @@ import type { Followed } from '../../core/log/follow.js'
 import { HistoryBatch } from '../../projections/history/batch.js'
 import type { HistoryDb } from '../../projections/history/history-db.js'
 import { HistoryWriter, type Table } from '../../projections/history/history-writer.js'
-import { migrate, schemaVersion } from '../../projections/history/migrations.js'
+import { MIGRATIONS, migrate, schemaVersion } from '../../projections/history/migrations.js'
 import { PART_REMOVAL } from '../../projections/history/schema.js'
 import { HistorySink } from '../../projections/history/sink.js'
 import { searchMessages, type SearchRequest, type SearchScope } from '../../projections/history/search.js'
+import { TOKEN_REGEXP_SQL, terms as termsOf, words as tokenize } from '../../projections/history/words.js'
+import { quote } from '../../projections/history/sql.js'
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
 import { sinkCaughtUp, withHistoryBackend, type BackendName } from '../helpers/history.js'
 import { createGroup, text, withLogServer } from '../helpers/log.js'
@@ -18,8 +20,12 @@ import { follow } from '../../core/log/follow.js'
 import type { EventLog } from '../../core/log/event-log.js'
 
 const ALL: SearchScope = { all: true }
-const find = (db: HistoryDb, words: string[], more: Partial<SearchRequest> = {}, scope: SearchScope = ALL) =>
-  searchMessages(db, scope, { words, mode: 'all', limit: 100, ...more }).then((p) => p.hits.map((h) => `${h.conv}#${h.seq}`).sort())
+/** Searches what a user typed (the words joined by spaces), split into terms as the API splits a query. */
+const find = (db: HistoryDb, words: string[], more: Partial<SearchRequest> = {}, scope: SearchScope = ALL) => {
+  const typed = words.join(' ')
+  const terms = more.mode === 'phrase' ? [tokenize(typed)] : termsOf(typed)
+  return searchMessages(db, scope, { terms, mode: 'all', limit: 100, ...more }).then((p) => p.hits.map((h) => `${h.conv}#${h.seq}`).sort())
+}
 
 /** Every event in the log, as the sink would be handed them. */
 async function everything(log: EventLog): Promise<Followed[]> {
@@ -64,9 +70,9 @@ export function historySuite(backend: BackendName): void {
 
     test('migrations are versioned and idempotent; the strategy follows the server', async () => {
       const db = await freshDb()
-      assert.deepEqual(await migrate(db), [1, 2])
+      assert.deepEqual(await migrate(db), [1, 2, 3])
       assert.deepEqual(await migrate(db), [])
-      assert.equal(await schemaVersion(db), 2)
+      assert.equal(await schemaVersion(db), 3)
       if (backend === 'chdb') assert.equal(db.caps.textIndex, true, 'chDB 26.x has the text index')
       const [created] = await db.rows<{ ddl: string }>(`SELECT create_table_query AS ddl FROM system.tables WHERE database = '${db.database}' AND name = 'messages'`)
       // Where table settings can change, replaced parts go within seconds; 18.16 keeps the 30 s set at CREATE.
@@ -74,6 +80,37 @@ export function historySuite(backend: BackendName): void {
       assert.match(created?.ddl ?? '', new RegExp(`old_parts_lifetime = ${lifetime}\\b`))
       if (db.caps.tableSettings.has('max_cleanup_delay_period')) assert.match(created?.ddl ?? '', /max_cleanup_delay_period = 5\b/)
       console.log(`# ${backend}: ClickHouse ${db.caps.version}, ${db.caps.textIndex ? 'text index' : 'word scan'}, query parameters ${db.caps.queryParams}`)
+    })
+
+    test('migration 3 moves an existing history to CJK tokens; Latin search works throughout', async () => {
+      const db = await freshDb()
+      assert.deepEqual(await migrate(db, MIGRATIONS.slice(0, 2)), [1, 2])
+      const texts = ['我们明天开会讨论季度路线图 budget', 'Seqline发布了v2']
+      // The word column as the splitByNonAlpha tokenizer before migration 3 filled it: a CJK run is one word.
+      const oldWords = (s: string) => s.toLowerCase().split(/[\u0000-\u002f\u003a-\u0040\u005b-\u0060\u007b-\u007f]+/).filter((w) => w.length > 0)
+      const rows = texts.map((text, i) => ({ part: 0, pos: i + 1, conv: 'g_mig', seq: i + 2, at_ms: 1_700_000_000_000 + i, sender: 'ann', kind: 'text', state: 'live', text }))
+      await db.insert('messages', db.caps.textIndex ? rows : rows.map((r) => ({ ...r, words: oldWords(r.text) })))
+      const cjk = () => searchMessages(db, ALL, { terms: termsOf('路线图'), mode: 'all', limit: 10 }).then((p) => p.hits.map((h) => `${h.conv}#${h.seq}`))
+      assert.deepEqual(await cjk(), [], 'before the migration a CJK run is not found')
+      assert.deepEqual(await find(db, ['budget']), ['g_mig#2'])
+      assert.deepEqual(await migrate(db), [3])
+      assert.deepEqual(await find(db, ['budget']), ['g_mig#2'], 'Latin words are found right after the change')
+      const deadline = Date.now() + 30_000
+      while ((await cjk()).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+      assert.deepEqual(await cjk(), ['g_mig#2'], 'the rebuilt tokens find the CJK run')
+      assert.deepEqual(await find(db, ['发布', 'v2']), ['g_mig#3'])
+      assert.deepEqual(await find(db, ['budget']), ['g_mig#2'])
+    })
+
+    test('the server splits text into the tokens words.ts gives (asciiCJK index, or the SQL that rebuilds the word column)', async () => {
+      const db = await freshDb()
+      const samples = ['Seqline发布了v2', '我们明天开会讨论季度路线图', '東京でカタカナ 한국어', 'Héllo WÖRLD 😀x🎉', "a.b, c:d can't 1.5 x@y.z 3,000 foo_bar x-y", '路，线。图！']
+      const sql = db.sql()
+      for (const sample of samples) {
+        const expr = db.caps.textIndex ? `tokens(lowerUTF8(${sql.value(sample, 'String')}), 'asciiCJK')` : `extractAll(lowerUTF8(${sql.value(sample, 'String')}), ${quote(TOKEN_REGEXP_SQL)})`
+        const [row] = await db.rows<{ t: string[] }>(`SELECT ${expr} AS t`, sql)
+        assert.deepEqual(row?.t, tokenize(sample), sample)
+      }
     })
 
     test('search: all / any / phrase, filters, newest first, cursor pages cover every hit once', async () => {
@@ -99,7 +136,7 @@ export function historySuite(backend: BackendName): void {
       const pages: string[] = []
       let after: SearchRequest['after']
       for (;;) {
-        const page = await searchMessages(db, ALL, { words: ['fox', 'brown'], mode: 'any', limit: 2, after })
+        const page = await searchMessages(db, ALL, { terms: [['fox'], ['brown']], mode: 'any', limit: 2, after })
         pages.push(...page.hits.map((x) => `${x.seq}`))
         const last = page.hits.at(-1)
         if (!page.more || !last) break
@@ -207,9 +244,9 @@ export function historySuite(backend: BackendName): void {
       const db = await freshDb()
       await runSink(db)
       for (const body of nasty) {
-        const hits = await searchMessages(db, ALL, { words: [body.toLowerCase()], mode: 'all', limit: 10 })
+        const hits = await searchMessages(db, ALL, { terms: [[body.toLowerCase()]], mode: 'all', limit: 10 })
         assert.deepEqual(hits.hits, [], `a whole hostile string is one unknown word: ${body}`)
-        const phrase = await searchMessages(db, ALL, { words: [body], mode: 'phrase', limit: 10, sender: body, convs: [body] })
+        const phrase = await searchMessages(db, ALL, { terms: [[body]], mode: 'phrase', limit: 10, sender: body, convs: [body] })
         assert.deepEqual(phrase.hits, [])
       }
       assert.deepEqual(await find(db, ['café', 'naïve']), ['g_inject#6'])
