@@ -12,6 +12,7 @@ import { describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { HistoryDb } from '../../projections/history/history-db.js'
 import { searchMessages } from '../../projections/history/search.js'
+import { terms } from '../../projections/history/words.js'
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
 import { startTestClickHouse, type TestClickHouse } from '../helpers/clickhouse.js'
 import { startSinkProcess, type SinkProcess } from '../helpers/history-sink-process.js'
@@ -166,7 +167,7 @@ describe('erased text leaves no byte in the history store', { concurrency: 2 }, 
 })
 
 async function hits(db: HistoryDb, word: string): Promise<string[]> {
-  const page = await searchMessages(db, { all: true }, { words: [word], mode: 'all', limit: 10 })
+  const page = await searchMessages(db, { all: true }, { terms: terms(word), mode: 'all', limit: 10 })
   return page.hits.map((h) => `${h.conv}#${h.seq}`)
 }
 
