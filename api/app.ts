@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import { createAjv } from '../schemas/validator.js'
 import { AuthFailures } from './auth/failures.js'
+import { cors } from './cors.js'
 import { requireService, requireUser } from './auth/guards.js'
 import type { ApiDeps } from './deps.js'
 import { ApiError, clientErrorHandler, errorHandler, sendError, toApiError } from './errors.js'
@@ -42,6 +43,7 @@ export async function buildApp(deps: ApiDeps, https?: HttpsOptions): Promise<Fas
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodies : texts).compile(schema))
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler((request, reply) => sendError(reply, new ApiError(404, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)))
+  await cors(app, deps.corsOrigins)
   await docs(app, deps)
   await healthRoutes(app, deps)
   const failures = new AuthFailures(deps.limits.rateLimitPerMinute)

@@ -1,5 +1,8 @@
 import Type from 'typebox'
 
+/** One origin as a browser sends it: scheme, host (a name, IPv4, or [IPv6]) and an optional port; no path, not even "/". */
+const ORIGIN = 'https?://(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:[0-9]{1,5})?'
+
 /** Seqline's configuration as read from the environment; every value is checked before anything starts. */
 export const Config = Type.Object(
   {
@@ -47,6 +50,12 @@ export const Config = Type.Object(
         description: 'SEQLINE_TRUST_PROXY: addresses or CIDRs of proxies whose X-Forwarded-For names the client (comma-separated)',
       }),
     ),
+    corsOrigins: Type.Optional(
+      Type.String({
+        pattern: `^${ORIGIN}(\\s*,\\s*${ORIGIN})*$`,
+        description: 'SEQLINE_CORS_ORIGINS: origins (scheme://host[:port], comma-separated) whose pages may call the API and open its WebSocket; unset allows none',
+      }),
+    ),
     clickhouseUrl: Type.Optional(
       Type.String({ pattern: '^https?://', description: 'SEQLINE_CLICKHOUSE_URL: a ClickHouse server for history; unset uses embedded chDB in the data directory' }),
     ),
@@ -92,6 +101,7 @@ export const CONFIG_ENV: Record<keyof Config, string> = {
   bodyLimitBytes: 'SEQLINE_BODY_LIMIT_BYTES',
   rateLimitPerMinute: 'SEQLINE_RATE_LIMIT_PER_MINUTE',
   trustProxy: 'SEQLINE_TRUST_PROXY',
+  corsOrigins: 'SEQLINE_CORS_ORIGINS',
   clickhouseUrl: 'SEQLINE_CLICKHOUSE_URL',
   clickhouseUser: 'SEQLINE_CLICKHOUSE_USER',
   clickhousePassword: 'SEQLINE_CLICKHOUSE_PASSWORD',
@@ -119,6 +129,7 @@ type Optional =
   | 'tlsKeyFile'
   | 'clickhouseUrl'
   | 'trustProxy'
+  | 'corsOrigins'
   | 'clickhouseUser'
   | 'clickhousePassword'
 
