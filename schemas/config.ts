@@ -1,7 +1,7 @@
 import Type from 'typebox'
 
 /** One origin as a browser sends it: scheme, host (a name, IPv4, or [IPv6]) and an optional port; no path, not even "/". */
-const ORIGIN = 'https?://(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:[0-9]{1,5})?'
+export const ORIGIN = 'https?://(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:[0-9]{1,5})?'
 
 /** Seqline's configuration as read from the environment; every value is checked before anything starts. */
 export const Config = Type.Object(
