@@ -3,6 +3,7 @@ import { compileTextValidator } from '../schemas/text-values.js'
 import { createAjv } from '../schemas/validator.js'
 import { AuthFailures } from './auth/failures.js'
 import { requireService, requireUser } from './auth/guards.js'
+import { cors } from './cors.js'
 import type { ApiDeps } from './deps.js'
 import { clientErrorHandler, errorHandler, sendError, toApiError } from './errors.js'
 import { loggerOptions, logServerAnswers } from './logging.js'
@@ -49,6 +50,7 @@ export async function buildApp(deps: ApiDeps, https?: HttpsOptions): Promise<Fas
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler(notFound(methodsByPath(app)))
   logServerAnswers(app)
+  await cors(app, deps.corsOrigins)
   await docs(app, deps)
   await healthRoutes(app, deps)
   const failures = new AuthFailures(deps.limits.rateLimitPerMinute)

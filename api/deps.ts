@@ -19,6 +19,8 @@ export interface ApiDeps {
   limits: { bodyLimitBytes: number; rateLimitPerMinute: number }
   /** Proxies (addresses or CIDRs) whose X-Forwarded-For names the client; none by default, so a client cannot choose its address. */
   trustProxy?: string[]
+  /** Origins (scheme://host[:port]) whose pages may call the API and open its WebSocket; none by default. */
+  corsOrigins?: string[]
   /** Lag of the projection behind the views, when this process runs it. */
   projectionLag?: () => Promise<Lag>
   /** The ClickHouse history behind search and analytics; absent, those endpoints answer 503. */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { Config, CONFIG_DEFAULTS, CONFIG_ENV } from '../schemas/config.js'
+import { Config, CONFIG_DEFAULTS, CONFIG_ENV, ORIGIN } from '../schemas/config.js'
 import { createAjv } from '../schemas/validator.js'
 
 const INTEGER_KEYS = new Set<keyof Config>(['natsPort', 'partitions', 'replicas', 'duplicateWindowMs', 'apiPort', 'bodyLimitBytes', 'rateLimitPerMinute', 'sqlTimeoutSeconds', 'sqlMaxRows'])
@@ -28,6 +28,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!/^\d+$/.test(value)) problems.push(`${name}=${JSON.stringify(value)}: must be a whole number`)
     else raw[key] = Number(value)
   }
+  problems.push(...originProblems(raw.corsOrigins))
   if (problems.length === 0 && !validate(raw)) {
     for (const e of validate.errors ?? []) {
       const key = (e.instancePath.slice(1) || String(e.params.additionalProperty ?? '')) as keyof Config
@@ -50,6 +51,20 @@ function readFile(path: string | undefined, problems: string[]): Record<string, 
     problems.push(`SEQLINE_CONFIG=${path}: ${(err as Error).message}`)
   }
   return {}
+}
+
+/**
+ * Names each entry of the CORS list that is not an origin: the schema's pattern refuses
+ * the whole list, which in a long one hides which entry is wrong.
+ */
+function originProblems(value: unknown): string[] {
+  if (typeof value !== 'string') return []
+  const origin = new RegExp(`^${ORIGIN}$`)
+  return value
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => !origin.test(o))
+    .map((o) => `${CONFIG_ENV.corsOrigins}: ${JSON.stringify(o)} is not an origin: scheme://host[:port] with no path, not even "/" (e.g. https://app.example.com)`)
 }
 
 /** Settings that only make sense together, and ways to authenticate that exclude each other. */

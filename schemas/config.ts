@@ -3,6 +3,9 @@ import Type from 'typebox'
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
 
+/** One origin as a browser sends it: scheme, host (a name, IPv4, or [IPv6]) and an optional port; no path, not even "/". */
+export const ORIGIN = 'https?://(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:[0-9]{1,5})?'
+
 /** Seqline's configuration as read from the environment; every value is checked before anything starts. */
 export const Config = Type.Object(
   {
@@ -48,6 +51,12 @@ export const Config = Type.Object(
       Type.String({
         pattern: '^[0-9A-Fa-f.:/]+(,\\s*[0-9A-Fa-f.:/]+)*$',
         description: 'SEQLINE_TRUST_PROXY: addresses or CIDRs of proxies whose X-Forwarded-For names the client (comma-separated)',
+      }),
+    ),
+    corsOrigins: Type.Optional(
+      Type.String({
+        pattern: `^${ORIGIN}(\\s*,\\s*${ORIGIN})*$`,
+        description: 'SEQLINE_CORS_ORIGINS: origins (scheme://host[:port], comma-separated) whose pages may call the API and open its WebSocket; unset allows none',
       }),
     ),
     clickhouseUrl: Type.Optional(
@@ -100,6 +109,7 @@ export const CONFIG_ENV: Record<keyof Config, string> = {
   bodyLimitBytes: 'SEQLINE_BODY_LIMIT_BYTES',
   rateLimitPerMinute: 'SEQLINE_RATE_LIMIT_PER_MINUTE',
   trustProxy: 'SEQLINE_TRUST_PROXY',
+  corsOrigins: 'SEQLINE_CORS_ORIGINS',
   clickhouseUrl: 'SEQLINE_CLICKHOUSE_URL',
   clickhouseUser: 'SEQLINE_CLICKHOUSE_USER',
   clickhousePassword: 'SEQLINE_CLICKHOUSE_PASSWORD',
@@ -128,6 +138,7 @@ type Optional =
   | 'tlsKeyFile'
   | 'clickhouseUrl'
   | 'trustProxy'
+  | 'corsOrigins'
   | 'clickhouseUser'
   | 'clickhousePassword'
 

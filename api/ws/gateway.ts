@@ -1,6 +1,7 @@
 import websocket from '@fastify/websocket'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { CLOSE } from '../../schemas/ws.js'
+import { originAllowed } from '../cors.js'
 import type { ApiDeps } from '../deps.js'
 import { ApiError, sendError } from '../errors.js'
 import { authenticate, type Auth } from './auth.js'
@@ -57,6 +58,12 @@ export async function gateway(app: FastifyInstance, deps: ApiDeps): Promise<void
     url: '/v1/ws',
     schema: { hide: true },
     onRequest: async (request) => {
+      // Refused with a plain 403 before the upgrade, so no socket ever opens for a page
+      // from elsewhere; its browser sees the connection fail (close 1006), its developer
+      // sees this status and message in the network panel.
+      if (!originAllowed(request, deps.corsOrigins)) {
+        throw new ApiError(403, 'ORIGIN_NOT_ALLOWED', `origin ${request.headers.origin} may not open a WebSocket: list it in SEQLINE_CORS_ORIGINS`)
+      }
       const auth = await authenticate(deps.tokens, request)
       if (!auth.ok && !request.ws) throw auth.error
       auths.set(request, auth)

@@ -18,6 +18,7 @@ import { Lease } from '../../projections/runtime/lease.js'
 import { LeasedRunner } from '../../projections/runtime/leased-runner.js'
 import { ConversationViews } from '../../projections/conversations/views.js'
 import { Tokens } from '../../api/auth/tokens.js'
+import { parseOrigins } from '../../api/cors.js'
 import { startApi } from '../../api/server.js'
 import { UserDirectory } from '../../api/users.js'
 import { loadSecrets } from '../secrets.js'
@@ -57,7 +58,8 @@ export async function up(config: Config): Promise<void> {
   const https = config.tlsCertFile ? { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile!) } : undefined
   const sqlLimits = { timeoutSeconds: config.sqlTimeoutSeconds, maxRows: config.sqlMaxRows }
   const trustProxy = config.trustProxy?.split(',').map((a) => a.trim())
-  const deps = { log, handler, views, tokens, users, limits, trustProxy, projectionLag: viewsLag, history: { db: historyDb, sqlLimits }, logging: { level: config.logLevel } }
+  const corsOrigins = parseOrigins(config.corsOrigins)
+  const deps = { log, handler, views, tokens, users, limits, trustProxy, corsOrigins, projectionLag: viewsLag, history: { db: historyDb, sqlLimits }, logging: { level: config.logLevel } }
   const api = await startApi(deps, config.apiHost, config.apiPort, https)
   const lag = await viewsLag()
   if (denseSeqAtRisk(nc.info?.version ?? '0', config.replicas)) console.warn(`WARNING: ${DENSE_SEQ_WARNING}`)

@@ -52,4 +52,15 @@ describe('configuration', () => {
     assert.equal(loadConfig({ SEQLINE_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1' }).trustProxy, '10.0.0.0/8, 127.0.0.1,::1')
     refused({ SEQLINE_TRUST_PROXY: 'true' }, /SEQLINE_TRUST_PROXY="true"/)
   })
+
+  test('CORS origins are exact scheme://host[:port], with no path', () => {
+    const list = 'https://app.example.com, http://localhost:5173,http://[::1]:8080,http://10.0.0.7'
+    assert.equal(loadConfig({ SEQLINE_CORS_ORIGINS: list }).corsOrigins, list)
+    refused({ SEQLINE_CORS_ORIGINS: 'https://app.example.com/' }, /SEQLINE_CORS_ORIGINS: "https:\/\/app.example.com\/" is not an origin/)
+    refused({ SEQLINE_CORS_ORIGINS: 'http://localhost:5173,https://app.example.com/chat' }, /SEQLINE_CORS_ORIGINS: "https:\/\/app.example.com\/chat" is not an origin/)
+    refused({ SEQLINE_CORS_ORIGINS: '*' }, /SEQLINE_CORS_ORIGINS: "\*" is not an origin/)
+    refused({ SEQLINE_CORS_ORIGINS: 'app.example.com' }, /SEQLINE_CORS_ORIGINS: "app.example.com" is not an origin/)
+    refused({ SEQLINE_CORS_ORIGINS: 'ftp://app.example.com' }, /"ftp:\/\/app.example.com" is not an origin/)
+    refused({ SEQLINE_CORS_ORIGINS: 'http://localhost:5173,' }, /SEQLINE_CORS_ORIGINS: "" is not an origin/)
+  })
 })
