@@ -1,23 +1,11 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { after, before, describe, test } from 'node:test'
 import { freePort } from '../../ops/servers/free-port.js'
 import { startSeqline, type SeqlineProcess } from '../../ops/servers/seqline-process.js'
-
-const CLI = fileURLToPath(new URL('../../ops/cli.js', import.meta.url))
-
-function seqline(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (d) => (stdout += d))
-  child.stderr.on('data', (d) => (stderr += d))
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })))
-}
+import { seqline } from '../helpers/cli.js'
 
 describe('CLI commands beside a running seqline up with the embedded defaults', () => {
   let dir: string

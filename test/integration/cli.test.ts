@@ -1,24 +1,12 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { before, describe, test } from 'node:test'
 import { eraseMessage } from '../../projections/conversations/erase.js'
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
+import { seqline } from '../helpers/cli.js'
 import { readAll, TEST_PARTITIONS, text, withLogServer } from '../helpers/log.js'
-
-const CLI = fileURLToPath(new URL('../../ops/cli.js', import.meta.url))
-
-function seqline(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (d) => (stdout += d))
-  child.stderr.on('data', (d) => (stderr += d))
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })))
-}
 
 describe('the seqline CLI against a real nats-server', () => {
   const t = withLogServer()

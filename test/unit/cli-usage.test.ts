@@ -1,22 +1,11 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { describe, test } from 'node:test'
 import { COMMAND_USAGE, type Command } from '../../ops/cli/usage.js'
-
-const CLI = fileURLToPath(new URL('../../ops/cli.js', import.meta.url))
+import { seqline as seqlineWith } from '../helpers/cli.js'
 
 // No nats-server runs here: a command that tried to connect would fail on the closed port, not print usage.
-const NO_SERVER = { PATH: process.env.PATH ?? '', SEQLINE_NATS_URL: 'nats://127.0.0.1:1', SEQLINE_DATA_DIR: '/nonexistent/seqline' }
-
-function seqline(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { env: NO_SERVER, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (d) => (stdout += d))
-  child.stderr.on('data', (d) => (stderr += d))
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })))
-}
+const NO_SERVER = { SEQLINE_NATS_URL: 'nats://127.0.0.1:1', SEQLINE_DATA_DIR: '/nonexistent/seqline' }
+const seqline = (args: string[]) => seqlineWith(args, NO_SERVER)
 
 describe('seqline CLI usage', () => {
   for (const command of Object.keys(COMMAND_USAGE) as Command[]) {
