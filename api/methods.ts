@@ -10,6 +10,8 @@ import { pathOf } from './logging.js'
 export function methodsByPath(app: FastifyInstance): (path: string) => string[] {
   const routes: Array<{ pattern: RegExp; methods: string[] }> = []
   app.addHook('onRoute', (route) => {
+    // A catch-all (the CORS plugin's OPTIONS *) answers any path: it says nothing about which paths exist.
+    if ((route.url ?? route.path) === '*') return
     routes.push({ pattern: patternOf(route.url ?? route.path), methods: [route.method].flat() })
   })
   return (path) => [...new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods))].sort()

@@ -101,6 +101,14 @@ describe('CORS: listed origins may call the API from a browser; others get no CO
     assert.equal((await upgrade(s, undefined)).status, 101, 'native apps and servers send no Origin')
   })
 
+  test('with CORS on, an unknown path is still 404 and a wrong method still 405 naming only the path\'s own methods', async () => {
+    const unknown = await fetch(`${s.url}/v1/no-such-thing`, { headers: { origin: LISTED } })
+    assert.equal(unknown.status, 404)
+    const wrong = await fetch(`${s.url}/healthz`, { method: 'DELETE', headers: { origin: LISTED } })
+    assert.equal(wrong.status, 405)
+    assert.equal(wrong.headers.get('allow'), 'GET, HEAD')
+  })
+
   test('with no list, no origin gets CORS headers and only same-origin or Origin-less sockets open', async () => {
     const res = await preflight(`${none.url}/v1/conversations/direct`, LISTED)
     assert.deepEqual(corsHeaders(res), {})
