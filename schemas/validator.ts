@@ -23,15 +23,68 @@ export type Validation<T> = { ok: true; value: T } | { ok: false; errors: FieldE
 export function createAjv(options: { coerceTypes?: boolean; useDefaults?: boolean } = {}) {
   const ajv = new Ajv({ allErrors: true, discriminator: true, strict: true, allowUnionTypes: true, ...options })
   addFormats(ajv)
+  const compile = ajv.compile.bind(ajv)
+  ajv.compile = (<T>(schema: object, meta?: boolean) => counted(compile<T>(schema, meta))) as typeof ajv.compile
   return ajv
+}
+
+let validations = 0
+
+/**
+ * How many times a validator of the project's ajv has run in this process. The
+ * send path is meant to validate a command once; a test pins that with this.
+ */
+export const validationCount = (): number => validations
+
+/** A compiled validator that counts its runs; its errors are the inner validator's. */
+function counted<T>(validate: ValidateFunction<T>): ValidateFunction<T> {
+  const run = function (this: unknown, ...args: Parameters<ValidateFunction<T>>) {
+    validations++
+    return validate.apply(this, args)
+  } as ValidateFunction<T>
+  Object.defineProperties(run, {
+    errors: { get: () => validate.errors, set: (errors: ValidateFunction['errors']) => (validate.errors = errors) },
+    schema: { get: () => validate.schema },
+    schemaEnv: { get: () => validate.schemaEnv },
+    evaluated: { get: () => validate.evaluated },
+    source: { get: () => validate.source },
+  })
+  return run
 }
 
 const ajv = createAjv()
 const commandValidators = new Map<string, ValidateFunction>(COMMAND_TYPES.map((t) => [t, ajv.compile(commandSchemas[t])]))
 const eventValidators = new Map<string, ValidateFunction>(EVENT_TYPES.map((t) => [t, ajv.compile(eventSchemas[t])]))
 
-export function validateCommand(input: unknown): Validation<Command> {
-  return validateTagged<Command>(input, commandValidators, 'command', COMMAND_TYPES)
+declare const validated: unique symbol
+
+/**
+ * A command known to hold to its schema and to the limits no schema states:
+ * the command handler runs it without checking it again. Only this module
+ * makes one, so every way in says how it knows.
+ */
+export type ValidCommand = Command & { readonly [validated]: true }
+
+/** Checks untrusted input (the CLI, admin routes, tools) against the command schema and the payload limits. */
+export function validateCommand(input: unknown): Validation<ValidCommand> {
+  return validateTagged<ValidCommand>(input, commandValidators, 'command', COMMAND_TYPES)
+}
+
+/**
+ * A command Seqline builds itself from values it holds (a burn of a scheduled
+ * message): typed, and of a type that carries no client payload, so valid as built.
+ */
+export const ownCommand = (command: Exclude<Command, { type: 'message.send' | 'message.edit' }>): ValidCommand => command as ValidCommand
+
+/**
+ * A command whose every field has just passed the command schema at the edge
+ * (the socket frame's schema, or a route's body and path schemas, built from
+ * the same data schemas), or which Seqline built itself from typed values:
+ * only the limits no schema states are checked, so it is not validated twice.
+ */
+export function withinLimits(command: Command): Validation<ValidCommand> {
+  if (hasCustomPayload(command)) return checkPayload(command as ValidCommand)
+  return { ok: true, value: command as ValidCommand }
 }
 
 export function validateEvent(input: unknown): Validation<SeqlineEvent> {

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { HandleResult } from '../../core/commands/command-handler.js'
 import Type from 'typebox'
 import { directConversationId } from '../../core/domain/direct-id.js'
 import { Accepted, commandBody, ConvParams, ConvSeqParams, ConvUserParams, ErrorBody, requestField } from '../../schemas/api.js'
-import type { CommandType } from '../../schemas/commands.js'
+import type { Command, CommandType } from '../../schemas/commands.js'
 import { ConversationId } from '../../schemas/ids.js'
+import { withinLimits } from '../../schemas/validator.js'
 import type { ApiDeps } from '../deps.js'
 import { failureOf } from '../errors.js'
 
@@ -52,9 +53,18 @@ const tags = ['commands']
 const failures = { '4xx': ErrorBody, '5xx': ErrorBody }
 
 export function commandRoutes(app: FastifyInstance, deps: ApiDeps) {
-  const run = async (request: FastifyRequest, type: CommandType, convId: string, data: Record<string, unknown>, asSent: (field: string) => string) => {
+  const run = async (request: FastifyRequest, reply: FastifyReply, type: CommandType, convId: string, data: Record<string, unknown>, asSent: (field: string) => string) => {
     const { id } = request.body as Body
-    return accepted(convId, await deps.handler.execute({ type, id, conv: convId, actor: request.user, data }), asSent)
+    return accepted(reply, convId, await execute({ type, id, conv: convId, actor: request.user, data } as Command), asSent)
+  }
+  /**
+   * The request's body and path parameters passed the route's schemas, built
+   * from the command's (commandBody), and the server set the rest: the command
+   * is not validated again, only the limits no schema states are checked.
+   */
+  const execute = async (command: Command): Promise<HandleResult> => {
+    const valid = withinLimits(command)
+    return valid.ok ? deps.handler.handle(valid.value) : { ok: false, reason: 'invalid', errors: valid.errors }
   }
   const responses = { 200: Accepted, ...failures }
 
@@ -65,25 +75,25 @@ export function commandRoutes(app: FastifyInstance, deps: ApiDeps) {
       method: route.method,
       url: route.url,
       schema: { summary: route.summary, tags, params: route.params, body: commandBody(route.type, Object.keys(fromPath)), response: responses },
-      handler: (request) => {
+      handler: (request, reply) => {
         const params = request.params as Params
         const { id: _id, ...data } = request.body as Body
         for (const [field, param] of Object.entries(fromPath)) data[field] = params[param]
-        return run(request, route.type, String(params.conv), data, asSent)
+        return run(request, reply, route.type, String(params.conv), data, asSent)
       },
     })
   }
 
   app.post('/v1/conversations/direct', {
     schema: { summary: 'Open the direct conversation with a peer (created once, then returned)', tags, body: commandBody('conversation.create-direct'), response: responses },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const { peer } = request.body as Body & { peer: string }
       const convId = directConversationId(request.user, peer)
-      const result = await deps.handler.execute({ type: 'conversation.create-direct', id: (request.body as Body).id, conv: convId, actor: request.user, data: { peer } })
+      const result = await execute({ type: 'conversation.create-direct', id: (request.body as Body).id, conv: convId, actor: request.user, data: { peer } })
       if (!result.ok && result.reason === 'refused' && result.refusal.code === 'ALREADY_EXISTS') {
         return { conv: convId, seq: (await deps.handler.state(convId)).seq, duplicate: true }
       }
-      return accepted(convId, result, (field) => requestField(field, {}, '/body/peer'))
+      return accepted(reply, convId, result, (field) => requestField(field, {}, '/body/peer'))
     },
   })
 
@@ -93,18 +103,24 @@ export function commandRoutes(app: FastifyInstance, deps: ApiDeps) {
   )
   app.post('/v1/groups', {
     schema: { summary: 'Create a group; its id is given or derived from the command id', tags, body: GroupBody, response: responses },
-    handler: (request) => {
+    handler: (request, reply) => {
       const { id, conv: given, ...data } = request.body as Body & { conv?: string }
-      return run(request, 'group.create', given ?? groupIdFor(request.user, id), data, (field) => requestField(field, {}, '/body/conv'))
+      return run(request, reply, 'group.create', given ?? groupIdFor(request.user, id), data, (field) => requestField(field, {}, '/body/conv'))
     },
   })
 }
 
 /** The response of an accepted command; a refused or invalid one is thrown as its API error. */
-function accepted(conv: string, result: HandleResult, asSent: (field: string) => string) {
+function accepted(reply: FastifyReply, conv: string, result: HandleResult, asSent: (field: string) => string) {
   const failure = failureOf(result, asSent)
   if (failure) throw failure
   const ok = result as Extract<HandleResult, { ok: true }>
+  // The event is already JSON, as the log stored it: it goes into the answer as it is, not encoded again.
+  // The fields and their order are those the Accepted schema would write.
+  if (ok.json !== undefined) {
+    reply.type('application/json')
+    return `{"conv":${JSON.stringify(conv)},"seq":${ok.seq},"duplicate":${ok.duplicate},"event":${ok.json}}`
+  }
   return { conv, seq: ok.seq, duplicate: ok.duplicate, ...(ok.event ? { event: ok.event } : {}) }
 }
 

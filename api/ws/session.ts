@@ -1,15 +1,16 @@
 import type { RawData, WebSocket } from 'ws'
-import { directConversationId } from '../../core/domain/direct-id.js'
 import type { Cursor } from '../../core/log/follow.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
 import { CLOSE, type ClientFrame, type CommandFrame, type ServerFrame } from '../../schemas/ws.js'
 import type { ApiDeps } from '../deps.js'
-import { ApiError, failureOf, toApiError } from '../errors.js'
+import { ApiError, toApiError } from '../errors.js'
+import { answerCommand } from './command.js'
 import { encode, errorFrame, parseFrame } from './frames.js'
 import type { Hub, LiveTarget, WireFrame } from './hub.js'
 import { Membership } from './membership.js'
 import type { GatewayOptions } from './options.js'
 import { pooled, syncConversation } from './sync.js'
+import { WindowCounter } from './window-counter.js'
 
 export interface SessionContext {
   deps: ApiDeps
@@ -27,26 +28,6 @@ const TEXT_FRAME = { binary: false } as const
 interface Held {
   seq: number
   frame: WireFrame
-}
-
-/** Counts hits in fixed windows; says when a window holds more than its limit. */
-export class WindowCounter {
-  private start = 0
-  private count = 0
-
-  constructor(
-    private readonly limit: number,
-    private readonly windowMs: number,
-  ) {}
-
-  /** Counts one hit; true when this window is now over the limit. */
-  hit(now = Date.now()): boolean {
-    if (now - this.start >= this.windowMs) {
-      this.start = now
-      this.count = 0
-    }
-    return ++this.count > this.limit
-  }
 }
 
 /** One authenticated connection: its frames, its memberships, its share of the live stream. */
@@ -214,25 +195,9 @@ export class Session implements LiveTarget {
     }
   }
 
-  private async command({ rid, command }: CommandFrame): Promise<void> {
-    if (this.commandRate.hit()) return this.sendFrame(errorFrame(new ApiError(429, 'RATE_LIMITED', 'too many commands on this connection; slow down'), rid))
-    const { handler } = this.ctx.deps
-    try {
-      const result = await handler.execute({ ...command, actor: this.user }, this.gone.signal)
-      // As over REST: opening a direct conversation that exists answers with it, not with a refusal.
-      if (!result.ok && result.reason === 'refused' && result.refusal.code === 'ALREADY_EXISTS' && this.isOwnDirect(command)) {
-        return this.sendFrame({ type: 'ack', rid, conv: command.conv, seq: (await handler.state(command.conv)).seq, duplicate: true })
-      }
-      // The command sits at /command of the frame the client sent: point there.
-      if (!result.ok) return this.sendFrame(errorFrame(failureOf(result, (field) => `/command${field}`)!, rid))
-      this.sendFrame({ type: 'ack', rid, conv: command.conv, seq: result.seq, duplicate: result.duplicate })
-    } catch (err) {
-      this.sendFrame(errorFrame(toApiError(err), rid))
-    }
-  }
-
-  private isOwnDirect(command: CommandFrame['command']): boolean {
-    return command.type === 'conversation.create-direct' && command.conv === directConversationId(this.user, command.data.peer)
+  private async command(frame: CommandFrame): Promise<void> {
+    if (this.commandRate.hit()) return this.sendFrame(errorFrame(new ApiError(429, 'RATE_LIMITED', 'too many commands on this connection; slow down'), frame.rid))
+    this.sendFrame(await answerCommand(this.ctx.deps.handler, this.user, frame, this.gone.signal))
   }
 
   /**

@@ -1,19 +1,23 @@
 import { TARGETING_COMMANDS, type Command } from '../../schemas/commands.js'
-import { EVENT_VERSION, type SeqlineEvent } from '../../schemas/events.js'
-import { validateCommand, type FieldError } from '../../schemas/validator.js'
+import { EVENT_VERSION, type EventType, type SeqlineEvent } from '../../schemas/events.js'
+import { validateCommand, type FieldError, type ValidCommand } from '../../schemas/validator.js'
 import type { TargetMessage } from '../domain/decision.js'
 import { createDecider, type Decider } from '../domain/decider.js'
 import { DEFAULT_POLICY, type Policy } from '../domain/policy.js'
 import type { Refusal } from '../domain/refusal.js'
 import { rememberedSeq, type ConversationState } from '../domain/state.js'
+import { encodeVouched } from '../log/codec.js'
 import { LogUnavailableError, type EventLog, type Head, type StoredEvent } from '../log/event-log.js'
 import { eventIdOf, msgIdOf } from './ids.js'
 import { KeyedQueue } from './keyed-queue.js'
 import { Lru } from './lru.js'
 
 export type HandleResult =
-  /** Accepted. `event` is absent when the command changed nothing (e.g. muting a muted group). */
-  | { ok: true; seq: number; event?: SeqlineEvent; duplicate: boolean }
+  /**
+   * Accepted. `event` is absent when the command changed nothing (e.g. muting a muted group);
+   * `json` is the event's JSON as the log stored it, when this handler encoded it, for answers that carry the event.
+   */
+  | { ok: true; seq: number; event?: SeqlineEvent; json?: string; duplicate: boolean }
   | { ok: false; reason: 'refused'; refusal: Refusal }
   | { ok: false; reason: 'invalid'; errors: FieldError[] }
 
@@ -44,6 +48,17 @@ interface Loaded {
   head: Head
 }
 
+/**
+ * Events whose data the decider copies from the command or takes from typed
+ * values and already checked events: with the command validated, their
+ * schema holds by construction (the decider's tests check every event it
+ * builds against it), so their append does not check it again. These are the
+ * hot ones. The rest carry lists the decider reads from the log, which no
+ * command schema bounded (a recall's or a burn's edits), or are rare: their
+ * append still checks them.
+ */
+const BUILT_FROM_COMMAND: ReadonlySet<EventType> = new Set<EventType>(['message.sent', 'message.edited', 'conversation.read'])
+
 /** Load state, decide, append: the glue the API and CLI call for every write. */
 export class CommandHandler {
   private readonly decider: Decider
@@ -70,13 +85,13 @@ export class CommandHandler {
   }
 
   /**
-   * Handles a command already validated against its schema. A command whose
+   * Handles a command already validated (at the edge, or by execute). A command whose
    * `abandoned` signal fired while it queued behind others of its conversation
    * is dropped unexecuted: nobody waits for its answer, its client retries,
    * and under load such stale work would otherwise pile up in front of the
    * retries themselves.
    */
-  handle(command: Command, abandoned?: AbortSignal): Promise<HandleResult> {
+  handle(command: ValidCommand, abandoned?: AbortSignal): Promise<HandleResult> {
     return this.queue.run(command.conv, () => {
       if (abandoned?.aborted) throw new AbandonedError(`${command.conv}: command ${command.id} abandoned by its caller before its turn`)
       return this.decideAndAppend(command)
@@ -92,7 +107,7 @@ export class CommandHandler {
     return this.queue.run(conv, async () => (await this.catchUp(conv, await this.loaded(conv))).state)
   }
 
-  private async decideAndAppend(command: Command): Promise<HandleResult> {
+  private async decideAndAppend(command: ValidCommand): Promise<HandleResult> {
     let current = await this.loaded(command.conv)
     for (let round = 0; round < this.maxConflicts; round++) {
       const remembered = rememberedSeq(current.state, command.actor, command.id)
@@ -123,10 +138,11 @@ export class CommandHandler {
         v: EVENT_VERSION[pending.type],
         cmd: command.id,
       } as SeqlineEvent
+      const json = BUILT_FROM_COMMAND.has(event.type) ? encodeVouched(event) : undefined
       const result = await this.append(event, current.head, msgId)
       if (result.status === 'appended') {
         this.cache.set(command.conv, { state: this.decider.evolve(current.state, event), head: { seq: event.seq, streamSeq: result.streamSeq } })
-        return { ok: true, seq: event.seq, event, duplicate: false }
+        return { ok: true, seq: event.seq, event, ...(json === undefined ? {} : { json }), duplicate: false }
       }
       current = await this.catchUp(command.conv, current)
       if (result.status === 'duplicate') return this.duplicateOf(command.conv, result.streamSeq)

@@ -1,5 +1,6 @@
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node'
 import type { SeqlineEvent } from '../../schemas/events.js'
+import { validateEvent, type FieldError } from '../../schemas/validator.js'
 import { upcast } from './upcast.js'
 
 /** The conversation seq of a stored event, readable without parsing its body. */
@@ -8,10 +9,44 @@ export const SEQ_HEADER = 'Seqline-Seq'
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
-export function encodeEvent(event: SeqlineEvent): { body: Uint8Array; headers: MsgHdrs } {
+/**
+ * The JSON of events whose writer vouched for their shape: the append stores
+ * exactly this text, unchecked, and whoever answers with the event may reuse it.
+ */
+const vouched = new WeakMap<SeqlineEvent, string>()
+
+/**
+ * Encodes an event built from a command that passed its schema, by code whose
+ * types give every other field (the decider and the handler's envelope), and
+ * vouches for it: its append neither checks it against the event schema nor
+ * encodes it again. Returns its JSON.
+ */
+export function encodeVouched(event: SeqlineEvent): string {
+  const json = JSON.stringify(event)
+  vouched.set(event, json)
+  return json
+}
+
+export type AppendEncoding = { ok: true; body: Uint8Array; headers: MsgHdrs } | { ok: false; errors: FieldError[] }
+
+/**
+ * What the log stores for an event. The log is kept forever, so an event
+ * nobody vouched for is checked against its schema first, whatever wrote it.
+ */
+export function encodeForAppend(event: SeqlineEvent): AppendEncoding {
+  let json = vouched.get(event)
+  if (json === undefined) {
+    const valid = validateEvent(event)
+    if (!valid.ok) return valid
+    json = JSON.stringify(event)
+  }
+  return { ok: true, body: encoder.encode(json), headers: headersOf(event) }
+}
+
+function headersOf(event: SeqlineEvent): MsgHdrs {
   const headers = natsHeaders()
   headers.set(SEQ_HEADER, String(event.seq))
-  return { body: encoder.encode(JSON.stringify(event)), headers }
+  return headers
 }
 
 export function decodeEvent(body: Uint8Array): SeqlineEvent {

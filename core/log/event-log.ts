@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { DeliverPolicy, jetstream, jetstreamManager, type DirectMsgRequest, type JetStreamClient, type JetStreamManager, type JsMsg, type StoredMsg } from '@nats-io/jetstream'
 import type { MsgHdrs, NatsConnection, Status } from '@nats-io/transport-node'
 import type { SeqlineEvent } from '../../schemas/events.js'
-import { describeErrors, validateEvent } from '../../schemas/validator.js'
-import { decodeEvent, encodeEvent, seqFromHeaders } from './codec.js'
+import { describeErrors } from '../../schemas/validator.js'
+import { decodeEvent, encodeForAppend, seqFromHeaders } from './codec.js'
 import { partitionOf, streamName, subjectOf, DEFAULT_NAMES, type LogNames } from './partitions.js'
 import { AckPublisher, NoStreamListeningError, PublishRefusedError, PublishTimeoutError } from './publisher.js'
 import { ReadStats } from './read-stats.js'
@@ -169,9 +169,9 @@ export class EventLog {
   async append(event: SeqlineEvent, expected: Head, msgId: string): Promise<AppendResult> {
     if (event.seq !== expected.seq + 1) throw new Error(`event seq ${event.seq} does not follow head ${expected.seq}`)
     // The log is kept forever: an event that breaks its schema never enters it, whatever wrote it.
-    const valid = validateEvent(event)
-    if (!valid.ok) throw new InvalidEventError(`${event.conv}#${event.seq} ${event.type}: ${describeErrors(valid.errors)}`)
-    const { body, headers } = encodeEvent(event)
+    const encoded = encodeForAppend(event)
+    if (!encoded.ok) throw new InvalidEventError(`${event.conv}#${event.seq} ${event.type}: ${describeErrors(encoded.errors)}`)
+    const { body, headers } = encoded
     headers.set('Nats-Msg-Id', msgId)
     headers.set('Nats-Expected-Last-Subject-Sequence', String(expected.streamSeq))
     const subject = subjectOf(this.names, event.conv)

@@ -1,5 +1,6 @@
 import type { CommandHandler } from '../../core/commands/command-handler.js'
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
+import { ownCommand } from '../../schemas/validator.js'
 import { decodeConv } from './keys.js'
 import type { ConversationViews } from './views.js'
 
@@ -61,7 +62,7 @@ export class BurnExecutor {
       for (const item of record.items) {
         if (item.dueAt === undefined || item.dueAt > now) continue
         const data = item.edits.length ? { target: item.seq, edits: item.edits } : { target: item.seq }
-        const r = await this.handler.handle({ type: 'message.burn', id: `burn-${item.seq}`, conv, actor: SYSTEM_ACTOR, data })
+        const r = await this.handler.handle(ownCommand({ type: 'message.burn', id: `burn-${item.seq}`, conv, actor: SYSTEM_ACTOR, data }))
         if (r.ok) issued++
       }
     }
