@@ -6,6 +6,7 @@ import type { ApiDeps } from '../deps.js'
 import { ApiError, toApiError } from '../errors.js'
 import { answerCommand } from './command.js'
 import { encode, errorFrame, parseFrame } from './frames.js'
+import { HeldFrames } from './held-frames.js'
 import type { Hub, LiveTarget, WireFrame } from './hub.js'
 import { Membership } from './membership.js'
 import type { GatewayOptions } from './options.js'
@@ -24,12 +25,6 @@ const SYNC_HIGH_WATER = 1024 * 1024
 const MAX_TIMER_MS = 2 ** 31 - 1
 const TEXT_FRAME = { binary: false } as const
 
-/** A live frame held back while its conversation's replay goes out. */
-interface Held {
-  seq: number
-  frame: WireFrame
-}
-
 /** One authenticated connection: its frames, its memberships, its share of the live stream. */
 export class Session implements LiveTarget {
   private alive = true
@@ -37,13 +32,7 @@ export class Session implements LiveTarget {
   private readonly membership: Membership
   private readonly ready: Promise<boolean>
   private syncRunning = false
-  /**
-   * While a sync runs: the live frames of each conversation it replays, held
-   * until that conversation's replay is out, so a client sees each
-   * conversation in seq order without buffering on its own.
-   */
-  private held: Map<string, Held[]> | null = null
-  private heldBytes = 0
+  private readonly holding = new HeldFrames()
   private nextSync: Record<string, number> | null = null
   private readonly badFrames: WindowCounter
   private readonly commandRate: WindowCounter
@@ -116,23 +105,9 @@ export class Session implements LiveTarget {
 
   /** Sends a live frame, or holds it while the replay of its conversation is still going out. */
   private deliver(event: SeqlineEvent, frame: WireFrame): void {
-    const held = this.held?.get(event.conv)
-    if (!held) return this.send(frame)
-    held.push({ seq: event.seq, frame })
-    this.heldBytes += typeof frame === 'string' ? Buffer.byteLength(frame) : frame.byteLength
+    if (!this.holding.hold(event.conv, event.seq, frame)) return this.send(frame)
     // Held frames are output not yet sent: the same bound as the socket's own buffer.
-    if (this.heldBytes > this.ctx.options.maxBufferedBytes) this.socket.terminate()
-  }
-
-  /** After a conversation's replay: its held live frames go out, but none the replay already sent. */
-  private release(conv: string, replayedUpTo: number): void {
-    const held = this.held?.get(conv)
-    if (!held) return
-    this.held!.delete(conv)
-    for (const h of held) {
-      this.heldBytes -= typeof h.frame === 'string' ? Buffer.byteLength(h.frame) : h.frame.byteLength
-      if (h.seq > replayedUpTo) this.send(h.frame)
-    }
+    if (this.holding.bytes > this.ctx.options.maxBufferedBytes) this.socket.terminate()
   }
 
   /** The user's conversations from the inbox view: current members get live events, former ones only sync. */
@@ -230,8 +205,7 @@ export class Session implements LiveTarget {
     // Taken together, with no await between: every event past this position reaches the session
     // live, and from now on the live events of these conversations wait for their replay.
     const live = this.ctx.hub.position()
-    this.held = new Map(targets.map(([conv]) => [conv, []]))
-    this.heldBytes = 0
+    this.holding.start(targets.map(([conv]) => conv))
     try {
       await pooled(targets, this.ctx.options.syncConcurrency, async ([conv, last]) => {
         let replayedUpTo = 0
@@ -240,15 +214,15 @@ export class Session implements LiveTarget {
           return this.paced(frame)
         }
         if (!this.closed) await syncConversation(log, this.user, conv, (have[conv] ?? 0) + 1, last, emit, live[log.partitionOf(conv)] ?? 0)
-        this.release(conv, replayedUpTo)
+        // Its held live frames go out after its replay, but none the replay already sent.
+        for (const frame of this.holding.release(conv, replayedUpTo)) this.send(frame)
       })
       this.sendFrame({ type: 'synced' })
     } catch {
       // The client cannot tell what it got; a reconnect gives it a fresh sync.
       if (!this.closed) this.close(CLOSE.UNAVAILABLE, 'sync failed; reconnect')
     } finally {
-      this.held = null
-      this.heldBytes = 0
+      this.holding.stop()
     }
   }
 
