@@ -43,7 +43,12 @@ function counted<T>(validate: ValidateFunction<T>): ValidateFunction<T> {
     return validate.apply(this, args)
   } as ValidateFunction<T>
   Object.defineProperties(run, {
-    errors: { get: () => validate.errors, set: (errors: ValidateFunction['errors']) => (validate.errors = errors) },
+    errors: {
+      get: () => validate.errors,
+      set: (errors: ValidateFunction['errors']) => {
+        validate.errors = errors
+      },
+    },
     schema: { get: () => validate.schema },
     schemaEnv: { get: () => validate.schemaEnv },
     evaluated: { get: () => validate.evaluated },

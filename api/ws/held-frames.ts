@@ -37,7 +37,7 @@ export class HeldFrames {
   release(conv: string, replayedUpTo: number): WireFrame[] {
     const held = this.held?.get(conv)
     if (!held) return []
-    this.held!.delete(conv)
+    this.held?.delete(conv)
     const out: WireFrame[] = []
     for (const h of held) {
       this.bytes -= sizeOf(h.frame)

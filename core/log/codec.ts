@@ -27,7 +27,7 @@ export function encodeVouched(event: SeqlineEvent): string {
   return json
 }
 
-export type AppendEncoding = { ok: true; body: Uint8Array; headers: MsgHdrs } | { ok: false; errors: FieldError[] }
+type AppendEncoding = { ok: true; body: Uint8Array; headers: MsgHdrs } | { ok: false; errors: FieldError[] }
 
 /**
  * What the log stores for an event. The log is kept forever, so an event
