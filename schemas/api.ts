@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { commandData, type CommandType } from './commands.js'
+import { commandData, type CommandData, type CommandType } from './commands.js'
 import { ERROR_CODE_NAMES, ERROR_CODES, type ErrorCode } from './error-codes.js'
 import { CommandId, ConversationId, EpochMs, Seq, UserId } from './ids.js'
 
@@ -23,14 +23,16 @@ export const ErrorBody = Type.Object(
  * The request body of a command endpoint: the command's own data plus the
  * client's idempotency id. Built from the command schema, so there is one source.
  */
-export function commandBody<K extends CommandType>(type: K, omit: readonly string[] = []) {
-  const data = commandData[type] as { properties: Record<string, Type.TSchema>; minProperties?: number }
+export function commandBody<K extends CommandType, O extends string = never>(type: K, omit: readonly O[] = []) {
+  const data: { properties: Type.TProperties; minProperties?: number } = commandData[type]
   const props = { ...data.properties }
   for (const key of omit) delete props[key]
   // A rule on the data as a whole holds for the body too, where id is one more field.
   const least = data.minProperties
   const rule = least ? { minProperties: least + 1, description: `id and at least ${least} of ${Object.keys(props).join(', ')}` } : {}
-  return Type.Object({ id: CommandId, ...props }, { additionalProperties: false, ...rule })
+  // The loop above cannot tell the compiler which fields are left: stated here, for typed handlers.
+  const kept = props as Omit<CommandData[K]['properties'], O>
+  return Type.Object({ id: CommandId, ...kept }, { additionalProperties: false, ...rule })
 }
 
 /**

@@ -1,9 +1,8 @@
-import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { Accepted, commandBody, ConvParams, ErrorBody, ExportQuery, MintTokenBody, requestField, UserParams, UserProfile } from '../../schemas/api.js'
 import { MintedToken, ndjsonOf, UserRecord } from '../../schemas/api-reads.js'
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
-import type { ApiDeps } from '../deps.js'
+import type { ApiDeps, TypedApp } from '../deps.js'
 import { ApiError, failureOf } from '../errors.js'
 import { conversationEvents, within } from '../../core/log/conversation-events.js'
 import { sendNdjson } from '../export.js'
@@ -16,7 +15,7 @@ const failures = { '4xx': ErrorBody, '5xx': ErrorBody }
 type ExportQuery = Type.Static<typeof ExportQuery>
 
 /** Service endpoints: users, tokens, system messages, audit export. */
-export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
+export function adminRoutes(app: TypedApp, deps: ApiDeps): void {
   app.put('/v1/admin/users/:user', {
     schema: {
       summary: 'Register or update a user',
@@ -27,15 +26,14 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
       response: { 200: UserRecord, 201: UserRecord, ...failures },
     },
     handler: async (request, reply) => {
-      const { user } = request.params as { user: string }
-      const { record, created } = await deps.users.put(user, request.body as UserProfile)
+      const { record, created } = await deps.users.put(request.params.user, request.body)
       return reply.code(created ? 201 : 200).send(record)
     },
   })
 
   app.get('/v1/admin/users/:user', {
     schema: { summary: 'A registered user', tags, security, params: UserParams, response: { 200: UserRecord, ...failures } },
-    handler: async (request) => registered(deps, (request.params as { user: string }).user),
+    handler: async (request) => registered(deps, request.params.user),
   })
 
   app.post('/v1/admin/tokens', {
@@ -47,7 +45,7 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
       response: { 200: MintedToken, ...failures },
     },
     handler: async (request) => {
-      const { user, ttlSeconds } = request.body as Type.Static<typeof MintTokenBody>
+      const { user, ttlSeconds } = request.body
       await registered(deps, user)
       return mint(deps, user, ttlSeconds)
     },
@@ -63,8 +61,8 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
       response: { 200: Accepted, ...failures },
     },
     handler: async (request) => {
-      const { conv } = request.params as { conv: string }
-      const { id, ...data } = request.body as { id: string } & Record<string, unknown>
+      const { conv } = request.params
+      const { id, ...data } = request.body
       const result = await deps.handler.execute({ type: 'message.send', id, conv, actor: SYSTEM_ACTOR, data })
       const failure = failureOf(result, (field) => requestField(field))
       if (failure) throw failure
@@ -84,7 +82,7 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
       response: { 200: ndjsonOf('one event per line; per partition in log order, so per conversation in seq order'), ...failures },
     },
     handler: async (request, reply) => {
-      const query = request.query as ExportQuery
+      const query = request.query
       checkExport(query)
       if (query.conv === undefined) return sendNdjson(reply, eventsBetween(deps.log, query.since!, query.until))
       const head = await deps.log.head(query.conv)

@@ -1,16 +1,18 @@
 import { createHash } from 'node:crypto'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { HandleResult } from '../../core/commands/command-handler.js'
 import Type from 'typebox'
 import { directConversationId } from '../../core/domain/direct-id.js'
 import { Accepted, commandBody, ConvParams, ConvSeqParams, ConvUserParams, ErrorBody, requestField } from '../../schemas/api.js'
 import type { CommandType } from '../../schemas/commands.js'
 import { ConversationId } from '../../schemas/ids.js'
-import type { ApiDeps } from '../deps.js'
+import type { ApiDeps, TypedApp } from '../deps.js'
 import { failureOf } from '../errors.js'
 
-type Body = { id: string } & Record<string, unknown>
-type Params = Record<string, string | number>
+/** What the routes built from COMMAND_ROUTES receive; each route's schemas check the exact shape. */
+interface CommandRequest {
+  Params: { conv: string } & Record<string, string | number>
+  Body: { id: string } & Record<string, unknown>
+}
 
 /** One REST endpoint per command: the body is the command's data plus its id; the path names the rest. */
 interface CommandRoute {
@@ -51,25 +53,23 @@ export const COMMAND_ROUTES: CommandRoute[] = [
 const tags = ['commands']
 const failures = { '4xx': ErrorBody, '5xx': ErrorBody }
 
-export function commandRoutes(app: FastifyInstance, deps: ApiDeps) {
-  const run = async (request: FastifyRequest, type: CommandType, convId: string, data: Record<string, unknown>, asSent: (field: string) => string) => {
-    const { id } = request.body as Body
-    return accepted(convId, await deps.handler.execute({ type, id, conv: convId, actor: request.user, data }), asSent)
-  }
+export function commandRoutes(app: TypedApp, deps: ApiDeps) {
+  const run = async (actor: string, type: CommandType, id: string, convId: string, data: Record<string, unknown>, asSent: (field: string) => string) =>
+    accepted(convId, await deps.handler.execute({ type, id, conv: convId, actor, data }), asSent)
   const responses = { 200: Accepted, ...failures }
 
   for (const route of COMMAND_ROUTES) {
     const fromPath = route.fromPath ?? {}
     const asSent = (field: string) => requestField(field, fromPath)
-    app.route({
+    // The schemas differ per route, so the request's type is stated for all of them at once.
+    app.route<CommandRequest>({
       method: route.method,
       url: route.url,
       schema: { summary: route.summary, tags, params: route.params, body: commandBody(route.type, Object.keys(fromPath)), response: responses },
       handler: (request) => {
-        const params = request.params as Params
-        const { id: _id, ...data } = request.body as Body
-        for (const [field, param] of Object.entries(fromPath)) data[field] = params[param]
-        return run(request, route.type, String(params.conv), data, asSent)
+        const { id, ...data } = request.body
+        for (const [field, param] of Object.entries(fromPath)) data[field] = request.params[param]
+        return run(request.user, route.type, id, request.params.conv, data, asSent)
       },
     })
   }
@@ -77,9 +77,9 @@ export function commandRoutes(app: FastifyInstance, deps: ApiDeps) {
   app.post('/v1/conversations/direct', {
     schema: { summary: 'Open the direct conversation with a peer (created once, then returned)', tags, body: commandBody('conversation.create-direct'), response: responses },
     handler: async (request) => {
-      const { peer } = request.body as Body & { peer: string }
+      const { id, peer } = request.body
       const convId = directConversationId(request.user, peer)
-      const result = await deps.handler.execute({ type: 'conversation.create-direct', id: (request.body as Body).id, conv: convId, actor: request.user, data: { peer } })
+      const result = await deps.handler.execute({ type: 'conversation.create-direct', id, conv: convId, actor: request.user, data: { peer } })
       if (!result.ok && result.reason === 'refused' && result.refusal.code === 'ALREADY_EXISTS') {
         return { conv: convId, seq: (await deps.handler.state(convId)).seq, duplicate: true }
       }
@@ -94,8 +94,8 @@ export function commandRoutes(app: FastifyInstance, deps: ApiDeps) {
   app.post('/v1/groups', {
     schema: { summary: 'Create a group; its id is given or derived from the command id', tags, body: GroupBody, response: responses },
     handler: (request) => {
-      const { id, conv: given, ...data } = request.body as Body & { conv?: string }
-      return run(request, 'group.create', given ?? groupIdFor(request.user, id), data, (field) => requestField(field, {}, '/body/conv'))
+      const { id, conv: given, ...data } = request.body
+      return run(request.user, 'group.create', id, given ?? groupIdFor(request.user, id), data, (field) => requestField(field, {}, '/body/conv'))
     },
   })
 }

@@ -1,18 +1,16 @@
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
 import Type from 'typebox'
-import type { ApiDeps } from '../deps.js'
-import { limitRate } from '../rate-limit.js'
 
 const OpenApiDocument = Type.Unknown({ description: 'the OpenAPI 3 document of this API' })
 
 /**
- * OpenAPI document generated from the route schemas, and the interactive docs page; rate limits.
- * Both plugins see routes as they are added, so this runs before any route is registered.
+ * OpenAPI document generated from the route schemas, and the interactive docs page.
+ * The document sees routes as they are added, so this is registered before any route.
  */
-export async function docs(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  await limitRate(app, deps.limits.rateLimitPerMinute)
+export const docs = fp(
+  async (app) => {
   await app.register(swagger, {
     transform: ({ schema, url }) => ({ schema: schema && documented(schema as Record<string, unknown>), url }),
     openapi: {
@@ -42,7 +40,9 @@ export async function docs(app: FastifyInstance, deps: ApiDeps): Promise<void> {
     schema: { hide: true, response: { 200: OpenApiDocument } },
     handler: async () => app.swagger(),
   })
-}
+  },
+  { name: 'seqline-docs' },
+)
 
 const REQUEST_PARTS = ['querystring', 'params', 'body', 'headers']
 

@@ -1,25 +1,35 @@
-import type { HistoryDb } from '../projections/history/history-db.js'
-import { decodeCursor, encodeCursor } from '../projections/history/cursor.js'
-import { searchMessages, type SearchScope, type StoredHit } from '../projections/history/search.js'
-import { snippetOf } from '../projections/history/snippet.js'
-import { terms, words } from '../projections/history/words.js'
-import { MAX_SEARCH_WORDS, type SearchQuery, type SearchResult } from '../schemas/search.js'
-import { visibleTo } from './authorize.js'
-import type { ApiDeps } from './deps.js'
-import { ApiError, validationFailed } from './errors.js'
+import { MAX_SEARCH_WORDS, type SearchQuery, type SearchResult } from '../../schemas/search.js'
+import { decodeCursor, encodeCursor } from './cursor.js'
+import type { HistoryDb } from './history-db.js'
+import { searchMessages, type SearchScope, type StoredHit } from './search.js'
+import { snippetOf } from './snippet.js'
+import { terms, words } from './words.js'
 
-export function historyOf(deps: ApiDeps): NonNullable<ApiDeps['history']> {
-  if (!deps.history) throw new ApiError(503, 'HISTORY_UNAVAILABLE', 'this process has no history store configured')
-  return deps.history
+/** A search query that cannot be run as sent: the query field at fault, the rule it breaks. */
+export class SearchQueryError extends Error {
+  constructor(
+    readonly field: keyof SearchQuery,
+    readonly rule: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+export interface SearchPage {
+  hits: StoredHit[]
+  next?: string
+  /** The distinct words searched for, which the snippets highlight. */
+  searched: string[]
 }
 
 /** A page of hits for a search query, within `scope`. */
-export async function search(db: HistoryDb, scope: SearchScope, query: SearchQuery): Promise<{ hits: StoredHit[]; next?: string; searched: string[] }> {
+export async function search(db: HistoryDb, scope: SearchScope, query: SearchQuery): Promise<SearchPage> {
   const searched = [...new Set(words(query.q))]
-  if (searched.length === 0) throw badQuery('q', 'words', 'q has no word to search for (letters or digits)')
-  if (searched.length > MAX_SEARCH_WORDS) throw badQuery('q', 'words', `q has more than ${MAX_SEARCH_WORDS} words`)
+  if (searched.length === 0) throw new SearchQueryError('q', 'words', 'q has no word to search for (letters or digits)')
+  if (searched.length > MAX_SEARCH_WORDS) throw new SearchQueryError('q', 'words', `q has more than ${MAX_SEARCH_WORDS} words`)
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor)
-  if (after === null) throw badQuery('cursor', 'cursor', 'cursor is not one this API returned')
+  if (after === null) throw new SearchQueryError('cursor', 'cursor', 'cursor is not one this API returned')
   const page = await searchMessages(db, scope, {
     terms: query.mode === 'phrase' ? [words(query.q)] : terms(query.q),
     mode: query.mode,
@@ -36,7 +46,8 @@ export async function search(db: HistoryDb, scope: SearchScope, query: SearchQue
   return { hits: page.hits, next, searched }
 }
 
-export function present(page: { hits: StoredHit[]; next?: string; searched: string[] }): SearchResult {
+/** A page as the API answers it: each hit with its snippet and the searched words highlighted. */
+export function present(page: SearchPage): SearchResult {
   const hits = page.hits.map((h) => ({
     conv: h.conv,
     seq: h.seq,
@@ -47,32 +58,4 @@ export function present(page: { hits: StoredHit[]; next?: string; searched: stri
     ...snippetOf(h.text, page.searched),
   }))
   return page.next ? { hits, next: page.next } : { hits }
-}
-
-function badQuery(field: string, rule: string, message: string): ApiError {
-  return validationFailed([{ field: `/querystring/${field}`, rule, message }])
-}
-
-/** The conversations a user may search, as the views know them: members fully, former members up to their leave seq. */
-export async function userScope(deps: ApiDeps, user: string): Promise<SearchScope> {
-  const convs = await deps.views.conversationsOf(user)
-  const members: string[] = []
-  const former: Array<{ conv: string; left: number }> = []
-  for (const [conv, c] of Object.entries(convs)) {
-    if (c.left === undefined) members.push(conv)
-    else former.push({ conv, left: c.left })
-  }
-  return { user, members, former }
-}
-
-/**
- * Checks every hit against the conversation state writes are decided on: the
- * views may lag a kick by a moment, and a search must not show what the user
- * could no longer pull.
- */
-export async function keepVisible(deps: ApiDeps, user: string, hits: StoredHit[]): Promise<StoredHit[]> {
-  const convs = [...new Set(hits.map((h) => h.conv))]
-  const visible = await Promise.all(convs.map((conv) => visibleTo(deps, conv, user).then((v) => v.head, () => 0)))
-  const heads = new Map(convs.map((conv, i) => [conv, visible[i]!]))
-  return hits.filter((h) => h.seq <= (heads.get(h.conv) ?? 0))
 }
