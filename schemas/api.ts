@@ -16,7 +16,7 @@ export const ErrorBody = Type.Object(
       details: Type.Optional(Type.Unknown()),
     }),
   },
-  { $id: 'ErrorBody' },
+  { $id: 'ErrorBody', title: 'ErrorBody' },
 )
 
 /**
@@ -32,7 +32,7 @@ export function commandBody<K extends CommandType, O extends string = never>(typ
   const rule = least ? { minProperties: least + 1, description: `id and at least ${least} of ${Object.keys(props).join(', ')}` } : {}
   // The loop above cannot tell the compiler which fields are left: stated here, for typed handlers.
   const kept = props as Omit<CommandData[K]['properties'], O>
-  return Type.Object({ id: CommandId, ...kept }, { additionalProperties: false, ...rule })
+  return Type.Object({ id: CommandId, ...kept }, { additionalProperties: false, title: `${typeName(type)}Body`, ...rule })
 }
 
 /**
@@ -51,12 +51,17 @@ export function requestField(field: string, fromPath: Record<string, string> = {
   return param ? `/params/${param}${rest}` : `/body/${head}${rest}`
 }
 
+/** A command type as a type name: message.delete-for-me → MessageDeleteForMe. */
+function typeName(type: string): string {
+  return type.split(/[.-]/).map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('')
+}
+
 export const Accepted = Type.Object({
   conv: ConversationId,
   seq: Type.Integer({ minimum: 0, description: 'seq of the event written, or the head when the command changed nothing' }),
   duplicate: Type.Boolean({ description: 'true when this command id was seen before: the original result' }),
   event: Type.Optional(Type.Unknown()),
-})
+}, { title: 'Accepted' })
 
 export const ConvParams = Type.Object({ conv: ConversationId }, { additionalProperties: false })
 export const ConvSeqParams = Type.Object({ conv: ConversationId, seq: Seq }, { additionalProperties: false })
@@ -74,7 +79,7 @@ export const RangeQuery = Type.Object(
 
 export const MintTokenBody = Type.Object(
   { user: UserId, ttlSeconds: Type.Integer({ minimum: 60, maximum: 30 * 24 * 3600, default: 3600 }) },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'MintTokenBody' },
 )
 
 export const UserProfile = Type.Object(
@@ -83,7 +88,7 @@ export const UserProfile = Type.Object(
     avatar: Type.Optional(Type.String({ format: 'uri', maxLength: 2048 })),
     meta: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 1024 }))),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'UserProfile' },
 )
 
 export const ExportQuery = Type.Object(

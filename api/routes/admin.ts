@@ -4,6 +4,7 @@ import { MintedToken, ndjsonOf, UserRecord } from '../../schemas/api-reads.js'
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
 import type { ApiDeps, TypedApp } from '../deps.js'
 import { ApiError, failureOf } from '../errors.js'
+import { COMMAND_ERRORS } from '../openapi/errors.js'
 import { conversationEvents, within } from '../../core/log/conversation-events.js'
 import { sendNdjson } from '../export.js'
 import { eventsBetween } from '../../core/log/events-between.js'
@@ -32,11 +33,13 @@ export function adminRoutes(app: TypedApp, deps: ApiDeps): void {
   })
 
   app.get('/v1/admin/users/:user', {
+    config: { errors: ['USER_NOT_FOUND'] },
     schema: { summary: 'A registered user', tags, security, params: UserParams, response: { 200: UserRecord, ...failures } },
     handler: async (request) => registered(deps, request.params.user),
   })
 
   app.post('/v1/admin/tokens', {
+    config: { errors: ['USER_NOT_FOUND', 'MINTING_UNAVAILABLE'] },
     schema: {
       summary: 'Mint a user token (needs the shared secret; registered users only)',
       tags,
@@ -52,6 +55,7 @@ export function adminRoutes(app: TypedApp, deps: ApiDeps): void {
   })
 
   app.post('/v1/admin/conversations/:conv/messages', {
+    config: { errors: COMMAND_ERRORS },
     schema: {
       summary: 'Send a system message (actor @system), idempotent by id',
       tags,
@@ -74,6 +78,7 @@ export function adminRoutes(app: TypedApp, deps: ApiDeps): void {
   app.get('/v1/admin/export', {
     // A HEAD would stream the whole export only to discard it.
     exposeHeadRoute: false,
+    config: { errors: ['CONVERSATION_NOT_FOUND', 'LOG_UNAVAILABLE'] },
     schema: {
       summary: 'Audit export as NDJSON: one conversation in seq order (?conv), or a time range of the whole log (?since&until)',
       tags,

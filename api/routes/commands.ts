@@ -7,6 +7,7 @@ import type { CommandType } from '../../schemas/commands.js'
 import { ConversationId } from '../../schemas/ids.js'
 import type { ApiDeps, TypedApp } from '../deps.js'
 import { failureOf } from '../errors.js'
+import { COMMAND_ERRORS } from '../openapi/errors.js'
 
 /** What the routes built from COMMAND_ROUTES receive; each route's schemas check the exact shape. */
 interface CommandRequest {
@@ -51,6 +52,7 @@ export const COMMAND_ROUTES: CommandRoute[] = [
 ]
 
 const tags = ['commands']
+const config = { errors: COMMAND_ERRORS }
 const failures = { '4xx': ErrorBody, '5xx': ErrorBody }
 
 export function commandRoutes(app: TypedApp, deps: ApiDeps) {
@@ -65,6 +67,7 @@ export function commandRoutes(app: TypedApp, deps: ApiDeps) {
     app.route<CommandRequest>({
       method: route.method,
       url: route.url,
+      config,
       schema: { summary: route.summary, tags, params: route.params, body: commandBody(route.type, Object.keys(fromPath)), response: responses },
       handler: (request) => {
         const { id, ...data } = request.body
@@ -75,6 +78,7 @@ export function commandRoutes(app: TypedApp, deps: ApiDeps) {
   }
 
   app.post('/v1/conversations/direct', {
+    config,
     schema: { summary: 'Open the direct conversation with a peer (created once, then returned)', tags, body: commandBody('conversation.create-direct'), response: responses },
     handler: async (request) => {
       const { id, peer } = request.body
@@ -89,9 +93,10 @@ export function commandRoutes(app: TypedApp, deps: ApiDeps) {
 
   const GroupBody = Type.Object(
     { ...commandBody('group.create').properties, conv: Type.Optional(ConversationId) },
-    { additionalProperties: false },
+    { additionalProperties: false, title: 'GroupCreateBody' },
   )
   app.post('/v1/groups', {
+    config,
     schema: { summary: 'Create a group; its id is given or derived from the command id', tags, body: GroupBody, response: responses },
     handler: (request) => {
       const { id, conv: given, ...data } = request.body

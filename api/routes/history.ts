@@ -20,10 +20,14 @@ import { visibleTo } from '../authorize.js'
 import { ApiError, validationFailed } from '../errors.js'
 
 const failures = { '4xx': ErrorBody, '5xx': ErrorBody }
+const config = { errors: ['HISTORY_UNAVAILABLE'] as const }
+/** Analyst SQL: ClickHouse's refusals, named. */
+const sqlConfig = { errors: ['HISTORY_UNAVAILABLE', 'SQL_NEEDS_SERVER', 'SQL_READ_ONLY', 'SQL_TOO_MANY_ROWS', 'SQL_TIMEOUT', 'SQL_ERROR'] as const }
 
 /** GET /v1/search: a user's full-text search of the conversations they may read. */
 export function userHistoryRoutes(app: TypedApp, deps: ApiDeps): void {
   app.get('/v1/search', {
+    config,
     schema: {
       summary: 'Full-text search of your conversations (former ones up to when you left), newest first',
       tags: ['search'],
@@ -44,21 +48,25 @@ export function adminHistoryRoutes(app: TypedApp, deps: ApiDeps): void {
   const tags = ['analytics']
   const security = [{ service: [] }]
   app.get('/v1/admin/search', {
+    config,
     schema: { summary: 'Full-text search of every conversation', tags, security, querystring: SearchQuery, response: { 200: SearchResult, ...failures } },
     handler: async (request) => present(await reachable(() => pageOf(historyOf(deps).db, { all: true }, request.query))),
   })
 
   app.get('/v1/admin/analytics/messages-per-day', {
+    config,
     schema: { summary: 'Messages sent per UTC day', tags, security, querystring: AnalyticsQuery, response: { 200: MessagesPerDay, ...failures } },
     handler: async (request) => ({ days: await reachable(() => messagesPerDay(historyOf(deps).db, request.query)) }),
   })
 
   app.get('/v1/admin/analytics/senders-per-day', {
+    config,
     schema: { summary: 'Distinct senders per UTC day', tags, security, querystring: AnalyticsQuery, response: { 200: SendersPerDay, ...failures } },
     handler: async (request) => ({ days: await reachable(() => sendersPerDay(historyOf(deps).db, request.query)) }),
   })
 
   app.get('/v1/admin/analytics/busiest-conversations', {
+    config,
     schema: {
       summary: 'Conversations with the most messages in a time range',
       tags,
@@ -73,6 +81,7 @@ export function adminHistoryRoutes(app: TypedApp, deps: ApiDeps): void {
   })
 
   app.post('/v1/admin/sql', {
+    config: sqlConfig,
     schema: {
       summary: 'One read-only SQL query over the history tables, with time and row limits (ClickHouse server only)',
       tags,

@@ -5,6 +5,7 @@ import { EventPage, Inbox, ndjsonOf, Receipt, SyncQuery, SyncResult } from '../.
 import { mustSee, visibleTo } from '../authorize.js'
 import type { ApiDeps, TypedApp } from '../deps.js'
 import { ApiError } from '../errors.js'
+import { CONVERSATION_READ_ERRORS } from '../openapi/errors.js'
 import { conversationEvents } from '../../core/log/conversation-events.js'
 import { sendNdjson } from '../export.js'
 import { pull } from '../pull.js'
@@ -15,6 +16,7 @@ const failures = { '4xx': ErrorBody, '5xx': ErrorBody }
 /** Pull by seq range, sync, inbox, receipts, the user's own export. Every read is limited to what the user may see. */
 export function readRoutes(app: TypedApp, deps: ApiDeps): void {
   app.get('/v1/conversations/:conv/events', {
+    config: { errors: CONVERSATION_READ_ERRORS },
     schema: {
       summary: 'Events by seq range, clipped to what you may see; erased seqs are listed',
       tags,
@@ -29,6 +31,7 @@ export function readRoutes(app: TypedApp, deps: ApiDeps): void {
   })
 
   app.get('/v1/conversations/:conv/messages/:seq/receipts', {
+    config: { errors: [...CONVERSATION_READ_ERRORS, 'SEQ_OUT_OF_RANGE'] },
     schema: { summary: 'Who has read a message and who has not (current members only)', tags, params: ConvSeqParams, response: { 200: Receipt, ...failures } },
     handler: async (request): Promise<Type.Static<typeof Receipt>> => {
       const { conv, seq } = request.params
@@ -61,6 +64,7 @@ export function readRoutes(app: TypedApp, deps: ApiDeps): void {
   app.get('/v1/conversations/:conv/export', {
     // A HEAD would stream the whole export only to discard it.
     exposeHeadRoute: false,
+    config: { errors: CONVERSATION_READ_ERRORS },
     schema: {
       summary: 'Every event of the conversation you may see, as NDJSON in seq order',
       tags,

@@ -11,6 +11,7 @@ import type { SeqlineEvent } from '../../schemas/events.js'
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
 import { call, startApiStack, type ApiStack } from '../helpers/api.js'
 import { range, withLogServer } from '../helpers/log.js'
+import { dereference } from '../helpers/openapi.js'
 
 const hello = (id: string, text = id) => ({ id, content: { type: 'text', text } })
 const seqsOf = (events: Array<{ seq: number }>) => events.map((e) => e.seq)
@@ -286,7 +287,8 @@ describe('read, admin, health and docs endpoints against a real nats-server', ()
     const doc = await get(null, '/openapi.json')
     assert.equal(doc.status, 200)
     assert.match(doc.body.openapi, /^3\./)
-    const documented = (method: string, url: string) => doc.body.paths[url.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()]
+    const paths = dereference(doc.body).paths
+    const documented = (method: string, url: string) => paths[url.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()]
     for (const route of COMMAND_ROUTES) assert.ok(documented(route.method, route.url), `${route.method} ${route.url} undocumented`)
     for (const url of ['/v1/conversations/:conv/events', '/v1/inbox', '/v1/sync', '/v1/conversations/:conv/export', '/v1/admin/export']) {
       assert.ok(documented('GET', url), `GET ${url} undocumented`)

@@ -3,6 +3,7 @@
 // defaults, the field names errors point at. No server runs: the app answers inject().
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
+import { dereference } from '../helpers/openapi.js'
 import { restApp, send, type RestApp } from '../helpers/rest-app.js'
 
 interface Operation {
@@ -27,7 +28,7 @@ describe('input at the edge of the API', () => {
   before(async () => {
     s = await restApp()
     user = await s.token('amy')
-    const doc = (await inject('GET', '/openapi.json', null)).json() as { paths: Record<string, Record<string, Operation>> }
+    const doc = dereference((await inject('GET', '/openapi.json', null)).json() as { paths: Record<string, Record<string, Operation>> })
     operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ ...op, method: method.toUpperCase(), path })))
   })
   after(() => s.close())
