@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { CommandHandler, HandleResult } from '../core/commands/command-handler.js'
 import type { Lag } from '../projections/runtime/runner.js'
-import { isCommandType } from '../schemas/validator.js'
+import { COMMAND_TYPES } from '../schemas/commands.js'
 import { errorCodeOf, toApiError } from './errors.js'
 
 declare module 'fastify' {
@@ -127,6 +127,8 @@ function isCommand(request: FastifyRequest): boolean {
   return tags?.includes('commands') ?? false
 }
 
+const KNOWN_TYPES = new Set<string>(COMMAND_TYPES)
+
 /**
  * The command handler with every execution counted by type and result. REST routes and
  * WebSocket sessions both execute through it, so one counter covers both transports.
@@ -134,7 +136,7 @@ function isCommand(request: FastifyRequest): boolean {
 export function countCommands(handler: CommandHandler, metrics: ApiMetrics): CommandHandler {
   const execute: CommandHandler['execute'] = async (input, abandoned) => {
     // Only known types become label values: a client's made-up type must not add a series.
-    const type = typeof input === 'object' && input !== null && 'type' in input && isCommandType(input.type) ? input.type : 'unknown'
+    const type = typeof input === 'object' && input !== null && 'type' in input && typeof input.type === 'string' && KNOWN_TYPES.has(input.type) ? input.type : 'unknown'
     try {
       const result = await handler.execute(input, abandoned)
       metrics.commandResults.inc({ type, result: resultOf(result) })
