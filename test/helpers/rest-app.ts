@@ -21,16 +21,7 @@ export interface RestApp {
 export async function restApp(more: Partial<ApiDeps> = {}): Promise<RestApp> {
   const serviceToken = randomBytes(24).toString('base64url')
   const tokens = new Tokens({ serviceToken, jwtSecret: randomBytes(32).toString('base64url') })
-  const deps: ApiDeps = {
-    log: untouchable('log'),
-    handler: untouchable('handler'),
-    views: untouchable('views'),
-    users: untouchable('users'),
-    tokens,
-    limits: { bodyLimitBytes: 64 * 1024, rateLimitPerMinute: 100_000 },
-    logging: { level: 'silent' },
-    ...more,
-  }
+  const deps = serverlessDeps({ tokens, ...more })
   const app = createServer(deps)
   await app.register(restApi, { deps })
   await app.ready()
@@ -40,6 +31,20 @@ export async function restApp(more: Partial<ApiDeps> = {}): Promise<RestApp> {
     tokens,
     token: async (user, ttlSeconds = 3600) => (await tokens.mint(user, ttlSeconds)).token,
     close: () => app.close(),
+  }
+}
+
+/** What the API needs, with stand-ins for the parts behind servers (log, handler, views, users) that fail when touched. */
+export function serverlessDeps(more: Partial<ApiDeps> = {}): ApiDeps {
+  return {
+    log: untouchable('log'),
+    handler: untouchable('handler'),
+    views: untouchable('views'),
+    users: untouchable('users'),
+    tokens: new Tokens({ serviceToken: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(32).toString('base64url') }),
+    limits: { bodyLimitBytes: 64 * 1024, rateLimitPerMinute: 100_000 },
+    logging: { level: 'silent' },
+    ...more,
   }
 }
 
