@@ -1,16 +1,19 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify'
+import fp from 'fastify-plugin'
 import { compileTextValidator } from '../schemas/text-values.js'
 import { createAjv } from '../schemas/validator.js'
-import { AuthFailures } from './auth/failures.js'
 import { requireService, requireUser } from './auth/guards.js'
 import { cors } from './cors.js'
 import type { ApiDeps } from './deps.js'
 import { clientErrorHandler, errorHandler, sendError, toApiError } from './errors.js'
 import { loggerOptions, logServerAnswers } from './logging.js'
 import { methodsByPath, notFound } from './methods.js'
+import { countCommands, metrics } from './metrics.js'
+import { rateLimits } from './rate-limit.js'
 import { adminRoutes } from './routes/admin.js'
 import { commandRoutes } from './routes/commands.js'
-import { docs } from './routes/docs.js'
+import { docs } from './openapi/plugin.js'
 import { healthRoutes } from './routes/health.js'
 import { adminHistoryRoutes, userHistoryRoutes } from './routes/history.js'
 import { readRoutes } from './routes/reads.js'
@@ -31,6 +34,18 @@ export interface HttpsOptions {
 
 /** The REST API and WebSocket gateway, ready to listen. */
 export async function buildApp(deps: ApiDeps, https?: HttpsOptions): Promise<FastifyInstance> {
+  const app = createServer(deps, https)
+  await app.register(restApi, { deps })
+  // The gateway executes through the same counted handler as the REST routes.
+  await app.register(gateway, { deps: { ...deps, handler: countCommands(deps.handler, app.metrics) } })
+  return app
+}
+
+/**
+ * The Fastify instance every part of the API is registered on: limits, logger, validators,
+ * and one error shape for everything, also for errors raised before any route runs.
+ */
+export function createServer(deps: ApiDeps, https?: HttpsOptions): FastifyInstance {
   // Direct conversation ids run to 131 characters; the router's default limit is 100.
   // Proxy headers are not trusted: a client could otherwise choose the IP it is rate-limited as.
   // Errors raised below the routes (a URL the router cannot decode or a path segment too long for
@@ -50,21 +65,51 @@ export async function buildApp(deps: ApiDeps, https?: HttpsOptions): Promise<Fas
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler(notFound(methodsByPath(app)))
   logServerAnswers(app)
-  await cors(app, deps.corsOrigins)
-  await docs(app, deps)
-  await healthRoutes(app, deps)
-  const failures = new AuthFailures(deps.limits.rateLimitPerMinute)
-  await app.register(async (users) => {
-    users.addHook('onRequest', requireUser(deps.tokens, failures))
+  return app
+}
+
+interface DepsOption {
+  deps: ApiDeps
+}
+
+/**
+ * Every HTTP route with what they need, in the order that needs: plugins that hook routes as
+ * they are added (CORS, rate limits, metrics, docs) before the routes. No socket of its own,
+ * so tests answer it with inject().
+ */
+export const restApi = fp<DepsOption>(
+  async (app, { deps }) => {
+    await app.register(cors, { origins: deps.corsOrigins })
+    await app.register(rateLimits, { perMinute: deps.limits.rateLimitPerMinute })
+    await app.register(metrics, { lag: deps.projectionLag })
+    await app.register(docs)
+    const served = { ...deps, handler: countCommands(deps.handler, app.metrics) }
+    await app.register(healthRoutes, { deps: served })
+    await app.register(userApi, { deps: served })
+    await app.register(adminApi, { deps: served })
+  },
+  { name: 'seqline-rest-api' },
+)
+
+/** Routes for a user token: commands, reads, search; each request limited per user. */
+const userApi = fp<DepsOption>(
+  async (scope, { deps }) => {
+    const users = scope.withTypeProvider<TypeBoxTypeProvider>()
+    users.addHook('onRequest', requireUser(deps.tokens, scope.authFailures))
     commandRoutes(users, deps)
     readRoutes(users, deps)
     userHistoryRoutes(users, deps)
-  })
-  await app.register(async (admin) => {
-    admin.addHook('onRequest', requireService(deps.tokens, failures))
+  },
+  { name: 'seqline-user-api', dependencies: ['seqline-rate-limit', 'seqline-docs'], encapsulate: true },
+)
+
+/** Routes for the service credential: users, tokens, system messages, audit export, analytics. */
+const adminApi = fp<DepsOption>(
+  async (scope, { deps }) => {
+    const admin = scope.withTypeProvider<TypeBoxTypeProvider>()
+    admin.addHook('onRequest', requireService(deps.tokens, scope.authFailures))
     adminRoutes(admin, deps)
     adminHistoryRoutes(admin, deps)
-  })
-  await gateway(app, deps)
-  return app
-}
+  },
+  { name: 'seqline-admin-api', dependencies: ['seqline-rate-limit', 'seqline-docs'], encapsulate: true },
+)

@@ -1,5 +1,6 @@
 import fastifyCors from '@fastify/cors'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
 
 /** What a listed origin's page may send; the API's own methods and the two headers its clients set. */
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH']
@@ -8,6 +9,10 @@ const ALLOWED_HEADERS = ['authorization', 'content-type']
 const EXPOSED_HEADERS = ['retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset']
 /** How long a browser may reuse a preflight answer (seconds): fewer OPTIONS round trips, and a list change still reaches browsers within minutes. */
 const MAX_AGE_SECONDS = 600
+
+export interface CorsOptions {
+  origins?: readonly string[]
+}
 
 /**
  * Lets pages served from the listed origins call the REST API. An origin not listed
@@ -19,20 +24,23 @@ const MAX_AGE_SECONDS = 600
  * with cookies, so there is nothing ambient for a browser to attach, and
  * Access-Control-Allow-Credentials would only widen what a listed page could do.
  */
-export async function cors(app: FastifyInstance, origins: readonly string[] | undefined): Promise<void> {
-  if (!origins || origins.length === 0) return
-  const allowed = new Set(origins)
-  await app.register(fastifyCors, {
-    // A function (not the list itself) so that an unlisted origin's preflight gets no
-    // CORS headers at all rather than the allowed methods without an allowed origin.
-    origin: (origin, done) => done(null, origin !== undefined && allowed.has(origin)),
-    methods: METHODS,
-    allowedHeaders: ALLOWED_HEADERS,
-    exposedHeaders: EXPOSED_HEADERS,
-    credentials: false,
-    maxAge: MAX_AGE_SECONDS,
-  })
-}
+export const cors = fp<CorsOptions>(
+  async (app, { origins }) => {
+    if (!origins || origins.length === 0) return
+    const allowed = new Set(origins)
+    await app.register(fastifyCors, {
+      // A function (not the list itself) so that an unlisted origin's preflight gets no
+      // CORS headers at all rather than the allowed methods without an allowed origin.
+      origin: (origin, done) => done(null, origin !== undefined && allowed.has(origin)),
+      methods: METHODS,
+      allowedHeaders: ALLOWED_HEADERS,
+      exposedHeaders: EXPOSED_HEADERS,
+      credentials: false,
+      maxAge: MAX_AGE_SECONDS,
+    })
+  },
+  { name: 'seqline-cors' },
+)
 
 /**
  * Whether a WebSocket upgrade may proceed: browsers always send Origin on an upgrade, so

@@ -1,3 +1,5 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify'
 import type { CommandHandler } from '../core/commands/command-handler.js'
 import type { EventLog } from '../core/log/event-log.js'
 import type { ConversationViews } from '../projections/conversations/views.js'
@@ -6,7 +8,7 @@ import type { AnalystLimits } from '../projections/history/analyst-sql.js'
 import type { HistoryDb } from '../projections/history/history-db.js'
 import type { Tokens } from './auth/tokens.js'
 import type { LoggingOptions } from './logging.js'
-import type { UserDirectory } from './users.js'
+import type { UserDirectory } from './auth/users.js'
 import type { GatewayOptions } from './ws/options.js'
 
 /** What the API needs from the rest of Seqline; one process may serve it beside the projections or alone. */
@@ -30,3 +32,6 @@ export interface ApiDeps {
   /** Gateway tuning (heartbeat, limits); defaults in api/ws/options.ts. */
   ws?: Partial<GatewayOptions>
 }
+
+/** A Fastify scope whose handlers are typed by their TypeBox schemas: params, query and body as validated. */
+export type TypedApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>

@@ -86,7 +86,16 @@ function nameAsSent(context: string, instancePath: string): string {
   return context === 'body' ? instancePath : instancePath.slice(1)
 }
 
+/** The code of each error answer, for whoever reports on answers (metrics); a reply is forgotten with it. */
+const answered = new WeakMap<FastifyReply, ErrorCode>()
+
+/** The error code a reply was answered with, if it was an error answer. */
+export function errorCodeOf(reply: FastifyReply): ErrorCode | undefined {
+  return answered.get(reply)
+}
+
 export function sendError(reply: FastifyReply, err: ApiError) {
+  answered.set(reply, err.code)
   const body = { error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } }
   return reply.code(err.status).type('application/json').send(body)
 }

@@ -1,6 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import type { CommandHandler, HandleResult } from '../core/commands/command-handler.js'
 import type { Lag } from '../projections/runtime/runner.js'
+import { COMMAND_TYPES } from '../schemas/commands.js'
+import { errorCodeOf, toApiError } from './errors.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -21,6 +25,10 @@ export interface ApiMetrics {
   readonly commands: Histogram<'method' | 'route' | 'status'>
   /** Open WebSocket connections; the gateway sets it (`app.metrics.connections.set(n)`, or inc()/dec()). */
   readonly connections: Gauge
+  /** Commands executed, REST and WebSocket alike: by command type, and by result (accepted, duplicate, or the error code). */
+  readonly commandResults: Counter<'type' | 'result'>
+  /** Error answers of the HTTP API by their stable code (schemas/error-codes.ts). */
+  readonly errors: Counter<'code'>
 }
 
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
@@ -44,8 +52,15 @@ export function createMetrics(lag?: () => Promise<Lag>): ApiMetrics {
     registers: [registry],
   })
   const connections = new Gauge({ name: 'seqline_ws_connections', help: 'Open WebSocket connections', registers: [registry] })
+  const commandResults = new Counter({
+    name: 'seqline_commands_total',
+    help: 'Commands executed (REST and WebSocket) by command type and result: accepted, duplicate, or the error code',
+    labelNames: ['type', 'result'] as const,
+    registers: [registry],
+  })
+  const errors = new Counter({ name: 'seqline_http_errors_total', help: 'HTTP error answers by error code', labelNames: ['code'] as const, registers: [registry] })
   if (lag) lagGauges(registry, lag)
-  return { registry, http, commands, connections }
+  return { registry, http, commands, connections, commandResults, errors }
 }
 
 /** Lag is asked of the projection when scraped, so it is never stale and costs nothing between scrapes. */
@@ -78,13 +93,23 @@ function lagGauges(registry: Registry, lag: () => Promise<Lag>): void {
   })
 }
 
-/** Creates the app's metrics, exposes them as `app.metrics`, and times every response. */
-export function instrument(app: FastifyInstance, lag?: () => Promise<Lag>): ApiMetrics {
-  const metrics = createMetrics(lag)
-  app.decorate('metrics', metrics)
-  app.addHook('onResponse', async (request, reply) => observe(metrics, request, reply))
-  return metrics
+export interface MetricsOptions {
+  /** Lag of the projection behind the views, when this process runs it. */
+  lag?: () => Promise<Lag>
 }
+
+/**
+ * The app's metrics as `app.metrics`: every response timed and every error answer counted.
+ * Registered before the routes, at the root, so its hook sees them all; /metrics exposes them.
+ */
+export const metrics = fp<MetricsOptions>(
+  async (app, { lag }) => {
+    const created = createMetrics(lag)
+    app.decorate('metrics', created)
+    app.addHook('onResponse', async (request, reply) => observe(created, request, reply))
+  },
+  { name: 'seqline-metrics' },
+)
 
 function observe(metrics: ApiMetrics, request: FastifyRequest, reply: FastifyReply): void {
   // The pattern, not the path: one series per route however many conversations there are.
@@ -93,9 +118,47 @@ function observe(metrics: ApiMetrics, request: FastifyRequest, reply: FastifyRep
   const seconds = reply.elapsedTime / 1000
   metrics.http.observe(labels, seconds)
   if (isCommand(request)) metrics.commands.observe(labels, seconds)
+  const code = errorCodeOf(reply)
+  if (code) metrics.errors.inc({ code })
 }
 
 function isCommand(request: FastifyRequest): boolean {
   const tags = (request.routeOptions.schema as { tags?: string[] } | undefined)?.tags
   return tags?.includes('commands') ?? false
+}
+
+const KNOWN_TYPES = new Set<string>(COMMAND_TYPES)
+
+/**
+ * The command handler with every execution counted by type and result. REST routes and
+ * WebSocket sessions both execute through it, so one counter covers both transports.
+ */
+export function countCommands(handler: CommandHandler, metrics: ApiMetrics): CommandHandler {
+  const counted = async (input: unknown, run: () => Promise<HandleResult>): Promise<HandleResult> => {
+    // Only known types become label values: a client's made-up type must not add a series.
+    const type = typeof input === 'object' && input !== null && 'type' in input && typeof input.type === 'string' && KNOWN_TYPES.has(input.type) ? input.type : 'unknown'
+    try {
+      const result = await run()
+      metrics.commandResults.inc({ type, result: resultOf(result) })
+      return result
+    } catch (err) {
+      metrics.commandResults.inc({ type, result: toApiError(err).code })
+      throw err
+    }
+  }
+  const execute: CommandHandler['execute'] = (input, abandoned) => counted(input, () => handler.execute(input, abandoned))
+  const handle: CommandHandler['handle'] = (command, abandoned) => counted(command, () => handler.handle(command, abandoned))
+  return new Proxy(handler, {
+    get(target, property) {
+      if (property === 'execute') return execute
+      if (property === 'handle') return handle
+      const value: unknown = Reflect.get(target, property, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}
+
+function resultOf(result: HandleResult): string {
+  if (result.ok) return result.duplicate ? 'duplicate' : 'accepted'
+  return result.reason === 'invalid' ? 'VALIDATION_FAILED' : result.refusal.code
 }

@@ -20,7 +20,7 @@ export const StoredEnvelope = Type.Object(
     type: Type.Unsafe<EventType>({ type: 'string', enum: EVENT_TYPES }),
     data: Type.Unknown({ description: 'the data of the event type (schemas/events.ts)' }),
   },
-  { additionalProperties: false, description: 'an event as stored in the log' },
+  { additionalProperties: false, description: 'an event as stored in the log', title: 'Event' },
 )
 
 export const EventPage = Type.Object({
@@ -28,13 +28,13 @@ export const EventPage = Type.Object({
   head: Type.Integer({ minimum: 0, description: 'the last seq the caller may see: the head, or the leave seq of a former member' }),
   events: Type.Array(StoredEnvelope, { description: 'in ascending seq order, whichever the direction' }),
   erased: Type.Array(Seq, { description: "seqs of the range you will never get: erased from the log (burn after read) or another member's private event (delete-for-me); with events they cover the range densely" }),
-})
+}, { title: 'EventPage' })
 
 export const Receipt = Type.Object({
   seq: Seq,
   readBy: Type.Array(UserId, { description: 'members when it was sent whose read covers it (the sender always)' }),
   unreadBy: Type.Array(UserId),
-})
+}, { title: 'Receipt' })
 
 const LastMessage = Type.Object({
   seq: Seq,
@@ -42,7 +42,7 @@ const LastMessage = Type.Object({
   at: EpochMs,
   preview: Type.String(),
   state: Type.Union([Type.Literal('live'), Type.Literal('edited'), Type.Literal('recalled'), Type.Literal('burned')]),
-})
+}, { title: 'LastMessage' })
 
 export const InboxRow = Type.Object({
   conv: ConversationId,
@@ -59,9 +59,9 @@ export const InboxRow = Type.Object({
   mutedUntil: Type.Integer({ minimum: 0, description: 'epoch ms until which the user may not post here; 0 when not muted' }),
   dissolved: Type.Boolean(),
   left: Type.Optional(Type.Integer({ minimum: 0, description: 'set for a former member: the row is frozen at this seq' })),
-})
+}, { title: 'InboxRow' })
 
-export const Inbox = Type.Array(InboxRow, { description: 'most recently active first' })
+export const Inbox = Type.Array(InboxRow, { description: 'most recently active first', title: 'Inbox' })
 
 export const SyncQuery = Type.Object(
   { since: Type.Optional(Type.With(EpochMs, { description: 'the cursor of the previous sync; absent for a full sync' })) },
@@ -74,31 +74,31 @@ export const SyncRow = Type.Object({
   readSeq: InboxRow.properties.readSeq,
   unread: InboxRow.properties.unread,
   mentioned: InboxRow.properties.mentioned,
-})
+}, { title: 'SyncRow' })
 
 export const SyncResult = Type.Object({
   cursor: Type.With(EpochMs, { description: 'pass as since next time: the latest activity seen' }),
   conversations: Type.Array(SyncRow, { description: 'conversations with activity after since; pull each from your last seq to maxSeq' }),
-})
+}, { title: 'SyncResult' })
 
 export const UserRecord = Type.Object(
   { ...UserProfile.properties, user: UserId, registeredAt: EpochMs, updatedAt: EpochMs },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'UserRecord' },
 )
 
 export const MintedToken = Type.Object({
   token: Type.String(),
   expiresAt: EpochMs,
-})
+}, { title: 'MintedToken' })
 
-export const Alive = Type.Object({ status: Type.Literal('ok') })
+export const Alive = Type.Object({ status: Type.Literal('ok') }, { title: 'Alive' })
 
 export const Readiness = Type.Object({
   ready: Type.Boolean(),
   nats: Type.Union([Type.Literal('connected'), Type.Literal('closed'), Type.Literal('unresponsive')]),
   lag: Type.Optional(Type.Object({ events: Type.Integer({ minimum: 0 }), seconds: Type.Number({ minimum: 0 }) })),
   reasons: Type.Array(Type.String(), { description: 'why not ready; empty when ready' }),
-})
+}, { title: 'Readiness' })
 
 /** The body of an NDJSON response: one event envelope per line. */
 export function ndjsonOf(description: string) {

@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { commandData, type CommandType } from './commands.js'
+import { commandData, type CommandData, type CommandType } from './commands.js'
 import { ERROR_CODE_NAMES, ERROR_CODES, type ErrorCode } from './error-codes.js'
 import { CommandId, ConversationId, EpochMs, Seq, UserId } from './ids.js'
 
@@ -16,21 +16,23 @@ export const ErrorBody = Type.Object(
       details: Type.Optional(Type.Unknown()),
     }),
   },
-  { $id: 'ErrorBody' },
+  { $id: 'ErrorBody', title: 'ErrorBody' },
 )
 
 /**
  * The request body of a command endpoint: the command's own data plus the
  * client's idempotency id. Built from the command schema, so there is one source.
  */
-export function commandBody<K extends CommandType>(type: K, omit: readonly string[] = []) {
-  const data = commandData[type] as { properties: Record<string, Type.TSchema>; minProperties?: number }
+export function commandBody<K extends CommandType, O extends string = never>(type: K, omit: readonly O[] = []) {
+  const data: { properties: Type.TProperties; minProperties?: number } = commandData[type]
   const props = { ...data.properties }
   for (const key of omit) delete props[key]
   // A rule on the data as a whole holds for the body too, where id is one more field.
   const least = data.minProperties
   const rule = least ? { minProperties: least + 1, description: `id and at least ${least} of ${Object.keys(props).join(', ')}` } : {}
-  return Type.Object({ id: CommandId, ...props }, { additionalProperties: false, ...rule })
+  // The loop above cannot tell the compiler which fields are left: stated here, for typed handlers.
+  const kept = props as Omit<CommandData[K]['properties'], O>
+  return Type.Object({ id: CommandId, ...kept }, { additionalProperties: false, title: `${typeName(type)}Body`, ...rule })
 }
 
 /**
@@ -49,12 +51,17 @@ export function requestField(field: string, fromPath: Record<string, string> = {
   return param ? `/params/${param}${rest}` : `/body/${head}${rest}`
 }
 
+/** A command type as a type name: message.delete-for-me → MessageDeleteForMe. */
+function typeName(type: string): string {
+  return type.split(/[.-]/).map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('')
+}
+
 export const Accepted = Type.Object({
   conv: ConversationId,
   seq: Type.Integer({ minimum: 0, description: 'seq of the event written, or the head when the command changed nothing' }),
   duplicate: Type.Boolean({ description: 'true when this command id was seen before: the original result' }),
   event: Type.Optional(Type.Unknown()),
-})
+}, { title: 'Accepted' })
 
 export const ConvParams = Type.Object({ conv: ConversationId }, { additionalProperties: false })
 export const ConvSeqParams = Type.Object({ conv: ConversationId, seq: Seq }, { additionalProperties: false })
@@ -72,7 +79,7 @@ export const RangeQuery = Type.Object(
 
 export const MintTokenBody = Type.Object(
   { user: UserId, ttlSeconds: Type.Integer({ minimum: 60, maximum: 30 * 24 * 3600, default: 3600 }) },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'MintTokenBody' },
 )
 
 export const UserProfile = Type.Object(
@@ -81,7 +88,7 @@ export const UserProfile = Type.Object(
     avatar: Type.Optional(Type.String({ format: 'uri', maxLength: 2048 })),
     meta: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 1024 }))),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'UserProfile' },
 )
 
 export const ExportQuery = Type.Object(

@@ -20,7 +20,8 @@ export const Actor = Type.Unsafe<Type.Static<typeof UserId> | typeof SYSTEM_ACTO
 )
 export const ConversationId = Type.String({
   pattern: CONVERSATION_ID_PATTERN,
-  description: 'g_<id> for a group, d~<user>~<user> (sorted) for a direct conversation',
+  // In backticks: the docs page reads descriptions as Markdown, where a bare <id> is an HTML tag and vanishes.
+  description: '`g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation',
 })
 export const CommandId = Type.String({
   pattern: '^[A-Za-z0-9_.:-]{1,128}$',

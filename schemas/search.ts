@@ -34,13 +34,13 @@ export const SearchHit = Type.Object({
   state: Type.Union([Type.Literal('live'), Type.Literal('edited')]),
   snippet: Type.String({ description: 'the text around the first match' }),
   highlights: Type.Array(Type.Tuple([Type.Integer(), Type.Integer()]), { description: '[start, end) of each matched word in the snippet' }),
-})
+}, { title: 'SearchHit' })
 export type SearchHit = Type.Static<typeof SearchHit>
 
 export const SearchResult = Type.Object({
   hits: Type.Array(SearchHit, { description: 'newest first' }),
   next: Type.Optional(Type.String({ description: 'pass as cursor for the next page; absent on the last page' })),
-})
+}, { title: 'SearchResult' })
 export type SearchResult = Type.Static<typeof SearchResult>
 
 export const AnalyticsQuery = Type.Object(
@@ -55,17 +55,17 @@ export const AnalyticsQuery = Type.Object(
 export type AnalyticsQuery = Type.Static<typeof AnalyticsQuery>
 
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })
-export const MessagesPerDay = Type.Object({ days: Type.Array(Type.Object({ day: Day, messages: Type.Integer() })) })
-export const SendersPerDay = Type.Object({ days: Type.Array(Type.Object({ day: Day, senders: Type.Integer() })) })
+export const MessagesPerDay = Type.Object({ days: Type.Array(Type.Object({ day: Day, messages: Type.Integer() })) }, { title: 'MessagesPerDay' })
+export const SendersPerDay = Type.Object({ days: Type.Array(Type.Object({ day: Day, senders: Type.Integer() })) }, { title: 'SendersPerDay' })
 export const BusiestConversations = Type.Object({
   conversations: Type.Array(Type.Object({ conv: Type.String(), messages: Type.Integer(), senders: Type.Integer() })),
-})
+}, { title: 'BusiestConversations' })
 
 export const SqlRequest = Type.Object(
   { sql: Type.String({ minLength: 1, maxLength: 100_000, description: 'one read-only SELECT' }) },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'SqlRequest' },
 )
 export const SqlResult = Type.Object({
   rows: Type.Array(Type.Record(Type.String(), Type.Unknown())),
   rowCount: Type.Integer(),
-})
+}, { title: 'SqlResult' })

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import { ApiError } from '../errors.js'
-import type { AuthFailures } from './failures.js'
+import type { AuthFailures } from '../rate-limit.js'
 import type { Tokens } from './tokens.js'
 
 declare module 'fastify' {
@@ -21,11 +21,11 @@ export function bearer(request: FastifyRequest): string {
 /** onRequest of user routes: a valid user token, or 401 (429 once an IP has failed too often this minute). */
 export function requireUser(tokens: Tokens, failures: AuthFailures) {
   return async (request: FastifyRequest) => {
-    refuseIfBlocked(request, failures)
+    await refuseIfBlocked(request, failures)
     try {
       request.user = await tokens.user(bearer(request))
     } catch (err) {
-      failures.record(request.ip)
+      await failures.record(request)
       throw err
     }
   }
@@ -34,7 +34,7 @@ export function requireUser(tokens: Tokens, failures: AuthFailures) {
 /** onRequest of admin routes: the service credential, or 401 (429 once an IP has failed too often this minute). */
 export function requireService(tokens: Tokens, failures: AuthFailures) {
   return async (request: FastifyRequest) => {
-    refuseIfBlocked(request, failures)
+    await refuseIfBlocked(request, failures)
     const ok = (() => {
       try {
         return tokens.isService(bearer(request))
@@ -43,11 +43,11 @@ export function requireService(tokens: Tokens, failures: AuthFailures) {
       }
     })()
     if (ok) return
-    failures.record(request.ip)
+    await failures.record(request)
     throw new ApiError(401, 'UNAUTHORIZED', 'admin endpoints need the service credential')
   }
 }
 
-function refuseIfBlocked(request: FastifyRequest, failures: AuthFailures): void {
-  if (failures.blocked(request.ip)) throw new ApiError(429, 'RATE_LIMITED', 'too many failed authentications from this address; retry in a minute')
+async function refuseIfBlocked(request: FastifyRequest, failures: AuthFailures): Promise<void> {
+  if (await failures.blocked(request)) throw new ApiError(429, 'RATE_LIMITED', 'too many failed authentications from this address; retry in a minute')
 }

@@ -1,10 +1,10 @@
-import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { Accepted, commandBody, ConvParams, ErrorBody, ExportQuery, MintTokenBody, requestField, UserParams, UserProfile } from '../../schemas/api.js'
 import { MintedToken, ndjsonOf, UserRecord } from '../../schemas/api-reads.js'
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
-import type { ApiDeps } from '../deps.js'
+import type { ApiDeps, TypedApp } from '../deps.js'
 import { ApiError, failureOf } from '../errors.js'
+import { COMMAND_ERRORS } from '../openapi/errors.js'
 import { conversationEvents, within } from '../../core/log/conversation-events.js'
 import { sendNdjson } from '../export.js'
 import { eventsBetween } from '../../core/log/events-between.js'
@@ -16,7 +16,7 @@ const failures = { '4xx': ErrorBody, '5xx': ErrorBody }
 type ExportQuery = Type.Static<typeof ExportQuery>
 
 /** Service endpoints: users, tokens, system messages, audit export. */
-export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
+export function adminRoutes(app: TypedApp, deps: ApiDeps): void {
   app.put('/v1/admin/users/:user', {
     schema: {
       summary: 'Register or update a user',
@@ -27,18 +27,19 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
       response: { 200: UserRecord, 201: UserRecord, ...failures },
     },
     handler: async (request, reply) => {
-      const { user } = request.params as { user: string }
-      const { record, created } = await deps.users.put(user, request.body as UserProfile)
+      const { record, created } = await deps.users.put(request.params.user, request.body)
       return reply.code(created ? 201 : 200).send(record)
     },
   })
 
   app.get('/v1/admin/users/:user', {
+    config: { errors: ['USER_NOT_FOUND'] },
     schema: { summary: 'A registered user', tags, security, params: UserParams, response: { 200: UserRecord, ...failures } },
-    handler: async (request) => registered(deps, (request.params as { user: string }).user),
+    handler: async (request) => registered(deps, request.params.user),
   })
 
   app.post('/v1/admin/tokens', {
+    config: { errors: ['USER_NOT_FOUND', 'MINTING_UNAVAILABLE'] },
     schema: {
       summary: 'Mint a user token (needs the shared secret; registered users only)',
       tags,
@@ -47,13 +48,14 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
       response: { 200: MintedToken, ...failures },
     },
     handler: async (request) => {
-      const { user, ttlSeconds } = request.body as Type.Static<typeof MintTokenBody>
+      const { user, ttlSeconds } = request.body
       await registered(deps, user)
       return mint(deps, user, ttlSeconds)
     },
   })
 
   app.post('/v1/admin/conversations/:conv/messages', {
+    config: { errors: COMMAND_ERRORS },
     schema: {
       summary: 'Send a system message (actor @system), idempotent by id',
       tags,
@@ -63,8 +65,8 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
       response: { 200: Accepted, ...failures },
     },
     handler: async (request) => {
-      const { conv } = request.params as { conv: string }
-      const { id, ...data } = request.body as { id: string } & Record<string, unknown>
+      const { conv } = request.params
+      const { id, ...data } = request.body
       const result = await deps.handler.execute({ type: 'message.send', id, conv, actor: SYSTEM_ACTOR, data })
       const failure = failureOf(result, (field) => requestField(field))
       if (failure) throw failure
@@ -76,6 +78,7 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get('/v1/admin/export', {
     // A HEAD would stream the whole export only to discard it.
     exposeHeadRoute: false,
+    config: { errors: ['CONVERSATION_NOT_FOUND', 'LOG_UNAVAILABLE'] },
     schema: {
       summary: 'Audit export as NDJSON: one conversation in seq order (?conv), or a time range of the whole log (?since&until)',
       tags,
@@ -84,7 +87,7 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
       response: { 200: ndjsonOf('one event per line; per partition in log order, so per conversation in seq order'), ...failures },
     },
     handler: async (request, reply) => {
-      const query = request.query as ExportQuery
+      const query = request.query
       checkExport(query)
       if (query.conv === undefined) return sendNdjson(reply, eventsBetween(deps.log, query.since!, query.until))
       const head = await deps.log.head(query.conv)

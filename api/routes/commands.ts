@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { HandleResult } from '../../core/commands/command-handler.js'
 import Type from 'typebox'
 import { directConversationId } from '../../core/domain/direct-id.js'
@@ -7,11 +6,16 @@ import { Accepted, commandBody, ConvParams, ConvSeqParams, ConvUserParams, Error
 import type { Command, CommandType } from '../../schemas/commands.js'
 import { ConversationId } from '../../schemas/ids.js'
 import { withinLimits } from '../../schemas/validator.js'
-import type { ApiDeps } from '../deps.js'
+import type { FastifyReply } from 'fastify'
+import type { ApiDeps, TypedApp } from '../deps.js'
 import { failureOf } from '../errors.js'
+import { COMMAND_ERRORS } from '../openapi/errors.js'
 
-type Body = { id: string } & Record<string, unknown>
-type Params = Record<string, string | number>
+/** What the routes built from COMMAND_ROUTES receive; each route's schemas check the exact shape. */
+interface CommandRequest {
+  Params: { conv: string } & Record<string, string | number>
+  Body: { id: string } & Record<string, unknown>
+}
 
 /** One REST endpoint per command: the body is the command's data plus its id; the path names the rest. */
 interface CommandRoute {
@@ -50,13 +54,12 @@ export const COMMAND_ROUTES: CommandRoute[] = [
 ]
 
 const tags = ['commands']
+const config = { errors: COMMAND_ERRORS }
 const failures = { '4xx': ErrorBody, '5xx': ErrorBody }
 
-export function commandRoutes(app: FastifyInstance, deps: ApiDeps) {
-  const run = async (request: FastifyRequest, reply: FastifyReply, type: CommandType, convId: string, data: Record<string, unknown>, asSent: (field: string) => string) => {
-    const { id } = request.body as Body
-    return accepted(reply, convId, await execute({ type, id, conv: convId, actor: request.user, data } as Command), asSent)
-  }
+export function commandRoutes(app: TypedApp, deps: ApiDeps) {
+  const run = async (reply: FastifyReply, actor: string, type: CommandType, id: string, convId: string, data: Record<string, unknown>, asSent: (field: string) => string) =>
+    accepted(reply, convId, await execute({ type, id, conv: convId, actor, data } as Command), asSent)
   /**
    * The request's body and path parameters passed the route's schemas, built
    * from the command's (commandBody), and the server set the rest: the command
@@ -71,25 +74,27 @@ export function commandRoutes(app: FastifyInstance, deps: ApiDeps) {
   for (const route of COMMAND_ROUTES) {
     const fromPath = route.fromPath ?? {}
     const asSent = (field: string) => requestField(field, fromPath)
-    app.route({
+    // The schemas differ per route, so the request's type is stated for all of them at once.
+    app.route<CommandRequest>({
       method: route.method,
       url: route.url,
+      config,
       schema: { summary: route.summary, tags, params: route.params, body: commandBody(route.type, Object.keys(fromPath)), response: responses },
       handler: (request, reply) => {
-        const params = request.params as Params
-        const { id: _id, ...data } = request.body as Body
-        for (const [field, param] of Object.entries(fromPath)) data[field] = params[param]
-        return run(request, reply, route.type, String(params.conv), data, asSent)
+        const { id, ...data } = request.body
+        for (const [field, param] of Object.entries(fromPath)) data[field] = request.params[param]
+        return run(reply, request.user, route.type, id, request.params.conv, data, asSent)
       },
     })
   }
 
   app.post('/v1/conversations/direct', {
+    config,
     schema: { summary: 'Open the direct conversation with a peer (created once, then returned)', tags, body: commandBody('conversation.create-direct'), response: responses },
     handler: async (request, reply) => {
-      const { peer } = request.body as Body & { peer: string }
+      const { id, peer } = request.body
       const convId = directConversationId(request.user, peer)
-      const result = await execute({ type: 'conversation.create-direct', id: (request.body as Body).id, conv: convId, actor: request.user, data: { peer } })
+      const result = await execute({ type: 'conversation.create-direct', id, conv: convId, actor: request.user, data: { peer } })
       if (!result.ok && result.reason === 'refused' && result.refusal.code === 'ALREADY_EXISTS') {
         return { conv: convId, seq: (await deps.handler.state(convId)).seq, duplicate: true }
       }
@@ -99,13 +104,14 @@ export function commandRoutes(app: FastifyInstance, deps: ApiDeps) {
 
   const GroupBody = Type.Object(
     { ...commandBody('group.create').properties, conv: Type.Optional(ConversationId) },
-    { additionalProperties: false },
+    { additionalProperties: false, title: 'GroupCreateBody' },
   )
   app.post('/v1/groups', {
+    config,
     schema: { summary: 'Create a group; its id is given or derived from the command id', tags, body: GroupBody, response: responses },
     handler: (request, reply) => {
-      const { id, conv: given, ...data } = request.body as Body & { conv?: string }
-      return run(request, reply, 'group.create', given ?? groupIdFor(request.user, id), data, (field) => requestField(field, {}, '/body/conv'))
+      const { id, conv: given, ...data } = request.body
+      return run(reply, request.user, 'group.create', id, given ?? groupIdFor(request.user, id), data, (field) => requestField(field, {}, '/body/conv'))
     },
   })
 }
@@ -118,8 +124,8 @@ function accepted(reply: FastifyReply, conv: string, result: HandleResult, asSen
   // The event is already JSON, as the log stored it: it goes into the answer as it is, not encoded again.
   // The fields and their order are those the Accepted schema would write.
   if (ok.json !== undefined) {
-    reply.type('application/json')
-    return `{"conv":${JSON.stringify(conv)},"seq":${ok.seq},"duplicate":${ok.duplicate},"event":${ok.json}}`
+    void reply.type('application/json').send(`{"conv":${JSON.stringify(conv)},"seq":${ok.seq},"duplicate":${ok.duplicate},"event":${ok.json}}`)
+    return
   }
   return { conv, seq: ok.seq, duplicate: ok.duplicate, ...(ok.event ? { event: ok.event } : {}) }
 }

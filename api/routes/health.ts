@@ -1,41 +1,44 @@
-import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import fp from 'fastify-plugin'
 import { ErrorBody } from '../../schemas/api.js'
 import { Alive, MetricsText, Readiness } from '../../schemas/api-reads.js'
 import type { ApiDeps } from '../deps.js'
-import { instrument } from '../metrics.js'
 import { readiness } from '../readiness.js'
 
 // Probes and scrapes come from the platform at a steady rate: never rate limited, never authenticated.
 const probe = { rateLimit: false } as const
 const tags = ['health']
 
-/** /healthz, /readyz, /metrics. Also creates the app's metrics (`app.metrics`), which every route reports to. */
-export async function healthRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  const metrics = instrument(app, deps.projectionLag)
+/** /healthz, /readyz, /metrics: the app's metrics (`app.metrics`), which every route reports to, exposed. */
+export const healthRoutes = fp<{ deps: ApiDeps }>(
+  async (scope, { deps }) => {
+    const app = scope.withTypeProvider<TypeBoxTypeProvider>()
+    app.get('/healthz', {
+      config: probe,
+      schema: { summary: 'The process is alive', tags, security: [], response: { 200: Alive } },
+      handler: async () => ({ status: 'ok' as const }),
+    })
 
-  app.get('/healthz', {
-    config: probe,
-    schema: { summary: 'The process is alive', tags, security: [], response: { 200: Alive } },
-    handler: async () => ({ status: 'ok' as const }),
-  })
+    app.get('/readyz', {
+      config: probe,
+      schema: {
+        summary: 'Ready to serve: NATS answers and the projection (when run here) is under a few seconds behind',
+        tags,
+        security: [],
+        response: { 200: Readiness, 503: Readiness },
+      },
+      handler: async (_request, reply) => {
+        const state = await readiness(deps.log.nc, deps.projectionLag)
+        return reply.code(state.ready ? 200 : 503).send(state)
+      },
+    })
 
-  app.get('/readyz', {
-    config: probe,
-    schema: {
-      summary: 'Ready to serve: NATS answers and the projection (when run here) is under a few seconds behind',
-      tags,
-      security: [],
-      response: { 200: Readiness, 503: Readiness },
-    },
-    handler: async (_request, reply) => {
-      const state = await readiness(deps.log.nc, deps.projectionLag)
-      return reply.code(state.ready ? 200 : 503).send(state)
-    },
-  })
-
-  app.get('/metrics', {
-    config: probe,
-    schema: { summary: 'Prometheus metrics', tags, security: [], response: { 200: MetricsText, '5xx': ErrorBody } },
-    handler: async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
-  })
-}
+    const { registry } = app.metrics
+    app.get('/metrics', {
+      config: probe,
+      schema: { summary: 'Prometheus metrics', tags, security: [], response: { 200: MetricsText, '5xx': ErrorBody } },
+      handler: async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
+    })
+  },
+  { name: 'seqline-health', dependencies: ['seqline-metrics', 'seqline-rate-limit', 'seqline-docs'], encapsulate: true },
+)

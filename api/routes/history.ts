@@ -1,7 +1,9 @@
-import type { FastifyInstance } from 'fastify'
 import { ClickHouseError } from '@clickhouse/client'
 import { busiestConversations, messagesPerDay, sendersPerDay } from '../../projections/history/analytics.js'
 import { analystQuery, AnalystSqlUnavailable } from '../../projections/history/analyst-sql.js'
+import type { HistoryDb } from '../../projections/history/history-db.js'
+import { present, search, SearchQueryError, type SearchPage } from '../../projections/history/search-page.js'
+import type { SearchScope, StoredHit } from '../../projections/history/search.js'
 import { ErrorBody } from '../../schemas/api.js'
 import {
   AnalyticsQuery,
@@ -13,15 +15,19 @@ import {
   SqlRequest,
   SqlResult,
 } from '../../schemas/search.js'
-import type { ApiDeps } from '../deps.js'
-import { ApiError } from '../errors.js'
-import { historyOf, keepVisible, present, search, userScope } from '../search.js'
+import type { ApiDeps, TypedApp } from '../deps.js'
+import { visibleTo } from '../authorize.js'
+import { ApiError, validationFailed } from '../errors.js'
 
 const failures = { '4xx': ErrorBody, '5xx': ErrorBody }
+const config = { errors: ['HISTORY_UNAVAILABLE'] as const }
+/** Analyst SQL: ClickHouse's refusals, named. */
+const sqlConfig = { errors: ['HISTORY_UNAVAILABLE', 'SQL_NEEDS_SERVER', 'SQL_READ_ONLY', 'SQL_TOO_MANY_ROWS', 'SQL_TIMEOUT', 'SQL_ERROR'] as const }
 
 /** GET /v1/search: a user's full-text search of the conversations they may read. */
-export function userHistoryRoutes(app: FastifyInstance, deps: ApiDeps): void {
+export function userHistoryRoutes(app: TypedApp, deps: ApiDeps): void {
   app.get('/v1/search', {
+    config,
     schema: {
       summary: 'Full-text search of your conversations (former ones up to when you left), newest first',
       tags: ['search'],
@@ -31,32 +37,36 @@ export function userHistoryRoutes(app: FastifyInstance, deps: ApiDeps): void {
     handler: async (request) => {
       const { db } = historyOf(deps)
       const scope = await userScope(deps, request.user)
-      const page = await reachable(() => search(db, scope, request.query as SearchQuery))
+      const page = await reachable(() => pageOf(db, scope, request.query))
       return present({ ...page, hits: await keepVisible(deps, request.user, page.hits) })
     },
   })
 }
 
 /** Admin search over everything, analytics, and raw read-only SQL for analysts. */
-export function adminHistoryRoutes(app: FastifyInstance, deps: ApiDeps): void {
+export function adminHistoryRoutes(app: TypedApp, deps: ApiDeps): void {
   const tags = ['analytics']
   const security = [{ service: [] }]
   app.get('/v1/admin/search', {
+    config,
     schema: { summary: 'Full-text search of every conversation', tags, security, querystring: SearchQuery, response: { 200: SearchResult, ...failures } },
-    handler: async (request) => present(await reachable(() => search(historyOf(deps).db, { all: true }, request.query as SearchQuery))),
+    handler: async (request) => present(await reachable(() => pageOf(historyOf(deps).db, { all: true }, request.query))),
   })
 
   app.get('/v1/admin/analytics/messages-per-day', {
+    config,
     schema: { summary: 'Messages sent per UTC day', tags, security, querystring: AnalyticsQuery, response: { 200: MessagesPerDay, ...failures } },
-    handler: async (request) => ({ days: await reachable(() => messagesPerDay(historyOf(deps).db, request.query as AnalyticsQuery)) }),
+    handler: async (request) => ({ days: await reachable(() => messagesPerDay(historyOf(deps).db, request.query)) }),
   })
 
   app.get('/v1/admin/analytics/senders-per-day', {
+    config,
     schema: { summary: 'Distinct senders per UTC day', tags, security, querystring: AnalyticsQuery, response: { 200: SendersPerDay, ...failures } },
-    handler: async (request) => ({ days: await reachable(() => sendersPerDay(historyOf(deps).db, request.query as AnalyticsQuery)) }),
+    handler: async (request) => ({ days: await reachable(() => sendersPerDay(historyOf(deps).db, request.query)) }),
   })
 
   app.get('/v1/admin/analytics/busiest-conversations', {
+    config,
     schema: {
       summary: 'Conversations with the most messages in a time range',
       tags,
@@ -65,12 +75,13 @@ export function adminHistoryRoutes(app: FastifyInstance, deps: ApiDeps): void {
       response: { 200: BusiestConversations, ...failures },
     },
     handler: async (request) => {
-      const query = request.query as AnalyticsQuery
+      const query = request.query
       return { conversations: await reachable(() => busiestConversations(historyOf(deps).db, query, query.limit)) }
     },
   })
 
   app.post('/v1/admin/sql', {
+    config: sqlConfig,
     schema: {
       summary: 'One read-only SQL query over the history tables, with time and row limits (ClickHouse server only)',
       tags,
@@ -81,13 +92,52 @@ export function adminHistoryRoutes(app: FastifyInstance, deps: ApiDeps): void {
     handler: async (request) => {
       const { db, sqlLimits } = historyOf(deps)
       try {
-        const rows = await analystQuery(db, (request.body as { sql: string }).sql, sqlLimits)
+        const rows = await analystQuery(db, request.body.sql, sqlLimits)
         return { rows, rowCount: rows.length }
       } catch (err) {
         throw sqlRefusal(err)
       }
     },
   })
+}
+
+function historyOf(deps: ApiDeps): NonNullable<ApiDeps['history']> {
+  if (!deps.history) throw new ApiError(503, 'HISTORY_UNAVAILABLE', 'this process has no history store configured')
+  return deps.history
+}
+
+/** A page of a search; a query that cannot be run as sent is refused naming its field. */
+async function pageOf(db: HistoryDb, scope: SearchScope, query: SearchQuery): Promise<SearchPage> {
+  try {
+    return await search(db, scope, query)
+  } catch (err) {
+    if (!(err instanceof SearchQueryError)) throw err
+    throw validationFailed([{ field: `/querystring/${err.field}`, rule: err.rule, message: err.message }])
+  }
+}
+
+/** The conversations a user may search, as the views know them: members fully, former members up to their leave seq. */
+async function userScope(deps: ApiDeps, user: string): Promise<SearchScope> {
+  const convs = await deps.views.conversationsOf(user)
+  const members: string[] = []
+  const former: Array<{ conv: string; left: number }> = []
+  for (const [conv, c] of Object.entries(convs)) {
+    if (c.left === undefined) members.push(conv)
+    else former.push({ conv, left: c.left })
+  }
+  return { user, members, former }
+}
+
+/**
+ * Checks every hit against the conversation state writes are decided on: the
+ * views may lag a kick by a moment, and a search must not show what the user
+ * could no longer pull.
+ */
+async function keepVisible(deps: ApiDeps, user: string, hits: StoredHit[]): Promise<StoredHit[]> {
+  const convs = [...new Set(hits.map((h) => h.conv))]
+  const visible = await Promise.all(convs.map((conv) => visibleTo(deps, conv, user).then((v) => v.head, () => 0)))
+  const heads = new Map(convs.map((conv, i) => [conv, visible[i]!]))
+  return hits.filter((h) => h.seq <= (heads.get(h.conv) ?? 0))
 }
 
 /** An analyst's SQL error goes back to them, named; the server's codes decide the status. */

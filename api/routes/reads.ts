@@ -1,11 +1,11 @@
-import type { FastifyInstance } from 'fastify'
 import type Type from 'typebox'
 import type { InboxRow as InboxRowRecord } from '../../projections/conversations/inbox.js'
 import { ConvParams, ConvSeqParams, ErrorBody, RangeQuery } from '../../schemas/api.js'
 import { EventPage, Inbox, ndjsonOf, Receipt, SyncQuery, SyncResult } from '../../schemas/api-reads.js'
 import { mustSee, visibleTo } from '../authorize.js'
-import type { ApiDeps } from '../deps.js'
+import type { ApiDeps, TypedApp } from '../deps.js'
 import { ApiError } from '../errors.js'
+import { CONVERSATION_READ_ERRORS } from '../openapi/errors.js'
 import { conversationEvents } from '../../core/log/conversation-events.js'
 import { sendNdjson } from '../export.js'
 import { pull } from '../pull.js'
@@ -14,8 +14,9 @@ const tags = ['reads']
 const failures = { '4xx': ErrorBody, '5xx': ErrorBody }
 
 /** Pull by seq range, sync, inbox, receipts, the user's own export. Every read is limited to what the user may see. */
-export function readRoutes(app: FastifyInstance, deps: ApiDeps): void {
+export function readRoutes(app: TypedApp, deps: ApiDeps): void {
   app.get('/v1/conversations/:conv/events', {
+    config: { errors: CONVERSATION_READ_ERRORS },
     schema: {
       summary: 'Events by seq range, clipped to what you may see; erased seqs are listed',
       tags,
@@ -24,16 +25,16 @@ export function readRoutes(app: FastifyInstance, deps: ApiDeps): void {
       response: { 200: EventPage, ...failures },
     },
     handler: async (request): Promise<Type.Static<typeof EventPage>> => {
-      const { conv } = request.params as { conv: string }
-      const visible = await visibleTo(deps, conv, request.user)
-      return pull(deps.log, request.user, visible, request.query as RangeQuery)
+      const visible = await visibleTo(deps, request.params.conv, request.user)
+      return pull(deps.log, request.user, visible, request.query)
     },
   })
 
   app.get('/v1/conversations/:conv/messages/:seq/receipts', {
+    config: { errors: [...CONVERSATION_READ_ERRORS, 'SEQ_OUT_OF_RANGE'] },
     schema: { summary: 'Who has read a message and who has not (current members only)', tags, params: ConvSeqParams, response: { 200: Receipt, ...failures } },
     handler: async (request): Promise<Type.Static<typeof Receipt>> => {
-      const { conv, seq } = request.params as { conv: string; seq: number }
+      const { conv, seq } = request.params
       const visible = await visibleTo(deps, conv, request.user)
       // Receipts are members' reads as they stand now: a former member would keep learning of reads after leaving.
       if (visible.leftAt !== undefined) {
@@ -57,12 +58,13 @@ export function readRoutes(app: FastifyInstance, deps: ApiDeps): void {
       querystring: SyncQuery,
       response: { 200: SyncResult, ...failures },
     },
-    handler: async (request) => sync(await deps.views.inbox(request.user), (request.query as { since?: number }).since),
+    handler: async (request) => sync(await deps.views.inbox(request.user), request.query.since),
   })
 
   app.get('/v1/conversations/:conv/export', {
     // A HEAD would stream the whole export only to discard it.
     exposeHeadRoute: false,
+    config: { errors: CONVERSATION_READ_ERRORS },
     schema: {
       summary: 'Every event of the conversation you may see, as NDJSON in seq order',
       tags,
@@ -70,7 +72,7 @@ export function readRoutes(app: FastifyInstance, deps: ApiDeps): void {
       response: { 200: ndjsonOf("one event per line, in seq order; erased seqs and other members' private events are absent"), ...failures },
     },
     handler: async (request, reply) => {
-      const { conv } = request.params as { conv: string }
+      const { conv } = request.params
       // Authorised before the first byte: a refusal must still be a proper error response.
       const visible = await visibleTo(deps, conv, request.user)
       return sendNdjson(reply, conversationEvents(deps.log, conv, visible.head, request.user))

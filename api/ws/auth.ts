@@ -12,9 +12,9 @@ export type Auth = { ok: true; user: string; expiresAt?: number } | { ok: false;
  * WebSocket), as ?token=. Never throws: a refusal is returned, so the socket
  * can be accepted and closed with 4401 and a reason a browser can read.
  */
-export async function authenticate(tokens: Tokens, request: FastifyRequest): Promise<Auth> {
+export async function authenticate(tokens: Tokens, request: FastifyRequest, queryToken: unknown): Promise<Auth> {
   try {
-    const token = tokenOf(request)
+    const token = tokenOf(request, queryToken)
     const user = await tokens.user(token)
     return { ok: true, user, expiresAt: expiryOf(token) }
   } catch (err) {
@@ -22,10 +22,9 @@ export async function authenticate(tokens: Tokens, request: FastifyRequest): Pro
   }
 }
 
-function tokenOf(request: FastifyRequest): string {
+function tokenOf(request: FastifyRequest, queryToken: unknown): string {
   if (request.headers.authorization) return bearer(request)
-  const token = (request.query as Record<string, unknown> | undefined)?.['token']
-  if (typeof token === 'string' && token.length > 0) return token
+  if (typeof queryToken === 'string' && queryToken.length > 0) return queryToken
   throw new ApiError(401, 'UNAUTHORIZED', 'missing token: pass ?token=<jwt> or Authorization: Bearer <jwt>')
 }
 

@@ -1,5 +1,8 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import websocket from '@fastify/websocket'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import Type from 'typebox'
 import { CLOSE } from '../../schemas/ws.js'
 import { originAllowed } from '../cors.js'
 import type { ApiDeps } from '../deps.js'
@@ -16,16 +19,27 @@ declare module 'fastify' {
   }
 }
 
-interface MetricsLike {
-  connections?: { set(n: number): void }
-}
+/** The token of a browser socket, which cannot set headers on an upgrade; anything else in the query is left alone. */
+const UpgradeQuery = Type.Object({ token: Type.Optional(Type.Unknown()) })
 
 /**
  * The WebSocket gateway at /v1/ws: authenticated sockets that send commands,
  * sync what they missed, and receive their conversations' events live. The
- * protocol's frames are in schemas/ws.ts.
+ * protocol's frames are in schemas/ws.ts. The WebSocket plugin and the route live
+ * in a scope of their own; `app.wsGateway` is visible to the whole app.
  */
-export async function gateway(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+export const gateway = fp<{ deps: ApiDeps }>(
+  async (app, { deps }) => {
+    const hub = new Hub(deps.log)
+    await hub.start()
+    app.decorate('wsGateway', { stats: () => hub.stats() })
+    await app.register(async (scope) => sockets(scope, deps, hub))
+  },
+  // Metrics: the connections gauge. Rate limits: the upgrade request is limited per address like any other.
+  { name: 'seqline-gateway', dependencies: ['seqline-metrics', 'seqline-rate-limit'] },
+)
+
+async function sockets(app: FastifyInstance, deps: ApiDeps, hub: Hub): Promise<void> {
   const options = { ...DEFAULT_GATEWAY_OPTIONS, ...deps.ws }
   const sessions = new Set<Session>()
   await app.register(websocket, {
@@ -35,12 +49,7 @@ export async function gateway(app: FastifyInstance, deps: ApiDeps): Promise<void
       done()
     },
   })
-  const hub = new Hub(deps.log)
-  await hub.start()
-  const reportConnections = () => {
-    // The metrics decorator belongs to another part of the API and may not exist.
-    if (app.hasDecorator('metrics')) (app as unknown as { metrics: MetricsLike }).metrics.connections?.set(sessions.size)
-  }
+  const reportConnections = () => app.metrics.connections.set(sessions.size)
   const context = {
     deps,
     hub,
@@ -52,11 +61,10 @@ export async function gateway(app: FastifyInstance, deps: ApiDeps): Promise<void
   }
   const auths = new WeakMap<FastifyRequest, Auth>()
 
-  app.decorate('wsGateway', { stats: () => hub.stats() })
-  app.route({
+  app.withTypeProvider<TypeBoxTypeProvider>().route({
     method: 'GET',
     url: '/v1/ws',
-    schema: { hide: true },
+    schema: { hide: true, querystring: UpgradeQuery },
     onRequest: async (request) => {
       // Refused with a plain 403 before the upgrade, so no socket ever opens for a page
       // from elsewhere; its browser sees the connection fail (close 1006), its developer
@@ -64,7 +72,7 @@ export async function gateway(app: FastifyInstance, deps: ApiDeps): Promise<void
       if (!originAllowed(request, deps.corsOrigins)) {
         throw new ApiError(403, 'ORIGIN_NOT_ALLOWED', `origin ${request.headers.origin} may not open a WebSocket: list it in SEQLINE_CORS_ORIGINS`)
       }
-      const auth = await authenticate(deps.tokens, request)
+      const auth = await authenticate(deps.tokens, request, request.query.token)
       if (!auth.ok && !request.ws) throw auth.error
       auths.set(request, auth)
     },

@@ -9,7 +9,7 @@ import { CommandHandler } from '../../core/commands/command-handler.js'
 import type { EventLog } from '../../core/log/event-log.js'
 import { Tokens } from '../../api/auth/tokens.js'
 import { startApi } from '../../api/server.js'
-import { UserDirectory } from '../../api/users.js'
+import { UserDirectory } from '../../api/auth/users.js'
 import { ConversationViews } from '../../projections/conversations/views.js'
 import { lagBehind, type Lag } from '../../projections/runtime/lag.js'
 

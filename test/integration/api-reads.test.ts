@@ -5,12 +5,13 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Tokens } from '../../api/auth/tokens.js'
 import { COMMAND_ROUTES } from '../../api/routes/commands.js'
 import { startApi } from '../../api/server.js'
-import { UserDirectory } from '../../api/users.js'
+import { UserDirectory } from '../../api/auth/users.js'
 import { ConversationViews } from '../../projections/conversations/views.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
 import { call, startApiStack, type ApiStack } from '../helpers/api.js'
 import { range, withLogServer } from '../helpers/log.js'
+import { dereference } from '../helpers/openapi.js'
 
 const hello = (id: string, text = id) => ({ id, content: { type: 'text', text } })
 const seqsOf = (events: Array<{ seq: number }>) => events.map((e) => e.seq)
@@ -286,7 +287,8 @@ describe('read, admin, health and docs endpoints against a real nats-server', ()
     const doc = await get(null, '/openapi.json')
     assert.equal(doc.status, 200)
     assert.match(doc.body.openapi, /^3\./)
-    const documented = (method: string, url: string) => doc.body.paths[url.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()]
+    const paths = dereference(doc.body).paths
+    const documented = (method: string, url: string) => paths[url.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()]
     for (const route of COMMAND_ROUTES) assert.ok(documented(route.method, route.url), `${route.method} ${route.url} undocumented`)
     for (const url of ['/v1/conversations/:conv/events', '/v1/inbox', '/v1/sync', '/v1/conversations/:conv/export', '/v1/admin/export']) {
       assert.ok(documented('GET', url), `GET ${url} undocumented`)
@@ -343,13 +345,6 @@ describe('rate and body limits', () => {
     assert.equal((await call(`${s.url}/v1/inbox`, 'GET', await s.token('dave'))).status, 200)
   })
 
-  test('probes are never limited; public routes are limited per IP', async () => {
-    for (let i = 0; i < 8; i++) assert.equal((await call(`${s.url}/healthz`, 'GET', null)).status, 200)
-    const statuses: number[] = []
-    for (let i = 0; i < 6; i++) statuses.push((await fetch(`${s.url}/openapi.json`)).status)
-    assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429])
-  })
-
   test('minting answers 501 when Seqline verifies with a public key instead of a shared secret', async () => {
     const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
     const serviceToken = 's'.repeat(24)
@@ -371,41 +366,5 @@ describe('rate and body limits', () => {
     } finally {
       await api.close()
     }
-  })
-
-  test('413 for a body over the limit', async () => {
-    const carol = await s.token('carol')
-    const r = await call(`${s.url}/v1/conversations/g_any/messages`, 'POST', carol, hello('big', 'x'.repeat(4096)))
-    assert.deepEqual([r.status, r.body.error.code], [413, 'BODY_TOO_LARGE'])
-  })
-
-  test('behind a trusted proxy, each client is limited by its own forwarded address', async () => {
-    const deps = {
-      log: t.log,
-      handler: t.handler,
-      views: await ConversationViews.open(t.nc, 'proxy_views'),
-      users: await UserDirectory.open(t.nc, 'proxy_users'),
-      tokens: s.tokens,
-      limits: { bodyLimitBytes: 2048, rateLimitPerMinute: 1 },
-      trustProxy: ['127.0.0.1'],
-    }
-    const api = await startApi(deps, '127.0.0.1', 0)
-    const from = (client: string) => fetch(`${api.url}/v1/inbox`, { headers: { authorization: 'Bearer wrong', 'x-forwarded-for': client } }).then((r) => r.status)
-    try {
-      assert.equal(await from('10.0.0.1'), 401)
-      assert.equal(await from('10.0.0.1'), 429, 'the same client is paused')
-      assert.equal(await from('10.0.0.2'), 401, 'another client behind the same proxy is not')
-    } finally {
-      await api.close()
-    }
-  })
-
-  // Last in this suite: once an address has failed too often it is paused for the minute, valid tokens included.
-  test('failed authentications are limited per address, before any guess is checked', async () => {
-    assert.equal((await call(`${s.url}/v1/inbox`, 'GET', 'a.wrong.guess')).status, 401)
-    const blocked = await call(`${s.url}/v1/inbox`, 'GET', 'another.wrong.guess')
-    assert.deepEqual([blocked.status, blocked.body.error.code], [429, 'RATE_LIMITED'])
-    const admin = await call(`${s.url}/v1/admin/users/dave`, 'GET', 'wrong-service-token-guess-000')
-    assert.equal(admin.status, 429, 'guessing the service credential counts too')
   })
 })

@@ -1,0 +1,52 @@
+// Counters by command type and by error code, on /metrics, against a real nats-server:
+// commands counted once whichever way they came (REST or WebSocket), by their result.
+import assert from 'node:assert/strict'
+import { before, describe, test } from 'node:test'
+import { call, startApiStack, type ApiStack } from '../helpers/api.js'
+import { withLogServer } from '../helpers/log.js'
+import { TestSocket, wsUrl } from '../helpers/ws.js'
+
+const hello = (id: string) => ({ id, content: { type: 'text', text: id } })
+
+/** The value of one series in Prometheus text, 0 when it is absent. */
+function sample(text: string, series: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `))
+  return line ? Number(line.slice(series.length + 1)) : 0
+}
+
+describe('command and error counters', () => {
+  const t = withLogServer()
+  let s: ApiStack
+  let socket: TestSocket | undefined
+  before(async () => {
+    s = await startApiStack(t.log, 'metrics_views')
+    t.defer(async () => {
+      await socket?.close()
+      await s.stop()
+    })
+  })
+
+  test('commands by type and result (REST and WebSocket alike), error answers by code', async () => {
+    const [amy, bo, cy] = [await s.token('amy'), await s.token('bo'), await s.token('cy')]
+    assert.equal((await call(`${s.url}/v1/groups`, 'POST', amy, { id: 'create', conv: 'g_counted', name: 'counted', members: ['bo'] })).status, 200)
+    const path = `${s.url}/v1/conversations/g_counted/messages`
+    assert.equal((await call(path, 'POST', amy, hello('m1'))).status, 200)
+    assert.equal((await call(path, 'POST', amy, hello('m1'))).body.duplicate, true)
+    assert.equal((await call(path, 'POST', cy, hello('m2'))).body.error.code, 'NOT_MEMBER')
+    assert.equal((await call(path, 'POST', bo, { id: 'bad' })).body.error.code, 'VALIDATION_FAILED')
+    socket = await TestSocket.open(wsUrl(s, bo))
+    const acked = await socket.command({ type: 'message.send', id: 'm3', conv: 'g_counted', data: { content: { type: 'text', text: 'over ws' } } })
+    assert.equal(acked.type, 'ack')
+
+    const scraped = (await call(`${s.url}/metrics`, 'GET', null)).body as string
+    const commands = (type: string, result: string) => sample(scraped, `seqline_commands_total{type="${type}",result="${result}"}`)
+    assert.equal(commands('group.create', 'accepted'), 1)
+    assert.equal(commands('message.send', 'accepted'), 2, 'one over REST, one over the WebSocket')
+    assert.equal(commands('message.send', 'duplicate'), 1)
+    assert.equal(commands('message.send', 'NOT_MEMBER'), 1)
+    // Refused by the route's schema before any command was made of it: an error, not a command.
+    assert.equal(commands('message.send', 'VALIDATION_FAILED'), 0)
+    const errors = (code: string) => sample(scraped, `seqline_http_errors_total{code="${code}"}`)
+    assert.deepEqual([errors('NOT_MEMBER'), errors('VALIDATION_FAILED')], [1, 1])
+  })
+})
