@@ -34,7 +34,9 @@ export async function startBenchApi(log: EventLog, bucket: string, secrets: Secr
   const tokens = new Tokens(secrets)
   // Without the projection here, the lag is read from the views' committed reach, as `seqline up` does in every process.
   const lag = projectionLag ?? (async () => lagBehind(log, (await views.reach()) ?? {}))
-  const deps = { log, handler: new CommandHandler(log), views, tokens, users, limits: LIMITS, projectionLag: lag }
+  // Warnings and errors to stderr: in a child process stdout carries the READY/usage protocol (child.ts), which a log line would break.
+  const logging = { level: 'warn' as const, stream: process.stderr }
+  const deps = { log, handler: new CommandHandler(log), views, tokens, users, limits: LIMITS, projectionLag: lag, logging }
   const api = await startApi(deps, '127.0.0.1', 0)
   return { url: api.url, stop: () => api.close() }
 }
