@@ -81,7 +81,7 @@ export const Config = Type.Object(
 
 export type Config = Type.Static<typeof Config>
 
-/** Environment variable of each setting, in the order README documents them. */
+/** Environment variable of each setting, in the order docs/configuration.md documents them. */
 export const CONFIG_ENV: Record<keyof Config, string> = {
   natsUrl: 'SEQLINE_NATS_URL',
   natsPort: 'SEQLINE_NATS_PORT',

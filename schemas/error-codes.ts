@@ -42,7 +42,7 @@ const REFUSAL_CODES: Record<RefusalCode, ErrorCodeInfo> = {
 /**
  * Every error code the API answers with (REST and WebSocket error frames), its HTTP
  * status and whether to retry: the one table behind ApiError, the OpenAPI document's
- * error schema and README's error section (a unit test keeps README in step).
+ * error schema and the table in docs/errors.md (a unit test keeps that table in step).
  */
 export const ERROR_CODES = {
   VALIDATION_FAILED: { status: 400, retry: 'no', meaning: 'a field is missing, unknown or invalid; details.errors name each as a JSON pointer into the request as sent' },

@@ -7,7 +7,7 @@
 //          ws: --clients 200 --ws-rate 2000 (or steps: 1000,2000,5000) --ws-seconds 10 --ws-group 10 --ws-api child|inline
 //              --ws-projection same|child (the conversations projection in the API's process, or in a child process of its own)
 //              --ws-warmup 2 (untimed, before the first step) --ws-fanout 5000 (fan-out group size; default all clients) --ws-addresses 1 (client source addresses 127.0.0.1..K)
-//              --ws-results ops/bench/results (also write ws.json and SVG charts there)
+//              --ws-results <dir> (also write ws.json and SVG charts there)
 import { mkdtemp, rm, mkdir, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
@@ -15,13 +15,13 @@ import { parseArgs } from 'node:util'
 import { connect } from '@nats-io/transport-node'
 import { EventLog } from '../../core/log/event-log.js'
 import { startNatsServer } from '../servers/nats-server.js'
-import { appendBench, printAppend } from './append.js'
-import { printProjections, projectionsBench } from './projections.js'
-import { printRead, readBench } from './read.js'
-import { wsBench } from './websocket.js'
-import { printWs } from './ws-report.js'
-import { writeWsResults } from './ws-results.js'
-import { historyBench, printHistory, type HistoryBenchResult } from './history.js'
+import { appendBench, printAppend } from './log/append.js'
+import { printProjections, projectionsBench } from './projection/projections.js'
+import { printRead, readBench } from './log/read.js'
+import { wsBench } from './websocket/bench.js'
+import { printWs } from './websocket/report.js'
+import { writeWsResults } from './websocket/results.js'
+import { historyBench, printHistory, type HistoryBenchResult } from './history/history.js'
 import { HistoryDb } from '../../projections/history/history-db.js'
 import { startClickHouseServer } from '../servers/clickhouse-server.js'
 

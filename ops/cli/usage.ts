@@ -27,7 +27,7 @@ Checks the servers, their versions and capabilities, the streams, the views and
 the projection and history lag; exits 1 when a check fails.`,
   bench: `usage: seqline bench [options]
 
-Runs the benchmarks against a fresh local nats-server (see README, Benchmarks).
+Runs the benchmarks against a fresh local nats-server (see docs/benchmarks.md).
   --only all|append|read|projections|ws|history   (or a comma-separated list)
   --messages <n> --window <n> --deep <n> --partitions <n> --url nats://...
   --clients <n> --ws-rate <r>[,<r>...] --ws-seconds <s> --ws-group <n>`,
@@ -45,7 +45,7 @@ export const USAGE = `usage: seqline <command> [options]
   bench     the benchmarks
 
 seqline <command> --help prints a command's options.
-configuration: environment variables SEQLINE_* and an optional JSON file named by SEQLINE_CONFIG (see README)`
+configuration: environment variables SEQLINE_* and an optional JSON file named by SEQLINE_CONFIG (see docs/configuration.md)`
 
 export function isCommand(name: string): name is Command {
   return Object.hasOwn(COMMAND_USAGE, name)

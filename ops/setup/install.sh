@@ -8,6 +8,8 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
+# The supported runtime is Node 22 (package.json engines, the image in ops/deploy);
+# 20.10 is still accepted so machines that only have Node 20 can build and test.
 MIN_NODE_MAJOR=20
 MIN_NODE_MINOR=10
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { describeReport, runDeliveryProof, type ProofReport } from '../../ops/bench/delivery-proof.js'
+import { describeReport, runDeliveryProof, type ProofReport } from '../proof/delivery-proof.js'
 
 /** SEQLINE_PROOF_SEED replays a run (the seed fixes the topology, every client's choices and the kill schedule; timing still varies). */
 const seedOf = () => Number(process.env['SEQLINE_PROOF_SEED'] ?? Date.now() % 2 ** 31)

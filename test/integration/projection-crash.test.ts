@@ -17,7 +17,7 @@ import type { SeqlineEvent } from '../../schemas/events.js'
 import { TEST_PARTITIONS, withLogServer } from '../helpers/log.js'
 import { onLines } from '../helpers/child-lines.js'
 import { covers, differingKeys, dumpBucket, sortedRecords, streamEnds, waitCaughtUp } from '../helpers/views.js'
-import { mulberry32, pick, type Rng } from '../../ops/bench/random.js'
+import { mulberry32, pick, type Rng } from '../../ops/bench/shared/random.js'
 
 const PROJECTOR = fileURLToPath(new URL('../fixtures/projector.js', import.meta.url))
 

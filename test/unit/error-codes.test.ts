@@ -1,6 +1,6 @@
 // The error table (schemas/error-codes.ts) is the one list of codes: every code the code base
-// can answer with is in it with its status, README's table says the same, and so does the
-// OpenAPI document's error schema.
+// can answer with is in it with its status, the table in docs/errors.md says the same, and so
+// does the OpenAPI document's error schema.
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -70,17 +70,16 @@ describe('error codes', () => {
     }
   })
 
-  test("README's error table lists exactly the table's codes, statuses, retry and meaning", () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
-    const section = readme.slice(readme.indexOf('**Errors**'), readme.indexOf('**Commands**'))
+  test("docs/errors.md's table lists exactly the table's codes, statuses, retry and meaning", () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'errors.md'), 'utf8')
     const rows = new Map<string, string>()
-    for (const m of section.matchAll(/^\| `([A-Z_]+)` \| (\d+) \| ([^|]+) \| (.+) \|$/gm)) {
-      assert.ok(!rows.has(m[1]!), `${m[1]} is listed twice in README`)
+    for (const m of doc.matchAll(/^\| `([A-Z_]+)` \| (\d+) \| ([^|]+) \| (.+) \|$/gm)) {
+      assert.ok(!rows.has(m[1]!), `${m[1]} is listed twice in docs/errors.md`)
       rows.set(m[1]!, `${m[2]} | ${m[3]!.trim()} | ${m[4]!.trim()}`)
     }
     const expected = new Map(ERROR_CODE_NAMES.map((c: ErrorCode) => [c, `${ERROR_CODES[c].status} | ${ERROR_CODES[c].retry} | ${ERROR_CODES[c].meaning}`]))
-    assert.deepEqual([...rows.keys()].sort(), [...expected.keys()].sort(), 'README lists other codes than schemas/error-codes.ts')
-    for (const [code, row] of expected) assert.equal(rows.get(code), row, `README's row of ${code}`)
+    assert.deepEqual([...rows.keys()].sort(), [...expected.keys()].sort(), 'docs/errors.md lists other codes than schemas/error-codes.ts')
+    for (const [code, row] of expected) assert.equal(rows.get(code), row, `docs/errors.md's row of ${code}`)
   })
 
   test("the OpenAPI document's error schema enumerates the table's codes", () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { ProofReport } from '../../ops/bench/delivery-proof.js'
-import { proofTable, type ProofSummary } from '../../ops/bench/proof-table.js'
+import type { ProofReport } from '../proof/delivery-proof.js'
+import { proofTable, type ProofSummary } from '../proof/proof-table.js'
 
 const machine = { cores: 2, cpu: 'test cpu', memoryGiB: 24, node: 'v20' }
 const all = () => true

@@ -1,0 +1,143 @@
+// The history benchmark: ingest of synthetic messages through the sink's
+// writer and search latency, on embedded chDB and on a ClickHouse server in
+// one run. Ceilings of the same run: a bare INSERT of the same rows into a
+// table without index (ingest), and a brute-force scan for the rare word
+// (search).
+import { HistoryBatch } from '../../../projections/history/batch.js'
+import type { HistoryDb } from '../../../projections/history/history-db.js'
+import { HistoryWriter } from '../../../projections/history/history-writer.js'
+import { migrate } from '../../../projections/history/migrations.js'
+import { searchMessages, type SearchRequest, type SearchScope } from '../../../projections/history/search.js'
+import { convOf, RARE_WORD, syntheticBatches, wordOf, type SyntheticOptions } from './data.js'
+import { fmt, percentiles } from '../shared/stats.js'
+
+export interface HistoryBenchOptions {
+  messages: number
+  conversations: number
+}
+
+export interface SearchFigure {
+  name: string
+  p50: number
+  p99: number
+  hits: number
+}
+
+export interface HistoryBenchResult {
+  backend: string
+  version: string
+  strategy: string
+  messages: number
+  ingestSeconds: number
+  ingestPerSecond: number
+  rawInsertPerSecond: number
+  searches: SearchFigure[]
+  scanMs: number
+  diskBytes: number
+}
+
+const BATCH = 50_000
+const RUNS = 20
+
+export async function historyBench(db: HistoryDb, label: string, opts: HistoryBenchOptions): Promise<HistoryBenchResult> {
+  await migrate(db)
+  const data: SyntheticOptions = { messages: opts.messages, conversations: opts.conversations, users: 50_000, partitions: 8, rare: 100, startAt: Date.UTC(2026, 0, 1) }
+  const rawInsertPerSecond = await rawInsertRate(db, data)
+  const writer = new HistoryWriter(db)
+  const written = await writer.written()
+  const start = performance.now()
+  let done = 0
+  for (const events of syntheticBatches(data, BATCH)) {
+    const batch = new HistoryBatch()
+    for (const f of events) batch.add(f)
+    await writer.write(batch, written)
+    done += events.length
+    if (done % 1_000_000 < BATCH) process.stdout.write(`\r  ${label}: ${done.toLocaleString('en')} messages written   `)
+  }
+  const ingestSeconds = (performance.now() - start) / 1000
+  process.stdout.write('\n')
+  const searches = await searchFigures(db, opts)
+  return {
+    backend: label,
+    version: db.caps.version,
+    strategy: db.caps.textIndex ? 'text index' : 'word scan',
+    messages: opts.messages,
+    ingestSeconds,
+    ingestPerSecond: opts.messages / ingestSeconds,
+    rawInsertPerSecond,
+    searches,
+    scanMs: await timed(() => db.rows(`SELECT count() AS n FROM ${db.table('messages')} WHERE position(text, '${RARE_WORD}') > 0`)),
+    diskBytes: await diskBytes(db),
+  }
+}
+
+/** Rows per second of a bare INSERT of the same message rows into a table with no index, no words and no second table. */
+async function rawInsertRate(db: HistoryDb, data: SyntheticOptions): Promise<number> {
+  const table = db.table('bench_raw')
+  await db.command(`CREATE TABLE IF NOT EXISTS ${table} (part UInt16, pos UInt64, conv String, seq UInt64, at_ms UInt64, sender String, kind String, state String, text String) ENGINE = MergeTree ORDER BY (conv, seq)`)
+  const sample = { ...data, messages: Math.min(data.messages, 1_000_000) }
+  let rows = 0
+  const start = performance.now()
+  for (const events of syntheticBatches(sample, BATCH)) {
+    const batch = new HistoryBatch()
+    for (const f of events) batch.add(f)
+    await db.client.insert({ table, values: batch.messageRows(new Map()), format: 'JSONEachRow' })
+    rows += events.length
+  }
+  const rate = rows / ((performance.now() - start) / 1000)
+  await db.command(`DROP TABLE ${table}`)
+  return rate
+}
+
+async function searchFigures(db: HistoryDb, opts: HistoryBenchOptions): Promise<SearchFigure[]> {
+  const all: SearchScope = { all: true }
+  const common = wordOf(1)
+  const someConvs = Array.from({ length: 1000 }, (_, i) => convOf((i * 97) % opts.conversations))
+  const user: SearchScope = { user: 'u1', members: someConvs, former: [] }
+  const cases: Array<[string, SearchScope, Partial<SearchRequest>]> = [
+    [`rare word "${RARE_WORD}" (100 messages), top 20`, all, { terms: [[RARE_WORD]] }],
+    [`common word "${common}", top 20 newest`, all, { terms: [[common]] }],
+    [`common word in one conversation, top 20`, all, { terms: [[common]], convs: [convOf(7)] }],
+    [`two words (all), top 20`, all, { terms: [[common], [wordOf(2)]] }],
+    [`common word in a user's 1,000 conversations, top 20`, user, { terms: [[common]] }],
+  ]
+  const figures: SearchFigure[] = []
+  for (const [name, scope, req] of cases) {
+    const samples: number[] = []
+    let hits = 0
+    for (let i = 0; i < RUNS; i++) {
+      const t = performance.now()
+      const page = await searchMessages(db, scope, { terms: [], mode: 'all', limit: 20, ...req })
+      samples.push(performance.now() - t)
+      hits = page.hits.length
+    }
+    const p = percentiles(samples)
+    figures.push({ name, p50: p.p50, p99: p.p99, hits })
+  }
+  return figures
+}
+
+async function timed(task: () => Promise<unknown>): Promise<number> {
+  const t = performance.now()
+  await task()
+  return performance.now() - t
+}
+
+async function diskBytes(db: HistoryDb): Promise<number> {
+  const sql = db.sql()
+  const rows = await db.rows<{ bytes: number }>(
+    `SELECT sum(bytes_on_disk) AS bytes FROM system.parts WHERE active AND database = ${sql.value(db.database, 'String')}`,
+    sql,
+  ).catch(() => [{ bytes: NaN }])
+  return Number(rows[0]?.bytes)
+}
+
+export function printHistory(results: HistoryBenchResult[]): void {
+  console.log('\nHistory (ClickHouse): ingest through the sink writer, search latency')
+  for (const r of results) {
+    console.log(`  ${r.backend} — ClickHouse ${r.version}, ${r.strategy}, ${r.messages.toLocaleString('en')} messages, ${fmt(r.diskBytes / 2 ** 20, 0)} MiB on disk`)
+    console.log(`    ingest  ${fmt(r.ingestPerSecond, 0)} msgs/s (${fmt(r.ingestSeconds, 1)} s) vs bare INSERT ceiling ${fmt(r.rawInsertPerSecond, 0)} rows/s = ${fmt(r.ingestPerSecond / r.rawInsertPerSecond)}`)
+    for (const s of r.searches) console.log(`    search  ${s.name}: p50 ${fmt(s.p50, 1)} ms, p99 ${fmt(s.p99, 1)} ms (${s.hits} hits)`)
+    console.log(`    ceiling brute-force scan of every message for the rare word: ${fmt(r.scanMs, 0)} ms`)
+  }
+}
