@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import Type from 'typebox'
+import type Type from 'typebox'
 import { Accepted, commandBody, ConvParams, ErrorBody, ExportQuery, MintTokenBody, requestField, UserParams, UserProfile } from '../../schemas/api.js'
 import { MintedToken, ndjsonOf, UserRecord } from '../../schemas/api-reads.js'
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
@@ -13,7 +13,7 @@ const tags = ['admin']
 const security = [{ service: [] }]
 const failures = { '4xx': ErrorBody, '5xx': ErrorBody }
 
-type ExportQuery = Type.Static<typeof ExportQuery>
+type ExportQueryValue = Type.Static<typeof ExportQuery>
 
 /** Service endpoints: users, tokens, system messages, audit export. */
 export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
@@ -84,7 +84,7 @@ export function adminRoutes(app: FastifyInstance, deps: ApiDeps): void {
       response: { 200: ndjsonOf('one event per line; per partition in log order, so per conversation in seq order'), ...failures },
     },
     handler: async (request, reply) => {
-      const query = request.query as ExportQuery
+      const query = request.query as ExportQueryValue
       checkExport(query)
       if (query.conv === undefined) return sendNdjson(reply, eventsBetween(deps.log, query.since!, query.until))
       const head = await deps.log.head(query.conv)
@@ -110,7 +110,7 @@ async function mint(deps: ApiDeps, user: string, ttlSeconds: number) {
 }
 
 /** An export names a conversation, a start time, or both (a conversation within a time range). */
-function checkExport(query: ExportQuery): void {
+function checkExport(query: ExportQueryValue): void {
   if (query.conv === undefined && query.since === undefined) {
     throw new ApiError(400, 'VALIDATION_FAILED', 'an export needs conv (one conversation) or since (a time range of the whole log)', {
       errors: [{ field: '/querystring', rule: 'conv-or-since', message: 'conv or since is required' }],

@@ -24,7 +24,7 @@ export async function authenticate(tokens: Tokens, request: FastifyRequest): Pro
 
 function tokenOf(request: FastifyRequest): string {
   if (request.headers.authorization) return bearer(request)
-  const token = (request.query as Record<string, unknown> | undefined)?.['token']
+  const token = (request.query as Record<string, unknown> | undefined)?.token
   if (typeof token === 'string' && token.length > 0) return token
   throw new ApiError(401, 'UNAUTHORIZED', 'missing token: pass ?token=<jwt> or Authorization: Bearer <jwt>')
 }

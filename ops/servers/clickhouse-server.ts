@@ -91,7 +91,7 @@ const DEFAULT_PROFILE: Record<string, string | number> = {
 }
 
 export function findClickHouseServerBinary(): string | null {
-  const path = (process.env['PATH'] ?? '').split(delimiter).filter(Boolean)
+  const path = (process.env.PATH ?? '').split(delimiter).filter(Boolean)
   const candidates = [
     ...path.map((dir) => join(dir, 'clickhouse-server')),
     ...SERVER_BINARIES,

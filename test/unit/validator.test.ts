@@ -305,7 +305,7 @@ describe('validateEvent', () => {
   })
 
   test('refuses an event id that is not 22 characters of the id alphabet', () => {
-    for (const id of ['short', eventId(1) + 'x', eventId(1).slice(0, 21) + '.']) {
+    for (const id of ['short', `${eventId(1)}x`, `${eventId(1).slice(0, 21)}.`]) {
       assertSingleError(validateEvent(sentEvent({ id })), '/id', 'pattern')
     }
   })
