@@ -75,7 +75,7 @@ function hasCustomPayload(command: object): boolean {
 }
 
 /** Nesting beyond this in a custom payload is refused: deep enough for any real card, far from the stack's limit. */
-export const MAX_PAYLOAD_DEPTH = 32
+const MAX_PAYLOAD_DEPTH = 32
 
 function checkPayload<T>(command: T): Validation<T> {
   const payload = (command as { data: { content: { payload: unknown } } }).data.content.payload

@@ -51,7 +51,7 @@ export interface WsOptions {
 type Pct = ReturnType<typeof percentiles>
 
 /** One load step: a paced rate on the connections already open. */
-export interface WsStep {
+interface WsStep {
   rate: number
   load: WsResult['load']
   usage: WsResult['usage']

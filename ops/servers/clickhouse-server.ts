@@ -90,7 +90,7 @@ const DEFAULT_PROFILE: Record<string, string | number> = {
   background_schedule_pool_size: 4,
 }
 
-export function findClickHouseServerBinary(): string | null {
+function findClickHouseServerBinary(): string | null {
   const path = (process.env.PATH ?? '').split(delimiter).filter(Boolean)
   const candidates = [
     ...path.map((dir) => join(dir, 'clickhouse-server')),

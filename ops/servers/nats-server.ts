@@ -54,7 +54,7 @@ const LOG_POLL_MS = 20
 const READY_LINE = 'Server is ready'
 const LISTEN_LINE = /Listening for client connections on \S+:(\d+)/
 
-export function findNatsServerBinary(): string | null {
+function findNatsServerBinary(): string | null {
   const onPath = (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'nats-server'))
   return [...onPath, FALLBACK_BINARY].find(isExecutable) ?? null
 }

@@ -4,7 +4,7 @@ import type { HistoryDb } from './history-db.js'
 import type { Position } from './rows.js'
 import { words } from './words.js'
 
-export const TABLES = ['hidden', 'messages', 'events'] as const
+const TABLES = ['hidden', 'messages', 'events'] as const
 export type Table = (typeof TABLES)[number]
 export type Written = Record<Table, Cursor>
 

@@ -31,10 +31,6 @@ export function words(text: string): string[] {
   return tokenSpans(text).map((s) => s.token)
 }
 
-export function uniqueWords(text: string): string[] {
-  return [...new Set(words(text))]
-}
-
 /**
  * The query split into terms: the tokens typed with nothing between them
  * (`路线图`, `naïve`, `Seqline发布了v2`) form one term, which must appear in
