@@ -1,7 +1,7 @@
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv'
 import addFormatsModule from 'ajv-formats'
-import { COMMAND_TYPES, commandSchemas, type Command, type CommandType } from './commands.js'
-import { EVENT_TYPES, eventSchemas, type EventType, type SeqlineEvent } from './events.js'
+import { COMMAND_TYPES, commandSchemas, type Command } from './commands.js'
+import { EVENT_TYPES, eventSchemas, type SeqlineEvent } from './events.js'
 
 // ajv and ajv-formats are CommonJS; under ESM their constructor is the default export's default.
 const Ajv = AjvModule.default
@@ -36,14 +36,6 @@ export function validateCommand(input: unknown): Validation<Command> {
 
 export function validateEvent(input: unknown): Validation<SeqlineEvent> {
   return validateTagged<SeqlineEvent>(input, eventValidators, 'event', EVENT_TYPES)
-}
-
-export function isCommandType(t: unknown): t is CommandType {
-  return typeof t === 'string' && commandValidators.has(t)
-}
-
-export function isEventType(t: unknown): t is EventType {
-  return typeof t === 'string' && eventValidators.has(t)
 }
 
 function validateTagged<T>(
