@@ -88,7 +88,8 @@ export function historySuite(backend: BackendName): void {
       const texts = ['我们明天开会讨论季度路线图 budget', 'Seqline发布了v2']
       // The word column as the splitByNonAlpha tokenizer before migration 3 filled it: a CJK run is one word.
       // biome-ignore lint/suspicious/noControlCharactersInRegex: splitByNonAlpha's separators start at byte 0
-      const oldWords = (s: string) => s.toLowerCase().split(/[\u0000-\u002f\u003a-\u0040\u005b-\u0060\u007b-\u007f]+/).filter((w) => w.length > 0)
+      const nonAlpha = /[\u0000-\u002f\u003a-\u0040\u005b-\u0060\u007b-\u007f]+/
+      const oldWords = (s: string) => s.toLowerCase().split(nonAlpha).filter((w) => w.length > 0)
       const rows = texts.map((text, i) => ({ part: 0, pos: i + 1, conv: 'g_mig', seq: i + 2, at_ms: 1_700_000_000_000 + i, sender: 'ann', kind: 'text', state: 'live', text }))
       await db.insert('messages', db.caps.textIndex ? rows : rows.map((r) => ({ ...r, words: oldWords(r.text) })))
       const cjk = () => searchMessages(db, ALL, { terms: termsOf('路线图'), mode: 'all', limit: 10 }).then((p) => p.hits.map((h) => `${h.conv}#${h.seq}`))
