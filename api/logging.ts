@@ -7,7 +7,7 @@ export interface LoggingOptions {
   stream?: { write(line: string): void }
 }
 
-export const DEFAULT_LOGGING: LoggingOptions = { level: 'info' }
+const DEFAULT_LOGGING: LoggingOptions = { level: 'info' }
 
 /**
  * Fastify's logger options. Tokens travel in the Authorization header and, for browser

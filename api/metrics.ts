@@ -33,7 +33,7 @@ export interface ApiMetrics {
 
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
-export function createMetrics(lag?: () => Promise<Lag>): ApiMetrics {
+function createMetrics(lag?: () => Promise<Lag>): ApiMetrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'seqline_' })
   const labelNames = ['method', 'route', 'status'] as const

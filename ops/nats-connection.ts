@@ -47,7 +47,7 @@ export async function connectNats(config: Config, name: string, opts: { reuseRun
 }
 
 /** Credentials and TLS for a configured NATS server, from configuration only. */
-export function natsSecurity(config: Config): Partial<ConnectionOptions> {
+function natsSecurity(config: Config): Partial<ConnectionOptions> {
   const opts: Partial<ConnectionOptions> = {}
   if (config.natsToken) opts.token = config.natsToken
   if (config.natsUser) Object.assign(opts, { user: config.natsUser, pass: config.natsPassword })

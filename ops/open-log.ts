@@ -1,4 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node'
+import pRetry from 'p-retry'
 import { EventLog } from '../core/log/event-log.js'
 import type { Config } from '../schemas/config.js'
 
@@ -9,15 +10,18 @@ const WAIT_MS = 60_000
  * a cluster that has just formed elects its meta leader before it accepts
  * stream changes. A configuration error (a changed partition count) fails at once.
  */
-export async function openLog(nc: NatsConnection, config: Config): Promise<EventLog> {
-  const deadline = Date.now() + WAIT_MS
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await EventLog.open(nc, { names: { partitions: config.partitions }, replicas: config.replicas, duplicateWindowMs: config.duplicateWindowMs })
-    } catch (err) {
-      if (/partitions/.test(String(err)) || Date.now() > deadline) throw err
-      if (attempt === 1) console.error(`waiting for JetStream to accept the log's streams (${(err as Error).message})`)
-      await new Promise((r) => setTimeout(r, 500))
-    }
-  }
+export function openLog(nc: NatsConnection, config: Config): Promise<EventLog> {
+  const open = () => EventLog.open(nc, { names: { partitions: config.partitions }, replicas: config.replicas, duplicateWindowMs: config.duplicateWindowMs })
+  const permanent = (err: Error) => /partitions/.test(String(err))
+  return pRetry(open, {
+    retries: Number.POSITIVE_INFINITY,
+    maxRetryTime: WAIT_MS,
+    minTimeout: 500,
+    factor: 1,
+    randomize: true,
+    shouldRetry: ({ error }) => !permanent(error),
+    onFailedAttempt: ({ error, attemptNumber }) => {
+      if (attemptNumber === 1 && !permanent(error)) console.error(`waiting for JetStream to accept the log's streams (${error.message})`)
+    },
+  })
 }

@@ -14,7 +14,7 @@ const SeqOrZero = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })
 // twenty schema checks in the response serializer.
 const { type: _type, data: _data, ...envelopeFields } = envelopeSchema('message.sent').properties
 
-export const StoredEnvelope = Type.Object(
+const StoredEnvelope = Type.Object(
   {
     ...envelopeFields,
     type: Type.Unsafe<EventType>({ type: 'string', enum: EVENT_TYPES }),
@@ -44,7 +44,7 @@ const LastMessage = Type.Object({
   state: Type.Union([Type.Literal('live'), Type.Literal('edited'), Type.Literal('recalled'), Type.Literal('burned')]),
 }, { title: 'LastMessage' })
 
-export const InboxRow = Type.Object({
+const InboxRow = Type.Object({
   conv: ConversationId,
   kind: Type.Union([Type.Literal('direct'), Type.Literal('group')]),
   name: Type.Optional(Type.String()),
@@ -68,7 +68,7 @@ export const SyncQuery = Type.Object(
   { additionalProperties: false },
 )
 
-export const SyncRow = Type.Object({
+const SyncRow = Type.Object({
   conv: InboxRow.properties.conv,
   maxSeq: InboxRow.properties.maxSeq,
   readSeq: InboxRow.properties.readSeq,

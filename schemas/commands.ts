@@ -8,7 +8,7 @@ const GroupName = Type.String({ minLength: 1, maxLength: 128 })
 const Avatar = Type.String({ format: 'uri', maxLength: 2048 })
 const Notice = Type.String({ maxLength: 4000 })
 
-export const MAX_MUTE_SECONDS = 366 * 24 * 3600
+const MAX_MUTE_SECONDS = 366 * 24 * 3600
 
 /** The data schema of every command type, by type name. */
 export const commandData = {
@@ -64,7 +64,7 @@ export const COMMAND_TYPES = Object.keys(commandData) as CommandType[]
 /** Commands that act on one earlier message: the handler loads it for the decider. */
 export const TARGETING_COMMANDS = new Set<CommandType>(['message.edit', 'message.recall', 'message.burn'])
 
-export function commandSchema<K extends CommandType>(type: K) {
+function commandSchema<K extends CommandType>(type: K) {
   return Type.Object(
     {
       type: Type.Literal(type),

@@ -1,6 +1,6 @@
 import Type from 'typebox'
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
 
 /** One origin as a browser sends it: scheme, host (a name, IPv4, or [IPv6]) and an optional port; no path, not even "/". */

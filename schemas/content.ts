@@ -1,6 +1,6 @@
 import Type from 'typebox'
 import { taggedUnion } from './tagged-union.js'
-import { Seq, UserId } from './ids.js'
+import { UserId } from './ids.js'
 
 export const MAX_TEXT_LENGTH = 10_000
 
@@ -9,12 +9,12 @@ const Mime = Type.String({ pattern: '^[\\w.+-]+/[\\w.+-]+$', maxLength: 127 })
 const Bytes = Type.Integer({ minimum: 0, maximum: 1e13 })
 const Pixels = Type.Integer({ minimum: 1, maximum: 100_000 })
 
-export const TextContent = Type.Object(
+const TextContent = Type.Object(
   { type: Type.Literal('text'), text: Type.String({ minLength: 1, maxLength: MAX_TEXT_LENGTH }) },
   { additionalProperties: false },
 )
 
-export const ImageContent = Type.Object(
+const ImageContent = Type.Object(
   {
     type: Type.Literal('image'),
     url: Url,
@@ -27,7 +27,7 @@ export const ImageContent = Type.Object(
   { additionalProperties: false },
 )
 
-export const FileContent = Type.Object(
+const FileContent = Type.Object(
   {
     type: Type.Literal('file'),
     url: Url,
@@ -39,7 +39,7 @@ export const FileContent = Type.Object(
 )
 
 /** Application-defined JSON (cards, locations, ...); its size is bounded by the command size limit. */
-export const CustomContent = Type.Object(
+const CustomContent = Type.Object(
   {
     type: Type.Literal('custom'),
     kind: Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' }),
@@ -57,8 +57,6 @@ export const Mentions = Type.Object(
   },
   { additionalProperties: false },
 )
-
-export const ReplyTo = Seq
 
 export type MessageContent = Type.Static<typeof MessageContent>
 export type ContentType = MessageContent['type']

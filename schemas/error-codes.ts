@@ -1,7 +1,7 @@
 import type { RefusalCode } from '../core/domain/refusal.js'
 
 /** Whether a client should send the request again: never as it is, or again (later, with the same command id). */
-export type Retry = 'no' | 'yes' | 'after the delay' | 'with the same command id'
+type Retry = 'no' | 'yes' | 'after the delay' | 'with the same command id'
 
 export interface ErrorCodeInfo {
   status: number

@@ -28,7 +28,7 @@ const GroupCreated = Obj({
  * within a version; anything else is a new version with an upcaster in
  * core/log/upcast.ts, so that every event ever written stays readable.
  */
-export const eventData = {
+const eventData = {
   'conversation.created': taggedUnion([DirectCreated, GroupCreated], 'kind'),
   'member.invited': Obj({ users: Users }),
   'member.joined': Obj({ user: UserId }),
@@ -64,7 +64,7 @@ export const eventData = {
   'message.burned': Obj({ target: Seq, edits: Type.Optional(Type.Array(Seq, { maxItems: 1000, uniqueItems: true })) }),
 } as const
 
-export type EventData = typeof eventData
+type EventData = typeof eventData
 export type EventType = keyof EventData
 export const EVENT_TYPES = Object.keys(eventData) as EventType[]
 

@@ -6,9 +6,7 @@ import Type from 'typebox'
 const idChars = '[A-Za-z0-9_-]'
 
 export const USER_ID_PATTERN = `^${idChars}{1,64}$`
-export const GROUP_ID_PATTERN = `^g_${idChars}{1,64}$`
-export const DIRECT_ID_PATTERN = `^d~${idChars}{1,64}~${idChars}{1,64}$`
-export const CONVERSATION_ID_PATTERN = `^(?:g_${idChars}{1,64}|d~${idChars}{1,64}~${idChars}{1,64})$`
+const CONVERSATION_ID_PATTERN = `^(?:g_${idChars}{1,64}|d~${idChars}{1,64}~${idChars}{1,64})$`
 
 /** The actor of events written by Seqline itself (burn executor, system messages). */
 export const SYSTEM_ACTOR = '@system'

@@ -25,7 +25,7 @@ export const SearchQuery = Type.Object(
 )
 export type SearchQuery = Type.Static<typeof SearchQuery>
 
-export const SearchHit = Type.Object({
+const SearchHit = Type.Object({
   conv: ConversationId,
   seq: Seq,
   at: EpochMs,
@@ -35,7 +35,6 @@ export const SearchHit = Type.Object({
   snippet: Type.String({ description: 'the text around the first match' }),
   highlights: Type.Array(Type.Tuple([Type.Integer(), Type.Integer()]), { description: '[start, end) of each matched word in the snippet' }),
 }, { title: 'SearchHit' })
-export type SearchHit = Type.Static<typeof SearchHit>
 
 export const SearchResult = Type.Object({
   hits: Type.Array(SearchHit, { description: 'newest first' }),

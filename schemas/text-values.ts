@@ -48,14 +48,14 @@ function convert(data: unknown, kinds: Map<string, Kind>): ErrorObject[] {
   for (const [name, kind] of kinds) {
     const text = record[name]
     if (typeof text !== 'string') continue
-    const value = valueOf(text, kind)
+    const value = parsed(text, kind)
     if (value === undefined) refused.push(refusal(name, kind))
     else record[name] = value
   }
   return refused
 }
 
-function valueOf(text: string, kind: Kind): number | boolean | undefined {
+function parsed(text: string, kind: Kind): number | boolean | undefined {
   if (kind === 'boolean') return text === 'true' ? true : text === 'false' ? false : undefined
   if (!(kind === 'integer' ? INTEGER_TEXT : NUMBER_TEXT).test(text)) return undefined
   const value = Number(text)

@@ -1,7 +1,7 @@
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv'
 import addFormatsModule from 'ajv-formats'
-import { COMMAND_TYPES, commandSchemas, type Command, type CommandType } from './commands.js'
-import { EVENT_TYPES, eventSchemas, type EventType, type SeqlineEvent } from './events.js'
+import { COMMAND_TYPES, commandSchemas, type Command } from './commands.js'
+import { EVENT_TYPES, eventSchemas, type SeqlineEvent } from './events.js'
 
 // ajv and ajv-formats are CommonJS; under ESM their constructor is the default export's default.
 const Ajv = AjvModule.default
@@ -96,14 +96,6 @@ export function validateEvent(input: unknown): Validation<SeqlineEvent> {
   return validateTagged<SeqlineEvent>(input, eventValidators, 'event', EVENT_TYPES)
 }
 
-export function isCommandType(t: unknown): t is CommandType {
-  return typeof t === 'string' && commandValidators.has(t)
-}
-
-export function isEventType(t: unknown): t is EventType {
-  return typeof t === 'string' && eventValidators.has(t)
-}
-
 function validateTagged<T>(
   input: unknown,
   validators: Map<string, ValidateFunction>,
@@ -133,7 +125,7 @@ function hasCustomPayload(command: object): boolean {
 }
 
 /** Nesting beyond this in a custom payload is refused: deep enough for any real card, far from the stack's limit. */
-export const MAX_PAYLOAD_DEPTH = 32
+const MAX_PAYLOAD_DEPTH = 32
 
 function checkPayload<T>(command: T): Validation<T> {
   const payload = (command as { data: { content: { payload: unknown } } }).data.content.payload

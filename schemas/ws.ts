@@ -38,7 +38,7 @@ export const CLOSE = {
 } as const
 
 /** Client-chosen id of a request frame, echoed in its ack or error. */
-export const RequestId = Type.String({ minLength: 1, maxLength: 128, description: 'echoed in the ack or error of this frame' })
+const RequestId = Type.String({ minLength: 1, maxLength: 128, description: 'echoed in the ack or error of this frame' })
 
 /** Commands a user may send over the socket: all but the burn, which only Seqline itself issues. */
 export type SocketCommandType = Exclude<CommandType, 'message.burn'>
@@ -52,7 +52,7 @@ const socketCommand = <K extends SocketCommandType>(type: K) =>
 
 export const SocketCommand = Type.Unsafe<SocketCommand>(taggedUnion(SOCKET_COMMAND_TYPES.map(socketCommand), 'type'))
 
-export const PRESENCE_STATUSES = ['online', 'away', 'offline'] as const
+const PRESENCE_STATUSES = ['online', 'away', 'offline'] as const
 export type PresenceStatus = (typeof PRESENCE_STATUSES)[number]
 // An enum rather than a union of literals, so a wrong value gets one error rather than one per literal.
 export const PresenceStatus = Type.Unsafe<PresenceStatus>({ type: 'string', enum: [...PRESENCE_STATUSES] })

@@ -1,3 +1,4 @@
+import pRetry from 'p-retry'
 import type Type from 'typebox'
 import type { Receipt } from '../../projections/conversations/receipts.js'
 import type { InboxRow } from '../../projections/conversations/inbox.js'
@@ -11,6 +12,9 @@ import { newCommandId, tokenOf, type TokenSource } from './transport.js'
 export type Accepted = Omit<Type.Static<typeof AcceptedSchema>, 'event'> & { event?: SeqlineEvent }
 export type { InboxRow, Receipt }
 type Data<K extends CommandType> = Type.Static<CommandData[K]>
+
+/** Failures after which a command may not have been executed, so a retry with its id is safe and may succeed. */
+const RETRIED = new Set(['NETWORK', 'LOG_UNAVAILABLE', 'CONTENTION'])
 
 /** Where the read endpoints live, in one place. */
 export const READ_PATHS = {
@@ -153,16 +157,12 @@ export class RestClient {
   /** A command endpoint: the id is generated once and kept across retries. */
   protected async command(method: string, path: string, body: { id?: string } & Record<string, unknown>): Promise<Accepted> {
     const withId = { ...body, id: body.id ?? newCommandId() }
-    const attempts = this.options.attempts ?? 3
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.request<Accepted>(method, path, withId)
-      } catch (err) {
-        const retriable = err instanceof SeqlineError && (err.code === 'NETWORK' || err.code === 'LOG_UNAVAILABLE' || err.code === 'CONTENTION')
-        if (!retriable || attempt >= attempts) throw err
-        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt))
-      }
-    }
+    return pRetry(() => this.request<Accepted>(method, path, withId), {
+      retries: Math.max(0, (this.options.attempts ?? 3) - 1),
+      minTimeout: 200,
+      randomize: true,
+      shouldRetry: ({ error }) => error instanceof SeqlineError && RETRIED.has(error.code),
+    })
   }
 
   /** One call; a refusal becomes a SeqlineError with the server's code, message and details. */

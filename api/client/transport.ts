@@ -5,11 +5,11 @@
 export interface SocketLike {
   send(data: string): void
   close(code?: number, reason?: string): void
-  // `any` events: the browser and `ws` type their event objects differently, and only these fields are read.
-  addEventListener(type: 'open', listener: (event: any) => void): void
-  addEventListener(type: 'message', listener: (event: { data: any }) => void): void
+  // `unknown` events: the browser and `ws` type their event objects differently, and only these fields are read.
+  addEventListener(type: 'open', listener: (event: unknown) => void): void
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void
   addEventListener(type: 'close', listener: (event: { code: number; reason: string }) => void): void
-  addEventListener(type: 'error', listener: (event: any) => void): void
+  addEventListener(type: 'error', listener: (event: unknown) => void): void
 }
 
 export type SocketConstructor = new (url: string) => SocketLike

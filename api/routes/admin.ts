@@ -13,7 +13,7 @@ const tags = ['admin']
 const security = [{ service: [] }]
 const failures = { '4xx': ErrorBody, '5xx': ErrorBody }
 
-type ExportQuery = Type.Static<typeof ExportQuery>
+type ExportQueryValue = Type.Static<typeof ExportQuery>
 
 /** Service endpoints: users, tokens, system messages, audit export. */
 export function adminRoutes(app: TypedApp, deps: ApiDeps): void {
@@ -113,7 +113,7 @@ async function mint(deps: ApiDeps, user: string, ttlSeconds: number) {
 }
 
 /** An export names a conversation, a start time, or both (a conversation within a time range). */
-function checkExport(query: ExportQuery): void {
+function checkExport(query: ExportQueryValue): void {
   if (query.conv === undefined && query.since === undefined) {
     throw new ApiError(400, 'VALIDATION_FAILED', 'an export needs conv (one conversation) or since (a time range of the whole log)', {
       errors: [{ field: '/querystring', rule: 'conv-or-since', message: 'conv or since is required' }],

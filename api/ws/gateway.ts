@@ -99,5 +99,5 @@ async function sockets(app: FastifyInstance, deps: ApiDeps, hub: Hub): Promise<v
 /** A close reason is at most 123 bytes. */
 function truncate(reason: string): string {
   const bytes = Buffer.from(reason)
-  return bytes.length <= 123 ? reason : bytes.subarray(0, 120).toString('utf8') + '...'
+  return bytes.length <= 123 ? reason : `${bytes.subarray(0, 120).toString('utf8')}...`
 }

@@ -1,3 +1,4 @@
+import pLimit from 'p-limit'
 import type { EventLog, StoredEvent } from '../../core/log/event-log.js'
 import { readAs } from '../../core/log/read-as.js'
 import type { ServerFrame } from '../../schemas/ws.js'
@@ -48,9 +49,5 @@ function missing(from: number, to: number, page: StoredEvent[]): number[] {
 
 /** Runs tasks with at most `limit` in flight; resolves when all are done, rejects with the first failure. */
 export async function pooled<T>(items: Iterable<T>, limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items]
-  const worker = async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item)
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker))
+  await pLimit(limit).map(items, task)
 }

@@ -10,7 +10,10 @@ import { encodeVouched } from '../log/codec.js'
 import { LogUnavailableError, type EventLog, type Head, type StoredEvent } from '../log/event-log.js'
 import { eventIdOf, msgIdOf } from './ids.js'
 import { KeyedQueue } from './keyed-queue.js'
-import { Lru } from './lru.js'
+import { stateCache, type Loaded } from './state-cache.js'
+
+/** Some 20,000 to 100,000 direct conversations (by how many recent commands each remembers), or far fewer large groups. */
+const DEFAULT_CACHE_BYTES = 128 * 1024 * 1024
 
 export type HandleResult =
   /**
@@ -23,8 +26,8 @@ export type HandleResult =
 
 export interface HandlerOptions {
   policy?: Policy
-  /** Conversations whose state stays in memory, so the hot path never replays. */
-  cacheSize?: number
+  /** Memory, in estimated bytes, for the conversation states kept so the hot path never replays. */
+  cacheBytes?: number
   clock?: () => number
   /** Decide-append rounds lost to concurrent writers before giving up. */
   maxConflicts?: number
@@ -43,11 +46,6 @@ export class ContentionError extends Error {
   override readonly name = 'ContentionError'
 }
 
-interface Loaded {
-  state: ConversationState
-  head: Head
-}
-
 /**
  * Events whose data the decider copies from the command or takes from typed
  * values and already checked events: with the command validated, their
@@ -62,7 +60,7 @@ const BUILT_FROM_COMMAND: ReadonlySet<EventType> = new Set<EventType>(['message.
 /** Load state, decide, append: the glue the API and CLI call for every write. */
 export class CommandHandler {
   private readonly decider: Decider
-  private readonly cache: Lru<string, Loaded>
+  private readonly cache: ReturnType<typeof stateCache>
   private readonly queue = new KeyedQueue()
   private readonly clock: () => number
   private readonly maxConflicts: number
@@ -72,7 +70,7 @@ export class CommandHandler {
     opts: HandlerOptions = {},
   ) {
     this.decider = createDecider(opts.policy ?? DEFAULT_POLICY)
-    this.cache = new Lru(opts.cacheSize ?? 50_000)
+    this.cache = stateCache(opts.cacheBytes ?? DEFAULT_CACHE_BYTES)
     this.clock = opts.clock ?? Date.now
     this.maxConflicts = opts.maxConflicts ?? 25
   }

@@ -23,8 +23,4 @@ export class KeyedQueue {
     if (go) go()
     else this.waiting.delete(key)
   }
-
-  get active(): number {
-    return this.waiting.size
-  }
 }

@@ -71,7 +71,7 @@ export function burn(c: CommandOf<'message.burn'> & Meta, s: ConversationState):
   if (denied) return reject(denied)
   if (s.gone.get(c.data.target) === 'burned') return accept()
   const target = c.metadata.target
-  if (!target || target.type !== 'message.sent') return reject(refuse('TARGET_NOT_FOUND', `seq ${c.data.target}`))
+  if (target?.type !== 'message.sent') return reject(refuse('TARGET_NOT_FOUND', `seq ${c.data.target}`))
   if (!target.burnAfter) return reject(refuse('NOT_BURNABLE'))
   const edits = c.data.edits ?? []
   const stray = edits.find((seq) => seq <= target.seq || seq > s.seq)

@@ -16,7 +16,7 @@ export const OWNER_RANK = RANK.owner
 
 // Each guard returns the refusal that applies, or null; deciders chain them with ??.
 
-export function mustExist(state: ConversationState): Refusal | null {
+function mustExist(state: ConversationState): Refusal | null {
   return state.kind === 'none' ? refuse('CONVERSATION_NOT_FOUND') : null
 }
 

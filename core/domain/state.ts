@@ -7,7 +7,7 @@ export interface Member {
 }
 
 /** A remembered command: who sent which id, and the seq its event got. */
-export interface RememberedCommand {
+interface RememberedCommand {
   cmd: string
   seq: number
 }

@@ -33,7 +33,7 @@ export interface LogOptions extends Partial<StreamSettings> {
   failoverWaitMs?: number
 }
 
-export class InvalidEventError extends Error {
+class InvalidEventError extends Error {
   override readonly name = 'InvalidEventError'
 }
 

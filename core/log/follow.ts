@@ -55,7 +55,9 @@ export async function follow(
       })(),
     )
   }
-  const stopAll = () => subscriptions.forEach((s) => s.stop())
+  const stopAll = () => {
+    for (const s of subscriptions) s.stop()
+  }
   const done = Promise.all(loops).then(
     () => undefined,
     (err: unknown) => {

@@ -31,7 +31,7 @@ export class NoStreamListeningError extends Error {
   override readonly name = 'NoStreamListeningError'
 }
 
-export class PublisherClosedError extends Error {
+class PublisherClosedError extends Error {
   override readonly name = 'PublisherClosedError'
 }
 

@@ -12,7 +12,7 @@ const describe = (names: LogNames, p: number) => `Seqline log partition ${p} of 
 
 type PartitionConfig = Partial<StreamConfig> & { name: string }
 
-export function partitionStreamConfig(names: LogNames, p: number, s: StreamSettings): PartitionConfig {
+function partitionStreamConfig(names: LogNames, p: number, s: StreamSettings): PartitionConfig {
   return {
     name: streamName(names, p),
     description: describe(names, p),

@@ -7,7 +7,7 @@ import { EVENT_VERSION, type EventType, type SeqlineEvent } from '../../schemas/
  * type is at version 1.
  */
 export type Upcaster = (data: unknown) => unknown
-export const UPCASTERS: Partial<Record<EventType, Record<number, Upcaster>>> = {}
+const UPCASTERS: Partial<Record<EventType, Record<number, Upcaster>>> = {}
 
 export function upcast(
   event: SeqlineEvent,

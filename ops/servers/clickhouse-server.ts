@@ -1,45 +1,14 @@
 import type { ChildProcess } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { request } from 'node:http'
+import { dirname } from 'node:path'
+import pRetry from 'p-retry'
+import { until } from '../../core/until.js'
+import { resolveConfig, writeConfig, type ClickHouseServerOptions, type ServerConfig } from './clickhouse-config.js'
 import { freePort } from './free-port.js'
-import { basename, delimiter, dirname, join, resolve } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
-import { isExecutable, readLogFrom, restartable, spawnLogged, superviseLaunch, tail, type ServerProcess } from './server-process.js'
+import { readLogFrom, restartable, spawnLogged, superviseLaunch, tail, type ServerProcess } from './server-process.js'
 
-/**
- * A local clickhouse-server (Debian's 18.16 on these machines; any version that
- * reads a <yandex> config works) for tests and benchmarks. Only the HTTP port is
- * opened, on loopback; the native TCP and interserver ports are left out of the
- * config, so the server does not listen on them.
- */
-export interface ClickHouseServerOptions {
-  /** The server's data path, created if missing; its generated config lives in <dataDir>/seqline-config. */
-  dataDir: string
-  /** HTTP port; 0 or undefined picks a free loopback port. restart() keeps it. */
-  port?: number
-  /** Listen address; defaults to 127.0.0.1. */
-  host?: string
-  /** Defaults to clickhouse-server on PATH, /usr/sbin/clickhouse-server, then a multi-call clickhouse binary. */
-  binary?: string
-  /** A user besides `default` (which has no password and is limited to loopback). */
-  user?: { name: string; password: string }
-  /** Receives the server's stdout and stderr (appended). Defaults to <dataDir>/../clickhouse-server.log. */
-  logFile?: string
-  /** Server log level; defaults to warning (information logs two lines per query). */
-  logLevel?: 'trace' | 'debug' | 'information' | 'warning' | 'error'
-  /** Server time zone; defaults to UTC so DateTime text is the same on every machine. */
-  timezone?: string
-  /** Settings of the default profile (every user's), merged over the modest defaults below. */
-  profileSettings?: Record<string, string | number>
-  /**
-   * Keep system.query_log (flushed every 500 ms), as stock configs of modern servers do; queries
-   * are logged when the log_queries setting is on. Off by default: the log keeps every statement's text.
-   */
-  queryLog?: boolean
-  /** How long to wait for GET /ping to answer Ok.; defaults to 30 s. */
-  readyTimeoutMs?: number
-}
+export type { ClickHouseServerOptions }
 
 export interface RunningClickHouse {
   /** http://host:port, the same across restart(). */
@@ -56,51 +25,13 @@ export interface RunningClickHouse {
   restart(): Promise<void>
 }
 
-interface ServerConfig {
-  command: string
-  /** ['server'] for a multi-call clickhouse binary. */
-  commandArgs: string[]
-  host: string
-  dataDir: string
-  configDir: string
-  logFile: string
-  logLevel: string
-  timezone: string
-  user: { name: string; password: string } | undefined
-  profileSettings: Record<string, string | number>
-  queryLog: boolean
-  readyTimeoutMs: number
-}
-
-const SERVER_BINARIES = ['/usr/sbin/clickhouse-server', '/usr/bin/clickhouse-server']
-const MULTICALL_BINARIES = ['/usr/bin/clickhouse']
 const STOP_GRACE_MS = 15_000
 const PING_POLL_MS = 20
 const PING_TIMEOUT_MS = 1_000
 /** A free port picked by us can be taken before the server binds it; try a few. */
 const PORT_ATTEMPTS = 3
 
-// Sized for tests and benchmarks on a small machine, not for production: the
-// stock config asks for a 5 GiB mark cache and 8 GiB uncompressed cache.
-const SERVER_CACHE_BYTES = 64 * 1024 * 1024
-const DEFAULT_PROFILE: Record<string, string | number> = {
-  max_memory_usage: 2 * 1024 * 1024 * 1024,
-  // Merges and mutations; the stock 16 threads is far more than two cores need.
-  background_pool_size: 4,
-  background_schedule_pool_size: 4,
-}
-
-export function findClickHouseServerBinary(): string | null {
-  const path = (process.env['PATH'] ?? '').split(delimiter).filter(Boolean)
-  const candidates = [
-    ...path.map((dir) => join(dir, 'clickhouse-server')),
-    ...SERVER_BINARIES,
-    ...path.map((dir) => join(dir, 'clickhouse')),
-    ...MULTICALL_BINARIES,
-  ]
-  return candidates.find(isExecutable) ?? null
-}
-
+/** Starts a local clickhouse-server (see ClickHouseServerOptions) and waits until it answers. */
 export async function startClickHouseServer(opts: ClickHouseServerOptions): Promise<RunningClickHouse> {
   const config = resolveConfig(opts)
   await mkdir(config.configDir, { recursive: true })
@@ -108,42 +39,14 @@ export async function startClickHouseServer(opts: ClickHouseServerOptions): Prom
   return Object.assign(restartable(current, () => launch(config, port)), { url: httpUrl(config.host, port), port, dataDir: config.dataDir })
 }
 
-function resolveConfig(opts: ClickHouseServerOptions): ServerConfig {
-  const binary = opts.binary ?? findClickHouseServerBinary()
-  if (binary === null) {
-    throw new Error(`clickhouse-server not found on PATH or at ${SERVER_BINARIES[0]}; run: bash ops/setup/install.sh`)
-  }
-  if (opts.user !== undefined && !XML_NAME.test(opts.user.name)) {
-    throw new Error(`ClickHouse user name '${opts.user.name}' must match ${XML_NAME}`)
-  }
-  if (opts.user?.name === 'default') throw new Error("the extra ClickHouse user cannot be named 'default'")
-  const dataDir = resolve(opts.dataDir)
-  return {
-    command: binary,
-    commandArgs: basename(binary) === 'clickhouse' ? ['server'] : [],
-    host: opts.host ?? '127.0.0.1',
-    dataDir,
-    configDir: join(dataDir, 'seqline-config'),
-    logFile: resolve(opts.logFile ?? join(dirname(dataDir), 'clickhouse-server.log')),
-    logLevel: opts.logLevel ?? 'warning',
-    timezone: opts.timezone ?? 'UTC',
-    user: opts.user,
-    profileSettings: { ...DEFAULT_PROFILE, ...opts.profileSettings },
-    queryLog: opts.queryLog ?? false,
-    readyTimeoutMs: opts.readyTimeoutMs ?? 30_000,
-  }
-}
-
 async function launchOnPort(config: ServerConfig, port: number): Promise<{ current: ServerProcess; port: number }> {
   if (port !== 0) return { current: await launch(config, port), port }
-  for (let attempt = 1; ; attempt++) {
+  const onFreePort = async () => {
     const picked = await freePort(config.host)
-    try {
-      return { current: await launch(config, picked), port: picked }
-    } catch (err) {
-      if (attempt >= PORT_ATTEMPTS || !(err instanceof PortInUseError)) throw err
-    }
+    return { current: await launch(config, picked), port: picked }
   }
+  // Another process may take the free port before the server binds it: then pick another one.
+  return pRetry(onFreePort, { retries: PORT_ATTEMPTS - 1, minTimeout: 0, shouldRetry: ({ error }) => error instanceof PortInUseError })
 }
 
 class PortInUseError extends Error {}
@@ -161,84 +64,11 @@ async function launch(config: ServerConfig, port: number): Promise<ServerProcess
   return server
 }
 
-// Rewritten on every launch (cheap), so a restart always runs the current options.
-async function writeConfig(config: ServerConfig, port: number): Promise<string> {
-  const dataPath = `${config.dataDir}/`
-  const configFile = join(config.configDir, 'config.xml')
-  const usersFile = join(config.configDir, 'users.xml')
-  const server = `<?xml version="1.0"?>
-<!-- Generated by Seqline's launcher (ops/servers/clickhouse-server.ts); rewritten on every start. -->
-<yandex>
-  <logger>
-    <level>${config.logLevel}</level>
-    <console>1</console>
-  </logger>
-  <listen_host>${xml(config.host)}</listen_host>
-  <http_port>${port}</http_port>
-  <path>${xml(dataPath)}</path>
-  <tmp_path>${xml(join(config.dataDir, 'tmp'))}/</tmp_path>
-  <user_files_path>${xml(join(config.dataDir, 'user_files'))}/</user_files_path>
-  <format_schema_path>${xml(join(config.dataDir, 'format_schemas'))}/</format_schema_path>
-  <users_config>${xml(usersFile)}</users_config>
-  <default_profile>default</default_profile>
-  <default_database>default</default_database>
-  <timezone>${xml(config.timezone)}</timezone>
-  <mark_cache_size>${SERVER_CACHE_BYTES}</mark_cache_size>
-  <uncompressed_cache_size>${SERVER_CACHE_BYTES}</uncompressed_cache_size>
-  <max_concurrent_queries>100</max_concurrent_queries>
-  <!-- SIGTERM waits for open connections, idle keep-alive ones included, until
-       their clients close them or this idle timeout passes: 3 s (stock) stays above
-       @clickhouse/client's 2.5 s idle-socket TTL, so the client never reuses a socket
-       the server is closing. Close clients before stop() for a fast stop. -->
-  <keep_alive_timeout>3</keep_alive_timeout>
-  <shutdown_wait_unfinished>1</shutdown_wait_unfinished>
-  <mlock_executable>false</mlock_executable>${config.queryLog ? QUERY_LOG : ''}
-</yandex>
-`
-  const profile = Object.entries(config.profileSettings)
-    .map(([name, value]) => `      <${xmlName(name)}>${xml(String(value))}</${name}>`)
-    .join('\n')
-  const extraUser =
-    config.user === undefined
-      ? ''
-      : `
-    <${config.user.name}>
-      <password_sha256_hex>${createHash('sha256').update(config.user.password).digest('hex')}</password_sha256_hex>
-      <networks><ip>127.0.0.1</ip><ip>::1</ip></networks>
-      <profile>default</profile>
-      <quota>default</quota>
-    </${config.user.name}>`
-  const users = `<?xml version="1.0"?>
-<yandex>
-  <profiles>
-    <default>
-${profile}
-    </default>
-  </profiles>
-  <users>
-    <default>
-      <password></password>
-      <networks><ip>127.0.0.1</ip><ip>::1</ip></networks>
-      <profile>default</profile>
-      <quota>default</quota>
-    </default>${extraUser}
-  </users>
-  <quotas>
-    <default></default>
-  </quotas>
-</yandex>
-`
-  await writeFile(usersFile, users)
-  await writeFile(configFile, server)
-  return configFile
-}
-
 function spawnServer(config: ServerConfig, configFile: string): { child: ChildProcess; logOffset: number } {
   return spawnLogged(config.command, [...config.commandArgs, `--config-file=${configFile}`], config.logFile, config.dataDir)
 }
 
 async function waitForReady(child: ChildProcess, config: ServerConfig, port: number, logOffset: number): Promise<void> {
-  const deadline = Date.now() + config.readyTimeoutMs
   let failure: string | null = null
   const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
     failure = `clickhouse-server exited (${signal ?? `code ${code}`}) before it was ready`
@@ -247,25 +77,21 @@ async function waitForReady(child: ChildProcess, config: ServerConfig, port: num
     failure = `clickhouse-server failed: ${err.message}`
   }
   child.once('exit', onExit).once('error', onError)
-  try {
-    for (;;) {
-      // Checked before the ping: an answer from another server on a port we lost must not count.
-      const failed = failure
-      if (failed !== null) {
-        const log = await readLogFrom(config.logFile, logOffset)
-        const error = startupError(failed, config.logFile, log)
-        throw /Address already in use/.test(log) ? new PortInUseError(error.message) : error
-      }
-      if (await pingOk(config.host, port)) {
-        if (failure === null) return
-        continue
-      }
-      if (Date.now() > deadline) {
-        const log = await readLogFrom(config.logFile, logOffset)
-        throw startupError(`clickhouse-server not ready after ${config.readyTimeoutMs} ms`, config.logFile, log)
-      }
-      await sleep(PING_POLL_MS)
+  const ready = async () => {
+    // Checked before the ping: an answer from another server on a port we lost must not count.
+    const failed = failure
+    if (failed !== null) {
+      const log = await readLogFrom(config.logFile, logOffset)
+      const error = startupError(failed, config.logFile, log)
+      throw /Address already in use/.test(log) ? new PortInUseError(error.message) : error
     }
+    // Checked again after the ping, for a server that answered as it died.
+    return (await pingOk(config.host, port)) && failure === null ? true : undefined
+  }
+  const timedOut = async () =>
+    startupError(`clickhouse-server not ready after ${config.readyTimeoutMs} ms`, config.logFile, await readLogFrom(config.logFile, logOffset))
+  try {
+    await until(ready, { timeoutMs: config.readyTimeoutMs, everyMs: PING_POLL_MS, timedOut })
   } finally {
     child.off('exit', onExit).off('error', onError)
   }
@@ -298,22 +124,3 @@ function httpUrl(host: string, port: number): string {
   const reachable = reachableHost(host)
   return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`
 }
-
-const XML_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
-
-const QUERY_LOG = `
-  <query_log>
-    <database>system</database>
-    <table>query_log</table>
-    <flush_interval_milliseconds>500</flush_interval_milliseconds>
-  </query_log>`
-
-function xmlName(name: string): string {
-  if (!XML_NAME.test(name)) throw new Error(`ClickHouse setting name '${name}' must match ${XML_NAME}`)
-  return name
-}
-
-function xml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
-}
-

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { mkdir } from 'node:fs/promises'
 import { delimiter, dirname, join, resolve } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
+import { until } from '../../core/until.js'
 import { isExecutable, readLogFrom, restartable, spawnLogged, superviseLaunch, tail, type ServerProcess } from './server-process.js'
 
 export interface NatsServerOptions {
@@ -54,8 +54,8 @@ const LOG_POLL_MS = 20
 const READY_LINE = 'Server is ready'
 const LISTEN_LINE = /Listening for client connections on \S+:(\d+)/
 
-export function findNatsServerBinary(): string | null {
-  const onPath = (process.env['PATH'] ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'nats-server'))
+function findNatsServerBinary(): string | null {
+  const onPath = (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'nats-server'))
   return [...onPath, FALLBACK_BINARY].find(isExecutable) ?? null
 }
 
@@ -96,7 +96,6 @@ function spawnServer(config: ServerConfig, port: number): { child: ChildProcess;
 }
 
 async function waitForReady(child: ChildProcess, config: ServerConfig, logOffset: number): Promise<number> {
-  const deadline = Date.now() + config.readyTimeoutMs
   let failure: string | null = null
   const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
     failure = `nats-server exited (${signal ?? `code ${code}`}) before it was ready`
@@ -105,17 +104,19 @@ async function waitForReady(child: ChildProcess, config: ServerConfig, logOffset
     failure = `nats-server failed: ${err.message}`
   }
   child.once('exit', onExit).once('error', onError)
+  const ready = async () => {
+    // Read after noting failure, so the log read is complete when we report it.
+    const failed = failure
+    const log = await readLogFrom(config.logFile, logOffset)
+    const port = readyPort(log)
+    if (port !== null) return port
+    if (failed !== null) throw startupError(failed, config.logFile, log)
+    return undefined
+  }
+  const timedOut = async () =>
+    startupError(`nats-server not ready after ${config.readyTimeoutMs} ms`, config.logFile, await readLogFrom(config.logFile, logOffset))
   try {
-    for (;;) {
-      // Read after noting failure, so the log read is complete when we report it.
-      const failed = failure
-      const log = await readLogFrom(config.logFile, logOffset)
-      const port = readyPort(log)
-      if (port !== null) return port
-      if (failed !== null) throw startupError(failed, config.logFile, log)
-      if (Date.now() > deadline) throw startupError(`nats-server not ready after ${config.readyTimeoutMs} ms`, config.logFile, log)
-      await sleep(LOG_POLL_MS)
-    }
+    return await until(ready, { timeoutMs: config.readyTimeoutMs, everyMs: LOG_POLL_MS, timedOut })
   } finally {
     child.off('exit', onExit).off('error', onError)
   }

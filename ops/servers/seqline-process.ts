@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { tieToParent } from './tie-to-parent.js'
+import { until } from '../../core/until.js'
 
 const CLI = fileURLToPath(new URL('../cli.js', import.meta.url))
 const API_LINE = /^\s*API\s+(https?:\/\/\S+)/m
@@ -44,14 +45,17 @@ export async function startSeqline(env: Record<string, string>, readyTimeoutMs =
     }
     untie()
   }
-  const deadline = Date.now() + readyTimeoutMs
-  for (;;) {
+  const notStarted = () => new Error(`seqline up did not start (${gone() ? `exit ${child.exitCode ?? child.signalCode}` : 'timeout'}):\n${out}`)
+  const listening = () => {
     const url = API_LINE.exec(out)?.[1]
-    if (url) return { url, child, output: () => out, stop, kill }
-    if (gone() || Date.now() > deadline) {
-      await stop(1000)
-      throw new Error(`seqline up did not start (${gone() ? `exit ${child.exitCode ?? child.signalCode}` : 'timeout'}):\n${out}`)
-    }
-    await new Promise((r) => setTimeout(r, 50))
+    if (!url && gone()) throw notStarted()
+    return url
+  }
+  try {
+    const url = await until(listening, { timeoutMs: readyTimeoutMs, everyMs: 50, timedOut: notStarted })
+    return { url, child, output: () => out, stop, kill }
+  } catch (err) {
+    await stop(1000)
+    throw err
   }
 }

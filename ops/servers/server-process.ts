@@ -5,7 +5,7 @@ import { accessSync, closeSync, constants as fsConstants, fstatSync, openSync } 
 import { readFile } from 'node:fs/promises'
 import { tieToParent } from './tie-to-parent.js'
 
-export const KILL_WAIT_MS = 5_000
+const KILL_WAIT_MS = 5_000
 
 /**
  * Starts a server in its own process group, writing straight to `logFile`: a
@@ -43,7 +43,7 @@ export function tail(text: string, lines = 20): string {
 }
 
 /** Sends `signal`, waits `graceMs`, then SIGKILL; throws if even that does not end it. */
-export async function terminate(child: ChildProcess, signal: NodeJS.Signals, graceMs: number): Promise<void> {
+async function terminate(child: ChildProcess, signal: NodeJS.Signals, graceMs: number): Promise<void> {
   if (hasExited(child)) return
   child.kill(signal)
   if (await waitForExit(child, graceMs)) return

@@ -29,7 +29,7 @@ export interface InboxRow {
 }
 
 /** Reads records straight from KV: the query side shares nothing with the projection process. */
-export function kvSource(kv: KV): RecordSource {
+function kvSource(kv: KV): RecordSource {
   return { get: <T>(key: string) => readRecord<T>(kv, key) }
 }
 
@@ -48,7 +48,7 @@ export async function inbox(kv: KV, contents: ContentReader, user: string, windo
 }
 
 /** One inbox row, or null if the conversation's head is not written yet. */
-export async function row(source: RecordSource, contents: ContentReader, user: string, conv: string, c: UserConversation): Promise<InboxRow | null> {
+async function row(source: RecordSource, contents: ContentReader, user: string, conv: string, c: UserConversation): Promise<InboxRow | null> {
   const [head, read] = await Promise.all([
     source.get<HeadRecord>(keys.head(conv)),
     source.get<ReadRecord>(keys.read(conv, user)),

@@ -13,7 +13,7 @@ import type { ViewStore } from '../runtime/view-store.js'
  */
 export const CHUNK = 4096
 
-export const chunkIndex = (seq: number) => Math.floor(seq / CHUNK)
+const chunkIndex = (seq: number) => Math.floor(seq / CHUNK)
 
 /** The chunk holding seq, created (with the count before it) if the conversation just reached it. */
 export async function chunkFor(store: ViewStore, conv: string, seq: number): Promise<ChunkRecord> {

@@ -61,7 +61,7 @@ export interface HeadRecord {
   mentions: Mention[]
 }
 
-export interface MemberEntry {
+interface MemberEntry {
   role: Role
   since: number
   mutedUntil: number
@@ -104,7 +104,7 @@ export interface ChunkRecord {
   bits: string
 }
 
-export interface BurnItem {
+interface BurnItem {
   seq: number
   sender: string
   after: number

@@ -20,19 +20,13 @@ export interface Capabilities {
   tableSettings: ReadonlySet<string>
 }
 
-export type SearchStrategy = 'text-index' | 'token-scan'
-
-export function strategyOf(c: Capabilities): SearchStrategy {
-  return c.textIndex ? 'text-index' : 'token-scan'
-}
-
 /** Parses "26.7.2.1" into comparable numbers. */
-export function versionParts(version: string): [number, number] {
+function versionParts(version: string): [number, number] {
   const [major = 0, minor = 0] = version.split('.').map((n) => Number.parseInt(n, 10))
   return [major, minor]
 }
 
-export function atLeast(version: string, major: number, minor = 0): boolean {
+function atLeast(version: string, major: number, minor = 0): boolean {
   const [a, b] = versionParts(version)
   return a > major || (a === major && b >= minor)
 }

@@ -1,10 +1,11 @@
+import { until } from '../../core/until.js'
 import type { Cursor } from '../../core/log/follow.js'
 import { messageKey, type HistoryBatch, type Original } from './batch.js'
 import type { HistoryDb } from './history-db.js'
 import type { Position } from './rows.js'
 import { words } from './words.js'
 
-export const TABLES = ['hidden', 'messages', 'events'] as const
+const TABLES = ['hidden', 'messages', 'events'] as const
 export type Table = (typeof TABLES)[number]
 export type Written = Record<Table, Cursor>
 
@@ -73,13 +74,11 @@ export class HistoryWriter {
   private async untilMutationsDone(table: string, timeoutMs = 120_000): Promise<void> {
     const sql = this.db.sql()
     const query = `SELECT count() AS open FROM system.mutations WHERE database = ${sql.value(this.db.database, 'String')} AND table = ${sql.value(table, 'String')} AND is_done = 0`
-    const deadline = Date.now() + timeoutMs
-    while (Date.now() < deadline) {
+    const done = async () => {
       const [row] = await this.db.rows<{ open: number }>(query, sql)
-      if (Number(row?.open ?? 0) === 0) return
-      await new Promise((r) => setTimeout(r, 50))
+      return Number(row?.open ?? 0) === 0 ? true : undefined
     }
-    throw new Error(`mutations on ${table} did not finish within ${timeoutMs} ms`)
+    await until(done, { timeoutMs, everyMs: 50, timedOut: () => new Error(`mutations on ${table} did not finish within ${timeoutMs} ms`) })
   }
 
   /** Empties every history table (a rebuild replays the log into them). */

@@ -2,7 +2,7 @@ import type { Followed } from '../../core/log/follow.js'
 import type { MessageContent } from '../../schemas/content.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
 
-export type MessageState = 'live' | 'edited' | 'recalled' | 'burned'
+type MessageState = 'live' | 'edited' | 'recalled' | 'burned'
 
 /** Where a row came from in the log: which partition stream, at which stream seq. */
 export interface Position {
@@ -47,7 +47,7 @@ export interface Revision extends Position {
 }
 
 /** The text a message is found by: the words a user would search for. */
-export function searchableText(content: MessageContent): string {
+function searchableText(content: MessageContent): string {
   switch (content.type) {
     case 'text':
       return content.text

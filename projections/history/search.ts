@@ -3,7 +3,7 @@ import type { HistoryDb } from './history-db.js'
 import type { Sql } from './sql.js'
 import { messageKey } from './batch.js'
 
-export type SearchMode = 'all' | 'any' | 'phrase'
+type SearchMode = 'all' | 'any' | 'phrase'
 
 /** Whose history a search may look at: everything (admins), or a user's conversations. */
 export type SearchScope =

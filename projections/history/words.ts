@@ -8,6 +8,7 @@
  * index use it, so a token found by one strategy is found by the other; a run
  * of CJK characters is then checked in order by the search (see search.ts).
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the range is all of ASCII, to match every character outside it
 const TOKEN = /[A-Za-z0-9_]+(?:[.:'][A-Za-z0-9_]+)*|[^\u0000-\u007f]/gu
 
 /** The same pattern for ClickHouse's `extractAll` on lowercased text (servers that tokenize in SQL to rebuild the token column). */
@@ -28,10 +29,6 @@ export function tokenSpans(text: string): TokenSpan[] {
 
 export function words(text: string): string[] {
   return tokenSpans(text).map((s) => s.token)
-}
-
-export function uniqueWords(text: string): string[] {
-  return [...new Set(words(text))]
 }
 
 /**

@@ -98,7 +98,7 @@ export class ViewStore {
 
 export async function readRecord<T>(kv: KV, key: string): Promise<T | undefined> {
   const e = await kv.get(key)
-  if (!e || e.operation !== 'PUT' || e.length === 0) return undefined
+  if (e?.operation !== 'PUT' || e.length === 0) return undefined
   return e.json<T>()
 }
 

@@ -176,7 +176,9 @@ export class ConversationModel {
         const fresh = c.data.users.filter((u) => !this.members.has(u))
         if (fresh.length === 0) why.add('ALREADY_MEMBER')
         if (this.members.size + fresh.length > this.policy.maxGroupMembers) why.add('GROUP_FULL')
-        return verdict('member.invited', () => fresh.forEach((u) => this.add(u)))
+        return verdict('member.invited', () => {
+          for (const u of fresh) this.add(u)
+        })
       }
       case 'group.join':
         groupOnly()

@@ -1,8 +1,8 @@
+import { until } from '../../core/until.js'
 import { after, before } from 'node:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { HistoryDb } from '../../projections/history/history-db.js'
 import type { HistorySink } from '../../projections/history/sink.js'
 import { startTestClickHouse } from './clickhouse.js'
@@ -49,12 +49,10 @@ export function withHistoryBackend(name: BackendName): HistoryBackend {
 
 /** Waits until the sink has written everything in the log. */
 export async function sinkCaughtUp(sink: HistorySink, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
+  const written = async () => {
     if (sink.error) throw sink.error
     await sink.flush()
-    if ((await sink.lag()).events === 0) return
-    if (Date.now() > deadline) throw new Error(`history sink still ${(await sink.lag()).events} events behind after ${timeoutMs} ms`)
-    await sleep(20)
+    return (await sink.lag()).events === 0 ? true : undefined
   }
+  await until(written, { timeoutMs, everyMs: 20, timedOut: async () => new Error(`history sink still ${(await sink.lag()).events} events behind after ${timeoutMs} ms`) })
 }

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises'
+import { until } from '../../core/until.js'
 import type { EventLog } from '../../core/log/event-log.js'
 import { conversationsProjection } from '../../projections/conversations/apply.js'
 import { ProjectionRunner } from '../../projections/runtime/runner.js'
@@ -14,14 +14,11 @@ export async function startProjection(log: EventLog, name: string): Promise<Proj
 
 /** Waits until the runner has applied everything in the log and committed it (bounded). */
 export async function caughtUp(runner: ProjectionRunner, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
+  const applied = async () => {
     if (runner.error) throw runner.error
-    if ((await runner.lag()).events === 0) {
-      await runner.flush()
-      return
-    }
-    await sleep(20)
+    return (await runner.lag()).events === 0 ? true : undefined
   }
-  throw new Error(`projection ${runner.projection.name} still behind after ${timeoutMs} ms: ${JSON.stringify(await runner.lag())}`)
+  const timedOut = async () => new Error(`projection ${runner.projection.name} still behind after ${timeoutMs} ms: ${JSON.stringify(await runner.lag())}`)
+  await until(applied, { timeoutMs, everyMs: 20, timedOut })
+  await runner.flush()
 }

@@ -92,7 +92,7 @@ function dockerReachable(): Promise<boolean> {
 
 async function probeDocker(): Promise<boolean> {
   // The cheap check first, so machines without Docker never load testcontainers.
-  if (!process.env['DOCKER_HOST'] && !existsSync('/var/run/docker.sock')) return false
+  if (!process.env.DOCKER_HOST && !existsSync('/var/run/docker.sock')) return false
   const probe = loadTestcontainers()
     .then((tc) => tc.getContainerRuntimeClient())
     .then(

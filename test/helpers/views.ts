@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises'
+import { until } from '../../core/until.js'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { EventLog } from '../../core/log/event-log.js'
 import type { Cursor } from '../../core/log/follow.js'
@@ -59,12 +59,7 @@ export function covers(position: Cursor, ends: Cursor): boolean {
  */
 export async function waitCaughtUp(log: EventLog, position: () => Cursor, timeoutMs: number): Promise<Cursor> {
   const ends = await streamEnds(log)
-  const deadline = Date.now() + timeoutMs
-  while (!covers(position(), ends)) {
-    if (Date.now() > deadline) {
-      throw new Error(`not caught up after ${timeoutMs} ms: at ${JSON.stringify(position())}, log ends at ${JSON.stringify(ends)}`)
-    }
-    await sleep(POLL_MS)
-  }
+  const timedOut = () => new Error(`not caught up after ${timeoutMs} ms: at ${JSON.stringify(position())}, log ends at ${JSON.stringify(ends)}`)
+  await until(() => covers(position(), ends) || undefined, { timeoutMs, everyMs: POLL_MS, timedOut })
   return ends
 }

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test'
 import { describeReport, runDeliveryProof, type ProofReport } from '../proof/delivery-proof.js'
 
 /** SEQLINE_PROOF_SEED replays a run (the seed fixes the topology, every client's choices and the kill schedule; timing still varies). */
-const seedOf = () => Number(process.env['SEQLINE_PROOF_SEED'] ?? Date.now() % 2 ** 31)
+const seedOf = () => Number(process.env.SEQLINE_PROOF_SEED ?? Date.now() % 2 ** 31)
 
 function assertProof(r: ProofReport, sends: number) {
   assert.deepEqual(r.problems, [], `seed ${r.seed}: the checker found problems`)

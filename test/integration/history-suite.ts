@@ -76,7 +76,7 @@ export function historySuite(backend: BackendName): void {
       if (backend === 'chdb') assert.equal(db.caps.textIndex, true, 'chDB 26.x has the text index')
       const [created] = await db.rows<{ ddl: string }>(`SELECT create_table_query AS ddl FROM system.tables WHERE database = '${db.database}' AND name = 'messages'`)
       // Where table settings can change, replaced parts go within seconds; 18.16 keeps the 30 s set at CREATE.
-      const lifetime = db.caps.tableSettings.has('old_parts_lifetime') ? PART_REMOVAL['old_parts_lifetime'] : 30
+      const lifetime = db.caps.tableSettings.has('old_parts_lifetime') ? PART_REMOVAL.old_parts_lifetime : 30
       assert.match(created?.ddl ?? '', new RegExp(`old_parts_lifetime = ${lifetime}\\b`))
       if (db.caps.tableSettings.has('max_cleanup_delay_period')) assert.match(created?.ddl ?? '', /max_cleanup_delay_period = 5\b/)
       console.log(`# ${backend}: ClickHouse ${db.caps.version}, ${db.caps.textIndex ? 'text index' : 'word scan'}, query parameters ${db.caps.queryParams}`)
@@ -87,7 +87,9 @@ export function historySuite(backend: BackendName): void {
       assert.deepEqual(await migrate(db, MIGRATIONS.slice(0, 2)), [1, 2])
       const texts = ['我们明天开会讨论季度路线图 budget', 'Seqline发布了v2']
       // The word column as the splitByNonAlpha tokenizer before migration 3 filled it: a CJK run is one word.
-      const oldWords = (s: string) => s.toLowerCase().split(/[\u0000-\u002f\u003a-\u0040\u005b-\u0060\u007b-\u007f]+/).filter((w) => w.length > 0)
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: splitByNonAlpha's separators start at byte 0
+      const nonAlpha = /[\u0000-\u002f\u003a-\u0040\u005b-\u0060\u007b-\u007f]+/
+      const oldWords = (s: string) => s.toLowerCase().split(nonAlpha).filter((w) => w.length > 0)
       const rows = texts.map((text, i) => ({ part: 0, pos: i + 1, conv: 'g_mig', seq: i + 2, at_ms: 1_700_000_000_000 + i, sender: 'ann', kind: 'text', state: 'live', text }))
       await db.insert('messages', db.caps.textIndex ? rows : rows.map((r) => ({ ...r, words: oldWords(r.text) })))
       const cjk = () => searchMessages(db, ALL, { terms: termsOf('路线图'), mode: 'all', limit: 10 }).then((p) => p.hits.map((h) => `${h.conv}#${h.seq}`))

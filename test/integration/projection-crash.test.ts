@@ -54,7 +54,7 @@ describe('projection crash recovery against a real nats-server', () => {
   const t = withLogServer()
 
   test('a projector SIGKILLed at random moments ends with exactly the views of a clean replay', { timeout: 90_000 }, async (ctx) => {
-    const seed = Number(process.env['SEQLINE_TEST_SEED'] ?? Date.now() % 2 ** 31)
+    const seed = Number(process.env.SEQLINE_TEST_SEED ?? Date.now() % 2 ** 31)
     ctx.diagnostic(`seed ${seed} (set SEQLINE_TEST_SEED to replay the same workload and kill delays)`)
     const rng = mulberry32(seed)
     const workload = new Workload(t.handler, rng)
@@ -205,9 +205,13 @@ function startProjector(url: string, target: { bucket: string; name: string }): 
   const stopped = new Promise<Cursor>((resolve) => (onStopped = resolve))
   const p: Projector = { child, position: {}, moves: 0, errors: [], ready, stopped, exited }
   onLines(child, (tag, rest) => {
-    if (tag === 'READY') (p.position = JSON.parse(rest) as Cursor), onReady()
-    else if (tag === 'POS') (p.position = JSON.parse(rest) as Cursor), p.moves++
-    else if (tag === 'STOPPED') onStopped(JSON.parse(rest) as Cursor)
+    if (tag === 'READY') {
+      p.position = JSON.parse(rest) as Cursor
+      onReady()
+    } else if (tag === 'POS') {
+      p.position = JSON.parse(rest) as Cursor
+      p.moves++
+    } else if (tag === 'STOPPED') onStopped(JSON.parse(rest) as Cursor)
     else if (tag === 'ERR') p.errors.push(rest)
   })
   return p
@@ -451,7 +455,11 @@ function foldConversations(events: SeqlineEvent[]): Map<string, ConvModel> {
 function foldEvent(m: ConvModel, e: SeqlineEvent): void {
   const readUpTo = (user: string, seq: number) => m.read.set(user, Math.max(m.read.get(user) ?? 0, seq))
   // Joining starts the user's reading at the join itself.
-  const join = (user: string) => (m.read.set(user, e.seq), m.left.delete(user), m.joined.add(user))
+  const join = (user: string) => {
+    m.read.set(user, e.seq)
+    m.left.delete(user)
+    m.joined.add(user)
+  }
   switch (e.type) {
     case 'conversation.created':
       for (const member of e.data.members) join(typeof member === 'string' ? member : member.user)

@@ -6,7 +6,7 @@
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 
-export interface LoggedEvent {
+interface LoggedEvent {
   conv: string
   seq: number
   actor: string
@@ -62,7 +62,7 @@ export interface CheckResult {
 }
 
 /** Every event stored in the log, per conversation in stream order. */
-export async function readWholeLog(nc: NatsConnection, streamPrefix: string, partitions: number): Promise<Map<string, LoggedEvent[]>> {
+async function readWholeLog(nc: NatsConnection, streamPrefix: string, partitions: number): Promise<Map<string, LoggedEvent[]>> {
   const jsm = await jetstreamManager(nc)
   const js = jetstream(nc)
   const out = new Map<string, LoggedEvent[]>()

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { directConversationId, directMembers } from '../../core/domain/direct-id.js'
+import { directConversationId } from '../../core/domain/direct-id.js'
 import { DEFAULT_POLICY } from '../../core/domain/policy.js'
 import { Conversation, directChat, eventsOf, groupChat, refusalOf, SYSTEM, team } from './scenario.js'
 
@@ -12,17 +12,6 @@ describe('direct conversation ids', () => {
 
   test('order by code unit, so upper case sorts before lower case', () => {
     assert.equal(directConversationId('bob', 'Bob'), 'd~Bob~bob')
-  })
-
-  test('parse back into their two members', () => {
-    assert.deepEqual(directMembers('d~adam~zoe'), ['adam', 'zoe'])
-  })
-
-  test('a group id or a malformed id has no direct members', () => {
-    assert.equal(directMembers('g_team'), null)
-    assert.equal(directMembers('d~adam'), null)
-    assert.equal(directMembers('d~a~b~c'), null)
-    assert.equal(directMembers('x~a~b'), null)
   })
 })
 

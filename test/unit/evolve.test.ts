@@ -88,7 +88,7 @@ describe('evolve is pure', () => {
         snapshots.push(structuredClone(after))
       }
       // A later event must not reach back into an earlier state through a shared map either.
-      states.forEach((s, i) => assert.deepEqual(s, snapshots[i], `state ${i} changed after the fact`))
+      for (const [i, s] of states.entries()) assert.deepEqual(s, snapshots[i], `state ${i} changed after the fact`)
     })
   }
 
@@ -109,7 +109,7 @@ describe('evolve, event by event', () => {
   })
 
   test('every event moves seq to its own seq', () => {
-    groupLog.forEach((e, i) => assert.equal(groupAt(i + 1).seq, e.seq))
+    for (const [i, e] of groupLog.entries()) assert.equal(groupAt(i + 1).seq, e.seq)
   })
 
   test('seq is the event seq, not a count of events: the log may skip', () => {

@@ -16,7 +16,7 @@ export interface HistoryBenchOptions {
   conversations: number
 }
 
-export interface SearchFigure {
+interface SearchFigure {
   name: string
   p50: number
   p99: number

@@ -46,7 +46,7 @@ async function measure(n: number, window: number, publish: (i: number) => Promis
 }
 
 /** An event-sized body: a 100-character text message in its envelope. */
-export function sampleBody(): Uint8Array {
+function sampleBody(): Uint8Array {
   const event = { id: 'AAAAAAAAAAAAAAAAAAAAAA', type: 'message.sent', conv: 'g_bench_0', seq: 1, at: Date.now(), actor: 'alice', v: 1, cmd: 'm0', data: { content: { type: 'text', text: 'x'.repeat(100) } } }
   return new TextEncoder().encode(JSON.stringify(event))
 }

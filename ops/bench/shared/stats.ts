@@ -1,3 +1,5 @@
+import pLimit from 'p-limit'
+
 /** Latency samples in milliseconds, summarised as the percentiles benchmarks print. */
 export function percentiles(samples: number[]): { p50: number; p99: number; p999: number; max: number } {
   const sorted = Float64Array.from(samples).sort()
@@ -12,16 +14,12 @@ export async function pipelined(
   task: (i: number) => Promise<void>,
 ): Promise<{ seconds: number; latencies: number[] }> {
   const latencies = new Array<number>(count)
-  let next = 0
-  const worker = async () => {
-    for (let i = next++; i < count; i = next++) {
-      const t = performance.now()
-      await task(i)
-      latencies[i] = performance.now() - t
-    }
-  }
   const start = performance.now()
-  await Promise.all(Array.from({ length: Math.min(window, count) }, worker))
+  await pLimit(window).map(latencies.keys(), async (i) => {
+    const t = performance.now()
+    await task(i)
+    latencies[i] = performance.now() - t
+  })
   return { seconds: (performance.now() - start) / 1000, latencies }
 }
 

@@ -36,7 +36,7 @@ export interface ChildUsage {
   loopDelay: { p50: number; p99: number; max: number }
 }
 
-const config = JSON.parse(process.env['SEQLINE_BENCH_WS'] ?? 'null') as ChildConfig | null
+const config = JSON.parse(process.env.SEQLINE_BENCH_WS ?? 'null') as ChildConfig | null
 if (!config) {
   console.error('SEQLINE_BENCH_WS is not set: this process is started by ops/bench/websocket/stack.ts')
   process.exit(2)

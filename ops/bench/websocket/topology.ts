@@ -22,7 +22,7 @@ export interface Topology {
   fanout: ConvPlan
 }
 
-export const userId = (i: number) => `u${i}`
+const userId = (i: number) => `u${i}`
 
 /** @param fanoutSize members of the fan-out group: users u0.. up to that many (all by default) */
 export function topology(clients: number, groupSize: number, fanoutSize = clients): Topology {
