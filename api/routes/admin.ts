@@ -1,4 +1,4 @@
-import Type from 'typebox'
+import type Type from 'typebox'
 import { Accepted, commandBody, ConvParams, ErrorBody, ExportQuery, MintTokenBody, requestField, UserParams, UserProfile } from '../../schemas/api.js'
 import { MintedToken, ndjsonOf, UserRecord } from '../../schemas/api-reads.js'
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'

@@ -117,7 +117,10 @@ describe('the OpenAPI document', () => {
   test('no description holds a bare <name>: the docs page reads Markdown, where it is an HTML tag and vanishes (g_<id> showed as g_)', () => {
     const bare: string[] = []
     const visit = (node: unknown, path: string) => {
-      if (Array.isArray(node)) return node.forEach((n, i) => visit(n, `${path}/${i}`))
+      if (Array.isArray(node)) {
+        for (const [i, n] of node.entries()) visit(n, `${path}/${i}`)
+        return
+      }
       if (typeof node !== 'object' || node === null) return
       for (const [key, value] of Object.entries(node)) {
         if ((key === 'description' || key === 'summary') && typeof value === 'string' && /<[A-Za-z]/.test(value.replace(/`[^`]*`/g, ''))) bare.push(`${path}: ${value}`)
