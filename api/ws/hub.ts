@@ -1,11 +1,11 @@
 import type { Msg, Subscription } from '@nats-io/transport-node'
 import { isPrivate, reaches } from '../../core/domain/audience.js'
+import { membershipChange } from '../../core/domain/membership.js'
 import type { EventLog } from '../../core/log/event-log.js'
 import { follow, type Cursor, type Follower } from '../../core/log/follow.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
 import type { PresenceStatus } from '../../schemas/ws.js'
 import { encode } from './frames.js'
-import { membershipChange } from './membership.js'
 
 /**
  * A text frame ready for the wire: a string, or its UTF-8 bytes when one frame

@@ -1,4 +1,5 @@
 import { isPrivate } from '../../core/domain/audience.js'
+import { foundingMembers, membershipChange } from '../../core/domain/membership.js'
 import type { EventLog } from '../../core/log/event-log.js'
 import type { Followed } from '../../core/log/follow.js'
 import type { EventOf, SeqlineEvent } from '../../schemas/events.js'
@@ -41,7 +42,7 @@ async function apply(f: Followed, store: ViewStore, log: EventLog): Promise<void
 async function applyTo(e: SeqlineEvent, head: HeadRecord, store: ViewStore, log: EventLog, at: ContentRef): Promise<void> {
   switch (e.type) {
     case 'conversation.created': {
-      const members = e.data.kind === 'direct' ? e.data.members.map((user) => ({ user, role: 'member' as const })) : e.data.members
+      const members = foundingMembers(e)
       const record: MembersRecord = { members: {}, former: {} }
       for (const m of members) record.members[m.user] = { role: m.role, since: e.seq, mutedUntil: 0 }
       store.set(keys.members(e.conv), record)
@@ -49,12 +50,11 @@ async function applyTo(e: SeqlineEvent, head: HeadRecord, store: ViewStore, log:
       return
     }
     case 'member.invited':
-      return addMembers(store, e, e.data.users)
     case 'member.joined':
-      return addMembers(store, e, [e.data.user])
+      return addMembers(store, e, membershipChange(e).added)
     case 'member.left':
     case 'member.kicked':
-      return removeMember(store, e, e.data.user, head)
+      return removeMembers(store, e, membershipChange(e).removed, head)
     case 'member.role_changed':
       return updateMember(store, e.conv, e.data.user, (m) => (m.role = e.data.role))
     case 'group.ownership_transferred':
@@ -217,7 +217,7 @@ async function join(store: ViewStore, e: SeqlineEvent, user: string) {
   })
 }
 
-async function addMembers(store: ViewStore, e: SeqlineEvent, users: string[]) {
+async function addMembers(store: ViewStore, e: SeqlineEvent, users: readonly string[]) {
   const record = (await store.get<MembersRecord>(keys.members(e.conv)))!
   for (const user of users) {
     // A mute outlives leaving and rejoining (the decider keeps it too).
@@ -227,6 +227,10 @@ async function addMembers(store: ViewStore, e: SeqlineEvent, users: string[]) {
   }
   store.set(keys.members(e.conv), record)
   await Promise.all(users.map((u) => join(store, e, u)))
+}
+
+async function removeMembers(store: ViewStore, e: SeqlineEvent, users: readonly string[], head: HeadRecord) {
+  await Promise.all(users.map((user) => removeMember(store, e, user, head)))
 }
 
 async function removeMember(store: ViewStore, e: SeqlineEvent, user: string, head: HeadRecord) {
