@@ -46,8 +46,15 @@ export class ProcessorRunner<B = unknown> {
   async start(): Promise<void> {
     this.cursor = { ...(await this.processor.recover()) }
     this.committed = { ...this.cursor }
-    this.follower = await follow(this.log, this.cursor, (f) => this.handle(f))
-    this.follower.done.catch((err: unknown) => (this.failed = err))
+    const follower = await follow(this.log, this.cursor, (f) => this.handle(f))
+    this.follower = follower
+    // Following ends only when stopped; ending otherwise (an error, or consumers that closed) is a failure to restart from.
+    follower.done.then(
+      () => {
+        if (this.follower === follower) this.failed ??= new Error(`${this.processor.name}: following the log ended`)
+      },
+      (err: unknown) => (this.failed = err),
+    )
   }
 
   private async handle(f: Followed): Promise<void> {
@@ -124,8 +131,9 @@ export class ProcessorRunner<B = unknown> {
 
   /** Stops following after committing what was applied. */
   async stop(): Promise<void> {
-    await this.follower?.stop()
+    const follower = this.follower
     this.follower = null
+    await follower?.stop()
     await this.flush()
   }
 
