@@ -138,7 +138,7 @@ export class Supervisor<R extends Runnable = Runnable> {
 }
 
 /** A started runner, or none: one that fails to start is stopped, so no half-started follower lingers. */
-export async function startOrDiscard<R extends Runnable>(make: () => Promise<R>): Promise<R> {
+async function startOrDiscard<R extends Runnable>(make: () => Promise<R>): Promise<R> {
   const runner = await make()
   try {
     await runner.start()
