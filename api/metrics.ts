@@ -59,12 +59,15 @@ function createMetrics(lag?: () => Promise<Lag>): ApiMetrics {
     registers: [registry],
   })
   const errors = new Counter({ name: 'seqline_http_errors_total', help: 'HTTP error answers by error code', labelNames: ['code'] as const, registers: [registry] })
-  if (lag) lagGauges(registry, lag)
+  if (lag) lagGauges(registry, lag, 'seqline_projection_lag', 'the conversations projection')
   return { registry, http, commands, connections, commandResults, errors }
 }
 
-/** Lag is asked of the projection when scraped, so it is never stale and costs nothing between scrapes. */
-function lagGauges(registry: Registry, lag: () => Promise<Lag>): void {
+/**
+ * Lag gauges of one processor (`<prefix>_events`, `<prefix>_seconds`). Lag is asked of the
+ * processor when scraped, so it is never stale and costs nothing between scrapes.
+ */
+export function lagGauges(registry: Registry, lag: () => Promise<Lag>, prefix: string, what: string): void {
   // One scrape asks once for both gauges.
   // A failed ask shows as NaN rather than failing the whole scrape.
   let pending: Promise<Lag> | undefined
@@ -76,16 +79,16 @@ function lagGauges(registry: Registry, lag: () => Promise<Lag>): void {
     return pending
   }
   new Gauge({
-    name: 'seqline_projection_lag_events',
-    help: 'Events in the log the conversations projection has not applied yet',
+    name: `${prefix}_events`,
+    help: `Events in the log ${what} has not applied yet`,
     registers: [registry],
     async collect() {
       this.set((await current()).events)
     },
   })
   new Gauge({
-    name: 'seqline_projection_lag_seconds',
-    help: 'Age of the oldest event the conversations projection has not applied yet',
+    name: `${prefix}_seconds`,
+    help: `Age of the oldest event ${what} has not applied yet`,
     registers: [registry],
     async collect() {
       this.set((await current()).seconds)

@@ -30,7 +30,7 @@ const UpgradeQuery = Type.Object({ token: Type.Optional(Type.Unknown()) })
  */
 export const gateway = fp<{ deps: ApiDeps }>(
   async (app, { deps }) => {
-    const hub = new Hub(deps.log)
+    const hub = new Hub(deps.log, app.log.child({ processor: 'ws-hub' }))
     await hub.start()
     app.decorate('wsGateway', { stats: () => hub.stats() })
     await app.register(async (scope) => sockets(scope, deps, hub))

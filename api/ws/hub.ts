@@ -1,11 +1,15 @@
 import type { Msg, Subscription } from '@nats-io/transport-node'
 import { isPrivate, reaches } from '../../core/domain/audience.js'
+import { membershipChange } from '../../core/domain/membership.js'
 import type { EventLog } from '../../core/log/event-log.js'
-import { follow, type Cursor, type Follower } from '../../core/log/follow.js'
+import type { Cursor, Followed } from '../../core/log/follow.js'
+import { silentLogger, type Logger } from '../../projections/runtime/logger.js'
+import { EVERY_EVENT, type Processor } from '../../projections/runtime/processor.js'
+import { ProcessorRunner } from '../../projections/runtime/runner.js'
+import { Supervisor } from '../../projections/runtime/supervisor.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
 import type { PresenceStatus } from '../../schemas/ws.js'
 import { encode } from './frames.js'
-import { membershipChange } from './membership.js'
 
 /**
  * A text frame ready for the wire: a string, or its UTF-8 bytes when one frame
@@ -52,32 +56,58 @@ export class Hub {
   private readonly byConv = new Map<string, Set<LiveTarget>>()
   private readonly byUser = new Map<string, Set<LiveTarget>>()
   private readonly subjects: ReturnType<typeof ephemeralSubjects>
-  private follower: Follower | null = null
   private typingSub: Subscription | null = null
-  private stopped = false
-  private restartTimer: NodeJS.Timeout | null = null
+  /** Where live delivery has got, kept across restarts of the follower: a restart resumes here, not at the log's end. */
+  private reached: Cursor | null = null
+  private readonly supervisor: Supervisor<ProcessorRunner<never>>
 
-  constructor(private readonly log: EventLog) {
+  constructor(
+    private readonly log: EventLog,
+    logger: Logger = silentLogger,
+  ) {
     this.subjects = ephemeralSubjects(log.names.subjectPrefix)
+    // Ordered consumers survive server restarts; if following still fails, a fresh follower resumes from where it got.
+    this.supervisor = new Supervisor('ws-hub', async () => new ProcessorRunner(log, this.processor()), { checkMs: RESTART_MS, logger })
   }
 
   async start(): Promise<void> {
     this.typingSub = this.log.nc.subscribe(this.subjects.allTyping, { callback: (_err, msg) => this.routeTyping(msg) })
-    await this.followFrom(await this.logEnd())
+    await this.supervisor.start()
   }
 
   async stop(): Promise<void> {
-    this.stopped = true
-    if (this.restartTimer) clearTimeout(this.restartTimer)
-    if (this.log.nc.isClosed()) return
-    this.typingSub?.unsubscribe()
     // With the connection already closed the consumers cannot confirm stopping; there is nothing left to stop.
-    await this.follower?.stop()
+    if (this.log.nc.isClosed()) return this.supervisor.halt()
+    this.typingSub?.unsubscribe()
+    await this.supervisor.stop()
   }
 
   /** How far live delivery has got, per partition: every event up to here was routed to the sessions present. */
   position(): Cursor {
-    return { ...(this.follower?.cursor ?? {}) }
+    return { ...(this.reached ?? {}) }
+  }
+
+  /**
+   * Live delivery as a processor: every event, from the log's end at start-up;
+   * its checkpoint is in memory only (a new process has no one to deliver the past to).
+   */
+  private processor(): Processor<never> {
+    return {
+      name: 'ws-hub',
+      kind: 'live',
+      handles: EVERY_EVENT,
+      recover: async () => ({ ...(this.reached ??= await this.logEnd()) }),
+      apply: (f) => this.deliver(f),
+    }
+  }
+
+  private deliver(f: Followed): void {
+    try {
+      this.route(f.event)
+    } catch {
+      // One connection's failure must not stop delivery to every other.
+    }
+    this.reached![f.partition] = f.streamSeq
   }
 
   get connections(): number {
@@ -157,25 +187,6 @@ export class Hub {
     return cursor
   }
 
-  private async followFrom(cursor: Cursor): Promise<void> {
-    const follower = await follow(this.log, cursor, (f) => {
-      try {
-        this.route(f.event)
-      } catch {
-        // One connection's failure must not stop delivery to every other.
-      }
-    })
-    this.follower = follower
-    // Ordered consumers survive server restarts; if one still ends, resume from where it got.
-    void follower.done.catch(() => undefined).then(() => this.resume(follower))
-  }
-
-  private resume(ended: Follower): void {
-    if (this.stopped || this.follower !== ended) return
-    this.restartTimer = setTimeout(() => {
-      this.followFrom(ended.cursor).catch(() => this.resume(ended))
-    }, RESTART_MS)
-  }
 }
 
 function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {

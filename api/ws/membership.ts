@@ -1,28 +1,5 @@
+import { membershipChange } from '../../core/domain/membership.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
-
-export interface MembershipChange {
-  added: readonly string[]
-  removed: readonly string[]
-}
-
-const NONE: MembershipChange = { added: [], removed: [] }
-
-/** The users an event makes members of its conversation, or removes from it. */
-export function membershipChange(e: SeqlineEvent): MembershipChange {
-  switch (e.type) {
-    case 'conversation.created':
-      return { added: e.data.kind === 'direct' ? e.data.members : e.data.members.map((m) => m.user), removed: [] }
-    case 'member.invited':
-      return { added: e.data.users, removed: [] }
-    case 'member.joined':
-      return { added: [e.data.user], removed: [] }
-    case 'member.left':
-    case 'member.kicked':
-      return { added: [], removed: [e.data.user] }
-    default:
-      return NONE
-  }
-}
 
 interface Known {
   member: boolean

@@ -1,5 +1,6 @@
 import type { SeqlineEvent } from '../../schemas/events.js'
-import { REMEMBERED_ACTORS, REMEMBERED_PER_ACTOR, type ConversationState, type Member, type Role } from './state.js'
+import { foundingMembers, membershipChange } from './membership.js'
+import { REMEMBERED_ACTORS, REMEMBERED_PER_ACTOR, type ConversationState, type Member } from './state.js'
 
 /** The state after one more event. Pure: the input state is never changed. */
 export function evolve(state: ConversationState, event: SeqlineEvent): ConversationState {
@@ -19,21 +20,15 @@ function remember(state: ConversationState, event: SeqlineEvent): ConversationSt
 function applyEvent(state: ConversationState, event: SeqlineEvent): ConversationState {
   switch (event.type) {
     case 'conversation.created': {
-      const d = event.data
-      if (d.kind === 'direct') {
-        const members = new Map(d.members.map((u) => [u, { role: 'member' as Role, mutedUntil: 0 }]))
-        return { ...state, kind: 'direct', members }
-      }
-      const members = new Map(d.members.map((m) => [m.user, { role: m.role as Role, mutedUntil: 0 }]))
-      return { ...state, kind: 'group', members, joinable: d.joinable }
+      const members = new Map(foundingMembers(event).map((m) => [m.user, { role: m.role, mutedUntil: 0 }]))
+      return event.data.kind === 'direct' ? { ...state, kind: 'direct', members } : { ...state, kind: 'group', members, joinable: event.data.joinable }
     }
     case 'member.invited':
-      return addMembers(state, event.data.users)
     case 'member.joined':
-      return addMembers(state, [event.data.user])
+      return addMembers(state, membershipChange(event).added)
     case 'member.left':
     case 'member.kicked':
-      return removeMember(state, event.data.user, event.seq)
+      return removeMembers(state, membershipChange(event).removed, event.seq)
     case 'member.role_changed':
       return updateMember(state, event.data.user, { role: event.data.role })
     case 'group.ownership_transferred':
@@ -76,13 +71,17 @@ function addMembers(state: ConversationState, users: readonly string[]): Convers
   return { ...state, members, former, formerMutes }
 }
 
-function removeMember(state: ConversationState, user: string, seq: number): ConversationState {
+function removeMembers(state: ConversationState, users: readonly string[], seq: number): ConversationState {
   const members = new Map(state.members)
-  const mutedUntil = members.get(user)?.mutedUntil ?? 0
-  members.delete(user)
-  const former = new Map(state.former).set(user, seq)
-  if (mutedUntil === 0) return { ...state, members, former }
-  return { ...state, members, former, formerMutes: new Map(state.formerMutes).set(user, mutedUntil) }
+  const former = new Map(state.former)
+  const formerMutes = new Map(state.formerMutes)
+  for (const user of users) {
+    const mutedUntil = members.get(user)?.mutedUntil ?? 0
+    members.delete(user)
+    former.set(user, seq)
+    if (mutedUntil !== 0) formerMutes.set(user, mutedUntil)
+  }
+  return { ...state, members, former, formerMutes }
 }
 
 function updateMember(state: ConversationState, user: string, change: Partial<Member>): ConversationState {

@@ -3,7 +3,7 @@
 // Seqline is stopped: two runners of one projection would write the same records.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { openLog } from '../open-log.js'
-import { openConversationsRunner } from '../../projections/conversations/open.js'
+import { openConversationsProjector } from '../../projections/conversations/processors.js'
 import type { Config } from '../../schemas/config.js'
 import { connectNats } from '../nats-connection.js'
 import { describeHistory, openHistory } from '../open-history.js'
@@ -12,7 +12,7 @@ import { HistorySink } from '../../projections/history/sink.js'
 export async function rebuild(config: Config): Promise<void> {
   const { nc, close } = await connectNats(config, 'seqline-rebuild')
   const log = await openLog(nc, config)
-  const runner = await openConversationsRunner(log, { replicas: config.replicas, flushEvery: 10_000, flushIntervalMs: 500 })
+  const runner = await openConversationsProjector(log, { replicas: config.replicas, flushEvery: 10_000, flushIntervalMs: 500 })
   const started = Date.now()
   await runner.rebuild()
   for (let lag = await runner.lag(); lag.events > 0; lag = await runner.lag()) {

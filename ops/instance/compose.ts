@@ -1,24 +1,27 @@
 // A running Seqline composed from its configuration, in one process: a local
 // nats-server (unless SEQLINE_NATS_URL names one), the event log laid out, the
-// conversations projection, the history sink, the burn executor and the
-// REST + WebSocket API. `seqline up` (ops/cli/up.ts) runs one until a signal.
+// processors (conversations projector, burn-erase reactor, history sink), the
+// burn executor and the REST + WebSocket API. `seqline up` (ops/cli/up.ts) runs
+// one until a signal.
 import { readFileSync } from 'node:fs'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { EventLog } from '../../core/log/event-log.js'
 import type { HistoryDb } from '../../projections/history/history-db.js'
+import { HistoryWriter } from '../../projections/history/history-writer.js'
 import { HistorySink } from '../../projections/history/sink.js'
-import { RestartingRunner } from '../../projections/runtime/restarting-runner.js'
+import { jsonLogger, type Logger } from '../../projections/runtime/logger.js'
+import { Supervisor } from '../../projections/runtime/supervisor.js'
 import { migrate } from '../../projections/history/migrations.js'
 import { describeHistory, openHistory } from '../open-history.js'
 import { CommandHandler } from '../../core/commands/command-handler.js'
 import { BurnExecutor } from '../../projections/conversations/burn-executor.js'
-import { openConversationsRunner } from '../../projections/conversations/open.js'
+import { openBurnEraser, openConversationsProjector } from '../../projections/conversations/processors.js'
 import { lagBehind } from '../../projections/runtime/lag.js'
 import { Lease } from '../../projections/runtime/lease.js'
-import { LeasedRunner } from '../../projections/runtime/leased-runner.js'
 import { ConversationViews } from '../../projections/conversations/views.js'
 import { Tokens } from '../../api/auth/tokens.js'
 import { parseOrigins } from '../../api/cors.js'
+import { lagGauges } from '../../api/metrics.js'
 import { startApi } from '../../api/server.js'
 import { UserDirectory } from '../../api/auth/users.js'
 import { loadSecrets } from '../secrets.js'
@@ -40,17 +43,21 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   const { nc, url, local, close } = await connectNats(config, 'seqline')
   if (local) await announceRunning(config.dataDir, { pid: process.pid, natsUrl: url })
   const log = await openLog(nc, config)
-  // One process in a deployment runs the projection; the others stand by and take over if it goes.
-  const projection = new LeasedRunner(await Lease.open(nc, 'projection.conversations', undefined, undefined, config.replicas), () => openConversationsRunner(log, { replicas: config.replicas }))
+  const logger = jsonLogger(config.logLevel)
+  const leased = async (key: string) => ({ lease: await Lease.open(nc, key, undefined, undefined, config.replicas), logger })
+  // One process in a deployment runs the projection and the reactor; the others stand by and take over if it goes.
+  const projection = new Supervisor('conversations', () => openConversationsProjector(log, { replicas: config.replicas }), await leased('projection.conversations'))
   await projection.start()
+  const eraser = new Supervisor('burn-erase', () => openBurnEraser(log, { replicas: config.replicas }), await leased('reactor.burn-erase'))
+  await eraser.start()
   const historyDb = await openHistory(config)
   // Every process migrates (idempotently): a standby serves search before it ever runs the sink.
   await migrate(historyDb)
-  const history = await startHistory(nc, log, historyDb, config.replicas)
+  const history = await startHistory(nc, log, historyDb, config.replicas, logger)
   const views = await ConversationViews.open(nc)
   const viewsLag = async () => lagBehind(log, (await views.reach()) ?? {})
   const handler = new CommandHandler(log)
-  const burns = new BurnExecutor(views, handler)
+  const burns = new BurnExecutor(views, handler, { logger })
   burns.start()
   const secrets = await loadSecrets(config)
   const tokens = new Tokens({
@@ -69,12 +76,14 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   const corsOrigins = parseOrigins(config.corsOrigins)
   const deps = { log, handler, views, tokens, users, limits, trustProxy, corsOrigins, projectionLag: viewsLag, history: { db: historyDb, sqlLimits }, logging: { level: config.logLevel } }
   const api = await startApi(deps, config.apiHost, config.apiPort, https)
+  // Read from the tables, so it is true whichever process runs the sink.
+  lagGauges(api.app.metrics.registry, async () => lagBehind(log, (await new HistoryWriter(historyDb).written()).events), 'seqline_history_lag', 'the history sink')
   const lag = await viewsLag()
   if (denseSeqAtRisk(nc.info?.version ?? '0', config.replicas)) console.warn(`WARNING: ${DENSE_SEQ_WARNING}`)
   const summary = `  NATS         ${url}${local ? ` (local nats-server, store in ${local.storeDir})` : ''}
   log          ${config.partitions} partition streams ${log.streamOfPartition(0)}..${log.streamOfPartition(config.partitions - 1)}, ${config.replicas} replica(s)
   projection   conversations → KV bucket ${views.bucket} (${projection.running ? 'run here' : 'run by another process; standing by'}, views ${lag.events} events behind)
-  burns        executor running
+  burns        executor running, erase reactor ${eraser.running ? 'run here' : 'run by another process; standing by'}
   history      ${describeHistory(historyDb)} (${history.running ? 'sink runs here' : 'sink run by another process; standing by'})
   API          ${api.url}  (WebSocket ${api.url.replace(/^http/, 'ws')}/v1/ws)
   docs         ${api.url}/docs  (OpenAPI at ${api.url}/openapi.json)
@@ -82,6 +91,7 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   const stop = async () => {
     await api.close()
     await burns.stop()
+    await eraser.stop()
     await projection.stop()
     await history.stop()
     await historyDb.close()
@@ -97,13 +107,9 @@ export async function compose(config: Config): Promise<RunningSeqline> {
  * (the others stand by, as for the projection); embedded chDB belongs to this
  * process alone, so this process fills it.
  */
-async function startHistory(nc: NatsConnection, log: EventLog, db: HistoryDb, replicas: number): Promise<{ running: boolean; stop(): Promise<void> }> {
-  if (db.backend === 'server') {
-    const leased = new LeasedRunner(await Lease.open(nc, 'projection.history', undefined, undefined, replicas), async () => new HistorySink(log, db))
-    await leased.start()
-    return leased
-  }
-  const sink = new RestartingRunner(async () => new HistorySink(log, db))
+async function startHistory(nc: NatsConnection, log: EventLog, db: HistoryDb, replicas: number, logger: Logger): Promise<Supervisor<HistorySink>> {
+  const lease = db.backend === 'server' ? await Lease.open(nc, 'projection.history', undefined, undefined, replicas) : undefined
+  const sink = new Supervisor('history', async () => new HistorySink(log, db), { lease, logger })
   await sink.start()
   return sink
 }

@@ -1,11 +1,11 @@
 import { isPrivate } from '../../core/domain/audience.js'
+import { foundingMembers, membershipChange } from '../../core/domain/membership.js'
 import type { EventLog } from '../../core/log/event-log.js'
 import type { Followed } from '../../core/log/follow.js'
 import type { EventOf, SeqlineEvent } from '../../schemas/events.js'
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
 import type { Projection } from '../runtime/projection.js'
 import type { ViewStore } from '../runtime/view-store.js'
-import { eraseMessage } from './erase.js'
 import { keys } from './keys.js'
 import { chunkFor, markGone, markLive } from './message-index.js'
 import type { BurnRecord, ContentRef, HeadRecord, MembersRecord, Mention, ReadRecord, UserRecord } from './records.js'
@@ -30,7 +30,7 @@ async function apply(f: Followed, store: ViewStore, log: EventLog): Promise<void
   const head = e.type === 'conversation.created' ? created(e) : await store.get<HeadRecord>(headKey)
   if (!head) throw new Error(`${e.conv}#${e.seq} ${e.type}: no head record; the projection missed the conversation's creation`)
   await chunkFor(store, e.conv, e.seq)
-  await applyTo(e, head, store, log, { stream: log.streamOfPartition(f.partition), streamSeq: f.streamSeq })
+  await applyTo(e, head, store, { stream: log.streamOfPartition(f.partition), streamSeq: f.streamSeq })
   head.head = Math.max(head.head, e.seq)
   // A private event changes nothing another member sees: only the actor's own row is marked changed.
   if (!isPrivate(e)) head.changedAt = Math.max(head.changedAt, e.at)
@@ -38,10 +38,10 @@ async function apply(f: Followed, store: ViewStore, log: EventLog): Promise<void
 }
 
 /** `at` is where e itself is stored: the inbox reads a message's text from there, never from a view. */
-async function applyTo(e: SeqlineEvent, head: HeadRecord, store: ViewStore, log: EventLog, at: ContentRef): Promise<void> {
+async function applyTo(e: SeqlineEvent, head: HeadRecord, store: ViewStore, at: ContentRef): Promise<void> {
   switch (e.type) {
     case 'conversation.created': {
-      const members = e.data.kind === 'direct' ? e.data.members.map((user) => ({ user, role: 'member' as const })) : e.data.members
+      const members = foundingMembers(e)
       const record: MembersRecord = { members: {}, former: {} }
       for (const m of members) record.members[m.user] = { role: m.role, since: e.seq, mutedUntil: 0 }
       store.set(keys.members(e.conv), record)
@@ -49,12 +49,11 @@ async function applyTo(e: SeqlineEvent, head: HeadRecord, store: ViewStore, log:
       return
     }
     case 'member.invited':
-      return addMembers(store, e, e.data.users)
     case 'member.joined':
-      return addMembers(store, e, [e.data.user])
+      return addMembers(store, e, membershipChange(e).added)
     case 'member.left':
     case 'member.kicked':
-      return removeMember(store, e, e.data.user, head)
+      return removeMembers(store, e, membershipChange(e).removed, head)
     case 'member.role_changed':
       return updateMember(store, e.conv, e.data.user, (m) => (m.role = e.data.role))
     case 'group.ownership_transferred':
@@ -88,11 +87,12 @@ async function applyTo(e: SeqlineEvent, head: HeadRecord, store: ViewStore, log:
       return edited(e, head, store, at)
     case 'message.recalled':
       await gone(e, e.data.target, head, store, e.data.erase ? 'erased' : 'recalled')
-      if (e.data.erase) return erased(e, store, log)
+      // The log's copies are erased by the burn-erase reactor; the views drop the schedule.
+      if (e.data.erase) return unschedule(store, e.conv, e.data.target)
       return
     case 'message.burned':
       await gone(e, e.data.target, head, store, 'burned')
-      return burned(e, store, log)
+      return unschedule(store, e.conv, e.data.target)
     case 'conversation.read':
       return read(store, e, e.actor, e.data.upTo)
     case 'message.deleted_for_me':
@@ -164,23 +164,12 @@ async function gone(e: SeqlineEvent, target: number, head: HeadRecord, store: Vi
   }
 }
 
-/** A recall with erase erases the message and every edit of it from the log, as a burn does; nothing is left to burn. */
-async function erased(e: EventOf<'message.recalled'>, store: ViewStore, log: EventLog) {
-  await eraseMessage(log, e.conv, e.data.target, e.data.edits ?? [])
-  const burns = await store.get<BurnRecord>(keys.due(e.conv))
-  if (!burns?.items.some((i) => i.seq === e.data.target)) return
-  burns.items = burns.items.filter((i) => i.seq !== e.data.target)
-  store.set(keys.due(e.conv), burns)
-}
-
-async function burned(e: EventOf<'message.burned'>, store: ViewStore, log: EventLog) {
-  const burns = await store.get<BurnRecord>(keys.due(e.conv))
-  const item = burns?.items.find((i) => i.seq === e.data.target)
-  // The tombstone names what it erases; the schedule's list covers tombstones written before it did.
-  await eraseMessage(log, e.conv, e.data.target, e.data.edits ?? item?.edits ?? [])
-  if (!burns || !item) return
-  burns.items = burns.items.filter((i) => i !== item)
-  store.set(keys.due(e.conv), burns)
+/** An erased or burned message has nothing left to burn. */
+async function unschedule(store: ViewStore, conv: string, target: number) {
+  const burns = await store.get<BurnRecord>(keys.due(conv))
+  if (!burns?.items.some((i) => i.seq === target)) return
+  burns.items = burns.items.filter((i) => i.seq !== target)
+  store.set(keys.due(conv), burns)
 }
 
 /** A read covers everything up to its seq; it schedules the burn of the other side's burn-after-read messages. */
@@ -217,7 +206,7 @@ async function join(store: ViewStore, e: SeqlineEvent, user: string) {
   })
 }
 
-async function addMembers(store: ViewStore, e: SeqlineEvent, users: string[]) {
+async function addMembers(store: ViewStore, e: SeqlineEvent, users: readonly string[]) {
   const record = (await store.get<MembersRecord>(keys.members(e.conv)))!
   for (const user of users) {
     // A mute outlives leaving and rejoining (the decider keeps it too).
@@ -227,6 +216,10 @@ async function addMembers(store: ViewStore, e: SeqlineEvent, users: string[]) {
   }
   store.set(keys.members(e.conv), record)
   await Promise.all(users.map((u) => join(store, e, u)))
+}
+
+async function removeMembers(store: ViewStore, e: SeqlineEvent, users: readonly string[], head: HeadRecord) {
+  await Promise.all(users.map((user) => removeMember(store, e, user, head)))
 }
 
 async function removeMember(store: ViewStore, e: SeqlineEvent, user: string, head: HeadRecord) {

@@ -1,6 +1,8 @@
 import type { CommandHandler } from '../../core/commands/command-handler.js'
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
 import { ownCommand } from '../../schemas/validator.js'
+import { silentLogger, type Logger } from '../runtime/logger.js'
+import { repeat, type Loop } from '../runtime/loop.js'
 import { decodeConv } from './keys.js'
 import type { ConversationViews } from './views.js'
 
@@ -8,6 +10,7 @@ export interface BurnExecutorOptions {
   /** How often the schedule is read; a burn happens at most this long after it is due. */
   intervalMs?: number
   clock?: () => number
+  logger?: Logger
 }
 
 /**
@@ -16,13 +19,13 @@ export interface BurnExecutorOptions {
  * it survives restarts, and a burn that fell due while everything was down
  * happens on the first pass. The tombstone is a command with a fixed id per
  * message: however many executors run, the log gets one `message.burned`; the
- * projection then erases the content.
+ * burn-erase reactor then erases the content.
  */
 export class BurnExecutor {
-  private timer: NodeJS.Timeout | null = null
-  private running: Promise<void> = Promise.resolve()
+  private loop: Loop | null = null
   private readonly intervalMs: number
   private readonly clock: () => number
+  private readonly logger: Logger
   burned = 0
 
   constructor(
@@ -32,25 +35,17 @@ export class BurnExecutor {
   ) {
     this.intervalMs = opts.intervalMs ?? 1000
     this.clock = opts.clock ?? Date.now
+    this.logger = opts.logger ?? silentLogger
   }
 
+  /** Passes over the schedule now and then every intervalMs; a failed pass is logged and the next one tries again. */
   start(): void {
-    const tick = () => {
-      this.running = this.pass().then(
-        () => undefined,
-        () => undefined,
-      )
-      void this.running.then(() => {
-        if (this.timer) this.timer = setTimeout(tick, this.intervalMs)
-      })
-    }
-    this.timer = setTimeout(tick, 0)
+    this.loop = repeat(async () => void (await this.pass()), this.intervalMs, this.logger, { processor: 'burn-executor' }, 0)
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = null
-    await this.running
+    await this.loop?.stop()
+    this.loop = null
   }
 
   /** One pass over the schedule: burns every item due by now. Returns how many burns were issued. */

@@ -1,29 +1,25 @@
 import type { EventLog } from '../../core/log/event-log.js'
-export type { Lag } from './lag.js'
 import { follow, type Cursor, type Followed, type Follower } from '../../core/log/follow.js'
-import { CommitLog } from './commit-log.js'
 import { lagBehind, type Lag } from './lag.js'
-import type { Projection } from './projection.js'
-import type { ViewStore } from './view-store.js'
+import type { Processor } from './processor.js'
+
+export type { Lag } from './lag.js'
 
 export interface RunnerOptions {
-  /** Flush after this many applied events... */
+  /** Commit after this many events... */
   flushEvery?: number
-  /** ...or this long after the first unflushed one. */
+  /** ...or this long after the first uncommitted one. */
   flushIntervalMs?: number
-  /** Records kept in memory between flushes. */
-  cacheRecords?: number
-  /** JetStream replicas of the commit stream: as many as the log's, so losing a node does not stop the projection. */
-  replicas?: number
 }
 
 /**
- * Runs one projection: follows the log from its last commit, applies events
- * in memory, and flushes in batches — the batch and its cursor go to the
- * commit log first, then to KV — so a restart resumes at exactly the last
- * committed position with views that reflect exactly that position.
+ * Runs one processor: recovers its checkpoint, follows the log from there,
+ * applies each event it handles, and commits in batches — the batch and the
+ * position it reaches together — so a restart resumes at exactly the last
+ * committed position. Following waits while a full batch commits, so memory
+ * stays bounded by one batch committing and one filling.
  */
-export class ProjectionRunner {
+export class ProcessorRunner<B = unknown> {
   private follower: Follower | null = null
   private cursor: Cursor = {}
   private unflushed = 0
@@ -36,39 +32,37 @@ export class ProjectionRunner {
   private committed: Cursor = {}
   private readonly flushEvery: number
   private readonly flushIntervalMs: number
-  private readonly cacheRecords: number
 
-  private constructor(
+  constructor(
     readonly log: EventLog,
-    readonly store: ViewStore,
-    readonly projection: Projection,
-    private readonly commits: CommitLog,
-    opts: RunnerOptions,
+    readonly processor: Processor<B>,
+    opts: RunnerOptions = {},
   ) {
     this.flushEvery = opts.flushEvery ?? 2000
     this.flushIntervalMs = opts.flushIntervalMs ?? 100
-    this.cacheRecords = opts.cacheRecords ?? 100_000
   }
 
-  static async create(log: EventLog, store: ViewStore, projection: Projection, opts: RunnerOptions = {}) {
-    return new ProjectionRunner(log, store, projection, await CommitLog.open(log.nc, projection.name, opts.replicas), opts)
-  }
-
-  /** Recovers the last commit into KV, then follows the log from its cursor. */
+  /** Recovers the last commit, then follows the log from its position. */
   async start(): Promise<void> {
-    const last = await this.commits.last()
-    if (last) await this.store.write(last.records)
-    this.cursor = { ...(last?.cursor ?? {}) }
-    this.follower = await follow(this.log, this.cursor, (f) => this.handle(f))
-    this.follower.done.catch((err: unknown) => (this.failed = err))
+    this.cursor = { ...(await this.processor.recover()) }
+    this.committed = { ...this.cursor }
+    const follower = await follow(this.log, this.cursor, (f) => this.handle(f))
+    this.follower = follower
+    // Following ends only when stopped; ending otherwise (an error, or consumers that closed) is a failure to restart from.
+    follower.done.then(
+      () => {
+        if (this.follower === follower) this.failed ??= new Error(`${this.processor.name}: following the log ended`)
+      },
+      (err: unknown) => (this.failed = err),
+    )
   }
 
   private async handle(f: Followed): Promise<void> {
+    if (!this.processor.commits) return this.applyNow(f)
     while (this.gate) await this.gate
     this.inFlight++
     try {
-      await this.projection.apply(f, this.store)
-      this.cursor[f.partition] = f.streamSeq
+      await this.applyNow(f)
     } finally {
       this.inFlight--
       if (this.inFlight === 0) this.idle?.()
@@ -78,16 +72,27 @@ export class ProjectionRunner {
     else this.timer ??= setTimeout(() => void this.flush().catch((err: unknown) => (this.failed = err)), this.flushIntervalMs)
   }
 
+  private async applyNow(f: Followed): Promise<void> {
+    if (this.processor.handles.has(f.event.type)) await this.processor.apply(f)
+    this.cursor[f.partition] = f.streamSeq
+  }
+
   /** The error that stopped the runner, if any. */
   get error(): unknown {
     return this.failed
   }
 
+  /** How far the processor has applied, per partition. */
   get position(): Cursor {
     return { ...this.cursor }
   }
 
-  /** Commits what was applied. One flush at a time; applying pauses only while the batch is taken. */
+  /** How far the last commit reaches, per partition. */
+  get committedPosition(): Cursor {
+    return { ...this.committed }
+  }
+
+  /** Commits what was applied. One commit at a time; applying pauses only while the batch is taken. */
   flush(): Promise<void> {
     this.flushing = this.flushing.then(() => this.commitBatch())
     return this.flushing
@@ -96,55 +101,54 @@ export class ProjectionRunner {
   private async commitBatch(): Promise<void> {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
-    const batch = await this.takeBatch()
-    if (batch.records.length === 0 && sameCursor(batch.cursor, this.committed)) return
-    await this.commits.commit(batch)
-    await this.store.write(batch.records)
-    this.committed = batch.cursor
-    this.store.trim(this.cacheRecords)
+    const commits = this.processor.commits
+    if (!commits) return
+    const { batch, position } = await this.takeBatch(() => commits.take())
+    if (commits.empty(batch) && samePosition(position, this.committed)) return
+    await commits.commit(batch, position)
+    this.committed = position
   }
 
-  /** Waits until no event is half applied, then takes the changed records and the cursor together. */
-  private async takeBatch() {
+  /** Waits until no event is half applied, then takes the batch and the position together. */
+  private async takeBatch(take: () => B): Promise<{ batch: B; position: Cursor }> {
     let open!: () => void
     this.gate = new Promise<void>((resolve) => (open = resolve))
     if (this.inFlight > 0) await new Promise<void>((resolve) => (this.idle = resolve))
     this.idle = null
     try {
       this.unflushed = 0
-      return { cursor: { ...this.cursor }, records: this.store.snapshot() }
+      return { batch: take(), position: { ...this.cursor } }
     } finally {
       this.gate = null
       open()
     }
   }
 
-  /** How far behind the log the projection is, by what it has applied. */
+  /** How far behind the log the processor is, by what it has applied. */
   lag(): Promise<Lag> {
     return lagBehind(this.log, this.position)
   }
 
   /** Stops following after committing what was applied. */
   async stop(): Promise<void> {
-    await this.follower?.stop()
+    const follower = this.follower
     this.follower = null
+    await follower?.stop()
     await this.flush()
   }
 
-  /** Drops every record and commit, then replays the log from its first event. */
+  /** Drops every commit and what it stored, then replays the log from its first event. */
   async rebuild(): Promise<void> {
     await this.stop()
-    await this.commits.reset()
-    await this.store.clear()
-    this.committed = {}
+    await this.processor.commits?.reset()
     await this.start()
   }
 
   close(): void {
-    this.commits.close()
+    this.processor.close?.()
   }
 }
 
-function sameCursor(a: Cursor, b: Cursor): boolean {
+function samePosition(a: Cursor, b: Cursor): boolean {
   return JSON.stringify(a) === JSON.stringify(b)
 }

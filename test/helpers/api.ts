@@ -6,16 +6,15 @@ import type { ApiDeps } from '../../api/deps.js'
 import { startApi, type RunningApi } from '../../api/server.js'
 import { UserDirectory } from '../../api/auth/users.js'
 import { ConversationViews } from '../../projections/conversations/views.js'
-import type { ProjectionRunner } from '../../projections/runtime/runner.js'
 import type { LogLevel } from '../../schemas/config.js'
-import { caughtUp, startProjection } from './projection.js'
+import { caughtUp, startProjection, type RunningProjection } from './projection.js'
 
 export interface ApiStack {
   api: RunningApi
   url: string
   serviceToken: string
   tokens: Tokens
-  runner: ProjectionRunner
+  runner: RunningProjection
   views: ConversationViews
   /** A user token, minted with the stack's secret. */
   token(user: string, ttlSeconds?: number): Promise<string>
@@ -40,7 +39,7 @@ export async function startApiStack(
   const users = await UserDirectory.open(log.nc, `${bucket}_users`)
   // Quiet unless asked (SEQLINE_LOG_LEVEL=warn shows every 5xx a test provokes).
   const logging = { level: (process.env.SEQLINE_LOG_LEVEL ?? 'silent') as LogLevel }
-  const deps = (): ApiDeps => ({ log, handler: new CommandHandler(log), views, tokens, users, limits, projectionLag: () => runner.lag(), logging, ...more })
+  const deps = (): ApiDeps => ({ log, handler: new CommandHandler(log), views, tokens, users, limits, projectionLag: () => runner.projector.lag(), logging, ...more })
   const api = await startApi(deps(), '127.0.0.1', 0)
   const extra: RunningApi[] = []
   return {

@@ -1,24 +1,56 @@
 import { until } from '../../core/until.js'
 import type { EventLog } from '../../core/log/event-log.js'
 import { conversationsProjection } from '../../projections/conversations/apply.js'
-import { ProjectionRunner } from '../../projections/runtime/runner.js'
+import { openBurnEraser } from '../../projections/conversations/processors.js'
+import { openProjector } from '../../projections/runtime/projector.js'
+import type { Lag, ProcessorRunner } from '../../projections/runtime/runner.js'
 import { ViewStore } from '../../projections/runtime/view-store.js'
 
-/** A conversations projection on its own bucket, started. */
-export async function startProjection(log: EventLog, name: string): Promise<ProjectionRunner> {
-  const store = await ViewStore.open(log.nc, name)
-  const runner = await ProjectionRunner.create(log, store, conversationsProjection(log, name), { flushIntervalMs: 20 })
-  await runner.start()
-  return runner
+/** The conversations projector on its own bucket and the burn-erase reactor beside it, as Seqline runs them. */
+export interface RunningProjection {
+  readonly projector: ProcessorRunner
+  readonly eraser: ProcessorRunner
+  readonly error: unknown
+  /** The larger lag of the two. */
+  lag(): Promise<Lag>
+  flush(): Promise<void>
+  rebuild(): Promise<void>
+  stop(): Promise<void>
+  close(): void
 }
 
-/** Waits until the runner has applied everything in the log and committed it (bounded). */
-export async function caughtUp(runner: ProjectionRunner, timeoutMs = 20_000): Promise<void> {
+/** A conversations projection on its own bucket (and its burn-erase reactor), started. */
+export async function startProjection(log: EventLog, name: string): Promise<RunningProjection> {
+  const projector = await openProjector(log, await ViewStore.open(log.nc, name), conversationsProjection(log, name), { flushIntervalMs: 20 })
+  const eraser = await openBurnEraser(log, { name: `${name}_burn_erase`, flushIntervalMs: 20 })
+  await projector.start()
+  await eraser.start()
+  const both = [projector, eraser]
+  return {
+    projector,
+    eraser,
+    get error() {
+      return projector.error ?? eraser.error
+    },
+    async lag() {
+      const [a, b] = await Promise.all(both.map((r) => r.lag()))
+      return { events: Math.max(a!.events, b!.events), seconds: Math.max(a!.seconds, b!.seconds) }
+    },
+    flush: async () => void (await Promise.all(both.map((r) => r.flush()))),
+    rebuild: () => projector.rebuild(),
+    stop: async () => void (await Promise.all(both.map((r) => r.stop()))),
+    close: () => both.forEach((r) => r.close()),
+  }
+}
+
+/** Waits until the runner (or the projection and its reactor) has applied everything in the log and committed it (bounded). */
+export async function caughtUp(runner: ProcessorRunner | RunningProjection, timeoutMs = 20_000): Promise<void> {
   const applied = async () => {
     if (runner.error) throw runner.error
     return (await runner.lag()).events === 0 ? true : undefined
   }
-  const timedOut = async () => new Error(`projection ${runner.projection.name} still behind after ${timeoutMs} ms: ${JSON.stringify(await runner.lag())}`)
+  const name = 'processor' in runner ? runner.processor.name : runner.projector.processor.name
+  const timedOut = async () => new Error(`projection ${name} still behind after ${timeoutMs} ms: ${JSON.stringify(await runner.lag())}`)
   await until(applied, { timeoutMs, everyMs: 20, timedOut })
   await runner.flush()
 }

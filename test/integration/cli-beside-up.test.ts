@@ -37,4 +37,20 @@ describe('CLI commands beside a running seqline up with the embedded defaults', 
     assert.equal(r.stdout, '')
     assert.match(up.output(), /Seqline is up/)
   })
+
+  test('seqline up reports the history sink’s lag beside the projection’s, and logs each processor it starts', async () => {
+    const metrics = await (await fetch(`${up.url}/metrics`)).text()
+    // NaN would mean the lag could not be read; the log is empty, so both are caught up.
+    assert.match(metrics, /^seqline_history_lag_events 0$/m)
+    assert.match(metrics, /^seqline_history_lag_seconds 0$/m)
+    assert.match(metrics, /^seqline_projection_lag_events 0$/m)
+    const started = up
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { msg?: string; processor?: string })
+      .filter((entry) => entry.msg === 'processor started')
+      .map((entry) => entry.processor)
+    assert.deepEqual(started.sort(), ['burn-erase', 'conversations', 'history'])
+  })
 })

@@ -4,8 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { conversationsProjection } from '../../projections/conversations/apply.js'
 import { ConversationViews } from '../../projections/conversations/views.js'
 import { Lease } from '../../projections/runtime/lease.js'
-import { LeasedRunner } from '../../projections/runtime/leased-runner.js'
-import { ProjectionRunner } from '../../projections/runtime/runner.js'
+import { openProjector } from '../../projections/runtime/projector.js'
+import type { ProcessorRunner } from '../../projections/runtime/runner.js'
+import { Supervisor } from '../../projections/runtime/supervisor.js'
 import { ViewStore } from '../../projections/runtime/view-store.js'
 import { caughtUp } from '../helpers/projection.js'
 import { accepted, createGroup, text, withLogServer } from '../helpers/log.js'
@@ -14,9 +15,9 @@ import type { EventLog } from '../../core/log/event-log.js'
 const TTL_MS = 600
 const NAME = 'leased_views'
 
-async function leased(log: EventLog, key: string): Promise<LeasedRunner<ProjectionRunner>> {
-  const make = async () => ProjectionRunner.create(log, await ViewStore.open(log.nc, NAME), conversationsProjection(log, NAME), { flushIntervalMs: 20 })
-  return new LeasedRunner(await Lease.open(log.nc, key, TTL_MS), make)
+async function leased(log: EventLog, key: string): Promise<Supervisor<ProcessorRunner>> {
+  const make = async () => openProjector(log, await ViewStore.open(log.nc, NAME), conversationsProjection(log, NAME), { flushIntervalMs: 20 })
+  return new Supervisor(NAME, make, { lease: await Lease.open(log.nc, key, TTL_MS) })
 }
 
 async function until(condition: () => boolean, ms: number): Promise<boolean> {
@@ -53,7 +54,7 @@ describe('one process runs a projection; another takes over when it goes', () =>
       made.push(runner)
       return runner
     }
-    const leasedRunner = new LeasedRunner(await Lease.open(t.nc, 'p.failing', TTL_MS), make)
+    const leasedRunner = new Supervisor('failing', make, { lease: await Lease.open(t.nc, 'p.failing', TTL_MS) })
     await leasedRunner.start()
     assert.equal(made.length, 1)
     made[0]!.error = new Error('a flush failed while NATS was away')

@@ -11,7 +11,7 @@ import type { Cursor } from '../../core/log/follow.js'
 import { conversationsProjection } from '../../projections/conversations/apply.js'
 import { ConversationViews } from '../../projections/conversations/views.js'
 import { CommitLog } from '../../projections/runtime/commit-log.js'
-import { ProjectionRunner } from '../../projections/runtime/runner.js'
+import { openProjector } from '../../projections/runtime/projector.js'
 import { ViewStore } from '../../projections/runtime/view-store.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
 import { TEST_PARTITIONS, withLogServer } from '../helpers/log.js'
@@ -160,7 +160,7 @@ async function catchUpAndStop(url: string, log: EventLog): Promise<Cursor> {
 /** The reference: a fresh runner in this process, from the first event to the last, with no crash. */
 async function replayFromZero(log: EventLog, nc: NatsConnection): Promise<void> {
   const store = await ViewStore.open(nc, REFERENCE.bucket)
-  const runner = await ProjectionRunner.create(log, store, conversationsProjection(log, REFERENCE.name))
+  const runner = await openProjector(log, store, conversationsProjection(log, REFERENCE.name))
   await runner.start()
   try {
     await waitCaughtUp(log, () => runner.position, CATCH_UP_MS)

@@ -7,6 +7,7 @@ import { CHUNK } from '../../projections/conversations/message-index.js'
 import { ConversationViews } from '../../projections/conversations/views.js'
 import { readPrefix } from '../../projections/runtime/view-store.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
+import { SYSTEM_ACTOR } from '../../schemas/ids.js'
 import { readAll, text, withLogServer } from '../helpers/log.js'
 import { caughtUp, startProjection } from '../helpers/projection.js'
 
@@ -168,6 +169,26 @@ describe('conversation projections against a real nats-server', () => {
     const [row] = await views.inbox('bob')
     assert.deepEqual([row?.last?.state, row?.last?.preview, row?.unread], ['burned', '[burned]', 0])
     assert.equal(await executors[0]!.pass(), 0, 'nothing left to burn')
+    await runner.stop()
+    runner.close()
+  })
+
+  test('a burn tombstone that names no edits (written before tombstones named them) still erases the edits, found in the log', async () => {
+    const runner = await startProjection(t.log, BUCKET)
+    const conv = 'd~old~tomb'
+    await ok({ type: 'conversation.create-direct', id: 'create', conv, actor: 'old', data: { peer: 'tomb' } })
+    await ok({ type: 'burn.configure', id: 'burn-on', conv, actor: 'old', data: { enabled: true, seconds: 1 } })
+    const secret = await ok(text('secret', conv, 'old', 'an old secret'))
+    const edit = await ok({ type: 'message.edit', id: 'secret-2', conv, actor: 'old', data: { target: secret.seq, content: { type: 'text', text: 'an old secret, edited' } } })
+    await ok(text('other', conv, 'tomb', 'an unrelated reply'))
+    const stored = await t.log.read(conv, { from: secret.seq, limit: 3 })
+    const head = await t.log.head(conv)
+    const tombstone = { id: 'AAAAAAAAAAAAAAAAAAAAAA', type: 'message.burned', conv, seq: head.seq + 1, at: Date.now(), actor: SYSTEM_ACTOR, v: 1, cmd: 'burn-old', data: { target: secret.seq } } as SeqlineEvent
+    await t.log.append(tombstone, head, `${conv}/${SYSTEM_ACTOR}/burn-old`)
+    await caughtUp(runner)
+    const partition = t.log.partitionOf(conv)
+    const left = await Promise.all(stored.map(async (s) => [s.event.seq, (await t.log.atStreamSeq(partition, s.streamSeq)) !== null]))
+    assert.deepEqual(left, [[secret.seq, false], [edit.seq, false], [secret.seq + 2, true]], 'the message and its edit are erased; the reply stays')
     await runner.stop()
     runner.close()
   })

@@ -3,7 +3,7 @@
 // projection keeps pace at that rate, and how stale inboxes are meanwhile.
 import type { NatsConnection } from '@nats-io/transport-node'
 import { CommandHandler } from '../../../core/commands/command-handler.js'
-import type { ProjectionRunner } from '../../../projections/runtime/runner.js'
+import type { ProcessorRunner } from '../../../projections/runtime/runner.js'
 import { sampleLag, untilCaughtUp } from '../shared/catch-up.js'
 import { groupWorkload, type GroupWorkload } from './group-workload.js'
 import { paced } from '../shared/pace.js'
@@ -57,7 +57,7 @@ export async function projectionLag(nc: NatsConnection, rates: number[], seconds
   }
 }
 
-async function underLoad(runner: ProjectionRunner, rate: number, seconds: number, window: number, send: (i: number) => Promise<void>): Promise<LagRow> {
+async function underLoad(runner: ProcessorRunner, rate: number, seconds: number, window: number, send: (i: number) => Promise<void>): Promise<LagRow> {
   const sampler = sampleLag(runner, SAMPLE_MS)
   const run = await paced(rate, seconds, window, send).catch(async (err: unknown) => {
     // The load's own error is the one to report, not a sampler's that outlived it.

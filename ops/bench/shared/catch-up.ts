@@ -1,17 +1,17 @@
 // Waiting for a projection to reach the head of its log, by polling lag():
 // what an operator would watch, at the granularity they would see it.
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Lag, ProjectionRunner } from '../../../projections/runtime/runner.js'
+import type { Lag, ProcessorRunner } from '../../../projections/runtime/runner.js'
 
 /** Polls until lag().events is 0; returns the seconds waited. Throws if the runner failed or the deadline passed. */
-export async function untilCaughtUp(runner: ProjectionRunner, pollMs: number, timeoutMs: number): Promise<number> {
+export async function untilCaughtUp(runner: ProcessorRunner, pollMs: number, timeoutMs: number): Promise<number> {
   const start = performance.now()
   for (;;) {
     if (runner.error) throw runner.error
     const lag = await runner.lag()
     if (lag.events === 0) return (performance.now() - start) / 1000
     if (performance.now() - start > timeoutMs) {
-      throw new Error(`projection ${runner.projection.name} still ${lag.events} events (${lag.seconds.toFixed(1)} s) behind after ${timeoutMs} ms`)
+      throw new Error(`projection ${runner.processor.name} still ${lag.events} events (${lag.seconds.toFixed(1)} s) behind after ${timeoutMs} ms`)
     }
     await sleep(pollMs)
   }
@@ -23,7 +23,7 @@ export interface LagSample extends Lag {
 }
 
 /** Samples lag() every `everyMs` until stopped; one sample in flight at a time. */
-export function sampleLag(runner: ProjectionRunner, everyMs: number): { stop(): Promise<LagSample[]> } {
+export function sampleLag(runner: ProcessorRunner, everyMs: number): { stop(): Promise<LagSample[]> } {
   const samples: LagSample[] = []
   let stopped = false
   const loop = (async () => {

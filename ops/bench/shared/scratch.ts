@@ -7,7 +7,8 @@ import { jetstreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { EventLog } from '../../../core/log/event-log.js'
 import { conversationsProjection } from '../../../projections/conversations/apply.js'
-import { ProjectionRunner, type RunnerOptions } from '../../../projections/runtime/runner.js'
+import { openProjector, type ProjectorOptions } from '../../../projections/runtime/projector.js'
+import type { ProcessorRunner } from '../../../projections/runtime/runner.js'
 import { ViewStore } from '../../../projections/runtime/view-store.js'
 
 const RUN = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
@@ -27,7 +28,7 @@ export async function dropLog(log: EventLog): Promise<void> {
 }
 
 export interface ScratchProjection {
-  runner: ProjectionRunner
+  runner: ProcessorRunner
   /** KV bucket of the views; also the projection's name. */
   bucket: string
   /** Stops the runner (committing what it applied), closes it, deletes its views and commits. */
@@ -35,10 +36,10 @@ export interface ScratchProjection {
 }
 
 /** The conversations projection on a fresh bucket under a fresh name, not started. */
-export async function scratchProjection(log: EventLog, section: string, opts: RunnerOptions = {}): Promise<ScratchProjection> {
+export async function scratchProjection(log: EventLog, section: string, opts: ProjectorOptions = {}): Promise<ScratchProjection> {
   const bucket = `bench_${RUN}_${section}`
   const store = await ViewStore.open(log.nc, bucket)
-  const runner = await ProjectionRunner.create(log, store, conversationsProjection(log, bucket), opts)
+  const runner = await openProjector(log, store, conversationsProjection(log, bucket), opts)
   return {
     runner,
     bucket,

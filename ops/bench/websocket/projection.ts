@@ -1,10 +1,11 @@
-// The conversations projection as `npm start` runs it — a ProjectionRunner
+// The conversations projection as `npm start` runs it — a ProcessorRunner
 // following the log into the views — over a benchmark's own log and bucket,
 // in whichever process calls this: the API's, or one of its own so that its
 // CPU can be told apart from the API's.
 import type { EventLog } from '../../../core/log/event-log.js'
 import { conversationsProjection } from '../../../projections/conversations/apply.js'
-import { ProjectionRunner, type Lag } from '../../../projections/runtime/runner.js'
+import { openProjector } from '../../../projections/runtime/projector.js'
+import type { Lag } from '../../../projections/runtime/runner.js'
 import { ViewStore } from '../../../projections/runtime/view-store.js'
 import { untilCaughtUp } from '../shared/catch-up.js'
 
@@ -21,7 +22,7 @@ const SETTLE_TIMEOUT_MS = 120_000
 export async function startBenchProjection(log: EventLog, bucket: string): Promise<BenchProjection> {
   const store = await ViewStore.open(log.nc, bucket)
   // Named after the bucket: its commits are the ones ConversationViews(bucket, bucket) reads its reach from.
-  const runner = await ProjectionRunner.create(log, store, conversationsProjection(log, bucket))
+  const runner = await openProjector(log, store, conversationsProjection(log, bucket))
   await runner.start()
   return {
     async settle() {

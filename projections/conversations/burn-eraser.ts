@@ -1,0 +1,32 @@
+import type { EventLog } from '../../core/log/event-log.js'
+import type { Followed } from '../../core/log/follow.js'
+import type { Processor } from '../../projections/runtime/processor.js'
+import { reactor } from '../runtime/reactor.js'
+import { eraseMessage } from './erase.js'
+
+export const BURN_ERASER = 'burn-erase'
+
+/**
+ * The burn-erase reactor: a burn tombstone, or a recall with erase, erases
+ * the message and every edit of it from JetStream. Erasing is idempotent
+ * (what is gone is skipped), so events seen again after a crash do no harm.
+ */
+export function burnEraser(log: EventLog, name = BURN_ERASER, replicas = 1): Promise<Processor<null>> {
+  return reactor(log.nc, { name, handles: ['message.burned', 'message.recalled'], react: (f) => erase(log, f) }, replicas)
+}
+
+async function erase(log: EventLog, { event: e }: Followed): Promise<void> {
+  if (e.type === 'message.recalled' && e.data.erase) await eraseMessage(log, e.conv, e.data.target, e.data.edits ?? [])
+  if (e.type === 'message.burned') await eraseMessage(log, e.conv, e.data.target, e.data.edits ?? (await editsBefore(log, e.conv, e.data.target, e.seq)))
+}
+
+/**
+ * The edits of a message, found in the log between it and its tombstone: a
+ * tombstone names them only when there were some (and not at all when it was
+ * written before tombstones named them).
+ */
+async function editsBefore(log: EventLog, conv: string, target: number, tombstone: number): Promise<number[]> {
+  if (tombstone - target <= 1) return []
+  const between = await log.read(conv, { from: target + 1, limit: tombstone - target - 1 })
+  return between.flatMap(({ event }) => (event.type === 'message.edited' && event.data.target === target ? [event.seq] : []))
+}

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Hub, type LiveTarget } from '../../api/ws/hub.js'
+import type { Follower } from '../../core/log/follow.js'
+import type { Logger } from '../../projections/runtime/logger.js'
+import type { ProcessorRunner } from '../../projections/runtime/runner.js'
+import type { Supervisor } from '../../projections/runtime/supervisor.js'
+import type { SeqlineEvent } from '../../schemas/events.js'
+import { accepted, createGroup, text, withLogServer } from '../helpers/log.js'
+
+async function until(condition: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!condition()) {
+    assert.ok(Date.now() < deadline, `${what}: not by the deadline`)
+    await sleep(20)
+  }
+}
+
+describe('the processor runtime against a real nats-server', () => {
+  const t = withLogServer()
+
+  test('live delivery whose following ends unasked is restarted, logged, and resumes where it got: events appended meanwhile still arrive', async () => {
+    const said: string[] = []
+    const logger: Logger = { info: (_o, msg) => void said.push(`info ${msg}`), warn: (_o, msg) => void said.push(`warn ${msg}`), error: (_o, msg) => void said.push(`error ${msg}`) }
+    await createGroup(t.handler, 'g_runtime', 'ann', ['ben'])
+    const hub = new Hub(t.log, logger)
+    await hub.start()
+    t.defer(() => hub.stop())
+    const got: SeqlineEvent[] = []
+    const ben: LiveTarget = { user: 'ben', live: (event) => void got.push(event), send: () => undefined }
+    hub.add(ben)
+    hub.index(ben, 'g_runtime', true)
+    await accepted(t.handler, text('before', 'g_runtime', 'ann'))
+    await until(() => got.length === 1, 5_000, 'the first message live')
+
+    // The follower's consumers close, as they would if the server dropped them for good.
+    const runner = (hub as unknown as { supervisor: Supervisor<ProcessorRunner> }).supervisor.current!
+    await (runner as unknown as { follower: Follower }).follower.stop()
+    const meanwhile = await accepted(t.handler, text('meanwhile', 'g_runtime', 'ann'))
+    await until(() => got.some((e) => e.seq === meanwhile.seq), 10_000, 'the message appended while following was down')
+    assert.deepEqual(got.map((e) => e.seq), [2, 3], 'each once, in order')
+    assert.deepEqual(said, ['info processor started', 'error processor failed; restarting it from its last commit', 'info processor restarted'])
+  })
+})
