@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node'
-import { EventLog } from '../core/log/event-log.js'
+import { type EventLog, openJetStreamLog } from '../core/log/index.js'
 import type { Config } from '../schemas/config.js'
 
 const WAIT_MS = 60_000
@@ -13,7 +13,7 @@ export async function openLog(nc: NatsConnection, config: Config): Promise<Event
   const deadline = Date.now() + WAIT_MS
   for (let attempt = 1; ; attempt++) {
     try {
-      return await EventLog.open(nc, { names: { partitions: config.partitions }, replicas: config.replicas, duplicateWindowMs: config.duplicateWindowMs })
+      return await openJetStreamLog(nc, { names: { partitions: config.partitions }, replicas: config.replicas, duplicateWindowMs: config.duplicateWindowMs })
     } catch (err) {
       if (/partitions/.test(String(err)) || Date.now() > deadline) throw err
       if (attempt === 1) console.error(`waiting for JetStream to accept the log's streams (${(err as Error).message})`)

@@ -6,6 +6,7 @@ import type { ApiDeps } from '../deps.js'
 import { ApiError, sendError } from '../errors.js'
 import { authenticate, type Auth } from './auth.js'
 import { Hub } from './hub.js'
+import { Signals } from './signals.js'
 import { DEFAULT_GATEWAY_OPTIONS } from './options.js'
 import { Session } from './session.js'
 
@@ -35,7 +36,7 @@ export async function gateway(app: FastifyInstance, deps: ApiDeps): Promise<void
       done()
     },
   })
-  const hub = new Hub(deps.log)
+  const hub = new Hub(deps.log, new Signals(deps.nc))
   await hub.start()
   const reportConnections = () => {
     // The metrics decorator belongs to another part of the API and may not exist.

@@ -1,11 +1,11 @@
-import type { Msg, Subscription } from '@nats-io/transport-node'
+import type { Msg } from '@nats-io/transport-node'
 import { isPrivate, reaches } from '../../core/domain/audience.js'
-import type { EventLog } from '../../core/log/event-log.js'
-import { follow, type Cursor, type Follower } from '../../core/log/follow.js'
+import type { Cursor, EventLog, Follower } from '../../core/log/index.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
 import type { PresenceStatus } from '../../schemas/ws.js'
 import { encode } from './frames.js'
 import { membershipChange } from './membership.js'
+import type { Signals } from './signals.js'
 
 /**
  * A text frame ready for the wire: a string, or its UTF-8 bytes when one frame
@@ -24,19 +24,8 @@ export interface LiveTarget {
   send(frame: WireFrame): void
 }
 
-/** Core NATS subjects of what is never logged. */
-export function ephemeralSubjects(subjectPrefix: string) {
-  const base = `${subjectPrefix.replace(/\.log$/, '')}.live`
-  return {
-    typing: (conv: string) => `${base}.typing.${conv}`,
-    allTyping: `${base}.typing.*`,
-    presence: (user: string) => `${base}.presence.${user}`,
-  }
-}
-
 const RESTART_MS = 1000
 const decoder = new TextDecoder()
-const encoder = new TextEncoder()
 
 /**
  * Fan-out of one API process. Every process follows the whole log from NATS
@@ -51,27 +40,25 @@ const encoder = new TextEncoder()
 export class Hub {
   private readonly byConv = new Map<string, Set<LiveTarget>>()
   private readonly byUser = new Map<string, Set<LiveTarget>>()
-  private readonly subjects: ReturnType<typeof ephemeralSubjects>
   private follower: Follower | null = null
-  private typingSub: Subscription | null = null
   private stopped = false
   private restartTimer: NodeJS.Timeout | null = null
 
-  constructor(private readonly log: EventLog) {
-    this.subjects = ephemeralSubjects(log.names.subjectPrefix)
-  }
+  constructor(
+    private readonly log: EventLog,
+    private readonly signals: Signals,
+  ) {}
 
   async start(): Promise<void> {
-    this.typingSub = this.log.nc.subscribe(this.subjects.allTyping, { callback: (_err, msg) => this.routeTyping(msg) })
-    await this.followFrom(await this.logEnd())
+    this.signals.onTyping((msg) => this.routeTyping(msg))
+    // Live delivery starts after the last position of every partition.
+    await this.followFrom(await this.log.end())
   }
 
   async stop(): Promise<void> {
     this.stopped = true
     if (this.restartTimer) clearTimeout(this.restartTimer)
-    if (this.log.nc.isClosed()) return
-    this.typingSub?.unsubscribe()
-    // With the connection already closed the consumers cannot confirm stopping; there is nothing left to stop.
+    this.signals.stop()
     await this.follower?.stop()
   }
 
@@ -108,11 +95,11 @@ export class Hub {
   }
 
   publishTyping(conv: string, user: string): void {
-    this.log.nc.publish(this.subjects.typing(conv), encoder.encode(JSON.stringify({ conv, user })))
+    this.signals.publishTyping(conv, user)
   }
 
   publishPresence(user: string, status: PresenceStatus): void {
-    this.log.nc.publish(this.subjects.presence(user), encoder.encode(JSON.stringify({ user, status, at: Date.now() })))
+    this.signals.publishPresence(user, status)
   }
 
   /** Members' connections get the event, and so do connections of users it adds or removes. */
@@ -148,17 +135,8 @@ export class Hub {
     for (const t of targets) if (t.user !== notice.user) t.send(frame)
   }
 
-  /** The last stream position of every partition: live delivery starts after it. */
-  private async logEnd(): Promise<Cursor> {
-    const cursor: Cursor = {}
-    for (let p = 0; p < this.log.partitions; p++) {
-      cursor[p] = (await this.log.jsm.streams.info(this.log.streamOfPartition(p))).state.last_seq
-    }
-    return cursor
-  }
-
   private async followFrom(cursor: Cursor): Promise<void> {
-    const follower = await follow(this.log, cursor, (f) => {
+    const follower = await this.log.follow(cursor, (f) => {
       try {
         this.route(f.event)
       } catch {

@@ -2,11 +2,10 @@ import { TARGETING_COMMANDS, type Command } from '../../schemas/commands.js'
 import { EVENT_VERSION, type SeqlineEvent } from '../../schemas/events.js'
 import { validateCommand, type FieldError } from '../../schemas/validator.js'
 import type { TargetMessage } from '../domain/decision.js'
-import { createDecider, type Decider } from '../domain/decider.js'
-import { DEFAULT_POLICY, type Policy } from '../domain/policy.js'
+import type { Decider } from '../domain/decider.js'
 import type { Refusal } from '../domain/refusal.js'
 import { rememberedSeq, type ConversationState } from '../domain/state.js'
-import { LogUnavailableError, type EventLog, type Head, type StoredEvent } from '../log/event-log.js'
+import { LogUnavailableError, type EventLog, type Head, type StoredEvent } from '../log/index.js'
 import { eventIdOf, msgIdOf } from './ids.js'
 import { KeyedQueue } from './keyed-queue.js'
 import { Lru } from './lru.js'
@@ -18,7 +17,6 @@ export type HandleResult =
   | { ok: false; reason: 'invalid'; errors: FieldError[] }
 
 export interface HandlerOptions {
-  policy?: Policy
   /** Conversations whose state stays in memory, so the hot path never replays. */
   cacheSize?: number
   clock?: () => number
@@ -44,9 +42,8 @@ interface Loaded {
   head: Head
 }
 
-/** Load state, decide, append: the glue the API and CLI call for every write. */
+/** Load state, decide, append: the glue the API and CLI call for every write, over any EventLog and a decider. */
 export class CommandHandler {
-  private readonly decider: Decider
   private readonly cache: Lru<string, Loaded>
   private readonly queue = new KeyedQueue()
   private readonly clock: () => number
@@ -54,9 +51,9 @@ export class CommandHandler {
 
   constructor(
     readonly log: EventLog,
+    private readonly decider: Decider,
     opts: HandlerOptions = {},
   ) {
-    this.decider = createDecider(opts.policy ?? DEFAULT_POLICY)
     this.cache = new Lru(opts.cacheSize ?? 50_000)
     this.clock = opts.clock ?? Date.now
     this.maxConflicts = opts.maxConflicts ?? 25

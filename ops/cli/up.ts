@@ -11,6 +11,7 @@ import { RestartingRunner } from '../../projections/runtime/restarting-runner.js
 import { migrate } from '../../projections/history/migrations.js'
 import { describeHistory, openHistory } from '../open-history.js'
 import { CommandHandler } from '../../core/commands/command-handler.js'
+import { createDecider } from '../../core/domain/decider.js'
 import { BurnExecutor } from '../../projections/conversations/burn-executor.js'
 import { openConversationsRunner } from '../../projections/conversations/open.js'
 import { lagBehind } from '../../projections/runtime/lag.js'
@@ -33,7 +34,7 @@ export async function up(config: Config): Promise<void> {
   if (local) await announceRunning(config.dataDir, { pid: process.pid, natsUrl: url })
   const log = await openLog(nc, config)
   // One process in a deployment runs the projection; the others stand by and take over if it goes.
-  const projection = new LeasedRunner(await Lease.open(nc, 'projection.conversations', undefined, undefined, config.replicas), () => openConversationsRunner(log, { replicas: config.replicas }))
+  const projection = new LeasedRunner(await Lease.open(nc, 'projection.conversations', undefined, undefined, config.replicas), () => openConversationsRunner(nc, log, { replicas: config.replicas }))
   await projection.start()
   const historyDb = await openHistory(config)
   // Every process migrates (idempotently): a standby serves search before it ever runs the sink.
@@ -41,7 +42,7 @@ export async function up(config: Config): Promise<void> {
   const history = await startHistory(nc, log, historyDb, config.replicas)
   const views = await ConversationViews.open(nc)
   const viewsLag = async () => lagBehind(log, (await views.reach()) ?? {})
-  const handler = new CommandHandler(log)
+  const handler = new CommandHandler(log, createDecider())
   const burns = new BurnExecutor(views, handler)
   burns.start()
   const secrets = await loadSecrets(config)
@@ -59,7 +60,7 @@ export async function up(config: Config): Promise<void> {
   const sqlLimits = { timeoutSeconds: config.sqlTimeoutSeconds, maxRows: config.sqlMaxRows }
   const trustProxy = config.trustProxy?.split(',').map((a) => a.trim())
   const corsOrigins = parseOrigins(config.corsOrigins)
-  const deps = { log, handler, views, tokens, users, limits, trustProxy, corsOrigins, projectionLag: viewsLag, history: { db: historyDb, sqlLimits }, logging: { level: config.logLevel } }
+  const deps = { log, nc, handler, views, tokens, users, limits, trustProxy, corsOrigins, projectionLag: viewsLag, history: { db: historyDb, sqlLimits }, logging: { level: config.logLevel } }
   const api = await startApi(deps, config.apiHost, config.apiPort, https)
   const lag = await viewsLag()
   if (denseSeqAtRisk(nc.info?.version ?? '0', config.replicas)) console.warn(`WARNING: ${DENSE_SEQ_WARNING}`)

@@ -51,7 +51,7 @@ export class ProjectionRunner {
   }
 
   static async create(log: EventLog, store: ViewStore, projection: Projection, opts: RunnerOptions = {}) {
-    return new ProjectionRunner(log, store, projection, await CommitLog.open(log.nc, projection.name, opts.replicas), opts)
+    return new ProjectionRunner(log, store, projection, await CommitLog.open(store.nc, projection.name, opts.replicas), opts)
   }
 
   /** Recovers the last commit into KV, then follows the log from its cursor. */

@@ -1,12 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { EventLog } from '../../core/log/event-log.js'
+import type { NatsConnection } from '@nats-io/transport-node'
+import type { EventLog } from '../../core/log/index.js'
 import { conversationsProjection } from '../../projections/conversations/apply.js'
 import { ProjectionRunner } from '../../projections/runtime/runner.js'
 import { ViewStore } from '../../projections/runtime/view-store.js'
 
+/** The log and the NATS connection beside it, where views live. */
+export interface LogAndConnection {
+  nc: NatsConnection
+  log: EventLog
+}
+
 /** A conversations projection on its own bucket, started. */
-export async function startProjection(log: EventLog, name: string): Promise<ProjectionRunner> {
-  const store = await ViewStore.open(log.nc, name)
+export async function startProjection({ nc, log }: LogAndConnection, name: string): Promise<ProjectionRunner> {
+  const store = await ViewStore.open(nc, name)
   const runner = await ProjectionRunner.create(log, store, conversationsProjection(log, name), { flushIntervalMs: 20 })
   await runner.start()
   return runner

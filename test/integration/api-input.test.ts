@@ -38,7 +38,7 @@ describe('input at the edge of the API', () => {
   const concrete = (path: string, seq = '1') => path.replace('{conv}', 'g_input').replace('{user}', 'amy').replace('{seq}', seq)
 
   before(async () => {
-    s = await startApiStack(t.log, 'input_views')
+    s = await startApiStack(t, 'input_views')
     t.defer(() => s.stop())
     user = await s.token('amy')
     const doc = (await inject('GET', '/openapi.json', null)).json() as { paths: Record<string, Record<string, Operation>> }
@@ -181,6 +181,7 @@ describe('server errors are logged, tokens never', () => {
     // Seqline verifies with a public key here, so it cannot mint: POST /v1/admin/tokens is a 501.
     const deps = {
       log: t.log,
+      nc: t.nc,
       handler: t.handler,
       views: await ConversationViews.open(t.nc, 'logged_views'),
       users: await UserDirectory.open(t.nc, 'logged_users'),
