@@ -7,6 +7,7 @@ import { partitionOf } from './partitions.js'
 
 interface Entry {
   conv: string
+  seq: number
   streamSeq: number
   /** As JetStream stores it: encoded, so every read hands out a fresh event. */
   body: Uint8Array
@@ -41,8 +42,7 @@ export class MemoryLog implements EventLog {
   }
 
   async head(conv: string): Promise<Head> {
-    const last = this.stored(conv).at(-1)
-    return last ? { seq: last.event.seq, streamSeq: last.streamSeq } : { seq: 0, streamSeq: 0 }
+    return this.headNow(conv)
   }
 
   async last(conv: string): Promise<StoredEvent | null> {
@@ -73,18 +73,22 @@ export class MemoryLog implements EventLog {
     return entry ? toStored(entry) : null
   }
 
-  /** As on JetStream: the msg id is checked before the expected head, so a retried append returns the original. */
+  /**
+   * As on JetStream: the msg id is checked before the expected head, so a
+   * retried append returns the original. Nothing is awaited between the check
+   * and the store, so concurrent appends cannot both pass it.
+   */
   async append(event: SeqlineEvent, expected: Head, msgId: string): Promise<AppendResult> {
     if (event.seq !== expected.seq + 1) throw new Error(`event seq ${event.seq} does not follow head ${expected.seq}`)
     const valid = validateEvent(event)
     if (!valid.ok) throw new InvalidEventError(`${event.conv}#${event.seq} ${event.type}: ${describeErrors(valid.errors)}`)
     const original = this.msgIds.get(msgId)
     if (original !== undefined) return { status: 'duplicate', streamSeq: original }
-    if ((await this.head(event.conv)).streamSeq !== expected.streamSeq) return { status: 'conflict' }
+    if (this.headNow(event.conv).streamSeq !== expected.streamSeq) return { status: 'conflict' }
     const p = this.partitionOf(event.conv)
     const stream = this.streams[p]!
     const streamSeq = stream.length + 1
-    stream.push({ conv: event.conv, streamSeq, body: encodeEvent(event).body, storedAt: Date.now() })
+    stream.push({ conv: event.conv, seq: event.seq, streamSeq, body: encodeEvent(event).body, storedAt: Date.now() })
     const seqs = this.byConv.get(event.conv)
     if (seqs) seqs.push(streamSeq)
     else this.byConv.set(event.conv, [streamSeq])
@@ -159,6 +163,16 @@ export class MemoryLog implements EventLog {
 
   close(): void {
     for (let p = 0; p < this.partitions; p++) this.wake(p)
+  }
+
+  private headNow(conv: string): Head {
+    const stream = this.streams[this.partitionOf(conv)]!
+    const streamSeqs = this.byConv.get(conv) ?? []
+    for (let i = streamSeqs.length - 1; i >= 0; i--) {
+      const entry = stream[streamSeqs[i]! - 1]
+      if (entry) return { seq: entry.seq, streamSeq: entry.streamSeq }
+    }
+    return { seq: 0, streamSeq: 0 }
   }
 
   /** The conversation's events still stored, in seq order. */
