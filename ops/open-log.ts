@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node'
-import { type EventLog, openJetStreamLog } from '../core/log/index.js'
+import { LogLayoutError, openJetStreamLog, type EventLog } from '../core/log/index.js'
 import type { Config } from '../schemas/config.js'
 
 const WAIT_MS = 60_000
@@ -15,7 +15,7 @@ export async function openLog(nc: NatsConnection, config: Config): Promise<Event
     try {
       return await openJetStreamLog(nc, { names: { partitions: config.partitions }, replicas: config.replicas, duplicateWindowMs: config.duplicateWindowMs })
     } catch (err) {
-      if (/partitions/.test(String(err)) || Date.now() > deadline) throw err
+      if (err instanceof LogLayoutError || Date.now() > deadline) throw err
       if (attempt === 1) console.error(`waiting for JetStream to accept the log's streams (${(err as Error).message})`)
       await new Promise((r) => setTimeout(r, 500))
     }

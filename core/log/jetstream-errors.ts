@@ -8,7 +8,7 @@ import { errors } from '@nats-io/transport-node'
  * names six), named as in nats-server's errors.json. Both say "not now": the
  * cluster or the stream is temporarily unavailable, or has no leader yet.
  */
-export const ServerApiCodes = {
+const ServerApiCodes = {
   /** JSClusterNotAvailErr: "JetStream system temporarily unavailable". */
   ClusterNotAvailable: 10008,
   /** JSClusterNotLeaderErr: "JetStream cluster can not handle request". */

@@ -5,7 +5,7 @@
 import type { NatsConnection } from '@nats-io/transport-node'
 import { CommandHandler } from '../../core/commands/command-handler.js'
 import { createDecider } from '../../core/domain/decider.js'
-import type { EventLog } from '../../core/log/event-log.js'
+import type { EventLog } from '../../core/log/index.js'
 import { bareCeiling } from './publish-ceilings.js'
 import { ConversationViews } from '../../projections/conversations/views.js'
 import { untilCaughtUp } from './catch-up.js'

@@ -14,8 +14,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
 import { connect } from '@nats-io/transport-node'
-import { openJetStreamLog } from '../../core/log/index.js'
-import type { LogNames } from '../../core/log/partitions.js'
+import { type LogNames, openJetStreamLog } from '../../core/log/index.js'
 import type { Secrets } from './ws-api.js'
 import { startBenchServer, type ServerRole } from './ws-server.js'
 

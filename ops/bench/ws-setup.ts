@@ -4,7 +4,7 @@
 // first command (the log's optimistic concurrency makes two handlers safe).
 import { CommandHandler } from '../../core/commands/command-handler.js'
 import { createDecider } from '../../core/domain/decider.js'
-import type { EventLog } from '../../core/log/event-log.js'
+import type { EventLog } from '../../core/log/index.js'
 import { pipelined } from './stats.js'
 import type { ConvPlan, Topology } from './ws-topology.js'
 

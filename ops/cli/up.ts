@@ -4,7 +4,7 @@
 // the REST + WebSocket API, until SIGINT/SIGTERM.
 import { readFileSync } from 'node:fs'
 import type { NatsConnection } from '@nats-io/transport-node'
-import type { EventLog } from '../../core/log/event-log.js'
+import type { EventLog } from '../../core/log/index.js'
 import type { HistoryDb } from '../../projections/history/history-db.js'
 import { HistorySink } from '../../projections/history/sink.js'
 import { RestartingRunner } from '../../projections/runtime/restarting-runner.js'

@@ -1,7 +1,7 @@
 import { Kvm, type KV } from '@nats-io/kv'
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
-import type { Cursor } from '../../core/log/follow.js'
+import type { Cursor } from '../../core/log/index.js'
 import { committedCursor } from '../runtime/commit-log.js'
 import { readPrefix, readRecord } from '../runtime/view-store.js'
 import { inbox, type InboxRow } from './inbox.js'

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { NatsConnection } from '@nats-io/transport-node'
-import type { EventLog } from '../../core/log/event-log.js'
-import type { Cursor } from '../../core/log/follow.js'
+import type { EventLog, Cursor } from '../../core/log/index.js'
 import { readPrefix } from '../../projections/runtime/view-store.js'
 
 const POLL_MS = 50
