@@ -1,7 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify'
+import type { NatsConnection } from '@nats-io/transport-node'
 import type { CommandHandler } from '../core/commands/command-handler.js'
-import type { EventLog } from '../core/log/event-log.js'
+import type { EventLog } from '../core/log/index.js'
 import type { ConversationViews } from '../projections/conversations/views.js'
 import type { Lag } from '../projections/runtime/runner.js'
 import type { AnalystLimits } from '../projections/history/analyst-sql.js'
@@ -14,6 +15,8 @@ import type { GatewayOptions } from './ws/options.js'
 /** What the API needs from the rest of Seqline; one process may serve it beside the projections or alone. */
 export interface ApiDeps {
   log: EventLog
+  /** The process's NATS connection beside the log: readiness pings it; typing and presence (core NATS, never logged) travel on it. */
+  nc: NatsConnection
   handler: CommandHandler
   views: ConversationViews
   tokens: Tokens

@@ -1,5 +1,5 @@
-import type { EventLog } from '../core/log/event-log.js'
-import { readAs } from '../core/log/read-as.js'
+import type { EventLog } from '../core/log/index.js'
+import { readAs } from '../core/log/index.js'
 import type { RangeQuery } from '../schemas/api.js'
 import type { SeqlineEvent } from '../schemas/events.js'
 import type { Visible } from './authorize.js'

@@ -3,7 +3,8 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import type { EventLog } from '../core/log/event-log.js'
+import type { NatsConnection } from '@nats-io/transport-node'
+import type { EventLog } from '../core/log/index.js'
 import type { Config } from '../schemas/config.js'
 import { describeChecks, doctor } from './cli/doctor.js'
 import { describeVerification, exportEvents } from './cli/export.js'
@@ -52,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig()
   if (command === 'up') return up(config).then(() => 0)
   if (command === 'rebuild') return runRebuild(parsed.positionals, config)
-  return withLog(config, (log) => run(command, parsed.values, log, config))
+  return withLog(config, (nc, log) => run(command, parsed.values, nc, log, config))
 }
 
 /** The command's options, or a one-line reason they cannot be parsed. */
@@ -86,9 +87,9 @@ async function runRebuild(positionals: string[], config: Config): Promise<number
   return print(`seqline rebuild: the projections are "conversations" and "history"\n\n${COMMAND_USAGE.rebuild}`, 2)
 }
 
-async function run(command: 'export' | 'replay' | 'doctor', values: Values, log: EventLog, config: Config): Promise<number> {
+async function run(command: 'export' | 'replay' | 'doctor', values: Values, nc: NatsConnection, log: EventLog, config: Config): Promise<number> {
   if (command === 'doctor') {
-    const checks = await doctor(log.nc, log, config)
+    const checks = await doctor(nc, log, config)
     console.log(describeChecks(checks))
     return checks.every((c) => c.ok) ? 0 : 1
   }
@@ -123,12 +124,13 @@ function time(value: string | undefined): number | undefined {
   return Number.isSafeInteger(t) ? t : Number.NaN
 }
 
-async function withLog(config: Config, work: (log: EventLog) => Promise<number>): Promise<number> {
+/** Runs work with the NATS connection and the log opened on it; doctor looks at the server beside the log. */
+async function withLog(config: Config, work: (nc: NatsConnection, log: EventLog) => Promise<number>): Promise<number> {
   const nats = await connectNats(config, 'seqline-cli', { reuseRunning: true })
   try {
     const log = await openLog(nats.nc, config)
     try {
-      return await work(log)
+      return await work(nats.nc, log)
     } finally {
       log.close()
     }

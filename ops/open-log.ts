@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node'
 import pRetry from 'p-retry'
-import { EventLog } from '../core/log/event-log.js'
+import { LogLayoutError, openJetStreamLog, type EventLog } from '../core/log/index.js'
 import type { Config } from '../schemas/config.js'
 
 const WAIT_MS = 60_000
@@ -11,8 +11,8 @@ const WAIT_MS = 60_000
  * stream changes. A configuration error (a changed partition count) fails at once.
  */
 export function openLog(nc: NatsConnection, config: Config): Promise<EventLog> {
-  const open = () => EventLog.open(nc, { names: { partitions: config.partitions }, replicas: config.replicas, duplicateWindowMs: config.duplicateWindowMs })
-  const permanent = (err: Error) => /partitions/.test(String(err))
+  const open = () => openJetStreamLog(nc, { names: { partitions: config.partitions }, replicas: config.replicas, duplicateWindowMs: config.duplicateWindowMs })
+  const permanent = (err: Error) => err instanceof LogLayoutError
   return pRetry(open, {
     retries: Number.POSITIVE_INFINITY,
     maxRetryTime: WAIT_MS,

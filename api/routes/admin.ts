@@ -5,9 +5,9 @@ import { SYSTEM_ACTOR } from '../../schemas/ids.js'
 import type { ApiDeps, TypedApp } from '../deps.js'
 import { ApiError, failureOf } from '../errors.js'
 import { COMMAND_ERRORS } from '../openapi/errors.js'
-import { conversationEvents, within } from '../../core/log/conversation-events.js'
+import { conversationEvents, within } from '../../core/log/index.js'
 import { sendNdjson } from '../export.js'
-import { eventsBetween } from '../../core/log/events-between.js'
+import { eventsBetween } from '../../core/log/index.js'
 
 const tags = ['admin']
 const security = [{ service: [] }]

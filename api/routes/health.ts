@@ -28,7 +28,7 @@ export const healthRoutes = fp<{ deps: ApiDeps }>(
         response: { 200: Readiness, 503: Readiness },
       },
       handler: async (_request, reply) => {
-        const state = await readiness(deps.log.nc, deps.projectionLag)
+        const state = await readiness(deps.nc, deps.projectionLag)
         return reply.code(state.ready ? 200 : 503).send(state)
       },
     })

@@ -6,7 +6,7 @@ import { mustSee, visibleTo } from '../authorize.js'
 import type { ApiDeps, TypedApp } from '../deps.js'
 import { ApiError } from '../errors.js'
 import { CONVERSATION_READ_ERRORS } from '../openapi/errors.js'
-import { conversationEvents } from '../../core/log/conversation-events.js'
+import { conversationEvents } from '../../core/log/index.js'
 import { sendNdjson } from '../export.js'
 import { pull } from '../pull.js'
 

@@ -9,6 +9,7 @@ import type { ApiDeps } from '../deps.js'
 import { ApiError, sendError } from '../errors.js'
 import { authenticate, type Auth } from './auth.js'
 import { Hub } from './hub.js'
+import { Signals } from './signals.js'
 import { DEFAULT_GATEWAY_OPTIONS } from './options.js'
 import { Session } from './session.js'
 
@@ -30,7 +31,7 @@ const UpgradeQuery = Type.Object({ token: Type.Optional(Type.Unknown()) })
  */
 export const gateway = fp<{ deps: ApiDeps }>(
   async (app, { deps }) => {
-    const hub = new Hub(deps.log, app.log.child({ processor: 'ws-hub' }))
+    const hub = new Hub(deps.log, new Signals(deps.nc), app.log.child({ processor: 'ws-hub' }))
     await hub.start()
     app.decorate('wsGateway', { stats: () => hub.stats() })
     await app.register(async (scope) => sockets(scope, deps, hub))

@@ -1,8 +1,7 @@
-import type { Msg, Subscription } from '@nats-io/transport-node'
+import type { Msg } from '@nats-io/transport-node'
 import { isPrivate, reaches } from '../../core/domain/audience.js'
 import { membershipChange } from '../../core/domain/membership.js'
-import type { EventLog } from '../../core/log/event-log.js'
-import type { Cursor, Followed } from '../../core/log/follow.js'
+import type { Cursor, EventLog, Followed } from '../../core/log/index.js'
 import { silentLogger, type Logger } from '../../projections/runtime/logger.js'
 import { EVERY_EVENT, type Processor } from '../../projections/runtime/processor.js'
 import { ProcessorRunner } from '../../projections/runtime/runner.js'
@@ -10,6 +9,7 @@ import { Supervisor } from '../../projections/runtime/supervisor.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
 import type { PresenceStatus } from '../../schemas/ws.js'
 import { encode } from './frames.js'
+import type { Signals } from './signals.js'
 
 /**
  * A text frame ready for the wire: a string, or its UTF-8 bytes when one frame
@@ -28,19 +28,8 @@ export interface LiveTarget {
   send(frame: WireFrame): void
 }
 
-/** Core NATS subjects of what is never logged. */
-export function ephemeralSubjects(subjectPrefix: string) {
-  const base = `${subjectPrefix.replace(/\.log$/, '')}.live`
-  return {
-    typing: (conv: string) => `${base}.typing.${conv}`,
-    allTyping: `${base}.typing.*`,
-    presence: (user: string) => `${base}.presence.${user}`,
-  }
-}
-
 const RESTART_MS = 1000
 const decoder = new TextDecoder()
-const encoder = new TextEncoder()
 
 /**
  * Fan-out of one API process. Every process follows the whole log from NATS
@@ -55,30 +44,27 @@ const encoder = new TextEncoder()
 export class Hub {
   private readonly byConv = new Map<string, Set<LiveTarget>>()
   private readonly byUser = new Map<string, Set<LiveTarget>>()
-  private readonly subjects: ReturnType<typeof ephemeralSubjects>
-  private typingSub: Subscription | null = null
   /** Where live delivery has got, kept across restarts of the follower: a restart resumes here, not at the log's end. */
   private reached: Cursor | null = null
   private readonly supervisor: Supervisor<ProcessorRunner<never>>
 
   constructor(
     private readonly log: EventLog,
+    private readonly signals: Signals,
     logger: Logger = silentLogger,
   ) {
-    this.subjects = ephemeralSubjects(log.names.subjectPrefix)
     // Ordered consumers survive server restarts; if following still fails, a fresh follower resumes from where it got.
     this.supervisor = new Supervisor('ws-hub', async () => new ProcessorRunner(log, this.processor()), { checkMs: RESTART_MS, logger })
   }
 
   async start(): Promise<void> {
-    this.typingSub = this.log.nc.subscribe(this.subjects.allTyping, { callback: (_err, msg) => this.routeTyping(msg) })
+    this.signals.onTyping((msg) => this.routeTyping(msg))
     await this.supervisor.start()
   }
 
   async stop(): Promise<void> {
-    // With the connection already closed the consumers cannot confirm stopping; there is nothing left to stop.
-    if (this.log.nc.isClosed()) return this.supervisor.halt()
-    this.typingSub?.unsubscribe()
+    this.signals.stop()
+    // With the connection already closed the log's followers return at once: there is nothing left to stop.
     await this.supervisor.stop()
   }
 
@@ -96,7 +82,7 @@ export class Hub {
       name: 'ws-hub',
       kind: 'live',
       handles: EVERY_EVENT,
-      recover: async () => ({ ...(this.reached ??= await this.logEnd()) }),
+      recover: async () => ({ ...(this.reached ??= await this.log.end()) }),
       apply: (f) => this.deliver(f),
     }
   }
@@ -138,11 +124,11 @@ export class Hub {
   }
 
   publishTyping(conv: string, user: string): void {
-    this.log.nc.publish(this.subjects.typing(conv), encoder.encode(JSON.stringify({ conv, user })))
+    this.signals.publishTyping(conv, user)
   }
 
   publishPresence(user: string, status: PresenceStatus): void {
-    this.log.nc.publish(this.subjects.presence(user), encoder.encode(JSON.stringify({ user, status, at: Date.now() })))
+    this.signals.publishPresence(user, status)
   }
 
   /** Members' connections get the event, and so do connections of users it adds or removes. */
@@ -176,15 +162,6 @@ export class Hub {
     if (!targets) return
     const frame = encode({ type: 'typing', conv: notice.conv, user: notice.user })
     for (const t of targets) if (t.user !== notice.user) t.send(frame)
-  }
-
-  /** The last stream position of every partition: live delivery starts after it. */
-  private async logEnd(): Promise<Cursor> {
-    const cursor: Cursor = {}
-    for (let p = 0; p < this.log.partitions; p++) {
-      cursor[p] = (await this.log.jsm.streams.info(this.log.streamOfPartition(p))).state.last_seq
-    }
-    return cursor
   }
 
 }

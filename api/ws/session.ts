@@ -1,5 +1,5 @@
 import type { RawData, WebSocket } from 'ws'
-import type { Cursor } from '../../core/log/follow.js'
+import type { Cursor } from '../../core/log/index.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
 import { CLOSE, type ClientFrame, type CommandFrame, type ServerFrame } from '../../schemas/ws.js'
 import type { ApiDeps } from '../deps.js'

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit'
-import type { EventLog, StoredEvent } from '../../core/log/event-log.js'
-import { readAs } from '../../core/log/read-as.js'
+import type { EventLog, StoredEvent } from '../../core/log/index.js'
+import { readAs } from '../../core/log/index.js'
 import type { ServerFrame } from '../../schemas/ws.js'
 
 /** Events read from the log per round trip while serving a sync. */

@@ -2,12 +2,11 @@ import { TARGETING_COMMANDS, type Command } from '../../schemas/commands.js'
 import { EVENT_VERSION, type EventType, type SeqlineEvent } from '../../schemas/events.js'
 import { validateCommand, type FieldError, type ValidCommand } from '../../schemas/validator.js'
 import type { TargetMessage } from '../domain/decision.js'
-import { createDecider, type Decider } from '../domain/decider.js'
-import { DEFAULT_POLICY, type Policy } from '../domain/policy.js'
+import type { Decider } from '../domain/decider.js'
 import type { Refusal } from '../domain/refusal.js'
 import { rememberedSeq, type ConversationState } from '../domain/state.js'
-import { encodeVouched } from '../log/codec.js'
-import { LogUnavailableError, type EventLog, type Head, type StoredEvent } from '../log/event-log.js'
+import { encodeVouched } from '../log/index.js'
+import { LogUnavailableError, type EventLog, type Head, type StoredEvent } from '../log/index.js'
 import { eventIdOf, msgIdOf } from './ids.js'
 import { KeyedQueue } from './keyed-queue.js'
 import { stateCache, type Loaded } from './state-cache.js'
@@ -25,7 +24,6 @@ export type HandleResult =
   | { ok: false; reason: 'invalid'; errors: FieldError[] }
 
 export interface HandlerOptions {
-  policy?: Policy
   /** Memory, in estimated bytes, for the conversation states kept so the hot path never replays. */
   cacheBytes?: number
   clock?: () => number
@@ -57,9 +55,8 @@ export class ContentionError extends Error {
  */
 const BUILT_FROM_COMMAND: ReadonlySet<EventType> = new Set<EventType>(['message.sent', 'message.edited', 'conversation.read'])
 
-/** Load state, decide, append: the glue the API and CLI call for every write. */
+/** Load state, decide, append: the glue the API and CLI call for every write, over any EventLog and a decider. */
 export class CommandHandler {
-  private readonly decider: Decider
   private readonly cache: ReturnType<typeof stateCache>
   private readonly queue = new KeyedQueue()
   private readonly clock: () => number
@@ -67,9 +64,9 @@ export class CommandHandler {
 
   constructor(
     readonly log: EventLog,
+    private readonly decider: Decider,
     opts: HandlerOptions = {},
   ) {
-    this.decider = createDecider(opts.policy ?? DEFAULT_POLICY)
     this.cache = stateCache(opts.cacheBytes ?? DEFAULT_CACHE_BYTES)
     this.clock = opts.clock ?? Date.now
     this.maxConflicts = opts.maxConflicts ?? 25

@@ -1,3 +1,4 @@
+import type { SeqlineEvent } from '../../schemas/events.js'
 import type { DecidableCommand, Decision } from './decision.js'
 import { configureBurn, createDirect, createGroup, deleteForMe, markRead } from './decide-conversation.js'
 import * as group from './decide-group.js'
@@ -7,15 +8,20 @@ import { DEFAULT_POLICY, type Policy } from './policy.js'
 import { initialState, type ConversationState } from './state.js'
 
 /**
- * The conversation decider in the shape event-sourcing libraries such as
- * Emmett use: decide(command, state) → events or a refusal,
- * evolve(state, event) → state, and the state before the first event.
+ * A decider in the shape event-sourcing libraries such as Emmett use:
+ * decide(command, state) → events or a refusal, evolve(state, event) → state,
+ * and the state before the first event. Pure: no I/O.
  */
-export function createDecider(policy: Policy = DEFAULT_POLICY) {
-  return { decide: (c: DecidableCommand, s: ConversationState) => decide(c, s, policy), evolve, initialState }
+export interface Decider {
+  decide(command: DecidableCommand, state: ConversationState): Decision
+  evolve(state: ConversationState, event: SeqlineEvent): ConversationState
+  initialState(): ConversationState
 }
 
-export type Decider = ReturnType<typeof createDecider>
+/** The conversation decider under a policy. */
+export function createDecider(policy: Policy = DEFAULT_POLICY): Decider {
+  return { decide: (c, s) => decide(c, s, policy), evolve, initialState }
+}
 
 function decide(c: DecidableCommand, s: ConversationState, policy: Policy): Decision {
   switch (c.type) {

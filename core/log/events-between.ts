@@ -1,28 +1,28 @@
-import { DeliverPolicy, jetstream } from '@nats-io/jetstream'
+import { DeliverPolicy, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream'
+import type { SeqlineEvent } from '../../schemas/events.js'
 import { decodeEvent } from './codec.js'
 import type { EventLog } from './event-log.js'
-import type { SeqlineEvent } from '../../schemas/events.js'
 
 const BATCH = 256
 /** How long a fetch waits for a message that may not come (every remaining message of the window erased). */
 const EMPTY_FETCH_MS = 1_000
 
-/**
- * Every event of the log stored from `since` on and written up to `until`, partition by
- * partition: in log order within a partition, so in seq order within each conversation.
- * Each partition is read up to its last message as it stood when the export reached it,
- * so an export of a busy log still ends.
- */
-export async function* eventsBetween(log: EventLog, since: number, until?: number): AsyncGenerator<SeqlineEvent> {
-  for (let p = 0; p < log.partitions; p++) yield* partitionBetween(log, p, since, until)
+/** Every event of the log stored from `since` on and written up to `until` (see EventLog.eventsBetween). */
+export function eventsBetween(log: EventLog, since: number, until?: number): AsyncGenerator<SeqlineEvent> {
+  return log.eventsBetween(since, until)
 }
 
-async function* partitionBetween(log: EventLog, p: number, since: number, until?: number): AsyncGenerator<SeqlineEvent> {
-  const stream = log.streamOfPartition(p)
-  const { state } = await log.jsm.streams.info(stream)
+/**
+ * The events of one partition stream stored from `since` on and written up to
+ * `until`, in log order (so in seq order within each conversation). The stream
+ * is read up to its last message as it stood when the read reached it, so a
+ * read of a busy log still ends.
+ */
+export async function* streamEventsBetween(js: JetStreamClient, jsm: JetStreamManager, stream: string, since: number, until?: number): AsyncGenerator<SeqlineEvent> {
+  const { state } = await jsm.streams.info(stream)
   // Nothing stored since `since`: skip, rather than wait on a consumer with nothing to deliver.
   if (state.messages === 0 || Date.parse(state.last_ts) < since) return
-  const consumer = await jetstream(log.nc).consumers.get(stream, {
+  const consumer = await js.consumers.get(stream, {
     deliver_policy: DeliverPolicy.StartTime,
     opt_start_time: new Date(since).toISOString(),
     inactive_threshold: 30_000,

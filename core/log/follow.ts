@@ -1,43 +1,32 @@
-import { DeliverPolicy, jetstream, type ConsumerMessages } from '@nats-io/jetstream'
-import type { SeqlineEvent } from '../../schemas/events.js'
+import { DeliverPolicy, type ConsumerMessages, type JetStreamClient } from '@nats-io/jetstream'
+import type { NatsConnection } from '@nats-io/transport-node'
 import { decodeEvent } from './codec.js'
-import type { EventLog } from './event-log.js'
+import type { Cursor, EventLog, Followed, Follower } from './event-log.js'
 
-/** How far a follower has got: the last stream seq handled, per partition. Absent means nothing yet. */
-export type Cursor = Record<number, number>
+export type { Cursor, Followed, Follower } from './event-log.js'
 
-export interface Followed {
-  partition: number
-  streamSeq: number
-  event: SeqlineEvent
-}
-
-export interface Follower {
-  /** The position after the last event whose handler returned; persist it to resume there. */
-  readonly cursor: Cursor
-  /** Settles when the follower stops; rejects with the first handler error, which stops every partition. */
-  readonly done: Promise<void>
-  stop(): Promise<void>
+/** Follows the log from `from` (see EventLog.follow). */
+export function follow(log: EventLog, from: Cursor, handle: (f: Followed) => Promise<void> | void): Promise<Follower> {
+  return log.follow(from, handle)
 }
 
 /**
- * Delivers every event of the log in log order per partition (so in seq order
- * per conversation), starting after `from`. Each handler call finishes before
- * the next event of its partition is delivered; partitions run side by side.
- * Ordered consumers re-create themselves after a server restart, from the last
- * position delivered.
+ * Follows partition streams with one ordered consumer each, starting after
+ * `from`. Ordered consumers re-create themselves after a server restart, from
+ * the last position delivered.
  */
-export async function follow(
-  log: EventLog,
+export async function followPartitions(
+  nc: NatsConnection,
+  js: JetStreamClient,
+  streams: readonly string[],
   from: Cursor,
   handle: (f: Followed) => Promise<void> | void,
 ): Promise<Follower> {
-  const js = jetstream(log.nc)
   const cursor: Cursor = { ...from }
   const subscriptions: ConsumerMessages[] = []
   const loops: Promise<void>[] = []
-  for (let p = 0; p < log.partitions; p++) {
-    const consumer = await js.consumers.get(log.streamOfPartition(p), {
+  for (const [p, stream] of streams.entries()) {
+    const consumer = await js.consumers.get(stream, {
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: (cursor[p] ?? 0) + 1,
     })
@@ -69,6 +58,8 @@ export async function follow(
     cursor,
     done,
     async stop() {
+      // With the connection already closed the consumers cannot confirm stopping; there is nothing left to stop.
+      if (nc.isClosed()) return
       stopAll()
       await Promise.allSettled(loops)
     },

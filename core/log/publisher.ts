@@ -1,20 +1,10 @@
+import { JetStreamApiError, type ApiError } from '@nats-io/jetstream'
 import { createInbox, type MsgHdrs, type NatsConnection, type Status, type Subscription } from '@nats-io/transport-node'
 
 export interface PubAck {
   stream: string
   seq: number
   duplicate: boolean
-}
-
-/** A JetStream API refusal, e.g. 10071 when the expected last subject sequence does not hold. */
-export class PublishRefusedError extends Error {
-  override readonly name = 'PublishRefusedError'
-  constructor(
-    readonly code: number,
-    description: string,
-  ) {
-    super(description)
-  }
 }
 
 /** No PubAck in time: the message may or may not have been stored. */
@@ -109,8 +99,9 @@ export class AckPublisher {
       w.reject(new NoStreamListeningError(`no stream listens on the subject (status ${headers.code})`))
       return
     }
-    const r = JSON.parse(decoder.decode(data)) as { error?: { err_code: number; description: string } } & PubAck
-    if (r.error) w.reject(new PublishRefusedError(r.error.err_code, r.error.description))
+    const r = JSON.parse(decoder.decode(data)) as { error?: ApiError } & PubAck
+    // A refusal (e.g. wrong last sequence) is nats.js's own error, with the server's err_code as its code.
+    if (r.error) w.reject(new JetStreamApiError(r.error))
     else w.resolve({ stream: r.stream, seq: r.seq, duplicate: r.duplicate === true })
   }
 

@@ -1,5 +1,7 @@
 import { DiscardPolicy, jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream'
 import { nanos, type NatsConnection } from '@nats-io/transport-node'
+import { LogLayoutError } from './errors.js'
+import { isStreamNotFound } from './jetstream-errors.js'
 import { partitionSubjects, streamName, type LogNames } from './partitions.js'
 
 export interface StreamSettings {
@@ -74,14 +76,10 @@ async function checkPartitionCount(jsm: JetStreamManager, names: LogNames): Prom
     const found = /of (\d+)$/.exec(info.config.description ?? '')
     const laidOutWith = found ? Number(found[1]) : NaN
     if (Number(m[1]) >= names.partitions || laidOutWith !== names.partitions) {
-      throw new Error(
+      throw new LogLayoutError(
         `the log was laid out with ${laidOutWith || 'another number of'} partitions (stream ${info.config.name}), ` +
           `but ${names.partitions} are configured; set partitions to ${laidOutWith || 'the original count'}`,
       )
     }
   }
-}
-
-function isStreamNotFound(err: unknown): boolean {
-  return (err as { code?: number })?.code === 10059 || /stream not found/i.test(String((err as Error)?.message))
 }

@@ -13,7 +13,7 @@ import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { connect } from '@nats-io/transport-node'
-import { EventLog } from '../../core/log/event-log.js'
+import { openJetStreamLog } from '../../core/log/index.js'
 import { startNatsServer } from '../servers/nats-server.js'
 import { appendBench, printAppend } from './log/append.js'
 import { printProjections, projectionsBench } from './projection/projections.js'
@@ -61,15 +61,15 @@ async function main() {
   // No async stack captures: nats.js otherwise allocates an Error per request, on every path alike.
   const nc = await connect({ servers: url, noAsyncTraces: true })
   try {
-    const log = await EventLog.open(nc, { names: { partitions: Number(args.partitions), streamPrefix: 'BENCH', subjectPrefix: 'bench' } })
+    const log = await openJetStreamLog(nc, { names: { partitions: Number(args.partitions), streamPrefix: 'BENCH', subjectPrefix: 'bench' } })
     const version = nc.info?.version ?? '?'
     console.log(`Seqline core benchmarks — ${new Date().toISOString()}`)
     console.log(`${cpus().length} cores (${cpus()[0]?.model.trim() ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, nats-server ${version}, ${log.partitions} partitions`)
     const window = Number(args.window)
-    const append = only.has('append') ? await appendBench(log, Number(args.messages), window) : undefined
+    const append = only.has('append') ? await appendBench(nc, log, Number(args.messages), window) : undefined
     if (append) printAppend(append, window)
     const deep = Number(args.deep)
-    const read = only.has('read') ? await readBench(log, deep, window) : undefined
+    const read = only.has('read') ? await readBench(nc, log, deep, window) : undefined
     if (read) printRead(read.rows, deep, read.loadSeconds)
     log.close()
     const projections = only.has('projections')

@@ -2,12 +2,11 @@
 // versions, capabilities, the log's streams, the views and projection lag.
 import { Kvm } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
-import type { EventLog } from '../../core/log/event-log.js'
+import type { Cursor, EventLog } from '../../core/log/index.js'
 import { CONVERSATIONS_BUCKET } from '../../projections/conversations/views.js'
 import { CommitLog } from '../../projections/runtime/commit-log.js'
 import type { Config } from '../../schemas/config.js'
 import { DENSE_SEQ_WARNING, denseSeqAtRisk } from '../nats-compat.js'
-import type { Cursor } from '../../core/log/follow.js'
 import type { HistoryDb } from '../../projections/history/history-db.js'
 import { HistoryWriter } from '../../projections/history/history-writer.js'
 import { MIGRATIONS, schemaVersion } from '../../projections/history/migrations.js'
@@ -52,13 +51,12 @@ function denseSeqCheck(nc: NatsConnection, config: Config): Check {
 async function streamChecks(log: EventLog, config: Config): Promise<Check[]> {
   const out: Check[] = []
   for (let p = 0; p < log.partitions; p++) {
-    const name = log.streamOfPartition(p)
-    const info = await log.jsm.streams.info(name)
-    const replicasOk = info.config.num_replicas === config.replicas
+    const info = await log.partitionInfo(p)
+    const replicasOk = info.replicas === config.replicas
     out.push({
-      name: `stream ${name}`,
-      ok: replicasOk && info.config.allow_direct === true,
-      detail: `${info.state.messages} events, ${(info.state.bytes / 2 ** 20).toFixed(1)} MiB, ${info.config.num_replicas} replica(s)${replicasOk ? '' : ` (configured ${config.replicas})`}, direct get ${info.config.allow_direct ? 'on' : 'OFF'}`,
+      name: `stream ${info.name}`,
+      ok: replicasOk && info.directGet,
+      detail: `${info.events} events, ${(info.bytes / 2 ** 20).toFixed(1)} MiB, ${info.replicas} replica(s)${replicasOk ? '' : ` (configured ${config.replicas})`}, direct get ${info.directGet ? 'on' : 'OFF'}`,
     })
   }
   return out
@@ -79,10 +77,7 @@ async function lagCheck(nc: NatsConnection, log: EventLog): Promise<Check> {
   try {
     const cursor = (await commits.lastCursor()) ?? {}
     let behind = 0
-    for (let p = 0; p < log.partitions; p++) {
-      const last = (await log.jsm.streams.info(log.streamOfPartition(p))).state.last_seq
-      behind += Math.max(0, last - (cursor[p] ?? 0))
-    }
+    for (const [p, last] of Object.entries(await log.end())) behind += Math.max(0, last - (cursor[Number(p)] ?? 0))
     return { name: 'projection conversations', ok: behind < 10_000, detail: `${behind} events behind the log as of its last commit` }
   } finally {
     commits.close()

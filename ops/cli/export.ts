@@ -3,10 +3,10 @@
 // lists its tombstones.
 import { createWriteStream } from 'node:fs'
 import type { Writable } from 'node:stream'
-import { conversationEvents, within } from '../../core/log/conversation-events.js'
-import type { EventLog } from '../../core/log/event-log.js'
-import { eventsBetween } from '../../core/log/events-between.js'
-import { verifyConversation, type Verification } from '../../core/log/verify.js'
+import { conversationEvents, within } from '../../core/log/index.js'
+import type { EventLog } from '../../core/log/index.js'
+import { eventsBetween } from '../../core/log/index.js'
+import { verifyConversation, type Verification } from '../../core/log/index.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
 import { progress } from './progress.js'
 

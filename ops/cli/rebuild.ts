@@ -12,7 +12,7 @@ import { HistorySink } from '../../projections/history/sink.js'
 export async function rebuild(config: Config): Promise<void> {
   const { nc, close } = await connectNats(config, 'seqline-rebuild')
   const log = await openLog(nc, config)
-  const runner = await openConversationsProjector(log, { replicas: config.replicas, flushEvery: 10_000, flushIntervalMs: 500 })
+  const runner = await openConversationsProjector(nc, log, { replicas: config.replicas, flushEvery: 10_000, flushIntervalMs: 500 })
   const started = Date.now()
   await runner.rebuild()
   for (let lag = await runner.lag(); lag.events > 0; lag = await runner.lag()) {

@@ -3,8 +3,8 @@
 // member with which role, who had left, mutes, dissolution — for audits.
 import { evolve } from '../../core/domain/evolve.js'
 import { initialState, type ConversationState } from '../../core/domain/state.js'
-import { conversationEvents } from '../../core/log/conversation-events.js'
-import type { EventLog } from '../../core/log/event-log.js'
+import { conversationEvents } from '../../core/log/index.js'
+import type { EventLog } from '../../core/log/index.js'
 
 export interface Replayed {
   conv: string

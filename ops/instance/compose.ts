@@ -5,7 +5,7 @@
 // one until a signal.
 import { readFileSync } from 'node:fs'
 import type { NatsConnection } from '@nats-io/transport-node'
-import type { EventLog } from '../../core/log/event-log.js'
+import type { EventLog } from '../../core/log/index.js'
 import type { HistoryDb } from '../../projections/history/history-db.js'
 import { HistoryWriter } from '../../projections/history/history-writer.js'
 import { HistorySink } from '../../projections/history/sink.js'
@@ -14,6 +14,7 @@ import { Supervisor } from '../../projections/runtime/supervisor.js'
 import { migrate } from '../../projections/history/migrations.js'
 import { describeHistory, openHistory } from '../open-history.js'
 import { CommandHandler } from '../../core/commands/command-handler.js'
+import { createDecider } from '../../core/domain/decider.js'
 import { BurnExecutor } from '../../projections/conversations/burn-executor.js'
 import { openBurnEraser, openConversationsProjector } from '../../projections/conversations/processors.js'
 import { lagBehind } from '../../projections/runtime/lag.js'
@@ -46,9 +47,9 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   const logger = jsonLogger(config.logLevel)
   const leased = async (key: string) => ({ lease: await Lease.open(nc, key, undefined, undefined, config.replicas), logger })
   // One process in a deployment runs the projection and the reactor; the others stand by and take over if it goes.
-  const projection = new Supervisor('conversations', () => openConversationsProjector(log, { replicas: config.replicas }), await leased('projection.conversations'))
+  const projection = new Supervisor('conversations', () => openConversationsProjector(nc, log, { replicas: config.replicas }), await leased('projection.conversations'))
   await projection.start()
-  const eraser = new Supervisor('burn-erase', () => openBurnEraser(log, { replicas: config.replicas }), await leased('reactor.burn-erase'))
+  const eraser = new Supervisor('burn-erase', () => openBurnEraser(nc, log, { replicas: config.replicas }), await leased('reactor.burn-erase'))
   await eraser.start()
   const historyDb = await openHistory(config)
   // Every process migrates (idempotently): a standby serves search before it ever runs the sink.
@@ -56,7 +57,7 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   const history = await startHistory(nc, log, historyDb, config.replicas, logger)
   const views = await ConversationViews.open(nc)
   const viewsLag = async () => lagBehind(log, (await views.reach()) ?? {})
-  const handler = new CommandHandler(log)
+  const handler = new CommandHandler(log, createDecider())
   const burns = new BurnExecutor(views, handler, { logger })
   burns.start()
   const secrets = await loadSecrets(config)
@@ -74,7 +75,7 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   const sqlLimits = { timeoutSeconds: config.sqlTimeoutSeconds, maxRows: config.sqlMaxRows }
   const trustProxy = config.trustProxy?.split(',').map((a) => a.trim())
   const corsOrigins = parseOrigins(config.corsOrigins)
-  const deps = { log, handler, views, tokens, users, limits, trustProxy, corsOrigins, projectionLag: viewsLag, history: { db: historyDb, sqlLimits }, logging: { level: config.logLevel } }
+  const deps = { log, nc, handler, views, tokens, users, limits, trustProxy, corsOrigins, projectionLag: viewsLag, history: { db: historyDb, sqlLimits }, logging: { level: config.logLevel } }
   const api = await startApi(deps, config.apiHost, config.apiPort, https)
   // Read from the tables, so it is true whichever process runs the sink.
   lagGauges(api.app.metrics.registry, async () => lagBehind(log, (await new HistoryWriter(historyDb).written()).events), 'seqline_history_lag', 'the history sink')

@@ -1,5 +1,6 @@
-import type { EventLog } from '../../core/log/event-log.js'
-import type { Followed } from '../../core/log/follow.js'
+import type { NatsConnection } from '@nats-io/transport-node'
+import type { EventLog } from '../../core/log/index.js'
+import type { Followed } from '../../core/log/index.js'
 import type { Processor } from '../../projections/runtime/processor.js'
 import { reactor } from '../runtime/reactor.js'
 import { eraseMessage } from './erase.js'
@@ -11,8 +12,8 @@ export const BURN_ERASER = 'burn-erase'
  * the message and every edit of it from JetStream. Erasing is idempotent
  * (what is gone is skipped), so events seen again after a crash do no harm.
  */
-export function burnEraser(log: EventLog, name = BURN_ERASER, replicas = 1): Promise<Processor<null>> {
-  return reactor(log.nc, { name, handles: ['message.burned', 'message.recalled'], react: (f) => erase(log, f) }, replicas)
+export function burnEraser(nc: NatsConnection, log: EventLog, name = BURN_ERASER, replicas = 1): Promise<Processor<null>> {
+  return reactor(nc, { name, handles: ['message.burned', 'message.recalled'], react: (f) => erase(log, f) }, replicas)
 }
 
 async function erase(log: EventLog, { event: e }: Followed): Promise<void> {

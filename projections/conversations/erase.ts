@@ -1,4 +1,4 @@
-import type { EventLog } from '../../core/log/event-log.js'
+import type { EventLog } from '../../core/log/index.js'
 
 /**
  * Burn after read, and a recall with erase: erases the message and every

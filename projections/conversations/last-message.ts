@@ -1,5 +1,5 @@
 import type { JetStreamManager } from '@nats-io/jetstream'
-import { decodeEvent } from '../../core/log/codec.js'
+import { decodeEvent } from '../../core/log/index.js'
 import type { MessageContent } from '../../schemas/content.js'
 import { BURNED_PREVIEW, previewOf, RECALLED_PREVIEW } from './preview.js'
 import type { ContentRef, LastMessage, LastRecord } from './records.js'

@@ -1,4 +1,5 @@
-import type { EventLog } from '../../core/log/event-log.js'
+import type { NatsConnection } from '@nats-io/transport-node'
+import type { EventLog } from '../../core/log/index.js'
 import type { Batch } from '../runtime/commit-log.js'
 import { openProjector, type ProjectorOptions } from '../runtime/projector.js'
 import { ProcessorRunner, type RunnerOptions } from '../runtime/runner.js'
@@ -8,12 +9,12 @@ import { BURN_ERASER, burnEraser } from './burn-eraser.js'
 import { CONVERSATIONS_BUCKET } from './views.js'
 
 /** The conversations projector as Seqline runs it: its bucket, its name, its runner (not started). */
-export async function openConversationsProjector(log: EventLog, opts: ProjectorOptions = {}): Promise<ProcessorRunner<Batch['records']>> {
-  const store = await ViewStore.open(log.nc, CONVERSATIONS_BUCKET, opts.replicas)
+export async function openConversationsProjector(nc: NatsConnection, log: EventLog, opts: ProjectorOptions = {}): Promise<ProcessorRunner<Batch['records']>> {
+  const store = await ViewStore.open(nc, CONVERSATIONS_BUCKET, opts.replicas)
   return openProjector(log, store, conversationsProjection(log), opts)
 }
 
 /** The burn-erase reactor as Seqline runs it (not started). */
-export async function openBurnEraser(log: EventLog, opts: RunnerOptions & { replicas?: number; name?: string } = {}): Promise<ProcessorRunner<null>> {
-  return new ProcessorRunner(log, await burnEraser(log, opts.name ?? BURN_ERASER, opts.replicas), opts)
+export async function openBurnEraser(nc: NatsConnection, log: EventLog, opts: RunnerOptions & { replicas?: number; name?: string } = {}): Promise<ProcessorRunner<null>> {
+  return new ProcessorRunner(log, await burnEraser(nc, log, opts.name ?? BURN_ERASER, opts.replicas), opts)
 }

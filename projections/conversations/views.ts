@@ -1,7 +1,7 @@
 import { Kvm, type KV } from '@nats-io/kv'
-import { jetstreamManager } from '@nats-io/jetstream'
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
-import type { Cursor } from '../../core/log/follow.js'
+import type { Cursor } from '../../core/log/index.js'
 import { committedCursor } from '../runtime/commit-log.js'
 import { readPrefix, readRecord } from '../runtime/view-store.js'
 import { inbox, type InboxRow } from './inbox.js'
@@ -16,6 +16,8 @@ export const CONVERSATIONS_BUCKET = 'seqline_conversations'
 export class ConversationViews {
   private constructor(
     readonly nc: NatsConnection,
+    /** Created once at open: reach() is asked often (every session's sync polls it). */
+    private readonly jsm: JetStreamManager,
     readonly kv: KV,
     readonly bucket: string,
     /** The projection that writes the bucket: its commits say how far the views reach. */
@@ -26,12 +28,13 @@ export class ConversationViews {
 
   static async open(nc: NatsConnection, bucket = CONVERSATIONS_BUCKET, projection = 'conversations'): Promise<ConversationViews> {
     const kv = await new Kvm(nc).create(bucket, { history: 1 })
-    return new ConversationViews(nc, kv, bucket, projection, logContents(await jetstreamManager(nc)))
+    const jsm = await jetstreamManager(nc)
+    return new ConversationViews(nc, jsm, kv, bucket, projection, logContents(jsm))
   }
 
   /** The log position the views reflect (per partition), or null before the projection's first commit. */
   async reach(): Promise<Cursor | null> {
-    return committedCursor(await jetstreamManager(this.nc), this.projection)
+    return committedCursor(this.jsm, this.projection)
   }
 
   inbox(user: string): Promise<InboxRow[]> {

@@ -1,4 +1,4 @@
-import type { Followed } from '../../core/log/follow.js'
+import type { Followed } from '../../core/log/index.js'
 import { eventRow, hiddenRows, messageRow, revision, type EventRow, type HiddenRow, type MessageRow, type Revision } from './rows.js'
 
 /** What a revision needs from the message it changes, when that message was stored by an earlier batch. */

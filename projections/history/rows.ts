@@ -1,4 +1,4 @@
-import type { Followed } from '../../core/log/follow.js'
+import type { Followed } from '../../core/log/index.js'
 import type { MessageContent } from '../../schemas/content.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
 

@@ -1,4 +1,4 @@
-import type { EventLog } from '../../core/log/event-log.js'
+import type { EventLog } from '../../core/log/index.js'
 import { EVERY_EVENT, type Processor } from '../runtime/processor.js'
 import { ProcessorRunner, type RunnerOptions } from '../runtime/runner.js'
 import { HistoryBatch } from './batch.js'
@@ -13,7 +13,7 @@ export type SinkOptions = RunnerOptions
  * batches. Its checkpoint is the history tables themselves — each remembers
  * the highest log position it holds — so it resumes where `events` ends.
  */
-export function historySink(db: HistoryDb): Processor<HistoryBatch> {
+function historySink(db: HistoryDb): Processor<HistoryBatch> {
   const writer = new HistoryWriter(db)
   let written: Written = { hidden: {}, messages: {}, events: {} }
   let batch = new HistoryBatch()

@@ -1,7 +1,7 @@
 import { DiscardPolicy, jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
-import type { Cursor } from '../../core/log/follow.js'
-import { AckPublisher } from '../../core/log/publisher.js'
+import type { Cursor } from '../../core/log/index.js'
+import { AckPublisher } from '../../core/log/index.js'
 
 /** A flush: every record changed since the last one, and the log position they reflect. */
 export interface Batch {

@@ -1,6 +1,4 @@
-import type { EventLog } from '../../core/log/event-log.js'
-import type { Cursor } from '../../core/log/follow.js'
-import { partitionSubjects } from '../../core/log/partitions.js'
+import type { Cursor, EventLog } from '../../core/log/index.js'
 
 export interface Lag {
   /** Events in the log beyond the position. */
@@ -19,10 +17,9 @@ export async function lagBehind(log: EventLog, position: Cursor): Promise<Lag> {
 }
 
 async function partitionLag(log: EventLog, p: number, done: number): Promise<Lag> {
-  const stream = log.streamOfPartition(p)
-  const last = (await log.jsm.streams.info(stream)).state.last_seq
+  const last = (await log.partitionInfo(p)).lastStreamSeq
   if (last <= done) return { events: 0, seconds: 0 }
-  const next = await log.jsm.direct.getMessage(stream, { seq: done + 1, next_by_subj: partitionSubjects(log.names, p) })
-  const seconds = next ? Math.max(0, (Date.now() - next.json<{ at: number }>().at) / 1000) : 0
+  const next = await log.firstAfter(p, done)
+  const seconds = next ? Math.max(0, (Date.now() - next.event.at) / 1000) : 0
   return { events: last - done, seconds }
 }

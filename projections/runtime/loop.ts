@@ -10,7 +10,7 @@ export interface Loop {
  * step() returns (or everyMs). A step that throws is logged and the loop goes
  * on: a loop that serves a process must outlive any one failure.
  */
-export function repeat(step: () => Promise<number | void>, everyMs: number, logger: Logger, fields: object, firstAfterMs = everyMs): Loop {
+export function repeat(step: () => Promise<number | undefined>, everyMs: number, logger: Logger, fields: object, firstAfterMs = everyMs): Loop {
   let stopped = false
   let timer: NodeJS.Timeout | null = null
   let running: Promise<void> = Promise.resolve()

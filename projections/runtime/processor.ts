@@ -1,4 +1,4 @@
-import type { Cursor, Followed } from '../../core/log/follow.js'
+import type { Cursor, Followed } from '../../core/log/index.js'
 import { EVENT_TYPES, type EventType } from '../../schemas/events.js'
 
 /**
@@ -6,7 +6,7 @@ import { EVENT_TYPES, type EventType } from '../../schemas/events.js'
  * log to another store, a reactor acts on events (erasing, delivering
  * webhooks), live fan-out routes them to connections.
  */
-export type ProcessorKind = 'projector' | 'sink' | 'reactor' | 'live'
+type ProcessorKind = 'projector' | 'sink' | 'reactor' | 'live'
 
 /**
  * One consumer of the log, declared: its name, the event types it handles,
@@ -32,7 +32,7 @@ export interface Processor<B = unknown> {
 }
 
 /** How a processor commits: what was applied since the last commit, and the log position it reaches, as one. */
-export interface Commits<B> {
+interface Commits<B> {
   /** What was applied since the last take; called while no apply() is half done. */
   take(): B
   /** A batch that changes nothing; committed only when the position moved. */

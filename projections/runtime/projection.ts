@@ -1,4 +1,4 @@
-import type { Followed } from '../../core/log/follow.js'
+import type { Followed } from '../../core/log/index.js'
 import type { ViewStore } from './view-store.js'
 
 /**

@@ -1,4 +1,4 @@
-import type { EventLog } from '../../core/log/event-log.js'
+import type { EventLog } from '../../core/log/index.js'
 import { CommitLog, type Batch } from './commit-log.js'
 import { EVERY_EVENT, type Processor } from './processor.js'
 import type { Projection } from './projection.js'
@@ -17,7 +17,7 @@ export interface ProjectorOptions extends RunnerOptions {
  * A commit writes the changed records and the position to the commit log
  * first, then to KV, so the views always stand at exactly one log position.
  */
-export function projector(store: ViewStore, projection: Projection, commits: CommitLog, cacheRecords = 100_000): Processor<Batch['records']> {
+function projector(store: ViewStore, projection: Projection, commits: CommitLog, cacheRecords = 100_000): Processor<Batch['records']> {
   return {
     name: projection.name,
     kind: 'projector',
@@ -48,6 +48,6 @@ export function projector(store: ViewStore, projection: Projection, commits: Com
 
 /** A runner of a projection into a view store (not started). */
 export async function openProjector(log: EventLog, store: ViewStore, projection: Projection, opts: ProjectorOptions = {}): Promise<ProcessorRunner<Batch['records']>> {
-  const commits = await CommitLog.open(log.nc, projection.name, opts.replicas)
+  const commits = await CommitLog.open(store.nc, projection.name, opts.replicas)
   return new ProcessorRunner(log, projector(store, projection, commits, opts.cacheRecords), opts)
 }

@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node'
-import type { Followed } from '../../core/log/follow.js'
+import type { Followed } from '../../core/log/index.js'
 import type { EventType } from '../../schemas/events.js'
 import { CommitLog } from './commit-log.js'
 import type { Processor } from './processor.js'

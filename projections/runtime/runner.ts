@@ -1,5 +1,5 @@
-import type { EventLog } from '../../core/log/event-log.js'
-import { follow, type Cursor, type Followed, type Follower } from '../../core/log/follow.js'
+import type { EventLog } from '../../core/log/index.js'
+import { follow, type Cursor, type Followed, type Follower } from '../../core/log/index.js'
 import { lagBehind, type Lag } from './lag.js'
 import type { Processor } from './processor.js'
 

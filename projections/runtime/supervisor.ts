@@ -68,7 +68,10 @@ export class Supervisor<R extends Runnable = Runnable> {
   async start(): Promise<void> {
     if (this.opts.lease) await this.step().catch((err: unknown) => this.logger.error({ processor: this.name, err }, 'processor check failed'))
     else await this.launch(true)
-    this.loop = repeat(() => this.step(), this.checkMs, this.logger, { processor: this.name })
+    this.loop = repeat(async () => {
+      await this.step()
+      return undefined
+    }, this.checkMs, this.logger, { processor: this.name })
   }
 
   private async step(): Promise<void> {

@@ -15,13 +15,15 @@ export class ViewStore {
   private readonly dirty = new Set<string>()
 
   private constructor(
+    /** The server the bucket lives on: a projection's commit log lives beside it. */
+    readonly nc: NatsConnection,
     readonly kv: KV,
     readonly bucket: string,
   ) {}
 
   static async open(nc: NatsConnection, bucket: string, replicas = 1): Promise<ViewStore> {
     const kv = await new Kvm(nc).create(bucket, { history: 1, replicas })
-    return new ViewStore(kv, bucket)
+    return new ViewStore(nc, kv, bucket)
   }
 
   /** The record at key, or undefined; loaded once, then served from memory. */

@@ -9,7 +9,7 @@ import { Tokens } from '../../api/auth/tokens.js'
 import { COMMAND_ROUTES } from '../../api/routes/commands.js'
 import { directConversationId } from '../../core/domain/direct-id.js'
 import { REFUSALS } from '../../core/domain/refusal.js'
-import { eventsBetween } from '../../core/log/events-between.js'
+import { eventsBetween } from '../../core/log/index.js'
 import type { CommandType } from '../../schemas/commands.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
 import { createAjv, validateEvent } from '../../schemas/validator.js'
@@ -309,7 +309,7 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
   const stats = { requests: 0, statuses: new Map<number, number>(), codes: new Map<string, number>(), frames: 0, closes: new Map<number, number>(), sockets: 0, frameCodes: new Map<string, number>() }
 
   before(async () => {
-    s = await startApiStack(server.log, 'fuzz_http', { bodyLimitBytes: BODY_LIMIT, rateLimitPerMinute: 1_000_000 })
+    s = await startApiStack(server, 'fuzz_http', { bodyLimitBytes: BODY_LIMIT, rateLimitPerMinute: 1_000_000 })
     server.defer(() => s.stop())
     server.defer(() => agent.destroy())
     for (const u of USERS) tokens[u] = await s.token(u)
@@ -996,7 +996,7 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
     const all: SeqlineEvent[] = []
     for await (const event of eventsBetween(log, 0)) all.push(event)
     let stored = 0
-    for (let p = 0; p < log.partitions; p++) stored += (await log.jsm.streams.info(log.streamOfPartition(p))).state.messages
+    for (let p = 0; p < log.partitions; p++) stored += (await log.partitionInfo(p)).events
     assert.equal(all.length, stored, 'the scan saw every stored message')
 
     // Every stored event is one a success reported: in a REST answer, or acknowledged on a socket.

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import { CommandHandler } from '../../core/commands/command-handler.js'
-import type { EventLog } from '../../core/log/event-log.js'
+import { createDecider } from '../../core/domain/decider.js'
 import { Tokens } from '../../api/auth/tokens.js'
 import type { ApiDeps } from '../../api/deps.js'
 import { startApi, type RunningApi } from '../../api/server.js'
 import { UserDirectory } from '../../api/auth/users.js'
 import { ConversationViews } from '../../projections/conversations/views.js'
 import type { LogLevel } from '../../schemas/config.js'
-import { caughtUp, startProjection, type RunningProjection } from './projection.js'
+import { caughtUp, startProjection, type LogAndConnection, type RunningProjection } from './projection.js'
 
 export interface ApiStack {
   api: RunningApi
@@ -27,19 +27,19 @@ export interface ApiStack {
 
 /** The whole stack on a real nats-server: projection, views, and the API on a free port. */
 export async function startApiStack(
-  log: EventLog,
+  { nc, log }: LogAndConnection,
   bucket = 'api_views',
   limits = { bodyLimitBytes: 64 * 1024, rateLimitPerMinute: 100_000 },
   more: Partial<ApiDeps> = {},
 ): Promise<ApiStack> {
   const serviceToken = randomBytes(24).toString('base64url')
   const tokens = new Tokens({ serviceToken, jwtSecret: randomBytes(32).toString('base64url') })
-  const runner = await startProjection(log, bucket)
-  const views = await ConversationViews.open(log.nc, bucket, bucket)
-  const users = await UserDirectory.open(log.nc, `${bucket}_users`)
+  const runner = await startProjection({ nc, log }, bucket)
+  const views = await ConversationViews.open(nc, bucket, bucket)
+  const users = await UserDirectory.open(nc, `${bucket}_users`)
   // Quiet unless asked (SEQLINE_LOG_LEVEL=warn shows every 5xx a test provokes).
   const logging = { level: (process.env.SEQLINE_LOG_LEVEL ?? 'silent') as LogLevel }
-  const deps = (): ApiDeps => ({ log, handler: new CommandHandler(log), views, tokens, users, limits, projectionLag: () => runner.projector.lag(), logging, ...more })
+  const deps = (): ApiDeps => ({ log, nc, handler: new CommandHandler(log, createDecider()), views, tokens, users, limits, projectionLag: () => runner.projector.lag(), logging, ...more })
   const api = await startApi(deps(), '127.0.0.1', 0)
   const extra: RunningApi[] = []
   return {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
-import type { Cursor } from '../../core/log/follow.js'
+import type { Cursor } from '../../core/log/index.js'
 import { onLines } from './child-lines.js'
 import { TEST_PARTITIONS } from './log.js'
 

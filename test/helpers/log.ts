@@ -1,21 +1,22 @@
 import { after, before } from 'node:test'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { CommandHandler, type HandleResult } from '../../core/commands/command-handler.js'
-import { EventLog, type LogOptions, type StoredEvent } from '../../core/log/event-log.js'
+import { createDecider } from '../../core/domain/decider.js'
+import { openJetStreamLog, type EventLog, type JetStreamLog, type LogOptions, type StoredEvent } from '../../core/log/index.js'
 import { startTestNats, type TestNats } from './nats.js'
 
 export const TEST_PARTITIONS = 4
 
-export async function openLog(url: string, opts: LogOptions = {}): Promise<{ nc: NatsConnection; log: EventLog }> {
+export async function openLog(url: string, opts: LogOptions = {}): Promise<{ nc: NatsConnection; log: JetStreamLog }> {
   const nc = await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 100 })
-  const log = await EventLog.open(nc, { names: { partitions: TEST_PARTITIONS }, ...opts })
+  const log = await openJetStreamLog(nc, { names: { partitions: TEST_PARTITIONS }, ...opts })
   return { nc, log }
 }
 
 export interface LogServer {
   nats: TestNats
   nc: NatsConnection
-  log: EventLog
+  log: JetStreamLog
   handler: CommandHandler
   /** Runs fn at the end of the suite, before the connection and the server go (last registered, first run). */
   defer(fn: () => Promise<unknown> | unknown): void
@@ -32,7 +33,7 @@ export function withLogServer(opts: LogOptions = {}): LogServer {
   before(async () => {
     ctx.nats = await startTestNats()
     const { nc, log } = await openLog(ctx.nats.url, opts)
-    Object.assign(ctx, { nc, log, handler: new CommandHandler(log) })
+    Object.assign(ctx, { nc, log, handler: new CommandHandler(log, createDecider()) })
   })
   after(async () => {
     for (const fn of cleanups.reverse()) await fn()

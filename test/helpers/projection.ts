@@ -1,10 +1,17 @@
 import { until } from '../../core/until.js'
-import type { EventLog } from '../../core/log/event-log.js'
+import type { NatsConnection } from '@nats-io/transport-node'
+import type { EventLog } from '../../core/log/index.js'
 import { conversationsProjection } from '../../projections/conversations/apply.js'
 import { openBurnEraser } from '../../projections/conversations/processors.js'
 import { openProjector } from '../../projections/runtime/projector.js'
 import type { Lag, ProcessorRunner } from '../../projections/runtime/runner.js'
 import { ViewStore } from '../../projections/runtime/view-store.js'
+
+/** The log and the NATS connection beside it, where views live. */
+export interface LogAndConnection {
+  nc: NatsConnection
+  log: EventLog
+}
 
 /** The conversations projector on its own bucket and the burn-erase reactor beside it, as Seqline runs them. */
 export interface RunningProjection {
@@ -20,9 +27,9 @@ export interface RunningProjection {
 }
 
 /** A conversations projection on its own bucket (and its burn-erase reactor), started. */
-export async function startProjection(log: EventLog, name: string): Promise<RunningProjection> {
-  const projector = await openProjector(log, await ViewStore.open(log.nc, name), conversationsProjection(log, name), { flushIntervalMs: 20 })
-  const eraser = await openBurnEraser(log, { name: `${name}_burn_erase`, flushIntervalMs: 20 })
+export async function startProjection({ nc, log }: LogAndConnection, name: string): Promise<RunningProjection> {
+  const projector = await openProjector(log, await ViewStore.open(nc, name), conversationsProjection(log, name), { flushIntervalMs: 20 })
+  const eraser = await openBurnEraser(nc, log, { name: `${name}_burn_erase`, flushIntervalMs: 20 })
   await projector.start()
   await eraser.start()
   const both = [projector, eraser]
@@ -39,7 +46,9 @@ export async function startProjection(log: EventLog, name: string): Promise<Runn
     flush: async () => void (await Promise.all(both.map((r) => r.flush()))),
     rebuild: () => projector.rebuild(),
     stop: async () => void (await Promise.all(both.map((r) => r.stop()))),
-    close: () => both.forEach((r) => r.close()),
+    close: () => {
+      for (const r of both) r.close()
+    },
   }
 }
 

@@ -38,6 +38,7 @@ export async function restApp(more: Partial<ApiDeps> = {}): Promise<RestApp> {
 export function serverlessDeps(more: Partial<ApiDeps> = {}): ApiDeps {
   return {
     log: untouchable('log'),
+    nc: untouchable('nc'),
     handler: untouchable('handler'),
     views: untouchable('views'),
     users: untouchable('users'),

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { JetStreamManager } from '@nats-io/jetstream'
+import { JetStreamApiCodes, JetStreamApiError, type JetStreamManager } from '@nats-io/jetstream'
 
 /** One place a marker was found: a raw file, or a message of a stream. */
 export interface Finding {
@@ -53,7 +53,7 @@ export async function messagesContaining(jsm: JetStreamManager, markers: readonl
     for (let seq = first; seq > 0 && seq <= last; seq++) {
       const m = await jsm.streams.getMessage(info.config.name, { seq }).catch((err: unknown) => {
         // Erased and discarded messages leave holes: "no message found".
-        if ((err as { code?: number }).code === 10037 || /no message found/i.test(String(err))) return null
+        if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound) return null
         throw err
       })
       if (!m) continue

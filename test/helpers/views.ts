@@ -1,7 +1,6 @@
 import { until } from '../../core/until.js'
 import type { NatsConnection } from '@nats-io/transport-node'
-import type { EventLog } from '../../core/log/event-log.js'
-import type { Cursor } from '../../core/log/follow.js'
+import type { EventLog, Cursor } from '../../core/log/index.js'
 import { readPrefix } from '../../projections/runtime/view-store.js'
 
 const POLL_MS = 50
@@ -39,12 +38,8 @@ function canonical(v: unknown): unknown {
 }
 
 /** The last stream seq of every partition: the position a caught-up projection stands at. */
-export async function streamEnds(log: EventLog): Promise<Cursor> {
-  const ends: Cursor = {}
-  for (let p = 0; p < log.partitions; p++) {
-    ends[p] = (await log.jsm.streams.info(log.streamOfPartition(p))).state.last_seq
-  }
-  return ends
+export function streamEnds(log: EventLog): Promise<Cursor> {
+  return log.end()
 }
 
 /** True when the position has applied everything up to `ends` in every partition. */

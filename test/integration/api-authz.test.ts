@@ -26,7 +26,7 @@ describe('authorisation on every endpoint', () => {
   const tok: Record<string, string> = {}
 
   before(async () => {
-    s = await startApiStack(t.log, 'authz_views')
+    s = await startApiStack(t, 'authz_views')
     t.defer(() => s.stop())
     for (const u of ['owner', 'member', 'former', 'stranger']) tok[u] = await s.token(u)
     g = (await call(`${s.url}/v1/groups`, 'POST', tok.owner!, { id: 'g', name: 'private', members: ['member', 'former'] })).body.conv

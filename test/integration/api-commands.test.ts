@@ -16,7 +16,7 @@ describe('REST commands end to end against a real nats-server', () => {
   const post = (user: string, path: string, body: unknown) => call(`${s.url}${path}`, 'POST', as(user), body)
 
   before(async () => {
-    s = await startApiStack(t.log, 'cmd_views', { bodyLimitBytes: 16 * 1024, rateLimitPerMinute: 100_000 })
+    s = await startApiStack(t, 'cmd_views', { bodyLimitBytes: 16 * 1024, rateLimitPerMinute: 100_000 })
     t.defer(() => s.stop())
     tok = {}
     for (const u of ['owner', 'admin', 'amy', 'bo', 'cy', 'stranger']) tok[u] = await s.token(u)

@@ -20,7 +20,7 @@ describe('input at the edge of the API, read by the routes', () => {
     s.api.app.inject({ method: method as 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} })
 
   before(async () => {
-    s = await startApiStack(t.log, 'input_views')
+    s = await startApiStack(t, 'input_views')
     t.defer(() => s.stop())
     user = await s.token('amy')
   })
@@ -45,6 +45,7 @@ describe('server errors are logged, tokens never', () => {
     // Seqline verifies with a public key here, so it cannot mint: POST /v1/admin/tokens is a 501.
     const deps = {
       log: t.log,
+      nc: t.nc,
       handler: t.handler,
       views: await ConversationViews.open(t.nc, 'logged_views'),
       users: await UserDirectory.open(t.nc, 'logged_users'),

@@ -19,7 +19,7 @@ describe('command and error counters', () => {
   let s: ApiStack
   let socket: TestSocket | undefined
   before(async () => {
-    s = await startApiStack(t.log, 'metrics_views')
+    s = await startApiStack(t, 'metrics_views')
     t.defer(async () => {
       await socket?.close()
       await s.stop()

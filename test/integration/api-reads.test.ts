@@ -49,7 +49,7 @@ describe('read, admin, health and docs endpoints against a real nats-server', ()
   let tMid: number
 
   before(async () => {
-    s = await startApiStack(t.log, 'reads_views')
+    s = await startApiStack(t, 'reads_views')
     t.defer(() => s.stop())
     for (const u of ['alice', 'bob', 'carol', 'dave']) tok[u] = await s.token(u)
     t0 = Date.now()
@@ -323,7 +323,7 @@ describe('rate and body limits', () => {
   let s: ApiStack
 
   before(async () => {
-    s = await startApiStack(t.log, 'limited_views', { bodyLimitBytes: 2048, rateLimitPerMinute: 5 })
+    s = await startApiStack(t, 'limited_views', { bodyLimitBytes: 2048, rateLimitPerMinute: 5 })
     t.defer(() => s.stop())
   })
 
@@ -351,6 +351,7 @@ describe('rate and body limits', () => {
     const tokens = new Tokens({ serviceToken, jwtPublicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() })
     const deps = {
       log: t.log,
+      nc: t.nc,
       handler: t.handler,
       views: await ConversationViews.open(t.nc, 'keypair_views'),
       users: await UserDirectory.open(t.nc, 'keypair_users'),

@@ -11,7 +11,7 @@ describe('the TypeScript client over REST', () => {
   let bob: SeqlineClient
 
   before(async () => {
-    s = await startApiStack(t.log, 'client_views')
+    s = await startApiStack(t, 'client_views')
     t.defer(() => s.stop())
     alice = new SeqlineClient({ url: s.url, token: await s.token('alice') })
     bob = new SeqlineClient({ url: s.url, token: await s.token('bob') })

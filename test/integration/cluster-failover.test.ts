@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { Tokens } from '../../api/auth/tokens.js'
 import { SeqlineError } from '../../api/client/errors.js'
 import { RestClient } from '../../api/client/rest.js'
-import { EventLog } from '../../core/log/event-log.js'
-import { partitionOf } from '../../core/log/partitions.js'
+import { openJetStreamLog, partitionOf, streamName, DEFAULT_NAMES, type EventLog } from '../../core/log/index.js'
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js'
 import { readAll, range } from '../helpers/log.js'
 import { startSeqline, type SeqlineProcess } from '../../ops/servers/seqline-process.js'
@@ -55,6 +55,8 @@ describe('two Seqline API processes on a 3-node NATS cluster with R3 streams sur
   const apis: SeqlineProcess[] = []
   let nc: NatsConnection
   let log: EventLog
+  /** The cluster's own view of the streams (leaders, replicas), beside the log. */
+  let jsm: JetStreamManager
   let tokens: Tokens
   let clickhouse: TestClickHouse
 
@@ -80,7 +82,8 @@ describe('two Seqline API processes on a 3-node NATS cluster with R3 streams sur
     // One after the other: the first lays out the log and the views, the second finds them.
     for (let i = 0; i < 2; i++) apis.push(await startSeqline(env))
     nc = await connect({ servers: cluster.urls, maxReconnectAttempts: -1, reconnectTimeWait: 100 })
-    log = await EventLog.open(nc, { names: { partitions: PARTITIONS }, replicas: 3 })
+    log = await openJetStreamLog(nc, { names: { partitions: PARTITIONS }, replicas: 3 })
+    jsm = await jetstreamManager(nc)
   })
 
   after(async () => {
@@ -136,7 +139,7 @@ describe('two Seqline API processes on a 3-node NATS cluster with R3 streams sur
       assert.ok(Date.now() < deadline, `${acks.length} of ${ACKS_BEFORE_KILL} sends acked before the kill; failures ${JSON.stringify([...failures])}`)
     }
 
-    const leaders = await Promise.all(range(0, PARTITIONS - 1).map((p) => leaderOf(log, p)))
+    const leaders = await Promise.all(range(0, PARTITIONS - 1).map((p) => leaderOf(jsm, p)))
     const victim = leaders[0]!
     const affected = convs.filter((c) => leaders[partitionOf(c, PARTITIONS)] === victim)
     const inFlightAtKill = { all: sum([...inFlight.values()]), affected: sum(affected.map((c) => inFlight.get(c) ?? 0)) }
@@ -158,7 +161,7 @@ describe('two Seqline API processes on a 3-node NATS cluster with R3 streams sur
 
     const restartAt = Date.now()
     await cluster.nodes[victim]!.restart()
-    for (let p = 0; p < PARTITIONS; p++) await waitRejoined(log, p, `n${victim}`)
+    for (let p = 0; p < PARTITIONS; p++) await waitRejoined(jsm, p, `n${victim}`)
     const rejoinMs = Date.now() - restartAt
 
     // Through the log: every conversation dense from 1, each acknowledged send exactly once, nothing else.
@@ -213,15 +216,17 @@ async function untilAccepted<T>(attempt: () => Promise<T>): Promise<T> {
   }
 }
 
-async function leaderOf(log: EventLog, partition: number): Promise<number> {
-  const info = await log.jsm.streams.info(log.streamOfPartition(partition))
+const partitionStream = (partition: number) => streamName({ ...DEFAULT_NAMES, partitions: PARTITIONS }, partition)
+
+async function leaderOf(jsm: JetStreamManager, partition: number): Promise<number> {
+  const info = await jsm.streams.info(partitionStream(partition))
   return Number(info.cluster?.leader?.replace('n', ''))
 }
 
 /** The restarted node is back in the stream: its leader, or a replica that has caught up. */
-async function waitRejoined(log: EventLog, partition: number, node: string): Promise<void> {
+async function waitRejoined(jsm: JetStreamManager, partition: number, node: string): Promise<void> {
   for (let i = 0; i < 240; i++) {
-    const info = await log.jsm.streams.info(log.streamOfPartition(partition)).catch(() => null)
+    const info = await jsm.streams.info(partitionStream(partition)).catch(() => null)
     const peer = info?.cluster?.replicas?.find((r) => r.name === node)
     if (info?.cluster?.leader === node || (peer?.current && !peer.offline)) return
     await sleep(250)

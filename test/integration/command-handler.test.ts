@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { CommandHandler } from '../../core/commands/command-handler.js'
-import type { EventLog } from '../../core/log/event-log.js'
-import { follow, type Cursor, type Followed } from '../../core/log/follow.js'
+import { createDecider } from '../../core/domain/decider.js'
+import { type EventLog, follow, type Cursor, type Followed } from '../../core/log/index.js'
 import { accepted, createGroup, range, readAll, seqsAndDuplicates, text, withLogServer } from '../helpers/log.js'
 import { waitCaughtUp } from '../helpers/views.js'
 
@@ -22,7 +22,7 @@ describe('command handling on a real nats-server', () => {
     const head = await t.log.head('g_main')
     // Same process, a fresh process (cold cache), and same id from another actor.
     const again = await t.handler.execute(text('retry-1', 'g_main', 'bob', 'different body, same id'))
-    const elsewhere = await new CommandHandler(t.log).execute(text('retry-1', 'g_main', 'bob'))
+    const elsewhere = await new CommandHandler(t.log, createDecider()).execute(text('retry-1', 'g_main', 'bob'))
     assert.deepEqual(again.ok && [again.seq, again.duplicate], [first.seq, true])
     assert.deepEqual(elsewhere.ok && [elsewhere.seq, elsewhere.duplicate], [first.seq, true])
     assert.deepEqual(await t.log.head('g_main'), head)
@@ -31,7 +31,7 @@ describe('command handling on a real nats-server', () => {
   })
 
   test('a retry from a stale writer is caught by the t.log itself (Nats-Msg-Id)', async () => {
-    const stale = new CommandHandler(t.log)
+    const stale = new CommandHandler(t.log, createDecider())
     await stale.state('g_main') // caches the head as of now
     const fresh = await t.handler.execute(text('stale-1', 'g_main', 'bob'))
     const head = await t.log.head('g_main')
@@ -46,7 +46,7 @@ describe('command handling on a real nats-server', () => {
     const first = await t.handler.execute(text('late-1', 'g_main', 'carol'))
     await sleep(DUPLICATE_WINDOW_MS + 500)
     const head = await t.log.head('g_main')
-    const late = await new CommandHandler(t.log).execute(text('late-1', 'g_main', 'carol'))
+    const late = await new CommandHandler(t.log, createDecider()).execute(text('late-1', 'g_main', 'carol'))
     assert.ok(first.ok && late.ok)
     assert.deepEqual([late.seq, late.duplicate], [first.seq, true])
     assert.deepEqual(await t.log.head('g_main'), head)
@@ -57,7 +57,7 @@ describe('command handling on a real nats-server', () => {
     for (let i = 0; i < 100; i++) await accepted(t.handler, text(`others-${i}`, 'g_main', i % 2 ? 'alice' : 'bob'))
     await sleep(DUPLICATE_WINDOW_MS + 500)
     const head = await t.log.head('g_main')
-    const late = await new CommandHandler(t.log).execute(text('late-2', 'g_main', 'carol'))
+    const late = await new CommandHandler(t.log, createDecider()).execute(text('late-2', 'g_main', 'carol'))
     assert.ok(first.ok && late.ok)
     assert.deepEqual([late.seq, late.duplicate], [first.seq, true])
     assert.deepEqual(await t.log.head('g_main'), head, 'nothing appended')
@@ -115,11 +115,11 @@ describe('command handling on a real nats-server', () => {
     const sent = await t.handler.execute(text('to-edit', 'g_main', 'bob'))
     assert.ok(sent.ok)
     const target = sent.seq
-    const byOther = await new CommandHandler(t.log).execute({
+    const byOther = await new CommandHandler(t.log, createDecider()).execute({
       type: 'message.edit', id: 'e-carol', conv: 'g_main', actor: 'carol', data: { target, content: { type: 'text', text: 'hijack' } },
     })
     assert.ok(!byOther.ok && byOther.reason === 'refused' && byOther.refusal.code === 'NOT_AUTHOR')
-    const edited = await new CommandHandler(t.log).execute({
+    const edited = await new CommandHandler(t.log, createDecider()).execute({
       type: 'message.edit', id: 'e-bob', conv: 'g_main', actor: 'bob', data: { target, content: { type: 'text', text: 'fixed' } },
     })
     assert.ok(edited.ok && edited.event?.type === 'message.edited')
@@ -134,7 +134,7 @@ describe('command handling on a real nats-server', () => {
   })
 
   test('two writers in one process on the same conversations keep seq dense', async () => {
-    const writers = [new CommandHandler(t.log), new CommandHandler(t.log)]
+    const writers = [new CommandHandler(t.log, createDecider()), new CommandHandler(t.log, createDecider())]
     const convs = ['g_race1', 'g_race2', 'g_race3']
     for (const c of convs) await createGroup(t.handler, c, 'alice', ['bob'])
     await Promise.all(

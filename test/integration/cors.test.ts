@@ -49,8 +49,8 @@ describe('CORS: listed origins may call the API from a browser; others get no CO
   let s: ApiStack
   let none: ApiStack
   before(async () => {
-    s = await startApiStack(t.log, 'cors_views', undefined, { corsOrigins: [LISTED, OTHER_LISTED] })
-    none = await startApiStack(t.log, 'cors_none_views')
+    s = await startApiStack(t, 'cors_views', undefined, { corsOrigins: [LISTED, OTHER_LISTED] })
+    none = await startApiStack(t, 'cors_none_views')
   })
   after(async () => {
     await s?.stop()

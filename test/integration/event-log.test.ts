@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
-import { EventLog } from '../../core/log/event-log.js'
-import { partitionOf } from '../../core/log/partitions.js'
+import { jetstreamManager } from '@nats-io/jetstream'
+import type { NatsConnection } from '@nats-io/transport-node'
+import { openJetStreamLog, partitionOf, type EventLog, type JetStreamLog } from '../../core/log/index.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
 import { TEST_PARTITIONS, accepted, createGroup, range, readAll, text, withLogServer } from '../helpers/log.js'
 
@@ -22,16 +23,16 @@ describe('event log on a real nats-server', () => {
   })
 
   test('opening the t.log again is idempotent: same streams, same config', async () => {
-    const before = await streamConfigs(t.log)
-    const again = await EventLog.open(t.nc, { names: { partitions: TEST_PARTITIONS } })
+    const before = await streamConfigs(t.nc, t.log)
+    const again = await openJetStreamLog(t.nc, { names: { partitions: TEST_PARTITIONS } })
     again.close()
-    assert.deepEqual(await streamConfigs(t.log), before)
+    assert.deepEqual(await streamConfigs(t.nc, t.log), before)
     assert.equal(before.length, TEST_PARTITIONS)
   })
 
   test('a different partition count is refused, naming the count the t.log was laid out with', async () => {
-    await assert.rejects(EventLog.open(t.nc, { names: { partitions: TEST_PARTITIONS + 2 } }), /laid out with 4 partitions/)
-    await assert.rejects(EventLog.open(t.nc, { names: { partitions: 2 } }), /laid out with 4 partitions/)
+    await assert.rejects(openJetStreamLog(t.nc, { names: { partitions: TEST_PARTITIONS + 2 } }), /laid out with 4 partitions/)
+    await assert.rejects(openJetStreamLog(t.nc, { names: { partitions: 2 } }), /laid out with 4 partitions/)
   })
 
   test('seqs are dense 1..250 in a conversation sharing its stream', async () => {
@@ -66,7 +67,7 @@ describe('event log on a real nats-server', () => {
   })
 
   test('a range read costs O(log n) lookups wherever it starts', async () => {
-    const streamSize = (await t.log.jsm.streams.info(t.log.streamOf('g_deep'))).state.last_seq
+    const streamSize = (await t.log.partitionInfo(t.log.partitionOf('g_deep'))).lastStreamSeq
     // Galloping back from the head, then bisecting what is left: at most twice a plain bisection.
     const bound = 2 + 2 * Math.ceil(Math.log2(streamSize))
     for (const from of [1, 125, 240]) {
@@ -78,7 +79,7 @@ describe('event log on a real nats-server', () => {
   })
 
   test('a short read near the head looks only near the head, where the server has its blocks cached', async () => {
-    const streamSize = (await t.log.jsm.streams.info(t.log.streamOf('g_deep'))).state.last_seq
+    const streamSize = (await t.log.partitionInfo(t.log.partitionOf('g_deep'))).lastStreamSeq
     let got: StoredEventLike[] = []
     const cost = await readCost(t.log, async () => (got = await t.log.read('g_deep', { from: 247, limit: 4 })))
     assert.deepEqual(got.map((e) => e.event.seq), [247, 248, 249, 250])
@@ -129,14 +130,16 @@ function samePartitionAs(conv: string): string {
   }
 }
 
-async function streamConfigs(log: EventLog) {
+/** The partition streams as JetStream has them: their configuration is what opening the log promises. */
+async function streamConfigs(nc: NatsConnection, log: EventLog) {
+  const jsm = await jetstreamManager(nc)
   const out = []
-  for (let p = 0; p < log.partitions; p++) out.push((await log.jsm.streams.info(log.streamOfPartition(p))).config)
+  for (let p = 0; p < log.partitions; p++) out.push((await jsm.streams.info(log.streamOfPartition(p))).config)
   return out
 }
 
 /** What `run` cost in lookups, as the log itself counts them. */
-async function readCost(log: EventLog, run: () => Promise<unknown>): Promise<{ directGets: number; lowestPosition: number }> {
+async function readCost(log: JetStreamLog, run: () => Promise<unknown>): Promise<{ directGets: number; lowestPosition: number }> {
   log.readStats.reset()
   await run()
   return { directGets: log.readStats.directGets, lowestPosition: log.readStats.lowestPosition }

@@ -24,7 +24,7 @@ export function historyApiSuite(backend: BackendName): void {
       sink = new HistorySink(t.log, db, { flushIntervalMs: 20 })
       await sink.start()
       t.defer(() => sink.stop())
-      s = await startApiStack(t.log, 'history_api_views', undefined, { history: { db, sqlLimits: { timeoutSeconds: 5, maxRows: 50 } } })
+      s = await startApiStack(t, 'history_api_views', undefined, { history: { db, sqlLimits: { timeoutSeconds: 5, maxRows: 50 } } })
       t.defer(() => s.stop())
       for (const u of ['ann', 'ben', 'cy', 'dee']) tokens[u] = await s.token(u)
       await createGroup(t.handler, 'g_api', 'ann', ['ben', 'cy'])

@@ -2,7 +2,7 @@
 // ClickHouse server (history-chdb.test.ts, history-server.test.ts).
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import type { Followed } from '../../core/log/follow.js'
+import type { Followed } from '../../core/log/index.js'
 import { HistoryBatch } from '../../projections/history/batch.js'
 import type { HistoryDb } from '../../projections/history/history-db.js'
 import { HistoryWriter, type Table } from '../../projections/history/history-writer.js'
@@ -16,8 +16,8 @@ import { SYSTEM_ACTOR } from '../../schemas/ids.js'
 import { sinkCaughtUp, withHistoryBackend, type BackendName } from '../helpers/history.js'
 import { createGroup, text, withLogServer } from '../helpers/log.js'
 import { waitCaughtUp } from '../helpers/views.js'
-import { follow } from '../../core/log/follow.js'
-import type { EventLog } from '../../core/log/event-log.js'
+import { follow } from '../../core/log/index.js'
+import type { EventLog } from '../../core/log/index.js'
 
 const ALL: SearchScope = { all: true }
 /** Searches what a user typed (the words joined by spaces), split into terms as the API splits a query. */

@@ -8,16 +8,15 @@ import { openProjector } from '../../projections/runtime/projector.js'
 import type { ProcessorRunner } from '../../projections/runtime/runner.js'
 import { Supervisor } from '../../projections/runtime/supervisor.js'
 import { ViewStore } from '../../projections/runtime/view-store.js'
-import { caughtUp } from '../helpers/projection.js'
+import { caughtUp, type LogAndConnection } from '../helpers/projection.js'
 import { accepted, createGroup, text, withLogServer } from '../helpers/log.js'
-import type { EventLog } from '../../core/log/event-log.js'
 
 const TTL_MS = 600
 const NAME = 'leased_views'
 
-async function leased(log: EventLog, key: string): Promise<Supervisor<ProcessorRunner>> {
-  const make = async () => openProjector(log, await ViewStore.open(log.nc, NAME), conversationsProjection(log, NAME), { flushIntervalMs: 20 })
-  return new Supervisor(NAME, make, { lease: await Lease.open(log.nc, key, TTL_MS) })
+async function leased({ nc, log }: LogAndConnection, key: string): Promise<Supervisor<ProcessorRunner>> {
+  const make = async () => openProjector(log, await ViewStore.open(nc, NAME), conversationsProjection(log, NAME), { flushIntervalMs: 20 })
+  return new Supervisor(NAME, make, { lease: await Lease.open(nc, key, TTL_MS) })
 }
 
 async function until(condition: () => boolean, ms: number): Promise<boolean> {
@@ -33,7 +32,7 @@ describe('one process runs a projection; another takes over when it goes', () =>
   const t = withLogServer()
 
   test('of two processes only one runs it; stopping that one hands it to the other, which keeps the views current', async () => {
-    const [a, b] = [await leased(t.log, 'p.handover'), await leased(t.log, 'p.handover')]
+    const [a, b] = [await leased(t, 'p.handover'), await leased(t, 'p.handover')]
     await a.start()
     await b.start()
     assert.deepEqual([a.running, b.running], [true, false])
@@ -67,7 +66,7 @@ describe('one process runs a projection; another takes over when it goes', () =>
   test('a holder that stops renewing (a crash) loses the lease when it expires', async () => {
     const crashed = await Lease.open(t.nc, 'p.expiry', TTL_MS)
     assert.equal(await crashed.acquire(), true)
-    const standby = await leased(t.log, 'p.expiry')
+    const standby = await leased(t, 'p.expiry')
     await standby.start()
     assert.equal(standby.running, false, 'not while the lease is live')
     assert.ok(await until(() => standby.running, TTL_MS * 3), 'taken over after expiry')

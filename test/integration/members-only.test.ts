@@ -59,7 +59,7 @@ describe('only members write, and private events reach only their actor', () => 
   const rest = (user: string, method: string, path: string, body?: unknown) => call(`${s.url}${path}`, method, tok[user]!, body)
 
   before(async () => {
-    s = await startApiStack(t.log, 'members_only_views')
+    s = await startApiStack(t, 'members_only_views')
     t.defer(async () => {
       for (const socket of sockets) await socket.close()
       await s.stop()

@@ -44,7 +44,7 @@ describe('ops/deploy observability kit: alert rules and dashboard', () => {
   let exposed: string
 
   before(async () => {
-    stack = await startApiStack(t.log, 'kit_views')
+    stack = await startApiStack(t, 'kit_views')
     exposed = await (await fetch(`${stack.url}/metrics`)).text()
   })
   after(() => stack?.stop())

@@ -72,7 +72,7 @@ describe('the served OpenAPI document against the running server', () => {
     const sink = new HistorySink(t.log, db, { flushIntervalMs: 20 })
     await sink.start()
     t.defer(() => sink.stop())
-    s = await startApiStack(t.log, 'contract_views', undefined, { history: { db, sqlLimits: { timeoutSeconds: 5, maxRows: 50 } } })
+    s = await startApiStack(t, 'contract_views', undefined, { history: { db, sqlLimits: { timeoutSeconds: 5, maxRows: 50 } } })
     t.defer(() => s.stop())
     for (const u of ['amy', 'bo', 'cy', 'dee']) {
       tokens[u] = await s.token(u)

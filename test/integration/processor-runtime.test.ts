@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Hub, type LiveTarget } from '../../api/ws/hub.js'
-import type { Follower } from '../../core/log/follow.js'
+import { Signals } from '../../api/ws/signals.js'
+import type { Follower } from '../../core/log/index.js'
 import type { Logger } from '../../projections/runtime/logger.js'
 import type { ProcessorRunner } from '../../projections/runtime/runner.js'
 import type { Supervisor } from '../../projections/runtime/supervisor.js'
@@ -24,7 +25,7 @@ describe('the processor runtime against a real nats-server', () => {
     const said: string[] = []
     const logger: Logger = { info: (_o, msg) => void said.push(`info ${msg}`), warn: (_o, msg) => void said.push(`warn ${msg}`), error: (_o, msg) => void said.push(`error ${msg}`) }
     await createGroup(t.handler, 'g_runtime', 'ann', ['ben'])
-    const hub = new Hub(t.log, logger)
+    const hub = new Hub(t.log, new Signals(t.nc), logger)
     await hub.start()
     t.defer(() => hub.stop())
     const got: SeqlineEvent[] = []

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { CommandHandler } from '../../core/commands/command-handler.js'
-import { verifyConversation } from '../../core/log/verify.js'
+import { createDecider } from '../../core/domain/decider.js'
+import { verifyConversation } from '../../core/log/index.js'
 import { BurnExecutor } from '../../projections/conversations/burn-executor.js'
 import { CHUNK } from '../../projections/conversations/message-index.js'
 import { ConversationViews } from '../../projections/conversations/views.js'
@@ -24,9 +25,9 @@ describe('conversation projections against a real nats-server', () => {
   test('unread counts stay exact under concurrent sends and reads from several users', async () => {
     const users = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6']
     await ok({ type: 'group.create', id: 'create', conv: 'g_busy', actor: 'u1', data: { name: 'busy', members: users.slice(1) } })
-    const runner = await startProjection(t.log, BUCKET)
+    const runner = await startProjection(t, BUCKET)
     // Each user sends and reads at random while the projection runs, from two handlers (two writers).
-    const writers = [t.handler, new CommandHandler(t.log)]
+    const writers = [t.handler, new CommandHandler(t.log, createDecider())]
     await Promise.all(
       users.map(async (u, ui) => {
         for (let i = 0; i < 40; i++) {
@@ -54,7 +55,7 @@ describe('conversation projections against a real nats-server', () => {
   })
 
   test('a full rebuild from zero gives the very same views as the incremental run', async () => {
-    const runner = await startProjection(t.log, BUCKET)
+    const runner = await startProjection(t, BUCKET)
     await ok({ type: 'group.create', id: 'create', conv: 'g_rebuild', actor: 'ann', data: { name: 'r', members: ['ben', 'cat'] } })
     await ok({ ...text('r1', 'g_rebuild', 'ben'), data: { content: { type: 'text', text: '@cat look' }, mentions: { users: ['cat'] } } })
     await ok({ type: 'message.edit', id: 'e1', conv: 'g_rebuild', actor: 'ben', data: { target: 2, content: { type: 'text', text: '@cat look!' } } })
@@ -72,7 +73,7 @@ describe('conversation projections against a real nats-server', () => {
   })
 
   test('inbox rows follow membership, mutes, mentions, edits and recalls', async () => {
-    const runner = await startProjection(t.log, BUCKET)
+    const runner = await startProjection(t, BUCKET)
     await ok({ type: 'group.create', id: 'create', conv: 'g_rows', actor: 'olga', data: { name: 'rows', members: ['pia', 'quinn'], admins: ['pia'] } })
     await ok({ ...text('m1', 'g_rows', 'olga'), data: { content: { type: 'text', text: 'hello all' }, mentions: { all: true } } })
     await ok(text('m2', 'g_rows', 'pia', 'second'))
@@ -107,7 +108,7 @@ describe('conversation projections against a real nats-server', () => {
     assert.equal(recall.seq, CHUNK, 'the recall is the first event of the second chunk')
     await ok({ type: 'conversation.read', id: 'ben-read', conv: 'g_chunk', actor: 'ben', data: { upTo: CHUNK } })
     await ok(text('after', 'g_chunk', 'ann'))
-    const runner = await startProjection(t.log, BUCKET)
+    const runner = await startProjection(t, BUCKET)
     await caughtUp(runner)
     const [row] = (await (await ConversationViews.open(t.nc, BUCKET)).inbox('ben')).filter((r) => r.conv === 'g_chunk')
     assert.deepEqual([row?.readSeq, row?.unread], [CHUNK, 1])
@@ -125,7 +126,7 @@ describe('conversation projections against a real nats-server', () => {
     // A member who joined after the message is in no receipt of it.
     await ok({ type: 'group.join', id: 'late', conv: 'g_big', actor: 'latecomer', data: {} })
     const later = await ok(text('big-3', 'g_big', 'boss'))
-    const runner = await startProjection(t.log, BUCKET)
+    const runner = await startProjection(t, BUCKET)
     await caughtUp(runner)
     const views = await ConversationViews.open(t.nc, BUCKET)
     const r = await views.receipt('g_big', sent.seq)
@@ -140,7 +141,7 @@ describe('conversation projections against a real nats-server', () => {
   })
 
   test('burn after read: one tombstone, and the content is gone from JetStream and every view', async () => {
-    const runner = await startProjection(t.log, BUCKET)
+    const runner = await startProjection(t, BUCKET)
     const conv = 'd~alice~bob'
     await ok({ type: 'conversation.create-direct', id: 'create', conv, actor: 'alice', data: { peer: 'bob' } })
     await ok({ type: 'burn.configure', id: 'burn-on', conv, actor: 'alice', data: { enabled: true, seconds: 1 } })
@@ -152,7 +153,7 @@ describe('conversation projections against a real nats-server', () => {
     await caughtUp(runner)
     const views = await ConversationViews.open(t.nc, BUCKET)
     let now = Date.now()
-    const executors = [new BurnExecutor(views, t.handler, { clock: () => now }), new BurnExecutor(views, new CommandHandler(t.log), { clock: () => now })]
+    const executors = [new BurnExecutor(views, t.handler, { clock: () => now }), new BurnExecutor(views, new CommandHandler(t.log, createDecider()), { clock: () => now })]
     assert.equal(await executors[0]!.pass(), 0, 'not due before burn-seconds have passed')
     now += 1500
     await Promise.all(executors.map((x) => x.pass()))
@@ -174,7 +175,7 @@ describe('conversation projections against a real nats-server', () => {
   })
 
   test('a burn tombstone that names no edits (written before tombstones named them) still erases the edits, found in the log', async () => {
-    const runner = await startProjection(t.log, BUCKET)
+    const runner = await startProjection(t, BUCKET)
     const conv = 'd~old~tomb'
     await ok({ type: 'conversation.create-direct', id: 'create', conv, actor: 'old', data: { peer: 'tomb' } })
     await ok({ type: 'burn.configure', id: 'burn-on', conv, actor: 'old', data: { enabled: true, seconds: 1 } })
@@ -194,7 +195,7 @@ describe('conversation projections against a real nats-server', () => {
   })
 
   test('the inbox preview is read from the log; a recall with erase erases the message and its edits there, and drops its burn', async () => {
-    const runner = await startProjection(t.log, BUCKET)
+    const runner = await startProjection(t, BUCKET)
     const conv = 'd~cara~dan'
     await ok({ type: 'conversation.create-direct', id: 'create', conv, actor: 'cara', data: { peer: 'dan' } })
     await ok({ type: 'burn.configure', id: 'burn-on', conv, actor: 'cara', data: { enabled: true, seconds: 60 } })

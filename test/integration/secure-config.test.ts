@@ -63,6 +63,7 @@ describe('credentials and TLS from configuration', () => {
       const tokens = new Tokens({ serviceToken: 's'.repeat(24), jwtSecret: randomBytes(32).toString('hex') })
       const deps = {
         log: t.log,
+        nc: t.nc,
         handler: t.handler,
         views: await ConversationViews.open(t.nc, 'tls_views'),
         users: await UserDirectory.open(t.nc, 'tls_users'),

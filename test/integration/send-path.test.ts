@@ -20,7 +20,7 @@ describe('A send is validated once on its way from the socket to the log', () =>
   let s: ApiStack
 
   before(async () => {
-    s = await startApiStack(t.log, 'send_path')
+    s = await startApiStack(t, 'send_path')
     t.defer(() => s.stop())
     const created = await t.handler.execute({ type: 'group.create', id: 'create', conv: CONV, actor: 'ann', data: { name: 'path', members: ['ben'] } })
     assert.ok(created.ok, JSON.stringify(created))

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import type { StoredEvent } from '../../core/log/event-log.js'
+import type { StoredEvent } from '../../core/log/index.js'
 import { createGroup, range, readAll, seqsAndDuplicates, withLogServer } from '../helpers/log.js'
 import { startWriter, type Ack } from '../helpers/writer-process.js'
 

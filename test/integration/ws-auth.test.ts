@@ -12,7 +12,7 @@ describe('WebSocket: a token is checked when the socket opens, and the socket do
   const t = withLogServer()
 
   before(async () => {
-    s = await startApiStack(t.log, 'ws_auth')
+    s = await startApiStack(t, 'ws_auth')
   })
 
   /** Opens a socket and returns how it was closed, with no frame ever answered. */

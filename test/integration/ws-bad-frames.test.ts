@@ -14,7 +14,7 @@ describe('WebSocket: bad frames get error frames naming the problem, write nothi
   let socket: TestSocket
 
   before(async () => {
-    s = await startApiStack(t.log, 'ws_bad')
+    s = await startApiStack(t, 'ws_bad')
     const opened = await t.handler.execute({ type: 'group.create', id: 'g', conv: 'g_team', actor: 'owner', data: { name: 'team', members: ['mallory'] } })
     assert.ok(opened.ok)
     const direct = await t.handler.execute({ type: 'conversation.create-direct', id: 'd', conv: 'd~alice~bob', actor: 'alice', data: { peer: 'bob' } })
@@ -25,7 +25,7 @@ describe('WebSocket: bad frames get error frames naming the problem, write nothi
   /** Everything the partition streams hold: unchanged means nothing was written. */
   async function storedMessages(): Promise<number> {
     let total = 0
-    for (let p = 0; p < t.log.partitions; p++) total += (await t.log.jsm.streams.info(t.log.streamOfPartition(p))).state.messages
+    for (let p = 0; p < t.log.partitions; p++) total += (await t.log.partitionInfo(p)).events
     return total
   }
 

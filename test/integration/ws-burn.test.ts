@@ -28,7 +28,7 @@ describe('WebSocket client: burn after read, read over the socket, tombstone del
   let bob: SeqlineClient
 
   before(async () => {
-    s = await startApiStack(t.log, 'ws_burn')
+    s = await startApiStack(t, 'ws_burn')
     t.defer(async () => {
       for (const live of sockets) live.close()
       await s?.stop()

@@ -17,7 +17,7 @@ describe('WebSocket: commands are acked with their seq, idempotently, as the aut
   }
 
   before(async () => {
-    s = await startApiStack(t.log, 'ws_commands')
+    s = await startApiStack(t, 'ws_commands')
     t.defer(async () => {
       for (const socket of sockets) await socket.close()
       await s?.stop()

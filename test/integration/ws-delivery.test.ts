@@ -14,7 +14,7 @@ describe('WebSocket: live delivery to every connection of every member, across A
   const conv = 'd~alice~bob'
 
   before(async () => {
-    s = await startApiStack(t.log, 'ws_delivery')
+    s = await startApiStack(t, 'ws_delivery')
     t.defer(async () => {
       for (const socket of sockets) await socket.close()
       await s?.stop()

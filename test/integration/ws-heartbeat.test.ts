@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { CommandHandler } from '../../core/commands/command-handler.js'
+import { createDecider } from '../../core/domain/decider.js'
 import { startApi, type RunningApi } from '../../api/server.js'
 import { UserDirectory } from '../../api/auth/users.js'
 import { startApiStack, type ApiStack } from '../helpers/api.js'
@@ -16,7 +17,7 @@ describe('WebSocket: heartbeats drop silent connections, and closing leaves no s
   const t = withLogServer()
 
   before(async () => {
-    s = await startApiStack(t.log, 'ws_heartbeat')
+    s = await startApiStack(t, 'ws_heartbeat')
     t.defer(async () => {
       await api?.close()
       await s?.stop()
@@ -26,7 +27,7 @@ describe('WebSocket: heartbeats drop silent connections, and closing leaves no s
     await s.settle()
     // An API process of its own, with a heartbeat short enough to watch.
     const users = await UserDirectory.open(t.nc, 'ws_heartbeat_users')
-    const deps = { log: t.log, handler: new CommandHandler(t.log), views: s.views, tokens: s.tokens, users, limits: { bodyLimitBytes: 65536, rateLimitPerMinute: 1000 } }
+    const deps = { log: t.log, nc: t.nc, handler: new CommandHandler(t.log, createDecider()), views: s.views, tokens: s.tokens, users, limits: { bodyLimitBytes: 65536, rateLimitPerMinute: 1000 } }
     api = await startApi({ ...deps, ws: { heartbeatMs: HEARTBEAT_MS } }, '127.0.0.1', 0)
   })
 

@@ -24,7 +24,7 @@ describe('WebSocket: only current members get a conversation live, and membershi
   }
 
   before(async () => {
-    s = await startApiStack(t.log, 'ws_members')
+    s = await startApiStack(t, 'ws_members')
     t.defer(async () => {
       for (const socket of sockets) await socket.close()
       await s?.stop()

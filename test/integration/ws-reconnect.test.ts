@@ -36,7 +36,7 @@ describe('WebSocket client: reconnect fills exactly the gap, once each, in order
   let conv: string
 
   before(async () => {
-    s = await startApiStack(t.log, 'ws_reconnect')
+    s = await startApiStack(t, 'ws_reconnect')
     t.defer(async () => {
       for (const live of sockets) live.close()
       await s?.stop()

@@ -15,7 +15,7 @@ describe('WebSocket: a sync replay and live events reach a raw socket in seq ord
   const t = withLogServer()
 
   before(async () => {
-    s = await startApiStack(t.log, 'ws_sync_order')
+    s = await startApiStack(t, 'ws_sync_order')
     t.defer(() => s.stop())
     await Promise.all(
       GROUPS.map(async (conv) => {

@@ -23,7 +23,7 @@ describe('WebSocket membership right after a membership change (views not caught
   }
 
   before(async () => {
-    s = await startApiStack(t.log, 'ws_lag')
+    s = await startApiStack(t, 'ws_lag')
     t.defer(() => s.stop())
   })
 

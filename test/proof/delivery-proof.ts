@@ -18,9 +18,9 @@ import { Tokens } from '../../api/auth/tokens.js'
 import { SeqlineError } from '../../api/client/errors.js'
 import { SeqlineSocket } from '../../api/client/socket.js'
 import { CommandHandler } from '../../core/commands/command-handler.js'
+import { createDecider } from '../../core/domain/decider.js'
 import { directConversationId } from '../../core/domain/direct-id.js'
-import { EventLog } from '../../core/log/event-log.js'
-import { DEFAULT_NAMES } from '../../core/log/partitions.js'
+import { DEFAULT_NAMES, type EventLog, openJetStreamLog } from '../../core/log/index.js'
 import { freePorts } from '../../ops/servers/free-port.js'
 import { startNatsServer, type RunningNats } from '../../ops/servers/nats-server.js'
 import { startSeqline, type SeqlineProcess } from '../../ops/servers/seqline-process.js'
@@ -149,7 +149,7 @@ function plan(o: Required<Pick<ProofOptions, 'clients' | 'groups' | 'groupSize' 
 }
 
 async function createConversations(log: EventLog, t: Topology): Promise<void> {
-  const handler = new CommandHandler(log)
+  const handler = new CommandHandler(log, createDecider())
   const todo = [...t.members]
   const worker = async () => {
     for (let next = todo.shift(); next; next = todo.shift()) {
@@ -286,7 +286,7 @@ export async function runDeliveryProof(options: ProofOptions): Promise<ProofRepo
     cleanups.push(() => nats.stop())
     const nc = await connect({ servers: nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 })
     cleanups.push(() => nc.close())
-    const log = await EventLog.open(nc, { names: { partitions: o.partitions } })
+    const log = await openJetStreamLog(nc, { names: { partitions: o.partitions } })
     cleanups.push(async () => log.close())
 
     const topology = plan(o, rng)

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { Followed } from '../../core/log/follow.js'
+import type { Followed } from '../../core/log/index.js'
 import { HistoryBatch, messageKey } from '../../projections/history/batch.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { verifyConversation } from '../../core/log/verify.js'
+import { verifyConversation } from '../../core/log/index.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
 
 const msg = (seq: number) => ({ id: 'AAAAAAAAAAAAAAAAAAAAAA', type: 'message.sent', conv: 'g_a', seq, at: seq, actor: 'ann', v: 1, cmd: `c${seq}`, data: { content: { type: 'text', text: 'x' } } }) as SeqlineEvent

@@ -2,7 +2,7 @@
 // conversations of a given size, with Zipf-distributed words (so there are
 // very common and very rare words, as in real chat) and one marker word
 // planted in a fixed, small number of messages.
-import type { Followed } from '../../../core/log/follow.js'
+import type { Followed } from '../../../core/log/index.js'
 import { mulberry32 } from '../shared/random.js'
 import type { SeqlineEvent } from '../../../schemas/events.js'
 

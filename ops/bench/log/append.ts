@@ -4,7 +4,9 @@
 // the same server: nats.js's js.publish, and a bare publish awaiting the
 // PubAck on a shared reply subscription (the path append itself uses).
 import { CommandHandler } from '../../../core/commands/command-handler.js'
-import type { EventLog } from '../../../core/log/event-log.js'
+import { createDecider } from '../../../core/domain/decider.js'
+import type { NatsConnection } from '@nats-io/transport-node'
+import type { EventLog, JetStreamLog } from '../../../core/log/index.js'
 import { bareCeiling, clientCeiling } from '../shared/publish-ceilings.js'
 import { fmt, percentiles, pipelined } from '../shared/stats.js'
 
@@ -27,13 +29,13 @@ const TEXT = 'x'.repeat(100)
  * with the higher of its two neighbours, so drift over the run (a growing
  * store, a busy neighbour on the machine) weighs on both sides alike.
  */
-export async function appendBench(log: EventLog, messages: number, window: number): Promise<AppendRow[]> {
+export async function appendBench(nc: NatsConnection, log: JetStreamLog, messages: number, window: number): Promise<AppendRow[]> {
   const rows: AppendRow[] = [await bareRow(log, messages, window)]
-  let before = await clientRow(log, messages, window)
+  let before = await clientRow(nc, log, messages, window)
   rows.push(before)
   for (const convs of [1, 100, 10_000]) {
     const run = await handlerRun(log, convs, messages, window)
-    const after = await clientRow(log, messages, window)
+    const after = await clientRow(nc, log, messages, window)
     run.ratioClient = run.perSecond / Math.max(before.perSecond, after.perSecond)
     rows.push(run, after)
     before = after
@@ -45,16 +47,16 @@ export async function appendBench(log: EventLog, messages: number, window: numbe
   return rows
 }
 
-async function clientRow(log: EventLog, n: number, window: number): Promise<AppendRow> {
-  return { scenario: 'raw js.publish (nats.js)', messages: n, ...(await clientCeiling(log, n, window)) }
+async function clientRow(nc: NatsConnection, log: JetStreamLog, n: number, window: number): Promise<AppendRow> {
+  return { scenario: 'raw js.publish (nats.js)', messages: n, ...(await clientCeiling(nc, log, n, window)) }
 }
 
-async function bareRow(log: EventLog, n: number, window: number): Promise<AppendRow> {
+async function bareRow(log: JetStreamLog, n: number, window: number): Promise<AppendRow> {
   return { scenario: 'raw bare publish', messages: n, ...(await bareCeiling(log, n, window)) }
 }
 
 async function handlerRun(log: EventLog, convs: number, messages: number, window: number): Promise<AppendRow> {
-  const handler = new CommandHandler(log)
+  const handler = new CommandHandler(log, createDecider())
   const runId = Math.random().toString(36).slice(2, 8)
   const conv = (i: number) => `g_b${runId}_${i % convs}`
   await pipelined(convs, window, async (i) => {

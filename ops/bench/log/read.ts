@@ -2,10 +2,8 @@
 // 1,000,000-event conversation that shares its stream with another, beside the
 // raw cost of the same pull from an already known stream position.
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream'
-import { headers } from '@nats-io/transport-node'
-import { SEQ_HEADER } from '../../../core/log/codec.js'
-import type { EventLog } from '../../../core/log/event-log.js'
-import { partitionOf, subjectOf } from '../../../core/log/partitions.js'
+import { headers, type NatsConnection } from '@nats-io/transport-node'
+import { partitionOf, SEQ_HEADER, subjectOf, type JetStreamLog } from '../../../core/log/index.js'
 import { fmt, percentiles, pipelined } from '../shared/stats.js'
 
 export interface ReadRow {
@@ -19,7 +17,7 @@ export interface ReadRow {
 const PULL = 100
 const REPEAT = 30
 
-export async function readBench(log: EventLog, events: number, window: number): Promise<{ rows: ReadRow[]; loadSeconds: number }> {
+export async function readBench(nc: NatsConnection, log: JetStreamLog, events: number, window: number): Promise<{ rows: ReadRow[]; loadSeconds: number }> {
   const conv = `g_deep${Date.now()}`
   const noise = samePartition(log, conv)
   const loadSeconds = await bulkLoad(log, conv, noise, events, window)
@@ -30,13 +28,13 @@ export async function readBench(log: EventLog, events: number, window: number): 
     ['three quarters', Math.floor((events * 3) / 4)],
     ['near head', events - PULL + 1],
   ]
-  const rows: ReadRow[] = [await rawPull(log, conv)]
+  const rows: ReadRow[] = [await rawPull(nc, log, conv)]
   for (const [position, from] of positions) rows.push(await timedPulls(log, conv, position, from))
   return { rows, loadSeconds }
 }
 
 /** Setup only, not measured: writes events straight to the stream, alternating with another conversation. */
-async function bulkLoad(log: EventLog, conv: string, noise: string, events: number, window: number): Promise<number> {
+async function bulkLoad(log: JetStreamLog, conv: string, noise: string, events: number, window: number): Promise<number> {
   const enc = new TextEncoder()
   const t = performance.now()
   await pipelined(events * 2, window, async (i) => {
@@ -50,7 +48,7 @@ async function bulkLoad(log: EventLog, conv: string, noise: string, events: numb
   return (performance.now() - t) / 1000
 }
 
-async function timedPulls(log: EventLog, conv: string, position: string, from: number): Promise<ReadRow> {
+async function timedPulls(log: JetStreamLog, conv: string, position: string, from: number): Promise<ReadRow> {
   const times: number[] = []
   let lookups = 0
   for (let r = 0; r < REPEAT; r++) {
@@ -67,8 +65,8 @@ async function timedPulls(log: EventLog, conv: string, position: string, from: n
 }
 
 /** The ceiling: the same pull when the stream position is already known (no locating, no head lookup). */
-async function rawPull(log: EventLog, conv: string): Promise<ReadRow> {
-  const js = jetstream(log.nc)
+async function rawPull(nc: NatsConnection, log: JetStreamLog, conv: string): Promise<ReadRow> {
+  const js = jetstream(nc)
   const start = (await log.head(conv)).streamSeq - 2 * (PULL - 1)
   const times: number[] = []
   for (let r = 0; r < REPEAT; r++) {
@@ -89,7 +87,7 @@ async function rawPull(log: EventLog, conv: string): Promise<ReadRow> {
   return { position: 'raw: known stream position', from: NaN, p50: p.p50, p99: p.p99, lookups: 0 }
 }
 
-function samePartition(log: EventLog, conv: string): string {
+function samePartition(log: JetStreamLog, conv: string): string {
   for (let i = 0; ; i++) {
     const other = `g_noise${i}`
     if (partitionOf(other, log.partitions) === partitionOf(conv, log.partitions)) return other

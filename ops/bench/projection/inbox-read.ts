@@ -3,8 +3,9 @@
 // wrote — the query side, straight from KV, as any API process would.
 import type { NatsConnection } from '@nats-io/transport-node'
 import { CommandHandler } from '../../../core/commands/command-handler.js'
+import { createDecider } from '../../../core/domain/decider.js'
 import { directConversationId } from '../../../core/domain/direct-id.js'
-import type { EventLog } from '../../../core/log/event-log.js'
+import type { EventLog } from '../../../core/log/index.js'
 import type { InboxRow } from '../../../projections/conversations/inbox.js'
 import { ConversationViews } from '../../../projections/conversations/views.js'
 import { untilCaughtUp } from '../shared/catch-up.js'
@@ -35,7 +36,7 @@ export async function inboxRead(nc: NatsConnection, window: number, partitions: 
   const log = await scratchLog(nc, 'inbox', partitions)
   try {
     await populate(log, window)
-    const scratch = await scratchProjection(log, 'inbox')
+    const scratch = await scratchProjection(nc, log, 'inbox')
     try {
       await scratch.runner.start()
       await untilCaughtUp(scratch.runner, POLL_MS, CATCH_UP_TIMEOUT_MS)
@@ -48,7 +49,7 @@ export async function inboxRead(nc: NatsConnection, window: number, partitions: 
       await scratch.drop()
     }
   } finally {
-    await dropLog(log)
+    await dropLog(nc, log)
   }
 }
 
@@ -74,7 +75,7 @@ function check(rows: InboxRow[]): void {
 
 /** Creates the conversations, then the messages; one conversation's commands run in issue order. */
 async function populate(log: EventLog, window: number): Promise<void> {
-  const handler = new CommandHandler(log)
+  const handler = new CommandHandler(log, createDecider())
   await pipelined(CONVS * (1 + MESSAGES), window, async (i) => {
     const j = i % CONVS
     const k = Math.floor(i / CONVS)

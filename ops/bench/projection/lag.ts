@@ -3,6 +3,7 @@
 // projection keeps pace at that rate, and how stale inboxes are meanwhile.
 import type { NatsConnection } from '@nats-io/transport-node'
 import { CommandHandler } from '../../../core/commands/command-handler.js'
+import { createDecider } from '../../../core/domain/decider.js'
 import type { ProcessorRunner } from '../../../projections/runtime/runner.js'
 import { sampleLag, untilCaughtUp } from '../shared/catch-up.js'
 import { groupWorkload, type GroupWorkload } from './group-workload.js'
@@ -32,11 +33,11 @@ const CATCH_UP_TIMEOUT_MS = 120_000
 export async function projectionLag(nc: NatsConnection, rates: number[], seconds: number, window: number, partitions: number): Promise<LagRow[]> {
   const log = await scratchLog(nc, 'lag', partitions)
   try {
-    const handler = new CommandHandler(log)
+    const handler = new CommandHandler(log, createDecider())
     const workload = groupWorkload('lag', LAG_GROUPS)
     const send = (i: number) => execute(handler, workload, i)
     await pipelined(LAG_GROUPS, window, send)
-    const scratch = await scratchProjection(log, 'lag')
+    const scratch = await scratchProjection(nc, log, 'lag')
     try {
       await scratch.runner.start()
       await untilCaughtUp(scratch.runner, POLL_MS, CATCH_UP_TIMEOUT_MS)
@@ -53,7 +54,7 @@ export async function projectionLag(nc: NatsConnection, rates: number[], seconds
       await scratch.drop()
     }
   } finally {
-    await dropLog(log)
+    await dropLog(nc, log)
   }
 }
 

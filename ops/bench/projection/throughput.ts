@@ -4,7 +4,8 @@
 // bare publish ceiling (the path append itself uses) around it.
 import type { NatsConnection } from '@nats-io/transport-node'
 import { CommandHandler } from '../../../core/commands/command-handler.js'
-import type { EventLog } from '../../../core/log/event-log.js'
+import { createDecider } from '../../../core/domain/decider.js'
+import type { EventLog } from '../../../core/log/index.js'
 import { bareCeiling } from '../shared/publish-ceilings.js'
 import { ConversationViews } from '../../../projections/conversations/views.js'
 import { untilCaughtUp } from '../shared/catch-up.js'
@@ -33,17 +34,17 @@ export async function projectionThroughput(nc: NatsConnection, events: number, w
     const workload = groupWorkload('thru', CONVS)
     const handler = await appendAll(log, workload, events, window)
     const last = (await bareCeiling(raw, events, window)).perSecond
-    const { seconds } = await replay(log, workload, events)
+    const { seconds } = await replay(nc, log, workload, events)
     return { events, convs: CONVS, bare: [first, last], handler, projection: events / seconds, projectionSeconds: seconds }
   } finally {
-    await dropLog(raw)
-    await dropLog(log)
+    await dropLog(nc, raw)
+    await dropLog(nc, log)
   }
 }
 
 /** Events/s of the handler appending the workload's first `events` commands. */
 async function appendAll(log: EventLog, workload: GroupWorkload, events: number, window: number): Promise<number> {
-  const handler = new CommandHandler(log)
+  const handler = new CommandHandler(log, createDecider())
   const { seconds } = await pipelined(events, window, async (i) => {
     const r = await handler.execute(workload.command(i))
     if (!r.ok) throw new Error(JSON.stringify(r))
@@ -52,15 +53,15 @@ async function appendAll(log: EventLog, workload: GroupWorkload, events: number,
 }
 
 /** From start() of a fresh runner until lag() reports nothing left; the views are checked before the figure counts. */
-async function replay(log: EventLog, workload: GroupWorkload, events: number): Promise<{ seconds: number }> {
-  const scratch = await scratchProjection(log, 'thru')
+async function replay(nc: NatsConnection, log: EventLog, workload: GroupWorkload, events: number): Promise<{ seconds: number }> {
+  const scratch = await scratchProjection(nc, log, 'thru')
   try {
     const start = performance.now()
     await scratch.runner.start()
     await untilCaughtUp(scratch.runner, POLL_MS, Math.max(120_000, events * 2))
     const seconds = (performance.now() - start) / 1000
     await scratch.runner.flush()
-    await checkHeads(log.nc, scratch.bucket, workload, events)
+    await checkHeads(nc, scratch.bucket, workload, events)
     return { seconds }
   } finally {
     await scratch.drop()

@@ -4,8 +4,8 @@
 // reply subscription, no headers, no checks). Callers that run projections or
 // gateways measure them on a log of their own, so the raw messages reach neither.
 import { jetstream } from '@nats-io/jetstream'
-import type { EventLog } from '../../../core/log/event-log.js'
-import { subjectOf } from '../../../core/log/partitions.js'
+import type { NatsConnection } from '@nats-io/transport-node'
+import { subjectOf, type JetStreamLog } from '../../../core/log/index.js'
 import { percentiles, pipelined } from './stats.js'
 
 export interface Ceiling {
@@ -20,24 +20,24 @@ export interface Ceilings {
   client: Ceiling
 }
 
-export async function publishCeilings(log: EventLog, messages: number, window: number): Promise<Ceilings> {
-  return { bare: await bareCeiling(log, messages, window), client: await clientCeiling(log, messages, window) }
+export async function publishCeilings(nc: NatsConnection, log: JetStreamLog, messages: number, window: number): Promise<Ceilings> {
+  return { bare: await bareCeiling(log, messages, window), client: await clientCeiling(nc, log, messages, window) }
 }
 
 /** The bare ceiling: append's own publish path, without headers or checks. */
-export function bareCeiling(log: EventLog, n: number, window: number): Promise<Ceiling> {
+export function bareCeiling(log: JetStreamLog, n: number, window: number): Promise<Ceiling> {
   const body = sampleBody()
   return measure(n, window, (i) => log.publishRaw(rawSubject(log, i), body))
 }
 
 /** The standard client's ceiling: pipelined js.publish, no headers, no checks. */
-export function clientCeiling(log: EventLog, n: number, window: number): Promise<Ceiling> {
+export function clientCeiling(nc: NatsConnection, log: JetStreamLog, n: number, window: number): Promise<Ceiling> {
   const body = sampleBody()
-  const js = jetstream(log.nc)
+  const js = jetstream(nc)
   return measure(n, window, (i) => js.publish(rawSubject(log, i), body))
 }
 
-const rawSubject = (log: EventLog, i: number) => subjectOf(log.names, `g_raw${i % 10_000}`)
+const rawSubject = (log: JetStreamLog, i: number) => subjectOf(log.names, `g_raw${i % 10_000}`)
 
 async function measure(n: number, window: number, publish: (i: number) => Promise<unknown>): Promise<Ceiling> {
   const { seconds, latencies } = await pipelined(n, window, async (i) => void (await publish(i)))

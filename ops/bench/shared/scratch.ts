@@ -5,7 +5,7 @@
 // from nothing as well. Everything is deleted afterwards.
 import { jetstreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { EventLog } from '../../../core/log/event-log.js'
+import { openJetStreamLog, type EventLog, type JetStreamLog } from '../../../core/log/index.js'
 import { conversationsProjection } from '../../../projections/conversations/apply.js'
 import { openProjector, type ProjectorOptions } from '../../../projections/runtime/projector.js'
 import type { ProcessorRunner } from '../../../projections/runtime/runner.js'
@@ -17,13 +17,13 @@ const RUN = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}
 const COMMITS_STREAM = 'SEQLINE_VIEW_COMMITS'
 
 /** A fresh log with its own partition streams; `section` must be [a-z0-9]. */
-export function scratchLog(nc: NatsConnection, section: string, partitions: number): Promise<EventLog> {
-  return EventLog.open(nc, { names: { partitions, streamPrefix: `BENCHP_${RUN}_${section}`, subjectPrefix: `benchp.${RUN}.${section}` } })
+export function scratchLog(nc: NatsConnection, section: string, partitions: number): Promise<JetStreamLog> {
+  return openJetStreamLog(nc, { names: { partitions, streamPrefix: `BENCHP_${RUN}_${section}`, subjectPrefix: `benchp.${RUN}.${section}` } })
 }
 
-export async function dropLog(log: EventLog): Promise<void> {
+export async function dropLog(nc: NatsConnection, log: EventLog): Promise<void> {
   log.close()
-  const jsm = await jetstreamManager(log.nc)
+  const jsm = await jetstreamManager(nc)
   for (let p = 0; p < log.partitions; p++) await jsm.streams.delete(log.streamOfPartition(p)).catch(() => undefined)
 }
 
@@ -36,9 +36,9 @@ export interface ScratchProjection {
 }
 
 /** The conversations projection on a fresh bucket under a fresh name, not started. */
-export async function scratchProjection(log: EventLog, section: string, opts: ProjectorOptions = {}): Promise<ScratchProjection> {
+export async function scratchProjection(nc: NatsConnection, log: EventLog, section: string, opts: ProjectorOptions = {}): Promise<ScratchProjection> {
   const bucket = `bench_${RUN}_${section}`
-  const store = await ViewStore.open(log.nc, bucket)
+  const store = await ViewStore.open(nc, bucket)
   const runner = await openProjector(log, store, conversationsProjection(log, bucket), opts)
   return {
     runner,
@@ -48,7 +48,7 @@ export async function scratchProjection(log: EventLog, section: string, opts: Pr
         await runner.stop()
       } finally {
         runner.close()
-        const jsm = await jetstreamManager(log.nc)
+        const jsm = await jetstreamManager(nc)
         await jsm.streams.delete(`KV_${bucket}`).catch(() => undefined)
         await jsm.streams.purge(COMMITS_STREAM, { filter: `seqline.view.${bucket}.>` }).catch(() => undefined)
       }

@@ -14,8 +14,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
 import { connect } from '@nats-io/transport-node'
-import { EventLog } from '../../../core/log/event-log.js'
-import type { LogNames } from '../../../core/log/partitions.js'
+import { type LogNames, openJetStreamLog } from '../../../core/log/index.js'
 import type { Secrets } from './api.js'
 import { startBenchServer, type ServerRole } from './server.js'
 
@@ -49,8 +48,8 @@ loop.enable()
 
 try {
   const nc = await connect({ servers: config.servers, noAsyncTraces: true })
-  const log = await EventLog.open(nc, { names: config.names })
-  const server = await startBenchServer(config.role, log, config.bucket, config.secrets)
+  const log = await openJetStreamLog(nc, { names: config.names })
+  const server = await startBenchServer(config.role, nc, log, config.bucket, config.secrets)
   say(`READY ${server.url}`)
   const requests = createInterface({ input: process.stdin })
   for await (const line of requests) {

@@ -6,7 +6,9 @@
 // measure the limiter.
 import { jetstreamManager } from '@nats-io/jetstream'
 import { CommandHandler } from '../../../core/commands/command-handler.js'
-import type { EventLog } from '../../../core/log/event-log.js'
+import { createDecider } from '../../../core/domain/decider.js'
+import type { NatsConnection } from '@nats-io/transport-node'
+import type { EventLog } from '../../../core/log/index.js'
 import { Tokens } from '../../../api/auth/tokens.js'
 import { startApi } from '../../../api/server.js'
 import { UserDirectory } from '../../../api/auth/users.js'
@@ -28,22 +30,22 @@ const LIMITS = { bodyLimitBytes: 256 * 1024, rateLimitPerMinute: 10_000_000 }
 const COMMITS_STREAM = 'SEQLINE_VIEW_COMMITS'
 
 /** The API; `projectionLag` is the projection's own when it runs in this process. */
-export async function startBenchApi(log: EventLog, bucket: string, secrets: Secrets, projectionLag?: () => Promise<Lag>): Promise<BenchApi> {
-  const views = await ConversationViews.open(log.nc, bucket, bucket)
-  const users = await UserDirectory.open(log.nc, usersBucket(bucket))
+export async function startBenchApi(nc: NatsConnection, log: EventLog, bucket: string, secrets: Secrets, projectionLag?: () => Promise<Lag>): Promise<BenchApi> {
+  const views = await ConversationViews.open(nc, bucket, bucket)
+  const users = await UserDirectory.open(nc, usersBucket(bucket))
   const tokens = new Tokens(secrets)
   // Without the projection here, the lag is read from the views' committed reach, as `seqline up` does in every process.
   const lag = projectionLag ?? (async () => lagBehind(log, (await views.reach()) ?? {}))
   // Warnings and errors to stderr: in a child process stdout carries the READY/usage protocol (child.ts), which a log line would break.
   const logging = { level: 'warn' as const, stream: process.stderr }
-  const deps = { log, handler: new CommandHandler(log), views, tokens, users, limits: LIMITS, projectionLag: lag, logging }
+  const deps = { log, nc, handler: new CommandHandler(log, createDecider()), views, tokens, users, limits: LIMITS, projectionLag: lag, logging }
   const api = await startApi(deps, '127.0.0.1', 0)
   return { url: api.url, stop: () => api.close() }
 }
 
 /** Deletes the views, user directory and commits of a bucket (after the API and projection using it have stopped). */
-export async function dropBenchViews(log: EventLog, bucket: string): Promise<void> {
-  const jsm = await jetstreamManager(log.nc)
+export async function dropBenchViews(nc: NatsConnection, bucket: string): Promise<void> {
+  const jsm = await jetstreamManager(nc)
   for (const stream of [`KV_${bucket}`, `KV_${usersBucket(bucket)}`]) await jsm.streams.delete(stream).catch(() => undefined)
   await jsm.streams.purge(COMMITS_STREAM, { filter: `seqline.view.${bucket}.>` }).catch(() => undefined)
 }

@@ -39,10 +39,10 @@ export async function wsBench(nc: NatsConnection, opts: WsOptions): Promise<WsRe
   const raw = await scratchLog(nc, 'wsraw', opts.partitions)
   const log = await scratchLog(nc, 'ws', opts.partitions)
   try {
-    const before = await publishCeilings(raw, opts.ceilingMessages, opts.window)
+    const before = await publishCeilings(nc, raw, opts.ceilingMessages, opts.window)
     const t = topology(opts.clients, opts.groupSize, opts.fanoutSize)
     const secrets = { serviceToken: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(32).toString('base64url') }
-    const stack = await startStack({ api: opts.placement, projection: opts.projection }, log, opts.servers, `bench_${RUN}_ws`, secrets)
+    const stack = await startStack({ api: opts.placement, projection: opts.projection }, nc, log, opts.servers, `bench_${RUN}_ws`, secrets)
     let measured: Omit<WsResult, 'ceilings' | 'ok'>
     try {
       const heads = await createConversations(log, t, SETUP_WINDOW)
@@ -76,11 +76,11 @@ export async function wsBench(nc: NatsConnection, opts: WsOptions): Promise<WsRe
     } finally {
       await stack.stop()
     }
-    const after = await publishCeilings(raw, opts.ceilingMessages, opts.window)
+    const after = await publishCeilings(nc, raw, opts.ceilingMessages, opts.window)
     return { ...measured, ceilings: { before, after }, ok: isClean(measured) }
   } finally {
-    await dropLog(raw)
-    await dropLog(log)
+    await dropLog(nc, raw)
+    await dropLog(nc, log)
   }
 }
 

@@ -2,7 +2,8 @@
 // following the log into the views — over a benchmark's own log and bucket,
 // in whichever process calls this: the API's, or one of its own so that its
 // CPU can be told apart from the API's.
-import type { EventLog } from '../../../core/log/event-log.js'
+import type { NatsConnection } from '@nats-io/transport-node'
+import type { EventLog } from '../../../core/log/index.js'
 import { conversationsProjection } from '../../../projections/conversations/apply.js'
 import { openProjector } from '../../../projections/runtime/projector.js'
 import type { Lag } from '../../../projections/runtime/runner.js'
@@ -19,8 +20,8 @@ export interface BenchProjection {
 const SETTLE_POLL_MS = 20
 const SETTLE_TIMEOUT_MS = 120_000
 
-export async function startBenchProjection(log: EventLog, bucket: string): Promise<BenchProjection> {
-  const store = await ViewStore.open(log.nc, bucket)
+export async function startBenchProjection(nc: NatsConnection, log: EventLog, bucket: string): Promise<BenchProjection> {
+  const store = await ViewStore.open(nc, bucket)
   // Named after the bucket: its commits are the ones ConversationViews(bucket, bucket) reads its reach from.
   const runner = await openProjector(log, store, conversationsProjection(log, bucket))
   await runner.start()

@@ -2,8 +2,9 @@
 // the API with the conversations projection beside it (as `npm start` does),
 // `api` the API alone and `projection` the projection alone, for when each has
 // a process of its own. The same whether that process is the benchmark's own
-// (`--ws-api inline`) or a child (api-process.ts).
-import type { EventLog } from '../../../core/log/event-log.js'
+// (`--ws-api inline`) or a child (ws-api-process.ts).
+import type { NatsConnection } from '@nats-io/transport-node'
+import type { EventLog } from '../../../core/log/index.js'
 import { startBenchApi, type Secrets } from './api.js'
 import { startBenchProjection } from './projection.js'
 
@@ -17,11 +18,11 @@ export interface BenchServer {
   stop(): Promise<void>
 }
 
-export async function startBenchServer(role: ServerRole, log: EventLog, bucket: string, secrets: Secrets): Promise<BenchServer> {
-  const projection = role === 'api' ? undefined : await startBenchProjection(log, bucket)
+export async function startBenchServer(role: ServerRole, nc: NatsConnection, log: EventLog, bucket: string, secrets: Secrets): Promise<BenchServer> {
+  const projection = role === 'api' ? undefined : await startBenchProjection(nc, log, bucket)
   try {
     // Beside the projection, the API reports the projection's own lag; alone, it reads the views' reach.
-    const api = role === 'projection' ? undefined : await startBenchApi(log, bucket, secrets, projection?.lag)
+    const api = role === 'projection' ? undefined : await startBenchApi(nc, log, bucket, secrets, projection?.lag)
     return {
       url: api?.url ?? '',
       settle: async () => projection?.settle(),

@@ -3,7 +3,8 @@
 // measured, and the API's own handler catches up with these events on its
 // first command (the log's optimistic concurrency makes two handlers safe).
 import { CommandHandler } from '../../../core/commands/command-handler.js'
-import type { EventLog } from '../../../core/log/event-log.js'
+import { createDecider } from '../../../core/domain/decider.js'
+import type { EventLog } from '../../../core/log/index.js'
 import { pipelined } from '../shared/stats.js'
 import type { ConvPlan, Topology } from './topology.js'
 
@@ -12,7 +13,7 @@ const MEMBERS_PER_COMMAND = 1000
 
 /** Creates every conversation of the topology; returns the head seq of each (what the clients already hold). */
 export async function createConversations(log: EventLog, t: Topology, window: number): Promise<Map<string, number>> {
-  const handler = new CommandHandler(log)
+  const handler = new CommandHandler(log, createDecider())
   const heads = new Map<string, number>()
   await pipelined(t.convs.length, window, async (i) => {
     const plan = t.convs[i]!

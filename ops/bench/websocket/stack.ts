@@ -4,7 +4,8 @@
 // share an event loop and the server's CPU can be told apart from the clients'.
 // The projection: in the API's process (as `npm start` runs it), or in a child
 // process of its own, so the API's CPU can be told apart from the projection's.
-import type { EventLog } from '../../../core/log/event-log.js'
+import type { NatsConnection } from '@nats-io/transport-node'
+import type { JetStreamLog } from '../../../core/log/index.js'
 import type { ChildUsage } from './api-process.js'
 import { dropBenchViews, type Secrets } from './api.js'
 import { startChild } from './child.js'
@@ -41,16 +42,16 @@ interface Side {
   stop(): Promise<void>
 }
 
-export async function startStack(placement: { api: ApiPlacement; projection: ProjectionPlacement }, log: EventLog, servers: string, bucket: string, secrets: Secrets): Promise<WsStack> {
+export async function startStack(placement: { api: ApiPlacement; projection: ProjectionPlacement }, nc: NatsConnection, log: JetStreamLog, servers: string, bucket: string, secrets: Secrets): Promise<WsStack> {
   const start = (role: ServerRole): Promise<Side> =>
-    role !== 'projection' && placement.api === 'inline' ? inlineSide(role, log, bucket, secrets) : startChild({ role, servers, names: log.names, bucket, secrets })
+    role !== 'projection' && placement.api === 'inline' ? inlineSide(role, nc, log, bucket, secrets) : startChild({ role, servers, names: log.names, bucket, secrets })
   // The projection first, so that one process at a time lays out the views' bucket.
   const projection = placement.projection === 'child' ? await start('projection') : undefined
   let api: Side
   try {
     api = await start(projection ? 'api' : 'all')
   } catch (err) {
-    await stopBoth(undefined, projection, log, bucket)
+    await stopBoth(undefined, projection, nc, bucket)
     throw err
   }
   return {
@@ -63,25 +64,25 @@ export async function startStack(placement: { api: ApiPlacement; projection: Pro
     collected: () => api.collected(),
     projectionUsage: async () => projection?.usage(),
     pid: api.pid,
-    stop: () => stopBoth(api, projection, log, bucket),
+    stop: () => stopBoth(api, projection, nc, bucket),
   }
 }
 
-async function inlineSide(role: ServerRole, log: EventLog, bucket: string, secrets: Secrets): Promise<Side> {
-  const server = await startBenchServer(role, log, bucket, secrets)
+async function inlineSide(role: ServerRole, nc: NatsConnection, log: JetStreamLog, bucket: string, secrets: Secrets): Promise<Side> {
+  const server = await startBenchServer(role, nc, log, bucket, secrets)
   // This process's usage is the benchmark's own, sampled there.
   return { ...server, pid: process.pid, usage: async () => undefined, collected: async () => undefined }
 }
 
 /** The API before the projection it reads from; the views go whatever happened. */
-async function stopBoth(api: Side | undefined, projection: Side | undefined, log: EventLog, bucket: string): Promise<void> {
+async function stopBoth(api: Side | undefined, projection: Side | undefined, nc: NatsConnection, bucket: string): Promise<void> {
   try {
     await api?.stop()
   } finally {
     try {
       await projection?.stop()
     } finally {
-      await dropBenchViews(log, bucket)
+      await dropBenchViews(nc, bucket)
     }
   }
 }

@@ -1,0 +1,160 @@
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream'
+import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node'
+import type { SeqlineEvent } from '../../schemas/events.js'
+import { Appender } from './appender.js'
+import { Availability } from './availability.js'
+import { decodeEvent } from './codec.js'
+import type { AppendResult, Cursor, EventLog, Followed, Follower, Head, PartitionInfo, ReadRange, StoredEvent } from './event-log.js'
+import { streamEventsBetween } from './events-between.js'
+import { followPartitions } from './follow.js'
+import { partitionOf, partitionSubjects, streamName, subjectOf, DEFAULT_NAMES, type LogNames } from './partitions.js'
+import { LogReader } from './reader.js'
+import type { ReadStats } from './read-stats.js'
+import { ensureStreams, type StreamSettings } from './streams.js'
+
+export interface LogOptions extends Partial<StreamSettings> {
+  names?: Partial<LogNames>
+  /** How long one publish waits for its ack before it is retried with the same Nats-Msg-Id. */
+  publishTimeoutMs?: number
+  /** At most this many attempts of one append may go unanswered (each is safe: the msg id makes retries idempotent). */
+  publishAttempts?: number
+  /** How long one JetStream request of a read (direct get, ordered consumer) waits before it is tried again. */
+  requestTimeoutMs?: number
+  /**
+   * How long an append or a read keeps trying while its stream cannot answer —
+   * a replicated stream elects a new leader after losing one (4–9 s on
+   * nats-server 2.9) — before the log reports itself unavailable.
+   */
+  failoverWaitMs?: number
+}
+
+/** Opens the log on JetStream, creating or updating its partition streams (idempotent). */
+export async function openJetStreamLog(nc: NatsConnection, opts: LogOptions = {}): Promise<JetStreamLog> {
+  const names = { ...DEFAULT_NAMES, ...opts.names }
+  const settings = { replicas: opts.replicas ?? 1, duplicateWindowMs: opts.duplicateWindowMs ?? 120_000 }
+  const jsm = await ensureStreams(nc, names, settings)
+  const requestTimeoutMs = opts.requestTimeoutMs ?? 1000
+  const reads = await jetstreamManager(nc, { timeout: requestTimeoutMs, checkAPI: false })
+  return new JetStreamLog(nc, jsm, reads, names, { ...opts, requestTimeoutMs })
+}
+
+/**
+ * The event log on JetStream: each conversation is a subject in one of P
+ * partition streams, its seq carried in a header and kept dense with
+ * optimistic concurrency on the subject's last stream sequence. The NATS
+ * objects stay inside: callers see the EventLog interface.
+ */
+export class JetStreamLog implements EventLog {
+  readonly names: LogNames
+  private readonly availability: Availability
+  private readonly appender: Appender
+  private readonly reader: LogReader
+  /** Long-lived consumers (follow, exports) with the client's default request timeout. */
+  private readonly consumers: JetStreamClient
+
+  /** Use openJetStreamLog: the streams must exist first. */
+  constructor(
+    private readonly nc: NatsConnection,
+    /** Stream management (info, erase) with the default request timeout. */
+    private readonly jsm: JetStreamManager,
+    /** The log's own reads: short request timeouts, each retried until failoverWaitMs. */
+    reads: JetStreamManager,
+    names: LogNames,
+    opts: LogOptions & { requestTimeoutMs: number },
+  ) {
+    this.names = names
+    this.availability = new Availability(nc, opts.failoverWaitMs ?? 10_000)
+    this.appender = new Appender(nc, this.availability, { publishTimeoutMs: opts.publishTimeoutMs ?? 2000, publishAttempts: opts.publishAttempts ?? 5 })
+    this.reader = new LogReader(jetstream(nc, { timeout: opts.requestTimeoutMs }), reads, names, this.availability, opts.requestTimeoutMs)
+    this.consumers = jetstream(nc)
+  }
+
+  get partitions(): number {
+    return this.names.partitions
+  }
+
+  /** What this log's reads have cost so far (direct gets, consumers). */
+  get readStats(): ReadStats {
+    return this.reader.readStats
+  }
+
+  partitionOf(conv: string): number {
+    return partitionOf(conv, this.names.partitions)
+  }
+
+  streamOf(conv: string): string {
+    return streamName(this.names, this.partitionOf(conv))
+  }
+
+  streamOfPartition(partition: number): string {
+    return streamName(this.names, partition)
+  }
+
+  head(conv: string): Promise<Head> {
+    return this.reader.head(conv)
+  }
+
+  last(conv: string): Promise<StoredEvent | null> {
+    return this.reader.last(conv)
+  }
+
+  read(conv: string, range: ReadRange): Promise<StoredEvent[]> {
+    return this.reader.read(conv, range)
+  }
+
+  readAfter(conv: string, streamSeq: number): Promise<StoredEvent[]> {
+    return this.reader.readAfter(conv, streamSeq)
+  }
+
+  atStreamSeq(partition: number, streamSeq: number): Promise<StoredEvent | null> {
+    return this.reader.atStreamSeq(partition, streamSeq)
+  }
+
+  async firstAfter(partition: number, streamSeq: number): Promise<StoredEvent | null> {
+    const m = await this.jsm.direct.getMessage(this.streamOfPartition(partition), { seq: streamSeq + 1, next_by_subj: partitionSubjects(this.names, partition) })
+    return m ? { event: decodeEvent(m.data), streamSeq: m.seq } : null
+  }
+
+  append(event: SeqlineEvent, expected: Head, msgId: string): Promise<AppendResult> {
+    return this.appender.append(subjectOf(this.names, event.conv), event, expected, msgId)
+  }
+
+  /** Raw publish through the same path as append, without checks: the ceiling benchmarks compare with. */
+  publishRaw(subject: string, body: Uint8Array, headers?: MsgHdrs): Promise<unknown> {
+    return this.appender.publishRaw(subject, body, headers)
+  }
+
+  /** Overwritten on disk, not merely unlinked. */
+  erase(conv: string, streamSeq: number): Promise<boolean> {
+    return this.jsm.streams.deleteMessage(this.streamOf(conv), streamSeq, true)
+  }
+
+  follow(from: Cursor, handle: (f: Followed) => Promise<void> | void): Promise<Follower> {
+    return followPartitions(this.nc, this.consumers, this.allStreams(), from, handle)
+  }
+
+  async *eventsBetween(since: number, until?: number): AsyncGenerator<SeqlineEvent> {
+    for (const stream of this.allStreams()) yield* streamEventsBetween(this.consumers, this.jsm, stream, since, until)
+  }
+
+  async partitionInfo(partition: number): Promise<PartitionInfo> {
+    const name = this.streamOfPartition(partition)
+    const { config, state } = await this.jsm.streams.info(name)
+    return { name, events: state.messages, bytes: state.bytes, lastStreamSeq: state.last_seq, replicas: config.num_replicas, directGet: config.allow_direct === true }
+  }
+
+  async end(): Promise<Cursor> {
+    const cursor: Cursor = {}
+    for (let p = 0; p < this.partitions; p++) cursor[p] = (await this.partitionInfo(p)).lastStreamSeq
+    return cursor
+  }
+
+  close(): void {
+    this.availability.close()
+    this.appender.close()
+  }
+
+  private allStreams(): string[] {
+    return Array.from({ length: this.partitions }, (_, p) => this.streamOfPartition(p))
+  }
+}
