@@ -1,15 +1,15 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify'
 import type { NatsConnection } from '@nats-io/transport-node'
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify'
 import type { CommandHandler } from '../core/commands/command-handler.js'
 import type { EventLog } from '../core/log/index.js'
 import type { ConversationViews } from '../projections/conversations/views.js'
-import type { Lag } from '../projections/runtime/runner.js'
 import type { AnalystLimits } from '../projections/history/analyst-sql.js'
 import type { HistoryDb } from '../projections/history/history-db.js'
+import type { Lag } from '../projections/runtime/runner.js'
 import type { Tokens } from './auth/tokens.js'
-import type { LoggingOptions } from './logging.js'
 import type { UserDirectory } from './auth/users.js'
+import type { LoggingOptions } from './logging.js'
 import type { GatewayOptions } from './ws/options.js'
 
 /** What the API needs from the rest of Seqline; one process may serve it beside the projections or alone. */

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { AbandonedError, ContentionError, LogUnavailableError, type HandleResult } from '../core/commands/command-handler.js'
+import { AbandonedError, ContentionError, type HandleResult, LogUnavailableError } from '../core/commands/command-handler.js'
 import { ERROR_CODES, type ErrorCode } from '../schemas/error-codes.js'
 import type { FieldError } from '../schemas/validator.js'
 import { Unauthorized } from './auth/tokens.js'

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 import type { CommandHandler, HandleResult } from '../core/commands/command-handler.js'
 import type { Lag } from '../projections/runtime/runner.js'
 import { COMMAND_TYPES } from '../schemas/commands.js'
@@ -58,7 +58,12 @@ function createMetrics(lag?: () => Promise<Lag>): ApiMetrics {
     labelNames: ['type', 'result'] as const,
     registers: [registry],
   })
-  const errors = new Counter({ name: 'seqline_http_errors_total', help: 'HTTP error answers by error code', labelNames: ['code'] as const, registers: [registry] })
+  const errors = new Counter({
+    name: 'seqline_http_errors_total',
+    help: 'HTTP error answers by error code',
+    labelNames: ['code'] as const,
+    registers: [registry],
+  })
   if (lag) lagGauges(registry, lag, 'seqline_projection_lag', 'the conversations projection')
   return { registry, http, commands, connections, commandResults, errors }
 }
@@ -139,7 +144,8 @@ const KNOWN_TYPES = new Set<string>(COMMAND_TYPES)
 export function countCommands(handler: CommandHandler, metrics: ApiMetrics): CommandHandler {
   const counted = async (input: unknown, run: () => Promise<HandleResult>): Promise<HandleResult> => {
     // Only known types become label values: a client's made-up type must not add a series.
-    const type = typeof input === 'object' && input !== null && 'type' in input && typeof input.type === 'string' && KNOWN_TYPES.has(input.type) ? input.type : 'unknown'
+    const type =
+      typeof input === 'object' && input !== null && 'type' in input && typeof input.type === 'string' && KNOWN_TYPES.has(input.type) ? input.type : 'unknown'
     try {
       const result = await run()
       metrics.commandResults.inc({ type, result: resultOf(result) })

@@ -12,14 +12,21 @@ export async function readiness(nc: NatsConnection, projectionLag?: () => Promis
   const reasons: string[] = []
   if (nats !== 'connected') reasons.push(`NATS connection ${nats}`)
   if (lag instanceof Error) reasons.push(`projection lag unknown: ${lag.message}`)
-  else if (lag && lag.seconds >= MAX_LAG_SECONDS) reasons.push(`projection ${lag.seconds.toFixed(1)} s behind (${lag.events} events); at most ${MAX_LAG_SECONDS} s`)
+  else if (lag && lag.seconds >= MAX_LAG_SECONDS)
+    reasons.push(`projection ${lag.seconds.toFixed(1)} s behind (${lag.events} events); at most ${MAX_LAG_SECONDS} s`)
   return { ready: reasons.length === 0, nats, ...(lag && !(lag instanceof Error) ? { lag } : {}), reasons }
 }
 
 async function natsState(nc: NatsConnection): Promise<Readiness['nats']> {
   if (nc.isClosed() || nc.isDraining()) return 'closed'
   // A round trip, not a flag: while reconnecting the connection is open but answers nothing.
-  const answered = await inTime(nc.rtt().then(() => true, () => false), false)
+  const answered = await inTime(
+    nc.rtt().then(
+      () => true,
+      () => false,
+    ),
+    false,
+  )
   return answered ? 'connected' : 'unresponsive'
 }
 

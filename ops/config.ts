@@ -1,8 +1,18 @@
 import { readFileSync } from 'node:fs'
-import { Config, CONFIG_DEFAULTS, CONFIG_ENV, ORIGIN } from '../schemas/config.js'
+import { CONFIG_DEFAULTS, CONFIG_ENV, Config, ORIGIN } from '../schemas/config.js'
 import { createAjv } from '../schemas/validator.js'
 
-const INTEGER_KEYS = new Set<keyof Config>(['natsPort', 'partitions', 'replicas', 'duplicateWindowMs', 'apiPort', 'bodyLimitBytes', 'rateLimitPerMinute', 'sqlTimeoutSeconds', 'sqlMaxRows'])
+const INTEGER_KEYS = new Set<keyof Config>([
+  'natsPort',
+  'partitions',
+  'replicas',
+  'duplicateWindowMs',
+  'apiPort',
+  'bodyLimitBytes',
+  'rateLimitPerMinute',
+  'sqlTimeoutSeconds',
+  'sqlMaxRows',
+])
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'
@@ -64,7 +74,9 @@ function originProblems(value: unknown): string[] {
     .split(',')
     .map((o) => o.trim())
     .filter((o) => !origin.test(o))
-    .map((o) => `${CONFIG_ENV.corsOrigins}: ${JSON.stringify(o)} is not an origin: scheme://host[:port] with no path, not even "/" (e.g. https://app.example.com)`)
+    .map(
+      (o) => `${CONFIG_ENV.corsOrigins}: ${JSON.stringify(o)} is not an origin: scheme://host[:port] with no path, not even "/" (e.g. https://app.example.com)`,
+    )
 }
 
 /** Settings that only make sense together, and ways to authenticate that exclude each other. */

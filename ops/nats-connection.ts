@@ -1,9 +1,9 @@
-import { join, resolve } from 'node:path'
 import { readFileSync } from 'node:fs'
-import { connect, credsAuthenticator, type ConnectionOptions, type NatsConnection } from '@nats-io/transport-node'
+import { join, resolve } from 'node:path'
+import { type ConnectionOptions, connect, credsAuthenticator, type NatsConnection } from '@nats-io/transport-node'
 import type { Config } from '../schemas/config.js'
 import { findRunning } from './running-instance.js'
-import { startNatsServer, type RunningNats } from './servers/nats-server.js'
+import { type RunningNats, startNatsServer } from './servers/nats-server.js'
 
 export interface NatsSetup {
   nc: NatsConnection
@@ -20,13 +20,14 @@ export interface NatsSetup {
  */
 export async function connectNats(config: Config, name: string, opts: { reuseRunning?: boolean } = {}): Promise<NatsSetup> {
   const running = !config.natsUrl && opts.reuseRunning ? findRunning(config.dataDir) : null
-  const local = config.natsUrl || running
-    ? null
-    : await startNatsServer({
-        storeDir: resolve(join(config.dataDir, 'nats')),
-        port: config.natsPort,
-        logFile: resolve(join(config.dataDir, 'nats-server.log')),
-      })
+  const local =
+    config.natsUrl || running
+      ? null
+      : await startNatsServer({
+          storeDir: resolve(join(config.dataDir, 'nats')),
+          port: config.natsPort,
+          logFile: resolve(join(config.dataDir, 'nats-server.log')),
+        })
   const url = config.natsUrl ?? running?.natsUrl ?? local!.url
   // A cluster is configured as the comma-separated URLs of its nodes: the client
   // connects to any of them and, when its node goes, reconnects to another at once.

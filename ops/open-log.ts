@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node'
 import pRetry from 'p-retry'
-import { LogLayoutError, openJetStreamLog, type EventLog } from '../core/log/index.js'
+import { type EventLog, LogLayoutError, openJetStreamLog } from '../core/log/index.js'
 import type { Config } from '../schemas/config.js'
 
 const WAIT_MS = 60_000

@@ -1,6 +1,6 @@
 import Type from 'typebox'
 import { UserProfile } from './api.js'
-import { EVENT_TYPES, envelopeSchema, type EventType } from './events.js'
+import { EVENT_TYPES, type EventType, envelopeSchema } from './events.js'
 import { ConversationId, EpochMs, Seq, UserId } from './ids.js'
 
 // Schemas of the read, admin and health endpoints. Requests reuse schemas/api.ts;
@@ -23,43 +23,58 @@ const StoredEnvelope = Type.Object(
   { additionalProperties: false, description: 'an event as stored in the log', title: 'Event' },
 )
 
-export const EventPage = Type.Object({
-  conv: ConversationId,
-  head: Type.Integer({ minimum: 0, description: 'the last seq the caller may see: the head, or the leave seq of a former member' }),
-  events: Type.Array(StoredEnvelope, { description: 'in ascending seq order, whichever the direction' }),
-  erased: Type.Array(Seq, { description: "seqs of the range you will never get: erased from the log (burn after read) or another member's private event (delete-for-me); with events they cover the range densely" }),
-}, { title: 'EventPage' })
+export const EventPage = Type.Object(
+  {
+    conv: ConversationId,
+    head: Type.Integer({ minimum: 0, description: 'the last seq the caller may see: the head, or the leave seq of a former member' }),
+    events: Type.Array(StoredEnvelope, { description: 'in ascending seq order, whichever the direction' }),
+    erased: Type.Array(Seq, {
+      description:
+        "seqs of the range you will never get: erased from the log (burn after read) or another member's private event (delete-for-me); with events they cover the range densely",
+    }),
+  },
+  { title: 'EventPage' },
+)
 
-export const Receipt = Type.Object({
-  seq: Seq,
-  readBy: Type.Array(UserId, { description: 'members when it was sent whose read covers it (the sender always)' }),
-  unreadBy: Type.Array(UserId),
-}, { title: 'Receipt' })
+export const Receipt = Type.Object(
+  {
+    seq: Seq,
+    readBy: Type.Array(UserId, { description: 'members when it was sent whose read covers it (the sender always)' }),
+    unreadBy: Type.Array(UserId),
+  },
+  { title: 'Receipt' },
+)
 
-const LastMessage = Type.Object({
-  seq: Seq,
-  actor: Type.String(),
-  at: EpochMs,
-  preview: Type.String(),
-  state: Type.Union([Type.Literal('live'), Type.Literal('edited'), Type.Literal('recalled'), Type.Literal('burned')]),
-}, { title: 'LastMessage' })
+const LastMessage = Type.Object(
+  {
+    seq: Seq,
+    actor: Type.String(),
+    at: EpochMs,
+    preview: Type.String(),
+    state: Type.Union([Type.Literal('live'), Type.Literal('edited'), Type.Literal('recalled'), Type.Literal('burned')]),
+  },
+  { title: 'LastMessage' },
+)
 
-const InboxRow = Type.Object({
-  conv: ConversationId,
-  kind: Type.Union([Type.Literal('direct'), Type.Literal('group')]),
-  name: Type.Optional(Type.String()),
-  maxSeq: Type.Integer({ minimum: 0, description: 'the head, or the leave seq of a former member' }),
-  readSeq: SeqOrZero,
-  unread: Type.Integer({ minimum: 0, description: 'live messages from others after readSeq' }),
-  mentioned: Type.Boolean({ description: 'an unread message names the user or @all' }),
-  last: Type.Optional(LastMessage),
-  activityAt: EpochMs,
-  changedAt: Type.With(EpochMs, { description: 'last change of the row: new events, my reads, my membership; what sync looks at' }),
-  groupMuted: Type.Boolean(),
-  mutedUntil: Type.Integer({ minimum: 0, description: 'epoch ms until which the user may not post here; 0 when not muted' }),
-  dissolved: Type.Boolean(),
-  left: Type.Optional(Type.Integer({ minimum: 0, description: 'set for a former member: the row is frozen at this seq' })),
-}, { title: 'InboxRow' })
+const InboxRow = Type.Object(
+  {
+    conv: ConversationId,
+    kind: Type.Union([Type.Literal('direct'), Type.Literal('group')]),
+    name: Type.Optional(Type.String()),
+    maxSeq: Type.Integer({ minimum: 0, description: 'the head, or the leave seq of a former member' }),
+    readSeq: SeqOrZero,
+    unread: Type.Integer({ minimum: 0, description: 'live messages from others after readSeq' }),
+    mentioned: Type.Boolean({ description: 'an unread message names the user or @all' }),
+    last: Type.Optional(LastMessage),
+    activityAt: EpochMs,
+    changedAt: Type.With(EpochMs, { description: 'last change of the row: new events, my reads, my membership; what sync looks at' }),
+    groupMuted: Type.Boolean(),
+    mutedUntil: Type.Integer({ minimum: 0, description: 'epoch ms until which the user may not post here; 0 when not muted' }),
+    dissolved: Type.Boolean(),
+    left: Type.Optional(Type.Integer({ minimum: 0, description: 'set for a former member: the row is frozen at this seq' })),
+  },
+  { title: 'InboxRow' },
+)
 
 export const Inbox = Type.Array(InboxRow, { description: 'most recently active first', title: 'Inbox' })
 
@@ -68,37 +83,49 @@ export const SyncQuery = Type.Object(
   { additionalProperties: false },
 )
 
-const SyncRow = Type.Object({
-  conv: InboxRow.properties.conv,
-  maxSeq: InboxRow.properties.maxSeq,
-  readSeq: InboxRow.properties.readSeq,
-  unread: InboxRow.properties.unread,
-  mentioned: InboxRow.properties.mentioned,
-}, { title: 'SyncRow' })
+const SyncRow = Type.Object(
+  {
+    conv: InboxRow.properties.conv,
+    maxSeq: InboxRow.properties.maxSeq,
+    readSeq: InboxRow.properties.readSeq,
+    unread: InboxRow.properties.unread,
+    mentioned: InboxRow.properties.mentioned,
+  },
+  { title: 'SyncRow' },
+)
 
-export const SyncResult = Type.Object({
-  cursor: Type.With(EpochMs, { description: 'pass as since next time: the latest activity seen' }),
-  conversations: Type.Array(SyncRow, { description: 'conversations with activity after since; pull each from your last seq to maxSeq' }),
-}, { title: 'SyncResult' })
+export const SyncResult = Type.Object(
+  {
+    cursor: Type.With(EpochMs, { description: 'pass as since next time: the latest activity seen' }),
+    conversations: Type.Array(SyncRow, { description: 'conversations with activity after since; pull each from your last seq to maxSeq' }),
+  },
+  { title: 'SyncResult' },
+)
 
 export const UserRecord = Type.Object(
   { ...UserProfile.properties, user: UserId, registeredAt: EpochMs, updatedAt: EpochMs },
   { additionalProperties: false, title: 'UserRecord' },
 )
 
-export const MintedToken = Type.Object({
-  token: Type.String(),
-  expiresAt: EpochMs,
-}, { title: 'MintedToken' })
+export const MintedToken = Type.Object(
+  {
+    token: Type.String(),
+    expiresAt: EpochMs,
+  },
+  { title: 'MintedToken' },
+)
 
 export const Alive = Type.Object({ status: Type.Literal('ok') }, { title: 'Alive' })
 
-export const Readiness = Type.Object({
-  ready: Type.Boolean(),
-  nats: Type.Union([Type.Literal('connected'), Type.Literal('closed'), Type.Literal('unresponsive')]),
-  lag: Type.Optional(Type.Object({ events: Type.Integer({ minimum: 0 }), seconds: Type.Number({ minimum: 0 }) })),
-  reasons: Type.Array(Type.String(), { description: 'why not ready; empty when ready' }),
-}, { title: 'Readiness' })
+export const Readiness = Type.Object(
+  {
+    ready: Type.Boolean(),
+    nats: Type.Union([Type.Literal('connected'), Type.Literal('closed'), Type.Literal('unresponsive')]),
+    lag: Type.Optional(Type.Object({ events: Type.Integer({ minimum: 0 }), seconds: Type.Number({ minimum: 0 }) })),
+    reasons: Type.Array(Type.String(), { description: 'why not ready; empty when ready' }),
+  },
+  { title: 'Readiness' },
+)
 
 /** The body of an NDJSON response: one event envelope per line. */
 export function ndjsonOf(description: string) {

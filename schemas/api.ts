@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { commandData, type CommandData, type CommandType } from './commands.js'
+import { type CommandData, type CommandType, commandData } from './commands.js'
 import { ERROR_CODE_NAMES, ERROR_CODES, type ErrorCode } from './error-codes.js'
 import { CommandId, ConversationId, EpochMs, Seq, UserId } from './ids.js'
 
@@ -53,15 +53,21 @@ export function requestField(field: string, fromPath: Record<string, string> = {
 
 /** A command type as a type name: message.delete-for-me → MessageDeleteForMe. */
 function typeName(type: string): string {
-  return type.split(/[.-]/).map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('')
+  return type
+    .split(/[.-]/)
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('')
 }
 
-export const Accepted = Type.Object({
-  conv: ConversationId,
-  seq: Type.Integer({ minimum: 0, description: 'seq of the event written, or the head when the command changed nothing' }),
-  duplicate: Type.Boolean({ description: 'true when this command id was seen before: the original result' }),
-  event: Type.Optional(Type.Unknown()),
-}, { title: 'Accepted' })
+export const Accepted = Type.Object(
+  {
+    conv: ConversationId,
+    seq: Type.Integer({ minimum: 0, description: 'seq of the event written, or the head when the command changed nothing' }),
+    duplicate: Type.Boolean({ description: 'true when this command id was seen before: the original result' }),
+    event: Type.Optional(Type.Unknown()),
+  },
+  { title: 'Accepted' },
+)
 
 export const ConvParams = Type.Object({ conv: ConversationId }, { additionalProperties: false })
 export const ConvSeqParams = Type.Object({ conv: ConversationId, seq: Seq }, { additionalProperties: false })

@@ -1,9 +1,8 @@
 import Type from 'typebox'
-import { Actor, CommandId, ConversationId, Seq, UserId } from './ids.js'
 import { Mentions, MessageContent } from './content.js'
+import { Actor, CommandId, ConversationId, Seq, UserId } from './ids.js'
 
-const Obj = <P extends Type.TProperties>(props: P, opts: Type.TObjectOptions = {}) =>
-  Type.Object(props, { additionalProperties: false, ...opts })
+const Obj = <P extends Type.TProperties>(props: P, opts: Type.TObjectOptions = {}) => Type.Object(props, { additionalProperties: false, ...opts })
 const GroupName = Type.String({ minLength: 1, maxLength: 128 })
 const Avatar = Type.String({ format: 'uri', maxLength: 2048 })
 const Notice = Type.String({ maxLength: 4000 })

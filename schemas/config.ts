@@ -26,9 +26,7 @@ export const Config = Type.Object(
     }),
     apiHost: Type.String({ minLength: 1, description: 'SEQLINE_API_HOST: address the API listens on' }),
     apiPort: Type.Integer({ minimum: 0, maximum: 65535, description: 'SEQLINE_API_PORT: port of the REST and WebSocket API (0: any free port)' }),
-    serviceToken: Type.Optional(
-      Type.String({ minLength: 24, description: "SEQLINE_SERVICE_TOKEN: the platform backend's credential for admin endpoints" }),
-    ),
+    serviceToken: Type.Optional(Type.String({ minLength: 24, description: "SEQLINE_SERVICE_TOKEN: the platform backend's credential for admin endpoints" })),
     jwtSecret: Type.Optional(Type.String({ minLength: 32, description: 'SEQLINE_JWT_SECRET: HS256 secret that signs user tokens' })),
     jwtPublicKey: Type.Optional(
       Type.String({ pattern: '-----BEGIN PUBLIC KEY-----', description: 'SEQLINE_JWT_PUBLIC_KEY: PEM key that verifies RS256/ES256 user tokens' }),
@@ -43,7 +41,9 @@ export const Config = Type.Object(
     natsCaFile: Type.Optional(Type.String({ minLength: 1, description: 'SEQLINE_NATS_CA: CA certificate that verifies the NATS server (turns TLS on)' })),
     natsCertFile: Type.Optional(Type.String({ minLength: 1, description: 'SEQLINE_NATS_CERT: client certificate for NATS (with SEQLINE_NATS_KEY)' })),
     natsKeyFile: Type.Optional(Type.String({ minLength: 1, description: 'SEQLINE_NATS_KEY: key of SEQLINE_NATS_CERT' })),
-    tlsCertFile: Type.Optional(Type.String({ minLength: 1, description: 'SEQLINE_TLS_CERT: certificate that makes the API serve HTTPS/WSS (with SEQLINE_TLS_KEY)' })),
+    tlsCertFile: Type.Optional(
+      Type.String({ minLength: 1, description: 'SEQLINE_TLS_CERT: certificate that makes the API serve HTTPS/WSS (with SEQLINE_TLS_KEY)' }),
+    ),
     tlsKeyFile: Type.Optional(Type.String({ minLength: 1, description: 'SEQLINE_TLS_KEY: key of SEQLINE_TLS_CERT' })),
     bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, description: 'SEQLINE_BODY_LIMIT_BYTES: largest request body' }),
     rateLimitPerMinute: Type.Integer({ minimum: 1, description: 'SEQLINE_RATE_LIMIT_PER_MINUTE: requests per user (or per IP before login) and minute' }),
@@ -56,11 +56,15 @@ export const Config = Type.Object(
     corsOrigins: Type.Optional(
       Type.String({
         pattern: `^${ORIGIN}(\\s*,\\s*${ORIGIN})*$`,
-        description: 'SEQLINE_CORS_ORIGINS: origins (scheme://host[:port], comma-separated) whose pages may call the API and open its WebSocket; unset allows none',
+        description:
+          'SEQLINE_CORS_ORIGINS: origins (scheme://host[:port], comma-separated) whose pages may call the API and open its WebSocket; unset allows none',
       }),
     ),
     clickhouseUrl: Type.Optional(
-      Type.String({ pattern: '^https?://', description: 'SEQLINE_CLICKHOUSE_URL: a ClickHouse server for history; unset uses embedded chDB in the data directory' }),
+      Type.String({
+        pattern: '^https?://',
+        description: 'SEQLINE_CLICKHOUSE_URL: a ClickHouse server for history; unset uses embedded chDB in the data directory',
+      }),
     ),
     clickhouseUser: Type.Optional(Type.String({ minLength: 1, description: 'SEQLINE_CLICKHOUSE_USER: ClickHouse user (with SEQLINE_CLICKHOUSE_PASSWORD)' })),
     clickhousePassword: Type.Optional(Type.String({ minLength: 1, description: 'SEQLINE_CLICKHOUSE_PASSWORD: password of SEQLINE_CLICKHOUSE_USER' })),

@@ -1,6 +1,6 @@
 import Type from 'typebox'
-import { taggedUnion } from './tagged-union.js'
 import { UserId } from './ids.js'
+import { taggedUnion } from './tagged-union.js'
 
 export const MAX_TEXT_LENGTH = 10_000
 

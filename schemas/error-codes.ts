@@ -45,7 +45,11 @@ const REFUSAL_CODES: Record<RefusalCode, ErrorCodeInfo> = {
  * error schema and the table in docs/errors.md (a unit test keeps that table in step).
  */
 export const ERROR_CODES = {
-  VALIDATION_FAILED: { status: 400, retry: 'no', meaning: 'a field is missing, unknown or invalid; details.errors name each as a JSON pointer into the request as sent' },
+  VALIDATION_FAILED: {
+    status: 400,
+    retry: 'no',
+    meaning: 'a field is missing, unknown or invalid; details.errors name each as a JSON pointer into the request as sent',
+  },
   MALFORMED_JSON: { status: 400, retry: 'no', meaning: 'the body (or WebSocket frame) is not valid JSON' },
   MALFORMED_URL: { status: 400, retry: 'no', meaning: 'the path is not valid percent-encoding' },
   MALFORMED_REQUEST: { status: 400, retry: 'no', meaning: 'the bytes are not HTTP/1.1; the connection is closed' },
@@ -55,7 +59,11 @@ export const ERROR_CODES = {
   SQL_TIMEOUT: { status: 400, retry: 'no', meaning: 'the query ran longer than SEQLINE_SQL_TIMEOUT_SECONDS; narrow it' },
   UNAUTHORIZED: { status: 401, retry: 'no', meaning: 'a missing, expired or wrong token (or not the service credential on /v1/admin); get a new token' },
   SQL_READ_ONLY: { status: 403, retry: 'no', meaning: 'analyst SQL may only read' },
-  ORIGIN_NOT_ALLOWED: { status: 403, retry: 'no', meaning: 'a browser page from an origin not in SEQLINE_CORS_ORIGINS opened a WebSocket; refused before the upgrade' },
+  ORIGIN_NOT_ALLOWED: {
+    status: 403,
+    retry: 'no',
+    meaning: 'a browser page from an origin not in SEQLINE_CORS_ORIGINS opened a WebSocket; refused before the upgrade',
+  },
   NOT_FOUND: { status: 404, retry: 'no', meaning: 'no such path' },
   USER_NOT_FOUND: { status: 404, retry: 'no', meaning: 'the user is not registered' },
   METHOD_NOT_ALLOWED: { status: 405, retry: 'no', meaning: 'the path exists but not with this method; the Allow header lists its methods' },

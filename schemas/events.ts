@@ -1,7 +1,7 @@
 import Type from 'typebox'
-import { taggedUnion } from './tagged-union.js'
-import { Actor, CommandId, ConversationId, EpochMs, EventId, Seq, UserId } from './ids.js'
 import { Mentions, MessageContent } from './content.js'
+import { Actor, CommandId, ConversationId, EpochMs, EventId, Seq, UserId } from './ids.js'
+import { taggedUnion } from './tagged-union.js'
 
 const Role = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('member')])
 const GrantableRole = Type.Union([Type.Literal('admin'), Type.Literal('member')])
@@ -69,10 +69,7 @@ export type EventType = keyof EventData
 export const EVENT_TYPES = Object.keys(eventData) as EventType[]
 
 /** Current schema version of each event type; written into every new event. */
-export const EVENT_VERSION: Record<EventType, number> = Object.fromEntries(EVENT_TYPES.map((t) => [t, 1])) as Record<
-  EventType,
-  number
->
+export const EVENT_VERSION: Record<EventType, number> = Object.fromEntries(EVENT_TYPES.map((t) => [t, 1])) as Record<EventType, number>
 
 export function envelopeSchema<K extends EventType>(type: K) {
   return Type.Object(

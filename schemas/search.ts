@@ -25,21 +25,27 @@ export const SearchQuery = Type.Object(
 )
 export type SearchQuery = Type.Static<typeof SearchQuery>
 
-const SearchHit = Type.Object({
-  conv: ConversationId,
-  seq: Seq,
-  at: EpochMs,
-  sender: Actor,
-  kind: Type.String(),
-  state: Type.Union([Type.Literal('live'), Type.Literal('edited')]),
-  snippet: Type.String({ description: 'the text around the first match' }),
-  highlights: Type.Array(Type.Tuple([Type.Integer(), Type.Integer()]), { description: '[start, end) of each matched word in the snippet' }),
-}, { title: 'SearchHit' })
+const SearchHit = Type.Object(
+  {
+    conv: ConversationId,
+    seq: Seq,
+    at: EpochMs,
+    sender: Actor,
+    kind: Type.String(),
+    state: Type.Union([Type.Literal('live'), Type.Literal('edited')]),
+    snippet: Type.String({ description: 'the text around the first match' }),
+    highlights: Type.Array(Type.Tuple([Type.Integer(), Type.Integer()]), { description: '[start, end) of each matched word in the snippet' }),
+  },
+  { title: 'SearchHit' },
+)
 
-export const SearchResult = Type.Object({
-  hits: Type.Array(SearchHit, { description: 'newest first' }),
-  next: Type.Optional(Type.String({ description: 'pass as cursor for the next page; absent on the last page' })),
-}, { title: 'SearchResult' })
+export const SearchResult = Type.Object(
+  {
+    hits: Type.Array(SearchHit, { description: 'newest first' }),
+    next: Type.Optional(Type.String({ description: 'pass as cursor for the next page; absent on the last page' })),
+  },
+  { title: 'SearchResult' },
+)
 export type SearchResult = Type.Static<typeof SearchResult>
 
 export const AnalyticsQuery = Type.Object(
@@ -56,15 +62,21 @@ export type AnalyticsQuery = Type.Static<typeof AnalyticsQuery>
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })
 export const MessagesPerDay = Type.Object({ days: Type.Array(Type.Object({ day: Day, messages: Type.Integer() })) }, { title: 'MessagesPerDay' })
 export const SendersPerDay = Type.Object({ days: Type.Array(Type.Object({ day: Day, senders: Type.Integer() })) }, { title: 'SendersPerDay' })
-export const BusiestConversations = Type.Object({
-  conversations: Type.Array(Type.Object({ conv: Type.String(), messages: Type.Integer(), senders: Type.Integer() })),
-}, { title: 'BusiestConversations' })
+export const BusiestConversations = Type.Object(
+  {
+    conversations: Type.Array(Type.Object({ conv: Type.String(), messages: Type.Integer(), senders: Type.Integer() })),
+  },
+  { title: 'BusiestConversations' },
+)
 
 export const SqlRequest = Type.Object(
   { sql: Type.String({ minLength: 1, maxLength: 100_000, description: 'one read-only SELECT' }) },
   { additionalProperties: false, title: 'SqlRequest' },
 )
-export const SqlResult = Type.Object({
-  rows: Type.Array(Type.Record(Type.String(), Type.Unknown())),
-  rowCount: Type.Integer(),
-}, { title: 'SqlResult' })
+export const SqlResult = Type.Object(
+  {
+    rows: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+    rowCount: Type.Integer(),
+  },
+  { title: 'SqlResult' },
+)

@@ -1,6 +1,6 @@
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv'
 import addFormatsModule from 'ajv-formats'
-import { COMMAND_TYPES, commandSchemas, type Command } from './commands.js'
+import { COMMAND_TYPES, type Command, commandSchemas } from './commands.js'
 import { EVENT_TYPES, eventSchemas, type SeqlineEvent } from './events.js'
 
 // ajv and ajv-formats are CommonJS; under ESM their constructor is the default export's default.
@@ -96,12 +96,7 @@ export function validateEvent(input: unknown): Validation<SeqlineEvent> {
   return validateTagged<SeqlineEvent>(input, eventValidators, 'event', EVENT_TYPES)
 }
 
-function validateTagged<T>(
-  input: unknown,
-  validators: Map<string, ValidateFunction>,
-  what: string,
-  known: readonly string[],
-): Validation<T> {
+function validateTagged<T>(input: unknown, validators: Map<string, ValidateFunction>, what: string, known: readonly string[]): Validation<T> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return fail('', 'type', `a ${what} must be a JSON object`)
   }

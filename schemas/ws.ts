@@ -1,7 +1,7 @@
 import Type from 'typebox'
-import { COMMAND_TYPES, commandData, type CommandData, type CommandOf, type CommandType } from './commands.js'
-import { EVENT_TYPES, eventSchemas, type SeqlineEvent } from './events.js'
 import { ErrorBody } from './api.js'
+import { COMMAND_TYPES, type CommandData, type CommandOf, type CommandType, commandData } from './commands.js'
+import { EVENT_TYPES, eventSchemas, type SeqlineEvent } from './events.js'
 import { CommandId, ConversationId, Seq, UserId } from './ids.js'
 import { taggedUnion } from './tagged-union.js'
 
@@ -22,8 +22,7 @@ import { taggedUnion } from './tagged-union.js'
  * Live events may overlap a sync, so clients deduplicate by (conv, seq).
  */
 
-const Obj = <P extends Type.TProperties>(props: P, opts: Type.TObjectOptions = {}) =>
-  Type.Object(props, { additionalProperties: false, ...opts })
+const Obj = <P extends Type.TProperties>(props: P, opts: Type.TObjectOptions = {}) => Type.Object(props, { additionalProperties: false, ...opts })
 
 /** Close codes the gateway uses besides the standard ones. */
 export const CLOSE = {
@@ -96,7 +95,12 @@ export const ErrorFrame = Obj({
 
 export const EventFrame = Obj({
   type: Type.Literal('event'),
-  event: Type.Unsafe<SeqlineEvent>(taggedUnion(EVENT_TYPES.map((t) => eventSchemas[t]), 'type')),
+  event: Type.Unsafe<SeqlineEvent>(
+    taggedUnion(
+      EVENT_TYPES.map((t) => eventSchemas[t]),
+      'type',
+    ),
+  ),
 })
 
 /** Seqs of a conversation this client will never get — erased (burned) or another member's private event: holes it skips. */
@@ -105,10 +109,7 @@ export const SyncedFrame = Obj({ type: Type.Literal('synced') })
 export const TypingNoticeFrame = Obj({ type: Type.Literal('typing'), conv: ConversationId, user: UserId })
 export const PongFrame = Obj({ type: Type.Literal('pong') })
 
-export const ServerFrame = taggedUnion(
-  [AckFrame, ErrorFrame, EventFrame, ErasedFrame, SyncedFrame, TypingNoticeFrame, PongFrame],
-  'type',
-)
+export const ServerFrame = taggedUnion([AckFrame, ErrorFrame, EventFrame, ErasedFrame, SyncedFrame, TypingNoticeFrame, PongFrame], 'type')
 
 export type CommandFrame = Type.Static<typeof CommandFrame>
 export type SyncFrame = Type.Static<typeof SyncFrame>

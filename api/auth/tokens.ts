@@ -1,5 +1,5 @@
 import { createPublicKey, timingSafeEqual } from 'node:crypto'
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTVerifyGetKey, type KeyObject } from 'jose'
+import { createRemoteJWKSet, decodeProtectedHeader, type JWTVerifyGetKey, jwtVerify, type KeyObject, SignJWT } from 'jose'
 import { USER_ID_PATTERN } from '../../schemas/ids.js'
 
 /** How user tokens are checked: the platform signs them with a shared secret, a key pair, or keys behind a JWKS URL. */

@@ -17,8 +17,8 @@ import { SeqlineSocket, type SocketOptions } from './socket.js'
 
 export { SeqlineError } from './errors.js'
 export { ConversationOrder, Ordering } from './ordering.js'
-export { READ_PATHS, RestClient, type Accepted, type InboxRow, type Receipt, type RestOptions, type WithId } from './rest.js'
-export { SeqlineSocket, type Ack, type OutgoingCommand, type SocketEvents, type SocketOptions } from './socket.js'
+export { type Accepted, type InboxRow, READ_PATHS, type Receipt, RestClient, type RestOptions, type WithId } from './rest.js'
+export { type Ack, type OutgoingCommand, SeqlineSocket, type SocketEvents, type SocketOptions } from './socket.js'
 export type { SocketConstructor, SocketLike, TokenSource } from './transport.js'
 
 /** The REST API as typed calls, and connect() for the live socket, for one user. */

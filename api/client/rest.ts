@@ -1,16 +1,17 @@
 import pRetry from 'p-retry'
 import type Type from 'typebox'
-import type { Receipt } from '../../projections/conversations/receipts.js'
 import type { InboxRow } from '../../projections/conversations/inbox.js'
+import type { Receipt } from '../../projections/conversations/receipts.js'
 import type { Accepted as AcceptedSchema } from '../../schemas/api.js'
 import type { CommandData, CommandType } from '../../schemas/commands.js'
-import type { MessageContent, Mentions } from '../../schemas/content.js'
+import type { Mentions, MessageContent } from '../../schemas/content.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
 import { SeqlineError } from './errors.js'
-import { newCommandId, tokenOf, type TokenSource } from './transport.js'
+import { newCommandId, type TokenSource, tokenOf } from './transport.js'
 
 export type Accepted = Omit<Type.Static<typeof AcceptedSchema>, 'event'> & { event?: SeqlineEvent }
 export type { InboxRow, Receipt }
+
 type Data<K extends CommandType> = Type.Static<CommandData[K]>
 
 /** Failures after which a command may not have been executed, so a retry with its id is safe and may succeed. */

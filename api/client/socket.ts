@@ -2,7 +2,7 @@ import type { SeqlineEvent } from '../../schemas/events.js'
 import type { AckFrame, ClientFrame, PresenceStatus, ServerFrame, SocketCommand } from '../../schemas/ws.js'
 import { SeqlineError } from './errors.js'
 import { Ordering } from './ordering.js'
-import { newCommandId, tokenOf, type SocketConstructor, type SocketLike, type TokenSource } from './transport.js'
+import { newCommandId, type SocketConstructor, type SocketLike, type TokenSource, tokenOf } from './transport.js'
 
 /** 4401: the token was refused (see CLOSE in schemas/ws.ts; repeated so the client needs no schema code at run time). */
 const CLOSE_UNAUTHORIZED = 4401

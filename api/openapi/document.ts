@@ -84,7 +84,9 @@ function addExamples(operation: Json): void {
   }
   const body = operation.requestBody as { content?: Record<string, Json> } | undefined
   for (const media of Object.values(body?.content ?? {})) media.example ??= exampleOf((media.schema ?? {}) as Json)
-  for (const [status, response] of Object.entries((operation.responses ?? {}) as Record<string, { content?: Record<string, Json>; [ERROR_CODES_KEY]?: ErrorCode[] }>)) {
+  for (const [status, response] of Object.entries(
+    (operation.responses ?? {}) as Record<string, { content?: Record<string, Json>; [ERROR_CODES_KEY]?: ErrorCode[] }>,
+  )) {
     const code = response[ERROR_CODES_KEY]?.[0]
     for (const media of Object.values(response.content ?? {})) {
       media.example ??= code ? errorExample(code) : status.startsWith('2') || status === '503' ? exampleOf((media.schema ?? {}) as Json) : undefined

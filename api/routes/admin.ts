@@ -1,13 +1,12 @@
 import type Type from 'typebox'
-import { Accepted, commandBody, ConvParams, ErrorBody, ExportQuery, MintTokenBody, requestField, UserParams, UserProfile } from '../../schemas/api.js'
+import { conversationEvents, eventsBetween, within } from '../../core/log/index.js'
+import { Accepted, ConvParams, commandBody, ErrorBody, ExportQuery, MintTokenBody, requestField, UserParams, UserProfile } from '../../schemas/api.js'
 import { MintedToken, ndjsonOf, UserRecord } from '../../schemas/api-reads.js'
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
 import type { ApiDeps, TypedApp } from '../deps.js'
 import { ApiError, failureOf } from '../errors.js'
-import { COMMAND_ERRORS } from '../openapi/errors.js'
-import { conversationEvents, within } from '../../core/log/index.js'
 import { sendNdjson } from '../export.js'
-import { eventsBetween } from '../../core/log/index.js'
+import { COMMAND_ERRORS } from '../openapi/errors.js'
 
 const tags = ['admin']
 const security = [{ service: [] }]

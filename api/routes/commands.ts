@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto'
-import type { HandleResult } from '../../core/commands/command-handler.js'
+import type { FastifyReply } from 'fastify'
 import Type from 'typebox'
+import type { HandleResult } from '../../core/commands/command-handler.js'
 import { directConversationId } from '../../core/domain/direct-id.js'
-import { Accepted, commandBody, ConvParams, ConvSeqParams, ConvUserParams, ErrorBody, requestField } from '../../schemas/api.js'
+import { Accepted, ConvParams, ConvSeqParams, ConvUserParams, commandBody, ErrorBody, requestField } from '../../schemas/api.js'
 import type { Command, CommandType } from '../../schemas/commands.js'
 import { ConversationId } from '../../schemas/ids.js'
 import { withinLimits } from '../../schemas/validator.js'
-import type { FastifyReply } from 'fastify'
 import type { ApiDeps, TypedApp } from '../deps.js'
 import { failureOf } from '../errors.js'
 import { COMMAND_ERRORS } from '../openapi/errors.js'
@@ -37,17 +37,45 @@ export const COMMAND_ROUTES: CommandRoute[] = [
   { method: 'POST', url: '/v1/groups/:conv/join', type: 'group.join', params: conv, summary: 'Join an open group' },
   { method: 'POST', url: '/v1/groups/:conv/leave', type: 'group.leave', params: conv, summary: 'Leave a group' },
   { method: 'POST', url: '/v1/groups/:conv/members/:user/kick', type: 'group.kick', params: ConvUserParams, fromPath: byUser, summary: 'Remove a member' },
-  { method: 'PUT', url: '/v1/groups/:conv/members/:user/role', type: 'group.change-role', params: ConvUserParams, fromPath: byUser, summary: 'Change a member role' },
+  {
+    method: 'PUT',
+    url: '/v1/groups/:conv/members/:user/role',
+    type: 'group.change-role',
+    params: ConvUserParams,
+    fromPath: byUser,
+    summary: 'Change a member role',
+  },
   { method: 'POST', url: '/v1/groups/:conv/transfer', type: 'group.transfer-ownership', params: conv, summary: 'Transfer ownership' },
   { method: 'PATCH', url: '/v1/groups/:conv', type: 'group.update-info', params: conv, summary: 'Update name, avatar, notice, joinable' },
   { method: 'POST', url: '/v1/groups/:conv/mute', type: 'group.mute', params: conv, summary: 'Mute the whole group' },
   { method: 'POST', url: '/v1/groups/:conv/unmute', type: 'group.unmute', params: conv, summary: 'Unmute the group' },
-  { method: 'POST', url: '/v1/groups/:conv/members/:user/mute', type: 'member.mute', params: ConvUserParams, fromPath: byUser, summary: 'Mute a member for a duration' },
+  {
+    method: 'POST',
+    url: '/v1/groups/:conv/members/:user/mute',
+    type: 'member.mute',
+    params: ConvUserParams,
+    fromPath: byUser,
+    summary: 'Mute a member for a duration',
+  },
   { method: 'POST', url: '/v1/groups/:conv/members/:user/unmute', type: 'member.unmute', params: ConvUserParams, fromPath: byUser, summary: 'Unmute a member' },
   { method: 'POST', url: '/v1/groups/:conv/dissolve', type: 'group.dissolve', params: conv, summary: 'Dissolve the group (owner)' },
   { method: 'POST', url: '/v1/conversations/:conv/messages', type: 'message.send', params: conv, summary: 'Send a message (idempotent by id)' },
-  { method: 'POST', url: '/v1/conversations/:conv/messages/:seq/edit', type: 'message.edit', params: ConvSeqParams, fromPath: bySeq, summary: 'Edit one of my messages' },
-  { method: 'POST', url: '/v1/conversations/:conv/messages/:seq/recall', type: 'message.recall', params: ConvSeqParams, fromPath: bySeq, summary: 'Recall a message' },
+  {
+    method: 'POST',
+    url: '/v1/conversations/:conv/messages/:seq/edit',
+    type: 'message.edit',
+    params: ConvSeqParams,
+    fromPath: bySeq,
+    summary: 'Edit one of my messages',
+  },
+  {
+    method: 'POST',
+    url: '/v1/conversations/:conv/messages/:seq/recall',
+    type: 'message.recall',
+    params: ConvSeqParams,
+    fromPath: bySeq,
+    summary: 'Recall a message',
+  },
   { method: 'POST', url: '/v1/conversations/:conv/delete-for-me', type: 'message.delete-for-me', params: conv, summary: 'Hide messages for me' },
   { method: 'POST', url: '/v1/conversations/:conv/read', type: 'conversation.read', params: conv, summary: 'Mark read up to a seq' },
   { method: 'PUT', url: '/v1/conversations/:conv/burn', type: 'burn.configure', params: conv, summary: 'Burn-after-read setting (direct only)' },
@@ -58,8 +86,15 @@ const config = { errors: COMMAND_ERRORS }
 const failures = { '4xx': ErrorBody, '5xx': ErrorBody }
 
 export function commandRoutes(app: TypedApp, deps: ApiDeps) {
-  const run = async (reply: FastifyReply, actor: string, type: CommandType, id: string, convId: string, data: Record<string, unknown>, asSent: (field: string) => string) =>
-    accepted(reply, convId, await execute({ type, id, conv: convId, actor, data } as Command), asSent)
+  const run = async (
+    reply: FastifyReply,
+    actor: string,
+    type: CommandType,
+    id: string,
+    convId: string,
+    data: Record<string, unknown>,
+    asSent: (field: string) => string,
+  ) => accepted(reply, convId, await execute({ type, id, conv: convId, actor, data } as Command), asSent)
   /**
    * The request's body and path parameters passed the route's schemas, built
    * from the command's (commandBody), and the server set the rest: the command
@@ -90,7 +125,12 @@ export function commandRoutes(app: TypedApp, deps: ApiDeps) {
 
   app.post('/v1/conversations/direct', {
     config,
-    schema: { summary: 'Open the direct conversation with a peer (created once, then returned)', tags, body: commandBody('conversation.create-direct'), response: responses },
+    schema: {
+      summary: 'Open the direct conversation with a peer (created once, then returned)',
+      tags,
+      body: commandBody('conversation.create-direct'),
+      response: responses,
+    },
     handler: async (request, reply) => {
       const { id, peer } = request.body
       const convId = directConversationId(request.user, peer)

@@ -1,22 +1,13 @@
 import { ClickHouseError } from '@clickhouse/client'
+import { AnalystSqlUnavailable, analystQuery } from '../../projections/history/analyst-sql.js'
 import { busiestConversations, messagesPerDay, sendersPerDay } from '../../projections/history/analytics.js'
-import { analystQuery, AnalystSqlUnavailable } from '../../projections/history/analyst-sql.js'
 import type { HistoryDb } from '../../projections/history/history-db.js'
-import { present, search, SearchQueryError, type SearchPage } from '../../projections/history/search-page.js'
 import type { SearchScope, StoredHit } from '../../projections/history/search.js'
+import { present, type SearchPage, SearchQueryError, search } from '../../projections/history/search-page.js'
 import { ErrorBody } from '../../schemas/api.js'
-import {
-  AnalyticsQuery,
-  BusiestConversations,
-  MessagesPerDay,
-  SearchQuery,
-  SearchResult,
-  SendersPerDay,
-  SqlRequest,
-  SqlResult,
-} from '../../schemas/search.js'
-import type { ApiDeps, TypedApp } from '../deps.js'
+import { AnalyticsQuery, BusiestConversations, MessagesPerDay, SearchQuery, SearchResult, SendersPerDay, SqlRequest, SqlResult } from '../../schemas/search.js'
 import { visibleTo } from '../authorize.js'
+import type { ApiDeps, TypedApp } from '../deps.js'
 import { ApiError, validationFailed } from '../errors.js'
 
 const failures = { '4xx': ErrorBody, '5xx': ErrorBody }
@@ -135,7 +126,14 @@ async function userScope(deps: ApiDeps, user: string): Promise<SearchScope> {
  */
 async function keepVisible(deps: ApiDeps, user: string, hits: StoredHit[]): Promise<StoredHit[]> {
   const convs = [...new Set(hits.map((h) => h.conv))]
-  const visible = await Promise.all(convs.map((conv) => visibleTo(deps, conv, user).then((v) => v.head, () => 0)))
+  const visible = await Promise.all(
+    convs.map((conv) =>
+      visibleTo(deps, conv, user).then(
+        (v) => v.head,
+        () => 0,
+      ),
+    ),
+  )
   const heads = new Map(convs.map((conv, i) => [conv, visible[i]!]))
   return hits.filter((h) => h.seq <= (heads.get(h.conv) ?? 0))
 }

@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv'
 import type { RawData } from 'ws'
-import { createAjv, toFieldError, type FieldError } from '../../schemas/validator.js'
-import { ClientFrame, SOCKET_COMMAND_TYPES, type ClientFrame as Frame, type ServerFrame } from '../../schemas/ws.js'
+import { createAjv, type FieldError, toFieldError } from '../../schemas/validator.js'
+import { ClientFrame, type ClientFrame as Frame, type ServerFrame, SOCKET_COMMAND_TYPES } from '../../schemas/ws.js'
 import { ApiError, validationFailed } from '../errors.js'
 
 const validate = createAjv().compile<Frame>(ClientFrame)

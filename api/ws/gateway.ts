@@ -7,11 +7,11 @@ import { CLOSE } from '../../schemas/ws.js'
 import { originAllowed } from '../cors.js'
 import type { ApiDeps } from '../deps.js'
 import { ApiError, sendError } from '../errors.js'
-import { authenticate, type Auth } from './auth.js'
+import { type Auth, authenticate } from './auth.js'
 import { Hub } from './hub.js'
-import { Signals } from './signals.js'
 import { DEFAULT_GATEWAY_OPTIONS } from './options.js'
 import { Session } from './session.js'
+import { Signals } from './signals.js'
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -2,7 +2,7 @@ import type { Msg } from '@nats-io/transport-node'
 import { isPrivate, reaches } from '../../core/domain/audience.js'
 import { membershipChange } from '../../core/domain/membership.js'
 import type { Cursor, EventLog, Followed } from '../../core/log/index.js'
-import { silentLogger, type Logger } from '../../projections/runtime/logger.js'
+import { type Logger, silentLogger } from '../../projections/runtime/logger.js'
 import { EVERY_EVENT, type Processor } from '../../projections/runtime/processor.js'
 import { ProcessorRunner } from '../../projections/runtime/runner.js'
 import { Supervisor } from '../../projections/runtime/supervisor.js'
@@ -163,7 +163,6 @@ export class Hub {
     const frame = encode({ type: 'typing', conv: notice.conv, user: notice.user })
     for (const t of targets) if (t.user !== notice.user) t.send(frame)
   }
-
 }
 
 function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {

@@ -147,9 +147,7 @@ export class Session implements LiveTarget {
     if (!parsed.ok) return this.badFrame(parsed.error, parsed.rid)
     const frame = parsed.frame
     if (frame.type === 'ping') return this.sendFrame({ type: 'pong' })
-    this.ready
-      .then((ok) => (ok ? this.dispatch(frame) : undefined))
-      .catch((err: unknown) => this.sendFrame(errorFrame(toApiError(err))))
+    this.ready.then((ok) => (ok ? this.dispatch(frame) : undefined)).catch((err: unknown) => this.sendFrame(errorFrame(toApiError(err))))
   }
 
   private badFrame(error: ApiError, rid?: string): void {
@@ -171,7 +169,8 @@ export class Session implements LiveTarget {
   }
 
   private async command(frame: CommandFrame): Promise<void> {
-    if (this.commandRate.hit()) return this.sendFrame(errorFrame(new ApiError(429, 'RATE_LIMITED', 'too many commands on this connection; slow down'), frame.rid))
+    if (this.commandRate.hit())
+      return this.sendFrame(errorFrame(new ApiError(429, 'RATE_LIMITED', 'too many commands on this connection; slow down'), frame.rid))
     this.sendFrame(await answerCommand(this.ctx.deps.handler, this.user, frame, this.gone.signal))
   }
 

@@ -1,15 +1,14 @@
-import { TARGETING_COMMANDS, type Command } from '../../schemas/commands.js'
+import { type Command, TARGETING_COMMANDS } from '../../schemas/commands.js'
 import { EVENT_VERSION, type EventType, type SeqlineEvent } from '../../schemas/events.js'
-import { validateCommand, type FieldError, type ValidCommand } from '../../schemas/validator.js'
-import type { TargetMessage } from '../domain/decision.js'
+import { type FieldError, type ValidCommand, validateCommand } from '../../schemas/validator.js'
 import type { Decider } from '../domain/decider.js'
+import type { TargetMessage } from '../domain/decision.js'
 import type { Refusal } from '../domain/refusal.js'
-import { rememberedSeq, type ConversationState } from '../domain/state.js'
-import { encodeVouched } from '../log/index.js'
-import { LogUnavailableError, type EventLog, type Head, type StoredEvent } from '../log/index.js'
+import { type ConversationState, rememberedSeq } from '../domain/state.js'
+import { type EventLog, encodeVouched, type Head, LogUnavailableError, type StoredEvent } from '../log/index.js'
 import { eventIdOf, msgIdOf } from './ids.js'
 import { KeyedQueue } from './keyed-queue.js'
-import { stateCache, type Loaded } from './state-cache.js'
+import { type Loaded, stateCache } from './state-cache.js'
 
 /** Some 20,000 to 100,000 direct conversations (by how many recent commands each remembers), or far fewer large groups. */
 const DEFAULT_CACHE_BYTES = 128 * 1024 * 1024

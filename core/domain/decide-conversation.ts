@@ -1,6 +1,6 @@
 import type { CommandOf } from '../../schemas/commands.js'
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
-import { accept, defined, reject, type CommandMetadata, type Decision } from './decision.js'
+import { accept, type CommandMetadata, type Decision, defined, reject } from './decision.js'
 import { directConversationId } from './direct-id.js'
 import type { Policy } from './policy.js'
 import { refuse } from './refusal.js'

@@ -1,9 +1,9 @@
 import type { CommandOf } from '../../schemas/commands.js'
-import { accept, defined, reject, type CommandMetadata, type Decision } from './decision.js'
+import { accept, type CommandMetadata, type Decision, defined, reject } from './decision.js'
 import type { Policy } from './policy.js'
 import { refuse } from './refusal.js'
 import { ADMIN_RANK, mustBeGroup, mustBeMember, mustHaveRank, mustOutrank, OWNER_RANK } from './rules.js'
-import { ownerOf, type ConversationState } from './state.js'
+import { type ConversationState, ownerOf } from './state.js'
 
 type Meta = { metadata: CommandMetadata }
 
@@ -36,19 +36,14 @@ export function leave(c: CommandOf<'group.leave'>, s: ConversationState): Decisi
 }
 
 export function kick(c: CommandOf<'group.kick'>, s: ConversationState): Decision {
-  const denied =
-    mustBeGroup(s) ??
-    mustHaveRank(s, c.actor, ADMIN_RANK, 'only the owner and admins kick') ??
-    mustOutrank(s, c.actor, c.data.user, 'kick')
+  const denied = mustBeGroup(s) ?? mustHaveRank(s, c.actor, ADMIN_RANK, 'only the owner and admins kick') ?? mustOutrank(s, c.actor, c.data.user, 'kick')
   if (denied) return reject(denied)
   return accept({ type: 'member.kicked', data: { user: c.data.user } })
 }
 
 export function changeRole(c: CommandOf<'group.change-role'>, s: ConversationState): Decision {
   const denied =
-    mustBeGroup(s) ??
-    mustHaveRank(s, c.actor, OWNER_RANK, 'only the owner changes roles') ??
-    mustOutrank(s, c.actor, c.data.user, 'change the role of')
+    mustBeGroup(s) ?? mustHaveRank(s, c.actor, OWNER_RANK, 'only the owner changes roles') ?? mustOutrank(s, c.actor, c.data.user, 'change the role of')
   if (denied) return reject(denied)
   if (s.members.get(c.data.user)?.role === c.data.role) return accept()
   return accept({ type: 'member.role_changed', data: { user: c.data.user, role: c.data.role } })
@@ -79,9 +74,7 @@ export function muteGroup(c: CommandOf<'group.mute' | 'group.unmute'>, s: Conver
 
 export function muteMember(c: CommandOf<'member.mute'> & Meta, s: ConversationState): Decision {
   const denied =
-    mustBeGroup(s) ??
-    mustHaveRank(s, c.actor, ADMIN_RANK, 'only the owner and admins mute members') ??
-    mustOutrank(s, c.actor, c.data.user, 'mute')
+    mustBeGroup(s) ?? mustHaveRank(s, c.actor, ADMIN_RANK, 'only the owner and admins mute members') ?? mustOutrank(s, c.actor, c.data.user, 'mute')
   if (denied) return reject(denied)
   const until = c.metadata.now + c.data.seconds * 1000
   return accept({ type: 'member.muted', data: { user: c.data.user, until } })
@@ -89,9 +82,7 @@ export function muteMember(c: CommandOf<'member.mute'> & Meta, s: ConversationSt
 
 export function unmuteMember(c: CommandOf<'member.unmute'> & Meta, s: ConversationState): Decision {
   const denied =
-    mustBeGroup(s) ??
-    mustHaveRank(s, c.actor, ADMIN_RANK, 'only the owner and admins unmute members') ??
-    mustOutrank(s, c.actor, c.data.user, 'unmute')
+    mustBeGroup(s) ?? mustHaveRank(s, c.actor, ADMIN_RANK, 'only the owner and admins unmute members') ?? mustOutrank(s, c.actor, c.data.user, 'unmute')
   if (denied) return reject(denied)
   if ((s.members.get(c.data.user)?.mutedUntil ?? 0) <= c.metadata.now) return accept()
   return accept({ type: 'member.unmuted', data: { user: c.data.user } })

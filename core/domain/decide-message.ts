@@ -1,19 +1,16 @@
 import type { CommandOf } from '../../schemas/commands.js'
 import type { EventDataOf } from '../../schemas/events.js'
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
-import { accept, reject, type CommandMetadata, type Decision, type TargetMessage } from './decision.js'
+import { accept, type CommandMetadata, type Decision, reject, type TargetMessage } from './decision.js'
 import type { Policy } from './policy.js'
-import { refuse, type Refusal } from './refusal.js'
-import { ADMIN_RANK, mustBeAllowedToPost, mustBeSeenSeq, mustBeWritable, mustBeMember, rankOf } from './rules.js'
+import { type Refusal, refuse } from './refusal.js'
+import { ADMIN_RANK, mustBeAllowedToPost, mustBeMember, mustBeSeenSeq, mustBeWritable, rankOf } from './rules.js'
 import type { ConversationState } from './state.js'
 
 type Meta = { metadata: CommandMetadata }
 
 export function send(c: CommandOf<'message.send'> & Meta, s: ConversationState): Decision {
-  const denied =
-    mustBeAllowedToPost(s, c.actor, c.metadata.now) ??
-    (c.data.replyTo ? mustBeSeenSeq(s, c.data.replyTo) : null) ??
-    checkMentions(c, s)
+  const denied = mustBeAllowedToPost(s, c.actor, c.metadata.now) ?? (c.data.replyTo ? mustBeSeenSeq(s, c.data.replyTo) : null) ?? checkMentions(c, s)
   if (denied) return reject(denied)
   const data: EventDataOf<'message.sent'> = { content: c.data.content }
   if (c.data.mentions) data.mentions = c.data.mentions

@@ -1,11 +1,11 @@
 import type { SeqlineEvent } from '../../schemas/events.js'
-import type { DecidableCommand, Decision } from './decision.js'
 import { configureBurn, createDirect, createGroup, deleteForMe, markRead } from './decide-conversation.js'
 import * as group from './decide-group.js'
 import { burn, edit, recall, send } from './decide-message.js'
+import type { DecidableCommand, Decision } from './decision.js'
 import { evolve } from './evolve.js'
 import { DEFAULT_POLICY, type Policy } from './policy.js'
-import { initialState, type ConversationState } from './state.js'
+import { type ConversationState, initialState } from './state.js'
 
 /**
  * A decider in the shape event-sourcing libraries such as Emmett use:

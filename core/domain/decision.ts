@@ -1,5 +1,5 @@
-import type { ContentType } from '../../schemas/content.js'
 import type { Command } from '../../schemas/commands.js'
+import type { ContentType } from '../../schemas/content.js'
 import type { EventType, PendingEvent } from '../../schemas/events.js'
 import type { Refusal } from './refusal.js'
 

@@ -1,6 +1,6 @@
 import type { SeqlineEvent } from '../../schemas/events.js'
 import { foundingMembers, membershipChange } from './membership.js'
-import { REMEMBERED_ACTORS, REMEMBERED_PER_ACTOR, type ConversationState, type Member } from './state.js'
+import { type ConversationState, type Member, REMEMBERED_ACTORS, REMEMBERED_PER_ACTOR } from './state.js'
 
 /** The state after one more event. Pure: the input state is never changed. */
 export function evolve(state: ConversationState, event: SeqlineEvent): ConversationState {

@@ -1,5 +1,5 @@
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
-import { refuse, type Refusal } from './refusal.js'
+import { type Refusal, refuse } from './refusal.js'
 import type { ConversationState, Role } from './state.js'
 
 /** Who outranks whom: owner over admin over member; Seqline itself over everyone. */

@@ -1,6 +1,6 @@
-import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node'
+import { type MsgHdrs, headers as natsHeaders } from '@nats-io/transport-node'
 import type { SeqlineEvent } from '../../schemas/events.js'
-import { validateEvent, type FieldError } from '../../schemas/validator.js'
+import { type FieldError, validateEvent } from '../../schemas/validator.js'
 import { upcast } from './upcast.js'
 
 /** The conversation seq of a stored event, readable without parsing its body. */

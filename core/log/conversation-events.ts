@@ -1,6 +1,6 @@
+import type { SeqlineEvent } from '../../schemas/events.js'
 import type { EventLog } from './event-log.js'
 import { readAs } from './read-as.js'
-import type { SeqlineEvent } from '../../schemas/events.js'
 
 const PAGE = 500
 /**

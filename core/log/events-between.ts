@@ -18,7 +18,13 @@ export function eventsBetween(log: EventLog, since: number, until?: number): Asy
  * is read up to its last message as it stood when the read reached it, so a
  * read of a busy log still ends.
  */
-export async function* streamEventsBetween(js: JetStreamClient, jsm: JetStreamManager, stream: string, since: number, until?: number): AsyncGenerator<SeqlineEvent> {
+export async function* streamEventsBetween(
+  js: JetStreamClient,
+  jsm: JetStreamManager,
+  stream: string,
+  since: number,
+  until?: number,
+): AsyncGenerator<SeqlineEvent> {
   const { state } = await jsm.streams.info(stream)
   // Nothing stored since `since`: skip, rather than wait on a consumer with nothing to deliver.
   if (state.messages === 0 || Date.parse(state.last_ts) < since) return

@@ -1,4 +1,4 @@
-import { DeliverPolicy, type ConsumerMessages, type JetStreamClient } from '@nats-io/jetstream'
+import { type ConsumerMessages, DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { decodeEvent } from './codec.js'
 import type { Cursor, EventLog, Followed, Follower } from './event-log.js'

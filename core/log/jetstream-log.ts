@@ -1,4 +1,4 @@
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream'
+import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream'
 import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node'
 import type { SeqlineEvent } from '../../schemas/events.js'
 import { Appender } from './appender.js'
@@ -7,9 +7,9 @@ import { decodeEvent } from './codec.js'
 import type { AppendResult, Cursor, EventLog, Followed, Follower, Head, PartitionInfo, ReadRange, StoredEvent } from './event-log.js'
 import { streamEventsBetween } from './events-between.js'
 import { followPartitions } from './follow.js'
-import { partitionOf, partitionSubjects, streamName, subjectOf, DEFAULT_NAMES, type LogNames } from './partitions.js'
-import { LogReader } from './reader.js'
+import { DEFAULT_NAMES, type LogNames, partitionOf, partitionSubjects, streamName, subjectOf } from './partitions.js'
 import type { ReadStats } from './read-stats.js'
+import { LogReader } from './reader.js'
 import { ensureStreams, type StreamSettings } from './streams.js'
 
 export interface LogOptions extends Partial<StreamSettings> {
@@ -111,7 +111,10 @@ export class JetStreamLog implements EventLog {
   }
 
   async firstAfter(partition: number, streamSeq: number): Promise<StoredEvent | null> {
-    const m = await this.jsm.direct.getMessage(this.streamOfPartition(partition), { seq: streamSeq + 1, next_by_subj: partitionSubjects(this.names, partition) })
+    const m = await this.jsm.direct.getMessage(this.streamOfPartition(partition), {
+      seq: streamSeq + 1,
+      next_by_subj: partitionSubjects(this.names, partition),
+    })
     return m ? { event: decodeEvent(m.data), streamSeq: m.seq } : null
   }
 
@@ -140,7 +143,14 @@ export class JetStreamLog implements EventLog {
   async partitionInfo(partition: number): Promise<PartitionInfo> {
     const name = this.streamOfPartition(partition)
     const { config, state } = await this.jsm.streams.info(name)
-    return { name, events: state.messages, bytes: state.bytes, lastStreamSeq: state.last_seq, replicas: config.num_replicas, directGet: config.allow_direct === true }
+    return {
+      name,
+      events: state.messages,
+      bytes: state.bytes,
+      lastStreamSeq: state.last_seq,
+      replicas: config.num_replicas,
+      directGet: config.allow_direct === true,
+    }
   }
 
   async end(): Promise<Cursor> {

@@ -1,4 +1,4 @@
-import { JetStreamApiError, type ApiError } from '@nats-io/jetstream'
+import { type ApiError, JetStreamApiError } from '@nats-io/jetstream'
 import { createInbox, type MsgHdrs, type NatsConnection, type Status, type Subscription } from '@nats-io/transport-node'
 
 export interface PubAck {
@@ -62,7 +62,8 @@ export class AckPublisher {
     this.statuses = statuses
     void (async () => {
       for await (const s of statuses) {
-        if (s.type === 'disconnect' || s.type === 'reconnect') this.expire(Infinity, `the connection ${s.type === 'disconnect' ? 'dropped' : 'was re-established'} before the PubAck came`)
+        if (s.type === 'disconnect' || s.type === 'reconnect')
+          this.expire(Infinity, `the connection ${s.type === 'disconnect' ? 'dropped' : 'was re-established'} before the PubAck came`)
       }
     })().catch(() => undefined)
   }

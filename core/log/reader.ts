@@ -1,8 +1,8 @@
 import { DeliverPolicy, type DirectMsgRequest, type JetStreamClient, type JetStreamManager, type JsMsg, type StoredMsg } from '@nats-io/jetstream'
-import { ScanStalledError, type Availability } from './availability.js'
+import { type Availability, ScanStalledError } from './availability.js'
 import { decodeEvent, seqFromHeaders } from './codec.js'
 import type { Head, ReadRange, StoredEvent } from './event-log.js'
-import { partitionOf, streamName, subjectOf, type LogNames } from './partitions.js'
+import { type LogNames, partitionOf, streamName, subjectOf } from './partitions.js'
 import { ReadStats } from './read-stats.js'
 import { locateStreamSeq } from './seq-locator.js'
 
@@ -60,7 +60,10 @@ export class LogReader {
       const start = await locateStreamSeq((query) => this.directGet(stream, query), subject, first, head)
       if (start === null) return []
       const count = last - first + 1
-      const events = count <= DIRECT_READ_MAX ? await this.getEach(stream, subject, start, head.streamSeq, count) : await this.scan(stream, subject, start, head.streamSeq, count)
+      const events =
+        count <= DIRECT_READ_MAX
+          ? await this.getEach(stream, subject, start, head.streamSeq, count)
+          : await this.scan(stream, subject, start, head.streamSeq, count)
       return events.filter((e) => e.event.seq >= first && e.event.seq <= last)
     })
   }
@@ -127,11 +130,14 @@ export class LogReader {
     let heard = Date.now()
     let stalled = false
     const stallMs = 2 * this.requestTimeoutMs
-    const watch = setInterval(() => {
-      if (Date.now() - heard < stallMs) return
-      stalled = true
-      messages.stop()
-    }, Math.max(50, stallMs / 4))
+    const watch = setInterval(
+      () => {
+        if (Date.now() - heard < stallMs) return
+        stalled = true
+        messages.stop()
+      },
+      Math.max(50, stallMs / 4),
+    )
     let complete = false
     try {
       for await (const m of messages) {
@@ -148,7 +154,8 @@ export class LogReader {
       // Not awaited: the read has what it needs, and an unreachable leader would hold it for a request timeout; the server drops an idle ordered consumer on its own.
       consumer.delete().catch(() => undefined)
     }
-    if (!complete) throw new ScanStalledError(`${subject}: the ordered consumer ${stalled ? `delivered nothing for ${stallMs} ms` : 'stopped'} after ${out.length} events`)
+    if (!complete)
+      throw new ScanStalledError(`${subject}: the ordered consumer ${stalled ? `delivered nothing for ${stallMs} ms` : 'stopped'} after ${out.length} events`)
     return out
   }
 }

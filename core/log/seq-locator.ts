@@ -18,12 +18,7 @@ import type { Head } from './event-log.js'
 /** A direct get from the stream being searched. */
 export type DirectGet = (query: DirectMsgRequest) => Promise<StoredMsg | null>
 
-export async function locateStreamSeq(
-  get: DirectGet,
-  subject: string,
-  seq: number,
-  head: Head,
-): Promise<number | null> {
+export async function locateStreamSeq(get: DirectGet, subject: string, seq: number, head: Head): Promise<number | null> {
   if (seq > head.seq) return null
   let lo = seq
   let hi = head.streamSeq - (head.seq - seq)

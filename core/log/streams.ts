@@ -1,8 +1,8 @@
-import { DiscardPolicy, jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream'
-import { nanos, type NatsConnection } from '@nats-io/transport-node'
+import { DiscardPolicy, type JetStreamManager, jetstreamManager, RetentionPolicy, StorageType, type StreamConfig } from '@nats-io/jetstream'
+import { type NatsConnection, nanos } from '@nats-io/transport-node'
 import { LogLayoutError } from './errors.js'
 import { isStreamNotFound } from './jetstream-errors.js'
-import { partitionSubjects, streamName, type LogNames } from './partitions.js'
+import { type LogNames, partitionSubjects, streamName } from './partitions.js'
 
 export interface StreamSettings {
   replicas: number

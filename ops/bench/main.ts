@@ -8,22 +8,22 @@
 //              --ws-projection same|child (the conversations projection in the API's process, or in a child process of its own)
 //              --ws-warmup 2 (untimed, before the first step) --ws-fanout 5000 (fan-out group size; default all clients) --ws-addresses 1 (client source addresses 127.0.0.1..K)
 //              --ws-results <dir> (also write ws.json and SVG charts there)
-import { mkdtemp, rm, mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { connect } from '@nats-io/transport-node'
 import { openJetStreamLog } from '../../core/log/index.js'
+import { HistoryDb } from '../../projections/history/history-db.js'
+import { startClickHouseServer } from '../servers/clickhouse-server.js'
 import { startNatsServer } from '../servers/nats-server.js'
+import { type HistoryBenchResult, historyBench, printHistory } from './history/history.js'
 import { appendBench, printAppend } from './log/append.js'
-import { printProjections, projectionsBench } from './projection/projections.js'
 import { printRead, readBench } from './log/read.js'
+import { printProjections, projectionsBench } from './projection/projections.js'
 import { wsBench } from './websocket/bench.js'
 import { printWs } from './websocket/report.js'
 import { writeWsResults } from './websocket/results.js'
-import { historyBench, printHistory, type HistoryBenchResult } from './history/history.js'
-import { HistoryDb } from '../../projections/history/history-db.js'
-import { startClickHouseServer } from '../servers/clickhouse-server.js'
 
 const { values: args } = parseArgs({
   options: {
@@ -64,7 +64,9 @@ async function main() {
     const log = await openJetStreamLog(nc, { names: { partitions: Number(args.partitions), streamPrefix: 'BENCH', subjectPrefix: 'bench' } })
     const version = nc.info?.version ?? '?'
     console.log(`Seqline core benchmarks — ${new Date().toISOString()}`)
-    console.log(`${cpus().length} cores (${cpus()[0]?.model.trim() ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, nats-server ${version}, ${log.partitions} partitions`)
+    console.log(
+      `${cpus().length} cores (${cpus()[0]?.model.trim() ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, nats-server ${version}, ${log.partitions} partitions`,
+    )
     const window = Number(args.window)
     const append = only.has('append') ? await appendBench(nc, log, Number(args.messages), window) : undefined
     if (append) printAppend(append, window)
@@ -78,11 +80,17 @@ async function main() {
     if (projections) printProjections(projections, window)
     const ws = only.has('ws') ? await wsBench(nc, wsOptions(url, window, server?.pid)) : undefined
     if (ws) printWs(ws)
-    if (ws && args['ws-results']) console.log(`\nwebsocket report and charts: ${(await writeWsResults(ws, args['ws-results'], { natsServer: version, argv: process.argv.slice(2) })).join(', ')}`)
+    if (ws && args['ws-results'])
+      console.log(
+        `\nwebsocket report and charts: ${(await writeWsResults(ws, args['ws-results'], { natsServer: version, argv: process.argv.slice(2) })).join(', ')}`,
+      )
     const history = only.has('history') ? await historyBenches(dir) : undefined
     if (history) printHistory(history)
     await mkdir(join(args.out!, '..'), { recursive: true })
-    await writeFile(args.out!, JSON.stringify({ at: new Date().toISOString(), natsServer: version, cores: cpus().length, append, read, projections, ws, history }, null, 2))
+    await writeFile(
+      args.out!,
+      JSON.stringify({ at: new Date().toISOString(), natsServer: version, cores: cpus().length, append, read, projections, ws, history }, null, 2),
+    )
     console.log(`\nresults written to ${args.out}`)
   } finally {
     await nc.close()
@@ -126,8 +134,26 @@ function wsOptions(url: string, window: number, natsPid: number | undefined) {
   if (!rates.every((r) => r > 0)) throw new Error(`--ws-rate ${args['ws-rate']}: expected positive numbers, comma-separated`)
   const fanoutSize = args['ws-fanout'] === undefined ? undefined : Number(args['ws-fanout'])
   if (fanoutSize !== undefined && !(fanoutSize > 0)) throw new Error(`--ws-fanout ${args['ws-fanout']}: expected a positive number`)
-  const options = { clients: num('clients'), rate: rates[0]!, rates, seconds: num('ws-seconds'), groupSize: num('ws-group'), fanoutSize, addresses: num('ws-addresses'), warmupSeconds: num('ws-warmup') }
-  return { servers: url, ...options, partitions: Number(args.partitions), placement, projection, ceilingMessages: Number(args.messages), window, natsPid } as const
+  const options = {
+    clients: num('clients'),
+    rate: rates[0]!,
+    rates,
+    seconds: num('ws-seconds'),
+    groupSize: num('ws-group'),
+    fanoutSize,
+    addresses: num('ws-addresses'),
+    warmupSeconds: num('ws-warmup'),
+  }
+  return {
+    servers: url,
+    ...options,
+    partitions: Number(args.partitions),
+    placement,
+    projection,
+    ceilingMessages: Number(args.messages),
+    window,
+    natsPid,
+  } as const
 }
 
 await main()

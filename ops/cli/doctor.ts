@@ -4,13 +4,13 @@ import { Kvm } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { Cursor, EventLog } from '../../core/log/index.js'
 import { CONVERSATIONS_BUCKET } from '../../projections/conversations/views.js'
-import { CommitLog } from '../../projections/runtime/commit-log.js'
-import type { Config } from '../../schemas/config.js'
-import { DENSE_SEQ_WARNING, denseSeqAtRisk } from '../nats-compat.js'
 import type { HistoryDb } from '../../projections/history/history-db.js'
 import { HistoryWriter } from '../../projections/history/history-writer.js'
 import { MIGRATIONS, schemaVersion } from '../../projections/history/migrations.js'
+import { CommitLog } from '../../projections/runtime/commit-log.js'
 import { lagBehind } from '../../projections/runtime/lag.js'
+import type { Config } from '../../schemas/config.js'
+import { DENSE_SEQ_WARNING, denseSeqAtRisk } from '../nats-compat.js'
 import { describeHistory, openHistory } from '../open-history.js'
 import { findRunning } from '../running-instance.js'
 
@@ -45,7 +45,11 @@ function serverCheck(nc: NatsConnection): Check {
 function denseSeqCheck(nc: NatsConnection, config: Config): Check {
   const version = nc.info?.version ?? '0'
   const risk = denseSeqAtRisk(version, config.replicas)
-  return { name: 'dense seq on replicated streams', ok: !risk, detail: risk ? DENSE_SEQ_WARNING : `safe (${config.replicas} replica(s), nats-server ${version})` }
+  return {
+    name: 'dense seq on replicated streams',
+    ok: !risk,
+    detail: risk ? DENSE_SEQ_WARNING : `safe (${config.replicas} replica(s), nats-server ${version})`,
+  }
 }
 
 async function streamChecks(log: EventLog, config: Config): Promise<Check[]> {
@@ -104,7 +108,11 @@ async function historyChecks(log: EventLog, config: Config): Promise<Check[]> {
     const behind = (await lagBehind(log, written.events)).events
     return [
       { name: 'history', ok: true, detail: describeHistory(db) },
-      { name: 'history schema', ok: version === current, detail: `version ${version} of ${current}${version === current ? '' : ' (applied at the next start)'}` },
+      {
+        name: 'history schema',
+        ok: version === current,
+        detail: `version ${version} of ${current}${version === current ? '' : ' (applied at the next start)'}`,
+      },
       { name: 'history sink', ok: behind < 10_000, detail: `${behind} events behind the log` },
     ]
   } finally {

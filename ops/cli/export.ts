@@ -3,10 +3,8 @@
 // lists its tombstones.
 import { createWriteStream } from 'node:fs'
 import type { Writable } from 'node:stream'
-import { conversationEvents, within } from '../../core/log/index.js'
 import type { EventLog } from '../../core/log/index.js'
-import { eventsBetween } from '../../core/log/index.js'
-import { verifyConversation, type Verification } from '../../core/log/index.js'
+import { conversationEvents, eventsBetween, type Verification, verifyConversation, within } from '../../core/log/index.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
 import { progress } from './progress.js'
 

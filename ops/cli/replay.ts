@@ -2,9 +2,9 @@
 // as the command handler does, and prints the state as of a seq — who was a
 // member with which role, who had left, mutes, dissolution — for audits.
 import { evolve } from '../../core/domain/evolve.js'
-import { initialState, type ConversationState } from '../../core/domain/state.js'
-import { conversationEvents } from '../../core/log/index.js'
+import { type ConversationState, initialState } from '../../core/domain/state.js'
 import type { EventLog } from '../../core/log/index.js'
+import { conversationEvents } from '../../core/log/index.js'
 
 export interface Replayed {
   conv: string
@@ -26,7 +26,9 @@ export function describeState({ conv, seq, state }: Replayed) {
     conv,
     asOfSeq: seq,
     kind: state.kind,
-    members: Object.fromEntries([...state.members].map(([user, m]) => [user, { role: m.role, ...(m.mutedUntil ? { mutedUntil: new Date(m.mutedUntil).toISOString() } : {}) }])),
+    members: Object.fromEntries(
+      [...state.members].map(([user, m]) => [user, { role: m.role, ...(m.mutedUntil ? { mutedUntil: new Date(m.mutedUntil).toISOString() } : {}) }]),
+    ),
     former: Object.fromEntries(state.former),
     groupMuted: state.groupMuted,
     dissolved: state.dissolved,

@@ -5,32 +5,32 @@
 // one until a signal.
 import { readFileSync } from 'node:fs'
 import type { NatsConnection } from '@nats-io/transport-node'
-import type { EventLog } from '../../core/log/index.js'
-import type { HistoryDb } from '../../projections/history/history-db.js'
-import { HistoryWriter } from '../../projections/history/history-writer.js'
-import { HistorySink } from '../../projections/history/sink.js'
-import { jsonLogger, type Logger } from '../../projections/runtime/logger.js'
-import { Supervisor } from '../../projections/runtime/supervisor.js'
-import { migrate } from '../../projections/history/migrations.js'
-import { describeHistory, openHistory } from '../open-history.js'
-import { CommandHandler } from '../../core/commands/command-handler.js'
-import { createDecider } from '../../core/domain/decider.js'
-import { BurnExecutor } from '../../projections/conversations/burn-executor.js'
-import { openBurnEraser, openConversationsProjector } from '../../projections/conversations/processors.js'
-import { lagBehind } from '../../projections/runtime/lag.js'
-import { Lease } from '../../projections/runtime/lease.js'
-import { ConversationViews } from '../../projections/conversations/views.js'
 import { Tokens } from '../../api/auth/tokens.js'
+import { UserDirectory } from '../../api/auth/users.js'
 import { parseOrigins } from '../../api/cors.js'
 import { lagGauges } from '../../api/metrics.js'
 import { startApi } from '../../api/server.js'
-import { UserDirectory } from '../../api/auth/users.js'
-import { loadSecrets } from '../secrets.js'
+import { CommandHandler } from '../../core/commands/command-handler.js'
+import { createDecider } from '../../core/domain/decider.js'
+import type { EventLog } from '../../core/log/index.js'
+import { BurnExecutor } from '../../projections/conversations/burn-executor.js'
+import { openBurnEraser, openConversationsProjector } from '../../projections/conversations/processors.js'
+import { ConversationViews } from '../../projections/conversations/views.js'
+import type { HistoryDb } from '../../projections/history/history-db.js'
+import { HistoryWriter } from '../../projections/history/history-writer.js'
+import { migrate } from '../../projections/history/migrations.js'
+import { HistorySink } from '../../projections/history/sink.js'
+import { lagBehind } from '../../projections/runtime/lag.js'
+import { Lease } from '../../projections/runtime/lease.js'
+import { jsonLogger, type Logger } from '../../projections/runtime/logger.js'
+import { Supervisor } from '../../projections/runtime/supervisor.js'
 import type { Config } from '../../schemas/config.js'
+import { DENSE_SEQ_WARNING, denseSeqAtRisk } from '../nats-compat.js'
 import { connectNats } from '../nats-connection.js'
+import { describeHistory, openHistory } from '../open-history.js'
 import { openLog } from '../open-log.js'
 import { announceRunning, withdrawRunning } from '../running-instance.js'
-import { DENSE_SEQ_WARNING, denseSeqAtRisk } from '../nats-compat.js'
+import { loadSecrets } from '../secrets.js'
 
 /** A Seqline with every component started, and the way to stop them in order. */
 export interface RunningSeqline {
@@ -47,7 +47,11 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   const logger = jsonLogger(config.logLevel)
   const leased = async (key: string) => ({ lease: await Lease.open(nc, key, undefined, undefined, config.replicas), logger })
   // One process in a deployment runs the projection and the reactor; the others stand by and take over if it goes.
-  const projection = new Supervisor('conversations', () => openConversationsProjector(nc, log, { replicas: config.replicas }), await leased('projection.conversations'))
+  const projection = new Supervisor(
+    'conversations',
+    () => openConversationsProjector(nc, log, { replicas: config.replicas }),
+    await leased('projection.conversations'),
+  )
   await projection.start()
   const eraser = new Supervisor('burn-erase', () => openBurnEraser(nc, log, { replicas: config.replicas }), await leased('reactor.burn-erase'))
   await eraser.start()
@@ -75,10 +79,28 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   const sqlLimits = { timeoutSeconds: config.sqlTimeoutSeconds, maxRows: config.sqlMaxRows }
   const trustProxy = config.trustProxy?.split(',').map((a) => a.trim())
   const corsOrigins = parseOrigins(config.corsOrigins)
-  const deps = { log, nc, handler, views, tokens, users, limits, trustProxy, corsOrigins, projectionLag: viewsLag, history: { db: historyDb, sqlLimits }, logging: { level: config.logLevel } }
+  const deps = {
+    log,
+    nc,
+    handler,
+    views,
+    tokens,
+    users,
+    limits,
+    trustProxy,
+    corsOrigins,
+    projectionLag: viewsLag,
+    history: { db: historyDb, sqlLimits },
+    logging: { level: config.logLevel },
+  }
   const api = await startApi(deps, config.apiHost, config.apiPort, https)
   // Read from the tables, so it is true whichever process runs the sink.
-  lagGauges(api.app.metrics.registry, async () => lagBehind(log, (await new HistoryWriter(historyDb).written()).events), 'seqline_history_lag', 'the history sink')
+  lagGauges(
+    api.app.metrics.registry,
+    async () => lagBehind(log, (await new HistoryWriter(historyDb).written()).events),
+    'seqline_history_lag',
+    'the history sink',
+  )
   const lag = await viewsLag()
   if (denseSeqAtRisk(nc.info?.version ?? '0', config.replicas)) console.warn(`WARNING: ${DENSE_SEQ_WARNING}`)
   const summary = `  NATS         ${url}${local ? ` (local nats-server, store in ${local.storeDir})` : ''}

@@ -4,9 +4,9 @@ import { request } from 'node:http'
 import { dirname } from 'node:path'
 import pRetry from 'p-retry'
 import { until } from '../../core/until.js'
-import { resolveConfig, writeConfig, type ClickHouseServerOptions, type ServerConfig } from './clickhouse-config.js'
+import { type ClickHouseServerOptions, resolveConfig, type ServerConfig, writeConfig } from './clickhouse-config.js'
 import { freePort } from './free-port.js'
-import { readLogFrom, restartable, spawnLogged, superviseLaunch, tail, type ServerProcess } from './server-process.js'
+import { readLogFrom, restartable, type ServerProcess, spawnLogged, superviseLaunch, tail } from './server-process.js'
 
 export type { ClickHouseServerOptions }
 
@@ -36,7 +36,10 @@ export async function startClickHouseServer(opts: ClickHouseServerOptions): Prom
   const config = resolveConfig(opts)
   await mkdir(config.configDir, { recursive: true })
   const { current, port } = await launchOnPort(config, opts.port ?? 0)
-  return Object.assign(restartable(current, () => launch(config, port)), { url: httpUrl(config.host, port), port, dataDir: config.dataDir })
+  return Object.assign(
+    restartable(current, () => launch(config, port)),
+    { url: httpUrl(config.host, port), port, dataDir: config.dataDir },
+  )
 }
 
 async function launchOnPort(config: ServerConfig, port: number): Promise<{ current: ServerProcess; port: number }> {

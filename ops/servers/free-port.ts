@@ -1,7 +1,7 @@
 // Free TCP ports, for servers that must be told their port up front (a fixed
 // port survives a restart, or a container's port mapping). A port found free
 // can be taken before the server binds it; callers that care retry.
-import { createServer, type AddressInfo, type Server } from 'node:net'
+import { type AddressInfo, createServer, type Server } from 'node:net'
 
 /** `n` distinct free ports, held open together while they are picked so none repeats. All interfaces when `host` is undefined. */
 export async function freePorts(n: number, host?: string): Promise<number[]> {

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process'
 import { mkdir } from 'node:fs/promises'
 import { delimiter, dirname, join, resolve } from 'node:path'
 import { until } from '../../core/until.js'
-import { isExecutable, readLogFrom, restartable, spawnLogged, superviseLaunch, tail, type ServerProcess } from './server-process.js'
+import { isExecutable, readLogFrom, restartable, type ServerProcess, spawnLogged, superviseLaunch, tail } from './server-process.js'
 
 export interface NatsServerOptions {
   /** JetStream store directory, created if missing. */
@@ -55,7 +55,10 @@ const READY_LINE = 'Server is ready'
 const LISTEN_LINE = /Listening for client connections on \S+:(\d+)/
 
 function findNatsServerBinary(): string | null {
-  const onPath = (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'nats-server'))
+  const onPath = (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter(Boolean)
+    .map((dir) => join(dir, 'nats-server'))
   return [...onPath, FALLBACK_BINARY].find(isExecutable) ?? null
 }
 
@@ -64,7 +67,10 @@ export async function startNatsServer(opts: NatsServerOptions): Promise<RunningN
   await mkdir(config.storeDir, { recursive: true })
   const first = await launch(config, opts.port ?? 0)
   const port = first.port
-  return Object.assign(restartable(first, () => launch(config, port)), { url: natsUrl(config.host, port), port, storeDir: config.storeDir })
+  return Object.assign(
+    restartable(first, () => launch(config, port)),
+    { url: natsUrl(config.host, port), port, storeDir: config.storeDir },
+  )
 }
 
 function resolveConfig(opts: NatsServerOptions): ServerConfig {
@@ -141,4 +147,3 @@ function natsUrl(host: string, port: number): string {
   const reachable = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '::1' : host
   return `nats://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`
 }
-

@@ -1,9 +1,9 @@
 // `seqline up` as a child process, for the tests and benchmarks that run
 // Seqline the way an operator does and kill it the way a crash would.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { tieToParent } from './tie-to-parent.js'
 import { until } from '../../core/until.js'
+import { tieToParent } from './tie-to-parent.js'
 
 const CLI = fileURLToPath(new URL('../cli.js', import.meta.url))
 const API_LINE = /^\s*API\s+(https?:\/\/\S+)/m

@@ -1,6 +1,6 @@
 // What the local server launchers (nats-server, clickhouse-server) share: a
 // detached child writing straight to its log file, and stopping it in order.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { accessSync, closeSync, constants as fsConstants, fstatSync, openSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { tieToParent } from './tie-to-parent.js'
@@ -96,7 +96,12 @@ export interface ServerProcess {
  * alive, and waited for until `ready` resolves — or killed if it never gets
  * there. Resolves with the running server and what `ready` gave.
  */
-export async function superviseLaunch<T>(child: ChildProcess, what: string, stopGraceMs: number, ready: () => Promise<T>): Promise<{ server: ServerProcess; ready: T }> {
+export async function superviseLaunch<T>(
+  child: ChildProcess,
+  what: string,
+  stopGraceMs: number,
+  ready: () => Promise<T>,
+): Promise<{ server: ServerProcess; ready: T }> {
   const pid = child.pid
   if (pid === undefined) throw new Error(`cannot start ${what}: ${await spawnFailure(child)}`)
   const untie = tieToParent(pid)

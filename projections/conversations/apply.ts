@@ -1,7 +1,6 @@
 import { isPrivate } from '../../core/domain/audience.js'
 import { foundingMembers, membershipChange } from '../../core/domain/membership.js'
-import type { EventLog } from '../../core/log/index.js'
-import type { Followed } from '../../core/log/index.js'
+import type { EventLog, Followed } from '../../core/log/index.js'
 import type { EventOf, SeqlineEvent } from '../../schemas/events.js'
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
 import type { Projection } from '../runtime/projection.js'
@@ -159,7 +158,8 @@ async function gone(e: SeqlineEvent, target: number, head: HeadRecord, store: Vi
   // A rebuild never sees an erased message, so the row is set from the
   // tombstone or the erasing recall alone: the same whether or not the original was seen.
   if (target >= (head.last?.seq ?? 0)) {
-    head.last = how === 'burned' ? { seq: target, actor: SYSTEM_ACTOR, at: e.at, state: 'burned' } : { seq: target, actor: e.actor, at: e.at, state: 'recalled' }
+    head.last =
+      how === 'burned' ? { seq: target, actor: SYSTEM_ACTOR, at: e.at, state: 'burned' } : { seq: target, actor: e.actor, at: e.at, state: 'recalled' }
     head.activityAt = Math.max(head.activityAt, e.at)
   }
 }

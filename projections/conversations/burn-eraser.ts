@@ -1,6 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node'
-import type { EventLog } from '../../core/log/index.js'
-import type { Followed } from '../../core/log/index.js'
+import type { EventLog, Followed } from '../../core/log/index.js'
 import type { Processor } from '../../projections/runtime/processor.js'
 import { reactor } from '../runtime/reactor.js'
 import { eraseMessage } from './erase.js'

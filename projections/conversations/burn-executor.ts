@@ -1,8 +1,8 @@
 import type { CommandHandler } from '../../core/commands/command-handler.js'
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
 import { ownCommand } from '../../schemas/validator.js'
-import { silentLogger, type Logger } from '../runtime/logger.js'
-import { repeat, type Loop } from '../runtime/loop.js'
+import { type Logger, silentLogger } from '../runtime/logger.js'
+import { type Loop, repeat } from '../runtime/loop.js'
 import { decodeConv } from './keys.js'
 import type { ConversationViews } from './views.js'
 

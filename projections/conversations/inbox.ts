@@ -1,7 +1,7 @@
 import type { KV } from '@nats-io/kv'
 import { readRecord } from '../runtime/view-store.js'
 import { decodeConv, keys } from './keys.js'
-import { lastMessage, type ContentReader } from './last-message.js'
+import { type ContentReader, lastMessage } from './last-message.js'
 import { liveUpTo, type RecordSource } from './message-index.js'
 import type { HeadRecord, LastMessage, ReadRecord, UserConversation, UserRecord } from './records.js'
 
@@ -49,10 +49,7 @@ export async function inbox(kv: KV, contents: ContentReader, user: string, windo
 
 /** One inbox row, or null if the conversation's head is not written yet. */
 async function row(source: RecordSource, contents: ContentReader, user: string, conv: string, c: UserConversation): Promise<InboxRow | null> {
-  const [head, read] = await Promise.all([
-    source.get<HeadRecord>(keys.head(conv)),
-    source.get<ReadRecord>(keys.read(conv, user)),
-  ])
+  const [head, read] = await Promise.all([source.get<HeadRecord>(keys.head(conv)), source.get<ReadRecord>(keys.read(conv, user))])
   if (!head) return null
   const maxSeq = c.left ?? head.head
   const readSeq = Math.min(read?.seq ?? c.since, maxSeq)
@@ -64,9 +61,7 @@ async function row(source: RecordSource, contents: ContentReader, user: string, 
     readSeq === maxSeq ? upToMaxNow : liveUpTo(source, conv, readSeq),
     lastRecord ? lastMessage(lastRecord, contents) : undefined,
   ])
-  const mentioned = head.mentions.some(
-    (m) => m.seq > readSeq && m.seq <= maxSeq && m.actor !== user && (m.all === true || (m.users ?? []).includes(user)),
-  )
+  const mentioned = head.mentions.some((m) => m.seq > readSeq && m.seq <= maxSeq && m.actor !== user && (m.all === true || (m.users ?? []).includes(user)))
   // A former member's row stands as it was at the leave (rows written before this was kept fall back to the head).
   const group = c.left !== undefined ? (c.groupAtLeave ?? head) : head
   return {

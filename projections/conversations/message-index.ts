@@ -1,6 +1,6 @@
+import type { ViewStore } from '../runtime/view-store.js'
 import { keys } from './keys.js'
 import type { ChunkRecord } from './records.js'
-import type { ViewStore } from '../runtime/view-store.js'
 
 /**
  * Per conversation, one bit per seq telling whether a live message sits
@@ -30,7 +30,7 @@ export async function chunkFor(store: ViewStore, conv: string, seq: number): Pro
 export async function markLive(store: ViewStore, conv: string, seq: number): Promise<void> {
   const chunk = await chunkFor(store, conv, seq)
   const bits = Buffer.from(chunk.bits, 'base64')
-  bits[(seq % CHUNK) >> 3]! |= 1 << (seq % CHUNK & 7)
+  bits[(seq % CHUNK) >> 3]! |= 1 << ((seq % CHUNK) & 7)
   chunk.bits = bits.toString('base64')
   store.set(keys.chunk(conv, chunkIndex(seq)), chunk)
 }
@@ -40,7 +40,7 @@ export async function markGone(store: ViewStore, conv: string, seq: number, head
   const chunk = await chunkFor(store, conv, seq)
   const bits = Buffer.from(chunk.bits, 'base64')
   const byte = (seq % CHUNK) >> 3
-  const mask = 1 << (seq % CHUNK & 7)
+  const mask = 1 << ((seq % CHUNK) & 7)
   if (!(bits[byte]! & mask)) return false
   bits[byte]! &= ~mask
   chunk.bits = bits.toString('base64')

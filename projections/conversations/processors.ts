@@ -15,6 +15,10 @@ export async function openConversationsProjector(nc: NatsConnection, log: EventL
 }
 
 /** The burn-erase reactor as Seqline runs it (not started). */
-export async function openBurnEraser(nc: NatsConnection, log: EventLog, opts: RunnerOptions & { replicas?: number; name?: string } = {}): Promise<ProcessorRunner<null>> {
+export async function openBurnEraser(
+  nc: NatsConnection,
+  log: EventLog,
+  opts: RunnerOptions & { replicas?: number; name?: string } = {},
+): Promise<ProcessorRunner<null>> {
   return new ProcessorRunner(log, await burnEraser(nc, log, opts.name ?? BURN_ERASER, opts.replicas), opts)
 }

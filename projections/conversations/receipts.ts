@@ -19,10 +19,7 @@ export interface Receipt {
  * pass over the bucket, however large the group.
  */
 export async function receipt(nc: NatsConnection, kv: KV, bucket: string, conv: string, seq: number): Promise<Receipt> {
-  const [record, reads] = await Promise.all([
-    readRecord<MembersRecord>(kv, keys.members(conv)),
-    readPrefix<ReadRecord>(nc, bucket, keys.readPrefix(conv)),
-  ])
+  const [record, reads] = await Promise.all([readRecord<MembersRecord>(kv, keys.members(conv)), readPrefix<ReadRecord>(nc, bucket, keys.readPrefix(conv))])
   const readBy: string[] = []
   const unreadBy: string[] = []
   if (!record) return { seq, readBy, unreadBy }

@@ -16,7 +16,8 @@ export class AnalystSqlUnavailable extends Error {
  * lifted from inside the query), the time and row caps end runaway queries.
  */
 export async function analystQuery(db: HistoryDb, query: string, limits: AnalystLimits): Promise<Array<Record<string, unknown>>> {
-  if (db.backend !== 'server') throw new AnalystSqlUnavailable('raw SQL needs a ClickHouse server (SEQLINE_CLICKHOUSE_URL); the embedded chDB shares one session with the history sink')
+  if (db.backend !== 'server')
+    throw new AnalystSqlUnavailable('raw SQL needs a ClickHouse server (SEQLINE_CLICKHOUSE_URL); the embedded chDB shares one session with the history sink')
   return db.rows<Record<string, unknown>>(query, db.sql(), {
     max_execution_time: limits.timeoutSeconds,
     max_result_rows: String(limits.maxRows),

@@ -1,5 +1,5 @@
 import type { Followed } from '../../core/log/index.js'
-import { eventRow, hiddenRows, messageRow, revision, type EventRow, type HiddenRow, type MessageRow, type Revision } from './rows.js'
+import { type EventRow, eventRow, type HiddenRow, hiddenRows, type MessageRow, messageRow, type Revision, revision } from './rows.js'
 
 /** What a revision needs from the message it changes, when that message was stored by an earlier batch. */
 export interface Original {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
-import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client'
+import { type ClickHouseClient, type ClickHouseSettings, createClient } from '@clickhouse/client'
 import { createChdbConnection } from 'chdb/connection'
-import { capabilitiesOf, type Capabilities } from './capabilities.js'
+import { type Capabilities, capabilitiesOf } from './capabilities.js'
 import { identifier, Sql } from './sql.js'
 
 export interface HistoryDbOptions {

@@ -1,6 +1,6 @@
-import { until } from '../../core/until.js'
 import type { Cursor } from '../../core/log/index.js'
-import { messageKey, type HistoryBatch, type Original } from './batch.js'
+import { until } from '../../core/until.js'
+import { type HistoryBatch, messageKey, type Original } from './batch.js'
 import type { HistoryDb } from './history-db.js'
 import type { Position } from './rows.js'
 import { words } from './words.js'

@@ -22,9 +22,7 @@ export function createTables(table: (name: string) => string, caps: Capabilities
     ? `at DateTime64(3, 'UTC') MATERIALIZED fromUnixTimestamp64Milli(toInt64(at_ms), 'UTC')`
     : `at DateTime MATERIALIZED toDateTime(intDiv(at_ms, 1000))`
   const low = caps.lowCardinality ? 'LowCardinality(String)' : 'String'
-  const search = caps.textIndex
-    ? 'INDEX text_words text TYPE text(tokenizer = splitByNonAlpha, preprocessor = lowerUTF8(text))'
-    : 'words Array(String)'
+  const search = caps.textIndex ? 'INDEX text_words text TYPE text(tokenizer = splitByNonAlpha, preprocessor = lowerUTF8(text))' : 'words Array(String)'
   return [
     `CREATE TABLE IF NOT EXISTS ${table('messages')} (
       part UInt16, pos UInt64, conv String, seq UInt64, at_ms UInt64, sender String,
@@ -58,9 +56,10 @@ export function cjkTokens(table: (name: string) => string, caps: Capabilities): 
   }
   // A server with a text index but no asciiCJK tokenizer (before 26.4) built the table with the
   // index and no word column; it moves to the word column. Older servers (18.16) have the column.
-  const fromIndex = caps.textIndexFlags.length > 0
-    ? [`ALTER TABLE ${messages} DROP INDEX IF EXISTS text_words`, `ALTER TABLE ${messages} ADD COLUMN IF NOT EXISTS words Array(String)`]
-    : []
+  const fromIndex =
+    caps.textIndexFlags.length > 0
+      ? [`ALTER TABLE ${messages} DROP INDEX IF EXISTS text_words`, `ALTER TABLE ${messages} ADD COLUMN IF NOT EXISTS words Array(String)`]
+      : []
   return [...fromIndex, `ALTER TABLE ${messages} UPDATE words = extractAll(lowerUTF8(text), ${quote(TOKEN_REGEXP_SQL)}) WHERE 1`]
 }
 

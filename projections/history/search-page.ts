@@ -1,7 +1,7 @@
 import { MAX_SEARCH_WORDS, type SearchQuery, type SearchResult } from '../../schemas/search.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
 import type { HistoryDb } from './history-db.js'
-import { searchMessages, type SearchScope, type StoredHit } from './search.js'
+import { type SearchScope, type StoredHit, searchMessages } from './search.js'
 import { snippetOf } from './snippet.js'
 import { terms, words } from './words.js'
 

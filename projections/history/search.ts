@@ -1,7 +1,7 @@
+import { messageKey } from './batch.js'
 import type { HitPosition } from './cursor.js'
 import type { HistoryDb } from './history-db.js'
 import type { Sql } from './sql.js'
-import { messageKey } from './batch.js'
 
 type SearchMode = 'all' | 'any' | 'phrase'
 
@@ -79,12 +79,7 @@ type Candidate = StoredHit & { pos: number }
 /** Matching rows of any version, newest first. */
 async function candidatePage(db: HistoryDb, scope: SearchScope, req: SearchRequest, size: number): Promise<Candidate[]> {
   const sql = db.sql()
-  const where = [
-    `state IN ('live', 'edited')`,
-    termsClause(db, sql, req.terms, req.mode),
-    ...scopeClauses(db, sql, scope),
-    ...filterClauses(sql, req),
-  ]
+  const where = [`state IN ('live', 'edited')`, termsClause(db, sql, req.terms, req.mode), ...scopeClauses(db, sql, scope), ...filterClauses(sql, req)]
   return db.rows<Candidate>(
     `SELECT conv, seq, pos, at_ms, sender, kind, state, text FROM ${db.table('messages')}
      ${db.caps.textIndex ? '' : substringPrefilter(sql, req.terms, req.mode)}

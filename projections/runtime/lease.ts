@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { Kvm, type KV } from '@nats-io/kv'
+import { type KV, Kvm } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
 
 interface Holder {

@@ -16,15 +16,17 @@ export function repeat(step: () => Promise<number | undefined>, everyMs: number,
   let running: Promise<void> = Promise.resolve()
   const run = () => {
     timer = null
-    running = step().then(
-      (next) => next ?? everyMs,
-      (err: unknown) => {
-        logger.error({ ...fields, err }, 'step failed')
-        return everyMs
-      },
-    ).then((next) => {
-      if (!stopped) timer = setTimeout(run, next)
-    })
+    running = step()
+      .then(
+        (next) => next ?? everyMs,
+        (err: unknown) => {
+          logger.error({ ...fields, err }, 'step failed')
+          return everyMs
+        },
+      )
+      .then((next) => {
+        if (!stopped) timer = setTimeout(run, next)
+      })
   }
   timer = setTimeout(run, firstAfterMs)
   return {

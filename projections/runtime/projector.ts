@@ -1,5 +1,5 @@
 import type { EventLog } from '../../core/log/index.js'
-import { CommitLog, type Batch } from './commit-log.js'
+import { type Batch, CommitLog } from './commit-log.js'
 import { EVERY_EVENT, type Processor } from './processor.js'
 import type { Projection } from './projection.js'
 import { ProcessorRunner, type RunnerOptions } from './runner.js'
@@ -47,7 +47,12 @@ function projector(store: ViewStore, projection: Projection, commits: CommitLog,
 }
 
 /** A runner of a projection into a view store (not started). */
-export async function openProjector(log: EventLog, store: ViewStore, projection: Projection, opts: ProjectorOptions = {}): Promise<ProcessorRunner<Batch['records']>> {
+export async function openProjector(
+  log: EventLog,
+  store: ViewStore,
+  projection: Projection,
+  opts: ProjectorOptions = {},
+): Promise<ProcessorRunner<Batch['records']>> {
   const commits = await CommitLog.open(store.nc, projection.name, opts.replicas)
   return new ProcessorRunner(log, projector(store, projection, commits, opts.cacheRecords), opts)
 }

@@ -1,6 +1,6 @@
 import type { EventLog } from '../../core/log/index.js'
-import { follow, type Cursor, type Followed, type Follower } from '../../core/log/index.js'
-import { lagBehind, type Lag } from './lag.js'
+import { type Cursor, type Followed, type Follower, follow } from '../../core/log/index.js'
+import { type Lag, lagBehind } from './lag.js'
 import type { Processor } from './processor.js'
 
 export type { Lag } from './lag.js'

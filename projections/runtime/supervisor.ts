@@ -1,6 +1,6 @@
 import type { Lease } from './lease.js'
-import { silentLogger, type Logger } from './logger.js'
-import { backoff, repeat, type Loop } from './loop.js'
+import { type Logger, silentLogger } from './logger.js'
+import { backoff, type Loop, repeat } from './loop.js'
 
 /** What a supervisor runs: a ProcessorRunner, or anything that starts, stops and says when it failed. */
 export interface Runnable {
@@ -68,10 +68,15 @@ export class Supervisor<R extends Runnable = Runnable> {
   async start(): Promise<void> {
     if (this.opts.lease) await this.step().catch((err: unknown) => this.logger.error({ processor: this.name, err }, 'processor check failed'))
     else await this.launch(true)
-    this.loop = repeat(async () => {
-      await this.step()
-      return undefined
-    }, this.checkMs, this.logger, { processor: this.name })
+    this.loop = repeat(
+      async () => {
+        await this.step()
+        return undefined
+      },
+      this.checkMs,
+      this.logger,
+      { processor: this.name },
+    )
   }
 
   private async step(): Promise<void> {

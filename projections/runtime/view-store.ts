@@ -1,5 +1,5 @@
-import { Kvm, type KV } from '@nats-io/kv'
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream'
+import { type KV, Kvm } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
 
 /**

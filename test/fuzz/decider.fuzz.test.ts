@@ -7,8 +7,8 @@ import { createDecider } from '../../core/domain/decider.js'
 import type { DecidableCommand, TargetMessage } from '../../core/domain/decision.js'
 import type { Policy } from '../../core/domain/policy.js'
 import { REFUSALS } from '../../core/domain/refusal.js'
-import { rememberedSeq, type ConversationState } from '../../core/domain/state.js'
-import { TARGETING_COMMANDS, type Command, type CommandType } from '../../schemas/commands.js'
+import { type ConversationState, rememberedSeq } from '../../core/domain/state.js'
+import { type Command, type CommandType, TARGETING_COMMANDS } from '../../schemas/commands.js'
 import type { MessageContent } from '../../schemas/content.js'
 import { EVENT_TYPES, EVENT_VERSION, type SeqlineEvent } from '../../schemas/events.js'
 import { describeErrors, validateCommand, validateEvent } from '../../schemas/validator.js'
@@ -160,7 +160,10 @@ const commandOp = fc.oneof(...COMMAND_WEIGHTS.map(([type, weight]) => ({ weight,
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 12, arbitrary: commandOp },
-  { weight: 3, arbitrary: fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 1000, max: 200_000 }), fc.constant(0)).map((ms) => ({ op: 'tick' as const, ms })) },
+  {
+    weight: 3,
+    arbitrary: fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 1000, max: 200_000 }), fc.constant(0)).map((ms) => ({ op: 'tick' as const, ms })),
+  },
   { weight: 2, arbitrary: fc.record({ n: fc.nat(20), offset: fc.integer({ min: -1, max: 1 }) }).map((d) => ({ op: 'deadline' as const, ...d })) },
   { weight: 2, arbitrary: fc.nat(80).map((back) => ({ op: 'retry' as const, back })) },
   { weight: 1, arbitrary: fc.record({ count: fc.integer({ min: 1, max: 30 }), n: fc.nat(50) }).map((b) => ({ op: 'burst' as const, ...b })) },
@@ -171,7 +174,10 @@ const openers = fc.record({
   // user.n 1: the peer is the other of the pair (see resolve).
   direct: commandOf('conversation.create-direct').map((op) => ({ ...op, actor: { ...op.actor, system: false }, user: { member: false, n: 1 } })),
   group: fc
-    .tuple(commandOf('group.create'), fc.record({ name: text, joinable: fc.boolean(), members: someUsers(3), admins: someUsers(1) }, { requiredKeys: ['name'] }))
+    .tuple(
+      commandOf('group.create'),
+      fc.record({ name: text, joinable: fc.boolean(), members: someUsers(3), admins: someUsers(1) }, { requiredKeys: ['name'] }),
+    )
     .map(([op, group]) => ({ ...op, group })),
 })
 
@@ -183,10 +189,7 @@ const run = fc.record({
     maxGroupMembers: fc.constantFrom(4, 6, 10_000),
     burnDefaultSeconds: fc.constantFrom(30, 7),
   }),
-  opener: fc.oneof(
-    { weight: 19, arbitrary: fc.constant('create' as const) },
-    { weight: 1, arbitrary: commandOp },
-  ),
+  opener: fc.oneof({ weight: 19, arbitrary: fc.constant('create' as const) }, { weight: 1, arbitrary: commandOp }),
   ops: fc.array(op, { minLength: 5, maxLength: 45, size: 'max' }),
 })
 
@@ -242,8 +245,7 @@ class Harness {
   resolve(o: CommandOp): Command {
     // Burns are Seqline's own act, mostly; a direct conversation is mostly opened by one of its pair.
     const pair = o.type === 'conversation.create-direct' && this.conv === DIRECT && o.user!.n % 4 !== 0
-    const actor =
-      o.actor.system || (o.type === 'message.burn' && o.actor.n % 5 !== 0) ? SYSTEM : pair ? (o.actor.n % 2 ? 'ann' : 'bob') : this.user(o.actor)
+    const actor = o.actor.system || (o.type === 'message.burn' && o.actor.n % 5 !== 0) ? SYSTEM : pair ? (o.actor.n % 2 ? 'ann' : 'bob') : this.user(o.actor)
     const id = o.id.shared ? `c${o.id.n}` : `x${++this.fresh}`
     const data = this.data(o, actor)
     return { type: o.type, id, conv: this.conv, actor, data } as Command
@@ -484,7 +486,8 @@ class ReadOnlyMap<K, V> extends Map<K, V> {
  * a copy after every decision.
  */
 function readOnly(state: ConversationState): ConversationState {
-  const freezeValues = <K, V>(m: ReadonlyMap<K, V>) => new ReadOnlyMap([...m].map(([k, v]) => [k, typeof v === 'object' && v !== null ? Object.freeze({ ...v }) : v] as const))
+  const freezeValues = <K, V>(m: ReadonlyMap<K, V>) =>
+    new ReadOnlyMap([...m].map(([k, v]) => [k, typeof v === 'object' && v !== null ? Object.freeze({ ...v }) : v] as const))
   return Object.freeze({
     ...state,
     members: freezeValues(state.members),
@@ -539,7 +542,12 @@ test('decider: random command sequences keep every rule, against an independent 
   )
   const commands = total.accepted + total.unchanged + total.refused + total.duplicates
   t.diagnostic(`seed ${seed}, ${numRuns} runs, ${total.steps} operations, ${commands} commands in ${Date.now() - started} ms: ${JSON.stringify(total)}`)
-  t.diagnostic(`covered: ${[...seen].sort().map(([k, v]) => `${k} ${v}`).join(', ')}`)
+  t.diagnostic(
+    `covered: ${[...seen]
+      .sort()
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  )
   // The generator must reach every rule, or the runs prove less than they seem to.
   const missing = [...Object.keys(REFUSALS), ...EVENT_TYPES].filter((k) => !seen.has(k))
   if (numRuns >= 1000) assert.deepEqual(missing, [], `never reached: ${missing.join(', ')}`)

@@ -1,5 +1,5 @@
-import type { RefusalCode } from '../../core/domain/refusal.js'
 import type { Policy } from '../../core/domain/policy.js'
+import type { RefusalCode } from '../../core/domain/refusal.js'
 import type { Command } from '../../schemas/commands.js'
 import type { EventType } from '../../schemas/events.js'
 
@@ -135,12 +135,12 @@ export class ConversationModel {
     const targetChecks = (seq: number): ModelMessage | undefined => {
       const m = this.messages.get(seq)
       if (!m) why.add('TARGET_NOT_FOUND')
-      else if (m.gone === 'burned') why.add('TARGET_NOT_FOUND').add('TARGET_GONE') // erased: the log has nothing there any more
+      else if (m.gone === 'burned')
+        why.add('TARGET_NOT_FOUND').add('TARGET_GONE') // erased: the log has nothing there any more
       else if (m.gone === 'recalled') why.add('TARGET_GONE')
       return m && m.gone !== 'burned' ? m : undefined
     }
-    const verdict = (event: EventType, apply: (seq: number) => void = () => {}): Verdict =>
-      why.size > 0 ? { refuse: why } : { event, apply }
+    const verdict = (event: EventType, apply: (seq: number) => void = () => {}): Verdict => (why.size > 0 ? { refuse: why } : { event, apply })
     const unchanged = (): Verdict => (why.size > 0 ? { refuse: why } : { event: null })
 
     switch (c.type) {

@@ -13,8 +13,8 @@ import { eventsBetween } from '../../core/log/index.js'
 import type { CommandType } from '../../schemas/commands.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
 import { createAjv, validateEvent } from '../../schemas/validator.js'
-import { ClientFrame, CLOSE, ServerFrame } from '../../schemas/ws.js'
-import { startApiStack, type ApiStack } from '../helpers/api.js'
+import { CLOSE, ClientFrame, ServerFrame } from '../../schemas/ws.js'
+import { type ApiStack, startApiStack } from '../helpers/api.js'
 import { readAll, withLogServer } from '../helpers/log.js'
 import { wsUrl } from '../helpers/ws.js'
 import { checkProperty, fuzzRuns, fuzzSeed } from './seed.js'
@@ -102,10 +102,54 @@ const SEND = ENDPOINTS.findIndex((e) => e.shape.kind === 'command' && e.shape.ty
 // ---- nasty values ----
 
 const NASTY = [
-  '', ' ', '%', '%zz', '%00', '..', '.', '/', '\\', '~', 'g_', 'd~', 'd~a', 'd~a~', 'd~b~a', 'd~a~a', 'g_a.b', 'g_*', 'g_>', 'g_a b',
-  `g_${'x'.repeat(65)}`, 'x'.repeat(300), '\u0000', '\ud800', '\udfff\ud800', '\u202e', '\ufeff', '🙂', 'null', 'undefined', '__proto__',
-  'constructor', 'hasOwnProperty', '-1', '0', '1e400', '-0', 'NaN', 'Infinity', '0x10', '1.5', '9'.repeat(30), '<script>', "'; --", '\u0024{x}',
-  '@system', '@all', 'Bearer',
+  '',
+  ' ',
+  '%',
+  '%zz',
+  '%00',
+  '..',
+  '.',
+  '/',
+  '\\',
+  '~',
+  'g_',
+  'd~',
+  'd~a',
+  'd~a~',
+  'd~b~a',
+  'd~a~a',
+  'g_a.b',
+  'g_*',
+  'g_>',
+  'g_a b',
+  `g_${'x'.repeat(65)}`,
+  'x'.repeat(300),
+  '\u0000',
+  '\ud800',
+  '\udfff\ud800',
+  '\u202e',
+  '\ufeff',
+  '🙂',
+  'null',
+  'undefined',
+  '__proto__',
+  'constructor',
+  'hasOwnProperty',
+  '-1',
+  '0',
+  '1e400',
+  '-0',
+  'NaN',
+  'Infinity',
+  '0x10',
+  '1.5',
+  '9'.repeat(30),
+  '<script>',
+  "'; --",
+  '\u0024{x}',
+  '@system',
+  '@all',
+  'Bearer',
 ]
 const junkString = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...NASTY) },
@@ -143,16 +187,35 @@ interface Pick {
   raw: boolean
 }
 const pick = fc.record({
-  kind: fc.oneof({ weight: 6, arbitrary: fc.constant('good' as const) }, { weight: 2, arbitrary: fc.constant('other' as const) }, { weight: 2, arbitrary: fc.constant('junk' as const) }),
+  kind: fc.oneof(
+    { weight: 6, arbitrary: fc.constant('good' as const) },
+    { weight: 2, arbitrary: fc.constant('other' as const) },
+    { weight: 2, arbitrary: fc.constant('junk' as const) },
+  ),
   n: fc.nat(1000),
   junk: junkString,
   raw: fc.boolean(),
 })
 
-type Auth = (typeof USERS)[number] | 'none' | 'garbage' | 'basic' | 'lowercase' | 'expired' | 'forged' | 'bad-sub' | 'service' | 'alg-none' | 'empty-bearer' | 'double-space'
+type Auth =
+  | (typeof USERS)[number]
+  | 'none'
+  | 'garbage'
+  | 'basic'
+  | 'lowercase'
+  | 'expired'
+  | 'forged'
+  | 'bad-sub'
+  | 'service'
+  | 'alg-none'
+  | 'empty-bearer'
+  | 'double-space'
 const auth: fc.Arbitrary<Auth> = fc.oneof(
   { weight: 14, arbitrary: fc.constantFrom(...USERS) },
-  { weight: 6, arbitrary: fc.constantFrom('none', 'garbage', 'basic', 'lowercase', 'expired', 'forged', 'bad-sub', 'service', 'alg-none', 'empty-bearer', 'double-space') },
+  {
+    weight: 6,
+    arbitrary: fc.constantFrom('none', 'garbage', 'basic', 'lowercase', 'expired', 'forged', 'bad-sub', 'service', 'alg-none', 'empty-bearer', 'double-space'),
+  },
 )
 
 type Mutation =
@@ -178,7 +241,19 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 type Encoding = 'json' | 'truncated' | 'garbage' | 'bom' | 'proto' | 'dup-keys' | 'empty' | 'latin1' | 'nan'
 const encoding: fc.Arbitrary<Encoding> = fc.oneof(
   { weight: 14, arbitrary: fc.constant('json' as const) },
-  { weight: 6, arbitrary: fc.constantFrom('truncated' as const, 'garbage' as const, 'bom' as const, 'proto' as const, 'dup-keys' as const, 'empty' as const, 'latin1' as const, 'nan' as const) },
+  {
+    weight: 6,
+    arbitrary: fc.constantFrom(
+      'truncated' as const,
+      'garbage' as const,
+      'bom' as const,
+      'proto' as const,
+      'dup-keys' as const,
+      'empty' as const,
+      'latin1' as const,
+      'nan' as const,
+    ),
+  },
 )
 const contentType = fc.oneof(
   { weight: 14, arbitrary: fc.constant('application/json') },
@@ -210,7 +285,11 @@ interface QueryOp {
   repeat: boolean
 }
 const queryOp: fc.Arbitrary<QueryOp> = fc.record({
-  kind: fc.oneof({ weight: 5, arbitrary: fc.constant('good' as const) }, { weight: 4, arbitrary: fc.constant('junk' as const) }, { weight: 1, arbitrary: fc.constant('none' as const) }),
+  kind: fc.oneof(
+    { weight: 5, arbitrary: fc.constant('good' as const) },
+    { weight: 4, arbitrary: fc.constant('junk' as const) },
+    { weight: 1, arbitrary: fc.constant('none' as const) },
+  ),
   from: fc.oneof(fc.integer({ min: -3, max: 40 }), junkString),
   limit: fc.oneof(fc.integer({ min: -1, max: 600 }), junkString),
   direction: fc.oneof(fc.constantFrom('forward', 'backward'), junkString),
@@ -306,7 +385,15 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
   /** Every ack of a WebSocket command: the command's actor, conv and id, and the seq. */
   const acks: Array<{ actor: string; conv: string; cmd: string; seq: number; duplicate: boolean }> = []
   const usedIds: Array<{ id: string }> = []
-  const stats = { requests: 0, statuses: new Map<number, number>(), codes: new Map<string, number>(), frames: 0, closes: new Map<number, number>(), sockets: 0, frameCodes: new Map<string, number>() }
+  const stats = {
+    requests: 0,
+    statuses: new Map<number, number>(),
+    codes: new Map<string, number>(),
+    frames: 0,
+    closes: new Map<number, number>(),
+    sockets: 0,
+    frameCodes: new Map<string, number>(),
+  }
 
   before(async () => {
     s = await startApiStack(server, 'fuzz_http', { bodyLimitBytes: BODY_LIMIT, rateLimitPerMinute: 1_000_000 })
@@ -515,11 +602,25 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
     if (q.kind === 'none') return ''
     const pairs: Array<[string, string]> = []
     if (q.kind === 'good') {
-      if (e.shape.kind === 'events') pairs.push(['from', String(1 + (Math.abs(Number(q.from) | 0) % 20))], ['limit', String(1 + (Math.abs(Number(q.limit) | 0) % 500))], ['direction', q.from.toString().length % 2 ? 'forward' : 'backward'])
+      if (e.shape.kind === 'events')
+        pairs.push(
+          ['from', String(1 + (Math.abs(Number(q.from) | 0) % 20))],
+          ['limit', String(1 + (Math.abs(Number(q.limit) | 0) % 500))],
+          ['direction', q.from.toString().length % 2 ? 'forward' : 'backward'],
+        )
       if (e.shape.kind === 'sync') pairs.push(['since', String(Date.now() - 60_000)])
-      if (e.shape.kind === 'admin-export') pairs.push(...(typeof q.from === 'number' && q.from % 2 ? [['conv', 'g_fuzz'] as [string, string]] : [['since', '0'] as [string, string]]))
+      if (e.shape.kind === 'admin-export')
+        pairs.push(...(typeof q.from === 'number' && q.from % 2 ? [['conv', 'g_fuzz'] as [string, string]] : [['since', '0'] as [string, string]]))
     } else {
-      pairs.push(['from', String(q.from)], ['limit', String(q.limit)], ['direction', q.direction], ['since', String(q.from)], ['until', String(q.limit)], ['conv', String(q.direction)], ...q.extra)
+      pairs.push(
+        ['from', String(q.from)],
+        ['limit', String(q.limit)],
+        ['direction', q.direction],
+        ['since', String(q.from)],
+        ['until', String(q.limit)],
+        ['conv', String(q.direction)],
+        ...q.extra,
+      )
       if (q.repeat) pairs.push(['from', '2'], ['limit', '3'])
     }
     if (pairs.length === 0) return ''
@@ -537,7 +638,9 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
       const req = httpRequest({ host: url.hostname, port: url.port, method: b.method, path: b.path, headers, agent, timeout: 15_000 }, (res) => {
         const chunks: Buffer[] = []
         res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8') }))
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8') }),
+        )
         res.on('error', reject)
       })
       req.on('timeout', () => req.destroy(new Error('no answer in 15 s')))
@@ -580,7 +683,12 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
       }
       stats.codes.set(code as string, (stats.codes.get(code as string) ?? 0) + 1)
       if (b.wellFormed) {
-        assert.ok(!['VALIDATION_FAILED', 'MALFORMED_JSON', 'UNAUTHORIZED', 'UNSUPPORTED_MEDIA_TYPE', 'NOT_FOUND'].includes(code as string) || b.endpoint.shape.kind === 'unknown' || b.endpoint.shape.kind.startsWith('admin'), `a well-formed request was refused as ${code}: ${what()}`)
+        assert.ok(
+          !['VALIDATION_FAILED', 'MALFORMED_JSON', 'UNAUTHORIZED', 'UNSUPPORTED_MEDIA_TYPE', 'NOT_FOUND'].includes(code as string) ||
+            b.endpoint.shape.kind === 'unknown' ||
+            b.endpoint.shape.kind.startsWith('admin'),
+          `a well-formed request was refused as ${code}: ${what()}`,
+        )
       }
       const admitted =
         b.endpoint.auth === 'none' || (b.endpoint.auth === 'user' ? b.user !== undefined : b.headers.authorization === `Bearer ${s.serviceToken}`)
@@ -621,9 +729,18 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
       { seed, numRuns, name: 'HTTP fuzz' },
     )
     // Still serving, and still accepting well-formed writes.
-    const health = await send({ method: 'GET', path: '/healthz', headers: {}, chunked: false, wellFormed: true, endpoint: ENDPOINTS.find((e) => e.path === '/healthz')! })
+    const health = await send({
+      method: 'GET',
+      path: '/healthz',
+      headers: {},
+      chunked: false,
+      wellFormed: true,
+      endpoint: ENDPOINTS.find((e) => e.path === '/healthz')!,
+    })
     assert.equal(health.status, 200)
-    t.diagnostic(`seed ${seed}: ${stats.requests} requests in ${Date.now() - started} ms; statuses ${JSON.stringify(Object.fromEntries(stats.statuses))}; codes ${JSON.stringify(Object.fromEntries(stats.codes))}`)
+    t.diagnostic(
+      `seed ${seed}: ${stats.requests} requests in ${Date.now() - started} ms; statuses ${JSON.stringify(Object.fromEntries(stats.statuses))}; codes ${JSON.stringify(Object.fromEntries(stats.codes))}`,
+    )
   })
 
   // ---- HTTP that is not HTTP: bytes on a socket ----
@@ -637,19 +754,30 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
     () => 'GET / HTTP/9.9\r\nHost: x\r\nConnection: close\r\n\r\n',
     () => Buffer.from([0, 1, 2, 255, 13, 10, 13, 10]),
     () => 'GET /healthz HTTP/1.1\r\nHost: x\r\nNoColonHere\r\nConnection: close\r\n\r\n',
-    (_o, t) => `POST /v1/groups HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t}\r\nContent-Type: application/json\r\nContent-Length: abc\r\nConnection: close\r\n\r\n{}`,
-    (_o, t) => `POST /v1/groups HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\n`,
-    (_o, t) => `POST /v1/groups HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n`,
+    (_o, t) =>
+      `POST /v1/groups HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t}\r\nContent-Type: application/json\r\nContent-Length: abc\r\nConnection: close\r\n\r\n{}`,
+    (_o, t) =>
+      `POST /v1/groups HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\n`,
+    (_o, t) =>
+      `POST /v1/groups HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n`,
     (o) => `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(o.size)}\r\nConnection: close\r\n\r\n`,
-    (o) => Buffer.concat([Buffer.from('GET /v1/conversations/'), Buffer.from(o.junk, 'latin1'), Buffer.from('/events?from=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')]),
+    (o) =>
+      Buffer.concat([
+        Buffer.from('GET /v1/conversations/'),
+        Buffer.from(o.junk, 'latin1'),
+        Buffer.from('/events?from=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+      ]),
     () => 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Nul: a\u0000b\r\nConnection: close\r\n\r\n',
     () => 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n',
     (_o, t) => `GET http://elsewhere.example/v1/inbox HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t}\r\nConnection: close\r\n\r\n`,
     (_o, t) => `get /v1/inbox HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t}\r\nConnection: close\r\n\r\n`,
-    (o, t) => `GET /v1/conversations/g_${'%zz'.repeat(1 + (o.n % 3))}/events?from=1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t}\r\nConnection: close\r\n\r\n`,
+    (o, t) =>
+      `GET /v1/conversations/g_${'%zz'.repeat(1 + (o.n % 3))}/events?from=1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t}\r\nConnection: close\r\n\r\n`,
     (o, t) => `GET /v1/conversations/g_${'a'.repeat(257 + o.n)}/events?from=1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t}\r\nConnection: close\r\n\r\n`,
-    (o, t) => `POST /v1/groups/g_fuzz/members/${'b'.repeat(300 + o.n)}/kick HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t}\r\nContent-Type: application/json\r\nContent-Length: 11\r\nConnection: close\r\n\r\n{"id":"k1"}`,
-    (_o, t) => `POST /v1/groups HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t}\r\nContent-Type: application/json\r\nContent-Length: 1\r\nConnection: close\r\n\r\n{"id":"short","name":"x"}`,
+    (o, t) =>
+      `POST /v1/groups/g_fuzz/members/${'b'.repeat(300 + o.n)}/kick HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t}\r\nContent-Type: application/json\r\nContent-Length: 11\r\nConnection: close\r\n\r\n{"id":"k1"}`,
+    (_o, t) =>
+      `POST /v1/groups HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t}\r\nContent-Type: application/json\r\nContent-Length: 1\r\nConnection: close\r\n\r\n{"id":"short","name":"x"}`,
     (o) => `GET /healthz?${'q='.repeat(o.size)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
   ]
 
@@ -687,7 +815,12 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
     const seen = new Map<string, number>()
     await checkProperty(
       fc.asyncProperty(
-        fc.record({ template: fc.nat(RAW.length - 1), junk: junkString, n: fc.nat(50), size: fc.oneof(fc.integer({ min: 1, max: 100 }), fc.integer({ min: 17_000, max: 70_000 })) }),
+        fc.record({
+          template: fc.nat(RAW.length - 1),
+          junk: junkString,
+          n: fc.nat(50),
+          size: fc.oneof(fc.integer({ min: 1, max: 100 }), fc.integer({ min: 17_000, max: 70_000 })),
+        }),
         async (o) => {
           const bytes = RAW[o.template]!(o, tokens.alice!)
           const a = await rawSend(bytes)
@@ -708,7 +841,14 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
       ),
       { seed, numRuns, name: 'raw HTTP fuzz' },
     )
-    const health = await send({ method: 'GET', path: '/healthz', headers: {}, chunked: false, wellFormed: true, endpoint: ENDPOINTS.find((e) => e.path === '/healthz')! })
+    const health = await send({
+      method: 'GET',
+      path: '/healthz',
+      headers: {},
+      chunked: false,
+      wellFormed: true,
+      endpoint: ENDPOINTS.find((e) => e.path === '/healthz')!,
+    })
     assert.equal(health.status, 200, 'still serving')
     t.diagnostic(`seed ${seed}: ${numRuns} raw requests in ${Date.now() - started} ms: ${JSON.stringify(Object.fromEntries(seen))}`)
   })
@@ -729,7 +869,18 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
   const frame: fc.Arbitrary<Frame> = fc.oneof(
     { weight: 2, arbitrary: fc.uint8Array({ maxLength: 200 }).map((bytes) => ({ kind: 'binary' as const, bytes })) },
     { weight: 2, arbitrary: junkString.map((text) => ({ kind: 'text' as const, text })) },
-    { weight: 2, arbitrary: fc.oneof(jsonJunk, fc.record({ type: fc.oneof(junkString, fc.constantFrom('command', 'sync', 'typing', 'presence', 'ping')), rid: jsonJunk, command: jsonJunk }, { requiredKeys: [] })).map((value) => ({ kind: 'json' as const, value })) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .oneof(
+          jsonJunk,
+          fc.record(
+            { type: fc.oneof(junkString, fc.constantFrom('command', 'sync', 'typing', 'presence', 'ping')), rid: jsonJunk, command: jsonJunk },
+            { requiredKeys: [] },
+          ),
+        )
+        .map((value) => ({ kind: 'json' as const, value })),
+    },
     { weight: 1, arbitrary: fc.integer({ min: MAX_FRAME + 1, max: MAX_FRAME + 50_000 }).map((size) => ({ kind: 'oversized' as const, size })) },
     {
       weight: 8,
@@ -738,7 +889,10 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
         type: fc.nat(COMMAND_ROUTES.length),
         conv: pick,
         mutation,
-        rid: fc.oneof({ weight: 8, arbitrary: fc.string({ minLength: 1, maxLength: 12 }) }, { weight: 1, arbitrary: fc.constantFrom(null, 7, '', 'x'.repeat(200)) }),
+        rid: fc.oneof(
+          { weight: 8, arbitrary: fc.string({ minLength: 1, maxLength: 12 }) },
+          { weight: 1, arbitrary: fc.constantFrom(null, 7, '', 'x'.repeat(200)) },
+        ),
         seqN: fc.nat(1000),
         text: fc.string({ minLength: 1, maxLength: 20, unit: 'grapheme' }),
         actor: fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
@@ -824,11 +978,22 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
     const conv = given ?? decodeURIComponentSafe(convOf(f.conv, SPARING.has(route?.type ?? 'group.join')))
     const type = route?.type ?? 'conversation.create-direct'
     const endpoint = ENDPOINTS.find((e) => e.shape.kind === 'command' && e.shape.type === type) ?? ENDPOINTS.find((e) => e.shape.kind === 'direct')!
-    const o = { conv: f.conv, seq: { kind: 'good', n: f.seqN, junk: '', raw: false }, user: { kind: 'good', n: f.seqN, junk: '', raw: false }, text: f.text, reuseId: f.seqN % 13 === 0 } as RequestOp
+    const o = {
+      conv: f.conv,
+      seq: { kind: 'good', n: f.seqN, junk: '', raw: false },
+      user: { kind: 'good', n: f.seqN, junk: '', raw: false },
+      text: f.text,
+      reuseId: f.seqN % 13 === 0,
+    } as RequestOp
     const { id, ...data } = goodBody(o, endpoint, conv)!
     const params: Record<string, unknown> = { seq: 1 + (f.seqN % (heads.get(conv) ?? 1)), user: USERS[f.seqN % USERS.length]! }
     for (const [field, param] of Object.entries(route?.fromPath ?? {})) data[field] = params[param]
-    const command: Record<string, unknown> = { type, id, conv: type === 'conversation.create-direct' ? directConversationId(user, String(data.peer)) : conv, data }
+    const command: Record<string, unknown> = {
+      type,
+      id,
+      conv: type === 'conversation.create-direct' ? directConversationId(user, String(data.peer)) : conv,
+      data,
+    }
     if (f.actor) command.actor = 'alice'
     return mutate(command, f.mutation) as Record<string, unknown>
   }
@@ -881,7 +1046,12 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
           case 'command': {
             // A third well-formed, most of those messages, so that the socket writes too.
             const sendRoute = COMMAND_ROUTES.findIndex((r) => r.type === 'message.send')
-            const wellFormedFrame = { ...f, type: f.seqN % 4 ? sendRoute : f.type, mutation: { op: 'none' as const }, conv: { ...f.conv, kind: 'good' as const } }
+            const wellFormedFrame = {
+              ...f,
+              type: f.seqN % 4 ? sendRoute : f.type,
+              mutation: { op: 'none' as const },
+              conv: { ...f.conv, kind: 'good' as const },
+            }
             // In a conversation of the user's, mostly: the seeded group has everyone but mallory.
             const spared = SPARING.has(COMMAND_ROUTES[wellFormedFrame.type]?.type ?? 'group.join')
             const own = socket.user === 'mallory' || f.seqN % 5 === 0 || spared ? undefined : 'g_fuzz'
@@ -894,7 +1064,13 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
             const ack = socket.received.find((r) => r.type === 'ack' && r.rid === rid)
             if (ack) {
               assert.ok(!badFrame, `a frame outside the schema was acknowledged: ${JSON.stringify(command).slice(0, 300)}`)
-              acks.push({ actor: socket.user, conv: ack.conv as string, cmd: command.id as string, seq: ack.seq as number, duplicate: ack.duplicate as boolean })
+              acks.push({
+                actor: socket.user,
+                conv: ack.conv as string,
+                cmd: command.id as string,
+                seq: ack.seq as number,
+                duplicate: ack.duplicate as boolean,
+              })
               heads.set(ack.conv as string, Math.max(heads.get(ack.conv as string) ?? 0, ack.seq as number))
             }
             break
@@ -936,12 +1112,20 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
     fresh.ws.send('{"type":"ping"}')
     assert.ok(await fresh.until((r) => r.type === 'pong'), 'no pong after the fuzz')
     const id = `after-${randomBytes(4).toString('hex')}`
-    fresh.ws.send(JSON.stringify({ type: 'command', rid: 'last', command: { type: 'message.send', id, conv: 'g_open', data: { content: { type: 'text', text: 'still here' } } } }))
+    fresh.ws.send(
+      JSON.stringify({
+        type: 'command',
+        rid: 'last',
+        command: { type: 'message.send', id, conv: 'g_open', data: { content: { type: 'text', text: 'still here' } } },
+      }),
+    )
     assert.ok(await fresh.until((r) => r.rid === 'last'), 'no answer to a command after the fuzz')
     const last = fresh.received.find((r) => r.rid === 'last')!
     if (last.type === 'ack') acks.push({ actor: 'carol', conv: 'g_open', cmd: id, seq: last.seq as number, duplicate: last.duplicate as boolean })
     fresh.ws.close()
-    t.diagnostic(`seed ${seed}: ${stats.frames} frames on ${stats.sockets} sockets in ${Date.now() - started} ms; ${acks.length} acks; error frames ${JSON.stringify(Object.fromEntries(stats.frameCodes))}; closes ${JSON.stringify(Object.fromEntries(stats.closes))}`)
+    t.diagnostic(
+      `seed ${seed}: ${stats.frames} frames on ${stats.sockets} sockets in ${Date.now() - started} ms; ${acks.length} acks; error frames ${JSON.stringify(Object.fromEntries(stats.frameCodes))}; closes ${JSON.stringify(Object.fromEntries(stats.closes))}`,
+    )
   })
 
   test('the same command sent several times at once, through two API processes, writes one event', async (t) => {
@@ -961,17 +1145,20 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
         }),
         async ({ copies, via, who, conv, text }) => {
           const body = Buffer.from(JSON.stringify({ id: `retry-${randomBytes(6).toString('hex')}`, content: { type: 'text', text } }))
-          const built = Array.from({ length: copies }, (_, i): Built => ({
-            base: via[i] ? other.url : s.url,
-            method: 'POST',
-            path: endpoint.path.replace(':conv', conv),
-            headers: { authorization: `Bearer ${tokens[who]}`, 'content-type': 'application/json' },
-            body,
-            chunked: false,
-            user: who,
-            wellFormed: true,
-            endpoint,
-          }))
+          const built = Array.from(
+            { length: copies },
+            (_, i): Built => ({
+              base: via[i] ? other.url : s.url,
+              method: 'POST',
+              path: endpoint.path.replace(':conv', conv),
+              headers: { authorization: `Bearer ${tokens[who]}`, 'content-type': 'application/json' },
+              body,
+              chunked: false,
+              user: who,
+              wellFormed: true,
+              endpoint,
+            }),
+          )
           const answers = await Promise.all(built.map((b) => send(b)))
           for (const [i, b] of built.entries()) check(b, answers[i]!)
           const statuses = new Set(answers.map((a) => a.status))
@@ -1021,7 +1208,11 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
     const byConv = new Map<string, number[]>()
     for (const e of all) byConv.set(e.conv, [...(byConv.get(e.conv) ?? []), e.seq])
     for (const [conv, seqs] of byConv) {
-      assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1), `seqs of ${conv}`)
+      assert.deepEqual(
+        seqs,
+        Array.from({ length: seqs.length }, (_, i) => i + 1),
+        `seqs of ${conv}`,
+      )
       assert.equal((await readAll(log, conv)).length, seqs.length, `range read of ${conv}`)
     }
     for (const [conv, head] of heads) assert.ok((byConv.get(conv)?.length ?? 0) >= head, `${conv} was answered with seq ${head} but holds less`)

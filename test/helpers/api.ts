@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto'
+import { Tokens } from '../../api/auth/tokens.js'
+import { UserDirectory } from '../../api/auth/users.js'
+import type { ApiDeps } from '../../api/deps.js'
+import { type RunningApi, startApi } from '../../api/server.js'
 import { CommandHandler } from '../../core/commands/command-handler.js'
 import { createDecider } from '../../core/domain/decider.js'
-import { Tokens } from '../../api/auth/tokens.js'
-import type { ApiDeps } from '../../api/deps.js'
-import { startApi, type RunningApi } from '../../api/server.js'
-import { UserDirectory } from '../../api/auth/users.js'
 import { ConversationViews } from '../../projections/conversations/views.js'
 import type { LogLevel } from '../../schemas/config.js'
-import { caughtUp, startProjection, type LogAndConnection, type RunningProjection } from './projection.js'
+import { caughtUp, type LogAndConnection, type RunningProjection, startProjection } from './projection.js'
 
 export interface ApiStack {
   api: RunningApi
@@ -39,7 +39,18 @@ export async function startApiStack(
   const users = await UserDirectory.open(nc, `${bucket}_users`)
   // Quiet unless asked (SEQLINE_LOG_LEVEL=warn shows every 5xx a test provokes).
   const logging = { level: (process.env.SEQLINE_LOG_LEVEL ?? 'silent') as LogLevel }
-  const deps = (): ApiDeps => ({ log, nc, handler: new CommandHandler(log, createDecider()), views, tokens, users, limits, projectionLag: () => runner.projector.lag(), logging, ...more })
+  const deps = (): ApiDeps => ({
+    log,
+    nc,
+    handler: new CommandHandler(log, createDecider()),
+    views,
+    tokens,
+    users,
+    limits,
+    projectionLag: () => runner.projector.lag(),
+    logging,
+    ...more,
+  })
   const api = await startApi(deps(), '127.0.0.1', 0)
   const extra: RunningApi[] = []
   return {

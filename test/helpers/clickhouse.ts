@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { startClickHouseServer } from '../../ops/servers/clickhouse-server.js'
 import { freePort } from '../../ops/servers/free-port.js'
-import { containerHandle, loadTestcontainers, startTestServer, type ServerHandle, type TestServer } from './test-server.js'
+import { containerHandle, loadTestcontainers, type ServerHandle, startTestServer, type TestServer } from './test-server.js'
 
 /** A real ClickHouse server, owned by one test (or suite). */
 export interface TestClickHouse extends TestServer {

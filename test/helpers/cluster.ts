@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePorts } from '../../ops/servers/free-port.js'
-import { startNatsServer, type RunningNats } from '../../ops/servers/nats-server.js'
+import { type RunningNats, startNatsServer } from '../../ops/servers/nats-server.js'
 
 /** Three real nats-servers clustered on loopback, JetStream on each, for replicated (R3) streams. */
 export interface TestCluster {
@@ -40,4 +40,3 @@ export async function startTestCluster(size = 3): Promise<TestCluster> {
     },
   }
 }
-

@@ -1,8 +1,8 @@
-import { until } from '../../core/until.js'
-import { after, before } from 'node:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { after, before } from 'node:test'
+import { until } from '../../core/until.js'
 import { HistoryDb } from '../../projections/history/history-db.js'
 import type { HistorySink } from '../../projections/history/sink.js'
 import { startTestClickHouse } from './clickhouse.js'
@@ -54,5 +54,9 @@ export async function sinkCaughtUp(sink: HistorySink, timeoutMs = 30_000): Promi
     await sink.flush()
     return (await sink.lag()).events === 0 ? true : undefined
   }
-  await until(written, { timeoutMs, everyMs: 20, timedOut: async () => new Error(`history sink still ${(await sink.lag()).events} events behind after ${timeoutMs} ms`) })
+  await until(written, {
+    timeoutMs,
+    everyMs: 20,
+    timedOut: async () => new Error(`history sink still ${(await sink.lag()).events} events behind after ${timeoutMs} ms`),
+  })
 }

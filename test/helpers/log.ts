@@ -2,7 +2,7 @@ import { after, before } from 'node:test'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { CommandHandler, type HandleResult } from '../../core/commands/command-handler.js'
 import { createDecider } from '../../core/domain/decider.js'
-import { openJetStreamLog, type EventLog, type JetStreamLog, type LogOptions, type StoredEvent } from '../../core/log/index.js'
+import { type EventLog, type JetStreamLog, type LogOptions, openJetStreamLog, type StoredEvent } from '../../core/log/index.js'
 import { startTestNats, type TestNats } from './nats.js'
 
 export const TEST_PARTITIONS = 4

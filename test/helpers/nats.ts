@@ -1,7 +1,7 @@
 import { join } from 'node:path'
-import { startNatsServer } from '../../ops/servers/nats-server.js'
 import { freePort } from '../../ops/servers/free-port.js'
-import { containerHandle, loadTestcontainers, startTestServer, type ServerHandle, type TestServer } from './test-server.js'
+import { startNatsServer } from '../../ops/servers/nats-server.js'
+import { containerHandle, loadTestcontainers, type ServerHandle, startTestServer, type TestServer } from './test-server.js'
 
 /** A real nats-server with JetStream, owned by one test file. */
 export type TestNats = TestServer

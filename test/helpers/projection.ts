@@ -1,6 +1,6 @@
-import { until } from '../../core/until.js'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { EventLog } from '../../core/log/index.js'
+import { until } from '../../core/until.js'
 import { conversationsProjection } from '../../projections/conversations/apply.js'
 import { openBurnEraser } from '../../projections/conversations/processors.js'
 import { openProjector } from '../../projections/runtime/projector.js'

@@ -51,15 +51,26 @@ export function serverlessDeps(more: Partial<ApiDeps> = {}): ApiDeps {
 
 /** A part no request of these tests may reach: any use throws, naming it. */
 function untouchable<T>(name: string): T {
-  return new Proxy({}, {
-    get(_target, property) {
-      throw new Error(`${name}.${String(property)} was used, but this test runs without servers`)
+  return new Proxy(
+    {},
+    {
+      get(_target, property) {
+        throw new Error(`${name}.${String(property)} was used, but this test runs without servers`)
+      },
     },
-  }) as T
+  ) as T
 }
 
 /** inject() with an optional bearer token, a JSON body given as text, more headers, and the client's address (127.0.0.1 by default). */
-export function send(app: FastifyInstance, method: string, url: string, token: string | null, body?: string, headers: Record<string, string> = {}, remoteAddress?: string) {
+export function send(
+  app: FastifyInstance,
+  method: string,
+  url: string,
+  token: string | null,
+  body?: string,
+  headers: Record<string, string> = {},
+  remoteAddress?: string,
+) {
   return app.inject({
     method: method as 'GET',
     url,

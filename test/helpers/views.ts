@@ -1,6 +1,6 @@
-import { until } from '../../core/until.js'
 import type { NatsConnection } from '@nats-io/transport-node'
-import type { EventLog, Cursor } from '../../core/log/index.js'
+import type { Cursor, EventLog } from '../../core/log/index.js'
+import { until } from '../../core/until.js'
 import { readPrefix } from '../../projections/runtime/view-store.js'
 
 const POLL_MS = 50

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { onLines } from './child-lines.js'
 import { TEST_PARTITIONS } from './log.js'
@@ -36,7 +36,6 @@ export function startWriter(url: string, actor: string, convs: string[], from: n
     for (const w of waiters.filter((w) => acks.length >= w.n)) w.resolve()
   })
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  const acked = (n: number) =>
-    acks.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }))
+  const acked = (n: number) => (acks.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve })))
   return { child, acks, exited, acked }
 }

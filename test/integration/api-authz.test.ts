@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
 import { COMMAND_ROUTES } from '../../api/routes/commands.js'
+import { type ApiStack, call, startApiStack } from '../helpers/api.js'
 import { readAll, withLogServer } from '../helpers/log.js'
-import { call, startApiStack, type ApiStack } from '../helpers/api.js'
 
 /** A body each command route accepts from a member, so a refusal can only come from authorisation. */
 const BODIES: Record<string, Record<string, unknown>> = {
@@ -43,7 +43,10 @@ describe('authorisation on every endpoint', () => {
         const url = `${s.url}${route.url.replace(':conv', g).replace(':seq', '2').replace(':user', 'member')}`
         const r = await call(url, route.method, tok[who]!, { id: `${who}-${route.type}`, ...BODIES[route.type] })
         assert.ok([403, 404].includes(r.status), `${route.method} ${route.url}: ${r.status} ${JSON.stringify(r.body)}`)
-        assert.ok(['NOT_MEMBER', 'FORBIDDEN_ROLE', 'TARGET_NOT_MEMBER', 'JOIN_CLOSED', 'BURN_DIRECT_ONLY'].includes(r.body.error.code), `${route.url}: ${r.body.error.code}`)
+        assert.ok(
+          ['NOT_MEMBER', 'FORBIDDEN_ROLE', 'TARGET_NOT_MEMBER', 'JOIN_CLOSED', 'BURN_DIRECT_ONLY'].includes(r.body.error.code),
+          `${route.url}: ${r.body.error.code}`,
+        )
       }
       assert.equal((await readAll(t.log, g)).length, before)
     })
@@ -56,7 +59,10 @@ describe('authorisation on every endpoint', () => {
       assert.equal(r.status, 403, `${path}: ${JSON.stringify(r.body)}`)
       assert.equal(r.body.error.code, 'NOT_MEMBER')
     }
-    assert.deepEqual((await get('/v1/inbox')).body.filter((row: { conv: string }) => row.conv === g), [])
+    assert.deepEqual(
+      (await get('/v1/inbox')).body.filter((row: { conv: string }) => row.conv === g),
+      [],
+    )
     assert.ok(!JSON.stringify((await get('/v1/sync')).body).includes(g))
   })
 
@@ -64,7 +70,10 @@ describe('authorisation on every endpoint', () => {
     const get = (path: string) => call(`${s.url}${path}`, 'GET', tok.former!)
     const pulled = await get(`/v1/conversations/${g}/events?from=1&limit=50`)
     assert.equal(pulled.status, 200)
-    assert.deepEqual(pulled.body.events.map((e: { seq: number }) => e.seq), Array.from({ length: kickedAt }, (_, i) => i + 1))
+    assert.deepEqual(
+      pulled.body.events.map((e: { seq: number }) => e.seq),
+      Array.from({ length: kickedAt }, (_, i) => i + 1),
+    )
     const exported = await get(`/v1/conversations/${g}/export`)
     assert.equal(exported.status, 200)
     assert.ok(!String(exported.body).includes('secret after the kick'))
@@ -82,7 +91,11 @@ describe('authorisation on every endpoint', () => {
   })
 
   test('admin endpoints refuse user tokens', async () => {
-    for (const [method, path] of [['GET', '/v1/admin/users/owner'], ['POST', '/v1/admin/tokens'], ['GET', `/v1/admin/export?conv=${g}`]] as const) {
+    for (const [method, path] of [
+      ['GET', '/v1/admin/users/owner'],
+      ['POST', '/v1/admin/tokens'],
+      ['GET', `/v1/admin/export?conv=${g}`],
+    ] as const) {
       const r = await call(`${s.url}${path}`, method, tok.owner!, method === 'POST' ? { user: 'owner' } : undefined)
       assert.equal(r.status, 401, `${method} ${path}`)
       assert.equal(r.body.error.code, 'UNAUTHORIZED')

@@ -3,8 +3,8 @@ import { connect } from 'node:net'
 import { before, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Tokens } from '../../api/auth/tokens.js'
+import { type ApiStack, call, startApiStack } from '../helpers/api.js'
 import { readAll, withLogServer } from '../helpers/log.js'
-import { call, startApiStack, type ApiStack } from '../helpers/api.js'
 
 const hello = (id: string, text = id) => ({ id, content: { type: 'text', text } })
 
@@ -90,10 +90,21 @@ describe('REST commands end to end against a real nats-server', () => {
     assert.equal((await post('cy', `/v1/groups/${g}/join`, { id: 'j2' })).status, 200)
     await expectRefused(post('amy', `/v1/groups/${g}/invite`, { id: 'i1', users: ['cy'] }), 409, 'ALREADY_MEMBER')
     const sent = await post('amy', `/v1/conversations/${g}/messages`, hello('typo'))
-    await expectRefused(post('cy', `/v1/conversations/${g}/messages/${sent.body.seq}/edit`, { id: 'e0', content: { type: 'text', text: 'no' } }), 403, 'NOT_AUTHOR')
-    assert.equal((await post('amy', `/v1/conversations/${g}/messages/${sent.body.seq}/edit`, { id: 'e1', content: { type: 'text', text: 'fixed' } })).status, 200)
+    await expectRefused(
+      post('cy', `/v1/conversations/${g}/messages/${sent.body.seq}/edit`, { id: 'e0', content: { type: 'text', text: 'no' } }),
+      403,
+      'NOT_AUTHOR',
+    )
+    assert.equal(
+      (await post('amy', `/v1/conversations/${g}/messages/${sent.body.seq}/edit`, { id: 'e1', content: { type: 'text', text: 'fixed' } })).status,
+      200,
+    )
     assert.equal((await post('amy', `/v1/conversations/${g}/messages/${sent.body.seq}/recall`, { id: 'rc' })).status, 200)
-    await expectRefused(post('amy', `/v1/conversations/${g}/messages/${sent.body.seq}/edit`, { id: 'e2', content: { type: 'text', text: 'x' } }), 409, 'TARGET_GONE')
+    await expectRefused(
+      post('amy', `/v1/conversations/${g}/messages/${sent.body.seq}/edit`, { id: 'e2', content: { type: 'text', text: 'x' } }),
+      409,
+      'TARGET_GONE',
+    )
     await expectRefused(post('amy', `/v1/conversations/${g}/messages/999/recall`, { id: 'rc2' }), 404, 'TARGET_NOT_FOUND')
     assert.equal((await post('cy', `/v1/groups/${g}/leave`, { id: 'bye' })).status, 200)
     await expectRefused(post('cy', `/v1/conversations/${g}/read`, { id: 'rd', upTo: 1 }), 403, 'NOT_MEMBER')
@@ -145,7 +156,11 @@ describe('REST commands end to end against a real nats-server', () => {
       const r = await pending
       assert.equal(r.status, status, `${code}: ${JSON.stringify(r.body)}`)
       assert.equal(r.body.error.code, code)
-      if (field) assert.ok(r.body.error.details.errors.some((e: { field: string }) => e.field.startsWith(field)), JSON.stringify(r.body))
+      if (field)
+        assert.ok(
+          r.body.error.details.errors.some((e: { field: string }) => e.field.startsWith(field)),
+          JSON.stringify(r.body),
+        )
     }
     assert.equal((await readAll(t.log, g)).length, before, 'nothing was written')
   })

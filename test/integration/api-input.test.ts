@@ -5,10 +5,10 @@ import assert from 'node:assert/strict'
 import { generateKeyPairSync } from 'node:crypto'
 import { before, describe, test } from 'node:test'
 import { Tokens } from '../../api/auth/tokens.js'
-import { startApi } from '../../api/server.js'
 import { UserDirectory } from '../../api/auth/users.js'
+import { startApi } from '../../api/server.js'
 import { ConversationViews } from '../../projections/conversations/views.js'
-import { startApiStack, type ApiStack } from '../helpers/api.js'
+import { type ApiStack, startApiStack } from '../helpers/api.js'
 import { withLogServer } from '../helpers/log.js'
 
 describe('input at the edge of the API, read by the routes', () => {
@@ -59,7 +59,11 @@ describe('server errors are logged, tokens never', () => {
     try {
       const headers = { authorization: `Bearer ${serviceToken}`, 'content-type': 'application/json' }
       await fetch(`${api.url}/v1/admin/users/frank`, { method: 'PUT', headers, body: '{}' })
-      const r = await fetch(`${api.url}/v1/admin/tokens?token=query-secret-must-not-be-logged`, { method: 'POST', headers, body: JSON.stringify({ user: 'frank' }) })
+      const r = await fetch(`${api.url}/v1/admin/tokens?token=query-secret-must-not-be-logged`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ user: 'frank' }),
+      })
       assert.equal(r.status, 501)
       const failed = lines.map((l) => JSON.parse(l)).filter((l) => l.level === 50)
       assert.equal(failed.length, 1, lines.join(''))

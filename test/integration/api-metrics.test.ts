@@ -2,7 +2,7 @@
 // commands counted once whichever way they came (REST or WebSocket), by their result.
 import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
-import { call, startApiStack, type ApiStack } from '../helpers/api.js'
+import { type ApiStack, call, startApiStack } from '../helpers/api.js'
 import { withLogServer } from '../helpers/log.js'
 import { TestSocket, wsUrl } from '../helpers/ws.js'
 

@@ -3,13 +3,13 @@ import { generateKeyPairSync } from 'node:crypto'
 import { before, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Tokens } from '../../api/auth/tokens.js'
+import { UserDirectory } from '../../api/auth/users.js'
 import { COMMAND_ROUTES } from '../../api/routes/commands.js'
 import { startApi } from '../../api/server.js'
-import { UserDirectory } from '../../api/auth/users.js'
 import { ConversationViews } from '../../projections/conversations/views.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
-import { call, startApiStack, type ApiStack } from '../helpers/api.js'
+import { type ApiStack, call, startApiStack } from '../helpers/api.js'
 import { range, withLogServer } from '../helpers/log.js'
 import { dereference } from '../helpers/openapi.js'
 
@@ -338,7 +338,7 @@ describe('rate and body limits', () => {
     assert.equal((await call(`${s.url}/v1/inbox`, 'GET', bob)).status, 200, 'bob is counted apart from alice')
   })
 
-  test('forged tokens naming a user do not use up that user\'s allowance', async () => {
+  test("forged tokens naming a user do not use up that user's allowance", async () => {
     const forger = new Tokens({ serviceToken: 'f'.repeat(24), jwtSecret: 'not-the-secret-not-the-secret-xx' })
     const forged = (await forger.mint('dave', 60)).token
     for (let i = 0; i < 4; i++) assert.equal((await call(`${s.url}/v1/inbox`, 'GET', forged)).status, 401)

@@ -4,15 +4,15 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream'
+import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { Tokens } from '../../api/auth/tokens.js'
-import { RestClient, type InboxRow } from '../../api/client/rest.js'
+import { type InboxRow, RestClient } from '../../api/client/rest.js'
 import { directConversationId } from '../../core/domain/direct-id.js'
-import { startNatsServer, type RunningNats } from '../../ops/servers/nats-server.js'
-import { startSeqline, type SeqlineProcess } from '../../ops/servers/seqline-process.js'
+import { type RunningNats, startNatsServer } from '../../ops/servers/nats-server.js'
+import { type SeqlineProcess, startSeqline } from '../../ops/servers/seqline-process.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
-import { filesContaining, messagesContaining, untilNoneFound, type Finding } from '../helpers/store-scan.js'
+import { type Finding, filesContaining, messagesContaining, untilNoneFound } from '../helpers/store-scan.js'
 
 /** The promise: within 60 s of a burn (or an erasing recall) no byte of the text is left anywhere in NATS. */
 const ERASED_WITHIN_MS = 60_000
@@ -69,8 +69,14 @@ describe('burned and erased text leaves no byte in the nats-server store, runnin
     const files = await filesContaining(nats.storeDir, markers)
     const messages = await messagesContaining(jsm, markers)
     for (const m of markers) {
-      assert.ok(files.some((f) => f.marker === m && f.where.includes('SEQLINE_LOG_')), `${m} not found in the log's block files`)
-      assert.ok(messages.some((f) => f.marker === m && f.where.startsWith('SEQLINE_LOG_')), `${m} not found in the log's messages`)
+      assert.ok(
+        files.some((f) => f.marker === m && f.where.includes('SEQLINE_LOG_')),
+        `${m} not found in the log's block files`,
+      )
+      assert.ok(
+        messages.some((f) => f.marker === m && f.where.startsWith('SEQLINE_LOG_')),
+        `${m} not found in the log's messages`,
+      )
     }
   }
 
@@ -97,10 +103,14 @@ describe('burned and erased text leaves no byte in the nats-server store, runnin
     const sent = await alice.text(conv, `the word is ${first}, keep it`)
     const edited = await alice.edit(conv, sent.seq, { type: 'text', text: `no, the word is ${second}, keep it` })
     // Both texts reached the views before the read: whatever they copy, they had the chance to.
-    const before = await until('the edited preview in bob\'s inbox', async () => {
-      const row = await rowOf(bob, conv)
-      return row?.last?.seq === sent.seq && row.last.state === 'edited' ? row : undefined
-    }, Date.now() + 20_000)
+    const before = await until(
+      "the edited preview in bob's inbox",
+      async () => {
+        const row = await rowOf(bob, conv)
+        return row?.last?.seq === sent.seq && row.last.state === 'edited' ? row : undefined
+      },
+      Date.now() + 20_000,
+    )
     assert.match(before.last!.preview, new RegExp(second), 'the inbox shows the edited text before the burn')
     await storedNow([first, second])
     await bob.read(conv, edited.seq)
@@ -108,10 +118,14 @@ describe('burned and erased text leaves no byte in the nats-server store, runnin
     const tombstone = await until('the burn tombstone in the log', () => eventOf(alice, conv, (e) => e.type === 'message.burned'), Date.now() + 30_000)
     const deadline = Date.now() + ERASED_WITHIN_MS
     assert.deepEqual(tombstone.type === 'message.burned' && [tombstone.data.target, tombstone.data.edits], [sent.seq, [edited.seq]])
-    const row = await until('[burned] in bob\'s inbox', async () => {
-      const r = await rowOf(bob, conv)
-      return r?.last?.state === 'burned' ? r : undefined
-    }, deadline)
+    const row = await until(
+      "[burned] in bob's inbox",
+      async () => {
+        const r = await rowOf(bob, conv)
+        return r?.last?.state === 'burned' ? r : undefined
+      },
+      deadline,
+    )
     assert.equal(row.last!.preview, '[burned]')
 
     gone.push(first, second)
@@ -119,7 +133,9 @@ describe('burned and erased text leaves no byte in the nats-server store, runnin
     assert.deepEqual(left, [], `burned text still stored ${Math.round((Date.now() - deadline + ERASED_WITHIN_MS) / 1000)} s after the burn`)
   })
 
-  test('recall with erase in a plain conversation: both texts are gone from every file and every stream message within 60 s', { timeout: 120_000 }, async () => {
+  test('recall with erase in a plain conversation: both texts are gone from every file and every stream message within 60 s', {
+    timeout: 120_000,
+  }, async () => {
     const [first, second] = [marker('RECALLFIRST'), marker('RECALLEDIT')]
     const carol = await client('carol')
     const dave = await client('dave')
@@ -129,18 +145,26 @@ describe('burned and erased text leaves no byte in the nats-server store, runnin
     await carol.edit(conv, sent.seq, { type: 'text', text: `no, the word is ${second}, keep it` })
     // A later message: the erased one is no longer the conversation's last, and must still go.
     const later = await carol.text(conv, 'something else')
-    await until('the later message in dave\'s inbox', async () => {
-      const row = await rowOf(dave, conv)
-      return row?.last?.seq === later.seq ? row : undefined
-    }, Date.now() + 20_000)
+    await until(
+      "the later message in dave's inbox",
+      async () => {
+        const row = await rowOf(dave, conv)
+        return row?.last?.seq === later.seq ? row : undefined
+      },
+      Date.now() + 20_000,
+    )
     await storedNow([first, second])
 
     await carol.recall(conv, sent.seq, { erase: true })
     const deadline = Date.now() + ERASED_WITHIN_MS
-    const row = await until('the recall in dave\'s inbox', async () => {
-      const r = await rowOf(dave, conv)
-      return r && r.maxSeq > later.seq ? r : undefined
-    }, deadline)
+    const row = await until(
+      "the recall in dave's inbox",
+      async () => {
+        const r = await rowOf(dave, conv)
+        return r && r.maxSeq > later.seq ? r : undefined
+      },
+      deadline,
+    )
     assert.deepEqual([row.last?.seq, row.last?.preview], [later.seq, 'something else'], 'the newer message stays the preview')
 
     gone.push(first, second)
@@ -156,7 +180,7 @@ describe('burned and erased text leaves no byte in the nats-server store, runnin
     await nats.restart()
     seqline = await startSeqline(env)
     const bob = await client('bob')
-    await until('bob\'s inbox after the restart', async () => ((await bob.inbox()).length > 0 ? true : undefined), Date.now() + 20_000)
+    await until("bob's inbox after the restart", async () => ((await bob.inbox()).length > 0 ? true : undefined), Date.now() + 20_000)
     assert.deepEqual(await anywhere(gone), [], 'erased text in the store or a stream after the restart')
   })
 })

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { freePort } from '../../ops/servers/free-port.js'
-import { startSeqline, type SeqlineProcess } from '../../ops/servers/seqline-process.js'
+import { type SeqlineProcess, startSeqline } from '../../ops/servers/seqline-process.js'
 import { seqline } from '../helpers/cli.js'
 
 describe('CLI commands beside a running seqline up with the embedded defaults', () => {

@@ -28,7 +28,13 @@ describe('the seqline CLI against a real nats-server', () => {
     const stored = (await readAll(t.log, 'g_audit')).map((s) => s.event)
     const ndjson = await seqline(['export', '--conv', 'g_audit'], env)
     assert.equal(ndjson.code, 0, ndjson.stderr)
-    assert.deepEqual(ndjson.stdout.trim().split('\n').map((l) => JSON.parse(l)), stored)
+    assert.deepEqual(
+      ndjson.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+      stored,
+    )
     const dir = await mkdtemp(join(tmpdir(), 'seqline-cli-'))
     const csv = await seqline(['export', '--conv', 'g_audit', '--format', 'csv', '--out', join(dir, 'audit.csv')], env)
     assert.equal(csv.code, 0, csv.stderr)

@@ -61,7 +61,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ClickHouseError, ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client'
+import { type ClickHouseClient, type ClickHouseClientConfigOptions, ClickHouseError, ClickHouseLogLevel, createClient } from '@clickhouse/client'
 import { withClickHouseServer } from '../helpers/clickhouse.js'
 
 const USER = { name: 'seqline', password: "s3cret'<&>" }
@@ -105,7 +105,9 @@ test('ClickHouse server: client quirks, schema, mutations, and data across resta
     assert.deepEqual(await rows(client, query, { settings: { output_format_json_quote_64bit_integers: 1 } }), [{ big: '9007199254740993', n: '3' }])
     assert.deepEqual(await rows(client, 'SELECT toUInt64(7) AS n', { settings: { output_format_json_quote_64bit_integers: 0 } }), [{ n: 7 }])
 
-    const json = await (await client.query({ query: 'SELECT number AS n FROM numbers(2)', format: 'JSON', clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } })).json<{ n: number }>()
+    const json = await (
+      await client.query({ query: 'SELECT number AS n FROM numbers(2)', format: 'JSON', clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } })
+    ).json<{ n: number }>()
     assert.deepEqual(json.data, [{ n: 0 }, { n: 1 }])
     assert.deepEqual(json.meta, [{ name: 'n', type: 'UInt64' }])
     assert.equal(json.rows, 2)
@@ -117,7 +119,13 @@ test('ClickHouse server: client quirks, schema, mutations, and data across resta
   })
 
   await t.test('settings through clickhouse_settings', async () => {
-    const limited = { readonly: '1', max_execution_time: 5, max_result_rows: '100', result_overflow_mode: 'throw', output_format_json_quote_64bit_integers: 0 } as const
+    const limited = {
+      readonly: '1',
+      max_execution_time: 5,
+      max_result_rows: '100',
+      result_overflow_mode: 'throw',
+      output_format_json_quote_64bit_integers: 0,
+    } as const
     assert.deepEqual(await rows(client, 'SELECT count() AS n FROM (SELECT number FROM system.numbers LIMIT 10)', { settings: limited }), [{ n: 10 }])
     if (is1816) {
       const tableFunction = await failure(() => rows(client, 'SELECT count() FROM numbers(10)', { settings: { readonly: '1' } }))
@@ -127,9 +135,13 @@ test('ClickHouse server: client quirks, schema, mutations, and data across resta
     const readonly = await failure(() => client.command({ query: 'INSERT INTO ro_probe VALUES (1)', clickhouse_settings: { readonly: '1' } }))
     assert.equal(errorCode(readonly), 164)
 
-    const overflow = await failure(() => rows(client, 'SELECT number FROM numbers(1000)', { settings: { max_result_rows: '10', result_overflow_mode: 'throw' } }))
+    const overflow = await failure(() =>
+      rows(client, 'SELECT number FROM numbers(1000)', { settings: { max_result_rows: '10', result_overflow_mode: 'throw' } }),
+    )
     assert.equal(errorCode(overflow), 396)
-    const broken = await rows(client, 'SELECT number FROM numbers(100000)', { settings: { max_result_rows: '10', result_overflow_mode: 'break', max_block_size: '10' } })
+    const broken = await rows(client, 'SELECT number FROM numbers(100000)', {
+      settings: { max_result_rows: '10', result_overflow_mode: 'break', max_block_size: '10' },
+    })
     assert.ok(broken.length >= 10 && broken.length < 100_000, `break stops after the block crossing the limit, got ${broken.length}`)
 
     const timeout = await failure(() => rows(client, 'SELECT count() FROM system.numbers', { settings: { max_execution_time: 1 } }))
@@ -148,7 +160,9 @@ test('ClickHouse server: client quirks, schema, mutations, and data across resta
     for (const setting of ['mutations_sync', 'input_format_defaults_for_omitted_fields', 'async_insert']) {
       assert.equal(errorCode(await failure(() => rows(client, 'SELECT 1', { settings: { [setting]: '1' } }))), 115, setting)
     }
-    const index = await failure(() => client.command({ query: 'CREATE TABLE si (a String, INDEX ia a TYPE minmax GRANULARITY 1) ENGINE = MergeTree ORDER BY a' }))
+    const index = await failure(() =>
+      client.command({ query: 'CREATE TABLE si (a String, INDEX ia a TYPE minmax GRANULARITY 1) ENGINE = MergeTree ORDER BY a' }),
+    )
     assert.equal(errorCode(index), 62)
     assert.deepEqual(await rows(client, "SELECT match('Hello', '(?i)hel') AS m"), [{ m: 0 }], 'case-insensitive regex flag is silently ignored')
   })
@@ -162,7 +176,13 @@ test('ClickHouse server: client quirks, schema, mutations, and data across resta
       const basic = await failure(() => client.insert({ table: 'defaults_probe', format: 'JSONEachRow', columns: ['id', 'ts'], values: [iso] }))
       assert.equal(errorCode(basic), 27)
     }
-    await client.insert({ table: 'defaults_probe', format: 'JSONEachRow', columns: ['id', 'ts'], values: [iso], clickhouse_settings: { date_time_input_format: 'best_effort' } })
+    await client.insert({
+      table: 'defaults_probe',
+      format: 'JSONEachRow',
+      columns: ['id', 'ts'],
+      values: [iso],
+      clickhouse_settings: { date_time_input_format: 'best_effort' },
+    })
     const got = await rows<{ id: number; ts: string; day: string }>(client, 'SELECT id, ts, day FROM defaults_probe ORDER BY id')
     assert.deepEqual(got.slice(1), [
       { id: 2, ts: '2024-05-06 07:08:09', day: '2024-05-06' },
@@ -183,7 +203,11 @@ test('ClickHouse server: client quirks, schema, mutations, and data across resta
     ])
 
     assert.deepEqual(
-      await rows(client, `SELECT conv, seq FROM messages FINAL WHERE positionCaseInsensitiveUTF8(text, ${sqlString('МИР')}) > 0 OR lowerUTF8(text) LIKE '%hello%' ORDER BY conv, seq`, QUOTED),
+      await rows(
+        client,
+        `SELECT conv, seq FROM messages FINAL WHERE positionCaseInsensitiveUTF8(text, ${sqlString('МИР')}) > 0 OR lowerUTF8(text) LIKE '%hello%' ORDER BY conv, seq`,
+        QUOTED,
+      ),
       [
         { conv: 'c1', seq: '1' },
         { conv: 'c1', seq: '2' },
@@ -193,7 +217,9 @@ test('ClickHouse server: client quirks, schema, mutations, and data across resta
       { conv: 'c1', seq: '1' },
       { conv: 'c2', seq: '1' },
     ])
-    assert.deepEqual(await rows(client, "SELECT conv, seq FROM messages FINAL WHERE hasAny(mentions, ['carol', 'zed']) ORDER BY conv, seq", QUOTED), [{ conv: 'c1', seq: '3' }])
+    assert.deepEqual(await rows(client, "SELECT conv, seq FROM messages FINAL WHERE hasAny(mentions, ['carol', 'zed']) ORDER BY conv, seq", QUOTED), [
+      { conv: 'c1', seq: '3' },
+    ])
     assert.deepEqual(await rows(client, "SELECT conv, seq FROM messages FINAL WHERE hasAll(mentions, ['alice', 'bob'])", QUOTED), [{ conv: 'c2', seq: '1' }])
     assert.deepEqual(await rows(client, 'SELECT arrayJoin(mentions) AS who, count() AS n FROM messages FINAL GROUP BY who ORDER BY who', NUMBERS), [
       { who: 'alice', n: 1 },
@@ -209,7 +235,11 @@ test('ClickHouse server: client quirks, schema, mutations, and data across resta
       { conv: 'c2', seq: 1 },
     ])
     assert.deepEqual(
-      await rows(client, 'SELECT toDate(ts) AS d, toStartOfDay(ts) AS start, uniqExact(author) AS authors, count() AS n FROM messages FINAL GROUP BY d, start ORDER BY d', NUMBERS),
+      await rows(
+        client,
+        'SELECT toDate(ts) AS d, toStartOfDay(ts) AS start, uniqExact(author) AS authors, count() AS n FROM messages FINAL GROUP BY d, start ORDER BY d',
+        NUMBERS,
+      ),
       [
         { d: '2024-05-06', start: '2024-05-06 00:00:00', authors: 2, n: 3 },
         { d: '2024-05-07', start: '2024-05-07 00:00:00', authors: 1, n: 1 },
@@ -218,7 +248,11 @@ test('ClickHouse server: client quirks, schema, mutations, and data across resta
     assert.deepEqual(await rows(client, "SELECT lowerUTF8('ÄÖÜ Привет') AS utf8, lower('ÄÖÜ') AS ascii"), [{ utf8: 'äöü привет', ascii: 'ÄÖÜ' }])
     const nasty = "it's \\ a 'quote'\n日本 🎉"
     await client.insert({ table: 'messages', format: 'JSONEachRow', columns: COLUMNS, values: [{ ...MESSAGES[3], conv: 'c3', text: nasty }] })
-    assert.deepEqual(await rows(client, `SELECT conv FROM messages WHERE text = ${sqlString(nasty)}`), [{ conv: 'c3' }], 'inlined literal instead of query_params')
+    assert.deepEqual(
+      await rows(client, `SELECT conv FROM messages WHERE text = ${sqlString(nasty)}`),
+      [{ conv: 'c3' }],
+      'inlined literal instead of query_params',
+    )
   })
 
   await t.test('mutations are asynchronous; wait on system.mutations', async () => {
@@ -246,7 +280,9 @@ test('ClickHouse server: client quirks, schema, mutations, and data across resta
     await client.insert({ table: 'messages', format: 'JSONEachRow', columns: COLUMNS, values: [{ ...MESSAGES[0], seq: 4, text: 'just before the crash' }] })
     await ch.kill()
     await ch.restart()
-    assert.deepEqual(await rows(client, "SELECT seq, text FROM messages FINAL WHERE conv = 'c1' AND seq = 4", NUMBERS), [{ seq: 4, text: 'just before the crash' }])
+    assert.deepEqual(await rows(client, "SELECT seq, text FROM messages FINAL WHERE conv = 'c1' AND seq = 4", NUMBERS), [
+      { seq: 4, text: 'just before the crash' },
+    ])
     await client.close()
   })
 })

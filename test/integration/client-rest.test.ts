@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
 import { SeqlineClient, SeqlineError } from '../../api/client/index.js'
+import { type ApiStack, startApiStack } from '../helpers/api.js'
 import { withLogServer } from '../helpers/log.js'
-import { startApiStack, type ApiStack } from '../helpers/api.js'
 
 describe('the TypeScript client over REST', () => {
   const t = withLogServer()
@@ -23,7 +23,10 @@ describe('the TypeScript client over REST', () => {
     await bob.read(conv, sent.seq)
     await s.settle()
     const events = await bob.events(conv, { from: 1, limit: 10 })
-    assert.deepEqual(events.map((e) => e.seq), [1, 2, 3])
+    assert.deepEqual(
+      events.map((e) => e.seq),
+      [1, 2, 3],
+    )
     assert.deepEqual(await alice.receipts(conv, sent.seq), { seq: sent.seq, readBy: ['alice', 'bob'], unreadBy: [] })
     const [row] = await bob.inbox()
     assert.deepEqual([row?.conv, row?.unread, row?.last?.preview], [conv, 0, 'hello bob'])

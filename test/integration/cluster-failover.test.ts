@@ -5,16 +5,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream'
+import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { Tokens } from '../../api/auth/tokens.js'
 import { SeqlineError } from '../../api/client/errors.js'
 import { RestClient } from '../../api/client/rest.js'
-import { openJetStreamLog, partitionOf, streamName, DEFAULT_NAMES, type EventLog } from '../../core/log/index.js'
-import { startTestCluster, type TestCluster } from '../helpers/cluster.js'
-import { readAll, range } from '../helpers/log.js'
-import { startSeqline, type SeqlineProcess } from '../../ops/servers/seqline-process.js'
+import { DEFAULT_NAMES, type EventLog, openJetStreamLog, partitionOf, streamName } from '../../core/log/index.js'
+import { type SeqlineProcess, startSeqline } from '../../ops/servers/seqline-process.js'
 import { startTestClickHouse, type TestClickHouse } from '../helpers/clickhouse.js'
+import { startTestCluster, type TestCluster } from '../helpers/cluster.js'
+import { range, readAll } from '../helpers/log.js'
 
 const PARTITIONS = 2
 /** Conversations per partition stream: those on the stream that loses its leader are the affected ones. */
@@ -95,10 +95,14 @@ describe('two Seqline API processes on a 3-node NATS cluster with R3 streams sur
     if (dir) await rm(dir, { recursive: true, force: true })
   })
 
-  test('SIGKILL of a stream leader while clients send over HTTP: every ack stored once, seq dense, sending resumes, the node rejoins', { timeout: 120_000 }, async () => {
+  test('SIGKILL of a stream leader while clients send over HTTP: every ack stored once, seq dense, sending resumes, the node rejoins', {
+    timeout: 120_000,
+  }, async () => {
     const testStart = Date.now()
     const convs = conversations()
-    const clients = await Promise.all(SENDERS.map(async (s) => new RestClient({ url: apis[s.api]!.url, token: (await tokens.mint(s.user, 3600)).token, attempts: 1 })))
+    const clients = await Promise.all(
+      SENDERS.map(async (s) => new RestClient({ url: apis[s.api]!.url, token: (await tokens.mint(s.user, 3600)).token, attempts: 1 })),
+    )
     for (const conv of convs) await untilAccepted(() => clients[0]!.createGroup({ name: conv, members: ['ben'] }, { conv, id: `create-${conv}` }))
 
     const acks: Ack[] = []
@@ -128,9 +132,11 @@ describe('two Seqline API processes on a 3-node NATS cluster with R3 streams sur
     }
     const concurrent = versionAtLeast(nc.info?.version ?? '0', CONCURRENT_WRITERS_FROM)
     const senders = concurrent
-      ? convs.flatMap((conv) => SENDERS.map(async (_, s) => {
-          for (let i = 0; !stop; i++) await send(conv, s, i)
-        }))
+      ? convs.flatMap((conv) =>
+          SENDERS.map(async (_, s) => {
+            for (let i = 0; !stop; i++) await send(conv, s, i)
+          }),
+        )
       : convs.map(async (conv) => {
           for (let i = 0; !stop; i++) await send(conv, i % SENDERS.length, i)
         })
@@ -156,7 +162,16 @@ describe('two Seqline API processes on a 3-node NATS cluster with R3 streams sur
     // The part that is not ours: when a surviving node took over each stream the victim led, from its log.
     const lost = leaders.flatMap((l, p) => (l === victim ? [p] : []))
     const electedMs = await Promise.all(lost.map((p) => electedAfter(cluster, victim, p, killedAt)))
-    const silenceMs = (list: string[]) => Math.max(0, ...list.map((c) => longestSilence(acks.filter((a) => a.conv === c), killedAt)))
+    const silenceMs = (list: string[]) =>
+      Math.max(
+        0,
+        ...list.map((c) =>
+          longestSilence(
+            acks.filter((a) => a.conv === c),
+            killedAt,
+          ),
+        ),
+      )
     const others = convs.filter((c) => !affected.includes(c))
 
     const restartAt = Date.now()
@@ -167,7 +182,11 @@ describe('two Seqline API processes on a 3-node NATS cluster with R3 streams sur
     // Through the log: every conversation dense from 1, each acknowledged send exactly once, nothing else.
     for (const conv of convs) {
       const stored = await readAll(log, conv)
-      assert.deepEqual(stored.map((s) => s.event.seq), range(1, stored.length), `${conv}: seq dense from 1`)
+      assert.deepEqual(
+        stored.map((s) => s.event.seq),
+        range(1, stored.length),
+        `${conv}: seq dense from 1`,
+      )
       const keys = stored.slice(1).map((s) => `${s.event.actor}/${s.event.cmd}`)
       assert.equal(new Set(keys).size, keys.length, `${conv}: no command stored twice`)
       const mine = acks.filter((a) => a.conv === conv)
@@ -179,7 +198,10 @@ describe('two Seqline API processes on a 3-node NATS cluster with R3 streams sur
 
     const retried = [...failures.entries()].map(([code, n]) => `${n}× ${code}`).join(', ') || 'none'
     console.log(
-      `failover on nats-server ${nc.info?.version} (${concurrent ? 'ann and ben send into each conversation at the same time' : 'ann and ben take turns in each conversation'}): n${victim} (leader of ${leaders.map((l, p) => (l === victim ? `SEQLINE_LOG_${p}` : null)).filter(Boolean).join(', ')}) SIGKILLed ` +
+      `failover on nats-server ${nc.info?.version} (${concurrent ? 'ann and ben send into each conversation at the same time' : 'ann and ben take turns in each conversation'}): n${victim} (leader of ${leaders
+        .map((l, p) => (l === victim ? `SEQLINE_LOG_${p}` : null))
+        .filter(Boolean)
+        .join(', ')}) SIGKILLed ` +
         `with ${inFlightAtKill.all} HTTP sends in flight (${inFlightAtKill.affected} on the ${affected.length} affected conversations); ` +
         `new stream leader elected ${electedMs.join(', ')} ms after the kill (nats-server); ` +
         `sending resumed ${Math.min(...resumeMs)}–${Math.max(...resumeMs)} ms after the kill (first ack of a send attempted after it, per affected conversation; ${Math.max(...resumeMs) - Math.max(...electedMs)} ms after the election); ` +

@@ -3,7 +3,7 @@ import { before, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { CommandHandler } from '../../core/commands/command-handler.js'
 import { createDecider } from '../../core/domain/decider.js'
-import { type EventLog, follow, type Cursor, type Followed } from '../../core/log/index.js'
+import { type Cursor, type EventLog, type Followed, follow } from '../../core/log/index.js'
 import { accepted, createGroup, range, readAll, seqsAndDuplicates, text, withLogServer } from '../helpers/log.js'
 import { waitCaughtUp } from '../helpers/views.js'
 
@@ -74,7 +74,10 @@ describe('command handling on a real nats-server', () => {
     assert.equal(dropped.status, 'rejected')
     assert.equal((dropped as PromiseRejectedResult).reason.name, 'AbandonedError')
     const stored = await t.log.read('g_main', { from: before.seq + 1, limit: 10 })
-    assert.deepEqual(stored.map((e) => e.event.cmd), ['abandon-1'])
+    assert.deepEqual(
+      stored.map((e) => e.event.cmd),
+      ['abandon-1'],
+    )
     const retried = await t.handler.execute(text('abandon-2', 'g_main', 'bob'))
     assert.ok(retried.ok && !retried.duplicate && retried.seq === before.seq + 2, 'the retry is executed once')
   })
@@ -116,17 +119,29 @@ describe('command handling on a real nats-server', () => {
     assert.ok(sent.ok)
     const target = sent.seq
     const byOther = await new CommandHandler(t.log, createDecider()).execute({
-      type: 'message.edit', id: 'e-carol', conv: 'g_main', actor: 'carol', data: { target, content: { type: 'text', text: 'hijack' } },
+      type: 'message.edit',
+      id: 'e-carol',
+      conv: 'g_main',
+      actor: 'carol',
+      data: { target, content: { type: 'text', text: 'hijack' } },
     })
     assert.ok(!byOther.ok && byOther.reason === 'refused' && byOther.refusal.code === 'NOT_AUTHOR')
     const edited = await new CommandHandler(t.log, createDecider()).execute({
-      type: 'message.edit', id: 'e-bob', conv: 'g_main', actor: 'bob', data: { target, content: { type: 'text', text: 'fixed' } },
+      type: 'message.edit',
+      id: 'e-bob',
+      conv: 'g_main',
+      actor: 'bob',
+      data: { target, content: { type: 'text', text: 'fixed' } },
     })
     assert.ok(edited.ok && edited.event?.type === 'message.edited')
     const recalled = await t.handler.execute({ type: 'message.recall', id: 'r-bob', conv: 'g_main', actor: 'bob', data: { target } })
     assert.ok(recalled.ok)
     const editGone = await t.handler.execute({
-      type: 'message.edit', id: 'e-bob-2', conv: 'g_main', actor: 'bob', data: { target, content: { type: 'text', text: 'again' } },
+      type: 'message.edit',
+      id: 'e-bob-2',
+      conv: 'g_main',
+      actor: 'bob',
+      data: { target, content: { type: 'text', text: 'again' } },
     })
     assert.ok(!editGone.ok && editGone.reason === 'refused' && editGone.refusal.code === 'TARGET_GONE')
     const notAMessage = await t.handler.execute({ type: 'message.recall', id: 'r-1', conv: 'g_main', actor: 'alice', data: { target: 1 } })

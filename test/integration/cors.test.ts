@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { WebSocket } from 'ws'
-import { startApiStack, type ApiStack } from '../helpers/api.js'
+import { type ApiStack, startApiStack } from '../helpers/api.js'
 import { withLogServer } from '../helpers/log.js'
 import { TestSocket, wsUrl } from '../helpers/ws.js'
 
@@ -70,7 +70,7 @@ describe('CORS: listed origins may call the API from a browser; others get no CO
     assert.deepEqual(corsHeaders(unlisted), {}, 'the browser blocks the answer')
   })
 
-  test('the WebSocket refuses an upgrade from an unlisted origin before opening; a listed origin, the API\'s own host and no Origin connect', async () => {
+  test("the WebSocket refuses an upgrade from an unlisted origin before opening; a listed origin, the API's own host and no Origin connect", async () => {
     const refused = await upgrade(s, UNLISTED)
     assert.equal(refused.status, 403)
     assert.equal(refused.body.error.code, 'ORIGIN_NOT_ALLOWED')

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { describeReport, runDeliveryProof, type ProofReport } from '../proof/delivery-proof.js'
+import { describeReport, type ProofReport, runDeliveryProof } from '../proof/delivery-proof.js'
 
 /** SEQLINE_PROOF_SEED replays a run (the seed fixes the topology, every client's choices and the kill schedule; timing still varies). */
 const seedOf = () => Number(process.env.SEQLINE_PROOF_SEED ?? Date.now() % 2 ** 31)
@@ -30,7 +30,10 @@ describe('delivery proof: every acked message in the log once and delivered to e
     for (const line of describeReport(r).split('\n')) ctx.diagnostic(line)
     assertProof(r, 6_000)
     // The last kills can miss when sending finishes first; the first of each kind is planned before 60% of the sends.
-    assert.ok(r.kills.api >= 1 && r.kills.projection >= 1 && r.kills.nats >= 1, `each kind of process was killed while sends were in flight: ${JSON.stringify(r.kills)}`)
+    assert.ok(
+      r.kills.api >= 1 && r.kills.projection >= 1 && r.kills.nats >= 1,
+      `each kind of process was killed while sends were in flight: ${JSON.stringify(r.kills)}`,
+    )
     assert.ok(r.retries > 0, 'the kills interrupted sends that were then retried')
   })
 })

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
 import { jetstreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { openJetStreamLog, partitionOf, type EventLog, type JetStreamLog } from '../../core/log/index.js'
+import { type EventLog, type JetStreamLog, openJetStreamLog, partitionOf } from '../../core/log/index.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
-import { TEST_PARTITIONS, accepted, createGroup, range, readAll, text, withLogServer } from '../helpers/log.js'
+import { accepted, createGroup, range, readAll, TEST_PARTITIONS, text, withLogServer } from '../helpers/log.js'
 
 type StoredEventLike = Awaited<ReturnType<EventLog['read']>>[number]
 
@@ -41,7 +41,10 @@ describe('event log on a real nats-server', () => {
       all.map((e) => e.event.seq),
       range(1, 250),
     )
-    assert.ok(all.some((e) => e.streamSeq !== e.event.seq), 'stream positions differ from seqs')
+    assert.ok(
+      all.some((e) => e.streamSeq !== e.event.seq),
+      'stream positions differ from seqs',
+    )
   })
 
   test('range reads return exactly the requested seqs, forward and backward', async () => {
@@ -82,7 +85,10 @@ describe('event log on a real nats-server', () => {
     const streamSize = (await t.log.partitionInfo(t.log.partitionOf('g_deep'))).lastStreamSeq
     let got: StoredEventLike[] = []
     const cost = await readCost(t.log, async () => (got = await t.log.read('g_deep', { from: 247, limit: 4 })))
-    assert.deepEqual(got.map((e) => e.event.seq), [247, 248, 249, 250])
+    assert.deepEqual(
+      got.map((e) => e.event.seq),
+      [247, 248, 249, 250],
+    )
     assert.ok(Number.isFinite(cost.lowestPosition), 'the read asked for stream positions')
     assert.ok(cost.lowestPosition > streamSize - 40, `probed down to position ${cost.lowestPosition} of ${streamSize}`)
     assert.ok(cost.directGets >= 2 && cost.directGets <= 12, `${cost.directGets} direct gets`)
@@ -100,7 +106,10 @@ describe('event log on a real nats-server', () => {
     )
     // A short read goes by direct gets instead of a consumer; the hole is the same.
     const short = await t.log.read('g_deep', { from: 128, limit: 4 })
-    assert.deepEqual(short.map((e) => e.event.seq), [128, 129, 131])
+    assert.deepEqual(
+      short.map((e) => e.event.seq),
+      [128, 129, 131],
+    )
   })
 
   test('head and last name the newest event', async () => {
@@ -115,8 +124,15 @@ describe('event log on a real nats-server', () => {
   test('an event that breaks its schema never enters the log', async () => {
     const head = await t.log.head('g_deep')
     const bad = {
-      id: 'AAAAAAAAAAAAAAAAAAAAAA', type: 'message.sent', conv: 'g_deep', seq: head.seq + 1,
-      at: 1, actor: 'alice', v: 1, cmd: 'bad-event', data: { content: { type: 'text', text: '' } },
+      id: 'AAAAAAAAAAAAAAAAAAAAAA',
+      type: 'message.sent',
+      conv: 'g_deep',
+      seq: head.seq + 1,
+      at: 1,
+      actor: 'alice',
+      v: 1,
+      cmd: 'bad-event',
+      data: { content: { type: 'text', text: '' } },
     } as SeqlineEvent
     await assert.rejects(t.log.append(bad, head, 'g_deep/alice/bad-event'), /\/data\/content\/text/)
     assert.deepEqual(await t.log.head('g_deep'), head)

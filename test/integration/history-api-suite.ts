@@ -1,10 +1,10 @@
 // Search and analytics through HTTP, on embedded chDB and on a real ClickHouse server.
 import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
-import { HistorySink } from '../../projections/history/sink.js'
 import type { HistoryDb } from '../../projections/history/history-db.js'
-import { call, startApiStack, type ApiStack } from '../helpers/api.js'
-import { sinkCaughtUp, withHistoryBackend, type BackendName } from '../helpers/history.js'
+import { HistorySink } from '../../projections/history/sink.js'
+import { type ApiStack, call, startApiStack } from '../helpers/api.js'
+import { type BackendName, sinkCaughtUp, withHistoryBackend } from '../helpers/history.js'
 import { accepted, createGroup, text, withLogServer } from '../helpers/log.js'
 
 export function historyApiSuite(backend: BackendName): void {
@@ -178,8 +178,18 @@ export function historyApiSuite(backend: BackendName): void {
       assert.deepEqual(roadmap.body.hits[0].highlights, [[10, 13]], 'offsets in UTF-16 code units, adjacent characters as one range')
       const emoji = await admin(`/v1/admin/search?conv=g_cjk&q=${encodeURIComponent('いい天気 weather')}`)
       const { snippet, highlights } = emoji.body.hits[0] as { snippet: string; highlights: Array<[number, number]> }
-      assert.deepEqual(highlights, [[5, 9], [12, 19]], 'the emoji before counts as two code units')
-      assert.deepEqual(highlights.map(([a, b]) => snippet.slice(a, b)), ['いい天気', 'weather'])
+      assert.deepEqual(
+        highlights,
+        [
+          [5, 9],
+          [12, 19],
+        ],
+        'the emoji before counts as two code units',
+      )
+      assert.deepEqual(
+        highlights.map(([a, b]) => snippet.slice(a, b)),
+        ['いい天気', 'weather'],
+      )
     })
   })
 }

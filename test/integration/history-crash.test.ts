@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict'
-import { describe, test } from 'node:test'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { describe, test } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { HistoryDb } from '../../projections/history/history-db.js'
 import { startTestClickHouse } from '../helpers/clickhouse.js'
 import { startSinkProcess } from '../helpers/history-sink-process.js'
-import { covers, streamEnds } from '../helpers/views.js'
 import { accepted, createGroup, readAll, text, withLogServer } from '../helpers/log.js'
+import { covers, streamEnds } from '../helpers/views.js'
 
 const KILLS = 6
 const MIN_MESSAGES = 300
@@ -41,9 +41,23 @@ describe('history sink SIGKILLed mid-batch, against a real nats-server', () => {
           assert.ok(r.ok)
           sent++
           const recalled = i % 7 === 3
-          if (recalled) await accepted(t.handler, { type: 'message.recall', id: `${prefix}rc${i}`, conv, actor: i % 2 ? 'ann' : 'ben', data: { target: r.seq, erase: true } })
+          if (recalled)
+            await accepted(t.handler, {
+              type: 'message.recall',
+              id: `${prefix}rc${i}`,
+              conv,
+              actor: i % 2 ? 'ann' : 'ben',
+              data: { target: r.seq, erase: true },
+            })
           // A recalled message cannot be edited.
-          if (i % 11 === 5 && !recalled) await accepted(t.handler, { type: 'message.edit', id: `${prefix}ed${i}`, conv, actor: i % 2 ? 'ann' : 'ben', data: { target: r.seq, content: { type: 'text', text: `edited${i}` } } })
+          if (i % 11 === 5 && !recalled)
+            await accepted(t.handler, {
+              type: 'message.edit',
+              id: `${prefix}ed${i}`,
+              conv,
+              actor: i % 2 ? 'ann' : 'ben',
+              data: { target: r.seq, content: { type: 'text', text: `edited${i}` } },
+            })
         }
       })()
       let progressed = 0
@@ -76,11 +90,16 @@ describe('history sink SIGKILLed mid-batch, against a real nats-server', () => {
       const mine = `conv LIKE '%\\_${backend}'`
       assert.equal(await n(`SELECT count() AS n FROM ${db.table('events')} WHERE ${mine}`), events, 'one events row per event')
       assert.equal(await n(`SELECT count() AS n FROM (SELECT conv, seq, count() AS c FROM ${db.table('events')} GROUP BY conv, seq HAVING c > 1)`), 0)
-      assert.equal(await n(`SELECT count() AS n FROM (SELECT conv, seq, pos, count() AS c FROM ${db.table('messages')} GROUP BY conv, seq, pos HAVING c > 1)`), 0)
+      assert.equal(
+        await n(`SELECT count() AS n FROM (SELECT conv, seq, pos, count() AS c FROM ${db.table('messages')} GROUP BY conv, seq, pos HAVING c > 1)`),
+        0,
+      )
       assert.equal(await n(`SELECT count() AS n FROM ${db.table('messages')} FINAL WHERE ${mine}`), sent, 'one message per send')
       assert.equal(await n(`SELECT count() AS n FROM ${db.table('messages')} FINAL WHERE ${mine} AND state = 'recalled'`), Math.ceil((sent - 3) / 7))
       assert.equal(await n(`SELECT count() AS n FROM ${db.table('messages')} WHERE state = 'recalled' AND text != ''`), 0)
-      const recalledWords = await db.rows<{ w: string }>(`SELECT DISTINCT text AS w FROM ${db.table('messages')} WHERE (conv, seq) IN (SELECT conv, seq FROM ${db.table('messages')} FINAL WHERE state = 'recalled') AND text != ''`)
+      const recalledWords = await db.rows<{ w: string }>(
+        `SELECT DISTINCT text AS w FROM ${db.table('messages')} WHERE (conv, seq) IN (SELECT conv, seq FROM ${db.table('messages')} FINAL WHERE state = 'recalled') AND text != ''`,
+      )
       assert.deepEqual(recalledWords, [], 'no version of an erased message keeps its text')
     })
   }

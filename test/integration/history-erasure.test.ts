@@ -15,7 +15,7 @@ import { searchMessages } from '../../projections/history/search.js'
 import { terms } from '../../projections/history/words.js'
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
 import { startTestClickHouse, type TestClickHouse } from '../helpers/clickhouse.js'
-import { startSinkProcess, type SinkProcess } from '../helpers/history-sink-process.js'
+import { type SinkProcess, startSinkProcess } from '../helpers/history-sink-process.js'
 import { createGroup, text, withLogServer } from '../helpers/log.js'
 import { filesContaining } from '../helpers/store-scan.js'
 import { waitCaughtUp } from '../helpers/views.js'
@@ -100,7 +100,13 @@ describe('erased text leaves no byte in the history store', { concurrency: 2 }, 
       await startSink()
       await caughtUp()
       // The edit lands in a part of its own, after the original's.
-      const edit = await run({ type: 'message.edit', id: `edit-${backend}`, conv: dm, actor: a, data: { target: secret.seq, content: { type: 'text', text: `now it is ${burned.edit}` } } })
+      const edit = await run({
+        type: 'message.edit',
+        id: `edit-${backend}`,
+        conv: dm,
+        actor: a,
+        data: { target: secret.seq, content: { type: 'text', text: `now it is ${burned.edit}` } },
+      })
       await caughtUp()
       const before = new Set([...(await holding(root, [...erased, kept.direct, kept.group])).values()].flat())
       for (const m of [...erased, kept.direct, kept.group]) assert.ok(before.has(m), `${m} is on disk before the erase: the scan sees stored text`)
@@ -123,11 +129,23 @@ describe('erased text leaves no byte in the history store', { concurrency: 2 }, 
       }
       // First on a young table, then once the table's cleanup has settled into its steady pace
       // (on chDB 26.7 without the fix that pace is one run in 300 s: the burn then outlives its minute).
-      await erase('erasing recall', [recalled], { type: 'message.recall', id: `recall-${backend}`, conv: group, actor: a, data: { target: gone.seq, erase: true } })
+      await erase('erasing recall', [recalled], {
+        type: 'message.recall',
+        id: `recall-${backend}`,
+        conv: group,
+        actor: a,
+        data: { target: gone.seq, erase: true },
+      })
       // (The original's text may be gone already: a merge keeps only the newest version of a row.)
       const still = new Set([...(await holding(root, [burned.edit])).values()].flat())
       assert.ok(still.has(burned.edit), 'the recall erased only its own message')
-      await erase('burn', [burned.sent, burned.edit], { type: 'message.burn', id: `burn-${backend}`, conv: dm, actor: SYSTEM_ACTOR, data: { target: secret.seq, edits: [edit.seq] } })
+      await erase('burn', [burned.sent, burned.edit], {
+        type: 'message.burn',
+        id: `burn-${backend}`,
+        conv: dm,
+        actor: SYSTEM_ACTOR,
+        data: { target: secret.seq, edits: [edit.seq] },
+      })
 
       // A restart brings nothing back (detached or outdated parts, replayed mutations).
       assert.equal(await sink!.stop(), 0)

@@ -2,22 +2,21 @@
 // ClickHouse server (history-chdb.test.ts, history-server.test.ts).
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import type { Followed } from '../../core/log/index.js'
+import type { EventLog, Followed } from '../../core/log/index.js'
+import { follow } from '../../core/log/index.js'
 import { HistoryBatch } from '../../projections/history/batch.js'
 import type { HistoryDb } from '../../projections/history/history-db.js'
 import { HistoryWriter, type Table } from '../../projections/history/history-writer.js'
 import { MIGRATIONS, migrate, schemaVersion } from '../../projections/history/migrations.js'
 import { PART_REMOVAL } from '../../projections/history/schema.js'
+import { type SearchRequest, type SearchScope, searchMessages } from '../../projections/history/search.js'
 import { HistorySink } from '../../projections/history/sink.js'
-import { searchMessages, type SearchRequest, type SearchScope } from '../../projections/history/search.js'
-import { TOKEN_REGEXP_SQL, terms as termsOf, words as tokenize } from '../../projections/history/words.js'
 import { quote } from '../../projections/history/sql.js'
+import { TOKEN_REGEXP_SQL, terms as termsOf, words as tokenize } from '../../projections/history/words.js'
 import { SYSTEM_ACTOR } from '../../schemas/ids.js'
-import { sinkCaughtUp, withHistoryBackend, type BackendName } from '../helpers/history.js'
+import { type BackendName, sinkCaughtUp, withHistoryBackend } from '../helpers/history.js'
 import { createGroup, text, withLogServer } from '../helpers/log.js'
 import { waitCaughtUp } from '../helpers/views.js'
-import { follow } from '../../core/log/index.js'
-import type { EventLog } from '../../core/log/index.js'
 
 const ALL: SearchScope = { all: true }
 /** Searches what a user typed (the words joined by spaces), split into terms as the API splits a query. */
@@ -74,7 +73,9 @@ export function historySuite(backend: BackendName): void {
       assert.deepEqual(await migrate(db), [])
       assert.equal(await schemaVersion(db), 3)
       if (backend === 'chdb') assert.equal(db.caps.textIndex, true, 'chDB 26.x has the text index')
-      const [created] = await db.rows<{ ddl: string }>(`SELECT create_table_query AS ddl FROM system.tables WHERE database = '${db.database}' AND name = 'messages'`)
+      const [created] = await db.rows<{ ddl: string }>(
+        `SELECT create_table_query AS ddl FROM system.tables WHERE database = '${db.database}' AND name = 'messages'`,
+      )
       // Where table settings can change, replaced parts go within seconds; 18.16 keeps the 30 s set at CREATE.
       const lifetime = db.caps.tableSettings.has('old_parts_lifetime') ? PART_REMOVAL.old_parts_lifetime : 30
       assert.match(created?.ddl ?? '', new RegExp(`old_parts_lifetime = ${lifetime}\\b`))
@@ -89,8 +90,22 @@ export function historySuite(backend: BackendName): void {
       // The word column as the splitByNonAlpha tokenizer before migration 3 filled it: a CJK run is one word.
       // biome-ignore lint/suspicious/noControlCharactersInRegex: splitByNonAlpha's separators start at byte 0
       const nonAlpha = /[\u0000-\u002f\u003a-\u0040\u005b-\u0060\u007b-\u007f]+/
-      const oldWords = (s: string) => s.toLowerCase().split(nonAlpha).filter((w) => w.length > 0)
-      const rows = texts.map((text, i) => ({ part: 0, pos: i + 1, conv: 'g_mig', seq: i + 2, at_ms: 1_700_000_000_000 + i, sender: 'ann', kind: 'text', state: 'live', text }))
+      const oldWords = (s: string) =>
+        s
+          .toLowerCase()
+          .split(nonAlpha)
+          .filter((w) => w.length > 0)
+      const rows = texts.map((text, i) => ({
+        part: 0,
+        pos: i + 1,
+        conv: 'g_mig',
+        seq: i + 2,
+        at_ms: 1_700_000_000_000 + i,
+        sender: 'ann',
+        kind: 'text',
+        state: 'live',
+        text,
+      }))
       await db.insert('messages', db.caps.textIndex ? rows : rows.map((r) => ({ ...r, words: oldWords(r.text) })))
       const cjk = () => searchMessages(db, ALL, { terms: termsOf('路线图'), mode: 'all', limit: 10 }).then((p) => p.hits.map((h) => `${h.conv}#${h.seq}`))
       assert.deepEqual(await cjk(), [], 'before the migration a CJK run is not found')
@@ -106,10 +121,19 @@ export function historySuite(backend: BackendName): void {
 
     test('the server splits text into the tokens words.ts gives (asciiCJK index, or the SQL that rebuilds the word column)', async () => {
       const db = await freshDb()
-      const samples = ['Seqline发布了v2', '我们明天开会讨论季度路线图', '東京でカタカナ 한국어', 'Héllo WÖRLD 😀x🎉', "a.b, c:d can't 1.5 x@y.z 3,000 foo_bar x-y", '路，线。图！']
+      const samples = [
+        'Seqline发布了v2',
+        '我们明天开会讨论季度路线图',
+        '東京でカタカナ 한국어',
+        'Héllo WÖRLD 😀x🎉',
+        "a.b, c:d can't 1.5 x@y.z 3,000 foo_bar x-y",
+        '路，线。图！',
+      ]
       const sql = db.sql()
       for (const sample of samples) {
-        const expr = db.caps.textIndex ? `tokens(lowerUTF8(${sql.value(sample, 'String')}), 'asciiCJK')` : `extractAll(lowerUTF8(${sql.value(sample, 'String')}), ${quote(TOKEN_REGEXP_SQL)})`
+        const expr = db.caps.textIndex
+          ? `tokens(lowerUTF8(${sql.value(sample, 'String')}), 'asciiCJK')`
+          : `extractAll(lowerUTF8(${sql.value(sample, 'String')}), ${quote(TOKEN_REGEXP_SQL)})`
         const [row] = await db.rows<{ t: string[] }>(`SELECT ${expr} AS t`, sql)
         assert.deepEqual(row?.t, tokenize(sample), sample)
       }
@@ -125,7 +149,13 @@ export function historySuite(backend: BackendName): void {
         ['ben', 'fox'],
       ] as const
       for (const [i, [who, body]] of lines.entries()) await run(text(`s${i}`, 'g_search', who, body))
-      await run({ type: 'message.send', id: 's-img', conv: 'g_search', actor: 'cy', data: { content: { type: 'image', url: 'https://x.test/a.png', caption: 'brown fox photo' } } })
+      await run({
+        type: 'message.send',
+        id: 's-img',
+        conv: 'g_search',
+        actor: 'cy',
+        data: { content: { type: 'image', url: 'https://x.test/a.png', caption: 'brown fox photo' } },
+      })
       const db = await freshDb()
       await runSink(db)
       // seqs: create=1, messages 2..6, image 7
@@ -155,7 +185,13 @@ export function historySuite(backend: BackendName): void {
       const db = await freshDb()
       const sink = await runSink(db)
       // Edited after the original was stored: a revision of a stored row.
-      const edited = await run({ type: 'message.edit', id: 'e1', conv: 'd~ann~ben', actor: 'ann', data: { target: sent.seq, content: { type: 'text', text: 'kilimanjaro hike' } } })
+      const edited = await run({
+        type: 'message.edit',
+        id: 'e1',
+        conv: 'd~ann~ben',
+        actor: 'ann',
+        data: { target: sent.seq, content: { type: 'text', text: 'kilimanjaro hike' } },
+      })
       assert.ok(edited.ok, JSON.stringify(edited))
       await sinkCaughtUp(sink)
       assert.deepEqual(await find(db, ['zanzibar']), [], 'the old words no longer find it')
@@ -236,7 +272,11 @@ export function historySuite(backend: BackendName): void {
       assert.deepEqual(await find(db, ['platypus'], {}, { user: 'ann', members: ['g_scope'], former: [] }), ['g_scope#2', 'g_scope#4'])
       assert.deepEqual(await find(db, ['platypus'], {}, { user: 'ben', members: [], former: [{ conv: 'g_scope', left: left.seq }] }), ['g_scope#2'])
       assert.deepEqual(await find(db, ['platypus'], {}, { user: 'cy', members: [], former: [] }), [])
-      assert.deepEqual(await find(db, ['platypus'], { convs: ['g_scope'] }, { user: 'cy', members: ['g_elsewhere'], former: [] }), [], 'asking for a conversation does not widen the scope')
+      assert.deepEqual(
+        await find(db, ['platypus'], { convs: ['g_scope'] }, { user: 'cy', members: ['g_elsewhere'], former: [] }),
+        [],
+        'asking for a conversation does not widen the scope',
+      )
     })
 
     test('hostile search text is only ever a value', async () => {

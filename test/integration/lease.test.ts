@@ -8,8 +8,8 @@ import { openProjector } from '../../projections/runtime/projector.js'
 import type { ProcessorRunner } from '../../projections/runtime/runner.js'
 import { Supervisor } from '../../projections/runtime/supervisor.js'
 import { ViewStore } from '../../projections/runtime/view-store.js'
-import { caughtUp, type LogAndConnection } from '../helpers/projection.js'
 import { accepted, createGroup, text, withLogServer } from '../helpers/log.js'
+import { caughtUp, type LogAndConnection } from '../helpers/projection.js'
 
 const TTL_MS = 600
 const NAME = 'leased_views'

@@ -4,7 +4,7 @@ import { COMMAND_ROUTES } from '../../api/routes/commands.js'
 import type { CommandType } from '../../schemas/commands.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
 import type { ServerFrame } from '../../schemas/ws.js'
-import { call, startApiStack, type ApiStack } from '../helpers/api.js'
+import { type ApiStack, call, startApiStack } from '../helpers/api.js'
 import { withLogServer } from '../helpers/log.js'
 import { barrier, TestSocket, wsUrl } from '../helpers/ws.js'
 
@@ -83,10 +83,7 @@ describe('only members write, and private events reach only their actor', () => 
         const data = DATA[route.type]
         assert.ok(data, `no test data for ${route.type}`)
         const fromPath = route.fromPath ?? {}
-        const url = route.url
-          .replace(':conv', conv)
-          .replace(':seq', String(data.target))
-          .replace(':user', String(data.user))
+        const url = route.url.replace(':conv', conv).replace(':seq', String(data.target)).replace(':user', String(data.user))
         const body = Object.fromEntries(Object.entries(data).filter(([k]) => !(k in fromPath)))
         // Sent three times with fresh ids: no number of attempts gets a write through.
         for (let i = 0; i < 3; i++) {
@@ -132,30 +129,67 @@ describe('only members write, and private events reach only their actor', () => 
     assert.equal(after.status, 200)
     await lee.next(isEventAt(after.body.seq))
     await barrier(lee)
-    assert.deepEqual(lee.events(conv).filter((e) => hidden.includes(e.seq)), [], "kim's hides did not reach lee live")
+    assert.deepEqual(
+      lee.events(conv).filter((e) => hidden.includes(e.seq)),
+      [],
+      "kim's hides did not reach lee live",
+    )
     const holes = lee.frames.flatMap((f) => (f.type === 'erased' && f.conv === conv ? f.seqs : []))
     assert.deepEqual(holes, hidden, 'lee is told the seqs are holes to skip, and nothing more')
 
     // Sync on a fresh connection: lee gets the public events, and the hides only as holes; kim gets the hides.
     const leeAgain = await connect('lee')
-    assert.deepEqual(seqsOf(leeAgain.events(conv)).filter((q) => hidden.includes(q)), [])
-    assert.ok(leeAgain.events(conv).some((e) => e.seq === after.body.seq), 'the sync served the public event')
-    assert.deepEqual(leeAgain.frames.flatMap((f) => (f.type === 'erased' && f.conv === conv ? f.seqs : [])), hidden)
+    assert.deepEqual(
+      seqsOf(leeAgain.events(conv)).filter((q) => hidden.includes(q)),
+      [],
+    )
+    assert.ok(
+      leeAgain.events(conv).some((e) => e.seq === after.body.seq),
+      'the sync served the public event',
+    )
+    assert.deepEqual(
+      leeAgain.frames.flatMap((f) => (f.type === 'erased' && f.conv === conv ? f.seqs : [])),
+      hidden,
+    )
     const kimAgain = await connect('kim')
-    assert.deepEqual(kimAgain.events(conv).filter((e) => hidden.includes(e.seq)).map((e) => e.type), ['message.deleted_for_me', 'message.deleted_for_me'])
+    assert.deepEqual(
+      kimAgain
+        .events(conv)
+        .filter((e) => hidden.includes(e.seq))
+        .map((e) => e.type),
+      ['message.deleted_for_me', 'message.deleted_for_me'],
+    )
 
     // Range reads and the user export.
     const leePage = (await rest('lee', 'GET', `/v1/conversations/${conv}/events?from=1&limit=100`)).body
-    assert.deepEqual(seqsOf(leePage.events as SeqlineEvent[]).filter((q) => hidden.includes(q)), [])
+    assert.deepEqual(
+      seqsOf(leePage.events as SeqlineEvent[]).filter((q) => hidden.includes(q)),
+      [],
+    )
     assert.ok(seqsOf(leePage.events as SeqlineEvent[]).includes(after.body.seq))
     assert.deepEqual(leePage.erased, hidden)
     const kimPage = (await rest('kim', 'GET', `/v1/conversations/${conv}/events?from=1&limit=100`)).body
-    assert.deepEqual(seqsOf(kimPage.events as SeqlineEvent[]).filter((q) => hidden.includes(q)), hidden)
-    const exported = (who: string) => rest(who, 'GET', `/v1/conversations/${conv}/export`).then((r) => String(r.body).trim().split('\n').map((l) => JSON.parse(l) as SeqlineEvent))
+    assert.deepEqual(
+      seqsOf(kimPage.events as SeqlineEvent[]).filter((q) => hidden.includes(q)),
+      hidden,
+    )
+    const exported = (who: string) =>
+      rest(who, 'GET', `/v1/conversations/${conv}/export`).then((r) =>
+        String(r.body)
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as SeqlineEvent),
+      )
     const leeExport = await exported('lee')
-    assert.deepEqual(seqsOf(leeExport).filter((q) => hidden.includes(q)), [])
+    assert.deepEqual(
+      seqsOf(leeExport).filter((q) => hidden.includes(q)),
+      [],
+    )
     assert.ok(seqsOf(leeExport).includes(after.body.seq))
-    assert.deepEqual(seqsOf(await exported('kim')).filter((q) => hidden.includes(q)), hidden)
+    assert.deepEqual(
+      seqsOf(await exported('kim')).filter((q) => hidden.includes(q)),
+      hidden,
+    )
 
     // The inbox: a hide changes kim's row (so kim's devices pull it), not lee's.
     await s.settle()
@@ -169,7 +203,11 @@ describe('only members write, and private events reach only their actor', () => 
   })
 
   test("a former member's inbox row stays as it was at the leave: no later rename, mute or dissolution reaches it", async () => {
-    for (const [type, data] of [['group.update-info', { name: 'renamed' }], ['group.mute', {}], ['group.dissolve', {}]] as const) {
+    for (const [type, data] of [
+      ['group.update-info', { name: 'renamed' }],
+      ['group.mute', {}],
+      ['group.dissolve', {}],
+    ] as const) {
       const r = await t.handler.execute({ type, id: `late-${type}`, conv, actor: 'olga', data })
       assert.ok(r.ok, JSON.stringify(r))
     }

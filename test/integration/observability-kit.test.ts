@@ -3,10 +3,10 @@ import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { before, after, describe, test } from 'node:test'
-import { startApiStack, type ApiStack } from '../helpers/api.js'
+import { type ApiStack, startApiStack } from '../helpers/api.js'
 import { withLogServer } from '../helpers/log.js'
 
 const run = promisify(execFile)
@@ -68,7 +68,12 @@ describe('ops/deploy observability kit: alert rules and dashboard', () => {
   })
 
   test('every metric the rules and the dashboard read is one a running Seqline exposes', async () => {
-    const served = metricNames(exposed.split('\n').filter((l) => l.startsWith('# TYPE ')).join('\n'))
+    const served = metricNames(
+      exposed
+        .split('\n')
+        .filter((l) => l.startsWith('# TYPE '))
+        .join('\n'),
+    )
     const read = metricNames(`${await readFile(join(PROMETHEUS, 'alerts.yaml'), 'utf8')}\n${(await dashboardExprs()).join('\n')}`)
     assert.ok(read.size >= 6)
     const missing = [...read].filter((name) => !served.has(name))

@@ -7,7 +7,7 @@ import { before, describe, test } from 'node:test'
 import AjvModule, { type ValidateFunction } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import { HistorySink } from '../../projections/history/sink.js'
-import { startApiStack, type ApiStack } from '../helpers/api.js'
+import { type ApiStack, startApiStack } from '../helpers/api.js'
 import { sinkCaughtUp, withHistoryBackend } from '../helpers/history.js'
 import { createGroup, text, withLogServer } from '../helpers/log.js'
 import { dereference } from '../helpers/openapi.js'
@@ -76,7 +76,11 @@ describe('the served OpenAPI document against the running server', () => {
     t.defer(() => s.stop())
     for (const u of ['amy', 'bo', 'cy', 'dee']) {
       tokens[u] = await s.token(u)
-      assert.equal((await s.api.app.inject({ method: 'PUT', url: `/v1/admin/users/${u}`, headers: { authorization: `Bearer ${s.serviceToken}` }, payload: {} })).statusCode, 201)
+      assert.equal(
+        (await s.api.app.inject({ method: 'PUT', url: `/v1/admin/users/${u}`, headers: { authorization: `Bearer ${s.serviceToken}` }, payload: {} }))
+          .statusCode,
+        201,
+      )
     }
     await createGroup(t.handler, 'g_reads', 'amy', ['bo'])
     await t.handler.execute(text('r1', 'g_reads', 'amy', 'hello contract'))
@@ -106,7 +110,13 @@ describe('the served OpenAPI document against the running server', () => {
     if (op.path.endsWith('/burn')) return 'd~amy~bo'
     if (op.method === 'GET') return 'g_reads'
     const conv = `g_contract_${++n}`
-    const created = await t.handler.execute({ type: 'group.create', id: `create-${conv}`, conv, actor: 'amy', data: { name: conv, members: ['bo', 'cy'], joinable: true } })
+    const created = await t.handler.execute({
+      type: 'group.create',
+      id: `create-${conv}`,
+      conv,
+      actor: 'amy',
+      data: { name: conv, members: ['bo', 'cy'], joinable: true },
+    })
     assert.ok(created.ok, JSON.stringify(created))
     const sent = await t.handler.execute(text(`m-${conv}`, conv, 'amy', 'hello contract'))
     assert.ok(sent.ok && sent.seq === 2, JSON.stringify(sent))
@@ -115,7 +125,10 @@ describe('the served OpenAPI document against the running server', () => {
 
   async function validRequest(op: Operation): Promise<Sent> {
     const conv = op.path.includes('{conv}') ? await conversationFor(op) : ''
-    const path = op.path.replace('{conv}', conv).replace('{seq}', '2').replace('{user}', isAdmin(op) ? 'amy' : 'cy')
+    const path = op.path
+      .replace('{conv}', conv)
+      .replace('{seq}', '2')
+      .replace('{user}', isAdmin(op) ? 'amy' : 'cy')
     const query = (op.parameters ?? [])
       .filter((p) => p.in === 'query' && (p.required || QUERY_VALUES[p.name] !== undefined))
       .map((p) => `${p.name}=${encodeURIComponent(QUERY_VALUES[p.name] ?? String(sample(p.schema, p.name)))}`)
@@ -175,7 +188,13 @@ describe('the served OpenAPI document against the running server', () => {
     }
     if (op.path.includes('{conv}')) out.push({ ...valid, label: 'bad conv', url: valid.url.replace(/\/(g_[^/?]+|d~[^/?]+)/, '/not-a-conversation') })
     // A new command id: the valid request's id would be answered as its duplicate.
-    if (op.path.includes('{seq}')) out.push({ ...valid, label: 'seq beyond the head', url: valid.url.replace('/messages/2', '/messages/999'), body: valid.body && JSON.stringify({ ...JSON.parse(valid.body), id: `cmd-${++n}` }) })
+    if (op.path.includes('{seq}'))
+      out.push({
+        ...valid,
+        label: 'seq beyond the head',
+        url: valid.url.replace('/messages/2', '/messages/999'),
+        body: valid.body && JSON.stringify({ ...JSON.parse(valid.body), id: `cmd-${++n}` }),
+      })
     return out
   }
 
@@ -197,10 +216,20 @@ describe('the served OpenAPI document against the running server', () => {
     const [type = '', media] = Object.entries(spec.content ?? {})[0] ?? []
     assert.ok(media, `${what}: the document gives no body for ${r.statusCode}`)
     assert.ok(String(r.headers['content-type']).startsWith(type), `${what}: content type ${r.headers['content-type']}, documented ${type}`)
-    const bodies = type === 'application/json' ? [r.json()] : type === 'application/x-ndjson' ? r.body.split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [r.body]
-    for (const body of bodies) assert.ok(check(media.schema)(body), `${what}: the body does not match the document: ${ajv.errorsText(check(media.schema).errors)}`)
+    const bodies =
+      type === 'application/json'
+        ? [r.json()]
+        : type === 'application/x-ndjson'
+          ? r.body
+              .split('\n')
+              .filter(Boolean)
+              .map((l) => JSON.parse(l))
+          : [r.body]
+    for (const body of bodies)
+      assert.ok(check(media.schema)(body), `${what}: the body does not match the document: ${ajv.errorsText(check(media.schema).errors)}`)
     const codes = spec['x-error-codes']
-    if (r.statusCode >= 400 && codes) assert.ok(codes.includes(r.json().error.code), `${what}: the code is not among those documented for ${r.statusCode}: ${codes.join(', ')}`)
+    if (r.statusCode >= 400 && codes)
+      assert.ok(codes.includes(r.json().error.code), `${what}: the code is not among those documented for ${r.statusCode}: ${codes.join(', ')}`)
     return r.statusCode
   }
 

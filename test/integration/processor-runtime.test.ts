@@ -23,7 +23,11 @@ describe('the processor runtime against a real nats-server', () => {
 
   test('live delivery whose following ends unasked is restarted, logged, and resumes where it got: events appended meanwhile still arrive', async () => {
     const said: string[] = []
-    const logger: Logger = { info: (_o, msg) => void said.push(`info ${msg}`), warn: (_o, msg) => void said.push(`warn ${msg}`), error: (_o, msg) => void said.push(`error ${msg}`) }
+    const logger: Logger = {
+      info: (_o, msg) => void said.push(`info ${msg}`),
+      warn: (_o, msg) => void said.push(`warn ${msg}`),
+      error: (_o, msg) => void said.push(`error ${msg}`),
+    }
     await createGroup(t.handler, 'g_runtime', 'ann', ['ben'])
     const hub = new Hub(t.log, new Signals(t.nc), logger)
     await hub.start()
@@ -40,7 +44,11 @@ describe('the processor runtime against a real nats-server', () => {
     await (runner as unknown as { follower: Follower }).follower.stop()
     const meanwhile = await accepted(t.handler, text('meanwhile', 'g_runtime', 'ann'))
     await until(() => got.some((e) => e.seq === meanwhile.seq), 10_000, 'the message appended while following was down')
-    assert.deepEqual(got.map((e) => e.seq), [2, 3], 'each once, in order')
+    assert.deepEqual(
+      got.map((e) => e.seq),
+      [2, 3],
+      'each once, in order',
+    )
     assert.deepEqual(said, ['info processor started', 'error processor failed; restarting it from its last commit', 'info processor restarted'])
   })
 })

@@ -1,23 +1,22 @@
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { CommandHandler } from '../../core/commands/command-handler.js'
 import { directConversationId } from '../../core/domain/direct-id.js'
-import type { EventLog } from '../../core/log/index.js'
-import type { Cursor } from '../../core/log/index.js'
+import type { Cursor, EventLog } from '../../core/log/index.js'
+import { mulberry32, pick, type Rng } from '../../ops/bench/shared/random.js'
 import { conversationsProjection } from '../../projections/conversations/apply.js'
 import { ConversationViews } from '../../projections/conversations/views.js'
 import { CommitLog } from '../../projections/runtime/commit-log.js'
 import { openProjector } from '../../projections/runtime/projector.js'
 import { ViewStore } from '../../projections/runtime/view-store.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
-import { TEST_PARTITIONS, withLogServer } from '../helpers/log.js'
 import { onLines } from '../helpers/child-lines.js'
+import { TEST_PARTITIONS, withLogServer } from '../helpers/log.js'
 import { covers, differingKeys, dumpBucket, sortedRecords, streamEnds, waitCaughtUp } from '../helpers/views.js'
-import { mulberry32, pick, type Rng } from '../../ops/bench/shared/random.js'
 
 const PROJECTOR = fileURLToPath(new URL('../fixtures/projector.js', import.meta.url))
 
@@ -192,9 +191,7 @@ function startProjector(url: string, target: { bucket: string; name: string }): 
   const child = spawn(process.execPath, [PROJECTOR, url, target.bucket, target.name, String(TEST_PARTITIONS)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   })
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  )
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })))
   let onReady!: () => void
   let onStopped!: (c: Cursor) => void
   const ready = new Promise<void>((resolve, reject) => {
@@ -219,8 +216,6 @@ function startProjector(url: string, target: { bucket: string; name: string }): 
 
 // ---------------------------------------------------------------------------
 // The workload: random but always-allowed commands, several conversations at once
-
-
 
 /** What a conversation's script knows of it; exact, because only the script writes there. */
 interface Script {
@@ -400,7 +395,17 @@ class Workload {
 /** Every kind of event the brief asks the crash test to exercise did happen. */
 function assertCoverage(events: SeqlineEvent[]): void {
   const types = new Set(events.map((e) => e.type))
-  for (const type of ['message.sent', 'message.edited', 'message.recalled', 'conversation.read', 'member.invited', 'member.kicked', 'member.left', 'group.muted', 'member.muted'] as const) {
+  for (const type of [
+    'message.sent',
+    'message.edited',
+    'message.recalled',
+    'conversation.read',
+    'member.invited',
+    'member.kicked',
+    'member.left',
+    'group.muted',
+    'member.muted',
+  ] as const) {
     assert.ok(types.has(type), `the workload wrote no ${type}`)
   }
   assert.ok(

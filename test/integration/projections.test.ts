@@ -36,7 +36,13 @@ describe('conversation projections against a real nats-server', () => {
           if (Math.random() < 0.7) await done(text(`${u}-${i}`, 'g_busy', u))
           else {
             const head = (await t.log.head('g_busy')).seq
-            await done({ type: 'conversation.read', id: `${u}-r${i}`, conv: 'g_busy', actor: u, data: { upTo: Math.max(1, head - Math.floor(Math.random() * 5)) } })
+            await done({
+              type: 'conversation.read',
+              id: `${u}-r${i}`,
+              conv: 'g_busy',
+              actor: u,
+              data: { upTo: Math.max(1, head - Math.floor(Math.random() * 5)) },
+            })
           }
         }
       }),
@@ -146,14 +152,26 @@ describe('conversation projections against a real nats-server', () => {
     await ok({ type: 'conversation.create-direct', id: 'create', conv, actor: 'alice', data: { peer: 'bob' } })
     await ok({ type: 'burn.configure', id: 'burn-on', conv, actor: 'alice', data: { enabled: true, seconds: 1 } })
     const secret = await ok(text('secret', conv, 'alice', 'the secret'))
-    const edit = await ok({ type: 'message.edit', id: 'secret-2', conv, actor: 'alice', data: { target: secret.seq, content: { type: 'text', text: 'the secret, edited' } } })
+    const edit = await ok({
+      type: 'message.edit',
+      id: 'secret-2',
+      conv,
+      actor: 'alice',
+      data: { target: secret.seq, content: { type: 'text', text: 'the secret, edited' } },
+    })
     const stored = await t.log.read(conv, { from: secret.seq, limit: 2 })
-    assert.deepEqual(stored.map((s) => s.event.seq), [secret.seq, edit.seq])
+    assert.deepEqual(
+      stored.map((s) => s.event.seq),
+      [secret.seq, edit.seq],
+    )
     await ok({ type: 'conversation.read', id: 'bob-read', conv, actor: 'bob', data: { upTo: edit.seq } })
     await caughtUp(runner)
     const views = await ConversationViews.open(t.nc, BUCKET)
     let now = Date.now()
-    const executors = [new BurnExecutor(views, t.handler, { clock: () => now }), new BurnExecutor(views, new CommandHandler(t.log, createDecider()), { clock: () => now })]
+    const executors = [
+      new BurnExecutor(views, t.handler, { clock: () => now }),
+      new BurnExecutor(views, new CommandHandler(t.log, createDecider()), { clock: () => now }),
+    ]
     assert.equal(await executors[0]!.pass(), 0, 'not due before burn-seconds have passed')
     now += 1500
     await Promise.all(executors.map((x) => x.pass()))
@@ -180,16 +198,40 @@ describe('conversation projections against a real nats-server', () => {
     await ok({ type: 'conversation.create-direct', id: 'create', conv, actor: 'old', data: { peer: 'tomb' } })
     await ok({ type: 'burn.configure', id: 'burn-on', conv, actor: 'old', data: { enabled: true, seconds: 1 } })
     const secret = await ok(text('secret', conv, 'old', 'an old secret'))
-    const edit = await ok({ type: 'message.edit', id: 'secret-2', conv, actor: 'old', data: { target: secret.seq, content: { type: 'text', text: 'an old secret, edited' } } })
+    const edit = await ok({
+      type: 'message.edit',
+      id: 'secret-2',
+      conv,
+      actor: 'old',
+      data: { target: secret.seq, content: { type: 'text', text: 'an old secret, edited' } },
+    })
     await ok(text('other', conv, 'tomb', 'an unrelated reply'))
     const stored = await t.log.read(conv, { from: secret.seq, limit: 3 })
     const head = await t.log.head(conv)
-    const tombstone = { id: 'AAAAAAAAAAAAAAAAAAAAAA', type: 'message.burned', conv, seq: head.seq + 1, at: Date.now(), actor: SYSTEM_ACTOR, v: 1, cmd: 'burn-old', data: { target: secret.seq } } as SeqlineEvent
+    const tombstone = {
+      id: 'AAAAAAAAAAAAAAAAAAAAAA',
+      type: 'message.burned',
+      conv,
+      seq: head.seq + 1,
+      at: Date.now(),
+      actor: SYSTEM_ACTOR,
+      v: 1,
+      cmd: 'burn-old',
+      data: { target: secret.seq },
+    } as SeqlineEvent
     await t.log.append(tombstone, head, `${conv}/${SYSTEM_ACTOR}/burn-old`)
     await caughtUp(runner)
     const partition = t.log.partitionOf(conv)
     const left = await Promise.all(stored.map(async (s) => [s.event.seq, (await t.log.atStreamSeq(partition, s.streamSeq)) !== null]))
-    assert.deepEqual(left, [[secret.seq, false], [edit.seq, false], [secret.seq + 2, true]], 'the message and its edit are erased; the reply stays')
+    assert.deepEqual(
+      left,
+      [
+        [secret.seq, false],
+        [edit.seq, false],
+        [secret.seq + 2, true],
+      ],
+      'the message and its edit are erased; the reply stays',
+    )
     await runner.stop()
     runner.close()
   })
@@ -200,7 +242,13 @@ describe('conversation projections against a real nats-server', () => {
     await ok({ type: 'conversation.create-direct', id: 'create', conv, actor: 'cara', data: { peer: 'dan' } })
     await ok({ type: 'burn.configure', id: 'burn-on', conv, actor: 'cara', data: { enabled: true, seconds: 60 } })
     const secret = await ok(text('secret', conv, 'cara', 'cara secret'))
-    const edit = await ok({ type: 'message.edit', id: 'secret-2', conv, actor: 'cara', data: { target: secret.seq, content: { type: 'text', text: 'cara secret, edited' } } })
+    const edit = await ok({
+      type: 'message.edit',
+      id: 'secret-2',
+      conv,
+      actor: 'cara',
+      data: { target: secret.seq, content: { type: 'text', text: 'cara secret, edited' } },
+    })
     await ok({ type: 'conversation.read', id: 'dan-read', conv, actor: 'dan', data: { upTo: edit.seq } })
     await caughtUp(runner)
     const views = await ConversationViews.open(t.nc, BUCKET)

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { Tokens } from '../../api/auth/tokens.js'
-import { startApi } from '../../api/server.js'
 import { UserDirectory } from '../../api/auth/users.js'
+import { startApi } from '../../api/server.js'
 import { loadConfig } from '../../ops/config.js'
 import { connectNats } from '../../ops/nats-connection.js'
-import { startNatsServer, type RunningNats } from '../../ops/servers/nats-server.js'
+import { type RunningNats, startNatsServer } from '../../ops/servers/nats-server.js'
 import { ConversationViews } from '../../projections/conversations/views.js'
 import { withLogServer } from '../helpers/log.js'
 
@@ -19,7 +19,27 @@ import { withLogServer } from '../helpers/log.js'
 function selfSigned(dir: string): { cert: string; key: string } {
   const cert = join(dir, 'cert.pem')
   const key = join(dir, 'key.pem')
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' })
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ],
+    { stdio: 'ignore' },
+  )
   return { cert, key }
 }
 

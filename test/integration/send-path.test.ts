@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
 import { validationCount } from '../../schemas/validator.js'
-import { call, startApiStack, type ApiStack } from '../helpers/api.js'
+import { type ApiStack, call, startApiStack } from '../helpers/api.js'
 import { readAll, withLogServer } from '../helpers/log.js'
 import { TestSocket, wsUrl } from '../helpers/ws.js'
 
@@ -29,7 +29,9 @@ describe('A send is validated once on its way from the socket to the log', () =>
   test('over WebSocket: the frame schema, which holds the command schema, is the only validation up to the ack', async () => {
     const socket = await TestSocket.open(wsUrl(s, await s.token('ann')))
     t.defer(() => socket.close())
-    const { value: ack, validations } = await validationsOf(() => socket.command({ type: 'message.send', id: 'ws-1', conv: CONV, data: { content: content('over the socket') } }))
+    const { value: ack, validations } = await validationsOf(() =>
+      socket.command({ type: 'message.send', id: 'ws-1', conv: CONV, data: { content: content('over the socket') } }),
+    )
     assert.equal(ack.type, 'ack', JSON.stringify(ack))
     assert.equal(validations, 1, 'one validation per send: the frame (not the command again, not the event)')
   })
@@ -47,7 +49,9 @@ describe('A send is validated once on its way from the socket to the log', () =>
   })
 
   test('untrusted callers (CLI, tools) still validate the command, once', async () => {
-    const { value: r, validations } = await validationsOf(() => t.handler.execute({ type: 'message.send', id: 'cli-1', conv: CONV, actor: 'ben', data: { content: content('from a tool') } }))
+    const { value: r, validations } = await validationsOf(() =>
+      t.handler.execute({ type: 'message.send', id: 'cli-1', conv: CONV, actor: 'ben', data: { content: content('from a tool') } }),
+    )
     assert.ok(r.ok, JSON.stringify(r))
     assert.equal(validations, 1)
     const bad = await t.handler.execute({ type: 'message.send', id: 'cli-2', conv: CONV, actor: 'ben', data: { content: content('') } })

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { StoredEvent } from '../../core/log/index.js'
 import { createGroup, range, readAll, seqsAndDuplicates, withLogServer } from '../helpers/log.js'
-import { startWriter, type Ack } from '../helpers/writer-process.js'
+import { type Ack, startWriter } from '../helpers/writer-process.js'
 
 describe('writer processes and crashes against a real nats-server', () => {
   const t = withLogServer()
@@ -18,7 +18,10 @@ describe('writer processes and crashes against a real nats-server', () => {
       const { seqs, duplicates } = seqsAndDuplicates(stored)
       assert.deepEqual(seqs, range(1, 301), c)
       assert.deepEqual(duplicates, [], c)
-      assertAcksStored([...a.acks, ...b.acks].filter((k) => k.conv === c), stored)
+      assertAcksStored(
+        [...a.acks, ...b.acks].filter((k) => k.conv === c),
+        stored,
+      )
     }
   })
 
@@ -40,9 +43,15 @@ describe('writer processes and crashes against a real nats-server', () => {
       const { seqs, duplicates } = seqsAndDuplicates(stored)
       assert.deepEqual(seqs, range(1, 401), c)
       assert.deepEqual(duplicates, [], c)
-      assertAcksStored(acks.filter((k) => k.conv === c), stored)
+      assertAcksStored(
+        acks.filter((k) => k.conv === c),
+        stored,
+      )
     }
-    assert.ok(revived.acks.some((k) => k.duplicate), 'the retried commands were answered as duplicates')
+    assert.ok(
+      revived.acks.some((k) => k.duplicate),
+      'the retried commands were answered as duplicates',
+    )
   })
 
   test('t.nats-server killed and restarted mid-run loses no acknowledged event', async () => {
@@ -59,7 +68,10 @@ describe('writer processes and crashes against a real nats-server', () => {
       const { seqs, duplicates } = seqsAndDuplicates(stored)
       assert.deepEqual(seqs, range(1, 301), c)
       assert.deepEqual(duplicates, [], c)
-      assertAcksStored(writer.acks.filter((k) => k.conv === c), stored)
+      assertAcksStored(
+        writer.acks.filter((k) => k.conv === c),
+        stored,
+      )
     }
   })
 })

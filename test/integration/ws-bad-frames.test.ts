@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { ServerFrame } from '../../schemas/ws.js'
-import { startApiStack, type ApiStack } from '../helpers/api.js'
+import { type ApiStack, startApiStack } from '../helpers/api.js'
 import { withLogServer } from '../helpers/log.js'
 import { TestSocket, wsUrl } from '../helpers/ws.js'
 
@@ -46,11 +46,19 @@ describe('WebSocket: bad frames get error frames naming the problem, write nothi
     assert.equal(unknown.error.code, 'VALIDATION_FAILED')
     assert.match(unknown.error.message, /^\/type: unknown frame type "subscribe"/)
 
-    const wrongTypes = await refused({ type: 'command', rid: 'w1', command: { type: 'message.send', id: 7, conv: 'g_team', data: { content: { type: 'text', text: 42 } } } })
+    const wrongTypes = await refused({
+      type: 'command',
+      rid: 'w1',
+      command: { type: 'message.send', id: 7, conv: 'g_team', data: { content: { type: 'text', text: 42 } } },
+    })
     assert.equal(wrongTypes.rid, 'w1', 'the rid is echoed so the client can fail that request')
     assert.deepEqual(fields(wrongTypes), ['/command/data/content/text', '/command/id'])
 
-    const withActor = await refused({ type: 'command', rid: 'a1', command: { type: 'message.send', id: 'spoof', conv: 'g_team', actor: 'owner', data: { content: { type: 'text', text: 'as owner' } } } })
+    const withActor = await refused({
+      type: 'command',
+      rid: 'a1',
+      command: { type: 'message.send', id: 'spoof', conv: 'g_team', actor: 'owner', data: { content: { type: 'text', text: 'as owner' } } },
+    })
     assert.deepEqual(fields(withActor), ['/command/actor'])
     assert.match(withActor.error.message, /unknown field actor/)
 
@@ -60,13 +68,21 @@ describe('WebSocket: bad frames get error frames naming the problem, write nothi
     const badSync = await refused({ type: 'sync', have: { 'not a conv': 1, g_team: -1 } })
     assert.deepEqual(fields(badSync), ['/have/g_team', '/have/not a conv'])
 
-    const notMine = await refused({ type: 'command', rid: 'n1', command: { type: 'message.send', id: 'x', conv: 'd~alice~bob', data: { content: { type: 'text', text: 'hi' } } } })
+    const notMine = await refused({
+      type: 'command',
+      rid: 'n1',
+      command: { type: 'message.send', id: 'x', conv: 'd~alice~bob', data: { content: { type: 'text', text: 'hi' } } },
+    })
     assert.deepEqual([notMine.rid, notMine.error.code], ['n1', 'NOT_MEMBER'])
 
     // Refused by the command's own checks (depth), after the frame's: still named where the frame holds it.
     let payload: unknown = 'leaf'
     for (let i = 0; i < 40; i++) payload = { x: payload }
-    const deep = await refused({ type: 'command', rid: 'p1', command: { type: 'message.send', id: 'deep', conv: 'g_team', data: { content: { type: 'custom', kind: 'card', payload } } } })
+    const deep = await refused({
+      type: 'command',
+      rid: 'p1',
+      command: { type: 'message.send', id: 'deep', conv: 'g_team', data: { content: { type: 'custom', kind: 'card', payload } } },
+    })
     assert.deepEqual([deep.rid, fields(deep)], ['p1', ['/command/data/content/payload']])
 
     socket.ws.send(Buffer.from([1, 2, 3]), { binary: true })

@@ -4,7 +4,7 @@ import { WebSocket } from 'ws'
 import { SeqlineClient, type SeqlineSocket } from '../../api/client/index.js'
 import { BurnExecutor } from '../../projections/conversations/burn-executor.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
-import { startApiStack, type ApiStack } from '../helpers/api.js'
+import { type ApiStack, startApiStack } from '../helpers/api.js'
 import { withLogServer } from '../helpers/log.js'
 
 /** Resolves with the first delivered event that matches. */
@@ -71,7 +71,10 @@ describe('WebSocket client: burn after read, read over the socket, tombstone del
     await new Promise<void>((resolve) => fresh.on('synced', resolve))
     assert.deepEqual(erased, [secret.seq], 'the burned seq is announced as a hole')
     assert.ok(!delivered.some((e) => e.seq === secret.seq), 'the burned message is never delivered again')
-    assert.ok(delivered.some((e) => e.type === 'message.burned'), 'its tombstone is')
+    assert.ok(
+      delivered.some((e) => e.type === 'message.burned'),
+      'its tombstone is',
+    )
     assert.equal(fresh.positions()[conv], burned.seq, 'the client moved past the hole')
   })
 })

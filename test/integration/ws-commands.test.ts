@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
-import { startApiStack, type ApiStack } from '../helpers/api.js'
+import { type ApiStack, startApiStack } from '../helpers/api.js'
 import { readAll, withLogServer } from '../helpers/log.js'
 import { TestSocket, wsUrl } from '../helpers/ws.js'
 

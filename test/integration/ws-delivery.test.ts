@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
-import { call, startApiStack, type ApiStack } from '../helpers/api.js'
+import { type ApiStack, call, startApiStack } from '../helpers/api.js'
 import { withLogServer } from '../helpers/log.js'
 import { TestSocket, wsUrl } from '../helpers/ws.js'
 
@@ -37,7 +37,11 @@ describe('WebSocket: live delivery to every connection of every member, across A
 
   test('a message reaches the recipient in real time, with its seq', async () => {
     const bob = await connect(wsUrl(s, tok.bob))
-    assert.deepEqual(bob.events(conv).map((e) => e.type), ['conversation.created'], 'the sync brought the history')
+    assert.deepEqual(
+      bob.events(conv).map((e) => e.type),
+      ['conversation.created'],
+      'the sync brought the history',
+    )
     const sent = await sendAs('alice', 'live-1')
     const got = await bob.next((f) => f.type === 'event' && f.event.cmd === 'live-1')
     assert.equal(got.type === 'event' && got.event.seq, sent.body.seq)

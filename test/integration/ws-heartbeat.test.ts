@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { UserDirectory } from '../../api/auth/users.js'
+import { type RunningApi, startApi } from '../../api/server.js'
 import { CommandHandler } from '../../core/commands/command-handler.js'
 import { createDecider } from '../../core/domain/decider.js'
-import { startApi, type RunningApi } from '../../api/server.js'
-import { UserDirectory } from '../../api/auth/users.js'
-import { startApiStack, type ApiStack } from '../helpers/api.js'
+import { type ApiStack, startApiStack } from '../helpers/api.js'
 import { withLogServer } from '../helpers/log.js'
 import { TestSocket, wsUrl } from '../helpers/ws.js'
 
@@ -27,7 +27,15 @@ describe('WebSocket: heartbeats drop silent connections, and closing leaves no s
     await s.settle()
     // An API process of its own, with a heartbeat short enough to watch.
     const users = await UserDirectory.open(t.nc, 'ws_heartbeat_users')
-    const deps = { log: t.log, nc: t.nc, handler: new CommandHandler(t.log, createDecider()), views: s.views, tokens: s.tokens, users, limits: { bodyLimitBytes: 65536, rateLimitPerMinute: 1000 } }
+    const deps = {
+      log: t.log,
+      nc: t.nc,
+      handler: new CommandHandler(t.log, createDecider()),
+      views: s.views,
+      tokens: s.tokens,
+      users,
+      limits: { bodyLimitBytes: 65536, rateLimitPerMinute: 1000 },
+    }
     api = await startApi({ ...deps, ws: { heartbeatMs: HEARTBEAT_MS } }, '127.0.0.1', 0)
   })
 

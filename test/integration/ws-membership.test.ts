@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
 import type { RunningApi } from '../../api/server.js'
-import { startApiStack, type ApiStack } from '../helpers/api.js'
+import { type ApiStack, startApiStack } from '../helpers/api.js'
 import { withLogServer } from '../helpers/log.js'
 import { barrier, TestSocket, wsUrl } from '../helpers/ws.js'
 
@@ -56,7 +56,11 @@ describe('WebSocket: only current members get a conversation live, and membershi
     const again = await connect('kim')
     const seqs = again.events(conv).map((e) => e.seq)
     const kickSeq = kick.type === 'ack' ? kick.seq : -1
-    assert.deepEqual(seqs, Array.from({ length: kickSeq }, (_, i) => i + 1), 'sync serves a former member up to the kick, no further')
+    assert.deepEqual(
+      seqs,
+      Array.from({ length: kickSeq }, (_, i) => i + 1),
+      'sync serves a former member up to the kick, no further',
+    )
   })
 
   test("a stranger's socket gets nothing of the conversation, and its typing goes nowhere", async () => {

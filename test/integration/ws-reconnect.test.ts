@@ -3,7 +3,7 @@ import { before, describe, test } from 'node:test'
 import { WebSocket } from 'ws'
 import { SeqlineClient, type SeqlineSocket } from '../../api/client/index.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
-import { startApiStack, type ApiStack } from '../helpers/api.js'
+import { type ApiStack, startApiStack } from '../helpers/api.js'
 import { range, withLogServer } from '../helpers/log.js'
 
 /** Everything a socket delivers, and a way to wait for a seq or an event. */
@@ -20,12 +20,13 @@ function record(live: SeqlineSocket) {
   return { events, until, seqs: () => events.map((e) => e.seq) }
 }
 
-const once = (live: SeqlineSocket, name: 'open' | 'close' | 'synced') => new Promise<void>((resolve) => {
-  const off = live.on(name, () => {
-    off()
-    resolve()
+const once = (live: SeqlineSocket, name: 'open' | 'close' | 'synced') =>
+  new Promise<void>((resolve) => {
+    const off = live.on(name, () => {
+      off()
+      resolve()
+    })
   })
-})
 
 describe('WebSocket client: reconnect fills exactly the gap, once each, in order', () => {
   let s: ApiStack

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
-import { startApiStack, type ApiStack } from '../helpers/api.js'
+import { type ApiStack, startApiStack } from '../helpers/api.js'
 import { accepted, createGroup, range, text, withLogServer } from '../helpers/log.js'
 import { TestSocket, wsUrl } from '../helpers/ws.js'
 
@@ -26,16 +26,26 @@ describe('WebSocket: a sync replay and live events reach a raw socket in seq ord
     await s.settle()
   })
 
-  test('commands sent right after `sync` come out after their conversation\'s replay, once each', async () => {
+  test("commands sent right after `sync` come out after their conversation's replay, once each", async () => {
     const bob = await TestSocket.open(wsUrl(s, await s.token('bob')))
     t.defer(() => bob.close())
     bob.send({ type: 'sync', have: {} })
-    const acks = await Promise.all(GROUPS.map((conv) => bob.command({ type: 'message.send', id: `live-${conv}`, conv, data: { content: { type: 'text', text: 'live' } } })))
-    assert.deepEqual(acks.map((a) => a.type === 'ack' && a.seq), GROUPS.map(() => HISTORY + 1), JSON.stringify(acks))
+    const acks = await Promise.all(
+      GROUPS.map((conv) => bob.command({ type: 'message.send', id: `live-${conv}`, conv, data: { content: { type: 'text', text: 'live' } } })),
+    )
+    assert.deepEqual(
+      acks.map((a) => a.type === 'ack' && a.seq),
+      GROUPS.map(() => HISTORY + 1),
+      JSON.stringify(acks),
+    )
     await bob.next((f) => f.type === 'synced', 20_000)
     for (const conv of GROUPS) {
       await bob.next((f) => f.type === 'event' && f.event.conv === conv && f.event.seq === HISTORY + 1, 10_000)
-      assert.deepEqual(bob.events(conv).map((e) => e.seq), range(1, HISTORY + 1), `${conv}: frames in the order they arrived`)
+      assert.deepEqual(
+        bob.events(conv).map((e) => e.seq),
+        range(1, HISTORY + 1),
+        `${conv}: frames in the order they arrived`,
+      )
     }
   })
 })

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
 import { SeqlineClient } from '../../api/client/index.js'
 import type { ServerFrame } from '../../schemas/ws.js'
+import { type ApiStack, startApiStack } from '../helpers/api.js'
 import { withLogServer } from '../helpers/log.js'
-import { startApiStack, type ApiStack } from '../helpers/api.js'
-import { TestSocket, barrier, wsUrl } from '../helpers/ws.js'
+import { barrier, TestSocket, wsUrl } from '../helpers/ws.js'
 
 const eventOf = (conv: string, seq: number) => (f: ServerFrame) => f.type === 'event' && f.event.conv === conv && f.event.seq === seq
 
@@ -40,7 +40,10 @@ describe('WebSocket membership right after a membership change (views not caught
     // bob's socket would have had it before answering a ping sent after.
     await witness.next(eventOf(conv, secret.seq))
     await barrier(bob)
-    assert.deepEqual(bob.events(conv).map((e) => e.seq), [1, 2, kick.seq])
+    assert.deepEqual(
+      bob.events(conv).map((e) => e.seq),
+      [1, 2, kick.seq],
+    )
   })
 
   test('a member invited just before connecting gets the invitation and what follows', async () => {

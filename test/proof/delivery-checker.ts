@@ -117,7 +117,8 @@ export async function checkDelivery(input: CheckInput): Promise<CheckResult> {
     })
     if (!input.members.has(conv)) problem(`${conv}: in the log but not in the workload`)
   }
-  for (const [key, list] of byCommand) if (list.length > 1) problem(`command ${key} stored ${list.length} times: ${list.map((e) => `${e.conv}@${e.seq}`).join(', ')}`)
+  for (const [key, list] of byCommand)
+    if (list.length > 1) problem(`command ${key} stored ${list.length} times: ${list.map((e) => `${e.conv}@${e.seq}`).join(', ')}`)
 
   // 2. Every acked send stored once, at its acked seq; refused and failed ones nowhere.
   let acked = 0
@@ -132,7 +133,8 @@ export async function checkDelivery(input: CheckInput): Promise<CheckResult> {
     if (s.outcome === 'acked') {
       acked++
       if (stored.length !== 1) problem(`send ${key} acked at ${s.conv}@${s.seq} but stored ${stored.length} times`)
-      else if (stored[0]!.conv !== s.conv || stored[0]!.seq !== s.seq) problem(`send ${key} acked at ${s.conv}@${s.seq} but stored at ${stored[0]!.conv}@${stored[0]!.seq}`)
+      else if (stored[0]!.conv !== s.conv || stored[0]!.seq !== s.seq)
+        problem(`send ${key} acked at ${s.conv}@${s.seq} but stored at ${stored[0]!.conv}@${stored[0]!.seq}`)
       if (s.expectRefusal) problem(`send ${key} to ${s.conv} should have been refused with ${s.expectRefusal} but was acked`)
     } else {
       if (s.outcome === 'refused') refused++
@@ -144,7 +146,8 @@ export async function checkDelivery(input: CheckInput): Promise<CheckResult> {
     }
   }
   // No message in the log that no client sent (setup events excepted: they are not message.sent).
-  for (const [key, list] of byCommand) if (list[0]!.type === 'message.sent' && !sent.has(key)) problem(`message ${key} stored at ${list[0]!.conv}@${list[0]!.seq} but never sent by the workload`)
+  for (const [key, list] of byCommand)
+    if (list[0]!.type === 'message.sent' && !sent.has(key)) problem(`message ${key} stored at ${list[0]!.conv}@${list[0]!.seq} but never sent by the workload`)
 
   // 3. Every member received every event of its conversations exactly once, in seq order; nobody else anything.
   // (A refused send cannot be delivered without being in the log, which 2 rules out, nor anything the log lacks: deliveries are compared with it.)
@@ -168,14 +171,18 @@ export async function checkDelivery(input: CheckInput): Promise<CheckResult> {
           complain(`${user} received ${conv}@${got.seqs[i]} beyond the log's head`)
           continue
         }
-        if (got.seqs[i] !== e.seq || got.cmds[i] !== cmdHash(e.cmd)) complain(`${user}'s delivery #${i + 1} of ${conv} is seq ${got.seqs[i]}, the log has seq ${e.seq} (${e.actor}/${e.cmd}) there (lost, duplicated, out of order or different)`)
+        if (got.seqs[i] !== e.seq || got.cmds[i] !== cmdHash(e.cmd))
+          complain(
+            `${user}'s delivery #${i + 1} of ${conv} is seq ${got.seqs[i]}, the log has seq ${e.seq} (${e.actor}/${e.cmd}) there (lost, duplicated, out of order or different)`,
+          )
       }
     }
   }
   for (const [user, convs] of input.received) {
     for (const [conv, got] of convs) {
       if (!input.members.has(conv)) problem(`${user} received ${got.seqs.length} events of ${conv}, which is not in the workload`)
-      else if (got.seqs.length > 0 && !input.members.get(conv)!.includes(user)) problem(`${user} is not a member of ${conv} but received ${got.seqs.length} of its events`)
+      else if (got.seqs.length > 0 && !input.members.get(conv)!.includes(user))
+        problem(`${user} is not a member of ${conv} but received ${got.seqs.length} of its events`)
     }
   }
   return { problems, events, acked, refused, failed, deliveries }

@@ -21,12 +21,12 @@ import { CommandHandler } from '../../core/commands/command-handler.js'
 import { createDecider } from '../../core/domain/decider.js'
 import { directConversationId } from '../../core/domain/direct-id.js'
 import { DEFAULT_NAMES, type EventLog, openJetStreamLog } from '../../core/log/index.js'
-import { freePorts } from '../../ops/servers/free-port.js'
-import { startNatsServer, type RunningNats } from '../../ops/servers/nats-server.js'
-import { startSeqline, type SeqlineProcess } from '../../ops/servers/seqline-process.js'
-import { checkDelivery, cmdHash, type CheckResult, type Received, type SendRecord } from './delivery-checker.js'
 import { mulberry32, pick, type Rng } from '../../ops/bench/shared/random.js'
 import { percentiles } from '../../ops/bench/shared/stats.js'
+import { freePorts } from '../../ops/servers/free-port.js'
+import { type RunningNats, startNatsServer } from '../../ops/servers/nats-server.js'
+import { type SeqlineProcess, startSeqline } from '../../ops/servers/seqline-process.js'
+import { type CheckResult, checkDelivery, cmdHash, type Received, type SendRecord } from './delivery-checker.js'
 
 export interface ProofOptions {
   clients: number
@@ -86,12 +86,22 @@ export interface ProofReport {
   problems: string[]
 }
 
-
 const between = (rng: Rng, lo: number, hi: number) => lo + rng() * (hi - lo)
 
 /** Error codes after which the same command is tried again with the same id: the outcome is unknown or temporary. */
-const TRANSIENT = new Set(['TIMEOUT', 'CLOSED', 'NETWORK', 'LOG_UNAVAILABLE', 'INTERNAL', 'INTERNAL_ERROR', 'UNAVAILABLE', 'RATE_LIMITED', 'SERVICE_UNAVAILABLE', 'CONTENTION', 'ABANDONED'])
-
+const TRANSIENT = new Set([
+  'TIMEOUT',
+  'CLOSED',
+  'NETWORK',
+  'LOG_UNAVAILABLE',
+  'INTERNAL',
+  'INTERNAL_ERROR',
+  'UNAVAILABLE',
+  'RATE_LIMITED',
+  'SERVICE_UNAVAILABLE',
+  'CONTENTION',
+  'ABANDONED',
+])
 
 /** One `seqline up` on a fixed API port, so clients reconnect to the same address after a restart. */
 class SeqlineSlot {
@@ -186,7 +196,15 @@ class SimClient {
 
   online(): void {
     if (this.live) return
-    const live = new SeqlineSocket({ url: this.url, token: this.token, WebSocket: WebSocket as never, have: this.positions, backoff: { initialMs: 100, maxMs: 1000 }, commandTimeoutMs: 4000, keepaliveMs: 3000 })
+    const live = new SeqlineSocket({
+      url: this.url,
+      token: this.token,
+      WebSocket: WebSocket as never,
+      have: this.positions,
+      backoff: { initialMs: 100, maxMs: 1000 },
+      commandTimeoutMs: 4000,
+      keepaliveMs: 3000,
+    })
     let opened = 0
     live.on('open', () => {
       if (opened++ > 0) this.reconnects++
@@ -291,7 +309,9 @@ export async function runDeliveryProof(options: ProofOptions): Promise<ProofRepo
 
     const topology = plan(o, rng)
     await createConversations(log, topology)
-    say(`setup: ${topology.users.length} users, ${topology.members.size} conversations (${topology.groupIds.length} groups of ${o.groupSize}), ${o.partitions} partitions`)
+    say(
+      `setup: ${topology.users.length} users, ${topology.members.size} conversations (${topology.groupIds.length} groups of ${o.groupSize}), ${o.partitions} partitions`,
+    )
 
     const secrets = { serviceToken: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(32).toString('base64url') }
     const tokens = new Tokens(secrets)
@@ -360,7 +380,10 @@ export async function runDeliveryProof(options: ProofOptions): Promise<ProofRepo
     const timeline: ProofReport['timeline'] = []
     const sample = () => timeline.push({ t: (Date.now() - sendStart) / 1000, resolved, delivered: clients.reduce((n, c) => n + c.delivered, 0) })
     const sampler = setInterval(sample, 1000)
-    const progress = o.progressMs > 0 ? setInterval(() => say(`${resolved} of ${total} sends resolved (${Math.round((resolved * 1000) / (Date.now() - sendStart))}/s)`), o.progressMs) : undefined
+    const progress =
+      o.progressMs > 0
+        ? setInterval(() => say(`${resolved} of ${total} sends resolved (${Math.round((resolved * 1000) / (Date.now() - sendStart))}/s)`), o.progressMs)
+        : undefined
     const sending = Promise.all(clients.map(runClient)).finally(() => {
       sendingDone = true
       clearInterval(progress)
@@ -397,7 +420,9 @@ export async function runDeliveryProof(options: ProofOptions): Promise<ProofRepo
         } else {
           // 'projection': the process running the projection (it serves the API too); 'api': the other one.
           const victim = kind === 'projection' ? holder : 1 - holder
-          say(`chaos: SIGKILL seqline-${victim} (${kind === 'projection' ? 'projection + API' : 'API, projection standby'}) at ${resolved} resolved sends, restart after ${down.toFixed(0)} ms`)
+          say(
+            `chaos: SIGKILL seqline-${victim} (${kind === 'projection' ? 'projection + API' : 'API, projection standby'}) at ${resolved} resolved sends, restart after ${down.toFixed(0)} ms`,
+          )
           await processes[victim]!.kill()
           logKill(kind)
           if (kind === 'projection') holder = 1 - holder // the standby takes the lease once it expires
@@ -416,14 +441,22 @@ export async function runDeliveryProof(options: ProofOptions): Promise<ProofRepo
     for (const conv of topology.members.keys()) heads.set(conv, (await log.head(conv)).seq)
     const settleBy = Date.now() + o.settleMs
     const behind = () =>
-      clients.flatMap((c) => topology.convsOf.get(c.user)!.filter((conv) => (c.received.get(conv)?.seqs.at(-1) ?? 0) < heads.get(conv)!).map((conv) => `${c.user}:${conv}`))
+      clients.flatMap((c) =>
+        topology.convsOf
+          .get(c.user)!
+          .filter((conv) => (c.received.get(conv)?.seqs.at(-1) ?? 0) < heads.get(conv)!)
+          .map((conv) => `${c.user}:${conv}`),
+      )
     let lastReport = Date.now()
     while (behind().length > 0 && Date.now() < settleBy) {
       await sleep(100)
       if (Date.now() - lastReport >= 5000) {
         lastReport = Date.now()
         const b = behind()
-        if (b.length > 0) say(`still ${b.length} (user, conversation) pairs behind the head, e.g. ${b.slice(0, 4).join(' ')}; users on seqline-${[...new Set(b.map((x) => topology.users.indexOf(x.split(':')[0]!) % 2))].join(',')}`)
+        if (b.length > 0)
+          say(
+            `still ${b.length} (user, conversation) pairs behind the head, e.g. ${b.slice(0, 4).join(' ')}; users on seqline-${[...new Set(b.map((x) => topology.users.indexOf(x.split(':')[0]!) % 2))].join(',')}`,
+          )
       }
     }
     const still = behind()
@@ -459,7 +492,10 @@ export async function runDeliveryProof(options: ProofOptions): Promise<ProofRepo
       durationMs: Date.now() - started,
       sendPhaseMs,
       ackMs: percentiles(clients.flatMap((c) => c.ackMs)),
-      slowest: clients.flatMap((c) => c.slow).sort((a, b) => b.ms - a.ms).slice(0, 8),
+      slowest: clients
+        .flatMap((c) => c.slow)
+        .sort((a, b) => b.ms - a.ms)
+        .slice(0, 8),
       timeline,
       killLog,
       problems: result.problems,

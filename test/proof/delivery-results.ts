@@ -21,13 +21,19 @@ export function deliveryChart(runs: Array<{ label: string; report: ProofReport }
   const legend: [string, string, boolean][] = []
   series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length]!
-    const line = (points: Array<[number, number]>, dashed: boolean) => polyline(points.map(([t, v]) => [x(t), y(v)]), color, dashed)
+    const line = (points: Array<[number, number]>, dashed: boolean) =>
+      polyline(
+        points.map(([t, v]) => [x(t), y(v)]),
+        color,
+        dashed,
+      )
     parts.push(line(s.deliveries, false), line(s.sends, true))
     legend.push([`${s.label}: deliveries/s`, color, false], [`${s.label}: sends resolved/s`, color, true])
     for (const kill of s.report.killLog) parts.push(killMark(x(kill.t), kill.kind))
   })
   if (series.some((s) => s.report.killLog.length > 0)) {
-    for (const [kind, color] of Object.entries(KILL_COLORS)) legend.push([`SIGKILL ${kind === 'nats' ? 'nats-server' : kind === 'api' ? 'API process' : 'projection process'}`, color, true])
+    for (const [kind, color] of Object.entries(KILL_COLORS))
+      legend.push([`SIGKILL ${kind === 'nats' ? 'nats-server' : kind === 'api' ? 'API process' : 'projection process'}`, color, true])
   }
   const title = `Delivery proof: ${runs.map((r) => `${r.label} ${r.report.sends.toLocaleString('en')} sends`).join(', ')} (${binS} s bins)`
   return svg(title, 'time since sending began', 'per second', parts, legend)

@@ -9,17 +9,17 @@
 // Options: --size full|small --out <dir> --only fuzz,ws,delivery,chaos --seed <n>
 // Exits 1 when any part fails.
 import { spawn } from 'node:child_process'
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { readdirSync } from 'node:fs'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { machine } from '../../ops/bench/shared/machine.js'
+import type { WsResult } from '../../ops/bench/websocket/result.js'
 import type { ProofReport } from './delivery-proof.js'
 import { deliveryChart } from './delivery-results.js'
-import { machine } from '../../ops/bench/shared/machine.js'
-import { proofTable, type FuzzResult, type ProofSummary } from './proof-table.js'
-import type { WsResult } from '../../ops/bench/websocket/result.js'
+import { type FuzzResult, type ProofSummary, proofTable } from './proof-table.js'
 
 const SIZES = {
   full: {
@@ -38,7 +38,9 @@ const SIZES = {
 const PARTS = ['fuzz', 'ws', 'delivery', 'chaos'] as const
 type Part = (typeof PARTS)[number]
 
-const { values: args } = parseArgs({ options: { size: { type: 'string', default: 'full' }, out: { type: 'string' }, only: { type: 'string', default: PARTS.join(',') }, seed: { type: 'string' } } })
+const { values: args } = parseArgs({
+  options: { size: { type: 'string', default: 'full' }, out: { type: 'string' }, only: { type: 'string', default: PARTS.join(',') }, seed: { type: 'string' } },
+})
 if (args.size !== 'full' && args.size !== 'small') throw new Error(`--size ${args.size}: expected full or small`)
 const size = SIZES[args.size]
 const only = new Set(args.only!.split(',').map((s) => s.trim()))
@@ -64,7 +66,9 @@ function run(argv: string[], nodeFlags: string[] = []): Promise<{ code: number; 
 
 async function fuzz(): Promise<FuzzResult> {
   const dir = join(dist, 'test', 'fuzz')
-  const files = readdirSync(dir).filter((f) => f.endsWith('.test.js')).map((f) => join('dist', 'test', 'fuzz', f))
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.test.js'))
+    .map((f) => join('dist', 'test', 'fuzz', f))
   const r = await run(['--test', ...files])
   const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)`, 'm').exec(r.output)?.[1] ?? NaN)
   return { ok: r.code === 0, tests: count('tests'), pass: count('pass'), fail: count('fail'), seconds: r.seconds }
@@ -72,7 +76,10 @@ async function fuzz(): Promise<FuzzResult> {
 
 async function ws(): Promise<WsResult | undefined> {
   // main.js's own summary repeats ws.json; it goes to the temporary directory, not beside the report.
-  const r = await run(['dist/ops/bench/main.js', '--only', 'ws', ...size.ws, '--ws-results', out, '--out', join(tmpdir(), 'seqline-proof-ws-core.json')], ['--expose-gc'])
+  const r = await run(
+    ['dist/ops/bench/main.js', '--only', 'ws', ...size.ws, '--ws-results', out, '--out', join(tmpdir(), 'seqline-proof-ws-core.json')],
+    ['--expose-gc'],
+  )
   if (r.code !== 0) return undefined
   return (JSON.parse(await readFile(join(out, 'ws.json'), 'utf8')) as { ws: WsResult }).ws
 }
@@ -89,19 +96,40 @@ async function delivery(part: 'delivery' | 'chaos'): Promise<ProofReport | undef
 async function main(): Promise<void> {
   await mkdir(out, { recursive: true })
   const started = new Date()
-  const summary: ProofSummary = { at: started.toISOString(), size: args.size as 'full' | 'small', command: `npm run proof${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`, machine: machine() }
+  const summary: ProofSummary = {
+    at: started.toISOString(),
+    size: args.size as 'full' | 'small',
+    command: `npm run proof${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    machine: machine(),
+  }
   const want = (p: Part) => only.has(p)
   if (want('fuzz')) summary.fuzz = await fuzz()
   if (want('ws')) summary.ws = await ws()
   if (want('delivery')) summary.delivery = await delivery('delivery')
   if (want('chaos')) summary.chaos = await delivery('chaos')
   summary.minutes = (Date.now() - started.getTime()) / 60_000
-  const runs = [summary.delivery && { label: 'no faults', report: summary.delivery }, summary.chaos && { label: 'chaos', report: summary.chaos }].filter((r) => !!r)
+  const runs = [summary.delivery && { label: 'no faults', report: summary.delivery }, summary.chaos && { label: 'chaos', report: summary.chaos }].filter(
+    (r) => !!r,
+  )
   if (runs.length > 0) await writeFile(join(out, 'delivery-throughput.svg'), deliveryChart(runs))
   const { markdown, ok } = proofTable(summary, { want, wsFailed: want('ws') && !summary.ws })
-  await writeFile(join(out, 'proof.json'), JSON.stringify({ ...summary, ws: summary.ws && { ...summary.ws, steps: summary.ws.steps.map(({ cdf: _c, series: _s, ...step }) => step) }, delivery: thin(summary.delivery), chaos: thin(summary.chaos) }, null, 2))
+  await writeFile(
+    join(out, 'proof.json'),
+    JSON.stringify(
+      {
+        ...summary,
+        ws: summary.ws && { ...summary.ws, steps: summary.ws.steps.map(({ cdf: _c, series: _s, ...step }) => step) },
+        delivery: thin(summary.delivery),
+        chaos: thin(summary.chaos),
+      },
+      null,
+      2,
+    ),
+  )
   await writeFile(join(out, 'proof.md'), markdown)
-  console.log(`\n${markdown}\nwritten to ${out}: proof.json, proof.md${runs.length > 0 ? ', delivery-throughput.svg' : ''}${summary.ws ? ', ws.json, ws-latency-cdf.svg, ws-throughput.svg' : ''}`)
+  console.log(
+    `\n${markdown}\nwritten to ${out}: proof.json, proof.md${runs.length > 0 ? ', delivery-throughput.svg' : ''}${summary.ws ? ', ws.json, ws-latency-cdf.svg, ws-throughput.svg' : ''}`,
+  )
   process.exit(ok ? 0 : 1)
 }
 

@@ -1,8 +1,9 @@
 // The proof's summary as the table docs/proof.md shows: each target of the issue
 // beside what this run measured, and each correctness run with its outcome.
-import type { ProofReport } from './delivery-proof.js'
+
 import type { Machine } from '../../ops/bench/shared/machine.js'
 import type { WsResult } from '../../ops/bench/websocket/result.js'
+import type { ProofReport } from './delivery-proof.js'
 
 export interface FuzzResult {
   ok: boolean
@@ -29,11 +30,17 @@ const ms = (v: number) => `${v < 10 ? v.toFixed(1) : n(v)} ms`
 const met = (ok: boolean) => (ok ? 'met' : 'not met')
 
 /** Markdown, and whether every part that ran passed (targets missed do not fail the run; problems found do). */
-export function proofTable(s: ProofSummary, o: { want: (part: 'fuzz' | 'ws' | 'delivery' | 'chaos') => boolean; wsFailed: boolean }): { markdown: string; ok: boolean } {
+export function proofTable(
+  s: ProofSummary,
+  o: { want: (part: 'fuzz' | 'ws' | 'delivery' | 'chaos') => boolean; wsFailed: boolean },
+): { markdown: string; ok: boolean } {
   const rows: string[] = []
   let ok = !o.wsFailed
   if (s.ws) rows.push(...wsRows(s.ws))
-  for (const [label, r] of [['Delivery proof', s.delivery], ['Delivery proof under chaos', s.chaos]] as const) {
+  for (const [label, r] of [
+    ['Delivery proof', s.delivery],
+    ['Delivery proof under chaos', s.chaos],
+  ] as const) {
     if (!r) {
       if (o.want(label === 'Delivery proof' ? 'delivery' : 'chaos')) ok = false
       continue
@@ -47,7 +54,9 @@ export function proofTable(s: ProofSummary, o: { want: (part: 'fuzz' | 'ws' | 'd
   }
   if (s.fuzz) {
     ok &&= s.fuzz.ok
-    rows.push(`| Fuzzing (decider, HTTP, WebSocket) | no 5xx, no crash, no event from an invalid command, invariants hold | ${s.fuzz.pass} of ${s.fuzz.tests} properties passed in ${Math.round(s.fuzz.seconds)} s | ${s.fuzz.ok ? 'passed' : `${s.fuzz.fail} failed`} |`)
+    rows.push(
+      `| Fuzzing (decider, HTTP, WebSocket) | no 5xx, no crash, no event from an invalid command, invariants hold | ${s.fuzz.pass} of ${s.fuzz.tests} properties passed in ${Math.round(s.fuzz.seconds)} s | ${s.fuzz.ok ? 'passed' : `${s.fuzz.fail} failed`} |`,
+    )
   } else if (o.want('fuzz')) ok = false
   const m = s.machine
   const markdown = [
@@ -70,7 +79,10 @@ function wsRows(w: WsResult): string[] {
   const kb = w.idle.rssKbPerConnection
   return [
     `| Sustained messages/s through the API, ${n(w.clients)} connections | 10,000/s and ≥ 0.6 of raw js.publish | ${n(best.load.ackedPerSecond)}/s at a ${n(best.rate)}/s target (${n(best.load.deliveriesPerSecond)} deliveries/s); js.publish ceiling ${n(ceiling)}/s in the same run, ratio ${(best.load.ackedPerSecond / ceiling).toFixed(2)} | ${met(best.load.ackedPerSecond >= 10_000 && best.load.ackedPerSecond >= 0.6 * ceiling)} |`,
-    ...w.steps.map((st) => `| Send → delivery at ${n(st.rate)}/s, ${n(w.clients)} connections | p99 < 100 ms at 5,000/s | ${n(st.load.ackedPerSecond)} acks/s; delivery p50 ${ms(st.load.delivery.p50)}, p99 ${ms(st.load.delivery.p99)}, p999 ${ms(st.load.delivery.p999)}; ack p99 ${ms(st.load.ack.p99)} | ${st === at5k ? met(st.load.delivery.p99 < 100 && st.load.ackedPerSecond >= 0.95 * st.rate) : '—'} |`),
+    ...w.steps.map(
+      (st) =>
+        `| Send → delivery at ${n(st.rate)}/s, ${n(w.clients)} connections | p99 < 100 ms at 5,000/s | ${n(st.load.ackedPerSecond)} acks/s; delivery p50 ${ms(st.load.delivery.p50)}, p99 ${ms(st.load.delivery.p99)}, p999 ${ms(st.load.delivery.p999)}; ack p99 ${ms(st.load.ack.p99)} | ${st === at5k ? met(st.load.delivery.p99 < 100 && st.load.ackedPerSecond >= 0.95 * st.rate) : '—'} |`,
+    ),
     `| Fan-out to a ${n(w.fanout.members)}-member group, all online | last member < 1 s | last member ${ms(Math.min(...w.fanout.lastMember))}–${ms(lastMember)} over ${w.fanout.lastMember.length} shots | ${w.fanout.members >= 5000 ? met(lastMember < 1000) : '— (target is for 5,000 members)'} |`,
     `| Memory per idle connection | < 20 KB | ${kb === undefined ? '?' : `${kb.toFixed(1)} KB`} RSS of the API process (${n(w.connect.sockets)} sockets) | ${met(kb !== undefined && kb < 20)} |`,
   ]

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { dereference } from '../helpers/openapi.js'
-import { restApp, send, type RestApp } from '../helpers/rest-app.js'
+import { type RestApp, restApp, send } from '../helpers/rest-app.js'
 
 interface Operation {
   method: string
@@ -40,7 +40,9 @@ describe('input at the edge of the API', () => {
         if (p.in !== 'query' || (p.schema.type !== 'integer' && p.schema.type !== 'number')) continue
         for (const bad of NOT_NUMBERS) {
           // Other required parameters get a valid value, so that the answer is about this one.
-          const others = (op.parameters ?? []).filter((o) => o.in === 'query' && o.required && o.schema.default === undefined && o.name !== p.name).map((o) => `${o.name}=${o.schema.type === 'integer' ? 1 : 'x'}`)
+          const others = (op.parameters ?? [])
+            .filter((o) => o.in === 'query' && o.required && o.schema.default === undefined && o.name !== p.name)
+            .map((o) => `${o.name}=${o.schema.type === 'integer' ? 1 : 'x'}`)
           const url = `${concrete(op.path)}?${[...others, `${p.name}=${encodeURIComponent(bad)}`].join('&')}`
           const r = await inject(op.method, url, tokenFor(op.path))
           assert.equal(r.statusCode, 400, `${op.method} ${url.slice(0, 120)} → ${r.statusCode} ${r.body.slice(0, 200)}`)
@@ -58,7 +60,6 @@ describe('input at the edge of the API', () => {
     assert.ok(checked >= 8 * NOT_NUMBERS.length, `only ${checked} checks: the document lost numeric parameters`)
   })
 
-
   test('every numeric path parameter refuses the same, naming it', async () => {
     let checked = 0
     for (const op of operations) {
@@ -72,13 +73,15 @@ describe('input at the edge of the API', () => {
           continue
         }
         assert.equal(r.statusCode, 400, `${op.method} ${op.path} seq=${bad.slice(0, 20)} → ${r.statusCode} ${r.body.slice(0, 200)}`)
-        assert.ok(r.json().error.details.errors.some((e: { field: string }) => e.field === '/params/seq'), r.body.slice(0, 300))
+        assert.ok(
+          r.json().error.details.errors.some((e: { field: string }) => e.field === '/params/seq'),
+          r.body.slice(0, 300),
+        )
         checked++
       }
     }
     assert.ok(checked >= 3 * 8, `only ${checked} checks`)
   })
-
 
   test('every integer field of a JSON body refuses numbers JSON cannot hold (1e400), naming the field as sent', async () => {
     let checked = 0
@@ -88,13 +91,15 @@ describe('input at the edge of the API', () => {
         if (property.type !== 'integer' && property.type !== 'number') continue
         const r = await inject(op.method, concrete(op.path), tokenFor(op.path), `{"id":"big","${name}":1e400}`)
         assert.equal(r.statusCode, 400, `${op.method} ${op.path} ${name} → ${r.statusCode} ${r.body.slice(0, 200)}`)
-        assert.ok(r.json().error.details.errors.some((e: { field: string }) => e.field === `/body/${name}`), r.body.slice(0, 300))
+        assert.ok(
+          r.json().error.details.errors.some((e: { field: string }) => e.field === `/body/${name}`),
+          r.body.slice(0, 300),
+        )
         checked++
       }
     }
     assert.ok(checked >= 4, `only ${checked} checks`)
   })
-
 
   test('a method a path does not have is 405 with Allow; a path nobody serves stays 404', async () => {
     const methodsOf = new Map<string, Set<string>>()
@@ -123,7 +128,6 @@ describe('input at the edge of the API', () => {
     }
   })
 
-
   test('the document requires no parameter or field that has a default, as the server does not', async () => {
     const defaulted: string[] = []
     for (const op of operations) {
@@ -134,14 +138,24 @@ describe('input at the edge of the API', () => {
       }
       const body = op.requestBody?.content['application/json']?.schema
       for (const name of body?.required ?? []) {
-        assert.equal((body?.properties?.[name] as { default?: unknown })?.default, undefined, `${op.method} ${op.path}: body field ${name} has a default and is required`)
+        assert.equal(
+          (body?.properties?.[name] as { default?: unknown })?.default,
+          undefined,
+          `${op.method} ${op.path}: body field ${name} has a default and is required`,
+        )
       }
     }
-    for (const name of ['/v1/conversations/{conv}/events limit', '/v1/conversations/{conv}/events direction', '/v1/search mode', '/v1/search limit', '/v1/admin/search limit', '/v1/admin/analytics/busiest-conversations limit']) {
+    for (const name of [
+      '/v1/conversations/{conv}/events limit',
+      '/v1/conversations/{conv}/events direction',
+      '/v1/search mode',
+      '/v1/search limit',
+      '/v1/admin/search limit',
+      '/v1/admin/analytics/busiest-conversations limit',
+    ]) {
       assert.ok(defaulted.includes(name), `${name} lost its default`)
     }
   })
-
 
   test('PATCH /v1/groups/{conv}: the document states the rule the server applies, and the error names the body', async () => {
     const patch = operations.find((op) => op.method === 'PATCH' && op.path === '/v1/groups/{conv}')!

@@ -3,7 +3,7 @@
 // reads) are tested against a real nats-server in test/integration/api-reads.test.ts.
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { restApp, send, type RestApp } from '../helpers/rest-app.js'
+import { type RestApp, restApp, send } from '../helpers/rest-app.js'
 
 const hello = (id: string, text = id) => JSON.stringify({ id, content: { type: 'text', text } })
 

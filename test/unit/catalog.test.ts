@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { Decision } from '../../core/domain/decision.js'
 import { DEFAULT_POLICY } from '../../core/domain/policy.js'
-import { REFUSALS, refuse, type RefusalCode } from '../../core/domain/refusal.js'
+import { REFUSALS, type RefusalCode, refuse } from '../../core/domain/refusal.js'
 import { COMMAND_TYPES, type CommandType } from '../../schemas/commands.js'
 import { Conversation, directChat, eventsOf, refusalOf, SYSTEM, team } from './scenario.js'
 

@@ -6,7 +6,17 @@ import { validationCount } from '../../schemas/validator.js'
 import { eventId } from './scenario.js'
 
 function sent(text: string): SeqlineEvent {
-  return { id: eventId(1), type: 'message.sent', conv: 'g_team', seq: 1, at: 1_700_000_000_000, actor: 'alice', v: 1, cmd: 'c-1', data: { content: { type: 'text', text } } }
+  return {
+    id: eventId(1),
+    type: 'message.sent',
+    conv: 'g_team',
+    seq: 1,
+    at: 1_700_000_000_000,
+    actor: 'alice',
+    v: 1,
+    cmd: 'c-1',
+    data: { content: { type: 'text', text } },
+  }
 }
 
 /** The encoding and how many validations it took. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { CommandHandler, ContentionError, LogUnavailableError } from '../../core/commands/command-handler.js'
 import { createDecider } from '../../core/domain/decider.js'
-import { MemoryLog, type AppendResult } from '../../core/log/index.js'
+import { type AppendResult, MemoryLog } from '../../core/log/index.js'
 import { accepted, createGroup, range, readAll, seqsAndDuplicates, text } from '../helpers/log.js'
 
 // The command handler over the in-memory log: no server. The log's own behaviour is tested against nats-server (test/integration/event-log.test.ts).
@@ -45,7 +45,11 @@ describe('command handler over an in-memory log', () => {
     const again = await accepted(handler, text('retry-1', 'g_main', 'bob', 'another body, same id'))
     const cold = await accepted(handlerOn(log), text('retry-1', 'g_main', 'bob'))
     assert.deepEqual([again.seq, again.duplicate, cold.seq, cold.duplicate], [first.seq, true, first.seq, true])
-    assert.equal(cold.event?.type === 'message.sent' && cold.event.data.content.type === 'text' && cold.event.data.content.text, 'retry-1', 'the original event, not the retry')
+    assert.equal(
+      cold.event?.type === 'message.sent' && cold.event.data.content.type === 'text' && cold.event.data.content.text,
+      'retry-1',
+      'the original event, not the retry',
+    )
     assert.deepEqual(await log.head('g_main'), head)
   })
 

@@ -3,7 +3,10 @@ import { describe, test } from 'node:test'
 import { ConfigError, loadConfig } from '../../ops/config.js'
 
 const refused = (env: Record<string, string>, pattern: RegExp) =>
-  assert.throws(() => loadConfig(env), (err: unknown) => err instanceof ConfigError && pattern.test(err.message))
+  assert.throws(
+    () => loadConfig(env),
+    (err: unknown) => err instanceof ConfigError && pattern.test(err.message),
+  )
 
 describe('configuration', () => {
   test('defaults need nothing set', () => {
@@ -57,7 +60,10 @@ describe('configuration', () => {
     const list = 'https://app.example.com, http://localhost:5173,http://[::1]:8080,http://10.0.0.7'
     assert.equal(loadConfig({ SEQLINE_CORS_ORIGINS: list }).corsOrigins, list)
     refused({ SEQLINE_CORS_ORIGINS: 'https://app.example.com/' }, /SEQLINE_CORS_ORIGINS: "https:\/\/app.example.com\/" is not an origin/)
-    refused({ SEQLINE_CORS_ORIGINS: 'http://localhost:5173,https://app.example.com/chat' }, /SEQLINE_CORS_ORIGINS: "https:\/\/app.example.com\/chat" is not an origin/)
+    refused(
+      { SEQLINE_CORS_ORIGINS: 'http://localhost:5173,https://app.example.com/chat' },
+      /SEQLINE_CORS_ORIGINS: "https:\/\/app.example.com\/chat" is not an origin/,
+    )
     refused({ SEQLINE_CORS_ORIGINS: '*' }, /SEQLINE_CORS_ORIGINS: "\*" is not an origin/)
     refused({ SEQLINE_CORS_ORIGINS: 'app.example.com' }, /SEQLINE_CORS_ORIGINS: "app.example.com" is not an origin/)
     refused({ SEQLINE_CORS_ORIGINS: 'ftp://app.example.com' }, /"ftp:\/\/app.example.com" is not an origin/)

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { parseOrigins } from '../../api/cors.js'
-import { restApp, type RestApp } from '../helpers/rest-app.js'
+import { type RestApp, restApp } from '../helpers/rest-app.js'
 
 const LISTED = 'http://localhost:5173'
 const OTHER_LISTED = 'https://app.example.com'
@@ -10,7 +10,11 @@ const UNLISTED = 'https://evil.example.net'
 
 /** The response's CORS headers (access-control-*), by name. */
 function corsHeaders(res: LightMyRequestResponse): Record<string, string> {
-  return Object.fromEntries(Object.entries(res.headers).filter(([name]) => name.startsWith('access-control-')).map(([name, value]) => [name, String(value)]))
+  return Object.fromEntries(
+    Object.entries(res.headers)
+      .filter(([name]) => name.startsWith('access-control-'))
+      .map(([name, value]) => [name, String(value)]),
+  )
 }
 
 function preflight(app: FastifyInstance, url: string, origin: string, method = 'POST') {
@@ -55,10 +59,9 @@ describe('CORS: listed origins may call the API from a browser; others get no CO
       assert.deepEqual(h['access-control-allow-headers']?.split(/,\s*/).sort(), ['authorization', 'content-type'])
       assert.equal(h['access-control-max-age'], '600')
       assert.equal(h['access-control-allow-credentials'], undefined, 'bearer tokens, not cookies: credentials stay off')
-      assert.match(String(res.headers.vary ?? ''), /origin/i, 'caches must not hand one origin another origin\'s answer')
+      assert.match(String(res.headers.vary ?? ''), /origin/i, "caches must not hand one origin another origin's answer")
     }
   })
-
 
   test('a preflight from an unlisted origin gets no CORS headers at all', async () => {
     const res = await preflight(s.app, '/v1/conversations/direct', UNLISTED)
@@ -66,13 +69,11 @@ describe('CORS: listed origins may call the API from a browser; others get no CO
     assert.notEqual(res.statusCode, 204)
   })
 
-
-  test('with CORS on, an unknown path is still 404 and a wrong method still 405 naming only the path\'s own methods', async () => {
+  test("with CORS on, an unknown path is still 404 and a wrong method still 405 naming only the path's own methods", async () => {
     const unknown = await s.app.inject({ url: '/v1/no-such-thing', headers: { origin: LISTED } })
     assert.equal(unknown.statusCode, 404)
     const wrong = await s.app.inject({ method: 'DELETE', url: '/healthz', headers: { origin: LISTED } })
     assert.equal(wrong.statusCode, 405)
     assert.equal(wrong.headers.allow, 'GET, HEAD')
   })
-
 })

@@ -191,9 +191,7 @@ describe('conversation.read', () => {
     const c = team()
     c.say('mia', 'one')
     const head = c.say('max', 'two')
-    assert.deepEqual(eventsOf(c.decide('adam', 'conversation.read', { upTo: head })), [
-      { type: 'conversation.read', data: { upTo: head } },
-    ])
+    assert.deepEqual(eventsOf(c.decide('adam', 'conversation.read', { upTo: head })), [{ type: 'conversation.read', data: { upTo: head } }])
   })
 
   test('beyond the head is SEQ_OUT_OF_RANGE', () => {
@@ -220,9 +218,7 @@ describe('conversation.read', () => {
 
   test('works in a direct conversation', () => {
     const c = directChat('adam', 'zoe')
-    assert.deepEqual(eventsOf(c.decide('zoe', 'conversation.read', { upTo: 1 })), [
-      { type: 'conversation.read', data: { upTo: 1 } },
-    ])
+    assert.deepEqual(eventsOf(c.decide('zoe', 'conversation.read', { upTo: 1 })), [{ type: 'conversation.read', data: { upTo: 1 } }])
   })
 })
 
@@ -278,9 +274,7 @@ describe('message.delete-for-me', () => {
 describe('burn.configure', () => {
   test('enabling without seconds takes the policy default', () => {
     const c = directChat('adam', 'zoe', { ...DEFAULT_POLICY, burnDefaultSeconds: 45 })
-    assert.deepEqual(eventsOf(c.decide('adam', 'burn.configure', { enabled: true })), [
-      { type: 'burn.configured', data: { enabled: true, seconds: 45 } },
-    ])
+    assert.deepEqual(eventsOf(c.decide('adam', 'burn.configure', { enabled: true })), [{ type: 'burn.configured', data: { enabled: true, seconds: 45 } }])
   })
 
   test('enabling with seconds takes them', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { DEFAULT_POLICY } from '../../core/domain/policy.js'
 import { ownerOf } from '../../core/domain/state.js'
-import { directChat, eventsOf, refusalOf, SYSTEM, team, type Conversation } from './scenario.js'
+import { type Conversation, directChat, eventsOf, refusalOf, SYSTEM, team } from './scenario.js'
 
 // team(): owner olivia, admins adam and ada, members mia and max; sam is a stranger.
 
@@ -15,9 +15,7 @@ function roleOf(c: Conversation, user: string) {
 describe('group.invite', () => {
   test('any member invites; only users not yet members are written', () => {
     const c = team()
-    assert.deepEqual(eventsOf(c.decide('mia', 'group.invite', { users: ['sam', 'max', 'sue'] })), [
-      { type: 'member.invited', data: { users: ['sam', 'sue'] } },
-    ])
+    assert.deepEqual(eventsOf(c.decide('mia', 'group.invite', { users: ['sam', 'max', 'sue'] })), [{ type: 'member.invited', data: { users: ['sam', 'sue'] } }])
   })
 
   test('invited users are plain members and may post', () => {
@@ -159,16 +157,12 @@ describe('group.leave', () => {
 describe('group.kick', () => {
   test('an admin kicks a member', () => {
     const c = team()
-    assert.deepEqual(eventsOf(c.decide('adam', 'group.kick', { user: 'mia' })), [
-      { type: 'member.kicked', data: { user: 'mia' } },
-    ])
+    assert.deepEqual(eventsOf(c.decide('adam', 'group.kick', { user: 'mia' })), [{ type: 'member.kicked', data: { user: 'mia' } }])
   })
 
   test('the owner kicks an admin', () => {
     const c = team()
-    assert.deepEqual(eventsOf(c.decide('olivia', 'group.kick', { user: 'adam' })), [
-      { type: 'member.kicked', data: { user: 'adam' } },
-    ])
+    assert.deepEqual(eventsOf(c.decide('olivia', 'group.kick', { user: 'adam' })), [{ type: 'member.kicked', data: { user: 'adam' } }])
   })
 
   test('an admin cannot kick the owner', () => {
@@ -261,9 +255,7 @@ describe('group.change-role', () => {
 describe('group.transfer-ownership', () => {
   test('the owner hands over; the old owner becomes an admin', () => {
     const c = team()
-    assert.deepEqual(c.run('olivia', 'group.transfer-ownership', { to: 'mia' }), [
-      { type: 'group.ownership_transferred', data: { from: 'olivia', to: 'mia' } },
-    ])
+    assert.deepEqual(c.run('olivia', 'group.transfer-ownership', { to: 'mia' }), [{ type: 'group.ownership_transferred', data: { from: 'olivia', to: 'mia' } }])
     assert.equal(roleOf(c, 'mia'), 'owner')
     assert.equal(roleOf(c, 'olivia'), 'admin')
     assert.equal(ownerOf(c.state), 'mia')

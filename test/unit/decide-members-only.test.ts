@@ -62,7 +62,11 @@ describe('only members write to a conversation log', () => {
 
   for (const k of GROUP_CASES) {
     describe(k.type, () => {
-      for (const [who, actor] of [['a member who left', 'mia'], ['a kicked admin', 'ada'], ['a stranger', 'sam']] as const) {
+      for (const [who, actor] of [
+        ['a member who left', 'mia'],
+        ['a kicked admin', 'ada'],
+        ['a stranger', 'sam'],
+      ] as const) {
         test(`${who} is NOT_MEMBER`, () => {
           const cast = castWithFormerMembers()
           const before = cast.c.state.seq

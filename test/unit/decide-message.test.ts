@@ -22,18 +22,14 @@ function burningChat(seconds = 30): Conversation {
 describe('message.send', () => {
   test('a member sends a text message', () => {
     const c = team()
-    assert.deepEqual(eventsOf(c.decide('mia', 'message.send', { content: text('hi') })), [
-      { type: 'message.sent', data: { content: text('hi') } },
-    ])
+    assert.deepEqual(eventsOf(c.decide('mia', 'message.send', { content: text('hi') })), [{ type: 'message.sent', data: { content: text('hi') } }])
   })
 
   test('mentions and replyTo are carried', () => {
     const c = team()
     const earlier = c.say('max', 'question?')
     const d = c.decide('mia', 'message.send', { content: text('answer'), mentions: { users: ['max'] }, replyTo: earlier })
-    assert.deepEqual(eventsOf(d), [
-      { type: 'message.sent', data: { content: text('answer'), mentions: { users: ['max'] }, replyTo: earlier } },
-    ])
+    assert.deepEqual(eventsOf(d), [{ type: 'message.sent', data: { content: text('answer'), mentions: { users: ['max'] }, replyTo: earlier } }])
   })
 
   test('every content type can be sent', () => {
@@ -106,17 +102,13 @@ describe('message.send', () => {
 
   test('with burn after read off, no burnAfter key at all', () => {
     const c = directChat('adam', 'zoe')
-    assert.deepEqual(eventsOf(c.decide('zoe', 'message.send', { content: text('plain') })), [
-      { type: 'message.sent', data: { content: text('plain') } },
-    ])
+    assert.deepEqual(eventsOf(c.decide('zoe', 'message.send', { content: text('plain') })), [{ type: 'message.sent', data: { content: text('plain') } }])
   })
 
   test('after burn after read is turned off again, no burnAfter', () => {
     const c = burningChat()
     c.run('zoe', 'burn.configure', { enabled: false })
-    assert.deepEqual(eventsOf(c.decide('adam', 'message.send', { content: text('plain') })), [
-      { type: 'message.sent', data: { content: text('plain') } },
-    ])
+    assert.deepEqual(eventsOf(c.decide('adam', 'message.send', { content: text('plain') })), [{ type: 'message.sent', data: { content: text('plain') } }])
   })
 
   test('a group never stamps burnAfter, even if its state claimed burn was on', () => {
@@ -134,9 +126,7 @@ describe('message.send', () => {
         { conv: 'g_team', actor: 'olivia' },
       ),
     )
-    assert.deepEqual(eventsOf(c.decide('olivia', 'message.send', { content: text('hi') })), [
-      { type: 'message.sent', data: { content: text('hi') } },
-    ])
+    assert.deepEqual(eventsOf(c.decide('olivia', 'message.send', { content: text('hi') })), [{ type: 'message.sent', data: { content: text('hi') } }])
   })
 })
 
@@ -232,9 +222,7 @@ describe('message.recall', () => {
   test('the author recalls within the window, erase defaulting to false', () => {
     const c = team()
     const seq = c.say('mia', 'oops')
-    assert.deepEqual(eventsOf(c.decide('mia', 'message.recall', { target: seq })), [
-      { type: 'message.recalled', data: { target: seq, erase: false } },
-    ])
+    assert.deepEqual(eventsOf(c.decide('mia', 'message.recall', { target: seq })), [{ type: 'message.recalled', data: { target: seq, erase: false } }])
   })
 
   test('erase is carried', () => {
@@ -255,9 +243,7 @@ describe('message.recall', () => {
     assert.deepEqual(eventsOf(c.decide('mia', 'message.recall', { target: seq, erase: true })), [
       { type: 'message.recalled', data: { target: seq, erase: true, edits: [other + 1, other + 3] } },
     ])
-    assert.deepEqual(eventsOf(c.decide('mia', 'message.recall', { target: seq })), [
-      { type: 'message.recalled', data: { target: seq, erase: false } },
-    ])
+    assert.deepEqual(eventsOf(c.decide('mia', 'message.recall', { target: seq })), [{ type: 'message.recalled', data: { target: seq, erase: false } }])
   })
 
   test('the window closes after policy.recallWindowSeconds: last moment allowed, the next RECALL_WINDOW_PASSED', () => {
@@ -363,9 +349,7 @@ describe('message.burn', () => {
   test('Seqline burns a message sent under burn after read', () => {
     const c = burningChat()
     const seq = c.say('zoe', 'secret')
-    assert.deepEqual(eventsOf(c.decide(SYSTEM, 'message.burn', { target: seq })), [
-      { type: 'message.burned', data: { target: seq } },
-    ])
+    assert.deepEqual(eventsOf(c.decide(SYSTEM, 'message.burn', { target: seq })), [{ type: 'message.burned', data: { target: seq } }])
   })
 
   test('the tombstone names the edits it erases: real edits of the message, after it and up to the head', () => {

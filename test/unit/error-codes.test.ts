@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, test } from 'node:test'
+import { fileURLToPath } from 'node:url'
 import { REFUSALS } from '../../core/domain/refusal.js'
 import { ErrorBody } from '../../schemas/api.js'
 import { ERROR_CODE_NAMES, ERROR_CODES, type ErrorCode } from '../../schemas/error-codes.js'
@@ -52,12 +52,13 @@ describe('error codes', () => {
       const name = literal[1]!
       assert.ok(name in table, `${where}: ${name} is not in schemas/error-codes.ts`)
       // BAD_REQUEST carries the framework's own 4xx status.
-      if (/^\d+$/.test(status)) assert.equal(Number(status), table[name]!.status, `${where}: ${name} is sent with ${status}, the table says ${table[name]!.status}`)
+      if (/^\d+$/.test(status))
+        assert.equal(Number(status), table[name]!.status, `${where}: ${name} is sent with ${status}, the table says ${table[name]!.status}`)
       else assert.ok(name === 'BAD_REQUEST' || status.includes('ERROR_CODES'), `${where}: ${name} has a computed status ${status}`)
     }
   })
 
-  test("every refusal of the domain is in the table", () => {
+  test('every refusal of the domain is in the table', () => {
     for (const code of Object.keys(REFUSALS)) assert.ok(code in table, `${code} (core/domain/refusal.ts) is not in the table`)
   })
 
@@ -66,7 +67,10 @@ describe('error codes', () => {
       const { status, retry } = ERROR_CODES[code]
       assert.ok(status >= 400 && status < 600, `${code}: ${status}`)
       assert.ok(retry.length > 0)
-      assert.ok(status < 500 ? retry === 'no' || code === 'RATE_LIMITED' || code === 'REQUEST_TIMEOUT' : true, `${code}: a client error is not retried as it is`)
+      assert.ok(
+        status < 500 ? retry === 'no' || code === 'RATE_LIMITED' || code === 'REQUEST_TIMEOUT' : true,
+        `${code}: a client error is not retried as it is`,
+      )
     }
   })
 

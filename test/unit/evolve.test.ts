@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { evolve } from '../../core/domain/evolve.js'
-import { initialState, ownerOf, rememberedSeq, REMEMBERED_ACTORS, REMEMBERED_PER_ACTOR, type ConversationState } from '../../core/domain/state.js'
+import { type ConversationState, initialState, ownerOf, REMEMBERED_ACTORS, REMEMBERED_PER_ACTOR, rememberedSeq } from '../../core/domain/state.js'
 import { EVENT_TYPES, type PendingEvent, type SeqlineEvent } from '../../schemas/events.js'
 import { foldEvents, toEnvelopes } from './scenario.js'
 
@@ -120,22 +120,28 @@ describe('evolve, event by event', () => {
   test('a direct conversation has both users as plain members', () => {
     const s = foldEvents(directLog.slice(0, 1))
     assert.equal(s.kind, 'direct')
-    assert.deepEqual([...s.members], [
-      ['adam', { role: 'member', mutedUntil: 0 }],
-      ['zoe', { role: 'member', mutedUntil: 0 }],
-    ])
+    assert.deepEqual(
+      [...s.members],
+      [
+        ['adam', { role: 'member', mutedUntil: 0 }],
+        ['zoe', { role: 'member', mutedUntil: 0 }],
+      ],
+    )
   })
 
   test('a group has the roles and joinability it was created with', () => {
     const s = groupAt(1)
     assert.equal(s.kind, 'group')
     assert.equal(s.joinable, false)
-    assert.deepEqual([...s.members].map(([u, m]) => [u, m.role]), [
-      ['olivia', 'owner'],
-      ['adam', 'admin'],
-      ['mia', 'member'],
-      ['max', 'member'],
-    ])
+    assert.deepEqual(
+      [...s.members].map(([u, m]) => [u, m.role]),
+      [
+        ['olivia', 'owner'],
+        ['adam', 'admin'],
+        ['mia', 'member'],
+        ['max', 'member'],
+      ],
+    )
     assert.equal(ownerOf(s), 'olivia')
   })
 
@@ -150,10 +156,13 @@ describe('evolve, event by event', () => {
     const s = groupAt(7)
     assert.equal(s.members.has('sue'), false)
     assert.equal(s.members.has('sam'), false)
-    assert.deepEqual([...s.former], [
-      ['sue', 6],
-      ['sam', 7],
-    ])
+    assert.deepEqual(
+      [...s.former],
+      [
+        ['sue', 6],
+        ['sam', 7],
+      ],
+    )
   })
 
   test('an invitation brings a former member back and forgets the leave seq', () => {
@@ -255,5 +264,4 @@ describe('remembered commands', () => {
     assert.equal(rememberedSeq(s, 'first', 'cmd-2'), undefined, 'the actor whose last command is oldest is forgotten')
     assert.equal(rememberedSeq(s, 'a0', 'cmd-3'), 3)
   })
-
 })

@@ -31,14 +31,23 @@ test('query terms: tokens typed together stay together, spaces separate', () => 
 
 test('CJK and emoji snippets: adjacent characters one range, offsets in UTF-16, no emoji cut in half', () => {
   const s = snippetOf('今日は😀いい天気🎉 weather', words('いい天気 weather'))
-  assert.deepEqual(s.highlights, [[5, 9], [12, 19]])
-  assert.deepEqual(s.highlights.map(([a, b]) => s.snippet.slice(a, b)), ['いい天気', 'weather'])
+  assert.deepEqual(s.highlights, [
+    [5, 9],
+    [12, 19],
+  ])
+  assert.deepEqual(
+    s.highlights.map(([a, b]) => s.snippet.slice(a, b)),
+    ['いい天気', 'weather'],
+  )
   // Both cuts fall on the second half of a surrogate pair unless moved.
   const long = `${'😀'.repeat(30)}a路线图b${'🎉'.repeat(100)}`
   const cut = snippetOf(long, words('路线图'))
   assert.ok(cut.snippet.startsWith('…😀') && cut.snippet.endsWith('🎉…'), 'cuts fall between whole emoji')
   assert.ok(!/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(cut.snippet), 'no lone surrogate')
-  assert.deepEqual(cut.highlights.map(([a, b]) => cut.snippet.slice(a, b)), ['路线图'])
+  assert.deepEqual(
+    cut.highlights.map(([a, b]) => cut.snippet.slice(a, b)),
+    ['路线图'],
+  )
 })
 
 test('a snippet centres on the first match and marks every searched word in it', () => {

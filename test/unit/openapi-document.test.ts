@@ -7,7 +7,7 @@ import AjvModule from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import { ERROR_CODES, type ErrorCode } from '../../schemas/error-codes.js'
 import { dereference } from '../helpers/openapi.js'
-import { restApp, type RestApp } from '../helpers/rest-app.js'
+import { type RestApp, restApp } from '../helpers/rest-app.js'
 
 const Ajv = AjvModule.default
 const addFormats = addFormatsModule.default
@@ -79,8 +79,10 @@ describe('the OpenAPI document', () => {
       assert.ok(all.includes('INTERNAL'), `${op.label}: INTERNAL`)
       const authenticated = (op.security ?? doc.security).length > 0
       assert.equal(all.includes('UNAUTHORIZED'), authenticated, `${op.label}: UNAUTHORIZED exactly when a token is needed`)
-      if (op.requestBody) for (const code of ['VALIDATION_FAILED', 'MALFORMED_JSON', 'BODY_TOO_LARGE'] as const) assert.ok(all.includes(code), `${op.label}: ${code}`)
-      if (op.tags?.includes('commands')) for (const code of ['NOT_MEMBER', 'LOG_UNAVAILABLE', 'CONTENTION'] as const) assert.ok(all.includes(code), `${op.label}: ${code}`)
+      if (op.requestBody)
+        for (const code of ['VALIDATION_FAILED', 'MALFORMED_JSON', 'BODY_TOO_LARGE'] as const) assert.ok(all.includes(code), `${op.label}: ${code}`)
+      if (op.tags?.includes('commands'))
+        for (const code of ['NOT_MEMBER', 'LOG_UNAVAILABLE', 'CONTENTION'] as const) assert.ok(all.includes(code), `${op.label}: ${code}`)
     }
     const codesOf = (label: string) => operationsOf(doc).find((op) => op.label === label)!.responses
     assert.deepEqual(codesOf('GET /v1/admin/users/{user}')['404']!['x-error-codes'], ['USER_NOT_FOUND'])
@@ -123,7 +125,8 @@ describe('the OpenAPI document', () => {
       }
       if (typeof node !== 'object' || node === null) return
       for (const [key, value] of Object.entries(node)) {
-        if ((key === 'description' || key === 'summary') && typeof value === 'string' && /<[A-Za-z]/.test(value.replace(/`[^`]*`/g, ''))) bare.push(`${path}: ${value}`)
+        if ((key === 'description' || key === 'summary') && typeof value === 'string' && /<[A-Za-z]/.test(value.replace(/`[^`]*`/g, '')))
+          bare.push(`${path}: ${value}`)
         visit(value, `${path}/${key}`)
       }
     }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { loadedBytes, stateCache, type Loaded } from '../../core/commands/state-cache.js'
+import { type Loaded, loadedBytes, stateCache } from '../../core/commands/state-cache.js'
 import { initialState, type Member } from '../../core/domain/state.js'
 
 const member: Member = { role: 'member', mutedUntil: 0 }

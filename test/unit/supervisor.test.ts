@@ -45,7 +45,11 @@ test('a runner of this process alone is replaced once it fails, a failing start 
   failStarts = 2
   made[0]!.error = new Error('a write failed')
   await until(() => made.length === 4 && runner.running, 2_000)
-  assert.deepEqual(made.map((r) => r.stopped), [true, true, true, false], 'the failed runner, two starts that failed, then one that runs')
+  assert.deepEqual(
+    made.map((r) => r.stopped),
+    [true, true, true, false],
+    'the failed runner, two starts that failed, then one that runs',
+  )
   assert.equal(runner.current, made[3])
   const said = logger.lines.map((l) => `${l.level} ${l.msg}`)
   assert.deepEqual(said, [
@@ -56,7 +60,10 @@ test('a runner of this process alone is replaced once it fails, a failing start 
     'info processor restarted',
   ])
   assert.equal((logger.lines[1]!.obj as { err: Error }).err.message, 'a write failed', 'the failure is logged with its error')
-  assert.deepEqual(logger.lines.map((l) => (l.obj as { processor: string }).processor), Array(5).fill('sink'))
+  assert.deepEqual(
+    logger.lines.map((l) => (l.obj as { processor: string }).processor),
+    Array(5).fill('sink'),
+  )
   await runner.stop()
   assert.equal(made[3]!.stopped, true)
 })
@@ -64,6 +71,12 @@ test('a runner of this process alone is replaced once it fails, a failing start 
 test('retries back off: doubling up to the ceiling, with jitter between half and all of it', () => {
   const low = () => 0
   const high = () => 0.999999
-  assert.deepEqual([1, 2, 3, 4, 10].map((n) => backoff(n, 100, 1000, high)), [100, 200, 400, 800, 1000])
-  assert.deepEqual([1, 2, 3, 4, 10].map((n) => backoff(n, 100, 1000, low)), [50, 100, 200, 400, 500])
+  assert.deepEqual(
+    [1, 2, 3, 4, 10].map((n) => backoff(n, 100, 1000, high)),
+    [100, 200, 400, 800, 1000],
+  )
+  assert.deepEqual(
+    [1, 2, 3, 4, 10].map((n) => backoff(n, 100, 1000, low)),
+    [50, 100, 200, 400, 500],
+  )
 })

@@ -21,7 +21,11 @@ describe('user tokens', () => {
     const tokens = new Tokens({ serviceToken, jwtPublicKey: pem })
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
     const forged = await new SignJWT({}).setProtectedHeader({ alg: 'RS256' }).setSubject('ann').setExpirationTime('1m').sign(other)
-    const expired = await new SignJWT({}).setProtectedHeader({ alg: 'RS256' }).setSubject('ann').setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(privateKey)
+    const expired = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256' })
+      .setSubject('ann')
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(privateKey)
     const badSubject = await new SignJWT({}).setProtectedHeader({ alg: 'RS256' }).setSubject('not a user!').setExpirationTime('1m').sign(privateKey)
     for (const token of [forged, expired, badSubject, 'garbage']) await assert.rejects(tokens.user(token), { name: 'Unauthorized' })
   })

@@ -24,6 +24,9 @@ test('until throws the timeout error once the time is up, having checked until t
 
 test('a check that throws stops the wait at once', async () => {
   const started = Date.now()
-  await assert.rejects(until(() => Promise.reject(new Error('exited')), { timeoutMs: 5_000, everyMs: 1, timedOut: late }), /exited/)
+  await assert.rejects(
+    until(() => Promise.reject(new Error('exited')), { timeoutMs: 5_000, everyMs: 1, timedOut: late }),
+    /exited/,
+  )
   assert.ok(Date.now() - started < 1_000)
 })

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { upcast, type Upcaster } from '../../core/log/index.js'
+import { type Upcaster, upcast } from '../../core/log/index.js'
 import { EVENT_VERSION, type EventType, type SeqlineEvent } from '../../schemas/events.js'
 
 const stored = (v: number, data: unknown) =>

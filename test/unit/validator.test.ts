@@ -2,14 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { COMMAND_TYPES } from '../../schemas/commands.js'
 import { MAX_TEXT_LENGTH } from '../../schemas/content.js'
-import {
-  describeErrors,
-  MAX_COMMAND_BYTES,
-  validateCommand,
-  validateEvent,
-  type FieldError,
-  type Validation,
-} from '../../schemas/validator.js'
+import { describeErrors, type FieldError, MAX_COMMAND_BYTES, type Validation, validateCommand, validateEvent } from '../../schemas/validator.js'
 import { eventId } from './scenario.js'
 
 /** A valid message.send; tests change one thing at a time. */
@@ -82,7 +75,11 @@ describe('validateCommand accepts', () => {
       'member.mute': { user: 'bob', seconds: 60 },
       'member.unmute': { user: 'bob' },
       'group.dissolve': {},
-      'message.send': { content: { type: 'image', url: 'https://x.io/c.png', mime: 'image/png', width: 10, height: 10 }, mentions: { users: ['bob'], all: false }, replyTo: 3 },
+      'message.send': {
+        content: { type: 'image', url: 'https://x.io/c.png', mime: 'image/png', width: 10, height: 10 },
+        mentions: { users: ['bob'], all: false },
+        replyTo: 3,
+      },
       'message.edit': { target: 3, content: { type: 'custom', kind: 'card', payload: { a: [1, { b: null }] } } },
       'message.recall': { target: 3, erase: true },
       'message.delete-for-me': { targets: [1, 2] },
@@ -152,7 +149,10 @@ describe('validateCommand refuses', () => {
 
   test('a role outside admin and member', () => {
     const v = validateCommand({ type: 'group.change-role', id: 'c', conv: 'g_x', actor: 'a', data: { user: 'b', role: 'owner' } })
-    assert.ok(fieldsOf(v).every((f) => f === '/data/role'), JSON.stringify(fieldsOf(v)))
+    assert.ok(
+      fieldsOf(v).every((f) => f === '/data/role'),
+      JSON.stringify(fieldsOf(v)),
+    )
   })
 
   test('unknown fields, naming the extra key', () => {
@@ -218,7 +218,10 @@ describe('validateCommand refuses', () => {
   for (const bad of ['a.b', 'a*', 'a b', 'a>b', 'a/b', 'a~b', '@bob', '', 'x'.repeat(65), 'ü']) {
     test(`the user id ${JSON.stringify(bad.length > 10 ? `${bad.slice(0, 5)}…(${bad.length})` : bad)}`, () => {
       const v = validateCommand(directCreate(bad))
-      assert.ok(fieldsOf(v).every((f) => f === '/data/peer'), JSON.stringify(errorsOf(v)))
+      assert.ok(
+        fieldsOf(v).every((f) => f === '/data/peer'),
+        JSON.stringify(errorsOf(v)),
+      )
     })
   }
 
@@ -230,7 +233,10 @@ describe('validateCommand refuses', () => {
   test('an actor that is neither a user id nor @system, with every error at /actor', () => {
     for (const actor of ['a.b', '@root', 'a b', '']) {
       const v = validateCommand(send(undefined, { actor }))
-      assert.ok(fieldsOf(v).every((f) => f === '/actor'), JSON.stringify(errorsOf(v)))
+      assert.ok(
+        fieldsOf(v).every((f) => f === '/actor'),
+        JSON.stringify(errorsOf(v)),
+      )
     }
   })
 
@@ -260,14 +266,23 @@ describe('the tagged content union', () => {
   test('a missing or non-string type points into /data/content without oneOf or anyOf noise', () => {
     for (const content of [{ text: 'hi' }, { type: 5, text: 'hi' }]) {
       const errors = errorsOf(validateCommand(send({ content })))
-      assert.ok(errors.every((e) => e.field.startsWith('/data/content')), JSON.stringify(errors))
-      assert.ok(errors.every((e) => e.rule !== 'oneOf' && e.rule !== 'anyOf'), JSON.stringify(errors))
+      assert.ok(
+        errors.every((e) => e.field.startsWith('/data/content')),
+        JSON.stringify(errors),
+      )
+      assert.ok(
+        errors.every((e) => e.rule !== 'oneOf' && e.rule !== 'anyOf'),
+        JSON.stringify(errors),
+      )
     }
   })
 
   test('content that is not an object', () => {
     const errors = errorsOf(validateCommand(send({ content: 'hi' })))
-    assert.ok(errors.every((e) => e.field === '/data/content'), JSON.stringify(errors))
+    assert.ok(
+      errors.every((e) => e.field === '/data/content'),
+      JSON.stringify(errors),
+    )
   })
 
   test('the same holds inside message.edit', () => {
@@ -327,7 +342,6 @@ describe('validateEvent', () => {
 })
 
 describe('error text', () => {
-
   test('describeErrors names every field, / for the whole document', () => {
     const text = describeErrors([
       { field: '', rule: 'type', message: 'must be an object' },

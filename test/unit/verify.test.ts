@@ -3,7 +3,18 @@ import { describe, test } from 'node:test'
 import { verifyConversation } from '../../core/log/index.js'
 import type { SeqlineEvent } from '../../schemas/events.js'
 
-const msg = (seq: number) => ({ id: 'AAAAAAAAAAAAAAAAAAAAAA', type: 'message.sent', conv: 'g_a', seq, at: seq, actor: 'ann', v: 1, cmd: `c${seq}`, data: { content: { type: 'text', text: 'x' } } }) as SeqlineEvent
+const msg = (seq: number) =>
+  ({
+    id: 'AAAAAAAAAAAAAAAAAAAAAA',
+    type: 'message.sent',
+    conv: 'g_a',
+    seq,
+    at: seq,
+    actor: 'ann',
+    v: 1,
+    cmd: `c${seq}`,
+    data: { content: { type: 'text', text: 'x' } },
+  }) as SeqlineEvent
 const burned = (seq: number, target: number, edits?: number[]) =>
   ({ ...msg(seq), type: 'message.burned', actor: '@system', data: edits ? { target, edits } : { target } }) as SeqlineEvent
 

@@ -26,7 +26,17 @@ describe('WebSocket frames', () => {
 
   test('server frames as the gateway writes them match their schema', () => {
     const validate = createAjv().compile(ServerFrame)
-    const event = { id: 'a'.repeat(22), type: 'message.sent', conv: 'g_a', seq: 2, at: 1, actor: 'kim', v: 1, cmd: 'c', data: { content: { type: 'text', text: 'hi' } } }
+    const event = {
+      id: 'a'.repeat(22),
+      type: 'message.sent',
+      conv: 'g_a',
+      seq: 2,
+      at: 1,
+      actor: 'kim',
+      v: 1,
+      cmd: 'c',
+      data: { content: { type: 'text', text: 'hi' } },
+    }
     for (const frame of [
       { type: 'ack', rid: 'r', conv: 'g_a', seq: 2, duplicate: false },
       { type: 'error', rid: 'r', error: { code: 'NOT_MEMBER', message: 'no' } },

@@ -23,7 +23,13 @@ describe('gateway membership of one connection', () => {
     m.seed('g_a', false, 5)
     assert.equal(m.isMember('g_a'), true)
     m.seed('g_b', true, 4)
-    assert.deepEqual([...m.targets()], [['g_a', undefined], ['g_b', undefined]])
+    assert.deepEqual(
+      [...m.targets()],
+      [
+        ['g_a', undefined],
+        ['g_b', undefined],
+      ],
+    )
   })
 
   test('conversation.created names its members for direct and group conversations', () => {

@@ -3,8 +3,8 @@
 // very common and very rare words, as in real chat) and one marker word
 // planted in a fixed, small number of messages.
 import type { Followed } from '../../../core/log/index.js'
-import { mulberry32 } from '../shared/random.js'
 import type { SeqlineEvent } from '../../../schemas/events.js'
+import { mulberry32 } from '../shared/random.js'
 
 export interface SyntheticOptions {
   messages: number

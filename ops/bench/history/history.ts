@@ -7,9 +7,9 @@ import { HistoryBatch } from '../../../projections/history/batch.js'
 import type { HistoryDb } from '../../../projections/history/history-db.js'
 import { HistoryWriter } from '../../../projections/history/history-writer.js'
 import { migrate } from '../../../projections/history/migrations.js'
-import { searchMessages, type SearchRequest, type SearchScope } from '../../../projections/history/search.js'
-import { convOf, RARE_WORD, syntheticBatches, wordOf, type SyntheticOptions } from './data.js'
+import { type SearchRequest, type SearchScope, searchMessages } from '../../../projections/history/search.js'
 import { fmt, percentiles } from '../shared/stats.js'
+import { convOf, RARE_WORD, type SyntheticOptions, syntheticBatches, wordOf } from './data.js'
 
 export interface HistoryBenchOptions {
   messages: number
@@ -41,7 +41,14 @@ const RUNS = 20
 
 export async function historyBench(db: HistoryDb, label: string, opts: HistoryBenchOptions): Promise<HistoryBenchResult> {
   await migrate(db)
-  const data: SyntheticOptions = { messages: opts.messages, conversations: opts.conversations, users: 50_000, partitions: 8, rare: 100, startAt: Date.UTC(2026, 0, 1) }
+  const data: SyntheticOptions = {
+    messages: opts.messages,
+    conversations: opts.conversations,
+    users: 50_000,
+    partitions: 8,
+    rare: 100,
+    startAt: Date.UTC(2026, 0, 1),
+  }
   const rawInsertPerSecond = await rawInsertRate(db, data)
   const writer = new HistoryWriter(db)
   const written = await writer.written()
@@ -74,7 +81,9 @@ export async function historyBench(db: HistoryDb, label: string, opts: HistoryBe
 /** Rows per second of a bare INSERT of the same message rows into a table with no index, no words and no second table. */
 async function rawInsertRate(db: HistoryDb, data: SyntheticOptions): Promise<number> {
   const table = db.table('bench_raw')
-  await db.command(`CREATE TABLE IF NOT EXISTS ${table} (part UInt16, pos UInt64, conv String, seq UInt64, at_ms UInt64, sender String, kind String, state String, text String) ENGINE = MergeTree ORDER BY (conv, seq)`)
+  await db.command(
+    `CREATE TABLE IF NOT EXISTS ${table} (part UInt16, pos UInt64, conv String, seq UInt64, at_ms UInt64, sender String, kind String, state String, text String) ENGINE = MergeTree ORDER BY (conv, seq)`,
+  )
   const sample = { ...data, messages: Math.min(data.messages, 1_000_000) }
   let rows = 0
   const start = performance.now()
@@ -125,18 +134,21 @@ async function timed(task: () => Promise<unknown>): Promise<number> {
 
 async function diskBytes(db: HistoryDb): Promise<number> {
   const sql = db.sql()
-  const rows = await db.rows<{ bytes: number }>(
-    `SELECT sum(bytes_on_disk) AS bytes FROM system.parts WHERE active AND database = ${sql.value(db.database, 'String')}`,
-    sql,
-  ).catch(() => [{ bytes: NaN }])
+  const rows = await db
+    .rows<{ bytes: number }>(`SELECT sum(bytes_on_disk) AS bytes FROM system.parts WHERE active AND database = ${sql.value(db.database, 'String')}`, sql)
+    .catch(() => [{ bytes: NaN }])
   return Number(rows[0]?.bytes)
 }
 
 export function printHistory(results: HistoryBenchResult[]): void {
   console.log('\nHistory (ClickHouse): ingest through the sink writer, search latency')
   for (const r of results) {
-    console.log(`  ${r.backend} — ClickHouse ${r.version}, ${r.strategy}, ${r.messages.toLocaleString('en')} messages, ${fmt(r.diskBytes / 2 ** 20, 0)} MiB on disk`)
-    console.log(`    ingest  ${fmt(r.ingestPerSecond, 0)} msgs/s (${fmt(r.ingestSeconds, 1)} s) vs bare INSERT ceiling ${fmt(r.rawInsertPerSecond, 0)} rows/s = ${fmt(r.ingestPerSecond / r.rawInsertPerSecond)}`)
+    console.log(
+      `  ${r.backend} — ClickHouse ${r.version}, ${r.strategy}, ${r.messages.toLocaleString('en')} messages, ${fmt(r.diskBytes / 2 ** 20, 0)} MiB on disk`,
+    )
+    console.log(
+      `    ingest  ${fmt(r.ingestPerSecond, 0)} msgs/s (${fmt(r.ingestSeconds, 1)} s) vs bare INSERT ceiling ${fmt(r.rawInsertPerSecond, 0)} rows/s = ${fmt(r.ingestPerSecond / r.rawInsertPerSecond)}`,
+    )
     for (const s of r.searches) console.log(`    search  ${s.name}: p50 ${fmt(s.p50, 1)} ms, p99 ${fmt(s.p99, 1)} ms (${s.hits} hits)`)
     console.log(`    ceiling brute-force scan of every message for the rare word: ${fmt(r.scanMs, 0)} ms`)
   }

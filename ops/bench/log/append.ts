@@ -3,9 +3,10 @@
 // raw JetStream pipelined-publish ceilings measured in the same run against
 // the same server: nats.js's js.publish, and a bare publish awaiting the
 // PubAck on a shared reply subscription (the path append itself uses).
+
+import type { NatsConnection } from '@nats-io/transport-node'
 import { CommandHandler } from '../../../core/commands/command-handler.js'
 import { createDecider } from '../../../core/domain/decider.js'
-import type { NatsConnection } from '@nats-io/transport-node'
 import type { EventLog, JetStreamLog } from '../../../core/log/index.js'
 import { bareCeiling, clientCeiling } from '../shared/publish-ceilings.js'
 import { fmt, percentiles, pipelined } from '../shared/stats.js'

@@ -3,7 +3,7 @@
 // raw cost of the same pull from an already known stream position.
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream'
 import { headers, type NatsConnection } from '@nats-io/transport-node'
-import { partitionOf, SEQ_HEADER, subjectOf, type JetStreamLog } from '../../../core/log/index.js'
+import { type JetStreamLog, partitionOf, SEQ_HEADER, subjectOf } from '../../../core/log/index.js'
 import { fmt, percentiles, pipelined } from '../shared/stats.js'
 
 export interface ReadRow {
@@ -42,7 +42,17 @@ async function bulkLoad(log: JetStreamLog, conv: string, noise: string, events: 
     const seq = Math.floor(i / 2) + 1
     const h = headers()
     h.set(SEQ_HEADER, String(seq))
-    const event = { id: 'AAAAAAAAAAAAAAAAAAAAAA', type: 'message.sent', conv: c, seq, at: 0, actor: 'alice', v: 1, cmd: `m${seq}`, data: { content: { type: 'text', text: 'deep' } } }
+    const event = {
+      id: 'AAAAAAAAAAAAAAAAAAAAAA',
+      type: 'message.sent',
+      conv: c,
+      seq,
+      at: 0,
+      actor: 'alice',
+      v: 1,
+      cmd: `m${seq}`,
+      data: { content: { type: 'text', text: 'deep' } },
+    }
     await log.publishRaw(subjectOf(log.names, c), enc.encode(JSON.stringify(event)), h)
   })
   return (performance.now() - t) / 1000

@@ -6,10 +6,10 @@ import { CommandHandler } from '../../../core/commands/command-handler.js'
 import { createDecider } from '../../../core/domain/decider.js'
 import type { ProcessorRunner } from '../../../projections/runtime/runner.js'
 import { sampleLag, untilCaughtUp } from '../shared/catch-up.js'
-import { groupWorkload, type GroupWorkload } from './group-workload.js'
 import { paced } from '../shared/pace.js'
 import { dropLog, scratchLog, scratchProjection } from '../shared/scratch.js'
 import { percentiles, pipelined } from '../shared/stats.js'
+import { type GroupWorkload, groupWorkload } from './group-workload.js'
 
 export interface LagRow {
   target: number

@@ -3,10 +3,10 @@
 // appends at a fixed rate, and the inbox read of a user in 1,000
 // conversations. Each part has a log, bucket and projection of its own.
 import type { NatsConnection } from '@nats-io/transport-node'
-import { inboxRead, type InboxResult } from './inbox-read.js'
-import { LAG_GROUPS, projectionLag, type LagRow } from './lag.js'
-import { projectionThroughput, type ThroughputResult } from './throughput.js'
 import { fmt } from '../shared/stats.js'
+import { type InboxResult, inboxRead } from './inbox-read.js'
+import { LAG_GROUPS, type LagRow, projectionLag } from './lag.js'
+import { projectionThroughput, type ThroughputResult } from './throughput.js'
 
 export interface ProjectionsOptions {
   /** Events replayed from zero in the throughput part. */
@@ -46,7 +46,9 @@ function printThroughput(t: ThroughputResult, window: number) {
   console.log('vs bare    = events/s ÷ the higher of the bare-publish ceilings measured just before and just after the handler run\n')
   console.log('scenario                              events   events/s  vs handler  vs bare')
   const line = (scenario: string, perSecond: number, vsHandler: string, vsBare: string) =>
-    console.log(`${scenario.padEnd(34)} ${String(t.events).padStart(9)} ${fmt(perSecond, 0).padStart(10)} ${vsHandler.padStart(11)} ${vsBare.padStart(8)}`.trimEnd())
+    console.log(
+      `${scenario.padEnd(34)} ${String(t.events).padStart(9)} ${fmt(perSecond, 0).padStart(10)} ${vsHandler.padStart(11)} ${vsBare.padStart(8)}`.trimEnd(),
+    )
   line('raw bare publish (before)', t.bare[0], '', '')
   line('raw bare publish (after)', t.bare[1], '', '')
   line('handler append', t.handler, '', fmt(t.handler / bare))

@@ -6,12 +6,12 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import { CommandHandler } from '../../../core/commands/command-handler.js'
 import { createDecider } from '../../../core/domain/decider.js'
 import type { EventLog } from '../../../core/log/index.js'
-import { bareCeiling } from '../shared/publish-ceilings.js'
 import { ConversationViews } from '../../../projections/conversations/views.js'
 import { untilCaughtUp } from '../shared/catch-up.js'
-import { groupWorkload, type GroupWorkload } from './group-workload.js'
+import { bareCeiling } from '../shared/publish-ceilings.js'
 import { dropLog, scratchLog, scratchProjection } from '../shared/scratch.js'
 import { pipelined } from '../shared/stats.js'
+import { type GroupWorkload, groupWorkload } from './group-workload.js'
 
 export interface ThroughputResult {
   events: number

@@ -31,7 +31,10 @@ export function paced(rate: number, seconds: number, window: number, task: (i: n
       const i = issued++
       inFlight++
       task(i)
-        .then(() => void (lastDone = performance.now()), (err: unknown) => void (failure ??= err))
+        .then(
+          () => void (lastDone = performance.now()),
+          (err: unknown) => void (failure ??= err),
+        )
         .finally(() => {
           inFlight--
           settle()

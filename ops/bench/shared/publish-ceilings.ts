@@ -5,7 +5,7 @@
 // gateways measure them on a log of their own, so the raw messages reach neither.
 import { jetstream } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { subjectOf, type JetStreamLog } from '../../../core/log/index.js'
+import { type JetStreamLog, subjectOf } from '../../../core/log/index.js'
 import { percentiles, pipelined } from './stats.js'
 
 export interface Ceiling {
@@ -47,6 +47,16 @@ async function measure(n: number, window: number, publish: (i: number) => Promis
 
 /** An event-sized body: a 100-character text message in its envelope. */
 function sampleBody(): Uint8Array {
-  const event = { id: 'AAAAAAAAAAAAAAAAAAAAAA', type: 'message.sent', conv: 'g_bench_0', seq: 1, at: Date.now(), actor: 'alice', v: 1, cmd: 'm0', data: { content: { type: 'text', text: 'x'.repeat(100) } } }
+  const event = {
+    id: 'AAAAAAAAAAAAAAAAAAAAAA',
+    type: 'message.sent',
+    conv: 'g_bench_0',
+    seq: 1,
+    at: Date.now(),
+    actor: 'alice',
+    v: 1,
+    cmd: 'm0',
+    data: { content: { type: 'text', text: 'x'.repeat(100) } },
+  }
   return new TextEncoder().encode(JSON.stringify(event))
 }

@@ -5,7 +5,7 @@
 // from nothing as well. Everything is deleted afterwards.
 import { jetstreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { openJetStreamLog, type EventLog, type JetStreamLog } from '../../../core/log/index.js'
+import { type EventLog, type JetStreamLog, openJetStreamLog } from '../../../core/log/index.js'
 import { conversationsProjection } from '../../../projections/conversations/apply.js'
 import { openProjector, type ProjectorOptions } from '../../../projections/runtime/projector.js'
 import type { ProcessorRunner } from '../../../projections/runtime/runner.js'

@@ -8,11 +8,7 @@ export function percentiles(samples: number[]): { p50: number; p99: number; p999
 }
 
 /** Runs `count` tasks with at most `window` in flight; returns wall time and each task's latency. */
-export async function pipelined(
-  count: number,
-  window: number,
-  task: (i: number) => Promise<void>,
-): Promise<{ seconds: number; latencies: number[] }> {
+export async function pipelined(count: number, window: number, task: (i: number) => Promise<void>): Promise<{ seconds: number; latencies: number[] }> {
   const latencies = new Array<number>(count)
   const start = performance.now()
   await pLimit(window).map(latencies.keys(), async (i) => {

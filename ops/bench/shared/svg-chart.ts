@@ -24,7 +24,10 @@ export function gridY(py: number, label: string): string {
 }
 
 export function polyline(points: [number, number][], color: string, dashed: boolean): string {
-  const pts = points.filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b)).map(([a, b]) => `${f(a)},${f(b)}`).join(' ')
+  const pts = points
+    .filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b))
+    .map(([a, b]) => `${f(a)},${f(b)}`)
+    .join(' ')
   return `<polyline points="${pts}" fill="none" stroke="${color}" stroke-width="1.6"${dashed ? ' stroke-dasharray="5,3"' : ''}/>`
 }
 

@@ -16,7 +16,7 @@ import { createInterface } from 'node:readline'
 import { connect } from '@nats-io/transport-node'
 import { type LogNames, openJetStreamLog } from '../../../core/log/index.js'
 import type { Secrets } from './api.js'
-import { startBenchServer, type ServerRole } from './server.js'
+import { type ServerRole, startBenchServer } from './server.js'
 
 export interface ChildConfig {
   role: ServerRole
@@ -83,5 +83,11 @@ function usage(): ChildUsage {
   const ms = (ns: number) => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS)
   const loopDelay = { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) }
   loop.reset()
-  return { cpuSeconds: (cpu.user + cpu.system) / 1e6, rssMb: process.memoryUsage.rss() / 2 ** 20, maxRssMb: process.resourceUsage().maxRSS / 1024, heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20, loopDelay }
+  return {
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    rssMb: process.memoryUsage.rss() / 2 ** 20,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20,
+    loopDelay,
+  }
 }

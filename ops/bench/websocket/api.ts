@@ -5,15 +5,15 @@
 // Rate limits are lifted: the benchmark sets the load itself, and a 429 would
 // measure the limiter.
 import { jetstreamManager } from '@nats-io/jetstream'
+import type { NatsConnection } from '@nats-io/transport-node'
+import { Tokens } from '../../../api/auth/tokens.js'
+import { UserDirectory } from '../../../api/auth/users.js'
+import { startApi } from '../../../api/server.js'
 import { CommandHandler } from '../../../core/commands/command-handler.js'
 import { createDecider } from '../../../core/domain/decider.js'
-import type { NatsConnection } from '@nats-io/transport-node'
 import type { EventLog } from '../../../core/log/index.js'
-import { Tokens } from '../../../api/auth/tokens.js'
-import { startApi } from '../../../api/server.js'
-import { UserDirectory } from '../../../api/auth/users.js'
 import { ConversationViews } from '../../../projections/conversations/views.js'
-import { lagBehind, type Lag } from '../../../projections/runtime/lag.js'
+import { type Lag, lagBehind } from '../../../projections/runtime/lag.js'
 
 export interface Secrets {
   serviceToken: string
@@ -30,7 +30,13 @@ const LIMITS = { bodyLimitBytes: 256 * 1024, rateLimitPerMinute: 10_000_000 }
 const COMMITS_STREAM = 'SEQLINE_VIEW_COMMITS'
 
 /** The API; `projectionLag` is the projection's own when it runs in this process. */
-export async function startBenchApi(nc: NatsConnection, log: EventLog, bucket: string, secrets: Secrets, projectionLag?: () => Promise<Lag>): Promise<BenchApi> {
+export async function startBenchApi(
+  nc: NatsConnection,
+  log: EventLog,
+  bucket: string,
+  secrets: Secrets,
+  projectionLag?: () => Promise<Lag>,
+): Promise<BenchApi> {
   const views = await ConversationViews.open(nc, bucket, bucket)
   const users = await UserDirectory.open(nc, usersBucket(bucket))
   const tokens = new Tokens(secrets)

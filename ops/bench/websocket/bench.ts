@@ -13,15 +13,15 @@ import { rssMbOf } from '../shared/process-usage.js'
 import { publishCeilings } from '../shared/publish-ceilings.js'
 import { dropLog, scratchLog } from '../shared/scratch.js'
 import { percentiles } from '../shared/stats.js'
-import { connectClients, type ClientPool } from './clients.js'
-import { fanout, type FanoutRun } from './fanout.js'
+import { type ClientPool, connectClients } from './clients.js'
+import { type FanoutRun, fanout } from './fanout.js'
 import type { Verdict } from './ledger.js'
 import { sustainedLoad } from './load.js'
 import type { WsOptions, WsResult, WsStep } from './result.js'
 import { createConversations } from './setup.js'
 import { startStack, type WsStack } from './stack.js'
 import { step } from './step.js'
-import { convsOf, topology, type Topology } from './topology.js'
+import { convsOf, type Topology, topology } from './topology.js'
 
 const RUN = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
 const SETUP_WINDOW = 64
@@ -68,7 +68,13 @@ export async function wsBench(nc: NatsConnection, opts: WsOptions): Promise<WsRe
           benchRssIdleMb: benchIdle,
           natsRssMb: await rssMbOf(opts.natsPid),
         }
-        const connect = { sockets: opts.clients, seconds: connectSeconds, perSecond: opts.clients / connectSeconds, addresses: opts.addresses ?? 1, fdLimit: await fdLimit() }
+        const connect = {
+          sockets: opts.clients,
+          seconds: connectSeconds,
+          perSecond: opts.clients / connectSeconds,
+          addresses: opts.addresses ?? 1,
+          fdLimit: await fdLimit(),
+        }
         measured = { ...(await measure(pool, t, stack, opts)), connect, idle }
       } finally {
         pool.close()
@@ -105,7 +111,10 @@ async function measure(pool: ClientPool, t: Topology, stack: WsStack, opts: WsOp
   const benchCpu = process.cpuUsage(benchBefore)
   const apiAfter = await stack.usage()
   const shots = fan.lastMemberMs.length
-  const cpu = { apiCpuMsPerShot: apiBefore && apiAfter ? ((apiAfter.cpuSeconds - apiBefore.cpuSeconds) * 1000) / shots : undefined, benchCpuMsPerShot: (benchCpu.user + benchCpu.system) / 1000 / shots }
+  const cpu = {
+    apiCpuMsPerShot: apiBefore && apiAfter ? ((apiAfter.cpuSeconds - apiBefore.cpuSeconds) * 1000) / shots : undefined,
+    benchCpuMsPerShot: (benchCpu.user + benchCpu.system) / 1000 / shots,
+  }
   const first = steps[0]!
   return {
     clients: opts.clients,
@@ -128,7 +137,8 @@ async function measure(pool: ClientPool, t: Topology, stack: WsStack, opts: WsOp
 function mergeVerdicts(vs: Verdict[]): Verdict {
   const out = { ...vs[0]!, failed: { ...vs[0]!.failed } }
   for (const v of vs.slice(1)) {
-    for (const k of ['sent', 'acked', 'expected', 'deliveredOnce', 'missed', 'duplicates', 'seqMismatch', 'misrouted', 'deliveredUnacked', 'foreign'] as const) out[k] += v[k]
+    for (const k of ['sent', 'acked', 'expected', 'deliveredOnce', 'missed', 'duplicates', 'seqMismatch', 'misrouted', 'deliveredUnacked', 'foreign'] as const)
+      out[k] += v[k]
     for (const [code, n] of Object.entries(v.failed)) out.failed[code] = (out.failed[code] ?? 0) + n
     out.ok &&= v.ok
     out.correct &&= v.correct
@@ -161,5 +171,12 @@ function summariseFanout(f: FanoutRun): Omit<WsResult['fanout'], 'apiCpuMsPerSho
 /** Exactly once everywhere, and nothing on the wire the library had to hide: no duplicate frames, no resyncs. */
 function isClean(m: Omit<WsResult, 'ceilings' | 'ok'>): boolean {
   // A step beyond what the system sustains may time sends out (it is reported as overloaded); nothing may be lost or duplicated.
-  return m.warmup.verdict.correct && m.steps[0]!.load.verdict.ok && m.steps.every((s) => s.load.verdict.correct) && m.fanout.verdict.ok && m.wire.reconnects === 0 && m.wire.rawEventFrames === m.wire.emittedEvents
+  return (
+    m.warmup.verdict.correct &&
+    m.steps[0]!.load.verdict.ok &&
+    m.steps.every((s) => s.load.verdict.correct) &&
+    m.fanout.verdict.ok &&
+    m.wire.reconnects === 0 &&
+    m.wire.rawEventFrames === m.wire.emittedEvents
+  )
 }

@@ -2,7 +2,7 @@
 // started with its role and spoken to one request line at a time: the parent
 // asks, the child answers in order, and a child that dies or errs makes the
 // pending request fail instead of hanging the run.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { tieToParent } from '../../servers/tie-to-parent.js'
@@ -27,7 +27,10 @@ export async function startChild(config: ChildConfig): Promise<WsChild> {
   const script = fileURLToPath(new URL('./api-process.js', import.meta.url))
   // The benchmark's node flags go along (--cpu-prof, heap limits), so every process can be profiled alike.
   // --expose-gc: memory per idle connection is read after a full collection.
-  const child = spawn(process.execPath, [...process.execArgv, '--expose-gc', script], { env: { ...process.env, SEQLINE_BENCH_WS: JSON.stringify(config) }, stdio: ['pipe', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [...process.execArgv, '--expose-gc', script], {
+    env: { ...process.env, SEQLINE_BENCH_WS: JSON.stringify(config) },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  })
   const untie = tieToParent(child.pid!)
   const lines = lineReader(child, `the ${config.role} process`)
   const ask = async (request: string, tag: string) => {

@@ -4,8 +4,9 @@
 // recipient often has the event before the sender has its ack. The verdict
 // counts what a rate alone would hide: misses, duplicates, seqs that differ
 // from the ack, deliveries to non-members.
-import type { SeqlineEvent } from '../../../schemas/events.js'
+
 import type { Ack } from '../../../api/client/index.js'
+import type { SeqlineEvent } from '../../../schemas/events.js'
 import type { ConvPlan } from './topology.js'
 
 interface Sent {
@@ -118,7 +119,21 @@ export class Ledger {
   }
 
   verdict(): Verdict {
-    const v: Verdict = { sent: this.sent.length, acked: 0, failed: {}, expected: 0, deliveredOnce: 0, missed: 0, duplicates: 0, seqMismatch: 0, misrouted: this.misrouted, deliveredUnacked: 0, foreign: this.foreign, correct: false, ok: false }
+    const v: Verdict = {
+      sent: this.sent.length,
+      acked: 0,
+      failed: {},
+      expected: 0,
+      deliveredOnce: 0,
+      missed: 0,
+      duplicates: 0,
+      seqMismatch: 0,
+      misrouted: this.misrouted,
+      deliveredUnacked: 0,
+      foreign: this.foreign,
+      correct: false,
+      ok: false,
+    }
     for (const s of this.sent) {
       if (s.seq === undefined) {
         const reason = s.failure ?? 'NO_ANSWER'

@@ -72,7 +72,17 @@ export interface WsResult {
   /** Opening every socket, each authenticated and synced. */
   connect: { sockets: number; seconds: number; perSecond: number; addresses: number; fdLimit?: number }
   /** Memory at rest after full collections: the API with no socket, then with every socket idle. */
-  idle: { apiRssNoneMb?: number; apiRssIdleMb?: number; apiHeapNoneMb?: number; apiHeapIdleMb?: number; rssKbPerConnection?: number; heapKbPerConnection?: number; benchRssNoneMb: number; benchRssIdleMb: number; natsRssMb?: number }
+  idle: {
+    apiRssNoneMb?: number
+    apiRssIdleMb?: number
+    apiHeapNoneMb?: number
+    apiHeapIdleMb?: number
+    rssKbPerConnection?: number
+    heapKbPerConnection?: number
+    benchRssNoneMb: number
+    benchRssIdleMb: number
+    natsRssMb?: number
+  }
   warmup: { seconds: number; verdict: Verdict }
   wire: { rawEventFrames: number; emittedEvents: number; reconnects: number }
   usage: {

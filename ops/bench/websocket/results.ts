@@ -8,12 +8,23 @@ import { machine } from '../shared/machine.js'
 import { COLORS, gridX, gridY, H, M, niceCeil, polyline, svg, W } from '../shared/svg-chart.js'
 import type { WsResult } from './result.js'
 
-
 /** Writes ws.json, ws-latency-cdf.svg and ws-throughput.svg into `dir`; returns their paths. */
 export async function writeWsResults(r: WsResult, dir: string, meta: { natsServer: string; argv: string[] }): Promise<string[]> {
   await mkdir(dir, { recursive: true })
   const files = { json: join(dir, 'ws.json'), cdf: join(dir, 'ws-latency-cdf.svg'), tput: join(dir, 'ws-throughput.svg') }
-  await writeFile(files.json, JSON.stringify({ at: new Date().toISOString(), command: `node --expose-gc dist/ops/bench/main.js ${meta.argv.join(' ')}`, machine: { ...machine(), natsServer: meta.natsServer }, ws: r }, null, 2))
+  await writeFile(
+    files.json,
+    JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        command: `node --expose-gc dist/ops/bench/main.js ${meta.argv.join(' ')}`,
+        machine: { ...machine(), natsServer: meta.natsServer },
+        ws: r,
+      },
+      null,
+      2,
+    ),
+  )
   await writeFile(files.cdf, latencyChart(r))
   await writeFile(files.tput, throughputChart(r))
   return Object.values(files)
@@ -29,11 +40,23 @@ function latencyChart(r: WsResult): string {
   const y = (n: number) => H - M.bottom - (n / 4) * (H - M.top - M.bottom)
   const parts: string[] = []
   for (let d = lo; d <= hi; d *= 10) parts.push(gridX(x(d), `${d >= 1 ? d : d.toFixed(1)} ms`))
-  for (const [n, label] of [[0, '0%'], [1, '90%'], [2, '99%'], [3, '99.9%'], [4, 'max']] as const) parts.push(gridY(y(n), label))
+  for (const [n, label] of [
+    [0, '0%'],
+    [1, '90%'],
+    [2, '99%'],
+    [3, '99.9%'],
+    [4, 'max'],
+  ] as const)
+    parts.push(gridY(y(n), label))
   const legend: [string, string, boolean][] = []
   r.steps.forEach((s, i) => {
     const color = COLORS[i % COLORS.length]!
-    const line = (ms: number[], dashed: boolean) => polyline(s.cdf.q.map((q, k) => [x(ms[k]!), y(nines(q))]), color, dashed)
+    const line = (ms: number[], dashed: boolean) =>
+      polyline(
+        s.cdf.q.map((q, k) => [x(ms[k]!), y(nines(q))]),
+        color,
+        dashed,
+      )
     parts.push(line(s.cdf.deliveryMs, false), line(s.cdf.ackMs, true))
     legend.push([`${s.rate.toLocaleString('en')}/s delivery`, color, false], [`${s.rate.toLocaleString('en')}/s ack`, color, true])
   })
@@ -55,10 +78,15 @@ function throughputChart(r: WsResult): string {
   const legend: [string, string, boolean][] = []
   r.steps.forEach((s, i) => {
     const color = COLORS[i % COLORS.length]!
-    const line = (bins: number[], dashed: boolean) => polyline(bins.map((c, b) => [x(((b + 0.5) * s.series.binMs) / 1000), y(perS(c, s.series.binMs))]), color, dashed)
+    const line = (bins: number[], dashed: boolean) =>
+      polyline(
+        bins.map((c, b) => [x(((b + 0.5) * s.series.binMs) / 1000), y(perS(c, s.series.binMs))]),
+        color,
+        dashed,
+      )
     parts.push(line(s.series.deliveries, false), line(s.series.acks, true))
     legend.push([`${s.rate.toLocaleString('en')}/s target: deliveries`, color, false], [`${s.rate.toLocaleString('en')}/s target: acks`, color, true])
   })
   const title = `WebSocket throughput over time, ${r.clients.toLocaleString('en')} connections (${r.steps[0]?.series.binMs ?? 0} ms bins)`
-  return svg(title, 'time since the step\'s first send', 'per second', parts, legend)
+  return svg(title, "time since the step's first send", 'per second', parts, legend)
 }

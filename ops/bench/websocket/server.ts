@@ -5,7 +5,7 @@
 // (`--ws-api inline`) or a child (ws-api-process.ts).
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { EventLog } from '../../../core/log/index.js'
-import { startBenchApi, type Secrets } from './api.js'
+import { type Secrets, startBenchApi } from './api.js'
 import { startBenchProjection } from './projection.js'
 
 export type ServerRole = 'all' | 'api' | 'projection'

@@ -6,10 +6,10 @@
 // process of its own, so the API's CPU can be told apart from the projection's.
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { JetStreamLog } from '../../../core/log/index.js'
-import type { ChildUsage } from './api-process.js'
 import { dropBenchViews, type Secrets } from './api.js'
+import type { ChildUsage } from './api-process.js'
 import { startChild } from './child.js'
-import { startBenchServer, type ServerRole } from './server.js'
+import { type ServerRole, startBenchServer } from './server.js'
 
 export type ApiPlacement = 'inline' | 'child'
 export type ProjectionPlacement = 'same' | 'child'
@@ -42,9 +42,18 @@ interface Side {
   stop(): Promise<void>
 }
 
-export async function startStack(placement: { api: ApiPlacement; projection: ProjectionPlacement }, nc: NatsConnection, log: JetStreamLog, servers: string, bucket: string, secrets: Secrets): Promise<WsStack> {
+export async function startStack(
+  placement: { api: ApiPlacement; projection: ProjectionPlacement },
+  nc: NatsConnection,
+  log: JetStreamLog,
+  servers: string,
+  bucket: string,
+  secrets: Secrets,
+): Promise<WsStack> {
   const start = (role: ServerRole): Promise<Side> =>
-    role !== 'projection' && placement.api === 'inline' ? inlineSide(role, nc, log, bucket, secrets) : startChild({ role, servers, names: log.names, bucket, secrets })
+    role !== 'projection' && placement.api === 'inline'
+      ? inlineSide(role, nc, log, bucket, secrets)
+      : startChild({ role, servers, names: log.names, bucket, secrets })
   // The projection first, so that one process at a time lays out the views' bucket.
   const projection = placement.projection === 'child' ? await start('projection') : undefined
   let api: Side

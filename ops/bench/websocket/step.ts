@@ -6,9 +6,9 @@ import { percentiles } from '../shared/stats.js'
 import type { ChildUsage } from './api-process.js'
 import type { ClientPool } from './clients.js'
 import { sustainedLoad } from './load.js'
+import type { WsOptions, WsStep } from './result.js'
 import type { WsStack } from './stack.js'
 import type { Topology } from './topology.js'
-import type { WsOptions, WsStep } from './result.js'
 
 const SERIES_BIN_MS = 250
 const NATS_RSS_EVERY_MS = 500
@@ -78,7 +78,12 @@ function cdfOf(ack: number[], delivery: number[]): WsStep['cdf'] {
 
 function apiShare(before: ChildUsage | undefined, after: ChildUsage | undefined, seconds: number) {
   if (!before || !after) return {}
-  return { apiCpuPercent: percentOf(before.cpuSeconds, after.cpuSeconds, seconds), apiRssMb: after.rssMb, apiMaxRssMb: after.maxRssMb, apiLoopDelay: after.loopDelay }
+  return {
+    apiCpuPercent: percentOf(before.cpuSeconds, after.cpuSeconds, seconds),
+    apiRssMb: after.rssMb,
+    apiMaxRssMb: after.maxRssMb,
+    apiLoopDelay: after.loopDelay,
+  }
 }
 
 function projectionShare(before: ChildUsage | undefined, after: ChildUsage | undefined, seconds: number) {
