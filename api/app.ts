@@ -81,7 +81,7 @@ export const restApi = fp<DepsOption>(
   async (app, { deps }) => {
     await app.register(cors, { origins: deps.corsOrigins })
     await app.register(rateLimits, { perMinute: deps.limits.rateLimitPerMinute })
-    await app.register(metrics, { lag: deps.projectionLag })
+    await app.register(metrics, { lag: deps.projectionLag, historyLag: deps.historyLag })
     await app.register(docs)
     const served = { ...deps, handler: countCommands(deps.handler, app.metrics) }
     await app.register(healthRoutes, { deps: served })

@@ -28,6 +28,8 @@ export interface ApiDeps {
   corsOrigins?: string[]
   /** Lag of the projection behind the views, when this process runs it. */
   projectionLag?: () => Promise<Lag>
+  /** Lag of the history sink behind the log, read from the history tables (so true whichever process runs the sink). */
+  historyLag?: () => Promise<Lag>
   /** The ClickHouse history behind search and analytics; absent, those endpoints answer 503. */
   history?: { db: HistoryDb; sqlLimits: AnalystLimits }
   /** Log level and destination; info on stdout by default. */

@@ -33,7 +33,7 @@ export interface ApiMetrics {
 
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
-function createMetrics(lag?: () => Promise<Lag>): ApiMetrics {
+function createMetrics(lag?: () => Promise<Lag>, historyLag?: () => Promise<Lag>): ApiMetrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'seqline_' })
   const labelNames = ['method', 'route', 'status'] as const
@@ -65,6 +65,7 @@ function createMetrics(lag?: () => Promise<Lag>): ApiMetrics {
     registers: [registry],
   })
   if (lag) lagGauges(registry, lag, 'seqline_projection_lag', 'the conversations projection')
+  if (historyLag) lagGauges(registry, historyLag, 'seqline_history_lag', 'the history sink')
   return { registry, http, commands, connections, commandResults, errors }
 }
 
@@ -72,7 +73,7 @@ function createMetrics(lag?: () => Promise<Lag>): ApiMetrics {
  * Lag gauges of one processor (`<prefix>_events`, `<prefix>_seconds`). Lag is asked of the
  * processor when scraped, so it is never stale and costs nothing between scrapes.
  */
-export function lagGauges(registry: Registry, lag: () => Promise<Lag>, prefix: string, what: string): void {
+function lagGauges(registry: Registry, lag: () => Promise<Lag>, prefix: string, what: string): void {
   // One scrape asks once for both gauges.
   // A failed ask shows as NaN rather than failing the whole scrape.
   let pending: Promise<Lag> | undefined
@@ -104,6 +105,8 @@ export function lagGauges(registry: Registry, lag: () => Promise<Lag>, prefix: s
 export interface MetricsOptions {
   /** Lag of the projection behind the views, when this process runs it. */
   lag?: () => Promise<Lag>
+  /** Lag of the history sink behind the log. */
+  historyLag?: () => Promise<Lag>
 }
 
 /**
@@ -111,8 +114,8 @@ export interface MetricsOptions {
  * Registered before the routes, at the root, so its hook sees them all; /metrics exposes them.
  */
 export const metrics = fp<MetricsOptions>(
-  async (app, { lag }) => {
-    const created = createMetrics(lag)
+  async (app, { lag, historyLag }) => {
+    const created = createMetrics(lag, historyLag)
     app.decorate('metrics', created)
     app.addHook('onResponse', async (request, reply) => observe(created, request, reply))
   },

@@ -9,7 +9,7 @@ import type { ApiDeps } from '../deps.js'
 import { ApiError, sendError } from '../errors.js'
 import { type Auth, authenticate } from './auth.js'
 import { Hub } from './hub.js'
-import { DEFAULT_GATEWAY_OPTIONS } from './options.js'
+import { DEFAULT_GATEWAY_OPTIONS, type GatewayOptions } from './options.js'
 import { Session } from './session.js'
 import { Signals } from './signals.js'
 
@@ -26,30 +26,31 @@ const UpgradeQuery = Type.Object({ token: Type.Optional(Type.Unknown()) })
 /**
  * The WebSocket gateway at /v1/ws: authenticated sockets that send commands,
  * sync what they missed, and receive their conversations' events live. The
- * protocol's frames are in schemas/ws.ts. The WebSocket plugin and the route live
- * in a scope of their own; `app.wsGateway` is visible to the whole app.
+ * protocol's frames are in schemas/ws.ts. The route lives in a scope of its own;
+ * `app.wsGateway` and the WebSocket plugin's server (`app.websocketServer`, whose
+ * clients an operator or a test may terminate) are visible to the whole app.
  */
 export const gateway = fp<{ deps: ApiDeps }>(
   async (app, { deps }) => {
     const hub = new Hub(deps.log, new Signals(deps.nc), app.log.child({ processor: 'ws-hub' }))
     await hub.start()
     app.decorate('wsGateway', { stats: () => hub.stats() })
-    await app.register(async (scope) => sockets(scope, deps, hub))
+    const options = { ...DEFAULT_GATEWAY_OPTIONS, ...deps.ws }
+    const sessions = new Set<Session>()
+    await app.register(websocket, {
+      options: { maxPayload: options.maxFrameBytes },
+      preClose(done) {
+        for (const s of sessions) s.close(CLOSE.GOING_AWAY, 'server shutting down')
+        done()
+      },
+    })
+    await app.register(async (scope) => sockets(scope, deps, hub, options, sessions))
   },
   // Metrics: the connections gauge. Rate limits: the upgrade request is limited per address like any other.
   { name: 'seqline-gateway', dependencies: ['seqline-metrics', 'seqline-rate-limit'] },
 )
 
-async function sockets(app: FastifyInstance, deps: ApiDeps, hub: Hub): Promise<void> {
-  const options = { ...DEFAULT_GATEWAY_OPTIONS, ...deps.ws }
-  const sessions = new Set<Session>()
-  await app.register(websocket, {
-    options: { maxPayload: options.maxFrameBytes },
-    preClose(done) {
-      for (const s of sessions) s.close(CLOSE.GOING_AWAY, 'server shutting down')
-      done()
-    },
-  })
+async function sockets(app: FastifyInstance, deps: ApiDeps, hub: Hub, options: GatewayOptions, sessions: Set<Session>): Promise<void> {
   const reportConnections = () => app.metrics.connections.set(sessions.size)
   const context = {
     deps,

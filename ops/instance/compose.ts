@@ -8,7 +8,6 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import { Tokens } from '../../api/auth/tokens.js'
 import { UserDirectory } from '../../api/auth/users.js'
 import { parseOrigins } from '../../api/cors.js'
-import { lagGauges } from '../../api/metrics.js'
 import { startApi } from '../../api/server.js'
 import { CommandHandler } from '../../core/commands/command-handler.js'
 import { createDecider } from '../../core/domain/decider.js'
@@ -90,17 +89,12 @@ export async function compose(config: Config): Promise<RunningSeqline> {
     trustProxy,
     corsOrigins,
     projectionLag: viewsLag,
+    // Read from the tables, so it is true whichever process runs the sink.
+    historyLag: async () => lagBehind(log, (await new HistoryWriter(historyDb).written()).events),
     history: { db: historyDb, sqlLimits },
     logging: { level: config.logLevel },
   }
   const api = await startApi(deps, config.apiHost, config.apiPort, https)
-  // Read from the tables, so it is true whichever process runs the sink.
-  lagGauges(
-    api.app.metrics.registry,
-    async () => lagBehind(log, (await new HistoryWriter(historyDb).written()).events),
-    'seqline_history_lag',
-    'the history sink',
-  )
   const lag = await viewsLag()
   if (denseSeqAtRisk(nc.info?.version ?? '0', config.replicas)) console.warn(`WARNING: ${DENSE_SEQ_WARNING}`)
   const summary = `  NATS         ${url}${local ? ` (local nats-server, store in ${local.storeDir})` : ''}

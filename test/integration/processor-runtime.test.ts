@@ -49,6 +49,8 @@ describe('the processor runtime against a real nats-server', () => {
       [2, 3],
       'each once, in order',
     )
+    // The restart is logged once the new follower has started, which may be just after it delivered the first event.
+    await until(() => said.includes('info processor restarted'), 5_000, 'the restart logged')
     assert.deepEqual(said, ['info processor started', 'error processor failed; restarting it from its last commit', 'info processor restarted'])
   })
 })
