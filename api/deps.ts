@@ -1,16 +1,14 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify'
-import type { CommandHandler } from '../core/commands/command-handler.js'
+import type { CommandHandler } from '../core/commands/index.js'
 import type { EventLog } from '../core/log/index.js'
-import type { ConversationViews } from '../projections/conversations/views.js'
-import type { AnalystLimits } from '../projections/history/analyst-sql.js'
-import type { HistoryDb } from '../projections/history/history-db.js'
-import type { Lag } from '../projections/runtime/runner.js'
-import type { Tokens } from './auth/tokens.js'
-import type { UserDirectory } from './auth/users.js'
+import type { ConversationViews } from '../projections/conversations/index.js'
+import type { AnalystLimits, HistoryDb } from '../projections/history/index.js'
+import type { Lag } from '../projections/runtime/index.js'
+import type { Tokens, UserDirectory } from './auth/index.js'
 import type { LoggingOptions } from './logging.js'
-import type { GatewayOptions } from './ws/options.js'
+import type { GatewayOptions } from './ws/index.js'
 
 /** What the API needs from the rest of Seqline; one process may serve it beside the projections or alone. */
 export interface ApiDeps {

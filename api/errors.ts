@@ -1,10 +1,10 @@
 import { STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { AbandonedError, ContentionError, type HandleResult, LogUnavailableError } from '../core/commands/command-handler.js'
-import { ERROR_CODES, type ErrorCode } from '../schemas/error-codes.js'
-import type { FieldError } from '../schemas/validator.js'
-import { Unauthorized } from './auth/tokens.js'
+import { AbandonedError, ContentionError, type HandleResult, LogUnavailableError } from '../core/commands/index.js'
+import type { FieldError } from '../schemas/index.js'
+import { ERROR_CODES, type ErrorCode } from '../schemas/index.js'
+import { Unauthorized } from './auth/index.js'
 import { logServerError } from './logging.js'
 
 /** An error the API answers with: status, stable code, message, details. */

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream'
 import type { FastifyReply } from 'fastify'
-import type { SeqlineEvent } from '../schemas/events.js'
+import type { SeqlineEvent } from '../schemas/index.js'
 
 /** Lines are written in chunks of about this size rather than one write per event. */
 const CHUNK_CHARS = 64 * 1024

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { LogLevel } from '../schemas/config.js'
+import type { LogLevel } from '../schemas/index.js'
 
 /** How the API logs: JSON lines (pino) at a level; a stream replaces stdout (tests read it). */
 export interface LoggingOptions {

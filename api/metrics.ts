@@ -1,9 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
-import type { CommandHandler, HandleResult } from '../core/commands/command-handler.js'
-import type { Lag } from '../projections/runtime/runner.js'
-import { COMMAND_TYPES } from '../schemas/commands.js'
+import type { CommandHandler, HandleResult } from '../core/commands/index.js'
+import type { Lag } from '../projections/runtime/index.js'
+import { COMMAND_TYPES } from '../schemas/index.js'
 import { errorCodeOf, toApiError } from './errors.js'
 
 declare module 'fastify' {

@@ -1,7 +1,6 @@
 import type { EventLog } from '../core/log/index.js'
 import { readAs } from '../core/log/index.js'
-import type { RangeQuery } from '../schemas/api.js'
-import type { SeqlineEvent } from '../schemas/events.js'
+import type { RangeQuery, SeqlineEvent } from '../schemas/index.js'
 import type { Visible } from './authorize.js'
 
 export interface Page {

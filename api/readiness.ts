@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node'
-import type { Lag } from '../projections/runtime/runner.js'
-import type { Readiness } from '../schemas/api-reads.js'
+import type { Lag } from '../projections/runtime/index.js'
+import type { Readiness } from '../schemas/index.js'
 
 /** Views further behind than this make the process not ready: clients would read stale inboxes. */
 export const MAX_LAG_SECONDS = 5

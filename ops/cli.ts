@@ -5,13 +5,22 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { EventLog } from '../core/log/index.js'
-import type { Config } from '../schemas/config.js'
-import { describeChecks, doctor } from './cli/doctor.js'
-import { describeVerification, exportEvents } from './cli/export.js'
-import { rebuild, rebuildHistory } from './cli/rebuild.js'
-import { describeState, replay } from './cli/replay.js'
-import { up } from './cli/up.js'
-import { COMMAND_USAGE, type Command, isCommand, USAGE } from './cli/usage.js'
+import type { Config } from '../schemas/index.js'
+import {
+  COMMAND_USAGE,
+  type Command,
+  describeChecks,
+  describeState,
+  describeVerification,
+  doctor,
+  exportEvents,
+  isCommand,
+  rebuild,
+  rebuildHistory,
+  replay,
+  USAGE,
+  up,
+} from './cli/index.js'
 import { ConfigError, loadConfig } from './config.js'
 import { connectNats } from './nats-connection.js'
 import { openLog } from './open-log.js'

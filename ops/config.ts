@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { CONFIG_DEFAULTS, CONFIG_ENV, Config, ORIGIN } from '../schemas/config.js'
-import { createAjv } from '../schemas/validator.js'
+import { CONFIG_DEFAULTS, CONFIG_ENV, Config, createAjv, ORIGIN } from '../schemas/index.js'
 
 const INTEGER_KEYS = new Set<keyof Config>([
   'natsPort',

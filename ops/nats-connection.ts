@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { type ConnectionOptions, connect, credsAuthenticator, type NatsConnection } from '@nats-io/transport-node'
-import type { Config } from '../schemas/config.js'
+import type { Config } from '../schemas/index.js'
 import { findRunning } from './running-instance.js'
-import { type RunningNats, startNatsServer } from './servers/nats-server.js'
+import { type RunningNats, startNatsServer } from './servers/index.js'
 
 export interface NatsSetup {
   nc: NatsConnection

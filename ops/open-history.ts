@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path'
-import { HistoryDb } from '../projections/history/history-db.js'
-import type { Config } from '../schemas/config.js'
+import { HistoryDb } from '../projections/history/index.js'
+import type { Config } from '../schemas/index.js'
 
 /** The history store of the configuration: the ClickHouse server it names, or chDB in the data directory. */
 export function openHistory(config: Config): Promise<HistoryDb> {

@@ -1,7 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node'
 import pRetry from 'p-retry'
 import { type EventLog, LogLayoutError, openJetStreamLog } from '../core/log/index.js'
-import type { Config } from '../schemas/config.js'
+import type { Config } from '../schemas/index.js'
 
 const WAIT_MS = 60_000
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
-import type { Config } from '../schemas/config.js'
+import type { Config } from '../schemas/index.js'
 
 export interface Secrets {
   serviceToken: string

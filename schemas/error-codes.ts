@@ -1,4 +1,4 @@
-import type { RefusalCode } from '../core/domain/refusal.js'
+import type { RefusalCode } from '../core/domain/index.js'
 
 /** Whether a client should send the request again: never as it is, or again (later, with the same command id). */
 type Retry = 'no' | 'yes' | 'after the delay' | 'with the same command id'

@@ -1,6 +1,6 @@
 import { createPublicKey, timingSafeEqual } from 'node:crypto'
 import { createRemoteJWKSet, decodeProtectedHeader, type JWTVerifyGetKey, jwtVerify, type KeyObject, SignJWT } from 'jose'
-import { USER_ID_PATTERN } from '../../schemas/ids.js'
+import { USER_ID_PATTERN } from '../../schemas/index.js'
 
 /** How user tokens are checked: the platform signs them with a shared secret, a key pair, or keys behind a JWKS URL. */
 export interface TokenSettings {

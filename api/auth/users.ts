@@ -1,7 +1,7 @@
 import { type KV, Kvm } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { readRecord } from '../../projections/runtime/view-store.js'
-import type { UserProfile } from '../../schemas/api.js'
+import { readRecord } from '../../projections/runtime/index.js'
+import type { UserProfile } from '../../schemas/index.js'
 
 export interface UserRecord extends UserProfile {
   user: string

@@ -1,6 +1,5 @@
 import type { RouteOptions } from 'fastify'
-import { ErrorBody } from '../../schemas/api.js'
-import { ERROR_CODES, type ErrorCode } from '../../schemas/error-codes.js'
+import { ERROR_CODES, ErrorBody, type ErrorCode } from '../../schemas/index.js'
 import { byStatus, describeCodes, errorCodesOf } from './errors.js'
 import { exampleOf } from './examples.js'
 

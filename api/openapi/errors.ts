@@ -1,6 +1,6 @@
 import type { RouteOptions } from 'fastify'
-import { REFUSALS, type RefusalCode } from '../../core/domain/refusal.js'
-import { ERROR_CODES, type ErrorCode } from '../../schemas/error-codes.js'
+import { REFUSALS, type RefusalCode } from '../../core/domain/index.js'
+import { ERROR_CODES, type ErrorCode } from '../../schemas/index.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {

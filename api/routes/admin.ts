@@ -1,12 +1,24 @@
 import type Type from 'typebox'
 import { conversationEvents, eventsBetween, within } from '../../core/log/index.js'
-import { Accepted, ConvParams, commandBody, ErrorBody, ExportQuery, MintTokenBody, requestField, UserParams, UserProfile } from '../../schemas/api.js'
-import { MintedToken, ndjsonOf, UserRecord } from '../../schemas/api-reads.js'
-import { SYSTEM_ACTOR } from '../../schemas/ids.js'
+import {
+  Accepted,
+  ConvParams,
+  commandBody,
+  ErrorBody,
+  ExportQuery,
+  MintedToken,
+  MintTokenBody,
+  ndjsonOf,
+  requestField,
+  SYSTEM_ACTOR,
+  UserParams,
+  UserProfile,
+  UserRecord,
+} from '../../schemas/index.js'
 import type { ApiDeps, TypedApp } from '../deps.js'
 import { ApiError, failureOf } from '../errors.js'
 import { sendNdjson } from '../export.js'
-import { COMMAND_ERRORS } from '../openapi/errors.js'
+import { COMMAND_ERRORS } from '../openapi/index.js'
 
 const tags = ['admin']
 const security = [{ service: [] }]

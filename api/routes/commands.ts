@@ -1,15 +1,13 @@
 import { createHash } from 'node:crypto'
 import type { FastifyReply } from 'fastify'
 import Type from 'typebox'
-import type { HandleResult } from '../../core/commands/command-handler.js'
-import { directConversationId } from '../../core/domain/direct-id.js'
-import { Accepted, ConvParams, ConvSeqParams, ConvUserParams, commandBody, ErrorBody, requestField } from '../../schemas/api.js'
-import type { Command, CommandType } from '../../schemas/commands.js'
-import { ConversationId } from '../../schemas/ids.js'
-import { withinLimits } from '../../schemas/validator.js'
+import type { HandleResult } from '../../core/commands/index.js'
+import { directConversationId } from '../../core/domain/index.js'
+import type { Command, CommandType } from '../../schemas/index.js'
+import { Accepted, ConversationId, ConvParams, ConvSeqParams, ConvUserParams, commandBody, ErrorBody, requestField, withinLimits } from '../../schemas/index.js'
 import type { ApiDeps, TypedApp } from '../deps.js'
 import { failureOf } from '../errors.js'
-import { COMMAND_ERRORS } from '../openapi/errors.js'
+import { COMMAND_ERRORS } from '../openapi/index.js'
 
 /** What the routes built from COMMAND_ROUTES receive; each route's schemas check the exact shape. */
 interface CommandRequest {

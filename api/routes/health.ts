@@ -1,7 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import fp from 'fastify-plugin'
-import { ErrorBody } from '../../schemas/api.js'
-import { Alive, MetricsText, Readiness } from '../../schemas/api-reads.js'
+import { Alive, ErrorBody, MetricsText, Readiness } from '../../schemas/index.js'
 import type { ApiDeps } from '../deps.js'
 import { readiness } from '../readiness.js'
 

@@ -1,11 +1,27 @@
 import { ClickHouseError } from '@clickhouse/client'
-import { AnalystSqlUnavailable, analystQuery } from '../../projections/history/analyst-sql.js'
-import { busiestConversations, messagesPerDay, sendersPerDay } from '../../projections/history/analytics.js'
-import type { HistoryDb } from '../../projections/history/history-db.js'
-import type { SearchScope, StoredHit } from '../../projections/history/search.js'
-import { present, type SearchPage, SearchQueryError, search } from '../../projections/history/search-page.js'
-import { ErrorBody } from '../../schemas/api.js'
-import { AnalyticsQuery, BusiestConversations, MessagesPerDay, SearchQuery, SearchResult, SendersPerDay, SqlRequest, SqlResult } from '../../schemas/search.js'
+import type { HistoryDb, SearchScope, StoredHit } from '../../projections/history/index.js'
+import {
+  AnalystSqlUnavailable,
+  analystQuery,
+  busiestConversations,
+  messagesPerDay,
+  present,
+  type SearchPage,
+  SearchQueryError,
+  search,
+  sendersPerDay,
+} from '../../projections/history/index.js'
+import {
+  AnalyticsQuery,
+  BusiestConversations,
+  ErrorBody,
+  MessagesPerDay,
+  SearchQuery,
+  SearchResult,
+  SendersPerDay,
+  SqlRequest,
+  SqlResult,
+} from '../../schemas/index.js'
 import { visibleTo } from '../authorize.js'
 import type { ApiDeps, TypedApp } from '../deps.js'
 import { ApiError, validationFailed } from '../errors.js'

@@ -1,13 +1,12 @@
 import type Type from 'typebox'
 import { conversationEvents } from '../../core/log/index.js'
-import type { InboxRow as InboxRowRecord } from '../../projections/conversations/inbox.js'
-import { ConvParams, ConvSeqParams, ErrorBody, RangeQuery } from '../../schemas/api.js'
-import { EventPage, Inbox, ndjsonOf, Receipt, SyncQuery, SyncResult } from '../../schemas/api-reads.js'
+import type { InboxRow as InboxRowRecord } from '../../projections/conversations/index.js'
+import { ConvParams, ConvSeqParams, ErrorBody, EventPage, Inbox, ndjsonOf, RangeQuery, Receipt, SyncQuery, SyncResult } from '../../schemas/index.js'
 import { mustSee, visibleTo } from '../authorize.js'
 import type { ApiDeps, TypedApp } from '../deps.js'
 import { ApiError } from '../errors.js'
 import { sendNdjson } from '../export.js'
-import { CONVERSATION_READ_ERRORS } from '../openapi/errors.js'
+import { CONVERSATION_READ_ERRORS } from '../openapi/index.js'
 import { pull } from '../pull.js'
 
 const tags = ['reads']

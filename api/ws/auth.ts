@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import { decodeJwt } from 'jose'
-import { bearer } from '../auth/guards.js'
-import type { Tokens } from '../auth/tokens.js'
+import type { Tokens } from '../auth/index.js'
+import { bearer } from '../auth/index.js'
 import { ApiError, toApiError } from '../errors.js'
 
 export type Auth = { ok: true; user: string; expiresAt?: number } | { ok: false; error: ApiError }

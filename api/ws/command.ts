@@ -1,7 +1,7 @@
-import type { CommandHandler } from '../../core/commands/command-handler.js'
-import { directConversationId } from '../../core/domain/direct-id.js'
-import { withinLimits } from '../../schemas/validator.js'
-import type { CommandFrame, ServerFrame, SocketCommand } from '../../schemas/ws.js'
+import type { CommandHandler } from '../../core/commands/index.js'
+import { directConversationId } from '../../core/domain/index.js'
+import type { CommandFrame, ServerFrame, SocketCommand } from '../../schemas/index.js'
+import { withinLimits } from '../../schemas/index.js'
 import { failureOf, toApiError } from '../errors.js'
 import { errorFrame } from './frames.js'
 

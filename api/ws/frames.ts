@@ -1,7 +1,14 @@
 import type { ErrorObject } from 'ajv'
 import type { RawData } from 'ws'
-import { createAjv, type FieldError, toFieldError } from '../../schemas/validator.js'
-import { ClientFrame, type ClientFrame as Frame, type ServerFrame, SOCKET_COMMAND_TYPES } from '../../schemas/ws.js'
+import {
+  ClientFrame,
+  createAjv,
+  type FieldError,
+  type ClientFrame as Frame,
+  type ServerFrame,
+  SOCKET_COMMAND_TYPES,
+  toFieldError,
+} from '../../schemas/index.js'
 import { ApiError, validationFailed } from '../errors.js'
 
 const validate = createAjv().compile<Frame>(ClientFrame)

@@ -1,5 +1,5 @@
-import { membershipChange } from '../../core/domain/membership.js'
-import type { SeqlineEvent } from '../../schemas/events.js'
+import { membershipChange } from '../../core/domain/index.js'
+import type { SeqlineEvent } from '../../schemas/index.js'
 
 interface Known {
   member: boolean

@@ -1,5 +1,5 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node'
-import type { PresenceStatus } from '../../schemas/ws.js'
+import type { PresenceStatus } from '../../schemas/index.js'
 
 /** Core NATS subjects of what is never logged, beside the log's subjects (`seqline.log` → `seqline.live`). */
 export function ephemeralSubjects(subjectPrefix: string) {

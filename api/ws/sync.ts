@@ -1,7 +1,7 @@
 import pLimit from 'p-limit'
 import type { EventLog, StoredEvent } from '../../core/log/index.js'
 import { readAs } from '../../core/log/index.js'
-import type { ServerFrame } from '../../schemas/ws.js'
+import type { ServerFrame } from '../../schemas/index.js'
 
 /** Events read from the log per round trip while serving a sync. */
 const PAGE = 200

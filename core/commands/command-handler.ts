@@ -1,10 +1,15 @@
-import { type Command, TARGETING_COMMANDS } from '../../schemas/commands.js'
-import { EVENT_VERSION, type EventType, type SeqlineEvent } from '../../schemas/events.js'
-import { type FieldError, type ValidCommand, validateCommand } from '../../schemas/validator.js'
-import type { Decider } from '../domain/decider.js'
-import type { TargetMessage } from '../domain/decision.js'
-import type { Refusal } from '../domain/refusal.js'
-import { type ConversationState, rememberedSeq } from '../domain/state.js'
+import {
+  type Command,
+  EVENT_VERSION,
+  type EventType,
+  type FieldError,
+  type SeqlineEvent,
+  TARGETING_COMMANDS,
+  type ValidCommand,
+  validateCommand,
+} from '../../schemas/index.js'
+import type { Decider, Refusal, TargetMessage } from '../domain/index.js'
+import { type ConversationState, rememberedSeq } from '../domain/index.js'
 import { type EventLog, encodeVouched, type Head, LogUnavailableError, type StoredEvent } from '../log/index.js'
 import { eventIdOf, msgIdOf } from './ids.js'
 import { KeyedQueue } from './keyed-queue.js'

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache'
-import type { ConversationState } from '../domain/state.js'
+import type { ConversationState } from '../domain/index.js'
 import type { Head } from '../log/event-log.js'
 
 /** What the handler knows of one conversation: its state and the log position that state reflects. */

@@ -1,4 +1,4 @@
-import type { EventType, SeqlineEvent } from '../../schemas/events.js'
+import type { EventType, SeqlineEvent } from '../../schemas/index.js'
 
 /**
  * Events that belong to their actor alone. Hiding messages for oneself is a

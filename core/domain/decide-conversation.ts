@@ -1,5 +1,5 @@
-import type { CommandOf } from '../../schemas/commands.js'
-import { SYSTEM_ACTOR } from '../../schemas/ids.js'
+import type { CommandOf } from '../../schemas/index.js'
+import { SYSTEM_ACTOR } from '../../schemas/index.js'
 import { accept, type CommandMetadata, type Decision, defined, reject } from './decision.js'
 import { directConversationId } from './direct-id.js'
 import type { Policy } from './policy.js'

@@ -1,4 +1,4 @@
-import type { CommandOf } from '../../schemas/commands.js'
+import type { CommandOf } from '../../schemas/index.js'
 import { accept, type CommandMetadata, type Decision, defined, reject } from './decision.js'
 import type { Policy } from './policy.js'
 import { refuse } from './refusal.js'

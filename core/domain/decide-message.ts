@@ -1,6 +1,5 @@
-import type { CommandOf } from '../../schemas/commands.js'
-import type { EventDataOf } from '../../schemas/events.js'
-import { SYSTEM_ACTOR } from '../../schemas/ids.js'
+import type { CommandOf, EventDataOf } from '../../schemas/index.js'
+import { SYSTEM_ACTOR } from '../../schemas/index.js'
 import { accept, type CommandMetadata, type Decision, reject, type TargetMessage } from './decision.js'
 import type { Policy } from './policy.js'
 import { type Refusal, refuse } from './refusal.js'

@@ -1,6 +1,4 @@
-import type { Command } from '../../schemas/commands.js'
-import type { ContentType } from '../../schemas/content.js'
-import type { EventType, PendingEvent } from '../../schemas/events.js'
+import type { Command, ContentType, EventType, PendingEvent } from '../../schemas/index.js'
 import type { Refusal } from './refusal.js'
 
 /** What the handler knows of the message a command targets, loaded from the log before deciding. */

@@ -1,4 +1,4 @@
-import type { SeqlineEvent } from '../../schemas/events.js'
+import type { SeqlineEvent } from '../../schemas/index.js'
 import { foundingMembers, membershipChange } from './membership.js'
 import { type ConversationState, type Member, REMEMBERED_ACTORS, REMEMBERED_PER_ACTOR } from './state.js'
 

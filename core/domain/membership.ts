@@ -1,4 +1,4 @@
-import type { EventOf, SeqlineEvent } from '../../schemas/events.js'
+import type { EventOf, SeqlineEvent } from '../../schemas/index.js'
 import type { Role } from './state.js'
 
 export interface MembershipChange {

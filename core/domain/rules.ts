@@ -1,4 +1,4 @@
-import { SYSTEM_ACTOR } from '../../schemas/ids.js'
+import { SYSTEM_ACTOR } from '../../schemas/index.js'
 import { type Refusal, refuse } from './refusal.js'
 import type { ConversationState, Role } from './state.js'
 

@@ -1,6 +1,6 @@
 import { type MsgHdrs, headers as natsHeaders } from '@nats-io/transport-node'
-import type { SeqlineEvent } from '../../schemas/events.js'
-import { type FieldError, validateEvent } from '../../schemas/validator.js'
+import type { SeqlineEvent } from '../../schemas/index.js'
+import { type FieldError, validateEvent } from '../../schemas/index.js'
 import { upcast } from './upcast.js'
 
 /** The conversation seq of a stored event, readable without parsing its body. */

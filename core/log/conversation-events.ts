@@ -1,4 +1,4 @@
-import type { SeqlineEvent } from '../../schemas/events.js'
+import type { SeqlineEvent } from '../../schemas/index.js'
 import type { EventLog } from './event-log.js'
 import { readAs } from './read-as.js'
 

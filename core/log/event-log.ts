@@ -1,4 +1,4 @@
-import type { SeqlineEvent } from '../../schemas/events.js'
+import type { SeqlineEvent } from '../../schemas/index.js'
 
 /** An event as stored: the event and its position in its partition. */
 export interface StoredEvent {

@@ -1,5 +1,5 @@
 import { DeliverPolicy, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream'
-import type { SeqlineEvent } from '../../schemas/events.js'
+import type { SeqlineEvent } from '../../schemas/index.js'
 import { decodeEvent } from './codec.js'
 import type { EventLog } from './event-log.js'
 

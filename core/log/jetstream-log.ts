@@ -1,6 +1,6 @@
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream'
 import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node'
-import type { SeqlineEvent } from '../../schemas/events.js'
+import type { SeqlineEvent } from '../../schemas/index.js'
 import { Appender } from './appender.js'
 import { Availability } from './availability.js'
 import { decodeEvent } from './codec.js'

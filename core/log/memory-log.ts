@@ -1,5 +1,5 @@
-import type { SeqlineEvent } from '../../schemas/events.js'
-import { describeErrors } from '../../schemas/validator.js'
+import type { SeqlineEvent } from '../../schemas/index.js'
+import { describeErrors } from '../../schemas/index.js'
 import { decodeEvent, encodeForAppend } from './codec.js'
 import { InvalidEventError } from './errors.js'
 import type { AppendResult, Cursor, EventLog, Followed, Follower, Head, PartitionInfo, ReadRange, StoredEvent } from './event-log.js'

@@ -1,4 +1,4 @@
-import { reaches } from '../domain/audience.js'
+import { reaches } from '../domain/index.js'
 import type { EventLog, ReadRange, StoredEvent } from './event-log.js'
 
 /**

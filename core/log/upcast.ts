@@ -1,4 +1,4 @@
-import { EVENT_VERSION, type EventType, type SeqlineEvent } from '../../schemas/events.js'
+import { EVENT_VERSION, type EventType, type SeqlineEvent } from '../../schemas/index.js'
 
 /**
  * Steps that lift a stored event from version v to v+1, by event type. Events

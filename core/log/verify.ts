@@ -1,4 +1,4 @@
-import type { SeqlineEvent } from '../../schemas/events.js'
+import type { SeqlineEvent } from '../../schemas/index.js'
 
 export interface Verification {
   conv: string

@@ -5,7 +5,7 @@ import { createWriteStream } from 'node:fs'
 import type { Writable } from 'node:stream'
 import type { EventLog } from '../../core/log/index.js'
 import { conversationEvents, eventsBetween, type Verification, verifyConversation, within } from '../../core/log/index.js'
-import type { SeqlineEvent } from '../../schemas/events.js'
+import type { SeqlineEvent } from '../../schemas/index.js'
 import { progress } from './progress.js'
 
 export interface ExportOptions {

@@ -2,9 +2,9 @@
 // history`: drop a projection and replay the whole log into it. Run it while
 // Seqline is stopped: two runners of one projection would write the same records.
 import { setTimeout as sleep } from 'node:timers/promises'
-import { openConversationsProjector } from '../../projections/conversations/processors.js'
-import { HistorySink } from '../../projections/history/sink.js'
-import type { Config } from '../../schemas/config.js'
+import { openConversationsProjector } from '../../projections/conversations/index.js'
+import { HistorySink } from '../../projections/history/index.js'
+import type { Config } from '../../schemas/index.js'
 import { connectNats } from '../nats-connection.js'
 import { describeHistory, openHistory } from '../open-history.js'
 import { openLog } from '../open-log.js'

@@ -1,8 +1,7 @@
 // `seqline replay`: folds a conversation's events through the domain's evolve,
 // as the command handler does, and prints the state as of a seq — who was a
 // member with which role, who had left, mutes, dissolution — for audits.
-import { evolve } from '../../core/domain/evolve.js'
-import { type ConversationState, initialState } from '../../core/domain/state.js'
+import { type ConversationState, evolve, initialState } from '../../core/domain/index.js'
 import type { EventLog } from '../../core/log/index.js'
 import { conversationEvents } from '../../core/log/index.js'
 

@@ -1,7 +1,7 @@
 // `seqline up` (and `npm start`): Seqline with its embedded defaults, in one
 // process (see ops/instance/compose.ts for what runs), until SIGINT/SIGTERM.
-import type { Config } from '../../schemas/config.js'
-import { compose } from '../instance/compose.js'
+import type { Config } from '../../schemas/index.js'
+import { compose } from '../instance/index.js'
 
 export async function up(config: Config): Promise<void> {
   const seqline = await compose(config)

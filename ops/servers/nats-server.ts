@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { mkdir } from 'node:fs/promises'
 import { delimiter, dirname, join, resolve } from 'node:path'
-import { until } from '../../core/until.js'
+import { until } from '../../core/index.js'
 import { isExecutable, readLogFrom, restartable, type ServerProcess, spawnLogged, superviseLaunch, tail } from './server-process.js'
 
 export interface NatsServerOptions {

@@ -2,7 +2,7 @@
 // Seqline the way an operator does and kill it the way a crash would.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { until } from '../../core/until.js'
+import { until } from '../../core/index.js'
 import { tieToParent } from './tie-to-parent.js'
 
 const CLI = fileURLToPath(new URL('../cli.js', import.meta.url))

@@ -1,7 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { EventLog, Followed } from '../../core/log/index.js'
-import type { Processor } from '../../projections/runtime/processor.js'
-import { reactor } from '../runtime/reactor.js'
+import type { Processor } from '../runtime/index.js'
+import { reactor } from '../runtime/index.js'
 import { eraseMessage } from './erase.js'
 
 export const BURN_ERASER = 'burn-erase'

@@ -1,8 +1,6 @@
-import type { CommandHandler } from '../../core/commands/command-handler.js'
-import { SYSTEM_ACTOR } from '../../schemas/ids.js'
-import { ownCommand } from '../../schemas/validator.js'
-import { type Logger, silentLogger } from '../runtime/logger.js'
-import { type Loop, repeat } from '../runtime/loop.js'
+import type { CommandHandler } from '../../core/commands/index.js'
+import { ownCommand, SYSTEM_ACTOR } from '../../schemas/index.js'
+import { type Logger, type Loop, repeat, silentLogger } from '../runtime/index.js'
 import { decodeConv } from './keys.js'
 import type { ConversationViews } from './views.js'
 

@@ -1,5 +1,5 @@
 import type { KV } from '@nats-io/kv'
-import { readRecord } from '../runtime/view-store.js'
+import { readRecord } from '../runtime/index.js'
 import { decodeConv, keys } from './keys.js'
 import { type ContentReader, lastMessage } from './last-message.js'
 import { liveUpTo, type RecordSource } from './message-index.js'

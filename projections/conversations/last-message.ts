@@ -1,6 +1,6 @@
 import type { JetStreamManager } from '@nats-io/jetstream'
 import { decodeEvent } from '../../core/log/index.js'
-import type { MessageContent } from '../../schemas/content.js'
+import type { MessageContent } from '../../schemas/index.js'
 import { BURNED_PREVIEW, previewOf, RECALLED_PREVIEW } from './preview.js'
 import type { ContentRef, LastMessage, LastRecord } from './records.js'
 

@@ -1,4 +1,4 @@
-import type { ViewStore } from '../runtime/view-store.js'
+import type { ViewStore } from '../runtime/index.js'
 import { keys } from './keys.js'
 import type { ChunkRecord } from './records.js'
 

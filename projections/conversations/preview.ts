@@ -1,4 +1,4 @@
-import type { MessageContent } from '../../schemas/content.js'
+import type { MessageContent } from '../../schemas/index.js'
 
 const PREVIEW_CHARS = 100
 

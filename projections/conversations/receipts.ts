@@ -1,6 +1,6 @@
 import type { KV } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { readPrefix, readRecord } from '../runtime/view-store.js'
+import { readPrefix, readRecord } from '../runtime/index.js'
 import { keys } from './keys.js'
 import type { MembersRecord, ReadRecord } from './records.js'
 

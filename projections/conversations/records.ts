@@ -1,4 +1,4 @@
-import type { Role } from '../../core/domain/state.js'
+import type { Role } from '../../core/domain/index.js'
 
 /** The last message of a conversation as an inbox row shows it. */
 export interface LastMessage {

@@ -1,5 +1,5 @@
+import { until } from '../../core/index.js'
 import type { Cursor } from '../../core/log/index.js'
-import { until } from '../../core/until.js'
 import { type HistoryBatch, messageKey, type Original } from './batch.js'
 import type { HistoryDb } from './history-db.js'
 import type { Position } from './rows.js'

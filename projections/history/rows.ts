@@ -1,6 +1,5 @@
 import type { Followed } from '../../core/log/index.js'
-import type { MessageContent } from '../../schemas/content.js'
-import type { SeqlineEvent } from '../../schemas/events.js'
+import type { MessageContent, SeqlineEvent } from '../../schemas/index.js'
 
 type MessageState = 'live' | 'edited' | 'recalled' | 'burned'
 

@@ -1,4 +1,4 @@
-import { MAX_SEARCH_WORDS, type SearchQuery, type SearchResult } from '../../schemas/search.js'
+import { MAX_SEARCH_WORDS, type SearchQuery, type SearchResult } from '../../schemas/index.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
 import type { HistoryDb } from './history-db.js'
 import { type SearchScope, type StoredHit, searchMessages } from './search.js'

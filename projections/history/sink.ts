@@ -1,6 +1,5 @@
 import type { EventLog } from '../../core/log/index.js'
-import { EVERY_EVENT, type Processor } from '../runtime/processor.js'
-import { ProcessorRunner, type RunnerOptions } from '../runtime/runner.js'
+import { EVERY_EVENT, type Processor, ProcessorRunner, type RunnerOptions } from '../runtime/index.js'
 import { HistoryBatch } from './batch.js'
 import type { HistoryDb } from './history-db.js'
 import { HistoryWriter, type Written } from './history-writer.js'

@@ -1,5 +1,5 @@
 import type { Cursor, Followed } from '../../core/log/index.js'
-import { EVENT_TYPES, type EventType } from '../../schemas/events.js'
+import { EVENT_TYPES, type EventType } from '../../schemas/index.js'
 
 /**
  * What a processor is to the log: a projector builds views, a sink copies the

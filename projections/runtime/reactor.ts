@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { Followed } from '../../core/log/index.js'
-import type { EventType } from '../../schemas/events.js'
+import type { EventType } from '../../schemas/index.js'
 import { CommitLog } from './commit-log.js'
 import type { Processor } from './processor.js'
 

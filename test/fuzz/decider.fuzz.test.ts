@@ -3,15 +3,21 @@ import { test } from 'node:test'
 import { isDeepStrictEqual } from 'node:util'
 import fc from 'fast-check'
 import { eventIdOf, msgIdOf } from '../../core/commands/ids.js'
-import { createDecider } from '../../core/domain/decider.js'
 import type { DecidableCommand, TargetMessage } from '../../core/domain/decision.js'
+import { type ConversationState, createDecider, REFUSALS, rememberedSeq } from '../../core/domain/index.js'
 import type { Policy } from '../../core/domain/policy.js'
-import { REFUSALS } from '../../core/domain/refusal.js'
-import { type ConversationState, rememberedSeq } from '../../core/domain/state.js'
-import { type Command, type CommandType, TARGETING_COMMANDS } from '../../schemas/commands.js'
-import type { MessageContent } from '../../schemas/content.js'
-import { EVENT_TYPES, EVENT_VERSION, type SeqlineEvent } from '../../schemas/events.js'
-import { describeErrors, validateCommand, validateEvent } from '../../schemas/validator.js'
+import type { MessageContent } from '../../schemas/index.js'
+import {
+  type Command,
+  type CommandType,
+  describeErrors,
+  EVENT_TYPES,
+  EVENT_VERSION,
+  type SeqlineEvent,
+  TARGETING_COMMANDS,
+  validateCommand,
+  validateEvent,
+} from '../../schemas/index.js'
 import { ConversationModel, SYSTEM } from './domain-model.js'
 import { checkProperty, fuzzRuns, fuzzSeed } from './seed.js'
 

@@ -1,7 +1,6 @@
+import type { RefusalCode } from '../../core/domain/index.js'
 import type { Policy } from '../../core/domain/policy.js'
-import type { RefusalCode } from '../../core/domain/refusal.js'
-import type { Command } from '../../schemas/commands.js'
-import type { EventType } from '../../schemas/events.js'
+import type { Command, EventType } from '../../schemas/index.js'
 
 /*
  * An independent, deliberately naive model of one conversation, written from

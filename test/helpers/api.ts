@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import { Tokens } from '../../api/auth/tokens.js'
-import { UserDirectory } from '../../api/auth/users.js'
+import { Tokens, UserDirectory } from '../../api/auth/index.js'
 import type { ApiDeps } from '../../api/deps.js'
 import { type RunningApi, startApi } from '../../api/server.js'
-import { CommandHandler } from '../../core/commands/command-handler.js'
-import { createDecider } from '../../core/domain/decider.js'
-import { ConversationViews } from '../../projections/conversations/views.js'
-import type { LogLevel } from '../../schemas/config.js'
+import { CommandHandler } from '../../core/commands/index.js'
+import { createDecider } from '../../core/domain/index.js'
+import { ConversationViews } from '../../projections/conversations/index.js'
+import type { LogLevel } from '../../schemas/index.js'
 import { caughtUp, type LogAndConnection, type RunningProjection, startProjection } from './projection.js'
 
 export interface ApiStack {

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
-import { startClickHouseServer } from '../../ops/servers/clickhouse-server.js'
 import { freePort } from '../../ops/servers/free-port.js'
+import { startClickHouseServer } from '../../ops/servers/index.js'
 import { containerHandle, loadTestcontainers, type ServerHandle, startTestServer, type TestServer } from './test-server.js'
 
 /** A real ClickHouse server, owned by one test (or suite). */

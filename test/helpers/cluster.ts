@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePorts } from '../../ops/servers/free-port.js'
-import { type RunningNats, startNatsServer } from '../../ops/servers/nats-server.js'
+import { type RunningNats, startNatsServer } from '../../ops/servers/index.js'
 
 /** Three real nats-servers clustered on loopback, JetStream on each, for replicated (R3) streams. */
 export interface TestCluster {

@@ -1,7 +1,7 @@
 import { after, before } from 'node:test'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
-import { CommandHandler, type HandleResult } from '../../core/commands/command-handler.js'
-import { createDecider } from '../../core/domain/decider.js'
+import { CommandHandler, type HandleResult } from '../../core/commands/index.js'
+import { createDecider } from '../../core/domain/index.js'
 import { type EventLog, type JetStreamLog, type LogOptions, openJetStreamLog, type StoredEvent } from '../../core/log/index.js'
 import { startTestNats, type TestNats } from './nats.js'
 

@@ -1,11 +1,9 @@
 import type { NatsConnection } from '@nats-io/transport-node'
+import { until } from '../../core/index.js'
 import type { EventLog } from '../../core/log/index.js'
-import { until } from '../../core/until.js'
-import { conversationsProjection } from '../../projections/conversations/apply.js'
-import { openBurnEraser } from '../../projections/conversations/processors.js'
-import { openProjector } from '../../projections/runtime/projector.js'
-import type { Lag, ProcessorRunner } from '../../projections/runtime/runner.js'
-import { ViewStore } from '../../projections/runtime/view-store.js'
+import { conversationsProjection, openBurnEraser } from '../../projections/conversations/index.js'
+import type { Lag, ProcessorRunner } from '../../projections/runtime/index.js'
+import { openProjector, ViewStore } from '../../projections/runtime/index.js'
 
 /** The log and the NATS connection beside it, where views live. */
 export interface LogAndConnection {

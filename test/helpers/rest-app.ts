@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { createServer, restApi } from '../../api/app.js'
-import { Tokens } from '../../api/auth/tokens.js'
+import { Tokens } from '../../api/auth/index.js'
 import type { ApiDeps } from '../../api/deps.js'
 
 /**

@@ -1,7 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node'
+import { until } from '../../core/index.js'
 import type { Cursor, EventLog } from '../../core/log/index.js'
-import { until } from '../../core/until.js'
-import { readPrefix } from '../../projections/runtime/view-store.js'
+import { readPrefix } from '../../projections/runtime/index.js'
 
 const POLL_MS = 50
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { WebSocket } from 'ws'
 import type { RunningApi } from '../../api/server.js'
-import type { ServerFrame } from '../../schemas/ws.js'
+import type { ServerFrame } from '../../schemas/index.js'
 import type { ApiStack } from './api.js'
 
 /** The socket URL of an API, with the token as query parameter. */

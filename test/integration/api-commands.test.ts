@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { connect } from 'node:net'
 import { before, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Tokens } from '../../api/auth/tokens.js'
+import { Tokens } from '../../api/auth/index.js'
 import { type ApiStack, call, startApiStack } from '../helpers/api.js'
 import { readAll, withLogServer } from '../helpers/log.js'
 

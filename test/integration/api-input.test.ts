@@ -4,10 +4,9 @@
 import assert from 'node:assert/strict'
 import { generateKeyPairSync } from 'node:crypto'
 import { before, describe, test } from 'node:test'
-import { Tokens } from '../../api/auth/tokens.js'
-import { UserDirectory } from '../../api/auth/users.js'
-import { startApi } from '../../api/server.js'
-import { ConversationViews } from '../../projections/conversations/views.js'
+import { Tokens, UserDirectory } from '../../api/auth/index.js'
+import { startApi } from '../../api/index.js'
+import { ConversationViews } from '../../projections/conversations/index.js'
 import { type ApiStack, startApiStack } from '../helpers/api.js'
 import { withLogServer } from '../helpers/log.js'
 

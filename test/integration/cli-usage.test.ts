@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { COMMAND_USAGE, type Command } from '../../ops/cli/usage.js'
+import { COMMAND_USAGE, type Command } from '../../ops/cli/index.js'
 import { seqline as seqlineWith } from '../helpers/cli.js'
 
 // No nats-server runs here: a command that tried to connect would fail on the closed port, not print usage.

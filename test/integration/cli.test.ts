@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { before, describe, test } from 'node:test'
 import { eraseMessage } from '../../projections/conversations/erase.js'
-import { SYSTEM_ACTOR } from '../../schemas/ids.js'
+import { SYSTEM_ACTOR } from '../../schemas/index.js'
 import { seqline } from '../helpers/cli.js'
 import { readAll, TEST_PARTITIONS, text, withLogServer } from '../helpers/log.js'
 

@@ -3,7 +3,7 @@ import { before, describe, test } from 'node:test'
 import { jetstreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { type EventLog, type JetStreamLog, openJetStreamLog, partitionOf } from '../../core/log/index.js'
-import type { SeqlineEvent } from '../../schemas/events.js'
+import type { SeqlineEvent } from '../../schemas/index.js'
 import { accepted, createGroup, range, readAll, TEST_PARTITIONS, text, withLogServer } from '../helpers/log.js'
 
 type StoredEventLike = Awaited<ReturnType<EventLog['read']>>[number]

@@ -1,8 +1,8 @@
 // Search and analytics through HTTP, on embedded chDB and on a real ClickHouse server.
 import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
-import type { HistoryDb } from '../../projections/history/history-db.js'
-import { HistorySink } from '../../projections/history/sink.js'
+import type { HistoryDb } from '../../projections/history/index.js'
+import { HistorySink } from '../../projections/history/index.js'
 import { type ApiStack, call, startApiStack } from '../helpers/api.js'
 import { type BackendName, sinkCaughtUp, withHistoryBackend } from '../helpers/history.js'
 import { accepted, createGroup, text, withLogServer } from '../helpers/log.js'

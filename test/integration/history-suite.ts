@@ -4,16 +4,22 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { EventLog, Followed } from '../../core/log/index.js'
 import { follow } from '../../core/log/index.js'
-import { HistoryBatch } from '../../projections/history/batch.js'
-import type { HistoryDb } from '../../projections/history/history-db.js'
 import { HistoryWriter, type Table } from '../../projections/history/history-writer.js'
-import { MIGRATIONS, migrate, schemaVersion } from '../../projections/history/migrations.js'
+import type { HistoryDb } from '../../projections/history/index.js'
+import {
+  HistoryBatch,
+  HistorySink,
+  MIGRATIONS,
+  migrate,
+  type SearchRequest,
+  type SearchScope,
+  schemaVersion,
+  searchMessages,
+} from '../../projections/history/index.js'
 import { PART_REMOVAL } from '../../projections/history/schema.js'
-import { type SearchRequest, type SearchScope, searchMessages } from '../../projections/history/search.js'
-import { HistorySink } from '../../projections/history/sink.js'
 import { quote } from '../../projections/history/sql.js'
 import { TOKEN_REGEXP_SQL, terms as termsOf, words as tokenize } from '../../projections/history/words.js'
-import { SYSTEM_ACTOR } from '../../schemas/ids.js'
+import { SYSTEM_ACTOR } from '../../schemas/index.js'
 import { type BackendName, sinkCaughtUp, withHistoryBackend } from '../helpers/history.js'
 import { createGroup, text, withLogServer } from '../helpers/log.js'
 import { waitCaughtUp } from '../helpers/views.js'

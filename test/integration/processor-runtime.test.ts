@@ -4,10 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Hub, type LiveTarget } from '../../api/ws/hub.js'
 import { Signals } from '../../api/ws/signals.js'
 import type { Follower } from '../../core/log/index.js'
-import type { Logger } from '../../projections/runtime/logger.js'
-import type { ProcessorRunner } from '../../projections/runtime/runner.js'
-import type { Supervisor } from '../../projections/runtime/supervisor.js'
-import type { SeqlineEvent } from '../../schemas/events.js'
+import type { Logger, ProcessorRunner, Supervisor } from '../../projections/runtime/index.js'
+import type { SeqlineEvent } from '../../schemas/index.js'
 import { accepted, createGroup, text, withLogServer } from '../helpers/log.js'
 
 async function until(condition: () => boolean, ms: number, what: string): Promise<void> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
 import { SeqlineClient } from '../../api/client/index.js'
-import type { ServerFrame } from '../../schemas/ws.js'
+import type { ServerFrame } from '../../schemas/index.js'
 import { type ApiStack, startApiStack } from '../helpers/api.js'
 import { withLogServer } from '../helpers/log.js'
 import { barrier, TestSocket, wsUrl } from '../helpers/ws.js'

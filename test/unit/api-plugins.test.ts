@@ -5,8 +5,8 @@ import { describe, test } from 'node:test'
 import { createServer } from '../../api/app.js'
 import { metrics } from '../../api/metrics.js'
 import { rateLimits } from '../../api/rate-limit.js'
-import { healthRoutes } from '../../api/routes/health.js'
-import { gateway } from '../../api/ws/gateway.js'
+import { healthRoutes } from '../../api/routes/index.js'
+import { gateway } from '../../api/ws/index.js'
 import { serverlessDeps } from '../helpers/rest-app.js'
 
 describe('API plugins and their dependencies', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { isPrivate, PRIVATE_EVENT_TYPES, reaches } from '../../core/domain/audience.js'
-import { EVENT_TYPES } from '../../schemas/events.js'
+import { EVENT_TYPES } from '../../schemas/index.js'
 
 describe('who an event reaches', () => {
   test('a hide reaches its actor only', () => {

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test'
 import type { Decision } from '../../core/domain/decision.js'
 import { DEFAULT_POLICY } from '../../core/domain/policy.js'
 import { REFUSALS, type RefusalCode, refuse } from '../../core/domain/refusal.js'
-import { COMMAND_TYPES, type CommandType } from '../../schemas/commands.js'
+import { COMMAND_TYPES, type CommandType } from '../../schemas/index.js'
 import { Conversation, directChat, eventsOf, refusalOf, SYSTEM, team } from './scenario.js'
 
 // Two catalogs that must stay complete: one refusal scenario per refusal code,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { decodeEvent, encodeForAppend, encodeVouched } from '../../core/log/codec.js'
-import type { SeqlineEvent } from '../../schemas/events.js'
+import type { SeqlineEvent } from '../../schemas/index.js'
 import { validationCount } from '../../schemas/validator.js'
 import { eventId } from './scenario.js'
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { CommandHandler, ContentionError, LogUnavailableError } from '../../core/commands/command-handler.js'
-import { createDecider } from '../../core/domain/decider.js'
+import { CommandHandler, ContentionError, LogUnavailableError } from '../../core/commands/index.js'
+import { createDecider } from '../../core/domain/index.js'
 import { type AppendResult, MemoryLog } from '../../core/log/index.js'
 import { accepted, createGroup, range, readAll, seqsAndDuplicates, text } from '../helpers/log.js'
 

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { CONFIG_ENV } from '../../schemas/config.js'
+import { CONFIG_ENV } from '../../schemas/index.js'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 

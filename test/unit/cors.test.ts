@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
-import { parseOrigins } from '../../api/cors.js'
+import { parseOrigins } from '../../api/index.js'
 import { type RestApp, restApp } from '../helpers/rest-app.js'
 
 const LISTED = 'http://localhost:5173'

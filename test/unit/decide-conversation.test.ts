@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { directConversationId } from '../../core/domain/direct-id.js'
+import { directConversationId } from '../../core/domain/index.js'
 import { DEFAULT_POLICY } from '../../core/domain/policy.js'
 import { Conversation, directChat, eventsOf, groupChat, refusalOf, SYSTEM, team } from './scenario.js'
 

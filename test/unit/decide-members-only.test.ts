@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { COMMAND_TYPES, type CommandType } from '../../schemas/commands.js'
+import { COMMAND_TYPES, type CommandType } from '../../schemas/index.js'
 import { type Conversation, type DataOf, directChat, refusalOf, SYSTEM, team } from './scenario.js'
 
 /*

@@ -6,9 +6,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { REFUSALS } from '../../core/domain/refusal.js'
-import { ErrorBody } from '../../schemas/api.js'
+import { REFUSALS } from '../../core/domain/index.js'
 import { ERROR_CODE_NAMES, ERROR_CODES, type ErrorCode } from '../../schemas/error-codes.js'
+import { ErrorBody } from '../../schemas/index.js'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 // What the server runs; the TypeScript client (api/client) has codes of its own for what it sees on its side.

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { evolve } from '../../core/domain/evolve.js'
+import { evolve } from '../../core/domain/index.js'
 import { type ConversationState, initialState, ownerOf, REMEMBERED_ACTORS, REMEMBERED_PER_ACTOR, rememberedSeq } from '../../core/domain/state.js'
-import { EVENT_TYPES, type PendingEvent, type SeqlineEvent } from '../../schemas/events.js'
+import { EVENT_TYPES, type PendingEvent, type SeqlineEvent } from '../../schemas/index.js'
 import { foldEvents, toEnvelopes } from './scenario.js'
 
 const hi = { content: { type: 'text' as const, text: 'hi' } }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { Followed } from '../../core/log/index.js'
 import { HistoryBatch, messageKey } from '../../projections/history/batch.js'
-import type { SeqlineEvent } from '../../schemas/events.js'
+import type { SeqlineEvent } from '../../schemas/index.js'
 
 let pos = 0
 function at(seq: number, type: string, data: unknown, actor = 'ann'): Followed {

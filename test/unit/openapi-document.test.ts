@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import AjvModule from 'ajv'
 import addFormatsModule from 'ajv-formats'
-import { ERROR_CODES, type ErrorCode } from '../../schemas/error-codes.js'
+import { ERROR_CODES, type ErrorCode } from '../../schemas/index.js'
 import { dereference } from '../helpers/openapi.js'
 import { type RestApp, restApp } from '../helpers/rest-app.js'
 

@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict'
 import type Type from 'typebox'
-import { createDecider, type Decider } from '../../core/domain/decider.js'
 import type { DecidableCommand, Decision, TargetMessage } from '../../core/domain/decision.js'
-import { directConversationId } from '../../core/domain/direct-id.js'
+import type { RefusalCode } from '../../core/domain/index.js'
+import { type ConversationState, createDecider, type Decider, directConversationId, initialState } from '../../core/domain/index.js'
 import { DEFAULT_POLICY, type Policy } from '../../core/domain/policy.js'
-import type { RefusalCode } from '../../core/domain/refusal.js'
-import { type ConversationState, initialState } from '../../core/domain/state.js'
 import { type CommandData, type CommandOf, type CommandType, TARGETING_COMMANDS } from '../../schemas/commands.js'
-import { EVENT_VERSION, type PendingEvent, type SeqlineEvent } from '../../schemas/events.js'
-import { describeErrors, validateCommand, validateEvent } from '../../schemas/validator.js'
+import { describeErrors, EVENT_VERSION, type PendingEvent, type SeqlineEvent, validateCommand, validateEvent } from '../../schemas/index.js'
 
 /** A fixed clock origin, so that every timestamp in a scenario is predictable. */
 export const T0 = Date.UTC(2025, 0, 1, 12, 0, 0)

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Logger } from '../../projections/runtime/logger.js'
+import type { Logger } from '../../projections/runtime/index.js'
+import { Supervisor } from '../../projections/runtime/index.js'
 import { backoff } from '../../projections/runtime/loop.js'
-import { Supervisor } from '../../projections/runtime/supervisor.js'
 
 /** A logger that keeps what it was given. */
 function recording(): Logger & { lines: Array<{ level: string; msg?: string; obj: object }> } {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { until } from '../../core/until.js'
+import { until } from '../../core/index.js'
 
 const late = () => new Error('still not there')
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { type Upcaster, upcast } from '../../core/log/index.js'
-import { EVENT_VERSION, type EventType, type SeqlineEvent } from '../../schemas/events.js'
+import { EVENT_VERSION, type EventType, type SeqlineEvent } from '../../schemas/index.js'
 
 const stored = (v: number, data: unknown) =>
   ({ id: 'AAAAAAAAAAAAAAAAAAAAAA', type: 'message.sent', conv: 'g_a', seq: 3, at: 1, actor: 'bob', v, cmd: 'c', data }) as SeqlineEvent

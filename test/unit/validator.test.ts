@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { COMMAND_TYPES } from '../../schemas/commands.js'
 import { MAX_TEXT_LENGTH } from '../../schemas/content.js'
+import { COMMAND_TYPES } from '../../schemas/index.js'
 import { describeErrors, type FieldError, MAX_COMMAND_BYTES, type Validation, validateCommand, validateEvent } from '../../schemas/validator.js'
 import { eventId } from './scenario.js'
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { verifyConversation } from '../../core/log/index.js'
-import type { SeqlineEvent } from '../../schemas/events.js'
+import type { SeqlineEvent } from '../../schemas/index.js'
 
 const msg = (seq: number) =>
   ({

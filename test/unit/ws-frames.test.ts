@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { parseFrame } from '../../api/ws/frames.js'
-import { createAjv } from '../../schemas/validator.js'
+import { createAjv } from '../../schemas/index.js'
 import { ServerFrame } from '../../schemas/ws.js'
 
 const raw = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value))

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { Membership } from '../../api/ws/membership.js'
-import type { SeqlineEvent } from '../../schemas/events.js'
+import type { SeqlineEvent } from '../../schemas/index.js'
 
 const ev = (seq: number, type: string, data: unknown, conv = 'g_a') => ({ conv, seq, type, data }) as SeqlineEvent
 

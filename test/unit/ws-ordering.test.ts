@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { ConversationOrder, Ordering } from '../../api/client/ordering.js'
-import type { SeqlineEvent } from '../../schemas/events.js'
+import type { SeqlineEvent } from '../../schemas/index.js'
 
 const ev = (seq: number, conv = 'g_a') => ({ conv, seq, type: 'message.sent' }) as SeqlineEvent
 const seqs = (events: SeqlineEvent[]) => events.map((e) => e.seq)

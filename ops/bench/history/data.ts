@@ -3,7 +3,7 @@
 // very common and very rare words, as in real chat) and one marker word
 // planted in a fixed, small number of messages.
 import type { Followed } from '../../../core/log/index.js'
-import type { SeqlineEvent } from '../../../schemas/events.js'
+import type { SeqlineEvent } from '../../../schemas/index.js'
 import { mulberry32 } from '../shared/random.js'
 
 export interface SyntheticOptions {

@@ -3,11 +3,9 @@
 // one run. Ceilings of the same run: a bare INSERT of the same rows into a
 // table without index (ingest), and a brute-force scan for the rare word
 // (search).
-import { HistoryBatch } from '../../../projections/history/batch.js'
-import type { HistoryDb } from '../../../projections/history/history-db.js'
-import { HistoryWriter } from '../../../projections/history/history-writer.js'
-import { migrate } from '../../../projections/history/migrations.js'
-import { type SearchRequest, type SearchScope, searchMessages } from '../../../projections/history/search.js'
+
+import type { HistoryDb } from '../../../projections/history/index.js'
+import { HistoryBatch, HistoryWriter, migrate, type SearchRequest, type SearchScope, searchMessages } from '../../../projections/history/index.js'
 import { fmt, percentiles } from '../shared/stats.js'
 import { convOf, RARE_WORD, type SyntheticOptions, syntheticBatches, wordOf } from './data.js'
 

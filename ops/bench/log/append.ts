@@ -5,8 +5,8 @@
 // PubAck on a shared reply subscription (the path append itself uses).
 
 import type { NatsConnection } from '@nats-io/transport-node'
-import { CommandHandler } from '../../../core/commands/command-handler.js'
-import { createDecider } from '../../../core/domain/decider.js'
+import { CommandHandler } from '../../../core/commands/index.js'
+import { createDecider } from '../../../core/domain/index.js'
 import type { EventLog, JetStreamLog } from '../../../core/log/index.js'
 import { bareCeiling, clientCeiling } from '../shared/publish-ceilings.js'
 import { fmt, percentiles, pipelined } from '../shared/stats.js'

@@ -2,12 +2,11 @@
 // ones and groups, a few messages each), read from the views the projection
 // wrote — the query side, straight from KV, as any API process would.
 import type { NatsConnection } from '@nats-io/transport-node'
-import { CommandHandler } from '../../../core/commands/command-handler.js'
-import { createDecider } from '../../../core/domain/decider.js'
-import { directConversationId } from '../../../core/domain/direct-id.js'
+import { CommandHandler } from '../../../core/commands/index.js'
+import { createDecider, directConversationId } from '../../../core/domain/index.js'
 import type { EventLog } from '../../../core/log/index.js'
-import type { InboxRow } from '../../../projections/conversations/inbox.js'
-import { ConversationViews } from '../../../projections/conversations/views.js'
+import type { InboxRow } from '../../../projections/conversations/index.js'
+import { ConversationViews } from '../../../projections/conversations/index.js'
 import { untilCaughtUp } from '../shared/catch-up.js'
 import { dropLog, scratchLog, scratchProjection } from '../shared/scratch.js'
 import { percentiles, pipelined } from '../shared/stats.js'

@@ -2,9 +2,9 @@
 // appends at a fixed rate, lag sampled every half second. Shows whether the
 // projection keeps pace at that rate, and how stale inboxes are meanwhile.
 import type { NatsConnection } from '@nats-io/transport-node'
-import { CommandHandler } from '../../../core/commands/command-handler.js'
-import { createDecider } from '../../../core/domain/decider.js'
-import type { ProcessorRunner } from '../../../projections/runtime/runner.js'
+import { CommandHandler } from '../../../core/commands/index.js'
+import { createDecider } from '../../../core/domain/index.js'
+import type { ProcessorRunner } from '../../../projections/runtime/index.js'
 import { sampleLag, untilCaughtUp } from '../shared/catch-up.js'
 import { paced } from '../shared/pace.js'
 import { dropLog, scratchLog, scratchProjection } from '../shared/scratch.js'

@@ -3,10 +3,10 @@
 // against the same server — the handler appending those very events, and the
 // bare publish ceiling (the path append itself uses) around it.
 import type { NatsConnection } from '@nats-io/transport-node'
-import { CommandHandler } from '../../../core/commands/command-handler.js'
-import { createDecider } from '../../../core/domain/decider.js'
+import { CommandHandler } from '../../../core/commands/index.js'
+import { createDecider } from '../../../core/domain/index.js'
 import type { EventLog } from '../../../core/log/index.js'
-import { ConversationViews } from '../../../projections/conversations/views.js'
+import { ConversationViews } from '../../../projections/conversations/index.js'
 import { untilCaughtUp } from '../shared/catch-up.js'
 import { bareCeiling } from '../shared/publish-ceilings.js'
 import { dropLog, scratchLog, scratchProjection } from '../shared/scratch.js'

@@ -1,7 +1,7 @@
 // Waiting for a projection to reach the head of its log, by polling lag():
 // what an operator would watch, at the granularity they would see it.
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Lag, ProcessorRunner } from '../../../projections/runtime/runner.js'
+import type { Lag, ProcessorRunner } from '../../../projections/runtime/index.js'
 
 /** Polls until lag().events is 0; returns the seconds waited. Throws if the runner failed or the deadline passed. */
 export async function untilCaughtUp(runner: ProcessorRunner, pollMs: number, timeoutMs: number): Promise<number> {

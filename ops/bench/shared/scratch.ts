@@ -6,10 +6,9 @@
 import { jetstreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { type EventLog, type JetStreamLog, openJetStreamLog } from '../../../core/log/index.js'
-import { conversationsProjection } from '../../../projections/conversations/apply.js'
-import { openProjector, type ProjectorOptions } from '../../../projections/runtime/projector.js'
-import type { ProcessorRunner } from '../../../projections/runtime/runner.js'
-import { ViewStore } from '../../../projections/runtime/view-store.js'
+import { conversationsProjection } from '../../../projections/conversations/index.js'
+import type { ProcessorRunner } from '../../../projections/runtime/index.js'
+import { openProjector, type ProjectorOptions, ViewStore } from '../../../projections/runtime/index.js'
 
 const RUN = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
 

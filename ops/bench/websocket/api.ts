@@ -6,13 +6,12 @@
 // measure the limiter.
 import { jetstreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { Tokens } from '../../../api/auth/tokens.js'
-import { UserDirectory } from '../../../api/auth/users.js'
-import { startApi } from '../../../api/server.js'
-import { CommandHandler } from '../../../core/commands/command-handler.js'
-import { createDecider } from '../../../core/domain/decider.js'
+import { Tokens, UserDirectory } from '../../../api/auth/index.js'
+import { startApi } from '../../../api/index.js'
+import { CommandHandler } from '../../../core/commands/index.js'
+import { createDecider } from '../../../core/domain/index.js'
 import type { EventLog } from '../../../core/log/index.js'
-import { ConversationViews } from '../../../projections/conversations/views.js'
+import { ConversationViews } from '../../../projections/conversations/index.js'
 import { type Lag, lagBehind } from '../../../projections/runtime/lag.js'
 
 export interface Secrets {

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { Tokens } from '../../../api/auth/tokens.js'
+import { Tokens } from '../../../api/auth/index.js'
 import { rssMbOf } from '../shared/process-usage.js'
 import { publishCeilings } from '../shared/publish-ceilings.js'
 import { dropLog, scratchLog } from '../shared/scratch.js'

@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { tieToParent } from '../../servers/tie-to-parent.js'
+import { tieToParent } from '../../servers/index.js'
 import type { ChildConfig, ChildUsage } from './api-process.js'
 
 export interface WsChild {

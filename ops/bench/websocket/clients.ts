@@ -4,7 +4,7 @@
 // server sent twice shows even though the client deduplicates it.
 import { WebSocket } from 'ws'
 import { SeqlineClient, type SeqlineSocket } from '../../../api/client/index.js'
-import type { SeqlineEvent } from '../../../schemas/events.js'
+import type { SeqlineEvent } from '../../../schemas/index.js'
 
 export interface ClientPool {
   sockets: SeqlineSocket[]

@@ -6,7 +6,7 @@
 // from the ack, deliveries to non-members.
 
 import type { Ack } from '../../../api/client/index.js'
-import type { SeqlineEvent } from '../../../schemas/events.js'
+import type { SeqlineEvent } from '../../../schemas/index.js'
 import type { ConvPlan } from './topology.js'
 
 interface Sent {

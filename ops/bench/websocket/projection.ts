@@ -4,10 +4,9 @@
 // CPU can be told apart from the API's.
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { EventLog } from '../../../core/log/index.js'
-import { conversationsProjection } from '../../../projections/conversations/apply.js'
-import { openProjector } from '../../../projections/runtime/projector.js'
-import type { Lag } from '../../../projections/runtime/runner.js'
-import { ViewStore } from '../../../projections/runtime/view-store.js'
+import { conversationsProjection } from '../../../projections/conversations/index.js'
+import type { Lag } from '../../../projections/runtime/index.js'
+import { openProjector, ViewStore } from '../../../projections/runtime/index.js'
 import { untilCaughtUp } from '../shared/catch-up.js'
 
 export interface BenchProjection {

@@ -2,8 +2,8 @@
 // straight through a command handler rather than the API: it is not what is
 // measured, and the API's own handler catches up with these events on its
 // first command (the log's optimistic concurrency makes two handlers safe).
-import { CommandHandler } from '../../../core/commands/command-handler.js'
-import { createDecider } from '../../../core/domain/decider.js'
+import { CommandHandler } from '../../../core/commands/index.js'
+import { createDecider } from '../../../core/domain/index.js'
 import type { EventLog } from '../../../core/log/index.js'
 import { pipelined } from '../shared/stats.js'
 import type { ConvPlan, Topology } from './topology.js'

@@ -2,7 +2,7 @@
 // pairs (u0-u1, u2-u3, ...), in groups of a fixed size (u0..u9, u10..u19, ...),
 // and the first F of them (all by default) in one fan-out group. Users are referred to by index; the
 // conversation ids are the ones the domain derives or accepts.
-import { directConversationId } from '../../../core/domain/direct-id.js'
+import { directConversationId } from '../../../core/domain/index.js'
 
 export interface ConvPlan {
   conv: string

@@ -1,0 +1,3 @@
+// api: its public entry. Other parts import from here, not from the files behind it.
+export { parseOrigins } from './cors.js'
+export { startApi } from './server.js'

@@ -1,0 +1,2 @@
+// core: its public entry. Other parts import from here, not from the files behind it.
+export { until } from './until.js'

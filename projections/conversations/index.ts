@@ -1,0 +1,6 @@
+// projections/conversations: its public entry. Other parts import from here, not from the files behind it.
+export { conversationsProjection } from './apply.js'
+export { BurnExecutor } from './burn-executor.js'
+export type { InboxRow } from './inbox.js'
+export { openBurnEraser, openConversationsProjector } from './processors.js'
+export { CONVERSATIONS_BUCKET, ConversationViews } from './views.js'

@@ -1,0 +1,12 @@
+// projections/runtime: its public entry. Other parts import from here, not from the files behind it.
+export { type Batch, CommitLog, committedCursor } from './commit-log.js'
+export { Lease } from './lease.js'
+export { jsonLogger, type Logger, silentLogger } from './logger.js'
+export { type Loop, repeat } from './loop.js'
+export { EVERY_EVENT, type Processor } from './processor.js'
+export type { Projection } from './projection.js'
+export { openProjector, type ProjectorOptions } from './projector.js'
+export { reactor } from './reactor.js'
+export { type Lag, ProcessorRunner, type RunnerOptions } from './runner.js'
+export { Supervisor } from './supervisor.js'
+export { readPrefix, readRecord, ViewStore } from './view-store.js'

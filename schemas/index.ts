@@ -1,0 +1,47 @@
+// schemas: its public entry. Other parts import from here, not from the files behind it.
+
+export {
+  Accepted,
+  ConvParams,
+  ConvSeqParams,
+  ConvUserParams,
+  commandBody,
+  ErrorBody,
+  ExportQuery,
+  MintTokenBody,
+  RangeQuery,
+  requestField,
+  UserParams,
+  UserProfile,
+} from './api.js'
+export { Alive, EventPage, Inbox, MetricsText, MintedToken, ndjsonOf, Readiness, Receipt, SyncQuery, SyncResult, UserRecord } from './api-reads.js'
+export { COMMAND_TYPES, type Command, type CommandOf, type CommandType, TARGETING_COMMANDS } from './commands.js'
+export { CONFIG_DEFAULTS, CONFIG_ENV, Config, type LogLevel, ORIGIN } from './config.js'
+export type { ContentType, MessageContent } from './content.js'
+export { ERROR_CODES, type ErrorCode } from './error-codes.js'
+export { EVENT_TYPES, EVENT_VERSION, type EventDataOf, type EventOf, type EventType, type PendingEvent, type SeqlineEvent } from './events.js'
+export { ConversationId, SYSTEM_ACTOR, USER_ID_PATTERN } from './ids.js'
+export {
+  AnalyticsQuery,
+  BusiestConversations,
+  MAX_SEARCH_WORDS,
+  MessagesPerDay,
+  SearchQuery,
+  SearchResult,
+  SendersPerDay,
+  SqlRequest,
+  SqlResult,
+} from './search.js'
+export { compileTextValidator } from './text-values.js'
+export {
+  createAjv,
+  describeErrors,
+  type FieldError,
+  ownCommand,
+  toFieldError,
+  type ValidCommand,
+  validateCommand,
+  validateEvent,
+  withinLimits,
+} from './validator.js'
+export { CLOSE, ClientFrame, type CommandFrame, type PresenceStatus, type ServerFrame, SOCKET_COMMAND_TYPES, type SocketCommand } from './ws.js'
