@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { AbandonedError, ContentionError, type HandleResult, LogUnavailableError } from '../core/commands/index.js'
 import type { FieldError } from '../schemas/index.js'
-import { ERROR_CODES, type ErrorCode } from '../schemas/index.js'
+import { CONTENT_TYPES, ERROR_CODES, type ErrorCode } from '../schemas/index.js'
 import { Unauthorized } from './auth/index.js'
 import { logServerError } from './logging.js'
 
@@ -66,6 +66,11 @@ export function toApiError(err: unknown): ApiError {
 }
 
 function fieldError(context: string, v: { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }): FieldError {
+  if (v.keyword === 'discriminator' && v.params.error === 'mapping' && v.instancePath.endsWith('/content')) {
+    // The only tagged union a request body holds is a message's content: name the tag and the types it may take.
+    const field = `/${context}${v.instancePath}/${String(v.params.tag)}`
+    return { field, rule: 'enum', message: `unknown content type ${JSON.stringify(v.params.tagValue)}; expected one of ${CONTENT_TYPES.join(', ')}` }
+  }
   const extra = v.params.additionalProperty as string | undefined
   const missing = v.params.missingProperty as string | undefined
   const field = `/${context}${v.instancePath}${extra ? `/${extra}` : missing ? `/${missing}` : ''}`

@@ -59,5 +59,9 @@ export const Mentions = Type.Object(
 )
 
 export type MessageContent = Type.Static<typeof MessageContent>
+/** The content types, read from the union's branches, for error messages that list them. */
+export const CONTENT_TYPES: readonly string[] = (MessageContent as unknown as { oneOf: { properties: { type: { const: string } } }[] }).oneOf.map(
+  (branch) => branch.properties.type.const,
+)
 export type ContentType = MessageContent['type']
 export type Mentions = Type.Static<typeof Mentions>

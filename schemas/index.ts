@@ -17,7 +17,7 @@ export {
 export { Alive, EventPage, Inbox, MetricsText, MintedToken, ndjsonOf, Readiness, Receipt, SyncQuery, SyncResult, UserRecord } from './api-reads.js'
 export { COMMAND_TYPES, type Command, type CommandOf, type CommandType, TARGETING_COMMANDS } from './commands.js'
 export { CONFIG_DEFAULTS, CONFIG_ENV, Config, type LogLevel, ORIGIN } from './config.js'
-export type { ContentType, MessageContent } from './content.js'
+export { CONTENT_TYPES, type ContentType, type MessageContent } from './content.js'
 export { ERROR_CODES, type ErrorCode } from './error-codes.js'
 export { EVENT_TYPES, EVENT_VERSION, type EventDataOf, type EventOf, type EventType, type PendingEvent, type SeqlineEvent } from './events.js'
 export { ConversationId, SYSTEM_ACTOR, USER_ID_PATTERN } from './ids.js'

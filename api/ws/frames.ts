@@ -2,6 +2,7 @@ import type { ErrorObject } from 'ajv'
 import type { RawData } from 'ws'
 import {
   ClientFrame,
+  CONTENT_TYPES,
   createAjv,
   type FieldError,
   type ClientFrame as Frame,
@@ -64,6 +65,13 @@ function fieldError(e: ErrorObject): FieldError | null {
   const params = e.params as Record<string, unknown>
   const field = `${e.instancePath}/${String(params.tag)}`
   if (params.error !== 'mapping') return { field, rule: e.keyword, message: `${field} must be a string` }
-  const [what, known] = e.instancePath === '' ? ['frame', FRAME_TYPES] : ['command', SOCKET_COMMAND_TYPES]
+  const [what, known] = tagsAt(e.instancePath)
   return { field, rule: 'enum', message: `unknown ${what} type ${JSON.stringify(params.tagValue)}; expected one of ${known.join(', ')}` }
+}
+
+/** What a tagged union at this place in a frame tells apart, and its tags. */
+function tagsAt(instancePath: string): [string, readonly string[]] {
+  if (instancePath === '') return ['frame', FRAME_TYPES]
+  if (instancePath.endsWith('/content')) return ['content', CONTENT_TYPES]
+  return ['command', SOCKET_COMMAND_TYPES]
 }

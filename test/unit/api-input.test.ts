@@ -101,6 +101,16 @@ describe('input at the edge of the API', () => {
     assert.ok(checked >= 4, `only ${checked} checks`)
   })
 
+  test('an unknown content type is named at its tag with the types it may take, as over the socket', async () => {
+    const r = await send(s.app, 'POST', '/v1/conversations/g_a/messages', user, JSON.stringify({ id: 'm', content: { type: 'txt', text: 'x' } }))
+    assert.equal(r.statusCode, 400)
+    const { error } = r.json() as { error: { code: string; details: { errors: { field: string; message: string }[] } } }
+    assert.equal(error.code, 'VALIDATION_FAILED')
+    assert.deepEqual(error.details.errors, [
+      { field: '/body/content/type', rule: 'enum', message: 'unknown content type "txt"; expected one of text, image, file, custom' },
+    ])
+  })
+
   test('a method a path does not have is 405 with Allow; a path nobody serves stays 404', async () => {
     const methodsOf = new Map<string, Set<string>>()
     for (const op of operations) {

@@ -24,6 +24,26 @@ describe('WebSocket frames', () => {
     assert.equal(!bad.ok && bad.error.code, 'MALFORMED_JSON')
   })
 
+  test('an unknown tag is named with the tags of its own union: frame, command or content', () => {
+    const messageOf = (value: unknown) => {
+      const parsed = parseFrame(raw(value), false)
+      assert.equal(parsed.ok, false)
+      return parsed.ok ? '' : (parsed.error.details as { errors: { message: string }[] }).errors.map((e) => e.message).join('; ')
+    }
+    assert.match(messageOf({ type: 'nope' }), /unknown frame type "nope"; expected one of command, sync/)
+    assert.match(
+      messageOf({ type: 'command', rid: 'r', command: { type: 'nope', id: 'x', conv: 'g_a', data: {} } }),
+      /unknown command type "nope"; expected one of .*message\.send/,
+    )
+    const content = messageOf({
+      type: 'command',
+      rid: 'r',
+      command: { type: 'message.send', id: 'x', conv: 'g_a', data: { content: { type: 'txt', text: 'x' } } },
+    })
+    assert.match(content, /unknown content type "txt"; expected one of text, image, file, custom/)
+    assert.doesNotMatch(content, /message\.send/)
+  })
+
   test('server frames as the gateway writes them match their schema', () => {
     const validate = createAjv().compile(ServerFrame)
     const event = {
