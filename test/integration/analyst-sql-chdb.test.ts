@@ -113,11 +113,12 @@ describe('analyst SQL on embedded chDB', () => {
     }
   })
 
+  // chDB writes INTO OUTFILE even under readonly=1: only running the statement inside SELECT * FROM (…) stops it.
   test('a result cannot be written to a file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'seqline-outfile-'))
     t.defer(() => rmSync(dir, { recursive: true, force: true }))
     const target = join(dir, 'dump.csv')
-    const r = await sql(`SELECT body FROM messages INTO OUTFILE '${target}'`)
+    const r = await sql(`SELECT text FROM messages INTO OUTFILE '${target}'`)
     assert.equal(r.status, 400, JSON.stringify(r.body))
     assert.equal(r.body.error.code, 'SQL_ERROR')
     assert.equal(existsSync(target), false)
