@@ -59,6 +59,11 @@ export const ERROR_CODES = {
   SQL_TIMEOUT: { status: 400, retry: 'no', meaning: 'the query ran longer than SEQLINE_SQL_TIMEOUT_SECONDS; narrow it' },
   UNAUTHORIZED: { status: 401, retry: 'no', meaning: 'a missing, expired or wrong token (or not the service credential on /v1/admin); get a new token' },
   SQL_READ_ONLY: { status: 403, retry: 'no', meaning: 'analyst SQL may only read' },
+  SQL_OUTSIDE_HISTORY: {
+    status: 403,
+    retry: 'no',
+    meaning: "analyst SQL may read only Seqline's history database: no system tables, other databases, files, URLs or dictionaries",
+  },
   ORIGIN_NOT_ALLOWED: {
     status: 403,
     retry: 'no',
@@ -79,7 +84,6 @@ export const ERROR_CODES = {
   },
   HEADERS_TOO_LARGE: { status: 431, retry: 'no', meaning: 'the request headers are larger than the server accepts' },
   INTERNAL: { status: 500, retry: 'with the same command id', meaning: 'a fault of the server; it is logged with the request id' },
-  SQL_NEEDS_SERVER: { status: 501, retry: 'no', meaning: 'analyst SQL needs a ClickHouse server (SEQLINE_CLICKHOUSE_URL), not embedded chDB' },
   MINTING_UNAVAILABLE: { status: 501, retry: 'no', meaning: 'Seqline verifies tokens with a public key or JWKS; the platform mints them' },
   LOG_UNAVAILABLE: { status: 503, retry: 'with the same command id', meaning: 'the event log (NATS JetStream) did not answer' },
   CONTENTION: { status: 503, retry: 'with the same command id', meaning: 'other writers won the conversation 25 times in a row' },

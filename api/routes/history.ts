@@ -1,7 +1,7 @@
 import { ClickHouseError } from '@clickhouse/client'
 import type { HistoryDb, SearchScope, StoredHit } from '../../projections/history/index.js'
 import {
-  AnalystSqlUnavailable,
+  AnalystSqlRefused,
   analystQuery,
   busiestConversations,
   messagesPerDay,
@@ -29,7 +29,7 @@ import { ApiError, validationFailed } from '../errors.js'
 const failures = { '4xx': ErrorBody, '5xx': ErrorBody }
 const config = { errors: ['HISTORY_UNAVAILABLE'] as const }
 /** Analyst SQL: ClickHouse's refusals, named. */
-const sqlConfig = { errors: ['HISTORY_UNAVAILABLE', 'SQL_NEEDS_SERVER', 'SQL_READ_ONLY', 'SQL_TOO_MANY_ROWS', 'SQL_TIMEOUT', 'SQL_ERROR'] as const }
+const sqlConfig = { errors: ['HISTORY_UNAVAILABLE', 'SQL_READ_ONLY', 'SQL_OUTSIDE_HISTORY', 'SQL_TOO_MANY_ROWS', 'SQL_TIMEOUT', 'SQL_ERROR'] as const }
 
 /** GET /v1/search: a user's full-text search of the conversations they may read. */
 export function userHistoryRoutes(app: TypedApp, deps: ApiDeps): void {
@@ -90,7 +90,7 @@ export function adminHistoryRoutes(app: TypedApp, deps: ApiDeps): void {
   app.post('/v1/admin/sql', {
     config: sqlConfig,
     schema: {
-      summary: 'One read-only SQL query over the history tables, with time and row limits (ClickHouse server only)',
+      summary: 'One read-only SELECT over the history database, with time and row limits (embedded chDB or a ClickHouse server)',
       tags,
       security,
       body: SqlRequest,
@@ -156,7 +156,9 @@ async function keepVisible(deps: ApiDeps, user: string, hits: StoredHit[]): Prom
 
 /** An analyst's SQL error goes back to them, named; the server's codes decide the status. */
 function sqlRefusal(err: unknown): unknown {
-  if (err instanceof AnalystSqlUnavailable) return new ApiError(501, 'SQL_NEEDS_SERVER', err.message)
+  if (err instanceof AnalystSqlRefused) {
+    return err.code === 'SQL_READ_ONLY' ? new ApiError(403, 'SQL_READ_ONLY', err.message) : new ApiError(403, 'SQL_OUTSIDE_HISTORY', err.message)
+  }
   const code = clickhouseCode(err)
   if (code === null) return unreachable(err)
   const message = (err as Error).message

@@ -1,27 +1,34 @@
+import { type AnalystLimits, ChdbAnalyst } from './chdb-analyst.js'
 import type { HistoryDb } from './history-db.js'
 
-export interface AnalystLimits {
-  timeoutSeconds: number
-  maxRows: number
-}
+export type { AnalystLimits } from './chdb-analyst.js'
 
-/** Raw SQL needs a server: chDB applies settings to its one shared session, so readonly could not be confined to the analyst's query. */
-export class AnalystSqlUnavailable extends Error {
-  override readonly name = 'AnalystSqlUnavailable'
-}
+// One read-only analyst session per embedded history, opened on first use and closed with it.
+const chdbAnalysts = new WeakMap<HistoryDb, Promise<ChdbAnalyst>>()
 
 /**
- * Runs an analyst's SELECT with the server enforcing the limits: `readonly=1`
+ * Runs an analyst's SELECT under the engine's own limits: `readonly=1`
  * refuses writes, DDL and any change of settings (so the limits cannot be
  * lifted from inside the query), the time and row caps end runaway queries.
+ * On a server the settings travel with the query; on chDB they are locked
+ * into a session of the analyst's own (see ChdbAnalyst).
  */
 export async function analystQuery(db: HistoryDb, query: string, limits: AnalystLimits): Promise<Array<Record<string, unknown>>> {
-  if (db.backend !== 'server')
-    throw new AnalystSqlUnavailable('raw SQL needs a ClickHouse server (SEQLINE_CLICKHOUSE_URL); the embedded chDB shares one session with the history sink')
+  if (db.backend === 'chdb') return (await chdbAnalyst(db, limits)).query(query)
   return db.rows<Record<string, unknown>>(query, db.sql(), {
     max_execution_time: limits.timeoutSeconds,
     max_result_rows: String(limits.maxRows),
     result_overflow_mode: 'throw',
     readonly: '1',
   })
+}
+
+function chdbAnalyst(db: HistoryDb, limits: AnalystLimits): Promise<ChdbAnalyst> {
+  const known = chdbAnalysts.get(db)
+  if (known) return known
+  const opening = db.dataDir().then((dir) => ChdbAnalyst.open(dir, db.database, limits))
+  chdbAnalysts.set(db, opening)
+  opening.catch(() => chdbAnalysts.delete(db))
+  db.onClose(async () => (await opening.catch(() => undefined))?.close())
+  return opening
 }

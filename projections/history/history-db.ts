@@ -24,6 +24,8 @@ const SETTINGS: ClickHouseSettings = { output_format_json_quote_64bit_integers: 
  * through here, with its values bound or escaped by `Sql`.
  */
 export class HistoryDb {
+  private readonly closers: Array<() => Promise<void>> = []
+
   private constructor(
     readonly client: ClickHouseClient,
     readonly backend: Backend,
@@ -73,8 +75,21 @@ export class HistoryDb {
     await this.client.insert({ table: this.table(table), values, format: 'JSONEachRow' })
   }
 
-  close(): Promise<void> {
-    return this.client.close()
+  /** chDB's data directory (the same for every session of the process, ':memory:' included). */
+  async dataDir(): Promise<string> {
+    const [disk] = await this.rows<{ path: string }>(`SELECT path FROM system.disks WHERE name = 'default'`)
+    if (!disk) throw new Error('chDB reports no default disk')
+    return disk.path
+  }
+
+  /** Work to finish before the connection closes, such as a session over the same data. */
+  onClose(close: () => Promise<void>): void {
+    this.closers.push(close)
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.closers.splice(0).map((close) => close()))
+    await this.client.close()
   }
 }
 

@@ -1,5 +1,7 @@
 // projections/history: its public entry. Other parts import from here, not from the files behind it.
-export { type AnalystLimits, AnalystSqlUnavailable, analystQuery } from './analyst-sql.js'
+
+export { AnalystSqlRefused } from './analyst-scope.js'
+export { type AnalystLimits, analystQuery } from './analyst-sql.js'
 export { busiestConversations, messagesPerDay, sendersPerDay } from './analytics.js'
 export { HistoryBatch } from './batch.js'
 export { HistoryDb } from './history-db.js'

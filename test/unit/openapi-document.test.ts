@@ -86,7 +86,7 @@ describe('the OpenAPI document', () => {
     }
     const codesOf = (label: string) => operationsOf(doc).find((op) => op.label === label)!.responses
     assert.deepEqual(codesOf('GET /v1/admin/users/{user}')['404']!['x-error-codes'], ['USER_NOT_FOUND'])
-    assert.ok(codesOf('POST /v1/admin/sql')['501']!['x-error-codes']!.includes('SQL_NEEDS_SERVER'))
+    assert.ok(codesOf('POST /v1/admin/sql')['403']!['x-error-codes']!.includes('SQL_OUTSIDE_HISTORY'))
     assert.ok(codesOf('GET /v1/conversations/{conv}/messages/{seq}/receipts')['400']!['x-error-codes']!.includes('SEQ_OUT_OF_RANGE'))
   })
 
