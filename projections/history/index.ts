@@ -1,6 +1,6 @@
 // projections/history: its public entry. Other parts import from here, not from the files behind it.
 export { type AnalystLimits, AnalystSqlUnavailable, analystQuery } from './analyst-sql.js'
-export { busiestConversations, messagesPerDay, sendersPerDay } from './analytics.js'
+export { activeSenders, busiestConversations, busiestHours, firstReply, messagesPerDay, messagesPerKind, sendersPerDay } from './analytics.js'
 export { HistoryBatch } from './batch.js'
 export { HistoryDb } from './history-db.js'
 export { HistoryWriter } from './history-writer.js'
