@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { EventLog } from '../core/log/index.js'
 import type { Config } from '../schemas/index.js'
+import { readTime } from '../schemas/index.js'
 import {
   COMMAND_USAGE,
   type Command,
@@ -82,7 +83,9 @@ function refusal(command: Command, values: Values): string | undefined {
   if (command !== 'export') return undefined
   if (!values.conv && !values.since) return 'needs --conv <id> or --since <time>'
   for (const name of ['since', 'until'] as const) {
-    if (Number.isNaN(time(text(values[name])))) return `--${name} "${String(values[name])}" is not a time (epoch ms or ISO 8601)`
+    const value = text(values[name])
+    const read = value === undefined ? undefined : readTime(value)
+    if (read && 'problem' in read) return `--${name} "${value}" is not a time (epoch ms or ISO 8601): it ${read.problem}`
   }
   if (values.format !== 'ndjson' && values.format !== 'csv') return `--format "${String(values.format)}" is not ndjson or csv`
   return undefined
@@ -126,11 +129,11 @@ function text(value: string | boolean | undefined): string | undefined {
   return typeof value === 'string' ? value : undefined
 }
 
-/** Epoch ms, or an ISO 8601 date; NaN when it is neither (or past what a date holds). */
+/** Epoch ms, or an ISO 8601 date-time with a zone, by the API's rule (checked by refusal() before). */
 function time(value: string | undefined): number | undefined {
   if (value === undefined) return undefined
-  const t = /^\d+$/.test(value) ? Number(value) : Date.parse(value)
-  return Number.isSafeInteger(t) ? t : Number.NaN
+  const read = readTime(value)
+  return 'ms' in read ? read.ms : undefined
 }
 
 /** Runs work with the NATS connection and the log opened on it; doctor looks at the server beside the log. */

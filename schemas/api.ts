@@ -1,7 +1,8 @@
 import Type from 'typebox'
 import { type CommandData, type CommandType, commandData } from './commands.js'
 import { ERROR_CODE_NAMES, ERROR_CODES, type ErrorCode } from './error-codes.js'
-import { CommandId, ConversationId, EpochMs, Seq, UserId } from './ids.js'
+import { CommandId, ConversationId, Seq, UserId } from './ids.js'
+import { Time } from './times.js'
 
 /** The one error shape of every refusal, REST and WebSocket alike. */
 export const ErrorBody = Type.Object(
@@ -100,8 +101,8 @@ export const UserProfile = Type.Object(
 export const ExportQuery = Type.Object(
   {
     conv: Type.Optional(ConversationId),
-    since: Type.Optional(EpochMs),
-    until: Type.Optional(EpochMs),
+    since: Type.Optional(Time),
+    until: Type.Optional(Time),
   },
   { additionalProperties: false },
 )

@@ -1,6 +1,18 @@
 // schemas: its public entry. Other parts import from here, not from the files behind it.
 
 export {
+  ActiveSenders,
+  ActiveSendersQuery,
+  AnalyticsQuery,
+  BusiestConversations,
+  BusiestHours,
+  FirstReply,
+  MessagesPerDay,
+  MessagesPerKind,
+  type Period,
+  SendersPerDay,
+} from './analytics.js'
+export {
   Accepted,
   ConvParams,
   ConvSeqParams,
@@ -21,18 +33,9 @@ export { CONTENT_TYPES, type ContentType, type MessageContent } from './content.
 export { ERROR_CODES, type ErrorCode } from './error-codes.js'
 export { EVENT_TYPES, EVENT_VERSION, type EventDataOf, type EventOf, type EventType, type PendingEvent, type SeqlineEvent } from './events.js'
 export { ConversationId, SYSTEM_ACTOR, USER_ID_PATTERN } from './ids.js'
-export {
-  AnalyticsQuery,
-  BusiestConversations,
-  MAX_SEARCH_WORDS,
-  MessagesPerDay,
-  SearchQuery,
-  SearchResult,
-  SendersPerDay,
-  SqlRequest,
-  SqlResult,
-} from './search.js'
+export { MAX_SEARCH_WORDS, SearchQuery, SearchResult, SqlRequest, SqlResult } from './search.js'
 export { compileTextValidator } from './text-values.js'
+export { readTime } from './times.js'
 export {
   createAjv,
   describeErrors,

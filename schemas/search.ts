@@ -1,5 +1,6 @@
 import Type from 'typebox'
 import { Actor, ConversationId, EpochMs, Seq } from './ids.js'
+import { Time } from './times.js'
 
 const conv = '(?:g_[A-Za-z0-9_-]{1,64}|d~[A-Za-z0-9_-]{1,64}~[A-Za-z0-9_-]{1,64})'
 const kind = '(?:text|image|file|custom)'
@@ -16,8 +17,8 @@ export const SearchQuery = Type.Object(
     conv: Type.Optional(Type.String({ pattern: `^${conv}(?:,${conv}){0,99}$`, description: 'only these conversations (comma-separated, at most 100)' })),
     sender: Type.Optional(Actor),
     kind: Type.Optional(Type.String({ pattern: `^${kind}(?:,${kind}){0,3}$`, description: 'only these message kinds (comma-separated)' })),
-    from: Type.Optional(EpochMs),
-    to: Type.Optional(EpochMs),
+    from: Type.Optional(Time),
+    to: Type.Optional(Time),
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
     cursor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,600}$', description: 'the `next` of the previous page' })),
   },
@@ -47,27 +48,6 @@ export const SearchResult = Type.Object(
   { title: 'SearchResult' },
 )
 export type SearchResult = Type.Static<typeof SearchResult>
-
-export const AnalyticsQuery = Type.Object(
-  {
-    from: Type.Optional(EpochMs),
-    to: Type.Optional(EpochMs),
-    conv: Type.Optional(ConversationId),
-    limit: Type.Integer({ minimum: 1, maximum: 1000, default: 20, description: 'rows of a top list' }),
-  },
-  { additionalProperties: false },
-)
-export type AnalyticsQuery = Type.Static<typeof AnalyticsQuery>
-
-const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })
-export const MessagesPerDay = Type.Object({ days: Type.Array(Type.Object({ day: Day, messages: Type.Integer() })) }, { title: 'MessagesPerDay' })
-export const SendersPerDay = Type.Object({ days: Type.Array(Type.Object({ day: Day, senders: Type.Integer() })) }, { title: 'SendersPerDay' })
-export const BusiestConversations = Type.Object(
-  {
-    conversations: Type.Array(Type.Object({ conv: Type.String(), messages: Type.Integer(), senders: Type.Integer() })),
-  },
-  { title: 'BusiestConversations' },
-)
 
 export const SqlRequest = Type.Object(
   { sql: Type.String({ minLength: 1, maxLength: 100_000, description: 'one read-only SELECT' }) },

@@ -2,6 +2,7 @@ import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import { COMMAND_TYPES, type Command, commandSchemas } from './commands.js'
 import { EVENT_TYPES, eventSchemas, type SeqlineEvent } from './events.js'
+import { TIME_ZONE_FORMAT, timeZoneNamed } from './times.js'
 
 // ajv and ajv-formats are CommonJS; under ESM their constructor is the default export's default.
 const Ajv = AjvModule.default
@@ -23,6 +24,7 @@ export type Validation<T> = { ok: true; value: T } | { ok: false; errors: FieldE
 export function createAjv(options: { coerceTypes?: boolean; useDefaults?: boolean } = {}) {
   const ajv = new Ajv({ allErrors: true, discriminator: true, strict: true, allowUnionTypes: true, ...options })
   addFormats(ajv)
+  ajv.addFormat(TIME_ZONE_FORMAT, (name: string) => timeZoneNamed(name) !== undefined)
   const compile = ajv.compile.bind(ajv)
   ajv.compile = (<T>(schema: object, meta?: boolean) => counted(compile<T>(schema, meta))) as typeof ajv.compile
   return ajv

@@ -51,6 +51,7 @@ const PATTERNED = ['g_team', 'amy', 'd~amy~bo', 'cmd-4f1c2a9e', 'Xq3vB8mK2pL9nR4
 /** A value the schema accepts, preferring the one its field name suggests. */
 export function exampleOf(schema: Schema, name = ''): unknown {
   if (schema.example !== undefined) return schema.example
+  if (Array.isArray(schema.examples) && schema.examples.length > 0) return schema.examples[0]
   const named = BY_NAME[name]
   if (named !== undefined && fits(schema, named)) return named
   if (schema.default !== undefined) return schema.default

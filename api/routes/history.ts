@@ -2,9 +2,13 @@ import { ClickHouseError } from '@clickhouse/client'
 import type { HistoryDb, SearchScope, StoredHit } from '../../projections/history/index.js'
 import {
   AnalystSqlRefused,
+  activeSenders,
   analystQuery,
   busiestConversations,
+  busiestHours,
+  firstReply,
   messagesPerDay,
+  messagesPerKind,
   present,
   type SearchPage,
   SearchQueryError,
@@ -12,10 +16,15 @@ import {
   sendersPerDay,
 } from '../../projections/history/index.js'
 import {
+  ActiveSenders,
+  ActiveSendersQuery,
   AnalyticsQuery,
   BusiestConversations,
+  BusiestHours,
   ErrorBody,
+  FirstReply,
   MessagesPerDay,
+  MessagesPerKind,
   SearchQuery,
   SearchResult,
   SendersPerDay,
@@ -62,14 +71,74 @@ export function adminHistoryRoutes(app: TypedApp, deps: ApiDeps): void {
 
   app.get('/v1/admin/analytics/messages-per-day', {
     config,
-    schema: { summary: 'Messages sent per UTC day', tags, security, querystring: AnalyticsQuery, response: { 200: MessagesPerDay, ...failures } },
-    handler: async (request) => ({ days: await reachable(() => messagesPerDay(historyOf(deps).db, request.query)) }),
+    schema: { summary: 'Messages sent per calendar day in tz', tags, security, querystring: AnalyticsQuery, response: { 200: MessagesPerDay, ...failures } },
+    handler: async (request) => {
+      const query = request.query
+      return { tz: query.tz, days: await analytics(query, () => messagesPerDay(historyOf(deps).db, query)) }
+    },
   })
 
   app.get('/v1/admin/analytics/senders-per-day', {
     config,
-    schema: { summary: 'Distinct senders per UTC day', tags, security, querystring: AnalyticsQuery, response: { 200: SendersPerDay, ...failures } },
-    handler: async (request) => ({ days: await reachable(() => sendersPerDay(historyOf(deps).db, request.query)) }),
+    schema: { summary: 'Distinct senders per calendar day in tz', tags, security, querystring: AnalyticsQuery, response: { 200: SendersPerDay, ...failures } },
+    handler: async (request) => {
+      const query = request.query
+      return { tz: query.tz, days: await analytics(query, () => sendersPerDay(historyOf(deps).db, query)) }
+    },
+  })
+
+  app.get('/v1/admin/analytics/active-senders', {
+    config,
+    schema: {
+      summary: 'Daily, weekly or monthly active senders: distinct users who sent a message in each calendar period of tz',
+      tags,
+      security,
+      querystring: ActiveSendersQuery,
+      response: { 200: ActiveSenders, ...failures },
+    },
+    handler: async (request) => {
+      const query = request.query
+      return { tz: query.tz, period: query.period, periods: await analytics(query, () => activeSenders(historyOf(deps).db, query, query.period)) }
+    },
+  })
+
+  app.get('/v1/admin/analytics/messages-per-kind', {
+    config,
+    schema: {
+      summary: 'Messages and active conversations per conversation kind (direct, group)',
+      tags,
+      security,
+      querystring: AnalyticsQuery,
+      response: { 200: MessagesPerKind, ...failures },
+    },
+    handler: async (request) => ({ kinds: await analytics(request.query, () => messagesPerKind(historyOf(deps).db, request.query)) }),
+  })
+
+  app.get('/v1/admin/analytics/first-reply', {
+    config,
+    schema: {
+      summary: 'Median time to first reply in direct conversations opened in a time range',
+      tags,
+      security,
+      querystring: AnalyticsQuery,
+      response: { 200: FirstReply, ...failures },
+    },
+    handler: async (request) => analytics(request.query, () => firstReply(historyOf(deps).db, request.query)),
+  })
+
+  app.get('/v1/admin/analytics/busiest-hours', {
+    config,
+    schema: {
+      summary: 'Messages per hour of the day in tz, busiest first',
+      tags,
+      security,
+      querystring: AnalyticsQuery,
+      response: { 200: BusiestHours, ...failures },
+    },
+    handler: async (request) => {
+      const query = request.query
+      return { tz: query.tz, hours: await analytics(query, () => busiestHours(historyOf(deps).db, query)) }
+    },
   })
 
   app.get('/v1/admin/analytics/busiest-conversations', {
@@ -83,7 +152,7 @@ export function adminHistoryRoutes(app: TypedApp, deps: ApiDeps): void {
     },
     handler: async (request) => {
       const query = request.query
-      return { conversations: await reachable(() => busiestConversations(historyOf(deps).db, query, query.limit)) }
+      return { conversations: await analytics(query, () => busiestConversations(historyOf(deps).db, query, query.limit)) }
     },
   })
 
@@ -177,6 +246,23 @@ function clickhouseCode(err: unknown): number | null {
   if (err instanceof ClickHouseError) return Number(err.code)
   const match = /Code: (\d+)/.exec((err as Error)?.message ?? '')
   return match ? Number(match[1]) : null
+}
+
+/**
+ * Runs an analytics read: a range that ends before it starts is refused, and a time zone
+ * the ClickHouse behind the history cannot load (its tz database may lag Node's) is refused
+ * naming tz, like any other bad field.
+ */
+async function analytics<T>(query: { from?: number; to?: number; tz: string }, read: () => Promise<T>): Promise<T> {
+  if (query.from !== undefined && query.to !== undefined && query.to < query.from) {
+    throw validationFailed([{ field: '/querystring/to', rule: 'to-after-from', message: `to (${query.to}) is before from (${query.from})` }])
+  }
+  try {
+    return await reachable(read)
+  } catch (err) {
+    if (!/Cannot load time zone/.test((err as Error)?.message ?? '')) throw err
+    throw validationFailed([{ field: '/querystring/tz', rule: 'format', message: `tz ${query.tz} is not a time zone the history's ClickHouse knows` }])
+  }
 }
 
 /** Runs a history read; a ClickHouse that cannot be reached is a 503, not a 500. */

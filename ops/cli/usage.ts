@@ -9,7 +9,7 @@ history sink and the API, with the configured servers or the embedded defaults
 
 Writes events for audits, in seq order per conversation.
   --conv <id>        one conversation's events
-  --since <time>     every conversation's events from this time (epoch ms or ISO 8601)
+  --since <time>     every conversation's events from this time (epoch ms, or ISO 8601 with Z or an offset)
   --until <time>     up to this time (with --since)
   --format <f>       ndjson (default) or csv
   --out <file>       write to a file instead of standard output

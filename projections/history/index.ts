@@ -2,7 +2,7 @@
 
 export { AnalystSqlRefused } from './analyst-scope.js'
 export { type AnalystLimits, analystQuery } from './analyst-sql.js'
-export { busiestConversations, messagesPerDay, sendersPerDay } from './analytics.js'
+export { activeSenders, busiestConversations, busiestHours, firstReply, messagesPerDay, messagesPerKind, sendersPerDay } from './analytics.js'
 export { HistoryBatch } from './batch.js'
 export { HistoryDb } from './history-db.js'
 export { HistoryWriter } from './history-writer.js'

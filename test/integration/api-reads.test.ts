@@ -231,6 +231,14 @@ describe('read, admin, health and docs endpoints against a real nats-server', ()
     assert.deepEqual(byConv(early, 'g_team'), range(1, 9))
     assert.deepEqual(byConv(early, 'd~alice~bob'), [])
     assert.ok(early.every((e) => e.at <= tMid))
+    // The same bounds as ISO 8601 times (the + of an offset sent as %2B) name the same instants.
+    const iso = (ms: number) => new Date(ms).toISOString()
+    const shanghai = (ms: number) => `${new Date(ms + 8 * 3_600_000).toISOString().slice(0, -1)}%2B08:00`
+    const isoEarly = ndjson((await getText(`${s.url}/v1/admin/export?since=${iso(t0)}&until=${shanghai(tMid)}`, s.serviceToken)).text)
+    assert.deepEqual(isoEarly, early)
+    const local = await admin('GET', `/v1/admin/export?since=${iso(t0).slice(0, -1)}`)
+    assert.deepEqual([local.status, local.body.error.details.errors[0].field], [400, '/querystring/since'])
+    assert.match(local.body.error.message, /since has no zone/)
     const future = await getText(`${s.url}/v1/admin/export?since=${Date.now() + 60_000}`, s.serviceToken)
     assert.deepEqual([future.status, future.text], [200, ''])
 

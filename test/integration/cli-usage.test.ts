@@ -52,6 +52,15 @@ describe('seqline CLI usage', () => {
     assert.match(r.stderr, /^seqline export: --since "9{400}" is not a time \(epoch ms or ISO 8601\)/)
   })
 
+  test('a time without a zone, or a day that does not exist, is refused rather than guessed', async () => {
+    const local = await seqline(['export', '--since', '2026-12-01T00:00:00'])
+    assert.equal(local.code, 2)
+    assert.match(local.stderr, /^seqline export: --since "2026-12-01T00:00:00" is not a time \(epoch ms or ISO 8601\): it has no zone/)
+    const missing = await seqline(['export', '--since', '2026-02-30T00:00:00Z'])
+    assert.equal(missing.code, 2)
+    assert.match(missing.stderr, /month 2 of 2026 has no day 30/)
+  })
+
   test('rebuild names the projections it knows', async () => {
     const r = await seqline(['rebuild', 'everything'])
     assert.equal(r.code, 2)

@@ -1,5 +1,7 @@
+import { historyAnalyticsSuite } from './history-analytics-suite.js'
 import { historyApiSuite } from './history-api-suite.js'
 import { historySuite } from './history-suite.js'
 
 historySuite('server')
 historyApiSuite('server')
+historyAnalyticsSuite('server')

@@ -9,7 +9,7 @@ import { type RestApp, restApp, send } from '../helpers/rest-app.js'
 interface Operation {
   method: string
   path: string
-  parameters?: Array<{ name: string; in: string; required?: boolean; schema: { type?: string; default?: unknown } }>
+  parameters?: Array<{ name: string; in: string; required?: boolean; schema: { type?: string; default?: unknown; anyOf?: Array<{ format?: string }> } }>
   requestBody?: { content: Record<string, { schema: { properties?: Record<string, { type?: string }>; minProperties?: number; required?: string[] } }> }
 }
 
@@ -56,8 +56,42 @@ describe('input at the edge of the API', () => {
         }
       }
     }
-    // sync, events, search x2, analytics x3, export: at least one numeric parameter each.
+    // sync, events, search x2, analytics x7: at least one numeric parameter each.
     assert.ok(checked >= 8 * NOT_NUMBERS.length, `only ${checked} checks: the document lost numeric parameters`)
+  })
+
+  test('every time query parameter takes epoch ms or ISO 8601 with a zone, and refuses anything else naming it', async () => {
+    const NOT_TIMES = [...NOT_NUMBERS, '-1', '2026-02-30T00:00:00Z', '2026-12-01T00:00:00', '2026-12-01', '2026-12-01T08:00:00+08:00', 'yesterday']
+    const TIMES = ['1796083200000', '2026-12-01T00:00:00Z', '2026-12-01T08:00:00%2B08:00']
+    let checked = 0
+    for (const op of operations) {
+      for (const p of op.parameters ?? []) {
+        if (p.in !== 'query' || !p.schema.anyOf?.some((branch) => branch.format === 'date-time')) continue
+        const url = (value: string) => `${concrete(op.path)}?${p.name}=${value}${op.path.endsWith('/export') ? '&conv=g_input' : ''}`
+        for (const bad of NOT_TIMES) {
+          const r = await inject(op.method, url(encodeURIComponent(bad).replace('%2B', '+')), tokenFor(op.path))
+          assert.equal(r.statusCode, 400, `${op.method} ${op.path} ${p.name}=${bad.slice(0, 20)} → ${r.statusCode} ${r.body.slice(0, 200)}`)
+          assert.ok(
+            r
+              .json()
+              .error.details.errors.some((e: { field: string; message: string }) => e.field === `/querystring/${p.name}` && e.message.startsWith(`${p.name} `)),
+            `${op.method} ${op.path} ${p.name}=${bad.slice(0, 20)}: ${r.body.slice(0, 300)}`,
+          )
+          checked++
+        }
+        for (const good of TIMES) {
+          const r = await inject(op.method, url(good), tokenFor(op.path))
+          const errors = r.statusCode === 400 ? (r.json().error.details?.errors ?? []) : []
+          assert.ok(
+            !errors.some((e: { field: string }) => e.field === `/querystring/${p.name}`),
+            `${op.method} ${op.path} ${p.name}=${good}: ${r.body.slice(0, 300)}`,
+          )
+          checked++
+        }
+      }
+    }
+    // export x2, search x2 x2, analytics x7 x2: from and to, since and until.
+    assert.ok(checked >= 20 * (NOT_TIMES.length + TIMES.length), `only ${checked} checks: the document lost time parameters`)
   })
 
   test('every numeric path parameter refuses the same, naming it', async () => {

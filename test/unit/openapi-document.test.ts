@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test'
 import AjvModule from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import { ERROR_CODES, type ErrorCode } from '../../schemas/index.js'
+import { TIME_ZONE_FORMAT, timeZoneNamed } from '../../schemas/times.js'
 import { dereference } from '../helpers/openapi.js'
 import { type RestApp, restApp } from '../helpers/rest-app.js'
 
@@ -32,6 +33,7 @@ describe('the OpenAPI document', () => {
     )
   const ajv = new Ajv({ strict: false, allErrors: true, discriminator: true })
   addFormats(ajv)
+  ajv.addFormat(TIME_ZONE_FORMAT, (name: string) => timeZoneNamed(name) !== undefined)
 
   before(async () => {
     s = await restApp()
