@@ -647,6 +647,11 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
     })
   }
 
+  /** The health probe, sent after a fuzz run to show the server still serves. */
+  function healthz(): Promise<Answer> {
+    return send({ method: 'GET', path: '/healthz', headers: {}, chunked: false, wellFormed: true, endpoint: ENDPOINTS.find((e) => e.path === '/healthz')! })
+  }
+
   /** Keeps what a success reports: conversations that exist, their heads, and every event written. */
   function record(body: { conv?: string; seq?: number; event?: SeqlineEvent }): void {
     if (typeof body.conv === 'string' && typeof body.seq === 'number') heads.set(body.conv, Math.max(heads.get(body.conv) ?? 0, body.seq))
@@ -727,14 +732,7 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
       { seed, numRuns, name: 'HTTP fuzz' },
     )
     // Still serving, and still accepting well-formed writes.
-    const health = await send({
-      method: 'GET',
-      path: '/healthz',
-      headers: {},
-      chunked: false,
-      wellFormed: true,
-      endpoint: ENDPOINTS.find((e) => e.path === '/healthz')!,
-    })
+    const health = await healthz()
     assert.equal(health.status, 200)
     t.diagnostic(
       `seed ${seed}: ${stats.requests} requests in ${Date.now() - started} ms; statuses ${JSON.stringify(Object.fromEntries(stats.statuses))}; codes ${JSON.stringify(Object.fromEntries(stats.codes))}`,
@@ -839,14 +837,7 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
       ),
       { seed, numRuns, name: 'raw HTTP fuzz' },
     )
-    const health = await send({
-      method: 'GET',
-      path: '/healthz',
-      headers: {},
-      chunked: false,
-      wellFormed: true,
-      endpoint: ENDPOINTS.find((e) => e.path === '/healthz')!,
-    })
+    const health = await healthz()
     assert.equal(health.status, 200, 'still serving')
     t.diagnostic(`seed ${seed}: ${numRuns} raw requests in ${Date.now() - started} ms: ${JSON.stringify(Object.fromEntries(seen))}`)
   })

@@ -3,20 +3,10 @@ import { describe, test } from 'node:test'
 import { decodeEvent, encodeForAppend, encodeVouched } from '../../core/log/codec.js'
 import type { SeqlineEvent } from '../../schemas/index.js'
 import { validationCount } from '../../schemas/validator.js'
-import { eventId } from './scenario.js'
+import { sentEvent } from './scenario.js'
 
 function sent(text: string): SeqlineEvent {
-  return {
-    id: eventId(1),
-    type: 'message.sent',
-    conv: 'g_team',
-    seq: 1,
-    at: 1_700_000_000_000,
-    actor: 'alice',
-    v: 1,
-    cmd: 'c-1',
-    data: { content: { type: 'text', text } },
-  }
+  return sentEvent({ data: { content: { type: 'text', text } } }) as SeqlineEvent
 }
 
 /** The encoding and how many validations it took. */

@@ -17,6 +17,22 @@ export function eventId(seq: number): string {
   return `ev${String(seq).padStart(20, '0')}`
 }
 
+/** A well-formed message.sent event as stored, with fields replaced (even by invalid values) for validation tests. */
+export function sentEvent(overrides: Record<string, unknown> = {}) {
+  return {
+    id: eventId(1),
+    type: 'message.sent',
+    conv: 'g_team',
+    seq: 1,
+    at: 1_700_000_000_000,
+    actor: 'alice',
+    v: 1,
+    cmd: 'c-1',
+    data: { content: { type: 'text', text: 'hi' } },
+    ...overrides,
+  }
+}
+
 export interface EnvelopeOptions {
   conv?: string
   actor?: string

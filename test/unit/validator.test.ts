@@ -3,7 +3,7 @@ import { describe, test } from 'node:test'
 import { MAX_TEXT_LENGTH } from '../../schemas/content.js'
 import { COMMAND_TYPES } from '../../schemas/index.js'
 import { describeErrors, type FieldError, MAX_COMMAND_BYTES, type Validation, validateCommand, validateEvent } from '../../schemas/validator.js'
-import { eventId } from './scenario.js'
+import { eventId, sentEvent } from './scenario.js'
 
 /** A valid message.send; tests change one thing at a time. */
 function send(data: Record<string, unknown> = { content: { type: 'text', text: 'hi' } }, envelope: Record<string, unknown> = {}) {
@@ -12,21 +12,6 @@ function send(data: Record<string, unknown> = { content: { type: 'text', text: '
 
 function directCreate(peer: unknown) {
   return { type: 'conversation.create-direct', id: 'c-1', conv: 'd~alice~bob', actor: 'alice', data: { peer } }
-}
-
-function sentEvent(overrides: Record<string, unknown> = {}) {
-  return {
-    id: eventId(1),
-    type: 'message.sent',
-    conv: 'g_team',
-    seq: 1,
-    at: 1_700_000_000_000,
-    actor: 'alice',
-    v: 1,
-    cmd: 'c-1',
-    data: { content: { type: 'text', text: 'hi' } },
-    ...overrides,
-  }
 }
 
 function errorsOf<T>(v: Validation<T>): FieldError[] {
