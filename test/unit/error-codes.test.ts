@@ -12,7 +12,7 @@ import { ErrorBody } from '../../schemas/index.js'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 // What the server runs; the TypeScript client (api/client) has codes of its own for what it sees on its side.
-const SERVER_DIRS = ['api', 'core', 'projections', 'schemas', 'ops']
+const SERVER_DIRS = ['api', 'core', 'projections', 'schemas', 'ops', 'integrations']
 const NOT_SERVER = [join('api', 'client'), join('ops', 'bench')]
 const table = ERROR_CODES as Record<string, { status: number; retry: string; meaning: string }>
 

@@ -1,0 +1,2 @@
+export { postSigned } from './post.js'
+export { signatureHeaders, verifySignature } from './signature.js'
