@@ -14,7 +14,7 @@ import { postSigned, verifySignature } from '../../../integrations/outbound/inde
 import { dropLog, scratchLog } from '../shared/scratch.js'
 import { fmt, percentiles } from '../shared/stats.js'
 
-export interface HookBenchRow {
+interface HookBenchRow {
   scenario: string
   sends: number
   p50: number
