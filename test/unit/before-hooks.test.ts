@@ -85,7 +85,13 @@ describe('before-hooks in the command handler', () => {
       name: 'first',
       ask: async (c) => ({ action: 'modify', command: sendWith(c, { content: { type: 'text', text: 'hi @zed' }, mentions: { users: ['zed'] } }) }),
     }
-    const second: BeforeHook = { name: 'second', ask: async (c) => (later.push(c), { action: 'allow' }) }
+    const second: BeforeHook = {
+      name: 'second',
+      ask: async (c) => {
+        later.push(c)
+        return { action: 'allow' }
+      },
+    }
     const { handler } = await groupWith({ for: (type) => (type === 'message.send' ? [first, second] : []) })
     const r = await handler.execute(text('m1', 'g_main', 'bob'))
     assert.equal(!r.ok && r.reason === 'refused' && r.refusal.code, 'MENTION_NOT_MEMBER')
