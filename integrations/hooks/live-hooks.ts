@@ -1,4 +1,4 @@
-import type { KvWatchEntry } from '@nats-io/kv'
+import type { KV, KvWatchEntry } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { BeforeHook, BeforeHooks } from '../../core/commands/index.js'
 import { type Logger, silentLogger } from '../../projections/runtime/index.js'
@@ -11,7 +11,12 @@ interface LiveHooksOptions {
   bucket?: string
   replicas?: number
   logger?: Logger
+  /** How often the bucket's last revision is checked against what the watch delivered (a stalled watch is caught up by a full read). */
+  checkEveryMs?: number
 }
+
+/** Under the 5 s within which a change must be in force everywhere, whatever happened to the watch. */
+const CHECK_EVERY_MS = 2000
 
 /**
  * The before-hooks in force in this process: the KV bucket read at open, then followed by a watch,
@@ -24,7 +29,9 @@ export class LiveHooks implements BeforeHooks {
   private byType = new Map<CommandType, readonly BeforeHook[]>()
   private revision = 0
   private closed = false
-  private stopWatch: (() => void) | undefined
+  /** The watch being followed; a watch that is no longer this one is ignored. */
+  private current: Awaited<ReturnType<KV['watch']>> | undefined
+  private checker: NodeJS.Timeout | undefined
 
   private constructor(
     readonly store: HookStore,
@@ -35,6 +42,7 @@ export class LiveHooks implements BeforeHooks {
     const live = new LiveHooks(await HookStore.open(nc, opts.bucket, opts.replicas), opts.logger ?? silentLogger)
     await live.load()
     await live.watch()
+    live.checker = setInterval(() => void live.check(), opts.checkEveryMs ?? CHECK_EVERY_MS).unref()
     return live
   }
 
@@ -44,23 +52,47 @@ export class LiveHooks implements BeforeHooks {
 
   close(): void {
     this.closed = true
-    this.stopWatch?.()
+    clearInterval(this.checker)
+    this.current?.stop()
   }
 
   /** Everything stored, up to the bucket's last revision; the watch takes over from the next one. */
   private async load(): Promise<void> {
-    this.revision = (await this.store.kv.status()).streamInfo.state.last_seq
-    for (const record of await this.store.list()) this.records.set(record.name, record)
+    // The revision is read first: what the list shows is at least as new, and the watch, resumed after
+    // the revision, delivers again whatever came meanwhile (applying a record twice changes nothing).
+    const revision = (await this.store.kv.status()).streamInfo.state.last_seq
+    this.records = new Map((await this.store.list()).map((r) => [r.name, r]))
+    this.revision = revision
     this.rebuild()
+  }
+
+  /**
+   * The watch normally delivers a change within milliseconds; if the bucket holds a revision it has
+   * not delivered (a watch lost with a restarted server, say), everything is read again and the
+   * watch started afresh.
+   */
+  private async check(): Promise<void> {
+    try {
+      const last = (await this.store.kv.status()).streamInfo.state.last_seq
+      if (last <= this.revision || this.closed) return
+      this.logger.warn({ revision: this.revision, last }, 'before-hooks: the watch fell behind the hooks bucket; reading it again')
+      const stalled = this.current
+      this.current = undefined
+      stalled?.stop()
+      await this.load()
+      await this.watch()
+    } catch (err) {
+      if (!this.closed) this.logger.warn({ err }, 'before-hooks: the hooks bucket could not be checked; trying again')
+    }
   }
 
   private async watch(): Promise<void> {
     const updates = await this.store.kv.watch({ resumeFromRevision: this.revision + 1 })
-    this.stopWatch = () => updates.stop()
+    this.current = updates
     void (async () => {
-      for await (const entry of updates) this.apply(entry)
+      for await (const entry of updates) if (updates === this.current) this.apply(entry)
       // The watch ends when the connection does, or on close; otherwise follow again from where it stopped.
-      if (!this.closed) await this.rewatch()
+      if (!this.closed && updates === this.current) await this.rewatch()
     })()
   }
 

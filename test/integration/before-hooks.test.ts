@@ -366,6 +366,28 @@ describe('before-hooks: refuse, rewrite, fail as configured, everywhere within s
     assert.ok(inForceAfter < 5000 && goneAfter < 5000, `${inForceAfter} ms, ${goneAfter} ms`)
   })
 
+  test('after nats-server restarts, a hook set through the admin API is in force on every process within 5 s', async () => {
+    const g = await group('g_restart')
+    const other = await s.another()
+    receiver.answer = moderate
+    await t.nats.restart()
+    await until(async () => ((await send('amy', g, `up-${Math.random()}`, 'up', other.url)).status === 200 ? true : undefined), {
+      timeoutMs: 20_000,
+      everyMs: 100,
+      timedOut: () => new Error('the API did not write again after the restart'),
+    })
+    const started = Date.now()
+    await putHook('moderation', {})
+    for (const url of [s.url, other.url]) {
+      await until(async () => ((await send('amy', g, `r-${Math.random()}`, 'bannedword', url)).status === 403 ? true : undefined), {
+        timeoutMs: 5000 - (Date.now() - started),
+        everyMs: 50,
+        timedOut: () => new Error(`${url}: the hook was not in force 5 s after it was set`),
+      })
+    }
+    await removeHooks()
+  })
+
   test('a round lost to another writer decides again without asking the hook again', async () => {
     const g = await group('g_conflict')
     const elsewhere = new CommandHandler(t.log, createDecider())
