@@ -11,7 +11,7 @@ import {
 import type { Decider, Refusal, TargetMessage } from '../domain/index.js'
 import { type ConversationState, rememberedSeq } from '../domain/index.js'
 import { type EventLog, encodeVouched, type Head, LogUnavailableError, type StoredEvent } from '../log/index.js'
-import { type BeforeHooks, contextOf, type HookVerdict } from './before-hooks.js'
+import { type BeforeHook, type BeforeHooks, contextOf, type HookVerdict } from './before-hooks.js'
 import { eventIdOf, msgIdOf } from './ids.js'
 import { KeyedQueue } from './keyed-queue.js'
 import { type Loaded, stateCache } from './state-cache.js'
@@ -46,7 +46,8 @@ export interface HandlerOptions {
   hooks?: BeforeHooks
 }
 
-const NO_HOOKS: BeforeHooks = { for: () => [] }
+const NONE: readonly BeforeHook[] = []
+const NO_HOOKS: BeforeHooks = { for: () => NONE }
 
 /** Thrown when the log cannot confirm an append (or answer a read); the outcome is unknown and a retry with the same command id is safe. */
 export { LogUnavailableError }
@@ -142,9 +143,10 @@ export class CommandHandler {
       }
       const pending = decision.events[0]
       if (!pending) return { ok: true, seq: current.state.seq, duplicate: false }
-      if (!asked) {
-        asked = true
-        const hooked = await this.askHooks(command, current.state)
+      const hooks = asked ? NONE : this.hooks.for(command.type)
+      asked = true
+      if (hooks.length > 0) {
+        const hooked = await this.askHooks(hooks, command, current.state)
         if (!hooked.ok) return hooked.result
         // Decided again as of now: the hooks took time, and may have rewritten the command.
         command = hooked.command
@@ -185,9 +187,9 @@ export class CommandHandler {
    * Asks each hook of the command's type in turn. A rewrite is decided again before the next hook
    * sees it, so every hook judges a command the decider accepts; a refusal of the rewrite is the answer.
    */
-  private async askHooks(sent: ValidCommand, state: ConversationState): Promise<Hooked> {
+  private async askHooks(hooks: readonly BeforeHook[], sent: ValidCommand, state: ConversationState): Promise<Hooked> {
     let command = sent
-    for (const hook of this.hooks.for(command.type)) {
+    for (const hook of hooks) {
       const verdict = await hook.ask(command, contextOf(state, command.actor))
       if (verdict.action === 'allow') continue
       if (verdict.action !== 'modify') return { ok: false, result: { ok: false, reason: 'hooked', verdict } }
