@@ -33,7 +33,7 @@ export interface ApiMetrics {
 
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
-function createMetrics(lag?: () => Promise<Lag>, historyLag?: () => Promise<Lag>): ApiMetrics {
+function createMetrics(lag?: () => Promise<Lag>, historyLag?: () => Promise<Lag>, beside: Registry[] = []): ApiMetrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'seqline_' })
   const labelNames = ['method', 'route', 'status'] as const
@@ -66,7 +66,9 @@ function createMetrics(lag?: () => Promise<Lag>, historyLag?: () => Promise<Lag>
   })
   if (lag) lagGauges(registry, lag, 'seqline_projection_lag', 'the conversations projection')
   if (historyLag) lagGauges(registry, historyLag, 'seqline_history_lag', 'the history sink')
-  return { registry, http, commands, connections, commandResults, errors }
+  // Metrics kept by other parts of the process (the before-hooks') are exposed beside the app's own.
+  const exposed = beside.length > 0 ? Registry.merge([registry, ...beside]) : registry
+  return { registry: exposed, http, commands, connections, commandResults, errors }
 }
 
 /**
@@ -107,6 +109,8 @@ export interface MetricsOptions {
   lag?: () => Promise<Lag>
   /** Lag of the history sink behind the log. */
   historyLag?: () => Promise<Lag>
+  /** Registries of other parts of the process, exposed on /metrics beside the app's. */
+  beside?: Registry[]
 }
 
 /**
@@ -114,8 +118,8 @@ export interface MetricsOptions {
  * Registered before the routes, at the root, so its hook sees them all; /metrics exposes them.
  */
 export const metrics = fp<MetricsOptions>(
-  async (app, { lag, historyLag }) => {
-    const created = createMetrics(lag, historyLag)
+  async (app, { lag, historyLag, beside }) => {
+    const created = createMetrics(lag, historyLag, beside)
     app.decorate('metrics', created)
     app.addHook('onResponse', async (request, reply) => observe(created, request, reply))
   },
@@ -172,5 +176,6 @@ export function countCommands(handler: CommandHandler, metrics: ApiMetrics): Com
 
 function resultOf(result: HandleResult): string {
   if (result.ok) return result.duplicate ? 'duplicate' : 'accepted'
+  if (result.reason === 'hooked') return result.verdict.action === 'reject' ? 'REJECTED_BY_HOOK' : 'HOOK_UNAVAILABLE'
   return result.reason === 'invalid' ? 'VALIDATION_FAILED' : result.refusal.code
 }

@@ -32,6 +32,7 @@ export { CONFIG_DEFAULTS, CONFIG_ENV, Config, type LogLevel, ORIGIN } from './co
 export { CONTENT_TYPES, type ContentType, type MessageContent } from './content.js'
 export { ERROR_CODES, type ErrorCode } from './error-codes.js'
 export { EVENT_TYPES, EVENT_VERSION, type EventDataOf, type EventOf, type EventType, type PendingEvent, type SeqlineEvent } from './events.js'
+export { HookList, HookParams, HookSettings, HookView } from './hooks.js'
 export { ConversationId, SYSTEM_ACTOR, USER_ID_PATTERN } from './ids.js'
 export { MAX_SEARCH_WORDS, SearchQuery, SearchResult, SqlRequest, SqlResult } from './search.js'
 export { compileTextValidator } from './text-values.js'
