@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { before, describe, test } from 'node:test'
 import { WebSocket } from 'ws'
-import { type QueuedCommand, SeqlineClient, type SeqlineEvent, type SeqlineSocket, type SocketEvents } from '../../client/src/index.js'
+import { type QueuedCommand, SeqlineClient, type SeqlineEvent, type SeqlineSocket, type SocketEvents, type SocketOptions } from '../../client/src/index.js'
 import { FileStore } from '../../client/src/node.js'
 import { until } from '../../core/index.js'
 import { type ApiStack, startApiStack } from '../helpers/api.js'
@@ -40,11 +40,19 @@ describe('the client resumes: latest-N sync, position store, outbox', () => {
   let alice: SeqlineClient
   let bob: SeqlineClient
   let conv: string
+  // Closed at the end whatever happens: a socket left open would keep reconnecting and the run would never end.
+  const sockets: SeqlineSocket[] = []
+  const open = (options: Partial<SocketOptions>) => {
+    const live = bob.connect({ WebSocket, ...options })
+    sockets.push(live)
+    return live
+  }
 
   before(async () => {
     s = await startApiStack(t, 'client_resume')
     dir = await mkdtemp(join(tmpdir(), 'seqline-client-'))
     t.defer(async () => {
+      for (const live of sockets) live.close()
       await s.stop()
       await rm(dir, { recursive: true, force: true })
     })
@@ -57,7 +65,7 @@ describe('the client resumes: latest-N sync, position store, outbox', () => {
 
   test('a new device that asks for the latest 5 gets only those, after a skipped frame, and holds the head', async () => {
     const head = (await t.log.head(conv)).seq
-    const live = bob.connect({ WebSocket, latest: 5 })
+    const live = open({ latest: 5 })
     const got = record(live)
     await next(live, 'synced')
     live.close()
@@ -68,7 +76,7 @@ describe('the client resumes: latest-N sync, position store, outbox', () => {
 
   test('a conversation named in have is synced from there in full, latest notwithstanding', async () => {
     const head = (await t.log.head(conv)).seq
-    const live = bob.connect({ WebSocket, latest: 2, have: { [conv]: head - 10 } })
+    const live = open({ latest: 2, have: { [conv]: head - 10 } })
     const got = record(live)
     await next(live, 'synced')
     live.close()
@@ -78,7 +86,7 @@ describe('the client resumes: latest-N sync, position store, outbox', () => {
 
   test('with a file position store a restarted app resumes where it was instead of replaying', async () => {
     const positions = new FileStore<Record<string, number>>(join(dir, 'positions.json'))
-    const first = bob.connect({ WebSocket, positions })
+    const first = open({ positions })
     const before = record(first)
     await next(first, 'synced')
     const held = (await t.log.head(conv)).seq
@@ -88,7 +96,7 @@ describe('the client resumes: latest-N sync, position store, outbox', () => {
     assert.deepEqual(JSON.parse(await readFile(join(dir, 'positions.json'), 'utf8')), { [conv]: held })
 
     for (let i = 1; i <= 3; i++) await alice.text(conv, `while away ${i}`)
-    const restarted = bob.connect({ WebSocket, positions })
+    const restarted = open({ positions })
     const after = record(restarted)
     await next(restarted, 'synced')
     restarted.close()
@@ -98,7 +106,7 @@ describe('the client resumes: latest-N sync, position store, outbox', () => {
   test('the outbox keeps an unacknowledged command across a restart and sends it once, with its id', async () => {
     const outbox = new FileStore<QueuedCommand[]>(join(dir, 'outbox.json'))
     // Nothing listens here: the command cannot reach Seqline before the app stops.
-    const offline = bob.connect({ WebSocket, outbox, url: 'http://127.0.0.1:9', backoff: { initialMs: 50, maxMs: 50 } })
+    const offline = open({ outbox, url: 'http://127.0.0.1:9', backoff: { initialMs: 50, maxMs: 50 } })
     const sent = offline.sendCommand({ type: 'message.send', conv, data: { content: { type: 'text', text: 'written offline' } } })
     const [queued] = offline.queued()
     assert.ok(queued)
@@ -108,7 +116,7 @@ describe('the client resumes: latest-N sync, position store, outbox', () => {
     assert.deepEqual(JSON.parse(await readFile(join(dir, 'outbox.json'), 'utf8')), [queued])
 
     const before = (await t.log.head(conv)).seq
-    const restarted = bob.connect({ WebSocket, outbox })
+    const restarted = open({ outbox })
     const outcomes: Parameters<SocketEvents['command']>[0][] = []
     restarted.on('command', (o) => outcomes.push(o))
     await until(() => (outcomes.length > 0 ? true : undefined), { timeoutMs: 8000, everyMs: 10, timedOut: () => new Error('the queued command was not sent') })
