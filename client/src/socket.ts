@@ -1,7 +1,7 @@
 import { SeqlineError } from './errors.js'
 import { Ordering } from './ordering.js'
 import type { ClientFrame, SeqlineEvent, ServerFrame } from './schema.js'
-import { MemoryStore, Saver, type Store } from './stores.js'
+import { Saver, type Store } from './stores.js'
 import { newCommandId, type SocketConstructor, type SocketLike, type TokenSource, tokenOf } from './transport.js'
 import type { AckFrame, PresenceStatus, SocketCommand } from './types.js'
 
@@ -99,7 +99,8 @@ export class SeqlineSocket {
   }
   private readonly pending = new Map<string, Pending>()
   private readonly Ctor: SocketConstructor
-  private readonly positionSaver: Saver<Record<string, number>>
+  /** Null without a store: positions() is the memory, and nothing needs saving. */
+  private readonly positionSaver: Saver<Record<string, number>> | null
   private readonly outboxSaver: Saver<QueuedCommand[]> | null
   /** Resolves once the stores are loaded; nothing is sent before. */
   private readonly loaded: Promise<void>
@@ -121,7 +122,7 @@ export class SeqlineSocket {
     this.Ctor = Ctor
     this.ordering = new Ordering(options.have)
     const failed = (what: string) => (err: unknown) => this.emit('error', new SeqlineError('STORE', `${what}: ${(err as Error).message}`))
-    this.positionSaver = new Saver(options.positions ?? new MemoryStore(), failed('saving positions'))
+    this.positionSaver = options.positions ? new Saver(options.positions, failed('saving positions')) : null
     this.outboxSaver = options.outbox ? new Saver(options.outbox, failed('saving the outbox')) : null
     this.loaded = this.load()
     void this.loaded.then(() => this.connect())
@@ -157,7 +158,7 @@ export class SeqlineSocket {
   /** Resolves when the positions and the outbox given so far are in their stores (e.g. before a page unloads). */
   async flushed(): Promise<void> {
     await this.loaded
-    await Promise.all([this.positionSaver.flushed(), this.outboxSaver?.flushed()])
+    await Promise.all([this.positionSaver?.flushed(), this.outboxSaver?.flushed()])
   }
 
   /** Tells the other members the user is typing (dropped while disconnected: it is ephemeral). */
@@ -271,7 +272,7 @@ export class SeqlineSocket {
 
   private deliver(ready: SeqlineEvent[], mayOpenGap: boolean): void {
     for (const event of ready) this.emit('event', event)
-    if (ready.length > 0 || !mayOpenGap) this.positionSaver.save(this.ordering.positions())
+    if (ready.length > 0 || !mayOpenGap) this.positionSaver?.save(this.ordering.positions())
     // An event ahead of a gap outside a sync: ask for what is missing (a sync during one is checked when it ends).
     if (mayOpenGap && !this.syncing && this.ordering.gaps() !== '') this.sync()
   }
