@@ -13,7 +13,7 @@ import { withLogServer } from '../helpers/log.js'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8' }
-const CHROMIUM = process.env.SEQLINE_CHROMIUM ?? '/usr/bin/chromium'
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 /** Serves the repository's files, as `python3 -m http.server` at its root would for someone trying the example. */
 async function serveRepository(): Promise<{ server: Server; origin: string }> {
