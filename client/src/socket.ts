@@ -104,6 +104,7 @@ export class SeqlineSocket {
   private readonly outboxSaver: Saver<QueuedCommand[]> | null
   /** Resolves once the stores are loaded; nothing is sent before. */
   private readonly loaded: Promise<void>
+  private outboxLoaded = false
   private socket: SocketLike | null = null
   private open = false
   private stopped = false
@@ -197,13 +198,25 @@ export class SeqlineSocket {
       this.emit('error', new SeqlineError('STORE', `loading positions: ${(err as Error).message}`))
     }
     try {
-      const known = new Set(this.queued().map((c) => c.id))
-      for (const command of (await this.options.outbox?.load()) ?? []) {
-        if (!known.has(command.id)) this.pending.set(`r${++this.nextRid}`, { frame: { type: 'command', rid: `r${this.nextRid}`, command } })
-      }
+      this.restore((await this.options.outbox?.load()) ?? [])
     } catch (err) {
       this.emit('error', new SeqlineError('STORE', `loading the outbox: ${(err as Error).message}`))
     }
+    this.outboxLoaded = true
+    this.saveOutbox()
+  }
+
+  /** Puts the commands of a previous run first in the queue, ahead of any sent while the stores were loading. */
+  private restore(commands: QueuedCommand[]): void {
+    const sentMeanwhile = [...this.pending]
+    const known = new Set(sentMeanwhile.map(([, p]) => p.frame.command.id))
+    this.pending.clear()
+    for (const command of commands) {
+      if (known.has(command.id)) continue
+      const rid = `r${++this.nextRid}`
+      this.pending.set(rid, { frame: { type: 'command', rid, command } })
+    }
+    for (const [rid, p] of sentMeanwhile) this.pending.set(rid, p)
   }
 
   private async connect(): Promise<void> {
@@ -331,8 +344,9 @@ export class SeqlineSocket {
     }
   }
 
+  /** Saves the queue, once the previous run's is loaded: saving before would overwrite it. */
   private saveOutbox(): void {
-    this.outboxSaver?.save(this.queued())
+    if (this.outboxLoaded) this.outboxSaver?.save(this.queued())
   }
 
   private closed(code: number, reason: string): void {
