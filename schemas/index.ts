@@ -27,6 +27,7 @@ export {
   UserProfile,
 } from './api.js'
 export { Alive, EventPage, Inbox, MetricsText, MintedToken, ndjsonOf, Readiness, Receipt, SyncQuery, SyncResult, UserRecord } from './api-reads.js'
+export { renderClientTypes } from './client-types.js'
 export { COMMAND_TYPES, type Command, type CommandOf, type CommandType, TARGETING_COMMANDS } from './commands.js'
 export { CONFIG_DEFAULTS, CONFIG_ENV, Config, type LogLevel, ORIGIN } from './config.js'
 export { CONTENT_TYPES, type ContentType, type MessageContent } from './content.js'
@@ -48,4 +49,13 @@ export {
   validateEvent,
   withinLimits,
 } from './validator.js'
-export { CLOSE, ClientFrame, type CommandFrame, type PresenceStatus, type ServerFrame, SOCKET_COMMAND_TYPES, type SocketCommand } from './ws.js'
+export {
+  CLOSE,
+  ClientFrame,
+  type CommandFrame,
+  type PresenceStatus,
+  type ServerFrame,
+  SOCKET_COMMAND_TYPES,
+  type SocketCommand,
+  type SyncFrame,
+} from './ws.js'
