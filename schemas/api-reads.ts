@@ -51,7 +51,7 @@ const LastMessage = Type.Object(
     actor: Type.String(),
     at: EpochMs,
     preview: Type.String(),
-    state: Type.Union([Type.Literal('live'), Type.Literal('edited'), Type.Literal('recalled'), Type.Literal('burned')]),
+    state: Type.Union([Type.Literal('live'), Type.Literal('edited'), Type.Literal('recalled'), Type.Literal('burned'), Type.Literal('erased')]),
   },
   { title: 'LastMessage' },
 )
