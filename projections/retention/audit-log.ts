@@ -47,11 +47,11 @@ export class AuditLog {
       deny_delete: true,
       deny_purge: true,
     }
-    const exists = await jsm.streams.info(AUDIT_STREAM).then(
-      () => true,
-      () => false,
-    )
-    if (!exists) await jsm.streams.add(config).catch(async (err: unknown) => (await jsm.streams.info(AUDIT_STREAM).catch(() => null)) ?? Promise.reject(err))
+    if (await exists(jsm)) return new AuditLog(jetstream(nc), jsm)
+    // Another process may create it at the same moment: then its stream is the one.
+    await jsm.streams.add(config).catch(async (err: unknown) => {
+      if (!(await exists(jsm))) throw err
+    })
     return new AuditLog(jetstream(nc), jsm)
   }
 
@@ -89,5 +89,11 @@ export class AuditLog {
     }
   }
 }
+
+const exists = (jsm: JetStreamManager) =>
+  jsm.streams.info(AUDIT_STREAM).then(
+    () => true,
+    () => false,
+  )
 
 export const subjectOf = (action: AuditAction, id: string) => `${SUBJECT}.${action}.${id}`
