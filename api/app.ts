@@ -11,7 +11,7 @@ import { methodsByPath, notFound } from './methods.js'
 import { countCommands, metrics } from './metrics.js'
 import { docs } from './openapi/index.js'
 import { rateLimits } from './rate-limit.js'
-import { adminHistoryRoutes, adminRoutes, commandRoutes, healthRoutes, hookRoutes, readRoutes, userHistoryRoutes } from './routes/index.js'
+import { adminHistoryRoutes, adminRoutes, commandRoutes, healthRoutes, hookRoutes, readRoutes, retentionRoutes, userHistoryRoutes } from './routes/index.js'
 import { gateway } from './ws/index.js'
 
 // Bodies are checked as they are: a wrong type is an error, not something to coerce,
@@ -106,6 +106,7 @@ const adminApi = fp<DepsOption>(
     adminRoutes(admin, deps)
     adminHistoryRoutes(admin, deps)
     if (deps.hooks) hookRoutes(admin, deps.hooks)
+    retentionRoutes(admin, deps)
   },
   { name: 'seqline-admin-api', dependencies: ['seqline-rate-limit', 'seqline-docs'], encapsulate: true },
 )

@@ -6,6 +6,7 @@ import type { EventLog } from '../core/log/index.js'
 import type { LiveHooks } from '../integrations/hooks/index.js'
 import type { ConversationViews } from '../projections/conversations/index.js'
 import type { AnalystLimits, HistoryDb } from '../projections/history/index.js'
+import type { AuditLog, RetentionSettings } from '../projections/retention/index.js'
 import type { Lag } from '../projections/runtime/index.js'
 import type { Tokens, UserDirectory } from './auth/index.js'
 import type { LoggingOptions } from './logging.js'
@@ -31,6 +32,8 @@ export interface ApiDeps {
   historyLag?: () => Promise<Lag>
   /** The ClickHouse history behind search and analytics; absent, those endpoints answer 503. */
   history?: { db: HistoryDb; sqlLimits: AnalystLimits }
+  /** The retention defaults and the audit log, opened with the deployment's replicas; absent, they are opened on first use. */
+  retention?: { audit: AuditLog; settings: RetentionSettings }
   /** Log level and destination; info on stdout by default. */
   logging?: LoggingOptions
   /** The before-hooks the handler asks: /v1/admin/hooks configures them, /metrics shows their calls. Absent, those routes are not served. */

@@ -14,7 +14,7 @@ const SeqOrZero = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })
 // twenty schema checks in the response serializer.
 const { type: _type, data: _data, ...envelopeFields } = envelopeSchema('message.sent').properties
 
-const StoredEnvelope = Type.Object(
+export const StoredEnvelope = Type.Object(
   {
     ...envelopeFields,
     type: Type.Unsafe<EventType>({ type: 'string', enum: EVENT_TYPES }),
@@ -51,7 +51,7 @@ const LastMessage = Type.Object(
     actor: Type.String(),
     at: EpochMs,
     preview: Type.String(),
-    state: Type.Union([Type.Literal('live'), Type.Literal('edited'), Type.Literal('recalled'), Type.Literal('burned')]),
+    state: Type.Union([Type.Literal('live'), Type.Literal('edited'), Type.Literal('recalled'), Type.Literal('burned'), Type.Literal('erased')]),
   },
   { title: 'LastMessage' },
 )

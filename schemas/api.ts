@@ -24,7 +24,7 @@ export const ErrorBody = Type.Object(
  * The request body of a command endpoint: the command's own data plus the
  * client's idempotency id. Built from the command schema, so there is one source.
  */
-export function commandBody<K extends CommandType, O extends string = never>(type: K, omit: readonly O[] = []) {
+export function commandBody<K extends Exclude<CommandType, 'content.erase'>, O extends string = never>(type: K, omit: readonly O[] = []) {
   const data: { properties: Type.TProperties; minProperties?: number } = commandData[type]
   const props = { ...data.properties }
   for (const key of omit) delete props[key]

@@ -1,5 +1,6 @@
 import Type from 'typebox'
 import { Mentions, MessageContent } from './content.js'
+import { contentErasure, ERASED_PER_TOMBSTONE, RetentionDays } from './events.js'
 import { Actor, CommandId, ConversationId, Seq, UserId } from './ids.js'
 
 const Obj = <P extends Type.TProperties>(props: P, opts: Type.TObjectOptions = {}) => Type.Object(props, { additionalProperties: false, ...opts })
@@ -54,6 +55,10 @@ export const commandData = {
     /** Edits of the message: their events hold its content too and are erased with it. */
     edits: Type.Optional(Type.Array(Seq, { maxItems: 1000, uniqueItems: true })),
   }),
+  /** A conversation's own retention policy (the service, or a group's owner); null drops it, and the default of the conversation's kind applies. */
+  'retention.configure': Obj({ days: Type.Union([RetentionDays, Type.Null()]) }),
+  /** Seqline's own: erase messages older than a policy, or a user's messages. The decider adds every edit of each target. */
+  'content.erase': contentErasure(Type.Array(Seq, { minItems: 1, maxItems: ERASED_PER_TOMBSTONE, uniqueItems: true })),
 } as const
 
 export type CommandData = typeof commandData

@@ -74,6 +74,11 @@ export const Config = Type.Object(
     }),
     sqlTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 3600, description: 'SEQLINE_SQL_TIMEOUT_SECONDS: longest analyst SQL query' }),
     sqlMaxRows: Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'SEQLINE_SQL_MAX_ROWS: most rows an analyst SQL query returns' }),
+    retentionIntervalSeconds: Type.Integer({
+      minimum: 1,
+      maximum: 86_400,
+      description: 'SEQLINE_RETENTION_INTERVAL_SECONDS: how often retention policies are applied (content outlives its policy by at most this long)',
+    }),
     logLevel: Type.Unsafe<LogLevel>({
       type: 'string',
       enum: [...LOG_LEVELS],
@@ -120,6 +125,7 @@ export const CONFIG_ENV: Record<keyof Config, string> = {
   clickhouseDatabase: 'SEQLINE_CLICKHOUSE_DATABASE',
   sqlTimeoutSeconds: 'SEQLINE_SQL_TIMEOUT_SECONDS',
   sqlMaxRows: 'SEQLINE_SQL_MAX_ROWS',
+  retentionIntervalSeconds: 'SEQLINE_RETENTION_INTERVAL_SECONDS',
   logLevel: 'SEQLINE_LOG_LEVEL',
 }
 
@@ -159,5 +165,6 @@ export const CONFIG_DEFAULTS: Omit<Config, Optional> = {
   clickhouseDatabase: 'seqline',
   sqlTimeoutSeconds: 30,
   sqlMaxRows: 100_000,
+  retentionIntervalSeconds: 600,
   logLevel: 'info',
 }

@@ -11,6 +11,26 @@ const Notice = Type.String({ maxLength: 4000 })
 const Users = Type.Array(UserId, { minItems: 1, maxItems: 1000, uniqueItems: true })
 const BurnSeconds = Type.Integer({ minimum: 1, maximum: 7 * 24 * 3600 })
 const Obj = <P extends Type.TProperties>(props: P) => Type.Object(props, { additionalProperties: false })
+/** Days a retention policy keeps content: a day to a hundred years. */
+export const RetentionDays = Type.Integer({ minimum: 1, maximum: 36_500, description: 'keep content this many days (1 to 36500)' })
+/** Most messages one erasure tombstone names: a larger erasure writes several tombstones. */
+export const ERASED_PER_TOMBSTONE = 100
+const ErasedTargets = Type.Array(Obj({ seq: Seq, edits: Type.Optional(Type.Array(Seq, { maxItems: 1000, uniqueItems: true })) }), {
+  minItems: 1,
+  maxItems: ERASED_PER_TOMBSTONE,
+})
+const RequestId = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })
+
+/**
+ * Why content is erased, and what the erasure went by: the cut-off of a
+ * retention policy, or the user and the request of a user erasure. The
+ * command names target messages; its tombstone names each with its edits.
+ */
+export function contentErasure<T extends Type.TSchema>(targets: T) {
+  const byRetention = Obj({ reason: Type.Literal('retention'), days: RetentionDays, before: EpochMs, targets })
+  const forUser = Obj({ reason: Type.Literal('user-erasure'), user: UserId, request: RequestId, targets })
+  return taggedUnion([byRetention, forUser], 'reason')
+}
 
 const DirectCreated = Obj({ kind: Type.Literal('direct'), members: Type.Array(UserId, { minItems: 2, maxItems: 2 }) })
 const GroupCreated = Obj({
@@ -62,6 +82,10 @@ const eventData = {
   'burn.configured': Obj({ enabled: Type.Boolean(), seconds: BurnSeconds }),
   /** Tombstone: the message at `target`, and its edits at `edits`, have been erased from the log and every view. */
   'message.burned': Obj({ target: Seq, edits: Type.Optional(Type.Array(Seq, { maxItems: 1000, uniqueItems: true })) }),
+  /** The conversation's own retention policy; null: none, the default of its kind applies. */
+  'retention.configured': Obj({ days: Type.Union([RetentionDays, Type.Null()]) }),
+  /** Tombstone: each target message, and its edits, have been erased from the log and every view, by a retention policy or a user erasure. */
+  'content.erased': contentErasure(ErasedTargets),
 } as const
 
 type EventData = typeof eventData

@@ -32,9 +32,19 @@ export { COMMAND_TYPES, type Command, type CommandOf, type CommandType, TARGETIN
 export { CONFIG_DEFAULTS, CONFIG_ENV, Config, type LogLevel, ORIGIN } from './config.js'
 export { CONTENT_TYPES, type ContentType, type MessageContent } from './content.js'
 export { ERROR_CODES, type ErrorCode } from './error-codes.js'
-export { EVENT_TYPES, EVENT_VERSION, type EventDataOf, type EventOf, type EventType, type PendingEvent, type SeqlineEvent } from './events.js'
+export {
+  ERASED_PER_TOMBSTONE,
+  EVENT_TYPES,
+  EVENT_VERSION,
+  type EventDataOf,
+  type EventOf,
+  type EventType,
+  type PendingEvent,
+  type SeqlineEvent,
+} from './events.js'
 export { HookList, HookParams, HookSettings, HookView } from './hooks.js'
 export { ConversationId, SYSTEM_ACTOR, USER_ID_PATTERN } from './ids.js'
+export { AuditNdjson, AuditQuery, ErasureAnswer, ErasureQuery, RetentionDefaults, UserExportNdjson } from './retention.js'
 export { MAX_SEARCH_WORDS, SearchQuery, SearchResult, SqlRequest, SqlResult } from './search.js'
 export { compileTextValidator } from './text-values.js'
 export { readTime } from './times.js'

@@ -39,9 +39,10 @@ export const CLOSE = {
 /** Client-chosen id of a request frame, echoed in its ack or error. */
 const RequestId = Type.String({ minLength: 1, maxLength: 128, description: 'echoed in the ack or error of this frame' })
 
-/** Commands a user may send over the socket: all but the burn, which only Seqline itself issues. */
-export type SocketCommandType = Exclude<CommandType, 'message.burn'>
-export const SOCKET_COMMAND_TYPES = COMMAND_TYPES.filter((t): t is SocketCommandType => t !== 'message.burn')
+/** Commands a user may send over the socket: all but the burn and the erasure, which only Seqline itself issues. */
+const OWN_COMMANDS = ['message.burn', 'content.erase'] as const
+export type SocketCommandType = Exclude<CommandType, (typeof OWN_COMMANDS)[number]>
+export const SOCKET_COMMAND_TYPES = COMMAND_TYPES.filter((t): t is SocketCommandType => !(OWN_COMMANDS as readonly string[]).includes(t))
 
 /** A command as a client sends it: no actor — the gateway sets the authenticated user. */
 export type SocketCommand = { [K in SocketCommandType]: Omit<CommandOf<K>, 'actor'> }[SocketCommandType]

@@ -40,6 +40,7 @@ export const docs = fp(
           { name: 'search', description: "full-text search of the user's history (ClickHouse)" },
           { name: 'admin', description: 'users, tokens, system messages, audit export (service credential)' },
           { name: 'analytics', description: 'search over everything, aggregates and read-only SQL over the history (service credential)' },
+          { name: 'retention', description: 'retention policies, user erasure and export, and their audit log (service credential)' },
           { name: 'health', description: 'probes and metrics' },
         ],
       },

@@ -19,7 +19,8 @@ interface CommandRequest {
 interface CommandRoute {
   method: 'POST' | 'PUT' | 'PATCH'
   url: string
-  type: CommandType
+  /** An erasure is Seqline's own: no route sends one. */
+  type: Exclude<CommandType, 'content.erase'>
   params: Type.TSchema
   /** Data fields taken from the path instead of the body: data field → path parameter. */
   fromPath?: Record<string, string>
@@ -77,6 +78,13 @@ export const COMMAND_ROUTES: CommandRoute[] = [
   { method: 'POST', url: '/v1/conversations/:conv/delete-for-me', type: 'message.delete-for-me', params: conv, summary: 'Hide messages for me' },
   { method: 'POST', url: '/v1/conversations/:conv/read', type: 'conversation.read', params: conv, summary: 'Mark read up to a seq' },
   { method: 'PUT', url: '/v1/conversations/:conv/burn', type: 'burn.configure', params: conv, summary: 'Burn-after-read setting (direct only)' },
+  {
+    method: 'PUT',
+    url: '/v1/groups/:conv/retention',
+    type: 'retention.configure',
+    params: conv,
+    summary: "The group's own retention policy (owner): keep content `days` days; null drops it and the default of groups applies",
+  },
 ]
 
 const tags = ['commands']

@@ -8,8 +8,8 @@ export type EventType = SeqlineEvent['type']
 export type EventOf<K extends EventType> = Extract<SeqlineEvent, { type: K }>
 export type InboxRow = Inbox[number]
 
-/** Commands a user may send over the socket: all but the burn, which only Seqline itself issues. */
-export type SocketCommandType = Exclude<CommandType, 'message.burn'>
+/** Commands a user may send over the socket: all but the burn and the content erasure, which only Seqline itself issues. */
+export type SocketCommandType = Exclude<CommandType, 'message.burn' | 'content.erase'>
 export type SocketCommand = { [K in SocketCommandType]: { type: K; id: string; conv: string; data: CommandDataMap[K] } }[SocketCommandType]
 
 export type AckFrame = Extract<ServerFrame, { type: 'ack' }>

@@ -180,7 +180,8 @@ export class CommandHandler {
   private async decide(command: ValidCommand, state: ConversationState, now: number) {
     const target = TARGETING_COMMANDS.has(command.type) ? await this.target(command, state) : undefined
     const edits = await this.editsFor(command, state)
-    return this.decider.decide({ ...command, metadata: { now, target, edits } }, state)
+    const contents = command.type === 'content.erase' ? await this.contentsAt(command.conv, command.data.targets, state) : undefined
+    return this.decider.decide({ ...command, metadata: { now, target, edits, ...(contents ? { contents } : {}) } }, state)
   }
 
   /**
@@ -271,6 +272,21 @@ export class CommandHandler {
     return targets
   }
 
+  /**
+   * What the log holds at each seq an erasure names. Targets close together
+   * (a retention erases runs of old messages) are read as one range; erased
+   * seqs are holes, and a range read skips them.
+   */
+  private async contentsAt(conv: string, seqs: number[], state: ConversationState): Promise<Map<number, TargetMessage | null>> {
+    const found = new Map<number, TargetMessage | null>(seqs.map((seq) => [seq, null]))
+    for (const [from, to] of runsOf(seqs.filter((seq) => seq <= state.seq))) {
+      for (const stored of await this.log.read(conv, { from, limit: to - from + 1 })) {
+        if (found.has(stored.event.seq)) found.set(stored.event.seq, targetOf(stored))
+      }
+    }
+    return found
+  }
+
   private async original(conv: string, seq: number): Promise<HandleResult> {
     const [stored] = await this.log.read(conv, { from: seq, limit: 1 })
     const event = stored?.event.seq === seq ? stored.event : undefined
@@ -282,6 +298,20 @@ export class CommandHandler {
     if (!stored) throw new LogUnavailableError(`${conv}: the original of a duplicate at stream seq ${streamSeq} is gone`)
     return { ok: true, seq: stored.event.seq, event: stored.event, duplicate: true }
   }
+}
+
+/** Seqs further apart than this are read separately rather than with everything between them. */
+const RUN_GAP = 64
+
+/** Sorted seqs as [first, last] runs whose neighbours lie within RUN_GAP of each other. */
+function runsOf(seqs: number[]): Array<[number, number]> {
+  const runs: Array<[number, number]> = []
+  for (const seq of [...seqs].sort((a, b) => a - b)) {
+    const last = runs.at(-1)
+    if (last && seq - last[1] <= RUN_GAP) last[1] = seq
+    else runs.push([seq, seq])
+  }
+  return runs
 }
 
 function targetOf({ event }: StoredEvent): TargetMessage {

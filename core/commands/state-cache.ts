@@ -24,6 +24,7 @@ export function loadedBytes(conv: string, { state }: Loaded): number {
   bytes += state.members.size * (MAP_ENTRY + ID + OBJECT)
   bytes += (state.former.size + state.formerMutes.size) * (MAP_ENTRY + ID)
   bytes += state.gone.size * MAP_ENTRY
+  for (const edits of state.edits.values()) bytes += MAP_ENTRY + OBJECT + edits.length * 8
   for (const remembered of state.recent.values()) bytes += MAP_ENTRY + ID + remembered.length * (OBJECT + ID)
   return bytes
 }

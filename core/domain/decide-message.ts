@@ -65,7 +65,9 @@ export function burn(c: CommandOf<'message.burn'> & Meta, s: ConversationState):
   if (c.actor !== SYSTEM_ACTOR) return reject(refuse('FORBIDDEN_ROLE', 'only Seqline burns messages'))
   const denied = mustBeWritable(s) ?? mustBeSeenSeq(s, c.data.target)
   if (denied) return reject(denied)
-  if (s.gone.get(c.data.target) === 'burned') return accept()
+  // Erased by a retention policy or a user erasure meanwhile: nothing is left to burn.
+  const gone = s.gone.get(c.data.target)
+  if (gone === 'burned' || gone === 'erased') return accept()
   const target = c.metadata.target
   if (target?.type !== 'message.sent') return reject(refuse('TARGET_NOT_FOUND', `seq ${c.data.target}`))
   if (!target.burnAfter) return reject(refuse('NOT_BURNABLE'))

@@ -2,6 +2,7 @@ import type { SeqlineEvent } from '../../schemas/index.js'
 import { configureBurn, createDirect, createGroup, deleteForMe, markRead } from './decide-conversation.js'
 import * as group from './decide-group.js'
 import { burn, edit, recall, send } from './decide-message.js'
+import { configureRetention, eraseContent } from './decide-retention.js'
 import type { DecidableCommand, Decision } from './decision.js'
 import { evolve } from './evolve.js'
 import { DEFAULT_POLICY, type Policy } from './policy.js'
@@ -66,5 +67,9 @@ function decide(c: DecidableCommand, s: ConversationState, policy: Policy): Deci
       return configureBurn(c, s, policy)
     case 'message.burn':
       return burn(c, s)
+    case 'retention.configure':
+      return configureRetention(c, s)
+    case 'content.erase':
+      return eraseContent(c, s)
   }
 }

@@ -21,6 +21,8 @@ export interface CommandMetadata {
    * For a recall with erase: every edit in the log after the target, with the message it edits.
    */
   edits?: ReadonlyMap<number, number | null>
+  /** For an erasure: what the log holds at each target seq, or null when it holds nothing there (erased, or never written). */
+  contents?: ReadonlyMap<number, TargetMessage | null>
 }
 
 export type DecidableCommand = Command & { metadata: CommandMetadata }

@@ -47,16 +47,43 @@ function applyEvent(state: ConversationState, event: SeqlineEvent): Conversation
       return { ...state, dissolved: true }
     case 'burn.configured':
       return { ...state, burn: { enabled: event.data.enabled, seconds: event.data.seconds } }
-    case 'message.recalled':
-      return { ...state, gone: new Map(state.gone).set(event.data.target, 'recalled') }
+    case 'message.recalled': {
+      const gone = new Map(state.gone).set(event.data.target, 'recalled')
+      return event.data.erase ? { ...state, gone, edits: without(state.edits, [event.data.target]) } : { ...state, gone }
+    }
     case 'message.burned':
-      return { ...state, gone: new Map(state.gone).set(event.data.target, 'burned') }
+      return { ...state, gone: new Map(state.gone).set(event.data.target, 'burned'), edits: without(state.edits, [event.data.target]) }
+    case 'content.erased': {
+      const gone = new Map(state.gone)
+      for (const t of event.data.targets) gone.set(t.seq, 'erased')
+      return {
+        ...state,
+        gone,
+        edits: without(
+          state.edits,
+          event.data.targets.map((t) => t.seq),
+        ),
+      }
+    }
+    case 'message.edited': {
+      const of = state.edits.get(event.data.target) ?? []
+      return { ...state, edits: new Map(state.edits).set(event.data.target, [...of, event.seq]) }
+    }
+    case 'retention.configured':
+      return { ...state, retention: event.data.days }
     case 'message.sent':
-    case 'message.edited':
     case 'message.deleted_for_me':
     case 'conversation.read':
       return state
   }
+}
+
+/** The edits map without the messages whose content left the log. */
+function without(edits: ConversationState['edits'], targets: readonly number[]): ConversationState['edits'] {
+  if (!targets.some((t) => edits.has(t))) return edits
+  const kept = new Map(edits)
+  for (const t of targets) kept.delete(t)
+  return kept
 }
 
 function addMembers(state: ConversationState, users: readonly string[]): ConversationState {

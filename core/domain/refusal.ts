@@ -21,6 +21,7 @@ export const REFUSALS = {
   NOT_AUTHOR: 'only the author may edit a message',
   NOT_EDITABLE: 'only text and custom messages can be edited',
   RECALL_WINDOW_PASSED: 'the recall window for this message has passed',
+  NOT_ERASABLE: 'the message is not one this erasure may remove',
   NOT_BURNABLE: 'the message was not sent under burn after read',
   SEQ_OUT_OF_RANGE: 'the seq is beyond the conversation head or the actor visible range',
   MENTION_NOT_MEMBER: 'a mentioned user is not a member',

@@ -29,8 +29,12 @@ export interface ConversationState {
   dissolved: boolean
   joinable: boolean
   burn: { enabled: boolean; seconds: number }
-  /** Messages that are no longer live, by seq. */
-  gone: ReadonlyMap<number, 'recalled' | 'burned'>
+  /** Messages that are no longer live, by seq; erased ones by a retention policy or a user erasure. */
+  gone: ReadonlyMap<number, 'recalled' | 'burned' | 'erased'>
+  /** The edits of each message whose content is still in the log: an erasure erases them with it. */
+  edits: ReadonlyMap<number, readonly number[]>
+  /** Days the conversation's own retention policy keeps content; null when the default of its kind applies. */
+  retention: number | null
   /**
    * Per actor, its last commands here (newest last), the actor whose last
    * command is oldest first: a retry is answered with its original seq
@@ -50,6 +54,8 @@ export const initialState = (): ConversationState => ({
   joinable: false,
   burn: { enabled: false, seconds: 30 },
   gone: new Map(),
+  edits: new Map(),
+  retention: null,
   recent: new Map(),
 })
 

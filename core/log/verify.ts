@@ -4,8 +4,8 @@ export interface Verification {
   conv: string
   head: number
   events: number
-  /** Burns and erasing recalls recorded in the log: each explains the seqs it erased. */
-  tombstones: Array<{ seq: number; how: 'burned' | 'recalled'; target: number; edits: number[] }>
+  /** Burns, erasing recalls and erasures (retention, user erasure) recorded in the log: each explains the seqs it erased, one entry per message. */
+  tombstones: Array<{ seq: number; how: 'burned' | 'recalled' | 'retention' | 'user-erasure'; target: number; edits: number[] }>
   /** Seqs missing from the log that a tombstone explains. */
   erased: number[]
   /** Seqs missing from the log that nothing explains: the log is damaged. */
@@ -18,7 +18,7 @@ export interface Verification {
 /**
  * Checks a conversation's events, read in seq order, against the rule that
  * seq is dense: every seq from 1 to the head is either present once or erased
- * by a burn or a recall with erase that names it.
+ * by a burn, a recall with erase or an erasure (`content.erased`) that names it.
  */
 export function verifyConversation(conv: string, head: number, events: readonly SeqlineEvent[]): Verification {
   const seen = new Set<number>()
@@ -31,6 +31,7 @@ export function verifyConversation(conv: string, head: number, events: readonly 
     last = Math.max(last, e.seq)
     if (e.type === 'message.burned') tombstones.push({ seq: e.seq, how: 'burned', target: e.data.target, edits: e.data.edits ?? [] })
     if (e.type === 'message.recalled' && e.data.erase) tombstones.push({ seq: e.seq, how: 'recalled', target: e.data.target, edits: e.data.edits ?? [] })
+    if (e.type === 'content.erased') for (const t of e.data.targets) tombstones.push({ seq: e.seq, how: e.data.reason, target: t.seq, edits: t.edits ?? [] })
   }
   const explained = new Set(tombstones.flatMap((t) => [t.target, ...t.edits]))
   const erased: number[] = []

@@ -1,7 +1,8 @@
 // A running Seqline composed from its configuration, in one process: a local
 // nats-server (unless SEQLINE_NATS_URL names one), the event log laid out, the
 // processors (conversations projector, burn-erase reactor, history sink), the
-// burn executor and the REST + WebSocket API. `seqline up` (ops/cli/up.ts) runs
+// burn executor, the retention sweep, the user-erasure worker and the REST +
+// WebSocket API. `seqline up` (ops/cli/up.ts) runs
 // one until a signal.
 import { readFileSync } from 'node:fs'
 import type { NatsConnection } from '@nats-io/transport-node'
@@ -14,6 +15,7 @@ import { LiveHooks } from '../../integrations/hooks/index.js'
 import { BurnExecutor, ConversationViews, openBurnEraser, openConversationsProjector } from '../../projections/conversations/index.js'
 import type { HistoryDb } from '../../projections/history/index.js'
 import { HistorySink, HistoryWriter, migrate } from '../../projections/history/index.js'
+import { AUDIT_STREAM, AuditLog, RetentionSettings, RetentionSweeper, UserErasure } from '../../projections/retention/index.js'
 import { jsonLogger, Lease, type Logger, Supervisor } from '../../projections/runtime/index.js'
 import { lagBehind } from '../../projections/runtime/lag.js'
 import type { Config } from '../../schemas/index.js'
@@ -58,6 +60,11 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   const handler = new CommandHandler(log, createDecider(), { hooks })
   const burns = new BurnExecutor(views, handler, { logger })
   burns.start()
+  const retention = { audit: await AuditLog.open(nc, config.replicas), settings: await RetentionSettings.open(nc, undefined, config.replicas) }
+  const sweeper = new RetentionSweeper(log, views, handler, retention.settings, { intervalMs: config.retentionIntervalSeconds * 1000, logger })
+  sweeper.start()
+  const erasure = new UserErasure(log, views, handler, retention.audit, { logger })
+  await erasure.start(nc)
   const secrets = await loadSecrets(config)
   const tokens = new Tokens({
     serviceToken: secrets.serviceToken,
@@ -88,6 +95,7 @@ export async function compose(config: Config): Promise<RunningSeqline> {
     // Read from the tables, so it is true whichever process runs the sink.
     historyLag: async () => lagBehind(log, (await new HistoryWriter(historyDb).written()).events),
     history: { db: historyDb, sqlLimits },
+    retention,
     logging: { level: config.logLevel },
   }
   const api = await startApi(deps, config.apiHost, config.apiPort, https)
@@ -96,6 +104,7 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   const summary = `  NATS         ${url}${local ? ` (local nats-server, store in ${local.storeDir})` : ''}
   log          ${config.partitions} partition streams ${log.streamOfPartition(0)}..${log.streamOfPartition(config.partitions - 1)}, ${config.replicas} replica(s)
   projection   conversations → KV bucket ${views.bucket} (${projection.running ? 'run here' : 'run by another process; standing by'}, views ${lag.events} events behind)
+  retention    sweep every ${config.retentionIntervalSeconds} s, user erasures taken from the audit stream ${AUDIT_STREAM}
   burns        executor running, erase reactor ${eraser.running ? 'run here' : 'run by another process; standing by'}
   history      ${describeHistory(historyDb)} (${history.running ? 'sink runs here' : 'sink run by another process; standing by'})
   API          ${api.url}  (WebSocket ${api.url.replace(/^http/, 'ws')}/v1/ws)
@@ -103,6 +112,8 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   credentials  ${secrets.file ? `generated in ${secrets.file} (service token for /v1/admin, JWT secret)` : 'from configuration'}`
   const stop = async () => {
     await api.close()
+    await erasure.stop()
+    await sweeper.stop()
     await burns.stop()
     hooks.close()
     await eraser.stop()

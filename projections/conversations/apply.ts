@@ -90,6 +90,18 @@ async function applyTo(e: SeqlineEvent, head: HeadRecord, store: ViewStore, at: 
     case 'message.burned':
       await gone(e, e.data.target, head, store, 'burned')
       return unschedule(store, e.conv, e.data.target)
+    case 'content.erased':
+      for (const t of e.data.targets) {
+        await gone(e, t.seq, head, store, 'wiped')
+        await unschedule(store, e.conv, t.seq)
+      }
+      // The retention sweep goes on after the last message it erased.
+      if (e.data.reason === 'retention') head.retainedFrom = Math.max(head.retainedFrom ?? 1, ...e.data.targets.map((t) => t.seq + 1))
+      return
+    case 'retention.configured':
+      if (e.data.days === null) delete head.retention
+      else head.retention = e.data.days
+      return
     case 'conversation.read':
       return read(store, e, e.actor, e.data.upTo)
     case 'message.deleted_for_me':
@@ -145,7 +157,8 @@ async function edited(e: EventOf<'message.edited'>, head: HeadRecord, store: Vie
   store.set(keys.due(e.conv), burns)
 }
 
-async function gone(e: SeqlineEvent, target: number, head: HeadRecord, store: ViewStore, how: 'recalled' | 'erased' | 'burned') {
+/** How a message went: recalled (its content kept or, erased, not), burned, or wiped by a retention policy or a user erasure. */
+async function gone(e: SeqlineEvent, target: number, head: HeadRecord, store: ViewStore, how: 'recalled' | 'erased' | 'burned' | 'wiped') {
   // The event itself may open a new index chunk, whose count must drop too.
   if (await markGone(store, e.conv, target, Math.max(head.head, e.seq))) head.live--
   head.mentions = head.mentions.filter((m: Mention) => m.seq !== target)
@@ -155,11 +168,14 @@ async function gone(e: SeqlineEvent, target: number, head: HeadRecord, store: Vi
   }
   // A rebuild never sees an erased message, so the row is set from the
   // tombstone or the erasing recall alone: the same whether or not the original was seen.
-  if (target >= (head.last?.seq ?? 0)) {
-    head.last =
-      how === 'burned' ? { seq: target, actor: SYSTEM_ACTOR, at: e.at, state: 'burned' } : { seq: target, actor: e.actor, at: e.at, state: 'recalled' }
-    head.activityAt = Math.max(head.activityAt, e.at)
+  if (target < (head.last?.seq ?? 0)) return
+  if (how === 'wiped') {
+    // Old content leaving is no activity: the conversation keeps its place in the inbox.
+    head.last = { seq: target, actor: SYSTEM_ACTOR, at: head.last?.at ?? e.at, state: 'erased' }
+    return
   }
+  head.last = how === 'burned' ? { seq: target, actor: SYSTEM_ACTOR, at: e.at, state: 'burned' } : { seq: target, actor: e.actor, at: e.at, state: 'recalled' }
+  head.activityAt = Math.max(head.activityAt, e.at)
 }
 
 /** An erased or burned message has nothing left to burn. */

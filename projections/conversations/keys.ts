@@ -4,6 +4,7 @@ export const decodeConv = (key: string) => key.replaceAll('=', '~')
 
 export const keys = {
   head: (conv: string) => `h.${enc(conv)}`,
+  headPrefix: 'h.',
   members: (conv: string) => `m.${enc(conv)}`,
   read: (conv: string, user: string) => `r.${enc(conv)}.${user}`,
   readPrefix: (conv: string) => `r.${enc(conv)}.`,

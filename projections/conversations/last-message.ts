@@ -1,7 +1,7 @@
 import type { JetStreamManager } from '@nats-io/jetstream'
 import { decodeEvent } from '../../core/log/index.js'
 import type { MessageContent } from '../../schemas/index.js'
-import { BURNED_PREVIEW, previewOf, RECALLED_PREVIEW } from './preview.js'
+import { BURNED_PREVIEW, ERASED_PREVIEW, previewOf, RECALLED_PREVIEW } from './preview.js'
 import type { ContentRef, LastMessage, LastRecord } from './records.js'
 
 /** The content of the message event a view points at, or null when the log no longer holds it (burned, erased). */
@@ -28,6 +28,7 @@ export async function lastMessage(record: LastRecord, contents: ContentReader): 
 async function previewFor(r: LastRecord, contents: ContentReader): Promise<string> {
   if (r.state === 'recalled') return RECALLED_PREVIEW
   if (r.state === 'burned') return BURNED_PREVIEW
+  if (r.state === 'erased') return ERASED_PREVIEW
   if (r.preview !== undefined) return r.preview
   const content = r.content ? await contents(r.content, r.seq) : null
   if (content) return previewOf(content)

@@ -18,3 +18,4 @@ export function previewOf(content: MessageContent): string {
 
 export const RECALLED_PREVIEW = '[recalled]'
 export const BURNED_PREVIEW = '[burned]'
+export const ERASED_PREVIEW = '[erased]'

@@ -6,7 +6,7 @@ export interface LastMessage {
   actor: string
   at: number
   preview: string
-  state: 'live' | 'edited' | 'recalled' | 'burned'
+  state: 'live' | 'edited' | 'recalled' | 'burned' | 'erased'
 }
 
 /** Where the event holding a message's current content is stored: its partition stream and position there. */
@@ -59,6 +59,10 @@ export interface HeadRecord {
   burn: { enabled: boolean; seconds: number }
   /** Recent mentions of live messages, newest last. */
   mentions: Mention[]
+  /** Days the conversation's own retention policy keeps content; absent: the default of its kind applies. */
+  retention?: number
+  /** The first seq the retention sweep has not passed yet (1 when absent). */
+  retainedFrom?: number
 }
 
 interface MemberEntry {

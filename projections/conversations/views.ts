@@ -11,6 +11,18 @@ import type { BurnRecord, HeadRecord, MembersRecord, UserRecord } from './record
 
 export const CONVERSATIONS_BUCKET = 'seqline_conversations'
 
+/** One conversation as the retention sweep sees it. */
+export interface ConversationRetention {
+  conv: string
+  kind: 'direct' | 'group'
+  /** The conversation's own policy; absent: its kind's default applies. */
+  days?: number
+  /** The first seq the sweep has not passed yet. */
+  from: number
+  /** Whether a message was ever sent here: without one there is nothing to erase. */
+  hasMessages: boolean
+}
+
 /** The query side of the conversations projection, reading KV directly (any process, any number of them). */
 export class ConversationViews {
   private constructor(
@@ -56,6 +68,18 @@ export class ConversationViews {
 
   members(conv: string): Promise<MembersRecord | undefined> {
     return readRecord<MembersRecord>(this.kv, keys.members(conv))
+  }
+
+  /** Every conversation with what a retention sweep needs: its kind, its own policy, where the sweep stands. One pass over the bucket. */
+  async retention(): Promise<ConversationRetention[]> {
+    const heads = await readPrefix<HeadRecord>(this.nc, this.bucket, keys.headPrefix)
+    return [...heads].map(([key, h]) => ({
+      conv: decodeConv(key.slice(keys.headPrefix.length)),
+      kind: h.kind,
+      ...(h.retention === undefined ? {} : { days: h.retention }),
+      from: h.retainedFrom ?? 1,
+      hasMessages: h.last !== undefined,
+    }))
   }
 
   /** Every conversation with burn-after-read messages not yet burned, by key. */

@@ -1,5 +1,5 @@
 import type { Followed } from '../../core/log/index.js'
-import { type EventRow, eventRow, type HiddenRow, hiddenRows, type MessageRow, messageRow, type Revision, revision } from './rows.js'
+import { type EventRow, eventRow, type HiddenRow, hiddenRows, type MessageRow, messageRow, type Revision, revisions } from './rows.js'
 
 /** What a revision needs from the message it changes, when that message was stored by an earlier batch. */
 export interface Original {
@@ -35,8 +35,7 @@ export class HistoryBatch {
     this.hidden.push(...hiddenRows(f))
     const m = messageRow(f)
     if (m) this.messages.set(messageKey(m.conv, m.seq), m)
-    const r = revision(f)
-    if (r) this.revise(r)
+    for (const r of revisions(f)) this.revise(r)
   }
 
   private revise(r: Revision): void {

@@ -1,7 +1,7 @@
 import type { Followed } from '../../core/log/index.js'
 import type { MessageContent, SeqlineEvent } from '../../schemas/index.js'
 
-type MessageState = 'live' | 'edited' | 'recalled' | 'burned'
+type MessageState = 'live' | 'edited' | 'recalled' | 'burned' | 'erased'
 
 /** Where a row came from in the log: which partition stream, at which stream seq. */
 export interface Position {
@@ -35,7 +35,7 @@ export interface HiddenRow extends Position {
   seq: number
 }
 
-/** A later event that changes a stored message: an edit, a recall, a burn. */
+/** A later event that changes a stored message: an edit, a recall, a burn, an erasure. */
 export interface Revision extends Position {
   conv: string
   target: number
@@ -95,13 +95,16 @@ export function messageRow(f: Followed): MessageRow | null {
   }
 }
 
-export function revision(f: Followed): Revision | null {
+/** The revisions an event makes: one per message it changes (an erasure names many). */
+export function revisions(f: Followed): Revision[] {
   const e = f.event
   const at = { part: f.partition, pos: f.streamSeq, conv: e.conv }
-  if (e.type === 'message.edited') return { ...at, target: e.data.target, state: 'edited', text: searchableText(e.data.content), erase: false }
-  if (e.type === 'message.recalled') return { ...at, target: e.data.target, state: 'recalled', text: '', erase: e.data.erase }
-  if (e.type === 'message.burned') return { ...at, target: e.data.target, state: 'burned', text: '', erase: true }
-  return null
+  if (e.type === 'message.edited') return [{ ...at, target: e.data.target, state: 'edited', text: searchableText(e.data.content), erase: false }]
+  if (e.type === 'message.recalled') return [{ ...at, target: e.data.target, state: 'recalled', text: '', erase: e.data.erase }]
+  if (e.type === 'message.burned') return [{ ...at, target: e.data.target, state: 'burned', text: '', erase: true }]
+  // Each target's row holds every version of it (its edits included): erasing the row's text erases them all.
+  if (e.type === 'content.erased') return e.data.targets.map((t) => ({ ...at, target: t.seq, state: 'erased', text: '', erase: true }))
+  return []
 }
 
 export function hiddenRows(f: Followed): HiddenRow[] {

@@ -36,6 +36,7 @@ const USERS = ['ann', 'bob', 'cat', 'dan', 'eve', 'fay', 'gus'] as const
 const GROUP = 'g_fuzz'
 const DIRECT = 'd~ann~bob'
 const T0 = Date.UTC(2025, 0, 1, 12, 0, 0)
+const DAY = 24 * 3600 * 1000
 const POSTING = new Set<CommandType>(['message.send', 'message.edit'])
 /** Commands a user who is not a member may have accepted: creating and joining. Nothing else of an outsider reaches the log. */
 const OUTSIDER_WRITES = new Set<CommandType>(['conversation.create-direct', 'group.create', 'group.join'])
@@ -73,6 +74,9 @@ interface CommandOp {
   group?: { name: string; joinable?: boolean; members?: string[]; admins?: string[] }
   edits?: 'none' | 'all' | 'some' | 'stray'
   erase?: boolean
+  days?: number | null
+  /** An erasure: by retention (its policy, and how far before the policy's cut-off it cuts), or of the user picked. */
+  erasure?: { reason: 'retention' | 'user-erasure'; days: number; slack: number }
 }
 type Op =
   | CommandOp
@@ -113,6 +117,8 @@ const COMMAND_WEIGHTS: Array<[CommandType, number]> = [
   ['group.dissolve', 1],
   ['burn.configure', 2],
   ['message.burn', 2],
+  ['retention.configure', 1],
+  ['content.erase', 2],
   ['conversation.create-direct', 1],
   ['group.create', 1],
 ]
@@ -149,6 +155,17 @@ const ARGS: Record<CommandType, fc.Arbitrary<Partial<CommandOp>>> = {
   'conversation.read': fc.record({ target: seqPick }),
   'burn.configure': fc.record({ enabled: fc.boolean(), burnSeconds: optional(fc.integer({ min: 1, max: 120 })) }),
   'message.burn': fc.record({ target: seqPick, edits: fc.constantFrom('none' as const, 'all' as const, 'some' as const, 'stray' as const) }),
+  'retention.configure': fc.record({ days: fc.constantFrom(null, 1, 30) }),
+  'content.erase': fc.record({
+    targets: fc.array(seqPick, { minLength: 1, maxLength: 3 }),
+    user: userPick,
+    erasure: fc.record({
+      reason: fc.constantFrom('retention' as const, 'user-erasure' as const),
+      days: fc.constantFrom(1, 2),
+      // -1: a cut-off closer to now than the policy allows.
+      slack: fc.constantFrom(-1, 0, 0, 60_000),
+    }),
+  }),
 }
 
 const actor = fc.record({
@@ -168,7 +185,10 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 12, arbitrary: commandOp },
   {
     weight: 3,
-    arbitrary: fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 1000, max: 200_000 }), fc.constant(0)).map((ms) => ({ op: 'tick' as const, ms })),
+    // Days pass too, now and then: a retention policy counts in days.
+    arbitrary: fc
+      .oneof(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 1000, max: 200_000 }), fc.constant(0), fc.constant(2 * DAY))
+      .map((ms) => ({ op: 'tick' as const, ms })),
   },
   { weight: 2, arbitrary: fc.record({ n: fc.nat(20), offset: fc.integer({ min: -1, max: 1 }) }).map((d) => ({ op: 'deadline' as const, ...d })) },
   { weight: 2, arbitrary: fc.nat(80).map((back) => ({ op: 'retry' as const, back })) },
@@ -251,7 +271,14 @@ class Harness {
   resolve(o: CommandOp): Command {
     // Burns are Seqline's own act, mostly; a direct conversation is mostly opened by one of its pair.
     const pair = o.type === 'conversation.create-direct' && this.conv === DIRECT && o.user!.n % 4 !== 0
-    const actor = o.actor.system || (o.type === 'message.burn' && o.actor.n % 5 !== 0) ? SYSTEM : pair ? (o.actor.n % 2 ? 'ann' : 'bob') : this.user(o.actor)
+    const actor =
+      o.actor.system || ((o.type === 'message.burn' || o.type === 'content.erase') && o.actor.n % 5 !== 0)
+        ? SYSTEM
+        : pair
+          ? o.actor.n % 2
+            ? 'ann'
+            : 'bob'
+          : this.user(o.actor)
     const id = o.id.shared ? `c${o.id.n}` : `x${++this.fresh}`
     const data = this.data(o, actor)
     return { type: o.type, id, conv: this.conv, actor, data } as Command
@@ -315,6 +342,14 @@ class Harness {
           r.edits === 'all' ? edits : r.edits === 'some' ? edits.slice(0, 1) : r.edits === 'stray' ? [...edits, target % 2 ? target : this.model.seq + 1] : []
         return chosen.length > 0 ? { target, edits: chosen } : { target }
       }
+      case 'retention.configure':
+        return { days: o.days ?? null }
+      case 'content.erase': {
+        const targets = [...new Set(r.targets.map((t) => this.seq(t)))]
+        const { reason, days, slack } = r.erasure
+        if (reason === 'retention') return { reason, days, before: this.now - days * DAY - slack, targets }
+        return { reason, user: this.user(r.user), request: 'r1', targets }
+      }
     }
   }
 
@@ -374,6 +409,7 @@ class Harness {
       now: this.now,
       ...(TARGETING_COMMANDS.has(c.type) ? { target: this.targetAt((c.data as { target: number }).target) } : {}),
       ...(c.type === 'message.burn' ? { edits: this.editTargets(c.data.edits ?? []) } : {}),
+      ...(c.type === 'content.erase' ? { contents: new Map(c.data.targets.map((seq) => [seq, this.targetAt(seq)])) } : {}),
     }
     const command = { ...c, metadata } as DecidableCommand
     // The state is read-only (see readOnly): a decide that changed it would throw here.
@@ -382,7 +418,8 @@ class Harness {
 
     // Invariants, stated on their own before the model is consulted.
     const actorRole = model.members.get(c.actor)?.role
-    if (model.dissolved) check(!decision.ok, () => `a dissolved group accepted ${c.type} (${where()})`)
+    // Erasing content is no write by anyone to the group: a dissolved group's history is erased like any other.
+    if (model.dissolved && c.type !== 'content.erase') check(!decision.ok, () => `a dissolved group accepted ${c.type} (${where()})`)
     if (POSTING.has(c.type) && model.groupMuted && c.actor !== SYSTEM && actorRole !== 'owner' && actorRole !== 'admin') {
       check(!decision.ok, () => `a muted group let a ${actorRole ?? 'stranger'} post (${where()})`)
     }
@@ -441,6 +478,7 @@ class Harness {
     check(this.log.length === seq - 1 && (this.log.at(-1)?.seq ?? 0) === seq - 1, () => `seq ${seq} would not continue the log densely (${where()})`)
     this.log.push(event)
     if (event.type === 'message.burned') for (const s of [event.data.target, ...(event.data.edits ?? [])]) this.erased.add(s)
+    if (event.type === 'content.erased') for (const t of event.data.targets) for (const s of [t.seq, ...(t.edits ?? [])]) this.erased.add(s)
     this.state = readOnly(this.decider.evolve(this.state, event))
     check(model.commit(c, verdict) === seq, () => `the model put the event elsewhere (${where()})`)
     this.tally.accepted++
@@ -500,6 +538,7 @@ function readOnly(state: ConversationState): ConversationState {
     former: freezeValues(state.former),
     formerMutes: freezeValues(state.formerMutes),
     gone: freezeValues(state.gone),
+    edits: new ReadOnlyMap([...state.edits].map(([seq, edits]) => [seq, Object.freeze([...edits])] as const)),
     burn: Object.freeze({ ...state.burn }),
     recent: Object.freeze(new Map([...state.recent].map(([actor, cmds]) => [actor, Object.freeze(cmds.map((r) => Object.freeze({ ...r })))]))),
   })

@@ -31,7 +31,7 @@ export interface ModelMessage {
   at: number
   contentType: 'text' | 'image' | 'file' | 'custom'
   burnAfter?: number
-  gone?: 'recalled' | 'burned'
+  gone?: 'recalled' | 'burned' | 'erased'
   /** Seqs of the message.edited events that target it. */
   edits: number[]
 }
@@ -54,6 +54,8 @@ export class ConversationModel {
   dissolved = false
   joinable = false
   burn = { enabled: false, seconds: 30 }
+  /** The conversation's own retention policy in days; null when its kind's default applies. */
+  retention: number | null = null
   /** Event type at each seq (index seq - 1). */
   readonly types: EventType[] = []
   /** Seqs whose event was erased from the log (burned messages and their edits). */
@@ -134,10 +136,10 @@ export class ConversationModel {
     const targetChecks = (seq: number): ModelMessage | undefined => {
       const m = this.messages.get(seq)
       if (!m) why.add('TARGET_NOT_FOUND')
-      else if (m.gone === 'burned')
+      else if (m.gone === 'burned' || m.gone === 'erased')
         why.add('TARGET_NOT_FOUND').add('TARGET_GONE') // erased: the log has nothing there any more
       else if (m.gone === 'recalled') why.add('TARGET_GONE')
-      return m && m.gone !== 'burned' ? m : undefined
+      return m && m.gone !== 'burned' && m.gone !== 'erased' ? m : undefined
     }
     const verdict = (event: EventType, apply: (seq: number) => void = () => {}): Verdict => (why.size > 0 ? { refuse: why } : { event, apply })
     const unchanged = (): Verdict => (why.size > 0 ? { refuse: why } : { event: null })
@@ -303,8 +305,8 @@ export class ConversationModel {
         writable()
         if (c.data.target > this.seq) why.add('SEQ_OUT_OF_RANGE')
         const m = this.messages.get(c.data.target)
-        // Burning twice writes nothing: the executor may retry.
-        if (why.size === 0 && m?.gone === 'burned') return unchanged()
+        // Burning twice writes nothing: the executor may retry. An erased message has nothing left to burn.
+        if (why.size === 0 && (m?.gone === 'burned' || m?.gone === 'erased')) return unchanged()
         if (!m) why.add('TARGET_NOT_FOUND')
         else if (!m.burnAfter) why.add('NOT_BURNABLE')
         const edits = c.data.edits ?? []
@@ -316,6 +318,48 @@ export class ConversationModel {
           for (const e of edits) this.erased.add(e)
         })
       }
+      case 'retention.configure':
+        writable()
+        // A direct conversation's two members are equals: only the service sets its policy; a group's owner sets the group's.
+        if (!isSystem && this.kind === 'direct') why.add('FORBIDDEN_ROLE')
+        if (!isSystem && this.kind !== 'direct') atLeast(RANK.owner)
+        if (why.size === 0 && this.retention === c.data.days) return unchanged()
+        return verdict('retention.configured', () => (this.retention = c.data.days))
+      case 'content.erase':
+        return this.erasure(c, now, why, isSystem)
+    }
+  }
+
+  /** Seqline's erasure: messages older than a cut-off, or one user's; what is already gone is passed over. */
+  private erasure(c: Extract<Command, { type: 'content.erase' }>, now: number, why: Set<RefusalCode>, isSystem: boolean): Verdict {
+    const d = c.data
+    if (!isSystem) why.add('FORBIDDEN_ROLE')
+    if (this.kind === 'none') why.add('CONVERSATION_NOT_FOUND')
+    if (d.targets.some((t) => t > this.seq)) why.add('SEQ_OUT_OF_RANGE')
+    if (d.reason === 'retention' && d.before > now - d.days * 24 * 3600 * 1000) why.add('NOT_ERASABLE')
+    const kept: ModelMessage[] = []
+    for (const seq of d.targets.filter((t) => t <= this.seq)) {
+      const m = this.messages.get(seq)
+      if (!m) {
+        // Another event, or an edit: only what was erased with its message is passed over.
+        if (!this.erased.has(seq)) why.add('NOT_ERASABLE')
+        continue
+      }
+      if (m.gone === 'burned' || m.gone === 'erased') continue
+      const mine = d.reason === 'retention' ? m.at < d.before : m.actor === d.user
+      if (mine) kept.push(m)
+      else why.add('NOT_ERASABLE')
+    }
+    if (why.size > 0) return { refuse: why }
+    if (kept.length === 0) return { event: null }
+    return {
+      event: 'content.erased',
+      apply: () => {
+        for (const m of kept) {
+          m.gone = 'erased'
+          for (const s of [m.seq, ...m.edits]) this.erased.add(s)
+        }
+      },
     }
   }
 

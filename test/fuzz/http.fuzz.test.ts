@@ -495,6 +495,9 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
           'conversation.read': { upTo: 1 + (n % head) },
           'burn.configure': n % 2 ? { enabled: n % 4 === 1, seconds: 1 + (n % 100) } : { enabled: n % 4 === 0 },
           'message.burn': { target: 1 },
+          'retention.configure': { days: n % 3 ? 1 + (n % 400) : null },
+          // Seqline's own, with no route: never sent.
+          'content.erase': {},
         }
         return { id, ...data[e.shape.type] }
       }

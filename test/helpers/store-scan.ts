@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamManager } from '@nats-io/jetstream'
@@ -71,4 +72,30 @@ export async function untilNoneFound(check: () => Promise<Finding[]>, deadline: 
     if (found.length === 0 || Date.now() >= deadline) return found
     await new Promise((r) => setTimeout(r, everyMs))
   }
+}
+
+const ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789'
+const PIECE = 8
+const PIECES = 3
+
+/** A word found nowhere else: a tag, then random lowercase letters and digits — one token for every tokenizer. */
+export const wordMarker = (tag: string) => tag + [...randomBytes(PIECE * PIECES)].map((b) => ALNUM[b % ALNUM.length]).join('')
+
+/** The random pieces of a marker: compression can store any part of it as a reference to earlier bytes, rarely all. */
+const pieces = (m: string) => Array.from({ length: PIECES }, (_, i) => m.slice(m.length - PIECE * (PIECES - i), m.length - PIECE * (PIECES - i - 1)))
+
+/**
+ * The files under root holding any of the markers (made by wordMarker), each
+ * file with the markers it holds. A marker counts when any of its pieces is
+ * there: LZ4 stores a repeated run of bytes as a reference, and a dictionary
+ * may store a word after the prefix it shares with the word before it, so a
+ * whole word can be missing from the bytes while most of it is there.
+ */
+export async function holding(root: string, markers: string[]): Promise<Map<string, string[]>> {
+  const byFile = new Map<string, string[]>()
+  for (const { where, marker: piece } of await filesContaining(root, markers.flatMap(pieces))) {
+    const held = markers.filter((m) => pieces(m).includes(piece))
+    byFile.set(where, [...new Set([...(byFile.get(where) ?? []), ...held])])
+  }
+  return byFile
 }

@@ -4,7 +4,6 @@
 // with the sink running and after a restart. Checked by reading every file
 // under the data directory, on embedded chDB and on a real ClickHouse server.
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,38 +15,12 @@ import { SYSTEM_ACTOR } from '../../schemas/index.js'
 import { startTestClickHouse, type TestClickHouse } from '../helpers/clickhouse.js'
 import { type SinkProcess, startSinkProcess } from '../helpers/history-sink-process.js'
 import { createGroup, text, withLogServer } from '../helpers/log.js'
-import { filesContaining } from '../helpers/store-scan.js'
+import { holding, wordMarker as marker } from '../helpers/store-scan.js'
 import { waitCaughtUp } from '../helpers/views.js'
 
 const ERASED_WITHIN_MS = 60_000
 const POLL_MS = 250
 const CAUGHT_UP_MS = 30_000
-
-const ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789'
-const PIECE = 8
-const PIECES = 3
-
-/** A word found nowhere else: a tag, then random lowercase letters and digits — one token for every tokenizer. */
-const marker = (tag: string) => tag + [...randomBytes(PIECE * PIECES)].map((b) => ALNUM[b % ALNUM.length]).join('')
-
-/** The random pieces of a marker: compression can store any part of it as a reference to earlier bytes, rarely all. */
-const pieces = (m: string) => Array.from({ length: PIECES }, (_, i) => m.slice(m.length - PIECE * (PIECES - i), m.length - PIECE * (PIECES - i - 1)))
-
-/**
- * The files under root holding any of the markers, each file with the markers
- * it holds. A marker counts when any of its pieces is there: LZ4 stores a
- * repeated run of bytes as a reference, and a dictionary may store a word
- * after the prefix it shares with the word before it, so a whole word can be
- * missing from the bytes while most of it is there.
- */
-async function holding(root: string, markers: string[]): Promise<Map<string, string[]>> {
-  const byFile = new Map<string, string[]>()
-  for (const { where, marker: piece } of await filesContaining(root, markers.flatMap(pieces))) {
-    const held = markers.filter((m) => pieces(m).includes(piece))
-    byFile.set(where, [...new Set([...(byFile.get(where) ?? []), ...held])])
-  }
-  return byFile
-}
 
 describe('erased text leaves no byte in the history store', { concurrency: 2 }, () => {
   const t = withLogServer()

@@ -44,12 +44,16 @@ const groupLife: PendingEvent[] = [
   { type: 'group.dissolved', data: {} },
 ]
 
-/** A direct conversation's life touching the burn event types. */
+/** A direct conversation's life touching the burn, retention and erasure event types. */
 const directLife: PendingEvent[] = [
   { type: 'conversation.created', data: { kind: 'direct', members: ['adam', 'zoe'] } },
   { type: 'burn.configured', data: { enabled: true, seconds: 10 } },
   { type: 'message.sent', data: { ...hi, burnAfter: 10 } },
   { type: 'message.burned', data: { target: 3 } },
+  { type: 'retention.configured', data: { days: 30 } },
+  { type: 'message.sent', data: hi },
+  { type: 'message.edited', data: { target: 6, content: { type: 'text', text: 'hello' } } },
+  { type: 'content.erased', data: { reason: 'retention', days: 30, before: 1, targets: [{ seq: 6, edits: [7] }] } },
 ]
 
 const groupLog = toEnvelopes(groupLife, { conv: 'g_team', actor: 'olivia' })
@@ -217,17 +221,35 @@ describe('evolve, event by event', () => {
   })
 
   test('burn configuration and burns land in the state', () => {
-    const s = foldEvents(directLog)
+    const s = foldEvents(directLog.slice(0, 4))
     assert.deepEqual(s.burn, { enabled: true, seconds: 10 })
     assert.deepEqual([...s.gone], [[3, 'burned']])
   })
 
-  test('messages, edits, deletions for one user and reads change nothing the decider needs', () => {
-    for (const seq of [4, 5, 16, 17]) {
+  test('messages, deletions for one user and reads change nothing the decider needs', () => {
+    for (const seq of [4, 16, 17]) {
       const before = groupAt(seq - 1)
       const after = groupAt(seq)
       assert.deepEqual({ ...after, seq: 0, recent: [] }, { ...before, seq: 0, recent: [] }, `event at ${seq}`)
     }
+  })
+})
+
+describe('edits and erasures', () => {
+  const directAt = (seq: number) => foldEvents(directLog.slice(0, seq))
+
+  test('an edit is kept with its message, for an erasure to name, until the content leaves the log', () => {
+    assert.deepEqual([...groupAt(5).edits], [[4, [5]]])
+    assert.deepEqual({ ...groupAt(5), edits: new Map(), seq: 0, recent: [] }, { ...groupAt(4), seq: 0, recent: [] }, 'nothing else changes')
+    assert.deepEqual([...groupAt(15).edits], [], 'a recall with erase takes them')
+    assert.deepEqual([...directAt(7).edits], [[6, [7]]])
+    assert.deepEqual([...directAt(8).edits], [], 'an erasure takes them')
+  })
+
+  test("an erasure marks each target erased; a conversation's own policy is kept", () => {
+    assert.equal(directAt(8).gone.get(6), 'erased')
+    assert.equal(directAt(5).retention, 30)
+    assert.equal(directAt(4).retention, null)
   })
 })
 

@@ -104,7 +104,7 @@ export class Conversation {
     // The decider trusts its input to be schema-valid; a scenario built on an invalid command would prove nothing.
     const valid = validateCommand(command)
     if (!valid.ok) assert.fail(`scenario command is invalid: ${describeErrors(valid.errors)}`)
-    const metadata = { now: when.now ?? this.now, ...this.targetFor(type, data, when), ...this.editsFor(type, data) }
+    const metadata = { now: when.now ?? this.now, ...this.targetFor(type, data, when), ...this.editsFor(type, data), ...this.contentsFor(type, data) }
     return this.decider.decide({ ...command, metadata } as DecidableCommand, this.state)
   }
 
@@ -161,6 +161,12 @@ export class Conversation {
       edits.set(seq, event?.type === 'message.edited' ? event.data.target : null)
     }
     return { edits }
+  }
+
+  /** What the handler loads for an erasure: the event at each target seq, or null. */
+  private contentsFor(type: CommandType, data: unknown): { contents?: Map<number, TargetMessage | null> } {
+    if (type !== 'content.erase') return {}
+    return { contents: new Map((data as { targets: number[] }).targets.map((seq) => [seq, this.targetAt(seq)])) }
   }
 
   private targetFor(type: CommandType, data: unknown, when: When): { target?: TargetMessage | null } {

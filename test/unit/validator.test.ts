@@ -71,6 +71,8 @@ describe('validateCommand accepts', () => {
       'conversation.read': { upTo: 9 },
       'burn.configure': { enabled: true, seconds: 30 },
       'message.burn': { target: 3 },
+      'retention.configure': { days: 30 },
+      'content.erase': { reason: 'user-erasure', user: 'bob', request: 'r1', targets: [3, 5] },
     }
     assert.deepEqual(Object.keys(data).sort(), [...COMMAND_TYPES].sort())
     for (const type of COMMAND_TYPES) {
