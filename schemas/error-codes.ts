@@ -16,6 +16,7 @@ const REFUSAL_CODES: Record<RefusalCode, ErrorCodeInfo> = {
   CONVERSATION_ID_MISMATCH: refusal(400, 'the conversation id does not match what the command creates'),
   INVALID_PEER: refusal(400, 'a direct conversation needs two different users'),
   SEQ_OUT_OF_RANGE: refusal(400, 'the seq is beyond the head, or beyond what the caller may see'),
+  NOTIFY_UNTIL_INVALID: refusal(400, 'a notification setting\'s until is in the past, or given with mode all (which has nothing to end)'),
   NOT_MEMBER: refusal(403, 'the caller is not (or no longer) a member'),
   NOT_GROUP: refusal(403, 'the command applies to groups only'),
   BURN_DIRECT_ONLY: refusal(403, 'burn after read applies to direct conversations only'),

@@ -77,6 +77,13 @@ export const COMMAND_ROUTES: CommandRoute[] = [
   { method: 'POST', url: '/v1/conversations/:conv/delete-for-me', type: 'message.delete-for-me', params: conv, summary: 'Hide messages for me' },
   { method: 'POST', url: '/v1/conversations/:conv/read', type: 'conversation.read', params: conv, summary: 'Mark read up to a seq' },
   { method: 'PUT', url: '/v1/conversations/:conv/burn', type: 'burn.configure', params: conv, summary: 'Burn-after-read setting (direct only)' },
+  {
+    method: 'PUT',
+    url: '/v1/conversations/:conv/notifications',
+    type: 'notifications.configure',
+    params: conv,
+    summary: 'My offline-push setting here: all, mentions or none, optionally until a time (private to me)',
+  },
 ]
 
 const tags = ['commands']

@@ -54,6 +54,7 @@ function applyEvent(state: ConversationState, event: SeqlineEvent): Conversation
     case 'message.sent':
     case 'message.edited':
     case 'message.deleted_for_me':
+    case 'notifications.configured':
     case 'conversation.read':
       return state
   }

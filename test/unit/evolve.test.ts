@@ -50,6 +50,7 @@ const directLife: PendingEvent[] = [
   { type: 'burn.configured', data: { enabled: true, seconds: 10 } },
   { type: 'message.sent', data: { ...hi, burnAfter: 10 } },
   { type: 'message.burned', data: { target: 3 } },
+  { type: 'notifications.configured', data: { mode: 'mentions' } },
 ]
 
 const groupLog = toEnvelopes(groupLife, { conv: 'g_team', actor: 'olivia' })
@@ -220,6 +221,11 @@ describe('evolve, event by event', () => {
     const s = foldEvents(directLog)
     assert.deepEqual(s.burn, { enabled: true, seconds: 10 })
     assert.deepEqual([...s.gone], [[3, 'burned']])
+  })
+
+  test("a user's notification setting changes nothing the decider needs", () => {
+    const before = foldEvents(directLog.slice(0, -1))
+    assert.deepEqual({ ...foldEvents(directLog), seq: 0, recent: [] }, { ...before, seq: 0, recent: [] })
   })
 
   test('messages, edits, deletions for one user and reads change nothing the decider needs', () => {
