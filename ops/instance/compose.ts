@@ -10,6 +10,7 @@ import { parseOrigins, startApi } from '../../api/index.js'
 import { CommandHandler } from '../../core/commands/index.js'
 import { createDecider } from '../../core/domain/index.js'
 import type { EventLog } from '../../core/log/index.js'
+import { Pusher, PushTargets } from '../../integrations/push/index.js'
 import { BurnExecutor, ConversationViews, openBurnEraser, openConversationsProjector } from '../../projections/conversations/index.js'
 import type { HistoryDb } from '../../projections/history/index.js'
 import { HistorySink, HistoryWriter, migrate } from '../../projections/history/index.js'
@@ -55,6 +56,9 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   const handler = new CommandHandler(log, createDecider())
   const burns = new BurnExecutor(views, handler, { logger })
   burns.start()
+  // Idle until a push target is set through the admin API; then one process of the deployment pushes.
+  const push = await Pusher.open(nc, log, views, await PushTargets.open(nc, config.replicas), { replicas: config.replicas, logger })
+  await push.start()
   const secrets = await loadSecrets(config)
   const tokens = new Tokens({
     serviceToken: secrets.serviceToken,
@@ -84,6 +88,7 @@ export async function compose(config: Config): Promise<RunningSeqline> {
     // Read from the tables, so it is true whichever process runs the sink.
     historyLag: async () => lagBehind(log, (await new HistoryWriter(historyDb).written()).events),
     history: { db: historyDb, sqlLimits },
+    push,
     logging: { level: config.logLevel },
   }
   const api = await startApi(deps, config.apiHost, config.apiPort, https)
@@ -93,12 +98,14 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   log          ${config.partitions} partition streams ${log.streamOfPartition(0)}..${log.streamOfPartition(config.partitions - 1)}, ${config.replicas} replica(s)
   projection   conversations → KV bucket ${views.bucket} (${projection.running ? 'run here' : 'run by another process; standing by'}, views ${lag.events} events behind)
   burns        executor running, erase reactor ${eraser.running ? 'run here' : 'run by another process; standing by'}
+  push         ${push.delivering ? 'delivering from here' : 'idle until PUT /v1/admin/push, or delivered by another process'}
   history      ${describeHistory(historyDb)} (${history.running ? 'sink runs here' : 'sink run by another process; standing by'})
   API          ${api.url}  (WebSocket ${api.url.replace(/^http/, 'ws')}/v1/ws)
   docs         ${api.url}/docs  (OpenAPI at ${api.url}/openapi.json)
   credentials  ${secrets.file ? `generated in ${secrets.file} (service token for /v1/admin, JWT secret)` : 'from configuration'}`
   const stop = async () => {
     await api.close()
+    await push.stop()
     await burns.stop()
     await eraser.stop()
     await projection.stop()

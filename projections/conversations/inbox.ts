@@ -3,7 +3,15 @@ import { readRecord } from '../runtime/index.js'
 import { decodeConv, keys } from './keys.js'
 import { type ContentReader, lastMessage } from './last-message.js'
 import { liveUpTo, type RecordSource } from './message-index.js'
-import { type HeadRecord, type LastMessage, type NotificationSetting, notificationsAt, type ReadRecord, type UserConversation, type UserRecord } from './records.js'
+import {
+  type HeadRecord,
+  type LastMessage,
+  type NotificationSetting,
+  notificationsAt,
+  type ReadRecord,
+  type UserConversation,
+  type UserRecord,
+} from './records.js'
 
 export interface InboxRow {
   conv: string

@@ -70,6 +70,7 @@ describe('validateCommand accepts', () => {
       'message.delete-for-me': { targets: [1, 2] },
       'conversation.read': { upTo: 9 },
       'burn.configure': { enabled: true, seconds: 30 },
+      'notifications.configure': { mode: 'mentions', until: 1_800_000_000_000 },
       'message.burn': { target: 3 },
     }
     assert.deepEqual(Object.keys(data).sort(), [...COMMAND_TYPES].sort())
