@@ -27,8 +27,12 @@ export class PushTargets {
 
   /** The target of a deployment read without creating anything (for the doctor): null when none was ever set. */
   static async peek(nc: NatsConnection): Promise<StoredPushTarget | null> {
-    const kv = await new Kvm(nc).open(PUSH_BUCKET).catch(() => null)
-    return kv ? new PushTargets(kv).get() : null
+    try {
+      return await new PushTargets(await new Kvm(nc).open(PUSH_BUCKET)).get()
+    } catch {
+      // No bucket yet: Seqline has never started on this NATS, so no target was ever set.
+      return null
+    }
   }
 
   async get(): Promise<StoredPushTarget | null> {

@@ -16,6 +16,7 @@ const BODIES: Record<string, Record<string, unknown>> = {
   'message.delete-for-me': { targets: [2] },
   'conversation.read': { upTo: 2 },
   'burn.configure': { enabled: true },
+  'notifications.configure': { mode: 'none' },
 }
 
 describe('authorisation on every endpoint', () => {

@@ -34,6 +34,7 @@ const DATA: Partial<Record<CommandType, Record<string, unknown>>> = {
   'message.delete-for-me': { targets: [2] },
   'conversation.read': { upTo: 2 },
   'burn.configure': { enabled: true },
+  'notifications.configure': { mode: 'none' },
 }
 /** Refusals other than NOT_MEMBER that come first by rule: joining a closed group, burn settings of a group. */
 const FIRST_RULE: Partial<Record<CommandType, string>> = { 'group.join': 'JOIN_CLOSED', 'burn.configure': 'BURN_DIRECT_ONLY' }
