@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
+import { Kvm } from '@nats-io/kv'
 import { connect } from '@nats-io/transport-node'
 import type { RunningApi } from '../../api/server.js'
 import { until } from '../../core/until.js'
@@ -216,9 +217,24 @@ describe('Offline push: who gets a push for each message, with what, signed and 
 
 describe('Cluster-wide presence', () => {
   const t = withLogServer()
+  const wait = (check: () => boolean | Promise<boolean>, what: string) =>
+    until(async () => ((await check()) ? true : undefined), { timeoutMs: 5000, everyMs: 20, timedOut: () => new Error(what) })
 
-  test("a process that dies without a word takes its users offline by itself once its heartbeats stop; another process's users stay", async () => {
+  test('a process that dies without a word takes its users offline by itself once its heartbeats stop', async () => {
     const mirror = await OnlineMirror.open(t.nc)
+    t.defer(() => mirror.stop())
+    const doomed = await connect({ servers: t.nats.url })
+    const dying = await OnlinePublisher.open(doomed, { heartbeatMs: 200 })
+    dying.connected('lee')
+    await wait(() => mirror.isOnline('lee'), 'lee never online')
+    // The connection goes without the publisher leaving the record, as a SIGKILLed process would; no other process beats to clean up.
+    await doomed.close()
+    await wait(() => !mirror.isOnline('lee'), 'lee stays online after the process died')
+  })
+
+  test("a live process removes a dead one's keys, and its own users stay online until their last socket closes", async () => {
+    const mirror = await OnlineMirror.open(t.nc)
+    const kv = await new Kvm(t.nc).open('seqline_presence')
     const doomed = await connect({ servers: t.nats.url })
     const live = await OnlinePublisher.open(t.nc, { heartbeatMs: 200 })
     const dying = await OnlinePublisher.open(doomed, { heartbeatMs: 200 })
@@ -227,14 +243,23 @@ describe('Cluster-wide presence', () => {
       await live.close()
     })
     live.connected('kim')
-    dying.connected('lee')
-    const wait = (check: () => boolean, what: string) =>
-      until(() => (check() ? true : undefined), { timeoutMs: 5000, everyMs: 20, timedOut: () => new Error(what) })
-    await wait(() => mirror.isOnline('kim') && mirror.isOnline('lee'), 'both online')
-    // The connection goes without the publisher leaving the record: as a SIGKILLed process would.
+    live.connected('kim')
+    dying.connected('ann')
+    await wait(() => mirror.isOnline('kim') && mirror.isOnline('ann'), 'both never online')
     await doomed.close()
-    await wait(() => !mirror.isOnline('lee'), 'lee stays online after the process died')
+    const keysOf = async (proc: string) => {
+      const found: string[] = []
+      for await (const k of await kv.keys(`*.*.${proc}`)) found.push(k)
+      for await (const k of await kv.keys(`p.${proc}`)) found.push(k)
+      return found
+    }
+    await wait(async () => (await keysOf(dying.process)).length === 0, 'the dead process keeps its keys')
     assert.equal(mirror.isOnline('kim'), true, 'kim is on a live process')
+    live.disconnected('kim')
+    // The publisher writes in order and the watch delivers in order: once zed is seen, a removal of kim would have been too.
+    live.connected('zed')
+    await wait(() => mirror.isOnline('zed'), 'zed never online')
+    assert.equal(mirror.isOnline('kim'), true, 'kim still has a socket')
     live.disconnected('kim')
     await wait(() => !mirror.isOnline('kim'), 'kim stays online after the last socket closed')
   })
