@@ -3,6 +3,9 @@ import { type KV, Kvm } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { type Heartbeat, MISSED_BEATS, PRESENCE_BUCKET, parseKey, presenceKeys } from './keys.js'
 
+/** How long leaving the record may hold up a shutdown. */
+const LEAVE_MS = 1000
+
 interface OnlinePublisherOptions {
   /** How often this process beats; it is taken for gone after MISSED_BEATS beats without one. */
   heartbeatMs?: number
@@ -25,13 +28,14 @@ export class OnlinePublisher {
   private timer: NodeJS.Timeout | null = null
 
   private constructor(
+    private readonly nc: NatsConnection,
     private readonly kv: KV,
     private readonly heartbeatMs: number,
   ) {}
 
   static async open(nc: NatsConnection, opts: OnlinePublisherOptions = {}): Promise<OnlinePublisher> {
     const kv = await new Kvm(nc).create(opts.bucket ?? PRESENCE_BUCKET, { history: 1, replicas: opts.replicas ?? 1 })
-    const publisher = new OnlinePublisher(kv, opts.heartbeatMs ?? 5000)
+    const publisher = new OnlinePublisher(nc, kv, opts.heartbeatMs ?? 5000)
     await publisher.beat()
     publisher.timer = setInterval(() => void publisher.beat().catch(() => undefined), publisher.heartbeatMs)
     publisher.timer.unref()
@@ -87,14 +91,23 @@ export class OnlinePublisher {
     await this.kv.purge(presenceKeys.process(proc))
   }
 
-  /** Leaves the record: this process's users are offline here at once. */
+  /**
+   * Leaves the record: this process's users are offline here at once. With
+   * NATS away it does not wait: the stopped heartbeat takes them offline anyway.
+   */
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer)
     this.timer = null
-    await this.writes
     const users = [...this.sockets.keys()]
     this.sockets.clear()
-    await Promise.all(users.map((u) => this.kv.purge(presenceKeys.user(u, this.process)))).catch(() => undefined)
-    await this.kv.purge(presenceKeys.process(this.process)).catch(() => undefined)
+    if (this.nc.isClosed()) return
+    const leave = async () => {
+      await this.writes
+      await Promise.all(users.map((u) => this.kv.purge(presenceKeys.user(u, this.process))))
+      await this.kv.purge(presenceKeys.process(this.process))
+    }
+    let timer: NodeJS.Timeout | undefined
+    const giveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, LEAVE_MS)))
+    await Promise.race([leave().catch(() => undefined), giveUp]).finally(() => clearTimeout(timer))
   }
 }

@@ -96,6 +96,10 @@ describe('Offline push: who gets a push for each message, with what, signed and 
     for (const seq of [first, second]) assert.equal(pushesOf('bob', seq).length, 1, `one push of seq ${seq} to bob`)
     assert.equal(pushesOf('ann', first).length, 0, 'the sender is never pushed their own message')
     assert.ok(receiver.got.length > 0 && receiver.got.every((r) => r.signed), 'every batch verifies with the secret')
+    const metrics = await fetch(`${s.url}/metrics`).then((r) => r.text())
+    assert.match(metrics, /^seqline_push_lag_events \d+$/m)
+    assert.match(metrics, /^seqline_push_batches_delivered [1-9]\d*$/m, 'the delivered batches are counted')
+    assert.match(metrics, /^seqline_push_failures 0$/m)
   })
 
   test('a member with a socket open on the OTHER API process gets none', async () => {
