@@ -33,7 +33,7 @@ export { CONTENT_TYPES, type ContentType, type MessageContent } from './content.
 export { ERROR_CODES, type ErrorCode } from './error-codes.js'
 export { EVENT_TYPES, EVENT_VERSION, type EventDataOf, type EventOf, type EventType, type PendingEvent, type SeqlineEvent } from './events.js'
 export { ConversationId, SYSTEM_ACTOR, USER_ID_PATTERN } from './ids.js'
-export { PushRequest, PushTarget, PushTargetBody } from './push.js'
+export { PushBatch, PushRequest, PushTarget, PushTargetBody } from './push.js'
 export { MAX_SEARCH_WORDS, SearchQuery, SearchResult, SqlRequest, SqlResult } from './search.js'
 export { compileTextValidator } from './text-values.js'
 export { readTime } from './times.js'

@@ -56,6 +56,12 @@ export const PushRequest = Type.Object(
   { additionalProperties: false, title: 'PushRequest' },
 )
 
+/** The body of one POST to the push target, signed like every outbound call (Seqline-Signature, Seqline-Delivery). */
+export const PushBatch = Type.Object(
+  { delivery: Type.String({ description: 'the Seqline-Delivery id of the batch' }), pushes: Type.Array(PushRequest) },
+  { title: 'PushBatch', description: 'what Seqline POSTs to the push target set by PUT /v1/admin/push (see docs/integration.md)' },
+)
+
 export type PushTargetBody = Type.Static<typeof PushTargetBody>
 export type PushTarget = Type.Static<typeof PushTarget>
 export type PushRequest = Type.Static<typeof PushRequest>
