@@ -80,11 +80,6 @@ export class RestClient {
     return this.command('PUT', `/v1/conversations/${conv}/burn`, { id: opts.id, ...data })
   }
 
-  /** My offline-push setting for a conversation: all, mentions or none, optionally until a time (private to me). */
-  configureNotifications(conv: string, data: Data<'notifications.configure'>, opts: WithId = {}): Promise<Accepted> {
-    return this.command('PUT', `/v1/conversations/${conv}/notifications`, { id: opts.id, ...data })
-  }
-
   /** Opens the direct conversation with a peer (created once, then returned). */
   openDirect(peer: string, opts: WithId = {}): Promise<Accepted> {
     return this.command('POST', '/v1/conversations/direct', { id: opts.id, peer })
