@@ -11,7 +11,7 @@ import { methodsByPath, notFound } from './methods.js'
 import { countCommands, metrics } from './metrics.js'
 import { docs } from './openapi/index.js'
 import { rateLimits } from './rate-limit.js'
-import { adminHistoryRoutes, adminRoutes, commandRoutes, healthRoutes, pushRoutes, readRoutes, userHistoryRoutes } from './routes/index.js'
+import { adminHistoryRoutes, adminRoutes, commandRoutes, healthRoutes, hookRoutes, pushRoutes, readRoutes, userHistoryRoutes } from './routes/index.js'
 import { gateway } from './ws/index.js'
 
 // Bodies are checked as they are: a wrong type is an error, not something to coerce,
@@ -76,7 +76,12 @@ export const restApi = fp<DepsOption>(
   async (app, { deps }) => {
     await app.register(cors, { origins: deps.corsOrigins })
     await app.register(rateLimits, { perMinute: deps.limits.rateLimitPerMinute })
-    await app.register(metrics, { lag: deps.projectionLag, historyLag: deps.historyLag, push: deps.push })
+    await app.register(metrics, {
+      lag: deps.projectionLag,
+      historyLag: deps.historyLag,
+      push: deps.push,
+      beside: deps.hooks ? [deps.hooks.metrics.registry] : [],
+    })
     await app.register(docs)
     const served = { ...deps, handler: countCommands(deps.handler, app.metrics) }
     await app.register(healthRoutes, { deps: served })
@@ -98,13 +103,14 @@ const userApi = fp<DepsOption>(
   { name: 'seqline-user-api', dependencies: ['seqline-rate-limit', 'seqline-docs'], encapsulate: true },
 )
 
-/** Routes for the service credential: users, tokens, system messages, audit export, analytics. */
+/** Routes for the service credential: users, tokens, system messages, audit export, analytics, before-hooks. */
 const adminApi = fp<DepsOption>(
   async (scope, { deps }) => {
     const admin = scope.withTypeProvider<TypeBoxTypeProvider>()
     admin.addHook('onRequest', requireService(deps.tokens, scope.authFailures))
     adminRoutes(admin, deps)
     adminHistoryRoutes(admin, deps)
+    if (deps.hooks) hookRoutes(admin, deps.hooks)
     pushRoutes(admin, deps)
   },
   { name: 'seqline-admin-api', dependencies: ['seqline-rate-limit', 'seqline-docs'], encapsulate: true },

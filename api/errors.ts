@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { AbandonedError, ContentionError, type HandleResult, LogUnavailableError } from '../core/commands/index.js'
+import { AbandonedError, ContentionError, type HandleResult, type HookRefusal, LogUnavailableError } from '../core/commands/index.js'
 import type { FieldError } from '../schemas/index.js'
 import { CONTENT_TYPES, ERROR_CODES, type ErrorCode } from '../schemas/index.js'
 import { Unauthorized } from './auth/index.js'
@@ -30,7 +30,14 @@ export const validationFailed = (errors: FieldError[]) =>
 export function failureOf(result: HandleResult, asSent: (field: string) => string = (field) => field): ApiError | null {
   if (result.ok) return null
   if (result.reason === 'invalid') return validationFailed(result.errors.map((e) => renamed(e, asSent(e.field))))
+  if (result.reason === 'hooked') return hookRefusal(result.verdict)
   return new ApiError(ERROR_CODES[result.refusal.code].status, result.refusal.code, result.refusal.message)
+}
+
+/** A before-hook's refusal carries the hook's own code and message; its failure names the hook, not its URL. */
+function hookRefusal(verdict: HookRefusal): ApiError {
+  if (verdict.action === 'unavailable') return new ApiError(503, 'HOOK_UNAVAILABLE', verdict.message, { hook: verdict.hook })
+  return new ApiError(403, 'REJECTED_BY_HOOK', verdict.message, { hook: verdict.hook, code: verdict.code })
 }
 
 function renamed(e: FieldError, field: string): FieldError {

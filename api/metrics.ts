@@ -34,7 +34,7 @@ export interface ApiMetrics {
 
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
-function createMetrics({ lag, historyLag, push }: MetricsOptions): ApiMetrics {
+function createMetrics({ lag, historyLag, push, beside = [] }: MetricsOptions): ApiMetrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'seqline_' })
   const labelNames = ['method', 'route', 'status'] as const
@@ -68,7 +68,9 @@ function createMetrics({ lag, historyLag, push }: MetricsOptions): ApiMetrics {
   if (lag) lagGauges(registry, lag, 'seqline_projection_lag', 'the conversations projection')
   if (historyLag) lagGauges(registry, historyLag, 'seqline_history_lag', 'the history sink')
   if (push) pushMetrics(registry, push)
-  return { registry, http, commands, connections, commandResults, errors }
+  // Metrics kept by other parts of the process (the before-hooks') are exposed beside the app's own.
+  const exposed = beside.length > 0 ? Registry.merge([registry, ...beside]) : registry
+  return { registry: exposed, http, commands, connections, commandResults, errors }
 }
 
 /**
@@ -135,6 +137,8 @@ export interface MetricsOptions {
   historyLag?: () => Promise<Lag>
   /** Offline push, when this process runs it. */
   push?: Pusher
+  /** Registries of other parts of the process, exposed on /metrics beside the app's. */
+  beside?: Registry[]
 }
 
 /**
@@ -200,5 +204,6 @@ export function countCommands(handler: CommandHandler, metrics: ApiMetrics): Com
 
 function resultOf(result: HandleResult): string {
   if (result.ok) return result.duplicate ? 'duplicate' : 'accepted'
+  if (result.reason === 'hooked') return result.verdict.action === 'reject' ? 'REJECTED_BY_HOOK' : 'HOOK_UNAVAILABLE'
   return result.reason === 'invalid' ? 'VALIDATION_FAILED' : result.refusal.code
 }

@@ -27,11 +27,13 @@ export {
   UserProfile,
 } from './api.js'
 export { Alive, EventPage, Inbox, MetricsText, MintedToken, ndjsonOf, Readiness, Receipt, SyncQuery, SyncResult, UserRecord } from './api-reads.js'
+export { renderClientTypes } from './client-types.js'
 export { COMMAND_TYPES, type Command, type CommandOf, type CommandType, TARGETING_COMMANDS } from './commands.js'
 export { CONFIG_DEFAULTS, CONFIG_ENV, Config, type LogLevel, ORIGIN } from './config.js'
 export { CONTENT_TYPES, type ContentType, type MessageContent } from './content.js'
 export { ERROR_CODES, type ErrorCode } from './error-codes.js'
 export { EVENT_TYPES, EVENT_VERSION, type EventDataOf, type EventOf, type EventType, type PendingEvent, type SeqlineEvent } from './events.js'
+export { HookList, HookParams, HookSettings, HookView } from './hooks.js'
 export { ConversationId, SYSTEM_ACTOR, USER_ID_PATTERN } from './ids.js'
 export { PushBatch, PushRequest, PushTarget, PushTargetBody } from './push.js'
 export { MAX_SEARCH_WORDS, SearchQuery, SearchResult, SqlRequest, SqlResult } from './search.js'
@@ -48,4 +50,13 @@ export {
   validateEvent,
   withinLimits,
 } from './validator.js'
-export { CLOSE, ClientFrame, type CommandFrame, type PresenceStatus, type ServerFrame, SOCKET_COMMAND_TYPES, type SocketCommand } from './ws.js'
+export {
+  CLOSE,
+  ClientFrame,
+  type CommandFrame,
+  type PresenceStatus,
+  type ServerFrame,
+  SOCKET_COMMAND_TYPES,
+  type SocketCommand,
+  type SyncFrame,
+} from './ws.js'

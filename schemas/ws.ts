@@ -12,7 +12,7 @@ import { taggedUnion } from './tagged-union.js'
  *
  * client → server                          server → client
  *   command {rid, command}                   ack {rid, conv, seq, duplicate} | error {rid, error}
- *   sync {have: {conv: seq}}                 event… and erased {conv, seqs}… per conversation, then synced
+ *   sync {have: {conv: seq}, latest?}        skipped {conv, upTo}?, erased {conv, seqs}… and event… per conversation, then synced
  *   typing {conv}                            typing {conv, user} to the other members
  *   presence {status}                        (published on core NATS for the platform; not echoed)
  *   ping                                     pong
@@ -60,13 +60,22 @@ export const PresenceStatus = Type.Unsafe<PresenceStatus>({ type: 'string', enum
 
 export const CommandFrame = Obj({ type: Type.Literal('command'), rid: RequestId, command: SocketCommand })
 
-/** `have`: the highest seq the client holds per conversation; conversations left out are sent from seq 1. */
+/** The most a latest-N sync may ask for per conversation. */
+const MAX_SYNC_LATEST = 10_000
+
+/**
+ * `have`: the highest seq the client holds per conversation; conversations left out are sent from seq 1,
+ * or, with `latest`, only their last `latest` events (a new device that does not want all history).
+ */
 export const SyncFrame = Obj({
   type: Type.Literal('sync'),
   have: Type.Record(ConversationId, Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), {
     additionalProperties: false,
     maxProperties: 100_000,
   }),
+  latest: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: MAX_SYNC_LATEST, description: 'for conversations not in have: only this many of their latest events' }),
+  ),
 })
 
 export const TypingFrame = Obj({ type: Type.Literal('typing'), conv: ConversationId })
@@ -105,11 +114,13 @@ export const EventFrame = Obj({
 
 /** Seqs of a conversation this client will never get — erased (burned) or another member's private event: holes it skips. */
 export const ErasedFrame = Obj({ type: Type.Literal('erased'), conv: ConversationId, seqs: Type.Array(Seq, { minItems: 1 }) })
+/** A latest-N sync left out the seqs up to upTo of a conversation not in `have`: the client moves past them (older history is there to pull by seq range). */
+export const SkippedFrame = Obj({ type: Type.Literal('skipped'), conv: ConversationId, upTo: Seq })
 export const SyncedFrame = Obj({ type: Type.Literal('synced') })
 export const TypingNoticeFrame = Obj({ type: Type.Literal('typing'), conv: ConversationId, user: UserId })
 export const PongFrame = Obj({ type: Type.Literal('pong') })
 
-export const ServerFrame = taggedUnion([AckFrame, ErrorFrame, EventFrame, ErasedFrame, SyncedFrame, TypingNoticeFrame, PongFrame], 'type')
+export const ServerFrame = taggedUnion([AckFrame, ErrorFrame, EventFrame, ErasedFrame, SkippedFrame, SyncedFrame, TypingNoticeFrame, PongFrame], 'type')
 
 export type CommandFrame = Type.Static<typeof CommandFrame>
 export type SyncFrame = Type.Static<typeof SyncFrame>
@@ -122,7 +133,8 @@ export type AckFrame = Type.Static<typeof AckFrame>
 export type ErrorFrame = Type.Static<typeof ErrorFrame>
 export type EventFrame = Type.Static<typeof EventFrame>
 export type ErasedFrame = Type.Static<typeof ErasedFrame>
+export type SkippedFrame = Type.Static<typeof SkippedFrame>
 export type SyncedFrame = Type.Static<typeof SyncedFrame>
 export type TypingNoticeFrame = Type.Static<typeof TypingNoticeFrame>
 export type PongFrame = Type.Static<typeof PongFrame>
-export type ServerFrame = AckFrame | ErrorFrame | EventFrame | ErasedFrame | SyncedFrame | TypingNoticeFrame | PongFrame
+export type ServerFrame = AckFrame | ErrorFrame | EventFrame | ErasedFrame | SkippedFrame | SyncedFrame | TypingNoticeFrame | PongFrame

@@ -9,8 +9,14 @@ declare module 'fastify' {
   }
 }
 
-/** What a command can be answered with besides its schema's refusal: a rule of the domain, or a log that did not answer. */
-export const COMMAND_ERRORS: readonly ErrorCode[] = ['LOG_UNAVAILABLE', 'CONTENTION', ...(Object.keys(REFUSALS) as RefusalCode[])]
+/** What a command can be answered with besides its schema's refusal: a rule of the domain, a before-hook, or a log that did not answer. */
+export const COMMAND_ERRORS: readonly ErrorCode[] = [
+  'LOG_UNAVAILABLE',
+  'CONTENTION',
+  'REJECTED_BY_HOOK',
+  'HOOK_UNAVAILABLE',
+  ...(Object.keys(REFUSALS) as RefusalCode[]),
+]
 
 /** A route that reads a conversation: it must exist and the caller must be (or have been) a member. */
 export const CONVERSATION_READ_ERRORS: readonly ErrorCode[] = ['CONVERSATION_NOT_FOUND', 'NOT_MEMBER', 'LOG_UNAVAILABLE']

@@ -37,6 +37,7 @@ const BY_NAME: Record<string, unknown> = {
   at: 1767225600000,
   activityAt: 1767225600000,
   changedAt: 1767225600000,
+  createdAt: 1767225600000,
   registeredAt: 1767225600000,
   updatedAt: 1767225600000,
   expiresAt: 1767229200000,

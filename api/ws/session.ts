@@ -1,7 +1,7 @@
 import type { RawData, WebSocket } from 'ws'
 import type { Cursor } from '../../core/log/index.js'
 import type { SeqlineEvent } from '../../schemas/index.js'
-import { CLOSE, type ClientFrame, type CommandFrame, type ServerFrame } from '../../schemas/index.js'
+import { CLOSE, type ClientFrame, type CommandFrame, type ServerFrame, type SyncFrame } from '../../schemas/index.js'
 import type { ApiDeps } from '../deps.js'
 import { ApiError, toApiError } from '../errors.js'
 import { answerCommand } from './command.js'
@@ -12,6 +12,8 @@ import { Membership } from './membership.js'
 import type { GatewayOptions } from './options.js'
 import { pooled, syncConversation } from './sync.js'
 import { WindowCounter } from './window-counter.js'
+
+type SyncRequest = Omit<SyncFrame, 'type'>
 
 export interface SessionContext {
   deps: ApiDeps
@@ -33,7 +35,7 @@ export class Session implements LiveTarget {
   private readonly ready: Promise<boolean>
   private syncRunning = false
   private readonly holding = new HeldFrames()
-  private nextSync: Record<string, number> | null = null
+  private nextSync: SyncRequest | null = null
   private readonly badFrames: WindowCounter
   private readonly commandRate: WindowCounter
   private readonly typingAt = new Map<string, number>()
@@ -160,7 +162,7 @@ export class Session implements LiveTarget {
       case 'command':
         return this.command(frame)
       case 'sync':
-        return this.queueSync(frame.have)
+        return this.queueSync(frame)
       case 'typing':
         return this.typing(frame.conv)
       case 'presence':
@@ -179,26 +181,26 @@ export class Session implements LiveTarget {
    * replaces any other waiting request, and runs once after it. Repeated sync
    * frames cannot make the server re-read the log over and over.
    */
-  private queueSync(have: Record<string, number>): void {
+  private queueSync(request: SyncRequest): void {
     if (this.syncRunning) {
-      this.nextSync = have
+      this.nextSync = request
       return
     }
     this.syncRunning = true
     void (async () => {
-      for (let next: Record<string, number> | null = have; next; next = this.takeNextSync()) await this.sync(next)
+      for (let next: SyncRequest | null = request; next; next = this.takeNextSync()) await this.sync(next)
       this.syncRunning = false
     })()
   }
 
-  private takeNextSync(): Record<string, number> | null {
+  private takeNextSync(): SyncRequest | null {
     const next = this.nextSync
     this.nextSync = null
     return next
   }
 
-  /** Every event the client misses, conversation by conversation, then `synced`. */
-  private async sync(have: Record<string, number>): Promise<void> {
+  /** Every event the client misses (of a conversation it holds nothing of, the latest N when asked), conversation by conversation, then `synced`. */
+  private async sync({ have, latest }: SyncRequest): Promise<void> {
     const { log } = this.ctx.deps
     const targets = [...this.membership.targets()]
     // Taken together, with no await between: every event past this position reaches the session
@@ -212,7 +214,9 @@ export class Session implements LiveTarget {
           if (frame.type === 'event') replayedUpTo = frame.event.seq
           return this.paced(frame)
         }
-        if (!this.closed) await syncConversation(log, this.user, conv, (have[conv] ?? 0) + 1, last, emit, live[log.partitionOf(conv)] ?? 0)
+        const held = have[conv]
+        const window = held === undefined ? latest : undefined
+        if (!this.closed) await syncConversation(log, this.user, conv, (held ?? 0) + 1, last, emit, live[log.partitionOf(conv)] ?? 0, window)
         // Its held live frames go out after its replay, but none the replay already sent.
         for (const frame of this.holding.release(conv, replayedUpTo)) this.send(frame)
       })

@@ -14,6 +14,8 @@ export type Emit = (frame: ServerFrame) => Promise<void>
  * order, and an `erased` frame naming the seqs of each page that it will never
  * get (burned, or another member's private event), before that page's events,
  * so a client that buffers out-of-order events can move past the holes at once.
+ * With `latest`, only the last `latest` seqs up to `last` are sent, after a
+ * `skipped` frame naming the seqs left out.
  */
 export async function syncConversation(
   log: EventLog,
@@ -23,9 +25,16 @@ export async function syncConversation(
   last: number | undefined,
   emit: Emit,
   liveFrom: number = Infinity,
+  latest?: number,
 ): Promise<void> {
   const end = last ?? (await log.head(conv)).seq
-  for (let next = Math.max(1, from); next <= end; ) {
+  let start = Math.max(1, from)
+  // A latest-N sync: the seqs before the window are named once, so the client moves past them instead of waiting.
+  if (latest !== undefined && end - latest + 1 > start) {
+    start = end - latest + 1
+    await emit({ type: 'skipped', conv, upTo: start - 1 })
+  }
+  for (let next = start; next <= end; ) {
     const upTo = Math.min(end, next + PAGE - 1)
     const page = await readAs(log, reader, conv, { from: next, limit: upTo - next + 1 })
     // Events stored after the live stream's position reach the client live, filtered by

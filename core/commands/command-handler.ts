@@ -11,6 +11,7 @@ import {
 import type { Decider, Refusal, TargetMessage } from '../domain/index.js'
 import { type ConversationState, rememberedSeq } from '../domain/index.js'
 import { type EventLog, encodeVouched, type Head, LogUnavailableError, type StoredEvent } from '../log/index.js'
+import { type BeforeHook, type BeforeHooks, contextOf, type HookVerdict } from './before-hooks.js'
 import { eventIdOf, msgIdOf } from './ids.js'
 import { KeyedQueue } from './keyed-queue.js'
 import { type Loaded, stateCache } from './state-cache.js'
@@ -26,6 +27,14 @@ export type HandleResult =
   | { ok: true; seq: number; event?: SeqlineEvent; json?: string; duplicate: boolean }
   | { ok: false; reason: 'refused'; refusal: Refusal }
   | { ok: false; reason: 'invalid'; errors: FieldError[] }
+  /** A before-hook refused the command, or could not be asked and refuses on failure: nothing was appended. */
+  | { ok: false; reason: 'hooked'; verdict: HookRefusal }
+
+/** A hook's refusal: its own (with its code and message), or its failure under `onFailure: "reject"`. */
+export type HookRefusal = Extract<HookVerdict, { action: 'reject' | 'unavailable' }>
+
+/** What the hooks made of a command: the command to store (maybe rewritten), or the answer to give instead. */
+type Hooked = { ok: true; command: ValidCommand } | { ok: false; result: HandleResult }
 
 export interface HandlerOptions {
   /** Memory, in estimated bytes, for the conversation states kept so the hot path never replays. */
@@ -33,7 +42,12 @@ export interface HandlerOptions {
   clock?: () => number
   /** Decide-append rounds lost to concurrent writers before giving up. */
   maxConflicts?: number
+  /** Asked about each command the decider accepts, before its append (see before-hooks.ts); none by default. */
+  hooks?: BeforeHooks
 }
+
+const NONE: readonly BeforeHook[] = []
+const NO_HOOKS: BeforeHooks = { for: () => NONE }
 
 /** Thrown when the log cannot confirm an append (or answer a read); the outcome is unknown and a retry with the same command id is safe. */
 export { LogUnavailableError }
@@ -65,6 +79,7 @@ export class CommandHandler {
   private readonly queue = new KeyedQueue()
   private readonly clock: () => number
   private readonly maxConflicts: number
+  private readonly hooks: BeforeHooks
 
   constructor(
     readonly log: EventLog,
@@ -74,6 +89,7 @@ export class CommandHandler {
     this.cache = stateCache(opts.cacheBytes ?? DEFAULT_CACHE_BYTES)
     this.clock = opts.clock ?? Date.now
     this.maxConflicts = opts.maxConflicts ?? 25
+    this.hooks = opts.hooks ?? NO_HOOKS
   }
 
   /** Validates untrusted input, then handles it. */
@@ -106,15 +122,16 @@ export class CommandHandler {
     return this.queue.run(conv, async () => (await this.catchUp(conv, await this.loaded(conv))).state)
   }
 
-  private async decideAndAppend(command: ValidCommand): Promise<HandleResult> {
+  private async decideAndAppend(sent: ValidCommand): Promise<HandleResult> {
+    let command = sent
     let current = await this.loaded(command.conv)
+    // Hooks are asked once per command: a round lost to another writer decides again on what they let through.
+    let asked = false
     for (let round = 0; round < this.maxConflicts; round++) {
       const remembered = rememberedSeq(current.state, command.actor, command.id)
       if (remembered !== undefined) return this.original(command.conv, remembered)
       const now = this.clock()
-      const target = TARGETING_COMMANDS.has(command.type) ? await this.target(command, current.state) : undefined
-      const edits = await this.editsFor(command, current.state)
-      const decision = this.decider.decide({ ...command, metadata: { now, target, edits } }, current.state)
+      const decision = await this.decide(command, current.state, now)
       if (!decision.ok) {
         // A refusal is not checked by the log, so it must not rest on a stale cache: catch up, decide again if anything arrived.
         const fresh = await this.catchUp(command.conv, current)
@@ -126,6 +143,16 @@ export class CommandHandler {
       }
       const pending = decision.events[0]
       if (!pending) return { ok: true, seq: current.state.seq, duplicate: false }
+      const hooks = asked ? NONE : this.hooks.for(command.type)
+      asked = true
+      if (hooks.length > 0) {
+        const hooked = await this.askHooks(hooks, command, current.state)
+        if (!hooked.ok) return hooked.result
+        // Decided again as of now: the hooks took time, and may have rewritten the command.
+        command = hooked.command
+        round-- // not a round lost to another writer
+        continue
+      }
       const msgId = msgIdOf(command.conv, command.actor, command.id)
       const event = {
         id: eventIdOf(msgId),
@@ -147,6 +174,30 @@ export class CommandHandler {
       if (result.status === 'duplicate') return this.duplicateOf(command.conv, result.streamSeq)
     }
     throw new ContentionError(`${command.conv}: ${this.maxConflicts} concurrent writers won in a row; retry the command`)
+  }
+
+  /** The decider's answer, with what it needs read from the log (the targeted message, a burn's or recall's edits). */
+  private async decide(command: ValidCommand, state: ConversationState, now: number) {
+    const target = TARGETING_COMMANDS.has(command.type) ? await this.target(command, state) : undefined
+    const edits = await this.editsFor(command, state)
+    return this.decider.decide({ ...command, metadata: { now, target, edits } }, state)
+  }
+
+  /**
+   * Asks each hook of the command's type in turn. A rewrite is decided again before the next hook
+   * sees it, so every hook judges a command the decider accepts; a refusal of the rewrite is the answer.
+   */
+  private async askHooks(hooks: readonly BeforeHook[], sent: ValidCommand, state: ConversationState): Promise<Hooked> {
+    let command = sent
+    for (const hook of hooks) {
+      const verdict = await hook.ask(command, contextOf(state, command.actor))
+      if (verdict.action === 'allow') continue
+      if (verdict.action !== 'modify') return { ok: false, result: { ok: false, reason: 'hooked', verdict } }
+      command = verdict.command
+      const decision = await this.decide(command, state, this.clock())
+      if (!decision.ok) return { ok: false, result: { ok: false, reason: 'refused', refusal: decision.refusal } }
+    }
+    return { ok: true, command }
   }
 
   private async append(event: SeqlineEvent, head: Head, msgId: string) {

@@ -2,8 +2,10 @@
 // (a fresh local one unless --url is given). Every figure is printed beside a
 // ceiling measured in the same run, because these machines are noisy.
 // Options: --messages 40000 --window 512 --deep 1000000 --partitions 8 --url nats://...
-//          --only all|append|read|projections|ws (or a comma-separated list; default all)
+//          --only all|append|read|projections|ws|history|hooks (or a comma-separated list; default all)
+//          hooks: --hook-sends 2000 (serial sends with and without one before-hook, and bare round trips to it)
 //          history: --history-messages 10000000 --history-conversations 100000 --clickhouse-url http://... (default: a local clickhouse-server)
+//                   --history-backends both|chdb|server (default both)
 //          ws: --clients 200 --ws-rate 2000 (or steps: 1000,2000,5000) --ws-seconds 10 --ws-group 10 --ws-api child|inline
 //              --ws-projection same|child (the conversations projection in the API's process, or in a child process of its own)
 //              --ws-warmup 2 (untimed, before the first step) --ws-fanout 5000 (fan-out group size; default all clients) --ws-addresses 1 (client source addresses 127.0.0.1..K)
@@ -16,7 +18,8 @@ import { connect } from '@nats-io/transport-node'
 import { openJetStreamLog } from '../../core/log/index.js'
 import { HistoryDb } from '../../projections/history/index.js'
 import { startClickHouseServer, startNatsServer } from '../servers/index.js'
-import { type HistoryBenchResult, historyBench, printHistory } from './history/history.js'
+import { type HistoryBenchOptions, type HistoryBenchResult, historyBench, printHistory } from './history/history.js'
+import { hookBench, printHooks } from './hooks/before-hook.js'
 import { appendBench, printAppend } from './log/append.js'
 import { printRead, readBench } from './log/read.js'
 import { printProjections, projectionsBench } from './projection/projections.js'
@@ -46,10 +49,12 @@ const { values: args } = parseArgs({
     'history-messages': { type: 'string', default: '10000000' },
     'history-conversations': { type: 'string', default: '100000' },
     'clickhouse-url': { type: 'string' },
+    'history-backends': { type: 'string', default: 'both' },
+    'hook-sends': { type: 'string', default: '2000' },
   },
 })
 
-const PARTS = ['append', 'read', 'projections', 'ws', 'history'] as const
+const PARTS = ['append', 'read', 'projections', 'ws', 'history', 'hooks'] as const
 const only = new Set(args.only === 'all' ? PARTS : args.only!.split(',').map((s) => s.trim()))
 for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--only ${part}: expected one of ${PARTS.join(', ')}`)
 
@@ -85,10 +90,12 @@ async function main() {
       )
     const history = only.has('history') ? await historyBenches(dir) : undefined
     if (history) printHistory(history)
+    const hooks = only.has('hooks') ? await hookBench(nc, Number(args['hook-sends']), Number(args.partitions)) : undefined
+    if (hooks) printHooks(hooks)
     await mkdir(join(args.out!, '..'), { recursive: true })
     await writeFile(
       args.out!,
-      JSON.stringify({ at: new Date().toISOString(), natsServer: version, cores: cpus().length, append, read, projections, ws, history }, null, 2),
+      JSON.stringify({ at: new Date().toISOString(), natsServer: version, cores: cpus().length, append, read, projections, ws, history, hooks }, null, 2),
     )
     console.log(`\nresults written to ${args.out}`)
   } finally {
@@ -101,22 +108,32 @@ async function main() {
 /** The history benchmark on embedded chDB and on a ClickHouse server (a local one unless --clickhouse-url is given), one after the other. */
 async function historyBenches(dir: string): Promise<HistoryBenchResult[]> {
   const opts = { messages: Number(args['history-messages']), conversations: Number(args['history-conversations']) }
+  const backends = args['history-backends']
+  if (backends !== 'both' && backends !== 'chdb' && backends !== 'server') throw new Error(`--history-backends ${backends}: expected both, chdb or server`)
   const results: HistoryBenchResult[] = []
+  if (backends !== 'server') results.push(await chdbHistoryBench(dir, opts))
+  if (backends !== 'chdb') results.push(await serverHistoryBench(dir, opts))
+  return results
+}
+
+async function chdbHistoryBench(dir: string, opts: HistoryBenchOptions): Promise<HistoryBenchResult> {
   const chdb = await HistoryDb.open({ chdbPath: join(dir, 'chdb'), database: 'bench' })
   try {
-    results.push(await historyBench(chdb, 'embedded chDB', opts))
+    return await historyBench(chdb, 'embedded chDB', opts)
   } finally {
     await chdb.close()
   }
+}
+
+async function serverHistoryBench(dir: string, opts: HistoryBenchOptions): Promise<HistoryBenchResult> {
   const local = args['clickhouse-url'] ? null : await startClickHouseServer({ dataDir: join(dir, 'clickhouse') })
   const server = await HistoryDb.open({ url: args['clickhouse-url'] ?? local!.url, database: 'bench' })
   try {
-    results.push(await historyBench(server, 'ClickHouse server', opts))
+    return await historyBench(server, 'ClickHouse server', opts)
   } finally {
     await server.close()
     await local?.stop()
   }
-  return results
 }
 
 function wsOptions(url: string, window: number, natsPid: number | undefined) {

@@ -1,9 +1,10 @@
 // `seqline doctor`: is everything Seqline needs there and healthy? Servers,
-// versions, capabilities, the log's streams, the views and projection lag.
+// versions, capabilities, the log's streams, the views and projection lag, the before-hooks, the push target.
 import { jetstreamManager } from '@nats-io/jetstream'
 import { Kvm } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { Cursor, EventLog } from '../../core/log/index.js'
+import { HookStore, viewOf } from '../../integrations/hooks/index.js'
 import { PushTargets, pushDelivererName } from '../../integrations/push/index.js'
 import { CONVERSATIONS_BUCKET } from '../../projections/conversations/index.js'
 import type { HistoryDb } from '../../projections/history/index.js'
@@ -26,6 +27,7 @@ export async function doctor(nc: NatsConnection, log: EventLog, config: Config):
   checks.push(...(await streamChecks(log, config)))
   checks.push(await bucketCheck(nc))
   checks.push(await lagCheck(nc, log))
+  checks.push(...(await hookChecks(nc)))
   checks.push(await pushCheck(nc, log))
   checks.push(...(await historyChecks(log, config)))
   return checks
@@ -75,6 +77,18 @@ async function bucketCheck(nc: NatsConnection): Promise<Check> {
   } catch (err) {
     return { name: `views ${CONVERSATIONS_BUCKET}`, ok: false, detail: `not readable: ${(err as Error).message} (has Seqline been started?)` }
   }
+}
+
+/** The before-hooks in force, in the order they run, with their settings (never their secrets). */
+async function hookChecks(nc: NatsConnection): Promise<Check[]> {
+  const store = await HookStore.existing(nc)
+  const hooks = store ? (await store.list()).map(viewOf) : []
+  if (hooks.length === 0) return [{ name: 'before-hooks', ok: true, detail: 'none configured' }]
+  return hooks.map((h) => ({
+    name: `before-hook ${h.name}`,
+    ok: true,
+    detail: `${h.url} for ${h.commands.join(', ')}; timeout ${h.timeoutMs} ms, on failure ${h.onFailure}, order ${h.order}`,
+  }))
 }
 
 /** How far the last committed projection batch is behind the log. */

@@ -10,6 +10,7 @@ import { parseOrigins, startApi } from '../../api/index.js'
 import { CommandHandler } from '../../core/commands/index.js'
 import { createDecider } from '../../core/domain/index.js'
 import type { EventLog } from '../../core/log/index.js'
+import { LiveHooks } from '../../integrations/hooks/index.js'
 import { Pusher, PushTargets } from '../../integrations/push/index.js'
 import { BurnExecutor, ConversationViews, openBurnEraser, openConversationsProjector } from '../../projections/conversations/index.js'
 import type { HistoryDb } from '../../projections/history/index.js'
@@ -53,7 +54,9 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   const history = await startHistory(nc, log, historyDb, config.replicas, logger)
   const views = await ConversationViews.open(nc)
   const viewsLag = async () => lagBehind(log, (await views.reach()) ?? {})
-  const handler = new CommandHandler(log, createDecider())
+  // Before-hooks are followed from their KV bucket: a change through any process's admin API applies here too.
+  const hooks = await LiveHooks.open(nc, { replicas: config.replicas, logger })
+  const handler = new CommandHandler(log, createDecider(), { hooks })
   const burns = new BurnExecutor(views, handler, { logger })
   burns.start()
   // Idle until a push target is set through the admin API; then one process of the deployment pushes.
@@ -78,6 +81,7 @@ export async function compose(config: Config): Promise<RunningSeqline> {
     log,
     nc,
     handler,
+    hooks,
     views,
     tokens,
     users,
@@ -107,6 +111,7 @@ export async function compose(config: Config): Promise<RunningSeqline> {
     await api.close()
     await push.stop()
     await burns.stop()
+    hooks.close()
     await eraser.stop()
     await projection.stop()
     await history.stop()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Seqline needs to build, test and run: npm dependencies, nats-server,
-# clickhouse-server (Debian's 18.16, the local history server for tests and benchmarks)
-# and promtool (checks the alert rules in ops/deploy).
+# clickhouse-server (Debian's 18.16, the local history server for tests and benchmarks),
+# promtool (checks the alert rules in ops/deploy) and chromium (the browser tests).
 # Idempotent and silent when everything is already present, because npm test and
 # npm start run it every time.
 set -euo pipefail
@@ -61,6 +61,11 @@ promtool_present() {
   command -v promtool >/dev/null
 }
 
+# playwright-core drives Debian's chromium for the browser tests (its own browser downloads are not reachable here).
+chromium_present() {
+  [[ -x /usr/bin/chromium ]]
+}
+
 APT_UPDATED=0
 
 # Installs a Debian package as root when `present` finds it missing; `hint` says how to get it otherwise.
@@ -88,3 +93,4 @@ ensure_package nats-server nats_server_present "put a nats-server binary from ht
 [[ ${1:-} == --run ]] || ensure_package clickhouse-server clickhouse_server_present "put a clickhouse-server binary on PATH"
 # The tests check the alert rules and dashboard in ops/deploy with promtool (Debian's prometheus package).
 [[ ${1:-} == --run ]] || ensure_package prometheus promtool_present "put a promtool binary (from a Prometheus release) on PATH"
+[[ ${1:-} == --run ]] || ensure_package chromium chromium_present "install Chromium so that /usr/bin/chromium runs it"

@@ -4,6 +4,7 @@ import type { ApiDeps } from '../../api/deps.js'
 import { type RunningApi, startApi } from '../../api/server.js'
 import { CommandHandler } from '../../core/commands/index.js'
 import { createDecider } from '../../core/domain/index.js'
+import { LiveHooks } from '../../integrations/hooks/index.js'
 import { ConversationViews } from '../../projections/conversations/index.js'
 import type { LogLevel } from '../../schemas/index.js'
 import { caughtUp, type LogAndConnection, type RunningProjection, startProjection } from './projection.js'
@@ -19,7 +20,7 @@ export interface ApiStack {
   token(user: string, ttlSeconds?: number): Promise<string>
   /** Waits until the views reflect everything in the log. */
   settle(): Promise<void>
-  /** Another API process on the same log and views (for cross-process delivery). */
+  /** Another API process on the same log, views and hooks bucket (for cross-process delivery and configuration). */
   another(): Promise<RunningApi>
   stop(): Promise<void>
 }
@@ -38,19 +39,24 @@ export async function startApiStack(
   const users = await UserDirectory.open(nc, `${bucket}_users`)
   // Quiet unless asked (SEQLINE_LOG_LEVEL=warn shows every 5xx a test provokes).
   const logging = { level: (process.env.SEQLINE_LOG_LEVEL ?? 'silent') as LogLevel }
-  const deps = (): ApiDeps => ({
+  const common = {
     log,
     nc,
-    handler: new CommandHandler(log, createDecider()),
     views,
     tokens,
     users,
     limits,
     projectionLag: () => runner.projector.lag(),
     logging,
-    ...more,
-  })
-  const api = await startApi(deps(), '127.0.0.1', 0)
+  }
+  // Each API process follows the hooks bucket itself, as separate Seqline processes do.
+  const opened: LiveHooks[] = []
+  const deps = async (): Promise<ApiDeps> => {
+    const hooks = await LiveHooks.open(nc, { bucket: `${bucket}_hooks` })
+    opened.push(hooks)
+    return { ...common, hooks, handler: new CommandHandler(log, createDecider(), { hooks }), ...more }
+  }
+  const api = await startApi(await deps(), '127.0.0.1', 0)
   const extra: RunningApi[] = []
   return {
     api,
@@ -62,12 +68,13 @@ export async function startApiStack(
     token: async (user, ttlSeconds = 3600) => (await tokens.mint(user, ttlSeconds)).token,
     settle: () => caughtUp(runner),
     another: async () => {
-      const more = await startApi(deps(), '127.0.0.1', 0)
+      const more = await startApi(await deps(), '127.0.0.1', 0)
       extra.push(more)
       return more
     },
     stop: async () => {
       for (const a of [...extra, api]) await a.close()
+      for (const hooks of opened) hooks.close()
       await runner.stop()
       runner.close()
     },

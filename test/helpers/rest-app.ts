@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
+import { Registry } from 'prom-client'
 import { createServer, restApi } from '../../api/app.js'
 import { Tokens } from '../../api/auth/index.js'
 import type { ApiDeps } from '../../api/deps.js'
+import type { LiveHooks } from '../../integrations/hooks/index.js'
 
 /**
  * The REST API with no server behind it, answered with inject(): for what the API decides
@@ -34,7 +36,7 @@ export async function restApp(more: Partial<ApiDeps> = {}): Promise<RestApp> {
   }
 }
 
-/** What the API needs, with stand-ins for the parts behind servers (log, handler, views, users) that fail when touched. */
+/** What the API needs, with stand-ins for the parts behind servers (log, handler, views, users, hooks) that fail when touched. */
 export function serverlessDeps(more: Partial<ApiDeps> = {}): ApiDeps {
   return {
     log: untouchable('log'),
@@ -42,6 +44,8 @@ export function serverlessDeps(more: Partial<ApiDeps> = {}): ApiDeps {
     handler: untouchable('handler'),
     views: untouchable('views'),
     users: untouchable('users'),
+    // Served, so the document has the hook routes; their store fails when touched, like the rest.
+    hooks: { metrics: { registry: new Registry() }, store: untouchable('hooks.store') } as unknown as LiveHooks,
     tokens: new Tokens({ serviceToken: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(32).toString('base64url') }),
     limits: { bodyLimitBytes: 64 * 1024, rateLimitPerMinute: 100_000 },
     logging: { level: 'silent' },

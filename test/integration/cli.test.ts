@@ -3,6 +3,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { before, describe, test } from 'node:test'
+import { HookStore } from '../../integrations/hooks/index.js'
 import { eraseMessage } from '../../projections/conversations/erase.js'
 import { SYSTEM_ACTOR } from '../../schemas/index.js'
 import { seqline } from '../helpers/cli.js'
@@ -77,6 +78,17 @@ describe('the seqline CLI against a real nats-server', () => {
     const r = await seqline(['doctor'], env)
     assert.match(r.stdout, /^ok\s+nats-server: 2\.\d+/)
     assert.equal(r.stdout.match(/stream SEQLINE_LOG_\d/g)?.length, TEST_PARTITIONS)
+  })
+
+  test('doctor lists the before-hooks with their settings, never their secrets', async () => {
+    const none = await seqline(['doctor'], env)
+    assert.match(none.stdout, /before-hooks: none configured/)
+    const store = await HookStore.open(t.nc)
+    const secret = 'doctor-secret-0123456789'
+    await store.put('moderation', { url: 'http://127.0.0.1:9/hook', commands: ['message.send'], timeoutMs: 250, onFailure: 'reject', order: 3, secret })
+    const r = await seqline(['doctor'], env)
+    assert.match(r.stdout, /before-hook moderation: http:\/\/127\.0\.0\.1:9\/hook for message\.send; timeout 250 ms, on failure reject, order 3/)
+    assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret))
   })
 
   test('bad configuration stops start-up with a message naming each value', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
-import { SeqlineClient, SeqlineError } from '../../api/client/index.js'
+import { SeqlineClient, SeqlineError } from '../../client/src/index.js'
 import { type ApiStack, startApiStack } from '../helpers/api.js'
 import { withLogServer } from '../helpers/log.js'
 

@@ -129,6 +129,7 @@ describe('the served OpenAPI document against the running server', () => {
       .replace('{conv}', conv)
       .replace('{seq}', '2')
       .replace('{user}', isAdmin(op) ? 'amy' : 'cy')
+      .replace('{name}', 'contract')
     const query = (op.parameters ?? [])
       .filter((p) => p.in === 'query' && (p.required || QUERY_VALUES[p.name] !== undefined))
       .map((p) => `${p.name}=${encodeURIComponent(QUERY_VALUES[p.name] ?? String(sample(p.schema, p.name)))}`)

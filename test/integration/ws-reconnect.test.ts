@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
 import { WebSocket } from 'ws'
-import { SeqlineClient, type SeqlineSocket } from '../../api/client/index.js'
+import { SeqlineClient, type SeqlineSocket } from '../../client/src/index.js'
 import type { SeqlineEvent } from '../../schemas/index.js'
 import { type ApiStack, startApiStack } from '../helpers/api.js'
 import { range, withLogServer } from '../helpers/log.js'

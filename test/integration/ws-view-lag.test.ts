@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
-import { SeqlineClient } from '../../api/client/index.js'
+import { SeqlineClient } from '../../client/src/index.js'
 import type { ServerFrame } from '../../schemas/index.js'
 import { type ApiStack, startApiStack } from '../helpers/api.js'
 import { withLogServer } from '../helpers/log.js'

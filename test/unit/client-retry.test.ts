@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { SeqlineError } from '../../api/client/errors.js'
-import { RestClient } from '../../api/client/rest.js'
+import { RestClient, SeqlineError } from '../../client/src/index.js'
 
 /** A fetch that answers each call with the next of `answers`, recording the bodies it was sent. */
 function scripted(answers: Array<'network' | { status: number; body: unknown }>) {

@@ -11,9 +11,9 @@ import { ERROR_CODE_NAMES, ERROR_CODES, type ErrorCode } from '../../schemas/err
 import { ErrorBody } from '../../schemas/index.js'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
-// What the server runs; the TypeScript client (api/client) has codes of its own for what it sees on its side.
+// What the server runs; the TypeScript client (client/, its own workspace) has codes of its own for what it sees on its side.
 const SERVER_DIRS = ['api', 'core', 'projections', 'schemas', 'ops', 'integrations']
-const NOT_SERVER = [join('api', 'client'), join('ops', 'bench')]
+const NOT_SERVER = [join('ops', 'bench')]
 const table = ERROR_CODES as Record<string, { status: number; retry: string; meaning: string }>
 
 function sources(dir: string): string[] {

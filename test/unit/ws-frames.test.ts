@@ -15,6 +15,9 @@ describe('WebSocket frames', () => {
   test('client frames: valid ones pass, each problem is named once by its field', () => {
     assert.equal(fields({ type: 'command', rid: 'r', command: { type: 'conversation.read', id: 'x', conv: 'g_a', data: { upTo: 3 } } }), 'ok')
     assert.equal(fields({ type: 'sync', have: { g_a: 4, 'd~a~b': 0 } }), 'ok')
+    assert.equal(fields({ type: 'sync', have: {}, latest: 50 }), 'ok')
+    assert.deepEqual(fields({ type: 'sync', have: {}, latest: 0 }), ['/latest'])
+    assert.deepEqual(fields({ type: 'sync', have: {}, latest: 10_001 }), ['/latest'])
     assert.deepEqual(fields({}), ['/type'])
     assert.deepEqual(fields({ type: 'typing' }), ['/conv'])
     assert.deepEqual(fields({ type: 'presence', status: 'asleep' }), ['/status'])
@@ -63,6 +66,7 @@ describe('WebSocket frames', () => {
       { type: 'error', error: { code: 'VALIDATION_FAILED', message: 'no', details: { errors: [] } } },
       { type: 'event', event },
       { type: 'erased', conv: 'g_a', seqs: [1] },
+      { type: 'skipped', conv: 'g_a', upTo: 40 },
       { type: 'synced' },
       { type: 'typing', conv: 'g_a', user: 'kim' },
       { type: 'pong' },

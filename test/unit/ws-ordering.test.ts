@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { ConversationOrder, Ordering } from '../../api/client/ordering.js'
+import { ConversationOrder, Ordering } from '../../client/src/index.js'
 import type { SeqlineEvent } from '../../schemas/index.js'
 
 const ev = (seq: number, conv = 'g_a') => ({ conv, seq, type: 'message.sent' }) as SeqlineEvent

@@ -11,18 +11,27 @@ export interface SyntheticOptions {
   conversations: number
   users: number
   partitions: number
-  /** How many messages carry RARE_WORD. */
+  /** How many messages carry RARE_WORD (and, among the CJK ones, RARE_CJK_WORD). */
   rare: number
   startAt: number
+  /** Every cjkEvery-th message is written in Chinese (no spaces between words); 0 for none. */
+  cjkEvery: number
 }
 
 export const RARE_WORD = 'zyzzyva'
+/** Two characters outside the range the CJK vocabulary is drawn from, so they stand next to each other only where planted. */
+export const RARE_CJK_WORD = '蝾螈'
+const CJK_FIRST = 0x4e00
+const CJK_CHARACTERS = 2500
 const VOCABULARY = 50_000
 const WORDS_PER_MESSAGE = 8
 
 /** The word of a Zipf rank: rank 1 is the most common. */
 export const wordOf = (rank: number) => `w${rank.toString(36)}`
 export const convOf = (n: number) => `g_bench${n}`
+/** The two-character Chinese word of a Zipf rank, from the 2,500 characters after U+4E00. */
+export const cjkWordOf = (rank: number) =>
+  String.fromCodePoint(CJK_FIRST + (rank % CJK_CHARACTERS), CJK_FIRST + ((Math.floor(rank / CJK_CHARACTERS) * 37 + rank * 7) % CJK_CHARACTERS))
 
 /** Yields the synthetic events in log order, in batches. */
 export function* syntheticBatches(opts: SyntheticOptions, batchSize: number): Generator<Followed[]> {
@@ -31,12 +40,16 @@ export function* syntheticBatches(opts: SyntheticOptions, batchSize: number): Ge
   const seqs = new Uint32Array(opts.conversations)
   const pos = new Array<number>(opts.partitions).fill(0)
   const every = Math.floor(opts.messages / opts.rare)
+  const cjk = (i: number) => opts.cjkEvery > 0 && i % opts.cjkEvery === 0
+  const cjkRare = opts.cjkEvery > 0 ? Math.floor(opts.messages / opts.cjkEvery / opts.rare) * opts.cjkEvery : 0
   let batch: Followed[] = []
   for (let i = 0; i < opts.messages; i++) {
     const c = Math.floor(random() * opts.conversations)
+    const chinese = cjk(i)
     const words: string[] = []
-    for (let w = 0; w < WORDS_PER_MESSAGE; w++) words.push(wordOf(sample(cdf, random())))
+    for (let w = 0; w < WORDS_PER_MESSAGE; w++) words.push((chinese ? cjkWordOf : wordOf)(sample(cdf, random())))
     if (i % every === every - 1) words[3] = RARE_WORD
+    if (chinese && i % cjkRare === 0 && i / cjkRare < opts.rare) words[3] = RARE_CJK_WORD
     const event = {
       id: `e${i.toString(36).padStart(21, '0')}`,
       type: 'message.sent',
@@ -46,7 +59,7 @@ export function* syntheticBatches(opts: SyntheticOptions, batchSize: number): Ge
       actor: `u${Math.floor(random() * opts.users)}`,
       v: 1,
       cmd: `c${i}`,
-      data: { content: { type: 'text', text: words.join(' ') } },
+      data: { content: { type: 'text', text: chinese ? `${words.slice(0, 4).join('')}，${words.slice(4).join('')}。` : words.join(' ') } },
     } as SeqlineEvent
     const partition = c % opts.partitions
     batch.push({ partition, streamSeq: ++pos[partition]!, event })

@@ -5,9 +5,9 @@
 // (search).
 
 import type { HistoryDb } from '../../../projections/history/index.js'
-import { HistoryBatch, HistoryWriter, migrate, type SearchRequest, type SearchScope, searchMessages } from '../../../projections/history/index.js'
+import { HistoryBatch, HistoryWriter, migrate, type SearchRequest, type SearchScope, searchMessages, searchTerms } from '../../../projections/history/index.js'
 import { fmt, percentiles } from '../shared/stats.js'
-import { convOf, RARE_WORD, type SyntheticOptions, syntheticBatches, wordOf } from './data.js'
+import { cjkWordOf, convOf, RARE_CJK_WORD, RARE_WORD, type SyntheticOptions, syntheticBatches, wordOf } from './data.js'
 
 export interface HistoryBenchOptions {
   messages: number
@@ -31,6 +31,7 @@ export interface HistoryBenchResult {
   rawInsertPerSecond: number
   searches: SearchFigure[]
   scanMs: number
+  cjkScanMs: number
   diskBytes: number
 }
 
@@ -46,6 +47,7 @@ export async function historyBench(db: HistoryDb, label: string, opts: HistoryBe
     partitions: 8,
     rare: 100,
     startAt: Date.UTC(2026, 0, 1),
+    cjkEvery: 2,
   }
   const rawInsertPerSecond = await rawInsertRate(db, data)
   const writer = new HistoryWriter(db)
@@ -72,6 +74,7 @@ export async function historyBench(db: HistoryDb, label: string, opts: HistoryBe
     rawInsertPerSecond,
     searches,
     scanMs: await timed(() => db.rows(`SELECT count() AS n FROM ${db.table('messages')} WHERE position(text, '${RARE_WORD}') > 0`)),
+    cjkScanMs: await timed(() => db.rows(`SELECT count() AS n FROM ${db.table('messages')} WHERE position(text, '${RARE_CJK_WORD}') > 0`)),
     diskBytes: await diskBytes(db),
   }
 }
@@ -107,6 +110,9 @@ async function searchFigures(db: HistoryDb, opts: HistoryBenchOptions): Promise<
     [`common word in one conversation, top 20`, all, { terms: [[common]], convs: [convOf(7)] }],
     [`two words (all), top 20`, all, { terms: [[common], [wordOf(2)]] }],
     [`common word in a user's 1,000 conversations, top 20`, user, { terms: [[common]] }],
+    [`rare Chinese word "${RARE_CJK_WORD}" (100 messages), top 20`, all, { terms: searchTerms(RARE_CJK_WORD) }],
+    [`rare Chinese word "${RARE_CJK_WORD}", phrase mode, top 20`, all, { terms: searchTerms(RARE_CJK_WORD), mode: 'phrase' }],
+    [`common Chinese word "${cjkWordOf(1)}", top 20 newest`, all, { terms: searchTerms(cjkWordOf(1)) }],
   ]
   const figures: SearchFigure[] = []
   for (const [name, scope, req] of cases) {
@@ -148,6 +154,6 @@ export function printHistory(results: HistoryBenchResult[]): void {
       `    ingest  ${fmt(r.ingestPerSecond, 0)} msgs/s (${fmt(r.ingestSeconds, 1)} s) vs bare INSERT ceiling ${fmt(r.rawInsertPerSecond, 0)} rows/s = ${fmt(r.ingestPerSecond / r.rawInsertPerSecond)}`,
     )
     for (const s of r.searches) console.log(`    search  ${s.name}: p50 ${fmt(s.p50, 1)} ms, p99 ${fmt(s.p99, 1)} ms (${s.hits} hits)`)
-    console.log(`    ceiling brute-force scan of every message for the rare word: ${fmt(r.scanMs, 0)} ms`)
+    console.log(`    ceiling brute-force scan of every message for the rare word: ${fmt(r.scanMs, 0)} ms, for the rare Chinese word: ${fmt(r.cjkScanMs, 0)} ms`)
   }
 }

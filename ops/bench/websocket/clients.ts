@@ -3,7 +3,7 @@
 // starts. Raw event frames are counted under the library, so an event the
 // server sent twice shows even though the client deduplicates it.
 import { WebSocket } from 'ws'
-import { SeqlineClient, type SeqlineSocket } from '../../../api/client/index.js'
+import { SeqlineClient, type SeqlineSocket } from '../../../client/src/index.js'
 import type { SeqlineEvent } from '../../../schemas/index.js'
 
 export interface ClientPool {

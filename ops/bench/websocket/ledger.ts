@@ -5,7 +5,7 @@
 // counts what a rate alone would hide: misses, duplicates, seqs that differ
 // from the ack, deliveries to non-members.
 
-import type { Ack } from '../../../api/client/index.js'
+import type { Ack } from '../../../client/src/index.js'
 import type { SeqlineEvent } from '../../../schemas/index.js'
 import type { ConvPlan } from './topology.js'
 

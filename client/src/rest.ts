@@ -1,51 +1,52 @@
-import pRetry from 'p-retry'
-import type Type from 'typebox'
-import type { InboxRow } from '../../projections/conversations/inbox.js'
-import type { Receipt } from '../../projections/conversations/receipts.js'
-import type { Accepted as AcceptedSchema } from '../../schemas/api.js'
-import type { CommandData, CommandType } from '../../schemas/commands.js'
-import type { Mentions, MessageContent } from '../../schemas/content.js'
-import type { SeqlineEvent } from '../../schemas/events.js'
-import { SeqlineError } from './errors.js'
-import { newCommandId, type TokenSource, tokenOf } from './transport.js'
+import { Http, type HttpOptions } from './http.js'
+import type { Accepted as AcceptedBody, EventPage, Inbox, Mentions, MessageContent, Receipt, SearchResult, SeqlineEvent, SyncResult } from './schema.js'
+import type { CommandData as Data } from './types.js'
 
-export type Accepted = Omit<Type.Static<typeof AcceptedSchema>, 'event'> & { event?: SeqlineEvent }
-export type { InboxRow, Receipt }
-
-type Data<K extends CommandType> = Type.Static<CommandData[K]>
-
-/** Failures after which a command may not have been executed, so a retry with its id is safe and may succeed. */
-const RETRIED = new Set(['NETWORK', 'LOG_UNAVAILABLE', 'CONTENTION'])
+export type Accepted = Omit<AcceptedBody, 'event'> & { event?: SeqlineEvent }
 
 /** Where the read endpoints live, in one place. */
 export const READ_PATHS = {
   events: (conv: string) => `/v1/conversations/${conv}/events`,
   inbox: () => '/v1/inbox',
   receipts: (conv: string, seq: number) => `/v1/conversations/${conv}/messages/${seq}/receipts`,
+  search: () => '/v1/search',
+  sync: () => '/v1/sync',
+  export: (conv: string) => `/v1/conversations/${conv}/export`,
 }
 
-export interface RestOptions {
-  /** http(s)://host:port of the API. */
-  url: string
-  token: TokenSource
-  fetch?: typeof fetch
-  /** Attempts of a command when the network fails or the log is unavailable; retries reuse the command id, so nothing is written twice. */
-  attempts?: number
-}
+export type RestOptions = HttpOptions
 
 /** Optional idempotency id: pass the same one to retry a command safely. */
 export interface WithId {
   id?: string
 }
 
+/** What a search asks: the words, and optionally where and when to look (see docs/api.md). */
+export interface SearchOptions {
+  mode?: 'all' | 'any' | 'phrase'
+  /** Only these conversations. */
+  conv?: string[]
+  sender?: string
+  kind?: Array<'text' | 'image' | 'file' | 'custom'>
+  /** Epoch ms or an ISO 8601 time. */
+  from?: number | string
+  to?: number | string
+  limit?: number
+  /** The `next` of the previous page. */
+  cursor?: string
+}
+
 /** Typed calls of the REST API, for the user the token names. */
 export class RestClient {
-  protected readonly base: string
-  private readonly fetch: typeof fetch
+  protected readonly http: Http
 
-  constructor(protected readonly options: RestOptions) {
-    this.base = options.url.replace(/\/$/, '')
-    this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis)
+  constructor(options: RestOptions) {
+    this.http = new Http(options)
+  }
+
+  /** The API's base URL, without a trailing slash. */
+  get base(): string {
+    return this.http.base
   }
 
   send(conv: string, content: MessageContent, opts: WithId & { mentions?: Mentions; replyTo?: number } = {}): Promise<Accepted> {
@@ -140,46 +141,53 @@ export class RestClient {
 
   /** Events by seq range (erased seqs are absent). */
   async events(conv: string, range: { from: number; limit?: number; direction?: 'forward' | 'backward' }): Promise<SeqlineEvent[]> {
-    const query = new URLSearchParams({ from: String(range.from) })
-    if (range.limit !== undefined) query.set('limit', String(range.limit))
-    if (range.direction) query.set('direction', range.direction)
-    const body = await this.request<{ events: SeqlineEvent[] }>('GET', `${READ_PATHS.events(conv)}?${query}`)
-    return body.events
+    return (await this.page(conv, range)).events
   }
 
-  async inbox(): Promise<InboxRow[]> {
-    return this.request<InboxRow[]>('GET', READ_PATHS.inbox())
+  /** Events by seq range with the head and the erased seqs of the range, as the endpoint answers. */
+  async page(
+    conv: string,
+    range: { from: number; limit?: number; direction?: 'forward' | 'backward' },
+  ): Promise<Omit<EventPage, 'events'> & { events: SeqlineEvent[] }> {
+    return this.http.json('GET', READ_PATHS.events(conv), undefined, range)
   }
 
+  inbox(): Promise<Inbox> {
+    return this.http.json('GET', READ_PATHS.inbox())
+  }
+
+  /** Who has read a message and who has not. */
   receipts(conv: string, seq: number): Promise<Receipt> {
-    return this.request<Receipt>('GET', READ_PATHS.receipts(conv, seq))
+    return this.http.json('GET', READ_PATHS.receipts(conv, seq))
   }
 
-  /** A command endpoint: the id is generated once and kept across retries. */
-  protected async command(method: string, path: string, body: { id?: string } & Record<string, unknown>): Promise<Accepted> {
-    const withId = { ...body, id: body.id ?? newCommandId() }
-    return pRetry(() => this.request<Accepted>(method, path, withId), {
-      retries: Math.max(0, (this.options.attempts ?? 3) - 1),
-      minTimeout: 200,
-      randomize: true,
-      shouldRetry: ({ error }) => error instanceof SeqlineError && RETRIED.has(error.code),
-    })
+  /** Full-text search of the user's conversations, newest first (needs the history store). */
+  search(q: string, options: SearchOptions = {}): Promise<SearchResult> {
+    return this.http.json('GET', READ_PATHS.search(), undefined, searchQuery(q, options))
   }
 
-  /** One call; a refusal becomes a SeqlineError with the server's code, message and details. */
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { authorization: `Bearer ${await tokenOf(this.options.token)}` }
-    if (body !== undefined) headers['content-type'] = 'application/json'
-    let res: Response
-    try {
-      res = await this.fetch(`${this.base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
-    } catch (err) {
-      throw new SeqlineError('NETWORK', `${method} ${path}: ${(err as Error).message}`)
-    }
-    const text = await res.text()
-    const parsed = text ? (JSON.parse(text) as unknown) : undefined
-    if (res.ok) return parsed as T
-    const error = (parsed as { error?: { code: string; message: string; details?: unknown } } | undefined)?.error
-    throw new SeqlineError(error?.code ?? `HTTP_${res.status}`, error?.message ?? `${method} ${path}: HTTP ${res.status}`, error?.details, res.status)
+  /** Conversations with activity since a cursor (the previous answer's `cursor`), with their max seq: what to pull. */
+  sync(since?: number): Promise<SyncResult> {
+    return this.http.json('GET', READ_PATHS.sync(), undefined, { since })
   }
+
+  /** Every event of the conversation the user may see, in seq order. */
+  export(conv: string): Promise<SeqlineEvent[]> {
+    return this.http.ndjson(READ_PATHS.export(conv))
+  }
+
+  /** Any call of the API with this client's credential, for endpoints without a typed method yet. */
+  request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.http.json<T>(method, path, body)
+  }
+
+  protected command(method: string, path: string, body: { id?: string } & Record<string, unknown>): Promise<Accepted> {
+    return this.http.command<Accepted>(method, path, body)
+  }
+}
+
+/** The query string of a search: lists comma-separated, as the endpoint takes them. */
+export function searchQuery(q: string, options: SearchOptions): Record<string, string | number | undefined> {
+  const { conv, kind, ...rest } = options
+  return { q, ...rest, conv: conv?.join(','), kind: kind?.join(',') }
 }

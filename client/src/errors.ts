@@ -1,4 +1,4 @@
-/** A refusal from Seqline (REST or socket), or a client-side failure: TIMEOUT, CLOSED, UNAUTHORIZED, NETWORK. */
+/** A refusal from Seqline (REST or socket), or a client-side failure: TIMEOUT, CLOSED, UNAUTHORIZED, NETWORK, STORE (a position or outbox store failed). */
 export class SeqlineError extends Error {
   override readonly name = 'SeqlineError'
   constructor(

@@ -1,4 +1,4 @@
-import type { SeqlineEvent } from '../../schemas/events.js'
+import type { SeqlineEvent } from './schema.js'
 
 /**
  * Delivery order of one conversation: each seq once, in seq order. Live
@@ -25,6 +25,14 @@ export class ConversationOrder {
   push(event: SeqlineEvent): SeqlineEvent[] {
     if (event.seq <= this.held || this.pending.has(event.seq)) return []
     this.pending.set(event.seq, event)
+    return this.drain()
+  }
+
+  /** Moves past every seq up to `upTo` (left out of a latest-N sync); returns the events that no longer wait for them. */
+  skip(upTo: number): SeqlineEvent[] {
+    if (upTo <= this.held) return []
+    for (const seq of this.pending.keys()) if (seq <= upTo) this.pending.delete(seq)
+    this.held = upTo
     return this.drain()
   }
 
@@ -58,6 +66,17 @@ export class Ordering {
 
   erase(conv: string, seqs: readonly number[]): SeqlineEvent[] {
     return this.of(conv).erase(seqs)
+  }
+
+  skip(conv: string, upTo: number): SeqlineEvent[] {
+    return this.of(conv).skip(upTo)
+  }
+
+  /** Takes positions held from before (e.g. loaded from a store); a conversation already further along keeps its place. */
+  resume(held: Record<string, number>): SeqlineEvent[] {
+    const ready: SeqlineEvent[] = []
+    for (const [conv, seq] of Object.entries(held)) ready.push(...this.skip(conv, seq))
+    return ready
   }
 
   /** The highest seq delivered per conversation: what a sync sends as `have`. */

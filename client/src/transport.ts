@@ -14,6 +14,12 @@ export interface SocketLike {
 
 export type SocketConstructor = new (url: string) => SocketLike
 
+/** What the client needs of fetch: the browser's and Node's both fit (typed here so the package needs neither DOM nor Node types). */
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>
+
 /** A token, or a function giving a fresh one (called before every request and every reconnect). */
 export type TokenSource = string | (() => string | Promise<string>)
 

@@ -1,0 +1,1541 @@
+// Generated from schemas/ by 'npm run client:types' (ops/client-types.ts). Do not edit.
+
+export type SeqlineEvent = {
+  id: string
+  type: 'conversation.created'
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  seq: number
+  /** milliseconds since 1970-01-01 UTC */
+  at: number
+  /** a user id or @system */
+  actor: string
+  v: number
+  /** client-chosen id that makes a command idempotent */
+  cmd: string
+  data: {
+    kind: 'direct'
+    members: string[]
+  } | {
+    kind: 'group'
+    name: string
+    avatar?: string
+    notice?: string
+    joinable: boolean
+    members: Array<{
+      /** user id: 1-64 of A-Z a-z 0-9 _ - */
+      user: string
+      role: 'owner' | 'admin' | 'member'
+    }>
+  }
+} | {
+  id: string
+  type: 'member.invited'
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  seq: number
+  /** milliseconds since 1970-01-01 UTC */
+  at: number
+  /** a user id or @system */
+  actor: string
+  v: number
+  /** client-chosen id that makes a command idempotent */
+  cmd: string
+  data: {
+    users: string[]
+  }
+} | {
+  id: string
+  type: 'member.joined'
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  seq: number
+  /** milliseconds since 1970-01-01 UTC */
+  at: number
+  /** a user id or @system */
+  actor: string
+  v: number
+  /** client-chosen id that makes a command idempotent */
+  cmd: string
+  data: {
+    /** user id: 1-64 of A-Z a-z 0-9 _ - */
+    user: string
+  }
+} | {
+  id: string
+  type: 'member.left'
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  seq: number
+  /** milliseconds since 1970-01-01 UTC */
+  at: number
+  /** a user id or @system */
+  actor: string
+  v: number
+  /** client-chosen id that makes a command idempotent */
+  cmd: string
+  data: {
+    /** user id: 1-64 of A-Z a-z 0-9 _ - */
+    user: string
+  }
+} | {
+  id: string
+  type: 'member.kicked'
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  seq: number
+  /** milliseconds since 1970-01-01 UTC */
+  at: number
+  /** a user id or @system */
+  actor: string
+  v: number
+  /** client-chosen id that makes a command idempotent */
+  cmd: string
+  data: {
+    /** user id: 1-64 of A-Z a-z 0-9 _ - */
+    user: string
+  }
+} | {
+  id: string
+  type: 'member.role_changed'
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  seq: number
+  /** milliseconds since 1970-01-01 UTC */
+  at: number
+  /** a user id or @system */
+  actor: string
+  v: number
+  /** client-chosen id that makes a command idempotent */
+  cmd: string
+  data: {
+    /** user id: 1-64 of A-Z a-z 0-9 _ - */
+    user: string
+    role: 'admin' | 'member'
+  }
+} | {
+  id: string
+  type: 'group.ownership_transferred'
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  seq: number
+  /** milliseconds since 1970-01-01 UTC */
+  at: number
+  /** a user id or @system */
+  actor: string
+  v: number
+  /** client-chosen id that makes a command idempotent */
+  cmd: string
+  data: {
+    /** user id: 1-64 of A-Z a-z 0-9 _ - */
+    from: string
+    /** user id: 1-64 of A-Z a-z 0-9 _ - */
+    to: string
+  }
+} | {
+  id: string
+  type: 'group.info_updated'
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  seq: number
+  /** milliseconds since 1970-01-01 UTC */
+  at: number
+  /** a user id or @system */
+  actor: string
+  v: number
+  /** client-chosen id that makes a command idempotent */
+  cmd: string
+  data: {
+    name?: string
+    avatar?: string
+    notice?: string
+    joinable?: boolean
+    previews?: boolean
+  }
+} | {
+  id: string
+  type: 'group.muted'
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  seq: number
+  /** milliseconds since 1970-01-01 UTC */
+  at: number
+  /** a user id or @system */
+  actor: string
+  v: number
+  /** client-chosen id that makes a command idempotent */
+  cmd: string
+  data: object
+} | {
+  id: string
+  type: 'group.unmuted'
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  seq: number
+  /** milliseconds since 1970-01-01 UTC */
+  at: number
+  /** a user id or @system */
+  actor: string
+  v: number
+  /** client-chosen id that makes a command idempotent */
+  cmd: string
+  data: object
+} | {
+  id: string
+  type: 'member.muted'
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  seq: number
+  /** milliseconds since 1970-01-01 UTC */
+  at: number
+  /** a user id or @system */
+  actor: string
+  v: number
+  /** client-chosen id that makes a command idempotent */
+  cmd: string
+  data: {
+    /** user id: 1-64 of A-Z a-z 0-9 _ - */
+    user: string
+    /** milliseconds since 1970-01-01 UTC */
+    until: number
+  }
+} | {
+  id: string
+  type: 'member.unmuted'
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  seq: number
+  /** milliseconds since 1970-01-01 UTC */
+  at: number
+  /** a user id or @system */
+  actor: string
+  v: number
+  /** client-chosen id that makes a command idempotent */
+  cmd: string
+  data: {
+    /** user id: 1-64 of A-Z a-z 0-9 _ - */
+    user: string
+  }
+} | {
+  id: string
+  type: 'group.dissolved'
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  seq: number
+  /** milliseconds since 1970-01-01 UTC */
+  at: number
+  /** a user id or @system */
+  actor: string
+  v: number
+  /** client-chosen id that makes a command idempotent */
+  cmd: string
+  data: object
+} | {
+  id: string
+  type: 'message.sent'
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  seq: number
+  /** milliseconds since 1970-01-01 UTC */
+  at: number
+  /** a user id or @system */
+  actor: string
+  v: number
+  /** client-chosen id that makes a command idempotent */
+  cmd: string
+  data: {
+    content: {
+      type: 'text'
+      text: string
+    } | {
+      type: 'image'
+      url: string
+      mime?: string
+      size?: number
+      width?: number
+      height?: number
+      caption?: string
+    } | {
+      type: 'file'
+      url: string
+      name: string
+      size: number
+      mime?: string
+    } | {
+      type: 'custom'
+      kind: string
+      payload: Record<string, unknown>
+    }
+    mentions?: {
+      users?: string[]
+      all?: boolean
+    }
+    replyTo?: number
+    burnAfter?: number
+  }
+} | {
+  id: string
+  type: 'message.edited'
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  seq: number
+  /** milliseconds since 1970-01-01 UTC */
+  at: number
+  /** a user id or @system */
+  actor: string
+  v: number
+  /** client-chosen id that makes a command idempotent */
+  cmd: string
+  data: {
+    target: number
+    content: {
+      type: 'text'
+      text: string
+    } | {
+      type: 'image'
+      url: string
+      mime?: string
+      size?: number
+      width?: number
+      height?: number
+      caption?: string
+    } | {
+      type: 'file'
+      url: string
+      name: string
+      size: number
+      mime?: string
+    } | {
+      type: 'custom'
+      kind: string
+      payload: Record<string, unknown>
+    }
+  }
+} | {
+  id: string
+  type: 'message.recalled'
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  seq: number
+  /** milliseconds since 1970-01-01 UTC */
+  at: number
+  /** a user id or @system */
+  actor: string
+  v: number
+  /** client-chosen id that makes a command idempotent */
+  cmd: string
+  data: {
+    target: number
+    erase: boolean
+    edits?: number[]
+  }
+} | {
+  id: string
+  type: 'message.deleted_for_me'
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  seq: number
+  /** milliseconds since 1970-01-01 UTC */
+  at: number
+  /** a user id or @system */
+  actor: string
+  v: number
+  /** client-chosen id that makes a command idempotent */
+  cmd: string
+  data: {
+    targets: number[]
+  }
+} | {
+  id: string
+  type: 'conversation.read'
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  seq: number
+  /** milliseconds since 1970-01-01 UTC */
+  at: number
+  /** a user id or @system */
+  actor: string
+  v: number
+  /** client-chosen id that makes a command idempotent */
+  cmd: string
+  data: {
+    upTo: number
+  }
+} | {
+  id: string
+  type: 'notifications.configured'
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  seq: number
+  /** milliseconds since 1970-01-01 UTC */
+  at: number
+  /** a user id or @system */
+  actor: string
+  v: number
+  /** client-chosen id that makes a command idempotent */
+  cmd: string
+  data: {
+    mode: 'all' | 'mentions' | 'none'
+    /** milliseconds since 1970-01-01 UTC */
+    until?: number
+  }
+} | {
+  id: string
+  type: 'burn.configured'
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  seq: number
+  /** milliseconds since 1970-01-01 UTC */
+  at: number
+  /** a user id or @system */
+  actor: string
+  v: number
+  /** client-chosen id that makes a command idempotent */
+  cmd: string
+  data: {
+    enabled: boolean
+    seconds: number
+  }
+} | {
+  id: string
+  type: 'message.burned'
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  seq: number
+  /** milliseconds since 1970-01-01 UTC */
+  at: number
+  /** a user id or @system */
+  actor: string
+  v: number
+  /** client-chosen id that makes a command idempotent */
+  cmd: string
+  data: {
+    target: number
+    edits?: number[]
+  }
+}
+
+export type MessageContent = {
+  type: 'text'
+  text: string
+} | {
+  type: 'image'
+  url: string
+  mime?: string
+  size?: number
+  width?: number
+  height?: number
+  caption?: string
+} | {
+  type: 'file'
+  url: string
+  name: string
+  size: number
+  mime?: string
+} | {
+  type: 'custom'
+  kind: string
+  payload: Record<string, unknown>
+}
+
+export type Mentions = {
+  users?: string[]
+  all?: boolean
+}
+
+export type CommandDataMap = {
+  'conversation.create-direct': {
+    /** user id: 1-64 of A-Z a-z 0-9 _ - */
+    peer: string
+  }
+  'group.create': {
+    name: string
+    avatar?: string
+    notice?: string
+    joinable?: boolean
+    members?: string[]
+    admins?: string[]
+  }
+  'group.invite': {
+    users: string[]
+  }
+  'group.join': object
+  'group.leave': object
+  'group.kick': {
+    /** user id: 1-64 of A-Z a-z 0-9 _ - */
+    user: string
+  }
+  'group.change-role': {
+    /** user id: 1-64 of A-Z a-z 0-9 _ - */
+    user: string
+    role: 'admin' | 'member'
+  }
+  'group.transfer-ownership': {
+    /** user id: 1-64 of A-Z a-z 0-9 _ - */
+    to: string
+  }
+  'group.update-info': {
+    name?: string
+    avatar?: string
+    notice?: string
+    joinable?: boolean
+    /** false: offline pushes of this group's messages carry no preview text */
+    previews?: boolean
+  }
+  'group.mute': object
+  'group.unmute': object
+  'member.mute': {
+    /** user id: 1-64 of A-Z a-z 0-9 _ - */
+    user: string
+    seconds: number
+  }
+  'member.unmute': {
+    /** user id: 1-64 of A-Z a-z 0-9 _ - */
+    user: string
+  }
+  'group.dissolve': object
+  'message.send': {
+    content: {
+      type: 'text'
+      text: string
+    } | {
+      type: 'image'
+      url: string
+      mime?: string
+      size?: number
+      width?: number
+      height?: number
+      caption?: string
+    } | {
+      type: 'file'
+      url: string
+      name: string
+      size: number
+      mime?: string
+    } | {
+      type: 'custom'
+      kind: string
+      payload: Record<string, unknown>
+    }
+    mentions?: {
+      users?: string[]
+      all?: boolean
+    }
+    replyTo?: number
+  }
+  'message.edit': {
+    target: number
+    content: {
+      type: 'text'
+      text: string
+    } | {
+      type: 'image'
+      url: string
+      mime?: string
+      size?: number
+      width?: number
+      height?: number
+      caption?: string
+    } | {
+      type: 'file'
+      url: string
+      name: string
+      size: number
+      mime?: string
+    } | {
+      type: 'custom'
+      kind: string
+      payload: Record<string, unknown>
+    }
+  }
+  'message.recall': {
+    target: number
+    erase?: boolean
+  }
+  'message.delete-for-me': {
+    targets: number[]
+  }
+  'conversation.read': {
+    upTo: number
+  }
+  'notifications.configure': {
+    mode: 'all' | 'mentions' | 'none'
+    /** epoch ms when the mode ends by itself and the conversation notifies again (a do-not-disturb); absent: until changed */
+    until?: number
+  }
+  'burn.configure': {
+    enabled: boolean
+    seconds?: number
+  }
+  'message.burn': {
+    target: number
+    edits?: number[]
+  }
+}
+
+export type ClientFrame = {
+  type: 'command'
+  /** echoed in the ack or error of this frame */
+  rid: string
+  command: {
+    type: 'conversation.create-direct'
+    /** client-chosen id that makes a command idempotent */
+    id: string
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    data: {
+      /** user id: 1-64 of A-Z a-z 0-9 _ - */
+      peer: string
+    }
+  } | {
+    type: 'group.create'
+    /** client-chosen id that makes a command idempotent */
+    id: string
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    data: {
+      name: string
+      avatar?: string
+      notice?: string
+      joinable?: boolean
+      members?: string[]
+      admins?: string[]
+    }
+  } | {
+    type: 'group.invite'
+    /** client-chosen id that makes a command idempotent */
+    id: string
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    data: {
+      users: string[]
+    }
+  } | {
+    type: 'group.join'
+    /** client-chosen id that makes a command idempotent */
+    id: string
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    data: object
+  } | {
+    type: 'group.leave'
+    /** client-chosen id that makes a command idempotent */
+    id: string
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    data: object
+  } | {
+    type: 'group.kick'
+    /** client-chosen id that makes a command idempotent */
+    id: string
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    data: {
+      /** user id: 1-64 of A-Z a-z 0-9 _ - */
+      user: string
+    }
+  } | {
+    type: 'group.change-role'
+    /** client-chosen id that makes a command idempotent */
+    id: string
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    data: {
+      /** user id: 1-64 of A-Z a-z 0-9 _ - */
+      user: string
+      role: 'admin' | 'member'
+    }
+  } | {
+    type: 'group.transfer-ownership'
+    /** client-chosen id that makes a command idempotent */
+    id: string
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    data: {
+      /** user id: 1-64 of A-Z a-z 0-9 _ - */
+      to: string
+    }
+  } | {
+    type: 'group.update-info'
+    /** client-chosen id that makes a command idempotent */
+    id: string
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    data: {
+      name?: string
+      avatar?: string
+      notice?: string
+      joinable?: boolean
+      /** false: offline pushes of this group's messages carry no preview text */
+      previews?: boolean
+    }
+  } | {
+    type: 'group.mute'
+    /** client-chosen id that makes a command idempotent */
+    id: string
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    data: object
+  } | {
+    type: 'group.unmute'
+    /** client-chosen id that makes a command idempotent */
+    id: string
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    data: object
+  } | {
+    type: 'member.mute'
+    /** client-chosen id that makes a command idempotent */
+    id: string
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    data: {
+      /** user id: 1-64 of A-Z a-z 0-9 _ - */
+      user: string
+      seconds: number
+    }
+  } | {
+    type: 'member.unmute'
+    /** client-chosen id that makes a command idempotent */
+    id: string
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    data: {
+      /** user id: 1-64 of A-Z a-z 0-9 _ - */
+      user: string
+    }
+  } | {
+    type: 'group.dissolve'
+    /** client-chosen id that makes a command idempotent */
+    id: string
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    data: object
+  } | {
+    type: 'message.send'
+    /** client-chosen id that makes a command idempotent */
+    id: string
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    data: {
+      content: {
+        type: 'text'
+        text: string
+      } | {
+        type: 'image'
+        url: string
+        mime?: string
+        size?: number
+        width?: number
+        height?: number
+        caption?: string
+      } | {
+        type: 'file'
+        url: string
+        name: string
+        size: number
+        mime?: string
+      } | {
+        type: 'custom'
+        kind: string
+        payload: Record<string, unknown>
+      }
+      mentions?: {
+        users?: string[]
+        all?: boolean
+      }
+      replyTo?: number
+    }
+  } | {
+    type: 'message.edit'
+    /** client-chosen id that makes a command idempotent */
+    id: string
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    data: {
+      target: number
+      content: {
+        type: 'text'
+        text: string
+      } | {
+        type: 'image'
+        url: string
+        mime?: string
+        size?: number
+        width?: number
+        height?: number
+        caption?: string
+      } | {
+        type: 'file'
+        url: string
+        name: string
+        size: number
+        mime?: string
+      } | {
+        type: 'custom'
+        kind: string
+        payload: Record<string, unknown>
+      }
+    }
+  } | {
+    type: 'message.recall'
+    /** client-chosen id that makes a command idempotent */
+    id: string
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    data: {
+      target: number
+      erase?: boolean
+    }
+  } | {
+    type: 'message.delete-for-me'
+    /** client-chosen id that makes a command idempotent */
+    id: string
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    data: {
+      targets: number[]
+    }
+  } | {
+    type: 'conversation.read'
+    /** client-chosen id that makes a command idempotent */
+    id: string
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    data: {
+      upTo: number
+    }
+  } | {
+    type: 'notifications.configure'
+    /** client-chosen id that makes a command idempotent */
+    id: string
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    data: {
+      mode: 'all' | 'mentions' | 'none'
+      /** epoch ms when the mode ends by itself and the conversation notifies again (a do-not-disturb); absent: until changed */
+      until?: number
+    }
+  } | {
+    type: 'burn.configure'
+    /** client-chosen id that makes a command idempotent */
+    id: string
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    data: {
+      enabled: boolean
+      seconds?: number
+    }
+  }
+} | {
+  type: 'sync'
+  have: Record<string, number>
+  /** for conversations not in have: only this many of their latest events */
+  latest?: number
+} | {
+  type: 'typing'
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+} | {
+  type: 'presence'
+  status: 'online' | 'away' | 'offline'
+} | {
+  type: 'ping'
+}
+
+export type ServerFrame = {
+  type: 'ack'
+  /** echoed in the ack or error of this frame */
+  rid: string
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  /** seq of the event written, or the head when the command changed nothing */
+  seq: number
+  /** true when this command id was seen before: the original seq */
+  duplicate: boolean
+} | {
+  type: 'error'
+  /** echoed in the ack or error of this frame */
+  rid?: string
+  error: {
+    /** stable code; its status and whether to retry: - VALIDATION_FAILED: 400, retry no - MALFORMED_JSON: 400, retry no - MALFORMED_URL: 400, retry no - MALFORMED_REQUEST: 400, retry no - BAD_REQUEST: 400, retry no - SQL_ERROR: 400, retry no - SQL_TOO_MANY_ROWS: 400, retry no - SQL_TIMEOUT: 400, retry no - UNAUTHORIZED: 401, retry no - SQL_READ_ONLY: 403, retry no - SQL_OUTSIDE_HISTORY: 403, retry no - ORIGIN_NOT_ALLOWED: 403, retry no - REJECTED_BY_HOOK: 403, retry no - NOT_FOUND: 404, retry no - HOOK_NOT_FOUND: 404, retry no - USER_NOT_FOUND: 404, retry no - PUSH_NOT_CONFIGURED: 404, retry no - METHOD_NOT_ALLOWED: 405, retry no - REQUEST_TIMEOUT: 408, retry yes - BODY_TOO_LARGE: 413, retry no - URL_TOO_LONG: 414, retry no - UNSUPPORTED_MEDIA_TYPE: 415, retry no - UPGRADE_REQUIRED: 426, retry no - RATE_LIMITED: 429, retry after the delay - HEADERS_TOO_LARGE: 431, retry no - INTERNAL: 500, retry with the same command id - MINTING_UNAVAILABLE: 501, retry no - LOG_UNAVAILABLE: 503, retry with the same command id - CONTENTION: 503, retry with the same command id - ABANDONED: 503, retry with the same command id - HOOK_UNAVAILABLE: 503, retry with the same command id - HISTORY_UNAVAILABLE: 503, retry yes - CONVERSATION_ID_MISMATCH: 400, retry no - INVALID_PEER: 400, retry no - SEQ_OUT_OF_RANGE: 400, retry no - NOTIFY_UNTIL_INVALID: 400, retry no - NOT_MEMBER: 403, retry no - NOT_GROUP: 403, retry no - BURN_DIRECT_ONLY: 403, retry no - DISSOLVED: 403, retry no - GROUP_MUTED: 403, retry no - MUTED: 403, retry no - FORBIDDEN_ROLE: 403, retry no - JOIN_CLOSED: 403, retry no - NOT_AUTHOR: 403, retry no - RECALL_WINDOW_PASSED: 403, retry no - MENTION_NOT_MEMBER: 403, retry no - CONVERSATION_NOT_FOUND: 404, retry no - TARGET_NOT_FOUND: 404, retry no - TARGET_NOT_MEMBER: 404, retry no - ALREADY_EXISTS: 409, retry no - ALREADY_MEMBER: 409, retry no - OWNER_MUST_TRANSFER: 409, retry no - TARGET_GONE: 409, retry no - GROUP_FULL: 409, retry no - NOT_EDITABLE: 409, retry no - NOT_BURNABLE: 409, retry no */
+    code: 'VALIDATION_FAILED' | 'MALFORMED_JSON' | 'MALFORMED_URL' | 'MALFORMED_REQUEST' | 'BAD_REQUEST' | 'SQL_ERROR' | 'SQL_TOO_MANY_ROWS' | 'SQL_TIMEOUT' | 'UNAUTHORIZED' | 'SQL_READ_ONLY' | 'SQL_OUTSIDE_HISTORY' | 'ORIGIN_NOT_ALLOWED' | 'REJECTED_BY_HOOK' | 'NOT_FOUND' | 'HOOK_NOT_FOUND' | 'USER_NOT_FOUND' | 'PUSH_NOT_CONFIGURED' | 'METHOD_NOT_ALLOWED' | 'REQUEST_TIMEOUT' | 'BODY_TOO_LARGE' | 'URL_TOO_LONG' | 'UNSUPPORTED_MEDIA_TYPE' | 'UPGRADE_REQUIRED' | 'RATE_LIMITED' | 'HEADERS_TOO_LARGE' | 'INTERNAL' | 'MINTING_UNAVAILABLE' | 'LOG_UNAVAILABLE' | 'CONTENTION' | 'ABANDONED' | 'HOOK_UNAVAILABLE' | 'HISTORY_UNAVAILABLE' | 'CONVERSATION_ID_MISMATCH' | 'INVALID_PEER' | 'SEQ_OUT_OF_RANGE' | 'NOTIFY_UNTIL_INVALID' | 'NOT_MEMBER' | 'NOT_GROUP' | 'BURN_DIRECT_ONLY' | 'DISSOLVED' | 'GROUP_MUTED' | 'MUTED' | 'FORBIDDEN_ROLE' | 'JOIN_CLOSED' | 'NOT_AUTHOR' | 'RECALL_WINDOW_PASSED' | 'MENTION_NOT_MEMBER' | 'CONVERSATION_NOT_FOUND' | 'TARGET_NOT_FOUND' | 'TARGET_NOT_MEMBER' | 'ALREADY_EXISTS' | 'ALREADY_MEMBER' | 'OWNER_MUST_TRANSFER' | 'TARGET_GONE' | 'GROUP_FULL' | 'NOT_EDITABLE' | 'NOT_BURNABLE'
+    message: string
+    details?: unknown
+  }
+} | {
+  type: 'event'
+  event: {
+    id: string
+    type: 'conversation.created'
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    data: {
+      kind: 'direct'
+      members: string[]
+    } | {
+      kind: 'group'
+      name: string
+      avatar?: string
+      notice?: string
+      joinable: boolean
+      members: Array<{
+        /** user id: 1-64 of A-Z a-z 0-9 _ - */
+        user: string
+        role: 'owner' | 'admin' | 'member'
+      }>
+    }
+  } | {
+    id: string
+    type: 'member.invited'
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    data: {
+      users: string[]
+    }
+  } | {
+    id: string
+    type: 'member.joined'
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    data: {
+      /** user id: 1-64 of A-Z a-z 0-9 _ - */
+      user: string
+    }
+  } | {
+    id: string
+    type: 'member.left'
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    data: {
+      /** user id: 1-64 of A-Z a-z 0-9 _ - */
+      user: string
+    }
+  } | {
+    id: string
+    type: 'member.kicked'
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    data: {
+      /** user id: 1-64 of A-Z a-z 0-9 _ - */
+      user: string
+    }
+  } | {
+    id: string
+    type: 'member.role_changed'
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    data: {
+      /** user id: 1-64 of A-Z a-z 0-9 _ - */
+      user: string
+      role: 'admin' | 'member'
+    }
+  } | {
+    id: string
+    type: 'group.ownership_transferred'
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    data: {
+      /** user id: 1-64 of A-Z a-z 0-9 _ - */
+      from: string
+      /** user id: 1-64 of A-Z a-z 0-9 _ - */
+      to: string
+    }
+  } | {
+    id: string
+    type: 'group.info_updated'
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    data: {
+      name?: string
+      avatar?: string
+      notice?: string
+      joinable?: boolean
+      previews?: boolean
+    }
+  } | {
+    id: string
+    type: 'group.muted'
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    data: object
+  } | {
+    id: string
+    type: 'group.unmuted'
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    data: object
+  } | {
+    id: string
+    type: 'member.muted'
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    data: {
+      /** user id: 1-64 of A-Z a-z 0-9 _ - */
+      user: string
+      /** milliseconds since 1970-01-01 UTC */
+      until: number
+    }
+  } | {
+    id: string
+    type: 'member.unmuted'
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    data: {
+      /** user id: 1-64 of A-Z a-z 0-9 _ - */
+      user: string
+    }
+  } | {
+    id: string
+    type: 'group.dissolved'
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    data: object
+  } | {
+    id: string
+    type: 'message.sent'
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    data: {
+      content: {
+        type: 'text'
+        text: string
+      } | {
+        type: 'image'
+        url: string
+        mime?: string
+        size?: number
+        width?: number
+        height?: number
+        caption?: string
+      } | {
+        type: 'file'
+        url: string
+        name: string
+        size: number
+        mime?: string
+      } | {
+        type: 'custom'
+        kind: string
+        payload: Record<string, unknown>
+      }
+      mentions?: {
+        users?: string[]
+        all?: boolean
+      }
+      replyTo?: number
+      burnAfter?: number
+    }
+  } | {
+    id: string
+    type: 'message.edited'
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    data: {
+      target: number
+      content: {
+        type: 'text'
+        text: string
+      } | {
+        type: 'image'
+        url: string
+        mime?: string
+        size?: number
+        width?: number
+        height?: number
+        caption?: string
+      } | {
+        type: 'file'
+        url: string
+        name: string
+        size: number
+        mime?: string
+      } | {
+        type: 'custom'
+        kind: string
+        payload: Record<string, unknown>
+      }
+    }
+  } | {
+    id: string
+    type: 'message.recalled'
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    data: {
+      target: number
+      erase: boolean
+      edits?: number[]
+    }
+  } | {
+    id: string
+    type: 'message.deleted_for_me'
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    data: {
+      targets: number[]
+    }
+  } | {
+    id: string
+    type: 'conversation.read'
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    data: {
+      upTo: number
+    }
+  } | {
+    id: string
+    type: 'notifications.configured'
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    data: {
+      mode: 'all' | 'mentions' | 'none'
+      /** milliseconds since 1970-01-01 UTC */
+      until?: number
+    }
+  } | {
+    id: string
+    type: 'burn.configured'
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    data: {
+      enabled: boolean
+      seconds: number
+    }
+  } | {
+    id: string
+    type: 'message.burned'
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    data: {
+      target: number
+      edits?: number[]
+    }
+  }
+} | {
+  type: 'erased'
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  seqs: number[]
+} | {
+  type: 'skipped'
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  upTo: number
+} | {
+  type: 'synced'
+} | {
+  type: 'typing'
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  /** user id: 1-64 of A-Z a-z 0-9 _ - */
+  user: string
+} | {
+  type: 'pong'
+}
+
+export type Accepted = {
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  /** seq of the event written, or the head when the command changed nothing */
+  seq: number
+  /** true when this command id was seen before: the original result */
+  duplicate: boolean
+  event?: unknown
+}
+
+export type EventPage = {
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  /** the last seq the caller may see: the head, or the leave seq of a former member */
+  head: number
+  /** in ascending seq order, whichever the direction */
+  events: Array<{
+    id: string
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    type: 'conversation.created' | 'member.invited' | 'member.joined' | 'member.left' | 'member.kicked' | 'member.role_changed' | 'group.ownership_transferred' | 'group.info_updated' | 'group.muted' | 'group.unmuted' | 'member.muted' | 'member.unmuted' | 'group.dissolved' | 'message.sent' | 'message.edited' | 'message.recalled' | 'message.deleted_for_me' | 'conversation.read' | 'notifications.configured' | 'burn.configured' | 'message.burned'
+    /** the data of the event type (schemas/events.ts) */
+    data: unknown
+  }>
+  /** seqs of the range you will never get: erased from the log (burn after read) or another member's private event (delete-for-me); with events they cover the range densely */
+  erased: number[]
+}
+
+export type Receipt = {
+  seq: number
+  /** members when it was sent whose read covers it (the sender always) */
+  readBy: string[]
+  unreadBy: string[]
+}
+
+export type Inbox = Array<{
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  kind: 'direct' | 'group'
+  name?: string
+  /** the head, or the leave seq of a former member */
+  maxSeq: number
+  readSeq: number
+  /** live messages from others after readSeq */
+  unread: number
+  /** an unread message names the user or @all */
+  mentioned: boolean
+  last?: {
+    seq: number
+    actor: string
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    preview: string
+    state: 'live' | 'edited' | 'recalled' | 'burned'
+  }
+  /** milliseconds since 1970-01-01 UTC */
+  activityAt: number
+  /** last change of the row: new events, my reads, my membership; what sync looks at */
+  changedAt: number
+  groupMuted: boolean
+  /** epoch ms until which the user may not post here; 0 when not muted */
+  mutedUntil: number
+  dissolved: boolean
+  /** set for a former member: the row is frozen at this seq */
+  left?: number
+  /** my notification setting here, as it holds now (all once a timed one has ended); only I see it */
+  notifications: {
+    mode: 'all' | 'mentions' | 'none'
+    /** when the mode ends by itself */
+    until?: number
+  }
+}>
+
+export type SyncResult = {
+  /** pass as since next time: the latest activity seen */
+  cursor: number
+  /** conversations with activity after since; pull each from your last seq to maxSeq */
+  conversations: Array<{
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    /** the head, or the leave seq of a former member */
+    maxSeq: number
+    readSeq: number
+    /** live messages from others after readSeq */
+    unread: number
+    /** an unread message names the user or @all */
+    mentioned: boolean
+  }>
+}
+
+export type SearchResult = {
+  /** newest first */
+  hits: Array<{
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    sender: string
+    kind: string
+    state: 'live' | 'edited'
+    /** the text around the first match */
+    snippet: string
+    /** [start, end) of each matched word in the snippet */
+    highlights: [number, number][]
+  }>
+  /** pass as cursor for the next page; absent on the last page */
+  next?: string
+}
+
+export type SqlResult = {
+  rows: Record<string, unknown>[]
+  rowCount: number
+}
+
+export type UserProfile = {
+  name?: string
+  avatar?: string
+  meta?: Record<string, string>
+}
+
+export type UserRecord = {
+  name?: string
+  avatar?: string
+  meta?: Record<string, string>
+  /** user id: 1-64 of A-Z a-z 0-9 _ - */
+  user: string
+  /** milliseconds since 1970-01-01 UTC */
+  registeredAt: number
+  /** milliseconds since 1970-01-01 UTC */
+  updatedAt: number
+}
+
+export type MintTokenBody = {
+  /** user id: 1-64 of A-Z a-z 0-9 _ - */
+  user: string
+  ttlSeconds: number
+}
+
+export type MintedToken = {
+  token: string
+  /** milliseconds since 1970-01-01 UTC */
+  expiresAt: number
+}
+
+export type Readiness = {
+  ready: boolean
+  nats: 'connected' | 'closed' | 'unresponsive'
+  lag?: {
+    events: number
+    seconds: number
+  }
+  /** why not ready; empty when ready */
+  reasons: string[]
+}
+
+export type MessagesPerDay = {
+  /** the time zone the answer is counted in */
+  tz: string
+  days: Array<{
+    /** a calendar date in tz */
+    day: string
+    messages: number
+  }>
+}
+
+export type SendersPerDay = {
+  /** the time zone the answer is counted in */
+  tz: string
+  days: Array<{
+    /** a calendar date in tz */
+    day: string
+    senders: number
+  }>
+}
+
+export type ActiveSenders = {
+  /** the time zone the answer is counted in */
+  tz: string
+  /** calendar days, weeks (Monday to Sunday) or months in tz */
+  period: 'day' | 'week' | 'month'
+  /** oldest first; periods without a message are absent */
+  periods: Array<{
+    /** first day of the period in tz */
+    start: string
+    /** distinct users who sent a message in the period (system messages aside) */
+    senders: number
+  }>
+}
+
+export type MessagesPerKind = {
+  /** direct, then group; a kind without messages counts 0 */
+  kinds: Array<{
+    kind: 'direct' | 'group'
+    messages: number
+    /** conversations of this kind with a message in the range */
+    conversations: number
+  }>
+}
+
+export type FirstReply = {
+  /** direct conversations whose first message was sent in the range */
+  conversations: number
+  /** of those, the ones the other user has answered (at any time since) */
+  replied: number
+  /** median milliseconds from the first message to the first message of the other user; null when none replied */
+  medianMs: number | null
+}
+
+export type BusiestHours = {
+  /** the time zone the answer is counted in */
+  tz: string
+  /** all 24 hours, busiest first (ties by hour) */
+  hours: Array<{
+    /** hour of the day in tz */
+    hour: number
+    messages: number
+  }>
+}
+
+export type BusiestConversations = {
+  conversations: Array<{
+    conv: string
+    messages: number
+    senders: number
+  }>
+}
+
+export type ErrorCode = 'VALIDATION_FAILED' | 'MALFORMED_JSON' | 'MALFORMED_URL' | 'MALFORMED_REQUEST' | 'BAD_REQUEST' | 'SQL_ERROR' | 'SQL_TOO_MANY_ROWS' | 'SQL_TIMEOUT' | 'UNAUTHORIZED' | 'SQL_READ_ONLY' | 'SQL_OUTSIDE_HISTORY' | 'ORIGIN_NOT_ALLOWED' | 'REJECTED_BY_HOOK' | 'NOT_FOUND' | 'HOOK_NOT_FOUND' | 'USER_NOT_FOUND' | 'PUSH_NOT_CONFIGURED' | 'METHOD_NOT_ALLOWED' | 'REQUEST_TIMEOUT' | 'BODY_TOO_LARGE' | 'URL_TOO_LONG' | 'UNSUPPORTED_MEDIA_TYPE' | 'UPGRADE_REQUIRED' | 'RATE_LIMITED' | 'HEADERS_TOO_LARGE' | 'INTERNAL' | 'MINTING_UNAVAILABLE' | 'LOG_UNAVAILABLE' | 'CONTENTION' | 'ABANDONED' | 'HOOK_UNAVAILABLE' | 'HISTORY_UNAVAILABLE' | 'CONVERSATION_ID_MISMATCH' | 'INVALID_PEER' | 'SEQ_OUT_OF_RANGE' | 'NOTIFY_UNTIL_INVALID' | 'NOT_MEMBER' | 'NOT_GROUP' | 'BURN_DIRECT_ONLY' | 'DISSOLVED' | 'GROUP_MUTED' | 'MUTED' | 'FORBIDDEN_ROLE' | 'JOIN_CLOSED' | 'NOT_AUTHOR' | 'RECALL_WINDOW_PASSED' | 'MENTION_NOT_MEMBER' | 'CONVERSATION_NOT_FOUND' | 'TARGET_NOT_FOUND' | 'TARGET_NOT_MEMBER' | 'ALREADY_EXISTS' | 'ALREADY_MEMBER' | 'OWNER_MUST_TRANSFER' | 'TARGET_GONE' | 'GROUP_FULL' | 'NOT_EDITABLE' | 'NOT_BURNABLE'
