@@ -11,7 +11,17 @@ import { methodsByPath, notFound } from './methods.js'
 import { countCommands, metrics } from './metrics.js'
 import { docs } from './openapi/index.js'
 import { rateLimits } from './rate-limit.js'
-import { adminHistoryRoutes, adminRoutes, commandRoutes, healthRoutes, hookRoutes, readRoutes, retentionRoutes, userHistoryRoutes } from './routes/index.js'
+import {
+  adminHistoryRoutes,
+  adminRoutes,
+  commandRoutes,
+  healthRoutes,
+  hookRoutes,
+  pushRoutes,
+  readRoutes,
+  retentionRoutes,
+  userHistoryRoutes,
+} from './routes/index.js'
 import { gateway } from './ws/index.js'
 
 // Bodies are checked as they are: a wrong type is an error, not something to coerce,
@@ -76,7 +86,12 @@ export const restApi = fp<DepsOption>(
   async (app, { deps }) => {
     await app.register(cors, { origins: deps.corsOrigins })
     await app.register(rateLimits, { perMinute: deps.limits.rateLimitPerMinute })
-    await app.register(metrics, { lag: deps.projectionLag, historyLag: deps.historyLag, beside: deps.hooks ? [deps.hooks.metrics.registry] : [] })
+    await app.register(metrics, {
+      lag: deps.projectionLag,
+      historyLag: deps.historyLag,
+      push: deps.push,
+      beside: deps.hooks ? [deps.hooks.metrics.registry] : [],
+    })
     await app.register(docs)
     const served = { ...deps, handler: countCommands(deps.handler, app.metrics) }
     await app.register(healthRoutes, { deps: served })
@@ -107,6 +122,7 @@ const adminApi = fp<DepsOption>(
     adminHistoryRoutes(admin, deps)
     if (deps.hooks) hookRoutes(admin, deps.hooks)
     retentionRoutes(admin, deps)
+    pushRoutes(admin, deps)
   },
   { name: 'seqline-admin-api', dependencies: ['seqline-rate-limit', 'seqline-docs'], encapsulate: true },
 )

@@ -4,6 +4,7 @@ import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, Raw
 import type { CommandHandler } from '../core/commands/index.js'
 import type { EventLog } from '../core/log/index.js'
 import type { LiveHooks } from '../integrations/hooks/index.js'
+import type { Pusher } from '../integrations/push/index.js'
 import type { ConversationViews } from '../projections/conversations/index.js'
 import type { AnalystLimits, HistoryDb } from '../projections/history/index.js'
 import type { AuditLog, RetentionSettings } from '../projections/retention/index.js'
@@ -38,6 +39,8 @@ export interface ApiDeps {
   logging?: LoggingOptions
   /** The before-hooks the handler asks: /v1/admin/hooks configures them, /metrics shows their calls. Absent, those routes are not served. */
   hooks?: LiveHooks
+  /** Offline push: its target behind /v1/admin/push, its figures in the metrics; absent, those routes do not exist. */
+  push?: Pusher
   /** Gateway tuning (heartbeat, limits); defaults in api/ws/options.ts. */
   ws?: Partial<GatewayOptions>
 }

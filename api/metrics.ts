@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 import type { CommandHandler, HandleResult } from '../core/commands/index.js'
+import type { Pusher } from '../integrations/push/index.js'
 import type { Lag } from '../projections/runtime/index.js'
 import { COMMAND_TYPES } from '../schemas/index.js'
 import { errorCodeOf, toApiError } from './errors.js'
@@ -33,7 +34,7 @@ export interface ApiMetrics {
 
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
-function createMetrics(lag?: () => Promise<Lag>, historyLag?: () => Promise<Lag>, beside: Registry[] = []): ApiMetrics {
+function createMetrics({ lag, historyLag, push, beside = [] }: MetricsOptions): ApiMetrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'seqline_' })
   const labelNames = ['method', 'route', 'status'] as const
@@ -66,6 +67,7 @@ function createMetrics(lag?: () => Promise<Lag>, historyLag?: () => Promise<Lag>
   })
   if (lag) lagGauges(registry, lag, 'seqline_projection_lag', 'the conversations projection')
   if (historyLag) lagGauges(registry, historyLag, 'seqline_history_lag', 'the history sink')
+  if (push) pushMetrics(registry, push)
   // Metrics kept by other parts of the process (the before-hooks') are exposed beside the app's own.
   const exposed = beside.length > 0 ? Registry.merge([registry, ...beside]) : registry
   return { registry: exposed, http, commands, connections, commandResults, errors }
@@ -104,11 +106,37 @@ function lagGauges(registry: Registry, lag: () => Promise<Lag>, prefix: string, 
   })
 }
 
+/**
+ * Offline push: its lag (from its checkpoint, so true whichever process delivers) and
+ * what this process delivered: batches and requests taken, failed attempts, parked batches.
+ */
+function pushMetrics(registry: Registry, push: Pusher): void {
+  lagGauges(registry, async () => (await push.status())?.lag ?? { events: 0, seconds: 0 }, 'seqline_push_lag', 'offline push')
+  const figures = [
+    ['seqline_push_batches_delivered', 'Push batches the push service took (2xx), by this process', () => push.stats.batches],
+    ['seqline_push_messages_delivered', 'Messages whose pushes the push service took, by this process', () => push.stats.events],
+    ['seqline_push_failures', 'Failed push attempts (non-2xx, timeout, refused, redirect), by this process', () => push.stats.failures],
+    ['seqline_push_parked', 'Push batches parked after their maximum age, by this process', () => push.stats.parked],
+  ] as const
+  for (const [name, help, value] of figures) {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(value())
+      },
+    })
+  }
+}
+
 export interface MetricsOptions {
   /** Lag of the projection behind the views, when this process runs it. */
   lag?: () => Promise<Lag>
   /** Lag of the history sink behind the log. */
   historyLag?: () => Promise<Lag>
+  /** Offline push, when this process runs it. */
+  push?: Pusher
   /** Registries of other parts of the process, exposed on /metrics beside the app's. */
   beside?: Registry[]
 }
@@ -118,8 +146,8 @@ export interface MetricsOptions {
  * Registered before the routes, at the root, so its hook sees them all; /metrics exposes them.
  */
 export const metrics = fp<MetricsOptions>(
-  async (app, { lag, historyLag, beside }) => {
-    const created = createMetrics(lag, historyLag, beside)
+  async (app, options) => {
+    const created = createMetrics(options)
     app.decorate('metrics', created)
     app.addHook('onResponse', async (request, reply) => observe(created, request, reply))
   },

@@ -72,6 +72,13 @@ const InboxRow = Type.Object(
     mutedUntil: Type.Integer({ minimum: 0, description: 'epoch ms until which the user may not post here; 0 when not muted' }),
     dissolved: Type.Boolean(),
     left: Type.Optional(Type.Integer({ minimum: 0, description: 'set for a former member: the row is frozen at this seq' })),
+    notifications: Type.Object(
+      {
+        mode: Type.Union([Type.Literal('all'), Type.Literal('mentions'), Type.Literal('none')]),
+        until: Type.Optional(Type.With(EpochMs, { description: 'when the mode ends by itself' })),
+      },
+      { description: 'my notification setting here, as it holds now (all once a timed one has ended); only I see it' },
+    ),
   },
   { title: 'InboxRow' },
 )

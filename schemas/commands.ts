@@ -10,6 +10,9 @@ const Notice = Type.String({ maxLength: 4000 })
 
 const MAX_MUTE_SECONDS = 366 * 24 * 3600
 
+/** Which messages of a conversation reach a user as offline pushes: all, only those mentioning them, none. */
+const NotificationMode = Type.Union([Type.Literal('all'), Type.Literal('mentions'), Type.Literal('none')])
+
 /** The data schema of every command type, by type name. */
 export const commandData = {
   'conversation.create-direct': Obj({ peer: UserId }),
@@ -33,6 +36,7 @@ export const commandData = {
       avatar: Type.Optional(Avatar),
       notice: Type.Optional(Notice),
       joinable: Type.Optional(Type.Boolean()),
+      previews: Type.Optional(Type.Boolean({ description: "false: offline pushes of this group's messages carry no preview text" })),
     },
     { minProperties: 1 },
   ),
@@ -46,6 +50,16 @@ export const commandData = {
   'message.recall': Obj({ target: Seq, erase: Type.Optional(Type.Boolean()) }),
   'message.delete-for-me': Obj({ targets: Type.Array(Seq, { minItems: 1, maxItems: 100, uniqueItems: true }) }),
   'conversation.read': Obj({ upTo: Seq }),
+  'notifications.configure': Obj({
+    mode: NotificationMode,
+    until: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 8640000000000000,
+        description: 'epoch ms when the mode ends by itself and the conversation notifies again (a do-not-disturb); absent: until changed',
+      }),
+    ),
+  }),
   'burn.configure': Obj({
     enabled: Type.Boolean(),
     seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 * 24 * 3600 })),

@@ -61,6 +61,8 @@ const eventData = {
     avatar: Type.Optional(Avatar),
     notice: Type.Optional(Notice),
     joinable: Type.Optional(Type.Boolean()),
+    /** false: offline pushes of the group's messages carry no preview. */
+    previews: Type.Optional(Type.Boolean()),
   }),
   'group.muted': Obj({}),
   'group.unmuted': Obj({}),
@@ -79,6 +81,11 @@ const eventData = {
   'message.recalled': Obj({ target: Seq, erase: Type.Boolean(), edits: Type.Optional(Type.Array(Seq, { maxItems: 1000, uniqueItems: true })) }),
   'message.deleted_for_me': Obj({ targets: Type.Array(Seq, { minItems: 1, maxItems: 100, uniqueItems: true }) }),
   'conversation.read': Obj({ upTo: Seq }),
+  /** The actor's own notification setting for this conversation (private to the actor); `until`: it ends by itself then. */
+  'notifications.configured': Obj({
+    mode: Type.Union([Type.Literal('all'), Type.Literal('mentions'), Type.Literal('none')]),
+    until: Type.Optional(EpochMs),
+  }),
   'burn.configured': Obj({ enabled: Type.Boolean(), seconds: BurnSeconds }),
   /** Tombstone: the message at `target`, and its edits at `edits`, have been erased from the log and every view. */
   'message.burned': Obj({ target: Seq, edits: Type.Optional(Type.Array(Seq, { maxItems: 1000, uniqueItems: true })) }),

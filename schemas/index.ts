@@ -44,6 +44,7 @@ export {
 } from './events.js'
 export { HookList, HookParams, HookSettings, HookView } from './hooks.js'
 export { ConversationId, SYSTEM_ACTOR, USER_ID_PATTERN } from './ids.js'
+export { PushBatch, PushRequest, PushTarget, PushTargetBody } from './push.js'
 export { AuditNdjson, AuditQuery, ErasureAnswer, ErasureQuery, RetentionDefaults, UserExportNdjson } from './retention.js'
 export { MAX_SEARCH_WORDS, SearchQuery, SearchResult, SqlRequest, SqlResult } from './search.js'
 export { compileTextValidator } from './text-values.js'

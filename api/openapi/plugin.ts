@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import fp from 'fastify-plugin'
 import Type from 'typebox'
+import { PushBatch } from '../../schemas/index.js'
 import { documentedObject, documentedRoute } from './document.js'
 
 const OpenApiDocument = Type.Unknown({ description: 'the OpenAPI 3 document of this API' })
@@ -28,6 +29,8 @@ export const docs = fp(
         openapi: '3.0.3',
         info: { title: 'Seqline API', version: 'v1', description: DESCRIPTION },
         components: {
+          // Not a route: what Seqline sends to the platform's push service.
+          schemas: { PushBatch },
           securitySchemes: {
             user: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'a user token signed by the platform (sub = user id)' },
             service: { type: 'http', scheme: 'bearer', description: 'the service credential, for /v1/admin' },

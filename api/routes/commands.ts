@@ -85,6 +85,13 @@ export const COMMAND_ROUTES: CommandRoute[] = [
     params: conv,
     summary: "The group's own retention policy (owner): keep content `days` days; null drops it and the default of groups applies",
   },
+  {
+    method: 'PUT',
+    url: '/v1/conversations/:conv/notifications',
+    type: 'notifications.configure',
+    params: conv,
+    summary: 'My offline-push setting here: all, mentions or none, optionally until a time (private to me)',
+  },
 ]
 
 const tags = ['commands']

@@ -3,6 +3,7 @@ import websocket from '@fastify/websocket'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import Type from 'typebox'
+import { OnlinePublisher } from '../../integrations/presence/index.js'
 import { CLOSE } from '../../schemas/index.js'
 import { originAllowed } from '../cors.js'
 import type { ApiDeps } from '../deps.js'
@@ -36,6 +37,8 @@ export const gateway = fp<{ deps: ApiDeps }>(
     await hub.start()
     app.decorate('wsGateway', { stats: () => hub.stats() })
     const options = { ...DEFAULT_GATEWAY_OPTIONS, ...deps.ws }
+    // Who has a socket here, for every process on the NATS system to see (offline push asks).
+    const online = await OnlinePublisher.open(deps.nc, { heartbeatMs: options.presenceHeartbeatMs })
     const sessions = new Set<Session>()
     await app.register(websocket, {
       options: { maxPayload: options.maxFrameBytes },
@@ -44,13 +47,13 @@ export const gateway = fp<{ deps: ApiDeps }>(
         done()
       },
     })
-    await app.register(async (scope) => sockets(scope, deps, hub, options, sessions))
+    await app.register(async (scope) => sockets(scope, deps, hub, online, options, sessions))
   },
   // Metrics: the connections gauge. Rate limits: the upgrade request is limited per address like any other.
   { name: 'seqline-gateway', dependencies: ['seqline-metrics', 'seqline-rate-limit'] },
 )
 
-async function sockets(app: FastifyInstance, deps: ApiDeps, hub: Hub, options: GatewayOptions, sessions: Set<Session>): Promise<void> {
+async function sockets(app: FastifyInstance, deps: ApiDeps, hub: Hub, online: OnlinePublisher, options: GatewayOptions, sessions: Set<Session>): Promise<void> {
   const reportConnections = () => app.metrics.connections.set(sessions.size)
   const context = {
     deps,
@@ -58,6 +61,7 @@ async function sockets(app: FastifyInstance, deps: ApiDeps, hub: Hub, options: G
     options,
     closed(session: Session) {
       sessions.delete(session)
+      online.disconnected(session.user)
       reportConnections()
     },
   }
@@ -83,6 +87,7 @@ async function sockets(app: FastifyInstance, deps: ApiDeps, hub: Hub, options: G
       const auth = auths.get(request)
       if (!auth?.ok) return socket.close(CLOSE.UNAUTHORIZED, truncate(auth?.error.message ?? 'unauthorized'))
       sessions.add(new Session(socket, auth.user, auth.expiresAt, context))
+      online.connected(auth.user)
       reportConnections()
     },
   })
@@ -94,6 +99,7 @@ async function sockets(app: FastifyInstance, deps: ApiDeps, hub: Hub, options: G
   app.addHook('onClose', async () => {
     clearInterval(heartbeat)
     for (const s of sessions) s.terminate()
+    await online.close()
     await hub.stop()
   })
 }

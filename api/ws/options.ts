@@ -17,6 +17,8 @@ export interface GatewayOptions {
   typingIntervalMs: number
   /** How long a new connection waits for the views to reach the live stream before it is refused (1011). */
   viewsWaitMs: number
+  /** How often this process renews its part of the cluster-wide online record (integrations/presence). */
+  presenceHeartbeatMs: number
 }
 
 export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
@@ -28,4 +30,5 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   syncConcurrency: 8,
   typingIntervalMs: 1000,
   viewsWaitMs: 5000,
+  presenceHeartbeatMs: 5000,
 }

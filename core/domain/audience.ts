@@ -1,13 +1,14 @@
 import type { EventType, SeqlineEvent } from '../../schemas/index.js'
 
 /**
- * Events that belong to their actor alone. Hiding messages for oneself is a
- * user's private act: it is logged like everything else (so every device of
- * that user converges), but no other member sees it, live or in any read.
+ * Events that belong to their actor alone. Hiding messages for oneself, or
+ * choosing how a conversation notifies oneself, is a user's private act: it is
+ * logged like everything else (so every device of that user converges), but no
+ * other member sees it, live or in any read.
  * Reads (`conversation.read`) are not private: who has read what is shared
  * with the conversation by design (read receipts, in groups too).
  */
-export const PRIVATE_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>(['message.deleted_for_me'])
+export const PRIVATE_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>(['message.deleted_for_me', 'notifications.configured'])
 
 export function isPrivate(event: Pick<SeqlineEvent, 'type'>): boolean {
   return PRIVATE_EVENT_TYPES.has(event.type)

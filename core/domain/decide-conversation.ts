@@ -67,3 +67,19 @@ export function deleteForMe(c: CommandOf<'message.delete-for-me'> & Meta, s: Con
   if (beyond !== undefined) return reject(refuse('SEQ_OUT_OF_RANGE', `seq ${beyond} is beyond the head ${s.seq}`))
   return accept({ type: 'message.deleted_for_me', data: { targets: c.data.targets } })
 }
+
+/**
+ * How the conversation notifies the actor while offline: theirs alone (a
+ * private event), so any current member sets it; `until` ends a quieter mode
+ * by itself, as a timed mute ends.
+ */
+export function configureNotifications(c: CommandOf<'notifications.configure'> & Meta, s: ConversationState): Decision {
+  if (c.actor === SYSTEM_ACTOR) return reject(refuse('NOT_MEMBER', 'Seqline itself is never notified'))
+  const denied = mustBeWritable(s) ?? mustBeMember(s, c.actor)
+  if (denied) return reject(denied)
+  const { mode, until } = c.data
+  if (until === undefined) return accept({ type: 'notifications.configured', data: { mode } })
+  if (mode === 'all') return reject(refuse('NOTIFY_UNTIL_INVALID', 'mode all has nothing to end'))
+  if (until <= c.metadata.now) return reject(refuse('NOTIFY_UNTIL_INVALID', `${new Date(until).toISOString()} has passed`))
+  return accept({ type: 'notifications.configured', data: { mode, until } })
+}

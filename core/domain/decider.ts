@@ -1,5 +1,5 @@
 import type { SeqlineEvent } from '../../schemas/index.js'
-import { configureBurn, createDirect, createGroup, deleteForMe, markRead } from './decide-conversation.js'
+import { configureBurn, configureNotifications, createDirect, createGroup, deleteForMe, markRead } from './decide-conversation.js'
 import * as group from './decide-group.js'
 import { burn, edit, recall, send } from './decide-message.js'
 import { configureRetention, eraseContent } from './decide-retention.js'
@@ -65,6 +65,8 @@ function decide(c: DecidableCommand, s: ConversationState, policy: Policy): Deci
       return markRead(c, s)
     case 'burn.configure':
       return configureBurn(c, s, policy)
+    case 'notifications.configure':
+      return configureNotifications(c, s)
     case 'message.burn':
       return burn(c, s)
     case 'retention.configure':

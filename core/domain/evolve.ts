@@ -73,6 +73,7 @@ function applyEvent(state: ConversationState, event: SeqlineEvent): Conversation
       return { ...state, retention: event.data.days }
     case 'message.sent':
     case 'message.deleted_for_me':
+    case 'notifications.configured':
     case 'conversation.read':
       return state
   }

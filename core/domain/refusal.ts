@@ -25,6 +25,7 @@ export const REFUSALS = {
   NOT_BURNABLE: 'the message was not sent under burn after read',
   SEQ_OUT_OF_RANGE: 'the seq is beyond the conversation head or the actor visible range',
   MENTION_NOT_MEMBER: 'a mentioned user is not a member',
+  NOTIFY_UNTIL_INVALID: 'until must be a future time, and only ends a quieter mode (mentions or none)',
 } as const
 
 export type RefusalCode = keyof typeof REFUSALS

@@ -1,2 +1,2 @@
-export { postSigned } from './post.js'
+export { type PostOutcome, postSigned } from './post.js'
 export { signatureHeaders, verifySignature } from './signature.js'

@@ -1,13 +1,15 @@
 // `seqline doctor`: is everything Seqline needs there and healthy? Servers,
-// versions, capabilities, the log's streams, the views and projection lag, the before-hooks.
+// versions, capabilities, the log's streams, the views and projection lag, the before-hooks, the push target.
+import { jetstreamManager } from '@nats-io/jetstream'
 import { Kvm } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { Cursor, EventLog } from '../../core/log/index.js'
 import { HookStore, viewOf } from '../../integrations/hooks/index.js'
+import { PushTargets, pushDelivererName } from '../../integrations/push/index.js'
 import { CONVERSATIONS_BUCKET } from '../../projections/conversations/index.js'
 import type { HistoryDb } from '../../projections/history/index.js'
 import { HistoryWriter, MIGRATIONS, schemaVersion } from '../../projections/history/index.js'
-import { CommitLog } from '../../projections/runtime/index.js'
+import { CommitLog, committedCursor } from '../../projections/runtime/index.js'
 import { lagBehind } from '../../projections/runtime/lag.js'
 import type { Config } from '../../schemas/index.js'
 import { DENSE_SEQ_WARNING, denseSeqAtRisk } from '../nats-compat.js'
@@ -26,6 +28,7 @@ export async function doctor(nc: NatsConnection, log: EventLog, config: Config):
   checks.push(await bucketCheck(nc))
   checks.push(await lagCheck(nc, log))
   checks.push(...(await hookChecks(nc)))
+  checks.push(await pushCheck(nc, log))
   checks.push(...(await historyChecks(log, config)))
   return checks
 }
@@ -98,6 +101,19 @@ async function lagCheck(nc: NatsConnection, log: EventLog): Promise<Check> {
     return { name: 'projection conversations', ok: behind < 10_000, detail: `${behind} events behind the log as of its last commit` }
   } finally {
     commits.close()
+  }
+}
+
+/** The push target (never its secret) and how far push delivery is behind the log. */
+async function pushCheck(nc: NatsConnection, log: EventLog): Promise<Check> {
+  const target = await PushTargets.peek(nc)
+  if (!target) return { name: 'push', ok: true, detail: 'no push target set (PUT /v1/admin/push)' }
+  const position = await committedCursor(await jetstreamManager(nc), pushDelivererName(target.generation))
+  const behind = position ? (await lagBehind(log, position)).events : 0
+  return {
+    name: 'push',
+    ok: behind < 10_000,
+    detail: `to ${target.url}, delay ${target.delaySeconds} s, ${position ? `${behind} events behind the log` : 'no delivery yet'}`,
   }
 }
 

@@ -12,6 +12,7 @@ import { CommandHandler } from '../../core/commands/index.js'
 import { createDecider } from '../../core/domain/index.js'
 import type { EventLog } from '../../core/log/index.js'
 import { LiveHooks } from '../../integrations/hooks/index.js'
+import { Pusher, PushTargets } from '../../integrations/push/index.js'
 import { BurnExecutor, ConversationViews, openBurnEraser, openConversationsProjector } from '../../projections/conversations/index.js'
 import type { HistoryDb } from '../../projections/history/index.js'
 import { HistorySink, HistoryWriter, migrate } from '../../projections/history/index.js'
@@ -65,6 +66,9 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   sweeper.start()
   const erasure = new UserErasure(log, views, handler, retention.audit, { logger })
   await erasure.start(nc)
+  // Idle until a push target is set through the admin API; then one process of the deployment pushes.
+  const push = await Pusher.open(nc, log, views, await PushTargets.open(nc, config.replicas), { replicas: config.replicas, logger })
+  await push.start()
   const secrets = await loadSecrets(config)
   const tokens = new Tokens({
     serviceToken: secrets.serviceToken,
@@ -96,6 +100,7 @@ export async function compose(config: Config): Promise<RunningSeqline> {
     historyLag: async () => lagBehind(log, (await new HistoryWriter(historyDb).written()).events),
     history: { db: historyDb, sqlLimits },
     retention,
+    push,
     logging: { level: config.logLevel },
   }
   const api = await startApi(deps, config.apiHost, config.apiPort, https)
@@ -106,6 +111,7 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   projection   conversations → KV bucket ${views.bucket} (${projection.running ? 'run here' : 'run by another process; standing by'}, views ${lag.events} events behind)
   retention    sweep every ${config.retentionIntervalSeconds} s, user erasures taken from the audit stream ${AUDIT_STREAM}
   burns        executor running, erase reactor ${eraser.running ? 'run here' : 'run by another process; standing by'}
+  push         ${push.delivering ? 'delivering from here' : 'idle until PUT /v1/admin/push, or delivered by another process'}
   history      ${describeHistory(historyDb)} (${history.running ? 'sink runs here' : 'sink run by another process; standing by'})
   API          ${api.url}  (WebSocket ${api.url.replace(/^http/, 'ws')}/v1/ws)
   docs         ${api.url}/docs  (OpenAPI at ${api.url}/openapi.json)
@@ -114,6 +120,7 @@ export async function compose(config: Config): Promise<RunningSeqline> {
     await api.close()
     await erasure.stop()
     await sweeper.stop()
+    await push.stop()
     await burns.stop()
     hooks.close()
     await eraser.stop()

@@ -58,6 +58,8 @@ async function applyTo(e: SeqlineEvent, head: HeadRecord, store: ViewStore, at: 
       return updateMember(store, e.conv, e.data.to, (m) => (m.role = 'owner'))
     case 'group.info_updated':
       if (e.data.name) head.name = e.data.name
+      if (e.data.previews === false) head.previews = false
+      if (e.data.previews === true) delete head.previews
       return
     case 'group.muted':
     case 'group.unmuted':
@@ -107,6 +109,11 @@ async function applyTo(e: SeqlineEvent, head: HeadRecord, store: ViewStore, at: 
     case 'message.deleted_for_me':
       // The actor's other devices learn from their sync that there is something to pull.
       return updateUser(store, e.actor, e.conv, (c) => (c.changedAt = Math.max(c.changedAt ?? 0, e.at)))
+    case 'notifications.configured':
+      return updateUser(store, e.actor, e.conv, (c) => {
+        c.notify = e.data.until === undefined ? { mode: e.data.mode } : { mode: e.data.mode, until: e.data.until }
+        c.changedAt = Math.max(c.changedAt ?? 0, e.at)
+      })
   }
 }
 

@@ -3,7 +3,15 @@ import { readRecord } from '../runtime/index.js'
 import { decodeConv, keys } from './keys.js'
 import { type ContentReader, lastMessage } from './last-message.js'
 import { liveUpTo, type RecordSource } from './message-index.js'
-import type { HeadRecord, LastMessage, ReadRecord, UserConversation, UserRecord } from './records.js'
+import {
+  type HeadRecord,
+  type LastMessage,
+  type NotificationSetting,
+  notificationsAt,
+  type ReadRecord,
+  type UserConversation,
+  type UserRecord,
+} from './records.js'
 
 export interface InboxRow {
   conv: string
@@ -26,6 +34,8 @@ export interface InboxRow {
   dissolved: boolean
   /** Set when the user left or was removed: the row is frozen at that seq. */
   left?: number
+  /** The user's own notification setting here as it holds now. */
+  notifications: NotificationSetting
 }
 
 /** Reads records straight from KV: the query side shares nothing with the projection process. */
@@ -80,5 +90,6 @@ async function row(source: RecordSource, contents: ContentReader, user: string, 
     // Nobody leaves a dissolved group: a former member left it undissolved.
     dissolved: c.left !== undefined ? false : head.dissolved,
     ...(c.left !== undefined ? { left: c.left } : {}),
+    notifications: notificationsAt(c.notify, Date.now()),
   }
 }

@@ -2,5 +2,6 @@
 export { conversationsProjection } from './apply.js'
 export { BurnExecutor } from './burn-executor.js'
 export type { InboxRow } from './inbox.js'
+export { previewOf } from './preview.js'
 export { openBurnEraser, openConversationsProjector } from './processors.js'
 export { CONVERSATIONS_BUCKET, type ConversationRetention, ConversationViews } from './views.js'

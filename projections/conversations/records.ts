@@ -63,6 +63,8 @@ export interface HeadRecord {
   retention?: number
   /** The first seq the retention sweep has not passed yet (1 when absent). */
   retainedFrom?: number
+  /** Set to false by a group that wants offline pushes without preview text; absent means previews are shown. */
+  previews?: false
 }
 
 interface MemberEntry {
@@ -95,6 +97,20 @@ export interface UserConversation {
   lastAtLeave?: LastRecord
   /** The group's name and mute as they stood at the leave: what changes after it is no business of a former member. */
   groupAtLeave?: { name?: string; groupMuted: boolean }
+  /** The user's own notification setting here (a private event); absent means all. */
+  notify?: NotificationSetting
+}
+
+/** How a conversation notifies a user who is offline; `until`: the mode ends by itself then, and all applies again. */
+export interface NotificationSetting {
+  mode: 'all' | 'mentions' | 'none'
+  until?: number
+}
+
+/** The setting as it holds at `now`: a timed one that has ended is all again. */
+export function notificationsAt(setting: NotificationSetting | undefined, now: number): NotificationSetting {
+  if (!setting || (setting.until !== undefined && setting.until <= now)) return { mode: 'all' }
+  return setting
 }
 
 /** u.<user>: the conversations of one user; rewritten only on that user's membership events and private events. */

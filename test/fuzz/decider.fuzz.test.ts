@@ -77,6 +77,9 @@ interface CommandOp {
   days?: number | null
   /** An erasure: by retention (its policy, and how far before the policy's cut-off it cuts), or of the user picked. */
   erasure?: { reason: 'retention' | 'user-erasure'; days: number; slack: number }
+  mode?: 'all' | 'mentions' | 'none'
+  /** ms from now to a notification setting's end: negative ones have passed. */
+  untilIn?: number
 }
 type Op =
   | CommandOp
@@ -116,6 +119,7 @@ const COMMAND_WEIGHTS: Array<[CommandType, number]> = [
   ['member.unmute', 2],
   ['group.dissolve', 1],
   ['burn.configure', 2],
+  ['notifications.configure', 2],
   ['message.burn', 2],
   ['retention.configure', 1],
   ['content.erase', 2],
@@ -154,6 +158,10 @@ const ARGS: Record<CommandType, fc.Arbitrary<Partial<CommandOp>>> = {
   'message.delete-for-me': fc.record({ targets: fc.array(seqPick, { minLength: 1, maxLength: 3 }) }),
   'conversation.read': fc.record({ target: seqPick }),
   'burn.configure': fc.record({ enabled: fc.boolean(), burnSeconds: optional(fc.integer({ min: 1, max: 120 })) }),
+  'notifications.configure': fc.record({
+    mode: fc.constantFrom('all' as const, 'mentions' as const, 'none' as const),
+    untilIn: optional(fc.integer({ min: -60_000, max: 600_000 })),
+  }),
   'message.burn': fc.record({ target: seqPick, edits: fc.constantFrom('none' as const, 'all' as const, 'some' as const, 'stray' as const) }),
   'retention.configure': fc.record({ days: fc.constantFrom(null, 1, 30) }),
   'content.erase': fc.record({
@@ -335,6 +343,8 @@ class Harness {
         return { upTo: this.seq(r.target) }
       case 'burn.configure':
         return o.burnSeconds === undefined ? { enabled: r.enabled } : { enabled: r.enabled, seconds: o.burnSeconds }
+      case 'notifications.configure':
+        return o.untilIn === undefined ? { mode: r.mode } : { mode: r.mode, until: Math.max(0, this.now + o.untilIn) }
       case 'message.burn': {
         const target = this.seq(r.target, true)
         const edits = this.model.messages.get(target)?.edits ?? []

@@ -291,6 +291,15 @@ export class ConversationModel {
         if (isSystem) why.add('NOT_MEMBER')
         if (c.data.upTo > this.seq) why.add('SEQ_OUT_OF_RANGE')
         return verdict('conversation.read')
+      case 'notifications.configure': {
+        // The user's own setting: any current member, never Seqline; a timed one must end later, and not be all.
+        writable()
+        member()
+        if (isSystem) why.add('NOT_MEMBER')
+        const until = c.data.until
+        if (until !== undefined && (c.data.mode === 'all' || until <= now)) why.add('NOTIFY_UNTIL_INVALID')
+        return verdict('notifications.configured')
+      }
       case 'burn.configure': {
         writable()
         if (this.kind !== 'direct') why.add('BURN_DIRECT_ONLY')

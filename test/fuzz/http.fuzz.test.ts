@@ -494,6 +494,7 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
           'message.delete-for-me': { targets: [1 + (n % head)] },
           'conversation.read': { upTo: 1 + (n % head) },
           'burn.configure': n % 2 ? { enabled: n % 4 === 1, seconds: 1 + (n % 100) } : { enabled: n % 4 === 0 },
+          'notifications.configure': n % 3 === 0 ? { mode: 'none', until: Date.now() + 60_000 } : { mode: n % 2 ? 'mentions' : 'all' },
           'message.burn': { target: 1 },
           'retention.configure': { days: n % 3 ? 1 + (n % 400) : null },
           // Seqline's own, with no route: never sent.

@@ -17,6 +17,7 @@ const BODIES: Record<string, Record<string, unknown>> = {
   'conversation.read': { upTo: 2 },
   'burn.configure': { enabled: true },
   'retention.configure': { days: 30 },
+  'notifications.configure': { mode: 'none' },
 }
 
 describe('authorisation on every endpoint', () => {

@@ -35,6 +35,7 @@ const DATA: Partial<Record<CommandType, Record<string, unknown>>> = {
   'conversation.read': { upTo: 2 },
   'burn.configure': { enabled: true },
   'retention.configure': { days: 30 },
+  'notifications.configure': { mode: 'none' },
 }
 /** Refusals other than NOT_MEMBER that come first by rule: joining a closed group, burn settings of a group. */
 const FIRST_RULE: Partial<Record<CommandType, string>> = { 'group.join': 'JOIN_CLOSED', 'burn.configure': 'BURN_DIRECT_ONLY' }

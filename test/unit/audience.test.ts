@@ -4,14 +4,15 @@ import { isPrivate, PRIVATE_EVENT_TYPES, reaches } from '../../core/domain/audie
 import { EVENT_TYPES } from '../../schemas/index.js'
 
 describe('who an event reaches', () => {
-  test('a hide reaches its actor only', () => {
-    const hide = { type: 'message.deleted_for_me', actor: 'kim' } as const
-    assert.equal(reaches(hide, 'kim'), true)
-    assert.equal(reaches(hide, 'lee'), false)
+  test('a hide and a notification setting reach their actor only', () => {
+    for (const type of ['message.deleted_for_me', 'notifications.configured'] as const) {
+      assert.equal(reaches({ type, actor: 'kim' }, 'kim'), true, type)
+      assert.equal(reaches({ type, actor: 'kim' }, 'lee'), false, type)
+    }
   })
 
   test('everything else reaches every reader, reads included (receipts share them)', () => {
-    for (const type of EVENT_TYPES.filter((t) => t !== 'message.deleted_for_me')) {
+    for (const type of EVENT_TYPES.filter((t) => t !== 'message.deleted_for_me' && t !== 'notifications.configured')) {
       assert.equal(isPrivate({ type }), false, type)
       assert.equal(reaches({ type, actor: 'kim' }, 'lee'), true, type)
     }

@@ -19,6 +19,7 @@ function burningChat(): Conversation {
 }
 
 const refusalScenarios: Record<RefusalCode, () => Decision> = {
+  NOTIFY_UNTIL_INVALID: () => team().decide('mia', 'notifications.configure', { mode: 'none', until: 1 }),
   CONVERSATION_NOT_FOUND: () => new Conversation('g_none').decide('mia', 'message.send', hi),
   ALREADY_EXISTS: () => team().decide('olivia', 'group.create', { name: 'Again' }),
   CONVERSATION_ID_MISMATCH: () => new Conversation('d~zoe~adam').decide('adam', 'conversation.create-direct', { peer: 'zoe' }),
@@ -127,6 +128,7 @@ const acceptingScenarios: [CommandType, string, () => Decision][] = [
   ],
   ['message.delete-for-me', 'delete', () => team().decide('mia', 'message.delete-for-me', { targets: [1] })],
   ['conversation.read', 'read', () => team().decide('mia', 'conversation.read', { upTo: 1 })],
+  ['notifications.configure', 'mentions', () => team().decide('mia', 'notifications.configure', { mode: 'mentions' })],
   ['burn.configure', 'enable', () => directChat('adam', 'zoe').decide('zoe', 'burn.configure', { enabled: true })],
   ['burn.configure', 'no-op', () => directChat('adam', 'zoe').decide('zoe', 'burn.configure', { enabled: false })],
   [

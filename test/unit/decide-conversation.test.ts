@@ -328,3 +328,30 @@ describe('burn.configure', () => {
     assert.equal(refusalOf(c.decide('eve', 'burn.configure', { enabled: true })), 'NOT_MEMBER')
   })
 })
+
+describe('notifications.configure', () => {
+  test('a member sets a mode for themselves, with or without an end', () => {
+    const c = team()
+    assert.deepEqual(eventsOf(c.decide('mia', 'notifications.configure', { mode: 'mentions' })), [
+      { type: 'notifications.configured', data: { mode: 'mentions' } },
+    ])
+    const until = c.now + 3_600_000
+    assert.deepEqual(eventsOf(c.decide('mia', 'notifications.configure', { mode: 'none', until })), [
+      { type: 'notifications.configured', data: { mode: 'none', until } },
+    ])
+  })
+
+  test('an end that has passed, or an end to mode all, is NOTIFY_UNTIL_INVALID', () => {
+    const c = team()
+    assert.equal(refusalOf(c.decide('mia', 'notifications.configure', { mode: 'none', until: c.now })), 'NOTIFY_UNTIL_INVALID')
+    assert.equal(refusalOf(c.decide('mia', 'notifications.configure', { mode: 'all', until: c.now + 1000 })), 'NOTIFY_UNTIL_INVALID')
+  })
+
+  test('non-members, Seqline itself and dissolved groups are refused', () => {
+    const c = team()
+    assert.equal(refusalOf(c.decide('sam', 'notifications.configure', { mode: 'none' })), 'NOT_MEMBER')
+    assert.equal(refusalOf(c.decide(SYSTEM, 'notifications.configure', { mode: 'none' })), 'NOT_MEMBER')
+    c.run('olivia', 'group.dissolve', {})
+    assert.equal(refusalOf(c.decide('mia', 'notifications.configure', { mode: 'none' })), 'DISSOLVED')
+  })
+})

@@ -48,6 +48,7 @@ const GROUP_CASES: Case[] = [
   { type: 'message.recall', data: (actor, { own }) => ({ target: own.get(actor) ?? 1 }), by: 'max' },
   { type: 'message.delete-for-me', data: (actor, { own }) => ({ targets: [own.get(actor) ?? 1] }), by: 'max' },
   { type: 'conversation.read', data: () => ({ upTo: 1 }), by: 'max' },
+  { type: 'notifications.configure', data: () => ({ mode: 'none' }), by: 'max' },
 ]
 
 /** Commands a non-member may send by design: opening a conversation, joining an open group. Burning is Seqline's alone. */

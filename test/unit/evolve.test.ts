@@ -54,6 +54,7 @@ const directLife: PendingEvent[] = [
   { type: 'message.sent', data: hi },
   { type: 'message.edited', data: { target: 6, content: { type: 'text', text: 'hello' } } },
   { type: 'content.erased', data: { reason: 'retention', days: 30, before: 1, targets: [{ seq: 6, edits: [7] }] } },
+  { type: 'notifications.configured', data: { mode: 'mentions' } },
 ]
 
 const groupLog = toEnvelopes(groupLife, { conv: 'g_team', actor: 'olivia' })
@@ -224,6 +225,11 @@ describe('evolve, event by event', () => {
     const s = foldEvents(directLog.slice(0, 4))
     assert.deepEqual(s.burn, { enabled: true, seconds: 10 })
     assert.deepEqual([...s.gone], [[3, 'burned']])
+  })
+
+  test("a user's notification setting changes nothing the decider needs", () => {
+    const before = foldEvents(directLog.slice(0, -1))
+    assert.deepEqual({ ...foldEvents(directLog), seq: 0, recent: [] }, { ...before, seq: 0, recent: [] })
   })
 
   test('messages, deletions for one user and reads change nothing the decider needs', () => {

@@ -70,6 +70,7 @@ describe('validateCommand accepts', () => {
       'message.delete-for-me': { targets: [1, 2] },
       'conversation.read': { upTo: 9 },
       'burn.configure': { enabled: true, seconds: 30 },
+      'notifications.configure': { mode: 'mentions', until: 1_800_000_000_000 },
       'message.burn': { target: 3 },
       'retention.configure': { days: 30 },
       'content.erase': { reason: 'user-erasure', user: 'bob', request: 'r1', targets: [3, 5] },
