@@ -11,7 +11,7 @@ import { methodsByPath, notFound } from './methods.js'
 import { countCommands, metrics } from './metrics.js'
 import { docs } from './openapi/index.js'
 import { rateLimits } from './rate-limit.js'
-import { adminHistoryRoutes, adminRoutes, commandRoutes, healthRoutes, readRoutes, userHistoryRoutes } from './routes/index.js'
+import { adminHistoryRoutes, adminRoutes, commandRoutes, healthRoutes, readRoutes, userHistoryRoutes, webhookRoutes } from './routes/index.js'
 import { gateway } from './ws/index.js'
 
 // Bodies are checked as they are: a wrong type is an error, not something to coerce,
@@ -76,7 +76,7 @@ export const restApi = fp<DepsOption>(
   async (app, { deps }) => {
     await app.register(cors, { origins: deps.corsOrigins })
     await app.register(rateLimits, { perMinute: deps.limits.rateLimitPerMinute })
-    await app.register(metrics, { lag: deps.projectionLag, historyLag: deps.historyLag })
+    await app.register(metrics, { lag: deps.projectionLag, historyLag: deps.historyLag, deliverers: deps.deliverers })
     await app.register(docs)
     const served = { ...deps, handler: countCommands(deps.handler, app.metrics) }
     await app.register(healthRoutes, { deps: served })
@@ -105,6 +105,7 @@ const adminApi = fp<DepsOption>(
     admin.addHook('onRequest', requireService(deps.tokens, scope.authFailures))
     adminRoutes(admin, deps)
     adminHistoryRoutes(admin, deps)
+    webhookRoutes(admin, deps)
   },
   { name: 'seqline-admin-api', dependencies: ['seqline-rate-limit', 'seqline-docs'], encapsulate: true },
 )

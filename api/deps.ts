@@ -3,6 +3,8 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify'
 import type { CommandHandler } from '../core/commands/index.js'
 import type { EventLog } from '../core/log/index.js'
+import type { DelivererView } from '../integrations/delivery/index.js'
+import type { Webhooks } from '../integrations/webhooks/index.js'
 import type { ConversationViews } from '../projections/conversations/index.js'
 import type { AnalystLimits, HistoryDb } from '../projections/history/index.js'
 import type { Lag } from '../projections/runtime/index.js'
@@ -30,6 +32,10 @@ export interface ApiDeps {
   historyLag?: () => Promise<Lag>
   /** The ClickHouse history behind search and analytics; absent, those endpoints answer 503. */
   history?: { db: HistoryDb; sqlLimits: AnalystLimits }
+  /** Webhook administration (any process; the delivering is leased); absent, the webhook endpoints answer 503. */
+  webhooks?: Webhooks
+  /** The webhook, bot and push deliverers this process runs, for their metrics. */
+  deliverers?: () => DelivererView[]
   /** Log level and destination; info on stdout by default. */
   logging?: LoggingOptions
   /** Gateway tuning (heartbeat, limits); defaults in api/ws/options.ts. */

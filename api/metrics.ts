@@ -2,8 +2,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 import type { CommandHandler, HandleResult } from '../core/commands/index.js'
+import type { DelivererView } from '../integrations/delivery/index.js'
 import type { Lag } from '../projections/runtime/index.js'
 import { COMMAND_TYPES } from '../schemas/index.js'
+import { deliveryMetrics } from './delivery-metrics.js'
 import { errorCodeOf, toApiError } from './errors.js'
 
 declare module 'fastify' {
@@ -33,7 +35,7 @@ export interface ApiMetrics {
 
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
-function createMetrics(lag?: () => Promise<Lag>, historyLag?: () => Promise<Lag>): ApiMetrics {
+function createMetrics({ lag, historyLag, deliverers }: MetricsOptions): ApiMetrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'seqline_' })
   const labelNames = ['method', 'route', 'status'] as const
@@ -66,6 +68,7 @@ function createMetrics(lag?: () => Promise<Lag>, historyLag?: () => Promise<Lag>
   })
   if (lag) lagGauges(registry, lag, 'seqline_projection_lag', 'the conversations projection')
   if (historyLag) lagGauges(registry, historyLag, 'seqline_history_lag', 'the history sink')
+  if (deliverers) deliveryMetrics(registry, deliverers)
   return { registry, http, commands, connections, commandResults, errors }
 }
 
@@ -107,6 +110,8 @@ export interface MetricsOptions {
   lag?: () => Promise<Lag>
   /** Lag of the history sink behind the log. */
   historyLag?: () => Promise<Lag>
+  /** The webhook, bot and push deliverers of this process. */
+  deliverers?: () => DelivererView[]
 }
 
 /**
@@ -114,8 +119,8 @@ export interface MetricsOptions {
  * Registered before the routes, at the root, so its hook sees them all; /metrics exposes them.
  */
 export const metrics = fp<MetricsOptions>(
-  async (app, { lag, historyLag }) => {
-    const created = createMetrics(lag, historyLag)
+  async (app, options) => {
+    const created = createMetrics(options)
     app.decorate('metrics', created)
     app.addHook('onResponse', async (request, reply) => observe(created, request, reply))
   },

@@ -71,6 +71,7 @@ export const ERROR_CODES = {
   },
   NOT_FOUND: { status: 404, retry: 'no', meaning: 'no such path' },
   USER_NOT_FOUND: { status: 404, retry: 'no', meaning: 'the user is not registered' },
+  WEBHOOK_NOT_FOUND: { status: 404, retry: 'no', meaning: 'no webhook by that name' },
   METHOD_NOT_ALLOWED: { status: 405, retry: 'no', meaning: 'the path exists but not with this method; the Allow header lists its methods' },
   REQUEST_TIMEOUT: { status: 408, retry: 'yes', meaning: 'the request did not arrive in time; the connection is closed' },
   BODY_TOO_LARGE: { status: 413, retry: 'no', meaning: 'the body is larger than SEQLINE_BODY_LIMIT_BYTES' },
@@ -92,6 +93,7 @@ export const ERROR_CODES = {
     retry: 'with the same command id',
     meaning: 'WebSocket only: the socket closed while its command waited behind others of the conversation; it was not executed',
   },
+  WEBHOOKS_UNAVAILABLE: { status: 503, retry: 'no', meaning: 'this process administers no webhooks (it runs without NATS KV access to them)' },
   HISTORY_UNAVAILABLE: { status: 503, retry: 'yes', meaning: 'ClickHouse cannot be reached, or this process has no history store' },
   ...REFUSAL_CODES,
 } as const satisfies Record<string, ErrorCodeInfo>

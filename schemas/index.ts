@@ -47,4 +47,5 @@ export {
   validateEvent,
   withinLimits,
 } from './validator.js'
+export { ReplayAccepted, ReplayBody, WebhookBody, WebhookDeleted, WebhookList, WebhookParams, WebhookState } from './webhooks.js'
 export { CLOSE, ClientFrame, type CommandFrame, type PresenceStatus, type ServerFrame, SOCKET_COMMAND_TYPES, type SocketCommand } from './ws.js'

@@ -10,11 +10,12 @@ import { parseOrigins, startApi } from '../../api/index.js'
 import { CommandHandler } from '../../core/commands/index.js'
 import { createDecider } from '../../core/domain/index.js'
 import type { EventLog } from '../../core/log/index.js'
+import { DelivererSet, ParkedStore } from '../../integrations/delivery/index.js'
+import { Webhooks } from '../../integrations/webhooks/index.js'
 import { BurnExecutor, ConversationViews, openBurnEraser, openConversationsProjector } from '../../projections/conversations/index.js'
 import type { HistoryDb } from '../../projections/history/index.js'
 import { HistorySink, HistoryWriter, migrate } from '../../projections/history/index.js'
-import { jsonLogger, Lease, type Logger, Supervisor } from '../../projections/runtime/index.js'
-import { lagBehind } from '../../projections/runtime/lag.js'
+import { jsonLogger, Lease, type Logger, lagBehind, Supervisor } from '../../projections/runtime/index.js'
 import type { Config } from '../../schemas/index.js'
 import { DENSE_SEQ_WARNING, denseSeqAtRisk } from '../nats-compat.js'
 import { connectNats } from '../nats-connection.js'
@@ -46,6 +47,11 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   await projection.start()
   const eraser = new Supervisor('burn-erase', () => openBurnEraser(nc, log, { replicas: config.replicas }), await leased('reactor.burn-erase'))
   await eraser.start()
+  // Webhooks (and bots) are deliverers each under a lease of its own: every process watches their configuration, one delivers each.
+  const parked = await ParkedStore.open(nc, config.replicas)
+  const deliverers = new DelivererSet(nc, log, parked, { logger, replicas: config.replicas })
+  const webhooks = await Webhooks.open(nc, log, parked, deliverers, { replicas: config.replicas, logger })
+  await webhooks.start()
   const historyDb = await openHistory(config)
   // Every process migrates (idempotently): a standby serves search before it ever runs the sink.
   await migrate(historyDb)
@@ -85,6 +91,8 @@ export async function compose(config: Config): Promise<RunningSeqline> {
     historyLag: async () => lagBehind(log, (await new HistoryWriter(historyDb).written()).events),
     history: { db: historyDb, sqlLimits },
     logging: { level: config.logLevel },
+    webhooks,
+    deliverers: () => deliverers.views(),
   }
   const api = await startApi(deps, config.apiHost, config.apiPort, https)
   const lag = await viewsLag()
@@ -92,6 +100,7 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   const summary = `  NATS         ${url}${local ? ` (local nats-server, store in ${local.storeDir})` : ''}
   log          ${config.partitions} partition streams ${log.streamOfPartition(0)}..${log.streamOfPartition(config.partitions - 1)}, ${config.replicas} replica(s)
   projection   conversations → KV bucket ${views.bucket} (${projection.running ? 'run here' : 'run by another process; standing by'}, views ${lag.events} events behind)
+  webhooks     ${deliverers.names().length} configured, ${deliverers.views().filter((d) => d.running).length} delivered by this process
   burns        executor running, erase reactor ${eraser.running ? 'run here' : 'run by another process; standing by'}
   history      ${describeHistory(historyDb)} (${history.running ? 'sink runs here' : 'sink run by another process; standing by'})
   API          ${api.url}  (WebSocket ${api.url.replace(/^http/, 'ws')}/v1/ws)
@@ -100,6 +109,9 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   const stop = async () => {
     await api.close()
     await burns.stop()
+    await webhooks.stop()
+    await deliverers.stop()
+    parked.close()
     await eraser.stop()
     await projection.stop()
     await history.stop()

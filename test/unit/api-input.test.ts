@@ -23,7 +23,7 @@ describe('input at the edge of the API', () => {
   const inject = (method: string, url: string, token: string | null, body?: string) => send(s.app, method, url, token, body)
   const tokenFor = (path: string) => (path.startsWith('/v1/admin') ? s.serviceToken : user)
   // Values that pass each path parameter's schema, so that only the value under test is wrong.
-  const concrete = (path: string, seq = '1') => path.replace('{conv}', 'g_input').replace('{user}', 'amy').replace('{seq}', seq)
+  const concrete = (path: string, seq = '1') => path.replace('{conv}', 'g_input').replace('{user}', 'amy').replace('{name}', 'hook').replace('{seq}', seq)
 
   before(async () => {
     s = await restApp()
