@@ -33,6 +33,8 @@ export interface HandlerOptions {
   clock?: () => number
   /** Decide-append rounds lost to concurrent writers before giving up. */
   maxConflicts?: number
+  /** Whether an actor is a bot: its events are marked `bot: true` in the envelope, for clients to show. */
+  isBot?: (actor: string) => boolean
 }
 
 /** Thrown when the log cannot confirm an append (or answer a read); the outcome is unknown and a retry with the same command id is safe. */
@@ -65,6 +67,7 @@ export class CommandHandler {
   private readonly queue = new KeyedQueue()
   private readonly clock: () => number
   private readonly maxConflicts: number
+  private readonly isBot: (actor: string) => boolean
 
   constructor(
     readonly log: EventLog,
@@ -74,6 +77,7 @@ export class CommandHandler {
     this.cache = stateCache(opts.cacheBytes ?? DEFAULT_CACHE_BYTES)
     this.clock = opts.clock ?? Date.now
     this.maxConflicts = opts.maxConflicts ?? 25
+    this.isBot = opts.isBot ?? (() => false)
   }
 
   /** Validates untrusted input, then handles it. */
@@ -136,6 +140,7 @@ export class CommandHandler {
         actor: command.actor,
         v: EVENT_VERSION[pending.type],
         cmd: command.id,
+        ...(this.isBot(command.actor) ? { bot: true } : {}),
       } as SeqlineEvent
       const json = BUILT_FROM_COMMAND.has(event.type) ? encodeVouched(event) : undefined
       const result = await this.append(event, current.head, msgId)

@@ -5,11 +5,12 @@
 // one until a signal.
 import { readFileSync } from 'node:fs'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { Tokens, UserDirectory } from '../../api/auth/index.js'
+import { Tokens, USERS_BUCKET, UserDirectory } from '../../api/auth/index.js'
 import { parseOrigins, startApi } from '../../api/index.js'
 import { CommandHandler } from '../../core/commands/index.js'
 import { createDecider } from '../../core/domain/index.js'
 import type { EventLog } from '../../core/log/index.js'
+import { Bots } from '../../integrations/bots/index.js'
 import { DelivererSet, ParkedStore } from '../../integrations/delivery/index.js'
 import { Webhooks } from '../../integrations/webhooks/index.js'
 import { BurnExecutor, ConversationViews, openBurnEraser, openConversationsProjector } from '../../projections/conversations/index.js'
@@ -58,7 +59,10 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   const history = await startHistory(nc, log, historyDb, config.replicas, logger)
   const views = await ConversationViews.open(nc)
   const viewsLag = async () => lagBehind(log, (await views.reach()) ?? {})
-  const handler = new CommandHandler(log, createDecider())
+  // Bots are known to every process (their events are marked); each bot's deliverer runs in one.
+  const bots = await Bots.open(nc, log, deliverers, { usersBucket: USERS_BUCKET, stateOf: (conv) => handler.state(conv), replicas: config.replicas, logger })
+  const handler = new CommandHandler(log, createDecider(), { isBot: bots.isBot })
+  await bots.start()
   const burns = new BurnExecutor(views, handler, { logger })
   burns.start()
   const secrets = await loadSecrets(config)
@@ -110,6 +114,7 @@ export async function compose(config: Config): Promise<RunningSeqline> {
     await api.close()
     await burns.stop()
     await webhooks.stop()
+    await bots.stop()
     await deliverers.stop()
     parked.close()
     await eraser.stop()
