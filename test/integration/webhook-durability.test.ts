@@ -83,7 +83,6 @@ describe('a webhook survives a 60 s receiver outage and a SIGKILL of Seqline dur
       }),
     )
     const writtenMs = Date.now() - downAt
-    console.log(`written in ${writtenMs} ms`)
     // The outage is the scenario itself: the receiver stays down a full 60 s, whatever Seqline does meanwhile.
     await sleep(Math.max(0, DOWN_MS - writtenMs))
     await receiver.start()
@@ -95,15 +94,8 @@ describe('a webhook survives a 60 s receiver outage and a SIGKILL of Seqline dur
       timedOut: () => new Error('no delivery within 45 s of the receiver coming back'),
     })
     await seqline.kill()
-    console.log(`killed at ${Date.now() - downAt} ms`)
     const atKill = receiver.events<Delivered>().length
     seqline = await startSeqline(env)
-    console.log(`restarted at ${Date.now() - downAt} ms`)
-    console.log(seqline.output())
-    setInterval(
-      () => console.log(`${Date.now() - downAt} ms: ${receiver.got.length} batches ${receiver.events().length} events, tried ${receiver.tried.length}`),
-      3000,
-    ).unref()
 
     const expected = GROUPS * (MESSAGES / GROUPS + 1)
     const unique = () => new Set(receiver.events<Delivered>().map((e) => `${e.conv}/${e.seq}`)).size
