@@ -107,6 +107,23 @@ describe('the durable deliverer against a real nats-server and real HTTP receive
     assert.equal(stuck.got.length, 0)
   })
 
+  test('a deliverer stopped while its receiver fails leaves the checkpoint before the batch: the next one delivers it', async () => {
+    const r = await receiver()
+    r.answer = { status: 500 }
+    const first = await deliverer('d-undelivered', r, { retry: { baseMs: 50, maxMs: 100 } })
+    await createGroup(t.handler, 'g_undelivered', 'ann', ['ben'])
+    await waitFor(() => first.stats.failures >= 2, 10_000, 'failed attempts')
+    await first.stop()
+    first.close()
+    r.answer = { status: 200 }
+    await deliverer('d-undelivered', r)
+    await waitFor(() => r.events().length === 1, 10_000, 'the batch the stopped deliverer could not deliver')
+    assert.deepEqual(
+      r.events().map((e) => `${e.conv} ${e.seq}`),
+      ['g_undelivered 1'],
+    )
+  })
+
   test('a restarted deliverer resumes from its checkpoint: what was taken is not sent again, what came meanwhile is', async () => {
     const r = await receiver()
     const first = await deliverer('d-resume', r)
