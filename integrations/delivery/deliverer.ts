@@ -72,7 +72,7 @@ export class Deliverer<T = unknown> {
     private readonly opts: DelivererOptions<T>,
   ) {
     this.stats = opts.stats ?? new DeliveryStats()
-    this.runner = new ProcessorRunner(log, this.processor(), { flushEvery: opts.batchEvents ?? 500, flushIntervalMs: opts.batchWaitMs ?? 50 })
+    this.runner = new ProcessorRunner(log, this.processor(), { flushEvery: opts.batchEvents ?? 1000, flushIntervalMs: opts.batchWaitMs ?? 50 })
   }
 
   /** A deliverer (not started): run it under a Supervisor, with a lease so only one process delivers. */

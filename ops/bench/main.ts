@@ -2,7 +2,8 @@
 // (a fresh local one unless --url is given). Every figure is printed beside a
 // ceiling measured in the same run, because these machines are noisy.
 // Options: --messages 40000 --window 512 --deep 1000000 --partitions 8 --url nats://...
-//          --only all|append|read|projections|ws (or a comma-separated list; default all)
+//          --only all|append|read|projections|ws|history|webhooks (or a comma-separated list; default all)
+//          webhooks: --webhook-batch 1000 (events per POST)
 //          history: --history-messages 10000000 --history-conversations 100000 --clickhouse-url http://... (default: a local clickhouse-server)
 //          ws: --clients 200 --ws-rate 2000 (or steps: 1000,2000,5000) --ws-seconds 10 --ws-group 10 --ws-api child|inline
 //              --ws-projection same|child (the conversations projection in the API's process, or in a child process of its own)
@@ -20,6 +21,7 @@ import { type HistoryBenchResult, historyBench, printHistory } from './history/h
 import { appendBench, printAppend } from './log/append.js'
 import { printRead, readBench } from './log/read.js'
 import { printProjections, projectionsBench } from './projection/projections.js'
+import { printWebhooks, webhookBench } from './webhooks/webhooks.js'
 import { wsBench } from './websocket/bench.js'
 import { printWs } from './websocket/report.js'
 import { writeWsResults } from './websocket/results.js'
@@ -46,10 +48,11 @@ const { values: args } = parseArgs({
     'history-messages': { type: 'string', default: '10000000' },
     'history-conversations': { type: 'string', default: '100000' },
     'clickhouse-url': { type: 'string' },
+    'webhook-batch': { type: 'string', default: '1000' },
   },
 })
 
-const PARTS = ['append', 'read', 'projections', 'ws', 'history'] as const
+const PARTS = ['append', 'read', 'projections', 'ws', 'history', 'webhooks'] as const
 const only = new Set(args.only === 'all' ? PARTS : args.only!.split(',').map((s) => s.trim()))
 for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--only ${part}: expected one of ${PARTS.join(', ')}`)
 
@@ -77,6 +80,8 @@ async function main() {
       ? await projectionsBench(nc, { events: Number(args.messages), window, partitions: Number(args.partitions) })
       : undefined
     if (projections) printProjections(projections, window)
+    const webhooks = only.has('webhooks') ? await webhookBench(nc, Number(args.messages), Number(args.partitions), Number(args['webhook-batch'])) : undefined
+    if (webhooks) printWebhooks(webhooks)
     const ws = only.has('ws') ? await wsBench(nc, wsOptions(url, window, server?.pid)) : undefined
     if (ws) printWs(ws)
     if (ws && args['ws-results'])
@@ -88,7 +93,7 @@ async function main() {
     await mkdir(join(args.out!, '..'), { recursive: true })
     await writeFile(
       args.out!,
-      JSON.stringify({ at: new Date().toISOString(), natsServer: version, cores: cpus().length, append, read, projections, ws, history }, null, 2),
+      JSON.stringify({ at: new Date().toISOString(), natsServer: version, cores: cpus().length, append, read, projections, webhooks, ws, history }, null, 2),
     )
     console.log(`\nresults written to ${args.out}`)
   } finally {
