@@ -9,13 +9,24 @@ export const WebhookParams = Type.Object(
 
 export const WebhookBody = Type.Object(
   {
-    url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048, description: 'where batches are POSTed; redirects are never followed' }),
+    url: Type.String({
+      format: 'uri',
+      pattern: '^https?://',
+      maxLength: 2048,
+      description: 'where batches are POSTed; redirects are never followed',
+      examples: ['https://crm.example.com/seqline'],
+    }),
     events: Type.Array(Type.Unsafe<string>({ type: 'string', enum: ['*', ...EVENT_TYPES] }), {
       minItems: 1,
       uniqueItems: true,
       description: 'event types to deliver, or ["*"] for every type',
     }),
-    secret: Type.String({ minLength: 16, maxLength: 256, description: 'HMAC-SHA256 key of Seqline-Signature; never returned' }),
+    secret: Type.String({
+      minLength: 16,
+      maxLength: 256,
+      description: 'HMAC-SHA256 key of Seqline-Signature; never returned',
+      examples: ['whsec-change-me-0123456789'],
+    }),
     maxAgeSeconds: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 30 * 24 * 3600, description: 'how long a failing batch is retried before it is parked (default 86400)' }),
     ),
