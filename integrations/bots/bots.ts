@@ -6,6 +6,8 @@ import { type Logger, silentLogger } from '../../projections/runtime/index.js'
 import type { DelivererSet } from '../delivery/index.js'
 import { BotAudience } from './audience.js'
 
+const CATCH_UP_MS = 5_000
+
 /** A bot as its user record holds it. */
 interface BotEndpoint {
   url: string
@@ -63,7 +65,10 @@ export class Bots {
     })()
     // An empty directory has nothing to catch up on.
     if ((await this.kv.status()).values === 0) initial()
+    // Bounded: a start never hangs on the directory; bots not yet applied are applied as the watch delivers them.
+    const bounded = setTimeout(initial, CATCH_UP_MS)
     await caughtUp
+    clearTimeout(bounded)
   }
 
   private async apply(user: string, bot: BotEndpoint | undefined): Promise<void> {
