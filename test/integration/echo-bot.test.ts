@@ -9,6 +9,7 @@ import { DelivererSet, ParkedStore } from '../../integrations/delivery/index.js'
 import { type ApiStack, call, startApiStack } from '../helpers/api.js'
 import { withLogServer } from '../helpers/log.js'
 import { TestReceiver } from '../helpers/receiver.js'
+import { TestSocket, wsUrl } from '../helpers/ws.js'
 
 const BUCKET = 'bot_views'
 const SECRET = 'bot-secret-0123456789'
@@ -62,6 +63,10 @@ describe('a bot: a registered user with bot {url, secret}, served its conversati
     const created = await as('ann', 'POST', '/v1/groups', { id: 'g-bot', conv: 'g_bots', name: 'with a bot', members: ['ben'] })
     assert.equal(created.status, 200, JSON.stringify(created.body))
     assert.equal((await as('ann', 'POST', '/v1/groups/g_bots/invite', { id: 'add-echo', users: ['echo'] })).status, 200)
+    // Ben follows the group over the WebSocket, as an app does.
+    const ben = await TestSocket.open(wsUrl(stack, await stack.token('ben')))
+    t.defer(() => ben.close())
+    await ben.sync()
     await as('ben', 'POST', '/v1/conversations/g_bots/messages', { id: 'e1', content: { type: 'text', text: '/echo hello there' } })
     await as('ann', 'POST', '/v1/conversations/g_bots/messages', { id: 't1', content: { type: 'text', text: '/time' } })
     await as('ann', 'POST', '/v1/conversations/g_bots/messages', { id: 'n1', content: { type: 'text', text: 'not a command' } })
@@ -83,6 +88,8 @@ describe('a bot: a registered user with bot {url, secret}, served its conversati
       'users are not marked',
     )
     assert.equal(echo.answered, 2, 'no answer to a plain message, nor to its own')
+    const live = await ben.next((f) => f.type === 'event' && f.event.actor === 'echo' && f.event.seq === replies[0]!.seq)
+    assert.equal(live.type === 'event' && live.event.bot, true, 'live over the WebSocket too, marked as a bot')
   })
 
   test('a bot is served only the conversations it is in, from when it joins', async () => {
