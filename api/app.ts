@@ -21,6 +21,7 @@ import {
   readRoutes,
   retentionRoutes,
   userHistoryRoutes,
+  webhookRoutes,
 } from './routes/index.js'
 import { gateway } from './ws/index.js'
 
@@ -90,6 +91,7 @@ export const restApi = fp<DepsOption>(
       lag: deps.projectionLag,
       historyLag: deps.historyLag,
       push: deps.push,
+      deliverers: deps.deliverers,
       beside: deps.hooks ? [deps.hooks.metrics.registry] : [],
     })
     await app.register(docs)
@@ -123,6 +125,7 @@ const adminApi = fp<DepsOption>(
     if (deps.hooks) hookRoutes(admin, deps.hooks)
     retentionRoutes(admin, deps)
     pushRoutes(admin, deps)
+    webhookRoutes(admin, deps)
   },
   { name: 'seqline-admin-api', dependencies: ['seqline-rate-limit', 'seqline-docs'], encapsulate: true },
 )

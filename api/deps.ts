@@ -3,8 +3,10 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify'
 import type { CommandHandler } from '../core/commands/index.js'
 import type { EventLog } from '../core/log/index.js'
+import type { DelivererView } from '../integrations/delivery/index.js'
 import type { LiveHooks } from '../integrations/hooks/index.js'
 import type { Pusher } from '../integrations/push/index.js'
+import type { Webhooks } from '../integrations/webhooks/index.js'
 import type { ConversationViews } from '../projections/conversations/index.js'
 import type { AnalystLimits, HistoryDb } from '../projections/history/index.js'
 import type { AuditLog, RetentionSettings } from '../projections/retention/index.js'
@@ -35,6 +37,10 @@ export interface ApiDeps {
   history?: { db: HistoryDb; sqlLimits: AnalystLimits }
   /** The retention defaults and the audit log, opened with the deployment's replicas; absent, they are opened on first use. */
   retention?: { audit: AuditLog; settings: RetentionSettings }
+  /** Webhook administration (any process; the delivering is leased); absent, the webhook endpoints answer 503. */
+  webhooks?: Webhooks
+  /** The webhook, bot and push deliverers this process runs, for their metrics. */
+  deliverers?: () => DelivererView[]
   /** Log level and destination; info on stdout by default. */
   logging?: LoggingOptions
   /** The before-hooks the handler asks: /v1/admin/hooks configures them, /metrics shows their calls. Absent, those routes are not served. */

@@ -2,9 +2,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 import type { CommandHandler, HandleResult } from '../core/commands/index.js'
+import type { DelivererView } from '../integrations/delivery/index.js'
 import type { Pusher } from '../integrations/push/index.js'
 import type { Lag } from '../projections/runtime/index.js'
 import { COMMAND_TYPES } from '../schemas/index.js'
+import { deliveryMetrics } from './delivery-metrics.js'
 import { errorCodeOf, toApiError } from './errors.js'
 
 declare module 'fastify' {
@@ -34,7 +36,7 @@ export interface ApiMetrics {
 
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
-function createMetrics({ lag, historyLag, push, beside = [] }: MetricsOptions): ApiMetrics {
+function createMetrics({ lag, historyLag, push, deliverers, beside = [] }: MetricsOptions): ApiMetrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'seqline_' })
   const labelNames = ['method', 'route', 'status'] as const
@@ -68,6 +70,7 @@ function createMetrics({ lag, historyLag, push, beside = [] }: MetricsOptions): 
   if (lag) lagGauges(registry, lag, 'seqline_projection_lag', 'the conversations projection')
   if (historyLag) lagGauges(registry, historyLag, 'seqline_history_lag', 'the history sink')
   if (push) pushMetrics(registry, push)
+  if (deliverers) deliveryMetrics(registry, deliverers)
   // Metrics kept by other parts of the process (the before-hooks') are exposed beside the app's own.
   const exposed = beside.length > 0 ? Registry.merge([registry, ...beside]) : registry
   return { registry: exposed, http, commands, connections, commandResults, errors }
@@ -139,6 +142,8 @@ export interface MetricsOptions {
   push?: Pusher
   /** Registries of other parts of the process, exposed on /metrics beside the app's. */
   beside?: Registry[]
+  /** The webhook, bot and push deliverers of this process. */
+  deliverers?: () => DelivererView[]
 }
 
 /**

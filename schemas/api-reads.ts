@@ -110,7 +110,14 @@ export const SyncResult = Type.Object(
 )
 
 export const UserRecord = Type.Object(
-  { ...UserProfile.properties, user: UserId, registeredAt: EpochMs, updatedAt: EpochMs },
+  {
+    ...UserProfile.properties,
+    // Never the secret.
+    bot: Type.Optional(Type.Object({ url: Type.String() }, { additionalProperties: false })),
+    user: UserId,
+    registeredAt: EpochMs,
+    updatedAt: EpochMs,
+  },
   { additionalProperties: false, title: 'UserRecord' },
 )
 

@@ -94,6 +94,26 @@ export const UserProfile = Type.Object(
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
     avatar: Type.Optional(Type.String({ format: 'uri', maxLength: 2048 })),
     meta: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 1024 }))),
+    bot: Type.Optional(
+      Type.Object(
+        {
+          url: Type.String({
+            format: 'uri',
+            pattern: '^https?://',
+            maxLength: 2048,
+            description: "where every event of the bot's conversations is POSTed",
+            examples: ['https://bots.example.com/echo'],
+          }),
+          secret: Type.String({
+            minLength: 16,
+            maxLength: 256,
+            description: 'HMAC-SHA256 key of Seqline-Signature; never returned',
+            examples: ['bot-secret-0123456789'],
+          }),
+        },
+        { additionalProperties: false, description: 'makes the user a bot: its conversations are delivered to url, durably and signed' },
+      ),
+    ),
   },
   { additionalProperties: false, title: 'UserProfile' },
 )

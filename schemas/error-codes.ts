@@ -80,6 +80,7 @@ export const ERROR_CODES = {
   HOOK_NOT_FOUND: { status: 404, retry: 'no', meaning: 'no before-hook has that name' },
   USER_NOT_FOUND: { status: 404, retry: 'no', meaning: 'the user is not registered' },
   PUSH_NOT_CONFIGURED: { status: 404, retry: 'no', meaning: 'no push target is set (PUT /v1/admin/push sets one)' },
+  WEBHOOK_NOT_FOUND: { status: 404, retry: 'no', meaning: 'no webhook by that name' },
   METHOD_NOT_ALLOWED: { status: 405, retry: 'no', meaning: 'the path exists but not with this method; the Allow header lists its methods' },
   REQUEST_TIMEOUT: { status: 408, retry: 'yes', meaning: 'the request did not arrive in time; the connection is closed' },
   BODY_TOO_LARGE: { status: 413, retry: 'no', meaning: 'the body is larger than SEQLINE_BODY_LIMIT_BYTES' },
@@ -106,6 +107,7 @@ export const ERROR_CODES = {
     retry: 'with the same command id',
     meaning: 'a before-hook set to onFailure "reject" timed out, could not be reached or answered malformed; nothing was stored',
   },
+  WEBHOOKS_UNAVAILABLE: { status: 503, retry: 'no', meaning: 'this process administers no webhooks (it runs without NATS KV access to them)' },
   HISTORY_UNAVAILABLE: { status: 503, retry: 'yes', meaning: 'ClickHouse cannot be reached, or this process has no history store' },
   ...REFUSAL_CODES,
 } as const satisfies Record<string, ErrorCodeInfo>

@@ -113,6 +113,7 @@ export function envelopeSchema<K extends EventType>(type: K) {
       actor: Actor,
       v: Type.Integer({ minimum: 1 }),
       cmd: CommandId,
+      bot: Type.Optional(Type.Literal(true, { description: 'written by a bot (a user registered with bot), for clients to show' })),
       data: eventData[type] as EventData[K],
     },
     { additionalProperties: false, $id: `event:${type}` },

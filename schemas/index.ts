@@ -60,6 +60,7 @@ export {
   validateEvent,
   withinLimits,
 } from './validator.js'
+export { ReplayAccepted, ReplayBody, WebhookBody, WebhookDeleted, WebhookList, WebhookParams, WebhookState } from './webhooks.js'
 export {
   CLOSE,
   ClientFrame,

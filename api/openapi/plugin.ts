@@ -42,6 +42,7 @@ export const docs = fp(
           { name: 'reads', description: 'pulls by seq, inbox, sync, receipts, export' },
           { name: 'search', description: "full-text search of the user's history (ClickHouse)" },
           { name: 'admin', description: 'users, tokens, system messages, audit export (service credential)' },
+          { name: 'webhooks', description: 'durable, ordered, signed deliveries of the log to platform URLs (service credential)' },
           { name: 'analytics', description: 'search over everything, aggregates and read-only SQL over the history (service credential)' },
           { name: 'retention', description: 'retention policies, user erasure and export, and their audit log (service credential)' },
           { name: 'health', description: 'probes and metrics' },

@@ -15,6 +15,7 @@ import {
   UserProfile,
   UserRecord,
 } from '../../schemas/index.js'
+import type { StoredUser } from '../auth/index.js'
 import type { ApiDeps, TypedApp } from '../deps.js'
 import { ApiError, failureOf } from '../errors.js'
 import { sendNdjson } from '../export.js'
@@ -38,15 +39,18 @@ export function adminRoutes(app: TypedApp, deps: ApiDeps): void {
       response: { 200: UserRecord, 201: UserRecord, ...failures },
     },
     handler: async (request, reply) => {
-      const { record, created } = await deps.users.put(request.params.user, request.body)
-      return reply.code(created ? 201 : 200).send(record)
+      const { bot, ...profile } = request.body
+      // A bot's deliveries start after the log as it stands when it first becomes one.
+      const since = bot ? ((await deps.users.get(request.params.user))?.bot?.since ?? (await deps.log.end())) : undefined
+      const { record, created } = await deps.users.put(request.params.user, bot ? { ...profile, bot: { ...bot, since: since! } } : profile)
+      return reply.code(created ? 201 : 200).send(withoutSecrets(record))
     },
   })
 
   app.get('/v1/admin/users/:user', {
     config: { errors: ['USER_NOT_FOUND'] },
     schema: { summary: 'A registered user', tags, security, params: UserParams, response: { 200: UserRecord, ...failures } },
-    handler: async (request) => registered(deps, request.params.user),
+    handler: async (request) => withoutSecrets(await registered(deps, request.params.user)),
   })
 
   app.post('/v1/admin/tokens', {
@@ -106,6 +110,12 @@ export function adminRoutes(app: TypedApp, deps: ApiDeps): void {
       return sendNdjson(reply, within(conversationEvents(deps.log, query.conv, head.seq), query.since, query.until))
     },
   })
+}
+
+/** A user record as the API shows it: a bot's URL, never its secret. */
+function withoutSecrets(record: StoredUser) {
+  const { bot, ...rest } = record
+  return bot ? { ...rest, bot: { url: bot.url } } : rest
 }
 
 async function registered(deps: ApiDeps, user: string) {

@@ -13,6 +13,8 @@ export type SeqlineEvent = {
   v: number
   /** client-chosen id that makes a command idempotent */
   cmd: string
+  /** written by a bot (a user registered with bot), for clients to show */
+  bot?: true
   data: {
     kind: 'direct'
     members: string[]
@@ -41,6 +43,8 @@ export type SeqlineEvent = {
   v: number
   /** client-chosen id that makes a command idempotent */
   cmd: string
+  /** written by a bot (a user registered with bot), for clients to show */
+  bot?: true
   data: {
     users: string[]
   }
@@ -57,6 +61,8 @@ export type SeqlineEvent = {
   v: number
   /** client-chosen id that makes a command idempotent */
   cmd: string
+  /** written by a bot (a user registered with bot), for clients to show */
+  bot?: true
   data: {
     /** user id: 1-64 of A-Z a-z 0-9 _ - */
     user: string
@@ -74,6 +80,8 @@ export type SeqlineEvent = {
   v: number
   /** client-chosen id that makes a command idempotent */
   cmd: string
+  /** written by a bot (a user registered with bot), for clients to show */
+  bot?: true
   data: {
     /** user id: 1-64 of A-Z a-z 0-9 _ - */
     user: string
@@ -91,6 +99,8 @@ export type SeqlineEvent = {
   v: number
   /** client-chosen id that makes a command idempotent */
   cmd: string
+  /** written by a bot (a user registered with bot), for clients to show */
+  bot?: true
   data: {
     /** user id: 1-64 of A-Z a-z 0-9 _ - */
     user: string
@@ -108,6 +118,8 @@ export type SeqlineEvent = {
   v: number
   /** client-chosen id that makes a command idempotent */
   cmd: string
+  /** written by a bot (a user registered with bot), for clients to show */
+  bot?: true
   data: {
     /** user id: 1-64 of A-Z a-z 0-9 _ - */
     user: string
@@ -126,6 +138,8 @@ export type SeqlineEvent = {
   v: number
   /** client-chosen id that makes a command idempotent */
   cmd: string
+  /** written by a bot (a user registered with bot), for clients to show */
+  bot?: true
   data: {
     /** user id: 1-64 of A-Z a-z 0-9 _ - */
     from: string
@@ -145,6 +159,8 @@ export type SeqlineEvent = {
   v: number
   /** client-chosen id that makes a command idempotent */
   cmd: string
+  /** written by a bot (a user registered with bot), for clients to show */
+  bot?: true
   data: {
     name?: string
     avatar?: string
@@ -165,6 +181,8 @@ export type SeqlineEvent = {
   v: number
   /** client-chosen id that makes a command idempotent */
   cmd: string
+  /** written by a bot (a user registered with bot), for clients to show */
+  bot?: true
   data: object
 } | {
   id: string
@@ -179,6 +197,8 @@ export type SeqlineEvent = {
   v: number
   /** client-chosen id that makes a command idempotent */
   cmd: string
+  /** written by a bot (a user registered with bot), for clients to show */
+  bot?: true
   data: object
 } | {
   id: string
@@ -193,6 +213,8 @@ export type SeqlineEvent = {
   v: number
   /** client-chosen id that makes a command idempotent */
   cmd: string
+  /** written by a bot (a user registered with bot), for clients to show */
+  bot?: true
   data: {
     /** user id: 1-64 of A-Z a-z 0-9 _ - */
     user: string
@@ -212,6 +234,8 @@ export type SeqlineEvent = {
   v: number
   /** client-chosen id that makes a command idempotent */
   cmd: string
+  /** written by a bot (a user registered with bot), for clients to show */
+  bot?: true
   data: {
     /** user id: 1-64 of A-Z a-z 0-9 _ - */
     user: string
@@ -229,6 +253,8 @@ export type SeqlineEvent = {
   v: number
   /** client-chosen id that makes a command idempotent */
   cmd: string
+  /** written by a bot (a user registered with bot), for clients to show */
+  bot?: true
   data: object
 } | {
   id: string
@@ -243,6 +269,8 @@ export type SeqlineEvent = {
   v: number
   /** client-chosen id that makes a command idempotent */
   cmd: string
+  /** written by a bot (a user registered with bot), for clients to show */
+  bot?: true
   data: {
     content: {
       type: 'text'
@@ -286,6 +314,8 @@ export type SeqlineEvent = {
   v: number
   /** client-chosen id that makes a command idempotent */
   cmd: string
+  /** written by a bot (a user registered with bot), for clients to show */
+  bot?: true
   data: {
     target: number
     content: {
@@ -324,6 +354,8 @@ export type SeqlineEvent = {
   v: number
   /** client-chosen id that makes a command idempotent */
   cmd: string
+  /** written by a bot (a user registered with bot), for clients to show */
+  bot?: true
   data: {
     target: number
     erase: boolean
@@ -342,6 +374,8 @@ export type SeqlineEvent = {
   v: number
   /** client-chosen id that makes a command idempotent */
   cmd: string
+  /** written by a bot (a user registered with bot), for clients to show */
+  bot?: true
   data: {
     targets: number[]
   }
@@ -358,6 +392,8 @@ export type SeqlineEvent = {
   v: number
   /** client-chosen id that makes a command idempotent */
   cmd: string
+  /** written by a bot (a user registered with bot), for clients to show */
+  bot?: true
   data: {
     upTo: number
   }
@@ -374,6 +410,8 @@ export type SeqlineEvent = {
   v: number
   /** client-chosen id that makes a command idempotent */
   cmd: string
+  /** written by a bot (a user registered with bot), for clients to show */
+  bot?: true
   data: {
     mode: 'all' | 'mentions' | 'none'
     /** milliseconds since 1970-01-01 UTC */
@@ -392,6 +430,8 @@ export type SeqlineEvent = {
   v: number
   /** client-chosen id that makes a command idempotent */
   cmd: string
+  /** written by a bot (a user registered with bot), for clients to show */
+  bot?: true
   data: {
     enabled: boolean
     seconds: number
@@ -409,6 +449,8 @@ export type SeqlineEvent = {
   v: number
   /** client-chosen id that makes a command idempotent */
   cmd: string
+  /** written by a bot (a user registered with bot), for clients to show */
+  bot?: true
   data: {
     target: number
     edits?: number[]
@@ -426,6 +468,8 @@ export type SeqlineEvent = {
   v: number
   /** client-chosen id that makes a command idempotent */
   cmd: string
+  /** written by a bot (a user registered with bot), for clients to show */
+  bot?: true
   data: {
     days: number | null
   }
@@ -442,6 +486,8 @@ export type SeqlineEvent = {
   v: number
   /** client-chosen id that makes a command idempotent */
   cmd: string
+  /** written by a bot (a user registered with bot), for clients to show */
+  bot?: true
   data: {
     reason: 'retention'
     /** keep content this many days (1 to 36500) */
@@ -933,8 +979,8 @@ export type ServerFrame = {
   /** echoed in the ack or error of this frame */
   rid?: string
   error: {
-    /** stable code; its status and whether to retry: - VALIDATION_FAILED: 400, retry no - MALFORMED_JSON: 400, retry no - MALFORMED_URL: 400, retry no - MALFORMED_REQUEST: 400, retry no - BAD_REQUEST: 400, retry no - SQL_ERROR: 400, retry no - SQL_TOO_MANY_ROWS: 400, retry no - SQL_TIMEOUT: 400, retry no - UNAUTHORIZED: 401, retry no - SQL_READ_ONLY: 403, retry no - SQL_OUTSIDE_HISTORY: 403, retry no - ORIGIN_NOT_ALLOWED: 403, retry no - REJECTED_BY_HOOK: 403, retry no - NOT_FOUND: 404, retry no - HOOK_NOT_FOUND: 404, retry no - USER_NOT_FOUND: 404, retry no - PUSH_NOT_CONFIGURED: 404, retry no - METHOD_NOT_ALLOWED: 405, retry no - REQUEST_TIMEOUT: 408, retry yes - BODY_TOO_LARGE: 413, retry no - URL_TOO_LONG: 414, retry no - UNSUPPORTED_MEDIA_TYPE: 415, retry no - UPGRADE_REQUIRED: 426, retry no - RATE_LIMITED: 429, retry after the delay - HEADERS_TOO_LARGE: 431, retry no - INTERNAL: 500, retry with the same command id - MINTING_UNAVAILABLE: 501, retry no - LOG_UNAVAILABLE: 503, retry with the same command id - CONTENTION: 503, retry with the same command id - ABANDONED: 503, retry with the same command id - HOOK_UNAVAILABLE: 503, retry with the same command id - HISTORY_UNAVAILABLE: 503, retry yes - CONVERSATION_ID_MISMATCH: 400, retry no - INVALID_PEER: 400, retry no - SEQ_OUT_OF_RANGE: 400, retry no - NOTIFY_UNTIL_INVALID: 400, retry no - NOT_MEMBER: 403, retry no - NOT_GROUP: 403, retry no - BURN_DIRECT_ONLY: 403, retry no - DISSOLVED: 403, retry no - GROUP_MUTED: 403, retry no - MUTED: 403, retry no - FORBIDDEN_ROLE: 403, retry no - JOIN_CLOSED: 403, retry no - NOT_AUTHOR: 403, retry no - RECALL_WINDOW_PASSED: 403, retry no - MENTION_NOT_MEMBER: 403, retry no - CONVERSATION_NOT_FOUND: 404, retry no - TARGET_NOT_FOUND: 404, retry no - TARGET_NOT_MEMBER: 404, retry no - ALREADY_EXISTS: 409, retry no - ALREADY_MEMBER: 409, retry no - OWNER_MUST_TRANSFER: 409, retry no - TARGET_GONE: 409, retry no - GROUP_FULL: 409, retry no - NOT_EDITABLE: 409, retry no - NOT_BURNABLE: 409, retry no - NOT_ERASABLE: 409, retry no */
-    code: 'VALIDATION_FAILED' | 'MALFORMED_JSON' | 'MALFORMED_URL' | 'MALFORMED_REQUEST' | 'BAD_REQUEST' | 'SQL_ERROR' | 'SQL_TOO_MANY_ROWS' | 'SQL_TIMEOUT' | 'UNAUTHORIZED' | 'SQL_READ_ONLY' | 'SQL_OUTSIDE_HISTORY' | 'ORIGIN_NOT_ALLOWED' | 'REJECTED_BY_HOOK' | 'NOT_FOUND' | 'HOOK_NOT_FOUND' | 'USER_NOT_FOUND' | 'PUSH_NOT_CONFIGURED' | 'METHOD_NOT_ALLOWED' | 'REQUEST_TIMEOUT' | 'BODY_TOO_LARGE' | 'URL_TOO_LONG' | 'UNSUPPORTED_MEDIA_TYPE' | 'UPGRADE_REQUIRED' | 'RATE_LIMITED' | 'HEADERS_TOO_LARGE' | 'INTERNAL' | 'MINTING_UNAVAILABLE' | 'LOG_UNAVAILABLE' | 'CONTENTION' | 'ABANDONED' | 'HOOK_UNAVAILABLE' | 'HISTORY_UNAVAILABLE' | 'CONVERSATION_ID_MISMATCH' | 'INVALID_PEER' | 'SEQ_OUT_OF_RANGE' | 'NOTIFY_UNTIL_INVALID' | 'NOT_MEMBER' | 'NOT_GROUP' | 'BURN_DIRECT_ONLY' | 'DISSOLVED' | 'GROUP_MUTED' | 'MUTED' | 'FORBIDDEN_ROLE' | 'JOIN_CLOSED' | 'NOT_AUTHOR' | 'RECALL_WINDOW_PASSED' | 'MENTION_NOT_MEMBER' | 'CONVERSATION_NOT_FOUND' | 'TARGET_NOT_FOUND' | 'TARGET_NOT_MEMBER' | 'ALREADY_EXISTS' | 'ALREADY_MEMBER' | 'OWNER_MUST_TRANSFER' | 'TARGET_GONE' | 'GROUP_FULL' | 'NOT_EDITABLE' | 'NOT_BURNABLE' | 'NOT_ERASABLE'
+    /** stable code; its status and whether to retry: - VALIDATION_FAILED: 400, retry no - MALFORMED_JSON: 400, retry no - MALFORMED_URL: 400, retry no - MALFORMED_REQUEST: 400, retry no - BAD_REQUEST: 400, retry no - SQL_ERROR: 400, retry no - SQL_TOO_MANY_ROWS: 400, retry no - SQL_TIMEOUT: 400, retry no - UNAUTHORIZED: 401, retry no - SQL_READ_ONLY: 403, retry no - SQL_OUTSIDE_HISTORY: 403, retry no - ORIGIN_NOT_ALLOWED: 403, retry no - REJECTED_BY_HOOK: 403, retry no - NOT_FOUND: 404, retry no - HOOK_NOT_FOUND: 404, retry no - USER_NOT_FOUND: 404, retry no - PUSH_NOT_CONFIGURED: 404, retry no - WEBHOOK_NOT_FOUND: 404, retry no - METHOD_NOT_ALLOWED: 405, retry no - REQUEST_TIMEOUT: 408, retry yes - BODY_TOO_LARGE: 413, retry no - URL_TOO_LONG: 414, retry no - UNSUPPORTED_MEDIA_TYPE: 415, retry no - UPGRADE_REQUIRED: 426, retry no - RATE_LIMITED: 429, retry after the delay - HEADERS_TOO_LARGE: 431, retry no - INTERNAL: 500, retry with the same command id - MINTING_UNAVAILABLE: 501, retry no - LOG_UNAVAILABLE: 503, retry with the same command id - CONTENTION: 503, retry with the same command id - ABANDONED: 503, retry with the same command id - HOOK_UNAVAILABLE: 503, retry with the same command id - WEBHOOKS_UNAVAILABLE: 503, retry no - HISTORY_UNAVAILABLE: 503, retry yes - CONVERSATION_ID_MISMATCH: 400, retry no - INVALID_PEER: 400, retry no - SEQ_OUT_OF_RANGE: 400, retry no - NOTIFY_UNTIL_INVALID: 400, retry no - NOT_MEMBER: 403, retry no - NOT_GROUP: 403, retry no - BURN_DIRECT_ONLY: 403, retry no - DISSOLVED: 403, retry no - GROUP_MUTED: 403, retry no - MUTED: 403, retry no - FORBIDDEN_ROLE: 403, retry no - JOIN_CLOSED: 403, retry no - NOT_AUTHOR: 403, retry no - RECALL_WINDOW_PASSED: 403, retry no - MENTION_NOT_MEMBER: 403, retry no - CONVERSATION_NOT_FOUND: 404, retry no - TARGET_NOT_FOUND: 404, retry no - TARGET_NOT_MEMBER: 404, retry no - ALREADY_EXISTS: 409, retry no - ALREADY_MEMBER: 409, retry no - OWNER_MUST_TRANSFER: 409, retry no - TARGET_GONE: 409, retry no - GROUP_FULL: 409, retry no - NOT_EDITABLE: 409, retry no - NOT_BURNABLE: 409, retry no - NOT_ERASABLE: 409, retry no */
+    code: 'VALIDATION_FAILED' | 'MALFORMED_JSON' | 'MALFORMED_URL' | 'MALFORMED_REQUEST' | 'BAD_REQUEST' | 'SQL_ERROR' | 'SQL_TOO_MANY_ROWS' | 'SQL_TIMEOUT' | 'UNAUTHORIZED' | 'SQL_READ_ONLY' | 'SQL_OUTSIDE_HISTORY' | 'ORIGIN_NOT_ALLOWED' | 'REJECTED_BY_HOOK' | 'NOT_FOUND' | 'HOOK_NOT_FOUND' | 'USER_NOT_FOUND' | 'PUSH_NOT_CONFIGURED' | 'WEBHOOK_NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'REQUEST_TIMEOUT' | 'BODY_TOO_LARGE' | 'URL_TOO_LONG' | 'UNSUPPORTED_MEDIA_TYPE' | 'UPGRADE_REQUIRED' | 'RATE_LIMITED' | 'HEADERS_TOO_LARGE' | 'INTERNAL' | 'MINTING_UNAVAILABLE' | 'LOG_UNAVAILABLE' | 'CONTENTION' | 'ABANDONED' | 'HOOK_UNAVAILABLE' | 'WEBHOOKS_UNAVAILABLE' | 'HISTORY_UNAVAILABLE' | 'CONVERSATION_ID_MISMATCH' | 'INVALID_PEER' | 'SEQ_OUT_OF_RANGE' | 'NOTIFY_UNTIL_INVALID' | 'NOT_MEMBER' | 'NOT_GROUP' | 'BURN_DIRECT_ONLY' | 'DISSOLVED' | 'GROUP_MUTED' | 'MUTED' | 'FORBIDDEN_ROLE' | 'JOIN_CLOSED' | 'NOT_AUTHOR' | 'RECALL_WINDOW_PASSED' | 'MENTION_NOT_MEMBER' | 'CONVERSATION_NOT_FOUND' | 'TARGET_NOT_FOUND' | 'TARGET_NOT_MEMBER' | 'ALREADY_EXISTS' | 'ALREADY_MEMBER' | 'OWNER_MUST_TRANSFER' | 'TARGET_GONE' | 'GROUP_FULL' | 'NOT_EDITABLE' | 'NOT_BURNABLE' | 'NOT_ERASABLE'
     message: string
     details?: unknown
   }
@@ -953,6 +999,8 @@ export type ServerFrame = {
     v: number
     /** client-chosen id that makes a command idempotent */
     cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
     data: {
       kind: 'direct'
       members: string[]
@@ -981,6 +1029,8 @@ export type ServerFrame = {
     v: number
     /** client-chosen id that makes a command idempotent */
     cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
     data: {
       users: string[]
     }
@@ -997,6 +1047,8 @@ export type ServerFrame = {
     v: number
     /** client-chosen id that makes a command idempotent */
     cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
     data: {
       /** user id: 1-64 of A-Z a-z 0-9 _ - */
       user: string
@@ -1014,6 +1066,8 @@ export type ServerFrame = {
     v: number
     /** client-chosen id that makes a command idempotent */
     cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
     data: {
       /** user id: 1-64 of A-Z a-z 0-9 _ - */
       user: string
@@ -1031,6 +1085,8 @@ export type ServerFrame = {
     v: number
     /** client-chosen id that makes a command idempotent */
     cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
     data: {
       /** user id: 1-64 of A-Z a-z 0-9 _ - */
       user: string
@@ -1048,6 +1104,8 @@ export type ServerFrame = {
     v: number
     /** client-chosen id that makes a command idempotent */
     cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
     data: {
       /** user id: 1-64 of A-Z a-z 0-9 _ - */
       user: string
@@ -1066,6 +1124,8 @@ export type ServerFrame = {
     v: number
     /** client-chosen id that makes a command idempotent */
     cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
     data: {
       /** user id: 1-64 of A-Z a-z 0-9 _ - */
       from: string
@@ -1085,6 +1145,8 @@ export type ServerFrame = {
     v: number
     /** client-chosen id that makes a command idempotent */
     cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
     data: {
       name?: string
       avatar?: string
@@ -1105,6 +1167,8 @@ export type ServerFrame = {
     v: number
     /** client-chosen id that makes a command idempotent */
     cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
     data: object
   } | {
     id: string
@@ -1119,6 +1183,8 @@ export type ServerFrame = {
     v: number
     /** client-chosen id that makes a command idempotent */
     cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
     data: object
   } | {
     id: string
@@ -1133,6 +1199,8 @@ export type ServerFrame = {
     v: number
     /** client-chosen id that makes a command idempotent */
     cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
     data: {
       /** user id: 1-64 of A-Z a-z 0-9 _ - */
       user: string
@@ -1152,6 +1220,8 @@ export type ServerFrame = {
     v: number
     /** client-chosen id that makes a command idempotent */
     cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
     data: {
       /** user id: 1-64 of A-Z a-z 0-9 _ - */
       user: string
@@ -1169,6 +1239,8 @@ export type ServerFrame = {
     v: number
     /** client-chosen id that makes a command idempotent */
     cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
     data: object
   } | {
     id: string
@@ -1183,6 +1255,8 @@ export type ServerFrame = {
     v: number
     /** client-chosen id that makes a command idempotent */
     cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
     data: {
       content: {
         type: 'text'
@@ -1226,6 +1300,8 @@ export type ServerFrame = {
     v: number
     /** client-chosen id that makes a command idempotent */
     cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
     data: {
       target: number
       content: {
@@ -1264,6 +1340,8 @@ export type ServerFrame = {
     v: number
     /** client-chosen id that makes a command idempotent */
     cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
     data: {
       target: number
       erase: boolean
@@ -1282,6 +1360,8 @@ export type ServerFrame = {
     v: number
     /** client-chosen id that makes a command idempotent */
     cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
     data: {
       targets: number[]
     }
@@ -1298,6 +1378,8 @@ export type ServerFrame = {
     v: number
     /** client-chosen id that makes a command idempotent */
     cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
     data: {
       upTo: number
     }
@@ -1314,6 +1396,8 @@ export type ServerFrame = {
     v: number
     /** client-chosen id that makes a command idempotent */
     cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
     data: {
       mode: 'all' | 'mentions' | 'none'
       /** milliseconds since 1970-01-01 UTC */
@@ -1332,6 +1416,8 @@ export type ServerFrame = {
     v: number
     /** client-chosen id that makes a command idempotent */
     cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
     data: {
       enabled: boolean
       seconds: number
@@ -1349,6 +1435,8 @@ export type ServerFrame = {
     v: number
     /** client-chosen id that makes a command idempotent */
     cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
     data: {
       target: number
       edits?: number[]
@@ -1366,6 +1454,8 @@ export type ServerFrame = {
     v: number
     /** client-chosen id that makes a command idempotent */
     cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
     data: {
       days: number | null
     }
@@ -1382,6 +1472,8 @@ export type ServerFrame = {
     v: number
     /** client-chosen id that makes a command idempotent */
     cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
     data: {
       reason: 'retention'
       /** keep content this many days (1 to 36500) */
@@ -1453,6 +1545,8 @@ export type EventPage = {
     v: number
     /** client-chosen id that makes a command idempotent */
     cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
     type: 'conversation.created' | 'member.invited' | 'member.joined' | 'member.left' | 'member.kicked' | 'member.role_changed' | 'group.ownership_transferred' | 'group.info_updated' | 'group.muted' | 'group.unmuted' | 'member.muted' | 'member.unmuted' | 'group.dissolved' | 'message.sent' | 'message.edited' | 'message.recalled' | 'message.deleted_for_me' | 'conversation.read' | 'notifications.configured' | 'burn.configured' | 'message.burned' | 'retention.configured' | 'content.erased'
     /** the data of the event type (schemas/events.ts) */
     data: unknown
@@ -1553,12 +1647,22 @@ export type UserProfile = {
   name?: string
   avatar?: string
   meta?: Record<string, string>
+  /** makes the user a bot: its conversations are delivered to url, durably and signed */
+  bot?: {
+    /** where every event of the bot's conversations is POSTed */
+    url: string
+    /** HMAC-SHA256 key of Seqline-Signature; never returned */
+    secret: string
+  }
 }
 
 export type UserRecord = {
   name?: string
   avatar?: string
   meta?: Record<string, string>
+  bot?: {
+    url: string
+  }
   /** user id: 1-64 of A-Z a-z 0-9 _ - */
   user: string
   /** milliseconds since 1970-01-01 UTC */
@@ -1662,4 +1766,4 @@ export type BusiestConversations = {
   }>
 }
 
-export type ErrorCode = 'VALIDATION_FAILED' | 'MALFORMED_JSON' | 'MALFORMED_URL' | 'MALFORMED_REQUEST' | 'BAD_REQUEST' | 'SQL_ERROR' | 'SQL_TOO_MANY_ROWS' | 'SQL_TIMEOUT' | 'UNAUTHORIZED' | 'SQL_READ_ONLY' | 'SQL_OUTSIDE_HISTORY' | 'ORIGIN_NOT_ALLOWED' | 'REJECTED_BY_HOOK' | 'NOT_FOUND' | 'HOOK_NOT_FOUND' | 'USER_NOT_FOUND' | 'PUSH_NOT_CONFIGURED' | 'METHOD_NOT_ALLOWED' | 'REQUEST_TIMEOUT' | 'BODY_TOO_LARGE' | 'URL_TOO_LONG' | 'UNSUPPORTED_MEDIA_TYPE' | 'UPGRADE_REQUIRED' | 'RATE_LIMITED' | 'HEADERS_TOO_LARGE' | 'INTERNAL' | 'MINTING_UNAVAILABLE' | 'LOG_UNAVAILABLE' | 'CONTENTION' | 'ABANDONED' | 'HOOK_UNAVAILABLE' | 'HISTORY_UNAVAILABLE' | 'CONVERSATION_ID_MISMATCH' | 'INVALID_PEER' | 'SEQ_OUT_OF_RANGE' | 'NOTIFY_UNTIL_INVALID' | 'NOT_MEMBER' | 'NOT_GROUP' | 'BURN_DIRECT_ONLY' | 'DISSOLVED' | 'GROUP_MUTED' | 'MUTED' | 'FORBIDDEN_ROLE' | 'JOIN_CLOSED' | 'NOT_AUTHOR' | 'RECALL_WINDOW_PASSED' | 'MENTION_NOT_MEMBER' | 'CONVERSATION_NOT_FOUND' | 'TARGET_NOT_FOUND' | 'TARGET_NOT_MEMBER' | 'ALREADY_EXISTS' | 'ALREADY_MEMBER' | 'OWNER_MUST_TRANSFER' | 'TARGET_GONE' | 'GROUP_FULL' | 'NOT_EDITABLE' | 'NOT_BURNABLE' | 'NOT_ERASABLE'
+export type ErrorCode = 'VALIDATION_FAILED' | 'MALFORMED_JSON' | 'MALFORMED_URL' | 'MALFORMED_REQUEST' | 'BAD_REQUEST' | 'SQL_ERROR' | 'SQL_TOO_MANY_ROWS' | 'SQL_TIMEOUT' | 'UNAUTHORIZED' | 'SQL_READ_ONLY' | 'SQL_OUTSIDE_HISTORY' | 'ORIGIN_NOT_ALLOWED' | 'REJECTED_BY_HOOK' | 'NOT_FOUND' | 'HOOK_NOT_FOUND' | 'USER_NOT_FOUND' | 'PUSH_NOT_CONFIGURED' | 'WEBHOOK_NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'REQUEST_TIMEOUT' | 'BODY_TOO_LARGE' | 'URL_TOO_LONG' | 'UNSUPPORTED_MEDIA_TYPE' | 'UPGRADE_REQUIRED' | 'RATE_LIMITED' | 'HEADERS_TOO_LARGE' | 'INTERNAL' | 'MINTING_UNAVAILABLE' | 'LOG_UNAVAILABLE' | 'CONTENTION' | 'ABANDONED' | 'HOOK_UNAVAILABLE' | 'WEBHOOKS_UNAVAILABLE' | 'HISTORY_UNAVAILABLE' | 'CONVERSATION_ID_MISMATCH' | 'INVALID_PEER' | 'SEQ_OUT_OF_RANGE' | 'NOTIFY_UNTIL_INVALID' | 'NOT_MEMBER' | 'NOT_GROUP' | 'BURN_DIRECT_ONLY' | 'DISSOLVED' | 'GROUP_MUTED' | 'MUTED' | 'FORBIDDEN_ROLE' | 'JOIN_CLOSED' | 'NOT_AUTHOR' | 'RECALL_WINDOW_PASSED' | 'MENTION_NOT_MEMBER' | 'CONVERSATION_NOT_FOUND' | 'TARGET_NOT_FOUND' | 'TARGET_NOT_MEMBER' | 'ALREADY_EXISTS' | 'ALREADY_MEMBER' | 'OWNER_MUST_TRANSFER' | 'TARGET_GONE' | 'GROUP_FULL' | 'NOT_EDITABLE' | 'NOT_BURNABLE' | 'NOT_ERASABLE'

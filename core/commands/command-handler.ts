@@ -44,6 +44,8 @@ export interface HandlerOptions {
   maxConflicts?: number
   /** Asked about each command the decider accepts, before its append (see before-hooks.ts); none by default. */
   hooks?: BeforeHooks
+  /** Whether an actor is a bot: its events are marked `bot: true` in the envelope, for clients to show. */
+  isBot?: (actor: string) => boolean
 }
 
 const NONE: readonly BeforeHook[] = []
@@ -80,6 +82,7 @@ export class CommandHandler {
   private readonly clock: () => number
   private readonly maxConflicts: number
   private readonly hooks: BeforeHooks
+  private readonly isBot: (actor: string) => boolean
 
   constructor(
     readonly log: EventLog,
@@ -90,6 +93,7 @@ export class CommandHandler {
     this.clock = opts.clock ?? Date.now
     this.maxConflicts = opts.maxConflicts ?? 25
     this.hooks = opts.hooks ?? NO_HOOKS
+    this.isBot = opts.isBot ?? (() => false)
   }
 
   /** Validates untrusted input, then handles it. */
@@ -163,6 +167,7 @@ export class CommandHandler {
         actor: command.actor,
         v: EVENT_VERSION[pending.type],
         cmd: command.id,
+        ...(this.isBot(command.actor) ? { bot: true } : {}),
       } as SeqlineEvent
       const json = BUILT_FROM_COMMAND.has(event.type) ? encodeVouched(event) : undefined
       const result = await this.append(event, current.head, msgId)

@@ -12,7 +12,7 @@ export interface RetryPolicy {
   timeoutMs: number
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { baseMs: 500, maxMs: 60_000, maxAgeMs: 24 * 3600_000, timeoutMs: 10_000 }
+export const DEFAULT_RETRY: RetryPolicy = { baseMs: 500, maxMs: 30_000, maxAgeMs: 24 * 3600_000, timeoutMs: 10_000 }
 
 export interface Attempt {
   url: string

@@ -27,8 +27,11 @@ export interface DelivererOptions<T> {
   handles?: ReadonlySet<EventType>
   /** The body of one batch; by default `{"delivery": id, "events": [items]}`. */
   body?: (items: T[], delivery: string) => string
-  /** Where a deliverer with no checkpoint yet starts: after the events stored now (default), or at the first event. */
-  startAt?: 'end' | 'beginning'
+  /**
+   * Where a deliverer with no checkpoint yet starts: after the events stored when it starts (default), at the
+   * first event, or at a position (fixed when the endpoint was configured, so nothing written since is missed).
+   */
+  startAt?: 'end' | 'beginning' | Cursor
   /** A replay asked for: taken up once (the next checkpoint remembers its id), from this position. */
   replay?: { id: string; from: Cursor }
   /** Most events (selected or not) in one batch. */
@@ -69,7 +72,7 @@ export class Deliverer<T = unknown> {
     private readonly opts: DelivererOptions<T>,
   ) {
     this.stats = opts.stats ?? new DeliveryStats()
-    this.runner = new ProcessorRunner(log, this.processor(), { flushEvery: opts.batchEvents ?? 500, flushIntervalMs: opts.batchWaitMs ?? 50 })
+    this.runner = new ProcessorRunner(log, this.processor(), { flushEvery: opts.batchEvents ?? 1000, flushIntervalMs: opts.batchWaitMs ?? 50 })
   }
 
   /** A deliverer (not started): run it under a Supervisor, with a lease so only one process delivers. */
@@ -109,11 +112,18 @@ export class Deliverer<T = unknown> {
     let position: Cursor
     if (replay && replayedBefore !== JSON.stringify(replay.id)) position = replay.from
     else if (last) position = last.cursor
-    else position = this.opts.startAt === 'beginning' ? {} : await this.log.end()
+    else position = await this.startPosition()
     // Checkpointed at once, so a first start "now" or a replay holds even if the process dies before delivering anything.
     if (!last || position !== last.cursor) await this.checkpoint(position)
     this.committed = position
     return position
+  }
+
+  private async startPosition(): Promise<Cursor> {
+    const at = this.opts.startAt ?? 'end'
+    if (at === 'beginning') return {}
+    if (at === 'end') return this.log.end()
+    return at
   }
 
   private checkpoint(position: Cursor): Promise<void> {

@@ -2,8 +2,9 @@
 // (a fresh local one unless --url is given). Every figure is printed beside a
 // ceiling measured in the same run, because these machines are noisy.
 // Options: --messages 40000 --window 512 --deep 1000000 --partitions 8 --url nats://...
-//          --only all|append|read|projections|ws|history|hooks (or a comma-separated list; default all)
+//          --only all|append|read|projections|ws|history|hooks|webhooks (or a comma-separated list; default all)
 //          hooks: --hook-sends 2000 (serial sends with and without one before-hook, and bare round trips to it)
+//          webhooks: --webhook-batch 1000 (events per POST)
 //          history: --history-messages 10000000 --history-conversations 100000 --clickhouse-url http://... (default: a local clickhouse-server)
 //                   --history-backends both|chdb|server (default both)
 //          ws: --clients 200 --ws-rate 2000 (or steps: 1000,2000,5000) --ws-seconds 10 --ws-group 10 --ws-api child|inline
@@ -23,6 +24,7 @@ import { hookBench, printHooks } from './hooks/before-hook.js'
 import { appendBench, printAppend } from './log/append.js'
 import { printRead, readBench } from './log/read.js'
 import { printProjections, projectionsBench } from './projection/projections.js'
+import { printWebhooks, webhookBench } from './webhooks/webhooks.js'
 import { wsBench } from './websocket/bench.js'
 import { printWs } from './websocket/report.js'
 import { writeWsResults } from './websocket/results.js'
@@ -51,10 +53,11 @@ const { values: args } = parseArgs({
     'clickhouse-url': { type: 'string' },
     'history-backends': { type: 'string', default: 'both' },
     'hook-sends': { type: 'string', default: '2000' },
+    'webhook-batch': { type: 'string', default: '1000' },
   },
 })
 
-const PARTS = ['append', 'read', 'projections', 'ws', 'history', 'hooks'] as const
+const PARTS = ['append', 'read', 'projections', 'ws', 'history', 'hooks', 'webhooks'] as const
 const only = new Set(args.only === 'all' ? PARTS : args.only!.split(',').map((s) => s.trim()))
 for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--only ${part}: expected one of ${PARTS.join(', ')}`)
 
@@ -82,6 +85,8 @@ async function main() {
       ? await projectionsBench(nc, { events: Number(args.messages), window, partitions: Number(args.partitions) })
       : undefined
     if (projections) printProjections(projections, window)
+    const webhooks = only.has('webhooks') ? await webhookBench(nc, Number(args.messages), Number(args.partitions), Number(args['webhook-batch'])) : undefined
+    if (webhooks) printWebhooks(webhooks)
     const ws = only.has('ws') ? await wsBench(nc, wsOptions(url, window, server?.pid)) : undefined
     if (ws) printWs(ws)
     if (ws && args['ws-results'])
@@ -95,7 +100,11 @@ async function main() {
     await mkdir(join(args.out!, '..'), { recursive: true })
     await writeFile(
       args.out!,
-      JSON.stringify({ at: new Date().toISOString(), natsServer: version, cores: cpus().length, append, read, projections, ws, history, hooks }, null, 2),
+      JSON.stringify(
+        { at: new Date().toISOString(), natsServer: version, cores: cpus().length, append, read, projections, ws, history, hooks, webhooks },
+        null,
+        2,
+      ),
     )
     console.log(`\nresults written to ${args.out}`)
   } finally {

@@ -4,8 +4,10 @@ import { jetstreamManager } from '@nats-io/jetstream'
 import { Kvm } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { Cursor, EventLog } from '../../core/log/index.js'
+import { ParkedStore } from '../../integrations/delivery/index.js'
 import { HookStore, viewOf } from '../../integrations/hooks/index.js'
 import { PushTargets, pushDelivererName } from '../../integrations/push/index.js'
+import { Webhooks } from '../../integrations/webhooks/index.js'
 import { CONVERSATIONS_BUCKET } from '../../projections/conversations/index.js'
 import type { HistoryDb } from '../../projections/history/index.js'
 import { HistoryWriter, MIGRATIONS, schemaVersion } from '../../projections/history/index.js'
@@ -29,6 +31,7 @@ export async function doctor(nc: NatsConnection, log: EventLog, config: Config):
   checks.push(await lagCheck(nc, log))
   checks.push(...(await hookChecks(nc)))
   checks.push(await pushCheck(nc, log))
+  checks.push(...(await webhookChecks(nc, log)))
   checks.push(...(await historyChecks(log, config)))
   return checks
 }
@@ -114,6 +117,21 @@ async function pushCheck(nc: NatsConnection, log: EventLog): Promise<Check> {
     name: 'push',
     ok: behind < 10_000,
     detail: `to ${target.url}, delay ${target.delaySeconds} s, ${position ? `${behind} events behind the log` : 'no delivery yet'}`,
+  }
+}
+
+/** Every webhook with its state: lag, last error, parked batches (never its secret). */
+async function webhookChecks(nc: NatsConnection, log: EventLog): Promise<Check[]> {
+  const parked = await ParkedStore.open(nc)
+  try {
+    const webhooks = await Webhooks.open(nc, log, parked, null)
+    return (await webhooks.list()).map((w) => ({
+      name: `webhook ${w.name}`,
+      ok: w.lastError === null && w.parked.length === 0 && w.lag.events < 10_000,
+      detail: `${w.url} [${w.events.join(', ')}]: ${w.lag.events} events (${w.lag.seconds.toFixed(1)} s) behind, ${w.parked.length} parked batch(es)${w.lastError ? `, last error: ${w.lastError.message}` : ''}`,
+    }))
+  } finally {
+    parked.close()
   }
 }
 

@@ -6,19 +6,21 @@
 // one until a signal.
 import { readFileSync } from 'node:fs'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { Tokens, UserDirectory } from '../../api/auth/index.js'
+import { Tokens, USERS_BUCKET, UserDirectory } from '../../api/auth/index.js'
 import { parseOrigins, startApi } from '../../api/index.js'
 import { CommandHandler } from '../../core/commands/index.js'
 import { createDecider } from '../../core/domain/index.js'
 import type { EventLog } from '../../core/log/index.js'
+import { Bots } from '../../integrations/bots/index.js'
+import { DelivererSet, ParkedStore } from '../../integrations/delivery/index.js'
 import { LiveHooks } from '../../integrations/hooks/index.js'
 import { Pusher, PushTargets } from '../../integrations/push/index.js'
+import { Webhooks } from '../../integrations/webhooks/index.js'
 import { BurnExecutor, ConversationViews, openBurnEraser, openConversationsProjector } from '../../projections/conversations/index.js'
 import type { HistoryDb } from '../../projections/history/index.js'
 import { HistorySink, HistoryWriter, migrate } from '../../projections/history/index.js'
 import { AUDIT_STREAM, AuditLog, RetentionSettings, RetentionSweeper, UserErasure } from '../../projections/retention/index.js'
-import { jsonLogger, Lease, type Logger, Supervisor } from '../../projections/runtime/index.js'
-import { lagBehind } from '../../projections/runtime/lag.js'
+import { jsonLogger, Lease, type Logger, lagBehind, Supervisor } from '../../projections/runtime/index.js'
 import type { Config } from '../../schemas/index.js'
 import { DENSE_SEQ_WARNING, denseSeqAtRisk } from '../nats-compat.js'
 import { connectNats } from '../nats-connection.js'
@@ -50,6 +52,11 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   await projection.start()
   const eraser = new Supervisor('burn-erase', () => openBurnEraser(nc, log, { replicas: config.replicas }), await leased('reactor.burn-erase'))
   await eraser.start()
+  // Webhooks (and bots) are deliverers each under a lease of its own: every process watches their configuration, one delivers each.
+  const parked = await ParkedStore.open(nc, config.replicas)
+  const deliverers = new DelivererSet(nc, log, parked, { logger, replicas: config.replicas })
+  const webhooks = await Webhooks.open(nc, log, parked, deliverers, { replicas: config.replicas, logger })
+  await webhooks.start()
   const historyDb = await openHistory(config)
   // Every process migrates (idempotently): a standby serves search before it ever runs the sink.
   await migrate(historyDb)
@@ -58,7 +65,10 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   const viewsLag = async () => lagBehind(log, (await views.reach()) ?? {})
   // Before-hooks are followed from their KV bucket: a change through any process's admin API applies here too.
   const hooks = await LiveHooks.open(nc, { replicas: config.replicas, logger })
-  const handler = new CommandHandler(log, createDecider(), { hooks })
+  // Bots are known to every process (their events are marked); each bot's deliverer runs in one.
+  const bots = await Bots.open(nc, log, deliverers, { usersBucket: USERS_BUCKET, stateOf: (conv) => handler.state(conv), replicas: config.replicas, logger })
+  const handler = new CommandHandler(log, createDecider(), { hooks, isBot: bots.isBot })
+  await bots.start()
   const burns = new BurnExecutor(views, handler, { logger })
   burns.start()
   const retention = { audit: await AuditLog.open(nc, config.replicas), settings: await RetentionSettings.open(nc, undefined, config.replicas) }
@@ -102,6 +112,8 @@ export async function compose(config: Config): Promise<RunningSeqline> {
     retention,
     push,
     logging: { level: config.logLevel },
+    webhooks,
+    deliverers: () => deliverers.views(),
   }
   const api = await startApi(deps, config.apiHost, config.apiPort, https)
   const lag = await viewsLag()
@@ -110,6 +122,7 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   log          ${config.partitions} partition streams ${log.streamOfPartition(0)}..${log.streamOfPartition(config.partitions - 1)}, ${config.replicas} replica(s)
   projection   conversations → KV bucket ${views.bucket} (${projection.running ? 'run here' : 'run by another process; standing by'}, views ${lag.events} events behind)
   retention    sweep every ${config.retentionIntervalSeconds} s, user erasures taken from the audit stream ${AUDIT_STREAM}
+  webhooks     ${deliverers.names().length} configured, ${deliverers.views().filter((d) => d.running).length} delivered by this process
   burns        executor running, erase reactor ${eraser.running ? 'run here' : 'run by another process; standing by'}
   push         ${push.delivering ? 'delivering from here' : 'idle until PUT /v1/admin/push, or delivered by another process'}
   history      ${describeHistory(historyDb)} (${history.running ? 'sink runs here' : 'sink run by another process; standing by'})
@@ -123,6 +136,10 @@ export async function compose(config: Config): Promise<RunningSeqline> {
     await push.stop()
     await burns.stop()
     hooks.close()
+    await webhooks.stop()
+    await bots.stop()
+    await deliverers.stop()
+    parked.close()
     await eraser.stop()
     await projection.stop()
     await history.stop()

@@ -69,7 +69,8 @@ describe('the durable deliverer against a real nats-server and real HTTP receive
       r.events().map((e) => e.seq),
       [1, 2],
     )
-    assert.equal(d.stats.lastError, null, 'the error clears on delivery')
+    // The receiver records a batch before it answers; the deliverer learns of the 2xx just after.
+    await waitFor(() => d.stats.lastError === null, 5_000, 'the error cleared on delivery')
     assert.equal(r.got.length, 1)
     assert.ok(r.tried.filter((id) => id === r.got[0]!.delivery).length >= 4, 'the failed attempts and the delivered one share the delivery id')
   })
@@ -104,6 +105,23 @@ describe('the durable deliverer against a real nats-server and real HTTP receive
     await waitFor(() => healthy.events().filter((e) => e.conv === 'g_two').length === 6, 4_000, 'the healthy receiver served')
     assert.ok(Date.now() - started < 4_000)
     assert.equal(stuck.got.length, 0)
+  })
+
+  test('a deliverer stopped while its receiver fails leaves the checkpoint before the batch: the next one delivers it', async () => {
+    const r = await receiver()
+    r.answer = { status: 500 }
+    const first = await deliverer('d-undelivered', r, { retry: { baseMs: 50, maxMs: 100 } })
+    await createGroup(t.handler, 'g_undelivered', 'ann', ['ben'])
+    await waitFor(() => first.stats.failures >= 2, 10_000, 'failed attempts')
+    await first.stop()
+    first.close()
+    r.answer = { status: 200 }
+    await deliverer('d-undelivered', r)
+    await waitFor(() => r.events().length === 1, 10_000, 'the batch the stopped deliverer could not deliver')
+    assert.deepEqual(
+      r.events().map((e) => `${e.conv} ${e.seq}`),
+      ['g_undelivered 1'],
+    )
   })
 
   test('a restarted deliverer resumes from its checkpoint: what was taken is not sent again, what came meanwhile is', async () => {
