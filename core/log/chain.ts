@@ -1,0 +1,94 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { EventType, SeqlineEvent } from '../../schemas/index.js'
+
+/**
+ * The per-conversation hash chain (docs/audit.md). Each event names the hash
+ * of the previous event's link form in `chain.prev`, so removing, reordering
+ * or altering an event breaks the link after it. The link form commits to
+ * erasable content through a per-event salt instead of holding it: once the
+ * event, its text and its salt are erased, the link form kept in their place
+ * still hashes to what the next event names, and reveals nothing of the text.
+ */
+
+/** Event types whose `data.content` can be erased (burn, recall with erase, retention, user erasure). */
+const ERASABLE: ReadonlySet<EventType> = new Set<EventType>(['message.sent', 'message.edited'])
+
+/** An event as the chain sees it: salt removed, erasable content replaced by its commitment. Also the shape of an erased event's record. */
+export type LinkForm = {
+  conv: string
+  seq: number
+  type: string
+  chain?: { prev?: string }
+  data?: Record<string, unknown>
+  [field: string]: unknown
+}
+
+/** The chain field of a new event: the previous event's hash, and a salt when the event carries erasable content. */
+export function chainFor(type: EventType, prev: string | undefined): NonNullable<SeqlineEvent['chain']> {
+  const chain: NonNullable<SeqlineEvent['chain']> = {}
+  if (prev !== undefined) chain.prev = prev
+  if (ERASABLE.has(type)) chain.salt = randomBytes(16).toString('hex')
+  return chain
+}
+
+export function hasErasableContent(type: string): boolean {
+  return ERASABLE.has(type as EventType)
+}
+
+/**
+ * The link form of an event. Events written before the chain (no `chain`
+ * field) are taken whole: they have no salt to commit with, and only the
+ * first chained event's `prev` ever names one of them.
+ */
+function linkForm(event: SeqlineEvent): LinkForm {
+  const chain = event.chain
+  if (!chain) return event as unknown as LinkForm
+  const { salt, ...kept } = chain
+  const data = (event.data ?? {}) as Record<string, unknown>
+  if (salt === undefined || !hasErasableContent(event.type)) return { ...event, chain: kept } as unknown as LinkForm
+  return { ...event, chain: kept, data: { ...data, content: { commitment: commitment(salt, data.content) } } } as unknown as LinkForm
+}
+
+/**
+ * The record kept in place of an erased event: its link form, or null when
+ * there is none that would not hold the text (an event written before the chain).
+ */
+export function erasedLinkOf(event: SeqlineEvent): string | null {
+  if (!event.chain) return null
+  if (hasErasableContent(event.type) && event.chain.salt === undefined) return null
+  return canonicalJson(linkForm(event))
+}
+
+/** The hash the next event's `chain.prev` names: sha256 of the canonical link form, in hex. */
+export function linkHash(link: LinkForm): string {
+  return sha256(canonicalJson(link))
+}
+
+export const eventHash = (event: SeqlineEvent): string => linkHash(linkForm(event))
+
+/** sha256(salt ‖ canonical JSON of the content), hex; the salt as its hex text. */
+function commitment(salt: string, content: unknown): string {
+  return sha256(salt + canonicalJson(content))
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex')
+}
+
+/**
+ * Canonical JSON (RFC 8785, JCS, for the values events hold): object keys
+ * sorted by UTF-16 code units, no whitespace, strings and numbers as
+ * JSON.stringify writes them, so any reader of the file gets the same bytes.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value)
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`
+  const record = value as Record<string, unknown>
+  let out = ''
+  for (const key of Object.keys(record).sort()) {
+    const v = record[key]
+    if (v === undefined) continue
+    out += `${out ? ',' : ''}${JSON.stringify(key)}:${canonicalJson(v)}`
+  }
+  return `{${out}}`
+}
