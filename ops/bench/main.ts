@@ -2,7 +2,8 @@
 // (a fresh local one unless --url is given). Every figure is printed beside a
 // ceiling measured in the same run, because these machines are noisy.
 // Options: --messages 40000 --window 512 --deep 1000000 --partitions 8 --url nats://...
-//          --only all|append|read|projections|ws (or a comma-separated list; default all)
+//          --only all|append|read|audit|projections|ws (or a comma-separated list; default all)
+//          audit: --audit-events 200000 (one conversation exported and verified)
 //          history: --history-messages 10000000 --history-conversations 100000 --clickhouse-url http://... (default: a local clickhouse-server)
 //          ws: --clients 200 --ws-rate 2000 (or steps: 1000,2000,5000) --ws-seconds 10 --ws-group 10 --ws-api child|inline
 //              --ws-projection same|child (the conversations projection in the API's process, or in a child process of its own)
@@ -18,6 +19,7 @@ import { HistoryDb } from '../../projections/history/index.js'
 import { startClickHouseServer, startNatsServer } from '../servers/index.js'
 import { type HistoryBenchResult, historyBench, printHistory } from './history/history.js'
 import { appendBench, printAppend } from './log/append.js'
+import { auditBench, printAudit } from './log/audit.js'
 import { printRead, readBench } from './log/read.js'
 import { printProjections, projectionsBench } from './projection/projections.js'
 import { wsBench } from './websocket/bench.js'
@@ -43,13 +45,14 @@ const { values: args } = parseArgs({
     'ws-addresses': { type: 'string', default: '1' },
     'ws-warmup': { type: 'string', default: '2' },
     'ws-results': { type: 'string' },
+    'audit-events': { type: 'string', default: '200000' },
     'history-messages': { type: 'string', default: '10000000' },
     'history-conversations': { type: 'string', default: '100000' },
     'clickhouse-url': { type: 'string' },
   },
 })
 
-const PARTS = ['append', 'read', 'projections', 'ws', 'history'] as const
+const PARTS = ['append', 'read', 'audit', 'projections', 'ws', 'history'] as const
 const only = new Set(args.only === 'all' ? PARTS : args.only!.split(',').map((s) => s.trim()))
 for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--only ${part}: expected one of ${PARTS.join(', ')}`)
 
@@ -72,6 +75,8 @@ async function main() {
     const deep = Number(args.deep)
     const read = only.has('read') ? await readBench(nc, log, deep, window) : undefined
     if (read) printRead(read.rows, deep, read.loadSeconds)
+    const audit = only.has('audit') ? await auditBench(log, Number(args['audit-events']), window) : undefined
+    if (audit) printAudit(audit)
     log.close()
     const projections = only.has('projections')
       ? await projectionsBench(nc, { events: Number(args.messages), window, partitions: Number(args.partitions) })
@@ -88,7 +93,7 @@ async function main() {
     await mkdir(join(args.out!, '..'), { recursive: true })
     await writeFile(
       args.out!,
-      JSON.stringify({ at: new Date().toISOString(), natsServer: version, cores: cpus().length, append, read, projections, ws, history }, null, 2),
+      JSON.stringify({ at: new Date().toISOString(), natsServer: version, cores: cpus().length, append, read, audit, projections, ws, history }, null, 2),
     )
     console.log(`\nresults written to ${args.out}`)
   } finally {

@@ -36,7 +36,8 @@ the projection and history lag; exits 1 when a check fails.`,
   bench: `usage: seqline bench [options]
 
 Runs the benchmarks against a fresh local nats-server (see docs/benchmarks.md).
-  --only all|append|read|projections|ws|history   (or a comma-separated list)
+  --only all|append|read|audit|projections|ws|history   (or a comma-separated list)
+  --audit-events <n>   events of the conversation the audit benchmark exports and verifies
   --messages <n> --window <n> --deep <n> --partitions <n> --url nats://...
   --clients <n> --ws-rate <r>[,<r>...] --ws-seconds <s> --ws-group <n>`,
 } as const
