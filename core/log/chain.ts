@@ -27,8 +27,25 @@ export type LinkForm = {
 export function chainFor(type: EventType, prev: string | undefined): NonNullable<SeqlineEvent['chain']> {
   const chain: NonNullable<SeqlineEvent['chain']> = {}
   if (prev !== undefined) chain.prev = prev
-  if (ERASABLE.has(type)) chain.salt = randomBytes(16).toString('hex')
+  if (ERASABLE.has(type)) chain.salt = nextSalt()
   return chain
+}
+
+const SALT_BYTES = 16
+/** Salts are cut from a pool of random bytes: one randomBytes call per 256 appends instead of one per append, which cost more than the hashing. */
+let pool = Buffer.alloc(0)
+let taken = 0
+
+function nextSalt(): string {
+  if (taken + SALT_BYTES > pool.length) {
+    pool = randomBytes(256 * SALT_BYTES)
+    taken = 0
+  }
+  const salt = pool.toString('hex', taken, taken + SALT_BYTES)
+  // Each salt is used once: the bytes are zeroed once read.
+  pool.fill(0, taken, taken + SALT_BYTES)
+  taken += SALT_BYTES
+  return salt
 }
 
 export function hasErasableContent(type: string): boolean {
