@@ -242,7 +242,14 @@ describe('read, admin, health and docs endpoints against a real nats-server', ()
   })
 
   test('admin export by time range: across partitions, per conversation in seq order, bounded by until', async () => {
-    const all = ndjson((await getText(`${s.url}/v1/admin/export?since=${t0}`, s.serviceToken)).text)
+    const allText = (await getText(`${s.url}/v1/admin/export?since=${t0}`, s.serviceToken)).text
+    const all = ndjson(allText)
+    // A time range carries the record of a seq erased between two of its events, and verifies inside.
+    const ranged = new ExportVerifier()
+    for (const line of allText.split('\n')) ranged.line(line)
+    const rangedResult = ranged.finish()
+    assert.ok(rangedResult.ok, JSON.stringify(rangedResult))
+    assert.deepEqual(rangedResult.conversations.find((c) => c.conv === 'd~alice~bob')?.erased, [3])
     const byConv = (events: SeqlineEvent[], conv: string) => seqsOf(events.filter((e) => e.conv === conv))
     assert.deepEqual(byConv(all, 'g_team'), range(1, 9))
     assert.deepEqual(byConv(all, 'd~alice~bob'), [1, 2, 4, 5])
