@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { hash, randomBytes } from 'node:crypto'
 import type { EventType, SeqlineEvent } from '../../schemas/index.js'
 
 /**
@@ -88,24 +88,60 @@ function commitment(salt: string, content: unknown): string {
   return sha256(salt + canonicalJson(content))
 }
 
+/** One-shot: no Hash object per call, which costs more than hashing an event. */
 function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex')
+  return hash('sha256', text, 'hex')
 }
 
 /**
  * Canonical JSON (RFC 8785, JCS, for the values events hold): object keys
  * sorted by UTF-16 code units, no whitespace, strings and numbers as
  * JSON.stringify writes them, so any reader of the file gets the same bytes.
+ * Copies the value with its keys inserted in sorted order and lets the native
+ * JSON.stringify write it (about twice as fast as writing it here), except
+ * where a key looks like an array index: JavaScript lists those first
+ * whatever the insertion order.
  */
 export function canonicalJson(value: unknown): string {
+  const sorted = sortedCopy(value)
+  return sorted === INDEX_KEYS ? written(value) : JSON.stringify(sorted)
+}
+
+const INDEX_KEYS = Symbol('index-like keys')
+const INDEX_KEY = /^(?:0|[1-9]\d*)$/
+
+function sortedCopy(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length)
+    for (let i = 0; i < value.length; i++) {
+      const v = sortedCopy(value[i])
+      if (v === INDEX_KEYS) return INDEX_KEYS
+      out[i] = v
+    }
+    return out
+  }
+  const record = value as Record<string, unknown>
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(record).sort()) {
+    if (INDEX_KEY.test(key)) return INDEX_KEYS
+    const v = sortedCopy(record[key])
+    if (v === INDEX_KEYS) return INDEX_KEYS
+    out[key] = v
+  }
+  return out
+}
+
+/** The same canonical JSON, written key by key: for objects whose keys look like array indexes. */
+function written(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value)
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : written(v))).join(',')}]`
   const record = value as Record<string, unknown>
   let out = ''
   for (const key of Object.keys(record).sort()) {
     const v = record[key]
     if (v === undefined) continue
-    out += `${out ? ',' : ''}${JSON.stringify(key)}:${canonicalJson(v)}`
+    out += `${out ? ',' : ''}${JSON.stringify(key)}:${written(v)}`
   }
   return `{${out}}`
 }

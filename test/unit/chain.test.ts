@@ -21,6 +21,8 @@ describe('the hash chain', () => {
   test('canonical JSON sorts keys at every depth and drops undefined, so key order in a file does not matter', () => {
     assert.equal(canonicalJson({ b: 1, a: { d: [1, 'x', null], c: undefined, b: 'é' } }), '{"a":{"b":"é","d":[1,"x",null]},"b":1}')
     assert.equal(canonicalJson({ a: 1, b: 2 }), canonicalJson({ b: 2, a: 1 }))
+    // Keys that look like array indexes sort as strings too ("10" before "9"), though JavaScript lists them by number.
+    assert.equal(canonicalJson({ z: [{ 9: 'a', 10: 'b', x: undefined }] }), '{"z":[{"10":"b","9":"a"}]}')
   })
 
   test('the handler links each event to the one before it, and salts only erasable content', async () => {
