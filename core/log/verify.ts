@@ -76,6 +76,9 @@ function tombstoneOf(e: SeqlineEvent): Tombstone | null {
   return found ? { seq: e.seq, ...found } : null
 }
 
+/** The longest run of missing seqs listed one by one. */
+const MAX_LISTED_HOLE = 1_000_000
+
 const isErased = (entry: AuditEntry | HeadLine): entry is ErasedLine => (entry as ErasedLine).audit === 'erased'
 
 /**
@@ -109,7 +112,7 @@ export class ChainVerifier {
     const seq = erased ? entry.link.seq : entry.seq
     if (this.first === 0) this.first = seq
     if (seq <= this.last) return this.misplaced(seq, line)
-    for (let missing = this.last + 1; missing < seq; missing++) this.holes.add(missing)
+    this.addHoles(this.last + 1, seq - 1, line)
     if (erased) this.erasedSeqs.push(seq)
     else this.count++
     const known = seq === this.last + 1 ? this.prevHash : undefined
@@ -131,10 +134,10 @@ export class ChainVerifier {
    */
   finish(head?: { seq: number; hash?: string }): Verification {
     const headSeq = head?.seq ?? this.last
-    if (head) {
-      for (let seq = 1; seq < this.first; seq++) this.holes.add(seq)
-      for (let seq = this.last + 1; seq <= headSeq; seq++) this.holes.add(seq)
-      if (this.first === 0) for (let seq = 1; seq <= headSeq; seq++) this.holes.add(seq)
+    if (head && this.first === 0) this.addHoles(1, headSeq)
+    else if (head) {
+      this.addHoles(1, this.first - 1)
+      this.addHoles(this.last + 1, headSeq)
     }
     if (head?.hash !== undefined && this.last === headSeq && this.prevHash !== head.hash) {
       this.brokenLink(headSeq + 1, `the hash of seq ${headSeq} is not the head hash ${head.hash}`)
@@ -171,6 +174,16 @@ export class ChainVerifier {
       ...(firstBad ? { firstBad } : {}),
       ok: problems.length === 0,
     }
+  }
+
+  /**
+   * Seqs from..to are missing. A run too long to list (a damaged seq or head
+   * line claiming a seq far ahead) is one problem, so a hostile file cannot
+   * make the verifier list billions of seqs.
+   */
+  private addHoles(from: number, to: number, line?: number): void {
+    if (to - from + 1 > MAX_LISTED_HOLE) return void this.breaks.push(problem(from, line, `seqs ${from} to ${to} are missing`))
+    for (let seq = from; seq <= to; seq++) this.holes.add(seq)
   }
 
   /** A seq at or below one already seen: repeated, or moved. What follows is still linked to the entry before it. */

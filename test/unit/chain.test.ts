@@ -77,4 +77,12 @@ describe('the hash chain', () => {
     assert.equal(bad.firstBad?.seq, 3)
     assert.match(bad.firstBad?.reason ?? '', /holds content or a salt/)
   })
+
+  test('a seq or head far ahead is one problem, not billions of missing seqs', async () => {
+    const { events } = await handled()
+    const far = { ...events[2]!, seq: 4_000_000_000_000 }
+    const v = verifyConversation('g_u', 4_000_000_000_000, [events[0]!, events[1]!, far])
+    assert.equal(v.ok, false)
+    assert.deepEqual(v.firstBad, { seq: 3, reason: 'seqs 3 to 3999999999999 are missing' })
+  })
 })
