@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `seqline <command>`: up, export, replay, rebuild, doctor, bench (usage texts in cli/usage.ts).
+// `seqline <command>`: up, export, verify, replay, rebuild, doctor, bench (usage texts in cli/usage.ts).
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -11,6 +11,7 @@ import {
   COMMAND_USAGE,
   type Command,
   describeChecks,
+  describeFileVerification,
   describeState,
   describeVerification,
   doctor,
@@ -21,6 +22,7 @@ import {
   replay,
   USAGE,
   up,
+  verifyFile,
 } from './cli/index.js'
 import { ConfigError, loadConfig } from './config.js'
 import { connectNats } from './nats-connection.js'
@@ -41,6 +43,9 @@ const OPTIONS: Record<Command, Options> = {
     out: { type: 'string' },
     verify: { type: 'boolean', default: false },
   },
+  verify: {
+    head: { type: 'string' },
+  },
   replay: {
     conv: { type: 'string' },
     seq: { type: 'string' },
@@ -60,6 +65,8 @@ async function main(argv: string[]): Promise<number> {
   if (typeof parsed === 'string') return print(`seqline ${command}: ${parsed}\n(seqline ${command} --help for its usage)`, 2)
   const invalid = refusal(command, parsed.values)
   if (invalid) return print(`seqline ${command}: ${invalid}`, 2)
+  // Offline: no configuration, no server.
+  if (command === 'verify') return runVerify(parsed.positionals, text(parsed.values.head))
   const config = loadConfig()
   if (command === 'up') return up(config).then(() => 0)
   if (command === 'rebuild') return runRebuild(parsed.positionals, config)
@@ -69,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
 /** The command's options, or a one-line reason they cannot be parsed. */
 function parse(command: Command, args: string[]): { values: Values; positionals: string[] } | string {
   try {
-    return parseArgs({ args, options: OPTIONS[command], allowPositionals: command === 'rebuild', strict: true })
+    return parseArgs({ args, options: OPTIONS[command], allowPositionals: command === 'rebuild' || command === 'verify', strict: true })
   } catch (err) {
     return err instanceof Error ? err.message.split('\n')[0]! : String(err)
   }
@@ -80,6 +87,8 @@ function refusal(command: Command, values: Values): string | undefined {
   const seq = text(values.seq)
   if (command === 'replay' && !values.conv) return 'needs --conv <id>'
   if (seq !== undefined && !/^[1-9]\d{0,14}$/.test(seq)) return `--seq "${seq}" is not a positive whole number`
+  const head = text(values.head)
+  if (head !== undefined && !/^[0-9a-f]{64}$/.test(head)) return `--head "${head}" is not a sha256 hash (64 lowercase hex digits)`
   if (command !== 'export') return undefined
   if (!values.conv && !values.since) return 'needs --conv <id> or --since <time>'
   for (const name of ['since', 'until'] as const) {
@@ -89,6 +98,15 @@ function refusal(command: Command, values: Values): string | undefined {
   }
   if (values.format !== 'ndjson' && values.format !== 'csv') return `--format "${String(values.format)}" is not ndjson or csv`
   return undefined
+}
+
+async function runVerify(positionals: string[], head: string | undefined): Promise<number> {
+  if (positionals.length !== 1) return print(`seqline verify: one file, got ${positionals.length}\n\n${COMMAND_USAGE.verify}`, 2)
+  const path = positionals[0]!
+  const verification = await verifyFile(path, head).catch((err: Error) => err)
+  if (verification instanceof Error) return print(`seqline verify: cannot read ${path}: ${verification.message}`, 2)
+  console.error(describeFileVerification(path, verification))
+  return verification.ok ? 0 : 1
 }
 
 async function runRebuild(positionals: string[], config: Config): Promise<number> {

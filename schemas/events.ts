@@ -95,6 +95,17 @@ const eventData = {
   'content.erased': contentErasure(ErasedTargets),
 } as const
 
+/**
+ * The event's link in its conversation's hash chain (docs/audit.md): `prev` is
+ * the sha256 of the previous event's link form (absent on seq 1); `salt` is a
+ * per-event secret, only on events with erasable content, that the link form's
+ * commitment to that content is made with and that is erased with it.
+ */
+const Chain = Obj({
+  prev: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
+  salt: Type.Optional(Type.String({ pattern: '^[0-9a-f]{32}$' })),
+})
+
 type EventData = typeof eventData
 export type EventType = keyof EventData
 export const EVENT_TYPES = Object.keys(eventData) as EventType[]
@@ -115,6 +126,8 @@ export function envelopeSchema<K extends EventType>(type: K) {
       cmd: CommandId,
       bot: Type.Optional(Type.Literal(true, { description: 'written by a bot (a user registered with bot), for clients to show' })),
       data: eventData[type] as EventData[K],
+      /** Absent on events written before the chain existed. */
+      chain: Type.Optional(Chain),
     },
     { additionalProperties: false, $id: `event:${type}` },
   )

@@ -1,5 +1,5 @@
 import type Type from 'typebox'
-import { conversationEvents, eventsBetween, within } from '../../core/log/index.js'
+import { conversationAudit, rangeAudit } from '../../core/log/index.js'
 import {
   Accepted,
   ConvParams,
@@ -99,15 +99,20 @@ export function adminRoutes(app: TypedApp, deps: ApiDeps): void {
       tags,
       security,
       querystring: ExportQuery,
-      response: { 200: ndjsonOf('one event per line; per partition in log order, so per conversation in seq order'), ...failures },
+      response: {
+        200: ndjsonOf(
+          'one event per line; per partition in log order, so per conversation in seq order. Lines with an `audit` field are for verifiers (docs/audit.md): `erased` (the record of an erased seq, in its place) and, last in a conversation export, `head` (its head seq and hash)',
+        ),
+        ...failures,
+      },
     },
     handler: async (request, reply) => {
       const query = request.query
       checkExport(query)
-      if (query.conv === undefined) return sendNdjson(reply, eventsBetween(deps.log, query.since!, query.until))
+      if (query.conv === undefined) return sendNdjson(reply, rangeAudit(deps.log, query.since!, query.until))
       const head = await deps.log.head(query.conv)
       if (head.seq === 0) throw new ApiError(404, 'CONVERSATION_NOT_FOUND', `${query.conv} does not exist`)
-      return sendNdjson(reply, within(conversationEvents(deps.log, query.conv, head.seq), query.since, query.until))
+      return sendNdjson(reply, conversationAudit(deps.log, query.conv, head.seq, query.since, query.until))
     },
   })
 }

@@ -30,6 +30,10 @@ export type SeqlineEvent = {
       role: 'owner' | 'admin' | 'member'
     }>
   }
+  chain?: {
+    prev?: string
+    salt?: string
+  }
 } | {
   id: string
   type: 'member.invited'
@@ -47,6 +51,10 @@ export type SeqlineEvent = {
   bot?: true
   data: {
     users: string[]
+  }
+  chain?: {
+    prev?: string
+    salt?: string
   }
 } | {
   id: string
@@ -67,6 +75,10 @@ export type SeqlineEvent = {
     /** user id: 1-64 of A-Z a-z 0-9 _ - */
     user: string
   }
+  chain?: {
+    prev?: string
+    salt?: string
+  }
 } | {
   id: string
   type: 'member.left'
@@ -86,6 +98,10 @@ export type SeqlineEvent = {
     /** user id: 1-64 of A-Z a-z 0-9 _ - */
     user: string
   }
+  chain?: {
+    prev?: string
+    salt?: string
+  }
 } | {
   id: string
   type: 'member.kicked'
@@ -104,6 +120,10 @@ export type SeqlineEvent = {
   data: {
     /** user id: 1-64 of A-Z a-z 0-9 _ - */
     user: string
+  }
+  chain?: {
+    prev?: string
+    salt?: string
   }
 } | {
   id: string
@@ -125,6 +145,10 @@ export type SeqlineEvent = {
     user: string
     role: 'admin' | 'member'
   }
+  chain?: {
+    prev?: string
+    salt?: string
+  }
 } | {
   id: string
   type: 'group.ownership_transferred'
@@ -145,6 +169,10 @@ export type SeqlineEvent = {
     from: string
     /** user id: 1-64 of A-Z a-z 0-9 _ - */
     to: string
+  }
+  chain?: {
+    prev?: string
+    salt?: string
   }
 } | {
   id: string
@@ -168,6 +196,10 @@ export type SeqlineEvent = {
     joinable?: boolean
     previews?: boolean
   }
+  chain?: {
+    prev?: string
+    salt?: string
+  }
 } | {
   id: string
   type: 'group.muted'
@@ -184,6 +216,10 @@ export type SeqlineEvent = {
   /** written by a bot (a user registered with bot), for clients to show */
   bot?: true
   data: object
+  chain?: {
+    prev?: string
+    salt?: string
+  }
 } | {
   id: string
   type: 'group.unmuted'
@@ -200,6 +236,10 @@ export type SeqlineEvent = {
   /** written by a bot (a user registered with bot), for clients to show */
   bot?: true
   data: object
+  chain?: {
+    prev?: string
+    salt?: string
+  }
 } | {
   id: string
   type: 'member.muted'
@@ -221,6 +261,10 @@ export type SeqlineEvent = {
     /** milliseconds since 1970-01-01 UTC */
     until: number
   }
+  chain?: {
+    prev?: string
+    salt?: string
+  }
 } | {
   id: string
   type: 'member.unmuted'
@@ -240,6 +284,10 @@ export type SeqlineEvent = {
     /** user id: 1-64 of A-Z a-z 0-9 _ - */
     user: string
   }
+  chain?: {
+    prev?: string
+    salt?: string
+  }
 } | {
   id: string
   type: 'group.dissolved'
@@ -256,6 +304,10 @@ export type SeqlineEvent = {
   /** written by a bot (a user registered with bot), for clients to show */
   bot?: true
   data: object
+  chain?: {
+    prev?: string
+    salt?: string
+  }
 } | {
   id: string
   type: 'message.sent'
@@ -301,6 +353,10 @@ export type SeqlineEvent = {
     replyTo?: number
     burnAfter?: number
   }
+  chain?: {
+    prev?: string
+    salt?: string
+  }
 } | {
   id: string
   type: 'message.edited'
@@ -341,6 +397,10 @@ export type SeqlineEvent = {
       payload: Record<string, unknown>
     }
   }
+  chain?: {
+    prev?: string
+    salt?: string
+  }
 } | {
   id: string
   type: 'message.recalled'
@@ -361,6 +421,10 @@ export type SeqlineEvent = {
     erase: boolean
     edits?: number[]
   }
+  chain?: {
+    prev?: string
+    salt?: string
+  }
 } | {
   id: string
   type: 'message.deleted_for_me'
@@ -379,6 +443,10 @@ export type SeqlineEvent = {
   data: {
     targets: number[]
   }
+  chain?: {
+    prev?: string
+    salt?: string
+  }
 } | {
   id: string
   type: 'conversation.read'
@@ -396,6 +464,10 @@ export type SeqlineEvent = {
   bot?: true
   data: {
     upTo: number
+  }
+  chain?: {
+    prev?: string
+    salt?: string
   }
 } | {
   id: string
@@ -417,6 +489,10 @@ export type SeqlineEvent = {
     /** milliseconds since 1970-01-01 UTC */
     until?: number
   }
+  chain?: {
+    prev?: string
+    salt?: string
+  }
 } | {
   id: string
   type: 'burn.configured'
@@ -435,6 +511,10 @@ export type SeqlineEvent = {
   data: {
     enabled: boolean
     seconds: number
+  }
+  chain?: {
+    prev?: string
+    salt?: string
   }
 } | {
   id: string
@@ -455,6 +535,10 @@ export type SeqlineEvent = {
     target: number
     edits?: number[]
   }
+  chain?: {
+    prev?: string
+    salt?: string
+  }
 } | {
   id: string
   type: 'retention.configured'
@@ -472,6 +556,10 @@ export type SeqlineEvent = {
   bot?: true
   data: {
     days: number | null
+  }
+  chain?: {
+    prev?: string
+    salt?: string
   }
 } | {
   id: string
@@ -507,6 +595,10 @@ export type SeqlineEvent = {
       seq: number
       edits?: number[]
     }>
+  }
+  chain?: {
+    prev?: string
+    salt?: string
   }
 }
 
@@ -1016,6 +1108,10 @@ export type ServerFrame = {
         role: 'owner' | 'admin' | 'member'
       }>
     }
+    chain?: {
+      prev?: string
+      salt?: string
+    }
   } | {
     id: string
     type: 'member.invited'
@@ -1033,6 +1129,10 @@ export type ServerFrame = {
     bot?: true
     data: {
       users: string[]
+    }
+    chain?: {
+      prev?: string
+      salt?: string
     }
   } | {
     id: string
@@ -1053,6 +1153,10 @@ export type ServerFrame = {
       /** user id: 1-64 of A-Z a-z 0-9 _ - */
       user: string
     }
+    chain?: {
+      prev?: string
+      salt?: string
+    }
   } | {
     id: string
     type: 'member.left'
@@ -1072,6 +1176,10 @@ export type ServerFrame = {
       /** user id: 1-64 of A-Z a-z 0-9 _ - */
       user: string
     }
+    chain?: {
+      prev?: string
+      salt?: string
+    }
   } | {
     id: string
     type: 'member.kicked'
@@ -1090,6 +1198,10 @@ export type ServerFrame = {
     data: {
       /** user id: 1-64 of A-Z a-z 0-9 _ - */
       user: string
+    }
+    chain?: {
+      prev?: string
+      salt?: string
     }
   } | {
     id: string
@@ -1111,6 +1223,10 @@ export type ServerFrame = {
       user: string
       role: 'admin' | 'member'
     }
+    chain?: {
+      prev?: string
+      salt?: string
+    }
   } | {
     id: string
     type: 'group.ownership_transferred'
@@ -1131,6 +1247,10 @@ export type ServerFrame = {
       from: string
       /** user id: 1-64 of A-Z a-z 0-9 _ - */
       to: string
+    }
+    chain?: {
+      prev?: string
+      salt?: string
     }
   } | {
     id: string
@@ -1154,6 +1274,10 @@ export type ServerFrame = {
       joinable?: boolean
       previews?: boolean
     }
+    chain?: {
+      prev?: string
+      salt?: string
+    }
   } | {
     id: string
     type: 'group.muted'
@@ -1170,6 +1294,10 @@ export type ServerFrame = {
     /** written by a bot (a user registered with bot), for clients to show */
     bot?: true
     data: object
+    chain?: {
+      prev?: string
+      salt?: string
+    }
   } | {
     id: string
     type: 'group.unmuted'
@@ -1186,6 +1314,10 @@ export type ServerFrame = {
     /** written by a bot (a user registered with bot), for clients to show */
     bot?: true
     data: object
+    chain?: {
+      prev?: string
+      salt?: string
+    }
   } | {
     id: string
     type: 'member.muted'
@@ -1207,6 +1339,10 @@ export type ServerFrame = {
       /** milliseconds since 1970-01-01 UTC */
       until: number
     }
+    chain?: {
+      prev?: string
+      salt?: string
+    }
   } | {
     id: string
     type: 'member.unmuted'
@@ -1226,6 +1362,10 @@ export type ServerFrame = {
       /** user id: 1-64 of A-Z a-z 0-9 _ - */
       user: string
     }
+    chain?: {
+      prev?: string
+      salt?: string
+    }
   } | {
     id: string
     type: 'group.dissolved'
@@ -1242,6 +1382,10 @@ export type ServerFrame = {
     /** written by a bot (a user registered with bot), for clients to show */
     bot?: true
     data: object
+    chain?: {
+      prev?: string
+      salt?: string
+    }
   } | {
     id: string
     type: 'message.sent'
@@ -1287,6 +1431,10 @@ export type ServerFrame = {
       replyTo?: number
       burnAfter?: number
     }
+    chain?: {
+      prev?: string
+      salt?: string
+    }
   } | {
     id: string
     type: 'message.edited'
@@ -1327,6 +1475,10 @@ export type ServerFrame = {
         payload: Record<string, unknown>
       }
     }
+    chain?: {
+      prev?: string
+      salt?: string
+    }
   } | {
     id: string
     type: 'message.recalled'
@@ -1347,6 +1499,10 @@ export type ServerFrame = {
       erase: boolean
       edits?: number[]
     }
+    chain?: {
+      prev?: string
+      salt?: string
+    }
   } | {
     id: string
     type: 'message.deleted_for_me'
@@ -1365,6 +1521,10 @@ export type ServerFrame = {
     data: {
       targets: number[]
     }
+    chain?: {
+      prev?: string
+      salt?: string
+    }
   } | {
     id: string
     type: 'conversation.read'
@@ -1382,6 +1542,10 @@ export type ServerFrame = {
     bot?: true
     data: {
       upTo: number
+    }
+    chain?: {
+      prev?: string
+      salt?: string
     }
   } | {
     id: string
@@ -1403,6 +1567,10 @@ export type ServerFrame = {
       /** milliseconds since 1970-01-01 UTC */
       until?: number
     }
+    chain?: {
+      prev?: string
+      salt?: string
+    }
   } | {
     id: string
     type: 'burn.configured'
@@ -1421,6 +1589,10 @@ export type ServerFrame = {
     data: {
       enabled: boolean
       seconds: number
+    }
+    chain?: {
+      prev?: string
+      salt?: string
     }
   } | {
     id: string
@@ -1441,6 +1613,10 @@ export type ServerFrame = {
       target: number
       edits?: number[]
     }
+    chain?: {
+      prev?: string
+      salt?: string
+    }
   } | {
     id: string
     type: 'retention.configured'
@@ -1458,6 +1634,10 @@ export type ServerFrame = {
     bot?: true
     data: {
       days: number | null
+    }
+    chain?: {
+      prev?: string
+      salt?: string
     }
   } | {
     id: string
@@ -1493,6 +1673,10 @@ export type ServerFrame = {
         seq: number
         edits?: number[]
       }>
+    }
+    chain?: {
+      prev?: string
+      salt?: string
     }
   }
 } | {
@@ -1547,6 +1731,10 @@ export type EventPage = {
     cmd: string
     /** written by a bot (a user registered with bot), for clients to show */
     bot?: true
+    chain?: {
+      prev?: string
+      salt?: string
+    }
     type: 'conversation.created' | 'member.invited' | 'member.joined' | 'member.left' | 'member.kicked' | 'member.role_changed' | 'group.ownership_transferred' | 'group.info_updated' | 'group.muted' | 'group.unmuted' | 'member.muted' | 'member.unmuted' | 'group.dissolved' | 'message.sent' | 'message.edited' | 'message.recalled' | 'message.deleted_for_me' | 'conversation.read' | 'notifications.configured' | 'burn.configured' | 'message.burned' | 'retention.configured' | 'content.erased'
     /** the data of the event type (schemas/events.ts) */
     data: unknown

@@ -10,7 +10,7 @@ import {
 } from '../../schemas/index.js'
 import type { Decider, Refusal, TargetMessage } from '../domain/index.js'
 import { type ConversationState, rememberedSeq } from '../domain/index.js'
-import { type EventLog, encodeVouched, type Head, LogUnavailableError, type StoredEvent } from '../log/index.js'
+import { chainFor, type EventLog, encodeVouched, eventHash, type Head, LogUnavailableError, type StoredEvent } from '../log/index.js'
 import { type BeforeHook, type BeforeHooks, contextOf, type HookVerdict } from './before-hooks.js'
 import { eventIdOf, msgIdOf } from './ids.js'
 import { KeyedQueue } from './keyed-queue.js'
@@ -168,11 +168,17 @@ export class CommandHandler {
         v: EVENT_VERSION[pending.type],
         cmd: command.id,
         ...(this.isBot(command.actor) ? { bot: true } : {}),
+        // The envelope links the event to the one before it; the domain never sees the chain.
+        chain: chainFor(pending.type, current.hash),
       } as SeqlineEvent
       const json = BUILT_FROM_COMMAND.has(event.type) ? encodeVouched(event) : undefined
       const result = await this.append(event, current.head, msgId)
       if (result.status === 'appended') {
-        this.cache.set(command.conv, { state: this.decider.evolve(current.state, event), head: { seq: event.seq, streamSeq: result.streamSeq } })
+        this.cache.set(command.conv, {
+          state: this.decider.evolve(current.state, event),
+          head: { seq: event.seq, streamSeq: result.streamSeq },
+          hash: eventHash(event),
+        })
         return { ok: true, seq: event.seq, event, ...(json === undefined ? {} : { json }), duplicate: false }
       }
       current = await this.catchUp(command.conv, current)
@@ -231,7 +237,10 @@ export class CommandHandler {
       state = this.decider.evolve(state, s.event)
       head = { seq: s.event.seq, streamSeq: s.streamSeq }
     }
-    const next = { state, head }
+    const newest = stored.at(-1)
+    // Only the last event's hash is needed: the next append links to it.
+    const hash = newest ? eventHash(newest.event) : from.hash
+    const next: Loaded = hash === undefined ? { state, head } : { state, head, hash }
     // A conversation that does not exist is not cached: asking about random ids must not evict real ones.
     if (head.seq > 0) this.cache.set(conv, next)
     return next

@@ -6,6 +6,8 @@ import type { Head } from '../log/event-log.js'
 export interface Loaded {
   state: ConversationState
   head: Head
+  /** The hash of the head event's link form, which the next event names as its prev; absent before the first event. */
+  hash?: string
 }
 
 // Rough V8 costs in bytes. The estimate only has to grow with what a state

@@ -90,6 +90,13 @@ export interface EventLog {
   append(event: SeqlineEvent, expected: Head, msgId: string): Promise<AppendResult>
   /** Erases one stored event for good (burn after read): its seq becomes a hole. */
   erase(conv: string, streamSeq: number): Promise<boolean>
+  /**
+   * Keeps the record of an erased event (its link form: no content, no salt)
+   * that the hash chain is verified with in its place. Idempotent.
+   */
+  keepErased(conv: string, seq: number, record: string): Promise<void>
+  /** The record kept for an erased seq, or null when none was kept. */
+  erasedRecord(conv: string, seq: number): Promise<string | null>
 
   /**
    * Delivers every event after `from` in log order per partition (so in seq

@@ -1,5 +1,7 @@
 // The event log: its interface, the JetStream implementation, an in-memory one for tests of the layers above, and the readers built on the interface.
 
+export { type AuditLine, conversationAudit, rangeAudit } from './audit-lines.js'
+export { canonicalJson, chainFor, erasedLinkOf, eventHash, type LinkForm, linkHash } from './chain.js'
 export { decodeEvent, encodeVouched, SEQ_HEADER } from './codec.js'
 export { conversationEvents, within } from './conversation-events.js'
 export { InvalidEventError, LogLayoutError, LogUnavailableError } from './errors.js'
@@ -12,4 +14,5 @@ export { DEFAULT_NAMES, type LogNames, partitionOf, streamName, subjectOf } from
 export { AckPublisher } from './publisher.js'
 export { readAs } from './read-as.js'
 export { type Upcaster, upcast } from './upcast.js'
-export { type Verification, verifyConversation } from './verify.js'
+export { type AuditEntry, ChainVerifier, type ErasedLine, type HeadLine, type Problem, type Verification, verifyConversation } from './verify.js'
+export { type ExportVerification, ExportVerifier } from './verify-export.js'

@@ -1,4 +1,5 @@
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream'
+import { type KV, Kvm } from '@nats-io/kv'
 import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node'
 import type { SeqlineEvent } from '../../schemas/index.js'
 import { Appender } from './appender.js'
@@ -35,7 +36,16 @@ export async function openJetStreamLog(nc: NatsConnection, opts: LogOptions = {}
   const jsm = await ensureStreams(nc, names, settings)
   const requestTimeoutMs = opts.requestTimeoutMs ?? 1000
   const reads = await jetstreamManager(nc, { timeout: requestTimeoutMs, checkAPI: false })
-  return new JetStreamLog(nc, jsm, reads, names, { ...opts, requestTimeoutMs })
+  const erased = await new Kvm(nc).create(erasedBucket(names), { history: 1, replicas: settings.replicas })
+  return new JetStreamLog(nc, jsm, reads, erased, names, { ...opts, requestTimeoutMs })
+}
+
+/** The KV bucket of erased events' records (their link forms), beside the partition streams. */
+const erasedBucket = (names: LogNames) => `${names.streamPrefix}_ERASED`
+
+/** A KV key for a conversation's seq: conversation ids hold '~', which keys may not. */
+function erasedKey(conv: string, seq: number): string {
+  return `${Buffer.from(conv).toString('base64url')}.${seq}`
 }
 
 /**
@@ -59,6 +69,8 @@ export class JetStreamLog implements EventLog {
     private readonly jsm: JetStreamManager,
     /** The log's own reads: short request timeouts, each retried until failoverWaitMs. */
     reads: JetStreamManager,
+    /** Records of erased events, by conversation and seq. */
+    private readonly erased: KV,
     names: LogNames,
     opts: LogOptions & { requestTimeoutMs: number },
   ) {
@@ -130,6 +142,15 @@ export class JetStreamLog implements EventLog {
   /** Overwritten on disk, not merely unlinked. */
   erase(conv: string, streamSeq: number): Promise<boolean> {
     return this.jsm.streams.deleteMessage(this.streamOf(conv), streamSeq, true)
+  }
+
+  async keepErased(conv: string, seq: number, record: string): Promise<void> {
+    await this.erased.put(erasedKey(conv, seq), record)
+  }
+
+  async erasedRecord(conv: string, seq: number): Promise<string | null> {
+    const entry = await this.erased.get(erasedKey(conv, seq))
+    return entry && entry.operation === 'PUT' ? entry.string() : null
   }
 
   follow(from: Cursor, handle: (f: Followed) => Promise<void> | void): Promise<Follower> {

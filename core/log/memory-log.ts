@@ -25,6 +25,7 @@ export class MemoryLog implements EventLog {
   private readonly streams: Array<Array<Entry | undefined>>
   private readonly byConv = new Map<string, number[]>()
   private readonly msgIds = new Map<string, number>()
+  private readonly erasedRecords = new Map<string, string>()
   /** Followers waiting for the next append, per partition. */
   private readonly waiting: Array<Set<() => void>>
 
@@ -102,6 +103,14 @@ export class MemoryLog implements EventLog {
     if (stream[streamSeq - 1]?.conv !== conv) return false
     stream[streamSeq - 1] = undefined
     return true
+  }
+
+  async keepErased(conv: string, seq: number, record: string): Promise<void> {
+    this.erasedRecords.set(`${conv}#${seq}`, record)
+  }
+
+  async erasedRecord(conv: string, seq: number): Promise<string | null> {
+    return this.erasedRecords.get(`${conv}#${seq}`) ?? null
   }
 
   async follow(from: Cursor, handle: (f: Followed) => Promise<void> | void): Promise<Follower> {

@@ -2,7 +2,8 @@
 // (a fresh local one unless --url is given). Every figure is printed beside a
 // ceiling measured in the same run, because these machines are noisy.
 // Options: --messages 40000 --window 512 --deep 1000000 --partitions 8 --url nats://...
-//          --only all|append|read|projections|ws|history|hooks|webhooks (or a comma-separated list; default all)
+//          --only all|append|read|audit|projections|ws|history|hooks|webhooks (or a comma-separated list; default all)
+//          audit: --audit-events 200000 (one conversation exported and verified)
 //          hooks: --hook-sends 2000 (serial sends with and without one before-hook, and bare round trips to it)
 //          webhooks: --webhook-batch 1000 (events per POST)
 //          history: --history-messages 10000000 --history-conversations 100000 --clickhouse-url http://... (default: a local clickhouse-server)
@@ -22,6 +23,7 @@ import { startClickHouseServer, startNatsServer } from '../servers/index.js'
 import { type HistoryBenchOptions, type HistoryBenchResult, historyBench, printHistory } from './history/history.js'
 import { hookBench, printHooks } from './hooks/before-hook.js'
 import { appendBench, printAppend } from './log/append.js'
+import { auditBench, printAudit } from './log/audit.js'
 import { printRead, readBench } from './log/read.js'
 import { printProjections, projectionsBench } from './projection/projections.js'
 import { printWebhooks, webhookBench } from './webhooks/webhooks.js'
@@ -48,6 +50,7 @@ const { values: args } = parseArgs({
     'ws-addresses': { type: 'string', default: '1' },
     'ws-warmup': { type: 'string', default: '2' },
     'ws-results': { type: 'string' },
+    'audit-events': { type: 'string', default: '200000' },
     'history-messages': { type: 'string', default: '10000000' },
     'history-conversations': { type: 'string', default: '100000' },
     'clickhouse-url': { type: 'string' },
@@ -57,7 +60,7 @@ const { values: args } = parseArgs({
   },
 })
 
-const PARTS = ['append', 'read', 'projections', 'ws', 'history', 'hooks', 'webhooks'] as const
+const PARTS = ['append', 'read', 'audit', 'projections', 'ws', 'history', 'hooks', 'webhooks'] as const
 const only = new Set(args.only === 'all' ? PARTS : args.only!.split(',').map((s) => s.trim()))
 for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--only ${part}: expected one of ${PARTS.join(', ')}`)
 
@@ -80,6 +83,8 @@ async function main() {
     const deep = Number(args.deep)
     const read = only.has('read') ? await readBench(nc, log, deep, window) : undefined
     if (read) printRead(read.rows, deep, read.loadSeconds)
+    const audit = only.has('audit') ? await auditBench(log, Number(args['audit-events']), window) : undefined
+    if (audit) printAudit(audit)
     log.close()
     const projections = only.has('projections')
       ? await projectionsBench(nc, { events: Number(args.messages), window, partitions: Number(args.partitions) })
@@ -101,7 +106,7 @@ async function main() {
     await writeFile(
       args.out!,
       JSON.stringify(
-        { at: new Date().toISOString(), natsServer: version, cores: cpus().length, append, read, projections, ws, history, hooks, webhooks },
+        { at: new Date().toISOString(), natsServer: version, cores: cpus().length, append, read, audit, projections, ws, history, hooks, webhooks },
         null,
         2,
       ),

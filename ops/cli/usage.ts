@@ -13,7 +13,15 @@ Writes events for audits, in seq order per conversation.
   --until <time>     up to this time (with --since)
   --format <f>       ndjson (default) or csv
   --out <file>       write to a file instead of standard output
-  --verify           check that seq is dense and list the tombstones (exit 1 on a gap)`,
+  --verify           check that seq is dense and the hash chain holds, list the tombstones
+                     and print the head hash (exit 1 naming the first bad seq)`,
+  verify: `usage: seqline verify <file> [--head <hash>]
+
+Checks an exported NDJSON file offline, with no server (docs/audit.md): every
+conversation's seq is dense (erased seqs named by a tombstone) and its hash
+chain holds, up to the head line. Exits 1 naming the first bad seq and line.
+  --head <hash>      the head hash obtained elsewhere (seqline export --verify
+                     prints it): the file must end at exactly that event`,
   replay: `usage: seqline replay --conv <id> [--seq <n>] [--verify]
 
 Prints a conversation's state (members, roles, mutes, ...) as of a seq (default: the head).`,
@@ -28,7 +36,8 @@ the projection and history lag; exits 1 when a check fails.`,
   bench: `usage: seqline bench [options]
 
 Runs the benchmarks against a fresh local nats-server (see docs/benchmarks.md).
-  --only all|append|read|projections|ws|history   (or a comma-separated list)
+  --only all|append|read|audit|projections|ws|history   (or a comma-separated list)
+  --audit-events <n>   events of the conversation the audit benchmark exports and verifies
   --messages <n> --window <n> --deep <n> --partitions <n> --url nats://...
   --clients <n> --ws-rate <r>[,<r>...] --ws-seconds <s> --ws-group <n>`,
 } as const
@@ -39,6 +48,7 @@ export const USAGE = `usage: seqline <command> [options]
 
   up        start Seqline with the configured or embedded servers
   export    events of a conversation or a time range, for audits (--verify checks them)
+  verify    check an exported file offline (no server): seq and hash chain
   replay    a conversation's state as of a seq
   rebuild   drop a projection and replay the log into it
   doctor    servers, versions, capabilities, streams, views, projection and history lag

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Tokens, UserDirectory } from '../../api/auth/index.js'
 import { startApi } from '../../api/index.js'
 import { COMMAND_ROUTES } from '../../api/routes/commands.js'
+import { ExportVerifier } from '../../core/log/index.js'
 import { ConversationViews } from '../../projections/conversations/index.js'
 import type { SeqlineEvent } from '../../schemas/index.js'
 import { SYSTEM_ACTOR } from '../../schemas/index.js'
@@ -22,10 +23,15 @@ async function getText(url: string, token: string | null): Promise<{ status: num
 }
 
 function ndjson(text: string): SeqlineEvent[] {
+  return lines(text).filter((line) => !('audit' in line)) as SeqlineEvent[]
+}
+
+/** Every line of an NDJSON body, the audit export's lines for verifiers (erased records, head) included. */
+function lines(text: string): Array<Record<string, unknown>> {
   return text
     .split('\n')
     .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as SeqlineEvent)
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
 }
 
 describe('read, admin, health and docs endpoints against a real nats-server', () => {
@@ -210,8 +216,22 @@ describe('read, admin, health and docs endpoints against a real nats-server', ()
     const team = await getText(`${s.url}/v1/admin/export?conv=g_team`, s.serviceToken)
     assert.deepEqual([team.status, seqsOf(ndjson(team.text))], [200, range(1, 9)])
     assert.match(team.type, /^application\/x-ndjson/)
-    const dm = ndjson((await getText(`${s.url}/v1/admin/export?conv=d~alice~bob`, s.serviceToken)).text)
-    assert.deepEqual(seqsOf(dm), [1, 2, 4, 5])
+    const dmText = (await getText(`${s.url}/v1/admin/export?conv=d~alice~bob`, s.serviceToken)).text
+    assert.deepEqual(seqsOf(ndjson(dmText)), [1, 2, 4, 5])
+    // What a verifier needs: the burned seq's record in its place (no text, no salt) and the head line last.
+    const audit = lines(dmText).filter((line) => 'audit' in line)
+    assert.deepEqual(
+      audit.map((line) => [line.audit, (line.link as { seq?: number } | undefined)?.seq ?? line.seq]),
+      [
+        ['erased', 3],
+        ['head', 5],
+      ],
+    )
+    assert.doesNotMatch(dmText, /burn me/)
+    const verifier = new ExportVerifier()
+    for (const line of dmText.split('\n')) verifier.line(line)
+    const verified = verifier.finish()
+    assert.deepEqual([verified.ok, verified.conversations[0]?.erased, verified.conversations[0]?.chain.linked], [true, [3], 5], JSON.stringify(verified))
     const early = ndjson((await getText(`${s.url}/v1/admin/export?conv=g_team&until=${tMid}`, s.serviceToken)).text)
     assert.deepEqual(seqsOf(early), range(1, 9), 'g_team was written before tMid')
     assert.deepEqual(ndjson((await getText(`${s.url}/v1/admin/export?conv=g_team&since=${tMid}`, s.serviceToken)).text), [])
@@ -222,7 +242,14 @@ describe('read, admin, health and docs endpoints against a real nats-server', ()
   })
 
   test('admin export by time range: across partitions, per conversation in seq order, bounded by until', async () => {
-    const all = ndjson((await getText(`${s.url}/v1/admin/export?since=${t0}`, s.serviceToken)).text)
+    const allText = (await getText(`${s.url}/v1/admin/export?since=${t0}`, s.serviceToken)).text
+    const all = ndjson(allText)
+    // A time range carries the record of a seq erased between two of its events, and verifies inside.
+    const ranged = new ExportVerifier()
+    for (const line of allText.split('\n')) ranged.line(line)
+    const rangedResult = ranged.finish()
+    assert.ok(rangedResult.ok, JSON.stringify(rangedResult))
+    assert.deepEqual(rangedResult.conversations.find((c) => c.conv === 'd~alice~bob')?.erased, [3])
     const byConv = (events: SeqlineEvent[], conv: string) => seqsOf(events.filter((e) => e.conv === conv))
     assert.deepEqual(byConv(all, 'g_team'), range(1, 9))
     assert.deepEqual(byConv(all, 'd~alice~bob'), [1, 2, 4, 5])

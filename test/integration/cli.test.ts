@@ -29,13 +29,15 @@ describe('the seqline CLI against a real nats-server', () => {
     const stored = (await readAll(t.log, 'g_audit')).map((s) => s.event)
     const ndjson = await seqline(['export', '--conv', 'g_audit'], env)
     assert.equal(ndjson.code, 0, ndjson.stderr)
+    const exported = ndjson.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     assert.deepEqual(
-      ndjson.stdout
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l)),
+      exported.filter((l) => !('audit' in l)),
       stored,
     )
+    assert.deepEqual(exported.at(-1), { audit: 'head', conv: 'g_audit', seq: stored.length, hash: exported.at(-1).hash }, 'the head line comes last')
     const dir = await mkdtemp(join(tmpdir(), 'seqline-cli-'))
     const csv = await seqline(['export', '--conv', 'g_audit', '--format', 'csv', '--out', join(dir, 'audit.csv')], env)
     assert.equal(csv.code, 0, csv.stderr)
