@@ -2,7 +2,17 @@ import { after, before } from 'node:test'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { CommandHandler, type HandleResult } from '../../core/commands/index.js'
 import { createDecider } from '../../core/domain/index.js'
-import { type EventLog, type JetStreamLog, type LogOptions, openJetStreamLog, type StoredEvent } from '../../core/log/index.js'
+import {
+  type AuditEntry,
+  conversationAudit,
+  type EventLog,
+  type JetStreamLog,
+  type LogOptions,
+  openJetStreamLog,
+  type StoredEvent,
+  type Verification,
+  verifyConversation,
+} from '../../core/log/index.js'
 import { startTestNats, type TestNats } from './nats.js'
 
 export const TEST_PARTITIONS = 4
@@ -83,3 +93,19 @@ export function seqsAndDuplicates(events: StoredEvent[]): { seqs: number[]; dupl
 }
 
 export const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
+
+/**
+ * A conversation verified as an audit export reads it: its events, the chain record of each erased seq in
+ * its place, and its head; `records` counts those chain records.
+ */
+export async function auditVerified(log: EventLog, conv: string): Promise<Verification & { records: number }> {
+  const head = (await log.head(conv)).seq
+  const entries: AuditEntry[] = []
+  let headHash: string | undefined
+  for await (const line of conversationAudit(log, conv, head)) {
+    if ('audit' in line && line.audit === 'head') headHash = line.hash
+    else entries.push(line as AuditEntry)
+  }
+  const records = entries.filter((e) => 'audit' in e && e.audit === 'erased').length
+  return { ...verifyConversation(conv, head, entries, headHash), records }
+}

@@ -20,7 +20,7 @@ describe('the NATS consumer example reads the log over NATS with a durable consu
         Array.from({ length: 11 }, (_, i) => i + 1),
       )
     }
-    assert.deepEqual(Object.keys(got[1]!).sort(), ['actor', 'at', 'cmd', 'conv', 'data', 'id', 'seq', 'type', 'v'], 'the envelope as the API shows it')
+    assert.deepEqual(Object.keys(got[1]!).sort(), ['actor', 'at', 'chain', 'cmd', 'conv', 'data', 'id', 'seq', 'type', 'v'], 'the envelope as the API shows it')
     await first.stop()
 
     await accepted(t.handler, text('while-away', 'g_natsb', 'ben'))

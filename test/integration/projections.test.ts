@@ -2,13 +2,12 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { CommandHandler } from '../../core/commands/index.js'
 import { createDecider } from '../../core/domain/index.js'
-import { verifyConversation } from '../../core/log/index.js'
 import { BurnExecutor, ConversationViews } from '../../projections/conversations/index.js'
 import { CHUNK } from '../../projections/conversations/message-index.js'
 import { readPrefix } from '../../projections/runtime/index.js'
 import type { SeqlineEvent } from '../../schemas/index.js'
 import { SYSTEM_ACTOR } from '../../schemas/index.js'
-import { readAll, text, withLogServer } from '../helpers/log.js'
+import { auditVerified, readAll, text, withLogServer } from '../helpers/log.js'
 import { caughtUp, startProjection } from '../helpers/projection.js'
 
 const BUCKET = 'conv_views'
@@ -263,9 +262,12 @@ describe('conversation projections against a real nats-server', () => {
     await caughtUp(runner)
     const partition = t.log.partitionOf(conv)
     for (const s of stored) assert.equal(await t.log.atStreamSeq(partition, s.streamSeq), null, `stream seq ${s.streamSeq} erased`)
-    const events = (await readAll(t.log, conv)).map((s) => s.event)
-    const verified = verifyConversation(conv, recall.seq, events)
-    assert.deepEqual([verified.ok, verified.erased], [true, [secret.seq, edit.seq]], 'the holes are explained by the recall')
+    const verified = await auditVerified(t.log, conv)
+    assert.deepEqual(
+      [verified.ok, verified.erased, verified.records],
+      [true, [secret.seq, edit.seq], 2],
+      'the holes are explained by the recall, and the chain runs across them',
+    )
     const row = await rowOf()
     assert.deepEqual([row?.last?.state, row?.last?.preview, row?.unread], ['recalled', '[recalled]', 0])
     assert.ok(!(await scheduled()), 'nothing is left to burn')

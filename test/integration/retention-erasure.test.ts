@@ -11,14 +11,13 @@ import { before, describe, test } from 'node:test'
 import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream'
 import { CommandHandler } from '../../core/commands/index.js'
 import { createDecider, DAY_MS } from '../../core/domain/index.js'
-import { verifyConversation } from '../../core/log/index.js'
 import { HistoryDb, HistorySink } from '../../projections/history/index.js'
 import { AuditLog, type AuditRecord, RetentionSettings, RetentionSweeper, UserErasure } from '../../projections/retention/index.js'
 import { SYSTEM_ACTOR } from '../../schemas/index.js'
 import { type ApiStack, startApiStack } from '../helpers/api.js'
 import { startTestClickHouse, type TestClickHouse } from '../helpers/clickhouse.js'
 import { sinkCaughtUp } from '../helpers/history.js'
-import { accepted, readAll, withLogServer } from '../helpers/log.js'
+import { accepted, auditVerified, withLogServer } from '../helpers/log.js'
 import { holding, messagesContaining, untilNoneFound, wordMarker } from '../helpers/store-scan.js'
 
 const ERASED_WITHIN_MS = 60_000
@@ -125,11 +124,11 @@ describe('retention and user erasure leave no byte of the erased text, on nats-s
     )
   }
 
-  /** The conversation's seqs are dense: present, or erased by a tombstone that names them. */
+  /** The conversation's seqs are dense (present, or erased by a tombstone that names them) and its hash chain verifies across them. */
   async function dense(conv: string) {
-    const events = (await readAll(t.log, conv)).map((e) => e.event)
-    const v = verifyConversation(conv, (await t.log.head(conv)).seq, events)
+    const v = await auditVerified(t.log, conv)
     assert.ok(v.ok, `${conv}: ${JSON.stringify(v)}`)
+    assert.equal(v.records, v.erased.length, `${conv}: every erased seq has its chain record`)
     return v
   }
 

@@ -144,13 +144,13 @@ function plan(o: Required<Pick<ProofOptions, 'clients' | 'groups' | 'groupSize' 
     groupIds.push(conv)
     members.set(conv, [...chosen])
   }
-  for (const user of users) {
-    for (let k = 0; k < o.directPeers; k++) {
-      const peer = pick(rng, users)
-      if (peer === user) continue
+  // Every user gets directPeers peers other than themselves, so no client is left with nothing to send to.
+  users.forEach((user, i) => {
+    for (let k = 0; k < o.directPeers && users.length > 1; k++) {
+      const peer = users[(i + 1 + Math.floor(rng() * (users.length - 1))) % users.length]!
       members.set(directConversationId(user, peer), [user, peer].sort())
     }
-  }
+  })
   const convsOf = new Map<string, string[]>(users.map((u) => [u, []]))
   for (const [conv, ms] of members) for (const m of ms) convsOf.get(m)!.push(conv)
   return { users, members, convsOf, groupIds }
