@@ -8,6 +8,8 @@
 //          webhooks: --webhook-batch 1000 (events per POST)
 //          history: --history-messages 10000000 --history-conversations 100000 --clickhouse-url http://... (default: a local clickhouse-server)
 //                   --history-backends both|chdb|server (default both)
+//                   --history-data <dir> (keep the chDB history there; a later run over the same
+//                   dir and size skips the ingest and measures search only, e.g. on a quieter machine)
 //          ws: --clients 200 --ws-rate 2000 (or steps: 1000,2000,5000) --ws-seconds 10 --ws-group 10 --ws-api child|inline
 //              --ws-projection same|child (the conversations projection in the API's process, or in a child process of its own)
 //              --ws-warmup 2 (untimed, before the first step) --ws-fanout 5000 (fan-out group size; default all clients) --ws-addresses 1 (client source addresses 127.0.0.1..K)
@@ -55,6 +57,7 @@ const { values: args } = parseArgs({
     'history-conversations': { type: 'string', default: '100000' },
     'clickhouse-url': { type: 'string' },
     'history-backends': { type: 'string', default: 'both' },
+    'history-data': { type: 'string' },
     'hook-sends': { type: 'string', default: '2000' },
     'webhook-batch': { type: 'string', default: '1000' },
   },
@@ -121,7 +124,7 @@ async function main() {
 
 /** The history benchmark on embedded chDB and on a ClickHouse server (a local one unless --clickhouse-url is given), one after the other. */
 async function historyBenches(dir: string): Promise<HistoryBenchResult[]> {
-  const opts = { messages: Number(args['history-messages']), conversations: Number(args['history-conversations']) }
+  const opts = { messages: Number(args['history-messages']), conversations: Number(args['history-conversations']), reuse: args['history-data'] !== undefined }
   const backends = args['history-backends']
   if (backends !== 'both' && backends !== 'chdb' && backends !== 'server') throw new Error(`--history-backends ${backends}: expected both, chdb or server`)
   const results: HistoryBenchResult[] = []
@@ -131,7 +134,7 @@ async function historyBenches(dir: string): Promise<HistoryBenchResult[]> {
 }
 
 async function chdbHistoryBench(dir: string, opts: HistoryBenchOptions): Promise<HistoryBenchResult> {
-  const chdb = await HistoryDb.open({ chdbPath: join(dir, 'chdb'), database: 'bench' })
+  const chdb = await HistoryDb.open({ chdbPath: args['history-data'] ?? join(dir, 'chdb'), database: 'bench' })
   try {
     return await historyBench(chdb, 'embedded chDB', opts)
   } finally {
