@@ -65,8 +65,19 @@ describe('conversation projections against a real nats-server', () => {
     await ok({ type: 'message.edit', id: 'e1', conv: 'g_rebuild', actor: 'ben', data: { target: 2, content: { type: 'text', text: '@cat look!' } } })
     await ok({ type: 'member.mute', id: 'mute-1', conv: 'g_rebuild', actor: 'ann', data: { user: 'cat', seconds: 600 } })
     await ok({ type: 'group.kick', id: 'kick-1', conv: 'g_rebuild', actor: 'ann', data: { user: 'ben' } })
+    // A channel: member records, subscriber reads and the view-count nodes they move.
+    await ok({ type: 'channel.create', id: 'create', conv: 'c_rebuild', actor: 'ann', data: { name: 'c', subscribers: ['ben', 'cat'], joinable: true } })
+    await ok({ type: 'group.join', id: 'join-dan', conv: 'c_rebuild', actor: 'dan', data: {} })
+    for (let i = 1; i <= 3; i++) await ok(text(`p${i}`, 'c_rebuild', 'ann'))
+    await ok({ type: 'conversation.read', id: 'r-ben', conv: 'c_rebuild', actor: 'ben', data: { upTo: 4 } })
+    await ok({ type: 'conversation.read', id: 'r-dan', conv: 'c_rebuild', actor: 'dan', data: { upTo: 5 } })
+    await ok({ type: 'group.leave', id: 'leave-cat', conv: 'c_rebuild', actor: 'cat', data: {} })
     await caughtUp(runner)
     const incremental = await readPrefix(t.nc, BUCKET, '')
+    assert.ok(
+      [...incremental.keys()].some((k) => k.startsWith('v.c_rebuild.')),
+      'view-count nodes are among the views',
+    )
     await runner.rebuild()
     await caughtUp(runner)
     const rebuilt = await readPrefix(t.nc, BUCKET, '')
