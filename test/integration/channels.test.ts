@@ -128,6 +128,8 @@ describe('a channel of 100,000 subscribers and a group of 20,000 members, agains
       for (const u of r.body.unreadBy) unreadSet.add(u)
       after = r.body.next
       pages++
+      // A cursor that does not move would page for ever: fail instead.
+      assert.ok(pages <= GROUP_MEMBERS / 1000 + 5, `still paging after ${pages} pages`)
     } while (after !== undefined)
     console.log(
       `# ${GROUP_MEMBERS}-member group: made, read by ${readers.length} and its receipts paged (${pages} pages) in ${Math.round(performance.now() - started)} ms`,
