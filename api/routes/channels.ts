@@ -1,6 +1,7 @@
 import Type from 'typebox'
 import { ADMIN_RANK, type ConversationState, rankOf } from '../../core/domain/index.js'
 import {
+  Accepted,
   ConversationId,
   ConvParams,
   ConvSeqParams,
@@ -32,7 +33,12 @@ export function channelRoutes(app: TypedApp, deps: ApiDeps): void {
   )
   app.post('/v1/channels', {
     config: { errors: COMMAND_ERRORS },
-    schema: { summary: 'Create a broadcast channel; its id (c_...) is given or derived from the command id', tags: ['commands'], body: ChannelBody },
+    schema: {
+      summary: 'Create a broadcast channel; its id (c_...) is given or derived from the command id',
+      tags: ['commands'],
+      body: ChannelBody,
+      response: { 200: Accepted, ...failures },
+    },
     handler: async (request, reply) => {
       const { id, conv: given, ...data } = request.body
       const conv = given ?? conversationIdFor('c', request.user, id)
