@@ -14,6 +14,7 @@ import { rateLimits } from './rate-limit.js'
 import {
   adminHistoryRoutes,
   adminRoutes,
+  channelRoutes,
   commandRoutes,
   healthRoutes,
   hookRoutes,
@@ -110,6 +111,7 @@ const userApi = fp<DepsOption>(
     users.addHook('onRequest', requireUser(deps.tokens, scope.authFailures))
     commandRoutes(users, deps)
     readRoutes(users, deps)
+    channelRoutes(users, deps)
     userHistoryRoutes(users, deps)
   },
   { name: 'seqline-user-api', dependencies: ['seqline-rate-limit', 'seqline-docs'], encapsulate: true },

@@ -41,6 +41,7 @@ export const Receipt = Type.Object(
     seq: Seq,
     readBy: Type.Array(UserId, { description: 'members when it was sent whose read covers it (the sender always)' }),
     unreadBy: Type.Array(UserId),
+    next: Type.Optional(Type.String({ description: 'more members follow: pass as after for the next page (each page is sorted by user)' })),
   },
   { title: 'Receipt' },
 )
@@ -59,7 +60,7 @@ const LastMessage = Type.Object(
 const InboxRow = Type.Object(
   {
     conv: ConversationId,
-    kind: Type.Union([Type.Literal('direct'), Type.Literal('group')]),
+    kind: Type.Union([Type.Literal('direct'), Type.Literal('group'), Type.Literal('channel')]),
     name: Type.Optional(Type.String()),
     maxSeq: Type.Integer({ minimum: 0, description: 'the head, or the leave seq of a former member' }),
     readSeq: SeqOrZero,

@@ -1,6 +1,7 @@
 import { ActiveSenders, BusiestConversations, BusiestHours, FirstReply, MessagesPerDay, MessagesPerKind, SendersPerDay } from './analytics.js'
 import { Accepted, MintTokenBody, UserProfile } from './api.js'
 import { EventPage, Inbox, MintedToken, Readiness, Receipt, SyncResult, UserRecord } from './api-reads.js'
+import { MemberPage, ViewCount } from './channels.js'
 import { COMMAND_TYPES, commandData } from './commands.js'
 import { Mentions, MessageContent } from './content.js'
 import { ERROR_CODE_NAMES } from './error-codes.js'
@@ -63,6 +64,8 @@ function roots(): Record<string, unknown> {
     BusiestHours,
     BusiestConversations,
     ErrorCode: { enum: ERROR_CODE_NAMES },
+    MemberPage,
+    ViewCount,
   }
 }
 

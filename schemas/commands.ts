@@ -1,4 +1,5 @@
 import Type from 'typebox'
+import { ChannelCreate } from './channels.js'
 import { Mentions, MessageContent } from './content.js'
 import { contentErasure, ERASED_PER_TOMBSTONE, RetentionDays } from './events.js'
 import { Actor, CommandId, ConversationId, Seq, UserId } from './ids.js'
@@ -73,6 +74,7 @@ export const commandData = {
   'retention.configure': Obj({ days: Type.Union([RetentionDays, Type.Null()]) }),
   /** Seqline's own: erase messages older than a policy, or a user's messages. The decider adds every edit of each target. */
   'content.erase': contentErasure(Type.Array(Seq, { minItems: 1, maxItems: ERASED_PER_TOMBSTONE, uniqueItems: true })),
+  'channel.create': ChannelCreate,
 } as const
 
 export type CommandData = typeof commandData

@@ -84,6 +84,12 @@ export const Config = Type.Object(
       enum: [...LOG_LEVELS],
       description: `SEQLINE_LOG_LEVEL: level of the JSON log on stdout, one of ${LOG_LEVELS.join(', ')} (every 5xx is logged at error)`,
     }),
+    maxGroupMembers: Type.Integer({ minimum: 2, maximum: 1_000_000, description: 'SEQLINE_MAX_GROUP_MEMBERS: most members of a group (GROUP_FULL beyond)' }),
+    maxChannelMembers: Type.Integer({
+      minimum: 2,
+      maximum: 1_000_000,
+      description: 'SEQLINE_MAX_CHANNEL_MEMBERS: most subscribers (owner and admins included) of a channel (GROUP_FULL beyond)',
+    }),
   },
   { additionalProperties: false },
 )
@@ -127,6 +133,8 @@ export const CONFIG_ENV: Record<keyof Config, string> = {
   sqlMaxRows: 'SEQLINE_SQL_MAX_ROWS',
   retentionIntervalSeconds: 'SEQLINE_RETENTION_INTERVAL_SECONDS',
   logLevel: 'SEQLINE_LOG_LEVEL',
+  maxGroupMembers: 'SEQLINE_MAX_GROUP_MEMBERS',
+  maxChannelMembers: 'SEQLINE_MAX_CHANNEL_MEMBERS',
 }
 
 type Optional =
@@ -167,4 +175,6 @@ export const CONFIG_DEFAULTS: Omit<Config, Optional> = {
   sqlMaxRows: 100_000,
   retentionIntervalSeconds: 600,
   logLevel: 'info',
+  maxGroupMembers: 100_000,
+  maxChannelMembers: 100_000,
 }

@@ -39,6 +39,7 @@ const REFUSAL_CODES: Record<RefusalCode, ErrorCodeInfo> = {
   NOT_EDITABLE: refusal(409, 'only text and custom messages can be edited'),
   NOT_BURNABLE: refusal(409, 'the message was not sent under burn after read'),
   NOT_ERASABLE: refusal(409, "Seqline's own erasure named a message younger than its retention cut-off, or not the erased user's"),
+  CHANNEL_READ_ONLY: refusal(403, 'subscribers of a channel read; only the owner and admins post'),
 }
 
 /**

@@ -1,4 +1,5 @@
 import Type from 'typebox'
+import { ChannelCreated } from './channels.js'
 import { Mentions, MessageContent } from './content.js'
 import { Actor, CommandId, ConversationId, EpochMs, EventId, Seq, UserId } from './ids.js'
 import { taggedUnion } from './tagged-union.js'
@@ -49,7 +50,7 @@ const GroupCreated = Obj({
  * core/log/upcast.ts, so that every event ever written stays readable.
  */
 const eventData = {
-  'conversation.created': taggedUnion([DirectCreated, GroupCreated], 'kind'),
+  'conversation.created': taggedUnion([DirectCreated, GroupCreated, ChannelCreated], 'kind'),
   'member.invited': Obj({ users: Users }),
   'member.joined': Obj({ user: UserId }),
   'member.left': Obj({ user: UserId }),

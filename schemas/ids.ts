@@ -6,7 +6,7 @@ import Type from 'typebox'
 const idChars = '[A-Za-z0-9_-]'
 
 export const USER_ID_PATTERN = `^${idChars}{1,64}$`
-const CONVERSATION_ID_PATTERN = `^(?:g_${idChars}{1,64}|d~${idChars}{1,64}~${idChars}{1,64})$`
+const CONVERSATION_ID_PATTERN = `^(?:[gc]_${idChars}{1,64}|d~${idChars}{1,64}~${idChars}{1,64})$`
 
 /** The actor of events written by Seqline itself (burn executor, system messages). */
 export const SYSTEM_ACTOR = '@system'
@@ -19,7 +19,7 @@ export const Actor = Type.Unsafe<Type.Static<typeof UserId> | typeof SYSTEM_ACTO
 export const ConversationId = Type.String({
   pattern: CONVERSATION_ID_PATTERN,
   // In backticks: the docs page reads descriptions as Markdown, where a bare <id> is an HTML tag and vanishes.
-  description: '`g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation',
+  description: '`g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation',
 })
 export const CommandId = Type.String({
   pattern: '^[A-Za-z0-9_.:-]{1,128}$',

@@ -27,6 +27,7 @@ export {
   UserProfile,
 } from './api.js'
 export { Alive, EventPage, Inbox, MetricsText, MintedToken, ndjsonOf, Readiness, Receipt, SyncQuery, SyncResult, UserRecord } from './api-reads.js'
+export { MemberPage, MemberPageQuery, ViewCount } from './channels.js'
 export { renderClientTypes } from './client-types.js'
 export { COMMAND_TYPES, type Command, type CommandOf, type CommandType, TARGETING_COMMANDS } from './commands.js'
 export { CONFIG_DEFAULTS, CONFIG_ENV, Config, type LogLevel, ORIGIN } from './config.js'

@@ -63,7 +63,7 @@ const ExportLine = Type.Union(
       {
         kind: Type.Literal('membership'),
         conv: ConversationId,
-        conversation: Type.Union([Type.Literal('direct'), Type.Literal('group')]),
+        conversation: Type.Union([Type.Literal('direct'), Type.Literal('group'), Type.Literal('channel')]),
         since: Seq,
         left: Type.Optional(Seq),
         leftAt: Type.Optional(EpochMs),

@@ -170,7 +170,7 @@ export function commandRoutes(app: TypedApp, deps: ApiDeps) {
 }
 
 /** The response of an accepted command; a refused or invalid one is thrown as its API error. */
-function accepted(reply: FastifyReply, conv: string, result: HandleResult, asSent: (field: string) => string) {
+export function accepted(reply: FastifyReply, conv: string, result: HandleResult, asSent: (field: string) => string) {
   const failure = failureOf(result, asSent)
   if (failure) throw failure
   const ok = result as Extract<HandleResult, { ok: true }>
@@ -185,5 +185,10 @@ function accepted(reply: FastifyReply, conv: string, result: HandleResult, asSen
 
 /** A group id derived from who created it with which command id, so a retried create names the same group. */
 function groupIdFor(actor: string, commandId: string): string {
-  return `g_${createHash('sha256').update(`${actor}/${commandId}`).digest('base64url').slice(0, 22)}`
+  return conversationIdFor('g', actor, commandId)
+}
+
+/** A conversation id of a kind (g: group, c: channel) derived from who created it with which command id. */
+export function conversationIdFor(prefix: 'g' | 'c', actor: string, commandId: string): string {
+  return `${prefix}_${createHash('sha256').update(`${actor}/${commandId}`).digest('base64url').slice(0, 22)}`
 }

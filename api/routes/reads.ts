@@ -1,13 +1,26 @@
 import type Type from 'typebox'
 import { conversationEvents } from '../../core/log/index.js'
 import type { InboxRow as InboxRowRecord } from '../../projections/conversations/index.js'
-import { ConvParams, ConvSeqParams, ErrorBody, EventPage, Inbox, ndjsonOf, RangeQuery, Receipt, SyncQuery, SyncResult } from '../../schemas/index.js'
+import {
+  ConvParams,
+  ConvSeqParams,
+  ErrorBody,
+  EventPage,
+  Inbox,
+  MemberPageQuery,
+  ndjsonOf,
+  RangeQuery,
+  Receipt,
+  SyncQuery,
+  SyncResult,
+} from '../../schemas/index.js'
 import { mustSee, visibleTo } from '../authorize.js'
 import type { ApiDeps, TypedApp } from '../deps.js'
 import { ApiError } from '../errors.js'
 import { sendNdjson } from '../export.js'
 import { CONVERSATION_READ_ERRORS } from '../openapi/index.js'
 import { pull } from '../pull.js'
+import { mustListMembers } from './channels.js'
 
 const tags = ['reads']
 const failures = { '4xx': ErrorBody, '5xx': ErrorBody }
@@ -30,8 +43,14 @@ export function readRoutes(app: TypedApp, deps: ApiDeps): void {
   })
 
   app.get('/v1/conversations/:conv/messages/:seq/receipts', {
-    config: { errors: [...CONVERSATION_READ_ERRORS, 'SEQ_OUT_OF_RANGE'] },
-    schema: { summary: 'Who has read a message and who has not (current members only)', tags, params: ConvSeqParams, response: { 200: Receipt, ...failures } },
+    config: { errors: [...CONVERSATION_READ_ERRORS, 'SEQ_OUT_OF_RANGE', 'FORBIDDEN_ROLE'] },
+    schema: {
+      summary: 'Who has read a message and who has not (current members only), a page of members at a time; in a channel, for its owner and admins',
+      tags,
+      params: ConvSeqParams,
+      querystring: MemberPageQuery,
+      response: { 200: Receipt, ...failures },
+    },
     handler: async (request): Promise<Type.Static<typeof Receipt>> => {
       const { conv, seq } = request.params
       const visible = await visibleTo(deps, conv, request.user)
@@ -40,7 +59,8 @@ export function readRoutes(app: TypedApp, deps: ApiDeps): void {
         throw new ApiError(403, 'NOT_MEMBER', `${request.user} left ${conv} at seq ${visible.leftAt}; receipts are for current members`)
       }
       mustSee(visible, seq, request.user)
-      return deps.views.receipt(conv, seq)
+      mustListMembers(await deps.handler.state(conv), request.user, 'see who has read a post')
+      return deps.views.receipt(conv, seq, request.query)
     },
   })
 

@@ -15,6 +15,7 @@
 import { RestClient } from './rest.js'
 import { SeqlineSocket, type SocketOptions } from './socket.js'
 
+export { type ChannelSetup, Channels } from './channels.js'
 export { SeqlineError } from './errors.js'
 export type { HttpOptions, Query } from './http.js'
 export { ConversationOrder, Ordering } from './ordering.js'

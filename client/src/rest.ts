@@ -156,9 +156,9 @@ export class RestClient {
     return this.http.json('GET', READ_PATHS.inbox())
   }
 
-  /** Who has read a message and who has not. */
-  receipts(conv: string, seq: number): Promise<Receipt> {
-    return this.http.json('GET', READ_PATHS.receipts(conv, seq))
+  /** Who has read a message and who has not, a page of members at a time: pass the answer's `next` as `after` for the next page. */
+  receipts(conv: string, seq: number, page: { after?: string; limit?: number } = {}): Promise<Receipt> {
+    return this.http.json('GET', READ_PATHS.receipts(conv, seq), undefined, page)
   }
 
   /** Full-text search of the user's conversations, newest first (needs the history store). */

@@ -3,7 +3,7 @@
 export type SeqlineEvent = {
   id: string
   type: 'conversation.created'
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   seq: number
   /** milliseconds since 1970-01-01 UTC */
@@ -29,6 +29,17 @@ export type SeqlineEvent = {
       user: string
       role: 'owner' | 'admin' | 'member'
     }>
+  } | {
+    kind: 'channel'
+    name: string
+    avatar?: string
+    notice?: string
+    joinable: boolean
+    members: Array<{
+      /** user id: 1-64 of A-Z a-z 0-9 _ - */
+      user: string
+      role: 'owner' | 'admin' | 'member'
+    }>
   }
   chain?: {
     prev?: string
@@ -37,7 +48,7 @@ export type SeqlineEvent = {
 } | {
   id: string
   type: 'member.invited'
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   seq: number
   /** milliseconds since 1970-01-01 UTC */
@@ -59,7 +70,7 @@ export type SeqlineEvent = {
 } | {
   id: string
   type: 'member.joined'
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   seq: number
   /** milliseconds since 1970-01-01 UTC */
@@ -82,7 +93,7 @@ export type SeqlineEvent = {
 } | {
   id: string
   type: 'member.left'
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   seq: number
   /** milliseconds since 1970-01-01 UTC */
@@ -105,7 +116,7 @@ export type SeqlineEvent = {
 } | {
   id: string
   type: 'member.kicked'
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   seq: number
   /** milliseconds since 1970-01-01 UTC */
@@ -128,7 +139,7 @@ export type SeqlineEvent = {
 } | {
   id: string
   type: 'member.role_changed'
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   seq: number
   /** milliseconds since 1970-01-01 UTC */
@@ -152,7 +163,7 @@ export type SeqlineEvent = {
 } | {
   id: string
   type: 'group.ownership_transferred'
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   seq: number
   /** milliseconds since 1970-01-01 UTC */
@@ -177,7 +188,7 @@ export type SeqlineEvent = {
 } | {
   id: string
   type: 'group.info_updated'
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   seq: number
   /** milliseconds since 1970-01-01 UTC */
@@ -203,7 +214,7 @@ export type SeqlineEvent = {
 } | {
   id: string
   type: 'group.muted'
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   seq: number
   /** milliseconds since 1970-01-01 UTC */
@@ -223,7 +234,7 @@ export type SeqlineEvent = {
 } | {
   id: string
   type: 'group.unmuted'
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   seq: number
   /** milliseconds since 1970-01-01 UTC */
@@ -243,7 +254,7 @@ export type SeqlineEvent = {
 } | {
   id: string
   type: 'member.muted'
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   seq: number
   /** milliseconds since 1970-01-01 UTC */
@@ -268,7 +279,7 @@ export type SeqlineEvent = {
 } | {
   id: string
   type: 'member.unmuted'
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   seq: number
   /** milliseconds since 1970-01-01 UTC */
@@ -291,7 +302,7 @@ export type SeqlineEvent = {
 } | {
   id: string
   type: 'group.dissolved'
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   seq: number
   /** milliseconds since 1970-01-01 UTC */
@@ -311,7 +322,7 @@ export type SeqlineEvent = {
 } | {
   id: string
   type: 'message.sent'
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   seq: number
   /** milliseconds since 1970-01-01 UTC */
@@ -360,7 +371,7 @@ export type SeqlineEvent = {
 } | {
   id: string
   type: 'message.edited'
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   seq: number
   /** milliseconds since 1970-01-01 UTC */
@@ -404,7 +415,7 @@ export type SeqlineEvent = {
 } | {
   id: string
   type: 'message.recalled'
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   seq: number
   /** milliseconds since 1970-01-01 UTC */
@@ -428,7 +439,7 @@ export type SeqlineEvent = {
 } | {
   id: string
   type: 'message.deleted_for_me'
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   seq: number
   /** milliseconds since 1970-01-01 UTC */
@@ -450,7 +461,7 @@ export type SeqlineEvent = {
 } | {
   id: string
   type: 'conversation.read'
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   seq: number
   /** milliseconds since 1970-01-01 UTC */
@@ -472,7 +483,7 @@ export type SeqlineEvent = {
 } | {
   id: string
   type: 'notifications.configured'
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   seq: number
   /** milliseconds since 1970-01-01 UTC */
@@ -496,7 +507,7 @@ export type SeqlineEvent = {
 } | {
   id: string
   type: 'burn.configured'
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   seq: number
   /** milliseconds since 1970-01-01 UTC */
@@ -519,7 +530,7 @@ export type SeqlineEvent = {
 } | {
   id: string
   type: 'message.burned'
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   seq: number
   /** milliseconds since 1970-01-01 UTC */
@@ -542,7 +553,7 @@ export type SeqlineEvent = {
 } | {
   id: string
   type: 'retention.configured'
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   seq: number
   /** milliseconds since 1970-01-01 UTC */
@@ -564,7 +575,7 @@ export type SeqlineEvent = {
 } | {
   id: string
   type: 'content.erased'
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   seq: number
   /** milliseconds since 1970-01-01 UTC */
@@ -775,6 +786,15 @@ export type CommandDataMap = {
     request: string
     targets: number[]
   }
+  'channel.create': {
+    name: string
+    avatar?: string
+    notice?: string
+    /** true: an open channel anyone may subscribe to; false (default): by invitation */
+    joinable?: boolean
+    admins?: string[]
+    subscribers?: string[]
+  }
 }
 
 export type ClientFrame = {
@@ -785,7 +805,7 @@ export type ClientFrame = {
     type: 'conversation.create-direct'
     /** client-chosen id that makes a command idempotent */
     id: string
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     data: {
       /** user id: 1-64 of A-Z a-z 0-9 _ - */
@@ -795,7 +815,7 @@ export type ClientFrame = {
     type: 'group.create'
     /** client-chosen id that makes a command idempotent */
     id: string
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     data: {
       name: string
@@ -809,7 +829,7 @@ export type ClientFrame = {
     type: 'group.invite'
     /** client-chosen id that makes a command idempotent */
     id: string
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     data: {
       users: string[]
@@ -818,21 +838,21 @@ export type ClientFrame = {
     type: 'group.join'
     /** client-chosen id that makes a command idempotent */
     id: string
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     data: object
   } | {
     type: 'group.leave'
     /** client-chosen id that makes a command idempotent */
     id: string
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     data: object
   } | {
     type: 'group.kick'
     /** client-chosen id that makes a command idempotent */
     id: string
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     data: {
       /** user id: 1-64 of A-Z a-z 0-9 _ - */
@@ -842,7 +862,7 @@ export type ClientFrame = {
     type: 'group.change-role'
     /** client-chosen id that makes a command idempotent */
     id: string
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     data: {
       /** user id: 1-64 of A-Z a-z 0-9 _ - */
@@ -853,7 +873,7 @@ export type ClientFrame = {
     type: 'group.transfer-ownership'
     /** client-chosen id that makes a command idempotent */
     id: string
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     data: {
       /** user id: 1-64 of A-Z a-z 0-9 _ - */
@@ -863,7 +883,7 @@ export type ClientFrame = {
     type: 'group.update-info'
     /** client-chosen id that makes a command idempotent */
     id: string
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     data: {
       name?: string
@@ -877,21 +897,21 @@ export type ClientFrame = {
     type: 'group.mute'
     /** client-chosen id that makes a command idempotent */
     id: string
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     data: object
   } | {
     type: 'group.unmute'
     /** client-chosen id that makes a command idempotent */
     id: string
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     data: object
   } | {
     type: 'member.mute'
     /** client-chosen id that makes a command idempotent */
     id: string
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     data: {
       /** user id: 1-64 of A-Z a-z 0-9 _ - */
@@ -902,7 +922,7 @@ export type ClientFrame = {
     type: 'member.unmute'
     /** client-chosen id that makes a command idempotent */
     id: string
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     data: {
       /** user id: 1-64 of A-Z a-z 0-9 _ - */
@@ -912,14 +932,14 @@ export type ClientFrame = {
     type: 'group.dissolve'
     /** client-chosen id that makes a command idempotent */
     id: string
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     data: object
   } | {
     type: 'message.send'
     /** client-chosen id that makes a command idempotent */
     id: string
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     data: {
       content: {
@@ -954,7 +974,7 @@ export type ClientFrame = {
     type: 'message.edit'
     /** client-chosen id that makes a command idempotent */
     id: string
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     data: {
       target: number
@@ -985,7 +1005,7 @@ export type ClientFrame = {
     type: 'message.recall'
     /** client-chosen id that makes a command idempotent */
     id: string
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     data: {
       target: number
@@ -995,7 +1015,7 @@ export type ClientFrame = {
     type: 'message.delete-for-me'
     /** client-chosen id that makes a command idempotent */
     id: string
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     data: {
       targets: number[]
@@ -1004,7 +1024,7 @@ export type ClientFrame = {
     type: 'conversation.read'
     /** client-chosen id that makes a command idempotent */
     id: string
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     data: {
       upTo: number
@@ -1013,7 +1033,7 @@ export type ClientFrame = {
     type: 'notifications.configure'
     /** client-chosen id that makes a command idempotent */
     id: string
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     data: {
       mode: 'all' | 'mentions' | 'none'
@@ -1024,7 +1044,7 @@ export type ClientFrame = {
     type: 'burn.configure'
     /** client-chosen id that makes a command idempotent */
     id: string
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     data: {
       enabled: boolean
@@ -1034,10 +1054,25 @@ export type ClientFrame = {
     type: 'retention.configure'
     /** client-chosen id that makes a command idempotent */
     id: string
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     data: {
       days: number | null
+    }
+  } | {
+    type: 'channel.create'
+    /** client-chosen id that makes a command idempotent */
+    id: string
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    data: {
+      name: string
+      avatar?: string
+      notice?: string
+      /** true: an open channel anyone may subscribe to; false (default): by invitation */
+      joinable?: boolean
+      admins?: string[]
+      subscribers?: string[]
     }
   }
 } | {
@@ -1047,7 +1082,7 @@ export type ClientFrame = {
   latest?: number
 } | {
   type: 'typing'
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
 } | {
   type: 'presence'
@@ -1060,7 +1095,7 @@ export type ServerFrame = {
   type: 'ack'
   /** echoed in the ack or error of this frame */
   rid: string
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   /** seq of the event written, or the head when the command changed nothing */
   seq: number
@@ -1071,8 +1106,8 @@ export type ServerFrame = {
   /** echoed in the ack or error of this frame */
   rid?: string
   error: {
-    /** stable code; its status and whether to retry: - VALIDATION_FAILED: 400, retry no - MALFORMED_JSON: 400, retry no - MALFORMED_URL: 400, retry no - MALFORMED_REQUEST: 400, retry no - BAD_REQUEST: 400, retry no - SQL_ERROR: 400, retry no - SQL_TOO_MANY_ROWS: 400, retry no - SQL_TIMEOUT: 400, retry no - UNAUTHORIZED: 401, retry no - SQL_READ_ONLY: 403, retry no - SQL_OUTSIDE_HISTORY: 403, retry no - ORIGIN_NOT_ALLOWED: 403, retry no - REJECTED_BY_HOOK: 403, retry no - NOT_FOUND: 404, retry no - HOOK_NOT_FOUND: 404, retry no - USER_NOT_FOUND: 404, retry no - PUSH_NOT_CONFIGURED: 404, retry no - WEBHOOK_NOT_FOUND: 404, retry no - METHOD_NOT_ALLOWED: 405, retry no - REQUEST_TIMEOUT: 408, retry yes - BODY_TOO_LARGE: 413, retry no - URL_TOO_LONG: 414, retry no - UNSUPPORTED_MEDIA_TYPE: 415, retry no - UPGRADE_REQUIRED: 426, retry no - RATE_LIMITED: 429, retry after the delay - HEADERS_TOO_LARGE: 431, retry no - INTERNAL: 500, retry with the same command id - MINTING_UNAVAILABLE: 501, retry no - LOG_UNAVAILABLE: 503, retry with the same command id - CONTENTION: 503, retry with the same command id - ABANDONED: 503, retry with the same command id - HOOK_UNAVAILABLE: 503, retry with the same command id - WEBHOOKS_UNAVAILABLE: 503, retry no - HISTORY_UNAVAILABLE: 503, retry yes - CONVERSATION_ID_MISMATCH: 400, retry no - INVALID_PEER: 400, retry no - SEQ_OUT_OF_RANGE: 400, retry no - NOTIFY_UNTIL_INVALID: 400, retry no - NOT_MEMBER: 403, retry no - NOT_GROUP: 403, retry no - BURN_DIRECT_ONLY: 403, retry no - DISSOLVED: 403, retry no - GROUP_MUTED: 403, retry no - MUTED: 403, retry no - FORBIDDEN_ROLE: 403, retry no - JOIN_CLOSED: 403, retry no - NOT_AUTHOR: 403, retry no - RECALL_WINDOW_PASSED: 403, retry no - MENTION_NOT_MEMBER: 403, retry no - CONVERSATION_NOT_FOUND: 404, retry no - TARGET_NOT_FOUND: 404, retry no - TARGET_NOT_MEMBER: 404, retry no - ALREADY_EXISTS: 409, retry no - ALREADY_MEMBER: 409, retry no - OWNER_MUST_TRANSFER: 409, retry no - TARGET_GONE: 409, retry no - GROUP_FULL: 409, retry no - NOT_EDITABLE: 409, retry no - NOT_BURNABLE: 409, retry no - NOT_ERASABLE: 409, retry no */
-    code: 'VALIDATION_FAILED' | 'MALFORMED_JSON' | 'MALFORMED_URL' | 'MALFORMED_REQUEST' | 'BAD_REQUEST' | 'SQL_ERROR' | 'SQL_TOO_MANY_ROWS' | 'SQL_TIMEOUT' | 'UNAUTHORIZED' | 'SQL_READ_ONLY' | 'SQL_OUTSIDE_HISTORY' | 'ORIGIN_NOT_ALLOWED' | 'REJECTED_BY_HOOK' | 'NOT_FOUND' | 'HOOK_NOT_FOUND' | 'USER_NOT_FOUND' | 'PUSH_NOT_CONFIGURED' | 'WEBHOOK_NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'REQUEST_TIMEOUT' | 'BODY_TOO_LARGE' | 'URL_TOO_LONG' | 'UNSUPPORTED_MEDIA_TYPE' | 'UPGRADE_REQUIRED' | 'RATE_LIMITED' | 'HEADERS_TOO_LARGE' | 'INTERNAL' | 'MINTING_UNAVAILABLE' | 'LOG_UNAVAILABLE' | 'CONTENTION' | 'ABANDONED' | 'HOOK_UNAVAILABLE' | 'WEBHOOKS_UNAVAILABLE' | 'HISTORY_UNAVAILABLE' | 'CONVERSATION_ID_MISMATCH' | 'INVALID_PEER' | 'SEQ_OUT_OF_RANGE' | 'NOTIFY_UNTIL_INVALID' | 'NOT_MEMBER' | 'NOT_GROUP' | 'BURN_DIRECT_ONLY' | 'DISSOLVED' | 'GROUP_MUTED' | 'MUTED' | 'FORBIDDEN_ROLE' | 'JOIN_CLOSED' | 'NOT_AUTHOR' | 'RECALL_WINDOW_PASSED' | 'MENTION_NOT_MEMBER' | 'CONVERSATION_NOT_FOUND' | 'TARGET_NOT_FOUND' | 'TARGET_NOT_MEMBER' | 'ALREADY_EXISTS' | 'ALREADY_MEMBER' | 'OWNER_MUST_TRANSFER' | 'TARGET_GONE' | 'GROUP_FULL' | 'NOT_EDITABLE' | 'NOT_BURNABLE' | 'NOT_ERASABLE'
+    /** stable code; its status and whether to retry: - VALIDATION_FAILED: 400, retry no - MALFORMED_JSON: 400, retry no - MALFORMED_URL: 400, retry no - MALFORMED_REQUEST: 400, retry no - BAD_REQUEST: 400, retry no - SQL_ERROR: 400, retry no - SQL_TOO_MANY_ROWS: 400, retry no - SQL_TIMEOUT: 400, retry no - UNAUTHORIZED: 401, retry no - SQL_READ_ONLY: 403, retry no - SQL_OUTSIDE_HISTORY: 403, retry no - ORIGIN_NOT_ALLOWED: 403, retry no - REJECTED_BY_HOOK: 403, retry no - NOT_FOUND: 404, retry no - HOOK_NOT_FOUND: 404, retry no - USER_NOT_FOUND: 404, retry no - PUSH_NOT_CONFIGURED: 404, retry no - WEBHOOK_NOT_FOUND: 404, retry no - METHOD_NOT_ALLOWED: 405, retry no - REQUEST_TIMEOUT: 408, retry yes - BODY_TOO_LARGE: 413, retry no - URL_TOO_LONG: 414, retry no - UNSUPPORTED_MEDIA_TYPE: 415, retry no - UPGRADE_REQUIRED: 426, retry no - RATE_LIMITED: 429, retry after the delay - HEADERS_TOO_LARGE: 431, retry no - INTERNAL: 500, retry with the same command id - MINTING_UNAVAILABLE: 501, retry no - LOG_UNAVAILABLE: 503, retry with the same command id - CONTENTION: 503, retry with the same command id - ABANDONED: 503, retry with the same command id - HOOK_UNAVAILABLE: 503, retry with the same command id - WEBHOOKS_UNAVAILABLE: 503, retry no - HISTORY_UNAVAILABLE: 503, retry yes - CONVERSATION_ID_MISMATCH: 400, retry no - INVALID_PEER: 400, retry no - SEQ_OUT_OF_RANGE: 400, retry no - NOTIFY_UNTIL_INVALID: 400, retry no - NOT_MEMBER: 403, retry no - NOT_GROUP: 403, retry no - BURN_DIRECT_ONLY: 403, retry no - DISSOLVED: 403, retry no - GROUP_MUTED: 403, retry no - MUTED: 403, retry no - FORBIDDEN_ROLE: 403, retry no - JOIN_CLOSED: 403, retry no - NOT_AUTHOR: 403, retry no - RECALL_WINDOW_PASSED: 403, retry no - MENTION_NOT_MEMBER: 403, retry no - CONVERSATION_NOT_FOUND: 404, retry no - TARGET_NOT_FOUND: 404, retry no - TARGET_NOT_MEMBER: 404, retry no - ALREADY_EXISTS: 409, retry no - ALREADY_MEMBER: 409, retry no - OWNER_MUST_TRANSFER: 409, retry no - TARGET_GONE: 409, retry no - GROUP_FULL: 409, retry no - NOT_EDITABLE: 409, retry no - NOT_BURNABLE: 409, retry no - NOT_ERASABLE: 409, retry no - CHANNEL_READ_ONLY: 403, retry no */
+    code: 'VALIDATION_FAILED' | 'MALFORMED_JSON' | 'MALFORMED_URL' | 'MALFORMED_REQUEST' | 'BAD_REQUEST' | 'SQL_ERROR' | 'SQL_TOO_MANY_ROWS' | 'SQL_TIMEOUT' | 'UNAUTHORIZED' | 'SQL_READ_ONLY' | 'SQL_OUTSIDE_HISTORY' | 'ORIGIN_NOT_ALLOWED' | 'REJECTED_BY_HOOK' | 'NOT_FOUND' | 'HOOK_NOT_FOUND' | 'USER_NOT_FOUND' | 'PUSH_NOT_CONFIGURED' | 'WEBHOOK_NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'REQUEST_TIMEOUT' | 'BODY_TOO_LARGE' | 'URL_TOO_LONG' | 'UNSUPPORTED_MEDIA_TYPE' | 'UPGRADE_REQUIRED' | 'RATE_LIMITED' | 'HEADERS_TOO_LARGE' | 'INTERNAL' | 'MINTING_UNAVAILABLE' | 'LOG_UNAVAILABLE' | 'CONTENTION' | 'ABANDONED' | 'HOOK_UNAVAILABLE' | 'WEBHOOKS_UNAVAILABLE' | 'HISTORY_UNAVAILABLE' | 'CONVERSATION_ID_MISMATCH' | 'INVALID_PEER' | 'SEQ_OUT_OF_RANGE' | 'NOTIFY_UNTIL_INVALID' | 'NOT_MEMBER' | 'NOT_GROUP' | 'BURN_DIRECT_ONLY' | 'DISSOLVED' | 'GROUP_MUTED' | 'MUTED' | 'FORBIDDEN_ROLE' | 'JOIN_CLOSED' | 'NOT_AUTHOR' | 'RECALL_WINDOW_PASSED' | 'MENTION_NOT_MEMBER' | 'CONVERSATION_NOT_FOUND' | 'TARGET_NOT_FOUND' | 'TARGET_NOT_MEMBER' | 'ALREADY_EXISTS' | 'ALREADY_MEMBER' | 'OWNER_MUST_TRANSFER' | 'TARGET_GONE' | 'GROUP_FULL' | 'NOT_EDITABLE' | 'NOT_BURNABLE' | 'NOT_ERASABLE' | 'CHANNEL_READ_ONLY'
     message: string
     details?: unknown
   }
@@ -1081,7 +1116,7 @@ export type ServerFrame = {
   event: {
     id: string
     type: 'conversation.created'
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     seq: number
     /** milliseconds since 1970-01-01 UTC */
@@ -1107,6 +1142,17 @@ export type ServerFrame = {
         user: string
         role: 'owner' | 'admin' | 'member'
       }>
+    } | {
+      kind: 'channel'
+      name: string
+      avatar?: string
+      notice?: string
+      joinable: boolean
+      members: Array<{
+        /** user id: 1-64 of A-Z a-z 0-9 _ - */
+        user: string
+        role: 'owner' | 'admin' | 'member'
+      }>
     }
     chain?: {
       prev?: string
@@ -1115,7 +1161,7 @@ export type ServerFrame = {
   } | {
     id: string
     type: 'member.invited'
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     seq: number
     /** milliseconds since 1970-01-01 UTC */
@@ -1137,7 +1183,7 @@ export type ServerFrame = {
   } | {
     id: string
     type: 'member.joined'
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     seq: number
     /** milliseconds since 1970-01-01 UTC */
@@ -1160,7 +1206,7 @@ export type ServerFrame = {
   } | {
     id: string
     type: 'member.left'
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     seq: number
     /** milliseconds since 1970-01-01 UTC */
@@ -1183,7 +1229,7 @@ export type ServerFrame = {
   } | {
     id: string
     type: 'member.kicked'
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     seq: number
     /** milliseconds since 1970-01-01 UTC */
@@ -1206,7 +1252,7 @@ export type ServerFrame = {
   } | {
     id: string
     type: 'member.role_changed'
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     seq: number
     /** milliseconds since 1970-01-01 UTC */
@@ -1230,7 +1276,7 @@ export type ServerFrame = {
   } | {
     id: string
     type: 'group.ownership_transferred'
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     seq: number
     /** milliseconds since 1970-01-01 UTC */
@@ -1255,7 +1301,7 @@ export type ServerFrame = {
   } | {
     id: string
     type: 'group.info_updated'
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     seq: number
     /** milliseconds since 1970-01-01 UTC */
@@ -1281,7 +1327,7 @@ export type ServerFrame = {
   } | {
     id: string
     type: 'group.muted'
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     seq: number
     /** milliseconds since 1970-01-01 UTC */
@@ -1301,7 +1347,7 @@ export type ServerFrame = {
   } | {
     id: string
     type: 'group.unmuted'
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     seq: number
     /** milliseconds since 1970-01-01 UTC */
@@ -1321,7 +1367,7 @@ export type ServerFrame = {
   } | {
     id: string
     type: 'member.muted'
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     seq: number
     /** milliseconds since 1970-01-01 UTC */
@@ -1346,7 +1392,7 @@ export type ServerFrame = {
   } | {
     id: string
     type: 'member.unmuted'
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     seq: number
     /** milliseconds since 1970-01-01 UTC */
@@ -1369,7 +1415,7 @@ export type ServerFrame = {
   } | {
     id: string
     type: 'group.dissolved'
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     seq: number
     /** milliseconds since 1970-01-01 UTC */
@@ -1389,7 +1435,7 @@ export type ServerFrame = {
   } | {
     id: string
     type: 'message.sent'
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     seq: number
     /** milliseconds since 1970-01-01 UTC */
@@ -1438,7 +1484,7 @@ export type ServerFrame = {
   } | {
     id: string
     type: 'message.edited'
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     seq: number
     /** milliseconds since 1970-01-01 UTC */
@@ -1482,7 +1528,7 @@ export type ServerFrame = {
   } | {
     id: string
     type: 'message.recalled'
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     seq: number
     /** milliseconds since 1970-01-01 UTC */
@@ -1506,7 +1552,7 @@ export type ServerFrame = {
   } | {
     id: string
     type: 'message.deleted_for_me'
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     seq: number
     /** milliseconds since 1970-01-01 UTC */
@@ -1528,7 +1574,7 @@ export type ServerFrame = {
   } | {
     id: string
     type: 'conversation.read'
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     seq: number
     /** milliseconds since 1970-01-01 UTC */
@@ -1550,7 +1596,7 @@ export type ServerFrame = {
   } | {
     id: string
     type: 'notifications.configured'
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     seq: number
     /** milliseconds since 1970-01-01 UTC */
@@ -1574,7 +1620,7 @@ export type ServerFrame = {
   } | {
     id: string
     type: 'burn.configured'
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     seq: number
     /** milliseconds since 1970-01-01 UTC */
@@ -1597,7 +1643,7 @@ export type ServerFrame = {
   } | {
     id: string
     type: 'message.burned'
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     seq: number
     /** milliseconds since 1970-01-01 UTC */
@@ -1620,7 +1666,7 @@ export type ServerFrame = {
   } | {
     id: string
     type: 'retention.configured'
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     seq: number
     /** milliseconds since 1970-01-01 UTC */
@@ -1642,7 +1688,7 @@ export type ServerFrame = {
   } | {
     id: string
     type: 'content.erased'
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     seq: number
     /** milliseconds since 1970-01-01 UTC */
@@ -1681,19 +1727,19 @@ export type ServerFrame = {
   }
 } | {
   type: 'erased'
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   seqs: number[]
 } | {
   type: 'skipped'
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   upTo: number
 } | {
   type: 'synced'
 } | {
   type: 'typing'
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   /** user id: 1-64 of A-Z a-z 0-9 _ - */
   user: string
@@ -1702,7 +1748,7 @@ export type ServerFrame = {
 }
 
 export type Accepted = {
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   /** seq of the event written, or the head when the command changed nothing */
   seq: number
@@ -1712,14 +1758,14 @@ export type Accepted = {
 }
 
 export type EventPage = {
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
   /** the last seq the caller may see: the head, or the leave seq of a former member */
   head: number
   /** in ascending seq order, whichever the direction */
   events: Array<{
     id: string
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     seq: number
     /** milliseconds since 1970-01-01 UTC */
@@ -1748,12 +1794,14 @@ export type Receipt = {
   /** members when it was sent whose read covers it (the sender always) */
   readBy: string[]
   unreadBy: string[]
+  /** more members follow: pass as after for the next page (each page is sorted by user) */
+  next?: string
 }
 
 export type Inbox = Array<{
-  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
   conv: string
-  kind: 'direct' | 'group'
+  kind: 'direct' | 'group' | 'channel'
   name?: string
   /** the head, or the leave seq of a former member */
   maxSeq: number
@@ -1793,7 +1841,7 @@ export type SyncResult = {
   cursor: number
   /** conversations with activity after since; pull each from your last seq to maxSeq */
   conversations: Array<{
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     /** the head, or the leave seq of a former member */
     maxSeq: number
@@ -1808,7 +1856,7 @@ export type SyncResult = {
 export type SearchResult = {
   /** newest first */
   hits: Array<{
-    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
     conv: string
     seq: number
     /** milliseconds since 1970-01-01 UTC */
@@ -1954,4 +2002,26 @@ export type BusiestConversations = {
   }>
 }
 
-export type ErrorCode = 'VALIDATION_FAILED' | 'MALFORMED_JSON' | 'MALFORMED_URL' | 'MALFORMED_REQUEST' | 'BAD_REQUEST' | 'SQL_ERROR' | 'SQL_TOO_MANY_ROWS' | 'SQL_TIMEOUT' | 'UNAUTHORIZED' | 'SQL_READ_ONLY' | 'SQL_OUTSIDE_HISTORY' | 'ORIGIN_NOT_ALLOWED' | 'REJECTED_BY_HOOK' | 'NOT_FOUND' | 'HOOK_NOT_FOUND' | 'USER_NOT_FOUND' | 'PUSH_NOT_CONFIGURED' | 'WEBHOOK_NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'REQUEST_TIMEOUT' | 'BODY_TOO_LARGE' | 'URL_TOO_LONG' | 'UNSUPPORTED_MEDIA_TYPE' | 'UPGRADE_REQUIRED' | 'RATE_LIMITED' | 'HEADERS_TOO_LARGE' | 'INTERNAL' | 'MINTING_UNAVAILABLE' | 'LOG_UNAVAILABLE' | 'CONTENTION' | 'ABANDONED' | 'HOOK_UNAVAILABLE' | 'WEBHOOKS_UNAVAILABLE' | 'HISTORY_UNAVAILABLE' | 'CONVERSATION_ID_MISMATCH' | 'INVALID_PEER' | 'SEQ_OUT_OF_RANGE' | 'NOTIFY_UNTIL_INVALID' | 'NOT_MEMBER' | 'NOT_GROUP' | 'BURN_DIRECT_ONLY' | 'DISSOLVED' | 'GROUP_MUTED' | 'MUTED' | 'FORBIDDEN_ROLE' | 'JOIN_CLOSED' | 'NOT_AUTHOR' | 'RECALL_WINDOW_PASSED' | 'MENTION_NOT_MEMBER' | 'CONVERSATION_NOT_FOUND' | 'TARGET_NOT_FOUND' | 'TARGET_NOT_MEMBER' | 'ALREADY_EXISTS' | 'ALREADY_MEMBER' | 'OWNER_MUST_TRANSFER' | 'TARGET_GONE' | 'GROUP_FULL' | 'NOT_EDITABLE' | 'NOT_BURNABLE' | 'NOT_ERASABLE'
+export type ErrorCode = 'VALIDATION_FAILED' | 'MALFORMED_JSON' | 'MALFORMED_URL' | 'MALFORMED_REQUEST' | 'BAD_REQUEST' | 'SQL_ERROR' | 'SQL_TOO_MANY_ROWS' | 'SQL_TIMEOUT' | 'UNAUTHORIZED' | 'SQL_READ_ONLY' | 'SQL_OUTSIDE_HISTORY' | 'ORIGIN_NOT_ALLOWED' | 'REJECTED_BY_HOOK' | 'NOT_FOUND' | 'HOOK_NOT_FOUND' | 'USER_NOT_FOUND' | 'PUSH_NOT_CONFIGURED' | 'WEBHOOK_NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'REQUEST_TIMEOUT' | 'BODY_TOO_LARGE' | 'URL_TOO_LONG' | 'UNSUPPORTED_MEDIA_TYPE' | 'UPGRADE_REQUIRED' | 'RATE_LIMITED' | 'HEADERS_TOO_LARGE' | 'INTERNAL' | 'MINTING_UNAVAILABLE' | 'LOG_UNAVAILABLE' | 'CONTENTION' | 'ABANDONED' | 'HOOK_UNAVAILABLE' | 'WEBHOOKS_UNAVAILABLE' | 'HISTORY_UNAVAILABLE' | 'CONVERSATION_ID_MISMATCH' | 'INVALID_PEER' | 'SEQ_OUT_OF_RANGE' | 'NOTIFY_UNTIL_INVALID' | 'NOT_MEMBER' | 'NOT_GROUP' | 'BURN_DIRECT_ONLY' | 'DISSOLVED' | 'GROUP_MUTED' | 'MUTED' | 'FORBIDDEN_ROLE' | 'JOIN_CLOSED' | 'NOT_AUTHOR' | 'RECALL_WINDOW_PASSED' | 'MENTION_NOT_MEMBER' | 'CONVERSATION_NOT_FOUND' | 'TARGET_NOT_FOUND' | 'TARGET_NOT_MEMBER' | 'ALREADY_EXISTS' | 'ALREADY_MEMBER' | 'OWNER_MUST_TRANSFER' | 'TARGET_GONE' | 'GROUP_FULL' | 'NOT_EDITABLE' | 'NOT_BURNABLE' | 'NOT_ERASABLE' | 'CHANNEL_READ_ONLY'
+
+export type MemberPage = {
+  /** sorted by user within the page */
+  members: Array<{
+    /** user id: 1-64 of A-Z a-z 0-9 _ - */
+    user: string
+    role: 'owner' | 'admin' | 'member'
+    /** the seq of the event that made them a member */
+    since: number
+    mutedUntil: number
+  }>
+  /** current members (subscribers) in all */
+  count: number
+  /** more members follow: pass as after for the next page */
+  next?: string
+}
+
+export type ViewCount = {
+  seq: number
+  /** subscribers whose read position reached the post since they subscribed (the poster's own send counts) */
+  views: number
+}

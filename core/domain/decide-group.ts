@@ -1,6 +1,6 @@
 import type { CommandOf } from '../../schemas/index.js'
 import { accept, type CommandMetadata, type Decision, defined, reject } from './decision.js'
-import type { Policy } from './policy.js'
+import { memberLimit, type Policy } from './policy.js'
 import { refuse } from './refusal.js'
 import { ADMIN_RANK, mustBeGroup, mustBeMember, mustHaveRank, mustOutrank, OWNER_RANK } from './rules.js'
 import { type ConversationState, ownerOf } from './state.js'
@@ -12,8 +12,8 @@ export function invite(c: CommandOf<'group.invite'>, s: ConversationState, polic
   if (denied) return reject(denied)
   const users = c.data.users.filter((u) => !s.members.has(u))
   if (users.length === 0) return reject(refuse('ALREADY_MEMBER', c.data.users.join(', ')))
-  if (s.members.size + users.length > policy.maxGroupMembers) {
-    return reject(refuse('GROUP_FULL', `at most ${policy.maxGroupMembers} members`))
+  if (s.members.size + users.length > memberLimit(policy, s.kind)) {
+    return reject(refuse('GROUP_FULL', `at most ${memberLimit(policy, s.kind)} members`))
   }
   return accept({ type: 'member.invited', data: { users } })
 }
@@ -24,7 +24,7 @@ export function join(c: CommandOf<'group.join'>, s: ConversationState, policy: P
   if (s.members.has(c.actor)) return reject(refuse('ALREADY_MEMBER', c.actor))
   if (c.actor.startsWith('@')) return reject(refuse('FORBIDDEN_ROLE', 'only users join groups'))
   if (!s.joinable) return reject(refuse('JOIN_CLOSED'))
-  if (s.members.size >= policy.maxGroupMembers) return reject(refuse('GROUP_FULL'))
+  if (s.members.size >= memberLimit(policy, s.kind)) return reject(refuse('GROUP_FULL'))
   return accept({ type: 'member.joined', data: { user: c.actor } })
 }
 

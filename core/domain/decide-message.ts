@@ -22,7 +22,7 @@ function checkMentions(c: CommandOf<'message.send'>, s: ConversationState): Refu
   const stranger = c.data.mentions?.users?.find((u) => !s.members.has(u))
   if (stranger) return refuse('MENTION_NOT_MEMBER', stranger)
   if (!c.data.mentions?.all) return null
-  if (s.kind !== 'group') return refuse('NOT_GROUP', '@all is for groups')
+  if (s.kind !== 'group' && s.kind !== 'channel') return refuse('NOT_GROUP', '@all is for groups and channels')
   return rankOf(s, c.actor) < ADMIN_RANK ? refuse('FORBIDDEN_ROLE', 'only the owner and admins mention @all') : null
 }
 
@@ -53,7 +53,7 @@ export function recall(c: CommandOf<'message.recall'> & Meta, s: ConversationSta
 /** Owner and admins recall messages of lower roles at any time; authors recall their own within the window. */
 function mayRecall(actor: string, target: TargetMessage, s: ConversationState, now: number, policy: Policy): Refusal | null {
   const rank = rankOf(s, actor)
-  if (s.kind === 'group' && rank >= ADMIN_RANK && (actor === target.actor || rank > rankOf(s, target.actor))) return null
+  if (s.kind !== 'direct' && rank >= ADMIN_RANK && (actor === target.actor || rank > rankOf(s, target.actor))) return null
   if (actor === SYSTEM_ACTOR) return null
   if (actor !== target.actor) return refuse('FORBIDDEN_ROLE', 'only the author, or a higher role in a group, recalls a message')
   const deadline = target.at + policy.recallWindowSeconds * 1000

@@ -18,7 +18,7 @@ export function configureRetention(c: CommandOf<'retention.configure'>, s: Conve
   const denied = mustBeWritable(s)
   if (denied) return reject(denied)
   if (c.actor !== SYSTEM_ACTOR) {
-    if (s.kind !== 'group') return reject(refuse('FORBIDDEN_ROLE', "a direct conversation's retention is set by the service"))
+    if (s.kind === 'direct') return reject(refuse('FORBIDDEN_ROLE', "a direct conversation's retention is set by the service"))
     const notOwner = mustHaveRank(s, c.actor, OWNER_RANK, "only the owner sets a group's retention")
     if (notOwner) return reject(notOwner)
   }

@@ -1,4 +1,5 @@
 import type { SeqlineEvent } from '../../schemas/index.js'
+import { createChannel } from './decide-channel.js'
 import { configureBurn, configureNotifications, createDirect, createGroup, deleteForMe, markRead } from './decide-conversation.js'
 import * as group from './decide-group.js'
 import { burn, edit, recall, send } from './decide-message.js'
@@ -73,5 +74,7 @@ function decide(c: DecidableCommand, s: ConversationState, policy: Policy): Deci
       return configureRetention(c, s)
     case 'content.erase':
       return eraseContent(c, s)
+    case 'channel.create':
+      return createChannel(c, s, policy)
   }
 }

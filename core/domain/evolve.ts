@@ -1,5 +1,6 @@
 import type { SeqlineEvent } from '../../schemas/index.js'
 import { foundingMembers, membershipChange } from './membership.js'
+import { PersistentMap } from './persistent-map.js'
 import { type ConversationState, type Member, REMEMBERED_ACTORS, REMEMBERED_PER_ACTOR } from './state.js'
 
 /** The state after one more event. Pure: the input state is never changed. */
@@ -20,8 +21,9 @@ function remember(state: ConversationState, event: SeqlineEvent): ConversationSt
 function applyEvent(state: ConversationState, event: SeqlineEvent): ConversationState {
   switch (event.type) {
     case 'conversation.created': {
-      const members = new Map(foundingMembers(event).map((m) => [m.user, { role: m.role, mutedUntil: 0 }]))
-      return event.data.kind === 'direct' ? { ...state, kind: 'direct', members } : { ...state, kind: 'group', members, joinable: event.data.joinable }
+      let members = PersistentMap.empty<Member>()
+      for (const m of foundingMembers(event)) members = members.with(m.user, { role: m.role, mutedUntil: 0 })
+      return event.data.kind === 'direct' ? { ...state, kind: 'direct', members } : { ...state, kind: event.data.kind, members, joinable: event.data.joinable }
     }
     case 'member.invited':
     case 'member.joined':
@@ -88,26 +90,26 @@ function without(edits: ConversationState['edits'], targets: readonly number[]):
 }
 
 function addMembers(state: ConversationState, users: readonly string[]): ConversationState {
-  const members = new Map(state.members)
-  const former = new Map(state.former)
-  const formerMutes = new Map(state.formerMutes)
+  let members = PersistentMap.of(state.members)
+  let former = PersistentMap.of(state.former)
+  let formerMutes = PersistentMap.of(state.formerMutes)
   for (const u of users) {
-    members.set(u, { role: 'member', mutedUntil: formerMutes.get(u) ?? 0 })
-    former.delete(u)
-    formerMutes.delete(u)
+    members = members.with(u, { role: 'member', mutedUntil: formerMutes.get(u) ?? 0 })
+    former = former.without(u)
+    formerMutes = formerMutes.without(u)
   }
   return { ...state, members, former, formerMutes }
 }
 
 function removeMembers(state: ConversationState, users: readonly string[], seq: number): ConversationState {
-  const members = new Map(state.members)
-  const former = new Map(state.former)
-  const formerMutes = new Map(state.formerMutes)
+  let members = PersistentMap.of(state.members)
+  let former = PersistentMap.of(state.former)
+  let formerMutes = PersistentMap.of(state.formerMutes)
   for (const user of users) {
     const mutedUntil = members.get(user)?.mutedUntil ?? 0
-    members.delete(user)
-    former.set(user, seq)
-    if (mutedUntil !== 0) formerMutes.set(user, mutedUntil)
+    members = members.without(user)
+    former = former.with(user, seq)
+    if (mutedUntil !== 0) formerMutes = formerMutes.with(user, mutedUntil)
   }
   return { ...state, members, former, formerMutes }
 }
@@ -115,5 +117,5 @@ function removeMembers(state: ConversationState, users: readonly string[], seq: 
 function updateMember(state: ConversationState, user: string, change: Partial<Member>): ConversationState {
   const current = state.members.get(user)
   if (!current) return state
-  return { ...state, members: new Map(state.members).set(user, { ...current, ...change }) }
+  return { ...state, members: PersistentMap.of(state.members).with(user, { ...current, ...change }) }
 }

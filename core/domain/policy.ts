@@ -3,10 +3,18 @@ export interface Policy {
   recallWindowSeconds: number
   maxGroupMembers: number
   burnDefaultSeconds: number
+  /** Subscribers (owner and admins included) a channel may have. */
+  maxChannelMembers: number
 }
 
 export const DEFAULT_POLICY: Policy = {
   recallWindowSeconds: 120,
-  maxGroupMembers: 10_000,
+  maxGroupMembers: 100_000,
   burnDefaultSeconds: 30,
+  maxChannelMembers: 100_000,
+}
+
+/** The member limit of a group or a channel. */
+export function memberLimit(policy: Policy, kind: string): number {
+  return kind === 'channel' ? policy.maxChannelMembers : policy.maxGroupMembers
 }

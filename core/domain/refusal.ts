@@ -26,6 +26,7 @@ export const REFUSALS = {
   SEQ_OUT_OF_RANGE: 'the seq is beyond the conversation head or the actor visible range',
   MENTION_NOT_MEMBER: 'a mentioned user is not a member',
   NOTIFY_UNTIL_INVALID: 'until must be a future time, and only ends a quieter mode (mentions or none)',
+  CHANNEL_READ_ONLY: 'subscribers of a channel read; only the owner and admins post',
 } as const
 
 export type RefusalCode = keyof typeof REFUSALS

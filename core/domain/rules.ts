@@ -24,8 +24,9 @@ export function mustBeWritable(state: ConversationState): Refusal | null {
   return mustExist(state) ?? (state.dissolved ? refuse('DISSOLVED') : null)
 }
 
+/** A group, or a channel (a group whose plain members only read): membership commands apply to both. */
 export function mustBeGroup(state: ConversationState): Refusal | null {
-  return mustBeWritable(state) ?? (state.kind !== 'group' ? refuse('NOT_GROUP') : null)
+  return mustBeWritable(state) ?? (state.kind !== 'group' && state.kind !== 'channel' ? refuse('NOT_GROUP') : null)
 }
 
 export function mustBeMember(state: ConversationState, actor: string): Refusal | null {
@@ -49,10 +50,11 @@ export function mustOutrank(state: ConversationState, actor: string, target: str
   return rankOf(state, actor) > rankOf(state, target) ? null : refuse('FORBIDDEN_ROLE', `only a higher role may ${what} ${target}`)
 }
 
-/** May the actor post now: group mute and timed member mute, both checked against the clock. */
+/** May the actor post now: a channel's subscribers never, group mute and timed member mute, both checked against the clock. */
 export function mustBeAllowedToPost(state: ConversationState, actor: string, now: number): Refusal | null {
   const denied = mustBeWritable(state) ?? mustBeMember(state, actor)
   if (denied) return denied
+  if (state.kind === 'channel' && rankOf(state, actor) < ADMIN_RANK) return refuse('CHANNEL_READ_ONLY')
   if (state.groupMuted && rankOf(state, actor) < ADMIN_RANK) return refuse('GROUP_MUTED')
   const until = state.members.get(actor)?.mutedUntil ?? 0
   return until > now ? refuse('MUTED', `until ${new Date(until).toISOString()}`) : null

@@ -1,3 +1,5 @@
+import { PersistentMap } from './persistent-map.js'
+
 export type Role = 'owner' | 'admin' | 'member'
 
 export interface Member {
@@ -16,9 +18,11 @@ interface RememberedCommand {
  * What the decider needs to know about one conversation. Maps and sets are
  * replaced, never mutated, so every state is a value; they change only on
  * membership, recall and burn events, so the per-message cost stays flat.
+ * The member maps are persistent (see persistent-map.ts): a join or a leave
+ * costs O(log n) however large the group or channel, not a copy of the list.
  */
 export interface ConversationState {
-  kind: 'none' | 'direct' | 'group'
+  kind: 'none' | 'direct' | 'group' | 'channel'
   seq: number
   members: ReadonlyMap<string, Member>
   /** Former members and the seq at which they left: they keep reading up to it. */
@@ -46,9 +50,9 @@ export interface ConversationState {
 export const initialState = (): ConversationState => ({
   kind: 'none',
   seq: 0,
-  members: new Map(),
-  former: new Map(),
-  formerMutes: new Map(),
+  members: PersistentMap.empty(),
+  former: PersistentMap.empty(),
+  formerMutes: PersistentMap.empty(),
   groupMuted: false,
   dissolved: false,
   joinable: false,

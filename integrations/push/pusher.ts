@@ -161,12 +161,24 @@ export class Pusher {
   }
 
   private async requestsFor(message: EventOf<'message.sent'>): Promise<PushRequest[]> {
-    const [members, head] = await Promise.all([this.views.members(message.conv), this.views.head(message.conv)])
-    if (!members || !head) return []
+    const [members, head] = await Promise.all([this.currentMembers(message.conv), this.views.head(message.conv)])
+    if (!head) return []
     const preview = mayPreview(message, head.previews !== false) ? previewOf(message.data.content) : undefined
-    const users = offlineMembers(message, members.members, (user) => this.online.isOnline(user))
+    const users = offlineMembers(message, members, (user) => this.online.isOnline(user))
     const requests = await Promise.all(users.map((user) => this.requestFor(message, user, preview)))
     return requests.filter((r): r is PushRequest => r !== null)
+  }
+
+  /** Current members by user, read page by page (one record per member). */
+  private async currentMembers(conv: string): Promise<Record<string, { since: number }>> {
+    const members: Record<string, { since: number }> = {}
+    let after: string | undefined
+    do {
+      const page = await this.views.members(conv, after === undefined ? { limit: 1000 } : { after, limit: 1000 })
+      for (const m of page.rows) if (m.left === undefined) members[m.user] = m
+      after = page.next
+    } while (after !== undefined)
+    return members
   }
 
   private async requestFor(message: EventOf<'message.sent'>, user: string, preview: string | undefined): Promise<PushRequest | null> {

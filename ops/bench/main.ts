@@ -2,7 +2,7 @@
 // (a fresh local one unless --url is given). Every figure is printed beside a
 // ceiling measured in the same run, because these machines are noisy.
 // Options: --messages 40000 --window 512 --deep 1000000 --partitions 8 --url nats://...
-//          --only all|append|read|audit|projections|ws|history|hooks|webhooks (or a comma-separated list; default all)
+//          --only all|append|read|audit|projections|ws|history|hooks|webhooks|channels (or a comma-separated list; default all)
 //          audit: --audit-events 200000 (one conversation exported and verified)
 //          hooks: --hook-sends 2000 (serial sends with and without one before-hook, and bare round trips to it)
 //          webhooks: --webhook-batch 1000 (events per POST)
@@ -14,6 +14,7 @@
 //              --ws-projection same|child (the conversations projection in the API's process, or in a child process of its own)
 //              --ws-warmup 2 (untimed, before the first step) --ws-fanout 5000 (fan-out group size; default all clients) --ws-addresses 1 (client source addresses 127.0.0.1..K)
 //              --ws-results <dir> (also write ws.json and SVG charts there)
+//          channels: --channel-online 10000 (subscribers online for the fan-out) --channel-sizes 1000,10000,100000 --channel-samples 500
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
@@ -22,6 +23,7 @@ import { connect } from '@nats-io/transport-node'
 import { openJetStreamLog } from '../../core/log/index.js'
 import { HistoryDb } from '../../projections/history/index.js'
 import { startClickHouseServer, startNatsServer } from '../servers/index.js'
+import { channelBench, printChannels } from './channel/channel.js'
 import { type HistoryBenchOptions, type HistoryBenchResult, historyBench, printHistory } from './history/history.js'
 import { hookBench, printHooks } from './hooks/before-hook.js'
 import { appendBench, printAppend } from './log/append.js'
@@ -60,10 +62,13 @@ const { values: args } = parseArgs({
     'history-data': { type: 'string' },
     'hook-sends': { type: 'string', default: '2000' },
     'webhook-batch': { type: 'string', default: '1000' },
+    'channel-online': { type: 'string', default: '10000' },
+    'channel-sizes': { type: 'string', default: '1000,10000,100000' },
+    'channel-samples': { type: 'string', default: '500' },
   },
 })
 
-const PARTS = ['append', 'read', 'audit', 'projections', 'ws', 'history', 'hooks', 'webhooks'] as const
+const PARTS = ['append', 'read', 'audit', 'projections', 'ws', 'history', 'hooks', 'webhooks', 'channels'] as const
 const only = new Set(args.only === 'all' ? PARTS : args.only!.split(',').map((s) => s.trim()))
 for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--only ${part}: expected one of ${PARTS.join(', ')}`)
 
@@ -105,11 +110,13 @@ async function main() {
     if (history) printHistory(history)
     const hooks = only.has('hooks') ? await hookBench(nc, Number(args['hook-sends']), Number(args.partitions)) : undefined
     if (hooks) printHooks(hooks)
+    const channels = only.has('channels') ? await channelBench(nc, channelOptions(window)) : undefined
+    if (channels) printChannels(channels)
     await mkdir(join(args.out!, '..'), { recursive: true })
     await writeFile(
       args.out!,
       JSON.stringify(
-        { at: new Date().toISOString(), natsServer: version, cores: cpus().length, append, read, audit, projections, ws, history, hooks, webhooks },
+        { at: new Date().toISOString(), natsServer: version, cores: cpus().length, append, read, audit, projections, ws, history, hooks, webhooks, channels },
         null,
         2,
       ),
@@ -187,6 +194,19 @@ function wsOptions(url: string, window: number, natsPid: number | undefined) {
     window,
     natsPid,
   } as const
+}
+
+function channelOptions(window: number) {
+  const sizes = args['channel-sizes']!.split(',').map(Number)
+  if (!sizes.every((n) => n > 0)) throw new Error(`--channel-sizes ${args['channel-sizes']}: expected positive numbers, comma-separated`)
+  return {
+    online: Number(args['channel-online']),
+    sizes,
+    samples: Number(args['channel-samples']),
+    partitions: Number(args.partitions),
+    ceilingMessages: Number(args.messages),
+    window,
+  }
 }
 
 await main()

@@ -9,7 +9,7 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import { Tokens, USERS_BUCKET, UserDirectory } from '../../api/auth/index.js'
 import { parseOrigins, startApi } from '../../api/index.js'
 import { CommandHandler } from '../../core/commands/index.js'
-import { createDecider } from '../../core/domain/index.js'
+import { createDecider, DEFAULT_POLICY } from '../../core/domain/index.js'
 import type { EventLog } from '../../core/log/index.js'
 import { Bots } from '../../integrations/bots/index.js'
 import { DelivererSet, ParkedStore } from '../../integrations/delivery/index.js'
@@ -67,7 +67,8 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   const hooks = await LiveHooks.open(nc, { replicas: config.replicas, logger })
   // Bots are known to every process (their events are marked); each bot's deliverer runs in one.
   const bots = await Bots.open(nc, log, deliverers, { usersBucket: USERS_BUCKET, stateOf: (conv) => handler.state(conv), replicas: config.replicas, logger })
-  const handler = new CommandHandler(log, createDecider(), { hooks, isBot: bots.isBot })
+  const policy = { ...DEFAULT_POLICY, maxGroupMembers: config.maxGroupMembers, maxChannelMembers: config.maxChannelMembers }
+  const handler = new CommandHandler(log, createDecider(policy), { hooks, isBot: bots.isBot })
   await bots.start()
   const burns = new BurnExecutor(views, handler, { logger })
   burns.start()

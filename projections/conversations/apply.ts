@@ -5,7 +5,8 @@ import { SYSTEM_ACTOR } from '../../schemas/index.js'
 import type { Projection, ViewStore } from '../runtime/index.js'
 import { keys } from './keys.js'
 import { chunkFor, markGone, markLive } from './message-index.js'
-import type { BurnRecord, ContentRef, HeadRecord, MembersRecord, Mention, ReadRecord, UserRecord } from './records.js'
+import type { BurnRecord, ContentRef, HeadRecord, MemberRecord, Mention, ReadRecord, UserRecord } from './records.js'
+import { countViews } from './view-counts.js'
 
 /** Mentions kept per conversation: enough for any realistic unread window. */
 const MAX_MENTIONS = 1000
@@ -39,15 +40,14 @@ async function applyTo(e: SeqlineEvent, head: HeadRecord, store: ViewStore, at: 
   switch (e.type) {
     case 'conversation.created': {
       const members = foundingMembers(e)
-      const record: MembersRecord = { members: {}, former: {} }
-      for (const m of members) record.members[m.user] = { role: m.role, since: e.seq, mutedUntil: 0 }
-      store.set(keys.members(e.conv), record)
+      for (const m of members) store.set(keys.member(e.conv, m.user), { role: m.role, since: e.seq, mutedUntil: 0 } satisfies MemberRecord)
+      head.members = members.length
       await Promise.all(members.map((m) => join(store, e, m.user)))
       return
     }
     case 'member.invited':
     case 'member.joined':
-      return addMembers(store, e, membershipChange(e).added)
+      return addMembers(store, e, membershipChange(e).added, head)
     case 'member.left':
     case 'member.kicked':
       return removeMembers(store, e, membershipChange(e).removed, head)
@@ -105,7 +105,7 @@ async function applyTo(e: SeqlineEvent, head: HeadRecord, store: ViewStore, at: 
       else head.retention = e.data.days
       return
     case 'conversation.read':
-      return read(store, e, e.actor, e.data.upTo)
+      return read(store, e, e.actor, e.data.upTo, head)
     case 'message.deleted_for_me':
       // The actor's other devices learn from their sync that there is something to pull.
       return updateUser(store, e.actor, e.conv, (c) => (c.changedAt = Math.max(c.changedAt ?? 0, e.at)))
@@ -120,7 +120,7 @@ async function applyTo(e: SeqlineEvent, head: HeadRecord, store: ViewStore, at: 
 function created(e: EventOf<'conversation.created'>): HeadRecord {
   return {
     kind: e.data.kind,
-    ...(e.data.kind === 'group' ? { name: e.data.name } : {}),
+    ...(e.data.kind !== 'direct' ? { name: e.data.name } : {}),
     head: 0,
     live: 0,
     activityAt: e.at,
@@ -143,7 +143,7 @@ async function sent(e: EventOf<'message.sent'>, head: HeadRecord, store: ViewSto
     if (head.mentions.length > MAX_MENTIONS) head.mentions.splice(0, head.mentions.length - MAX_MENTIONS)
   }
   // Sending marks one's own message, and everything before it, read.
-  if (e.actor !== SYSTEM_ACTOR) await read(store, e, e.actor, e.seq)
+  if (e.actor !== SYSTEM_ACTOR) await read(store, e, e.actor, e.seq, head)
   if (e.data.burnAfter) {
     const burns = await burnRecord(store, e.conv)
     burns.items.push({ seq: e.seq, sender: e.actor, after: e.data.burnAfter, edits: [] })
@@ -193,12 +193,13 @@ async function unschedule(store: ViewStore, conv: string, target: number) {
   store.set(keys.due(conv), burns)
 }
 
-/** A read covers everything up to its seq; it schedules the burn of the other side's burn-after-read messages. */
-async function read(store: ViewStore, e: SeqlineEvent, user: string, upTo: number) {
+/** A read covers everything up to its seq; it schedules the burn of the other side's burn-after-read messages, and counts a channel's views. */
+async function read(store: ViewStore, e: SeqlineEvent, user: string, upTo: number, head: HeadRecord) {
   const key = keys.read(e.conv, user)
   const current = await store.get<ReadRecord>(key)
   if (current && current.seq >= upTo) return
   store.set(key, { seq: upTo, at: e.at })
+  if (head.kind === 'channel') await countViews(store, e.conv, current?.seq ?? 0, upTo)
   const burns = await store.get<BurnRecord>(keys.due(e.conv))
   if (!burns) return
   let scheduled = false
@@ -227,16 +228,18 @@ async function join(store: ViewStore, e: SeqlineEvent, user: string) {
   })
 }
 
-async function addMembers(store: ViewStore, e: SeqlineEvent, users: readonly string[]) {
-  const record = (await store.get<MembersRecord>(keys.members(e.conv)))!
-  for (const user of users) {
-    // A mute outlives leaving and rejoining (the decider keeps it too).
-    const mutedUntil = record.members[user]?.mutedUntil ?? record.former[user]?.mutedUntil ?? 0
-    record.members[user] = { role: 'member', since: e.seq, mutedUntil }
-    delete record.former[user]
-  }
-  store.set(keys.members(e.conv), record)
-  await Promise.all(users.map((u) => join(store, e, u)))
+async function addMembers(store: ViewStore, e: SeqlineEvent, users: readonly string[], head: HeadRecord) {
+  await Promise.all(
+    users.map(async (user) => {
+      const key = keys.member(e.conv, user)
+      const record = await store.get<MemberRecord>(key)
+      if (record && record.left === undefined) return
+      // A mute outlives leaving and rejoining (the decider keeps it too).
+      store.set(key, { role: 'member', since: e.seq, mutedUntil: record?.mutedUntil ?? 0 } satisfies MemberRecord)
+      head.members = (head.members ?? 0) + 1
+      await join(store, e, user)
+    }),
+  )
 }
 
 async function removeMembers(store: ViewStore, e: SeqlineEvent, users: readonly string[], head: HeadRecord) {
@@ -244,12 +247,11 @@ async function removeMembers(store: ViewStore, e: SeqlineEvent, users: readonly 
 }
 
 async function removeMember(store: ViewStore, e: SeqlineEvent, user: string, head: HeadRecord) {
-  const record = (await store.get<MembersRecord>(keys.members(e.conv)))!
-  const member = record.members[user]
-  if (!member) return
-  delete record.members[user]
-  record.former[user] = { since: member.since, left: e.seq, mutedUntil: member.mutedUntil }
-  store.set(keys.members(e.conv), record)
+  const key = keys.member(e.conv, user)
+  const member = await store.get<MemberRecord>(key)
+  if (!member || member.left !== undefined) return
+  store.set(key, { ...member, left: e.seq } satisfies MemberRecord)
+  head.members = Math.max(0, (head.members ?? 1) - 1)
   await updateUser(store, user, e.conv, (c) => {
     c.left = e.seq
     c.leftAt = e.at
@@ -261,12 +263,12 @@ async function removeMember(store: ViewStore, e: SeqlineEvent, user: string, hea
   })
 }
 
-async function updateMember(store: ViewStore, conv: string, user: string, change: (m: MembersRecord['members'][string]) => void) {
-  const record = (await store.get<MembersRecord>(keys.members(conv)))!
-  const member = record.members[user]
-  if (!member) return
+async function updateMember(store: ViewStore, conv: string, user: string, change: (m: MemberRecord) => void) {
+  const key = keys.member(conv, user)
+  const member = await store.get<MemberRecord>(key)
+  if (!member || member.left !== undefined) return
   change(member)
-  store.set(keys.members(conv), record)
+  store.set(key, member)
 }
 
 async function updateUser(store: ViewStore, user: string, conv: string, change: (c: UserRecord['convs'][string]) => void) {

@@ -15,7 +15,7 @@ import {
 
 export interface InboxRow {
   conv: string
-  kind: 'direct' | 'group'
+  kind: 'direct' | 'group' | 'channel'
   name?: string
   /** The head, or the leave seq for a former member. */
   maxSeq: number

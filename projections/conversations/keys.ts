@@ -5,7 +5,12 @@ export const decodeConv = (key: string) => key.replaceAll('=', '~')
 export const keys = {
   head: (conv: string) => `h.${enc(conv)}`,
   headPrefix: 'h.',
-  members: (conv: string) => `m.${enc(conv)}`,
+  /** One record per member, current or former: a join or a leave writes one record, however large the group. */
+  member: (conv: string, user: string) => `m.${enc(conv)}.${user}`,
+  memberPrefix: (conv: string) => `m.${enc(conv)}.`,
+  /** View counts of a channel: a Fenwick tree over read positions (see view-counts.ts). */
+  viewChunk: (conv: string, chunk: number) => `v.${enc(conv)}.${chunk}`,
+  viewTop: (conv: string) => `v.${enc(conv)}.top`,
   read: (conv: string, user: string) => `r.${enc(conv)}.${user}`,
   readPrefix: (conv: string) => `r.${enc(conv)}.`,
   user: (user: string) => `u.${user}`,

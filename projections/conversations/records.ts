@@ -44,7 +44,9 @@ export interface Mention {
 
 /** h.<conv>: what every member's inbox row needs; written per event, never sized by membership. */
 export interface HeadRecord {
-  kind: 'direct' | 'group'
+  kind: 'direct' | 'group' | 'channel'
+  /** Current members (a channel's subscribers, its owner and admins included); absent on records of versions that kept one member list. */
+  members?: number
   name?: string
   head: number
   /** Live messages up to head: sent, not recalled, not burned. */
@@ -67,16 +69,17 @@ export interface HeadRecord {
   previews?: false
 }
 
-interface MemberEntry {
+/**
+ * m.<conv>.<user>: one member, current or (with left) former; written only on
+ * that member's membership events, so a group of 100,000 costs one record
+ * write per join or leave and has no record near NATS's 1 MB limit.
+ */
+export interface MemberRecord {
   role: Role
   since: number
   mutedUntil: number
-}
-
-/** m.<conv>: who belongs, and who belonged until when; rewritten only on membership events. */
-export interface MembersRecord {
-  members: Record<string, MemberEntry>
-  former: Record<string, { since: number; left: number; mutedUntil: number }>
+  /** Set for a former member: the seq of the event that removed them. */
+  left?: number
 }
 
 /** r.<conv>.<user>: how far the user has read. */

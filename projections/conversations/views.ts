@@ -6,15 +6,16 @@ import { committedCursor, readPrefix, readRecord } from '../runtime/index.js'
 import { type InboxRow, inbox } from './inbox.js'
 import { decodeConv, keys } from './keys.js'
 import { type ContentReader, logContents } from './last-message.js'
-import { type Receipt, receipt } from './receipts.js'
-import type { BurnRecord, HeadRecord, MembersRecord, UserRecord } from './records.js'
+import { type MemberRow, memberPage, type PageRequest, type Receipt, receipt } from './receipts.js'
+import type { BurnRecord, HeadRecord, MemberRecord, UserRecord } from './records.js'
+import { viewCount } from './view-counts.js'
 
 export const CONVERSATIONS_BUCKET = 'seqline_conversations'
 
 /** One conversation as the retention sweep sees it. */
 export interface ConversationRetention {
   conv: string
-  kind: 'direct' | 'group'
+  kind: 'direct' | 'group' | 'channel'
   /** The conversation's own policy; absent: its kind's default applies. */
   days?: number
   /** The first seq the sweep has not passed yet. */
@@ -58,16 +59,28 @@ export class ConversationViews {
     return Object.fromEntries(Object.entries(record?.convs ?? {}).map(([conv, c]) => [decodeConv(conv), c]))
   }
 
-  receipt(conv: string, seq: number): Promise<Receipt> {
-    return receipt(this.nc, this.kv, this.bucket, conv, seq)
+  /** Who has read a message, one page of members at a time (a page of 1,000 unless asked otherwise). */
+  receipt(conv: string, seq: number, page: PageRequest = { limit: 1000 }): Promise<Receipt> {
+    return receipt(this.nc, this.kv, this.bucket, conv, seq, page)
+  }
+
+  /** A page of members, current and former (former ones carry left). */
+  members(conv: string, page: PageRequest): Promise<{ rows: MemberRow[]; next?: string }> {
+    return memberPage(this.nc, this.bucket, conv, page)
+  }
+
+  /** One member's record, current or former. */
+  member(conv: string, user: string): Promise<MemberRecord | undefined> {
+    return readRecord<MemberRecord>(this.kv, keys.member(conv, user))
+  }
+
+  /** The view count of a channel's post: O(log n) in the channel's length, two record reads. */
+  views(conv: string, seq: number): Promise<number> {
+    return viewCount((key) => readRecord(this.kv, key), conv, seq)
   }
 
   head(conv: string): Promise<HeadRecord | undefined> {
     return readRecord<HeadRecord>(this.kv, keys.head(conv))
-  }
-
-  members(conv: string): Promise<MembersRecord | undefined> {
-    return readRecord<MembersRecord>(this.kv, keys.members(conv))
   }
 
   /** Every conversation with what a retention sweep needs: its kind, its own policy, where the sweep stands. One pass over the bucket. */

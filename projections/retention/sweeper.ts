@@ -58,7 +58,8 @@ export class RetentionSweeper {
     const defaults = await this.settings.get()
     let erased = 0
     for (const c of await this.views.retention()) {
-      const days = c.days ?? defaults[c.kind]
+      // A channel follows the default of groups.
+      const days = c.days ?? defaults[c.kind === 'channel' ? 'group' : c.kind]
       if (days !== null && c.hasMessages) erased += await this.sweep(c, days, now - days * DAY_MS)
     }
     this.erased += erased

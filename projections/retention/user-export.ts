@@ -4,7 +4,7 @@ import type { ConversationViews } from '../conversations/index.js'
 
 /** One line of a user's export: a conversation they belong or belonged to, or one of their messages or edits as the log holds it. */
 export type UserExportLine =
-  | { kind: 'membership'; conv: string; conversation: 'direct' | 'group'; since: number; left?: number; leftAt?: number }
+  | { kind: 'membership'; conv: string; conversation: 'direct' | 'group' | 'channel'; since: number; left?: number; leftAt?: number }
   | { kind: 'message'; event: EventOf<'message.sent'> | EventOf<'message.edited'> }
 
 /**

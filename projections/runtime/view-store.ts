@@ -129,3 +129,43 @@ export async function readPrefix<T>(nc: NatsConnection, bucket: string, prefix: 
   }
   return out
 }
+
+/** One page of the records under a prefix, and where the next page starts (a position in the bucket's stream), if any follows. */
+export interface PrefixPage<T> {
+  records: Array<[string, T]>
+  next?: number
+}
+
+/**
+ * Up to `limit` records under a prefix, from the bucket's stream position
+ * `after` on. The bucket keeps one value per key, so each key is met once, at
+ * its latest write; a key rewritten while a caller pages moves behind the
+ * cursor and may be met again, never missed.
+ */
+export async function readPrefixPage<T>(nc: NatsConnection, bucket: string, prefix: string, after: number, limit: number): Promise<PrefixPage<T>> {
+  const records: Array<[string, T]> = []
+  const subjectPrefix = `$KV.${bucket}.`
+  const consumer = await jetstream(nc).consumers.get(`KV_${bucket}`, {
+    filter_subjects: `${subjectPrefix}${prefix}>`,
+    deliver_policy: DeliverPolicy.StartSequence,
+    opt_start_seq: after + 1,
+  })
+  let next: number | undefined
+  try {
+    if ((await consumer.info(true)).num_pending === 0) return { records }
+    const messages = await consumer.consume({ max_messages: Math.min(limit, 1024) })
+    for await (const m of messages) {
+      const op = m.headers?.get('KV-Operation')
+      if (!op && m.data.length > 0) records.push([m.subject.slice(subjectPrefix.length), m.json<T>()])
+      if (m.info.pending === 0) break
+      if (records.length >= limit) {
+        next = m.seq
+        break
+      }
+    }
+    messages.stop()
+  } finally {
+    await consumer.delete().catch(() => undefined)
+  }
+  return next === undefined ? { records } : { records, next }
+}

@@ -35,11 +35,12 @@ import { checkProperty, fuzzRuns, fuzzSeed } from './seed.js'
 const USERS = ['ann', 'bob', 'cat', 'dan', 'eve', 'fay', 'gus'] as const
 const GROUP = 'g_fuzz'
 const DIRECT = 'd~ann~bob'
+const CHANNEL = 'c_fuzz'
 const T0 = Date.UTC(2025, 0, 1, 12, 0, 0)
 const DAY = 24 * 3600 * 1000
 const POSTING = new Set<CommandType>(['message.send', 'message.edit'])
 /** Commands a user who is not a member may have accepted: creating and joining. Nothing else of an outsider reaches the log. */
-const OUTSIDER_WRITES = new Set<CommandType>(['conversation.create-direct', 'group.create', 'group.join'])
+const OUTSIDER_WRITES = new Set<CommandType>(['conversation.create-direct', 'group.create', 'group.join', 'channel.create'])
 
 // ---- blueprints: state-independent choices, resolved against the conversation when they run ----
 
@@ -125,6 +126,7 @@ const COMMAND_WEIGHTS: Array<[CommandType, number]> = [
   ['content.erase', 2],
   ['conversation.create-direct', 1],
   ['group.create', 1],
+  ['channel.create', 1],
 ]
 const someUsers = (max: number) => fc.subarray([...USERS], { maxLength: max })
 
@@ -174,6 +176,7 @@ const ARGS: Record<CommandType, fc.Arbitrary<Partial<CommandOp>>> = {
       slack: fc.constantFrom(-1, 0, 0, 60_000),
     }),
   }),
+  'channel.create': fc.record({ group }),
 }
 
 const actor = fc.record({
@@ -213,6 +216,12 @@ const openers = fc.record({
       fc.record({ name: text, joinable: fc.boolean(), members: someUsers(3), admins: someUsers(1) }, { requiredKeys: ['name'] }),
     )
     .map(([op, group]) => ({ ...op, group })),
+  channel: fc
+    .tuple(
+      commandOf('channel.create'),
+      fc.record({ name: text, joinable: fc.boolean(), members: someUsers(3), admins: someUsers(1) }, { requiredKeys: ['name'] }),
+    )
+    .map(([op, group]) => ({ ...op, group })),
 })
 
 /** A run: one conversation, a policy, and the operations, usually starting with a proper create. */
@@ -222,7 +231,9 @@ const run = fc.record({
     recallWindowSeconds: fc.constantFrom(120, 5),
     maxGroupMembers: fc.constantFrom(4, 6, 10_000),
     burnDefaultSeconds: fc.constantFrom(30, 7),
+    maxChannelMembers: fc.constantFrom(5, 100_000),
   }),
+  channel: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
   opener: fc.oneof({ weight: 19, arbitrary: fc.constant('create' as const) }, { weight: 1, arbitrary: commandOp }),
   ops: fc.array(op, { minLength: 5, maxLength: 45, size: 'max' }),
 })
@@ -303,6 +314,10 @@ class Harness {
       }
       case 'group.create':
         return r.group
+      case 'channel.create': {
+        const { members, ...rest } = r.group
+        return members === undefined ? rest : { ...rest, subscribers: members }
+      }
       case 'group.invite':
         return { users: this.users(r.users) }
       case 'group.join':
@@ -433,6 +448,9 @@ class Harness {
     if (POSTING.has(c.type) && model.groupMuted && c.actor !== SYSTEM && actorRole !== 'owner' && actorRole !== 'admin') {
       check(!decision.ok, () => `a muted group let a ${actorRole ?? 'stranger'} post (${where()})`)
     }
+    if (POSTING.has(c.type) && model.kind === 'channel' && actorRole === 'member') {
+      check(!decision.ok, () => `a subscriber posted in a channel (${where()})`)
+    }
     if (POSTING.has(c.type) && model.mutedUntil(c.actor) > this.now) {
       check(!decision.ok, () => `a member muted until T0+${model.mutedUntil(c.actor) - T0} ms posted (${where()})`)
     }
@@ -510,7 +528,7 @@ class Harness {
     const gone = new Map<number, string>()
     for (const message of m.messages.values()) if (message.gone) gone.set(message.seq, message.gone)
     same(new Map(s.gone), gone, () => `recalled and burned messages (${where()})`)
-    if (m.kind === 'group') check(m.owners().length === 1, () => `a group has ${m.owners().length} owners (${where()})`)
+    if (m.kind === 'group' || m.kind === 'channel') check(m.owners().length === 1, () => `a group has ${m.owners().length} owners (${where()})`)
     if (m.kind === 'direct') check(m.members.size === 2, () => `a direct conversation has ${m.members.size} members (${where()})`)
   }
 }
@@ -571,10 +589,10 @@ test('decider: random command sequences keep every rule, against an independent 
   const seen = new Map<string, number>()
   const started = Date.now()
   await checkProperty(
-    fc.property(run, openers, ({ direct, policy, opener, ops }, creators) => {
-      const h = new Harness(direct ? DIRECT : GROUP, policy)
+    fc.property(run, openers, ({ direct, channel, policy, opener, ops }, creators) => {
+      const h = new Harness(direct ? DIRECT : channel ? CHANNEL : GROUP, policy)
       const first = opener === 'create' ? undefined : opener
-      const all: Op[] = [first ?? (direct ? creators.direct : creators.group), ...ops]
+      const all: Op[] = [first ?? (direct ? creators.direct : channel ? creators.channel : creators.group), ...ops]
       all.forEach((o, step) => {
         if (o.op === 'tick') h.now += o.ms
         else if (o.op === 'deadline') h.now = Math.max(h.now, h.deadline(o.n) + o.offset)

@@ -43,7 +43,7 @@ export type Verdict =
   | { event: EventType; apply: (seq: number) => void }
 
 export class ConversationModel {
-  kind: 'none' | 'direct' | 'group' = 'none'
+  kind: 'none' | 'direct' | 'group' | 'channel' = 'none'
   seq = 0
   readonly members = new Map<string, ModelMember>()
   /** Former members and the seq of the event that removed them. */
@@ -83,6 +83,11 @@ export class ConversationModel {
 
   mutedUntil(user: string): number {
     return this.members.get(user)?.mutedUntil ?? 0
+  }
+
+  /** A channel has room for more subscribers than a group has members. */
+  limit(): number {
+    return this.kind === 'channel' ? this.policy.maxChannelMembers : this.policy.maxGroupMembers
   }
 
   /**
@@ -129,6 +134,8 @@ export class ConversationModel {
     const mayPost = () => {
       writable()
       member()
+      // A channel's subscribers read; its owner and admins (and Seqline) post.
+      if (this.kind === 'channel' && rank >= 0 && rank < RANK.admin) why.add('CHANNEL_READ_ONLY')
       if (this.groupMuted && rank < RANK.admin) why.add('GROUP_MUTED')
       if (this.mutedUntil(a) > now) why.add('MUTED')
     }
@@ -176,7 +183,7 @@ export class ConversationModel {
         member()
         const fresh = c.data.users.filter((u) => !this.members.has(u))
         if (fresh.length === 0) why.add('ALREADY_MEMBER')
-        if (this.members.size + fresh.length > this.policy.maxGroupMembers) why.add('GROUP_FULL')
+        if (this.members.size + fresh.length > this.limit()) why.add('GROUP_FULL')
         return verdict('member.invited', () => {
           for (const u of fresh) this.add(u)
         })
@@ -186,7 +193,7 @@ export class ConversationModel {
         if (this.members.has(a)) why.add('ALREADY_MEMBER')
         if (isSystem) why.add('FORBIDDEN_ROLE')
         if (!this.joinable) why.add('JOIN_CLOSED')
-        if (this.members.size >= this.policy.maxGroupMembers) why.add('GROUP_FULL')
+        if (this.members.size >= this.limit()) why.add('GROUP_FULL')
         return verdict('member.joined', () => this.add(a))
       case 'group.leave':
         groupOnly()
@@ -251,7 +258,7 @@ export class ConversationModel {
         const { replyTo, mentions, content } = c.data
         if (replyTo !== undefined && replyTo > this.seq) why.add('SEQ_OUT_OF_RANGE')
         if (mentions?.users?.some((u) => !this.members.has(u))) why.add('MENTION_NOT_MEMBER')
-        if (mentions?.all && this.kind !== 'group') why.add('NOT_GROUP')
+        if (mentions?.all && this.kind !== 'group' && this.kind !== 'channel') why.add('NOT_GROUP')
         if (mentions?.all && rank < RANK.admin) why.add('FORBIDDEN_ROLE')
         const burnAfter = this.kind === 'direct' && this.burn.enabled ? this.burn.seconds : undefined
         return verdict('message.sent', (seq) => {
@@ -271,7 +278,7 @@ export class ConversationModel {
         member()
         const m = targetChecks(c.data.target)
         if (m) {
-          const outranksAuthor = this.kind === 'group' && rank >= RANK.admin && (m.actor === a || rank > this.rank(m.actor))
+          const outranksAuthor = (this.kind === 'group' || this.kind === 'channel') && rank >= RANK.admin && (m.actor === a || rank > this.rank(m.actor))
           const inWindow = m.actor === a && now <= m.at + this.policy.recallWindowSeconds * 1000
           if (!outranksAuthor && !isSystem && !inWindow) why.add(m.actor === a ? 'RECALL_WINDOW_PASSED' : 'FORBIDDEN_ROLE')
         }
@@ -336,6 +343,21 @@ export class ConversationModel {
         return verdict('retention.configured', () => (this.retention = c.data.days))
       case 'content.erase':
         return this.erasure(c, now, why, isSystem)
+      case 'channel.create': {
+        const admins = c.data.admins ?? []
+        const plain = c.data.subscribers ?? []
+        if (this.kind !== 'none') why.add('ALREADY_EXISTS')
+        if (!c.conv.startsWith('c_')) why.add('CONVERSATION_ID_MISMATCH')
+        if (isSystem) why.add('FORBIDDEN_ROLE')
+        if (new Set([a, ...admins, ...plain]).size > this.policy.maxChannelMembers) why.add('GROUP_FULL')
+        return verdict('conversation.created', () => {
+          this.kind = 'channel'
+          this.joinable = c.data.joinable ?? false
+          for (const u of plain) this.members.set(u, { role: 'member', mutedUntil: 0 })
+          for (const u of admins) this.members.set(u, { role: 'admin', mutedUntil: 0 })
+          this.members.set(a, { role: 'owner', mutedUntil: 0 })
+        })
+      }
     }
   }
 

@@ -499,6 +499,7 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
           'retention.configure': { days: n % 3 ? 1 + (n % 400) : null },
           // Seqline's own, with no route: never sent.
           'content.erase': {},
+          'channel.create': { name: o.text.slice(0, 100) },
         }
         return { id, ...data[e.shape.type] }
       }

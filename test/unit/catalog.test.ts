@@ -86,12 +86,18 @@ const refusalScenarios: Record<RefusalCode, () => Decision> = {
   },
   SEQ_OUT_OF_RANGE: () => team().decide('mia', 'conversation.read', { upTo: 99 }),
   MENTION_NOT_MEMBER: () => team().decide('mia', 'message.send', { ...hi, mentions: { users: ['sam'] } }),
+  CHANNEL_READ_ONLY: () => {
+    const c = new Conversation('c_news')
+    c.run('olivia', 'channel.create', { name: 'News', subscribers: ['mia'] })
+    return c.decide('mia', 'message.send', hi)
+  },
 }
 
 /** Accepting scenarios, several of them no-ops that must write nothing. */
 const acceptingScenarios: [CommandType, string, () => Decision][] = [
   ['conversation.create-direct', 'create', () => new Conversation('d~adam~zoe').decide('zoe', 'conversation.create-direct', { peer: 'adam' })],
   ['group.create', 'create', () => new Conversation('g_x').decide('olivia', 'group.create', { name: 'X', admins: ['adam'], members: ['mia', 'max'] })],
+  ['channel.create', 'create', () => new Conversation('c_x').decide('olivia', 'channel.create', { name: 'X', admins: ['adam'], subscribers: ['mia'] })],
   ['group.invite', 'invite', () => team().decide('mia', 'group.invite', { users: ['sam', 'sue', 'max'] })],
   ['group.join', 'join', () => team(undefined, true).decide('sam', 'group.join', {})],
   ['group.leave', 'leave', () => team().decide('mia', 'group.leave', {})],

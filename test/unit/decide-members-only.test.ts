@@ -52,7 +52,7 @@ const GROUP_CASES: Case[] = [
 ]
 
 /** Commands a non-member may send by design: opening a conversation, joining an open group. Burning is Seqline's alone. */
-const NOT_MEMBER_WRITES = new Set<CommandType>(['conversation.create-direct', 'group.create', 'group.join'])
+const NOT_MEMBER_WRITES = new Set<CommandType>(['conversation.create-direct', 'group.create', 'group.join', 'channel.create'])
 const ELSEWHERE = new Set<CommandType>(['burn.configure', 'message.burn', 'retention.configure', 'content.erase'])
 
 describe('only members write to a conversation log', () => {

@@ -74,6 +74,7 @@ describe('validateCommand accepts', () => {
       'message.burn': { target: 3 },
       'retention.configure': { days: 30 },
       'content.erase': { reason: 'user-erasure', user: 'bob', request: 'r1', targets: [3, 5] },
+      'channel.create': { name: 'News', subscribers: ['bob'], admins: ['carol'], joinable: true },
     }
     assert.deepEqual(Object.keys(data).sort(), [...COMMAND_TYPES].sort())
     for (const type of COMMAND_TYPES) {
@@ -292,7 +293,7 @@ describe('validateEvent', () => {
   })
 
   test('refuses an unknown conversation kind at /data', () => {
-    const v = validateEvent(sentEvent({ type: 'conversation.created', data: { kind: 'channel', members: [] } }))
+    const v = validateEvent(sentEvent({ type: 'conversation.created', data: { kind: 'broadcast', members: [] } }))
     assertSingleError(v, '/data', 'discriminator')
   })
 
