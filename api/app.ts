@@ -17,7 +17,9 @@ import {
   commandRoutes,
   healthRoutes,
   hookRoutes,
+  pinRoutes,
   pushRoutes,
+  reactionRoutes,
   readRoutes,
   retentionRoutes,
   userHistoryRoutes,
@@ -111,6 +113,8 @@ const userApi = fp<DepsOption>(
     commandRoutes(users, deps)
     readRoutes(users, deps)
     userHistoryRoutes(users, deps)
+    reactionRoutes(users, deps)
+    pinRoutes(users, deps)
   },
   { name: 'seqline-user-api', dependencies: ['seqline-rate-limit', 'seqline-docs'], encapsulate: true },
 )

@@ -2,6 +2,8 @@ import Type from 'typebox'
 import { Mentions, MessageContent } from './content.js'
 import { contentErasure, ERASED_PER_TOMBSTONE, RetentionDays } from './events.js'
 import { Actor, CommandId, ConversationId, Seq, UserId } from './ids.js'
+import { pinCommandData } from './pins.js'
+import { reactionCommandData } from './reactions.js'
 
 const Obj = <P extends Type.TProperties>(props: P, opts: Type.TObjectOptions = {}) => Type.Object(props, { additionalProperties: false, ...opts })
 const GroupName = Type.String({ minLength: 1, maxLength: 128 })
@@ -73,6 +75,8 @@ export const commandData = {
   'retention.configure': Obj({ days: Type.Union([RetentionDays, Type.Null()]) }),
   /** Seqline's own: erase messages older than a policy, or a user's messages. The decider adds every edit of each target. */
   'content.erase': contentErasure(Type.Array(Seq, { minItems: 1, maxItems: ERASED_PER_TOMBSTONE, uniqueItems: true })),
+  ...reactionCommandData,
+  ...pinCommandData,
 } as const
 
 export type CommandData = typeof commandData
@@ -80,7 +84,7 @@ export type CommandType = keyof CommandData
 export const COMMAND_TYPES = Object.keys(commandData) as CommandType[]
 
 /** Commands that act on one earlier message: the handler loads it for the decider. */
-export const TARGETING_COMMANDS = new Set<CommandType>(['message.edit', 'message.recall', 'message.burn'])
+export const TARGETING_COMMANDS = new Set<CommandType>(['message.edit', 'message.recall', 'message.burn', 'reaction.add', 'message.pin'])
 
 function commandSchema<K extends CommandType>(type: K) {
   return Type.Object(

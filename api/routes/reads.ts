@@ -8,6 +8,7 @@ import { ApiError } from '../errors.js'
 import { sendNdjson } from '../export.js'
 import { CONVERSATION_READ_ERRORS } from '../openapi/index.js'
 import { pull } from '../pull.js'
+import { withReactions } from './reactions.js'
 
 const tags = ['reads']
 const failures = { '4xx': ErrorBody, '5xx': ErrorBody }
@@ -25,7 +26,7 @@ export function readRoutes(app: TypedApp, deps: ApiDeps): void {
     },
     handler: async (request): Promise<Type.Static<typeof EventPage>> => {
       const visible = await visibleTo(deps, request.params.conv, request.user)
-      return pull(deps.log, request.user, visible, request.query)
+      return withReactions(deps, request.user, await pull(deps.log, request.user, visible, request.query), visible.leftAt !== undefined)
     },
   })
 

@@ -2,6 +2,8 @@ import type { SeqlineEvent } from '../../schemas/index.js'
 import { configureBurn, configureNotifications, createDirect, createGroup, deleteForMe, markRead } from './decide-conversation.js'
 import * as group from './decide-group.js'
 import { burn, edit, recall, send } from './decide-message.js'
+import { pin, unpin } from './decide-pins.js'
+import { react, unreact } from './decide-reactions.js'
 import { configureRetention, eraseContent } from './decide-retention.js'
 import type { DecidableCommand, Decision } from './decision.js'
 import { evolve } from './evolve.js'
@@ -73,5 +75,13 @@ function decide(c: DecidableCommand, s: ConversationState, policy: Policy): Deci
       return configureRetention(c, s)
     case 'content.erase':
       return eraseContent(c, s)
+    case 'reaction.add':
+      return react(c, s, policy)
+    case 'reaction.remove':
+      return unreact(c, s)
+    case 'message.pin':
+      return pin(c, s, policy)
+    case 'message.unpin':
+      return unpin(c, s)
   }
 }

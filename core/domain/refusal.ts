@@ -26,6 +26,12 @@ export const REFUSALS = {
   SEQ_OUT_OF_RANGE: 'the seq is beyond the conversation head or the actor visible range',
   MENTION_NOT_MEMBER: 'a mentioned user is not a member',
   NOTIFY_UNTIL_INVALID: 'until must be a future time, and only ends a quieter mode (mentions or none)',
+  ALREADY_REACTED: 'the actor already reacts to this message with this key',
+  REACTION_NOT_FOUND: 'the actor does not react to this message with this key',
+  REACTION_KEYS_FULL: 'the message carries the most distinct reaction keys allowed',
+  ALREADY_PINNED: 'the message is already pinned',
+  NOT_PINNED: 'the message is not pinned',
+  PINS_FULL: 'the conversation has the most pinned messages allowed; unpin one first',
 } as const
 
 export type RefusalCode = keyof typeof REFUSALS

@@ -499,6 +499,10 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
           'retention.configure': { days: n % 3 ? 1 + (n % 400) : null },
           // Seqline's own, with no route: never sent.
           'content.erase': {},
+          'reaction.add': { key: n % 2 ? '👍' : 'tada' },
+          'reaction.remove': { key: n % 2 ? '👍' : 'tada' },
+          'message.pin': {},
+          'message.unpin': {},
         }
         return { id, ...data[e.shape.type] }
       }
