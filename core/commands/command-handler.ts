@@ -131,11 +131,13 @@ export class CommandHandler {
     let current = await this.loaded(command.conv)
     // Hooks are asked once per command: a round lost to another writer decides again on what they let through.
     let asked = false
+    // A stored message never changes (one erased meanwhile is gone in the caught-up state): loaded once, not every round.
+    const targets = new Map<number, TargetMessage>()
     for (let round = 0; round < this.maxConflicts; round++) {
       const remembered = rememberedSeq(current.state, command.actor, command.id)
       if (remembered !== undefined) return this.original(command.conv, remembered)
       const now = this.clock()
-      const decision = await this.decide(command, current.state, now)
+      const decision = await this.decide(command, current.state, now, targets)
       if (!decision.ok) {
         // A refusal is not checked by the log, so it must not rest on a stale cache: catch up, decide again if anything arrived.
         const fresh = await this.catchUp(command.conv, current)
@@ -188,8 +190,8 @@ export class CommandHandler {
   }
 
   /** The decider's answer, with what it needs read from the log (the targeted message, a burn's or recall's edits). */
-  private async decide(command: ValidCommand, state: ConversationState, now: number) {
-    const target = TARGETING_COMMANDS.has(command.type) ? await this.target(command, state) : undefined
+  private async decide(command: ValidCommand, state: ConversationState, now: number, targets?: Map<number, TargetMessage>) {
+    const target = TARGETING_COMMANDS.has(command.type) ? await this.target(command, state, targets) : undefined
     const edits = await this.editsFor(command, state)
     const contents = command.type === 'content.erase' ? await this.contentsAt(command.conv, command.data.targets, state) : undefined
     return this.decider.decide({ ...command, metadata: { now, target, edits, ...(contents ? { contents } : {}) } }, state)
@@ -246,12 +248,16 @@ export class CommandHandler {
     return next
   }
 
-  private async target(command: Command, state: ConversationState): Promise<TargetMessage | null> {
+  private async target(command: Command, state: ConversationState, known?: Map<number, TargetMessage>): Promise<TargetMessage | null> {
     const seq = (command.data as { target: number }).target
     if (seq > state.seq) return null
+    const loaded = known?.get(seq)
+    if (loaded) return loaded
     const [stored] = await this.log.read(command.conv, { from: seq, limit: 1 })
     if (!stored || stored.event.seq !== seq) return null
-    return targetOf(stored)
+    const target = targetOf(stored)
+    known?.set(seq, target)
+    return target
   }
 
   /** The edits a burn lists or an erasing recall must name, with the message each edits, read from the log. */
