@@ -5,6 +5,8 @@ import { COMMAND_TYPES, commandData } from './commands.js'
 import { Mentions, MessageContent } from './content.js'
 import { ERROR_CODE_NAMES } from './error-codes.js'
 import { EVENT_TYPES, eventSchemas } from './events.js'
+import { Pins } from './pins.js'
+import { MessageReactions } from './reactions.js'
 import { SearchResult, SqlResult } from './search.js'
 import { ClientFrame, ServerFrame } from './ws.js'
 
@@ -63,6 +65,8 @@ function roots(): Record<string, unknown> {
     BusiestHours,
     BusiestConversations,
     ErrorCode: { enum: ERROR_CODE_NAMES },
+    MessageReactions,
+    Pins,
   }
 }
 

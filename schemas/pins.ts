@@ -20,4 +20,3 @@ const Pin = Obj({ seq: Seq, by: Actor, at: EpochMs }, { title: 'Pin' })
 
 /** A conversation's pinned messages in the order they were pinned, the latest last. */
 export const Pins = Type.Array(Pin, { description: 'pinned messages in the order they were pinned, the latest last', title: 'Pins' })
-

@@ -2225,3 +2225,26 @@ export type BusiestConversations = {
 }
 
 export type ErrorCode = 'VALIDATION_FAILED' | 'MALFORMED_JSON' | 'MALFORMED_URL' | 'MALFORMED_REQUEST' | 'BAD_REQUEST' | 'SQL_ERROR' | 'SQL_TOO_MANY_ROWS' | 'SQL_TIMEOUT' | 'UNAUTHORIZED' | 'SQL_READ_ONLY' | 'SQL_OUTSIDE_HISTORY' | 'ORIGIN_NOT_ALLOWED' | 'REJECTED_BY_HOOK' | 'NOT_FOUND' | 'HOOK_NOT_FOUND' | 'USER_NOT_FOUND' | 'PUSH_NOT_CONFIGURED' | 'WEBHOOK_NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'REQUEST_TIMEOUT' | 'BODY_TOO_LARGE' | 'URL_TOO_LONG' | 'UNSUPPORTED_MEDIA_TYPE' | 'UPGRADE_REQUIRED' | 'RATE_LIMITED' | 'HEADERS_TOO_LARGE' | 'INTERNAL' | 'MINTING_UNAVAILABLE' | 'LOG_UNAVAILABLE' | 'CONTENTION' | 'ABANDONED' | 'HOOK_UNAVAILABLE' | 'WEBHOOKS_UNAVAILABLE' | 'HISTORY_UNAVAILABLE' | 'CONVERSATION_ID_MISMATCH' | 'INVALID_PEER' | 'SEQ_OUT_OF_RANGE' | 'NOTIFY_UNTIL_INVALID' | 'NOT_MEMBER' | 'NOT_GROUP' | 'BURN_DIRECT_ONLY' | 'DISSOLVED' | 'GROUP_MUTED' | 'MUTED' | 'FORBIDDEN_ROLE' | 'JOIN_CLOSED' | 'NOT_AUTHOR' | 'RECALL_WINDOW_PASSED' | 'MENTION_NOT_MEMBER' | 'CONVERSATION_NOT_FOUND' | 'TARGET_NOT_FOUND' | 'TARGET_NOT_MEMBER' | 'ALREADY_EXISTS' | 'ALREADY_MEMBER' | 'OWNER_MUST_TRANSFER' | 'TARGET_GONE' | 'GROUP_FULL' | 'NOT_EDITABLE' | 'NOT_BURNABLE' | 'NOT_ERASABLE' | 'ALREADY_REACTED' | 'REACTION_NOT_FOUND' | 'REACTION_KEYS_FULL' | 'ALREADY_PINNED' | 'NOT_PINNED' | 'PINS_FULL'
+
+export type MessageReactions = {
+  seq: number
+  /** per key, in the order the keys were first used; empty without reactions */
+  reactions: Array<{
+    /** an emoji or a short name: 1-32 characters, no whitespace or control characters */
+    key: string
+    /** users reacting with this key now */
+    count: number
+    /** whether I react with this key */
+    mine: boolean
+    /** the last 3 users to react with this key, newest first */
+    latest: string[]
+  }>
+}
+
+export type Pins = Array<{
+  seq: number
+  /** a user id or @system */
+  by: string
+  /** milliseconds since 1970-01-01 UTC */
+  at: number
+}>

@@ -56,7 +56,9 @@ export async function reactionBench(nc: NatsConnection, reactions: number, windo
         data: { target, key: KEYS[Math.floor(who / MEMBERS.length) % KEYS.length]! },
       })
     })
-    const ceiling = await clientCeiling(nc, log, reactions, window)
+    // On a log of its own: the projection below follows every event of the other one.
+    const raw = await scratchLog(nc, 'reactionsraw', partitions)
+    const ceiling = await clientCeiling(nc, raw, reactions, window).finally(() => dropLog(nc, raw))
     const writes = [{ scenario: 'raw js.publish ceiling', count: reactions, ...ceiling }, sends, adds]
 
     projection.runner.start()
