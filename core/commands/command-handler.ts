@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache'
 import {
   type Command,
   EVENT_VERSION,
@@ -15,6 +16,9 @@ import { type BeforeHook, type BeforeHooks, contextOf, type HookVerdict } from '
 import { eventIdOf, msgIdOf } from './ids.js'
 import { KeyedQueue } from './keyed-queue.js'
 import { type Loaded, stateCache } from './state-cache.js'
+
+/** Recently sent or targeted messages whose target facts are kept (some 200 bytes each). */
+const TARGETS_KEPT = 20_000
 
 /** Some 20,000 to 100,000 direct conversations (by how many recent commands each remembers), or far fewer large groups. */
 const DEFAULT_CACHE_BYTES = 128 * 1024 * 1024
@@ -83,6 +87,12 @@ export class CommandHandler {
   private readonly maxConflicts: number
   private readonly hooks: BeforeHooks
   private readonly isBot: (actor: string) => boolean
+  /**
+   * Messages commands target (a reaction, a pin, an edit), by conversation and seq: the
+   * event at a seq never changes, and one erased since is gone in the state the decider
+   * checks first, so a target once loaded (or appended here) is not read from the log again.
+   */
+  private readonly targets = new LRUCache<string, TargetMessage>({ max: TARGETS_KEPT })
 
   constructor(
     readonly log: EventLog,
@@ -131,13 +141,11 @@ export class CommandHandler {
     let current = await this.loaded(command.conv)
     // Hooks are asked once per command: a round lost to another writer decides again on what they let through.
     let asked = false
-    // A stored message never changes (one erased meanwhile is gone in the caught-up state): loaded once, not every round.
-    const targets = new Map<number, TargetMessage>()
     for (let round = 0; round < this.maxConflicts; round++) {
       const remembered = rememberedSeq(current.state, command.actor, command.id)
       if (remembered !== undefined) return this.original(command.conv, remembered)
       const now = this.clock()
-      const decision = await this.decide(command, current.state, now, targets)
+      const decision = await this.decide(command, current.state, now)
       if (!decision.ok) {
         // A refusal is not checked by the log, so it must not rest on a stale cache: catch up, decide again if anything arrived.
         const fresh = await this.catchUp(command.conv, current)
@@ -176,6 +184,7 @@ export class CommandHandler {
       const json = BUILT_FROM_COMMAND.has(event.type) ? encodeVouched(event) : undefined
       const result = await this.append(event, current.head, msgId)
       if (result.status === 'appended') {
+        if (event.type === 'message.sent') this.targets.set(`${event.conv}#${event.seq}`, targetOf({ event, streamSeq: result.streamSeq }))
         this.cache.set(command.conv, {
           state: this.decider.evolve(current.state, event),
           head: { seq: event.seq, streamSeq: result.streamSeq },
@@ -190,8 +199,8 @@ export class CommandHandler {
   }
 
   /** The decider's answer, with what it needs read from the log (the targeted message, a burn's or recall's edits). */
-  private async decide(command: ValidCommand, state: ConversationState, now: number, targets?: Map<number, TargetMessage>) {
-    const target = TARGETING_COMMANDS.has(command.type) ? await this.target(command, state, targets) : undefined
+  private async decide(command: ValidCommand, state: ConversationState, now: number) {
+    const target = TARGETING_COMMANDS.has(command.type) ? await this.target(command, state) : undefined
     const edits = await this.editsFor(command, state)
     const contents = command.type === 'content.erase' ? await this.contentsAt(command.conv, command.data.targets, state) : undefined
     return this.decider.decide({ ...command, metadata: { now, target, edits, ...(contents ? { contents } : {}) } }, state)
@@ -248,15 +257,15 @@ export class CommandHandler {
     return next
   }
 
-  private async target(command: Command, state: ConversationState, known?: Map<number, TargetMessage>): Promise<TargetMessage | null> {
+  private async target(command: Command, state: ConversationState): Promise<TargetMessage | null> {
     const seq = (command.data as { target: number }).target
     if (seq > state.seq) return null
-    const loaded = known?.get(seq)
-    if (loaded) return loaded
+    const known = this.targets.get(`${command.conv}#${seq}`)
+    if (known) return known
     const [stored] = await this.log.read(command.conv, { from: seq, limit: 1 })
     if (!stored || stored.event.seq !== seq) return null
     const target = targetOf(stored)
-    known?.set(seq, target)
+    this.targets.set(`${command.conv}#${seq}`, target)
     return target
   }
 
