@@ -18,7 +18,9 @@ import {
   commandRoutes,
   healthRoutes,
   hookRoutes,
+  pinRoutes,
   pushRoutes,
+  reactionRoutes,
   readRoutes,
   retentionRoutes,
   userHistoryRoutes,
@@ -113,6 +115,8 @@ const userApi = fp<DepsOption>(
     readRoutes(users, deps)
     channelRoutes(users, deps)
     userHistoryRoutes(users, deps)
+    reactionRoutes(users, deps)
+    pinRoutes(users, deps)
   },
   { name: 'seqline-user-api', dependencies: ['seqline-rate-limit', 'seqline-docs'], encapsulate: true },
 )

@@ -8,6 +8,8 @@ export interface Page {
   head: number
   events: SeqlineEvent[]
   erased: number[]
+  /** Reaction aggregates of the page's messages that have any, by seq (api/routes/reactions.ts). */
+  reactions?: Record<number, Array<{ key: string; count: number; mine: boolean; latest: string[] }>>
 }
 
 /** The seqs [first, last] a range query covers once clipped to what the caller may see; null when none. */

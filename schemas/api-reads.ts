@@ -2,6 +2,8 @@ import Type from 'typebox'
 import { UserProfile } from './api.js'
 import { EVENT_TYPES, type EventType, envelopeSchema } from './events.js'
 import { ConversationId, EpochMs, Seq, UserId } from './ids.js'
+import { Pins } from './pins.js'
+import { PageReactions, ReactionCount } from './reactions.js'
 
 // Schemas of the read, admin and health endpoints. Requests reuse schemas/api.ts;
 // what is new here are the responses, built from the event and id schemas.
@@ -32,6 +34,7 @@ export const EventPage = Type.Object(
       description:
         "seqs of the range you will never get: erased from the log (burn after read) or another member's private event (delete-for-me); with events they cover the range densely",
     }),
+    reactions: Type.Optional(PageReactions),
   },
   { title: 'EventPage' },
 )
@@ -53,6 +56,7 @@ const LastMessage = Type.Object(
     at: EpochMs,
     preview: Type.String(),
     state: Type.Union([Type.Literal('live'), Type.Literal('edited'), Type.Literal('recalled'), Type.Literal('burned'), Type.Literal('erased')]),
+    reactions: Type.Optional(Type.Array(ReactionCount, { description: 'its reaction aggregates, when it has any (current members)' })),
   },
   { title: 'LastMessage' },
 )
@@ -80,6 +84,7 @@ const InboxRow = Type.Object(
       },
       { description: 'my notification setting here, as it holds now (all once a timed one has ended); only I see it' },
     ),
+    pins: Type.Optional(Pins),
   },
   { title: 'InboxRow' },
 )

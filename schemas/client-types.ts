@@ -6,6 +6,8 @@ import { COMMAND_TYPES, commandData } from './commands.js'
 import { Mentions, MessageContent } from './content.js'
 import { ERROR_CODE_NAMES } from './error-codes.js'
 import { EVENT_TYPES, eventSchemas } from './events.js'
+import { Pins } from './pins.js'
+import { MessageReactions } from './reactions.js'
 import { SearchResult, SqlResult } from './search.js'
 import { ClientFrame, ServerFrame } from './ws.js'
 
@@ -66,6 +68,8 @@ function roots(): Record<string, unknown> {
     ErrorCode: { enum: ERROR_CODE_NAMES },
     MemberPage,
     ViewCount,
+    MessageReactions,
+    Pins,
   }
 }
 

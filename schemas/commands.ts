@@ -3,6 +3,8 @@ import { ChannelCreate } from './channels.js'
 import { Mentions, MessageContent } from './content.js'
 import { contentErasure, ERASED_PER_TOMBSTONE, RetentionDays } from './events.js'
 import { Actor, CommandId, ConversationId, Seq, UserId } from './ids.js'
+import { pinCommandData } from './pins.js'
+import { reactionCommandData } from './reactions.js'
 
 const Obj = <P extends Type.TProperties>(props: P, opts: Type.TObjectOptions = {}) => Type.Object(props, { additionalProperties: false, ...opts })
 const GroupName = Type.String({ minLength: 1, maxLength: 128 })
@@ -75,6 +77,8 @@ export const commandData = {
   /** Seqline's own: erase messages older than a policy, or a user's messages. The decider adds every edit of each target. */
   'content.erase': contentErasure(Type.Array(Seq, { minItems: 1, maxItems: ERASED_PER_TOMBSTONE, uniqueItems: true })),
   'channel.create': ChannelCreate,
+  ...reactionCommandData,
+  ...pinCommandData,
 } as const
 
 export type CommandData = typeof commandData
@@ -82,7 +86,7 @@ export type CommandType = keyof CommandData
 export const COMMAND_TYPES = Object.keys(commandData) as CommandType[]
 
 /** Commands that act on one earlier message: the handler loads it for the decider. */
-export const TARGETING_COMMANDS = new Set<CommandType>(['message.edit', 'message.recall', 'message.burn'])
+export const TARGETING_COMMANDS = new Set<CommandType>(['message.edit', 'message.recall', 'message.burn', 'reaction.add', 'message.pin'])
 
 function commandSchema<K extends CommandType>(type: K) {
   return Type.Object(

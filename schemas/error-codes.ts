@@ -40,6 +40,12 @@ const REFUSAL_CODES: Record<RefusalCode, ErrorCodeInfo> = {
   NOT_BURNABLE: refusal(409, 'the message was not sent under burn after read'),
   NOT_ERASABLE: refusal(409, "Seqline's own erasure named a message younger than its retention cut-off, or not the erased user's"),
   CHANNEL_READ_ONLY: refusal(403, 'subscribers of a channel read; only the owner and admins post'),
+  ALREADY_REACTED: refusal(409, 'the caller already reacts to the message with this key'),
+  REACTION_NOT_FOUND: refusal(404, 'the caller does not react to the message with this key'),
+  REACTION_KEYS_FULL: refusal(409, 'the message carries the most distinct reaction keys allowed (20)'),
+  ALREADY_PINNED: refusal(409, 'the message is already pinned'),
+  NOT_PINNED: refusal(404, 'the message is not pinned'),
+  PINS_FULL: refusal(409, 'the conversation has the most pinned messages allowed (10); unpin one first'),
 }
 
 /**

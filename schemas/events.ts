@@ -2,6 +2,8 @@ import Type from 'typebox'
 import { ChannelCreated } from './channels.js'
 import { Mentions, MessageContent } from './content.js'
 import { Actor, CommandId, ConversationId, EpochMs, EventId, Seq, UserId } from './ids.js'
+import { pinEventData } from './pins.js'
+import { reactionEventData } from './reactions.js'
 import { taggedUnion } from './tagged-union.js'
 
 const Role = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('member')])
@@ -94,6 +96,8 @@ const eventData = {
   'retention.configured': Obj({ days: Type.Union([RetentionDays, Type.Null()]) }),
   /** Tombstone: each target message, and its edits, have been erased from the log and every view, by a retention policy or a user erasure. */
   'content.erased': contentErasure(ErasedTargets),
+  ...reactionEventData,
+  ...pinEventData,
 } as const
 
 /**

@@ -8,6 +8,8 @@ import { Accepted, ConversationId, ConvParams, ConvSeqParams, ConvUserParams, co
 import type { ApiDeps, TypedApp } from '../deps.js'
 import { failureOf } from '../errors.js'
 import { COMMAND_ERRORS } from '../openapi/index.js'
+import { PIN_ROUTES } from './pins.js'
+import { REACTION_ROUTES } from './reactions.js'
 
 /** What the routes built from COMMAND_ROUTES receive; each route's schemas check the exact shape. */
 interface CommandRequest {
@@ -16,7 +18,7 @@ interface CommandRequest {
 }
 
 /** One REST endpoint per command: the body is the command's data plus its id; the path names the rest. */
-interface CommandRoute {
+export interface CommandRoute {
   method: 'POST' | 'PUT' | 'PATCH'
   url: string
   /** An erasure is Seqline's own: no route sends one. */
@@ -92,6 +94,8 @@ export const COMMAND_ROUTES: CommandRoute[] = [
     params: conv,
     summary: 'My offline-push setting here: all, mentions or none, optionally until a time (private to me)',
   },
+  ...REACTION_ROUTES,
+  ...PIN_ROUTES,
 ]
 
 const tags = ['commands']

@@ -21,6 +21,7 @@ import { sendNdjson } from '../export.js'
 import { CONVERSATION_READ_ERRORS } from '../openapi/index.js'
 import { pull } from '../pull.js'
 import { mustListMembers } from './channels.js'
+import { withReactions } from './reactions.js'
 
 const tags = ['reads']
 const failures = { '4xx': ErrorBody, '5xx': ErrorBody }
@@ -38,7 +39,7 @@ export function readRoutes(app: TypedApp, deps: ApiDeps): void {
     },
     handler: async (request): Promise<Type.Static<typeof EventPage>> => {
       const visible = await visibleTo(deps, request.params.conv, request.user)
-      return pull(deps.log, request.user, visible, request.query)
+      return withReactions(deps, request.user, await pull(deps.log, request.user, visible, request.query), visible.leftAt !== undefined)
     },
   })
 

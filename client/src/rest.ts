@@ -1,4 +1,5 @@
 import { Http, type HttpOptions } from './http.js'
+import { PinCalls, ReactionCalls } from './reactions.js'
 import type { Accepted as AcceptedBody, EventPage, Inbox, Mentions, MessageContent, Receipt, SearchResult, SeqlineEvent, SyncResult } from './schema.js'
 import type { CommandData as Data } from './types.js'
 
@@ -42,6 +43,16 @@ export class RestClient {
 
   constructor(options: RestOptions) {
     this.http = new Http(options)
+  }
+
+  /** Reactions: `client.reactions.add(conv, seq, '👍')`, `.remove(...)`, `.of(conv, seq)`. */
+  get reactions(): ReactionCalls {
+    return new ReactionCalls(this.http)
+  }
+
+  /** Pins: `client.pins.pin(conv, seq)`, `.unpin(...)`, `.list(conv)`. */
+  get pins(): PinCalls {
+    return new PinCalls(this.http)
   }
 
   /** The API's base URL, without a trailing slash. */

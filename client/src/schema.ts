@@ -611,6 +611,98 @@ export type SeqlineEvent = {
     prev?: string
     salt?: string
   }
+} | {
+  id: string
+  type: 'reaction.added'
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  seq: number
+  /** milliseconds since 1970-01-01 UTC */
+  at: number
+  /** a user id or @system */
+  actor: string
+  v: number
+  /** client-chosen id that makes a command idempotent */
+  cmd: string
+  /** written by a bot (a user registered with bot), for clients to show */
+  bot?: true
+  data: {
+    target: number
+    /** an emoji or a short name: 1-32 characters, no whitespace or control characters */
+    key: string
+  }
+  chain?: {
+    prev?: string
+    salt?: string
+  }
+} | {
+  id: string
+  type: 'reaction.removed'
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  seq: number
+  /** milliseconds since 1970-01-01 UTC */
+  at: number
+  /** a user id or @system */
+  actor: string
+  v: number
+  /** client-chosen id that makes a command idempotent */
+  cmd: string
+  /** written by a bot (a user registered with bot), for clients to show */
+  bot?: true
+  data: {
+    target: number
+    /** an emoji or a short name: 1-32 characters, no whitespace or control characters */
+    key: string
+  }
+  chain?: {
+    prev?: string
+    salt?: string
+  }
+} | {
+  id: string
+  type: 'message.pinned'
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  seq: number
+  /** milliseconds since 1970-01-01 UTC */
+  at: number
+  /** a user id or @system */
+  actor: string
+  v: number
+  /** client-chosen id that makes a command idempotent */
+  cmd: string
+  /** written by a bot (a user registered with bot), for clients to show */
+  bot?: true
+  data: {
+    target: number
+  }
+  chain?: {
+    prev?: string
+    salt?: string
+  }
+} | {
+  id: string
+  type: 'message.unpinned'
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  seq: number
+  /** milliseconds since 1970-01-01 UTC */
+  at: number
+  /** a user id or @system */
+  actor: string
+  v: number
+  /** client-chosen id that makes a command idempotent */
+  cmd: string
+  /** written by a bot (a user registered with bot), for clients to show */
+  bot?: true
+  data: {
+    target: number
+  }
+  chain?: {
+    prev?: string
+    salt?: string
+  }
 }
 
 export type MessageContent = {
@@ -794,6 +886,22 @@ export type CommandDataMap = {
     joinable?: boolean
     admins?: string[]
     subscribers?: string[]
+  }
+  'reaction.add': {
+    target: number
+    /** an emoji or a short name: 1-32 characters, no whitespace or control characters */
+    key: string
+  }
+  'reaction.remove': {
+    target: number
+    /** an emoji or a short name: 1-32 characters, no whitespace or control characters */
+    key: string
+  }
+  'message.pin': {
+    target: number
+  }
+  'message.unpin': {
+    target: number
   }
 }
 
@@ -1074,6 +1182,46 @@ export type ClientFrame = {
       admins?: string[]
       subscribers?: string[]
     }
+  } | {
+    type: 'reaction.add'
+    /** client-chosen id that makes a command idempotent */
+    id: string
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    data: {
+      target: number
+      /** an emoji or a short name: 1-32 characters, no whitespace or control characters */
+      key: string
+    }
+  } | {
+    type: 'reaction.remove'
+    /** client-chosen id that makes a command idempotent */
+    id: string
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    data: {
+      target: number
+      /** an emoji or a short name: 1-32 characters, no whitespace or control characters */
+      key: string
+    }
+  } | {
+    type: 'message.pin'
+    /** client-chosen id that makes a command idempotent */
+    id: string
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    data: {
+      target: number
+    }
+  } | {
+    type: 'message.unpin'
+    /** client-chosen id that makes a command idempotent */
+    id: string
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    data: {
+      target: number
+    }
   }
 } | {
   type: 'sync'
@@ -1106,8 +1254,8 @@ export type ServerFrame = {
   /** echoed in the ack or error of this frame */
   rid?: string
   error: {
-    /** stable code; its status and whether to retry: - VALIDATION_FAILED: 400, retry no - MALFORMED_JSON: 400, retry no - MALFORMED_URL: 400, retry no - MALFORMED_REQUEST: 400, retry no - BAD_REQUEST: 400, retry no - SQL_ERROR: 400, retry no - SQL_TOO_MANY_ROWS: 400, retry no - SQL_TIMEOUT: 400, retry no - UNAUTHORIZED: 401, retry no - SQL_READ_ONLY: 403, retry no - SQL_OUTSIDE_HISTORY: 403, retry no - ORIGIN_NOT_ALLOWED: 403, retry no - REJECTED_BY_HOOK: 403, retry no - NOT_FOUND: 404, retry no - HOOK_NOT_FOUND: 404, retry no - USER_NOT_FOUND: 404, retry no - PUSH_NOT_CONFIGURED: 404, retry no - WEBHOOK_NOT_FOUND: 404, retry no - METHOD_NOT_ALLOWED: 405, retry no - REQUEST_TIMEOUT: 408, retry yes - BODY_TOO_LARGE: 413, retry no - URL_TOO_LONG: 414, retry no - UNSUPPORTED_MEDIA_TYPE: 415, retry no - UPGRADE_REQUIRED: 426, retry no - RATE_LIMITED: 429, retry after the delay - HEADERS_TOO_LARGE: 431, retry no - INTERNAL: 500, retry with the same command id - MINTING_UNAVAILABLE: 501, retry no - LOG_UNAVAILABLE: 503, retry with the same command id - CONTENTION: 503, retry with the same command id - ABANDONED: 503, retry with the same command id - HOOK_UNAVAILABLE: 503, retry with the same command id - WEBHOOKS_UNAVAILABLE: 503, retry no - HISTORY_UNAVAILABLE: 503, retry yes - CONVERSATION_ID_MISMATCH: 400, retry no - INVALID_PEER: 400, retry no - SEQ_OUT_OF_RANGE: 400, retry no - NOTIFY_UNTIL_INVALID: 400, retry no - NOT_MEMBER: 403, retry no - NOT_GROUP: 403, retry no - BURN_DIRECT_ONLY: 403, retry no - DISSOLVED: 403, retry no - GROUP_MUTED: 403, retry no - MUTED: 403, retry no - FORBIDDEN_ROLE: 403, retry no - JOIN_CLOSED: 403, retry no - NOT_AUTHOR: 403, retry no - RECALL_WINDOW_PASSED: 403, retry no - MENTION_NOT_MEMBER: 403, retry no - CONVERSATION_NOT_FOUND: 404, retry no - TARGET_NOT_FOUND: 404, retry no - TARGET_NOT_MEMBER: 404, retry no - ALREADY_EXISTS: 409, retry no - ALREADY_MEMBER: 409, retry no - OWNER_MUST_TRANSFER: 409, retry no - TARGET_GONE: 409, retry no - GROUP_FULL: 409, retry no - NOT_EDITABLE: 409, retry no - NOT_BURNABLE: 409, retry no - NOT_ERASABLE: 409, retry no - CHANNEL_READ_ONLY: 403, retry no */
-    code: 'VALIDATION_FAILED' | 'MALFORMED_JSON' | 'MALFORMED_URL' | 'MALFORMED_REQUEST' | 'BAD_REQUEST' | 'SQL_ERROR' | 'SQL_TOO_MANY_ROWS' | 'SQL_TIMEOUT' | 'UNAUTHORIZED' | 'SQL_READ_ONLY' | 'SQL_OUTSIDE_HISTORY' | 'ORIGIN_NOT_ALLOWED' | 'REJECTED_BY_HOOK' | 'NOT_FOUND' | 'HOOK_NOT_FOUND' | 'USER_NOT_FOUND' | 'PUSH_NOT_CONFIGURED' | 'WEBHOOK_NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'REQUEST_TIMEOUT' | 'BODY_TOO_LARGE' | 'URL_TOO_LONG' | 'UNSUPPORTED_MEDIA_TYPE' | 'UPGRADE_REQUIRED' | 'RATE_LIMITED' | 'HEADERS_TOO_LARGE' | 'INTERNAL' | 'MINTING_UNAVAILABLE' | 'LOG_UNAVAILABLE' | 'CONTENTION' | 'ABANDONED' | 'HOOK_UNAVAILABLE' | 'WEBHOOKS_UNAVAILABLE' | 'HISTORY_UNAVAILABLE' | 'CONVERSATION_ID_MISMATCH' | 'INVALID_PEER' | 'SEQ_OUT_OF_RANGE' | 'NOTIFY_UNTIL_INVALID' | 'NOT_MEMBER' | 'NOT_GROUP' | 'BURN_DIRECT_ONLY' | 'DISSOLVED' | 'GROUP_MUTED' | 'MUTED' | 'FORBIDDEN_ROLE' | 'JOIN_CLOSED' | 'NOT_AUTHOR' | 'RECALL_WINDOW_PASSED' | 'MENTION_NOT_MEMBER' | 'CONVERSATION_NOT_FOUND' | 'TARGET_NOT_FOUND' | 'TARGET_NOT_MEMBER' | 'ALREADY_EXISTS' | 'ALREADY_MEMBER' | 'OWNER_MUST_TRANSFER' | 'TARGET_GONE' | 'GROUP_FULL' | 'NOT_EDITABLE' | 'NOT_BURNABLE' | 'NOT_ERASABLE' | 'CHANNEL_READ_ONLY'
+    /** stable code; its status and whether to retry: - VALIDATION_FAILED: 400, retry no - MALFORMED_JSON: 400, retry no - MALFORMED_URL: 400, retry no - MALFORMED_REQUEST: 400, retry no - BAD_REQUEST: 400, retry no - SQL_ERROR: 400, retry no - SQL_TOO_MANY_ROWS: 400, retry no - SQL_TIMEOUT: 400, retry no - UNAUTHORIZED: 401, retry no - SQL_READ_ONLY: 403, retry no - SQL_OUTSIDE_HISTORY: 403, retry no - ORIGIN_NOT_ALLOWED: 403, retry no - REJECTED_BY_HOOK: 403, retry no - NOT_FOUND: 404, retry no - HOOK_NOT_FOUND: 404, retry no - USER_NOT_FOUND: 404, retry no - PUSH_NOT_CONFIGURED: 404, retry no - WEBHOOK_NOT_FOUND: 404, retry no - METHOD_NOT_ALLOWED: 405, retry no - REQUEST_TIMEOUT: 408, retry yes - BODY_TOO_LARGE: 413, retry no - URL_TOO_LONG: 414, retry no - UNSUPPORTED_MEDIA_TYPE: 415, retry no - UPGRADE_REQUIRED: 426, retry no - RATE_LIMITED: 429, retry after the delay - HEADERS_TOO_LARGE: 431, retry no - INTERNAL: 500, retry with the same command id - MINTING_UNAVAILABLE: 501, retry no - LOG_UNAVAILABLE: 503, retry with the same command id - CONTENTION: 503, retry with the same command id - ABANDONED: 503, retry with the same command id - HOOK_UNAVAILABLE: 503, retry with the same command id - WEBHOOKS_UNAVAILABLE: 503, retry no - HISTORY_UNAVAILABLE: 503, retry yes - CONVERSATION_ID_MISMATCH: 400, retry no - INVALID_PEER: 400, retry no - SEQ_OUT_OF_RANGE: 400, retry no - NOTIFY_UNTIL_INVALID: 400, retry no - NOT_MEMBER: 403, retry no - NOT_GROUP: 403, retry no - BURN_DIRECT_ONLY: 403, retry no - DISSOLVED: 403, retry no - GROUP_MUTED: 403, retry no - MUTED: 403, retry no - FORBIDDEN_ROLE: 403, retry no - JOIN_CLOSED: 403, retry no - NOT_AUTHOR: 403, retry no - RECALL_WINDOW_PASSED: 403, retry no - MENTION_NOT_MEMBER: 403, retry no - CONVERSATION_NOT_FOUND: 404, retry no - TARGET_NOT_FOUND: 404, retry no - TARGET_NOT_MEMBER: 404, retry no - ALREADY_EXISTS: 409, retry no - ALREADY_MEMBER: 409, retry no - OWNER_MUST_TRANSFER: 409, retry no - TARGET_GONE: 409, retry no - GROUP_FULL: 409, retry no - NOT_EDITABLE: 409, retry no - NOT_BURNABLE: 409, retry no - NOT_ERASABLE: 409, retry no - CHANNEL_READ_ONLY: 403, retry no - ALREADY_REACTED: 409, retry no - REACTION_NOT_FOUND: 404, retry no - REACTION_KEYS_FULL: 409, retry no - ALREADY_PINNED: 409, retry no - NOT_PINNED: 404, retry no - PINS_FULL: 409, retry no */
+    code: 'VALIDATION_FAILED' | 'MALFORMED_JSON' | 'MALFORMED_URL' | 'MALFORMED_REQUEST' | 'BAD_REQUEST' | 'SQL_ERROR' | 'SQL_TOO_MANY_ROWS' | 'SQL_TIMEOUT' | 'UNAUTHORIZED' | 'SQL_READ_ONLY' | 'SQL_OUTSIDE_HISTORY' | 'ORIGIN_NOT_ALLOWED' | 'REJECTED_BY_HOOK' | 'NOT_FOUND' | 'HOOK_NOT_FOUND' | 'USER_NOT_FOUND' | 'PUSH_NOT_CONFIGURED' | 'WEBHOOK_NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'REQUEST_TIMEOUT' | 'BODY_TOO_LARGE' | 'URL_TOO_LONG' | 'UNSUPPORTED_MEDIA_TYPE' | 'UPGRADE_REQUIRED' | 'RATE_LIMITED' | 'HEADERS_TOO_LARGE' | 'INTERNAL' | 'MINTING_UNAVAILABLE' | 'LOG_UNAVAILABLE' | 'CONTENTION' | 'ABANDONED' | 'HOOK_UNAVAILABLE' | 'WEBHOOKS_UNAVAILABLE' | 'HISTORY_UNAVAILABLE' | 'CONVERSATION_ID_MISMATCH' | 'INVALID_PEER' | 'SEQ_OUT_OF_RANGE' | 'NOTIFY_UNTIL_INVALID' | 'NOT_MEMBER' | 'NOT_GROUP' | 'BURN_DIRECT_ONLY' | 'DISSOLVED' | 'GROUP_MUTED' | 'MUTED' | 'FORBIDDEN_ROLE' | 'JOIN_CLOSED' | 'NOT_AUTHOR' | 'RECALL_WINDOW_PASSED' | 'MENTION_NOT_MEMBER' | 'CONVERSATION_NOT_FOUND' | 'TARGET_NOT_FOUND' | 'TARGET_NOT_MEMBER' | 'ALREADY_EXISTS' | 'ALREADY_MEMBER' | 'OWNER_MUST_TRANSFER' | 'TARGET_GONE' | 'GROUP_FULL' | 'NOT_EDITABLE' | 'NOT_BURNABLE' | 'NOT_ERASABLE' | 'CHANNEL_READ_ONLY' | 'ALREADY_REACTED' | 'REACTION_NOT_FOUND' | 'REACTION_KEYS_FULL' | 'ALREADY_PINNED' | 'NOT_PINNED' | 'PINS_FULL'
     message: string
     details?: unknown
   }
@@ -1724,6 +1872,98 @@ export type ServerFrame = {
       prev?: string
       salt?: string
     }
+  } | {
+    id: string
+    type: 'reaction.added'
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
+    data: {
+      target: number
+      /** an emoji or a short name: 1-32 characters, no whitespace or control characters */
+      key: string
+    }
+    chain?: {
+      prev?: string
+      salt?: string
+    }
+  } | {
+    id: string
+    type: 'reaction.removed'
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
+    data: {
+      target: number
+      /** an emoji or a short name: 1-32 characters, no whitespace or control characters */
+      key: string
+    }
+    chain?: {
+      prev?: string
+      salt?: string
+    }
+  } | {
+    id: string
+    type: 'message.pinned'
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
+    data: {
+      target: number
+    }
+    chain?: {
+      prev?: string
+      salt?: string
+    }
+  } | {
+    id: string
+    type: 'message.unpinned'
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
+    data: {
+      target: number
+    }
+    chain?: {
+      prev?: string
+      salt?: string
+    }
   }
 } | {
   type: 'erased'
@@ -1781,12 +2021,23 @@ export type EventPage = {
       prev?: string
       salt?: string
     }
-    type: 'conversation.created' | 'member.invited' | 'member.joined' | 'member.left' | 'member.kicked' | 'member.role_changed' | 'group.ownership_transferred' | 'group.info_updated' | 'group.muted' | 'group.unmuted' | 'member.muted' | 'member.unmuted' | 'group.dissolved' | 'message.sent' | 'message.edited' | 'message.recalled' | 'message.deleted_for_me' | 'conversation.read' | 'notifications.configured' | 'burn.configured' | 'message.burned' | 'retention.configured' | 'content.erased'
+    type: 'conversation.created' | 'member.invited' | 'member.joined' | 'member.left' | 'member.kicked' | 'member.role_changed' | 'group.ownership_transferred' | 'group.info_updated' | 'group.muted' | 'group.unmuted' | 'member.muted' | 'member.unmuted' | 'group.dissolved' | 'message.sent' | 'message.edited' | 'message.recalled' | 'message.deleted_for_me' | 'conversation.read' | 'notifications.configured' | 'burn.configured' | 'message.burned' | 'retention.configured' | 'content.erased' | 'reaction.added' | 'reaction.removed' | 'message.pinned' | 'message.unpinned'
     /** the data of the event type (schemas/events.ts) */
     data: unknown
   }>
   /** seqs of the range you will never get: erased from the log (burn after read) or another member's private event (delete-for-me); with events they cover the range densely */
   erased: number[]
+  /** per message seq of the page that has reactions, its aggregates (same shape as GET .../reactions); messages without reactions are absent */
+  reactions?: Record<string, Array<{
+    /** an emoji or a short name: 1-32 characters, no whitespace or control characters */
+    key: string
+    /** users reacting with this key now */
+    count: number
+    /** whether I react with this key */
+    mine: boolean
+    /** the last 3 users to react with this key, newest first */
+    latest: string[]
+  }>>
 }
 
 export type Receipt = {
@@ -1817,6 +2068,17 @@ export type Inbox = Array<{
     at: number
     preview: string
     state: 'live' | 'edited' | 'recalled' | 'burned' | 'erased'
+    /** its reaction aggregates, when it has any (current members) */
+    reactions?: Array<{
+      /** an emoji or a short name: 1-32 characters, no whitespace or control characters */
+      key: string
+      /** users reacting with this key now */
+      count: number
+      /** whether I react with this key */
+      mine: boolean
+      /** the last 3 users to react with this key, newest first */
+      latest: string[]
+    }>
   }
   /** milliseconds since 1970-01-01 UTC */
   activityAt: number
@@ -1834,6 +2096,14 @@ export type Inbox = Array<{
     /** when the mode ends by itself */
     until?: number
   }
+  /** pinned messages in the order they were pinned, the latest last */
+  pins?: Array<{
+    seq: number
+    /** a user id or @system */
+    by: string
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+  }>
 }>
 
 export type SyncResult = {
@@ -2002,7 +2272,7 @@ export type BusiestConversations = {
   }>
 }
 
-export type ErrorCode = 'VALIDATION_FAILED' | 'MALFORMED_JSON' | 'MALFORMED_URL' | 'MALFORMED_REQUEST' | 'BAD_REQUEST' | 'SQL_ERROR' | 'SQL_TOO_MANY_ROWS' | 'SQL_TIMEOUT' | 'UNAUTHORIZED' | 'SQL_READ_ONLY' | 'SQL_OUTSIDE_HISTORY' | 'ORIGIN_NOT_ALLOWED' | 'REJECTED_BY_HOOK' | 'NOT_FOUND' | 'HOOK_NOT_FOUND' | 'USER_NOT_FOUND' | 'PUSH_NOT_CONFIGURED' | 'WEBHOOK_NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'REQUEST_TIMEOUT' | 'BODY_TOO_LARGE' | 'URL_TOO_LONG' | 'UNSUPPORTED_MEDIA_TYPE' | 'UPGRADE_REQUIRED' | 'RATE_LIMITED' | 'HEADERS_TOO_LARGE' | 'INTERNAL' | 'MINTING_UNAVAILABLE' | 'LOG_UNAVAILABLE' | 'CONTENTION' | 'ABANDONED' | 'HOOK_UNAVAILABLE' | 'WEBHOOKS_UNAVAILABLE' | 'HISTORY_UNAVAILABLE' | 'CONVERSATION_ID_MISMATCH' | 'INVALID_PEER' | 'SEQ_OUT_OF_RANGE' | 'NOTIFY_UNTIL_INVALID' | 'NOT_MEMBER' | 'NOT_GROUP' | 'BURN_DIRECT_ONLY' | 'DISSOLVED' | 'GROUP_MUTED' | 'MUTED' | 'FORBIDDEN_ROLE' | 'JOIN_CLOSED' | 'NOT_AUTHOR' | 'RECALL_WINDOW_PASSED' | 'MENTION_NOT_MEMBER' | 'CONVERSATION_NOT_FOUND' | 'TARGET_NOT_FOUND' | 'TARGET_NOT_MEMBER' | 'ALREADY_EXISTS' | 'ALREADY_MEMBER' | 'OWNER_MUST_TRANSFER' | 'TARGET_GONE' | 'GROUP_FULL' | 'NOT_EDITABLE' | 'NOT_BURNABLE' | 'NOT_ERASABLE' | 'CHANNEL_READ_ONLY'
+export type ErrorCode = 'VALIDATION_FAILED' | 'MALFORMED_JSON' | 'MALFORMED_URL' | 'MALFORMED_REQUEST' | 'BAD_REQUEST' | 'SQL_ERROR' | 'SQL_TOO_MANY_ROWS' | 'SQL_TIMEOUT' | 'UNAUTHORIZED' | 'SQL_READ_ONLY' | 'SQL_OUTSIDE_HISTORY' | 'ORIGIN_NOT_ALLOWED' | 'REJECTED_BY_HOOK' | 'NOT_FOUND' | 'HOOK_NOT_FOUND' | 'USER_NOT_FOUND' | 'PUSH_NOT_CONFIGURED' | 'WEBHOOK_NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'REQUEST_TIMEOUT' | 'BODY_TOO_LARGE' | 'URL_TOO_LONG' | 'UNSUPPORTED_MEDIA_TYPE' | 'UPGRADE_REQUIRED' | 'RATE_LIMITED' | 'HEADERS_TOO_LARGE' | 'INTERNAL' | 'MINTING_UNAVAILABLE' | 'LOG_UNAVAILABLE' | 'CONTENTION' | 'ABANDONED' | 'HOOK_UNAVAILABLE' | 'WEBHOOKS_UNAVAILABLE' | 'HISTORY_UNAVAILABLE' | 'CONVERSATION_ID_MISMATCH' | 'INVALID_PEER' | 'SEQ_OUT_OF_RANGE' | 'NOTIFY_UNTIL_INVALID' | 'NOT_MEMBER' | 'NOT_GROUP' | 'BURN_DIRECT_ONLY' | 'DISSOLVED' | 'GROUP_MUTED' | 'MUTED' | 'FORBIDDEN_ROLE' | 'JOIN_CLOSED' | 'NOT_AUTHOR' | 'RECALL_WINDOW_PASSED' | 'MENTION_NOT_MEMBER' | 'CONVERSATION_NOT_FOUND' | 'TARGET_NOT_FOUND' | 'TARGET_NOT_MEMBER' | 'ALREADY_EXISTS' | 'ALREADY_MEMBER' | 'OWNER_MUST_TRANSFER' | 'TARGET_GONE' | 'GROUP_FULL' | 'NOT_EDITABLE' | 'NOT_BURNABLE' | 'NOT_ERASABLE' | 'CHANNEL_READ_ONLY' | 'ALREADY_REACTED' | 'REACTION_NOT_FOUND' | 'REACTION_KEYS_FULL' | 'ALREADY_PINNED' | 'NOT_PINNED' | 'PINS_FULL'
 
 export type MemberPage = {
   /** sorted by user within the page */
@@ -2025,3 +2295,26 @@ export type ViewCount = {
   /** subscribers whose read position reached the post since they subscribed (the poster's own send counts) */
   views: number
 }
+
+export type MessageReactions = {
+  seq: number
+  /** per key, in the order the keys were first used; empty without reactions */
+  reactions: Array<{
+    /** an emoji or a short name: 1-32 characters, no whitespace or control characters */
+    key: string
+    /** users reacting with this key now */
+    count: number
+    /** whether I react with this key */
+    mine: boolean
+    /** the last 3 users to react with this key, newest first */
+    latest: string[]
+  }>
+}
+
+export type Pins = Array<{
+  seq: number
+  /** a user id or @system */
+  by: string
+  /** milliseconds since 1970-01-01 UTC */
+  at: number
+}>

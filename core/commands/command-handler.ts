@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache'
 import {
   type Command,
   EVENT_VERSION,
@@ -15,6 +16,9 @@ import { type BeforeHook, type BeforeHooks, contextOf, type HookVerdict } from '
 import { eventIdOf, msgIdOf } from './ids.js'
 import { KeyedQueue } from './keyed-queue.js'
 import { type Loaded, stateCache } from './state-cache.js'
+
+/** Recently sent or targeted messages whose target facts are kept (some 200 bytes each). */
+const TARGETS_KEPT = 20_000
 
 /** Some 20,000 to 100,000 direct conversations (by how many recent commands each remembers), or far fewer large groups. */
 const DEFAULT_CACHE_BYTES = 128 * 1024 * 1024
@@ -83,6 +87,12 @@ export class CommandHandler {
   private readonly maxConflicts: number
   private readonly hooks: BeforeHooks
   private readonly isBot: (actor: string) => boolean
+  /**
+   * Messages commands target (a reaction, a pin, an edit), by conversation and seq: the
+   * event at a seq never changes, and one erased since is gone in the state the decider
+   * checks first, so a target once loaded (or appended here) is not read from the log again.
+   */
+  private readonly targets = new LRUCache<string, TargetMessage>({ max: TARGETS_KEPT })
 
   constructor(
     readonly log: EventLog,
@@ -174,6 +184,7 @@ export class CommandHandler {
       const json = BUILT_FROM_COMMAND.has(event.type) ? encodeVouched(event) : undefined
       const result = await this.append(event, current.head, msgId)
       if (result.status === 'appended') {
+        if (event.type === 'message.sent') this.targets.set(`${event.conv}#${event.seq}`, targetOf({ event, streamSeq: result.streamSeq }))
         this.cache.set(command.conv, {
           state: this.decider.evolve(current.state, event),
           head: { seq: event.seq, streamSeq: result.streamSeq },
@@ -249,9 +260,13 @@ export class CommandHandler {
   private async target(command: Command, state: ConversationState): Promise<TargetMessage | null> {
     const seq = (command.data as { target: number }).target
     if (seq > state.seq) return null
+    const known = this.targets.get(`${command.conv}#${seq}`)
+    if (known) return known
     const [stored] = await this.log.read(command.conv, { from: seq, limit: 1 })
     if (!stored || stored.event.seq !== seq) return null
-    return targetOf(stored)
+    const target = targetOf(stored)
+    this.targets.set(`${command.conv}#${seq}`, target)
+    return target
   }
 
   /** The edits a burn lists or an erasing recall must name, with the message each edits, read from the log. */

@@ -28,6 +28,8 @@ export function loadedBytes(conv: string, { state }: Loaded): number {
   bytes += state.gone.size * MAP_ENTRY
   for (const edits of state.edits.values()) bytes += MAP_ENTRY + OBJECT + edits.length * 8
   for (const remembered of state.recent.values()) bytes += MAP_ENTRY + ID + remembered.length * (OBJECT + ID)
+  for (const keys of state.reactions.values()) for (const users of keys.values()) bytes += MAP_ENTRY + OBJECT + users.size * (MAP_ENTRY + ID)
+  bytes += state.pins.length * (OBJECT + ID)
   return bytes
 }
 

@@ -80,7 +80,8 @@ export function burn(c: CommandOf<'message.burn'> & Meta, s: ConversationState):
   return accept({ type: 'message.burned', data: edits.length ? { target: target.seq, edits } : { target: target.seq } })
 }
 
-function liveTarget(seq: number, target: TargetMessage | null | undefined, s: ConversationState): Refusal | null {
+/** The target is a message of the log that is still live; shared by every command that acts on one. */
+export function liveTarget(seq: number, target: TargetMessage | null | undefined, s: ConversationState): Refusal | null {
   if (seq > s.seq || !target || target.type !== 'message.sent') return refuse('TARGET_NOT_FOUND', `seq ${seq}`)
   return s.gone.has(seq) ? refuse('TARGET_GONE', `seq ${seq} was ${s.gone.get(seq)}`) : null
 }

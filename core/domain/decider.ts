@@ -3,6 +3,8 @@ import { createChannel } from './decide-channel.js'
 import { configureBurn, configureNotifications, createDirect, createGroup, deleteForMe, markRead } from './decide-conversation.js'
 import * as group from './decide-group.js'
 import { burn, edit, recall, send } from './decide-message.js'
+import { pin, unpin } from './decide-pins.js'
+import { react, unreact } from './decide-reactions.js'
 import { configureRetention, eraseContent } from './decide-retention.js'
 import type { DecidableCommand, Decision } from './decision.js'
 import { evolve } from './evolve.js'
@@ -76,5 +78,13 @@ function decide(c: DecidableCommand, s: ConversationState, policy: Policy): Deci
       return eraseContent(c, s)
     case 'channel.create':
       return createChannel(c, s, policy)
+    case 'reaction.add':
+      return react(c, s, policy)
+    case 'reaction.remove':
+      return unreact(c, s)
+    case 'message.pin':
+      return pin(c, s, policy)
+    case 'message.unpin':
+      return unpin(c, s)
   }
 }

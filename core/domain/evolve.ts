@@ -1,11 +1,12 @@
 import type { SeqlineEvent } from '../../schemas/index.js'
+import { detachGone, evolveAttached } from './evolve-attached.js'
 import { foundingMembers, membershipChange } from './membership.js'
 import { PersistentMap } from './persistent-map.js'
 import { type ConversationState, type Member, REMEMBERED_ACTORS, REMEMBERED_PER_ACTOR } from './state.js'
 
 /** The state after one more event. Pure: the input state is never changed. */
 export function evolve(state: ConversationState, event: SeqlineEvent): ConversationState {
-  return { ...applyEvent(state, event), seq: event.seq, recent: remember(state, event) }
+  return { ...detachGone(applyEvent(state, event), event), seq: event.seq, recent: remember(state, event) }
 }
 
 function remember(state: ConversationState, event: SeqlineEvent): ConversationState['recent'] {
@@ -78,6 +79,11 @@ function applyEvent(state: ConversationState, event: SeqlineEvent): Conversation
     case 'notifications.configured':
     case 'conversation.read':
       return state
+    case 'reaction.added':
+    case 'reaction.removed':
+    case 'message.pinned':
+    case 'message.unpinned':
+      return evolveAttached(state, event)
   }
 }
 

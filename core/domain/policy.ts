@@ -5,6 +5,10 @@ export interface Policy {
   burnDefaultSeconds: number
   /** Subscribers (owner and admins included) a channel may have. */
   maxChannelMembers: number
+  /** Distinct reaction keys one message may carry. */
+  maxReactionKeys: number
+  /** Messages a conversation may have pinned at once. */
+  maxPins: number
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -12,6 +16,8 @@ export const DEFAULT_POLICY: Policy = {
   maxGroupMembers: 100_000,
   burnDefaultSeconds: 30,
   maxChannelMembers: 100_000,
+  maxReactionKeys: 20,
+  maxPins: 10,
 }
 
 /** The member limit of a group or a channel. */

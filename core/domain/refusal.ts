@@ -27,6 +27,12 @@ export const REFUSALS = {
   MENTION_NOT_MEMBER: 'a mentioned user is not a member',
   NOTIFY_UNTIL_INVALID: 'until must be a future time, and only ends a quieter mode (mentions or none)',
   CHANNEL_READ_ONLY: 'subscribers of a channel read; only the owner and admins post',
+  ALREADY_REACTED: 'the actor already reacts to this message with this key',
+  REACTION_NOT_FOUND: 'the actor does not react to this message with this key',
+  REACTION_KEYS_FULL: 'the message carries the most distinct reaction keys allowed',
+  ALREADY_PINNED: 'the message is already pinned',
+  NOT_PINNED: 'the message is not pinned',
+  PINS_FULL: 'the conversation has the most pinned messages allowed; unpin one first',
 } as const
 
 export type RefusalCode = keyof typeof REFUSALS

@@ -45,6 +45,16 @@ export interface ConversationState {
    * however much others wrote meanwhile.
    */
   recent: ReadonlyMap<string, readonly RememberedCommand[]>
+  /** Per live message with reactions, per key (in first-use order), who reacts with it: one reaction per (user, key, message). */
+  reactions: ReadonlyMap<number, ReadonlyMap<string, ReadonlySet<string>>>
+  /** Pinned live messages in the order they were pinned, the latest last. */
+  pins: readonly PinnedMessage[]
+}
+
+interface PinnedMessage {
+  seq: number
+  by: string
+  at: number
 }
 
 export const initialState = (): ConversationState => ({
@@ -61,6 +71,8 @@ export const initialState = (): ConversationState => ({
   edits: new Map(),
   retention: null,
   recent: new Map(),
+  reactions: new Map(),
+  pins: [],
 })
 
 export function rememberedSeq(state: ConversationState, actor: string, commandId: string): number | undefined {

@@ -3,6 +3,7 @@ import type { EventLog, Followed } from '../../core/log/index.js'
 import type { EventOf, SeqlineEvent } from '../../schemas/index.js'
 import { SYSTEM_ACTOR } from '../../schemas/index.js'
 import type { Projection, ViewStore } from '../runtime/index.js'
+import { applyPin, applyReaction, detachGone } from './attached.js'
 import { keys } from './keys.js'
 import { chunkFor, markGone, markLive } from './message-index.js'
 import type { BurnRecord, ContentRef, HeadRecord, MemberRecord, Mention, ReadRecord, UserRecord } from './records.js'
@@ -29,6 +30,7 @@ async function apply(f: Followed, store: ViewStore, log: EventLog): Promise<void
   if (!head) throw new Error(`${e.conv}#${e.seq} ${e.type}: no head record; the projection missed the conversation's creation`)
   await chunkFor(store, e.conv, e.seq)
   await applyTo(e, head, store, { stream: log.streamOfPartition(f.partition), streamSeq: f.streamSeq })
+  await detachGone(e, head, store)
   head.head = Math.max(head.head, e.seq)
   // A private event changes nothing another member sees: only the actor's own row is marked changed.
   if (!isPrivate(e)) head.changedAt = Math.max(head.changedAt, e.at)
@@ -114,6 +116,12 @@ async function applyTo(e: SeqlineEvent, head: HeadRecord, store: ViewStore, at: 
         c.notify = e.data.until === undefined ? { mode: e.data.mode } : { mode: e.data.mode, until: e.data.until }
         c.changedAt = Math.max(c.changedAt ?? 0, e.at)
       })
+    case 'reaction.added':
+    case 'reaction.removed':
+      return applyReaction(e, head, store)
+    case 'message.pinned':
+    case 'message.unpinned':
+      return applyPin(e, head)
   }
 }
 

@@ -1,5 +1,6 @@
 import type { KV } from '@nats-io/kv'
 import { readRecord } from '../runtime/index.js'
+import { type MineRecord, reactionKeys } from './attached.js'
 import { decodeConv, keys } from './keys.js'
 import { type ContentReader, lastMessage } from './last-message.js'
 import { liveUpTo, type RecordSource } from './message-index.js'
@@ -36,6 +37,8 @@ export interface InboxRow {
   left?: number
   /** The user's own notification setting here as it holds now. */
   notifications: NotificationSetting
+  /** Pinned messages in pin order, the latest last (current members; absent when none). */
+  pins?: NonNullable<HeadRecord['pins']>
 }
 
 /** Reads records straight from KV: the query side shares nothing with the projection process. */
@@ -71,6 +74,8 @@ async function row(source: RecordSource, contents: ContentReader, user: string, 
     readSeq === maxSeq ? upToMaxNow : liveUpTo(source, conv, readSeq),
     lastRecord ? lastMessage(lastRecord, contents) : undefined,
   ])
+  // What is attached to messages is shown to current members: a former member's row stands as it was.
+  if (last && c.left === undefined) await withReactions(source, conv, user, head, last)
   const mentioned = head.mentions.some((m) => m.seq > readSeq && m.seq <= maxSeq && m.actor !== user && (m.all === true || (m.users ?? []).includes(user)))
   // A former member's row stands as it was at the leave (rows written before this was kept fall back to the head).
   const group = c.left !== undefined ? (c.groupAtLeave ?? head) : head
@@ -91,5 +96,14 @@ async function row(source: RecordSource, contents: ContentReader, user: string, 
     dissolved: c.left !== undefined ? false : head.dissolved,
     ...(c.left !== undefined ? { left: c.left } : {}),
     notifications: notificationsAt(c.notify, Date.now()),
+    ...(c.left === undefined && head.pins ? { pins: head.pins } : {}),
   }
+}
+
+/** The last message's reaction aggregates, from the head, with the user's own: one more read only when it has any. */
+async function withReactions(source: RecordSource, conv: string, user: string, head: HeadRecord, last: LastMessage): Promise<void> {
+  const counts = head.lastReactions
+  if (!counts || counts.seq !== last.seq) return
+  const mine = (await source.get<MineRecord>(reactionKeys.mine(conv, user, counts.seq)))?.[counts.seq] ?? []
+  last.reactions = counts.counts.map((k) => ({ ...k, mine: mine.includes(k.key) }))
 }

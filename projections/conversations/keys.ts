@@ -1,5 +1,5 @@
 // KV keys allow [-/=.A-Za-z0-9_]; direct ids carry '~', which becomes '=' (never in an id).
-const enc = (id: string) => id.replaceAll('~', '=')
+export const enc = (id: string) => id.replaceAll('~', '=')
 export const decodeConv = (key: string) => key.replaceAll('=', '~')
 
 export const keys = {

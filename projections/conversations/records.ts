@@ -7,6 +7,8 @@ export interface LastMessage {
   at: number
   preview: string
   state: 'live' | 'edited' | 'recalled' | 'burned' | 'erased'
+  /** Its reaction aggregates, when it has any, with whether the reader reacts with each key. */
+  reactions?: Array<{ key: string; count: number; mine: boolean; latest: string[] }>
 }
 
 /** Where the event holding a message's current content is stored: its partition stream and position there. */
@@ -67,6 +69,10 @@ export interface HeadRecord {
   retainedFrom?: number
   /** Set to false by a group that wants offline pushes without preview text; absent means previews are shown. */
   previews?: false
+  /** Pinned messages in pin order, the latest last; absent when none. */
+  pins?: Array<{ seq: number; by: string; at: number }>
+  /** The reaction aggregates of the last message, while it is the last and has any (the inbox shows them). */
+  lastReactions?: { seq: number; counts: Array<{ key: string; count: number; latest: string[] }> }
 }
 
 /**

@@ -6,6 +6,7 @@ import { committedCursor, readPrefix, readRecord } from '../runtime/index.js'
 import { type InboxRow, inbox } from './inbox.js'
 import { decodeConv, keys } from './keys.js'
 import { type ContentReader, logContents } from './last-message.js'
+import { type ReactionCount, reactionsIn } from './reaction-reads.js'
 import { type MemberRow, memberPage, type PageRequest, type Receipt, receipt } from './receipts.js'
 import type { BurnRecord, HeadRecord, MemberRecord, UserRecord } from './records.js'
 import { viewCount } from './view-counts.js'
@@ -93,6 +94,11 @@ export class ConversationViews {
       from: h.retainedFrom ?? 1,
       hasMessages: h.last !== undefined,
     }))
+  }
+
+  /** The reaction aggregates of the messages in [first, last] that have any, by seq, with the reader's own. */
+  reactions(conv: string, reader: string, first: number, last: number): Promise<Map<number, ReactionCount[]>> {
+    return reactionsIn(this.kv, conv, reader, first, last)
   }
 
   /** Every conversation with burn-after-read messages not yet burned, by key. */

@@ -81,6 +81,7 @@ interface CommandOp {
   mode?: 'all' | 'mentions' | 'none'
   /** ms from now to a notification setting's end: negative ones have passed. */
   untilIn?: number
+  reactionKey?: string
 }
 type Op =
   | CommandOp
@@ -127,6 +128,10 @@ const COMMAND_WEIGHTS: Array<[CommandType, number]> = [
   ['conversation.create-direct', 1],
   ['group.create', 1],
   ['channel.create', 1],
+  ['reaction.add', 12],
+  ['reaction.remove', 5],
+  ['message.pin', 4],
+  ['message.unpin', 3],
 ]
 const someUsers = (max: number) => fc.subarray([...USERS], { maxLength: max })
 
@@ -177,6 +182,10 @@ const ARGS: Record<CommandType, fc.Arbitrary<Partial<CommandOp>>> = {
     }),
   }),
   'channel.create': fc.record({ group }),
+  'reaction.add': fc.record({ target: seqPick, reactionKey: fc.constantFrom('👍', '❤️', 'tada', 'x', 'y') }),
+  'reaction.remove': fc.record({ target: seqPick, reactionKey: fc.constantFrom('👍', '❤️', 'tada', 'x', 'y') }),
+  'message.pin': fc.record({ target: seqPick }),
+  'message.unpin': fc.record({ target: seqPick }),
 }
 
 const actor = fc.record({
@@ -232,6 +241,8 @@ const run = fc.record({
     maxGroupMembers: fc.constantFrom(4, 6, 10_000),
     burnDefaultSeconds: fc.constantFrom(30, 7),
     maxChannelMembers: fc.constantFrom(5, 100_000),
+    maxReactionKeys: fc.constantFrom(20, 2),
+    maxPins: fc.constantFrom(10, 2),
   }),
   channel: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
   opener: fc.oneof({ weight: 19, arbitrary: fc.constant('create' as const) }, { weight: 1, arbitrary: commandOp }),
@@ -285,6 +296,12 @@ class Harness {
       if (pool.length > 0) return pool[p.n % pool.length]!.seq
     }
     return 1 + (p.n % Math.max(head, 1))
+  }
+
+  /** For what attaches to messages: one of the last few messages, so that keys and pins pile up on them. */
+  private recent(p: SeqPick): number {
+    const latest = [...this.model.messages.keys()].slice(-2)
+    return p.kind === 'message' && latest.length > 0 ? latest[p.n % latest.length]! : this.seq(p)
   }
 
   resolve(o: CommandOp): Command {
@@ -374,6 +391,22 @@ class Harness {
         const { reason, days, slack } = r.erasure
         if (reason === 'retention') return { reason, days, before: this.now - days * DAY - slack, targets }
         return { reason, user: this.user(r.user), request: 'r1', targets }
+      }
+      case 'reaction.add':
+        return { target: this.recent(r.target), key: r.reactionKey }
+      case 'reaction.remove': {
+        // Mostly one of the actor's own reactions, so that removals happen; otherwise any pick.
+        const own = [...this.model.messages.values()].flatMap((m) =>
+          (m.reactions ?? []).filter((p) => p.startsWith(`${actor} `)).map((p) => [m.seq, p] as const),
+        )
+        const pick = r.target.kind === 'message' ? own[r.target.n % Math.max(own.length, 1)] : undefined
+        return pick ? { target: pick[0], key: pick[1].slice(actor.length + 1) } : { target: this.seq(r.target), key: r.reactionKey }
+      }
+      case 'message.pin':
+        return { target: this.recent(r.target) }
+      case 'message.unpin': {
+        const pinned = this.model.pinned
+        return { target: r.target.kind === 'message' && pinned.length > 0 ? pinned[r.target.n % pinned.length]! : this.seq(r.target) }
       }
     }
   }
@@ -529,6 +562,14 @@ class Harness {
     for (const message of m.messages.values()) if (message.gone) gone.set(message.seq, message.gone)
     same(new Map(s.gone), gone, () => `recalled and burned messages (${where()})`)
     if (m.kind === 'group' || m.kind === 'channel') check(m.owners().length === 1, () => `a group has ${m.owners().length} owners (${where()})`)
+    const reactions = [...s.reactions].flatMap(([seq, keys]) => [...keys].flatMap(([key, users]) => [...users].map((u) => `${seq} ${u} ${key}`)))
+    const modelled = [...m.messages.values()].flatMap((message) => (message.reactions ?? []).map((pair) => `${message.seq} ${pair}`))
+    same(reactions.sort(), modelled.sort(), () => `reactions (${where()})`)
+    same(
+      s.pins.map((p) => p.seq),
+      m.pinned,
+      () => `pinned messages in pin order (${where()})`,
+    )
     if (m.kind === 'direct') check(m.members.size === 2, () => `a direct conversation has ${m.members.size} members (${where()})`)
   }
 }
@@ -552,6 +593,25 @@ class ReadOnlyMap<K, V> extends Map<K, V> {
   }
 }
 
+/** A set that refuses every change, like ReadOnlyMap. */
+class ReadOnlySet<V> extends Set<V> {
+  private sealed = false
+  constructor(values: Iterable<V>) {
+    super(values)
+    this.sealed = true
+  }
+  override add(value: V): this {
+    if (this.sealed) throw new TypeError(`decide or evolve changed a set of the state it was given (add ${String(value)})`)
+    return super.add(value)
+  }
+  override delete(value: V): boolean {
+    throw new TypeError(`decide or evolve changed a set of the state it was given (delete ${String(value)})`)
+  }
+  override clear(): void {
+    throw new TypeError('decide or evolve cleared a set of the state it was given')
+  }
+}
+
 /**
  * The state as decide and evolve get it: frozen, maps that refuse changes, frozen
  * members. Any change to it throws at once, which costs far less than comparing
@@ -568,6 +628,10 @@ function readOnly(state: ConversationState): ConversationState {
     gone: freezeValues(state.gone),
     edits: new ReadOnlyMap([...state.edits].map(([seq, edits]) => [seq, Object.freeze([...edits])] as const)),
     burn: Object.freeze({ ...state.burn }),
+    reactions: new ReadOnlyMap(
+      [...state.reactions].map(([seq, keys]) => [seq, new ReadOnlyMap([...keys].map(([k, users]) => [k, new ReadOnlySet(users)] as const))] as const),
+    ),
+    pins: Object.freeze(state.pins.map((p) => Object.freeze({ ...p }))),
     recent: Object.freeze(new Map([...state.recent].map(([actor, cmds]) => [actor, Object.freeze(cmds.map((r) => Object.freeze({ ...r })))]))),
   })
 }

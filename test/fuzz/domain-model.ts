@@ -34,6 +34,8 @@ export interface ModelMessage {
   gone?: 'recalled' | 'burned' | 'erased'
   /** Seqs of the message.edited events that target it. */
   edits: number[]
+  /** Its reactions as `user key` pairs, oldest first; cleared when it goes. */
+  reactions?: string[]
 }
 
 export type Verdict =
@@ -65,6 +67,8 @@ export class ConversationModel {
   readonly written = new Map<string, number>()
   /** Every seq each actor wrote, in order. */
   readonly byActor = new Map<string, number[]>()
+  /** Seqs of the pinned messages, in pin order. */
+  pinned: number[] = []
 
   constructor(
     readonly conv: string,
@@ -282,7 +286,7 @@ export class ConversationModel {
           const inWindow = m.actor === a && now <= m.at + this.policy.recallWindowSeconds * 1000
           if (!outranksAuthor && !isSystem && !inWindow) why.add(m.actor === a ? 'RECALL_WINDOW_PASSED' : 'FORBIDDEN_ROLE')
         }
-        return verdict('message.recalled', () => (m!.gone = 'recalled'))
+        return verdict('message.recalled', () => this.goes(m!, 'recalled'))
       }
       case 'message.delete-for-me': {
         // Only current members write to the log; a former member keeps what they had, as it was.
@@ -329,7 +333,7 @@ export class ConversationModel {
         if (m && edits.some((e) => e <= m.seq || e > this.seq)) why.add('SEQ_OUT_OF_RANGE')
         else if (m && edits.some((e) => !m.edits.includes(e))) why.add('TARGET_NOT_FOUND')
         return verdict('message.burned', () => {
-          m!.gone = 'burned'
+          this.goes(m!, 'burned')
           this.erased.add(m!.seq)
           for (const e of edits) this.erased.add(e)
         })
@@ -358,7 +362,49 @@ export class ConversationModel {
           this.members.set(a, { role: 'owner', mutedUntil: 0 })
         })
       }
+      case 'reaction.add':
+      case 'reaction.remove': {
+        // Reacting is no post: members react in a muted group, muted or not.
+        writable()
+        member()
+        const pair = `${a} ${c.data.key}`
+        const adding = c.type === 'reaction.add'
+        const m = adding ? targetChecks(c.data.target) : this.messages.get(c.data.target)
+        if (!adding && c.data.target > this.seq) why.add('TARGET_NOT_FOUND')
+        if (!adding && m?.gone) why.add('TARGET_GONE')
+        const pairs = m?.reactions ?? []
+        if (adding && pairs.includes(pair)) why.add('ALREADY_REACTED')
+        const keys = new Set(pairs.map((p) => p.slice(p.indexOf(' ') + 1)))
+        if (adding && !keys.has(c.data.key) && keys.size >= this.policy.maxReactionKeys) why.add('REACTION_KEYS_FULL')
+        if (!adding && !pairs.includes(pair)) why.add('REACTION_NOT_FOUND')
+        return verdict(adding ? 'reaction.added' : 'reaction.removed', () => {
+          m!.reactions = adding ? [...pairs, pair] : pairs.filter((p) => p !== pair)
+        })
+      }
+      case 'message.pin':
+      case 'message.unpin': {
+        // Owner and admins of a group; either side of a direct chat.
+        writable()
+        if (this.kind === 'direct') member()
+        else atLeast(RANK.admin)
+        const pinning = c.type === 'message.pin'
+        if (pinning) targetChecks(c.data.target)
+        const there = this.pinned.includes(c.data.target)
+        if (pinning && there) why.add('ALREADY_PINNED')
+        if (pinning && !there && this.pinned.length >= this.policy.maxPins) why.add('PINS_FULL')
+        if (!pinning && !there) why.add('NOT_PINNED')
+        return verdict(pinning ? 'message.pinned' : 'message.unpinned', () => {
+          this.pinned = pinning ? [...this.pinned, c.data.target] : this.pinned.filter((p) => p !== c.data.target)
+        })
+      }
     }
+  }
+
+  /** A message recalled, burned or erased: its reactions and its pin go with it. */
+  private goes(m: ModelMessage, how: NonNullable<ModelMessage['gone']>): void {
+    m.gone = how
+    delete m.reactions
+    this.pinned = this.pinned.filter((p) => p !== m.seq)
   }
 
   /** Seqline's erasure: messages older than a cut-off, or one user's; what is already gone is passed over. */
@@ -387,7 +433,7 @@ export class ConversationModel {
       event: 'content.erased',
       apply: () => {
         for (const m of kept) {
-          m.gone = 'erased'
+          this.goes(m, 'erased')
           for (const s of [m.seq, ...m.edits]) this.erased.add(s)
         }
       },

@@ -500,6 +500,10 @@ describe('fuzz: malformed HTTP requests and WebSocket frames against a real API 
           // Seqline's own, with no route: never sent.
           'content.erase': {},
           'channel.create': { name: o.text.slice(0, 100) },
+          'reaction.add': { key: n % 2 ? '👍' : 'tada' },
+          'reaction.remove': { key: n % 2 ? '👍' : 'tada' },
+          'message.pin': {},
+          'message.unpin': {},
         }
         return { id, ...data[e.shape.type] }
       }

@@ -18,6 +18,8 @@ const BODIES: Record<string, Record<string, unknown>> = {
   'burn.configure': { enabled: true },
   'retention.configure': { days: 30 },
   'notifications.configure': { mode: 'none' },
+  'reaction.add': { key: '👍' },
+  'reaction.remove': { key: '👍' },
 }
 
 describe('authorisation on every endpoint', () => {

@@ -36,6 +36,10 @@ const DATA: Partial<Record<CommandType, Record<string, unknown>>> = {
   'burn.configure': { enabled: true },
   'retention.configure': { days: 30 },
   'notifications.configure': { mode: 'none' },
+  'reaction.add': { target: 2, key: '👍' },
+  'reaction.remove': { target: 2, key: '👍' },
+  'message.pin': { target: 2 },
+  'message.unpin': { target: 2 },
 }
 /** Refusals other than NOT_MEMBER that come first by rule: joining a closed group, burn settings of a group. */
 const FIRST_RULE: Partial<Record<CommandType, string>> = { 'group.join': 'JOIN_CLOSED', 'burn.configure': 'BURN_DIRECT_ONLY' }

@@ -54,6 +54,7 @@ const BODY_VALUES: Record<string, unknown> = {
   sql: 'SELECT 1',
   name: 'contract',
   members: ['bo'],
+  key: '👍',
 }
 // wait=0: an erasure answers 202 at once (no worker runs here) rather than after a minute.
 const QUERY_VALUES: Record<string, string> = { from: '1', q: 'hello', since: '0', wait: '0' }
@@ -128,6 +129,13 @@ describe('the served OpenAPI document against the running server', () => {
     assert.ok(created.ok, JSON.stringify(created))
     const sent = await t.handler.execute(text(`m-${conv}`, conv, 'amy', 'hello contract'))
     assert.ok(sent.ok && sent.seq === 2, JSON.stringify(sent))
+    // Taking back a reaction or a pin needs one there first.
+    const undone = op.path.endsWith('/reactions/remove')
+      ? { type: 'reaction.add', data: { target: 2, key: '👍' } }
+      : op.path.endsWith('/unpin')
+        ? { type: 'message.pin', data: { target: 2 } }
+        : undefined
+    if (undone) assert.ok((await t.handler.execute({ ...undone, id: `undo-${conv}`, conv, actor: 'amy' })).ok)
     return conv
   }
 

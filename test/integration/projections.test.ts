@@ -72,6 +72,20 @@ describe('conversation projections against a real nats-server', () => {
     await ok({ type: 'conversation.read', id: 'r-ben', conv: 'c_rebuild', actor: 'ben', data: { upTo: 4 } })
     await ok({ type: 'conversation.read', id: 'r-dan', conv: 'c_rebuild', actor: 'dan', data: { upTo: 5 } })
     await ok({ type: 'group.leave', id: 'leave-cat', conv: 'c_rebuild', actor: 'cat', data: {} })
+    // Reactions and pins: aggregates, reactor lists, each reactor's own keys, the pinned list; a recall takes its share away.
+    const r2 = (await ok(text('r2', 'g_rebuild', 'ann'))).seq
+    for (const [id, actor, target, key] of [
+      ['ra1', 'cat', 2, '👍'],
+      ['ra2', 'ann', 2, '👍'],
+      ['ra3', 'ann', r2, 'tada'],
+      ['ra4', 'cat', r2, 'tada'],
+    ] as const) {
+      await ok({ type: 'reaction.add', id, conv: 'g_rebuild', actor, data: { target, key } })
+    }
+    await ok({ type: 'reaction.remove', id: 'rr1', conv: 'g_rebuild', actor: 'cat', data: { target: 2, key: '👍' } })
+    await ok({ type: 'message.pin', id: 'p1', conv: 'g_rebuild', actor: 'ann', data: { target: 2 } })
+    await ok({ type: 'message.pin', id: 'p2', conv: 'g_rebuild', actor: 'ann', data: { target: r2 } })
+    await ok({ type: 'message.recall', id: 'rc1', conv: 'g_rebuild', actor: 'ann', data: { target: r2 } })
     await caughtUp(runner)
     const incremental = await readPrefix(t.nc, BUCKET, '')
     assert.ok(

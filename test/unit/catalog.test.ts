@@ -91,6 +91,39 @@ const refusalScenarios: Record<RefusalCode, () => Decision> = {
     c.run('olivia', 'channel.create', { name: 'News', subscribers: ['mia'] })
     return c.decide('mia', 'message.send', hi)
   },
+  ALREADY_REACTED: () => {
+    const c = team()
+    const seq = c.say('mia', 'x')
+    c.run('max', 'reaction.add', { target: seq, key: '👍' })
+    return c.decide('max', 'reaction.add', { target: seq, key: '👍' })
+  },
+  REACTION_NOT_FOUND: () => {
+    const c = team()
+    const seq = c.say('mia', 'x')
+    return c.decide('max', 'reaction.remove', { target: seq, key: '👍' })
+  },
+  REACTION_KEYS_FULL: () => {
+    const c = team({ ...DEFAULT_POLICY, maxReactionKeys: 1 })
+    const seq = c.say('mia', 'x')
+    c.run('max', 'reaction.add', { target: seq, key: '👍' })
+    return c.decide('max', 'reaction.add', { target: seq, key: 'tada' })
+  },
+  ALREADY_PINNED: () => {
+    const c = team()
+    const seq = c.say('mia', 'x')
+    c.run('adam', 'message.pin', { target: seq })
+    return c.decide('olivia', 'message.pin', { target: seq })
+  },
+  NOT_PINNED: () => {
+    const c = team()
+    const seq = c.say('mia', 'x')
+    return c.decide('adam', 'message.unpin', { target: seq })
+  },
+  PINS_FULL: () => {
+    const c = team({ ...DEFAULT_POLICY, maxPins: 1 })
+    c.run('adam', 'message.pin', { target: c.say('mia', 'x') })
+    return c.decide('adam', 'message.pin', { target: c.say('mia', 'y') })
+  },
 }
 
 /** Accepting scenarios, several of them no-ops that must write nothing. */
@@ -158,6 +191,42 @@ const acceptingScenarios: [CommandType, string, () => Decision][] = [
   ],
   ['retention.configure', 'owner', () => team().decide('olivia', 'retention.configure', { days: 30 })],
   ['retention.configure', 'no-op', () => team().decide(SYSTEM, 'retention.configure', { days: null })],
+  [
+    'reaction.add',
+    'react',
+    () => {
+      const c = team()
+      return c.decide('max', 'reaction.add', { target: c.say('mia', 'x'), key: '👍' })
+    },
+  ],
+  [
+    'reaction.remove',
+    'unreact',
+    () => {
+      const c = team()
+      const seq = c.say('mia', 'x')
+      c.run('max', 'reaction.add', { target: seq, key: '👍' })
+      return c.decide('max', 'reaction.remove', { target: seq, key: '👍' })
+    },
+  ],
+  [
+    'message.pin',
+    'pin',
+    () => {
+      const c = directChat('adam', 'zoe')
+      return c.decide('zoe', 'message.pin', { target: c.say('adam', 'x') })
+    },
+  ],
+  [
+    'message.unpin',
+    'unpin',
+    () => {
+      const c = team()
+      const seq = c.say('mia', 'x')
+      c.run('adam', 'message.pin', { target: seq })
+      return c.decide('olivia', 'message.unpin', { target: seq })
+    },
+  ],
   [
     'content.erase',
     'retention',

@@ -49,11 +49,21 @@ const GROUP_CASES: Case[] = [
   { type: 'message.delete-for-me', data: (actor, { own }) => ({ targets: [own.get(actor) ?? 1] }), by: 'max' },
   { type: 'conversation.read', data: () => ({ upTo: 1 }), by: 'max' },
   { type: 'notifications.configure', data: () => ({ mode: 'none' }), by: 'max' },
+  { type: 'reaction.add', data: (_, { own }) => ({ target: own.get('max')!, key: '👍' }), by: 'max' },
+  { type: 'message.pin', data: (_, { own }) => ({ target: own.get('max')! }), by: 'adam' },
 ]
 
 /** Commands a non-member may send by design: opening a conversation, joining an open group. Burning is Seqline's alone. */
 const NOT_MEMBER_WRITES = new Set<CommandType>(['conversation.create-direct', 'group.create', 'group.join', 'channel.create'])
-const ELSEWHERE = new Set<CommandType>(['burn.configure', 'message.burn', 'retention.configure', 'content.erase'])
+const ELSEWHERE = new Set<CommandType>([
+  'burn.configure',
+  'message.burn',
+  'retention.configure',
+  'content.erase',
+  // Decided on what the actor did before (test/unit/decide-reactions.test.ts, decide-pins.test.ts): a stranger has nothing to take back.
+  'reaction.remove',
+  'message.unpin',
+])
 
 describe('only members write to a conversation log', () => {
   test('every command type is covered here or named as an exception', () => {

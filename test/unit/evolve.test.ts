@@ -54,6 +54,11 @@ const directLife: PendingEvent[] = [
   { type: 'message.sent', data: hi },
   { type: 'message.edited', data: { target: 6, content: { type: 'text', text: 'hello' } } },
   { type: 'content.erased', data: { reason: 'retention', days: 30, before: 1, targets: [{ seq: 6, edits: [7] }] } },
+  { type: 'message.sent', data: hi },
+  { type: 'reaction.added', data: { target: 9, key: '👍' } },
+  { type: 'message.pinned', data: { target: 9 } },
+  { type: 'reaction.removed', data: { target: 9, key: '👍' } },
+  { type: 'message.unpinned', data: { target: 9 } },
   { type: 'notifications.configured', data: { mode: 'mentions' } },
 ]
 

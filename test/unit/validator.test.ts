@@ -75,6 +75,10 @@ describe('validateCommand accepts', () => {
       'retention.configure': { days: 30 },
       'content.erase': { reason: 'user-erasure', user: 'bob', request: 'r1', targets: [3, 5] },
       'channel.create': { name: 'News', subscribers: ['bob'], admins: ['carol'], joinable: true },
+      'reaction.add': { target: 2, key: '👍' },
+      'reaction.remove': { target: 2, key: 'thumbsup' },
+      'message.pin': { target: 2 },
+      'message.unpin': { target: 2 },
     }
     assert.deepEqual(Object.keys(data).sort(), [...COMMAND_TYPES].sort())
     for (const type of COMMAND_TYPES) {

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { Tokens } from '../../../api/auth/index.js'
 import { CommandHandler, type HandleResult } from '../../../core/commands/index.js'
-import { createDecider } from '../../../core/domain/index.js'
+import { createDecider, DEFAULT_POLICY } from '../../../core/domain/index.js'
 import type { EventLog } from '../../../core/log/index.js'
 import { ConversationViews } from '../../../projections/conversations/index.js'
 import { bareCeiling, type Ceiling } from '../shared/publish-ceilings.js'
@@ -51,10 +51,7 @@ export async function channelBench(nc: NatsConnection, opts: ChannelBenchOptions
   const log = await scratchLog(nc, 'chan', opts.partitions)
   const bucket = `bench_${RUN}_chan`
   const projection = await startBenchProjection(nc, log, bucket)
-  const handler = new CommandHandler(
-    log,
-    createDecider({ recallWindowSeconds: 120, burnDefaultSeconds: 30, maxGroupMembers: 1_000_000, maxChannelMembers: 1_000_000 }),
-  )
+  const handler = new CommandHandler(log, createDecider({ ...DEFAULT_POLICY, maxGroupMembers: 1_000_000, maxChannelMembers: 1_000_000 }))
   try {
     const ceiling = await bareCeiling(raw, opts.ceilingMessages, opts.window)
     const views = await ConversationViews.open(nc, bucket, bucket)
