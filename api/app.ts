@@ -14,12 +14,14 @@ import { rateLimits } from './rate-limit.js'
 import {
   adminHistoryRoutes,
   adminRoutes,
+  blockRoutes,
   commandRoutes,
   healthRoutes,
   hookRoutes,
   pushRoutes,
   readRoutes,
   retentionRoutes,
+  threadRoutes,
   userHistoryRoutes,
   webhookRoutes,
 } from './routes/index.js'
@@ -111,6 +113,8 @@ const userApi = fp<DepsOption>(
     commandRoutes(users, deps)
     readRoutes(users, deps)
     userHistoryRoutes(users, deps)
+    threadRoutes(users, deps)
+    if (deps.userLog) blockRoutes(users, deps.userLog)
   },
   { name: 'seqline-user-api', dependencies: ['seqline-rate-limit', 'seqline-docs'], encapsulate: true },
 )

@@ -1,5 +1,6 @@
 // api/routes: its public entry. Other parts import from here, not from the files behind it.
 export { adminRoutes } from './admin.js'
+export { blockRoutes } from './blocks.js'
 export { commandRoutes } from './commands.js'
 export { healthRoutes } from './health.js'
 export { adminHistoryRoutes, userHistoryRoutes } from './history.js'
@@ -7,4 +8,5 @@ export { hookRoutes } from './hooks.js'
 export { pushRoutes } from './push.js'
 export { readRoutes } from './reads.js'
 export { retentionRoutes } from './retention.js'
+export { threadRoutes } from './threads.js'
 export { webhookRoutes } from './webhooks.js'

@@ -1,13 +1,14 @@
 import type Type from 'typebox'
 import { conversationEvents } from '../../core/log/index.js'
 import type { InboxRow as InboxRowRecord } from '../../projections/conversations/index.js'
-import { ConvParams, ConvSeqParams, ErrorBody, EventPage, Inbox, ndjsonOf, RangeQuery, Receipt, SyncQuery, SyncResult } from '../../schemas/index.js'
+import { ConvParams, ConvSeqParams, ErrorBody, EventsPage, EventsQuery, Inbox, ndjsonOf, Receipt, SyncQuery, SyncResult } from '../../schemas/index.js'
 import { mustSee, visibleTo } from '../authorize.js'
 import type { ApiDeps, TypedApp } from '../deps.js'
 import { ApiError } from '../errors.js'
 import { sendNdjson } from '../export.js'
 import { CONVERSATION_READ_ERRORS } from '../openapi/index.js'
 import { pull } from '../pull.js'
+import { withThreads } from './threads.js'
 
 const tags = ['reads']
 const failures = { '4xx': ErrorBody, '5xx': ErrorBody }
@@ -20,12 +21,13 @@ export function readRoutes(app: TypedApp, deps: ApiDeps): void {
       summary: 'Events by seq range, clipped to what you may see; erased seqs are listed',
       tags,
       params: ConvParams,
-      querystring: RangeQuery,
-      response: { 200: EventPage, ...failures },
+      querystring: EventsQuery,
+      response: { 200: EventsPage, ...failures },
     },
-    handler: async (request): Promise<Type.Static<typeof EventPage>> => {
+    handler: async (request): Promise<Type.Static<typeof EventsPage>> => {
       const visible = await visibleTo(deps, request.params.conv, request.user)
-      return pull(deps.log, request.user, visible, request.query)
+      const { threadReplies, ...range } = request.query
+      return withThreads(deps, request.user, await pull(deps.log, request.user, visible, range), threadReplies)
     },
   })
 

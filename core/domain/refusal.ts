@@ -26,6 +26,8 @@ export const REFUSALS = {
   SEQ_OUT_OF_RANGE: 'the seq is beyond the conversation head or the actor visible range',
   MENTION_NOT_MEMBER: 'a mentioned user is not a member',
   NOTIFY_UNTIL_INVALID: 'until must be a future time, and only ends a quieter mode (mentions or none)',
+  THREAD_NESTED: 'a thread is one level deep: reply under the root of the thread, not under a reply',
+  BLOCKED: 'the other member of this direct conversation does not accept this from you',
 } as const
 
 export type RefusalCode = keyof typeof REFUSALS

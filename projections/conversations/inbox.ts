@@ -12,6 +12,7 @@ import {
   type UserConversation,
   type UserRecord,
 } from './records.js'
+import { threadNotifies } from './thread-views.js'
 
 export interface InboxRow {
   conv: string
@@ -71,7 +72,9 @@ async function row(source: RecordSource, contents: ContentReader, user: string, 
     readSeq === maxSeq ? upToMaxNow : liveUpTo(source, conv, readSeq),
     lastRecord ? lastMessage(lastRecord, contents) : undefined,
   ])
-  const mentioned = head.mentions.some((m) => m.seq > readSeq && m.seq <= maxSeq && m.actor !== user && (m.all === true || (m.users ?? []).includes(user)))
+  const mentioned =
+    head.mentions.some((m) => m.seq > readSeq && m.seq <= maxSeq && m.actor !== user && (m.all === true || (m.users ?? []).includes(user))) ||
+    (await threadNotifies(source, conv, head, user, readSeq, maxSeq))
   // A former member's row stands as it was at the leave (rows written before this was kept fall back to the head).
   const group = c.left !== undefined ? (c.groupAtLeave ?? head) : head
   return {

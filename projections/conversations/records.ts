@@ -65,6 +65,8 @@ export interface HeadRecord {
   retainedFrom?: number
   /** Set to false by a group that wants offline pushes without preview text; absent means previews are shown. */
   previews?: false
+  /** Threads with the newest replies, newest first (threads.ts): the inbox notifies their participants. */
+  threads?: Array<{ root: number; last: number }>
 }
 
 interface MemberEntry {

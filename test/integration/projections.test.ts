@@ -9,6 +9,7 @@ import type { SeqlineEvent } from '../../schemas/index.js'
 import { SYSTEM_ACTOR } from '../../schemas/index.js'
 import { auditVerified, readAll, text, withLogServer } from '../helpers/log.js'
 import { caughtUp, startProjection } from '../helpers/projection.js'
+import { threadWorkload } from '../helpers/threads.js'
 
 const BUCKET = 'conv_views'
 
@@ -65,12 +66,15 @@ describe('conversation projections against a real nats-server', () => {
     await ok({ type: 'message.edit', id: 'e1', conv: 'g_rebuild', actor: 'ben', data: { target: 2, content: { type: 'text', text: '@cat look!' } } })
     await ok({ type: 'member.mute', id: 'mute-1', conv: 'g_rebuild', actor: 'ann', data: { user: 'cat', seconds: 600 } })
     await ok({ type: 'group.kick', id: 'kick-1', conv: 'g_rebuild', actor: 'ann', data: { user: 'ben' } })
+    await ok({ type: 'group.invite', id: 'invite-dan', conv: 'g_rebuild', actor: 'ann', data: { users: ['dan'] } })
+    await threadWorkload(ok, t.log, 'g_rebuild', 'ann', 'dan')
     await caughtUp(runner)
     const incremental = await readPrefix(t.nc, BUCKET, '')
     await runner.rebuild()
     await caughtUp(runner)
     const rebuilt = await readPrefix(t.nc, BUCKET, '')
     assert.ok(incremental.size >= 9, `only ${incremental.size} records`)
+    assert.deepEqual([...incremental.keys()].filter((k) => k.startsWith('t')).sort(), ['t.g_rebuild.7', 'tl.g_rebuild.7.0', 'tp.g_rebuild.9', 'tr.g_rebuild.0'])
     assert.deepEqual(rebuilt, incremental)
     await runner.stop()
     runner.close()

@@ -86,6 +86,13 @@ const refusalScenarios: Record<RefusalCode, () => Decision> = {
   },
   SEQ_OUT_OF_RANGE: () => team().decide('mia', 'conversation.read', { upTo: 99 }),
   MENTION_NOT_MEMBER: () => team().decide('mia', 'message.send', { ...hi, mentions: { users: ['sam'] } }),
+  THREAD_NESTED: () => {
+    const c = team()
+    const root = c.say('mia', 'root')
+    c.run('adam', 'message.send', { ...hi, thread: root })
+    return c.decide('mia', 'message.send', { ...hi, thread: c.state.seq })
+  },
+  BLOCKED: () => directChat('adam', 'zoe').decide('adam', 'message.send', hi, { blocked: true }),
 }
 
 /** Accepting scenarios, several of them no-ops that must write nothing. */
