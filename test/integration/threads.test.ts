@@ -37,7 +37,11 @@ describe('threads through REST and WebSocket on a real nats-server', () => {
     sockets.push(ben)
     // Pipelined: every frame is sent before the first ack is awaited.
     for (let i = 0; i < OVER_SOCKET; i++) {
-      ben.send({ type: 'command', rid: `r${i}`, command: { type: 'message.send', id: `ben-${i}`, conv: CONV, data: { content: { type: 'text', text: `ben ${i}` }, thread: root } } })
+      ben.send({
+        type: 'command',
+        rid: `r${i}`,
+        command: { type: 'message.send', id: `ben-${i}`, conv: CONV, data: { content: { type: 'text', text: `ben ${i}` }, thread: root } },
+      })
     }
     const overRest = Promise.all(Array.from({ length: REPLIES - OVER_SOCKET }, (_, i) => send('cat', `cat-${i}`, `cat ${i}`, { thread: root })))
     // A main-timeline message among the replies.
