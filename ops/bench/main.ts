@@ -2,10 +2,11 @@
 // (a fresh local one unless --url is given). Every figure is printed beside a
 // ceiling measured in the same run, because these machines are noisy.
 // Options: --messages 40000 --window 512 --deep 1000000 --partitions 8 --url nats://...
-//          --only all|append|read|audit|projections|ws|history|hooks|webhooks (or a comma-separated list; default all)
+//          --only all|append|read|audit|projections|ws|history|hooks|webhooks|threads (or a comma-separated list; default all)
 //          audit: --audit-events 200000 (one conversation exported and verified)
 //          hooks: --hook-sends 2000 (serial sends with and without one before-hook, and bare round trips to it)
 //          webhooks: --webhook-batch 1000 (events per POST)
+//          threads: --block-sends 1000 (serial direct sends with and without the block check)
 //          history: --history-messages 10000000 --history-conversations 100000 --clickhouse-url http://... (default: a local clickhouse-server)
 //                   --history-backends both|chdb|server (default both)
 //          ws: --clients 200 --ws-rate 2000 (or steps: 1000,2000,5000) --ws-seconds 10 --ws-group 10 --ws-api child|inline
@@ -26,6 +27,7 @@ import { appendBench, printAppend } from './log/append.js'
 import { auditBench, printAudit } from './log/audit.js'
 import { printRead, readBench } from './log/read.js'
 import { printProjections, projectionsBench } from './projection/projections.js'
+import { printThreads, threadBench } from './threads/threads.js'
 import { printWebhooks, webhookBench } from './webhooks/webhooks.js'
 import { wsBench } from './websocket/bench.js'
 import { printWs } from './websocket/report.js'
@@ -57,10 +59,11 @@ const { values: args } = parseArgs({
     'history-backends': { type: 'string', default: 'both' },
     'hook-sends': { type: 'string', default: '2000' },
     'webhook-batch': { type: 'string', default: '1000' },
+    'block-sends': { type: 'string', default: '1000' },
   },
 })
 
-const PARTS = ['append', 'read', 'audit', 'projections', 'ws', 'history', 'hooks', 'webhooks'] as const
+const PARTS = ['append', 'read', 'audit', 'projections', 'ws', 'history', 'hooks', 'webhooks', 'threads'] as const
 const only = new Set(args.only === 'all' ? PARTS : args.only!.split(',').map((s) => s.trim()))
 for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--only ${part}: expected one of ${PARTS.join(', ')}`)
 
@@ -102,11 +105,13 @@ async function main() {
     if (history) printHistory(history)
     const hooks = only.has('hooks') ? await hookBench(nc, Number(args['hook-sends']), Number(args.partitions)) : undefined
     if (hooks) printHooks(hooks)
+    const threads = only.has('threads') ? await threadBench(nc, Number(args.messages), window, Number(args.partitions), Number(args['block-sends'])) : undefined
+    if (threads) printThreads(threads)
     await mkdir(join(args.out!, '..'), { recursive: true })
     await writeFile(
       args.out!,
       JSON.stringify(
-        { at: new Date().toISOString(), natsServer: version, cores: cpus().length, append, read, audit, projections, ws, history, hooks, webhooks },
+        { at: new Date().toISOString(), natsServer: version, cores: cpus().length, append, read, audit, projections, ws, history, hooks, webhooks, threads },
         null,
         2,
       ),
