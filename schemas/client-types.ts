@@ -1,11 +1,13 @@
 import { ActiveSenders, BusiestConversations, BusiestHours, FirstReply, MessagesPerDay, MessagesPerKind, SendersPerDay } from './analytics.js'
 import { Accepted, MintTokenBody, UserProfile } from './api.js'
-import { EventPage, Inbox, MintedToken, Readiness, Receipt, SyncResult, UserRecord } from './api-reads.js'
+import { Inbox, MintedToken, Readiness, Receipt, SyncResult, UserRecord } from './api-reads.js'
+import { BlockAnswer, BlockList } from './blocks.js'
 import { COMMAND_TYPES, commandData } from './commands.js'
 import { Mentions, MessageContent } from './content.js'
 import { ERROR_CODE_NAMES } from './error-codes.js'
 import { EVENT_TYPES, eventSchemas } from './events.js'
 import { SearchResult, SqlResult } from './search.js'
+import { EventsPage, ThreadPage, ThreadSummary } from './threads.js'
 import { ClientFrame, ServerFrame } from './ws.js'
 
 /*
@@ -44,7 +46,7 @@ function roots(): Record<string, unknown> {
     ClientFrame,
     ServerFrame,
     Accepted,
-    EventPage,
+    EventPage: EventsPage,
     Receipt,
     Inbox,
     SyncResult,
@@ -63,6 +65,10 @@ function roots(): Record<string, unknown> {
     BusiestHours,
     BusiestConversations,
     ErrorCode: { enum: ERROR_CODE_NAMES },
+    ThreadSummary,
+    ThreadPage,
+    BlockList,
+    BlockAnswer,
   }
 }
 

@@ -1763,6 +1763,26 @@ export type EventPage = {
   }>
   /** seqs of the range you will never get: erased from the log (burn after read) or another member's private event (delete-for-me); with events they cover the range densely */
   erased: number[]
+  /** the summary of each thread whose root lies in the range; absent when none */
+  threads?: Array<{
+    root: number
+    /** live replies: recalled, burned and erased ones are not counted */
+    replies: number
+    last?: {
+      seq: number
+      actor: string
+      /** milliseconds since 1970-01-01 UTC */
+      at: number
+      preview: string
+      state: 'live' | 'edited' | 'recalled' | 'burned' | 'erased'
+    }
+    /** authors of live replies, sorted */
+    participants: string[]
+    /** whether I wrote the root or a live reply */
+    participated: boolean
+  }>
+  /** with threadReplies=exclude: the seqs of thread replies left out of events */
+  threadReplies?: number[]
 }
 
 export type Receipt = {
@@ -1977,3 +1997,84 @@ export type BusiestConversations = {
 }
 
 export type ErrorCode = 'VALIDATION_FAILED' | 'MALFORMED_JSON' | 'MALFORMED_URL' | 'MALFORMED_REQUEST' | 'BAD_REQUEST' | 'SQL_ERROR' | 'SQL_TOO_MANY_ROWS' | 'SQL_TIMEOUT' | 'UNAUTHORIZED' | 'SQL_READ_ONLY' | 'SQL_OUTSIDE_HISTORY' | 'ORIGIN_NOT_ALLOWED' | 'REJECTED_BY_HOOK' | 'NOT_FOUND' | 'HOOK_NOT_FOUND' | 'USER_NOT_FOUND' | 'PUSH_NOT_CONFIGURED' | 'WEBHOOK_NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'REQUEST_TIMEOUT' | 'BODY_TOO_LARGE' | 'URL_TOO_LONG' | 'UNSUPPORTED_MEDIA_TYPE' | 'UPGRADE_REQUIRED' | 'RATE_LIMITED' | 'HEADERS_TOO_LARGE' | 'INTERNAL' | 'MINTING_UNAVAILABLE' | 'LOG_UNAVAILABLE' | 'CONTENTION' | 'ABANDONED' | 'HOOK_UNAVAILABLE' | 'WEBHOOKS_UNAVAILABLE' | 'HISTORY_UNAVAILABLE' | 'CANNOT_BLOCK_SELF' | 'BLOCK_LIST_FULL' | 'CONVERSATION_ID_MISMATCH' | 'INVALID_PEER' | 'SEQ_OUT_OF_RANGE' | 'NOTIFY_UNTIL_INVALID' | 'NOT_MEMBER' | 'NOT_GROUP' | 'BURN_DIRECT_ONLY' | 'DISSOLVED' | 'GROUP_MUTED' | 'MUTED' | 'FORBIDDEN_ROLE' | 'JOIN_CLOSED' | 'NOT_AUTHOR' | 'RECALL_WINDOW_PASSED' | 'MENTION_NOT_MEMBER' | 'BLOCKED' | 'CONVERSATION_NOT_FOUND' | 'TARGET_NOT_FOUND' | 'TARGET_NOT_MEMBER' | 'ALREADY_EXISTS' | 'ALREADY_MEMBER' | 'OWNER_MUST_TRANSFER' | 'TARGET_GONE' | 'GROUP_FULL' | 'NOT_EDITABLE' | 'NOT_BURNABLE' | 'THREAD_NESTED' | 'NOT_ERASABLE'
+
+export type ThreadSummary = {
+  root: number
+  /** live replies: recalled, burned and erased ones are not counted */
+  replies: number
+  last?: {
+    seq: number
+    actor: string
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    preview: string
+    state: 'live' | 'edited' | 'recalled' | 'burned' | 'erased'
+  }
+  /** authors of live replies, sorted */
+  participants: string[]
+  /** whether I wrote the root or a live reply */
+  participated: boolean
+}
+
+export type ThreadPage = {
+  /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  summary: {
+    root: number
+    /** live replies: recalled, burned and erased ones are not counted */
+    replies: number
+    last?: {
+      seq: number
+      actor: string
+      /** milliseconds since 1970-01-01 UTC */
+      at: number
+      preview: string
+      state: 'live' | 'edited' | 'recalled' | 'burned' | 'erased'
+    }
+    /** authors of live replies, sorted */
+    participants: string[]
+    /** whether I wrote the root or a live reply */
+    participated: boolean
+  }
+  /** the replies of this page in the direction asked (ascending forward, descending backward) */
+  replies: Array<{
+    id: string
+    /** `g_<id>` for a group, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
+    chain?: {
+      prev?: string
+      salt?: string
+    }
+    type: 'conversation.created' | 'member.invited' | 'member.joined' | 'member.left' | 'member.kicked' | 'member.role_changed' | 'group.ownership_transferred' | 'group.info_updated' | 'group.muted' | 'group.unmuted' | 'member.muted' | 'member.unmuted' | 'group.dissolved' | 'message.sent' | 'message.edited' | 'message.recalled' | 'message.deleted_for_me' | 'conversation.read' | 'notifications.configured' | 'burn.configured' | 'message.burned' | 'retention.configured' | 'content.erased'
+    /** the data of the event type (schemas/events.ts) */
+    data: unknown
+  }>
+  /** replies of this page the log no longer holds for you (burned, erased, another member's private event) */
+  erased: number[]
+  /** pass as from for the next page; absent at the end of the thread */
+  next?: number
+}
+
+export type BlockList = {
+  /** the users I block, sorted; nobody else ever sees this list */
+  blocked: string[]
+}
+
+export type BlockAnswer = {
+  /** user id: 1-64 of A-Z a-z 0-9 _ - */
+  user: string
+  /** whether I block the user now */
+  blocked: boolean
+  /** false when it already stood so */
+  changed: boolean
+}
