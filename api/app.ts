@@ -14,6 +14,7 @@ import { rateLimits } from './rate-limit.js'
 import {
   adminHistoryRoutes,
   adminRoutes,
+  blockRoutes,
   channelRoutes,
   commandRoutes,
   healthRoutes,
@@ -23,6 +24,7 @@ import {
   reactionRoutes,
   readRoutes,
   retentionRoutes,
+  threadRoutes,
   userHistoryRoutes,
   webhookRoutes,
 } from './routes/index.js'
@@ -117,6 +119,8 @@ const userApi = fp<DepsOption>(
     userHistoryRoutes(users, deps)
     reactionRoutes(users, deps)
     pinRoutes(users, deps)
+    threadRoutes(users, deps)
+    if (deps.userLog) blockRoutes(users, deps.userLog)
   },
   { name: 'seqline-user-api', dependencies: ['seqline-rate-limit', 'seqline-docs'], encapsulate: true },
 )

@@ -3,6 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify'
 import type { CommandHandler } from '../core/commands/index.js'
 import type { EventLog } from '../core/log/index.js'
+import type { UserLog } from '../core/users/index.js'
 import type { DelivererView } from '../integrations/delivery/index.js'
 import type { LiveHooks } from '../integrations/hooks/index.js'
 import type { Pusher } from '../integrations/push/index.js'
@@ -47,6 +48,8 @@ export interface ApiDeps {
   hooks?: LiveHooks
   /** Offline push: its target behind /v1/admin/push, its figures in the metrics; absent, those routes do not exist. */
   push?: Pusher
+  /** Users' own logs (core/users): /v1/users/me/blocks keeps the caller's block list there; absent, those routes do not exist. */
+  userLog?: UserLog
   /** Gateway tuning (heartbeat, limits); defaults in api/ws/options.ts. */
   ws?: Partial<GatewayOptions>
 }

@@ -1,6 +1,7 @@
 import { ActiveSenders, BusiestConversations, BusiestHours, FirstReply, MessagesPerDay, MessagesPerKind, SendersPerDay } from './analytics.js'
 import { Accepted, MintTokenBody, UserProfile } from './api.js'
-import { EventPage, Inbox, MintedToken, Readiness, Receipt, SyncResult, UserRecord } from './api-reads.js'
+import { Inbox, MintedToken, Readiness, Receipt, SyncResult, UserRecord } from './api-reads.js'
+import { BlockAnswer, BlockList } from './blocks.js'
 import { MemberPage, ViewCount } from './channels.js'
 import { COMMAND_TYPES, commandData } from './commands.js'
 import { Mentions, MessageContent } from './content.js'
@@ -9,6 +10,7 @@ import { EVENT_TYPES, eventSchemas } from './events.js'
 import { Pins } from './pins.js'
 import { MessageReactions } from './reactions.js'
 import { SearchResult, SqlResult } from './search.js'
+import { EventsPage, ThreadPage, ThreadSummary } from './threads.js'
 import { ClientFrame, ServerFrame } from './ws.js'
 
 /*
@@ -47,7 +49,7 @@ function roots(): Record<string, unknown> {
     ClientFrame,
     ServerFrame,
     Accepted,
-    EventPage,
+    EventPage: EventsPage,
     Receipt,
     Inbox,
     SyncResult,
@@ -70,6 +72,10 @@ function roots(): Record<string, unknown> {
     ViewCount,
     MessageReactions,
     Pins,
+    ThreadSummary,
+    ThreadPage,
+    BlockList,
+    BlockAnswer,
   }
 }
 

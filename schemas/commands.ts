@@ -48,7 +48,12 @@ export const commandData = {
   'member.mute': Obj({ user: UserId, seconds: Type.Integer({ minimum: 1, maximum: MAX_MUTE_SECONDS }) }),
   'member.unmute': Obj({ user: UserId }),
   'group.dissolve': Obj({}),
-  'message.send': Obj({ content: MessageContent, mentions: Type.Optional(Mentions), replyTo: Type.Optional(Seq) }),
+  'message.send': Obj({
+    content: MessageContent,
+    mentions: Type.Optional(Mentions),
+    replyTo: Type.Optional(Seq),
+    thread: Type.Optional(Type.With(Seq, { description: 'reply in the thread under this root message (docs/threads.md)' })),
+  }),
   'message.edit': Obj({ target: Seq, content: MessageContent }),
   'message.recall': Obj({ target: Seq, erase: Type.Optional(Type.Boolean()) }),
   'message.delete-for-me': Obj({ targets: Type.Array(Seq, { minItems: 1, maxItems: 100, uniqueItems: true }) }),

@@ -28,6 +28,7 @@ const REFUSAL_CODES: Record<RefusalCode, ErrorCodeInfo> = {
   NOT_AUTHOR: refusal(403, 'only the author may edit a message'),
   RECALL_WINDOW_PASSED: refusal(403, 'the recall window has passed'),
   MENTION_NOT_MEMBER: refusal(403, 'a mentioned user is not a member'),
+  BLOCKED: refusal(403, 'the other member of the direct conversation blocks the caller: no opening, sending, editing or reacting there'),
   CONVERSATION_NOT_FOUND: refusal(404, 'the conversation does not exist'),
   TARGET_NOT_FOUND: refusal(404, 'no message with that seq'),
   TARGET_NOT_MEMBER: refusal(404, 'the target user is not a member'),
@@ -38,6 +39,7 @@ const REFUSAL_CODES: Record<RefusalCode, ErrorCodeInfo> = {
   GROUP_FULL: refusal(409, 'the group has reached its member limit'),
   NOT_EDITABLE: refusal(409, 'only text and custom messages can be edited'),
   NOT_BURNABLE: refusal(409, 'the message was not sent under burn after read'),
+  THREAD_NESTED: refusal(409, 'the thread root named is itself a reply: a thread is one level deep, reply under its root'),
   NOT_ERASABLE: refusal(409, "Seqline's own erasure named a message younger than its retention cut-off, or not the erased user's"),
   CHANNEL_READ_ONLY: refusal(403, 'subscribers of a channel read; only the owner and admins post'),
   ALREADY_REACTED: refusal(409, 'the caller already reacts to the message with this key'),
@@ -116,6 +118,8 @@ export const ERROR_CODES = {
   },
   WEBHOOKS_UNAVAILABLE: { status: 503, retry: 'no', meaning: 'this process administers no webhooks (it runs without NATS KV access to them)' },
   HISTORY_UNAVAILABLE: { status: 503, retry: 'yes', meaning: 'ClickHouse cannot be reached, or this process has no history store' },
+  CANNOT_BLOCK_SELF: { status: 400, retry: 'no', meaning: 'a user blocks others, not themselves' },
+  BLOCK_LIST_FULL: { status: 409, retry: 'no', meaning: 'the caller already blocks the most users one may (1000); unblock one first' },
   ...REFUSAL_CODES,
 } as const satisfies Record<string, ErrorCodeInfo>
 

@@ -18,7 +18,15 @@ const Obj = <P extends Type.TProperties>(props: P) => Type.Object(props, { addit
 export const RetentionDays = Type.Integer({ minimum: 1, maximum: 36_500, description: 'keep content this many days (1 to 36500)' })
 /** Most messages one erasure tombstone names: a larger erasure writes several tombstones. */
 export const ERASED_PER_TOMBSTONE = 100
-const ErasedTargets = Type.Array(Obj({ seq: Seq, edits: Type.Optional(Type.Array(Seq, { maxItems: 1000, uniqueItems: true })) }), {
+/**
+ * What a thread reply names: the root it replies under and the root's author,
+ * so the views notify the author without reading a root that may since have
+ * been erased (a rebuild would not find it).
+ */
+const ThreadOf = Obj({ root: Seq, author: Actor })
+/** On a tombstone or a recall of a thread reply: its root, so views that never saw the reply (a rebuild) update the thread alike. */
+const ThreadRoot = Type.Optional(Seq)
+const ErasedTargets = Type.Array(Obj({ seq: Seq, edits: Type.Optional(Type.Array(Seq, { maxItems: 1000, uniqueItems: true })), thread: ThreadRoot }), {
   minItems: 1,
   maxItems: ERASED_PER_TOMBSTONE,
 })
@@ -78,10 +86,17 @@ const eventData = {
     replyTo: Type.Optional(Seq),
     /** Set when burn-after-read was on at send time: seconds from the recipient's read to the burn. */
     burnAfter: Type.Optional(BurnSeconds),
+    /** Set on a thread reply. */
+    thread: Type.Optional(ThreadOf),
   }),
   'message.edited': Obj({ target: Seq, content: MessageContent }),
   /** With erase, the message at `target` and its edits at `edits` are erased from the log, as a burn's are. */
-  'message.recalled': Obj({ target: Seq, erase: Type.Boolean(), edits: Type.Optional(Type.Array(Seq, { maxItems: 1000, uniqueItems: true })) }),
+  'message.recalled': Obj({
+    target: Seq,
+    erase: Type.Boolean(),
+    edits: Type.Optional(Type.Array(Seq, { maxItems: 1000, uniqueItems: true })),
+    thread: ThreadRoot,
+  }),
   'message.deleted_for_me': Obj({ targets: Type.Array(Seq, { minItems: 1, maxItems: 100, uniqueItems: true }) }),
   'conversation.read': Obj({ upTo: Seq }),
   /** The actor's own notification setting for this conversation (private to the actor); `until`: it ends by itself then. */
@@ -91,7 +106,7 @@ const eventData = {
   }),
   'burn.configured': Obj({ enabled: Type.Boolean(), seconds: BurnSeconds }),
   /** Tombstone: the message at `target`, and its edits at `edits`, have been erased from the log and every view. */
-  'message.burned': Obj({ target: Seq, edits: Type.Optional(Type.Array(Seq, { maxItems: 1000, uniqueItems: true })) }),
+  'message.burned': Obj({ target: Seq, edits: Type.Optional(Type.Array(Seq, { maxItems: 1000, uniqueItems: true })), thread: ThreadRoot }),
   /** The conversation's own retention policy; null: none, the default of its kind applies. */
   'retention.configured': Obj({ days: Type.Union([RetentionDays, Type.Null()]) }),
   /** Tombstone: each target message, and its edits, have been erased from the log and every view, by a retention policy or a user erasure. */

@@ -27,6 +27,7 @@ export {
   UserProfile,
 } from './api.js'
 export { Alive, EventPage, Inbox, MetricsText, MintedToken, ndjsonOf, Readiness, Receipt, SyncQuery, SyncResult, UserRecord } from './api-reads.js'
+export { BlockAnswer, BlockEvent, BlockList, BlockParams, MAX_BLOCKED } from './blocks.js'
 export { MemberPage, MemberPageQuery, ViewCount } from './channels.js'
 export { renderClientTypes } from './client-types.js'
 export { COMMAND_TYPES, type Command, type CommandOf, type CommandType, TARGETING_COMMANDS } from './commands.js'
@@ -51,6 +52,7 @@ export { LATEST_REACTORS, MessageReactions } from './reactions.js'
 export { AuditNdjson, AuditQuery, ErasureAnswer, ErasureQuery, RetentionDefaults, UserExportNdjson } from './retention.js'
 export { MAX_SEARCH_WORDS, SearchQuery, SearchResult, SqlRequest, SqlResult } from './search.js'
 export { compileTextValidator } from './text-values.js'
+export { EventsPage, EventsQuery, ThreadPage, ThreadParams, ThreadQuery, ThreadSummary } from './threads.js'
 export { readTime } from './times.js'
 export {
   createAjv,

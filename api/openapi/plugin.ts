@@ -40,6 +40,8 @@ export const docs = fp(
         tags: [
           { name: 'commands', description: 'writes: one event each, idempotent by command id' },
           { name: 'reads', description: 'pulls by seq, inbox, sync, receipts, export' },
+          { name: 'threads', description: "a thread's summary and its replies by seq, paged both ways" },
+          { name: 'blocks', description: 'my block list: blocked users cannot open, or write in, our direct conversation' },
           { name: 'search', description: "full-text search of the user's history (ClickHouse)" },
           { name: 'admin', description: 'users, tokens, system messages, audit export (service credential)' },
           { name: 'webhooks', description: 'durable, ordered, signed deliveries of the log to platform URLs (service credential)' },

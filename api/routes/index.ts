@@ -1,5 +1,6 @@
 // api/routes: its public entry. Other parts import from here, not from the files behind it.
 export { adminRoutes } from './admin.js'
+export { blockRoutes } from './blocks.js'
 export { channelRoutes } from './channels.js'
 export { commandRoutes } from './commands.js'
 export { healthRoutes } from './health.js'
@@ -10,4 +11,5 @@ export { pushRoutes } from './push.js'
 export { reactionRoutes } from './reactions.js'
 export { readRoutes } from './reads.js'
 export { retentionRoutes } from './retention.js'
+export { threadRoutes } from './threads.js'
 export { webhookRoutes } from './webhooks.js'

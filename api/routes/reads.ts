@@ -5,11 +5,11 @@ import {
   ConvParams,
   ConvSeqParams,
   ErrorBody,
-  EventPage,
+  EventsPage,
+  EventsQuery,
   Inbox,
   MemberPageQuery,
   ndjsonOf,
-  RangeQuery,
   Receipt,
   SyncQuery,
   SyncResult,
@@ -22,6 +22,7 @@ import { CONVERSATION_READ_ERRORS } from '../openapi/index.js'
 import { pull } from '../pull.js'
 import { mustListMembers } from './channels.js'
 import { withReactions } from './reactions.js'
+import { withThreads } from './threads.js'
 
 const tags = ['reads']
 const failures = { '4xx': ErrorBody, '5xx': ErrorBody }
@@ -34,12 +35,14 @@ export function readRoutes(app: TypedApp, deps: ApiDeps): void {
       summary: 'Events by seq range, clipped to what you may see; erased seqs are listed',
       tags,
       params: ConvParams,
-      querystring: RangeQuery,
-      response: { 200: EventPage, ...failures },
+      querystring: EventsQuery,
+      response: { 200: EventsPage, ...failures },
     },
-    handler: async (request): Promise<Type.Static<typeof EventPage>> => {
+    handler: async (request): Promise<Type.Static<typeof EventsPage>> => {
       const visible = await visibleTo(deps, request.params.conv, request.user)
-      return withReactions(deps, request.user, await pull(deps.log, request.user, visible, request.query), visible.leftAt !== undefined)
+      const { threadReplies, ...range } = request.query
+      const page = await withReactions(deps, request.user, await pull(deps.log, request.user, visible, range), visible.leftAt !== undefined)
+      return withThreads(deps, request.user, page, threadReplies)
     },
   })
 

@@ -15,6 +15,7 @@
 import { RestClient } from './rest.js'
 import { SeqlineSocket, type SocketOptions } from './socket.js'
 
+export { block, blocked, unblock } from './blocks.js'
 export { type ChannelSetup, Channels } from './channels.js'
 export { SeqlineError } from './errors.js'
 export type { HttpOptions, Query } from './http.js'
@@ -24,6 +25,7 @@ export { type Accepted, READ_PATHS, RestClient, type RestOptions, type SearchOpt
 export type * from './schema.js'
 export { type Ack, type OutgoingCommand, type QueuedCommand, SeqlineSocket, type SocketEvents, type SocketOptions } from './socket.js'
 export { type IdbFactory, IndexedDbStore, MemoryStore, type Store } from './stores.js'
+export { threadReplies, threadSummary } from './threads.js'
 export type { FetchLike, SocketConstructor, SocketLike, TokenSource } from './transport.js'
 export type * from './types.js'
 

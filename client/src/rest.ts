@@ -60,7 +60,8 @@ export class RestClient {
     return this.http.base
   }
 
-  send(conv: string, content: MessageContent, opts: WithId & { mentions?: Mentions; replyTo?: number } = {}): Promise<Accepted> {
+  /** `thread`: reply in the thread under the message at that seq (docs/threads.md). */
+  send(conv: string, content: MessageContent, opts: WithId & { mentions?: Mentions; replyTo?: number; thread?: number } = {}): Promise<Accepted> {
     const { id, ...rest } = opts
     return this.command('POST', `/v1/conversations/${conv}/messages`, { id, content, ...rest })
   }
@@ -158,7 +159,7 @@ export class RestClient {
   /** Events by seq range with the head and the erased seqs of the range, as the endpoint answers. */
   async page(
     conv: string,
-    range: { from: number; limit?: number; direction?: 'forward' | 'backward' },
+    range: { from: number; limit?: number; direction?: 'forward' | 'backward'; threadReplies?: 'include' | 'exclude' },
   ): Promise<Omit<EventPage, 'events'> & { events: SeqlineEvent[] }> {
     return this.http.json('GET', READ_PATHS.events(conv), undefined, range)
   }

@@ -363,6 +363,11 @@ export type SeqlineEvent = {
     }
     replyTo?: number
     burnAfter?: number
+    thread?: {
+      root: number
+      /** a user id or @system */
+      author: string
+    }
   }
   chain?: {
     prev?: string
@@ -431,6 +436,7 @@ export type SeqlineEvent = {
     target: number
     erase: boolean
     edits?: number[]
+    thread?: number
   }
   chain?: {
     prev?: string
@@ -545,6 +551,7 @@ export type SeqlineEvent = {
   data: {
     target: number
     edits?: number[]
+    thread?: number
   }
   chain?: {
     prev?: string
@@ -596,6 +603,7 @@ export type SeqlineEvent = {
     targets: Array<{
       seq: number
       edits?: number[]
+      thread?: number
     }>
   } | {
     reason: 'user-erasure'
@@ -605,6 +613,7 @@ export type SeqlineEvent = {
     targets: Array<{
       seq: number
       edits?: number[]
+      thread?: number
     }>
   }
   chain?: {
@@ -812,6 +821,8 @@ export type CommandDataMap = {
       all?: boolean
     }
     replyTo?: number
+    /** reply in the thread under this root message (docs/threads.md) */
+    thread?: number
   }
   'message.edit': {
     target: number
@@ -1077,6 +1088,8 @@ export type ClientFrame = {
         all?: boolean
       }
       replyTo?: number
+      /** reply in the thread under this root message (docs/threads.md) */
+      thread?: number
     }
   } | {
     type: 'message.edit'
@@ -1254,8 +1267,8 @@ export type ServerFrame = {
   /** echoed in the ack or error of this frame */
   rid?: string
   error: {
-    /** stable code; its status and whether to retry: - VALIDATION_FAILED: 400, retry no - MALFORMED_JSON: 400, retry no - MALFORMED_URL: 400, retry no - MALFORMED_REQUEST: 400, retry no - BAD_REQUEST: 400, retry no - SQL_ERROR: 400, retry no - SQL_TOO_MANY_ROWS: 400, retry no - SQL_TIMEOUT: 400, retry no - UNAUTHORIZED: 401, retry no - SQL_READ_ONLY: 403, retry no - SQL_OUTSIDE_HISTORY: 403, retry no - ORIGIN_NOT_ALLOWED: 403, retry no - REJECTED_BY_HOOK: 403, retry no - NOT_FOUND: 404, retry no - HOOK_NOT_FOUND: 404, retry no - USER_NOT_FOUND: 404, retry no - PUSH_NOT_CONFIGURED: 404, retry no - WEBHOOK_NOT_FOUND: 404, retry no - METHOD_NOT_ALLOWED: 405, retry no - REQUEST_TIMEOUT: 408, retry yes - BODY_TOO_LARGE: 413, retry no - URL_TOO_LONG: 414, retry no - UNSUPPORTED_MEDIA_TYPE: 415, retry no - UPGRADE_REQUIRED: 426, retry no - RATE_LIMITED: 429, retry after the delay - HEADERS_TOO_LARGE: 431, retry no - INTERNAL: 500, retry with the same command id - MINTING_UNAVAILABLE: 501, retry no - LOG_UNAVAILABLE: 503, retry with the same command id - CONTENTION: 503, retry with the same command id - ABANDONED: 503, retry with the same command id - HOOK_UNAVAILABLE: 503, retry with the same command id - WEBHOOKS_UNAVAILABLE: 503, retry no - HISTORY_UNAVAILABLE: 503, retry yes - CONVERSATION_ID_MISMATCH: 400, retry no - INVALID_PEER: 400, retry no - SEQ_OUT_OF_RANGE: 400, retry no - NOTIFY_UNTIL_INVALID: 400, retry no - NOT_MEMBER: 403, retry no - NOT_GROUP: 403, retry no - BURN_DIRECT_ONLY: 403, retry no - DISSOLVED: 403, retry no - GROUP_MUTED: 403, retry no - MUTED: 403, retry no - FORBIDDEN_ROLE: 403, retry no - JOIN_CLOSED: 403, retry no - NOT_AUTHOR: 403, retry no - RECALL_WINDOW_PASSED: 403, retry no - MENTION_NOT_MEMBER: 403, retry no - CONVERSATION_NOT_FOUND: 404, retry no - TARGET_NOT_FOUND: 404, retry no - TARGET_NOT_MEMBER: 404, retry no - ALREADY_EXISTS: 409, retry no - ALREADY_MEMBER: 409, retry no - OWNER_MUST_TRANSFER: 409, retry no - TARGET_GONE: 409, retry no - GROUP_FULL: 409, retry no - NOT_EDITABLE: 409, retry no - NOT_BURNABLE: 409, retry no - NOT_ERASABLE: 409, retry no - CHANNEL_READ_ONLY: 403, retry no - ALREADY_REACTED: 409, retry no - REACTION_NOT_FOUND: 404, retry no - REACTION_KEYS_FULL: 409, retry no - ALREADY_PINNED: 409, retry no - NOT_PINNED: 404, retry no - PINS_FULL: 409, retry no */
-    code: 'VALIDATION_FAILED' | 'MALFORMED_JSON' | 'MALFORMED_URL' | 'MALFORMED_REQUEST' | 'BAD_REQUEST' | 'SQL_ERROR' | 'SQL_TOO_MANY_ROWS' | 'SQL_TIMEOUT' | 'UNAUTHORIZED' | 'SQL_READ_ONLY' | 'SQL_OUTSIDE_HISTORY' | 'ORIGIN_NOT_ALLOWED' | 'REJECTED_BY_HOOK' | 'NOT_FOUND' | 'HOOK_NOT_FOUND' | 'USER_NOT_FOUND' | 'PUSH_NOT_CONFIGURED' | 'WEBHOOK_NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'REQUEST_TIMEOUT' | 'BODY_TOO_LARGE' | 'URL_TOO_LONG' | 'UNSUPPORTED_MEDIA_TYPE' | 'UPGRADE_REQUIRED' | 'RATE_LIMITED' | 'HEADERS_TOO_LARGE' | 'INTERNAL' | 'MINTING_UNAVAILABLE' | 'LOG_UNAVAILABLE' | 'CONTENTION' | 'ABANDONED' | 'HOOK_UNAVAILABLE' | 'WEBHOOKS_UNAVAILABLE' | 'HISTORY_UNAVAILABLE' | 'CONVERSATION_ID_MISMATCH' | 'INVALID_PEER' | 'SEQ_OUT_OF_RANGE' | 'NOTIFY_UNTIL_INVALID' | 'NOT_MEMBER' | 'NOT_GROUP' | 'BURN_DIRECT_ONLY' | 'DISSOLVED' | 'GROUP_MUTED' | 'MUTED' | 'FORBIDDEN_ROLE' | 'JOIN_CLOSED' | 'NOT_AUTHOR' | 'RECALL_WINDOW_PASSED' | 'MENTION_NOT_MEMBER' | 'CONVERSATION_NOT_FOUND' | 'TARGET_NOT_FOUND' | 'TARGET_NOT_MEMBER' | 'ALREADY_EXISTS' | 'ALREADY_MEMBER' | 'OWNER_MUST_TRANSFER' | 'TARGET_GONE' | 'GROUP_FULL' | 'NOT_EDITABLE' | 'NOT_BURNABLE' | 'NOT_ERASABLE' | 'CHANNEL_READ_ONLY' | 'ALREADY_REACTED' | 'REACTION_NOT_FOUND' | 'REACTION_KEYS_FULL' | 'ALREADY_PINNED' | 'NOT_PINNED' | 'PINS_FULL'
+    /** stable code; its status and whether to retry: - VALIDATION_FAILED: 400, retry no - MALFORMED_JSON: 400, retry no - MALFORMED_URL: 400, retry no - MALFORMED_REQUEST: 400, retry no - BAD_REQUEST: 400, retry no - SQL_ERROR: 400, retry no - SQL_TOO_MANY_ROWS: 400, retry no - SQL_TIMEOUT: 400, retry no - UNAUTHORIZED: 401, retry no - SQL_READ_ONLY: 403, retry no - SQL_OUTSIDE_HISTORY: 403, retry no - ORIGIN_NOT_ALLOWED: 403, retry no - REJECTED_BY_HOOK: 403, retry no - NOT_FOUND: 404, retry no - HOOK_NOT_FOUND: 404, retry no - USER_NOT_FOUND: 404, retry no - PUSH_NOT_CONFIGURED: 404, retry no - WEBHOOK_NOT_FOUND: 404, retry no - METHOD_NOT_ALLOWED: 405, retry no - REQUEST_TIMEOUT: 408, retry yes - BODY_TOO_LARGE: 413, retry no - URL_TOO_LONG: 414, retry no - UNSUPPORTED_MEDIA_TYPE: 415, retry no - UPGRADE_REQUIRED: 426, retry no - RATE_LIMITED: 429, retry after the delay - HEADERS_TOO_LARGE: 431, retry no - INTERNAL: 500, retry with the same command id - MINTING_UNAVAILABLE: 501, retry no - LOG_UNAVAILABLE: 503, retry with the same command id - CONTENTION: 503, retry with the same command id - ABANDONED: 503, retry with the same command id - HOOK_UNAVAILABLE: 503, retry with the same command id - WEBHOOKS_UNAVAILABLE: 503, retry no - HISTORY_UNAVAILABLE: 503, retry yes - CANNOT_BLOCK_SELF: 400, retry no - BLOCK_LIST_FULL: 409, retry no - CONVERSATION_ID_MISMATCH: 400, retry no - INVALID_PEER: 400, retry no - SEQ_OUT_OF_RANGE: 400, retry no - NOTIFY_UNTIL_INVALID: 400, retry no - NOT_MEMBER: 403, retry no - NOT_GROUP: 403, retry no - BURN_DIRECT_ONLY: 403, retry no - DISSOLVED: 403, retry no - GROUP_MUTED: 403, retry no - MUTED: 403, retry no - FORBIDDEN_ROLE: 403, retry no - JOIN_CLOSED: 403, retry no - NOT_AUTHOR: 403, retry no - RECALL_WINDOW_PASSED: 403, retry no - MENTION_NOT_MEMBER: 403, retry no - BLOCKED: 403, retry no - CONVERSATION_NOT_FOUND: 404, retry no - TARGET_NOT_FOUND: 404, retry no - TARGET_NOT_MEMBER: 404, retry no - ALREADY_EXISTS: 409, retry no - ALREADY_MEMBER: 409, retry no - OWNER_MUST_TRANSFER: 409, retry no - TARGET_GONE: 409, retry no - GROUP_FULL: 409, retry no - NOT_EDITABLE: 409, retry no - NOT_BURNABLE: 409, retry no - THREAD_NESTED: 409, retry no - NOT_ERASABLE: 409, retry no - CHANNEL_READ_ONLY: 403, retry no - ALREADY_REACTED: 409, retry no - REACTION_NOT_FOUND: 404, retry no - REACTION_KEYS_FULL: 409, retry no - ALREADY_PINNED: 409, retry no - NOT_PINNED: 404, retry no - PINS_FULL: 409, retry no */
+    code: 'VALIDATION_FAILED' | 'MALFORMED_JSON' | 'MALFORMED_URL' | 'MALFORMED_REQUEST' | 'BAD_REQUEST' | 'SQL_ERROR' | 'SQL_TOO_MANY_ROWS' | 'SQL_TIMEOUT' | 'UNAUTHORIZED' | 'SQL_READ_ONLY' | 'SQL_OUTSIDE_HISTORY' | 'ORIGIN_NOT_ALLOWED' | 'REJECTED_BY_HOOK' | 'NOT_FOUND' | 'HOOK_NOT_FOUND' | 'USER_NOT_FOUND' | 'PUSH_NOT_CONFIGURED' | 'WEBHOOK_NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'REQUEST_TIMEOUT' | 'BODY_TOO_LARGE' | 'URL_TOO_LONG' | 'UNSUPPORTED_MEDIA_TYPE' | 'UPGRADE_REQUIRED' | 'RATE_LIMITED' | 'HEADERS_TOO_LARGE' | 'INTERNAL' | 'MINTING_UNAVAILABLE' | 'LOG_UNAVAILABLE' | 'CONTENTION' | 'ABANDONED' | 'HOOK_UNAVAILABLE' | 'WEBHOOKS_UNAVAILABLE' | 'HISTORY_UNAVAILABLE' | 'CANNOT_BLOCK_SELF' | 'BLOCK_LIST_FULL' | 'CONVERSATION_ID_MISMATCH' | 'INVALID_PEER' | 'SEQ_OUT_OF_RANGE' | 'NOTIFY_UNTIL_INVALID' | 'NOT_MEMBER' | 'NOT_GROUP' | 'BURN_DIRECT_ONLY' | 'DISSOLVED' | 'GROUP_MUTED' | 'MUTED' | 'FORBIDDEN_ROLE' | 'JOIN_CLOSED' | 'NOT_AUTHOR' | 'RECALL_WINDOW_PASSED' | 'MENTION_NOT_MEMBER' | 'BLOCKED' | 'CONVERSATION_NOT_FOUND' | 'TARGET_NOT_FOUND' | 'TARGET_NOT_MEMBER' | 'ALREADY_EXISTS' | 'ALREADY_MEMBER' | 'OWNER_MUST_TRANSFER' | 'TARGET_GONE' | 'GROUP_FULL' | 'NOT_EDITABLE' | 'NOT_BURNABLE' | 'THREAD_NESTED' | 'NOT_ERASABLE' | 'CHANNEL_READ_ONLY' | 'ALREADY_REACTED' | 'REACTION_NOT_FOUND' | 'REACTION_KEYS_FULL' | 'ALREADY_PINNED' | 'NOT_PINNED' | 'PINS_FULL'
     message: string
     details?: unknown
   }
@@ -1624,6 +1637,11 @@ export type ServerFrame = {
       }
       replyTo?: number
       burnAfter?: number
+      thread?: {
+        root: number
+        /** a user id or @system */
+        author: string
+      }
     }
     chain?: {
       prev?: string
@@ -1692,6 +1710,7 @@ export type ServerFrame = {
       target: number
       erase: boolean
       edits?: number[]
+      thread?: number
     }
     chain?: {
       prev?: string
@@ -1806,6 +1825,7 @@ export type ServerFrame = {
     data: {
       target: number
       edits?: number[]
+      thread?: number
     }
     chain?: {
       prev?: string
@@ -1857,6 +1877,7 @@ export type ServerFrame = {
       targets: Array<{
         seq: number
         edits?: number[]
+        thread?: number
       }>
     } | {
       reason: 'user-erasure'
@@ -1866,6 +1887,7 @@ export type ServerFrame = {
       targets: Array<{
         seq: number
         edits?: number[]
+        thread?: number
       }>
     }
     chain?: {
@@ -2038,6 +2060,26 @@ export type EventPage = {
     /** the last 3 users to react with this key, newest first */
     latest: string[]
   }>>
+  /** the summary of each thread whose root lies in the range; absent when none */
+  threads?: Array<{
+    root: number
+    /** live replies: recalled, burned and erased ones are not counted */
+    replies: number
+    last?: {
+      seq: number
+      actor: string
+      /** milliseconds since 1970-01-01 UTC */
+      at: number
+      preview: string
+      state: 'live' | 'edited' | 'recalled' | 'burned' | 'erased'
+    }
+    /** authors of live replies, sorted */
+    participants: string[]
+    /** whether I wrote the root or a live reply */
+    participated: boolean
+  }>
+  /** with threadReplies=exclude: the seqs of thread replies left out of events */
+  threadReplies?: number[]
 }
 
 export type Receipt = {
@@ -2272,7 +2314,7 @@ export type BusiestConversations = {
   }>
 }
 
-export type ErrorCode = 'VALIDATION_FAILED' | 'MALFORMED_JSON' | 'MALFORMED_URL' | 'MALFORMED_REQUEST' | 'BAD_REQUEST' | 'SQL_ERROR' | 'SQL_TOO_MANY_ROWS' | 'SQL_TIMEOUT' | 'UNAUTHORIZED' | 'SQL_READ_ONLY' | 'SQL_OUTSIDE_HISTORY' | 'ORIGIN_NOT_ALLOWED' | 'REJECTED_BY_HOOK' | 'NOT_FOUND' | 'HOOK_NOT_FOUND' | 'USER_NOT_FOUND' | 'PUSH_NOT_CONFIGURED' | 'WEBHOOK_NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'REQUEST_TIMEOUT' | 'BODY_TOO_LARGE' | 'URL_TOO_LONG' | 'UNSUPPORTED_MEDIA_TYPE' | 'UPGRADE_REQUIRED' | 'RATE_LIMITED' | 'HEADERS_TOO_LARGE' | 'INTERNAL' | 'MINTING_UNAVAILABLE' | 'LOG_UNAVAILABLE' | 'CONTENTION' | 'ABANDONED' | 'HOOK_UNAVAILABLE' | 'WEBHOOKS_UNAVAILABLE' | 'HISTORY_UNAVAILABLE' | 'CONVERSATION_ID_MISMATCH' | 'INVALID_PEER' | 'SEQ_OUT_OF_RANGE' | 'NOTIFY_UNTIL_INVALID' | 'NOT_MEMBER' | 'NOT_GROUP' | 'BURN_DIRECT_ONLY' | 'DISSOLVED' | 'GROUP_MUTED' | 'MUTED' | 'FORBIDDEN_ROLE' | 'JOIN_CLOSED' | 'NOT_AUTHOR' | 'RECALL_WINDOW_PASSED' | 'MENTION_NOT_MEMBER' | 'CONVERSATION_NOT_FOUND' | 'TARGET_NOT_FOUND' | 'TARGET_NOT_MEMBER' | 'ALREADY_EXISTS' | 'ALREADY_MEMBER' | 'OWNER_MUST_TRANSFER' | 'TARGET_GONE' | 'GROUP_FULL' | 'NOT_EDITABLE' | 'NOT_BURNABLE' | 'NOT_ERASABLE' | 'CHANNEL_READ_ONLY' | 'ALREADY_REACTED' | 'REACTION_NOT_FOUND' | 'REACTION_KEYS_FULL' | 'ALREADY_PINNED' | 'NOT_PINNED' | 'PINS_FULL'
+export type ErrorCode = 'VALIDATION_FAILED' | 'MALFORMED_JSON' | 'MALFORMED_URL' | 'MALFORMED_REQUEST' | 'BAD_REQUEST' | 'SQL_ERROR' | 'SQL_TOO_MANY_ROWS' | 'SQL_TIMEOUT' | 'UNAUTHORIZED' | 'SQL_READ_ONLY' | 'SQL_OUTSIDE_HISTORY' | 'ORIGIN_NOT_ALLOWED' | 'REJECTED_BY_HOOK' | 'NOT_FOUND' | 'HOOK_NOT_FOUND' | 'USER_NOT_FOUND' | 'PUSH_NOT_CONFIGURED' | 'WEBHOOK_NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'REQUEST_TIMEOUT' | 'BODY_TOO_LARGE' | 'URL_TOO_LONG' | 'UNSUPPORTED_MEDIA_TYPE' | 'UPGRADE_REQUIRED' | 'RATE_LIMITED' | 'HEADERS_TOO_LARGE' | 'INTERNAL' | 'MINTING_UNAVAILABLE' | 'LOG_UNAVAILABLE' | 'CONTENTION' | 'ABANDONED' | 'HOOK_UNAVAILABLE' | 'WEBHOOKS_UNAVAILABLE' | 'HISTORY_UNAVAILABLE' | 'CANNOT_BLOCK_SELF' | 'BLOCK_LIST_FULL' | 'CONVERSATION_ID_MISMATCH' | 'INVALID_PEER' | 'SEQ_OUT_OF_RANGE' | 'NOTIFY_UNTIL_INVALID' | 'NOT_MEMBER' | 'NOT_GROUP' | 'BURN_DIRECT_ONLY' | 'DISSOLVED' | 'GROUP_MUTED' | 'MUTED' | 'FORBIDDEN_ROLE' | 'JOIN_CLOSED' | 'NOT_AUTHOR' | 'RECALL_WINDOW_PASSED' | 'MENTION_NOT_MEMBER' | 'BLOCKED' | 'CONVERSATION_NOT_FOUND' | 'TARGET_NOT_FOUND' | 'TARGET_NOT_MEMBER' | 'ALREADY_EXISTS' | 'ALREADY_MEMBER' | 'OWNER_MUST_TRANSFER' | 'TARGET_GONE' | 'GROUP_FULL' | 'NOT_EDITABLE' | 'NOT_BURNABLE' | 'THREAD_NESTED' | 'NOT_ERASABLE' | 'CHANNEL_READ_ONLY' | 'ALREADY_REACTED' | 'REACTION_NOT_FOUND' | 'REACTION_KEYS_FULL' | 'ALREADY_PINNED' | 'NOT_PINNED' | 'PINS_FULL'
 
 export type MemberPage = {
   /** sorted by user within the page */
@@ -2318,3 +2360,84 @@ export type Pins = Array<{
   /** milliseconds since 1970-01-01 UTC */
   at: number
 }>
+
+export type ThreadSummary = {
+  root: number
+  /** live replies: recalled, burned and erased ones are not counted */
+  replies: number
+  last?: {
+    seq: number
+    actor: string
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    preview: string
+    state: 'live' | 'edited' | 'recalled' | 'burned' | 'erased'
+  }
+  /** authors of live replies, sorted */
+  participants: string[]
+  /** whether I wrote the root or a live reply */
+  participated: boolean
+}
+
+export type ThreadPage = {
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  summary: {
+    root: number
+    /** live replies: recalled, burned and erased ones are not counted */
+    replies: number
+    last?: {
+      seq: number
+      actor: string
+      /** milliseconds since 1970-01-01 UTC */
+      at: number
+      preview: string
+      state: 'live' | 'edited' | 'recalled' | 'burned' | 'erased'
+    }
+    /** authors of live replies, sorted */
+    participants: string[]
+    /** whether I wrote the root or a live reply */
+    participated: boolean
+  }
+  /** the replies of this page in the direction asked (ascending forward, descending backward) */
+  replies: Array<{
+    id: string
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
+    chain?: {
+      prev?: string
+      salt?: string
+    }
+    type: 'conversation.created' | 'member.invited' | 'member.joined' | 'member.left' | 'member.kicked' | 'member.role_changed' | 'group.ownership_transferred' | 'group.info_updated' | 'group.muted' | 'group.unmuted' | 'member.muted' | 'member.unmuted' | 'group.dissolved' | 'message.sent' | 'message.edited' | 'message.recalled' | 'message.deleted_for_me' | 'conversation.read' | 'notifications.configured' | 'burn.configured' | 'message.burned' | 'retention.configured' | 'content.erased' | 'reaction.added' | 'reaction.removed' | 'message.pinned' | 'message.unpinned'
+    /** the data of the event type (schemas/events.ts) */
+    data: unknown
+  }>
+  /** replies of this page the log no longer holds for you (burned, erased, another member's private event) */
+  erased: number[]
+  /** pass as from for the next page; absent at the end of the thread */
+  next?: number
+}
+
+export type BlockList = {
+  /** the users I block, sorted; nobody else ever sees this list */
+  blocked: string[]
+}
+
+export type BlockAnswer = {
+  /** user id: 1-64 of A-Z a-z 0-9 _ - */
+  user: string
+  /** whether I block the user now */
+  blocked: boolean
+  /** false when it already stood so */
+  changed: boolean
+}

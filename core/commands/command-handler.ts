@@ -10,7 +10,7 @@ import {
   validateCommand,
 } from '../../schemas/index.js'
 import type { Decider, Refusal, TargetMessage } from '../domain/index.js'
-import { type ConversationState, rememberedSeq } from '../domain/index.js'
+import { BLOCKABLE_COMMANDS, type ConversationState, rememberedSeq } from '../domain/index.js'
 import { chainFor, type EventLog, encodeVouched, eventHash, type Head, LogUnavailableError, type StoredEvent } from '../log/index.js'
 import { type BeforeHook, type BeforeHooks, contextOf, type HookVerdict } from './before-hooks.js'
 import { eventIdOf, msgIdOf } from './ids.js'
@@ -50,7 +50,12 @@ export interface HandlerOptions {
   hooks?: BeforeHooks
   /** Whether an actor is a bot: its events are marked `bot: true` in the envelope, for clients to show. */
   isBot?: (actor: string) => boolean
+  /** Whether `blocker` blocks `user` (read from the blocker's own log, core/users); nobody is blocked when absent. */
+  blocks?: BlockLookup
 }
+
+/** The one question the handler asks about blocks, for the commands blocking applies to in a direct conversation. */
+type BlockLookup = (blocker: string, user: string) => Promise<boolean>
 
 const NONE: readonly BeforeHook[] = []
 const NO_HOOKS: BeforeHooks = { for: () => NONE }
@@ -93,6 +98,7 @@ export class CommandHandler {
    * checks first, so a target once loaded (or appended here) is not read from the log again.
    */
   private readonly targets = new LRUCache<string, TargetMessage>({ max: TARGETS_KEPT })
+  private readonly blocks: BlockLookup | undefined
 
   constructor(
     readonly log: EventLog,
@@ -104,6 +110,7 @@ export class CommandHandler {
     this.maxConflicts = opts.maxConflicts ?? 25
     this.hooks = opts.hooks ?? NO_HOOKS
     this.isBot = opts.isBot ?? (() => false)
+    this.blocks = opts.blocks
   }
 
   /** Validates untrusted input, then handles it. */
@@ -198,12 +205,27 @@ export class CommandHandler {
     throw new ContentionError(`${command.conv}: ${this.maxConflicts} concurrent writers won in a row; retry the command`)
   }
 
-  /** The decider's answer, with what it needs read from the log (the targeted message, a burn's or recall's edits). */
+  /**
+   * The decider's answer, with what it needs read from the log (the targeted message or a reply's thread root,
+   * a burn's or recall's edits) and from the other member's own log (whether they block the actor).
+   */
   private async decide(command: ValidCommand, state: ConversationState, now: number) {
-    const target = TARGETING_COMMANDS.has(command.type) ? await this.target(command, state) : undefined
-    const edits = await this.editsFor(command, state)
-    const contents = command.type === 'content.erase' ? await this.contentsAt(command.conv, command.data.targets, state) : undefined
-    return this.decider.decide({ ...command, metadata: { now, target, edits, ...(contents ? { contents } : {}) } }, state)
+    const targetSeq = targetSeqOf(command)
+    const [target, edits, contents, blocked] = await Promise.all([
+      targetSeq === undefined ? undefined : this.target(command.conv, targetSeq, state),
+      this.editsFor(command, state),
+      command.type === 'content.erase' ? this.contentsAt(command.conv, command.data.targets, state) : undefined,
+      this.blockedHere(command, state),
+    ])
+    const metadata = { now, target, edits, ...(contents ? { contents } : {}), ...(blocked ? { blocked } : {}) }
+    return this.decider.decide({ ...command, metadata }, state)
+  }
+
+  /** Whether the other side of a direct conversation (or of one being opened) blocks the actor; asked only for the commands a block refuses. */
+  private async blockedHere(command: ValidCommand, state: ConversationState): Promise<boolean> {
+    if (!this.blocks || !BLOCKABLE_COMMANDS.has(command.type)) return false
+    const peer = command.type === 'conversation.create-direct' ? command.data.peer : peerOf(state, command.actor)
+    return peer === undefined ? false : this.blocks(peer, command.actor)
   }
 
   /**
@@ -257,15 +279,14 @@ export class CommandHandler {
     return next
   }
 
-  private async target(command: Command, state: ConversationState): Promise<TargetMessage | null> {
-    const seq = (command.data as { target: number }).target
+  private async target(conv: string, seq: number, state: ConversationState): Promise<TargetMessage | null> {
     if (seq > state.seq) return null
-    const known = this.targets.get(`${command.conv}#${seq}`)
+    const known = this.targets.get(`${conv}#${seq}`)
     if (known) return known
-    const [stored] = await this.log.read(command.conv, { from: seq, limit: 1 })
+    const [stored] = await this.log.read(conv, { from: seq, limit: 1 })
     if (!stored || stored.event.seq !== seq) return null
     const target = targetOf(stored)
-    this.targets.set(`${command.conv}#${seq}`, target)
+    this.targets.set(`${conv}#${seq}`, target)
     return target
   }
 
@@ -346,5 +367,19 @@ function runsOf(seqs: number[]): Array<[number, number]> {
 function targetOf({ event }: StoredEvent): TargetMessage {
   const base = { seq: event.seq, type: event.type, actor: event.actor, at: event.at }
   if (event.type !== 'message.sent') return base
-  return { ...base, contentType: event.data.content.type, burnAfter: event.data.burnAfter }
+  const thread = event.data.thread === undefined ? {} : { thread: event.data.thread.root }
+  return { ...base, contentType: event.data.content.type, burnAfter: event.data.burnAfter, ...thread }
+}
+
+/** The earlier message a command acts on: the target of an edit, a recall or a burn, the root of a thread reply. */
+function targetSeqOf(command: Command): number | undefined {
+  if (TARGETING_COMMANDS.has(command.type)) return (command.data as { target: number }).target
+  return command.type === 'message.send' ? command.data.thread : undefined
+}
+
+/** The other member of a direct conversation, when the actor is one of its two. */
+function peerOf(state: ConversationState, actor: string): string | undefined {
+  if (state.kind !== 'direct' || !state.members.has(actor)) return undefined
+  for (const user of state.members.keys()) if (user !== actor) return user
+  return undefined
 }

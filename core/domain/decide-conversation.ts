@@ -1,5 +1,6 @@
 import type { CommandOf } from '../../schemas/index.js'
 import { SYSTEM_ACTOR } from '../../schemas/index.js'
+import { mustNotBeBlocked } from './blocking.js'
 import { accept, type CommandMetadata, type Decision, defined, reject } from './decision.js'
 import { directConversationId } from './direct-id.js'
 import type { Policy } from './policy.js'
@@ -9,11 +10,13 @@ import type { ConversationState } from './state.js'
 
 type Meta = { metadata: CommandMetadata }
 
-export function createDirect(c: CommandOf<'conversation.create-direct'>, s: ConversationState): Decision {
+export function createDirect(c: CommandOf<'conversation.create-direct'> & Meta, s: ConversationState): Decision {
   if (s.kind !== 'none') return reject(refuse('ALREADY_EXISTS'))
   if (c.actor === SYSTEM_ACTOR || c.actor === c.data.peer) return reject(refuse('INVALID_PEER'))
   const id = directConversationId(c.actor, c.data.peer)
   if (c.conv !== id) return reject(refuse('CONVERSATION_ID_MISMATCH', `expected ${id}`))
+  const blocked = mustNotBeBlocked(s, c.metadata)
+  if (blocked) return reject(blocked)
   const members = [c.actor, c.data.peer].sort()
   return accept({ type: 'conversation.created', data: { kind: 'direct', members } })
 }

@@ -1,5 +1,7 @@
 import type { CommandOf, EventDataOf } from '../../schemas/index.js'
 import { SYSTEM_ACTOR } from '../../schemas/index.js'
+import { mustNotBeBlocked } from './blocking.js'
+import { threadOf } from './decide-thread.js'
 import { accept, type CommandMetadata, type Decision, reject, type TargetMessage } from './decision.js'
 import type { Policy } from './policy.js'
 import { type Refusal, refuse } from './refusal.js'
@@ -9,11 +11,18 @@ import type { ConversationState } from './state.js'
 type Meta = { metadata: CommandMetadata }
 
 export function send(c: CommandOf<'message.send'> & Meta, s: ConversationState): Decision {
-  const denied = mustBeAllowedToPost(s, c.actor, c.metadata.now) ?? (c.data.replyTo ? mustBeSeenSeq(s, c.data.replyTo) : null) ?? checkMentions(c, s)
+  const denied =
+    mustBeAllowedToPost(s, c.actor, c.metadata.now) ??
+    mustNotBeBlocked(s, c.metadata) ??
+    (c.data.replyTo ? mustBeSeenSeq(s, c.data.replyTo) : null) ??
+    checkMentions(c, s)
   if (denied) return reject(denied)
+  const thread = c.data.thread === undefined ? undefined : threadOf(c.data.thread, c.metadata.target, s)
+  if (thread && 'refusal' in thread) return reject(thread.refusal)
   const data: EventDataOf<'message.sent'> = { content: c.data.content }
   if (c.data.mentions) data.mentions = c.data.mentions
   if (c.data.replyTo) data.replyTo = c.data.replyTo
+  if (thread) data.thread = thread.thread
   if (s.kind === 'direct' && s.burn.enabled) data.burnAfter = s.burn.seconds
   return accept({ type: 'message.sent', data })
 }
@@ -27,7 +36,7 @@ function checkMentions(c: CommandOf<'message.send'>, s: ConversationState): Refu
 }
 
 export function edit(c: CommandOf<'message.edit'> & Meta, s: ConversationState): Decision {
-  const denied = mustBeAllowedToPost(s, c.actor, c.metadata.now) ?? liveTarget(c.data.target, c.metadata.target, s)
+  const denied = mustBeAllowedToPost(s, c.actor, c.metadata.now) ?? mustNotBeBlocked(s, c.metadata) ?? liveTarget(c.data.target, c.metadata.target, s)
   if (denied) return reject(denied)
   const target = c.metadata.target!
   if (target.actor !== c.actor) return reject(refuse('NOT_AUTHOR'))
@@ -44,10 +53,11 @@ export function recall(c: CommandOf<'message.recall'> & Meta, s: ConversationSta
   const target = c.metadata.target!
   const refusal = mayRecall(c.actor, target, s, c.metadata.now, policy)
   if (refusal) return reject(refusal)
-  if (!c.data.erase) return accept({ type: 'message.recalled', data: { target: target.seq, erase: false } })
+  const thread = target.thread === undefined ? {} : { thread: target.thread }
+  if (!c.data.erase) return accept({ type: 'message.recalled', data: { target: target.seq, erase: false, ...thread } })
   // Its edits hold its text too: the event names them, so the projection erases them and an audit sees why they are gone.
   const edits = [...(c.metadata.edits ?? [])].filter(([, of]) => of === target.seq).map(([seq]) => seq)
-  return accept({ type: 'message.recalled', data: edits.length ? { target: target.seq, erase: true, edits } : { target: target.seq, erase: true } })
+  return accept({ type: 'message.recalled', data: { target: target.seq, erase: true, ...(edits.length ? { edits } : {}), ...thread } })
 }
 
 /** Owner and admins recall messages of lower roles at any time; authors recall their own within the window. */
@@ -77,7 +87,8 @@ export function burn(c: CommandOf<'message.burn'> & Meta, s: ConversationState):
   // The projection erases every listed seq: only real edits of this message may be listed.
   const foreign = edits.find((seq) => c.metadata.edits?.get(seq) !== target.seq)
   if (foreign !== undefined) return reject(refuse('TARGET_NOT_FOUND', `seq ${foreign} is not an edit of message ${target.seq}`))
-  return accept({ type: 'message.burned', data: edits.length ? { target: target.seq, edits } : { target: target.seq } })
+  const thread = target.thread === undefined ? {} : { thread: target.thread }
+  return accept({ type: 'message.burned', data: { target: target.seq, ...(edits.length ? { edits } : {}), ...thread } })
 }
 
 /** The target is a message of the log that is still live; shared by every command that acts on one. */

@@ -1,4 +1,5 @@
 import type { CommandOf } from '../../schemas/index.js'
+import { mustNotBeBlocked } from './blocking.js'
 import { liveTarget } from './decide-message.js'
 import { accept, type CommandMetadata, type Decision, reject } from './decision.js'
 import type { Policy } from './policy.js'
@@ -15,7 +16,7 @@ type Meta = { metadata: CommandMetadata }
  */
 export function react(c: CommandOf<'reaction.add'> & Meta, s: ConversationState, policy: Policy): Decision {
   const { target, key } = c.data
-  const denied = mustBeWritable(s) ?? mustBeMember(s, c.actor) ?? liveTarget(target, c.metadata.target, s)
+  const denied = mustBeWritable(s) ?? mustBeMember(s, c.actor) ?? mustNotBeBlocked(s, c.metadata) ?? liveTarget(target, c.metadata.target, s)
   if (denied) return reject(denied)
   const keys = s.reactions.get(target)
   if (keys?.get(key)?.has(c.actor)) return reject(refuse('ALREADY_REACTED', `${key} on seq ${target}`))

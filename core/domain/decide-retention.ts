@@ -51,7 +51,7 @@ export function eraseContent(c: CommandOf<'content.erase'> & Meta, s: Conversati
     const refusal = mayErase(c.data, found)
     if (refusal) return reject(refusal)
     const edits = s.edits.get(seq) ?? []
-    targets.push(edits.length ? { seq, edits: [...edits] } : { seq })
+    targets.push({ seq, ...(edits.length ? { edits: [...edits] } : {}), ...(found.thread === undefined ? {} : { thread: found.thread }) })
   }
   if (targets.length === 0) return accept()
   return accept({ type: 'content.erased', data: { ...c.data, targets } })

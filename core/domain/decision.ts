@@ -9,6 +9,8 @@ export interface TargetMessage {
   at: number
   contentType?: ContentType
   burnAfter?: number
+  /** For a thread reply: the root it replies under. */
+  thread?: number
 }
 
 /** Facts from outside the log that a decision depends on; supplied by the handler so that decide stays pure. */
@@ -23,6 +25,8 @@ export interface CommandMetadata {
   edits?: ReadonlyMap<number, number | null>
   /** For an erasure: what the log holds at each target seq, or null when it holds nothing there (erased, or never written). */
   contents?: ReadonlyMap<number, TargetMessage | null>
+  /** For the commands blocking applies to (blocking.ts), in a direct conversation: whether the other member blocks the actor. */
+  blocked?: boolean
 }
 
 export type DecidableCommand = Command & { metadata: CommandMetadata }

@@ -1,5 +1,6 @@
 // core/domain: its public entry. Other parts import from here, not from the files behind it.
 export { isChannel, isPrivate, reaches } from './audience.js'
+export { BLOCKABLE_COMMANDS, mustNotBeBlocked } from './blocking.js'
 export { DAY_MS } from './decide-retention.js'
 export { createDecider, type Decider } from './decider.js'
 export type { TargetMessage } from './decision.js'

@@ -33,6 +33,8 @@ export const REFUSALS = {
   ALREADY_PINNED: 'the message is already pinned',
   NOT_PINNED: 'the message is not pinned',
   PINS_FULL: 'the conversation has the most pinned messages allowed; unpin one first',
+  THREAD_NESTED: 'a thread is one level deep: reply under the root of the thread, not under a reply',
+  BLOCKED: 'the other member of this direct conversation does not accept this from you',
 } as const
 
 export type RefusalCode = keyof typeof REFUSALS

@@ -2,11 +2,12 @@
 // (a fresh local one unless --url is given). Every figure is printed beside a
 // ceiling measured in the same run, because these machines are noisy.
 // Options: --messages 40000 --window 512 --deep 1000000 --partitions 8 --url nats://...
-//          --only all|append|read|audit|projections|ws|history|hooks|webhooks|channels|reactions (or a comma-separated list; default all)
+//          --only all|append|read|audit|projections|ws|history|hooks|webhooks|channels|reactions|threads (or a comma-separated list; default all)
 //          audit: --audit-events 200000 (one conversation exported and verified)
 //          hooks: --hook-sends 2000 (serial sends with and without one before-hook, and bare round trips to it)
 //          webhooks: --webhook-batch 1000 (events per POST)
 //          reactions: --reactions 20000 (reaction adds over 100 groups, then aggregate reads from the views)
+//          threads: --block-sends 1000 (serial direct sends with and without the block check)
 //          history: --history-messages 10000000 --history-conversations 100000 --clickhouse-url http://... (default: a local clickhouse-server)
 //                   --history-backends both|chdb|server (default both)
 //                   --history-data <dir> (keep the chDB history there; a later run over the same
@@ -32,6 +33,7 @@ import { auditBench, printAudit } from './log/audit.js'
 import { printRead, readBench } from './log/read.js'
 import { printProjections, projectionsBench } from './projection/projections.js'
 import { printReactions, reactionBench } from './reactions/reactions.js'
+import { printThreads, threadBench } from './threads/threads.js'
 import { printWebhooks, webhookBench } from './webhooks/webhooks.js'
 import { wsBench } from './websocket/bench.js'
 import { printWs } from './websocket/report.js'
@@ -68,10 +70,11 @@ const { values: args } = parseArgs({
     'channel-sizes': { type: 'string', default: '1000,10000,100000' },
     'channel-samples': { type: 'string', default: '500' },
     reactions: { type: 'string', default: '20000' },
+    'block-sends': { type: 'string', default: '1000' },
   },
 })
 
-const PARTS = ['append', 'read', 'audit', 'projections', 'ws', 'history', 'hooks', 'webhooks', 'channels', 'reactions'] as const
+const PARTS = ['append', 'read', 'audit', 'projections', 'ws', 'history', 'hooks', 'webhooks', 'channels', 'reactions', 'threads'] as const
 const only = new Set(args.only === 'all' ? PARTS : args.only!.split(',').map((s) => s.trim()))
 for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--only ${part}: expected one of ${PARTS.join(', ')}`)
 
@@ -117,6 +120,8 @@ async function main() {
     if (channels) printChannels(channels)
     const reactions = only.has('reactions') ? await reactionBench(nc, Number(args.reactions), window, Number(args.partitions)) : undefined
     if (reactions) printReactions(reactions, window)
+    const threads = only.has('threads') ? await threadBench(nc, Number(args.messages), window, Number(args.partitions), Number(args['block-sends'])) : undefined
+    if (threads) printThreads(threads)
     await mkdir(join(args.out!, '..'), { recursive: true })
     await writeFile(
       args.out!,
@@ -135,6 +140,7 @@ async function main() {
           webhooks,
           channels,
           reactions,
+          threads,
         },
         null,
         2,

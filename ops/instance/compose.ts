@@ -11,6 +11,7 @@ import { parseOrigins, startApi } from '../../api/index.js'
 import { CommandHandler } from '../../core/commands/index.js'
 import { createDecider, DEFAULT_POLICY } from '../../core/domain/index.js'
 import type { EventLog } from '../../core/log/index.js'
+import { UserLog } from '../../core/users/index.js'
 import { Bots } from '../../integrations/bots/index.js'
 import { DelivererSet, ParkedStore } from '../../integrations/delivery/index.js'
 import { LiveHooks } from '../../integrations/hooks/index.js'
@@ -68,7 +69,9 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   // Bots are known to every process (their events are marked); each bot's deliverer runs in one.
   const bots = await Bots.open(nc, log, deliverers, { usersBucket: USERS_BUCKET, stateOf: (conv) => handler.state(conv), replicas: config.replicas, logger })
   const policy = { ...DEFAULT_POLICY, maxGroupMembers: config.maxGroupMembers, maxChannelMembers: config.maxChannelMembers }
-  const handler = new CommandHandler(log, createDecider(policy), { hooks, isBot: bots.isBot })
+  // Users' own logs: a block is checked against the blocker's log when the blocked user writes to them.
+  const userLog = await UserLog.open(nc, { replicas: config.replicas })
+  const handler = new CommandHandler(log, createDecider(policy), { hooks, isBot: bots.isBot, blocks: (blocker, user) => userLog.blocks(blocker, user) })
   await bots.start()
   const burns = new BurnExecutor(views, handler, { logger })
   burns.start()
@@ -99,6 +102,7 @@ export async function compose(config: Config): Promise<RunningSeqline> {
     log,
     nc,
     handler,
+    userLog,
     hooks,
     views,
     tokens,

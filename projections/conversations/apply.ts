@@ -7,6 +7,7 @@ import { applyPin, applyReaction, detachGone } from './attached.js'
 import { keys } from './keys.js'
 import { chunkFor, markGone, markLive } from './message-index.js'
 import type { BurnRecord, ContentRef, HeadRecord, MemberRecord, Mention, ReadRecord, UserRecord } from './records.js'
+import { type Gone, isReply, replied, replyEdited, replyGone } from './threads.js'
 import { countViews } from './view-counts.js'
 
 /** Mentions kept per conversation: enough for any realistic unread window. */
@@ -87,16 +88,16 @@ async function applyTo(e: SeqlineEvent, head: HeadRecord, store: ViewStore, at: 
     case 'message.edited':
       return edited(e, head, store, at)
     case 'message.recalled':
-      await gone(e, e.data.target, head, store, e.data.erase ? 'erased' : 'recalled')
+      await gone(e, e.data.target, head, store, e.data.erase ? 'erased' : 'recalled', e.data.thread)
       // The log's copies are erased by the burn-erase reactor; the views drop the schedule.
       if (e.data.erase) return unschedule(store, e.conv, e.data.target)
       return
     case 'message.burned':
-      await gone(e, e.data.target, head, store, 'burned')
+      await gone(e, e.data.target, head, store, 'burned', e.data.thread)
       return unschedule(store, e.conv, e.data.target)
     case 'content.erased':
       for (const t of e.data.targets) {
-        await gone(e, t.seq, head, store, 'wiped')
+        await gone(e, t.seq, head, store, 'wiped', t.thread)
         await unschedule(store, e.conv, t.seq)
       }
       // The retention sweep goes on after the last message it erased.
@@ -141,10 +142,14 @@ function created(e: EventOf<'conversation.created'>): HeadRecord {
 }
 
 async function sent(e: EventOf<'message.sent'>, head: HeadRecord, store: ViewStore, at: ContentRef) {
-  await markLive(store, e.conv, e.seq)
-  head.live++
-  head.last = { seq: e.seq, actor: e.actor, at: e.at, state: 'live', content: at, ...(e.data.burnAfter ? { burnable: true as const } : {}) }
-  head.activityAt = e.at
+  // A thread reply is not the conversation's last message nor counted unread: its thread's participants are notified instead.
+  if (isReply(e)) await replied(e, head, store, at)
+  else {
+    await markLive(store, e.conv, e.seq)
+    head.live++
+    head.last = { seq: e.seq, actor: e.actor, at: e.at, state: 'live', content: at, ...(e.data.burnAfter ? { burnable: true as const } : {}) }
+    head.activityAt = e.at
+  }
   const m = e.data.mentions
   if (m && (m.all || m.users?.length)) {
     head.mentions.push({ seq: e.seq, actor: e.actor, ...(m.users?.length ? { users: m.users } : {}), ...(m.all ? { all: true } : {}) })
@@ -160,6 +165,7 @@ async function sent(e: EventOf<'message.sent'>, head: HeadRecord, store: ViewSto
 }
 
 async function edited(e: EventOf<'message.edited'>, head: HeadRecord, store: ViewStore, at: ContentRef) {
+  await replyEdited(e, store, at)
   if (head.last?.seq === e.data.target && head.last.state !== 'recalled' && head.last.state !== 'burned') {
     const { seq, actor, at: sentAt, burnable } = head.last
     // Built anew, not spread: a record from a version that kept a preview must not carry it on.
@@ -173,10 +179,11 @@ async function edited(e: EventOf<'message.edited'>, head: HeadRecord, store: Vie
 }
 
 /** How a message went: recalled (its content kept or, erased, not), burned, or wiped by a retention policy or a user erasure. */
-async function gone(e: SeqlineEvent, target: number, head: HeadRecord, store: ViewStore, how: 'recalled' | 'erased' | 'burned' | 'wiped') {
+async function gone(e: SeqlineEvent, target: number, head: HeadRecord, store: ViewStore, how: Gone, thread: number | undefined) {
   // The event itself may open a new index chunk, whose count must drop too.
   if (await markGone(store, e.conv, target, Math.max(head.head, e.seq))) head.live--
   head.mentions = head.mentions.filter((m: Mention) => m.seq !== target)
+  if (await replyGone(e, target, thread, head, store, how)) return
   if (how === 'recalled') {
     if (head.last?.seq === target) head.last = { seq: target, actor: head.last.actor, at: head.last.at, state: 'recalled' }
     return

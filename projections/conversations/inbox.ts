@@ -13,6 +13,7 @@ import {
   type UserConversation,
   type UserRecord,
 } from './records.js'
+import { threadNotifies } from './thread-views.js'
 
 export interface InboxRow {
   conv: string
@@ -76,7 +77,9 @@ async function row(source: RecordSource, contents: ContentReader, user: string, 
   ])
   // What is attached to messages is shown to current members: a former member's row stands as it was.
   if (last && c.left === undefined) await withReactions(source, conv, user, head, last)
-  const mentioned = head.mentions.some((m) => m.seq > readSeq && m.seq <= maxSeq && m.actor !== user && (m.all === true || (m.users ?? []).includes(user)))
+  const mentioned =
+    head.mentions.some((m) => m.seq > readSeq && m.seq <= maxSeq && m.actor !== user && (m.all === true || (m.users ?? []).includes(user))) ||
+    (await threadNotifies(source, conv, head, user, readSeq, maxSeq))
   // A former member's row stands as it was at the leave (rows written before this was kept fall back to the head).
   const group = c.left !== undefined ? (c.groupAtLeave ?? head) : head
   return {

@@ -17,4 +17,8 @@ export const keys = {
   chunk: (conv: string, index: number) => `x.${enc(conv)}.${index}`,
   due: (conv: string) => `d.${enc(conv)}`,
   duePrefix: 'd.',
+  thread: (conv: string, root: number) => `t.${enc(conv)}.${root}`,
+  replies: (conv: string, root: number, chunk: number) => `tl.${enc(conv)}.${root}.${chunk}`,
+  reply: (conv: string, seq: number) => `tp.${enc(conv)}.${seq}`,
+  roots: (conv: string, chunk: number) => `tr.${enc(conv)}.${chunk}`,
 }

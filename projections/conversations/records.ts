@@ -73,6 +73,8 @@ export interface HeadRecord {
   pins?: Array<{ seq: number; by: string; at: number }>
   /** The reaction aggregates of the last message, while it is the last and has any (the inbox shows them). */
   lastReactions?: { seq: number; counts: Array<{ key: string; count: number; latest: string[] }> }
+  /** Threads with the newest replies, newest first (threads.ts): the inbox notifies their participants. */
+  threads?: Array<{ root: number; last: number }>
 }
 
 /**

@@ -2,14 +2,20 @@ import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream'
 import { type KV, Kvm } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { Cursor } from '../../core/log/index.js'
+import type { ThreadQuery, ThreadSummary } from '../../schemas/index.js'
 import { committedCursor, readPrefix, readRecord } from '../runtime/index.js'
 import { type InboxRow, inbox } from './inbox.js'
 import { decodeConv, keys } from './keys.js'
 import { type ContentReader, logContents } from './last-message.js'
+import type { RecordSource } from './message-index.js'
 import { type ReactionCount, reactionsIn } from './reaction-reads.js'
 import { type MemberRow, memberPage, type PageRequest, type Receipt, receipt } from './receipts.js'
 import type { BurnRecord, HeadRecord, MemberRecord, UserRecord } from './records.js'
+import { type ReplySeqs, replySeqs, summaryOf, threadsIn } from './thread-views.js'
+import type { ThreadRecord } from './threads.js'
 import { viewCount } from './view-counts.js'
+
+const EMPTY_THREAD: ThreadRecord = { rootAuthor: '', replies: 0, participants: {}, chunks: [] }
 
 export const CONVERSATIONS_BUCKET = 'seqline_conversations'
 
@@ -38,6 +44,8 @@ export class ConversationViews {
     /** Message text is never in the views: previews come from the log. */
     private readonly contents: ContentReader,
   ) {}
+
+  private readonly source: RecordSource = { get: <T>(key: string) => readRecord<T>(this.kv, key) }
 
   static async open(nc: NatsConnection, bucket = CONVERSATIONS_BUCKET, projection = 'conversations'): Promise<ConversationViews> {
     const kv = await new Kvm(nc).create(bucket, { history: 1 })
@@ -99,6 +107,24 @@ export class ConversationViews {
   /** The reaction aggregates of the messages in [first, last] that have any, by seq, with the reader's own. */
   reactions(conv: string, reader: string, first: number, last: number): Promise<Map<number, ReactionCount[]>> {
     return reactionsIn(this.kv, conv, reader, first, last)
+  }
+
+  /** A thread's summary as `reader` sees it; a message without replies has an empty one. */
+  async thread(conv: string, root: number, reader: string): Promise<{ summary: ThreadSummary; record?: ThreadRecord }> {
+    const record = await this.source.get<ThreadRecord>(keys.thread(conv, root))
+    const summary = await summaryOf(root, record ?? EMPTY_THREAD, reader, this.contents)
+    return record ? { summary, record } : { summary }
+  }
+
+  /** A page of a thread's reply seqs from a cursor (thread-views.ts), never beyond `head`. */
+  replySeqs(conv: string, root: number, record: ThreadRecord, query: ThreadQuery, head: number): Promise<ReplySeqs> {
+    return replySeqs(this.source, conv, root, record, query, head)
+  }
+
+  /** The summaries of the thread roots among seqs [first, last], as `reader` sees them. */
+  async threadsIn(conv: string, first: number, last: number, reader: string): Promise<ThreadSummary[]> {
+    const found = await threadsIn(this.source, conv, first, last)
+    return Promise.all(found.map(([root, record]) => summaryOf(root, record, reader, this.contents)))
   }
 
   /** Every conversation with burn-after-read messages not yet burned, by key. */

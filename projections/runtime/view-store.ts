@@ -64,6 +64,12 @@ export class ViewStore {
     this.dirty.add(key)
   }
 
+  /** Removes the record: written as a delete, so readers find none (as if it had never been written). */
+  remove(key: string): void {
+    this.values.set(key, null)
+    this.dirty.add(key)
+  }
+
   /** The changed records as JSON, taken now; later changes belong to the next snapshot. */
   snapshot(): Array<[string, string]> {
     const out: Array<[string, string]> = []
@@ -75,7 +81,7 @@ export class ViewStore {
   /** Writes records to KV, pipelined. */
   async write(records: Array<[string, string]>, window = 256): Promise<void> {
     for (let i = 0; i < records.length; i += window) {
-      await Promise.all(records.slice(i, i + window).map(([key, json]) => this.kv.put(key, json)))
+      await Promise.all(records.slice(i, i + window).map(([key, json]) => (json === REMOVED ? this.kv.delete(key) : this.kv.put(key, json))))
     }
   }
 
@@ -97,6 +103,9 @@ export class ViewStore {
     for (let i = 0; i < keys.length; i += 256) await Promise.all(keys.slice(i, i + 256).map((k) => this.kv.purge(k)))
   }
 }
+
+/** A removed record's JSON in a snapshot: no record is ever null. */
+const REMOVED = 'null'
 
 export async function readRecord<T>(kv: KV, key: string): Promise<T | undefined> {
   const e = await kv.get(key)

@@ -67,6 +67,7 @@ interface CommandOp {
   content?: MessageContent
   mentions?: { users?: UserPick[]; all?: boolean }
   replyTo?: SeqPick
+  thread?: SeqPick
   target?: SeqPick
   targets?: SeqPick[]
   enabled?: boolean
@@ -159,7 +160,7 @@ const ARGS: Record<CommandType, fc.Arbitrary<Partial<CommandOp>>> = {
   'member.mute': fc.record({ user: userPick, seconds: muteSeconds }),
   'member.unmute': fc.record({ user: userPick }),
   'group.dissolve': fc.constant({}),
-  'message.send': fc.record({ content, mentions: optional(mentions), replyTo: optional(seqPick) }),
+  'message.send': fc.record({ content, mentions: optional(mentions), replyTo: optional(seqPick), thread: optional(seqPick) }),
   'message.edit': fc.record({ target: seqPick, content }),
   'message.recall': fc.record({ target: seqPick, erase: optional(fc.boolean()) }),
   'message.delete-for-me': fc.record({ targets: fc.array(seqPick, { minLength: 1, maxLength: 3 }) }),
@@ -363,6 +364,7 @@ class Harness {
           data.mentions = mentions
         }
         if (o.replyTo) data.replyTo = this.seq(o.replyTo)
+        if (o.thread) data.thread = this.seq(o.thread)
         return data
       }
       case 'message.edit':
@@ -432,6 +434,7 @@ class Harness {
     if (event.type === 'message.sent') {
       target.contentType = event.data.content.type
       if (event.data.burnAfter !== undefined) target.burnAfter = event.data.burnAfter
+      if (event.data.thread !== undefined) target.thread = event.data.thread.root
     }
     return target
   }
@@ -463,8 +466,13 @@ class Harness {
       return
     }
 
+    // The other member of a direct conversation blocks the actor at some steps: the handler would pass that in.
+    const blocked = step % 5 === 2
+    const root = c.type === 'message.send' ? c.data.thread : undefined
     const metadata = {
       now: this.now,
+      ...(blocked ? { blocked } : {}),
+      ...(root === undefined ? {} : { target: this.targetAt(root) }),
       ...(TARGETING_COMMANDS.has(c.type) ? { target: this.targetAt((c.data as { target: number }).target) } : {}),
       ...(c.type === 'message.burn' ? { edits: this.editTargets(c.data.edits ?? []) } : {}),
       ...(c.type === 'content.erase' ? { contents: new Map(c.data.targets.map((seq) => [seq, this.targetAt(seq)])) } : {}),
@@ -504,7 +512,7 @@ class Harness {
     }
 
     // The model's verdict.
-    const verdict = model.judge(c, this.now)
+    const verdict = model.judge(c, this.now, blocked)
     if ('refuse' in verdict) {
       const codes = () => [...verdict.refuse].join(', ')
       if (decision.ok) assert.fail(`accepted with ${JSON.stringify(decision.events)}, the model refuses: ${codes()} (${where()})`)

@@ -36,6 +36,8 @@ export interface ModelMessage {
   edits: number[]
   /** Its reactions as `user key` pairs, oldest first; cleared when it goes. */
   reactions?: string[]
+  /** Set on a thread reply: its root. */
+  thread?: number
 }
 
 export type Verdict =
@@ -109,8 +111,15 @@ export class ConversationModel {
   }
 
   /** What the rules say about this command, at this time. */
-  judge(c: Command, now: number): Verdict {
+  judge(c: Command, now: number, blocked = false): Verdict {
     const why = new Set<RefusalCode>()
+    // A block (the other member's, passed in) stops opening a direct conversation and writing in one; groups never.
+    if (
+      blocked &&
+      (this.kind === 'direct' || this.kind === 'none') &&
+      ['conversation.create-direct', 'message.send', 'message.edit', 'reaction.add'].includes(c.type)
+    )
+      why.add('BLOCKED')
     const a = c.actor
     const rank = this.rank(a)
     const isSystem = a === SYSTEM
@@ -265,8 +274,20 @@ export class ConversationModel {
         if (mentions?.all && this.kind !== 'group' && this.kind !== 'channel') why.add('NOT_GROUP')
         if (mentions?.all && rank < RANK.admin) why.add('FORBIDDEN_ROLE')
         const burnAfter = this.kind === 'direct' && this.burn.enabled ? this.burn.seconds : undefined
+        // A thread is one level deep, under a live message.
+        const thread = c.data.thread
+        const root = thread === undefined ? undefined : targetChecks(thread)
+        if (root?.thread !== undefined) why.add('THREAD_NESTED')
         return verdict('message.sent', (seq) => {
-          this.messages.set(seq, { seq, actor: a, at: now, contentType: content.type, edits: [], ...(burnAfter ? { burnAfter } : {}) })
+          this.messages.set(seq, {
+            seq,
+            actor: a,
+            at: now,
+            contentType: content.type,
+            edits: [],
+            ...(burnAfter ? { burnAfter } : {}),
+            ...(thread ? { thread } : {}),
+          })
         })
       }
       case 'message.edit': {

@@ -4,6 +4,7 @@ import type { ApiDeps } from '../../api/deps.js'
 import { type RunningApi, startApi } from '../../api/server.js'
 import { CommandHandler } from '../../core/commands/index.js'
 import { createDecider } from '../../core/domain/index.js'
+import { UserLog } from '../../core/users/index.js'
 import { LiveHooks } from '../../integrations/hooks/index.js'
 import { ConversationViews } from '../../projections/conversations/index.js'
 import type { LogLevel } from '../../schemas/index.js'
@@ -37,6 +38,7 @@ export async function startApiStack(
   const runner = await startProjection({ nc, log }, bucket)
   const views = await ConversationViews.open(nc, bucket, bucket)
   const users = await UserDirectory.open(nc, `${bucket}_users`)
+  const userLog = await UserLog.open(nc, { names: { stream: `${bucket}_USERS`.toUpperCase(), subjectPrefix: `${bucket}.users` } })
   // Quiet unless asked (SEQLINE_LOG_LEVEL=warn shows every 5xx a test provokes).
   const logging = { level: (process.env.SEQLINE_LOG_LEVEL ?? 'silent') as LogLevel }
   const common = {
@@ -54,7 +56,8 @@ export async function startApiStack(
   const deps = async (): Promise<ApiDeps> => {
     const hooks = await LiveHooks.open(nc, { bucket: `${bucket}_hooks` })
     opened.push(hooks)
-    return { ...common, hooks, handler: new CommandHandler(log, createDecider(), { hooks }), ...more }
+    const blocks = (blocker: string, user: string) => userLog.blocks(blocker, user)
+    return { ...common, hooks, userLog, handler: new CommandHandler(log, createDecider(), { hooks, blocks }), ...more }
   }
   const api = await startApi(await deps(), '127.0.0.1', 0)
   const extra: RunningApi[] = []

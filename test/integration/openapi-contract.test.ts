@@ -210,7 +210,7 @@ describe('the served OpenAPI document against the running server', () => {
       out.push({
         ...valid,
         label: 'seq beyond the head',
-        url: valid.url.replace('/messages/2', '/messages/999'),
+        url: valid.url.replace('/messages/2', '/messages/999').replace('/threads/2', '/threads/999'),
         body: valid.body && JSON.stringify({ ...JSON.parse(valid.body), id: `cmd-${++n}` }),
       })
     return out

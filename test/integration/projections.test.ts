@@ -9,6 +9,7 @@ import type { SeqlineEvent } from '../../schemas/index.js'
 import { SYSTEM_ACTOR } from '../../schemas/index.js'
 import { auditVerified, readAll, text, withLogServer } from '../helpers/log.js'
 import { caughtUp, startProjection } from '../helpers/projection.js'
+import { threadWorkload } from '../helpers/threads.js'
 
 const BUCKET = 'conv_views'
 
@@ -86,6 +87,8 @@ describe('conversation projections against a real nats-server', () => {
     await ok({ type: 'message.pin', id: 'p1', conv: 'g_rebuild', actor: 'ann', data: { target: 2 } })
     await ok({ type: 'message.pin', id: 'p2', conv: 'g_rebuild', actor: 'ann', data: { target: r2 } })
     await ok({ type: 'message.recall', id: 'rc1', conv: 'g_rebuild', actor: 'ann', data: { target: r2 } })
+    await ok({ type: 'group.invite', id: 'invite-dan', conv: 'g_rebuild', actor: 'ann', data: { users: ['dan'] } })
+    await threadWorkload(ok, t.log, 'g_rebuild', 'ann', 'dan')
     await caughtUp(runner)
     const incremental = await readPrefix(t.nc, BUCKET, '')
     assert.ok(
@@ -96,6 +99,7 @@ describe('conversation projections against a real nats-server', () => {
     await caughtUp(runner)
     const rebuilt = await readPrefix(t.nc, BUCKET, '')
     assert.ok(incremental.size >= 9, `only ${incremental.size} records`)
+    assert.deepEqual([...incremental.keys()].filter((k) => k.startsWith('t')).sort(), ['t.g_rebuild.7', 'tl.g_rebuild.7.0', 'tp.g_rebuild.9', 'tr.g_rebuild.0'])
     assert.deepEqual(rebuilt, incremental)
     await runner.stop()
     runner.close()

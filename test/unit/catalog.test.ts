@@ -124,6 +124,13 @@ const refusalScenarios: Record<RefusalCode, () => Decision> = {
     c.run('adam', 'message.pin', { target: c.say('mia', 'x') })
     return c.decide('adam', 'message.pin', { target: c.say('mia', 'y') })
   },
+  THREAD_NESTED: () => {
+    const c = team()
+    const root = c.say('mia', 'root')
+    c.run('adam', 'message.send', { ...hi, thread: root })
+    return c.decide('mia', 'message.send', { ...hi, thread: c.state.seq })
+  },
+  BLOCKED: () => directChat('adam', 'zoe').decide('adam', 'message.send', hi, { blocked: true }),
 }
 
 /** Accepting scenarios, several of them no-ops that must write nothing. */

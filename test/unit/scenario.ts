@@ -75,6 +75,8 @@ export interface When {
   now?: number
   /** Overrides the target the handler would load; null means the log has nothing at that seq. */
   target?: TargetMessage | null
+  /** What the handler found in the other member's own log: whether they block the actor. */
+  blocked?: boolean
 }
 
 /**
@@ -104,7 +106,13 @@ export class Conversation {
     // The decider trusts its input to be schema-valid; a scenario built on an invalid command would prove nothing.
     const valid = validateCommand(command)
     if (!valid.ok) assert.fail(`scenario command is invalid: ${describeErrors(valid.errors)}`)
-    const metadata = { now: when.now ?? this.now, ...this.targetFor(type, data, when), ...this.editsFor(type, data), ...this.contentsFor(type, data) }
+    const metadata = {
+      now: when.now ?? this.now,
+      ...this.targetFor(type, data, when),
+      ...this.editsFor(type, data),
+      ...this.contentsFor(type, data),
+      ...(when.blocked ? { blocked: true } : {}),
+    }
     return this.decider.decide({ ...command, metadata } as DecidableCommand, this.state)
   }
 
@@ -141,6 +149,7 @@ export class Conversation {
     if (event.type === 'message.sent') {
       target.contentType = event.data.content.type
       if (event.data.burnAfter !== undefined) target.burnAfter = event.data.burnAfter
+      if (event.data.thread !== undefined) target.thread = event.data.thread.root
     }
     return target
   }
@@ -171,6 +180,9 @@ export class Conversation {
 
   private targetFor(type: CommandType, data: unknown, when: When): { target?: TargetMessage | null } {
     if ('target' in when) return { target: when.target }
+    // A thread reply: the handler loads its root as it loads an edit's target.
+    const root = type === 'message.send' ? (data as { thread?: number }).thread : undefined
+    if (root !== undefined) return { target: this.targetAt(root) }
     if (!TARGETING_COMMANDS.has(type)) return {}
     return { target: this.targetAt((data as { target: number }).target) }
   }
