@@ -1,6 +1,6 @@
 // The event log: its interface, the JetStream implementation, an in-memory one for tests of the layers above, and the readers built on the interface.
 
-export { type AuditLine, conversationAudit, rangeAudit } from './audit-lines.js'
+export { type AuditLine, conversationAudit, conversationAuditNdjson, rangeAudit } from './audit-lines.js'
 export { canonicalJson, chainFor, erasedLinkOf, eventHash, type LinkForm, linkHash } from './chain.js'
 export { decodeEvent, encodeVouched, SEQ_HEADER } from './codec.js'
 export { conversationEvents, within } from './conversation-events.js'
