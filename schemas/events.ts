@@ -13,9 +13,12 @@ const BurnSeconds = Type.Integer({ minimum: 1, maximum: 7 * 24 * 3600 })
 const Obj = <P extends Type.TProperties>(props: P) => Type.Object(props, { additionalProperties: false })
 /** Days a retention policy keeps content: a day to a hundred years. */
 export const RetentionDays = Type.Integer({ minimum: 1, maximum: 36_500, description: 'keep content this many days (1 to 36500)' })
+/** Most edits of one message: a tombstone names them all (the decider refuses one more with EDIT_LIMIT). */
+export const EDITS_PER_MESSAGE = 1000
+const EditSeqs = Type.Array(Seq, { maxItems: EDITS_PER_MESSAGE, uniqueItems: true })
 /** Most messages one erasure tombstone names: a larger erasure writes several tombstones. */
 export const ERASED_PER_TOMBSTONE = 100
-const ErasedTargets = Type.Array(Obj({ seq: Seq, edits: Type.Optional(Type.Array(Seq, { maxItems: 1000, uniqueItems: true })) }), {
+const ErasedTargets = Type.Array(Obj({ seq: Seq, edits: Type.Optional(EditSeqs) }), {
   minItems: 1,
   maxItems: ERASED_PER_TOMBSTONE,
 })
@@ -78,7 +81,7 @@ const eventData = {
   }),
   'message.edited': Obj({ target: Seq, content: MessageContent }),
   /** With erase, the message at `target` and its edits at `edits` are erased from the log, as a burn's are. */
-  'message.recalled': Obj({ target: Seq, erase: Type.Boolean(), edits: Type.Optional(Type.Array(Seq, { maxItems: 1000, uniqueItems: true })) }),
+  'message.recalled': Obj({ target: Seq, erase: Type.Boolean(), edits: Type.Optional(EditSeqs) }),
   'message.deleted_for_me': Obj({ targets: Type.Array(Seq, { minItems: 1, maxItems: 100, uniqueItems: true }) }),
   'conversation.read': Obj({ upTo: Seq }),
   /** The actor's own notification setting for this conversation (private to the actor); `until`: it ends by itself then. */
@@ -88,7 +91,7 @@ const eventData = {
   }),
   'burn.configured': Obj({ enabled: Type.Boolean(), seconds: BurnSeconds }),
   /** Tombstone: the message at `target`, and its edits at `edits`, have been erased from the log and every view. */
-  'message.burned': Obj({ target: Seq, edits: Type.Optional(Type.Array(Seq, { maxItems: 1000, uniqueItems: true })) }),
+  'message.burned': Obj({ target: Seq, edits: Type.Optional(EditSeqs) }),
   /** The conversation's own retention policy; null: none, the default of its kind applies. */
   'retention.configured': Obj({ days: Type.Union([RetentionDays, Type.Null()]) }),
   /** Tombstone: each target message, and its edits, have been erased from the log and every view, by a retention policy or a user erasure. */

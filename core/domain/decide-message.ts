@@ -1,5 +1,5 @@
 import type { CommandOf, EventDataOf } from '../../schemas/index.js'
-import { SYSTEM_ACTOR } from '../../schemas/index.js'
+import { EDITS_PER_MESSAGE, SYSTEM_ACTOR } from '../../schemas/index.js'
 import { accept, type CommandMetadata, type Decision, reject, type TargetMessage } from './decision.js'
 import type { Policy } from './policy.js'
 import { type Refusal, refuse } from './refusal.js'
@@ -35,6 +35,8 @@ export function edit(c: CommandOf<'message.edit'> & Meta, s: ConversationState):
   if (target.contentType !== c.data.content.type) {
     return reject(refuse('NOT_EDITABLE', `a ${target.contentType} message stays ${target.contentType}`))
   }
+  // The tombstone that erases the message names every edit, and holds at most this many.
+  if ((s.edits.get(target.seq)?.length ?? 0) >= EDITS_PER_MESSAGE) return reject(refuse('EDIT_LIMIT', `message ${target.seq}: ${EDITS_PER_MESSAGE} edits`))
   return accept({ type: 'message.edited', data: { target: target.seq, content: c.data.content } })
 }
 
