@@ -26,7 +26,7 @@ function checkMentions(c: CommandOf<'message.send'>, s: ConversationState): Refu
   return rankOf(s, c.actor) < ADMIN_RANK ? refuse('FORBIDDEN_ROLE', 'only the owner and admins mention @all') : null
 }
 
-export function edit(c: CommandOf<'message.edit'> & Meta, s: ConversationState): Decision {
+export function edit(c: CommandOf<'message.edit'> & Meta, s: ConversationState, policy: Policy): Decision {
   const denied = mustBeAllowedToPost(s, c.actor, c.metadata.now) ?? liveTarget(c.data.target, c.metadata.target, s)
   if (denied) return reject(denied)
   const target = c.metadata.target!
@@ -36,7 +36,8 @@ export function edit(c: CommandOf<'message.edit'> & Meta, s: ConversationState):
     return reject(refuse('NOT_EDITABLE', `a ${target.contentType} message stays ${target.contentType}`))
   }
   // The tombstone that erases the message names every edit, and holds at most this many.
-  if ((s.edits.get(target.seq)?.length ?? 0) >= EDITS_PER_MESSAGE) return reject(refuse('EDIT_LIMIT', `message ${target.seq}: ${EDITS_PER_MESSAGE} edits`))
+  const limit = Math.min(policy.maxEditsPerMessage, EDITS_PER_MESSAGE)
+  if ((s.edits.get(target.seq)?.length ?? 0) >= limit) return reject(refuse('EDIT_LIMIT', `message ${target.seq}: ${limit} edits`))
   return accept({ type: 'message.edited', data: { target: target.seq, content: c.data.content } })
 }
 

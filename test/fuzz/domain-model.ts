@@ -264,7 +264,7 @@ export class ConversationModel {
         if (m && m.actor !== a) why.add('NOT_AUTHOR')
         if (m && m.contentType !== 'text' && m.contentType !== 'custom') why.add('NOT_EDITABLE')
         if (m && m.contentType !== c.data.content.type) why.add('NOT_EDITABLE')
-        if (m && m.edits.length >= EDITS_PER_MESSAGE) why.add('EDIT_LIMIT')
+        if (m && m.edits.length >= Math.min(this.policy.maxEditsPerMessage, EDITS_PER_MESSAGE)) why.add('EDIT_LIMIT')
         return verdict('message.edited', (seq) => m!.edits.push(seq))
       }
       case 'message.recall': {
