@@ -19,3 +19,8 @@ async function* lines(events: AsyncIterable<unknown>): AsyncGenerator<string> {
   }
   if (chunk) yield chunk
 }
+
+/** NDJSON already written (an audit export passes stored events through as bytes). */
+export function sendNdjsonBytes(reply: FastifyReply, chunks: AsyncIterable<Uint8Array>) {
+  return reply.type('application/x-ndjson').send(Readable.from(chunks))
+}

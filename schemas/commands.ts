@@ -1,7 +1,7 @@
 import Type from 'typebox'
 import { ChannelCreate } from './channels.js'
 import { Mentions, MessageContent } from './content.js'
-import { contentErasure, ERASED_PER_TOMBSTONE, RetentionDays } from './events.js'
+import { contentErasure, EDITS_PER_MESSAGE, ERASED_PER_TOMBSTONE, RetentionDays } from './events.js'
 import { Actor, CommandId, ConversationId, Seq, UserId } from './ids.js'
 import { pinCommandData } from './pins.js'
 import { reactionCommandData } from './reactions.js'
@@ -75,7 +75,7 @@ export const commandData = {
   'message.burn': Obj({
     target: Seq,
     /** Edits of the message: their events hold its content too and are erased with it. */
-    edits: Type.Optional(Type.Array(Seq, { maxItems: 1000, uniqueItems: true })),
+    edits: Type.Optional(Type.Array(Seq, { maxItems: EDITS_PER_MESSAGE, uniqueItems: true })),
   }),
   /** A conversation's own retention policy (the service, or a group's owner); null drops it, and the default of the conversation's kind applies. */
   'retention.configure': Obj({ days: Type.Union([RetentionDays, Type.Null()]) }),

@@ -38,6 +38,7 @@ const REFUSAL_CODES: Record<RefusalCode, ErrorCodeInfo> = {
   TARGET_GONE: refusal(409, 'the message was recalled or burned'),
   GROUP_FULL: refusal(409, 'the group has reached its member limit'),
   NOT_EDITABLE: refusal(409, 'only text and custom messages can be edited'),
+  EDIT_LIMIT: refusal(409, 'the message has been edited as often as it may be (1000 times)'),
   NOT_BURNABLE: refusal(409, 'the message was not sent under burn after read'),
   THREAD_NESTED: refusal(409, 'the thread root named is itself a reply: a thread is one level deep, reply under its root'),
   NOT_ERASABLE: refusal(409, "Seqline's own erasure named a message younger than its retention cut-off, or not the erased user's"),

@@ -16,6 +16,9 @@ const BurnSeconds = Type.Integer({ minimum: 1, maximum: 7 * 24 * 3600 })
 const Obj = <P extends Type.TProperties>(props: P) => Type.Object(props, { additionalProperties: false })
 /** Days a retention policy keeps content: a day to a hundred years. */
 export const RetentionDays = Type.Integer({ minimum: 1, maximum: 36_500, description: 'keep content this many days (1 to 36500)' })
+/** Most edits of one message: a tombstone names them all (the decider refuses one more with EDIT_LIMIT). */
+export const EDITS_PER_MESSAGE = 1000
+const EditSeqs = Type.Array(Seq, { maxItems: EDITS_PER_MESSAGE, uniqueItems: true })
 /** Most messages one erasure tombstone names: a larger erasure writes several tombstones. */
 export const ERASED_PER_TOMBSTONE = 100
 /**
@@ -26,7 +29,7 @@ export const ERASED_PER_TOMBSTONE = 100
 const ThreadOf = Obj({ root: Seq, author: Actor })
 /** On a tombstone or a recall of a thread reply: its root, so views that never saw the reply (a rebuild) update the thread alike. */
 const ThreadRoot = Type.Optional(Seq)
-const ErasedTargets = Type.Array(Obj({ seq: Seq, edits: Type.Optional(Type.Array(Seq, { maxItems: 1000, uniqueItems: true })), thread: ThreadRoot }), {
+const ErasedTargets = Type.Array(Obj({ seq: Seq, edits: Type.Optional(EditSeqs), thread: ThreadRoot }), {
   minItems: 1,
   maxItems: ERASED_PER_TOMBSTONE,
 })
@@ -91,12 +94,7 @@ const eventData = {
   }),
   'message.edited': Obj({ target: Seq, content: MessageContent }),
   /** With erase, the message at `target` and its edits at `edits` are erased from the log, as a burn's are. */
-  'message.recalled': Obj({
-    target: Seq,
-    erase: Type.Boolean(),
-    edits: Type.Optional(Type.Array(Seq, { maxItems: 1000, uniqueItems: true })),
-    thread: ThreadRoot,
-  }),
+  'message.recalled': Obj({ target: Seq, erase: Type.Boolean(), edits: Type.Optional(EditSeqs), thread: ThreadRoot }),
   'message.deleted_for_me': Obj({ targets: Type.Array(Seq, { minItems: 1, maxItems: 100, uniqueItems: true }) }),
   'conversation.read': Obj({ upTo: Seq }),
   /** The actor's own notification setting for this conversation (private to the actor); `until`: it ends by itself then. */
@@ -106,7 +104,7 @@ const eventData = {
   }),
   'burn.configured': Obj({ enabled: Type.Boolean(), seconds: BurnSeconds }),
   /** Tombstone: the message at `target`, and its edits at `edits`, have been erased from the log and every view. */
-  'message.burned': Obj({ target: Seq, edits: Type.Optional(Type.Array(Seq, { maxItems: 1000, uniqueItems: true })), thread: ThreadRoot }),
+  'message.burned': Obj({ target: Seq, edits: Type.Optional(EditSeqs), thread: ThreadRoot }),
   /** The conversation's own retention policy; null: none, the default of its kind applies. */
   'retention.configured': Obj({ days: Type.Union([RetentionDays, Type.Null()]) }),
   /** Tombstone: each target message, and its edits, have been erased from the log and every view, by a retention policy or a user erasure. */

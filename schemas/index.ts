@@ -35,6 +35,7 @@ export { CONFIG_DEFAULTS, CONFIG_ENV, Config, type LogLevel, ORIGIN } from './co
 export { CONTENT_TYPES, type ContentType, type MessageContent } from './content.js'
 export { ERROR_CODES, type ErrorCode } from './error-codes.js'
 export {
+  EDITS_PER_MESSAGE,
   ERASED_PER_TOMBSTONE,
   EVENT_TYPES,
   EVENT_VERSION,

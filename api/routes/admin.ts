@@ -1,5 +1,5 @@
 import type Type from 'typebox'
-import { conversationAudit, rangeAudit } from '../../core/log/index.js'
+import { conversationAudit, conversationAuditNdjson, rangeAudit } from '../../core/log/index.js'
 import {
   Accepted,
   ConvParams,
@@ -18,7 +18,7 @@ import {
 import type { StoredUser } from '../auth/index.js'
 import type { ApiDeps, TypedApp } from '../deps.js'
 import { ApiError, failureOf } from '../errors.js'
-import { sendNdjson } from '../export.js'
+import { sendNdjson, sendNdjsonBytes } from '../export.js'
 import { COMMAND_ERRORS } from '../openapi/index.js'
 
 const tags = ['admin']
@@ -112,6 +112,7 @@ export function adminRoutes(app: TypedApp, deps: ApiDeps): void {
       if (query.conv === undefined) return sendNdjson(reply, rangeAudit(deps.log, query.since!, query.until))
       const head = await deps.log.head(query.conv)
       if (head.seq === 0) throw new ApiError(404, 'CONVERSATION_NOT_FOUND', `${query.conv} does not exist`)
+      if (query.since === undefined && query.until === undefined) return sendNdjsonBytes(reply, conversationAuditNdjson(deps.log, query.conv, head.seq))
       return sendNdjson(reply, conversationAudit(deps.log, query.conv, head.seq, query.since, query.until))
     },
   })

@@ -1,5 +1,5 @@
 import type { CommandOf, EventDataOf } from '../../schemas/index.js'
-import { SYSTEM_ACTOR } from '../../schemas/index.js'
+import { EDITS_PER_MESSAGE, SYSTEM_ACTOR } from '../../schemas/index.js'
 import { mustNotBeBlocked } from './blocking.js'
 import { threadOf } from './decide-thread.js'
 import { accept, type CommandMetadata, type Decision, reject, type TargetMessage } from './decision.js'
@@ -35,7 +35,7 @@ function checkMentions(c: CommandOf<'message.send'>, s: ConversationState): Refu
   return rankOf(s, c.actor) < ADMIN_RANK ? refuse('FORBIDDEN_ROLE', 'only the owner and admins mention @all') : null
 }
 
-export function edit(c: CommandOf<'message.edit'> & Meta, s: ConversationState): Decision {
+export function edit(c: CommandOf<'message.edit'> & Meta, s: ConversationState, policy: Policy): Decision {
   const denied = mustBeAllowedToPost(s, c.actor, c.metadata.now) ?? mustNotBeBlocked(s, c.metadata) ?? liveTarget(c.data.target, c.metadata.target, s)
   if (denied) return reject(denied)
   const target = c.metadata.target!
@@ -44,6 +44,9 @@ export function edit(c: CommandOf<'message.edit'> & Meta, s: ConversationState):
   if (target.contentType !== c.data.content.type) {
     return reject(refuse('NOT_EDITABLE', `a ${target.contentType} message stays ${target.contentType}`))
   }
+  // The tombstone that erases the message names every edit, and holds at most this many.
+  const limit = Math.min(policy.maxEditsPerMessage, EDITS_PER_MESSAGE)
+  if ((s.edits.get(target.seq)?.length ?? 0) >= limit) return reject(refuse('EDIT_LIMIT', `message ${target.seq}: ${limit} edits`))
   return accept({ type: 'message.edited', data: { target: target.seq, content: c.data.content } })
 }
 

@@ -59,7 +59,7 @@ function decide(c: DecidableCommand, s: ConversationState, policy: Policy): Deci
     case 'message.send':
       return send(c, s)
     case 'message.edit':
-      return edit(c, s)
+      return edit(c, s, policy)
     case 'message.recall':
       return recall(c, s, policy)
     case 'message.delete-for-me':

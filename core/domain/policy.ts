@@ -1,3 +1,5 @@
+import { EDITS_PER_MESSAGE } from '../../schemas/index.js'
+
 /** Tunable domain limits; passed to the decider so that rules stay pure. */
 export interface Policy {
   recallWindowSeconds: number
@@ -9,6 +11,8 @@ export interface Policy {
   maxReactionKeys: number
   /** Messages a conversation may have pinned at once. */
   maxPins: number
+  /** Edits one message takes; never above EDITS_PER_MESSAGE, the most a tombstone names. */
+  maxEditsPerMessage: number
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -18,6 +22,7 @@ export const DEFAULT_POLICY: Policy = {
   maxChannelMembers: 100_000,
   maxReactionKeys: 20,
   maxPins: 10,
+  maxEditsPerMessage: EDITS_PER_MESSAGE,
 }
 
 /** The member limit of a group or a channel. */

@@ -20,6 +20,7 @@ export const REFUSALS = {
   TARGET_GONE: 'the message was recalled or burned',
   NOT_AUTHOR: 'only the author may edit a message',
   NOT_EDITABLE: 'only text and custom messages can be edited',
+  EDIT_LIMIT: 'the message has been edited as often as it may be',
   RECALL_WINDOW_PASSED: 'the recall window for this message has passed',
   NOT_ERASABLE: 'the message is not one this erasure may remove',
   NOT_BURNABLE: 'the message was not sent under burn after read',

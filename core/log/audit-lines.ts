@@ -1,7 +1,8 @@
 import type { SeqlineEvent } from '../../schemas/index.js'
 import { eventHash, type LinkForm, linkHash } from './chain.js'
+import { decodeEvent } from './codec.js'
 import { conversationEvents } from './conversation-events.js'
-import type { EventLog } from './event-log.js'
+import type { EventLog, StoredBody } from './event-log.js'
 import type { AuditEntry, ErasedLine, HeadLine } from './verify.js'
 
 /** A line of an audit export: an event, the record of an erased one, or a conversation's head. */
@@ -33,6 +34,37 @@ export async function* conversationAudit(log: EventLog, conv: string, head: numb
   }
   if (!ranged && headHash !== undefined) yield { audit: 'head', conv, seq: head, hash: headHash }
 }
+
+const NEWLINE = Buffer.from('\n')
+
+/**
+ * A whole conversation's audit export as NDJSON, in chunks: the same lines as
+ * conversationAudit, but each event's stored bytes written through as the
+ * log holds them — no decode, no re-encode, which cost more than the read —
+ * and only the head event decoded, for its hash.
+ */
+export async function* conversationAuditNdjson(log: EventLog, conv: string, head: number): AsyncGenerator<Uint8Array> {
+  let next = 1
+  let last: StoredBody | undefined
+  for await (const batch of log.scan(conv, head)) {
+    const parts: Uint8Array[] = []
+    for (const stored of batch) {
+      if (stored.seq !== next) for await (const erased of erasedBetween(log, conv, next, stored.seq)) parts.push(lineOf(erased))
+      parts.push(stored.body, NEWLINE)
+      next = stored.seq + 1
+    }
+    last = batch.at(-1)
+    yield Buffer.concat(parts)
+  }
+  const tail: ErasedLine[] = []
+  for await (const erased of erasedBetween(log, conv, next, head + 1)) tail.push(erased)
+  const headEntry: AuditEntry | undefined = tail.at(-1) ?? (last ? decodeEvent(last.body) : undefined)
+  const lines = tail.map(lineOf)
+  if (headEntry !== undefined && seqOf(headEntry) === head) lines.push(lineOf({ audit: 'head', conv, seq: head, hash: hashOf(headEntry) }))
+  if (lines.length > 0) yield Buffer.concat(lines)
+}
+
+const lineOf = (line: AuditLine): Buffer => Buffer.from(`${JSON.stringify(line)}\n`)
 
 /**
  * The events stored in a time range of the whole log, with the record of each

@@ -122,14 +122,22 @@ function sortedCopy(value: unknown): unknown {
     return out
   }
   const record = value as Record<string, unknown>
+  const keys = Object.keys(record)
+  if (keys.length > 1) keys.sort()
   const out: Record<string, unknown> = {}
-  for (const key of Object.keys(record).sort()) {
-    if (INDEX_KEY.test(key)) return INDEX_KEYS
+  for (const key of keys) {
+    if (indexLike(key)) return INDEX_KEYS
     const v = sortedCopy(record[key])
     if (v === INDEX_KEYS) return INDEX_KEYS
     out[key] = v
   }
   return out
+}
+
+/** The regular expression only for keys that start with a digit: testing every key cost more than the test is worth. */
+function indexLike(key: string): boolean {
+  const first = key.charCodeAt(0)
+  return first >= 48 && first <= 57 && INDEX_KEY.test(key)
 }
 
 /** The same canonical JSON, written key by key: for objects whose keys look like array indexes. */

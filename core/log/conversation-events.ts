@@ -1,20 +1,19 @@
 import type { SeqlineEvent } from '../../schemas/index.js'
+import { reaches } from '../domain/index.js'
+import { decodeEvent } from './codec.js'
 import type { EventLog } from './event-log.js'
-import { readAs } from './read-as.js'
 
-const PAGE = 500
 /**
- * Every stored event of a conversation from seq 1 up to `upTo`, in seq order: all
- * of them for audits and replays, or as `reader` may have them (without other
- * members' private events). Pages advance by seq, not by what came back: erased
- * seqs are holes, and a page may hold nothing but holes while later pages still
- * hold events.
+ * Every stored event of a conversation from seq 1 up to `upTo`, in seq order,
+ * in one scan of the log: all of them for audits and replays, or as `reader`
+ * may have them (without other members' private events, as readAs gives them).
  */
 export async function* conversationEvents(log: EventLog, conv: string, upTo: number, reader?: string): AsyncGenerator<SeqlineEvent> {
-  for (let from = 1; from <= upTo; from += PAGE) {
-    const range = { from, limit: Math.min(PAGE, upTo - from + 1) }
-    const page = reader === undefined ? await log.read(conv, range) : await readAs(log, reader, conv, range)
-    for (const stored of page) yield stored.event
+  for await (const batch of log.scan(conv, upTo)) {
+    for (const stored of batch) {
+      const event = decodeEvent(stored.body)
+      if (reader === undefined || reaches(event, reader)) yield event
+    }
   }
 }
 

@@ -6,6 +6,12 @@ export interface StoredEvent {
   streamSeq: number
 }
 
+/** An event as stored, not decoded: its conversation seq (from its header) and its bytes, for readers that pass events through. */
+export interface StoredBody {
+  seq: number
+  body: Uint8Array
+}
+
 /** The end of a conversation's log as a writer must know it to append. */
 export interface Head {
   seq: number
@@ -75,6 +81,12 @@ export interface EventLog {
   last(conv: string): Promise<StoredEvent | null>
   /** Up to `range.limit` events by conversation seq, in ascending seq order; erased seqs are holes. */
   read(conv: string, range: ReadRange): Promise<StoredEvent[]>
+  /**
+   * Every stored event of a conversation from seq 1 up to `upTo`, in seq
+   * order, not decoded, in batches: for readers of a whole conversation
+   * (audits, replays), which would otherwise pay a lookup and a consumer per page.
+   */
+  scan(conv: string, upTo: number): AsyncGenerator<StoredBody[]>
   /** Every event of the conversation stored after a position, up to its head. */
   readAfter(conv: string, streamSeq: number): Promise<StoredEvent[]>
   /** The event at a position of a partition, or null when there is none (or it was erased). */

@@ -5,7 +5,7 @@ import type { SeqlineEvent } from '../../schemas/index.js'
 import { Appender } from './appender.js'
 import { Availability } from './availability.js'
 import { decodeEvent } from './codec.js'
-import type { AppendResult, Cursor, EventLog, Followed, Follower, Head, PartitionInfo, ReadRange, StoredEvent } from './event-log.js'
+import type { AppendResult, Cursor, EventLog, Followed, Follower, Head, PartitionInfo, ReadRange, StoredBody, StoredEvent } from './event-log.js'
 import { streamEventsBetween } from './events-between.js'
 import { followPartitions } from './follow.js'
 import { DEFAULT_NAMES, type LogNames, partitionOf, partitionSubjects, streamName, subjectOf } from './partitions.js'
@@ -112,6 +112,10 @@ export class JetStreamLog implements EventLog {
 
   read(conv: string, range: ReadRange): Promise<StoredEvent[]> {
     return this.reader.read(conv, range)
+  }
+
+  scan(conv: string, upTo: number): AsyncGenerator<StoredBody[]> {
+    return this.reader.scanConversation(conv, upTo)
   }
 
   readAfter(conv: string, streamSeq: number): Promise<StoredEvent[]> {

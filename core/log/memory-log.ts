@@ -2,7 +2,7 @@ import type { SeqlineEvent } from '../../schemas/index.js'
 import { describeErrors } from '../../schemas/index.js'
 import { decodeEvent, encodeForAppend } from './codec.js'
 import { InvalidEventError } from './errors.js'
-import type { AppendResult, Cursor, EventLog, Followed, Follower, Head, PartitionInfo, ReadRange, StoredEvent } from './event-log.js'
+import type { AppendResult, Cursor, EventLog, Followed, Follower, Head, PartitionInfo, ReadRange, StoredBody, StoredEvent } from './event-log.js'
 import { partitionOf } from './partitions.js'
 
 interface Entry {
@@ -58,6 +58,16 @@ export class MemoryLog implements EventLog {
         ? [Math.max(1, Math.min(range.from, headSeq) - range.limit + 1), Math.min(range.from, headSeq)]
         : [Math.max(1, range.from), Math.min(headSeq, range.from + range.limit - 1)]
     return all.filter((s) => s.event.seq >= first && s.event.seq <= last)
+  }
+
+  async *scan(conv: string, upTo: number): AsyncGenerator<StoredBody[]> {
+    const stream = this.streams[this.partitionOf(conv)]!
+    const batch: StoredBody[] = []
+    for (const streamSeq of this.byConv.get(conv) ?? []) {
+      const entry = stream[streamSeq - 1]
+      if (entry && entry.seq <= upTo) batch.push({ seq: entry.seq, body: entry.body })
+    }
+    if (batch.length > 0) yield batch
   }
 
   async readAfter(conv: string, streamSeq: number): Promise<StoredEvent[]> {

@@ -1,10 +1,22 @@
 import { DeliverPolicy, type DirectMsgRequest, type JetStreamClient, type JetStreamManager, type JsMsg, type StoredMsg } from '@nats-io/jetstream'
 import { type Availability, ScanStalledError } from './availability.js'
 import { decodeEvent, seqFromHeaders } from './codec.js'
-import type { Head, ReadRange, StoredEvent } from './event-log.js'
+import type { Head, ReadRange, StoredBody, StoredEvent } from './event-log.js'
 import { type LogNames, partitionOf, streamName, subjectOf } from './partitions.js'
 import { ReadStats } from './read-stats.js'
 import { locateStreamSeq } from './seq-locator.js'
+
+/** A whole-conversation scan pulls this many events at a time: one round trip per pull, and one batch handed on. */
+const SCAN_PULL = 10_000
+
+/** Where a scan of a conversation starts and ends, found before its consumer is made. */
+interface ScanPlan {
+  stream: string
+  subject: string
+  startSeq: number
+  /** The last conversation seq wanted. */
+  last: number
+}
 
 /** Reads of at most this many events go by direct gets: cheaper than creating, draining and deleting an ordered consumer for a short gap. */
 const DIRECT_READ_MAX = 8
@@ -82,6 +94,74 @@ export class LogReader {
       if (count <= DIRECT_READ_MAX) return [firstStored, ...(await this.getEach(stream, subject, first.seq + 1, head.streamSeq, count - 1))]
       return this.scan(stream, subject, first.seq, head.streamSeq, Infinity)
     })
+  }
+
+  /**
+   * Every stored event of a conversation up to seq `upTo`, not decoded, in
+   * batches of up to SCAN_PULL: one lookup of the start and one ordered
+   * consumer for the whole conversation. A consumer that stalls (its stream
+   * lost its leader) is replaced, from the seq after the last one handed on,
+   * for as long as a read waits through a failover.
+   */
+  async *scanConversation(conv: string, upTo: number): AsyncGenerator<StoredBody[]> {
+    let from = 1
+    let deadline = Date.now() + this.availability.failoverWaitMs
+    for (;;) {
+      const plan = await this.availability.untilAvailable(`scan of ${conv}`, () => this.scanPlan(conv, from, upTo))
+      if (!plan) return
+      try {
+        for await (const batch of this.scanFrom(plan)) {
+          from = batch.at(-1)!.seq + 1
+          deadline = Date.now() + this.availability.failoverWaitMs
+          yield batch
+        }
+        return
+      } catch (err) {
+        if (!(err instanceof ScanStalledError) || this.availability.closed || Date.now() >= deadline) throw err
+      }
+    }
+  }
+
+  private async scanPlan(conv: string, from: number, upTo: number): Promise<ScanPlan | null> {
+    const head = await this.headOnce(conv)
+    const last = Math.min(upTo, head.seq)
+    if (from > last) return null
+    const stream = this.streamOf(conv)
+    const subject = subjectOf(this.names, conv)
+    const startSeq = await locateStreamSeq((query) => this.directGet(stream, query), subject, from, head)
+    return startSeq === null ? null : { stream, subject, startSeq, last }
+  }
+
+  /** One ordered consumer from the plan's start to its end, pulled SCAN_PULL events at a time; a pull that brings nothing has stalled. */
+  private async *scanFrom(plan: ScanPlan): AsyncGenerator<StoredBody[]> {
+    this.readStats.consumer()
+    const consumer = await this.js.consumers.get(plan.stream, {
+      filter_subjects: plan.subject,
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: plan.startSeq,
+      inactive_threshold: 30_000,
+    })
+    try {
+      for (;;) {
+        const batch: StoredBody[] = []
+        let done = false
+        for await (const m of await consumer.fetch({ max_messages: SCAN_PULL, expires: Math.max(5_000, 2 * this.requestTimeoutMs) })) {
+          const seq = seqFromHeaders(m.headers)
+          if (seq <= plan.last) batch.push({ seq, body: m.data })
+          // The event at the head when the scan began ends it. Its stream position and pending count are not read
+          // per message (parsing the ack subject cost a tenth of the scan); should events from the last seq on be
+          // erased meanwhile, the pull finds nothing more, and the retry plans again from the head as it is then.
+          done = seq >= plan.last
+          if (done) break
+        }
+        if (batch.length > 0) yield batch
+        if (done) return
+        if (batch.length === 0) throw new ScanStalledError(`${plan.subject}: a pull of the ordered consumer brought nothing`)
+      }
+    } finally {
+      // Not awaited, as in scan(): the server drops an idle ordered consumer on its own.
+      consumer.delete().catch(() => undefined)
+    }
   }
 
   private streamOf(conv: string): string {

@@ -1,4 +1,4 @@
-import { DiscardPolicy, type JetStreamManager, jetstreamManager, RetentionPolicy, StorageType, type StreamConfig } from '@nats-io/jetstream'
+import { DiscardPolicy, type JetStreamManager, jetstreamManager, RetentionPolicy, StorageType, type StreamConfig, type StreamInfo } from '@nats-io/jetstream'
 import { type NatsConnection, nanos } from '@nats-io/transport-node'
 import { LogLayoutError } from './errors.js'
 import { isStreamNotFound } from './jetstream-errors.js'
@@ -43,20 +43,36 @@ export async function ensureStreams(nc: NatsConnection, names: LogNames, setting
   const jsm = await jetstreamManager(nc)
   await checkPartitionCount(jsm, names)
   for (let p = 0; p < names.partitions; p++) {
-    await ensureStream(jsm, partitionStreamConfig(names, p, settings))
+    await ensurePartitionStream(jsm, partitionStreamConfig(names, p, settings))
   }
   return jsm
 }
 
-async function ensureStream(jsm: JetStreamManager, want: PartitionConfig): Promise<void> {
-  const have = await jsm.streams.info(want.name).catch((err: unknown) => {
+/**
+ * Creates a stream unless it exists. Another process may create it at the
+ * same moment (two instances starting together): then its stream is the one.
+ * Returns the stream found, or null when this call created it.
+ */
+export async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<StreamInfo | null> {
+  const have = await streamInfo(jsm, config.name)
+  if (have) return have
+  await jsm.streams.add(config).catch(async (err: unknown) => {
+    if (!(await streamInfo(jsm, config.name))) throw err
+  })
+  return null
+}
+
+function streamInfo(jsm: JetStreamManager, name: string): Promise<StreamInfo | null> {
+  return jsm.streams.info(name).catch((err: unknown) => {
     if (isStreamNotFound(err)) return null
     throw err
   })
-  if (!have) {
-    await jsm.streams.add(want)
-    return
-  }
+}
+
+/** A partition stream, created or brought to the configured settings. */
+async function ensurePartitionStream(jsm: JetStreamManager, want: PartitionConfig): Promise<void> {
+  const have = await ensureStream(jsm, want)
+  if (!have) return
   const c = have.config
   const same =
     c.description === want.description &&

@@ -1,7 +1,7 @@
 import { DiscardPolicy, type JetStreamManager, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { Cursor } from '../../core/log/index.js'
-import { AckPublisher } from '../../core/log/index.js'
+import { AckPublisher, ensureStream } from '../../core/log/index.js'
 
 /** A batch given up on after its maximum age: kept, listed and replayable, never dropped silently. */
 export interface ParkedDelivery {
@@ -53,7 +53,7 @@ export class ParkedStore {
       num_replicas: replicas,
       allow_direct: true,
     }
-    await jsm.streams.info(STREAM).catch(() => jsm.streams.add(config))
+    await ensureStream(jsm, config)
     return new ParkedStore(jsm, new AckPublisher(nc))
   }
 

@@ -97,7 +97,7 @@ async function main() {
     const deep = Number(args.deep)
     const read = only.has('read') ? await readBench(nc, log, deep, window) : undefined
     if (read) printRead(read.rows, deep, read.loadSeconds)
-    const audit = only.has('audit') ? await auditBench(log, Number(args['audit-events']), window) : undefined
+    const audit = only.has('audit') ? await auditBench(nc, log, Number(args['audit-events']), window) : undefined
     if (audit) printAudit(audit)
     log.close()
     const projections = only.has('projections')

@@ -4,7 +4,7 @@
 import { createWriteStream } from 'node:fs'
 import type { Writable } from 'node:stream'
 import type { AuditLine, EventLog } from '../../core/log/index.js'
-import { ChainVerifier, conversationAudit, rangeAudit, type Verification } from '../../core/log/index.js'
+import { ChainVerifier, conversationAudit, conversationAuditNdjson, rangeAudit, type Verification } from '../../core/log/index.js'
 import type { SeqlineEvent } from '../../schemas/index.js'
 import { progress } from './progress.js'
 
@@ -27,6 +27,11 @@ const CSV_COLUMNS = ['conv', 'seq', 'at', 'type', 'actor', 'cmd', 'v', 'data'] a
 export async function exportEvents(log: EventLog, opts: ExportOptions): Promise<Verification | null> {
   const out: Writable = opts.out ? createWriteStream(opts.out) : process.stdout
   const head = opts.conv ? (await log.head(opts.conv)).seq : undefined
+  if (opts.conv && !opts.verify && opts.format === 'ndjson' && opts.since === undefined && opts.until === undefined) {
+    await passThrough(out, conversationAuditNdjson(log, opts.conv, head!))
+    if (opts.out) await closeFile(out)
+    return null
+  }
   const source = opts.conv ? conversationAudit(log, opts.conv, head!, opts.since, opts.until) : rangeAudit(log, opts.since ?? 0, opts.until)
   const verifier = opts.verify && opts.conv ? new ChainVerifier(opts.conv) : undefined
   let headHash: string | undefined
@@ -40,14 +45,23 @@ export async function exportEvents(log: EventLog, opts: ExportOptions): Promise<
     tick(seqOf(line))
   }
   tick.done()
-  if (opts.out) await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())))
+  if (opts.out) await closeFile(out)
   if (!verifier) return null
   // A time range of a conversation is checked inside only: what lies before or after it is not in the export.
   if (opts.since !== undefined || opts.until !== undefined) return verifier.finish()
   return verifier.finish(headHash === undefined ? { seq: head! } : { seq: head!, hash: headHash })
 }
 
-function write(out: Writable, text: string): Promise<void> {
+/** A whole conversation's NDJSON, written as the log's bytes come (see conversationAuditNdjson). */
+async function passThrough(out: Writable, chunks: AsyncIterable<Uint8Array>): Promise<void> {
+  for await (const chunk of chunks) await write(out, chunk)
+}
+
+function closeFile(out: Writable): Promise<void> {
+  return new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())))
+}
+
+function write(out: Writable, text: string | Uint8Array): Promise<void> {
   return out.write(text) ? Promise.resolve() : new Promise((resolve) => out.once('drain', () => resolve()))
 }
 

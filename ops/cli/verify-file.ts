@@ -4,22 +4,41 @@ import { createReadStream } from 'node:fs'
 import { type ExportVerification, ExportVerifier } from '../../core/log/index.js'
 import { describeVerification } from './export.js'
 
-/** Reads the file in large chunks and splits lines itself: a line reader costs more than the hashing. */
+/** Checks the file line by line (see ExportVerifier). */
 export async function verifyFile(path: string, publishedHead?: string): Promise<ExportVerification> {
   const verifier = new ExportVerifier()
-  let rest = ''
-  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-    const text = rest + (chunk as string)
-    let start = 0
-    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-      verifier.line(text.slice(start, end))
-      start = end + 1
-    }
-    rest = text.slice(start)
-  }
-  if (rest) verifier.line(rest)
+  await eachLine(path, (line) => verifier.line(line))
   return verifier.finish(publishedHead)
 }
+
+/**
+ * The file's lines in order, without their newlines. Reads chunks of bytes
+ * and decodes each line once from them: a line reader, or decoding whole
+ * chunks and slicing the text, costs more than hashing the lines.
+ */
+export async function eachLine(path: string, each: (line: string) => void): Promise<void> {
+  let rest: Buffer | undefined
+  for await (const read of createReadStream(path, { highWaterMark: 4 << 20 })) {
+    const chunk = read as Buffer
+    let start = 0
+    let end = chunk.indexOf(NEWLINE)
+    // Only the line cut by the chunk's edge is copied: joining whole chunks copied every byte once more.
+    if (rest && end !== -1) {
+      each(Buffer.concat([rest, chunk.subarray(0, end)]).toString('utf8'))
+      rest = undefined
+      start = end + 1
+      end = chunk.indexOf(NEWLINE, start)
+    }
+    for (; end !== -1; end = chunk.indexOf(NEWLINE, start)) {
+      each(chunk.toString('utf8', start, end))
+      start = end + 1
+    }
+    if (start < chunk.length) rest = rest ? Buffer.concat([rest, chunk]) : Buffer.from(chunk.subarray(start))
+  }
+  if (rest) each(rest.toString('utf8'))
+}
+
+const NEWLINE = 10
 
 export function describeFileVerification(path: string, v: ExportVerification): string {
   const lines = v.conversations.map(describeVerification)

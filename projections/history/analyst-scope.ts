@@ -51,13 +51,36 @@ export function deniedFunctions(tableFunctions: readonly string[], functions: re
 export function checkScope(ast: string, scope: AnalystScope): void {
   const [root = ''] = ast.split('\n')
   if (!/^Select(WithUnion|IntersectExcept)Query\b/.test(root)) throw new AnalystSqlRefused('SQL_READ_ONLY', `only a SELECT may run, not ${root.split(' ')[0]}`)
-  for (const line of ast.split('\n')) {
+  const lines = ast.split('\n')
+  const aliases = tableAliases(lines)
+  for (const line of lines) {
     const node = /^\s*(TableIdentifier|Identifier|Function) (\S+)/.exec(line)
     if (!node) continue
     const [, kind, name = ''] = node
     if (kind === 'Function') refuseFunction(name, scope)
-    else refuseDatabase(name, kind === 'TableIdentifier', scope)
+    else refuseDatabase(name, kind === 'TableIdentifier', scope, aliases)
   }
+}
+
+/**
+ * The aliases the query gives its tables and subqueries in FROM and JOIN
+ * (`FROM messages AS system`): `system.seq` then names a column of that
+ * table, not the system database — ClickHouse resolves a table alias before a
+ * database name (`seq IN system.one` under that alias is a column of it, and
+ * unknown). Only aliases of table expressions count: a column alias does not
+ * shadow a database.
+ */
+function tableAliases(lines: readonly string[]): Set<string> {
+  const aliases = new Set<string>()
+  const kindAt: string[] = []
+  for (const line of lines) {
+    const depth = line.length - line.trimStart().length
+    const kind = line.trimStart().split(' ')[0] ?? ''
+    kindAt[depth] = kind
+    const alias = /\(alias (\S+?)\)/.exec(line)?.[1]
+    if (alias && kindAt[depth - 1] === 'TableExpression') aliases.add(alias)
+  }
+  return aliases
 }
 
 function refuseFunction(name: string, scope: AnalystScope): void {
@@ -68,13 +91,14 @@ function refuseFunction(name: string, scope: AnalystScope): void {
 /**
  * A table is unqualified (the session's database is the history's) or
  * qualified with the history database; any other identifier whose first part
- * names a database (`x IN system.tables`) is refused too.
+ * names a database (`x IN system.tables`) is refused too, unless that part is
+ * one of the query's table aliases.
  */
-function refuseDatabase(name: string, isTable: boolean, scope: AnalystScope): void {
+function refuseDatabase(name: string, isTable: boolean, scope: AnalystScope, aliases: ReadonlySet<string>): void {
   const parts = name.split('.')
   if (parts.length < 2) return
   const database = parts[0]!
   if (database === scope.database) return
-  if (!isTable && !scope.databases.has(database.toLowerCase())) return
+  if (!isTable && (!scope.databases.has(database.toLowerCase()) || aliases.has(database))) return
   throw new AnalystSqlRefused('SQL_OUTSIDE_HISTORY', `${name} is outside the history database ${scope.database}`)
 }

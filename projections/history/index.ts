@@ -1,6 +1,6 @@
 // projections/history: its public entry. Other parts import from here, not from the files behind it.
 
-export { AnalystSqlRefused } from './analyst-scope.js'
+export { AnalystSqlRefused, checkScope } from './analyst-scope.js'
 export { type AnalystLimits, analystQuery } from './analyst-sql.js'
 export { activeSenders, busiestConversations, busiestHours, firstReply, messagesPerDay, messagesPerKind, sendersPerDay } from './analytics.js'
 export { HistoryBatch } from './batch.js'

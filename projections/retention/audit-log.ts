@@ -1,11 +1,9 @@
-import { DeliverPolicy, type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream'
+import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream'
 import { type NatsConnection, nanos } from '@nats-io/transport-node'
+import { ensureStream, streamMessages } from '../../core/log/index.js'
 
 export const AUDIT_STREAM = 'SEQLINE_AUDIT'
 const SUBJECT = 'seqline.audit'
-/** Records are written in chunks of this many per fetch when read back. */
-const BATCH = 256
-const EMPTY_FETCH_MS = 1_000
 
 /** What an admin did that an auditor must be able to see: never a message's text, only who, what, and how much. */
 export type AuditAction = 'retention.defaults-set' | 'user.erasure-requested' | 'user.erasure-completed' | 'user.exported'
@@ -47,11 +45,7 @@ export class AuditLog {
       deny_delete: true,
       deny_purge: true,
     }
-    if (await exists(jsm)) return new AuditLog(jetstream(nc), jsm)
-    // Another process may create it at the same moment: then its stream is the one.
-    await jsm.streams.add(config).catch(async (err: unknown) => {
-      if (!(await exists(jsm))) throw err
-    })
+    await ensureStream(jsm, config)
     return new AuditLog(jetstream(nc), jsm)
   }
 
@@ -70,30 +64,8 @@ export class AuditLog {
 
   /** Every record, oldest first, up to the last one stored when the read began. */
   async *records(): AsyncGenerator<AuditRecord> {
-    const { state } = await this.jsm.streams.info(AUDIT_STREAM)
-    if (state.messages === 0) return
-    const consumer = await this.js.consumers.get(AUDIT_STREAM, { deliver_policy: DeliverPolicy.All, inactive_threshold: 30_000 })
-    try {
-      for (;;) {
-        const batch = await consumer.fetch({ max_messages: BATCH, expires: EMPTY_FETCH_MS })
-        let delivered = 0
-        for await (const m of batch) {
-          delivered++
-          yield m.json<AuditRecord>()
-          if (m.info.pending === 0 || m.seq >= state.last_seq) return
-        }
-        if (delivered === 0) return
-      }
-    } finally {
-      await consumer.delete().catch(() => undefined)
-    }
+    for await (const m of streamMessages(this.js, this.jsm, AUDIT_STREAM)) yield m.json<AuditRecord>()
   }
 }
-
-const exists = (jsm: JetStreamManager) =>
-  jsm.streams.info(AUDIT_STREAM).then(
-    () => true,
-    () => false,
-  )
 
 export const subjectOf = (action: AuditAction, id: string) => `${SUBJECT}.${action}.${id}`

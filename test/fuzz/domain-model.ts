@@ -1,6 +1,6 @@
 import type { RefusalCode } from '../../core/domain/index.js'
 import type { Policy } from '../../core/domain/policy.js'
-import type { Command, EventType } from '../../schemas/index.js'
+import { type Command, EDITS_PER_MESSAGE, type EventType } from '../../schemas/index.js'
 
 /*
  * An independent, deliberately naive model of one conversation, written from
@@ -296,6 +296,7 @@ export class ConversationModel {
         if (m && m.actor !== a) why.add('NOT_AUTHOR')
         if (m && m.contentType !== 'text' && m.contentType !== 'custom') why.add('NOT_EDITABLE')
         if (m && m.contentType !== c.data.content.type) why.add('NOT_EDITABLE')
+        if (m && m.edits.length >= Math.min(this.policy.maxEditsPerMessage, EDITS_PER_MESSAGE)) why.add('EDIT_LIMIT')
         return verdict('message.edited', (seq) => m!.edits.push(seq))
       }
       case 'message.recall': {

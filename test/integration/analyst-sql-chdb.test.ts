@@ -51,6 +51,9 @@ describe('analyst SQL on embedded chDB', () => {
     const bare = await sql(`WITH m AS (SELECT conv FROM messages) SELECT count() AS n FROM m WHERE conv IN (SELECT conv FROM events) -- a comment`)
     assert.equal(bare.status, 200, JSON.stringify(bare.body))
     assert.deepEqual(bare.body.rows, [{ n: 2 }])
+    const aliased = await sql(`SELECT system.sender AS sender FROM messages AS system WHERE system.conv = 'g_sql' ORDER BY system.sender`)
+    assert.equal(aliased.status, 200, `a table alias named like a database is the table: ${JSON.stringify(aliased.body)}`)
+    assert.deepEqual(aliased.body.rows, [{ sender: 'ann' }, { sender: 'ben' }])
     const generated = await sql('SELECT sum(number) AS s FROM numbers(10)')
     assert.deepEqual(generated.body.rows, [{ s: 45 }], 'generating table functions read nothing outside and stay allowed')
   })
@@ -72,6 +75,10 @@ describe('analyst SQL on embedded chDB', () => {
     ['SELECT name FROM system.tables', 403, 'SQL_OUTSIDE_HISTORY'],
     ['select name from SYSTEM.databases', 403, 'SQL_OUTSIDE_HISTORY'],
     ['SELECT count() FROM messages WHERE conv IN system.tables', 403, 'SQL_OUTSIDE_HISTORY'],
+    // A table alias shadows a database only for its own columns: the system database stays out of reach.
+    ['SELECT count() FROM messages AS system JOIN system.tables AS t ON 1', 403, 'SQL_OUTSIDE_HISTORY'],
+    ['SELECT count() AS system FROM messages WHERE conv IN system.tables', 403, 'SQL_OUTSIDE_HISTORY'],
+    ['SELECT (SELECT 1) AS system, count() FROM messages WHERE conv IN system.tables', 403, 'SQL_OUTSIDE_HISTORY'],
     ['SELECT * FROM information_schema.tables', 403, 'SQL_OUTSIDE_HISTORY'],
     ['SELECT * FROM `default`.messages', 403, 'SQL_OUTSIDE_HISTORY'],
     ["SELECT file('/etc/passwd') AS f", 403, 'SQL_OUTSIDE_HISTORY'],

@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { Tokens } from '../../api/auth/index.js'
 import { type InboxRow, RestClient } from '../../client/src/index.js'
 import { directConversationId } from '../../core/domain/index.js'
-import { type RunningNats, startNatsServer } from '../../ops/servers/index.js'
-import { type SeqlineProcess, startSeqline } from '../../ops/servers/seqline-process.js'
+import type { RunningNats } from '../../ops/servers/index.js'
+import type { SeqlineProcess } from '../../ops/servers/seqline-process.js'
 import type { SeqlineEvent } from '../../schemas/index.js'
+import { type SeqlineBeside, startSeqlineBeside } from '../helpers/seqline-child.js'
 import { type Finding, filesContaining, messagesContaining, untilNoneFound } from '../helpers/store-scan.js'
 
 /** The promise: within 60 s of a burn (or an erasing recall) no byte of the text is left anywhere in NATS. */
@@ -21,41 +19,27 @@ const POLL_MS = 100
 const marker = (what: string) => `${what}${randomBytes(6).toString('hex').toUpperCase()}`
 
 describe('burned and erased text leaves no byte in the nats-server store, running and after a restart', () => {
-  let dir: string
+  let beside: SeqlineBeside
   let nats: RunningNats
   let seqline: SeqlineProcess
   let nc: NatsConnection
   let jsm: JetStreamManager
   let tokens: Tokens
-  let env: Record<string, string>
   /** Markers of every text that was burned or erased, checked again after the restart. */
   const gone: string[] = []
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'seqline-burn-erasure-'))
-    nats = await startNatsServer({ storeDir: join(dir, 'nats-store') })
-    const secrets = { serviceToken: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(32).toString('base64url') }
-    tokens = new Tokens(secrets)
-    env = {
-      SEQLINE_NATS_URL: nats.url,
-      SEQLINE_API_HOST: '127.0.0.1',
-      SEQLINE_API_PORT: '0',
-      // History (chDB) lives apart from the nats store: this test reads only what NATS holds.
-      SEQLINE_DATA_DIR: join(dir, 'seqline-data'),
-      SEQLINE_SERVICE_TOKEN: secrets.serviceToken,
-      SEQLINE_JWT_SECRET: secrets.jwtSecret,
-      SEQLINE_RATE_LIMIT_PER_MINUTE: '1000000',
-    }
-    seqline = await startSeqline(env)
+    // History (chDB) lives apart from the nats store: this test reads only what NATS holds.
+    beside = await startSeqlineBeside('burn-erasure')
+    ;({ nats, seqline } = beside)
+    tokens = new Tokens(beside.secrets)
     nc = await connect({ servers: nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 })
     jsm = await jetstreamManager(nc)
   })
 
   after(async () => {
-    await seqline?.stop()
     await nc?.close()
-    await nats?.stop()
-    if (dir) await rm(dir, { recursive: true, force: true })
+    await beside?.stop()
   })
 
   const client = async (user: string) => new RestClient({ url: seqline.url, token: (await tokens.mint(user, 3600)).token })
@@ -178,7 +162,7 @@ describe('burned and erased text leaves no byte in the nats-server store, runnin
     await nats.stop()
     assert.deepEqual(await filesContaining(nats.storeDir, gone), [], 'erased text in the store of a stopped nats-server')
     await nats.restart()
-    seqline = await startSeqline(env)
+    seqline = await beside.restart()
     const bob = await client('bob')
     await until("bob's inbox after the restart", async () => ((await bob.inbox()).length > 0 ? true : undefined), Date.now() + 20_000)
     assert.deepEqual(await anywhere(gone), [], 'erased text in the store or a stream after the restart')

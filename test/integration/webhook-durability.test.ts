@@ -1,8 +1,4 @@
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
@@ -11,11 +7,12 @@ import { createDecider } from '../../core/domain/index.js'
 import { until } from '../../core/index.js'
 import { loadConfig } from '../../ops/config.js'
 import { openLog } from '../../ops/open-log.js'
-import { type RunningNats, startNatsServer } from '../../ops/servers/index.js'
-import { type SeqlineProcess, startSeqline } from '../../ops/servers/seqline-process.js'
+import type { RunningNats } from '../../ops/servers/index.js'
+import type { SeqlineProcess } from '../../ops/servers/seqline-process.js'
 import { call } from '../helpers/api.js'
 import { accepted, createGroup, text } from '../helpers/log.js'
 import { TestReceiver } from '../helpers/receiver.js'
+import { type SeqlineBeside, startSeqlineBeside } from '../helpers/seqline-child.js'
 
 const GROUPS = 20
 const MESSAGES = 10_000
@@ -29,7 +26,7 @@ interface Delivered {
 }
 
 describe('a webhook survives a 60 s receiver outage and a SIGKILL of Seqline during delivery', () => {
-  let dir: string
+  let beside: SeqlineBeside
   let nats: RunningNats
   let seqline: SeqlineProcess
   let env: Record<string, string>
@@ -38,20 +35,8 @@ describe('a webhook survives a 60 s receiver outage and a SIGKILL of Seqline dur
   const receiver = new TestReceiver(SECRET)
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'seqline-webhook-durability-'))
-    nats = await startNatsServer({ storeDir: join(dir, 'nats-store') })
-    const secrets = { serviceToken: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(32).toString('base64url') }
-    env = {
-      SEQLINE_NATS_URL: nats.url,
-      SEQLINE_API_HOST: '127.0.0.1',
-      SEQLINE_API_PORT: '0',
-      SEQLINE_DATA_DIR: join(dir, 'seqline-data'),
-      SEQLINE_SERVICE_TOKEN: secrets.serviceToken,
-      SEQLINE_JWT_SECRET: secrets.jwtSecret,
-      SEQLINE_RATE_LIMIT_PER_MINUTE: '10000000',
-      SEQLINE_LOG_LEVEL: 'warn',
-    }
-    seqline = await startSeqline(env)
+    beside = await startSeqlineBeside('webhook-durability', { SEQLINE_LOG_LEVEL: 'warn' })
+    ;({ nats, seqline, env } = beside)
     await receiver.start()
     nc = await connect({ servers: nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 })
     handler = new CommandHandler(await openLog(nc, loadConfig(env)), createDecider())
@@ -61,9 +46,7 @@ describe('a webhook survives a 60 s receiver outage and a SIGKILL of Seqline dur
     await receiver.stop()
     handler?.log.close()
     await nc?.close()
-    await seqline?.stop()
-    await nats?.stop()
-    if (dir) await rm(dir, { recursive: true, force: true })
+    await beside?.stop()
   })
 
   test('every event arrives at least once, in seq order per conversation, every batch signed; duplicates counted', { timeout: 170_000 }, async () => {
@@ -95,7 +78,7 @@ describe('a webhook survives a 60 s receiver outage and a SIGKILL of Seqline dur
     })
     await seqline.kill()
     const atKill = receiver.events<Delivered>().length
-    seqline = await startSeqline(env)
+    seqline = await beside.restart()
 
     const expected = GROUPS * (MESSAGES / GROUPS + 1)
     const unique = () => new Set(receiver.events<Delivered>().map((e) => `${e.conv}/${e.seq}`)).size

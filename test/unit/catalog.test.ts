@@ -3,7 +3,7 @@ import { describe, test } from 'node:test'
 import type { Decision } from '../../core/domain/decision.js'
 import { DEFAULT_POLICY } from '../../core/domain/policy.js'
 import { REFUSALS, type RefusalCode, refuse } from '../../core/domain/refusal.js'
-import { COMMAND_TYPES, type CommandType } from '../../schemas/index.js'
+import { COMMAND_TYPES, type CommandType, EDITS_PER_MESSAGE } from '../../schemas/index.js'
 import { Conversation, directChat, eventsOf, refusalOf, SYSTEM, team } from './scenario.js'
 
 // Two catalogs that must stay complete: one refusal scenario per refusal code,
@@ -68,6 +68,12 @@ const refusalScenarios: Record<RefusalCode, () => Decision> = {
     const c = team()
     c.run('mia', 'message.send', { content: { type: 'image', url: 'https://x.io/c.png' } })
     return c.decide('mia', 'message.edit', { target: c.state.seq, content: hi.content })
+  },
+  EDIT_LIMIT: () => {
+    const c = team()
+    const seq = c.say('mia', 'x')
+    for (let i = 0; i < EDITS_PER_MESSAGE; i++) c.run('mia', 'message.edit', { target: seq, content: { type: 'text', text: `x${i}` } })
+    return c.decide('mia', 'message.edit', { target: seq, content: hi.content })
   },
   RECALL_WINDOW_PASSED: () => {
     const c = team()

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { DEFAULT_POLICY } from '../../core/domain/policy.js'
+import { EDITS_PER_MESSAGE } from '../../schemas/index.js'
 import { Conversation, directChat, eventsOf, foldEvents, refusalOf, SYSTEM, team, toEnvelopes } from './scenario.js'
 
 // team(): owner olivia, admins adam and ada, members mia and max; sam is a stranger.
@@ -159,6 +160,25 @@ describe('message.edit', () => {
     const c = team()
     c.run('mia', 'message.send', { content: image })
     assert.equal(refusalOf(c.decide('mia', 'message.edit', { target: c.state.seq, content: text('x') })), 'NOT_EDITABLE')
+  })
+
+  test('a message edited EDITS_PER_MESSAGE times refuses one more edit with EDIT_LIMIT; another message is still editable', () => {
+    const c = team()
+    const seq = c.say('mia', 'draft')
+    for (let i = 1; i <= EDITS_PER_MESSAGE; i++) c.run('mia', 'message.edit', { target: seq, content: text(`v${i}`) })
+    assert.equal(c.state.edits.get(seq)?.length, EDITS_PER_MESSAGE)
+    assert.equal(refusalOf(c.decide('mia', 'message.edit', { target: seq, content: text('one more') })), 'EDIT_LIMIT')
+    const other = c.say('mia', 'other')
+    assert.equal(eventsOf(c.decide('mia', 'message.edit', { target: other, content: text('fine') }))[0]?.type, 'message.edited')
+  })
+
+  test('the edit limit is the bound of a tombstone: the erasing recall of a message edited to the limit is accepted, naming every edit', () => {
+    const c = team()
+    const seq = c.say('mia', 'draft')
+    for (let i = 1; i <= EDITS_PER_MESSAGE; i++) c.run('mia', 'message.edit', { target: seq, content: text(`v${i}`) })
+    const edits = [...c.state.edits.get(seq)!]
+    const [recalled] = eventsOf(c.decide('olivia', 'message.recall', { target: seq, erase: true }))
+    assert.deepEqual(recalled, { type: 'message.recalled', data: { target: seq, erase: true, edits } })
   })
 
   test('a file is NOT_EDITABLE', () => {

@@ -4,14 +4,14 @@
 // alone, and for the verifier, reading the same file with a JSON.parse of each
 // line, and a plain sha256 of each line.
 import { createHash } from 'node:crypto'
-import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { headers } from '@nats-io/transport-node'
-import { chainFor, conversationAudit, conversationEvents, eventHash, type JetStreamLog, SEQ_HEADER, subjectOf } from '../../../core/log/index.js'
+import { jetstream } from '@nats-io/jetstream'
+import { headers, type NatsConnection } from '@nats-io/transport-node'
+import { chainFor, conversationEvents, eventHash, type JetStreamLog, SEQ_HEADER, streamName, subjectOf } from '../../../core/log/index.js'
 import { EVENT_VERSION, type SeqlineEvent } from '../../../schemas/index.js'
-import { verifyFile } from '../../cli/index.js'
+import { eachLine, exportEvents, verifyFile } from '../../cli/index.js'
 import { fmt, pipelined } from '../shared/stats.js'
 
 export interface AuditRow {
@@ -24,24 +24,26 @@ export interface AuditRow {
 
 const TEXT = 'x'.repeat(100)
 
-export async function auditBench(log: JetStreamLog, events: number, window: number): Promise<AuditRow[]> {
+export async function auditBench(nc: NatsConnection, log: JetStreamLog, events: number, window: number): Promise<AuditRow[]> {
   const conv = `g_audit${Date.now()}`
   await load(log, conv, events, window)
   const dir = await mkdtemp(join(tmpdir(), 'seqline-audit-'))
   try {
     const file = join(dir, 'audit.ndjson')
-    const read = await timed('ceiling: log read, no file', events, () => readOnly(log, conv, events))
-    const exported = await timed('export to NDJSON (with chain lines)', events, () => exportTo(log, conv, events, file))
+    const raw = await timed('ceiling: bare ordered consumer, no decode', events, () => rawRead(nc, log, conv, events))
+    const read = await timed('log read (scan + decode), no file', events, () => readOnly(log, conv, events))
+    const exported = await timed('export to NDJSON (with chain lines)', events, () => exportTo(log, conv, file))
     const parse = await timed('ceiling: file read + JSON.parse per line', events, () => eachLine(file, (line) => JSON.parse(line)))
     const hash = await timed('ceiling: file read + sha256 per line', events, () => eachLine(file, (line) => createHash('sha256').update(line).digest('hex')))
     const verified = await timed('seqline verify <file>', events, async () => {
       const v = await verifyFile(file)
       if (!v.ok) throw new Error(`the benchmark's own export does not verify: ${JSON.stringify(v.firstBad)}`)
     })
-    exported.vsCeiling = exported.perSecond / read.perSecond
+    read.vsCeiling = read.perSecond / raw.perSecond
+    exported.vsCeiling = exported.perSecond / raw.perSecond
     verified.vsCeiling = verified.perSecond / Math.min(parse.perSecond, hash.perSecond)
     const both = { step: 'export + verify (one after the other)', events, perSecond: events / (events / exported.perSecond + events / verified.perSecond) }
-    return [read, exported, parse, hash, verified, both]
+    return [raw, read, exported, parse, hash, verified, both]
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
@@ -81,41 +83,37 @@ async function timed(step: string, events: number, run: () => Promise<unknown>):
   return { step, events, perSecond: events / ((performance.now() - t) / 1000) }
 }
 
+/** The ceiling of any read of the log: the conversation's messages through one ordered consumer in pulls of 10,000, counted, nothing decoded. */
+async function rawRead(nc: NatsConnection, log: JetStreamLog, conv: string, head: number): Promise<void> {
+  const stream = streamName(log.names, log.partitionOf(conv))
+  const consumer = await jetstream(nc).consumers.get(stream, { filter_subjects: subjectOf(log.names, conv) })
+  let n = 0
+  try {
+    while (n < head) {
+      for await (const m of await consumer.fetch({ max_messages: 10_000, expires: 5_000 })) {
+        n++
+        if (m.info.pending === 0) break
+      }
+    }
+  } finally {
+    await consumer.delete().catch(() => undefined)
+  }
+}
+
 async function readOnly(log: JetStreamLog, conv: string, head: number): Promise<void> {
   let n = 0
   for await (const _ of conversationEvents(log, conv, head)) n++
   if (n !== head) throw new Error(`read ${n} of ${head} events`)
 }
 
-async function exportTo(log: JetStreamLog, conv: string, head: number, file: string): Promise<void> {
-  const out = createWriteStream(file)
-  let chunk = ''
-  for await (const line of conversationAudit(log, conv, head)) {
-    chunk += `${JSON.stringify(line)}\n`
-    if (chunk.length < 1 << 20) continue
-    if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()))
-    chunk = ''
-  }
-  await new Promise<void>((resolve, reject) => out.end(chunk, (err?: Error | null) => (err ? reject(err) : resolve())))
-}
-
-/** The file's lines, read as verifyFile reads them, each handed to `each`. */
-async function eachLine(file: string, each: (line: string) => unknown): Promise<void> {
-  let rest = ''
-  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-    const text = rest + (chunk as string)
-    let start = 0
-    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-      each(text.slice(start, end))
-      start = end + 1
-    }
-    rest = text.slice(start)
-  }
+/** As `seqline export --conv <id> --out <file>` writes it. */
+async function exportTo(log: JetStreamLog, conv: string, file: string): Promise<void> {
+  await exportEvents(log, { conv, format: 'ndjson', out: file, verify: false })
 }
 
 export function printAudit(rows: AuditRow[]) {
   console.log('\naudit: one conversation exported from the log to NDJSON, then verified offline (seq and hash chain)')
-  console.log('vs ceiling = events/s ÷ the ceiling of its kind in this run (export: the log read alone; verify: the lower file ceiling)\n')
+  console.log('vs ceiling = events/s ÷ the ceiling of its kind in this run (log read and export: the bare ordered consumer; verify: the lower file ceiling)\n')
   console.log('step                                          events    events/s  vs ceiling')
   for (const r of rows) {
     const vs = r.vsCeiling === undefined ? '' : fmt(r.vsCeiling)
