@@ -47,6 +47,8 @@ export interface ApiDeps {
   hooks?: LiveHooks
   /** Offline push: its target behind /v1/admin/push, its figures in the metrics; absent, those routes do not exist. */
   push?: Pusher
+  /** Where the built web console is served from at `/`; dist/console by default. */
+  consoleDir?: string
   /** Gateway tuning (heartbeat, limits); defaults in api/ws/options.ts. */
   ws?: Partial<GatewayOptions>
 }
