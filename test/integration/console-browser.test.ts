@@ -193,6 +193,12 @@ describe('the web console in Chromium, served at / by the API', () => {
     assert.equal(await hit.count(), 1)
     assert.equal(await hit.locator('.snippet').textContent(), '我们明天开会讨论季度路线图')
     assert.deepEqual(await hit.locator('mark').allTextContents(), ['路线图'])
+    // A word inside the sentence: the marked range is exactly the word, not a character more or less.
+    await alice.getByLabel('Search messages').fill('开会')
+    await alice.getByRole('search').getByRole('button', { name: 'Search' }).click()
+    await hit.locator('mark', { hasText: '开会' }).waitFor(WAIT)
+    assert.deepEqual(await hit.locator('mark').allTextContents(), ['开会'])
+    assert.equal(await hit.locator('.snippet').textContent(), '我们明天开会讨论季度路线图')
   })
 
   test('analytics draws its charts from the history: the numbers the endpoints give, in the chosen time zone', async () => {
