@@ -19,6 +19,7 @@ export function loadSession(): Session | null {
 export function saveSession(session: Session | null): void {
   if (session) sessionStorage.setItem(KEY, JSON.stringify(session))
   else sessionStorage.removeItem(KEY)
+  if (!session) saveActing(null)
 }
 
 /** The user a token names (its `sub`); the server checks the token, this only reads it. */
@@ -32,4 +33,26 @@ export function userOfToken(token: string): string {
     // fall through to the error below
   }
   throw new Error('not a token: it names no user (sub)')
+}
+
+/** The user an operator acts as, kept beside the session so that moving between pages keeps it. */
+export interface Acting {
+  user: string
+  token: string
+}
+
+const ACTING_KEY = 'seqline-console-acting'
+
+export function loadActing(): Acting | null {
+  try {
+    const text = sessionStorage.getItem(ACTING_KEY)
+    return text ? (JSON.parse(text) as Acting) : null
+  } catch {
+    return null
+  }
+}
+
+export function saveActing(acting: Acting | null): void {
+  if (acting) sessionStorage.setItem(ACTING_KEY, JSON.stringify(acting))
+  else sessionStorage.removeItem(ACTING_KEY)
 }

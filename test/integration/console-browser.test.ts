@@ -29,6 +29,7 @@ describe('the web console in Chromium, served at / by the API', () => {
   let bobContext: BrowserContext
   let alice: Page
   let bob: Page
+  let burns: BurnExecutor
   let errors: string[][] = []
   const conv = 'd~alice~bob'
 
@@ -39,7 +40,7 @@ describe('the web console in Chromium, served at / by the API', () => {
     t.defer(() => sink.stop())
     s = await startApiStack(t, 'console_views', undefined, { history: { db, sqlLimits: { timeoutSeconds: 5, maxRows: 1000 } } })
     t.defer(() => s.stop())
-    const burns = new BurnExecutor(s.views, t.handler, { intervalMs: 200 })
+    burns = new BurnExecutor(s.views, t.handler, { intervalMs: 200 })
     burns.start()
     t.defer(() => burns.stop())
     browser = await launchChromium()
@@ -281,5 +282,39 @@ describe('the web console in Chromium, served at / by the API', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
     assert.ok(overflow <= 0, `no sideways scrolling on a phone: ${overflow} px too wide`)
     assert.deepEqual([...seen, ...errors.flat()], [], 'no page errors, no CSP violations, no server errors')
+  })
+
+  test('groups: created with a member, an unread mention in his inbox, muted (his send refused, naming the rule), dissolved', async () => {
+    await alice.getByRole('link', { name: 'Chat' }).click()
+    await status(alice).filter({ hasText: 'online' }).waitFor(WAIT)
+    await alice.getByText('New conversation').click()
+    await alice.getByLabel('Group name').fill('Team')
+    await alice.getByLabel('Members').fill('bob')
+    await alice.getByRole('button', { name: 'Create group' }).click()
+    await alice.getByRole('heading', { name: 'Team' }).waitFor(WAIT)
+    await send(alice, '@bob please look')
+    await messages(alice).filter({ hasText: '@bob please look' }).waitFor(WAIT)
+
+    // bob is still in his conversation with alice: the group waits in his inbox, unread, mentioning him.
+    const row = bob.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /Team/ })
+    await row.locator('.badge', { hasText: '1 unread' }).waitFor(WAIT)
+    await row.locator('.mention').waitFor(WAIT)
+    await shot(bob, '09-group-unread-mention-bob')
+
+    await alice.getByText('Manage group').click()
+    await alice.getByRole('button', { name: 'Mute group' }).click()
+    await alice.getByRole('button', { name: 'Unmute group' }).waitFor(WAIT)
+    await row.click()
+    await messages(bob).filter({ hasText: '@bob please look' }).waitFor(WAIT)
+    await bob.locator('.conversation .tag', { hasText: 'muted' }).waitFor(WAIT)
+    await send(bob, 'may I speak?')
+    await bob.getByRole('alert').filter({ hasText: 'GROUP_MUTED' }).waitFor(WAIT)
+    assert.deepEqual(await texts(bob), ['@bob please look'], 'nothing was sent')
+
+    await alice.getByRole('button', { name: 'Dissolve group' }).click()
+    await alice.getByRole('button', { name: 'Confirm: dissolve for good' }).click()
+    await bob.locator('.conversation .tag', { hasText: 'dissolved' }).waitFor(WAIT)
+    await shot(bob, '09-group-dissolved-bob')
+    assert.equal(await bob.getByLabel('Message', { exact: true }).isDisabled(), true, 'a dissolved group takes no message')
   })
 })

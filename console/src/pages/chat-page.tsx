@@ -6,19 +6,18 @@ import { InboxList } from '../components/inbox-list.js'
 import { NewConversation } from '../components/new-conversation.js'
 import { ErrorNote } from '../components/notice.js'
 import { SearchBox } from '../components/search-box.js'
-import type { Session } from '../session.js'
-
-interface Identity {
-  user: string
-  token: string
-}
+import { type Acting as Identity, loadActing, type Session, saveActing } from '../session.js'
 
 /** Chat as the signed-in user, or, for an operator, as a user they pick or register. */
 export function ChatPage({ session }: { session: Session }) {
-  const [me, setMe] = useState<Identity | null>(session.kind === 'user' ? { user: session.user, token: session.token } : null)
+  const [me, setMe] = useState<Identity | null>(session.kind === 'user' ? { user: session.user, token: session.token } : loadActing)
+  const pick = (identity: Identity) => {
+    saveActing(identity)
+    setMe(identity)
+  }
   return (
     <div class="chat-page">
-      {session.kind === 'operator' && <ActAs serviceToken={session.serviceToken} current={me?.user} onPick={setMe} />}
+      {session.kind === 'operator' && <ActAs serviceToken={session.serviceToken} current={me?.user} onPick={pick} />}
       {me ? <Chat key={me.user} identity={me} /> : <p>Pick a user to act as: a new one is registered.</p>}
     </div>
   )
