@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, LogController } from 
 import fp from 'fastify-plugin'
 import { compileTextValidator, createAjv } from '../schemas/index.js'
 import { requireService, requireUser } from './auth/index.js'
+import { CONSOLE_DIR, consoleFallback, webConsole } from './console.js'
 import { cors } from './cors.js'
 import type { ApiDeps } from './deps.js'
 import { clientErrorHandler, errorHandler, sendError, toApiError } from './errors.js'
@@ -49,6 +50,7 @@ export async function buildApp(deps: ApiDeps, https?: HttpsOptions): Promise<Fas
   await app.register(restApi, { deps })
   // The gateway executes through the same counted handler as the REST routes.
   await app.register(gateway, { deps: { ...deps, handler: countCommands(deps.handler, app.metrics) } })
+  await app.register(webConsole, { dir: deps.consoleDir ?? CONSOLE_DIR })
   return app
 }
 
@@ -74,7 +76,9 @@ export function createServer(deps: ApiDeps, https?: HttpsOptions): FastifyInstan
   const app = (https ? Fastify({ ...options, https }) : Fastify(options)) as unknown as FastifyInstance
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodies.compile(schema) : compileTextValidator(texts, schema)))
   app.setErrorHandler(errorHandler)
-  app.setNotFoundHandler(notFound(methodsByPath(app)))
+  const answered = notFound(methodsByPath(app))
+  const page = consoleFallback(deps.consoleDir ?? CONSOLE_DIR)
+  app.setNotFoundHandler((request, reply) => page(request, reply) || answered(request, reply))
   logServerAnswers(app)
   return app
 }

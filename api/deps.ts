@@ -50,6 +50,8 @@ export interface ApiDeps {
   push?: Pusher
   /** Users' own logs (core/users): /v1/users/me/blocks keeps the caller's block list there; absent, those routes do not exist. */
   userLog?: UserLog
+  /** Where the built web console is served from at `/`; dist/console by default. */
+  consoleDir?: string
   /** Gateway tuning (heartbeat, limits); defaults in api/ws/options.ts. */
   ws?: Partial<GatewayOptions>
 }

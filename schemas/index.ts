@@ -26,7 +26,7 @@ export {
   UserParams,
   UserProfile,
 } from './api.js'
-export { Alive, EventPage, Inbox, MetricsText, MintedToken, ndjsonOf, Readiness, Receipt, SyncQuery, SyncResult, UserRecord } from './api-reads.js'
+export { Alive, Inbox, MetricsText, MintedToken, ndjsonOf, Readiness, Receipt, SyncQuery, SyncResult, UserRecord } from './api-reads.js'
 export { BlockAnswer, BlockEvent, BlockList, BlockParams, MAX_BLOCKED } from './blocks.js'
 export { MemberPage, MemberPageQuery, ViewCount } from './channels.js'
 export { renderClientTypes } from './client-types.js'

@@ -32,12 +32,15 @@ export function chainFor(type: EventType, prev: string | undefined): NonNullable
 }
 
 const SALT_BYTES = 16
-/** Salts are cut from a pool of random bytes: one randomBytes call per 256 appends instead of one per append, which cost more than the hashing. */
-let pool = Buffer.alloc(0)
+/**
+ * Salts are cut from a pool of random bytes: one randomBytes call per 256 appends instead of one per append, which cost more than the hashing.
+ * Made on the first append, not when the module loads, so the verifier (which never appends) also loads in a browser, where there is no Buffer.
+ */
+let pool: Buffer | undefined
 let taken = 0
 
 function nextSalt(): string {
-  if (taken + SALT_BYTES > pool.length) {
+  if (pool === undefined || taken + SALT_BYTES > pool.length) {
     pool = randomBytes(256 * SALT_BYTES)
     taken = 0
   }

@@ -131,9 +131,10 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   burns        executor running, erase reactor ${eraser.running ? 'run here' : 'run by another process; standing by'}
   push         ${push.delivering ? 'delivering from here' : 'idle until PUT /v1/admin/push, or delivered by another process'}
   history      ${describeHistory(historyDb)} (${history.running ? 'sink runs here' : 'sink run by another process; standing by'})
+  console      ${api.url}/
   API          ${api.url}  (WebSocket ${api.url.replace(/^http/, 'ws')}/v1/ws)
   docs         ${api.url}/docs  (OpenAPI at ${api.url}/openapi.json)
-  credentials  ${secrets.file ? `generated in ${secrets.file} (service token for /v1/admin, JWT secret)` : 'from configuration'}`
+  credentials  ${secrets.file ? `generated in ${secrets.file} (service token for /v1/admin, JWT secret)` : 'from configuration'}${signInLine(config.serviceToken ? undefined : secrets.serviceToken)}`
   const stop = async () => {
     await api.close()
     await erasure.stop()
@@ -154,6 +155,15 @@ export async function compose(config: Config): Promise<RunningSeqline> {
     if (local) await withdrawRunning(config.dataDir)
   }
   return { summary, stop }
+}
+
+/**
+ * With the embedded defaults the service token was generated, so the person who started Seqline sees
+ * it here, once, to sign in to the console and call /v1/admin. It is printed to the terminal only, never
+ * logged; a configured token is not repeated.
+ */
+function signInLine(generated: string | undefined): string {
+  return generated ? `\n  service token ${generated}  (sign in to the console with it; keep it secret)` : ''
 }
 
 /**

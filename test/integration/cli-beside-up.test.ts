@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -36,6 +36,19 @@ describe('CLI commands beside a running seqline up with the embedded defaults', 
     assert.equal(r.code, 0, r.stderr)
     assert.equal(r.stdout, '')
     assert.match(up.output(), /Seqline is up/)
+  })
+
+  test('seqline up names the console’s address and prints the generated service token on its terminal, and nowhere in its log lines', async () => {
+    const { serviceToken } = JSON.parse(await readFile(join(dir, 'secrets.json'), 'utf8')) as { serviceToken: string }
+    const lines = up.output().split('\n')
+    assert.ok(lines.includes(`  console      ${up.url}/`), up.output())
+    assert.deepEqual(
+      lines.filter((line) => line.includes(serviceToken)),
+      [`  service token ${serviceToken}  (sign in to the console with it; keep it secret)`],
+    )
+    const page = await fetch(`${up.url}/`)
+    assert.equal(page.status, 200, 'the console is served from the build')
+    assert.match(await page.text(), /<title>Seqline console<\/title>/)
   })
 
   test('seqline up reports the history sink’s lag beside the projection’s, and logs each processor it starts', async () => {

@@ -5,15 +5,15 @@ import type { AddressInfo } from 'node:net'
 import { extname, join, normalize } from 'node:path'
 import { before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { SeqlineClient } from '../../client/src/index.js'
 import { until } from '../../core/index.js'
 import { type ApiStack, startApiStack } from '../helpers/api.js'
+import { launchChromium } from '../helpers/browser.js'
 import { withLogServer } from '../helpers/log.js'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8' }
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 /** Serves the repository's files, as `python3 -m http.server` at its root would for someone trying the example. */
 async function serveRepository(): Promise<{ server: Server; origin: string }> {
@@ -50,18 +50,7 @@ describe('the browser example page, in Chromium, with the client as the browser 
     t.defer(() => new Promise<void>((resolve) => site.server.close(() => resolve())))
     s = await startApiStack(t, 'client_browser', undefined, { corsOrigins: [origin] })
     t.defer(() => s.stop())
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    })
+    browser = await launchChromium()
     t.defer(() => browser.close())
     page = await (await browser.newContext()).newPage()
     bob = new SeqlineClient({ url: s.url, token: await s.token('bob') })
