@@ -6,12 +6,14 @@ import { Conversation, directChat, eventsOf, refusalOf, team } from './scenario.
 const hi = { content: { type: 'text' as const, text: 'hi' } }
 
 describe('blocking in the decider', () => {
-  test('a blocked actor cannot open, send or edit in the direct conversation (BLOCKED)', () => {
+  test('a blocked actor cannot open, send, edit or react in the direct conversation (BLOCKED)', () => {
     assert.equal(refusalOf(new Conversation('d~adam~zoe').decide('adam', 'conversation.create-direct', { peer: 'zoe' }, { blocked: true })), 'BLOCKED')
     const c = directChat('adam', 'zoe')
     const seq = c.say('adam', 'before the block')
     assert.equal(refusalOf(c.decide('adam', 'message.send', hi, { blocked: true })), 'BLOCKED')
     assert.equal(refusalOf(c.decide('adam', 'message.edit', { target: seq, content: hi.content }, { blocked: true })), 'BLOCKED')
+    const theirs = c.say('zoe', 'a message to react to')
+    assert.equal(refusalOf(c.decide('adam', 'reaction.add', { target: theirs, key: '👍' }, { blocked: true })), 'BLOCKED')
   })
 
   test('what a block does not stop: reading, recalling one’s own message, and anything unblocked', () => {
@@ -31,6 +33,6 @@ describe('blocking in the decider', () => {
     const direct = directChat('adam', 'zoe').state
     assert.equal(mustNotBeBlocked(direct, { blocked: true })?.code, 'BLOCKED')
     assert.equal(mustNotBeBlocked(direct, {}), null)
-    assert.deepEqual([...BLOCKABLE_COMMANDS].sort(), ['conversation.create-direct', 'message.edit', 'message.send'])
+    assert.deepEqual([...BLOCKABLE_COMMANDS].sort(), ['conversation.create-direct', 'message.edit', 'message.send', 'reaction.add'])
   })
 })
