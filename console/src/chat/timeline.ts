@@ -24,7 +24,7 @@ interface Member {
 /** One conversation folded from its events, in seq order: what the view draws. */
 export interface Timeline {
   conv: string
-  kind: 'direct' | 'group'
+  kind: 'direct' | 'group' | 'channel'
   name: string
   members: Member[]
   messages: Message[]
@@ -76,9 +76,9 @@ const withMembers = (t: Timeline, change: (members: Member[]) => Member[]): Time
 
 const APPLY: Appliers = {
   'conversation.created': (t, e) =>
-    e.data.kind === 'group'
-      ? { ...t, kind: 'group', name: e.data.name, members: e.data.members.map((m) => ({ ...m })) }
-      : { ...t, kind: 'direct', members: e.data.members.map((user) => ({ user, role: 'member' })) },
+    e.data.kind === 'direct'
+      ? { ...t, kind: 'direct', members: e.data.members.map((user) => ({ user, role: 'member' })) }
+      : { ...t, kind: e.data.kind, name: e.data.name, members: e.data.members.map((m) => ({ ...m })) },
   'member.invited': (t, e) =>
     withMembers(t, (ms) => [...ms, ...e.data.users.filter((u) => !ms.some((m) => m.user === u)).map((user) => ({ user, role: 'member' as const }))]),
   'member.joined': (t, e) => withMembers(t, (ms) => (ms.some((m) => m.user === e.actor) ? ms : [...ms, { user: e.actor, role: 'member' }])),

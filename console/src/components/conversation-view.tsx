@@ -52,7 +52,7 @@ export function ConversationView({ chat, state, conv }: { chat: LiveChat; state:
           {t.dissolved && <span class="tag">dissolved</span>}
         </span>
       </header>
-      {t.kind === 'group' && !t.dissolved && <GroupPanel chat={chat} timeline={t} />}
+      {t.kind !== 'direct' && !t.dissolved && <GroupPanel chat={chat} timeline={t} />}
       {t.kind === 'direct' && <BurnSettings chat={chat} timeline={t} />}
       <ol class="messages" aria-label="Messages" aria-live="polite" ref={list}>
         {t.messages.map((m) => (

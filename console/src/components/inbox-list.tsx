@@ -3,7 +3,7 @@ import type { ChatState } from '../chat/live.js'
 
 /** A row's name: a group's name, or the other member of a direct conversation. */
 function titleOf(row: Pick<InboxRow, 'conv' | 'kind' | 'name'>, me: string): string {
-  if (row.kind === 'group') return row.name ?? row.conv
+  if (row.kind !== 'direct') return row.name ?? row.conv
   return (
     row.conv
       .slice(2)
