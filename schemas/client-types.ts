@@ -7,10 +7,14 @@ import { COMMAND_TYPES, commandData } from './commands.js'
 import { Mentions, MessageContent } from './content.js'
 import { ERROR_CODE_NAMES } from './error-codes.js'
 import { EVENT_TYPES, eventSchemas } from './events.js'
+import { HookList, HookSettings, HookView } from './hooks.js'
 import { Pins } from './pins.js'
+import { PushTarget, PushTargetBody } from './push.js'
 import { MessageReactions } from './reactions.js'
+import { ErasureAnswer, RetentionDefaults, UserExportLine } from './retention.js'
 import { SearchResult, SqlResult } from './search.js'
 import { EventsPage, ThreadPage, ThreadSummary } from './threads.js'
+import { ReplayAccepted, ReplayBody, WebhookBody, WebhookDeleted, WebhookList, WebhookState } from './webhooks.js'
 import { ClientFrame, ServerFrame } from './ws.js'
 
 /*
@@ -76,6 +80,20 @@ function roots(): Record<string, unknown> {
     ThreadPage,
     BlockList,
     BlockAnswer,
+    HookSettings,
+    HookView,
+    HookList,
+    WebhookBody,
+    WebhookState,
+    WebhookList,
+    WebhookDeleted,
+    ReplayBody,
+    ReplayAccepted,
+    PushTargetBody,
+    PushTarget,
+    RetentionDefaults,
+    ErasureAnswer,
+    UserExportLine,
   }
 }
 

@@ -57,7 +57,8 @@ const AuditRecord = Type.Object(
   { additionalProperties: true, title: 'AuditRecord', description: "an admin action, with its details (user, counts; never a message's text)" },
 )
 
-const ExportLine = Type.Union(
+/** One line of a user's export: a membership, or a message or edit they sent. */
+export const UserExportLine = Type.Union(
   [
     Type.Object(
       {
@@ -79,6 +80,6 @@ const ndjson = (description: string, schema: Type.TSchema) => ({ description, co
 
 export const UserExportNdjson = ndjson(
   'first every membership (current and former), then every message and edit the user sent, per conversation in seq order',
-  ExportLine,
+  UserExportLine,
 )
 export const AuditNdjson = ndjson('every admin action, oldest first', AuditRecord)

@@ -1,21 +1,35 @@
 import { Http, type HttpOptions } from './http.js'
-import { type Accepted, type SearchOptions, searchQuery } from './rest.js'
+import { type Accepted, type SearchOptions, searchQuery, type WithId } from './rest.js'
 import type {
   ActiveSenders,
   BusiestConversations,
   BusiestHours,
+  ErasureAnswer,
   FirstReply,
+  HookList,
+  HookSettings,
+  HookView,
   Mentions,
   MessageContent,
   MessagesPerDay,
   MessagesPerKind,
   MintedToken,
+  PushTarget,
+  PushTargetBody,
+  ReplayAccepted,
+  ReplayBody,
+  RetentionDefaults,
   SearchResult,
   SendersPerDay,
   SeqlineEvent,
   SqlResult,
+  UserExportLine,
   UserProfile,
   UserRecord,
+  WebhookBody,
+  WebhookDeleted,
+  WebhookList,
+  WebhookState,
 } from './schema.js'
 
 /*
@@ -46,6 +60,15 @@ export interface AnalyticsRange {
 export type ExportRange =
   | { conv: string; since?: number | string; until?: number | string }
   | { conv?: undefined; since: number | string; until?: number | string }
+
+/** A request body whose fields with a server-side default may be left out. */
+type Defaulted<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>
+
+/** PUT /v1/admin/hooks/{name}: timeoutMs (1000) and order (0) have defaults. */
+export type HookInput = Defaulted<HookSettings, 'timeoutMs' | 'order'>
+
+/** PUT /v1/admin/push: delaySeconds defaults to 0. */
+export type PushTargetInput = Defaulted<PushTargetBody, 'delaySeconds'>
 
 export class SeqlineAdmin {
   private readonly http: Http
@@ -120,7 +143,97 @@ export class SeqlineAdmin {
     return this.http.json('POST', '/v1/admin/sql', { sql })
   }
 
-  // ---- hooks, webhooks, push, retention: their typed calls go here as those endpoints land ----
+  // ---- before-hooks (docs/hooks.md) ----
+
+  /** Creates or changes a before-hook; in effect on every Seqline process at once. */
+  putHook(name: string, settings: HookInput): Promise<HookView> {
+    return this.http.json('PUT', `/v1/admin/hooks/${name}`, settings)
+  }
+
+  /** Every before-hook, in the order they run (never their secrets). */
+  async listHooks(): Promise<HookView[]> {
+    return (await this.http.json<HookList>('GET', '/v1/admin/hooks')).hooks
+  }
+
+  getHook(name: string): Promise<HookView> {
+    return this.http.json('GET', `/v1/admin/hooks/${name}`)
+  }
+
+  /** Removes a before-hook; answers with what was removed. */
+  deleteHook(name: string): Promise<HookView> {
+    return this.http.json('DELETE', `/v1/admin/hooks/${name}`)
+  }
+
+  // ---- webhooks (docs/webhooks.md) ----
+
+  /** Creates or changes a webhook; delivery starts without a restart. */
+  putWebhook(name: string, body: WebhookBody): Promise<WebhookState> {
+    return this.http.json('PUT', `/v1/admin/webhooks/${name}`, body)
+  }
+
+  /** Every webhook with its state: position, lag, last error, parked batches. */
+  async listWebhooks(): Promise<WebhookState[]> {
+    return (await this.http.json<WebhookList>('GET', '/v1/admin/webhooks')).webhooks
+  }
+
+  getWebhook(name: string): Promise<WebhookState> {
+    return this.http.json('GET', `/v1/admin/webhooks/${name}`)
+  }
+
+  deleteWebhook(name: string): Promise<WebhookDeleted> {
+    return this.http.json('DELETE', `/v1/admin/webhooks/${name}`)
+  }
+
+  /** Delivers again from a time (ISO 8601) or a log position; the receiver dedupes by event id. */
+  replayWebhook(name: string, from: ReplayBody['from']): Promise<ReplayAccepted> {
+    return this.http.json('POST', `/v1/admin/webhooks/${name}/replay`, { from })
+  }
+
+  // ---- offline push (docs/push.md) ----
+
+  /** Sets where offline pushes go; in effect at once. */
+  putPush(target: PushTargetInput): Promise<PushTarget> {
+    return this.http.json('PUT', '/v1/admin/push', target)
+  }
+
+  /** The push target (never its secret) and how far delivery has got. */
+  getPush(): Promise<PushTarget> {
+    return this.http.json('GET', '/v1/admin/push')
+  }
+
+  /** Stops offline push. */
+  async deletePush(): Promise<void> {
+    await this.http.json('DELETE', '/v1/admin/push')
+  }
+
+  // ---- retention, erasure and a user's export (docs/retention.md) ----
+
+  /** The default retention of each conversation kind (days; null keeps content). */
+  getRetention(): Promise<RetentionDefaults> {
+    return this.http.json('GET', '/v1/admin/retention')
+  }
+
+  setRetention(defaults: RetentionDefaults): Promise<RetentionDefaults> {
+    return this.http.json('PUT', '/v1/admin/retention', defaults)
+  }
+
+  /** A conversation's own policy (days; null drops it and its kind's default applies), idempotent by id. */
+  setConversationRetention(conv: string, days: number | null, opts: WithId = {}): Promise<Accepted> {
+    return this.http.command('PUT', `/v1/admin/conversations/${conv}/retention`, { id: opts.id, days })
+  }
+
+  /**
+   * Erases the content of every message the user sent. Waits up to `waitSeconds` (the server's default
+   * when absent) for the erasure; a `pending` answer means it goes on and completes regardless.
+   */
+  eraseUser(user: string, opts: { waitSeconds?: number } = {}): Promise<ErasureAnswer> {
+    return this.http.json('POST', `/v1/admin/users/${user}/erase`, undefined, { wait: opts.waitSeconds })
+  }
+
+  /** A user's memberships, then every message and edit they sent (a data-subject request); audited. */
+  exportUser(user: string): Promise<UserExportLine[]> {
+    return this.http.ndjson(`/v1/admin/users/${user}/export`)
+  }
 
   /** Any admin call, for endpoints without a typed method yet. */
   request<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -93,6 +93,16 @@ export class RestClient {
     return this.command('PUT', `/v1/conversations/${conv}/burn`, { id: opts.id, ...data })
   }
 
+  /** My offline-push setting in a conversation: all, mentions or none, optionally until a time (private to me). */
+  configureNotifications(conv: string, data: Data<'notifications.configure'>, opts: WithId = {}): Promise<Accepted> {
+    return this.command('PUT', `/v1/conversations/${conv}/notifications`, { id: opts.id, ...data })
+  }
+
+  /** The group's own retention policy (owner): keep content `days` days; null drops it and the default of groups applies. */
+  configureGroupRetention(conv: string, days: number | null, opts: WithId = {}): Promise<Accepted> {
+    return this.command('PUT', `/v1/groups/${conv}/retention`, { id: opts.id, days })
+  }
+
   /** Opens the direct conversation with a peer (created once, then returned). */
   openDirect(peer: string, opts: WithId = {}): Promise<Accepted> {
     return this.command('POST', '/v1/conversations/direct', { id: opts.id, peer })

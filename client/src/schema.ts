@@ -2441,3 +2441,252 @@ export type BlockAnswer = {
   /** false when it already stood so */
   changed: boolean
 }
+
+export type HookSettings = {
+  /** where Seqline POSTs each command (http or https; redirects are never followed) */
+  url: string
+  /** the command types this hook is asked about */
+  commands: Array<'conversation.create-direct' | 'group.create' | 'group.invite' | 'group.join' | 'group.leave' | 'group.kick' | 'group.change-role' | 'group.transfer-ownership' | 'group.update-info' | 'group.mute' | 'group.unmute' | 'member.mute' | 'member.unmute' | 'group.dissolve' | 'message.send' | 'message.edit' | 'message.recall' | 'message.delete-for-me' | 'conversation.read' | 'notifications.configure' | 'burn.configure' | 'message.burn' | 'retention.configure' | 'content.erase' | 'channel.create' | 'reaction.add' | 'reaction.remove' | 'message.pin' | 'message.unpin'>
+  /** how long Seqline waits for an answer */
+  timeoutMs: number
+  /** what a timeout, a refused connection, a non-2xx status or a malformed answer means: let the command through, or refuse it */
+  onFailure: 'allow' | 'reject'
+  /** hooks of a command run one after another, lowest order first, then by name */
+  order: number
+  /** signs every call (Seqline-Signature); never returned */
+  secret: string
+}
+
+export type HookView = {
+  /** hook name: 1-64 of A-Z a-z 0-9 _ - */
+  name: string
+  /** where Seqline POSTs each command (http or https; redirects are never followed) */
+  url: string
+  /** the command types this hook is asked about */
+  commands: Array<'conversation.create-direct' | 'group.create' | 'group.invite' | 'group.join' | 'group.leave' | 'group.kick' | 'group.change-role' | 'group.transfer-ownership' | 'group.update-info' | 'group.mute' | 'group.unmute' | 'member.mute' | 'member.unmute' | 'group.dissolve' | 'message.send' | 'message.edit' | 'message.recall' | 'message.delete-for-me' | 'conversation.read' | 'notifications.configure' | 'burn.configure' | 'message.burn' | 'retention.configure' | 'content.erase' | 'channel.create' | 'reaction.add' | 'reaction.remove' | 'message.pin' | 'message.unpin'>
+  /** how long Seqline waits for an answer */
+  timeoutMs: number
+  /** what a timeout, a refused connection, a non-2xx status or a malformed answer means: let the command through, or refuse it */
+  onFailure: 'allow' | 'reject'
+  /** hooks of a command run one after another, lowest order first, then by name */
+  order: number
+  /** milliseconds since 1970-01-01 UTC */
+  createdAt: number
+  /** milliseconds since 1970-01-01 UTC */
+  updatedAt: number
+}
+
+export type HookList = {
+  hooks: Array<{
+    /** hook name: 1-64 of A-Z a-z 0-9 _ - */
+    name: string
+    /** where Seqline POSTs each command (http or https; redirects are never followed) */
+    url: string
+    /** the command types this hook is asked about */
+    commands: Array<'conversation.create-direct' | 'group.create' | 'group.invite' | 'group.join' | 'group.leave' | 'group.kick' | 'group.change-role' | 'group.transfer-ownership' | 'group.update-info' | 'group.mute' | 'group.unmute' | 'member.mute' | 'member.unmute' | 'group.dissolve' | 'message.send' | 'message.edit' | 'message.recall' | 'message.delete-for-me' | 'conversation.read' | 'notifications.configure' | 'burn.configure' | 'message.burn' | 'retention.configure' | 'content.erase' | 'channel.create' | 'reaction.add' | 'reaction.remove' | 'message.pin' | 'message.unpin'>
+    /** how long Seqline waits for an answer */
+    timeoutMs: number
+    /** what a timeout, a refused connection, a non-2xx status or a malformed answer means: let the command through, or refuse it */
+    onFailure: 'allow' | 'reject'
+    /** hooks of a command run one after another, lowest order first, then by name */
+    order: number
+    /** milliseconds since 1970-01-01 UTC */
+    createdAt: number
+    /** milliseconds since 1970-01-01 UTC */
+    updatedAt: number
+  }>
+}
+
+export type WebhookBody = {
+  /** where batches are POSTed; redirects are never followed */
+  url: string
+  /** event types to deliver, or ["*"] for every type */
+  events: Array<'*' | 'conversation.created' | 'member.invited' | 'member.joined' | 'member.left' | 'member.kicked' | 'member.role_changed' | 'group.ownership_transferred' | 'group.info_updated' | 'group.muted' | 'group.unmuted' | 'member.muted' | 'member.unmuted' | 'group.dissolved' | 'message.sent' | 'message.edited' | 'message.recalled' | 'message.deleted_for_me' | 'conversation.read' | 'notifications.configured' | 'burn.configured' | 'message.burned' | 'retention.configured' | 'content.erased' | 'reaction.added' | 'reaction.removed' | 'message.pinned' | 'message.unpinned'>
+  /** HMAC-SHA256 key of Seqline-Signature; never returned */
+  secret: string
+  /** how long a failing batch is retried before it is parked (default 86400) */
+  maxAgeSeconds?: number
+}
+
+export type WebhookState = {
+  name: string
+  url: string
+  events: string[]
+  maxAgeSeconds: number
+  /** milliseconds since 1970-01-01 UTC */
+  createdAt: number
+  /** milliseconds since 1970-01-01 UTC */
+  updatedAt: number
+  /** per partition, the last stream seq delivered; events after it are delivered next */
+  position: Record<string, number>
+  lag: {
+    events: number
+    seconds: number
+  }
+  lastError: {
+    message: string
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+  } | null
+  /** batches given up after maxAgeSeconds; replay from their `from` to deliver them again */
+  parked: Array<{
+    /** the Seqline-Delivery id the batch was attempted with */
+    delivery: string
+    /** milliseconds since 1970-01-01 UTC */
+    parkedAt: number
+    /** per partition, the last stream seq delivered; events after it are delivered next */
+    from: Record<string, number>
+    /** per partition, the last stream seq delivered; events after it are delivered next */
+    to: Record<string, number>
+    events: number
+    attempts: number
+    error: string
+    /** milliseconds since 1970-01-01 UTC */
+    firstAt: number
+    /** milliseconds since 1970-01-01 UTC */
+    lastAt: number
+  }>
+}
+
+export type WebhookList = {
+  webhooks: Array<{
+    name: string
+    url: string
+    events: string[]
+    maxAgeSeconds: number
+    /** milliseconds since 1970-01-01 UTC */
+    createdAt: number
+    /** milliseconds since 1970-01-01 UTC */
+    updatedAt: number
+    /** per partition, the last stream seq delivered; events after it are delivered next */
+    position: Record<string, number>
+    lag: {
+      events: number
+      seconds: number
+    }
+    lastError: {
+      message: string
+      /** milliseconds since 1970-01-01 UTC */
+      at: number
+    } | null
+    /** batches given up after maxAgeSeconds; replay from their `from` to deliver them again */
+    parked: Array<{
+      /** the Seqline-Delivery id the batch was attempted with */
+      delivery: string
+      /** milliseconds since 1970-01-01 UTC */
+      parkedAt: number
+      /** per partition, the last stream seq delivered; events after it are delivered next */
+      from: Record<string, number>
+      /** per partition, the last stream seq delivered; events after it are delivered next */
+      to: Record<string, number>
+      events: number
+      attempts: number
+      error: string
+      /** milliseconds since 1970-01-01 UTC */
+      firstAt: number
+      /** milliseconds since 1970-01-01 UTC */
+      lastAt: number
+    }>
+  }>
+}
+
+export type WebhookDeleted = {
+  name: string
+  deleted: true
+}
+
+export type ReplayBody = {
+  /** an ISO 8601 time, or a position (as GET shows it or a parked batch names it) */
+  from: string | Record<string, number>
+}
+
+export type ReplayAccepted = {
+  replay: string
+  /** per partition, the last stream seq delivered; events after it are delivered next */
+  from: Record<string, number>
+}
+
+export type PushTargetBody = {
+  /** the platform's push service: Seqline POSTs batches of push requests here (signed, redirects never followed) */
+  url: string
+  /** HMAC-SHA256 key of the Seqline-Signature header; write-only */
+  secret: string
+  /** how long after a message its push waits: a member who reads it meanwhile (on another device) is not pushed */
+  delaySeconds: number
+}
+
+export type PushTarget = {
+  /** the platform's push service: Seqline POSTs batches of push requests here (signed, redirects never followed) */
+  url: string
+  delaySeconds: number
+  /** milliseconds since 1970-01-01 UTC */
+  updatedAt: number
+  /** how far push delivery is behind the log */
+  lag: {
+    /** events of the log not yet considered for push */
+    events: number
+    /** age of the oldest of them */
+    seconds: number
+  }
+  /** batches given up on after the maximum age, kept for replay */
+  parked: number
+}
+
+export type RetentionDefaults = {
+  /** keep content this many days (1 to 36500); null: keep it as long as the log lasts */
+  direct: number | null
+  /** keep content this many days (1 to 36500); null: keep it as long as the log lasts */
+  group: number | null
+}
+
+export type ErasureAnswer = {
+  /** the id of an erasure request, as answered by POST /v1/admin/users/{user}/erase */
+  request: string
+  /** user id: 1-64 of A-Z a-z 0-9 _ - */
+  user: string
+  status: 'completed' | 'pending'
+  /** every conversation the user belongs or belonged to, with the messages erased there */
+  conversations?: Array<{
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    messages: number
+  }>
+  /** messages erased in all */
+  messages?: number
+}
+
+export type UserExportLine = {
+  kind: 'membership'
+  /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
+  conv: string
+  conversation: 'direct' | 'group' | 'channel'
+  since: number
+  left?: number
+  /** milliseconds since 1970-01-01 UTC */
+  leftAt?: number
+} | {
+  kind: 'message'
+  /** an event as stored in the log */
+  event: {
+    id: string
+    /** `g_<id>` for a group, `c_<id>` for a channel, `d~<user>~<user>` (sorted) for a direct conversation */
+    conv: string
+    seq: number
+    /** milliseconds since 1970-01-01 UTC */
+    at: number
+    /** a user id or @system */
+    actor: string
+    v: number
+    /** client-chosen id that makes a command idempotent */
+    cmd: string
+    /** written by a bot (a user registered with bot), for clients to show */
+    bot?: true
+    chain?: {
+      prev?: string
+      salt?: string
+    }
+    type: 'conversation.created' | 'member.invited' | 'member.joined' | 'member.left' | 'member.kicked' | 'member.role_changed' | 'group.ownership_transferred' | 'group.info_updated' | 'group.muted' | 'group.unmuted' | 'member.muted' | 'member.unmuted' | 'group.dissolved' | 'message.sent' | 'message.edited' | 'message.recalled' | 'message.deleted_for_me' | 'conversation.read' | 'notifications.configured' | 'burn.configured' | 'message.burned' | 'retention.configured' | 'content.erased' | 'reaction.added' | 'reaction.removed' | 'message.pinned' | 'message.unpinned'
+    /** the data of the event type (schemas/events.ts) */
+    data: unknown
+  }
+}

@@ -8,16 +8,21 @@ import type {
   ClientFrame,
   CommandOf,
   CommandType,
+  ErasureAnswer,
   EventsPage,
+  HookView,
   Inbox,
   MessageContent,
+  PushTarget,
   Receipt,
+  RetentionDefaults,
   SearchResult,
   SeqlineEvent,
   ServerFrame,
   SocketCommand,
   SyncResult,
   UserRecord,
+  WebhookState,
 } from '../../schemas/index.js'
 import { renderClientTypes } from '../../schemas/index.js'
 
@@ -42,10 +47,15 @@ const sameTypes: Array<true> = [
   true satisfies Same<Client.SearchResult, SearchResult>,
   true satisfies Same<Client.UserRecord, Static<typeof UserRecord>>,
   true satisfies Same<Client.ActiveSenders, Static<typeof ActiveSenders>>,
+  true satisfies Same<Client.HookView, Static<typeof HookView>>,
+  true satisfies Same<Client.WebhookState, Static<typeof WebhookState>>,
+  true satisfies Same<Client.PushTarget, Static<typeof PushTarget>>,
+  true satisfies Same<Client.RetentionDefaults, Static<typeof RetentionDefaults>>,
+  true satisfies Same<Client.ErasureAnswer, Static<typeof ErasureAnswer>>,
 ]
 
 test("the client package's types are written from the current schemas (run npm run client:types after changing a schema)", () => {
   const committed = readFileSync(new URL('../../../client/src/schema.ts', import.meta.url), 'utf8')
   assert.equal(committed, renderClientTypes())
-  assert.equal(sameTypes.length, 14)
+  assert.equal(sameTypes.length, 19)
 })
