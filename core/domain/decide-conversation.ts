@@ -22,14 +22,26 @@ export function createDirect(c: CommandOf<'conversation.create-direct'> & Meta, 
 }
 
 export function createGroup(c: CommandOf<'group.create'>, s: ConversationState, policy: Policy): Decision {
+  return createWithRoles(c, s, { kind: 'group', prefix: 'g_', limit: policy.maxGroupMembers, unit: 'members', listed: c.data.members ?? [] })
+}
+
+/** How a group or a channel is founded: the id's prefix, the member limit, the plain members listed. */
+interface Founding {
+  kind: 'group' | 'channel'
+  prefix: string
+  limit: number
+  unit: string
+  listed: readonly string[]
+}
+
+/** A group or a channel: its creator the owner, the admins and plain members as listed, within the limit. */
+export function createWithRoles(c: CommandOf<'group.create' | 'channel.create'>, s: ConversationState, f: Founding): Decision {
   if (s.kind !== 'none') return reject(refuse('ALREADY_EXISTS'))
-  if (!c.conv.startsWith('g_')) return reject(refuse('CONVERSATION_ID_MISMATCH', 'a group id starts with g_'))
-  if (c.actor === SYSTEM_ACTOR) return reject(refuse('FORBIDDEN_ROLE', 'a group is created by the user who will own it'))
+  if (!c.conv.startsWith(f.prefix)) return reject(refuse('CONVERSATION_ID_MISMATCH', `a ${f.kind} id starts with ${f.prefix}`))
+  if (c.actor === SYSTEM_ACTOR) return reject(refuse('FORBIDDEN_ROLE', `a ${f.kind} is created by the user who will own it`))
   const admins = (c.data.admins ?? []).filter((u) => u !== c.actor)
-  const plain = (c.data.members ?? []).filter((u) => u !== c.actor && !admins.includes(u))
-  if (1 + admins.length + plain.length > policy.maxGroupMembers) {
-    return reject(refuse('GROUP_FULL', `at most ${policy.maxGroupMembers} members`))
-  }
+  const plain = f.listed.filter((u) => u !== c.actor && !admins.includes(u))
+  if (1 + admins.length + plain.length > f.limit) return reject(refuse('GROUP_FULL', `at most ${f.limit} ${f.unit}`))
   const members = [
     { user: c.actor, role: 'owner' as const },
     ...admins.map((user) => ({ user, role: 'admin' as const })),
@@ -38,7 +50,7 @@ export function createGroup(c: CommandOf<'group.create'>, s: ConversationState, 
   const { name, avatar, notice } = c.data
   return accept({
     type: 'conversation.created',
-    data: { kind: 'group', name, joinable: c.data.joinable ?? false, members, ...defined({ avatar, notice }) },
+    data: { kind: f.kind, name, joinable: c.data.joinable ?? false, members, ...defined({ avatar, notice }) },
   })
 }
 
