@@ -1,3 +1,4 @@
 // api: its public entry. Other parts import from here, not from the files behind it.
 export { parseOrigins } from './cors.js'
+export { readiness } from './readiness.js'
 export { startApi } from './server.js'

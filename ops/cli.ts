@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { EventLog } from '../core/log/index.js'
 import type { Config } from '../schemas/index.js'
-import { readTime } from '../schemas/index.js'
+import { ROLES, readTime } from '../schemas/index.js'
 import {
   COMMAND_USAGE,
   type Command,
@@ -31,7 +31,9 @@ import { openLog } from './open-log.js'
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options']
 
 const OPTIONS: Record<Command, Options> = {
-  up: {},
+  up: {
+    role: { type: 'string' },
+  },
   doctor: {},
   rebuild: {},
   bench: {},
@@ -67,7 +69,9 @@ async function main(argv: string[]): Promise<number> {
   if (invalid) return print(`seqline ${command}: ${invalid}`, 2)
   // Offline: no configuration, no server.
   if (command === 'verify') return runVerify(parsed.positionals, text(parsed.values.head))
-  const config = loadConfig()
+  // --role stands for SEQLINE_ROLE, so it is checked with the rest of the configuration.
+  const role = text(parsed.values.role)
+  const config = loadConfig(role === undefined ? process.env : { ...process.env, SEQLINE_ROLE: role })
   if (command === 'up') return up(config).then(() => 0)
   if (command === 'rebuild') return runRebuild(parsed.positionals, config)
   return withLog(config, (nc, log) => run(command, parsed.values, nc, log, config))
@@ -84,6 +88,8 @@ function parse(command: Command, args: string[]): { values: Values; positionals:
 
 /** Why the options cannot work, checked before anything connects. */
 function refusal(command: Command, values: Values): string | undefined {
+  const role = text(values.role)
+  if (role !== undefined && !(ROLES as readonly string[]).includes(role)) return `--role "${role}" is not one of ${ROLES.join(', ')}`
   const seq = text(values.seq)
   if (command === 'replay' && !values.conv) return 'needs --conv <id>'
   if (seq !== undefined && !/^[1-9]\d{0,14}$/.test(seq)) return `--seq "${seq}" is not a positive whole number`

@@ -45,7 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push(`${from}=${JSON.stringify(env[CONFIG_ENV[key]] ?? raw[key])}: ${e.message}`)
     }
   }
-  if (problems.length === 0) problems.push(...pairingProblems(raw as Config))
+  if (problems.length === 0) problems.push(...pairingProblems(raw as Config), ...roleProblems(raw as Config))
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`)
   return raw as Config
 }
@@ -79,6 +79,21 @@ function originProblems(value: unknown): string[] {
 }
 
 /** Settings that only make sense together, and ways to authenticate that exclude each other. */
+/**
+ * A process that runs one role is one of several sharing the servers: they
+ * must name the same NATS (each would start its own), and the API and the sink
+ * the same ClickHouse server (embedded chDB belongs to one process).
+ */
+function roleProblems(c: Config): string[] {
+  if (c.role === 'all') return []
+  const problems: string[] = []
+  if (!c.natsUrl) problems.push(`SEQLINE_ROLE=${c.role} runs beside other processes: set SEQLINE_NATS_URL to the NATS they share`)
+  if ((c.role === 'api' || c.role === 'sink') && !c.clickhouseUrl) {
+    problems.push(`SEQLINE_ROLE=${c.role} needs SEQLINE_CLICKHOUSE_URL: embedded chDB belongs to one process, so the API and the sink share a ClickHouse server`)
+  }
+  return problems
+}
+
 function pairingProblems(c: Config): string[] {
   const problems: string[] = []
   const pair = (a: keyof Config, b: keyof Config) => {

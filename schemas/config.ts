@@ -3,6 +3,10 @@ import Type from 'typebox'
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
 
+/** What one Seqline process runs (see docs/operations.md, "Roles"). */
+export const ROLES = ['all', 'api', 'projector', 'sink'] as const
+export type Role = (typeof ROLES)[number]
+
 /** One origin as a browser sends it: scheme, host (a name, IPv4, or [IPv6]) and an optional port; no path, not even "/". */
 export const ORIGIN = 'https?://(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:[0-9]{1,5})?'
 
@@ -79,6 +83,11 @@ export const Config = Type.Object(
       maximum: 86_400,
       description: 'SEQLINE_RETENTION_INTERVAL_SECONDS: how often retention policies are applied (content outlives its policy by at most this long)',
     }),
+    role: Type.Unsafe<Role>({
+      type: 'string',
+      enum: [...ROLES],
+      description: `SEQLINE_ROLE: what this process runs, one of ${ROLES.join(', ')} (seqline up --role overrides it)`,
+    }),
     logLevel: Type.Unsafe<LogLevel>({
       type: 'string',
       enum: [...LOG_LEVELS],
@@ -132,6 +141,7 @@ export const CONFIG_ENV: Record<keyof Config, string> = {
   sqlTimeoutSeconds: 'SEQLINE_SQL_TIMEOUT_SECONDS',
   sqlMaxRows: 'SEQLINE_SQL_MAX_ROWS',
   retentionIntervalSeconds: 'SEQLINE_RETENTION_INTERVAL_SECONDS',
+  role: 'SEQLINE_ROLE',
   logLevel: 'SEQLINE_LOG_LEVEL',
   maxGroupMembers: 'SEQLINE_MAX_GROUP_MEMBERS',
   maxChannelMembers: 'SEQLINE_MAX_CHANNEL_MEMBERS',
@@ -174,6 +184,7 @@ export const CONFIG_DEFAULTS: Omit<Config, Optional> = {
   sqlTimeoutSeconds: 30,
   sqlMaxRows: 100_000,
   retentionIntervalSeconds: 600,
+  role: 'all',
   logLevel: 'info',
   maxGroupMembers: 100_000,
   maxChannelMembers: 100_000,

@@ -113,9 +113,10 @@ export interface EventLog {
   /**
    * Delivers every event after `from` in log order per partition (so in seq
    * order per conversation); each handler call finishes before the next event
-   * of its partition is delivered, partitions run side by side.
+   * of its partition is delivered, partitions run side by side. With `only`,
+   * just those partitions are followed (a process that holds some of them).
    */
-  follow(from: Cursor, handle: (f: Followed) => Promise<void> | void): Promise<Follower>
+  follow(from: Cursor, handle: (f: Followed) => Promise<void> | void, only?: readonly number[]): Promise<Follower>
   /** Every event stored from `since` on and written up to `until` (ms), partition by partition; ends even while the log grows. */
   eventsBetween(since: number, until?: number): AsyncGenerator<SeqlineEvent>
 

@@ -6,8 +6,8 @@ import type { Cursor, EventLog, Followed, Follower } from './event-log.js'
 export type { Cursor, Followed, Follower } from './event-log.js'
 
 /** Follows the log from `from` (see EventLog.follow). */
-export function follow(log: EventLog, from: Cursor, handle: (f: Followed) => Promise<void> | void): Promise<Follower> {
-  return log.follow(from, handle)
+export function follow(log: EventLog, from: Cursor, handle: (f: Followed) => Promise<void> | void, only?: readonly number[]): Promise<Follower> {
+  return log.follow(from, handle, only)
 }
 
 /**
@@ -21,11 +21,13 @@ export async function followPartitions(
   streams: readonly string[],
   from: Cursor,
   handle: (f: Followed) => Promise<void> | void,
+  only?: readonly number[],
 ): Promise<Follower> {
   const cursor: Cursor = { ...from }
   const subscriptions: ConsumerMessages[] = []
   const loops: Promise<void>[] = []
   for (const [p, stream] of streams.entries()) {
+    if (only && !only.includes(p)) continue
     const consumer = await js.consumers.get(stream, {
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: (cursor[p] ?? 0) + 1,

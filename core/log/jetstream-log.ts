@@ -157,8 +157,8 @@ export class JetStreamLog implements EventLog {
     return entry && entry.operation === 'PUT' ? entry.string() : null
   }
 
-  follow(from: Cursor, handle: (f: Followed) => Promise<void> | void): Promise<Follower> {
-    return followPartitions(this.nc, this.consumers, this.allStreams(), from, handle)
+  follow(from: Cursor, handle: (f: Followed) => Promise<void> | void, only?: readonly number[]): Promise<Follower> {
+    return followPartitions(this.nc, this.consumers, this.allStreams(), from, handle, only)
   }
 
   async *eventsBetween(since: number, until?: number): AsyncGenerator<SeqlineEvent> {

@@ -123,11 +123,11 @@ export class MemoryLog implements EventLog {
     return this.erasedRecords.get(`${conv}#${seq}`) ?? null
   }
 
-  async follow(from: Cursor, handle: (f: Followed) => Promise<void> | void): Promise<Follower> {
+  async follow(from: Cursor, handle: (f: Followed) => Promise<void> | void, only?: readonly number[]): Promise<Follower> {
     const cursor: Cursor = { ...from }
     let stopped = false
     const loops = this.streams.map(async (stream, p) => {
-      while (!stopped) {
+      while (!stopped && (!only || only.includes(p))) {
         const next = stream.slice(cursor[p] ?? 0).find((e) => e !== undefined)
         if (!next) {
           await new Promise<void>((resolve) => this.waiting[p]!.add(resolve))

@@ -11,7 +11,7 @@ import { Webhooks } from '../../integrations/webhooks/index.js'
 import { CONVERSATIONS_BUCKET } from '../../projections/conversations/index.js'
 import type { HistoryDb } from '../../projections/history/index.js'
 import { HistoryWriter, MIGRATIONS, schemaVersion } from '../../projections/history/index.js'
-import { CommitLog, committedCursor } from '../../projections/runtime/index.js'
+import { committedCursor, committedShares } from '../../projections/runtime/index.js'
 import { lagBehind } from '../../projections/runtime/lag.js'
 import type { Config } from '../../schemas/index.js'
 import { DENSE_SEQ_WARNING, denseSeqAtRisk } from '../nats-compat.js'
@@ -96,15 +96,11 @@ async function hookChecks(nc: NatsConnection): Promise<Check[]> {
 
 /** How far the last committed projection batch is behind the log. */
 async function lagCheck(nc: NatsConnection, log: EventLog): Promise<Check> {
-  const commits = await CommitLog.open(nc, 'conversations')
-  try {
-    const cursor = (await commits.lastCursor()) ?? {}
-    let behind = 0
-    for (const [p, last] of Object.entries(await log.end())) behind += Math.max(0, last - (cursor[Number(p)] ?? 0))
-    return { name: 'projection conversations', ok: behind < 10_000, detail: `${behind} events behind the log as of its last commit` }
-  } finally {
-    commits.close()
-  }
+  // One commit per partition (the projection runs in partition shares); a partition not yet converted stands where the whole commit left it.
+  const cursor = (await committedShares(await jetstreamManager(nc), 'conversations', log.partitions)) ?? {}
+  let behind = 0
+  for (const [p, last] of Object.entries(await log.end())) behind += Math.max(0, last - (cursor[Number(p)] ?? 0))
+  return { name: 'projection conversations', ok: behind < 10_000, detail: `${behind} events behind the log as of its last commits` }
 }
 
 /** The push target (never its secret) and how far push delivery is behind the log. */

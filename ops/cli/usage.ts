@@ -1,10 +1,21 @@
 /** What `seqline <command> --help` prints: one usage text per command. */
 export const COMMAND_USAGE = {
-  up: `usage: seqline up
+  up: `usage: seqline up [--role all|api|projector|sink]
 
 Starts Seqline: the log, the conversations projection, the burn executor, the
 history sink and the API, with the configured servers or the embedded defaults
-(a local nats-server and chDB under SEQLINE_DATA_DIR).`,
+(a local nats-server and chDB under SEQLINE_DATA_DIR).
+  --role <role>      what this process runs (default all, or SEQLINE_ROLE):
+                       all        everything below, in one process
+                       api        the REST API and WebSocket gateway only; scale it out
+                       projector  a fair share of the conversations projection's
+                                  partitions (a lease per partition, taken over from a
+                                  process that dies), the burn executor and eraser,
+                                  retention, erasures, webhooks, bots and push
+                       sink       the history sink into ClickHouse
+                     A role other than all needs SEQLINE_NATS_URL; api and sink need
+                     SEQLINE_CLICKHOUSE_URL. /healthz and /readyz answer on the API
+                     port in every role; ready means the role's own work keeps up.`,
   export: `usage: seqline export (--conv <id> | --since <time>) [--until <time>] [--format ndjson|csv] [--out <file>] [--verify]
 
 Writes events for audits, in seq order per conversation.

@@ -1,9 +1,10 @@
-// A running Seqline composed from its configuration, in one process: a local
-// nats-server (unless SEQLINE_NATS_URL names one), the event log laid out, the
-// processors (conversations projector, burn-erase reactor, history sink), the
-// burn executor, the retention sweep, the user-erasure worker and the REST +
-// WebSocket API. `seqline up` (ops/cli/up.ts) runs
-// one until a signal.
+// A running Seqline composed from its configuration, in one process, as its
+// role says (SEQLINE_ROLE, seqline up --role): a local nats-server (unless
+// SEQLINE_NATS_URL names one), the event log laid out, and then the API (REST +
+// WebSocket), the projector (its share of the conversations projection's
+// partitions, the burn-erase reactor, the burn executor, the retention sweep,
+// the user-erasure worker, webhooks, bots, push) and the history sink, or
+// all of them. `seqline up` (ops/cli/up.ts) runs one until a signal.
 import { readFileSync } from 'node:fs'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { Tokens, USERS_BUCKET, UserDirectory } from '../../api/auth/index.js'
@@ -17,20 +18,21 @@ import { DelivererSet, ParkedStore } from '../../integrations/delivery/index.js'
 import { LiveHooks } from '../../integrations/hooks/index.js'
 import { Pusher, PushTargets } from '../../integrations/push/index.js'
 import { Webhooks } from '../../integrations/webhooks/index.js'
-import { BurnExecutor, ConversationViews, openBurnEraser, openConversationsProjector } from '../../projections/conversations/index.js'
+import { BurnExecutor, ConversationViews, openBurnEraser, openConversationsShares } from '../../projections/conversations/index.js'
 import type { HistoryDb } from '../../projections/history/index.js'
 import { HistorySink, HistoryWriter, migrate } from '../../projections/history/index.js'
 import { AUDIT_STREAM, AuditLog, RetentionSettings, RetentionSweeper, UserErasure } from '../../projections/retention/index.js'
-import { jsonLogger, Lease, type Logger, lagBehind, Supervisor } from '../../projections/runtime/index.js'
-import type { Config } from '../../schemas/index.js'
+import { jsonLogger, type Lag, Lease, type Logger, lagBehind, Supervisor } from '../../projections/runtime/index.js'
+import type { Config, Role } from '../../schemas/index.js'
 import { DENSE_SEQ_WARNING, denseSeqAtRisk } from '../nats-compat.js'
 import { connectNats } from '../nats-connection.js'
 import { describeHistory, openHistory } from '../open-history.js'
 import { openLog } from '../open-log.js'
 import { announceRunning, withdrawRunning } from '../running-instance.js'
 import { loadSecrets } from '../secrets.js'
+import { startProbe } from './probe.js'
 
-/** A Seqline with every component started, and the way to stop them in order. */
+/** A Seqline with every component of its role started, and the way to stop them in order. */
 export interface RunningSeqline {
   /** What runs where, one line per component, for the operator. */
   summary: string
@@ -38,51 +40,161 @@ export interface RunningSeqline {
   stop(): Promise<void>
 }
 
+/** What a role runs: the API (REST and WebSocket), the projector (projection and reactors) and the history sink. */
+function partsOf(role: Role) {
+  return { api: role === 'all' || role === 'api', projector: role === 'all' || role === 'projector', sink: role === 'all' || role === 'sink' }
+}
+
 export async function compose(config: Config): Promise<RunningSeqline> {
-  const { nc, url, local, close } = await connectNats(config, 'seqline')
+  const runs = partsOf(config.role)
+  const { nc, url, local, close } = await connectNats(config, config.role === 'all' ? 'seqline' : `seqline-${config.role}`)
   if (local) await announceRunning(config.dataDir, { pid: process.pid, natsUrl: url })
   const log = await openLog(nc, config)
   const logger = jsonLogger(config.logLevel)
-  const leased = async (key: string) => ({ lease: await Lease.open(nc, key, undefined, undefined, config.replicas), logger })
-  // One process in a deployment runs the projection and the reactor; the others stand by and take over if it goes.
-  const projection = new Supervisor(
-    'conversations',
-    () => openConversationsProjector(nc, log, { replicas: config.replicas }),
-    await leased('projection.conversations'),
-  )
-  await projection.start()
-  const eraser = new Supervisor('burn-erase', () => openBurnEraser(nc, log, { replicas: config.replicas }), await leased('reactor.burn-erase'))
-  await eraser.start()
-  // Webhooks (and bots) are deliverers each under a lease of its own: every process watches their configuration, one delivers each.
-  const parked = await ParkedStore.open(nc, config.replicas)
-  const deliverers = new DelivererSet(nc, log, parked, { logger, replicas: config.replicas })
-  const webhooks = await Webhooks.open(nc, log, parked, deliverers, { replicas: config.replicas, logger })
-  await webhooks.start()
-  const historyDb = await openHistory(config)
-  // Every process migrates (idempotently): a standby serves search before it ever runs the sink.
-  await migrate(historyDb)
-  const history = await startHistory(nc, log, historyDb, config.replicas, logger)
-  const views = await ConversationViews.open(nc)
+  // Stopped in the reverse order of their start.
+  const stops: Array<() => Promise<void> | void> = []
+  const lines = [
+    `  role         ${config.role}${config.role === 'all' ? ' (API, projector and history sink in this process)' : ''}`,
+    `  NATS         ${url}${local ? ` (local nats-server, store in ${local.storeDir})` : ''}`,
+    `  log          ${config.partitions} partition streams ${log.streamOfPartition(0)}..${log.streamOfPartition(config.partitions - 1)}, ${config.replicas} replica(s)`,
+  ]
+  // The projection runs in partition shares: its reach is each partition's commit.
+  const views = await ConversationViews.open(nc, undefined, undefined, config.partitions)
   const viewsLag = async () => lagBehind(log, (await views.reach()) ?? {})
+  const shared = runs.api || runs.projector ? await openShared(nc, log, views, config, logger, runs.projector) : undefined
+  if (shared) stops.push(() => shared.stop())
+  if (runs.projector) {
+    const projector = await startProjector(nc, log, views, shared!, config, logger)
+    stops.push(() => projector.stop())
+    lines.push(...projector.lines)
+  }
+  const historyDb = runs.api || runs.sink ? await openHistory(config) : undefined
+  if (historyDb) {
+    stops.push(() => historyDb.close())
+    // Every process that reads or writes the history migrates (idempotently): an API serves search before any sink ran.
+    await migrate(historyDb)
+  }
+  const historyLag = historyDb ? async () => lagBehind(log, (await new HistoryWriter(historyDb).written()).events) : undefined
+  if (runs.sink) {
+    const history = await startHistory(nc, log, historyDb!, config.replicas, logger)
+    stops.push(() => history.stop())
+    lines.push(`  history      ${describeHistory(historyDb!)} (${history.running ? 'sink runs here' : 'sink run by another process; standing by'})`)
+  } else if (historyDb) lines.push(`  history      ${describeHistory(historyDb)} (sink run by a process of role sink)`)
+  if (runs.api) {
+    const api = await startApiPart(nc, log, views, shared!, historyDb!, config, runs.projector ? viewsLag : undefined, historyLag)
+    stops.push(() => api.close())
+    lines.push(...api.lines)
+  } else {
+    // No API here: the platform's probes still find /healthz and /readyz, ready by this role's own work.
+    const lag = runs.projector ? viewsLag : historyLag!
+    const probe = await startProbe(nc, lag, config.apiHost, config.apiPort)
+    stops.push(() => probe.close())
+    lines.push(`  probes       ${probe.url}/healthz, ${probe.url}/readyz (ready while the ${runs.projector ? 'views are' : 'history is'} under 5 s behind)`)
+  }
+  if (denseSeqAtRisk(nc.info?.version ?? '0', config.replicas)) console.warn(`WARNING: ${DENSE_SEQ_WARNING}`)
+  const stop = async () => {
+    for (const s of stops.reverse()) await s()
+    log.close()
+    await close()
+    if (local) await withdrawRunning(config.dataDir)
+  }
+  return { summary: lines.join('\n'), stop }
+}
+
+/** What the API and the projector both use: the command handler and what it asks, the webhooks, push and retention stores. */
+interface Shared {
+  handler: CommandHandler
+  userLog: UserLog
+  hooks: LiveHooks
+  webhooks: Webhooks
+  /** Only where the projector runs: the deliverers of webhooks and bots, each under its own lease. */
+  deliverers: DelivererSet | null
+  push: Pusher
+  retention: { audit: AuditLog; settings: RetentionSettings }
+  stop(): Promise<void>
+}
+
+async function openShared(nc: NatsConnection, log: EventLog, views: ConversationViews, config: Config, logger: Logger, delivering: boolean): Promise<Shared> {
+  const replicas = config.replicas
+  const parked = await ParkedStore.open(nc, replicas)
+  // Webhooks (and bots) are deliverers each under a lease of its own: every projector process watches their configuration, one delivers each.
+  const deliverers = delivering ? new DelivererSet(nc, log, parked, { logger, replicas }) : null
+  const webhooks = await Webhooks.open(nc, log, parked, deliverers, { replicas, logger })
+  await webhooks.start()
   // Before-hooks are followed from their KV bucket: a change through any process's admin API applies here too.
-  const hooks = await LiveHooks.open(nc, { replicas: config.replicas, logger })
-  // Bots are known to every process (their events are marked); each bot's deliverer runs in one.
-  const bots = await Bots.open(nc, log, deliverers, { usersBucket: USERS_BUCKET, stateOf: (conv) => handler.state(conv), replicas: config.replicas, logger })
+  const hooks = await LiveHooks.open(nc, { replicas, logger })
+  // Bots are known to every process (their events are marked); each bot's deliverer runs in one projector process.
+  const bots = await Bots.open(nc, log, deliverers, { usersBucket: USERS_BUCKET, stateOf: (conv) => handler.state(conv), replicas, logger })
   const policy = { ...DEFAULT_POLICY, maxGroupMembers: config.maxGroupMembers, maxChannelMembers: config.maxChannelMembers }
   // Users' own logs: a block is checked against the blocker's log when the blocked user writes to them.
-  const userLog = await UserLog.open(nc, { replicas: config.replicas })
+  const userLog = await UserLog.open(nc, { replicas })
   const handler = new CommandHandler(log, createDecider(policy), { hooks, isBot: bots.isBot, blocks: (blocker, user) => userLog.blocks(blocker, user) })
   await bots.start()
-  const burns = new BurnExecutor(views, handler, { logger })
+  const retention = { audit: await AuditLog.open(nc, replicas), settings: await RetentionSettings.open(nc, undefined, replicas) }
+  // Opened everywhere (the admin API sets targets); delivering only where the projector runs.
+  const push = await Pusher.open(nc, log, views, await PushTargets.open(nc, replicas), { replicas, logger })
+  const stop = async () => {
+    hooks.close()
+    await webhooks.stop()
+    await bots.stop()
+    await deliverers?.stop()
+    parked.close()
+  }
+  return { handler, userLog, hooks, webhooks, deliverers, push, retention, stop }
+}
+
+/**
+ * The projector role: this process's share of the conversations projection's
+ * partitions (a lease per partition, shared with the other projector
+ * processes), the burn-erase reactor and push under leases of their own, the
+ * burn executor, the retention sweep and the user-erasure worker.
+ */
+async function startProjector(nc: NatsConnection, log: EventLog, views: ConversationViews, shared: Shared, config: Config, logger: Logger) {
+  const projection = await openConversationsShares(nc, log, { replicas: config.replicas, logger })
+  await projection.start()
+  const eraserLease = await Lease.open(nc, 'reactor.burn-erase', undefined, undefined, config.replicas)
+  const eraser = new Supervisor('burn-erase', () => openBurnEraser(nc, log, { replicas: config.replicas }), { lease: eraserLease, logger })
+  await eraser.start()
+  const burns = new BurnExecutor(views, shared.handler, { logger })
   burns.start()
-  const retention = { audit: await AuditLog.open(nc, config.replicas), settings: await RetentionSettings.open(nc, undefined, config.replicas) }
-  const sweeper = new RetentionSweeper(log, views, handler, retention.settings, { intervalMs: config.retentionIntervalSeconds * 1000, logger })
+  const sweeper = new RetentionSweeper(log, views, shared.handler, shared.retention.settings, { intervalMs: config.retentionIntervalSeconds * 1000, logger })
   sweeper.start()
-  const erasure = new UserErasure(log, views, handler, retention.audit, { logger })
+  const erasure = new UserErasure(log, views, shared.handler, shared.retention.audit, { logger })
   await erasure.start(nc)
   // Idle until a push target is set through the admin API; then one process of the deployment pushes.
-  const push = await Pusher.open(nc, log, views, await PushTargets.open(nc, config.replicas), { replicas: config.replicas, logger })
-  await push.start()
+  await shared.push.start()
+  const lag = await lagBehind(log, (await views.reach()) ?? {})
+  const deliverers = shared.deliverers!
+  const held = projection.running
+  const lines = [
+    `  projection   conversations → KV bucket ${views.bucket}: ${held.length ? `partitions ${held.join(',')} run here` : 'no partition yet, all held by other processes'} (fair shares among ${projection.sharing} projector process(es)), views ${lag.events} events behind`,
+    `  retention    sweep every ${config.retentionIntervalSeconds} s, user erasures taken from the audit stream ${AUDIT_STREAM}`,
+    `  webhooks     ${deliverers.names().length} configured, ${deliverers.views().filter((d) => d.running).length} delivered by this process`,
+    `  burns        executor running, erase reactor ${eraser.running ? 'run here' : 'run by another process; standing by'}`,
+    `  push         ${shared.push.delivering ? 'delivering from here' : 'idle until PUT /v1/admin/push, or delivered by another process'}`,
+  ]
+  const stop = async () => {
+    await erasure.stop()
+    await sweeper.stop()
+    await shared.push.stop()
+    await burns.stop()
+    await eraser.stop()
+    await projection.stop()
+  }
+  return { lines, stop }
+}
+
+/** The API role: REST and WebSocket, reading the views and the history, writing commands to the log. */
+async function startApiPart(
+  nc: NatsConnection,
+  log: EventLog,
+  views: ConversationViews,
+  shared: Shared,
+  historyDb: HistoryDb,
+  config: Config,
+  projectionLag: (() => Promise<Lag>) | undefined,
+  historyLag: (() => Promise<Lag>) | undefined,
+) {
   const secrets = await loadSecrets(config)
   const tokens = new Tokens({
     serviceToken: secrets.serviceToken,
@@ -101,60 +213,34 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   const deps = {
     log,
     nc,
-    handler,
-    userLog,
-    hooks,
+    handler: shared.handler,
+    userLog: shared.userLog,
+    hooks: shared.hooks,
     views,
     tokens,
     users,
     limits,
     trustProxy,
     corsOrigins,
-    projectionLag: viewsLag,
+    // Only where this process runs the projection too: an API alone stays ready while a projector catches up.
+    projectionLag,
     // Read from the tables, so it is true whichever process runs the sink.
-    historyLag: async () => lagBehind(log, (await new HistoryWriter(historyDb).written()).events),
+    historyLag,
     history: { db: historyDb, sqlLimits },
-    retention,
-    push,
+    retention: shared.retention,
+    push: shared.push,
     logging: { level: config.logLevel },
-    webhooks,
-    deliverers: () => deliverers.views(),
+    webhooks: shared.webhooks,
+    deliverers: () => shared.deliverers?.views() ?? [],
   }
   const api = await startApi(deps, config.apiHost, config.apiPort, https)
-  const lag = await viewsLag()
-  if (denseSeqAtRisk(nc.info?.version ?? '0', config.replicas)) console.warn(`WARNING: ${DENSE_SEQ_WARNING}`)
-  const summary = `  NATS         ${url}${local ? ` (local nats-server, store in ${local.storeDir})` : ''}
-  log          ${config.partitions} partition streams ${log.streamOfPartition(0)}..${log.streamOfPartition(config.partitions - 1)}, ${config.replicas} replica(s)
-  projection   conversations → KV bucket ${views.bucket} (${projection.running ? 'run here' : 'run by another process; standing by'}, views ${lag.events} events behind)
-  retention    sweep every ${config.retentionIntervalSeconds} s, user erasures taken from the audit stream ${AUDIT_STREAM}
-  webhooks     ${deliverers.names().length} configured, ${deliverers.views().filter((d) => d.running).length} delivered by this process
-  burns        executor running, erase reactor ${eraser.running ? 'run here' : 'run by another process; standing by'}
-  push         ${push.delivering ? 'delivering from here' : 'idle until PUT /v1/admin/push, or delivered by another process'}
-  history      ${describeHistory(historyDb)} (${history.running ? 'sink runs here' : 'sink run by another process; standing by'})
-  console      ${api.url}/
-  API          ${api.url}  (WebSocket ${api.url.replace(/^http/, 'ws')}/v1/ws)
-  docs         ${api.url}/docs  (OpenAPI at ${api.url}/openapi.json)
-  credentials  ${secrets.file ? `generated in ${secrets.file} (service token for /v1/admin, JWT secret)` : 'from configuration'}${signInLine(config.serviceToken ? undefined : secrets.serviceToken)}`
-  const stop = async () => {
-    await api.close()
-    await erasure.stop()
-    await sweeper.stop()
-    await push.stop()
-    await burns.stop()
-    hooks.close()
-    await webhooks.stop()
-    await bots.stop()
-    await deliverers.stop()
-    parked.close()
-    await eraser.stop()
-    await projection.stop()
-    await history.stop()
-    await historyDb.close()
-    log.close()
-    await close()
-    if (local) await withdrawRunning(config.dataDir)
-  }
-  return { summary, stop }
+  const lines = [
+    `  console      ${api.url}/`,
+    `  API          ${api.url}  (WebSocket ${api.url.replace(/^http/, 'ws')}/v1/ws)`,
+    `  docs         ${api.url}/docs  (OpenAPI at ${api.url}/openapi.json)`,
+    `  credentials  ${secrets.file ? `generated in ${secrets.file} (service token for /v1/admin, JWT secret)` : 'from configuration'}${signInLine(config.serviceToken ? undefined : secrets.serviceToken)}`,
+  ]
+  return { lines, close: () => api.close() }
 }
 
 /**

@@ -287,9 +287,10 @@ async function updateMember(store: ViewStore, conv: string, user: string, change
 }
 
 async function updateUser(store: ViewStore, user: string, conv: string, change: (c: UserRecord['convs'][string]) => void) {
-  const record = await store.getOrCreate<UserRecord>(keys.user(user), () => ({ convs: {} }))
+  const record = await store.getOrCreate<UserRecord>(keys.user(user), () => ({ convs: {} }), true)
   const entry = record.convs[conv] ?? { since: 0, mutedUntil: 0 }
   change(entry)
   record.convs[conv] = entry
-  store.set(keys.user(user), record)
+  // The user's list is shared by every partition holding one of their conversations: only this entry is written, merged.
+  store.setEntry(keys.user(user), 'convs', conv)
 }

@@ -3,7 +3,7 @@ import { type KV, Kvm } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { Cursor } from '../../core/log/index.js'
 import type { ThreadQuery, ThreadSummary } from '../../schemas/index.js'
-import { committedCursor, readPrefix, readRecord } from '../runtime/index.js'
+import { committedCursor, committedShares, readPrefix, readRecord } from '../runtime/index.js'
 import { type InboxRow, inbox } from './inbox.js'
 import { decodeConv, keys } from './keys.js'
 import { type ContentReader, logContents } from './last-message.js'
@@ -43,19 +43,28 @@ export class ConversationViews {
     readonly projection: string,
     /** Message text is never in the views: previews come from the log. */
     private readonly contents: ContentReader,
+    /** Set when the projection runs in partition shares (a commit per partition): the log's partitions. */
+    private readonly partitions?: number,
   ) {}
+
+  /** The reach being read now: callers at the same moment share one read (a sync polls it often). */
+  private reading: Promise<Cursor | null> | null = null
 
   private readonly source: RecordSource = { get: <T>(key: string) => readRecord<T>(this.kv, key) }
 
-  static async open(nc: NatsConnection, bucket = CONVERSATIONS_BUCKET, projection = 'conversations'): Promise<ConversationViews> {
+  /** `partitions`: the projection runs in partition shares over that many partitions; absent: it runs whole, one commit. */
+  static async open(nc: NatsConnection, bucket = CONVERSATIONS_BUCKET, projection = 'conversations', partitions?: number): Promise<ConversationViews> {
     const kv = await new Kvm(nc).create(bucket, { history: 1 })
     const jsm = await jetstreamManager(nc)
-    return new ConversationViews(nc, jsm, kv, bucket, projection, logContents(jsm))
+    return new ConversationViews(nc, jsm, kv, bucket, projection, logContents(jsm), partitions)
   }
 
   /** The log position the views reflect (per partition), or null before the projection's first commit. */
   async reach(): Promise<Cursor | null> {
-    return committedCursor(this.jsm, this.projection)
+    if (this.partitions === undefined) return committedCursor(this.jsm, this.projection)
+    // A reach read a moment ago is never ahead of the views: a caller that shares it at worst waits one more poll.
+    this.reading ??= committedShares(this.jsm, this.projection, this.partitions).finally(() => (this.reading = null))
+    return this.reading
   }
 
   inbox(user: string): Promise<InboxRow[]> {

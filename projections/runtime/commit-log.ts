@@ -3,10 +3,17 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import type { Cursor } from '../../core/log/index.js'
 import { AckPublisher } from '../../core/log/index.js'
 
+/**
+ * One changed record of a flush: the whole record, or (with 'merge') only the
+ * entries this writer changed in a record other writers change too, merged
+ * into the stored record by compare-and-set (see ViewStore.setEntry).
+ */
+export type StoredRecord = [key: string, json: string] | [key: string, json: string, how: 'merge']
+
 /** A flush: every record changed since the last one, and the log position they reflect. */
 export interface Batch {
   cursor: Cursor
-  records: Array<[key: string, json: string]>
+  records: StoredRecord[]
 }
 
 const STREAM = 'SEQLINE_VIEW_COMMITS'

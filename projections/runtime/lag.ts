@@ -7,9 +7,10 @@ export interface Lag {
   seconds: number
 }
 
-/** How far a log position is behind the log; partitions are asked at once, each dated as it answers. */
-export async function lagBehind(log: EventLog, position: Cursor): Promise<Lag> {
-  const parts = await Promise.all(Array.from({ length: log.partitions }, (_, p) => partitionLag(log, p, position[p] ?? 0)))
+/** How far a log position is behind the log (in `only` these partitions); partitions are asked at once, each dated as it answers. */
+export async function lagBehind(log: EventLog, position: Cursor, only?: readonly number[]): Promise<Lag> {
+  const partitions = only ?? Array.from({ length: log.partitions }, (_, p) => p)
+  const parts = await Promise.all(partitions.map((p) => partitionLag(log, p, position[p] ?? 0)))
   return {
     events: parts.reduce((sum, part) => sum + part.events, 0),
     seconds: Math.max(0, ...parts.map((part) => part.seconds)),

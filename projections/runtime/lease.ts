@@ -7,6 +7,12 @@ interface Holder {
   until: number
 }
 
+export const LEASES_BUCKET = 'seqline_leases'
+
+export function openLeases(nc: NatsConnection, bucket = LEASES_BUCKET, replicas = 1): Promise<KV> {
+  return new Kvm(nc).create(bucket, { history: 1, replicas })
+}
+
 /**
  * An exclusive lease in NATS KV, held by compare-and-set on the key's
  * revision: taking it needs the key absent or expired, renewing it needs the
@@ -14,17 +20,23 @@ interface Holder {
  * holder that was overtaken learns it at its next renewal.
  */
 export class Lease {
-  readonly owner = randomUUID()
   private revision = 0
 
   private constructor(
     private readonly kv: KV,
-    private readonly key: string,
+    readonly key: string,
     readonly ttlMs: number,
+    /** Who holds it: one id per lease, or one per process for the leases of a partition share (see PartitionShares). */
+    readonly owner: string,
   ) {}
 
-  static async open(nc: NatsConnection, key: string, ttlMs = 10_000, bucket = 'seqline_leases', replicas = 1): Promise<Lease> {
-    return new Lease(await new Kvm(nc).create(bucket, { history: 1, replicas }), key, ttlMs)
+  static async open(nc: NatsConnection, key: string, ttlMs = 10_000, bucket = LEASES_BUCKET, replicas = 1): Promise<Lease> {
+    return new Lease(await openLeases(nc, bucket, replicas), key, ttlMs, randomUUID())
+  }
+
+  /** A lease in a bucket already open, held in the name of `owner`. */
+  static in(kv: KV, key: string, ttlMs: number, owner: string): Lease {
+    return new Lease(kv, key, ttlMs, owner)
   }
 
   /** Takes the lease if it is free or expired; true when this process holds it now. */

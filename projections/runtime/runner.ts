@@ -10,6 +10,8 @@ export interface RunnerOptions {
   flushEvery?: number
   /** ...or this long after the first uncommitted one. */
   flushIntervalMs?: number
+  /** Follow these partitions only (a partition's share of a projection); absent: all. */
+  partitions?: readonly number[]
 }
 
 /**
@@ -32,6 +34,7 @@ export class ProcessorRunner<B = unknown> {
   private committed: Cursor = {}
   private readonly flushEvery: number
   private readonly flushIntervalMs: number
+  private readonly partitions: readonly number[] | undefined
 
   constructor(
     readonly log: EventLog,
@@ -40,13 +43,14 @@ export class ProcessorRunner<B = unknown> {
   ) {
     this.flushEvery = opts.flushEvery ?? 2000
     this.flushIntervalMs = opts.flushIntervalMs ?? 100
+    this.partitions = opts.partitions
   }
 
   /** Recovers the last commit, then follows the log from its position. */
   async start(): Promise<void> {
     this.cursor = { ...(await this.processor.recover()) }
     this.committed = { ...this.cursor }
-    const follower = await follow(this.log, this.cursor, (f) => this.handle(f))
+    const follower = await follow(this.log, this.cursor, (f) => this.handle(f), this.partitions)
     this.follower = follower
     // Following ends only when stopped; ending otherwise (an error, or consumers that closed) is a failure to restart from.
     follower.done.then(
@@ -126,7 +130,7 @@ export class ProcessorRunner<B = unknown> {
 
   /** How far behind the log the processor is, by what it has applied. */
   lag(): Promise<Lag> {
-    return lagBehind(this.log, this.position)
+    return lagBehind(this.log, this.position, this.partitions)
   }
 
   /** Stops following after committing what was applied. */

@@ -146,7 +146,7 @@ export class Supervisor<R extends Runnable = Runnable> {
 }
 
 /** A started runner, or none: one that fails to start is stopped, so no half-started follower lingers. */
-async function startOrDiscard<R extends Runnable>(make: () => Promise<R>): Promise<R> {
+export async function startOrDiscard<R extends Runnable>(make: () => Promise<R>): Promise<R> {
   const runner = await make()
   try {
     await runner.start()

@@ -1,6 +1,9 @@
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream'
 import { type KV, Kvm } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
+import { isWrongLastSequence } from '../../core/log/index.js'
+import type { StoredRecord } from './commit-log.js'
+import { backoff } from './loop.js'
 
 /**
  * Views in a NATS KV bucket, with a write-back cache. Applying an event
@@ -13,6 +16,8 @@ export class ViewStore {
   /** Loaded records by key; null when the key is known to be absent. */
   private readonly values = new Map<string, unknown>()
   private readonly dirty = new Set<string>()
+  /** Records shared with other writers: the entries changed here, by key (see setEntry). */
+  private readonly entries = new Map<string, { field: string; names: Set<string> }>()
 
   private constructor(
     /** The server the bucket lives on: a projection's commit log lives beside it. */
@@ -47,14 +52,16 @@ export class ViewStore {
   /**
    * The record at key, created by make() when absent. Check and creation run
    * without a pause, so applies in other partitions that need the same record
-   * at the same time all get one object.
+   * at the same time all get one object. A shared record (see setEntry) is
+   * created in memory only: it is never written whole.
    */
-  async getOrCreate<T>(key: string, make: () => T): Promise<T> {
+  async getOrCreate<T>(key: string, make: () => T, shared = false): Promise<T> {
     await this.get<T>(key)
     const found = this.values.get(key) as T | null | undefined
     if (found) return found
     const created = make()
-    this.set(key, created)
+    if (shared) this.values.set(key, created)
+    else this.set(key, created)
     return created
   }
 
@@ -64,6 +71,20 @@ export class ViewStore {
     this.dirty.add(key)
   }
 
+  /**
+   * Marks one entry, record[field][name], changed in place, in a record that
+   * other writers change too (a user's conversation list, written by every
+   * partition that holds one of the user's conversations). The flush writes
+   * only the entries changed here, merged into the stored record by
+   * compare-and-set on its revision, so no writer undoes another's entries;
+   * each entry has one writer (the partition of its conversation).
+   */
+  setEntry(key: string, field: string, name: string): void {
+    const changed = this.entries.get(key) ?? { field, names: new Set<string>() }
+    changed.names.add(name)
+    this.entries.set(key, changed)
+  }
+
   /** Removes the record: written as a delete, so readers find none (as if it had never been written). */
   remove(key: string): void {
     this.values.set(key, null)
@@ -71,18 +92,28 @@ export class ViewStore {
   }
 
   /** The changed records as JSON, taken now; later changes belong to the next snapshot. */
-  snapshot(): Array<[string, string]> {
-    const out: Array<[string, string]> = []
+  snapshot(): StoredRecord[] {
+    const out: StoredRecord[] = []
     for (const key of this.dirty) out.push([key, JSON.stringify(this.values.get(key))])
+    for (const [key, { field, names }] of this.entries) {
+      const all = (this.values.get(key) as Record<string, Record<string, unknown>> | undefined)?.[field] ?? {}
+      out.push([key, JSON.stringify({ [field]: Object.fromEntries([...names].map((name) => [name, all[name]])) }), 'merge'])
+    }
     this.dirty.clear()
+    this.entries.clear()
     return out
   }
 
-  /** Writes records to KV, pipelined. */
-  async write(records: Array<[string, string]>, window = 256): Promise<void> {
+  /** Writes records to KV, pipelined; shared records are merged (see setEntry). */
+  async write(records: StoredRecord[], window = 256): Promise<void> {
     for (let i = 0; i < records.length; i += window) {
-      await Promise.all(records.slice(i, i + window).map(([key, json]) => (json === REMOVED ? this.kv.delete(key) : this.kv.put(key, json))))
+      await Promise.all(records.slice(i, i + window).map((r) => this.writeOne(r)))
     }
+  }
+
+  private writeOne([key, json, how]: StoredRecord): Promise<unknown> {
+    if (how === 'merge') return mergeRecord(this.kv, key, JSON.parse(json))
+    return json === REMOVED ? this.kv.delete(key) : this.kv.put(key, json)
   }
 
   /** Forgets clean records so memory stays bounded. */
@@ -90,7 +121,7 @@ export class ViewStore {
     if (this.values.size <= max) return
     for (const key of this.values.keys()) {
       if (this.values.size <= max) break
-      if (!this.dirty.has(key)) this.values.delete(key)
+      if (!this.dirty.has(key) && !this.entries.has(key)) this.values.delete(key)
     }
   }
 
@@ -98,6 +129,7 @@ export class ViewStore {
   async clear(): Promise<void> {
     this.values.clear()
     this.dirty.clear()
+    this.entries.clear()
     const keys: string[] = []
     for await (const k of await this.kv.keys()) keys.push(k)
     for (let i = 0; i < keys.length; i += 256) await Promise.all(keys.slice(i, i + 256).map((k) => this.kv.purge(k)))
@@ -106,6 +138,39 @@ export class ViewStore {
 
 /** A removed record's JSON in a snapshot: no record is ever null. */
 const REMOVED = 'null'
+
+type Fields = Record<string, Record<string, unknown>>
+
+/** Attempts at one merge before the flush fails (and the runner restarts from its last commit). */
+const MERGE_ATTEMPTS = 100
+
+/**
+ * Read-modify-write of a shared record: the patch's entries replace those in
+ * the stored record, written only if nobody wrote it in between (revision
+ * compare-and-set); on a conflict it reads again and retries. Idempotent, so
+ * a batch written again after a crash changes nothing more.
+ */
+export async function mergeRecord(kv: KV, key: string, patch: Fields): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const entry = await kv.get(key)
+    const record: Fields = entry?.operation === 'PUT' && entry.length > 0 ? entry.json<Fields>() : {}
+    for (const [field, changed] of Object.entries(patch)) record[field] = { ...record[field], ...changed }
+    try {
+      // A deleted key still has a revision (its delete marker): update from it, create only where there never was one.
+      if (entry) await kv.update(key, JSON.stringify(record), entry.revision)
+      else await kv.create(key, JSON.stringify(record))
+      return
+    } catch (err) {
+      if (!isConflict(err) || attempt >= MERGE_ATTEMPTS) throw err
+      await new Promise((resolve) => setTimeout(resolve, backoff(attempt, 2, 50)))
+    }
+  }
+}
+
+/** Another writer wrote the key between our read and our write. */
+function isConflict(err: unknown): boolean {
+  return isWrongLastSequence(err) || isWrongLastSequence((err as { cause?: unknown })?.cause) || /wrong last sequence|key exists/i.test(String(err))
+}
 
 export async function readRecord<T>(kv: KV, key: string): Promise<T | undefined> {
   const e = await kv.get(key)
