@@ -41,6 +41,11 @@ describe('projector takeover across processes against a real nats-server', () =>
     writing.catch(() => undefined) // awaited below
     const a = startProjector(t.nats.url)
     const b = startProjector(t.nats.url)
+    // No child outlives the test, whatever fails.
+    t.defer(() => {
+      a.child.kill('SIGKILL')
+      b.child.kill('SIGKILL')
+    })
     try {
       await poll(() => workload.events.length >= PREFILL_EVENTS, SHARE_MS, 'the prefill')
       // Fair shares: each holds half the partitions, together all of them.
@@ -58,16 +63,11 @@ describe('projector takeover across processes against a real nats-server', () =>
     } finally {
       workload.stop()
     }
-    try {
-      await writing
-      await waitCaughtUp(t.log, () => b.position, CATCH_UP_MS)
-      b.child.kill('SIGTERM')
-      await within(b.stopped, EXIT_MS, 'b stopping cleanly')
-      assert.deepEqual(await within(b.exited, EXIT_MS, 'b exiting'), { code: 0, signal: null })
-    } finally {
-      a.child.kill('SIGKILL')
-      b.child.kill('SIGKILL')
-    }
+    await writing
+    await waitCaughtUp(t.log, () => b.position, CATCH_UP_MS)
+    b.child.kill('SIGTERM')
+    await within(b.stopped, EXIT_MS, 'b stopping cleanly')
+    assert.deepEqual(await within(b.exited, EXIT_MS, 'b exiting'), { code: 0, signal: null })
     assert.deepEqual([...a.errors, ...b.errors], [], 'no runner failed')
     assert.deepEqual(workload.refusals, [], 'the workload only issues commands it knows are allowed')
 

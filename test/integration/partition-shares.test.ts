@@ -1,0 +1,106 @@
+// The conversations projection run by several writers at once: each partition
+// has one writer, but a user's record lists conversations of every partition,
+// so it is written from several at the same moment (merged by compare-and-set),
+// and the partitions are shared out fairly by leases.
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { Kvm } from '@nats-io/kv'
+import { connect } from '@nats-io/transport-node'
+import { until } from '../../core/index.js'
+import { partitionOf } from '../../core/log/index.js'
+import { conversationsProjection, openConversationsShares } from '../../projections/conversations/index.js'
+import { mergeRecord, openProjector, ViewStore } from '../../projections/runtime/index.js'
+import { createGroup, TEST_PARTITIONS, withLogServer } from '../helpers/log.js'
+import { differingKeys, dumpBucket, waitCaughtUp } from '../helpers/views.js'
+
+const CATCH_UP_MS = 30_000
+const SHARE_MS = 10_000
+
+describe('projection writers sharing records and partitions, against a real nats-server', () => {
+  const t = withLogServer()
+
+  test('two writers merging entries into one record at the same time lose none', async () => {
+    const kv = await new Kvm(t.nc).create('merge_race', { history: 1 })
+    // Two connections: two processes as far as the server is concerned.
+    const other = await connect({ servers: t.nats.url })
+    t.defer(() => other.close())
+    const kv2 = await new Kvm(other).open('merge_race')
+    const writes = (store: typeof kv, writer: string) =>
+      Array.from({ length: 60 }, (_, i) => mergeRecord(store, 'u.ann', { convs: { [`${writer}_${i}`]: { since: i, mutedUntil: 0 } } }))
+    await Promise.all([...writes(kv, 'a'), ...writes(kv2, 'b')])
+    const record = (await kv.get('u.ann'))!.json<{ convs: Record<string, unknown> }>()
+    assert.equal(Object.keys(record.convs).length, 120, 'every entry of both writers is in the record')
+  })
+
+  test("two partition projectors writing one user's record concurrently: every conversation is in it, as in a replay", { timeout: 90_000 }, async () => {
+    // Groups in two different partitions, all of which ann joins while both projectors run.
+    const byPartition = new Map<number, string[]>()
+    for (let i = 0; byPartition.size < 2 || [...byPartition.values()].some((c) => c.length < 25); i++) {
+      const conv = `g_share_${i}`
+      const p = partitionOf(conv, TEST_PARTITIONS)
+      if (p > 1) continue
+      const convs = byPartition.get(p) ?? []
+      if (convs.length < 25) byPartition.set(p, [...convs, conv])
+    }
+    const convs = [...byPartition.values()].flat()
+    const runners = await Promise.all(
+      [0, 1].map(async (partition) => {
+        // Each on its own connection and store, as two processes would be.
+        const nc = await connect({ servers: t.nats.url })
+        t.defer(() => nc.close())
+        const store = await ViewStore.open(nc, 'views_two')
+        return openProjector(t.log, store, conversationsProjection(t.log, 'two'), { partition, flushEvery: 5, flushIntervalMs: 5 })
+      }),
+    )
+    for (const r of runners) await r.start()
+    await Promise.all(convs.map((conv) => createGroup(t.handler, conv, 'owner', ['ann', 'ben'])))
+    const position = () => Object.assign({}, ...runners.map((r) => r.position))
+    await waitCaughtUp(t.log, position, CATCH_UP_MS)
+    for (const r of runners) {
+      await r.stop()
+      r.close()
+      assert.equal(r.error, null)
+    }
+    const reference = await openProjector(t.log, await ViewStore.open(t.nc, 'views_one'), conversationsProjection(t.log, 'one'))
+    await reference.start()
+    await waitCaughtUp(t.log, () => reference.position, CATCH_UP_MS)
+    await reference.stop()
+    reference.close()
+
+    const [two, one] = await Promise.all([dumpBucket(t.nc, 'views_two'), dumpBucket(t.nc, 'views_one')])
+    const ann = two.get('u.ann') as { convs: Record<string, unknown> }
+    assert.deepEqual(Object.keys(ann.convs).sort(), [...convs].sort(), "ann's record lists every group of both partitions")
+    assert.deepEqual(differingKeys(two, one), [], 'the views of two writers equal those of one')
+  })
+
+  test('projector processes share the partitions fairly, and a stopping one gives its partitions back at once', { timeout: 60_000 }, async () => {
+    const open = async () => {
+      const nc = await connect({ servers: t.nats.url })
+      t.defer(() => nc.close())
+      return openConversationsShares(nc, t.log, { bucket: 'views_fair', name: 'fair', ttlMs: 1500, flushIntervalMs: 20 })
+    }
+    const a = await open()
+    const b = await open()
+    t.defer(() => a.stop())
+    t.defer(() => b.stop())
+    await a.start()
+    assert.equal(a.running.length, TEST_PARTITIONS, 'alone, a process takes every partition')
+    await b.start()
+    const shares = () => `a ${a.running}, b ${b.running}`
+    await until(() => (a.running.length === TEST_PARTITIONS / 2 && b.running.length === TEST_PARTITIONS / 2) || undefined, {
+      timeoutMs: SHARE_MS,
+      everyMs: 20,
+      timedOut: () => new Error(`no fair shares: ${shares()}`),
+    })
+    assert.deepEqual([...a.running, ...b.running].sort(), [0, 1, 2, 3])
+    await a.stop()
+    // Well under the lease's time to live: given back, not expired.
+    const stoppedAt = Date.now()
+    await until(() => b.running.length === TEST_PARTITIONS || undefined, {
+      timeoutMs: SHARE_MS,
+      everyMs: 20,
+      timedOut: () => new Error(`b did not take the partitions a gave back: ${shares()}`),
+    })
+    assert.ok(Date.now() - stoppedAt < 1500, `taken ${Date.now() - stoppedAt} ms after the stop`)
+  })
+})
