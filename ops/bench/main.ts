@@ -17,6 +17,8 @@
 //              --ws-warmup 2 (untimed, before the first step) --ws-fanout 5000 (fan-out group size; default all clients) --ws-addresses 1 (client source addresses 127.0.0.1..K)
 //              --ws-results <dir> (also write ws.json and SVG charts there)
 //          channels: --channel-online 10000 (subscribers online for the fan-out) --channel-sizes 1000,10000,100000 --channel-samples 500
+//          scale: --scale-apis 1,2,4 (API processes per step) --clients 200 --ws-rate 1000 --ws-seconds 10 --ws-group 10 --ws-warmup 2
+//                 (seqline up in roles api, projector and sink; API and sink share a ClickHouse server: --clickhouse-url, or a local one)
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
@@ -33,6 +35,8 @@ import { auditBench, printAudit } from './log/audit.js'
 import { printRead, readBench } from './log/read.js'
 import { printProjections, projectionsBench } from './projection/projections.js'
 import { printReactions, reactionBench } from './reactions/reactions.js'
+import { printScale } from './scale/report.js'
+import { scaleBench } from './scale/scale.js'
 import { printThreads, threadBench } from './threads/threads.js'
 import { printWebhooks, webhookBench } from './webhooks/webhooks.js'
 import { wsBench } from './websocket/bench.js'
@@ -71,11 +75,13 @@ const { values: args } = parseArgs({
     'channel-samples': { type: 'string', default: '500' },
     reactions: { type: 'string', default: '20000' },
     'block-sends': { type: 'string', default: '1000' },
+    'scale-apis': { type: 'string', default: '1,2,4' },
   },
 })
 
-const PARTS = ['append', 'read', 'audit', 'projections', 'ws', 'history', 'hooks', 'webhooks', 'channels', 'reactions', 'threads'] as const
-const only = new Set(args.only === 'all' ? PARTS : args.only!.split(',').map((s) => s.trim()))
+const PARTS = ['append', 'read', 'audit', 'projections', 'ws', 'history', 'hooks', 'webhooks', 'channels', 'reactions', 'threads', 'scale'] as const
+// `scale` starts processes and a ClickHouse server of its own: only when asked for.
+const only = new Set(args.only === 'all' ? PARTS.filter((p) => p !== 'scale') : args.only!.split(',').map((s) => s.trim()))
 for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--only ${part}: expected one of ${PARTS.join(', ')}`)
 
 async function main() {
@@ -122,6 +128,8 @@ async function main() {
     if (reactions) printReactions(reactions, window)
     const threads = only.has('threads') ? await threadBench(nc, Number(args.messages), window, Number(args.partitions), Number(args['block-sends'])) : undefined
     if (threads) printThreads(threads)
+    const scale = only.has('scale') ? await scaleBench(nc, scaleOptions(url, window, dir, server?.pid)) : undefined
+    if (scale) printScale(scale)
     await mkdir(join(args.out!, '..'), { recursive: true })
     await writeFile(
       args.out!,
@@ -141,6 +149,7 @@ async function main() {
           channels,
           reactions,
           threads,
+          scale,
         },
         null,
         2,
@@ -219,6 +228,26 @@ function wsOptions(url: string, window: number, natsPid: number | undefined) {
     window,
     natsPid,
   } as const
+}
+
+function scaleOptions(natsUrl: string, window: number, dir: string, natsPid: number | undefined) {
+  const apiCounts = args['scale-apis']!.split(',').map(Number)
+  if (!apiCounts.every((n) => Number.isInteger(n) && n > 0)) throw new Error(`--scale-apis ${args['scale-apis']}: expected positive whole numbers, comma-separated`)
+  return {
+    natsUrl,
+    natsPid,
+    clickhouseUrl: args['clickhouse-url'],
+    dir,
+    partitions: Number(args.partitions),
+    apiCounts,
+    clients: Number(args.clients),
+    groupSize: Number(args['ws-group']),
+    rate: Number(args['ws-rate']!.split(',')[0]),
+    seconds: Number(args['ws-seconds']),
+    warmupSeconds: Number(args['ws-warmup']),
+    ceilingMessages: Number(args.messages),
+    window,
+  }
 }
 
 function channelOptions(window: number) {

@@ -7,9 +7,12 @@ import { tieToParent } from './tie-to-parent.js'
 
 const CLI = fileURLToPath(new URL('../cli.js', import.meta.url))
 const API_LINE = /^\s*API\s+(https?:\/\/\S+)/m
+/** A process of role projector or sink serves no API: its probes' address says it is up. */
+const PROBES_LINE = /^\s*probes\s+(https?:\/\/\S+)\/healthz/m
 
 /** `seqline up` in a child process, as an operator runs it. */
 export interface SeqlineProcess {
+  /** The API's address; for a process of role projector or sink, that of its probes. */
   url: string
   child: ChildProcess
   /** Everything it printed so far (stdout and stderr), for failure messages. */
@@ -20,7 +23,7 @@ export interface SeqlineProcess {
   kill(): Promise<void>
 }
 
-/** Starts `node dist/ops/cli.js up` with the given environment and waits for its API address. */
+/** Starts `node dist/ops/cli.js up` with the given environment and waits for its API address (its probes' in role projector or sink). */
 export async function startSeqline(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<SeqlineProcess> {
   const child = spawn(process.execPath, [CLI, 'up'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   const untie = tieToParent(child.pid!)
@@ -46,8 +49,9 @@ export async function startSeqline(env: Record<string, string>, readyTimeoutMs =
     untie()
   }
   const notStarted = () => new Error(`seqline up did not start (${gone() ? `exit ${child.exitCode ?? child.signalCode}` : 'timeout'}):\n${out}`)
+  const line = env.SEQLINE_ROLE === 'projector' || env.SEQLINE_ROLE === 'sink' ? PROBES_LINE : API_LINE
   const listening = () => {
-    const url = API_LINE.exec(out)?.[1]
+    const url = line.exec(out)?.[1]
     if (!url && gone()) throw notStarted()
     return url
   }
