@@ -89,7 +89,9 @@ function roleProblems(c: Config): string[] {
   const problems: string[] = []
   if (!c.natsUrl) problems.push(`SEQLINE_ROLE=${c.role} runs beside other processes: set SEQLINE_NATS_URL to the NATS they share`)
   if ((c.role === 'api' || c.role === 'sink') && !c.clickhouseUrl) {
-    problems.push(`SEQLINE_ROLE=${c.role} needs SEQLINE_CLICKHOUSE_URL: embedded chDB belongs to one process, so the API and the sink share a ClickHouse server`)
+    problems.push(
+      `SEQLINE_ROLE=${c.role} needs SEQLINE_CLICKHOUSE_URL: embedded chDB belongs to one process, so the API and the sink share a ClickHouse server`,
+    )
   }
   return problems
 }

@@ -232,7 +232,8 @@ function wsOptions(url: string, window: number, natsPid: number | undefined) {
 
 function scaleOptions(natsUrl: string, window: number, dir: string, natsPid: number | undefined) {
   const apiCounts = args['scale-apis']!.split(',').map(Number)
-  if (!apiCounts.every((n) => Number.isInteger(n) && n > 0)) throw new Error(`--scale-apis ${args['scale-apis']}: expected positive whole numbers, comma-separated`)
+  if (!apiCounts.every((n) => Number.isInteger(n) && n > 0))
+    throw new Error(`--scale-apis ${args['scale-apis']}: expected positive whole numbers, comma-separated`)
   return {
     natsUrl,
     natsPid,

@@ -1,15 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { EventLog } from '../../core/log/index.js'
 import type { Batch } from '../runtime/index.js'
-import {
-  openProjector,
-  PartitionShares,
-  ProcessorRunner,
-  type ProjectorOptions,
-  type RunnerOptions,
-  type ShareOptions,
-  ViewStore,
-} from '../runtime/index.js'
+import { openProjector, PartitionShares, ProcessorRunner, type ProjectorOptions, type RunnerOptions, type ShareOptions, ViewStore } from '../runtime/index.js'
 import { conversationsProjection } from './apply.js'
 import { BURN_ERASER, burnEraser } from './burn-eraser.js'
 import { CONVERSATIONS_BUCKET } from './views.js'

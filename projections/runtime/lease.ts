@@ -7,7 +7,7 @@ interface Holder {
   until: number
 }
 
-export const LEASES_BUCKET = 'seqline_leases'
+const LEASES_BUCKET = 'seqline_leases'
 
 export function openLeases(nc: NatsConnection, bucket = LEASES_BUCKET, replicas = 1): Promise<KV> {
   return new Kvm(nc).create(bucket, { history: 1, replicas })

@@ -1,5 +1,5 @@
-import type { NatsConnection } from '@nats-io/transport-node'
 import type { JetStreamManager } from '@nats-io/jetstream'
+import type { NatsConnection } from '@nats-io/transport-node'
 import type { Cursor } from '../../core/log/index.js'
 import { CommitLog, committedCursor } from './commit-log.js'
 import { Lease } from './lease.js'
@@ -27,7 +27,9 @@ export async function convertWholeCommit(nc: NatsConnection, store: ViewStore, p
     if ((await whole.lastCursor()) === null) return
     const lease = await Lease.open(nc, `projection.${projection}`, undefined, undefined, replicas)
     if (!(await lease.acquire())) {
-      throw new Error(`projection ${projection}: a process of an older version runs it whole (lease projection.${projection}); its checkpoint is converted once it stops`)
+      throw new Error(
+        `projection ${projection}: a process of an older version runs it whole (lease projection.${projection}); its checkpoint is converted once it stops`,
+      )
     }
     try {
       const last = await whole.last()

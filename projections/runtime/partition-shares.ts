@@ -70,7 +70,10 @@ export class PartitionShares<R extends Runnable = Runnable> {
 
   /** The partitions whose runner runs here now, in order. */
   get running(): number[] {
-    return [...this.held].filter(([, h]) => h.runner).map(([p]) => p).sort((a, b) => a - b)
+    return [...this.held]
+      .filter(([, h]) => h.runner)
+      .map(([p]) => p)
+      .sort((a, b) => a - b)
   }
 
   /** The runners running here now. */

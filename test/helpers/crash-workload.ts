@@ -199,4 +199,3 @@ export class Workload {
     return r.event
   }
 }
-

@@ -49,7 +49,11 @@ describe('projector takeover across processes against a real nats-server', () =>
     try {
       await poll(() => workload.events.length >= PREFILL_EVENTS, SHARE_MS, 'the prefill')
       // Fair shares: each holds half the partitions, together all of them.
-      await poll(() => a.held.length === TEST_PARTITIONS / 2 && b.held.length === TEST_PARTITIONS / 2, SHARE_MS, () => `fair shares (a ${a.held}, b ${b.held})`)
+      await poll(
+        () => a.held.length === TEST_PARTITIONS / 2 && b.held.length === TEST_PARTITIONS / 2,
+        SHARE_MS,
+        () => `fair shares (a ${a.held}, b ${b.held})`,
+      )
       assert.deepEqual([...a.held, ...b.held].sort(), [0, 1, 2, 3])
       await poll(() => moved(a) && moved(b), SHARE_MS, 'both projectors applying events')
 
@@ -57,7 +61,11 @@ describe('projector takeover across processes against a real nats-server', () =>
       a.child.kill('SIGKILL')
       assert.equal((await within(a.exited, EXIT_MS, 'the kill')).signal, 'SIGKILL')
       const killedAt = workload.events.length
-      await poll(() => b.held.length === TEST_PARTITIONS, TAKEOVER_MS, () => `b taking over ${victim} (b holds ${b.held})`)
+      await poll(
+        () => b.held.length === TEST_PARTITIONS,
+        TAKEOVER_MS,
+        () => `b taking over ${victim} (b holds ${b.held})`,
+      )
       ctx.diagnostic(`b took partitions ${victim} over; ${workload.events.length - killedAt} events written since the kill`)
       await poll(() => workload.events.length >= killedAt + AFTER_KILL_EVENTS, SHARE_MS, 'writes after the kill')
     } finally {

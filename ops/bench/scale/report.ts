@@ -10,11 +10,15 @@ export function printScale(r: ScaleResult): void {
     `\nScale-out: one nats-server, one projector and one sink process, API processes (seqline up --role api) as below; ${o.clients} clients spread over them, paced ${o.rate} msgs/s for ${o.seconds} s after ${o.warmupSeconds} s of warm-up, groups of ${o.groupSize}`,
   )
   console.log(`  js.publish ceiling, same run: ${fmt(r.ceiling.before.perSecond, 0)} msgs/s before, ${fmt(r.ceiling.after.perSecond, 0)} after`)
-  console.log('  APIs  acked/s  log events/s  deliveries/s  per API process: CPU %, µs per log event, µs per delivery (sockets)      projector µs/event  sink µs/event  nats µs/event  every delivery checked')
+  console.log(
+    '  APIs  acked/s  log events/s  deliveries/s  per API process: CPU %, µs per log event, µs per delivery (sockets)      projector µs/event  sink µs/event  nats µs/event  every delivery checked',
+  )
   for (const s of r.steps) {
     const apis = s.perApi.map((a) => `${fmt(a.cpuPercent, 0)}% ${fmt(a.usPerLogEvent, 0)} ${fmt(a.usPerDelivery, 0)} (${a.sockets})`).join(' | ')
     const v = s.verdict
-    const check = s.ok ? `ok (${v.deliveredOnce} deliveries once each)` : `FAILED: ${v.missed} missed, ${v.duplicates} duplicates, ${v.acked}/${v.sent} acked ${JSON.stringify(v.failed)}`
+    const check = s.ok
+      ? `ok (${v.deliveredOnce} deliveries once each)`
+      : `FAILED: ${v.missed} missed, ${v.duplicates} duplicates, ${v.acked}/${v.sent} acked ${JSON.stringify(v.failed)}`
     console.log(
       `  ${String(s.apis).padStart(4)}  ${fmt(s.ackedPerSecond, 0).padStart(7)}  ${fmt(s.logEventsPerSecond, 0).padStart(12)}  ${fmt(s.deliveriesPerSecond, 0).padStart(12)}  ${apis.padEnd(70)}  ${fmt(s.projectorUsPerEvent, 0).padStart(17)}  ${fmt(s.sinkUsPerEvent, 0).padStart(13)}  ${fmt(s.natsUsPerEvent ?? Number.NaN, 0).padStart(13)}  ${check}`,
     )

@@ -6,14 +6,14 @@
 // the projector's, the sink's and nats-server's, and beside the js.publish
 // ceiling measured in the same run. Every delivery is matched to its send.
 import { join } from 'node:path'
+import { jetstreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { Tokens } from '../../../api/auth/index.js'
+import { until } from '../../../core/index.js'
 import { type Cursor, type JetStreamLog, openJetStreamLog } from '../../../core/log/index.js'
 import { committedShares } from '../../../projections/runtime/index.js'
-import { until } from '../../../core/index.js'
-import { jetstreamManager } from '@nats-io/jetstream'
-import type { SeqlineProcess } from '../../servers/seqline-process.js'
 import { startClickHouseServer } from '../../servers/index.js'
+import type { SeqlineProcess } from '../../servers/seqline-process.js'
 import { cpuSecondsOf } from '../shared/process-usage.js'
 import { type Ceiling, clientCeiling } from '../shared/publish-ceilings.js'
 import { dropLog, scratchLog } from '../shared/scratch.js'
@@ -41,7 +41,7 @@ export interface ScaleOptions {
   window: number
 }
 
-export interface ApiFigures {
+interface ApiFigures {
   cpuPercent: number
   /** CPU per event appended to the log in the step (every API process sees every event). */
   usPerLogEvent: number
@@ -51,7 +51,7 @@ export interface ApiFigures {
   sockets: number
 }
 
-export interface ScaleStep {
+interface ScaleStep {
   apis: number
   seconds: number
   ackedPerSecond: number
@@ -101,7 +101,7 @@ export async function scaleBench(nc: NatsConnection, opts: ScaleOptions): Promis
     const tokens = new Tokens(d.secrets)
     const userTokens = await Promise.all(t.users.map(async (u) => (await tokens.mint(u, TOKEN_TTL_SECONDS)).token))
     const steps: ScaleStep[] = []
-    for (const apis of opts.apiCounts) steps.push(await scaleStep(d, nc, log, t, userTokens, apis, { projector, sink }, opts))
+    for (const apis of opts.apiCounts) steps.push(await scaleStep(d, log, t, userTokens, apis, { projector, sink }, opts))
     const after = await clientCeiling(nc, raw, opts.ceilingMessages, opts.window)
     const { dir: _dir, natsPid: _pid, ...shown } = opts
     return { options: shown, ceiling: { before, after }, steps, ok: steps.every((s) => s.ok) }
@@ -116,7 +116,6 @@ export async function scaleBench(nc: NatsConnection, opts: ScaleOptions): Promis
 /** One count of API processes: started, clients spread over them, warmed up, measured, stopped. */
 async function scaleStep(
   d: Deployment,
-  nc: NatsConnection,
   log: JetStreamLog,
   t: Topology,
   userTokens: string[],
@@ -174,7 +173,13 @@ async function scaleStep(
 }
 
 /** Users in contiguous blocks, one block per API process; one pool over all of them, each delivery counted for its process. */
-async function spreadClients(processes: SeqlineProcess[], t: Topology, tokens: string[], heads: Map<string, number>, deliveries: number[]): Promise<ClientPool> {
+async function spreadClients(
+  processes: SeqlineProcess[],
+  t: Topology,
+  tokens: string[],
+  heads: Map<string, number>,
+  deliveries: number[],
+): Promise<ClientPool> {
   const have = (u: number) => Object.fromEntries(convsOf(t, u).map((p) => [p.conv, heads.get(p.conv)!]))
   const pools: ClientPool[] = []
   const merged: ClientPool = {
@@ -189,7 +194,9 @@ async function spreadClients(processes: SeqlineProcess[], t: Topology, tokens: s
   }
   for (const [i, p] of processes.entries()) {
     const first = firstOf(i, processes.length, tokens.length)
-    const pool = await connectClients(p.url.replace(/^http/, 'ws'), tokens.slice(first, firstOf(i + 1, processes.length, tokens.length)), (u) => have(first + u))
+    const pool = await connectClients(p.url.replace(/^http/, 'ws'), tokens.slice(first, firstOf(i + 1, processes.length, tokens.length)), (u) =>
+      have(first + u),
+    )
     pool.onEvent = (u, event, at) => {
       deliveries[i]!++
       merged.onEvent(first + u, event, at)
