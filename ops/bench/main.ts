@@ -17,7 +17,7 @@
 //              --ws-warmup 2 (untimed, before the first step) --ws-fanout 5000 (fan-out group size; default all clients) --ws-addresses 1 (client source addresses 127.0.0.1..K)
 //              --ws-results <dir> (also write ws.json and SVG charts there)
 //          channels: --channel-online 10000 (subscribers online for the fan-out) --channel-sizes 1000,10000,100000 --channel-samples 500
-//          scale: --scale-apis 1,2,4 (API processes per step) --clients 200 --ws-rate 1000 --ws-seconds 10 --ws-group 10 --ws-warmup 2
+//          scale: --scale-apis 1,2,4 (API processes per step) --scale-rate 1000 (msgs/s) --clients 200 --ws-seconds 10 --ws-group 10 --ws-warmup 2
 //                 (seqline up in roles api, projector and sink; API and sink share a ClickHouse server: --clickhouse-url, or a local one)
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir, totalmem } from 'node:os'
@@ -76,6 +76,7 @@ const { values: args } = parseArgs({
     reactions: { type: 'string', default: '20000' },
     'block-sends': { type: 'string', default: '1000' },
     'scale-apis': { type: 'string', default: '1,2,4' },
+    'scale-rate': { type: 'string', default: '1000' },
   },
 })
 
@@ -243,7 +244,7 @@ function scaleOptions(natsUrl: string, window: number, dir: string, natsPid: num
     apiCounts,
     clients: Number(args.clients),
     groupSize: Number(args['ws-group']),
-    rate: Number(args['ws-rate']!.split(',')[0]),
+    rate: Number(args['scale-rate']),
     seconds: Number(args['ws-seconds']),
     warmupSeconds: Number(args['ws-warmup']),
     ceilingMessages: Number(args.messages),

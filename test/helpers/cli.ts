@@ -9,12 +9,22 @@ export interface CliRun {
   stderr: string
 }
 
-/** `seqline <args>` in a child process with only PATH and the given environment, as an operator runs it. */
-export function seqline(args: string[], env: Record<string, string>): Promise<CliRun> {
+/**
+ * `seqline <args>` in a child process with only PATH and the given environment, as an operator runs it.
+ * With `timeoutMs`, a command still running then is killed and the run fails (a refusal that did not happen).
+ */
+export function seqline(args: string[], env: Record<string, string>, timeoutMs?: number): Promise<CliRun> {
   const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (d) => (stdout += d))
   child.stderr.on('data', (d) => (stderr += d))
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })))
+  return new Promise((resolve, reject) => {
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer)
+      if (signal === 'SIGKILL' && timeoutMs !== undefined) reject(new Error(`seqline ${args.join(' ')} still ran after ${timeoutMs} ms:\n${stdout}${stderr}`))
+      else resolve({ code, stdout, stderr })
+    })
+  })
 }
