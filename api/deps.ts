@@ -30,8 +30,10 @@ export interface ApiDeps {
   trustProxy?: string[]
   /** Origins (scheme://host[:port]) whose pages may call the API and open its WebSocket; none by default. */
   corsOrigins?: string[]
-  /** Lag of the projection behind the views, when this process runs it. */
+  /** Lag of the projection behind the views (read from its commits, so true whichever process projects): a metric, and readiness where the projection runs. */
   projectionLag?: () => Promise<Lag>
+  /** False in a process of role api: the projection runs elsewhere, so its lag is reported but does not make this process unready. */
+  projectionRunsHere?: boolean
   /** Lag of the history sink behind the log, read from the history tables (so true whichever process runs the sink). */
   historyLag?: () => Promise<Lag>
   /** The ClickHouse history behind search and analytics; absent, those endpoints answer 503. */

@@ -27,7 +27,8 @@ export const healthRoutes = fp<{ deps: ApiDeps }>(
         response: { 200: Readiness, 503: Readiness },
       },
       handler: async (_request, reply) => {
-        const state = await readiness(deps.nc, deps.projectionLag)
+        // An API apart from the projector is ready by its own work: a lagging projector must not take every API out of the balancer.
+        const state = await readiness(deps.nc, deps.projectionRunsHere === false ? undefined : deps.projectionLag)
         return reply.code(state.ready ? 200 : 503).send(state)
       },
     })

@@ -81,7 +81,7 @@ export async function compose(config: Config): Promise<RunningSeqline> {
     lines.push(`  history      ${describeHistory(historyDb!)} (${history.running ? 'sink runs here' : 'sink run by another process; standing by'})`)
   } else if (historyDb) lines.push(`  history      ${describeHistory(historyDb)} (sink run by a process of role sink)`)
   if (runs.api) {
-    const api = await startApiPart(nc, log, views, shared!, historyDb!, config, runs.projector ? viewsLag : undefined, historyLag)
+    const api = await startApiPart(nc, log, views, shared!, historyDb!, config, { projectionLag: viewsLag, projectionRunsHere: runs.projector, historyLag })
     stops.push(() => api.close())
     lines.push(...api.lines)
   } else {
@@ -192,8 +192,7 @@ async function startApiPart(
   shared: Shared,
   historyDb: HistoryDb,
   config: Config,
-  projectionLag: (() => Promise<Lag>) | undefined,
-  historyLag: (() => Promise<Lag>) | undefined,
+  lags: { projectionLag: () => Promise<Lag>; projectionRunsHere: boolean; historyLag: (() => Promise<Lag>) | undefined },
 ) {
   const secrets = await loadSecrets(config)
   const tokens = new Tokens({
@@ -222,10 +221,9 @@ async function startApiPart(
     limits,
     trustProxy,
     corsOrigins,
-    // Only where this process runs the projection too: an API alone stays ready while a projector catches up.
-    projectionLag,
-    // Read from the tables, so it is true whichever process runs the sink.
-    historyLag,
+    // Read from the projection's commits and the history tables, so true whichever process projects and sinks;
+    // readiness waits for the projection only where it runs (an API alone stays ready while a projector catches up).
+    ...lags,
     history: { db: historyDb, sqlLimits },
     retention: shared.retention,
     push: shared.push,

@@ -12,8 +12,8 @@ import { Tokens } from '../../api/auth/index.js'
 import { RestClient } from '../../client/src/index.js'
 import { until } from '../../core/index.js'
 import { type SeqlineProcess, startSeqline } from '../../ops/servers/seqline-process.js'
-import { startTestClickHouse, type TestClickHouse } from '../helpers/clickhouse.js'
 import { seqline } from '../helpers/cli.js'
+import { startTestClickHouse, type TestClickHouse } from '../helpers/clickhouse.js'
 import { startTestNats, type TestNats } from '../helpers/nats.js'
 
 const SEEN_MS = 20_000
@@ -94,6 +94,8 @@ describe('seqline up --role api, projector and sink as separate processes', () =
       // The API's readiness does not wait for a projector; the projector's and the sink's report the lag they are ready by.
       assert.equal(state.lag === undefined, role === 'api', `${role}: ${JSON.stringify(state)}`)
     }
+    // The projection's lag is still watched through the API processes (read from its commits): the lag alerts hold in a deployment of roles.
+    assert.match(await (await fetch(`${roles.api!.url}/metrics`)).text(), /^seqline_projection_lag_events \d+$/m)
     const notApi = await fetch(`${roles.projector!.url}/v1/inbox`)
     assert.equal(notApi.status, 404)
     assert.match(((await notApi.json()) as { message: string }).message, /role runs no API/)
