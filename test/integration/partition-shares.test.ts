@@ -9,8 +9,8 @@ import { connect } from '@nats-io/transport-node'
 import { until } from '../../core/index.js'
 import { partitionOf } from '../../core/log/index.js'
 import { conversationsProjection, openConversationsShares } from '../../projections/conversations/index.js'
-import { mergeRecord, openProjector, ViewStore } from '../../projections/runtime/index.js'
-import { createGroup, TEST_PARTITIONS, withLogServer } from '../helpers/log.js'
+import { CommitLog, Lease, mergeRecord, openProjector, ViewStore } from '../../projections/runtime/index.js'
+import { accepted, createGroup, TEST_PARTITIONS, text, withLogServer } from '../helpers/log.js'
 import { differingKeys, dumpBucket, waitCaughtUp } from '../helpers/views.js'
 
 const CATCH_UP_MS = 30_000
@@ -102,5 +102,58 @@ describe('projection writers sharing records and partitions, against a real nats
       timedOut: () => new Error(`b did not take the partitions a gave back: ${shares()}`),
     })
     assert.ok(Date.now() - stoppedAt < 1500, `taken ${Date.now() - stoppedAt} ms after the stop`)
+  })
+
+  test("a whole projection's checkpoint (an older version's) is converted to one per partition, once no older process runs it", {
+    timeout: 90_000,
+  }, async () => {
+    const name = 'converted'
+    const convs = Array.from({ length: 8 }, (_, i) => `g_conv_${i}`)
+    for (const conv of convs) await createGroup(t.handler, conv, 'owner', ['ann'])
+    // The older version: one runner of every partition, one commit.
+    const whole = await openProjector(t.log, await ViewStore.open(t.nc, 'views_converted'), conversationsProjection(t.log, name))
+    await whole.start()
+    await waitCaughtUp(t.log, () => whole.position, CATCH_UP_MS)
+    await whole.stop()
+    whole.close()
+    for (const conv of convs) await accepted(t.handler, text(`after-${conv}`, conv, 'owner'))
+
+    const partitionRunners = () =>
+      Promise.all(
+        Array.from({ length: TEST_PARTITIONS }, async (_, partition) =>
+          openProjector(t.log, await ViewStore.open(t.nc, 'views_converted'), conversationsProjection(t.log, name), { partition, flushIntervalMs: 20 }),
+        ),
+      )
+    // While a process of the older version holds the projection's lease, nothing is converted and no partition starts.
+    const older = await Lease.open(t.nc, `projection.${name}`)
+    assert.ok(await older.acquire())
+    const waiting = (await partitionRunners())[0]!
+    await assert.rejects(waiting.start(), /older version runs it whole/)
+    waiting.close()
+    await older.release()
+
+    const wholeCommits = await CommitLog.open(t.nc, name)
+    const wholeAt = (await wholeCommits.lastCursor())!
+    wholeCommits.close()
+    const runners = await partitionRunners()
+    // Each partition resumes where the whole projection stood, not from the first event.
+    for (const [p, r] of runners.entries()) assert.deepEqual(await r.processor.recover(), { [p]: wholeAt[p] ?? 0 })
+    assert.ok(Object.values(wholeAt).some((at) => at > 0))
+    for (const r of runners) await r.start()
+    await waitCaughtUp(t.log, () => Object.assign({}, ...runners.map((r) => r.position)), CATCH_UP_MS)
+    for (const r of runners) {
+      await r.stop()
+      r.close()
+    }
+    const commits = await CommitLog.open(t.nc, name)
+    assert.equal(await commits.lastCursor(), null, 'the whole checkpoint is gone once converted')
+    commits.close()
+    const reference = await openProjector(t.log, await ViewStore.open(t.nc, 'views_converted_ref'), conversationsProjection(t.log, 'converted_ref'))
+    await reference.start()
+    await waitCaughtUp(t.log, () => reference.position, CATCH_UP_MS)
+    await reference.stop()
+    reference.close()
+    const [converted, replayed] = await Promise.all([dumpBucket(t.nc, 'views_converted'), dumpBucket(t.nc, 'views_converted_ref')])
+    assert.deepEqual(differingKeys(converted, replayed), [], 'the converted projection went on exactly where the whole one stopped')
   })
 })
