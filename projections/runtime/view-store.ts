@@ -1,6 +1,7 @@
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream'
 import { type KV, Kvm } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
+import { listKeys } from '../../core/index.js'
 
 /**
  * Views in a NATS KV bucket, with a write-back cache. Applying an event
@@ -98,8 +99,7 @@ export class ViewStore {
   async clear(): Promise<void> {
     this.values.clear()
     this.dirty.clear()
-    const keys: string[] = []
-    for await (const k of await this.kv.keys()) keys.push(k)
+    const keys = await listKeys(this.kv)
     for (let i = 0; i < keys.length; i += 256) await Promise.all(keys.slice(i, i + 256).map((k) => this.kv.purge(k)))
   }
 }
