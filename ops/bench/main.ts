@@ -116,7 +116,7 @@ async function main() {
     if (history) printHistory(history)
     const hooks = only.has('hooks') ? await hookBench(nc, Number(args['hook-sends']), Number(args.partitions)) : undefined
     if (hooks) printHooks(hooks)
-    const channels = only.has('channels') ? await channelBench(nc, channelOptions(window)) : undefined
+    const channels = only.has('channels') ? await channelBench(nc, channelOptions(url, window)) : undefined
     if (channels) printChannels(channels)
     const reactions = only.has('reactions') ? await reactionBench(nc, Number(args.reactions), window, Number(args.partitions)) : undefined
     if (reactions) printReactions(reactions, window)
@@ -221,10 +221,11 @@ function wsOptions(url: string, window: number, natsPid: number | undefined) {
   } as const
 }
 
-function channelOptions(window: number) {
+function channelOptions(servers: string, window: number) {
   const sizes = args['channel-sizes']!.split(',').map(Number)
   if (!sizes.every((n) => n > 0)) throw new Error(`--channel-sizes ${args['channel-sizes']}: expected positive numbers, comma-separated`)
   return {
+    servers,
     online: Number(args['channel-online']),
     sizes,
     samples: Number(args['channel-samples']),

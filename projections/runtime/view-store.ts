@@ -79,11 +79,20 @@ export class ViewStore {
     return out
   }
 
-  /** Writes records to KV, pipelined. */
+  /**
+   * Writes records to KV (each key once: a snapshot holds a key once), with
+   * `window` writes in flight at every moment: each one done starts the
+   * next, so one slow acknowledgement does not idle the other lanes.
+   */
   async write(records: Array<[string, string]>, window = 256): Promise<void> {
-    for (let i = 0; i < records.length; i += window) {
-      await Promise.all(records.slice(i, i + window).map(([key, json]) => (json === REMOVED ? this.kv.delete(key) : this.kv.put(key, json))))
+    let next = 0
+    const lane = async () => {
+      while (next < records.length) {
+        const [key, json] = records[next++]!
+        await (json === REMOVED ? this.kv.delete(key) : this.kv.put(key, json))
+      }
     }
+    await Promise.all(Array.from({ length: Math.min(window, records.length) }, lane))
   }
 
   /** Forgets clean records so memory stays bounded. */

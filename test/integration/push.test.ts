@@ -179,6 +179,38 @@ describe('Offline push: who gets a push for each message, with what, signed and 
     assert.equal((await pushedTo('dan', await send('ann'))).preview, `hello m${n}`)
   })
 
+  test("a thread reply is pushed to the root's author and the thread's participants as a mention, and to those it mentions; to nobody else", async () => {
+    const conv = 'g_push_thread'
+    // eve sends the barriers: a sender has read what came before, so a barrier's sender must not be one the test asks about.
+    tok.eve = await s.token('eve')
+    const created = await call(`${s.url}/v1/groups`, 'POST', tok.ann!, { id: 'create-thread', conv, name: 'Threads', members: ['bob', 'cat', 'dan', 'eve'] })
+    assert.equal(created.status, 200, JSON.stringify(created.body))
+    const root = await send('ann', {}, conv)
+    await pushedTo('dan', root, conv)
+    const first = await send('bob', { thread: root }, conv)
+    // A later plain message's push comes after every push of the reply: a barrier for what must not come.
+    await pushedTo('dan', await send('eve', {}, conv), conv)
+    assert.deepEqual(
+      pushesOf('ann', first, conv).map((p) => p.mentioned),
+      [true],
+      "the root's author is pushed the reply, as a mention",
+    )
+    assert.deepEqual(
+      ['cat', 'dan', 'eve'].flatMap((u) => pushesOf(u, first, conv)),
+      [],
+      'members outside the thread are not pushed a reply',
+    )
+
+    const second = await send('cat', { thread: root, mentions: { users: ['dan'] } }, conv)
+    await pushedTo('dan', await send('eve', {}, conv), conv)
+    assert.deepEqual(
+      ['ann', 'bob', 'dan'].map((u) => pushesOf(u, second, conv).map((p) => p.mentioned)),
+      [[true], [true], [true]],
+      'the root author, the earlier replier and the one mentioned',
+    )
+    assert.deepEqual([...pushesOf('cat', second, conv), ...pushesOf('eve', second, conv)], [], 'never the sender, nor one outside the thread')
+  })
+
   test('a member who reads the message within delaySeconds is not pushed', async () => {
     const slow = await admin('PUT', { url: receiver.url, secret: SECRET, delaySeconds: 2 })
     assert.equal(slow.status, 200, JSON.stringify(slow.body))
