@@ -138,7 +138,7 @@ const APPLY: Appliers = {
 }
 
 /** The user's role here: a channel's subscriber and a group's plain member are both `member`. */
-export function roleOf(t: Timeline, user: string): Member['role'] | undefined {
+function roleOf(t: Timeline, user: string): Member['role'] | undefined {
   return t.members.find((m) => m.user === user)?.role
 }
 
