@@ -204,6 +204,8 @@ describe('the console shows reactions, threads, pins, channels and older history
     await button(phone, `Reply in thread to message ${seq}`).click()
     await phone.getByRole('region', { name: 'Thread' }).getByText('a reply from bob').waitFor(WAIT)
     await message(phone, 'react to me').locator('button.reaction').waitFor(WAIT)
+    await aliceApi.pins.pin('g_crew', seq)
+    await phone.getByRole('region', { name: 'Pinned messages' }).locator('li.pin', { hasText: 'thread root' }).waitFor(WAIT)
     await shot(phone, '06-phone-thread')
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
     assert.ok(overflow <= 0, `no sideways scrolling on a phone: ${overflow} px too wide`)

@@ -128,7 +128,8 @@ export function MessageItem({ chat, conv, message: m, now, timeline, attached, o
 /** Burn after read: how long it waits for a read, or how long it has left once read. */
 function BurnNote({ message: m, now }: { message: Message; now: number }) {
   if (m.readByRecipientAt === undefined) return <span class="burn">burns {m.burnAfter} s after it is read</span>
-  const left = Math.max(0, Math.ceil((m.readByRecipientAt + (m.burnAfter ?? 0) * 1000 - now) / 1000))
+  // `now` only makes it render every second; the time itself is read here, or the first second shown would be stale by up to one.
+  const left = Math.max(0, Math.ceil((m.readByRecipientAt + (m.burnAfter ?? 0) * 1000 - Math.max(now, Date.now())) / 1000))
   return (
     <span class="burn" role="timer">
       burns in {left} s
