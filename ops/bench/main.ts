@@ -6,6 +6,8 @@
 //          load: `seqline up` as `npm start` runs it, on a nats-server of its own, 1,000 WebSocket users (500 direct pairs, 100 groups of 10)
 //                --load-rates 500,1000,2000,4000 --load-seconds 15 --load-clients 1000 --load-warmup 2
 //                --load-rest-connections 50 --load-rest-seconds 10 --load-profile <dir> (the Seqline process writes a --cpu-prof profile there)
+//                --load-results <dir> (also write load.json and SVG charts there) --load-baseline <load.json or --out JSON of an earlier run> (drawn beside)
+//                --load-cli <another checkout's dist/ops/cli.js> (run that build as the Seqline process: a before/after with the same benchmark)
 //          audit: --audit-events 200000 (one conversation exported and verified)
 //          hooks: --hook-sends 2000 (serial sends with and without one before-hook, and bare round trips to it)
 //          webhooks: --webhook-batch 1000 (events per POST)
@@ -33,6 +35,7 @@ import { type HistoryBenchOptions, type HistoryBenchResult, historyBench, printH
 import { hookBench, printHooks } from './hooks/before-hook.js'
 import { type LoadOptions, loadBench } from './load/load.js'
 import { printLoad } from './load/report.js'
+import { readBaseline, writeLoadResults } from './load/results.js'
 import { appendBench, printAppend } from './log/append.js'
 import { auditBench, printAudit } from './log/audit.js'
 import { printRead, readBench } from './log/read.js'
@@ -83,6 +86,9 @@ const { values: args } = parseArgs({
     'load-rest-connections': { type: 'string', default: '50' },
     'load-rest-seconds': { type: 'string', default: '10' },
     'load-profile': { type: 'string' },
+    'load-results': { type: 'string' },
+    'load-baseline': { type: 'string' },
+    'load-cli': { type: 'string' },
   },
 })
 
@@ -91,6 +97,8 @@ const only = new Set(args.only === 'all' ? PARTS : args.only!.split(',').map((s)
 for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--only ${part}: expected one of ${PARTS.join(', ')}`)
 
 async function main() {
+  // Read first: a bad path should fail the run before it starts, not after it.
+  const baseline = args['load-baseline'] ? await readBaseline(args['load-baseline']) : undefined
   const dir = await mkdtemp(join(tmpdir(), 'seqline-bench-'))
   const server = args.url ? null : await startNatsServer({ storeDir: join(dir, 'store') })
   const url = args.url ?? server!.url
@@ -126,6 +134,9 @@ async function main() {
       )
     const load = only.has('load') ? await loadBench(dir, loadOptions(window)) : undefined
     if (load) printLoad(load)
+    if (load && args['load-results']) {
+      console.log(`\nload report and charts: ${(await writeLoadResults(load, args['load-results'], process.argv.slice(2), baseline)).join(', ')}`)
+    }
     const history = only.has('history') ? await historyBenches(dir) : undefined
     if (history) printHistory(history)
     const hooks = only.has('hooks') ? await hookBench(nc, Number(args['hook-sends']), Number(args.partitions)) : undefined
@@ -255,6 +266,7 @@ function loadOptions(window: number): LoadOptions {
     ceilingMessages: Number(args.messages),
     window,
     profileDir: args['load-profile'],
+    cli: args['load-cli'],
   }
 }
 

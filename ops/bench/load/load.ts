@@ -38,6 +38,8 @@ export interface LoadOptions {
   window: number
   /** Where the Seqline process writes a --cpu-prof profile, if wanted. */
   profileDir?: string
+  /** Another build's dist/ops/cli.js to run as the Seqline process (a baseline), instead of this one's. */
+  cli?: string
 }
 
 type Percentiles = ReturnType<typeof percentiles>
@@ -82,7 +84,7 @@ export async function loadBench(dir: string, opts: LoadOptions): Promise<LoadRes
     const ws = await wsCeiling(100, opts.groupSize, CEILING_SECONDS)
     const secrets = { serviceToken: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(32).toString('base64url') }
     const profile = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : []
-    const seqline = await startSeqline(nats.url, join(dir, 'load-data'), secrets, profile)
+    const seqline = await startSeqline(nats.url, join(dir, 'load-data'), secrets, profile, opts.cli)
     try {
       // The log as the Seqline process laid it out (default names), written to directly for the setup.
       const log = await openJetStreamLog(nc)

@@ -18,10 +18,18 @@ const READY_TIMEOUT_MS = 120_000
 const READY_POLL_MS = 200
 const EXIT_GRACE_MS = 20_000
 
-/** Starts `seqline up` and waits until its API answers ready. Extra node flags (--cpu-prof) are passed through `nodeArgs`. */
-export async function startSeqline(natsUrl: string, dataDir: string, secrets: Secrets, nodeArgs: string[] = []): Promise<SeqlineProcess> {
+/**
+ * Starts `seqline up` and waits until its API answers ready. Extra node flags (--cpu-prof) are passed through
+ * `nodeArgs`; `cli` is this build's dist/ops/cli.js unless another build's is given (to measure a baseline).
+ */
+export async function startSeqline(
+  natsUrl: string,
+  dataDir: string,
+  secrets: Secrets,
+  nodeArgs: string[] = [],
+  cli = fileURLToPath(new URL('../../cli.js', import.meta.url)),
+): Promise<SeqlineProcess> {
   const port = await freePort()
-  const cli = fileURLToPath(new URL('../../cli.js', import.meta.url))
   const child = spawn(process.execPath, [...nodeArgs, cli, 'up'], {
     env: {
       ...process.env,
