@@ -20,7 +20,7 @@ export function printLoad(r: LoadResult): void {
     const v = s.verdict
     const ledger = v.ok
       ? `ok: ${v.deliveredOnce}/${v.expected} delivered once`
-      : `${v.correct ? 'correct' : 'WRONG'}: ${v.deliveredOnce}/${v.expected} once, missed ${v.missed}, dup ${v.duplicates}, seq ${v.seqMismatch}, misrouted ${v.misrouted}, failed ${JSON.stringify(v.failed)}`
+      : `${v.correct ? 'correct' : 'WRONG'}: ${v.deliveredOnce}/${v.expected} once, missed ${v.missed}, dup ${v.duplicates}, seq ${v.seqMismatch}, misrouted ${v.misrouted}, late from the step before ${v.foreign}, failed ${JSON.stringify(v.failed)}`
     console.log(
       `  ${pad(s.rate, 6)} | ${pad(fmt(s.ackedPerSecond, 0), 7)} | ${pad(fmt(s.deliveriesPerSecond, 0), 7)} | ${pad(triple(s.ack), 22)} | ${pad(triple(s.delivery), 24)} | ` +
         `${pad(fmt(s.cpu.apiMsPerMessage, 3), 6)} ${pad(fmt(s.cpu.apiUsPerDelivery, 1), 7)} ${pad(fmt(s.cpu.apiPercent, 0), 5)} | ` +
