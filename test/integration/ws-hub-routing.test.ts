@@ -91,4 +91,32 @@ describe('the WebSocket hub routes by conversation before decoding, against a re
     // What carl's socket was handed is the event frame of the stored bytes, equal to the event.
     assert.deepEqual(JSON.parse(carlFrames.at(-1)!), { type: 'event', event: carlGot.at(-1) })
   })
+
+  test("a channel subscriber's read reaches that subscriber's socket framed from its bytes, and no other subscriber's", async () => {
+    const hub = new Hub(t.log, new Signals(t.nc))
+    await hub.start()
+    t.defer(() => hub.stop())
+    const got = { sam: [] as SeqlineEvent[], tia: [] as SeqlineEvent[] }
+    const frames = { sam: [] as string[], tia: [] as string[] }
+    const sam = target(() => hub, 'sam', got.sam, frames.sam)
+    const tia = target(() => hub, 'tia', got.tia, frames.tia)
+    hub.add(sam)
+    hub.add(tia)
+    await accepted(t.handler, { type: 'channel.create', id: 'make', conv: 'c_news', actor: 'olivia', data: { name: 'news', subscribers: ['sam', 'tia'] } })
+    const post = await accepted(t.handler, text('p1', 'c_news', 'olivia'))
+    const read = await accepted(t.handler, { type: 'conversation.read', id: 'r1', conv: 'c_news', actor: 'sam', data: { upTo: post.seq } })
+    const after = await accepted(t.handler, text('p2', 'c_news', 'olivia'))
+    await waitFor(() => got.tia.some((e) => e.seq === after.seq) && got.sam.some((e) => e.seq === after.seq), 5_000, 'the post after the read, to both')
+    assert.deepEqual(
+      got.sam.map((e) => e.seq),
+      [1, post.seq, read.seq, after.seq],
+      'sam gets his own read',
+    )
+    assert.deepEqual(
+      got.tia.map((e) => e.seq),
+      [1, post.seq, after.seq],
+      "tia never gets sam's read",
+    )
+    assert.deepEqual(JSON.parse(frames.sam[2]!), { type: 'event', event: got.sam[2] })
+  })
 })
