@@ -6,6 +6,7 @@
 // sends in an autocannon shape. Beside them, measured in the same run: the
 // `ws` fan-out ceiling (a trivial `ws` server) and the JetStream publish ceilings.
 import { randomBytes } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { connect } from '@nats-io/transport-node'
 import { Tokens } from '../../../api/auth/index.js'
@@ -54,6 +55,8 @@ interface LoadStep {
   /** Every delivery owed to a member's socket (the sender's own included) and how many came exactly once. */
   deliveries: number
   cpu: { apiMsPerMessage: number; apiUsPerDelivery: number; apiPercent: number; natsMsPerMessage: number; natsUsPerDelivery: number; natsPercent: number }
+  /** Write syscalls of the Seqline process (sockets to clients and to NATS alike) per message: what each costs in the kernel. */
+  apiWritesPerMessage: number
   verdict: Verdict
 }
 
@@ -137,7 +140,9 @@ export async function loadBench(dir: string, opts: LoadOptions): Promise<LoadRes
 async function step(pool: ClientPool, t: Topology, rate: number, seconds: number, prefix: string, apiPid: number, natsPid: number): Promise<LoadStep> {
   const apiBefore = await cpuSecondsOf(apiPid)
   const natsBefore = await cpuSecondsOf(natsPid)
+  const writesBefore = await writeSyscallsOf(apiPid)
   const run = await sustainedLoad(pool, t, rate, seconds, prefix)
+  const writes = (await writeSyscallsOf(apiPid)) - writesBefore
   const api = ((await cpuSecondsOf(apiPid)) ?? NaN) - (apiBefore ?? NaN)
   const nats = ((await cpuSecondsOf(natsPid)) ?? NaN) - (natsBefore ?? NaN)
   const l = run.ledger
@@ -162,7 +167,17 @@ async function step(pool: ClientPool, t: Topology, rate: number, seconds: number
       natsUsPerDelivery: (nats * 1e6) / deliveries,
       natsPercent: (nats / wall) * 100,
     },
+    apiWritesPerMessage: writes / messages,
     verdict,
+  }
+}
+
+/** Write syscalls a process has made so far (syscw of /proc/<pid>/io), NaN when /proc cannot tell. */
+async function writeSyscallsOf(pid: number): Promise<number> {
+  try {
+    return Number(/^syscw:\s+(\d+)/m.exec(await readFile(`/proc/${pid}/io`, 'utf8'))?.[1] ?? NaN)
+  } catch {
+    return NaN
   }
 }
 
