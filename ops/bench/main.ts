@@ -211,6 +211,29 @@ async function serverHistoryBench(dir: string, opts: HistoryBenchOptions): Promi
   }
 }
 
+function loadOptions(window: number): LoadOptions {
+  const positive = (name: 'load-seconds' | 'load-clients' | 'load-warmup' | 'load-rest-connections' | 'load-rest-seconds') => {
+    const value = Number(args[name])
+    if (!(value > 0)) throw new Error(`--${name} ${args[name]}: expected a positive number`)
+    return value
+  }
+  const rates = args['load-rates']!.split(',').map(Number)
+  if (!rates.every((r) => r > 0)) throw new Error(`--load-rates ${args['load-rates']}: expected positive numbers, comma-separated`)
+  return {
+    rates,
+    seconds: positive('load-seconds'),
+    clients: positive('load-clients'),
+    groupSize: 10,
+    warmupSeconds: positive('load-warmup'),
+    restConnections: positive('load-rest-connections'),
+    restSeconds: positive('load-rest-seconds'),
+    ceilingMessages: Number(args.messages),
+    window,
+    profileDir: args['load-profile'],
+    cli: args['load-cli'],
+  }
+}
+
 function wsOptions(url: string, window: number, natsPid: number | undefined) {
   const placement = args['ws-api']
   if (placement !== 'inline' && placement !== 'child') throw new Error(`--ws-api ${placement}: expected inline or child`)
@@ -245,29 +268,6 @@ function wsOptions(url: string, window: number, natsPid: number | undefined) {
     window,
     natsPid,
   } as const
-}
-
-function loadOptions(window: number): LoadOptions {
-  const positive = (name: 'load-seconds' | 'load-clients' | 'load-warmup' | 'load-rest-connections' | 'load-rest-seconds') => {
-    const value = Number(args[name])
-    if (!(value > 0)) throw new Error(`--${name} ${args[name]}: expected a positive number`)
-    return value
-  }
-  const rates = args['load-rates']!.split(',').map(Number)
-  if (!rates.every((r) => r > 0)) throw new Error(`--load-rates ${args['load-rates']}: expected positive numbers, comma-separated`)
-  return {
-    rates,
-    seconds: positive('load-seconds'),
-    clients: positive('load-clients'),
-    groupSize: 10,
-    warmupSeconds: positive('load-warmup'),
-    restConnections: positive('load-rest-connections'),
-    restSeconds: positive('load-rest-seconds'),
-    ceilingMessages: Number(args.messages),
-    window,
-    profileDir: args['load-profile'],
-    cli: args['load-cli'],
-  }
 }
 
 function channelOptions(window: number) {
