@@ -47,11 +47,11 @@ export const MessagesPerKind = Type.Object(
   {
     kinds: Type.Array(
       Type.Object({
-        kind: Type.Union([Type.Literal('direct'), Type.Literal('group')]),
+        kind: Type.Union([Type.Literal('direct'), Type.Literal('group'), Type.Literal('channel')]),
         messages: Type.Integer(),
         conversations: Type.Integer({ description: 'conversations of this kind with a message in the range' }),
       }),
-      { description: 'direct, then group; a kind without messages counts 0' },
+      { description: 'direct, then group, then channel; a kind without messages counts 0' },
     ),
   },
   { title: 'MessagesPerKind' },

@@ -32,6 +32,17 @@ export function parseFrame(data: RawData, isBinary: boolean): Parsed {
 
 export const encode = (frame: ServerFrame): string => JSON.stringify(frame)
 
+const EVENT_OPEN = Buffer.from('{"type":"event","event":')
+const EVENT_CLOSE = Buffer.from('}')
+
+/**
+ * The `event` frame around an event's stored JSON, in one Buffer: the text
+ * encode() would give for it, without parsing or serialising the event again.
+ */
+export function storedEventFrame(body: Uint8Array): Buffer {
+  return Buffer.concat([EVENT_OPEN, body, EVENT_CLOSE], EVENT_OPEN.length + body.length + EVENT_CLOSE.length)
+}
+
 /** The error frame of an ApiError, echoing the request id when there is one. */
 export function errorFrame(err: ApiError, rid?: string): ServerFrame {
   const error = { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) }

@@ -1,9 +1,11 @@
 import type { Msg } from '@nats-io/transport-node'
 import { isChannel, isPrivate, membershipChange, reaches } from '../../core/domain/index.js'
-import type { Cursor, EventLog, Followed } from '../../core/log/index.js'
-import { EVERY_EVENT, type Logger, type Processor, ProcessorRunner, Supervisor, silentLogger } from '../../projections/runtime/index.js'
+import { type Cursor, type EventLog, type Followed, isCurrentVersion } from '../../core/log/index.js'
+import { type Logger, Supervisor, silentLogger } from '../../projections/runtime/index.js'
 import type { PresenceStatus, SeqlineEvent } from '../../schemas/index.js'
-import { encode } from './frames.js'
+import { encode, storedEventFrame } from './frames.js'
+import { mayChangeMembership } from './interest.js'
+import { LiveFollower } from './live-follower.js'
 import type { Signals } from './signals.js'
 
 /**
@@ -35,13 +37,19 @@ const decoder = new TextDecoder()
  * log subjects: a core subscriber also receives publishes JetStream refused
  * (an append that lost an optimistic-concurrency race carries a seq another
  * event took), which would reach clients as events that never happened.
+ *
+ * Events are routed by their conversation (the subject's last token) before
+ * anything is decoded: one of a conversation none of this process's sockets
+ * is in, that adds or removes no one, is skipped unparsed, so a process's CPU
+ * follows its own sockets' traffic, not the whole log's. An event that goes
+ * out is framed around its stored bytes, not serialised again.
  */
 export class Hub {
   private readonly byConv = new Map<string, Set<LiveTarget>>()
   private readonly byUser = new Map<string, Set<LiveTarget>>()
   /** Where live delivery has got, kept across restarts of the follower: a restart resumes here, not at the log's end. */
   private reached: Cursor | null = null
-  private readonly supervisor: Supervisor<ProcessorRunner<never>>
+  private readonly supervisor: Supervisor<LiveFollower>
 
   constructor(
     private readonly log: EventLog,
@@ -49,7 +57,9 @@ export class Hub {
     logger: Logger = silentLogger,
   ) {
     // Ordered consumers survive server restarts; if following still fails, a fresh follower resumes from where it got.
-    this.supervisor = new Supervisor('ws-hub', async () => new ProcessorRunner(log, this.processor()), { checkMs: RESTART_MS, logger })
+    // Its position is in memory only: a new process has no one to deliver the past to, so it starts at the log's end.
+    const from = async () => ({ ...(this.reached ??= await this.log.end()) })
+    this.supervisor = new Supervisor('ws-hub', async () => new LiveFollower(log, from, (f) => this.deliver(f)), { checkMs: RESTART_MS, logger })
   }
 
   async start(): Promise<void> {
@@ -68,23 +78,9 @@ export class Hub {
     return { ...(this.reached ?? {}) }
   }
 
-  /**
-   * Live delivery as a processor: every event, from the log's end at start-up;
-   * its checkpoint is in memory only (a new process has no one to deliver the past to).
-   */
-  private processor(): Processor<never> {
-    return {
-      name: 'ws-hub',
-      kind: 'live',
-      handles: EVERY_EVENT,
-      recover: async () => ({ ...(this.reached ??= await this.log.end()) }),
-      apply: (f) => this.deliver(f),
-    }
-  }
-
   private deliver(f: Followed): void {
     try {
-      this.route(f.event)
+      if (this.concerns(f)) this.route(f.event, f.body)
     } catch {
       // One connection's failure must not stop delivery to every other.
     }
@@ -126,9 +122,15 @@ export class Hub {
     this.signals.publishPresence(user, status)
   }
 
+  /** Whether any socket of this process may get the event, told from its conversation and bytes where the log gives them. */
+  private concerns(f: Followed): boolean {
+    if (f.conv === undefined || f.body === undefined || this.byConv.has(f.conv)) return true
+    return this.byUser.size > 0 && mayChangeMembership(f.body)
+  }
+
   /** Members' connections get the event, and so do connections of users it adds or removes. */
-  private route(event: SeqlineEvent): void {
-    if (isChannel(event.conv) && isPrivate(event)) return this.routeToItsUsers(event)
+  private route(event: SeqlineEvent, body: Uint8Array | undefined): void {
+    if (isChannel(event.conv) && isPrivate(event)) return this.routeToItsUsers(event, body)
     const members = this.byConv.get(event.conv)
     const { added, removed } = membershipChange(event)
     // live() re-indexes a target whose membership the event changes, so only then is the set copied first.
@@ -136,8 +138,8 @@ export class Hub {
     const targets = changes ? new Set(members) : members
     if (changes) for (const user of [...added, ...removed]) for (const t of this.byUser.get(user) ?? []) targets!.add(t)
     if (!targets || targets.size === 0) return
-    // Serialised and UTF-8 encoded once: every member's socket is handed the same bytes.
-    const frame = Buffer.from(encode({ type: 'event', event }))
+    // Framed once: every member's socket is handed the same bytes.
+    const frame = eventFrame(event, body)
     if (!isPrivate(event)) {
       for (const t of targets) t.live(event, frame)
       return
@@ -153,12 +155,12 @@ export class Hub {
    * costs the same whether 10 or 100,000 are online, and a subscriber who
    * meets its seq as a gap pulls it as an erased seq.
    */
-  private routeToItsUsers(event: SeqlineEvent): void {
+  private routeToItsUsers(event: SeqlineEvent, body: Uint8Array | undefined): void {
     const { added, removed } = membershipChange(event)
     const targets = new Set<LiveTarget>()
     for (const user of [event.actor, ...added, ...removed]) for (const t of this.byUser.get(user) ?? []) targets.add(t)
     if (targets.size === 0) return
-    const frame = encode({ type: 'event', event })
+    const frame = eventFrame(event, body)
     for (const t of targets) if (reaches(event, t.user)) t.live(event, frame)
   }
 
@@ -174,6 +176,11 @@ export class Hub {
     const frame = encode({ type: 'typing', conv: notice.conv, user: notice.user })
     for (const t of targets) if (t.user !== notice.user) t.send(frame)
   }
+}
+
+/** The event frame, around the stored bytes when they are the event's JSON as it stands (no upcast changed it). */
+function eventFrame(event: SeqlineEvent, body: Uint8Array | undefined): Buffer {
+  return body !== undefined && isCurrentVersion(event) ? storedEventFrame(body) : Buffer.from(encode({ type: 'event', event }))
 }
 
 function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {

@@ -2277,9 +2277,9 @@ export type ActiveSenders = {
 }
 
 export type MessagesPerKind = {
-  /** direct, then group; a kind without messages counts 0 */
+  /** direct, then group, then channel; a kind without messages counts 0 */
   kinds: Array<{
-    kind: 'direct' | 'group'
+    kind: 'direct' | 'group' | 'channel'
     messages: number
     /** conversations of this kind with a message in the range */
     conversations: number

@@ -1,6 +1,6 @@
 import { type MsgHdrs, headers as natsHeaders } from '@nats-io/transport-node'
 import type { SeqlineEvent } from '../../schemas/index.js'
-import { type FieldError, validateEvent } from '../../schemas/index.js'
+import { EVENT_VERSION, type FieldError, validateEvent } from '../../schemas/index.js'
 import { upcast } from './upcast.js'
 
 /** The conversation seq of a stored event, readable without parsing its body. */
@@ -51,6 +51,11 @@ function headersOf(event: SeqlineEvent): MsgHdrs {
 
 export function decodeEvent(body: Uint8Array): SeqlineEvent {
   return upcast(JSON.parse(decoder.decode(body)) as SeqlineEvent)
+}
+
+/** True when a decoded event is at its type's current version: its stored bytes are then exactly its JSON (no upcast changed it). */
+export function isCurrentVersion(event: SeqlineEvent): boolean {
+  return event.v === EVENT_VERSION[event.type]
 }
 
 export function seqFromHeaders(h: MsgHdrs | undefined): number {

@@ -38,7 +38,12 @@ export type Cursor = Record<number, number>
 export interface Followed {
   partition: number
   streamSeq: number
-  event: SeqlineEvent
+  /** The event; a log that holds its bytes decodes it on first read, so a follower that skips it never pays for that. */
+  readonly event: SeqlineEvent
+  /** Its conversation, when the log knows it without decoding (from the subject). */
+  readonly conv?: string
+  /** The JSON bytes as stored, when the log holds them. */
+  readonly body?: Uint8Array
 }
 
 export interface Follower {

@@ -1,5 +1,6 @@
 import { type ConsumerMessages, DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
+import type { SeqlineEvent } from '../../schemas/index.js'
 import { decodeEvent } from './codec.js'
 import type { Cursor, EventLog, Followed, Follower } from './event-log.js'
 
@@ -40,7 +41,7 @@ export async function followPartitions(
     loops.push(
       (async () => {
         for await (const m of messages) {
-          await handle({ partition: p, streamSeq: m.seq, event: decodeEvent(m.data) })
+          await handle(new FollowedMessage(p, m.seq, m.subject, m.data))
           cursor[p] = m.seq
         }
       })(),
@@ -65,5 +66,31 @@ export async function followPartitions(
       stopAll()
       await Promise.allSettled(loops)
     },
+  }
+}
+
+/**
+ * A followed event as its bytes: decoded on first read of `event`. The
+ * conversation is the subject's last token, so a follower routing by
+ * conversation (the WebSocket hub) skips an event nobody it serves is in
+ * without parsing it.
+ */
+class FollowedMessage implements Followed {
+  private decoded: SeqlineEvent | undefined
+
+  constructor(
+    readonly partition: number,
+    readonly streamSeq: number,
+    private readonly subject: string,
+    readonly body: Uint8Array,
+  ) {}
+
+  get conv(): string {
+    return this.subject.slice(this.subject.lastIndexOf('.') + 1)
+  }
+
+  get event(): SeqlineEvent {
+    this.decoded ??= decodeEvent(this.body)
+    return this.decoded
   }
 }

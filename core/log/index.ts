@@ -2,7 +2,7 @@
 
 export { type AuditLine, conversationAudit, conversationAuditNdjson, rangeAudit } from './audit-lines.js'
 export { canonicalJson, chainFor, erasedLinkOf, eventHash, type LinkForm, linkHash } from './chain.js'
-export { decodeEvent, encodeVouched, SEQ_HEADER } from './codec.js'
+export { decodeEvent, encodeVouched, isCurrentVersion, SEQ_HEADER } from './codec.js'
 export { conversationEvents, within } from './conversation-events.js'
 export { InvalidEventError, LogLayoutError, LogUnavailableError } from './errors.js'
 export type { AppendResult, Cursor, EventLog, Followed, Follower, Head, PartitionInfo, ReadRange, StoredEvent } from './event-log.js'

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { type KV, Kvm } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
+import { listKeys } from '../../core/index.js'
 import { type Heartbeat, MISSED_BEATS, PRESENCE_BUCKET, parseKey, presenceKeys } from './keys.js'
 
 /** How long leaving the record may hold up a shutdown. */
@@ -74,7 +75,7 @@ export class OnlinePublisher {
   /** Removes the keys of processes that stopped beating (crashed): readers ignore them already, this keeps the bucket small. */
   private async sweep(): Promise<void> {
     const now = Date.now()
-    for await (const key of await this.kv.keys('p.*')) {
+    for (const key of await listKeys(this.kv, 'p.*')) {
       const parsed = parseKey(key)
       if (!parsed || parsed.process === this.process) continue
       const entry = await this.kv.get(key)
@@ -85,8 +86,7 @@ export class OnlinePublisher {
   }
 
   private async forget(proc: string): Promise<void> {
-    const keys: string[] = []
-    for await (const key of await this.kv.keys(presenceKeys.usersOf(proc))) keys.push(key)
+    const keys = await listKeys(this.kv, presenceKeys.usersOf(proc))
     await Promise.all(keys.map((k) => this.kv.purge(k)))
     await this.kv.purge(presenceKeys.process(proc))
   }

@@ -8,7 +8,7 @@ import type { EventOf, PushRequest } from '../../schemas/index.js'
 import { Deliverer, type DelivererOptions, ParkedStore } from '../delivery/index.js'
 import { OnlineMirror } from '../presence/index.js'
 import type { PushTargets, StoredPushTarget } from './push-targets.js'
-import { mayPreview, offlineMembers, pushFor } from './requests.js'
+import { mayPreview, offlineMembers, pushFor, type ThreadFollowers } from './requests.js'
 
 interface PusherOptions {
   replicas?: number
@@ -164,9 +164,19 @@ export class Pusher {
     const [members, head] = await Promise.all([this.currentMembers(message.conv), this.views.head(message.conv)])
     if (!head) return []
     const preview = mayPreview(message, head.previews !== false) ? previewOf(message.data.content) : undefined
+    const thread = await this.followersOf(message)
     const users = offlineMembers(message, members, (user) => this.online.isOnline(user))
-    const requests = await Promise.all(users.map((user) => this.requestFor(message, user, preview)))
+    const requests = await Promise.all(users.map((user) => this.requestFor(message, user, preview, thread)))
     return requests.filter((r): r is PushRequest => r !== null)
+  }
+
+  /** A thread reply's followers as the views hold them (caught up past the reply); undefined for a message that is no reply. */
+  private async followersOf(message: EventOf<'message.sent'>): Promise<ThreadFollowers | undefined> {
+    const thread = message.data.thread
+    if (!thread) return undefined
+    const { record } = await this.views.thread(message.conv, thread.root, message.actor)
+    // The event names the root's author, so a thread whose record is gone (its root erased) still notifies them.
+    return { rootAuthor: thread.author, participants: record?.participants ?? {} }
   }
 
   /** Current members by user, read page by page (one record per member). */
@@ -181,12 +191,17 @@ export class Pusher {
     return members
   }
 
-  private async requestFor(message: EventOf<'message.sent'>, user: string, preview: string | undefined): Promise<PushRequest | null> {
+  private async requestFor(
+    message: EventOf<'message.sent'>,
+    user: string,
+    preview: string | undefined,
+    thread: ThreadFollowers | undefined,
+  ): Promise<PushRequest | null> {
     const rows = await this.views.inbox(user)
     const row = rows.find((r) => r.conv === message.conv)
     if (!row || row.left !== undefined) return null
     const badge = rows.reduce((sum, r) => sum + r.unread, 0)
-    return pushFor(message, { user, readSeq: row.readSeq, mode: row.notifications.mode, badge }, preview)
+    return pushFor(message, { user, readSeq: row.readSeq, mode: row.notifications.mode, badge }, preview, thread)
   }
 
   /** The target without its secret, and how far delivery has got (true whichever process delivers). */

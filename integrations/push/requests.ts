@@ -29,14 +29,31 @@ function mentions(message: Message, user: string): boolean {
 }
 
 /**
+ * Who a thread reply notifies besides those it mentions (docs/threads.md):
+ * the root's author and the authors of the thread's live replies. Absent for
+ * a message that is no reply, which notifies every member.
+ */
+export interface ThreadFollowers {
+  rootAuthor: string
+  /** Live replies per author (the thread's summary record). */
+  participants: Record<string, number>
+}
+
+const follows = (thread: ThreadFollowers, user: string) => thread.rootAuthor === user || (thread.participants[user] ?? 0) > 0
+
+/**
  * The push request for one offline member, or null: none when they read the
  * message meanwhile, when their mode is none, or mentions and they are not
- * mentioned. `preview` is the message's preview line, or undefined when it
- * must not leave Seqline (burn after read, a group without previews).
+ * mentioned. A thread reply is pushed as the inbox counts it: to those it
+ * mentions and to the thread's followers, for whom it is a mention (it sets
+ * their row's `mentioned`), to nobody else. `preview` is the message's
+ * preview line, or undefined when it must not leave Seqline (burn after
+ * read, a group without previews).
  */
-export function pushFor(message: Message, member: MemberFacts, preview: string | undefined): PushRequest | null {
+export function pushFor(message: Message, member: MemberFacts, preview: string | undefined, thread?: ThreadFollowers): PushRequest | null {
   if (member.readSeq >= message.seq) return null
-  const mentioned = mentions(message, member.user)
+  const mentioned = mentions(message, member.user) || (thread !== undefined && follows(thread, member.user))
+  if (thread && !mentioned) return null
   if (member.mode === 'none' || (member.mode === 'mentions' && !mentioned)) return null
   return {
     user: member.user,

@@ -2,7 +2,12 @@
 // (a fresh local one unless --url is given). Every figure is printed beside a
 // ceiling measured in the same run, because these machines are noisy.
 // Options: --messages 40000 --window 512 --deep 1000000 --partitions 8 --url nats://...
-//          --only all|append|read|audit|projections|ws|history|hooks|webhooks|channels|reactions|threads (or a comma-separated list; default all)
+//          --only all|append|read|audit|projections|ws|load|history|hooks|webhooks|channels|reactions|threads (or a comma-separated list; default all)
+//          load: `seqline up` as `npm start` runs it, on a nats-server of its own, 1,000 WebSocket users (500 direct pairs, 100 groups of 10)
+//                --load-rates 500,1000,2000,4000 --load-seconds 15 --load-clients 1000 --load-warmup 2
+//                --load-rest-connections 50 --load-rest-seconds 10 --load-profile <dir> (the Seqline process writes a --cpu-prof profile there)
+//                --load-results <dir> (also write load.json and SVG charts there) --load-baseline <load.json or --out JSON of an earlier run> (drawn beside)
+//                --load-cli <another checkout's dist/ops/cli.js> (run that build as the Seqline process: a before/after with the same benchmark)
 //          audit: --audit-events 200000 (one conversation exported and verified)
 //          hooks: --hook-sends 2000 (serial sends with and without one before-hook, and bare round trips to it)
 //          webhooks: --webhook-batch 1000 (events per POST)
@@ -30,6 +35,9 @@ import { startClickHouseServer, startNatsServer } from '../servers/index.js'
 import { channelBench, printChannels } from './channel/channel.js'
 import { type HistoryBenchOptions, type HistoryBenchResult, historyBench, printHistory } from './history/history.js'
 import { hookBench, printHooks } from './hooks/before-hook.js'
+import { type LoadOptions, loadBench } from './load/load.js'
+import { printLoad } from './load/report.js'
+import { readBaseline, writeLoadResults } from './load/results.js'
 import { appendBench, printAppend } from './log/append.js'
 import { auditBench, printAudit } from './log/audit.js'
 import { printRead, readBench } from './log/read.js'
@@ -75,17 +83,29 @@ const { values: args } = parseArgs({
     'channel-samples': { type: 'string', default: '500' },
     reactions: { type: 'string', default: '20000' },
     'block-sends': { type: 'string', default: '1000' },
+    'load-rates': { type: 'string', default: '500,1000,2000,4000' },
+    'load-seconds': { type: 'string', default: '15' },
+    'load-clients': { type: 'string', default: '1000' },
+    'load-warmup': { type: 'string', default: '2' },
+    'load-rest-connections': { type: 'string', default: '50' },
+    'load-rest-seconds': { type: 'string', default: '10' },
+    'load-profile': { type: 'string' },
+    'load-results': { type: 'string' },
+    'load-baseline': { type: 'string' },
+    'load-cli': { type: 'string' },
     'scale-apis': { type: 'string', default: '1,2,4' },
     'scale-rate': { type: 'string', default: '1000' },
   },
 })
 
-const PARTS = ['append', 'read', 'audit', 'projections', 'ws', 'history', 'hooks', 'webhooks', 'channels', 'reactions', 'threads', 'scale'] as const
+const PARTS = ['append', 'read', 'audit', 'projections', 'ws', 'load', 'history', 'hooks', 'webhooks', 'channels', 'reactions', 'threads', 'scale'] as const
 // `scale` starts processes and a ClickHouse server of its own: only when asked for.
 const only = new Set(args.only === 'all' ? PARTS.filter((p) => p !== 'scale') : args.only!.split(',').map((s) => s.trim()))
 for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--only ${part}: expected one of ${PARTS.join(', ')}`)
 
 async function main() {
+  // Read first: a bad path should fail the run before it starts, not after it.
+  const baseline = args['load-baseline'] ? await readBaseline(args['load-baseline']) : undefined
   const dir = await mkdtemp(join(tmpdir(), 'seqline-bench-'))
   const server = args.url ? null : await startNatsServer({ storeDir: join(dir, 'store') })
   const url = args.url ?? server!.url
@@ -119,11 +139,16 @@ async function main() {
       console.log(
         `\nwebsocket report and charts: ${(await writeWsResults(ws, args['ws-results'], { natsServer: version, argv: process.argv.slice(2) })).join(', ')}`,
       )
+    const load = only.has('load') ? await loadBench(dir, loadOptions(window)) : undefined
+    if (load) printLoad(load)
+    if (load && args['load-results']) {
+      console.log(`\nload report and charts: ${(await writeLoadResults(load, args['load-results'], process.argv.slice(2), baseline)).join(', ')}`)
+    }
     const history = only.has('history') ? await historyBenches(dir) : undefined
     if (history) printHistory(history)
     const hooks = only.has('hooks') ? await hookBench(nc, Number(args['hook-sends']), Number(args.partitions)) : undefined
     if (hooks) printHooks(hooks)
-    const channels = only.has('channels') ? await channelBench(nc, channelOptions(window)) : undefined
+    const channels = only.has('channels') ? await channelBench(nc, channelOptions(url, window)) : undefined
     if (channels) printChannels(channels)
     const reactions = only.has('reactions') ? await reactionBench(nc, Number(args.reactions), window, Number(args.partitions)) : undefined
     if (reactions) printReactions(reactions, window)
@@ -144,6 +169,7 @@ async function main() {
           audit,
           projections,
           ws,
+          load,
           history,
           hooks,
           webhooks,
@@ -192,6 +218,29 @@ async function serverHistoryBench(dir: string, opts: HistoryBenchOptions): Promi
   } finally {
     await server.close()
     await local?.stop()
+  }
+}
+
+function loadOptions(window: number): LoadOptions {
+  const positive = (name: 'load-seconds' | 'load-clients' | 'load-warmup' | 'load-rest-connections' | 'load-rest-seconds') => {
+    const value = Number(args[name])
+    if (!(value > 0)) throw new Error(`--${name} ${args[name]}: expected a positive number`)
+    return value
+  }
+  const rates = args['load-rates']!.split(',').map(Number)
+  if (!rates.every((r) => r > 0)) throw new Error(`--load-rates ${args['load-rates']}: expected positive numbers, comma-separated`)
+  return {
+    rates,
+    seconds: positive('load-seconds'),
+    clients: positive('load-clients'),
+    groupSize: 10,
+    warmupSeconds: positive('load-warmup'),
+    restConnections: positive('load-rest-connections'),
+    restSeconds: positive('load-rest-seconds'),
+    ceilingMessages: Number(args.messages),
+    window,
+    profileDir: args['load-profile'],
+    cli: args['load-cli'],
   }
 }
 
@@ -252,10 +301,11 @@ function scaleOptions(natsUrl: string, window: number, dir: string, natsPid: num
   }
 }
 
-function channelOptions(window: number) {
+function channelOptions(servers: string, window: number) {
   const sizes = args['channel-sizes']!.split(',').map(Number)
   if (!sizes.every((n) => n > 0)) throw new Error(`--channel-sizes ${args['channel-sizes']}: expected positive numbers, comma-separated`)
   return {
+    servers,
     online: Number(args['channel-online']),
     sizes,
     samples: Number(args['channel-samples']),

@@ -53,14 +53,14 @@ export async function activeSenders(db: HistoryDb, range: Range, period: Period)
   return rows.map((r) => ({ start: r.start, senders: Number(r.senders) }))
 }
 
-const KINDS = ['direct', 'group'] as const
+const KINDS = ['direct', 'group', 'channel'] as const
 type Kind = (typeof KINDS)[number]
 
-/** Messages and active conversations per conversation kind; both kinds are always answered. */
+/** Messages and active conversations per conversation kind, told by the id's prefix (schemas/ids.ts); every kind is always answered. */
 export async function messagesPerKind(db: HistoryDb, range: Range): Promise<Array<{ kind: Kind; messages: number; conversations: number }>> {
   const sql = db.sql()
   const rows = await db.rows<{ kind: Kind; messages: number; conversations: number }>(
-    `SELECT if(startsWith(conv, 'd~'), 'direct', 'group') AS kind, count() AS messages, uniqExact(conv) AS conversations
+    `SELECT multiIf(startsWith(conv, 'd~'), 'direct', startsWith(conv, 'c_'), 'channel', 'group') AS kind, count() AS messages, uniqExact(conv) AS conversations
      FROM ${db.table('events')} WHERE ${sentIn(sql, range)} GROUP BY kind`,
     sql,
   )

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { KV } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
+import { listKeys } from '../../core/index.js'
 import { Lease, openLeases } from './lease.js'
 import { type Logger, silentLogger } from './logger.js'
 import { type Loop, repeat } from './loop.js'
@@ -115,7 +116,8 @@ export class PartitionShares<R extends Runnable = Runnable> {
   private async countProcesses(): Promise<number> {
     const now = Date.now()
     let live = 0
-    for await (const key of await this.kv.keys(this.presenceKey('*'))) {
+    // Bounded: a listing that hangs (NATS going away) fails this check instead of stopping the shares for good.
+    for (const key of await listKeys(this.kv, this.presenceKey('*'))) {
       const entry = await this.kv.get(key)
       if (entry?.operation !== 'PUT' || entry.length === 0) continue
       const { until } = entry.json<Presence>()

@@ -1,6 +1,7 @@
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream'
 import { type KV, Kvm } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
+import { listKeys } from '../../core/index.js'
 import { isWrongLastSequence } from '../../core/log/index.js'
 import type { StoredRecord } from './commit-log.js'
 import { backoff } from './loop.js'
@@ -104,11 +105,20 @@ export class ViewStore {
     return out
   }
 
-  /** Writes records to KV, pipelined; shared records are merged (see setEntry). */
+  /**
+   * Writes records to KV (each key once: a snapshot holds a key once; shared
+   * records merged, see setEntry), with
+   * `window` writes in flight at every moment: each one done starts the
+   * next, so one slow acknowledgement does not idle the other lanes.
+   */
   async write(records: StoredRecord[], window = 256): Promise<void> {
-    for (let i = 0; i < records.length; i += window) {
-      await Promise.all(records.slice(i, i + window).map((r) => this.writeOne(r)))
+    let next = 0
+    const lane = async () => {
+      while (next < records.length) {
+        await this.writeOne(records[next++]!)
+      }
     }
+    await Promise.all(Array.from({ length: Math.min(window, records.length) }, lane))
   }
 
   private writeOne([key, json, how]: StoredRecord): Promise<unknown> {
@@ -130,8 +140,7 @@ export class ViewStore {
     this.values.clear()
     this.dirty.clear()
     this.entries.clear()
-    const keys: string[] = []
-    for await (const k of await this.kv.keys()) keys.push(k)
+    const keys = await listKeys(this.kv)
     for (let i = 0; i < keys.length; i += 256) await Promise.all(keys.slice(i, i + 256).map((k) => this.kv.purge(k)))
   }
 }

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
+import { builtinModules } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize } from 'node:path'
 import { before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
+import { build, type Rolldown } from 'vite'
 import { SeqlineClient } from '../../client/src/index.js'
 import { until } from '../../core/index.js'
 import { type ApiStack, startApiStack } from '../helpers/api.js'
@@ -30,6 +32,24 @@ async function serveRepository(): Promise<{ server: Server; origin: string }> {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
+}
+
+/** @seqline/client bundled for browsers into one ES module file, as an app's bundler would (Vite, from the source). */
+async function bundleClient(): Promise<Rolldown.OutputChunk[]> {
+  const result = await build({
+    configFile: false,
+    logLevel: 'silent',
+    root,
+    build: { write: false, minify: false, lib: { entry: join(root, 'client/src/index.ts'), formats: ['es'], fileName: 'seqline-client' } },
+  })
+  const outputs = (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[]
+  return outputs.flatMap((o) => o.output.filter((x): x is Rolldown.OutputChunk => x.type === 'chunk'))
+}
+
+/** Every module a bundle still imports (static, re-exported or dynamic). */
+function importsOf(code: string): string[] {
+  const found = code.matchAll(/\b(?:import|export)\s[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|\bimport\s*['"]([^'"]+)['"]/g)
+  return [...found].map((m) => m[1] ?? m[2] ?? m[3] ?? '')
 }
 
 const poll = <T>(check: () => Promise<T | undefined> | T | undefined, what: string) =>
@@ -97,5 +117,39 @@ describe('the browser example page, in Chromium, with the client as the browser 
       return [await new IndexedDbStore('positions:alice').load(), await new IndexedDbStore('nothing:here').load()]
     }, modules)
     assert.deepEqual(loaded, [{ g_team: 41 }, undefined])
+  })
+
+  test('a single-file browser bundle of the client has no Node built-ins, and works in the page', async () => {
+    const chunks = await bundleClient()
+    assert.equal(chunks.length, 1, `one file: ${chunks.map((c) => c.fileName)}`)
+    const code = chunks[0]!.code
+    assert.ok(code.length > 1000 && /export \{[^}]*\bSeqlineClient\b/.test(code), 'the bundle exports the client')
+    assert.deepEqual(importsOf(code), [], 'a single file imports nothing')
+    const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]))
+    const named = [...code.matchAll(/['"]((?:node:)?[a-z_/]+)['"]/g)].map((m) => m[1]!).filter((name) => builtins.has(name) && name.includes(':'))
+    assert.deepEqual(named, [], 'no node: module named anywhere in it')
+    assert.doesNotMatch(code, /vite[-_]browser[-_]external|\brequire\(/, 'nothing stood in for a Node module')
+
+    // Served from the page's own origin and imported there: it connects, sends, and reads back over REST (CORS).
+    const at = `${origin}/bundle/seqline-client.js`
+    await page.route(at, (route) => route.fulfill({ contentType: 'text/javascript', body: code }))
+    await page.goto(`${origin}/examples/browser/`)
+    const token = await s.token('alice')
+    const echoed = await page.evaluate(
+      async ({ at, api, token, conv }) => {
+        const { SeqlineClient } = await import(at)
+        const client = new SeqlineClient({ url: api, token })
+        const socket = client.connect({ latest: 10 })
+        await new Promise((resolve) => socket.on('open', resolve))
+        const ack = await socket.sendCommand({ type: 'message.send', conv, data: { content: { type: 'text', text: 'from the bundle' } } })
+        const read = await client.page(conv, { from: ack.seq, limit: 1 })
+        socket.close()
+        return read.events[0]?.data?.content?.text
+      },
+      { at, api: s.url, token, conv },
+    )
+    assert.equal(echoed, 'from the bundle')
+    const seen = await bob.events(conv, { from: 1, limit: 100 })
+    assert.ok(seen.some((e) => e.type === 'message.sent' && e.data.content.type === 'text' && e.data.content.text === 'from the bundle'))
   })
 })

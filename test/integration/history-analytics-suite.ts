@@ -25,6 +25,7 @@ import { accepted, text, withLogServer } from '../helpers/log.js'
 //  03-01 17:10            03-02 01:10            g_team      @system
 //  03-02 02:00 (Mon)      03-02 10:00            d~bo~dan    dan     opens d~bo~dan: never answered
 //  03-05 00:00            03-05 08:00            g_team      amy     after the range
+//  03-06 00:00            03-06 08:00            c_news      amy     after the range: the one channel post
 // The range: from 2026-03-01T00:00:00+08:00 (= 02-28 16:00 UTC) to 2026-03-03T00:00:00+08:00 (= 03-02 16:00 UTC).
 const SENT: Array<[utc: string, conv: string, sender: string]> = [
   ['2026-02-20T00:00:00Z', 'd~cy~dan', 'cy'],
@@ -39,6 +40,7 @@ const SENT: Array<[utc: string, conv: string, sender: string]> = [
   ['2026-03-01T17:10:00Z', 'g_team', SYSTEM_ACTOR],
   ['2026-03-02T02:00:00Z', 'd~bo~dan', 'dan'],
   ['2026-03-05T00:00:00Z', 'g_team', 'amy'],
+  ['2026-03-06T00:00:00Z', 'c_news', 'amy'],
 ]
 const FROM_SHANGHAI = '2026-03-01T00:00:00%2B08:00'
 const FROM_UTC = '2026-02-28T16:00:00Z'
@@ -69,6 +71,7 @@ export function historyAnalyticsSuite(backend: BackendName): void {
       let now = Date.parse('2026-02-01T00:00:00Z')
       const handler = new CommandHandler(t.log, createDecider(), { clock: () => now })
       await accepted(handler, { type: 'group.create', id: 'create-team', conv: 'g_team', actor: 'amy', data: { name: 'team', members: ['bo', 'cy'] } })
+      await accepted(handler, { type: 'channel.create', id: 'create-news', conv: 'c_news', actor: 'amy', data: { name: 'news' } })
       for (const [a, b] of [
         ['amy', 'bo'],
         ['amy', 'cy'],
@@ -133,11 +136,19 @@ export function historyAnalyticsSuite(backend: BackendName): void {
         kinds: [
           { kind: 'direct', messages: 7, conversations: 4 },
           { kind: 'group', messages: 3, conversations: 1 },
+          { kind: 'channel', messages: 0, conversations: 0 },
         ],
       })
       assert.deepEqual((await ok('/v1/admin/analytics/messages-per-kind?conv=g_team')).kinds, [
         { kind: 'direct', messages: 0, conversations: 0 },
         { kind: 'group', messages: 4, conversations: 1 },
+        { kind: 'channel', messages: 0, conversations: 0 },
+      ])
+      // A channel is no group: its posts count as a channel's.
+      assert.deepEqual((await ok('/v1/admin/analytics/messages-per-kind?from=2026-03-04T00:00:00Z')).kinds, [
+        { kind: 'direct', messages: 0, conversations: 0 },
+        { kind: 'group', messages: 1, conversations: 1 },
+        { kind: 'channel', messages: 1, conversations: 1 },
       ])
     })
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { describe, test } from 'node:test'
+import { describe, type TestContext, test } from 'node:test'
 import { CommandHandler } from '../../core/commands/index.js'
 import { createDecider } from '../../core/domain/index.js'
 import { BurnExecutor, ConversationViews } from '../../projections/conversations/index.js'
@@ -15,16 +15,25 @@ const BUCKET = 'conv_views'
 
 describe('conversation projections against a real nats-server', () => {
   const t = withLogServer()
+  /** The projection of one test, stopped when the test ends however it ends: a failed assertion must not leave it running into the next test. */
+  const projectionFor = async (c: TestContext) => {
+    const runner = await startProjection(t, BUCKET)
+    c.after(async () => {
+      await runner.stop()
+      runner.close()
+    })
+    return runner
+  }
   const ok = async (command: unknown) => {
     const r = await t.handler.execute(command)
     assert.ok(r.ok, JSON.stringify(r))
     return r
   }
 
-  test('unread counts stay exact under concurrent sends and reads from several users', async () => {
+  test('unread counts stay exact under concurrent sends and reads from several users', async (c) => {
     const users = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6']
     await ok({ type: 'group.create', id: 'create', conv: 'g_busy', actor: 'u1', data: { name: 'busy', members: users.slice(1) } })
-    const runner = await startProjection(t, BUCKET)
+    const runner = await projectionFor(c)
     // Each user sends and reads at random while the projection runs, from two handlers (two writers).
     const writers = [t.handler, new CommandHandler(t.log, createDecider())]
     await Promise.all(
@@ -55,12 +64,10 @@ describe('conversation projections against a real nats-server', () => {
       assert.equal(row?.conv, 'g_busy')
       assert.deepEqual([row.readSeq, row.unread], expectedUnread(events, u), u)
     }
-    await runner.stop()
-    runner.close()
   })
 
-  test('a full rebuild from zero gives the very same views as the incremental run', async () => {
-    const runner = await startProjection(t, BUCKET)
+  test('a full rebuild from zero gives the very same views as the incremental run', async (c) => {
+    const runner = await projectionFor(c)
     await ok({ type: 'group.create', id: 'create', conv: 'g_rebuild', actor: 'ann', data: { name: 'r', members: ['ben', 'cat'] } })
     await ok({ ...text('r1', 'g_rebuild', 'ben'), data: { content: { type: 'text', text: '@cat look' }, mentions: { users: ['cat'] } } })
     await ok({ type: 'message.edit', id: 'e1', conv: 'g_rebuild', actor: 'ben', data: { target: 2, content: { type: 'text', text: '@cat look!' } } })
@@ -108,12 +115,10 @@ describe('conversation projections against a real nats-server', () => {
       'tr.g_rebuild.0',
     ])
     assert.deepEqual(rebuilt, incremental)
-    await runner.stop()
-    runner.close()
   })
 
-  test('inbox rows follow membership, mutes, mentions, edits and recalls', async () => {
-    const runner = await startProjection(t, BUCKET)
+  test('inbox rows follow membership, mutes, mentions, edits and recalls', async (c) => {
+    const runner = await projectionFor(c)
     await ok({ type: 'group.create', id: 'create', conv: 'g_rows', actor: 'olga', data: { name: 'rows', members: ['pia', 'quinn'], admins: ['pia'] } })
     await ok({ ...text('m1', 'g_rows', 'olga'), data: { content: { type: 'text', text: 'hello all' }, mentions: { all: true } } })
     await ok(text('m2', 'g_rows', 'pia', 'second'))
@@ -137,26 +142,22 @@ describe('conversation projections against a real nats-server', () => {
     assert.ok(quinnAgain!.mutedUntil > Date.now(), 'the mute is still shown after rejoining')
     const pia = (await views.inbox('pia')).find((r) => r.conv === 'g_rows')!
     assert.deepEqual([pia.unread, pia.mentioned, pia.last?.preview, pia.last?.state], [0, false, '[recalled]', 'recalled'])
-    await runner.stop()
-    runner.close()
   })
 
-  test('a recall that opens a new message-index chunk keeps unread exact', async () => {
+  test('a recall that opens a new message-index chunk keeps unread exact', async (c) => {
     await ok({ type: 'group.create', id: 'create', conv: 'g_chunk', actor: 'ann', data: { name: 'chunk', members: ['ben'] } })
     for (let i = 2; i < CHUNK; i++) await ok(text(`c${i}`, 'g_chunk', 'ann'))
     const recall = await ok({ type: 'message.recall', id: 'rc', conv: 'g_chunk', actor: 'ann', data: { target: CHUNK - 96 } })
     assert.equal(recall.seq, CHUNK, 'the recall is the first event of the second chunk')
     await ok({ type: 'conversation.read', id: 'ben-read', conv: 'g_chunk', actor: 'ben', data: { upTo: CHUNK } })
     await ok(text('after', 'g_chunk', 'ann'))
-    const runner = await startProjection(t, BUCKET)
+    const runner = await projectionFor(c)
     await caughtUp(runner)
     const [row] = (await (await ConversationViews.open(t.nc, BUCKET)).inbox('ben')).filter((r) => r.conv === 'g_chunk')
     assert.deepEqual([row?.readSeq, row?.unread], [CHUNK, 1])
-    await runner.stop()
-    runner.close()
   })
 
-  test('receipts in a 1,000-member group name exactly who has read a message', async () => {
+  test('receipts in a 1,000-member group name exactly who has read a message', async (c) => {
     const members = Array.from({ length: 999 }, (_, i) => `m${i}`)
     await ok({ type: 'group.create', id: 'create', conv: 'g_big', actor: 'boss', data: { name: 'big', members, joinable: true } })
     const sent = await ok(text('big-1', 'g_big', 'm5'))
@@ -166,7 +167,7 @@ describe('conversation projections against a real nats-server', () => {
     // A member who joined after the message is in no receipt of it.
     await ok({ type: 'group.join', id: 'late', conv: 'g_big', actor: 'latecomer', data: {} })
     const later = await ok(text('big-3', 'g_big', 'boss'))
-    const runner = await startProjection(t, BUCKET)
+    const runner = await projectionFor(c)
     await caughtUp(runner)
     const views = await ConversationViews.open(t.nc, BUCKET)
     const r = await views.receipt('g_big', sent.seq)
@@ -177,12 +178,10 @@ describe('conversation projections against a real nats-server', () => {
     assert.ok((await views.receipt('g_big', later.seq, { limit: 2000 })).unreadBy.includes('latecomer'), 'a message after the join counts the latecomer')
     assert.deepEqual(r.readBy, [...expectedRead].sort())
     assert.deepEqual(r.unreadBy, ['boss', ...members].filter((u) => !expectedRead.has(u)).sort())
-    await runner.stop()
-    runner.close()
   })
 
-  test('burn after read: one tombstone, and the content is gone from JetStream and every view', async () => {
-    const runner = await startProjection(t, BUCKET)
+  test('burn after read: one tombstone, and the content is gone from JetStream and every view', async (c) => {
+    const runner = await projectionFor(c)
     const conv = 'd~alice~bob'
     await ok({ type: 'conversation.create-direct', id: 'create', conv, actor: 'alice', data: { peer: 'bob' } })
     await ok({ type: 'burn.configure', id: 'burn-on', conv, actor: 'alice', data: { enabled: true, seconds: 1 } })
@@ -223,12 +222,10 @@ describe('conversation projections against a real nats-server', () => {
     const [row] = await views.inbox('bob')
     assert.deepEqual([row?.last?.state, row?.last?.preview, row?.unread], ['burned', '[burned]', 0])
     assert.equal(await executors[0]!.pass(), 0, 'nothing left to burn')
-    await runner.stop()
-    runner.close()
   })
 
-  test('a burn tombstone that names no edits (written before tombstones named them) still erases the edits, found in the log', async () => {
-    const runner = await startProjection(t, BUCKET)
+  test('a burn tombstone that names no edits (written before tombstones named them) still erases the edits, found in the log', async (c) => {
+    const runner = await projectionFor(c)
     const conv = 'd~old~tomb'
     await ok({ type: 'conversation.create-direct', id: 'create', conv, actor: 'old', data: { peer: 'tomb' } })
     await ok({ type: 'burn.configure', id: 'burn-on', conv, actor: 'old', data: { enabled: true, seconds: 1 } })
@@ -267,12 +264,10 @@ describe('conversation projections against a real nats-server', () => {
       ],
       'the message and its edit are erased; the reply stays',
     )
-    await runner.stop()
-    runner.close()
   })
 
-  test('the inbox preview is read from the log; a recall with erase erases the message and its edits there, and drops its burn', async () => {
-    const runner = await startProjection(t, BUCKET)
+  test('the inbox preview is read from the log; a recall with erase erases the message and its edits there, and drops its burn', async (c) => {
+    const runner = await projectionFor(c)
     const conv = 'd~cara~dan'
     await ok({ type: 'conversation.create-direct', id: 'create', conv, actor: 'cara', data: { peer: 'dan' } })
     await ok({ type: 'burn.configure', id: 'burn-on', conv, actor: 'cara', data: { enabled: true, seconds: 60 } })
@@ -309,8 +304,6 @@ describe('conversation projections against a real nats-server', () => {
     assert.deepEqual([row?.last?.state, row?.last?.preview, row?.unread], ['recalled', '[recalled]', 0])
     assert.ok(!(await scheduled()), 'nothing is left to burn')
     assert.equal(await new BurnExecutor(views, t.handler, { clock: () => Date.now() + 120_000 }).pass(), 0, 'and no burn is issued')
-    await runner.stop()
-    runner.close()
   })
 })
 

@@ -3,7 +3,7 @@ import { before, describe, test } from 'node:test'
 import { Kvm } from '@nats-io/kv'
 import { connect } from '@nats-io/transport-node'
 import type { RunningApi } from '../../api/server.js'
-import { until } from '../../core/until.js'
+import { listKeys, until } from '../../core/index.js'
 import { OnlineMirror, OnlinePublisher } from '../../integrations/presence/index.js'
 import { Pusher, PushTargets } from '../../integrations/push/index.js'
 import { ConversationViews } from '../../projections/conversations/index.js'
@@ -179,6 +179,38 @@ describe('Offline push: who gets a push for each message, with what, signed and 
     assert.equal((await pushedTo('dan', await send('ann'))).preview, `hello m${n}`)
   })
 
+  test("a thread reply is pushed to the root's author and the thread's participants as a mention, and to those it mentions; to nobody else", async () => {
+    const conv = 'g_push_thread'
+    // eve sends the barriers: a sender has read what came before, so a barrier's sender must not be one the test asks about.
+    tok.eve = await s.token('eve')
+    const created = await call(`${s.url}/v1/groups`, 'POST', tok.ann!, { id: 'create-thread', conv, name: 'Threads', members: ['bob', 'cat', 'dan', 'eve'] })
+    assert.equal(created.status, 200, JSON.stringify(created.body))
+    const root = await send('ann', {}, conv)
+    await pushedTo('dan', root, conv)
+    const first = await send('bob', { thread: root }, conv)
+    // A later plain message's push comes after every push of the reply: a barrier for what must not come.
+    await pushedTo('dan', await send('eve', {}, conv), conv)
+    assert.deepEqual(
+      pushesOf('ann', first, conv).map((p) => p.mentioned),
+      [true],
+      "the root's author is pushed the reply, as a mention",
+    )
+    assert.deepEqual(
+      ['cat', 'dan', 'eve'].flatMap((u) => pushesOf(u, first, conv)),
+      [],
+      'members outside the thread are not pushed a reply',
+    )
+
+    const second = await send('cat', { thread: root, mentions: { users: ['dan'] } }, conv)
+    await pushedTo('dan', await send('eve', {}, conv), conv)
+    assert.deepEqual(
+      ['ann', 'bob', 'dan'].map((u) => pushesOf(u, second, conv).map((p) => p.mentioned)),
+      [[true], [true], [true]],
+      'the root author, the earlier replier and the one mentioned',
+    )
+    assert.deepEqual([...pushesOf('cat', second, conv), ...pushesOf('eve', second, conv)], [], 'never the sender, nor one outside the thread')
+  })
+
   test('a member who reads the message within delaySeconds is not pushed', async () => {
     const slow = await admin('PUT', { url: receiver.url, secret: SECRET, delaySeconds: 2 })
     assert.equal(slow.status, 200, JSON.stringify(slow.body))
@@ -252,15 +284,12 @@ describe('Cluster-wide presence', () => {
     await wait(() => mirror.isOnline('kim') && mirror.isOnline('ann'), 'both never online')
     await doomed.close()
     // One listing of the bucket per check, filtered here: a listing per filter was slow to end under load.
-    const keysOf = async (proc: string) => {
-      const found: string[] = []
-      for await (const k of await kv.keys()) if (k.endsWith(`.${proc}`)) found.push(k)
-      return found
-    }
-    await until(async () => ((await keysOf(dying.process)).length === 0 ? true : undefined), {
+    // A listing that times out (keys purged under it) is simply tried again.
+    const keysOf = async (proc: string) => (await listKeys(kv, '>', 2000).catch(() => undefined))?.filter((k) => k.endsWith(`.${proc}`))
+    await until(async () => ((await keysOf(dying.process))?.length === 0 ? true : undefined), {
       timeoutMs: 15_000,
       everyMs: 100,
-      timedOut: async () => new Error(`the dead process keeps its keys: ${(await keysOf(dying.process)).join(', ')}`),
+      timedOut: async () => new Error(`the dead process keeps its keys: ${(await keysOf(dying.process))?.join(', ')}`),
     })
     assert.equal(mirror.isOnline('kim'), true, 'kim is on a live process')
     live.disconnected('kim')

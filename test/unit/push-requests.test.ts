@@ -70,6 +70,18 @@ describe('the push of one member', () => {
     assert.equal(pushFor(message({ mentions: { all: true } }), member('bob', { mode: 'mentions' }), 'x')?.mentioned, true)
   })
 
+  test("a thread reply: the root's author and the thread's participants as a mention, those it mentions, nobody else", () => {
+    const reply = message({ thread: { root: 4, author: 'cat' } })
+    const thread = { rootAuthor: 'cat', participants: { dan: 2, eve: 0 } }
+    assert.equal(pushFor(reply, member('cat'), 'x', thread)?.mentioned, true, "the root's author")
+    assert.equal(pushFor(reply, member('dan', { mode: 'mentions' }), 'x', thread)?.mentioned, true, 'a participant, though on mentions only')
+    assert.equal(pushFor(reply, member('eve'), 'x', thread), null, 'whose replies are all gone')
+    assert.equal(pushFor(reply, member('bob'), 'x', thread), null, 'outside the thread')
+    assert.equal(pushFor(message({ thread: { root: 4, author: 'cat' }, mentions: { users: ['bob'] } }), member('bob'), 'x', thread)?.mentioned, true)
+    assert.equal(pushFor(reply, member('dan', { mode: 'none' }), 'x', thread), null, 'none is none')
+    assert.equal(pushFor(reply, member('dan', { readSeq: 10 }), 'x', thread), null, 'read already')
+  })
+
   test('has no preview field when the preview may not leave Seqline', () => {
     const push = pushFor(message(), member('bob'), undefined)
     assert.ok(push && !('preview' in push))

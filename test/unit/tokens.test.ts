@@ -3,6 +3,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import { describe, test } from 'node:test'
 import { SignJWT } from 'jose'
 import { Tokens } from '../../api/auth/index.js'
+import { until } from '../../core/index.js'
 
 const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
 const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString()
@@ -28,6 +29,32 @@ describe('user tokens', () => {
       .sign(privateKey)
     const badSubject = await new SignJWT({}).setProtectedHeader({ alg: 'RS256' }).setSubject('not a user!').setExpirationTime('1m').sign(privateKey)
     for (const token of [forged, expired, badSubject, 'garbage']) await assert.rejects(tokens.user(token), { name: 'Unauthorized' })
+  })
+
+  test('a token accepted once is still refused once it expires, and is answered without a second signature check before', async () => {
+    const tokens = new Tokens({ serviceToken, jwtSecret })
+    const { token, expiresAt } = await tokens.mint('ann', 2)
+    assert.equal(await tokens.user(token), 'ann')
+    // Answered from what was verified: the signature check (the private verify) ran once for both.
+    const checker = tokens as unknown as { verify(token: string): Promise<unknown> }
+    const verify = checker.verify.bind(tokens)
+    let checks = 0
+    checker.verify = (t) => {
+      checks++
+      return verify(t)
+    }
+    assert.equal(await tokens.user(token), 'ann')
+    assert.equal(checks, 0, 'no second signature check')
+    const refused = await until(
+      () =>
+        tokens.user(token).then(
+          () => undefined,
+          (err: Error) => err,
+        ),
+      { timeoutMs: 6_000, everyMs: 100, timedOut: () => new Error('the expired token still accepted') },
+    )
+    assert.equal(refused.name, 'Unauthorized')
+    assert.ok(Date.now() >= expiresAt, 'refused only once expired')
   })
 
   test('the service credential is compared exactly', () => {

@@ -14,6 +14,8 @@ export interface Message {
   burnAfter?: number
   /** When the recipient's read started its burn countdown (epoch ms). */
   readByRecipientAt?: number
+  /** The root's seq when this is a reply in a thread: it shows in the thread pane, not in the conversation. */
+  thread?: number
 }
 
 interface Member {
@@ -35,13 +37,18 @@ export interface Timeline {
   burn: { enabled: boolean; seconds: number }
   /** Highest seq folded in. */
   head: number
+  /** Seqs up to here are older history still on the server (0: the timeline starts at seq 1). */
+  olderUpTo: number
 }
+
+/** The kind a conversation id names: `d~` direct, `c_` channel, otherwise a group. */
+export const kindOf = (conv: string): Timeline['kind'] => (conv.startsWith('d~') ? 'direct' : conv.startsWith('c_') ? 'channel' : 'group')
 
 export function emptyTimeline(conv: string): Timeline {
   const direct = conv.startsWith('d~')
   return {
     conv,
-    kind: direct ? 'direct' : 'group',
+    kind: kindOf(conv),
     name: direct ? conv.slice(2).split('~').join(' · ') : conv,
     members: direct
       ? conv
@@ -55,6 +62,7 @@ export function emptyTimeline(conv: string): Timeline {
     dissolved: false,
     burn: { enabled: false, seconds: 30 },
     head: 0,
+    olderUpTo: 0,
   }
 }
 
@@ -106,6 +114,7 @@ const APPLY: Appliers = {
         mentions: e.data.mentions?.users ?? [],
         mentionsAll: e.data.mentions?.all ?? false,
         ...(e.data.burnAfter ? { burnAfter: e.data.burnAfter } : {}),
+        ...(e.data.thread ? { thread: e.data.thread.root } : {}),
       },
     ],
   }),
@@ -126,6 +135,26 @@ const APPLY: Appliers = {
       m.burnAfter && m.readByRecipientAt === undefined && m.actor !== e.actor && m.seq <= e.data.upTo ? { ...m, readByRecipientAt: e.at } : m,
     ),
   }),
+}
+
+/** The user's role here: a channel's subscriber and a group's plain member are both `member`. */
+function roleOf(t: Timeline, user: string): Member['role'] | undefined {
+  return t.members.find((m) => m.user === user)?.role
+}
+
+/** Whether the user may post: a channel takes posts from its owner and admins only. */
+export function mayPost(t: Timeline, user: string): boolean {
+  if (t.dissolved) return false
+  if (t.kind !== 'channel') return true
+  const role = roleOf(t, user)
+  return role === 'owner' || role === 'admin'
+}
+
+/** Whether the user may pin: either side of a direct conversation, a group's or channel's owner and admins. */
+export function mayPin(t: Timeline, user: string): boolean {
+  if (t.kind === 'direct') return true
+  const role = roleOf(t, user)
+  return !t.dissolved && (role === 'owner' || role === 'admin')
 }
 
 /** The text a message shows. */

@@ -39,7 +39,7 @@ export function GroupPanel({ chat, timeline: t }: { chat: LiveChat; timeline: Ti
 
   return (
     <details class="group-panel">
-      <summary>Manage group</summary>
+      <summary>{t.kind === 'channel' ? 'Manage channel' : 'Manage group'}</summary>
       <p>
         Members:{' '}
         {t.members.map((m) => (

@@ -1,5 +1,6 @@
 import type { InboxRow } from '@seqline/client'
 import type { ChatState } from '../chat/live.js'
+import { kindOf } from '../chat/timeline.js'
 
 /** A row's name: a group's name, or the other member of a direct conversation. */
 function titleOf(row: Pick<InboxRow, 'conv' | 'kind' | 'name'>, me: string): string {
@@ -43,7 +44,7 @@ export function InboxList({ state, me, open, onOpen }: { state: ChatState; me: s
         {pending.map((conv) => (
           <li key={conv}>
             <button type="button" aria-current={conv === open ? 'true' : undefined} onClick={() => onOpen(conv)}>
-              <span class="title">{titleOf({ conv, kind: conv.startsWith('d~') ? 'direct' : 'group', name: state.timelines[conv]?.name }, me)}</span>
+              <span class="title">{titleOf({ conv, kind: kindOf(conv), name: state.timelines[conv]?.name }, me)}</span>
             </button>
           </li>
         ))}

@@ -1,0 +1,192 @@
+// The load benchmark (`--only load`): Seqline as `npm start` runs it, one
+// process (seqline-process.ts), on a fresh nats-server of its own; 1,000
+// WebSocket users in 500 direct pairs and 100 groups of 10 send paced
+// 100-character texts, step by step, and every delivery to every member is
+// checked against its send (the WebSocket benchmark's ledger). Then REST
+// sends in an autocannon shape. Beside them, measured in the same run: the
+// `ws` fan-out ceiling (a trivial `ws` server) and the JetStream publish ceilings.
+import { randomBytes } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { connect } from '@nats-io/transport-node'
+import { Tokens } from '../../../api/auth/index.js'
+import { type EventLog, openJetStreamLog } from '../../../core/log/index.js'
+import { ConversationViews } from '../../../projections/conversations/index.js'
+import { lagBehind } from '../../../projections/runtime/lag.js'
+import { startNatsServer } from '../../servers/index.js'
+import { cpuSecondsOf } from '../shared/process-usage.js'
+import { type Ceilings, publishCeilings } from '../shared/publish-ceilings.js'
+import { dropLog, scratchLog } from '../shared/scratch.js'
+import { percentiles } from '../shared/stats.js'
+import { type ClientPool, connectClients } from '../websocket/clients.js'
+import type { Verdict } from '../websocket/ledger.js'
+import { sustainedLoad } from '../websocket/load.js'
+import { createConversations } from '../websocket/setup.js'
+import { convsOf, type Topology, topology } from '../websocket/topology.js'
+import { type RestRun, restSend } from './rest.js'
+import { startSeqline } from './seqline-process.js'
+import { type WsCeiling, wsCeiling } from './ws-ceiling.js'
+
+export interface LoadOptions {
+  rates: number[]
+  seconds: number
+  clients: number
+  groupSize: number
+  warmupSeconds: number
+  restConnections: number
+  restSeconds: number
+  ceilingMessages: number
+  window: number
+  /** Where the Seqline process writes a --cpu-prof profile, if wanted. */
+  profileDir?: string
+  /** Another build's dist/ops/cli.js to run as the Seqline process (a baseline), instead of this one's. */
+  cli?: string
+}
+
+type Percentiles = ReturnType<typeof percentiles>
+
+interface LoadStep {
+  rate: number
+  seconds: number
+  ackedPerSecond: number
+  deliveriesPerSecond: number
+  ack: Percentiles
+  delivery: Percentiles
+  /** Every delivery owed to a member's socket (the sender's own included) and how many came exactly once. */
+  deliveries: number
+  cpu: { apiMsPerMessage: number; apiUsPerDelivery: number; apiPercent: number; natsMsPerMessage: number; natsUsPerDelivery: number; natsPercent: number }
+  /** Write syscalls of the Seqline process (sockets to clients and to NATS alike) per message: what each costs in the kernel. */
+  apiWritesPerMessage: number
+  verdict: Verdict
+}
+
+export interface LoadResult {
+  clients: number
+  directs: number
+  groups: number
+  groupSize: number
+  natsServer: string
+  ceilings: Ceilings
+  ws: WsCeiling
+  steps: LoadStep[]
+  rest: RestRun
+}
+
+const SETUP_WINDOW = 64
+const TOKEN_TTL_SECONDS = 3600
+const SETTLE_TIMEOUT_MS = 120_000
+const CEILING_SECONDS = 5
+
+export async function loadBench(dir: string, opts: LoadOptions): Promise<LoadResult> {
+  const nats = await startNatsServer({ storeDir: join(dir, 'load-nats') })
+  const nc = await connect({ servers: nats.url, noAsyncTraces: true })
+  try {
+    const raw = await scratchLog(nc, 'loadraw', 8)
+    const ceilings = await publishCeilings(nc, raw, opts.ceilingMessages, opts.window)
+    await dropLog(nc, raw)
+    const ws = await wsCeiling(100, opts.groupSize, CEILING_SECONDS)
+    const secrets = { serviceToken: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(32).toString('base64url') }
+    const profile = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : []
+    const seqline = await startSeqline(nats.url, join(dir, 'load-data'), secrets, profile, opts.cli)
+    try {
+      // The log as the Seqline process laid it out (default names), written to directly for the setup.
+      const log = await openJetStreamLog(nc)
+      const t = topology(opts.clients, opts.groupSize, 2)
+      const heads = await createConversations(log, t, SETUP_WINDOW)
+      await settled(nc, log)
+      const tokens = new Tokens(secrets)
+      const userTokens = await Promise.all(t.users.map(async (u) => (await tokens.mint(u, TOKEN_TTL_SECONDS)).token))
+      const pool = await connectClients(seqline.url, userTokens, (u) => Object.fromEntries(convsOf(t, u).map((p) => [p.conv, heads.get(p.conv)!])))
+      const steps: LoadStep[] = []
+      try {
+        for (const [i, rate] of opts.rates.entries()) {
+          // Untimed but checked: JIT and the handler loading each conversation's state say nothing of the steady state.
+          await sustainedLoad(pool, t, rate, opts.warmupSeconds, `lw${i}_`)
+          steps.push(await step(pool, t, rate, opts.seconds, `ls${i}_`, seqline.pid, nats.pid))
+        }
+      } finally {
+        pool.close()
+      }
+      const groups = t.convs.filter((c) => c.kind === 'group' && c.conv !== t.fanout.conv)
+      const rest = await restSend(seqline.url, groups, (u) => userTokens[u]!, {
+        connections: opts.restConnections,
+        seconds: opts.restSeconds,
+        apiPid: seqline.pid,
+        natsPid: nats.pid,
+        prefix: 'rest',
+      })
+      log.close()
+      return {
+        clients: opts.clients,
+        directs: t.convs.filter((c) => c.kind === 'direct').length,
+        groups: groups.length,
+        groupSize: opts.groupSize,
+        natsServer: nc.info?.version ?? '?',
+        ceilings,
+        ws,
+        steps,
+        rest,
+      }
+    } finally {
+      await seqline.stop()
+    }
+  } finally {
+    await nc.close()
+    await nats.stop()
+  }
+}
+
+/** One timed step at `rate`: the paced load, its latencies, and what it cost the Seqline process and nats-server. */
+async function step(pool: ClientPool, t: Topology, rate: number, seconds: number, prefix: string, apiPid: number, natsPid: number): Promise<LoadStep> {
+  const apiBefore = await cpuSecondsOf(apiPid)
+  const natsBefore = await cpuSecondsOf(natsPid)
+  const writesBefore = await writeSyscallsOf(apiPid)
+  const run = await sustainedLoad(pool, t, rate, seconds, prefix)
+  const writes = (await writeSyscallsOf(apiPid)) - writesBefore
+  const api = ((await cpuSecondsOf(apiPid)) ?? NaN) - (apiBefore ?? NaN)
+  const nats = ((await cpuSecondsOf(natsPid)) ?? NaN) - (natsBefore ?? NaN)
+  const l = run.ledger
+  const verdict = l.verdict()
+  const messages = l.ackMs.length
+  const deliveries = verdict.deliveredOnce
+  // CPU is read over the step and its drain: the work of every message it sent.
+  const wall = run.seconds + run.drainSeconds
+  return {
+    rate,
+    seconds: run.seconds,
+    ackedPerSecond: messages / run.seconds,
+    deliveriesPerSecond: l.recipientDeliveries / ((l.lastDeliveryAt - l.firstAt) / 1000),
+    ack: percentiles(l.ackMs),
+    delivery: percentiles(l.deliveryMs),
+    deliveries,
+    cpu: {
+      apiMsPerMessage: (api * 1000) / messages,
+      apiUsPerDelivery: (api * 1e6) / deliveries,
+      apiPercent: (api / wall) * 100,
+      natsMsPerMessage: (nats * 1000) / messages,
+      natsUsPerDelivery: (nats * 1e6) / deliveries,
+      natsPercent: (nats / wall) * 100,
+    },
+    apiWritesPerMessage: writes / messages,
+    verdict,
+  }
+}
+
+/** Write syscalls a process has made so far (syscw of /proc/<pid>/io), NaN when /proc cannot tell. */
+async function writeSyscallsOf(pid: number): Promise<number> {
+  try {
+    return Number(/^syscw:\s+(\d+)/m.exec(await readFile(`/proc/${pid}/io`, 'utf8'))?.[1] ?? NaN)
+  } catch {
+    return NaN
+  }
+}
+
+/** Until the Seqline process's views reflect the whole setup (sockets are seeded from them). */
+async function settled(nc: Parameters<typeof ConversationViews.open>[0], log: EventLog): Promise<void> {
+  const views = await ConversationViews.open(nc)
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS
+  while ((await lagBehind(log, (await views.reach()) ?? {})).events > 0) {
+    if (Date.now() > deadline) throw new Error(`the views did not catch up with the setup in ${SETTLE_TIMEOUT_MS} ms`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}

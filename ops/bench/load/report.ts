@@ -1,0 +1,39 @@
+// The load benchmark's printout: per step the rates, latencies, CPU and the
+// ledger's verdict, beside the ceilings of the same run.
+import { fmt } from '../shared/stats.js'
+import type { LoadResult } from './load.js'
+
+export function printLoad(r: LoadResult): void {
+  console.log(
+    `\nLoad — seqline up (one process: API, projection, history sink on chDB, burns) on nats-server ${r.natsServer}; ` +
+      `${r.clients} WebSocket users in ${r.directs} direct pairs and ${r.groups} groups of ${r.groupSize}, paced 100-char sends`,
+  )
+  const c = r.ceilings
+  console.log(
+    `  ceilings (same run): js.publish ${fmt(c.client.perSecond, 0)}/s (p99 ${fmt(c.client.p99)} ms), append's bare publish ${fmt(c.bare.perSecond, 0)}/s; ` +
+      `ws fan-out ${fmt(r.ws.msgsPerSecond, 0)} msgs/s × ${r.ws.roomSize} = ${fmt(r.ws.framesPerSecond, 0)} frames/s at ${fmt(r.ws.serverCpuUsPerFrame, 1)} µs CPU/frame (server at ${fmt(r.ws.serverCpuPercent, 0)}% of a core)`,
+  )
+  console.log(
+    '  rate/s | acked/s | deliv/s | ack p50/p99/p999 ms    | delivery p50/p99/p999 ms | API ms/msg µs/deliv %core writes/msg | nats ms/msg µs/deliv %core | ledger',
+  )
+  for (const s of r.steps) {
+    const v = s.verdict
+    const ledger = v.ok
+      ? `ok: ${v.deliveredOnce}/${v.expected} delivered once`
+      : `${v.correct ? 'correct' : 'WRONG'}: ${v.deliveredOnce}/${v.expected} once, missed ${v.missed}, dup ${v.duplicates}, seq ${v.seqMismatch}, misrouted ${v.misrouted}, late from the step before ${v.foreign}, failed ${JSON.stringify(v.failed)}`
+    console.log(
+      `  ${pad(s.rate, 6)} | ${pad(fmt(s.ackedPerSecond, 0), 7)} | ${pad(fmt(s.deliveriesPerSecond, 0), 7)} | ${pad(triple(s.ack), 22)} | ${pad(triple(s.delivery), 24)} | ` +
+        `${pad(fmt(s.cpu.apiMsPerMessage, 3), 6)} ${pad(fmt(s.cpu.apiUsPerDelivery, 1), 7)} ${pad(fmt(s.cpu.apiPercent, 0), 5)} ${pad(fmt(s.apiWritesPerMessage, 1), 10)} | ` +
+        `${pad(fmt(s.cpu.natsMsPerMessage, 3), 7)} ${pad(fmt(s.cpu.natsUsPerDelivery, 1), 7)} ${pad(fmt(s.cpu.natsPercent, 0), 5)} | ${ledger}`,
+    )
+  }
+  const rest = r.rest
+  const failed = Object.keys(rest.failed).length === 0 ? 'none failed' : `failed ${JSON.stringify(rest.failed)}`
+  console.log(
+    `  REST send (${rest.connections} keep-alive connections, ${rest.conversations} conversations, ${fmt(rest.seconds, 1)} s): ${fmt(rest.requestsPerSecond, 0)} req/s, ` +
+      `p50 ${fmt(rest.latency.p50)} / p99 ${fmt(rest.latency.p99)} / p999 ${fmt(rest.latency.p999)} ms; CPU per request API ${fmt(rest.apiCpuMsPerRequest, 3)} ms, nats ${fmt(rest.natsCpuMsPerRequest, 3)} ms; ${failed}`,
+  )
+}
+
+const triple = (p: { p50: number; p99: number; p999: number }) => `${fmt(p.p50, 1)} / ${fmt(p.p99, 1)} / ${fmt(p.p999, 1)}`
+const pad = (v: string | number, n: number) => String(v).padStart(n)
