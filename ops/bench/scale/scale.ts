@@ -1,7 +1,8 @@
 // Scale-out benchmark (`--only scale`): one nats-server, one ClickHouse
 // server, one projector and one sink process (`seqline up --role projector`,
 // `--role sink`), and 1, 2, then 4 API processes (`--role api`), the clients
-// spread over them. The same paced workload runs against each count; for each
+// spread over them, plus one API process with no client (what following the
+// log costs an API process for events none of its sockets is in). The same paced workload runs against each count; for each
 // API process its CPU per event of the log and per delivery it made, beside
 // the projector's, the sink's and nats-server's, and beside the js.publish
 // ceiling measured in the same run. Every delivery is matched to its send.
@@ -58,6 +59,12 @@ interface ScaleStep {
   logEventsPerSecond: number
   deliveriesPerSecond: number
   perApi: ApiFigures[]
+  /**
+   * CPU per log event of one more API process that holds no socket and takes
+   * no command: what an event of conversations none of its sockets belongs to
+   * costs an API process (it follows the whole log).
+   */
+  idleApiUsPerEvent: number
   projectorUsPerEvent: number
   sinkUsPerEvent: number
   natsUsPerEvent: number | undefined
@@ -124,10 +131,13 @@ async function scaleStep(
   opts: ScaleOptions,
 ): Promise<ScaleStep> {
   const processes = await Promise.all(Array.from({ length: apis }, (_, i) => startRole(d, 'api', `api-${apis}-${i}`)))
+  // Beside them, an API process nobody connects to or sends through.
+  const idle = await startRole(d, 'api', `api-${apis}-idle`)
+  processes.push(idle)
   try {
     const heads = new Map(await Promise.all(t.convs.map(async (c) => [c.conv, (await log.head(c.conv)).seq] as const)))
     const deliveries = new Array<number>(apis).fill(0)
-    const pool = await spreadClients(processes, t, userTokens, heads, deliveries)
+    const pool = await spreadClients(processes.slice(0, apis), t, userTokens, heads, deliveries)
     try {
       await sustainedLoad(pool, t, opts.rate, opts.warmupSeconds, `warm${apis}`)
       const pids = { apis: processes.map((p) => p.child.pid), projector: roles.projector.child.pid, sink: roles.sink.child.pid, nats: opts.natsPid }
@@ -140,7 +150,7 @@ async function scaleStep(
       const verdict = run.ledger.verdict()
       const seconds = run.seconds + run.drainSeconds
       const used = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? Number.NaN : b - a)
-      const perApi = processes.map((_, i) => {
+      const perApi = processes.slice(0, apis).map((_, i) => {
         const cpu = used(cpuBefore.apis[i], cpuAfter.apis[i])
         return {
           cpuPercent: (cpu / seconds) * 100,
@@ -158,6 +168,7 @@ async function scaleStep(
         logEventsPerSecond: events / seconds,
         deliveriesPerSecond: deliveries.reduce((a, b) => a + b, 0) / seconds,
         perApi,
+        idleApiUsPerEvent: (used(cpuBefore.apis[apis], cpuAfter.apis[apis]) / events) * 1e6,
         projectorUsPerEvent: (used(cpuBefore.projector, cpuAfter.projector) / events) * 1e6,
         sinkUsPerEvent: (used(cpuBefore.sink, cpuAfter.sink) / events) * 1e6,
         natsUsPerEvent: Number.isNaN(natsCpu) ? undefined : (natsCpu / events) * 1e6,
