@@ -1,5 +1,6 @@
 import { type KV, Kvm } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
+import { listKeys } from '../../core/index.js'
 import { readRecord } from '../../projections/runtime/index.js'
 import type { HookSettings, HookView } from '../../schemas/index.js'
 
@@ -38,8 +39,7 @@ export class HookStore {
 
   /** Every hook, in the order they run. */
   async list(): Promise<HookRecord[]> {
-    const names: string[] = []
-    for await (const name of await this.kv.keys()) names.push(name)
+    const names = await listKeys(this.kv)
     const records = await Promise.all(names.map((name) => this.get(name)))
     return records.filter((r): r is HookRecord => r !== undefined).sort(runOrder)
   }
