@@ -9,7 +9,7 @@ import type { HistoryDb } from './history-db.js'
  * million rows for 100 hits; 1,024 reads an eighth of that. The primary index
  * grows to one mark per 1,024 rows (10,000 marks for 10 million messages).
  */
-export const MESSAGE_GRANULE_ROWS = 1024
+const MESSAGE_GRANULE_ROWS = 1024
 
 /**
  * Rebuilds the messages table with MESSAGE_GRANULE_ROWS-row granules (a
