@@ -78,6 +78,11 @@ export const Config = Type.Object(
     }),
     sqlTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 3600, description: 'SEQLINE_SQL_TIMEOUT_SECONDS: longest analyst SQL query' }),
     sqlMaxRows: Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'SEQLINE_SQL_MAX_ROWS: most rows an analyst SQL query returns' }),
+    sqlMaxMemoryMb: Type.Integer({
+      minimum: 16,
+      maximum: 1_048_576,
+      description: 'SEQLINE_SQL_MAX_MEMORY_MB: most memory one analyst SQL query may use, in MiB',
+    }),
     retentionIntervalSeconds: Type.Integer({
       minimum: 1,
       maximum: 86_400,
@@ -140,6 +145,7 @@ export const CONFIG_ENV: Record<keyof Config, string> = {
   clickhouseDatabase: 'SEQLINE_CLICKHOUSE_DATABASE',
   sqlTimeoutSeconds: 'SEQLINE_SQL_TIMEOUT_SECONDS',
   sqlMaxRows: 'SEQLINE_SQL_MAX_ROWS',
+  sqlMaxMemoryMb: 'SEQLINE_SQL_MAX_MEMORY_MB',
   retentionIntervalSeconds: 'SEQLINE_RETENTION_INTERVAL_SECONDS',
   role: 'SEQLINE_ROLE',
   logLevel: 'SEQLINE_LOG_LEVEL',
@@ -183,6 +189,7 @@ export const CONFIG_DEFAULTS: Omit<Config, Optional> = {
   clickhouseDatabase: 'seqline',
   sqlTimeoutSeconds: 30,
   sqlMaxRows: 100_000,
+  sqlMaxMemoryMb: 1024,
   retentionIntervalSeconds: 600,
   role: 'all',
   logLevel: 'info',

@@ -69,6 +69,7 @@ export const ERROR_CODES = {
   SQL_ERROR: { status: 400, retry: 'no', meaning: "ClickHouse refused the analyst's query; the message is ClickHouse's" },
   SQL_TOO_MANY_ROWS: { status: 400, retry: 'no', meaning: 'the query returns more rows than SEQLINE_SQL_MAX_ROWS; narrow it' },
   SQL_TIMEOUT: { status: 400, retry: 'no', meaning: 'the query ran longer than SEQLINE_SQL_TIMEOUT_SECONDS; narrow it' },
+  SQL_TOO_MUCH_MEMORY: { status: 400, retry: 'no', meaning: 'the query needed more memory than SEQLINE_SQL_MAX_MEMORY_MB; narrow it' },
   UNAUTHORIZED: { status: 401, retry: 'no', meaning: 'a missing, expired or wrong token (or not the service credential on /v1/admin); get a new token' },
   SQL_READ_ONLY: { status: 403, retry: 'no', meaning: 'analyst SQL may only read' },
   SQL_OUTSIDE_HISTORY: {

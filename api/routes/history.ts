@@ -38,7 +38,9 @@ import { ApiError, validationFailed } from '../errors.js'
 const failures = { '4xx': ErrorBody, '5xx': ErrorBody }
 const config = { errors: ['HISTORY_UNAVAILABLE'] as const }
 /** Analyst SQL: ClickHouse's refusals, named. */
-const sqlConfig = { errors: ['HISTORY_UNAVAILABLE', 'SQL_READ_ONLY', 'SQL_OUTSIDE_HISTORY', 'SQL_TOO_MANY_ROWS', 'SQL_TIMEOUT', 'SQL_ERROR'] as const }
+const sqlConfig = {
+  errors: ['HISTORY_UNAVAILABLE', 'SQL_READ_ONLY', 'SQL_OUTSIDE_HISTORY', 'SQL_TOO_MANY_ROWS', 'SQL_TIMEOUT', 'SQL_TOO_MUCH_MEMORY', 'SQL_ERROR'] as const,
+}
 
 /** GET /v1/search: a user's full-text search of the conversations they may read. */
 export function userHistoryRoutes(app: TypedApp, deps: ApiDeps): void {
@@ -234,6 +236,7 @@ function sqlRefusal(err: unknown): unknown {
   if (code === 164) return new ApiError(403, 'SQL_READ_ONLY', `only read queries are allowed: ${message}`)
   if (code === 396 || code === 158) return new ApiError(400, 'SQL_TOO_MANY_ROWS', message)
   if (code === 159) return new ApiError(400, 'SQL_TIMEOUT', message)
+  if (code === 241) return new ApiError(400, 'SQL_TOO_MUCH_MEMORY', message)
   return new ApiError(400, 'SQL_ERROR', message)
 }
 

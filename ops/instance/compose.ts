@@ -206,7 +206,7 @@ async function startApiPart(
   const users = await UserDirectory.open(nc, undefined, config.replicas)
   const limits = { bodyLimitBytes: config.bodyLimitBytes, rateLimitPerMinute: config.rateLimitPerMinute }
   const https = config.tlsCertFile ? { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile!) } : undefined
-  const sqlLimits = { timeoutSeconds: config.sqlTimeoutSeconds, maxRows: config.sqlMaxRows }
+  const sqlLimits = { timeoutSeconds: config.sqlTimeoutSeconds, maxRows: config.sqlMaxRows, maxMemoryMb: config.sqlMaxMemoryMb }
   const trustProxy = config.trustProxy?.split(',').map((a) => a.trim())
   const corsOrigins = parseOrigins(config.corsOrigins)
   const deps = {

@@ -1,4 +1,4 @@
-import { type AnalystLimits, ChdbAnalyst } from './chdb-analyst.js'
+import { type AnalystLimits, ChdbAnalyst, memoryCapBytes } from './chdb-analyst.js'
 import type { HistoryDb } from './history-db.js'
 
 export type { AnalystLimits } from './chdb-analyst.js'
@@ -19,6 +19,7 @@ export async function analystQuery(db: HistoryDb, query: string, limits: Analyst
     max_execution_time: limits.timeoutSeconds,
     max_result_rows: String(limits.maxRows),
     result_overflow_mode: 'throw',
+    max_memory_usage: String(memoryCapBytes(limits)),
     readonly: '1',
   })
 }

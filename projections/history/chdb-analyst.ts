@@ -5,7 +5,14 @@ import { identifier } from './sql.js'
 export interface AnalystLimits {
   timeoutSeconds: number
   maxRows: number
+  /** Most memory one query may use (`max_memory_usage`), in MiB; DEFAULT_SQL_MEMORY_MB when not given. */
+  maxMemoryMb?: number
 }
+
+const DEFAULT_SQL_MEMORY_MB = 1024
+
+/** The memory cap in bytes, as ClickHouse's max_memory_usage takes it. */
+export const memoryCapBytes = (limits: AnalystLimits) => Math.floor(limits.maxMemoryMb ?? DEFAULT_SQL_MEMORY_MB) * 2 ** 20
 
 /**
  * Analyst SQL on embedded chDB. chDB keeps settings per session, so analysts
@@ -32,6 +39,8 @@ export class ChdbAnalyst {
       await session.queryAsync(`SET max_execution_time = ${Math.floor(limits.timeoutSeconds)}`)
       await session.queryAsync(`SET max_result_rows = ${Math.floor(limits.maxRows)}`)
       await session.queryAsync(`SET result_overflow_mode = 'throw'`)
+      // chDB shares one process with the API and the sink: a query that would take more memory ends, the process does not.
+      await session.queryAsync(`SET max_memory_usage = ${memoryCapBytes(limits)}`)
       await session.queryAsync('SET output_format_json_quote_64bit_integers = 0')
       // Last: from here on no setting of this session can change.
       await session.queryAsync('SET readonly = 1')

@@ -1,4 +1,5 @@
 import type { Capabilities } from './capabilities.js'
+import { finerGranules } from './granules.js'
 import type { HistoryDb } from './history-db.js'
 import { cjkTokens, createTables, ddlSettings, promptPartRemoval } from './schema.js'
 
@@ -6,6 +7,8 @@ export interface Migration {
   version: number
   name: string
   statements(table: (name: string) => string, caps: Capabilities): string[]
+  /** Work that depends on what the database holds, run after the statements. */
+  run?(db: HistoryDb): Promise<void>
 }
 
 /**
@@ -17,6 +20,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 1, name: 'messages, events and hidden tables', statements: createTables },
   { version: 2, name: 'parts replaced by a burn are removed within seconds', statements: promptPartRemoval },
   { version: 3, name: 'CJK tokens: asciiCJK text index, or the word column retokenized', statements: cjkTokens },
+  { version: 4, name: 'messages in granules of 1,024 rows (embedded chDB)', statements: () => [], run: finerGranules },
 ]
 
 const LEDGER = 'schema_migrations'
@@ -29,6 +33,7 @@ export async function migrate(db: HistoryDb, migrations: Migration[] = MIGRATION
   for (const m of migrations) {
     if (done.has(m.version)) continue
     for (const statement of m.statements((name) => db.table(name), db.caps)) await db.command(statement, db.sql(), ddlSettings(db.caps))
+    await m.run?.(db)
     await db.insert(LEDGER, [{ version: m.version, name: m.name, applied_ms: Date.now() }])
     applied.push(m.version)
   }

@@ -58,43 +58,63 @@ export async function searchMessages(db: HistoryDb, scope: SearchScope, req: Sea
   if (req.terms.flat().length === 0) return { hits: [], more: false }
   const want = req.limit + 1
   const pageSize = Math.max(50, want * 2)
-  const hits: Candidate[] = []
+  const hits: StoredHit[] = []
   let after = req.after
   for (let round = 0; round < MAX_ROUNDS && hits.length < want; round++) {
     const candidates = await candidatePage(db, scoped, { ...req, after }, pageSize)
-    const newest = await newestVersions(db, candidates)
-    hits.push(...candidates.filter((c) => newest.get(messageKey(c.conv, c.seq)) === c.pos))
+    const inOrder = candidates.filter((c) => c.ordered)
+    hits.push(...(await newestOnly(db, inOrder)))
     const last = candidates.at(-1)
     if (!last || candidates.length < pageSize) break
     after = { at: last.at_ms, conv: last.conv, seq: last.seq }
   }
-  return { hits: hits.slice(0, req.limit).map(({ pos: _pos, ...hit }) => hit), more: hits.length > req.limit }
+  return { hits: hits.slice(0, req.limit), more: hits.length > req.limit }
 }
 
 /** Pages of older versions that no longer match are skipped; past this many pages a search ends early. */
 const MAX_ROUNDS = 20
 
-type Candidate = StoredHit & { pos: number }
+/** A matching row of any version; `ordered` when its text holds each run of tokens in order (see orderedClause). */
+type Candidate = StoredHit & { pos: number; ordered: boolean }
 
-/** Matching rows of any version, newest first. */
+/**
+ * Matching rows of any version, newest first. With a text index the WHERE
+ * reads only the index and the key columns, and the order of each run is
+ * computed in the SELECT, so ClickHouse reads the text lazily — for the rows
+ * of this page only, after it has picked them — instead of for every row the
+ * index names (a common word's millions, or every row of a rare word's
+ * granules). Without one, the word column is checked in the WHERE.
+ */
 async function candidatePage(db: HistoryDb, scope: SearchScope, req: SearchRequest, size: number): Promise<Candidate[]> {
   const sql = db.sql()
-  const where = [`state IN ('live', 'edited')`, termsClause(db, sql, req.terms, req.mode), ...scopeClauses(db, sql, scope), ...filterClauses(sql, req)]
-  return db.rows<Candidate>(
-    `SELECT conv, seq, pos, at_ms, sender, kind, state, text FROM ${db.table('messages')}
-     ${db.caps.textIndex ? '' : substringPrefilter(sql, req.terms, req.mode)}
+  const tokens = sql.value([...new Set(req.terms.flat())], 'Array(String)')
+  const fn = req.mode === 'any' ? 'Any' : 'All'
+  const indexed = db.caps.textIndex
+  const ordered = indexed
+    ? orderedClause(sql, req.terms, req.mode, `tokens(lowerUTF8(text), 'asciiCJK')`, 'lowerUTF8(text)')
+    : orderedClause(sql, req.terms, req.mode, 'words')
+  const where = [
+    `state IN ('live', 'edited')`,
+    indexed ? `has${fn}Tokens(text, ${tokens})` : `has${fn}(words, ${tokens})`,
+    ...(indexed ? [] : [ordered]),
+    ...scopeClauses(db, sql, scope),
+    ...filterClauses(sql, req),
+  ]
+  const rows = await db.rows<Candidate>(
+    `SELECT conv, seq, pos, at_ms, sender, kind, state, text, ${indexed ? ordered : '1'} AS ordered FROM ${db.table('messages')}
+     ${indexed ? '' : substringPrefilter(sql, req.terms, req.mode)}
      WHERE ${where.join(' AND ')}
      ORDER BY at_ms DESC, conv DESC, seq DESC
      LIMIT ${size}`,
     sql,
     db.caps.searchSettings,
   )
+  return rows.map((r) => ({ ...r, ordered: Boolean(Number(r.ordered)) }))
 }
 
-/** The log position of the newest stored version of each candidate message. */
-async function newestVersions(db: HistoryDb, candidates: Candidate[]): Promise<Map<string, number>> {
-  const newest = new Map<string, number>()
-  if (candidates.length === 0) return newest
+/** The candidates that are their message's newest stored version (by log position), as hits. */
+async function newestOnly(db: HistoryDb, candidates: Candidate[]): Promise<StoredHit[]> {
+  if (candidates.length === 0) return []
   const sql = db.sql()
   const convs = [...new Set(candidates.map((c) => c.conv))]
   const seqs = [...new Set(candidates.map((c) => c.seq))]
@@ -103,8 +123,8 @@ async function newestVersions(db: HistoryDb, candidates: Candidate[]): Promise<M
      WHERE conv IN ${sql.list(convs)} AND has(${sql.value(seqs, 'Array(UInt64)')}, seq) GROUP BY conv, seq`,
     sql,
   )
-  for (const r of rows) newest.set(messageKey(r.conv, r.seq), Number(r.pos))
-  return newest
+  const newest = new Map(rows.map((r) => [messageKey(r.conv, r.seq), Number(r.pos)]))
+  return candidates.filter((c) => newest.get(messageKey(c.conv, c.seq)) === Number(c.pos)).map(({ pos: _pos, ordered: _ordered, ...hit }) => hit)
 }
 
 /** A user's scope cut down to the conversations asked for; asking never widens it. */
@@ -119,18 +139,31 @@ function narrow(scope: SearchScope, convs?: string[]): SearchScope {
  * The index (or word column) narrows to rows holding the tokens; a term of
  * several tokens then must appear as that run, in order, in the row's own
  * tokens, so `路线图` does not match a text with 路, 线 and 图 scattered.
+ * In `any` mode one term so found is enough. 1 when no term has a run.
  */
-function termsClause(db: HistoryDb, sql: Sql, terms: string[][], mode: SearchMode): string {
-  const tokens = sql.value([...new Set(terms.flat())], 'Array(String)')
-  const runs = terms.filter((t) => t.length > 1)
-  const rowTokens = db.caps.textIndex ? `tokens(lowerUTF8(text), 'asciiCJK')` : 'words'
-  const has = db.caps.textIndex ? (fn: string) => `has${fn}Tokens(text, ${tokens})` : (fn: string) => `has${fn}(words, ${tokens})`
-  const inOrder = (run: string[]) => `position(concat(' ', arrayStringConcat(${rowTokens}, ' '), ' '), ${sql.value(` ${run.join(' ')} `, 'String')}) > 0`
-  if (mode === 'any') {
-    if (runs.length === 0) return has('Any')
-    return `${has('Any')} AND (${terms.map(inOrder).join(' OR ')})`
+function orderedClause(sql: Sql, terms: string[][], mode: SearchMode, rowTokens: string, lowered?: string): string {
+  const inOrder = (run: string[]) => {
+    const tokenRun = `position(concat(' ', arrayStringConcat(${rowTokens}, ' '), ' '), ${sql.value(` ${run.join(' ')} `, 'String')}) > 0`
+    if (lowered === undefined || !substringImpliesRun(run)) return tokenRun
+    return `(position(${lowered}, ${sql.value(run.join(''), 'String')}) > 0 OR ${tokenRun})`
   }
-  return [has('All'), ...runs.map(inOrder)].join(' AND ')
+  if (mode === 'any') return terms.some((t) => t.length > 1) ? `(${terms.map(inOrder).join(' OR ')})` : '1'
+  const runs = terms.filter((t) => t.length > 1)
+  return runs.length === 0 ? '1' : runs.map(inOrder).join(' AND ')
+}
+
+/**
+ * Whether finding a run's characters together in the lowercased text proves
+ * the tokens stand in that order: true when the run begins and ends with a
+ * one-character token (CJK, kana, hangul...), since the text's tokenizer cuts
+ * before and after each such character whatever surrounds it; an ASCII word at
+ * either end could be part of a longer word in the text (`v2` in `xv2`). The
+ * substring test is much cheaper than tokenizing the row, and when it fails
+ * the token check still runs (`蝾 螈`, with a space, is the same run).
+ */
+function substringImpliesRun(run: string[]): boolean {
+  const single = (token: string | undefined) => token !== undefined && [...token].length === 1 && token.codePointAt(0)! > 0x7f
+  return single(run[0]) && single(run.at(-1))
 }
 
 /**

@@ -30,7 +30,7 @@ describe('analyst SQL on embedded chDB', () => {
     sink = new HistorySink(t.log, db, { flushIntervalMs: 20 })
     await sink.start()
     t.defer(() => sink.stop())
-    s = await startApiStack(t, 'analyst_sql_views', undefined, { history: { db, sqlLimits: { timeoutSeconds: 1, maxRows: 50 } } })
+    s = await startApiStack(t, 'analyst_sql_views', undefined, { history: { db, sqlLimits: { timeoutSeconds: 1, maxRows: 50, maxMemoryMb: 64 } } })
     t.defer(() => s.stop())
     await createGroup(t.handler, 'g_sql', 'ann', ['ben'])
     await accepted(t.handler, text('s1', 'g_sql', 'ann', 'first'))
@@ -142,6 +142,22 @@ describe('analyst SQL on embedded chDB', () => {
     assert.equal(many.body.error.code, 'SQL_TOO_MANY_ROWS')
     const fifty = await sql('SELECT number FROM numbers(50)')
     assert.equal(fifty.body.rowCount, 50, 'exactly the limit is allowed')
+  })
+
+  test('the memory cap holds and cannot be lifted from inside the query', async () => {
+    // 50 million UInt64 in one array: 400 MB, over the 64 MiB cap the stack is given.
+    const big = await sql('SELECT length(range(50000000)) AS n')
+    assert.equal(big.status, 400, JSON.stringify(big.body))
+    assert.equal(big.body.error.code, 'SQL_TOO_MUCH_MEMORY')
+    const small = await sql('SELECT length(range(1000000)) AS n')
+    assert.deepEqual(small.body.rows, [{ n: 1000000 }], '8 MB is under the cap')
+    for (const loosen of ['SELECT length(range(50000000)) AS n SETTINGS max_memory_usage = 0', 'SET max_memory_usage = 0']) {
+      const r = await sql(loosen)
+      assert.equal(r.status, 403, `${loosen}: ${JSON.stringify(r.body)}`)
+      assert.equal(r.body.error.code, 'SQL_READ_ONLY')
+    }
+    const after = await sql('SELECT length(range(50000000)) AS n')
+    assert.equal(after.body.error?.code, 'SQL_TOO_MUCH_MEMORY', 'still capped after the attempts')
   })
 
   test('the history sink keeps writing while analysts are read-only', async () => {

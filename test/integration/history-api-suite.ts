@@ -118,6 +118,8 @@ export function historyApiSuite(backend: BackendName): void {
         katakana: 'カタカナのテスト',
         korean: '오늘 회의는 취소되었습니다',
         emoji: '今日は😀いい天気🎉 weather',
+        // A run split by a space is still that run of tokens; `xv2` is one token, so `v2发布` is not in it (though `v2` and 发布 are).
+        spaced: '蝾 螈 xv2发布 v2',
       }
       await createGroup(t.handler, 'g_cjk', 'ann', [])
       const at: Record<string, string> = {}
@@ -138,14 +140,18 @@ export function historyApiSuite(backend: BackendName): void {
         ['路线图', 'phrase', ['roadmap']],
         ['图线路', 'phrase', []],
         ['讨论 路线图', 'all', ['roadmap']],
-        ['路线图 发布', 'any', ['release', 'roadmap']],
-        ['发布', 'all', ['release']],
+        ['路线图 发布', 'any', ['release', 'roadmap', 'spaced']],
+        ['发布', 'all', ['release', 'spaced']],
         ['Seqline', 'all', ['release']],
         ['seqline', 'all', ['release']],
-        ['v2', 'all', ['release']],
-        ['发布 v2', 'all', ['release']],
+        ['v2', 'all', ['release', 'spaced']],
+        ['发布 v2', 'all', ['release', 'spaced']],
         ['Seqline发布了v2', 'phrase', ['release']],
         ['v2发布', 'all', []],
+        ['v2发布', 'phrase', []],
+        ['蝾螈', 'all', ['spaced']],
+        ['蝾螈', 'phrase', ['spaced']],
+        ['螈蝾', 'all', []],
         ['会議', 'all', ['japanese']],
         ['会议', 'all', []],
         ['開きます', 'all', ['japanese']],

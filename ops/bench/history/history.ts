@@ -42,7 +42,9 @@ const BATCH = 50_000
 const RUNS = 20
 
 export async function historyBench(db: HistoryDb, label: string, opts: HistoryBenchOptions): Promise<HistoryBenchResult> {
-  await migrate(db)
+  const migrating = performance.now()
+  const applied = await migrate(db)
+  if (applied.length > 0) console.log(`  ${label}: schema migrations ${applied.join(', ')} applied in ${fmt((performance.now() - migrating) / 1000, 1)} s`)
   const data = syntheticOptions(opts)
   const ingest = opts.reuse && (await storedMessages(db)) >= opts.messages ? { seconds: NaN, rawRate: NaN } : await ingestAll(db, label, data)
   const searches = await searchFigures(db, opts)
