@@ -24,6 +24,15 @@ export class ExportVerifier {
   private readonly unreadable: FileProblem[] = []
   private lineNo = 0
 
+  /**
+   * `known`: a conversation whose head seq is known apart from the file (the
+   * live log's, when the export is verified as it is written), so seqs missing
+   * at its end count even when the file has no head line.
+   */
+  constructor(private readonly known?: { conv: string; head: number }) {
+    if (known) this.verifierOf(known.conv)
+  }
+
   line(text: string): void {
     this.lineNo++
     if (text.trim() === '') return
@@ -47,7 +56,8 @@ export class ExportVerifier {
   finish(publishedHead?: string): ExportVerification {
     const conversations = [...this.verifiers.values()].map((v) => {
       const head = this.heads.get(v.conv)
-      return v.finish(head ? { seq: head.seq, hash: head.hash } : undefined)
+      if (head) return v.finish({ seq: head.seq, hash: head.hash })
+      return v.finish(v.conv === this.known?.conv ? { seq: this.known.head } : undefined)
     })
     const unreadable = [...this.unreadable]
     const only = conversations.length === 1 ? conversations[0] : undefined

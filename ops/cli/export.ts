@@ -4,9 +4,10 @@
 import { createWriteStream } from 'node:fs'
 import type { Writable } from 'node:stream'
 import type { AuditLine, EventLog } from '../../core/log/index.js'
-import { ChainVerifier, conversationAudit, conversationAuditNdjson, rangeAudit, type Verification } from '../../core/log/index.js'
+import { ChainVerifier, conversationAudit, conversationAuditNdjson, type ExportVerification, rangeAudit, type Verification } from '../../core/log/index.js'
 import type { SeqlineEvent } from '../../schemas/index.js'
 import { progress } from './progress.js'
+import { VerifyingThread } from './verify-thread.js'
 
 export interface ExportOptions {
   conv?: string
@@ -27,10 +28,16 @@ const CSV_COLUMNS = ['conv', 'seq', 'at', 'type', 'actor', 'cmd', 'v', 'data'] a
 export async function exportEvents(log: EventLog, opts: ExportOptions): Promise<Verification | null> {
   const out: Writable = opts.out ? createWriteStream(opts.out) : process.stdout
   const head = opts.conv ? (await log.head(opts.conv)).seq : undefined
-  if (opts.conv && !opts.verify && opts.format === 'ndjson' && opts.since === undefined && opts.until === undefined) {
-    await passThrough(out, conversationAuditNdjson(log, opts.conv, head!))
+  if (opts.conv && opts.format === 'ndjson' && opts.since === undefined && opts.until === undefined) {
+    const verifier = opts.verify ? new VerifyingThread(opts.conv, head!) : undefined
+    try {
+      await passThrough(out, conversationAuditNdjson(log, opts.conv, head!), verifier)
+    } catch (err) {
+      await verifier?.stop()
+      throw err
+    }
     if (opts.out) await closeFile(out)
-    return null
+    return verifier ? conversationOf(await verifier.finish(), opts.conv) : null
   }
   const source = opts.conv ? conversationAudit(log, opts.conv, head!, opts.since, opts.until) : rangeAudit(log, opts.since ?? 0, opts.until)
   const verifier = opts.verify && opts.conv ? new ChainVerifier(opts.conv) : undefined
@@ -52,9 +59,24 @@ export async function exportEvents(log: EventLog, opts: ExportOptions): Promise<
   return verifier.finish(headHash === undefined ? { seq: head! } : { seq: head!, hash: headHash })
 }
 
-/** A whole conversation's NDJSON, written as the log's bytes come (see conversationAuditNdjson). */
-async function passThrough(out: Writable, chunks: AsyncIterable<Uint8Array>): Promise<void> {
-  for await (const chunk of chunks) await write(out, chunk)
+/** A whole conversation's NDJSON, written as the log's bytes come (see conversationAuditNdjson), and the same bytes verified beside. */
+async function passThrough(out: Writable, chunks: AsyncIterable<Uint8Array>, verifier?: VerifyingThread): Promise<void> {
+  for await (const chunk of chunks) {
+    await verifier?.feed(chunk)
+    await write(out, chunk)
+  }
+}
+
+/**
+ * The conversation's verification out of the file's. A line the verifier
+ * could not read is a seq missing from the conversation, so it shows there;
+ * any other problem of the file (none is expected from the log) fails it too.
+ */
+function conversationOf(file: ExportVerification, conv: string): Verification {
+  const v = file.conversations.find((c) => c.conv === conv)
+  if (!v) throw new Error(`the verification of ${conv} is missing`)
+  if (file.ok || !v.ok) return v
+  return { ...v, ...(file.firstBad ? { firstBad: file.firstBad } : {}), ok: false }
 }
 
 function closeFile(out: Writable): Promise<void> {

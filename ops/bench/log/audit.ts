@@ -39,11 +39,13 @@ export async function auditBench(nc: NatsConnection, log: JetStreamLog, events: 
       const v = await verifyFile(file)
       if (!v.ok) throw new Error(`the benchmark's own export does not verify: ${JSON.stringify(v.firstBad)}`)
     })
+    const live = await timed('export --verify (verified beside, 2 threads)', events, () => exportVerified(log, conv, join(dir, 'verified.ndjson'), events))
     read.vsCeiling = read.perSecond / raw.perSecond
+    live.vsCeiling = live.perSecond / raw.perSecond
     exported.vsCeiling = exported.perSecond / raw.perSecond
     verified.vsCeiling = verified.perSecond / Math.min(parse.perSecond, hash.perSecond)
     const both = { step: 'export + verify (one after the other)', events, perSecond: events / (events / exported.perSecond + events / verified.perSecond) }
-    return [raw, read, exported, parse, hash, verified, both]
+    return [raw, read, exported, parse, hash, verified, both, live]
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
@@ -111,9 +113,17 @@ async function exportTo(log: JetStreamLog, conv: string, file: string): Promise<
   await exportEvents(log, { conv, format: 'ndjson', out: file, verify: false })
 }
 
+/** As `seqline export --conv <id> --out <file> --verify` runs: the export written and its bytes verified on a second thread as they come. */
+async function exportVerified(log: JetStreamLog, conv: string, file: string, head: number): Promise<void> {
+  const v = await exportEvents(log, { conv, format: 'ndjson', out: file, verify: true })
+  if (!v?.ok || v.events !== head) throw new Error(`the benchmark's own export does not verify: ${JSON.stringify(v?.firstBad ?? v)}`)
+}
+
 export function printAudit(rows: AuditRow[]) {
   console.log('\naudit: one conversation exported from the log to NDJSON, then verified offline (seq and hash chain)')
-  console.log('vs ceiling = events/s ÷ the ceiling of its kind in this run (log read and export: the bare ordered consumer; verify: the lower file ceiling)\n')
+  console.log(
+    'vs ceiling = events/s ÷ the ceiling of its kind in this run (log read, export and export --verify: the bare ordered consumer; verify: the lower file ceiling)\n',
+  )
   console.log('step                                          events    events/s  vs ceiling')
   for (const r of rows) {
     const vs = r.vsCeiling === undefined ? '' : fmt(r.vsCeiling)
