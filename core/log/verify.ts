@@ -119,7 +119,7 @@ export class ChainVerifier {
     const link = erased ? entry.link : undefined
     const chain = erased ? entry.link.chain : entry.chain
     if (erased) this.checkLinkForm(entry.link, line)
-    else this.noteTombstone(entry)
+    else this.noteTombstone(entry, line)
     if (chain) this.checkPrev(seq, chain.prev, known, line)
     else this.unchained(seq, line)
     this.prevHash = link ? linkHash(link) : eventHash(entry as SeqlineEvent)
@@ -192,8 +192,15 @@ export class ChainVerifier {
     this.misplacedAt.push(problem(seq, line, `repeated or out of order: seq ${seq} after seq ${this.last}`))
   }
 
-  private noteTombstone(e: SeqlineEvent): void {
-    for (const t of tombstonesOf(e)) {
+  private noteTombstone(e: SeqlineEvent, line?: number): void {
+    let found: Tombstone[]
+    try {
+      found = tombstonesOf(e)
+    } catch {
+      // A line an exporter never wrote (its data lacks what the type carries) is a problem at that line, not a crash of the verifier.
+      return void this.breaks.push(problem(e.seq, line, `a ${e.type} whose data names no erased seqs`))
+    }
+    for (const t of found) {
       this.tombstones.push(t)
       this.explained.add(t.target)
       for (const seq of t.edits) this.explained.add(seq)

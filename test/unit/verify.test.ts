@@ -44,6 +44,14 @@ describe('verifying seq continuity', () => {
     assert.deepEqual([v.ok, v.gaps], [false, [2, 5, 6]])
   })
 
+  test('a tombstone whose data lacks its targets is a problem at its seq, not a crash', () => {
+    const broken = { ...msg(3), type: 'content.erased', data: {} } as unknown as SeqlineEvent
+    const v = verifyConversation('g_a', 3, [msg(1), msg(2), broken])
+    assert.equal(v.ok, false)
+    assert.equal(v.firstBad?.seq, 3)
+    assert.match(v.firstBad?.reason ?? '', /content.erased whose data names no erased seqs/)
+  })
+
   test('a repeated or backward seq is disorder', () => {
     const v = verifyConversation('g_a', 3, [msg(1), msg(2), msg(2), msg(3)])
     assert.deepEqual([v.ok, v.disorder], [false, [2]])
