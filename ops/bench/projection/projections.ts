@@ -53,6 +53,7 @@ function printThroughput(t: ThroughputResult, window: number) {
   line('raw bare publish (after)', t.bare[1], '', '')
   line('handler append', t.handler, '', fmt(t.handler / bare))
   line('projection replay', t.projection, fmt(t.projection / t.handler), fmt(t.projection / bare))
+  console.log(`\nprojection replay CPU of this process: ${fmt(t.projectionCpuUs, 1)} µs per event (user + system, start() until the views are flushed)`)
 }
 
 function printLag(rows: LagRow[], seconds: number) {
