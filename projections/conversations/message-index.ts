@@ -15,6 +15,8 @@ export const CHUNK = 4096
 
 const chunkIndex = (seq: number) => Math.floor(seq / CHUNK)
 
+const EMPTY_BITS = Buffer.alloc(CHUNK / 8).toString('base64')
+
 /** The chunk holding seq, created (with the count before it) if the conversation just reached it. */
 export async function chunkFor(store: ViewStore, conv: string, seq: number): Promise<ChunkRecord> {
   const index = chunkIndex(seq)
@@ -22,28 +24,42 @@ export async function chunkFor(store: ViewStore, conv: string, seq: number): Pro
   const found = await store.get<ChunkRecord>(key)
   if (found) return found
   const base = index === 0 ? 0 : await liveUpTo(store, conv, index * CHUNK - 1)
-  const chunk = { base, bits: Buffer.alloc(CHUNK / 8).toString('base64') }
+  const chunk = { base, bits: EMPTY_BITS }
   store.set(key, chunk)
   return chunk
 }
 
+/** Decoded bitmaps of the chunks the projection holds in memory, by chunk object. */
+const decoded = new WeakMap<ChunkRecord, Buffer>()
+
+/**
+ * The chunk's bitmap, decoded once while the chunk stays in memory: from then
+ * on its `bits` is read from the bitmap (base64 made when the record is
+ * written, once per flush), not decoded and encoded again for every message.
+ */
+function bitsOf(chunk: ChunkRecord): Buffer {
+  const found = decoded.get(chunk)
+  if (found) return found
+  const bits = Buffer.from(chunk.bits, 'base64')
+  decoded.set(chunk, bits)
+  Object.defineProperty(chunk, 'bits', { get: () => bits.toString('base64'), enumerable: true, configurable: true })
+  return bits
+}
+
 export async function markLive(store: ViewStore, conv: string, seq: number): Promise<void> {
   const chunk = await chunkFor(store, conv, seq)
-  const bits = Buffer.from(chunk.bits, 'base64')
-  bits[(seq % CHUNK) >> 3]! |= 1 << ((seq % CHUNK) & 7)
-  chunk.bits = bits.toString('base64')
+  bitsOf(chunk)[(seq % CHUNK) >> 3]! |= 1 << ((seq % CHUNK) & 7)
   store.set(keys.chunk(conv, chunkIndex(seq)), chunk)
 }
 
 /** Clears a live message; returns false when it was not live (e.g. already erased before a rebuild saw it). */
 export async function markGone(store: ViewStore, conv: string, seq: number, head: number): Promise<boolean> {
   const chunk = await chunkFor(store, conv, seq)
-  const bits = Buffer.from(chunk.bits, 'base64')
+  const bits = bitsOf(chunk)
   const byte = (seq % CHUNK) >> 3
   const mask = 1 << ((seq % CHUNK) & 7)
   if (!(bits[byte]! & mask)) return false
   bits[byte]! &= ~mask
-  chunk.bits = bits.toString('base64')
   store.set(keys.chunk(conv, chunkIndex(seq)), chunk)
   for (let i = chunkIndex(seq) + 1; i <= chunkIndex(head); i++) {
     const later = await store.get<ChunkRecord>(keys.chunk(conv, i))
@@ -64,7 +80,7 @@ export async function liveUpTo(source: RecordSource, conv: string, seq: number):
   if (seq <= 0) return 0
   const chunk = await source.get<ChunkRecord>(keys.chunk(conv, chunkIndex(seq)))
   if (!chunk) throw new Error(`message index of ${conv} has no chunk for seq ${seq}`)
-  return chunk.base + popcountUpTo(Buffer.from(chunk.bits, 'base64'), seq % CHUNK)
+  return chunk.base + popcountUpTo(decoded.get(chunk) ?? Buffer.from(chunk.bits, 'base64'), seq % CHUNK)
 }
 
 function popcountUpTo(bits: Buffer, last: number): number {

@@ -4,6 +4,7 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import { listKeys } from '../../core/index.js'
 import { isWrongLastSequence } from '../../core/log/index.js'
 import type { StoredRecord } from './commit-log.js'
+import { KvWriter } from './kv-writer.js'
 import { backoff } from './loop.js'
 
 /**
@@ -19,13 +20,16 @@ export class ViewStore {
   private readonly dirty = new Set<string>()
   /** Records shared with other writers: the entries changed here, by key (see setEntry). */
   private readonly entries = new Map<string, { field: string; names: Set<string> }>()
+  private readonly writer: KvWriter
 
   private constructor(
     /** The server the bucket lives on: a projection's commit log lives beside it. */
     readonly nc: NatsConnection,
     readonly kv: KV,
     readonly bucket: string,
-  ) {}
+  ) {
+    this.writer = new KvWriter(nc, kv, bucket)
+  }
 
   static async open(nc: NatsConnection, bucket: string, replicas = 1): Promise<ViewStore> {
     const kv = await new Kvm(nc).create(bucket, { history: 1, replicas })
@@ -122,8 +126,8 @@ export class ViewStore {
   }
 
   private writeOne([key, json, how]: StoredRecord): Promise<unknown> {
-    if (how === 'merge') return mergeRecord(this.kv, key, JSON.parse(json))
-    return json === REMOVED ? this.kv.delete(key) : this.kv.put(key, json)
+    if (how === 'merge') return mergeRecord(this.writer, key, JSON.parse(json))
+    return json === REMOVED ? this.writer.delete(key) : this.writer.put(key, json)
   }
 
   /** Forgets clean records so memory stays bounded. */
@@ -159,15 +163,14 @@ const MERGE_ATTEMPTS = 100
  * compare-and-set); on a conflict it reads again and retries. Idempotent, so
  * a batch written again after a crash changes nothing more.
  */
-export async function mergeRecord(kv: KV, key: string, patch: Fields): Promise<void> {
+export async function mergeRecord(writer: KvWriter, key: string, patch: Fields): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    const entry = await kv.get(key)
+    const entry = await writer.kv.get(key)
     const record: Fields = entry?.operation === 'PUT' && entry.length > 0 ? entry.json<Fields>() : {}
     for (const [field, changed] of Object.entries(patch)) record[field] = { ...record[field], ...changed }
     try {
-      // A deleted key still has a revision (its delete marker): update from it, create only where there never was one.
-      if (entry) await kv.update(key, JSON.stringify(record), entry.revision)
-      else await kv.create(key, JSON.stringify(record))
+      // A deleted key still has a revision (its delete marker): the write expects it; 0 where the key never had one.
+      await writer.update(key, JSON.stringify(record), entry?.revision ?? 0)
       return
     } catch (err) {
       if (!isConflict(err) || attempt >= MERGE_ATTEMPTS) throw err

@@ -9,7 +9,7 @@ import { connect } from '@nats-io/transport-node'
 import { until } from '../../core/index.js'
 import { partitionOf } from '../../core/log/index.js'
 import { conversationsProjection, openConversationsShares } from '../../projections/conversations/index.js'
-import { CommitLog, Lease, mergeRecord, openProjector, ViewStore } from '../../projections/runtime/index.js'
+import { CommitLog, KvWriter, Lease, mergeRecord, openProjector, ViewStore } from '../../projections/runtime/index.js'
 import { accepted, createGroup, TEST_PARTITIONS, text, withLogServer } from '../helpers/log.js'
 import { differingKeys, dumpBucket, waitCaughtUp } from '../helpers/views.js'
 
@@ -25,9 +25,9 @@ describe('projection writers sharing records and partitions, against a real nats
     const other = await connect({ servers: t.nats.url })
     t.defer(() => other.close())
     const kv2 = await new Kvm(other).open('merge_race')
-    const writes = (store: typeof kv, writer: string) =>
+    const writes = (store: KvWriter, writer: string) =>
       Array.from({ length: 60 }, (_, i) => mergeRecord(store, 'u.ann', { convs: { [`${writer}_${i}`]: { since: i, mutedUntil: 0 } } }))
-    await Promise.all([...writes(kv, 'a'), ...writes(kv2, 'b')])
+    await Promise.all([...writes(new KvWriter(t.nc, kv, 'merge_race'), 'a'), ...writes(new KvWriter(other, kv2, 'merge_race'), 'b')])
     const record = (await kv.get('u.ann'))!.json<{ convs: Record<string, unknown> }>()
     assert.equal(Object.keys(record.convs).length, 120, 'every entry of both writers is in the record')
   })

@@ -22,6 +22,8 @@ export interface LagRow {
   lagCallMs: { p50: number; max: number }
   /** After the load stopped, until lag() reported nothing left. */
   drainSeconds: number
+  /** CPU of this process per appended event (µs, user + system): the handler alone at the same rate, and handler + caught-up runner until drained. */
+  cpuUs: { handler: number; withProjection: number }
 }
 
 /** Groups the load is spread over (messages, and every tenth command a read). */
@@ -37,15 +39,24 @@ export async function projectionLag(nc: NatsConnection, rates: number[], seconds
     const workload = groupWorkload('lag', LAG_GROUPS)
     const send = (i: number) => execute(handler, workload, i)
     await pipelined(LAG_GROUPS, window, send)
+    let next = LAG_GROUPS
+    // The same load with no runner first: what the handler alone costs this process per event at each rate.
+    const handlerCpu: number[] = []
+    for (const rate of rates) {
+      const cpu = process.cpuUsage()
+      const from = next
+      const run = await paced(rate, seconds, window, (i) => send(from + i))
+      handlerCpu.push(cpuMicros(cpu) / run.issued)
+      next += run.issued
+    }
     const scratch = await scratchProjection(nc, log, 'lag')
     try {
       await scratch.runner.start()
       await untilCaughtUp(scratch.runner, POLL_MS, CATCH_UP_TIMEOUT_MS)
       const rows: LagRow[] = []
-      let next = LAG_GROUPS
-      for (const rate of rates) {
+      for (const [r, rate] of rates.entries()) {
         const from = next
-        const row = await underLoad(scratch.runner, rate, seconds, window, (i) => send(from + i))
+        const row = await underLoad(scratch.runner, rate, seconds, window, (i) => send(from + i), handlerCpu[r]!)
         next += row.appended
         rows.push(row)
       }
@@ -58,7 +69,20 @@ export async function projectionLag(nc: NatsConnection, rates: number[], seconds
   }
 }
 
-async function underLoad(runner: ProcessorRunner, rate: number, seconds: number, window: number, send: (i: number) => Promise<void>): Promise<LagRow> {
+function cpuMicros(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since)
+  return used.user + used.system
+}
+
+async function underLoad(
+  runner: ProcessorRunner,
+  rate: number,
+  seconds: number,
+  window: number,
+  send: (i: number) => Promise<void>,
+  handlerCpu: number,
+): Promise<LagRow> {
+  const cpu = process.cpuUsage()
   const sampler = sampleLag(runner, SAMPLE_MS)
   const run = await paced(rate, seconds, window, send).catch(async (err: unknown) => {
     // The load's own error is the one to report, not a sampler's that outlived it.
@@ -67,6 +91,7 @@ async function underLoad(runner: ProcessorRunner, rate: number, seconds: number,
   })
   const samples = await sampler.stop()
   const drainSeconds = await untilCaughtUp(runner, POLL_MS, CATCH_UP_TIMEOUT_MS)
+  const withProjection = cpuMicros(cpu) / run.issued
   const events = percentiles(samples.map((s) => s.events))
   const ages = percentiles(samples.map((s) => s.seconds))
   const calls = percentiles(samples.map((s) => s.callMs))
@@ -79,6 +104,7 @@ async function underLoad(runner: ProcessorRunner, rate: number, seconds: number,
     lagSeconds: { p50: ages.p50, max: ages.max },
     lagCallMs: { p50: calls.p50, max: calls.max },
     drainSeconds,
+    cpuUs: { handler: handlerCpu, withProjection },
   }
 }
 

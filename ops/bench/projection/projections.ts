@@ -53,17 +53,21 @@ function printThroughput(t: ThroughputResult, window: number) {
   line('raw bare publish (after)', t.bare[1], '', '')
   line('handler append', t.handler, '', fmt(t.handler / bare))
   line('projection replay', t.projection, fmt(t.projection / t.handler), fmt(t.projection / bare))
+  console.log(`\nprojection replay CPU of this process: ${fmt(t.projectionCpuUs, 1)} µs per event (user + system, start() until the views are flushed)`)
 }
 
 function printLag(rows: LagRow[], seconds: number) {
   console.log(`\nprojection lag under sustained load: a caught-up runner while the handler appends at a fixed rate for ${seconds} s`)
   console.log(`(token bucket, messages and reads over ${LAG_GROUPS} groups); lag() sampled every 500 ms; drain = from the end of the load to 0 events behind`)
-  console.log('call ms = p50 duration of the lag() call itself (partitions asked at once, each dated as it answers)\n')
-  console.log('target/s  achieved/s  appended  samples  lag p50 ev  lag max ev  lag p50 s  lag max s  call ms  drain s')
+  console.log('call ms = p50 duration of the lag() call itself (partitions asked at once, each dated as it answers)')
+  console.log('CPU µs/event (this process, user + system): handler = the same paced load with no runner, run first; +proj = handler and runner until drained;')
+  console.log("proj = the difference, the projection's own CPU per event\n")
+  console.log('target/s  achieved/s  appended  samples  lag p50 ev  lag max ev  lag p50 s  lag max s  call ms  drain s  handler µs  +proj µs  proj µs')
   for (const r of rows) {
     console.log(
       `${String(r.target).padStart(8)} ${fmt(r.achieved, 0).padStart(11)} ${String(r.appended).padStart(9)} ${String(r.samples).padStart(8)} ` +
-        `${String(r.lagEvents.p50).padStart(11)} ${String(r.lagEvents.max).padStart(11)} ${fmt(r.lagSeconds.p50).padStart(10)} ${fmt(r.lagSeconds.max).padStart(10)} ${fmt(r.lagCallMs.p50, 0).padStart(8)} ${fmt(r.drainSeconds).padStart(8)}`,
+        `${String(r.lagEvents.p50).padStart(11)} ${String(r.lagEvents.max).padStart(11)} ${fmt(r.lagSeconds.p50).padStart(10)} ${fmt(r.lagSeconds.max).padStart(10)} ${fmt(r.lagCallMs.p50, 0).padStart(8)} ${fmt(r.drainSeconds).padStart(8)} ` +
+        `${fmt(r.cpuUs.handler, 1).padStart(11)} ${fmt(r.cpuUs.withProjection, 1).padStart(9)} ${fmt(r.cpuUs.withProjection - r.cpuUs.handler, 1).padStart(8)}`,
     )
   }
 }

@@ -21,6 +21,8 @@ export interface ThroughputResult {
   handler: number
   projection: number
   projectionSeconds: number
+  /** CPU of this process (user + system) per replayed event, µs, from start() until the views are flushed. */
+  projectionCpuUs: number
 }
 
 const CONVS = 1000
@@ -34,8 +36,8 @@ export async function projectionThroughput(nc: NatsConnection, events: number, w
     const workload = groupWorkload('thru', CONVS)
     const handler = await appendAll(log, workload, events, window)
     const last = (await bareCeiling(raw, events, window)).perSecond
-    const { seconds } = await replay(nc, log, workload, events)
-    return { events, convs: CONVS, bare: [first, last], handler, projection: events / seconds, projectionSeconds: seconds }
+    const { seconds, cpuUs } = await replay(nc, log, workload, events)
+    return { events, convs: CONVS, bare: [first, last], handler, projection: events / seconds, projectionSeconds: seconds, projectionCpuUs: cpuUs / events }
   } finally {
     await dropLog(nc, raw)
     await dropLog(nc, log)
@@ -53,16 +55,18 @@ async function appendAll(log: EventLog, workload: GroupWorkload, events: number,
 }
 
 /** From start() of a fresh runner until lag() reports nothing left; the views are checked before the figure counts. */
-async function replay(nc: NatsConnection, log: EventLog, workload: GroupWorkload, events: number): Promise<{ seconds: number }> {
+async function replay(nc: NatsConnection, log: EventLog, workload: GroupWorkload, events: number): Promise<{ seconds: number; cpuUs: number }> {
   const scratch = await scratchProjection(nc, log, 'thru')
   try {
     const start = performance.now()
+    const cpu = process.cpuUsage()
     await scratch.runner.start()
     await untilCaughtUp(scratch.runner, POLL_MS, Math.max(120_000, events * 2))
     const seconds = (performance.now() - start) / 1000
     await scratch.runner.flush()
+    const used = process.cpuUsage(cpu)
     await checkHeads(nc, scratch.bucket, workload, events)
-    return { seconds }
+    return { seconds, cpuUs: used.user + used.system }
   } finally {
     await scratch.drop()
   }
