@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { connect } from '@nats-io/transport-node'
 import { Tokens } from '../../../api/auth/index.js'
-import { type EventLog, openJetStreamLog } from '../../../core/log/index.js'
+import { DEFAULT_NAMES, type EventLog, openJetStreamLog } from '../../../core/log/index.js'
 import { ConversationViews } from '../../../projections/conversations/index.js'
 import { lagBehind } from '../../../projections/runtime/lag.js'
 import { startNatsServer } from '../../servers/index.js'
@@ -183,7 +183,8 @@ async function writeSyscallsOf(pid: number): Promise<number> {
 
 /** Until the Seqline process's views reflect the whole setup (sockets are seeded from them). */
 async function settled(nc: Parameters<typeof ConversationViews.open>[0], log: EventLog): Promise<void> {
-  const views = await ConversationViews.open(nc)
+  // Per partition: `seqline up` commits the projection's partition shares (a build from before them commits it whole, which reach falls back to).
+  const views = await ConversationViews.open(nc, undefined, undefined, DEFAULT_NAMES.partitions)
   const deadline = Date.now() + SETTLE_TIMEOUT_MS
   while ((await lagBehind(log, (await views.reach()) ?? {})).events > 0) {
     if (Date.now() > deadline) throw new Error(`the views did not catch up with the setup in ${SETTLE_TIMEOUT_MS} ms`)
