@@ -42,7 +42,8 @@ export async function search(db: HistoryDb, scope: SearchScope, query: SearchQue
     after,
   })
   const last = page.hits.at(-1)
-  const next = page.more && last ? encodeCursor({ at: last.at_ms, conv: last.conv, seq: last.seq }) : undefined
+  const resume = page.resume ?? (last ? { at: last.at_ms, conv: last.conv, seq: last.seq } : undefined)
+  const next = page.more && resume ? encodeCursor(resume) : undefined
   return { hits: page.hits, next, searched }
 }
 

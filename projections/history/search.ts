@@ -52,7 +52,11 @@ export interface StoredHit {
  * candidate by primary-key lookup rather than with FINAL, which would merge
  * every row of the table on each search.
  */
-export async function searchMessages(db: HistoryDb, scope: SearchScope, req: SearchRequest): Promise<{ hits: StoredHit[]; more: boolean }> {
+export async function searchMessages(
+  db: HistoryDb,
+  scope: SearchScope,
+  req: SearchRequest,
+): Promise<{ hits: StoredHit[]; more: boolean; resume?: SearchRequest['after'] }> {
   const scoped = narrow(scope, req.convs)
   if (!scoped.all && scoped.members.length === 0 && scoped.former.length === 0) return { hits: [], more: false }
   if (req.terms.flat().length === 0) return { hits: [], more: false }
@@ -60,15 +64,22 @@ export async function searchMessages(db: HistoryDb, scope: SearchScope, req: Sea
   const pageSize = Math.max(50, want * 2)
   const hits: StoredHit[] = []
   let after = req.after
+  let exhausted = false
   for (let round = 0; round < MAX_ROUNDS && hits.length < want; round++) {
     const candidates = await candidatePage(db, scoped, { ...req, after }, pageSize)
     const inOrder = candidates.filter((c) => c.ordered)
     hits.push(...(await newestOnly(db, inOrder)))
     const last = candidates.at(-1)
-    if (!last || candidates.length < pageSize) break
+    if (!last || candidates.length < pageSize) {
+      exhausted = true
+      break
+    }
     after = { at: last.at_ms, conv: last.conv, seq: last.seq }
   }
-  return { hits: hits.slice(0, req.limit), more: hits.length > req.limit }
+  if (hits.length > req.limit) return { hits: hits.slice(0, req.limit), more: true }
+  // Out of rounds with older candidates left (old versions, or tokens present but out of order): the caller goes on from the last one looked at.
+  if (!exhausted) return { hits, more: true, resume: after }
+  return { hits, more: false }
 }
 
 /** Pages of older versions that no longer match are skipped; past this many pages a search ends early. */

@@ -1,5 +1,5 @@
 import { DiscardPolicy, type JetStreamManager, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream'
-import type { NatsConnection } from '@nats-io/transport-node'
+import { headers, type NatsConnection } from '@nats-io/transport-node'
 import type { Cursor } from '../../core/log/index.js'
 import { AckPublisher } from '../../core/log/index.js'
 
@@ -28,6 +28,14 @@ const TIMEOUT_MS = 10_000
  * views always stand at exactly one log position, never between two.
  */
 export class CommitLog {
+  /**
+   * The stream seq of the newest commit this process read (last()) or wrote:
+   * once known, each commit must follow it, so a process that lost its lease
+   * to another (which committed since) has its commits refused instead of
+   * writing a stale batch over the other's views. Unknown until last().
+   */
+  private fence: number | undefined
+
   private constructor(
     private readonly jsm: JetStreamManager,
     private readonly publisher: AckPublisher,
@@ -61,12 +69,25 @@ export class CommitLog {
       const ack = await this.publisher.publish(this.subject('part'), encode(part), undefined, TIMEOUT_MS)
       parts.push(ack.seq)
     }
-    await this.publisher.publish(this.subject('commit'), encode({ cursor: batch.cursor, parts }), undefined, TIMEOUT_MS)
+    const ack = await this.publisher
+      .publish(this.subject('commit'), encode({ cursor: batch.cursor, parts }), this.fenceHeader(), TIMEOUT_MS)
+      .catch((err: unknown) => {
+        throw new Error(`commit of ${this.projection} refused or unanswered (another process may have committed since this one last did)`, { cause: err })
+      })
+    if (this.fence !== undefined) this.fence = ack.seq
+  }
+
+  private fenceHeader() {
+    if (this.fence === undefined) return undefined
+    const h = headers()
+    h.set('Nats-Expected-Last-Subject-Sequence', String(this.fence))
+    return h
   }
 
   /** The last committed batch, or null when this projection never committed (or was reset). */
   async last(): Promise<Batch | null> {
     const commit = await this.jsm.direct.getMessage(STREAM, { last_by_subj: this.subject('commit') })
+    this.fence = commit?.seq ?? 0
     if (!commit) return null
     const { cursor, parts } = commit.json<{ cursor: Cursor; parts: number[] }>()
     const records: Batch['records'] = []
@@ -86,6 +107,7 @@ export class CommitLog {
   /** Forgets every batch of this projection (for a rebuild from zero). */
   async reset(): Promise<void> {
     await this.jsm.streams.purge(STREAM, { filter: `seqline.view.${this.projection}.>` })
+    if (this.fence !== undefined) this.fence = 0
   }
 
   close(): void {

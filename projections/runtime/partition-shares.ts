@@ -95,10 +95,11 @@ export class PartitionShares<R extends Runnable = Runnable> {
 
   private async step(): Promise<void> {
     if (this.stopped) return
+    // Renewed first: the rest of a step (listing processes, starting runners) can take a while, and must not outlast the leases.
+    await this.renew()
     await this.announce(Date.now() + this.ttlMs)
     this.processes = await this.countProcesses()
     const share = Math.ceil(this.partitions / this.processes)
-    await this.renew()
     await this.shed(share)
     await this.take(share)
     await this.relaunch()
@@ -129,7 +130,12 @@ export class PartitionShares<R extends Runnable = Runnable> {
 
   private async renew(): Promise<void> {
     for (const [p, held] of this.held) {
-      if (await held.lease.renew()) continue
+      // A renewal NATS did not answer is tried again next step; the commit fence (CommitLog) keeps a holder that lost the lease meanwhile from committing.
+      const renewed = await held.lease.renew().catch((err: unknown) => {
+        this.logger.warn({ processor: this.name, partition: p, err }, 'partition lease renewal failed; tried again at the next check')
+        return true
+      })
+      if (renewed) continue
       this.logger.warn({ processor: this.name, partition: p }, 'partition lease lost to another process; its runner stops here')
       this.held.delete(p)
       await this.discard(held.runner)

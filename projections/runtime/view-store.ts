@@ -117,12 +117,19 @@ export class ViewStore {
    */
   async write(records: StoredRecord[], window = 256): Promise<void> {
     let next = 0
+    let failed = false
     const lane = async () => {
-      while (next < records.length) {
-        await this.writeOne(records[next++]!)
+      while (!failed && next < records.length) {
+        await this.writeOne(records[next++]!).catch((err: unknown) => {
+          failed = true
+          throw err
+        })
       }
     }
-    await Promise.all(Array.from({ length: Math.min(window, records.length) }, lane))
+    // Every lane settles before the flush fails: a write still in flight after it could land over a newer value of the runner that resumes.
+    const lanes = await Promise.allSettled(Array.from({ length: Math.min(window, records.length) }, lane))
+    const failure = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected')
+    if (failure) throw failure.reason
   }
 
   private writeOne([key, json, how]: StoredRecord): Promise<unknown> {

@@ -109,6 +109,25 @@ export function historyApiSuite(backend: BackendName): void {
       assert.equal((await call(`${s.url}/v1/admin/sql`, 'POST', tokens.ann!, { sql: 'SELECT 1' })).status, 401)
     })
 
+    test('a phrase behind more out-of-order candidates than one request looks at is still reached by following next', { timeout: 120_000 }, async () => {
+      await createGroup(t.handler, 'g_deep', 'ann', [])
+      const first = await t.handler.execute(text('deep-0', 'g_deep', 'ann', '路线图在这里'))
+      assert.ok(first.ok && 'seq' in first, JSON.stringify(first))
+      // Newer messages holding every character of the phrase, out of order: candidates of the index that the order check refuses.
+      for (let i = 1; i <= 1050; i++) await accepted(t.handler, text(`deep-${i}`, 'g_deep', 'ann', `图线路 ${i}`))
+      await sinkCaughtUp(sink)
+      const found: string[] = []
+      let cursor = ''
+      for (let page = 0; page < 50; page++) {
+        const r = await admin(`/v1/admin/search?conv=g_deep&limit=5&q=${encodeURIComponent('路线图')}${cursor}`)
+        assert.equal(r.status, 200, JSON.stringify(r.body))
+        found.push(...hitsOf(r))
+        if (!r.body.next) break
+        cursor = `&cursor=${encodeURIComponent(r.body.next)}`
+      }
+      assert.deepEqual(found, [`g_deep#${first.seq}`])
+    })
+
     test('CJK, mixed and emoji text is found by the substrings a user types, in order', async () => {
       const texts = {
         roadmap: '我们明天开会讨论季度路线图',

@@ -32,6 +32,23 @@ describe('projection writers sharing records and partitions, against a real nats
     assert.equal(Object.keys(record.convs).length, 120, 'every entry of both writers is in the record')
   })
 
+  test('a holder that lost its partition to another cannot commit over it: its commit is refused, the new holder stands', async () => {
+    const other = await connect({ servers: t.nats.url })
+    t.defer(() => other.close())
+    const stale = await CommitLog.open(t.nc, 'fenced-p0')
+    assert.equal(await stale.last(), null)
+    await stale.commit({ cursor: { 0: 1 }, records: [] })
+    // The lease passed on: the new holder recovers from the last commit and commits past it.
+    const next = await CommitLog.open(other, 'fenced-p0')
+    assert.deepEqual((await next.last())?.cursor, { 0: 1 })
+    await next.commit({ cursor: { 0: 5 }, records: [] })
+    await assert.rejects(stale.commit({ cursor: { 0: 2 }, records: [['v.stale', '{}']] }), /refused or unanswered/)
+    assert.deepEqual(await next.lastCursor(), { 0: 5 }, 'the stale batch did not become the checkpoint')
+    await next.commit({ cursor: { 0: 6 }, records: [] })
+    stale.close()
+    next.close()
+  })
+
   test("two partition projectors writing one user's record concurrently: every conversation is in it, as in a replay", { timeout: 90_000 }, async () => {
     // Groups in two different partitions, all of which ann joins while both projectors run.
     const byPartition = new Map<number, string[]>()
