@@ -32,11 +32,12 @@ export async function exportEvents(log: EventLog, opts: ExportOptions): Promise<
     const verifier = opts.verify ? new VerifyingThread(opts.conv, head!) : undefined
     try {
       await passThrough(out, conversationAuditNdjson(log, opts.conv, head!), verifier)
+      if (opts.out) await closeFile(out)
     } catch (err) {
+      // The verifying thread would otherwise keep the process alive.
       await verifier?.stop()
       throw err
     }
-    if (opts.out) await closeFile(out)
     return verifier ? conversationOf(await verifier.finish(), opts.conv) : null
   }
   const source = opts.conv ? conversationAudit(log, opts.conv, head!, opts.since, opts.until) : rangeAudit(log, opts.since ?? 0, opts.until)
