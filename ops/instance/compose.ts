@@ -138,6 +138,8 @@ async function openShared(nc: NatsConnection, log: EventLog, views: Conversation
     await webhooks.stop()
     await bots.stop()
     await deliverers?.stop()
+    // Stopped here, not by the projector, because every role that opens it (the API too, for the admin API) must close it.
+    await push.stop()
     parked.close()
   }
   return { handler, userLog, hooks, webhooks, deliverers, push, retention, stop }
@@ -176,7 +178,6 @@ async function startProjector(nc: NatsConnection, log: EventLog, views: Conversa
   const stop = async () => {
     await erasure.stop()
     await sweeper.stop()
-    await shared.push.stop()
     await burns.stop()
     await eraser.stop()
     await projection.stop()
