@@ -21,10 +21,10 @@ export function rangeOf(from: string, to: string, tz: string): AnalyticsRange {
   }
 }
 
-/** The last `days` days up to today, as the form's dates. */
-export function lastDays(days: number, now = Date.now()): { from: string; to: string } {
-  // en-CA writes dates as YYYY-MM-DD; the browser's own calendar day is what "today" means to the person.
-  const date = (at: number) => new Intl.DateTimeFormat('en-CA').format(at)
+/** The last `days` days up to today in the zone the days are counted in, as the form's dates. */
+export function lastDays(days: number, tz: string, now = Date.now()): { from: string; to: string } {
+  // en-CA writes dates as YYYY-MM-DD. "Today" is the zone's: at 16:30 UTC it is already tomorrow in Shanghai.
+  const date = (at: number) => new Intl.DateTimeFormat('en-CA', { timeZone: tz || 'UTC' }).format(at)
   return { from: date(now - (days - 1) * DAY_MS), to: date(now) }
 }
 

@@ -14,9 +14,15 @@ interface Figures {
   hours: BusiestHours
 }
 
+/** Days the page shows until the form says otherwise. */
+const DEFAULT_DAYS = 30
+
 /** Charts of the analytics endpoints over a time range in a time zone, and the SQL box. */
 export function AnalyticsPage({ admin }: { admin: SeqlineAdmin }) {
-  const [form, setForm] = useState(() => ({ ...lastDays(30), tz: localZone() }))
+  const [form, setForm] = useState(() => {
+    const tz = localZone()
+    return { ...lastDays(DEFAULT_DAYS, tz), tz }
+  })
   const [figures, setFigures] = useState<Figures | null>(null)
   const [error, setError] = useState<string | null>(null)
 
@@ -40,7 +46,10 @@ export function AnalyticsPage({ admin }: { admin: SeqlineAdmin }) {
   const submit = (e: Event) => {
     e.preventDefault()
     const data = new FormData(e.currentTarget as HTMLFormElement)
-    const next = { from: String(data.get('from') ?? ''), to: String(data.get('to') ?? ''), tz: String(data.get('tz') ?? '').trim() }
+    let next = { from: String(data.get('from') ?? ''), to: String(data.get('to') ?? ''), tz: String(data.get('tz') ?? '').trim() }
+    // Dates left as they were given for the old zone follow the new zone's calendar, so "up to today" stays today there.
+    const defaults = lastDays(DEFAULT_DAYS, form.tz)
+    if (next.tz !== form.tz && next.from === defaults.from && next.to === defaults.to) next = { ...next, ...lastDays(DEFAULT_DAYS, next.tz) }
     setForm(next)
     void load(next)
   }
@@ -49,7 +58,8 @@ export function AnalyticsPage({ admin }: { admin: SeqlineAdmin }) {
   return (
     <main class="analytics">
       <h1>Analytics</h1>
-      <form class="range" onSubmit={submit}>
+      {/* Keyed by what it shows, so dates moved to a new zone's calendar appear in the inputs. */}
+      <form class="range" key={`${form.from}/${form.to}/${form.tz}`} onSubmit={submit}>
         <label>
           From <input type="date" name="from" defaultValue={form.from} />
         </label>
