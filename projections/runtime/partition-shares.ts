@@ -5,7 +5,7 @@ import { listKeys } from '../../core/index.js'
 import { Lease, openLeases } from './lease.js'
 import { type Logger, silentLogger } from './logger.js'
 import { type Loop, repeat } from './loop.js'
-import { type Runnable, startOrDiscard } from './supervisor.js'
+import { type Runnable, startOrDiscard, stopAndClose } from './supervisor.js'
 
 export interface ShareOptions {
   /** Time to live of each partition lease and of this process's presence: how soon a crashed process's partitions are taken over. */
@@ -185,10 +185,8 @@ export class PartitionShares<R extends Runnable = Runnable> {
     }
   }
 
-  private async discard(runner: R | null): Promise<void> {
-    if (!runner) return
-    await runner.stop().catch((err: unknown) => this.logger.warn({ processor: this.name, err }, 'runner did not stop cleanly'))
-    runner.close?.()
+  private discard(runner: R | null): Promise<void> {
+    return stopAndClose(runner, this.name, this.logger)
   }
 
   /** Stops every runner here (committing what was applied) and gives every lease back, so the other processes take them at once. */

@@ -124,9 +124,7 @@ export class Supervisor<R extends Runnable = Runnable> {
   private async discard(): Promise<void> {
     const runner = this.runner
     this.runner = null
-    if (!runner) return
-    await runner.stop().catch((err: unknown) => this.logger.warn({ processor: this.name, err }, 'runner did not stop cleanly'))
-    runner.close?.()
+    await stopAndClose(runner, this.name, this.logger)
   }
 
   /** Stops running (committing what was applied) and releases the lease for a standby. */
@@ -143,6 +141,13 @@ export class Supervisor<R extends Runnable = Runnable> {
     this.stopped = true
     await this.loop?.stop()
   }
+}
+
+/** Stops a runner (committing what it applied) and closes it; a stop that fails is logged, since the runner is dropped either way. */
+export async function stopAndClose(runner: Runnable | null, name: string, logger: Logger): Promise<void> {
+  if (!runner) return
+  await runner.stop().catch((err: unknown) => logger.warn({ processor: name, err }, 'runner did not stop cleanly'))
+  runner.close?.()
 }
 
 /** A started runner, or none: one that fails to start is stopped, so no half-started follower lingers. */

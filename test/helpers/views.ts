@@ -1,7 +1,9 @@
+import assert from 'node:assert/strict'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { until } from '../../core/index.js'
 import type { Cursor, EventLog } from '../../core/log/index.js'
-import { readPrefix } from '../../projections/runtime/index.js'
+import { conversationsProjection } from '../../projections/conversations/index.js'
+import { openProjector, readPrefix, ViewStore } from '../../projections/runtime/index.js'
 
 const POLL_MS = 50
 
@@ -57,4 +59,17 @@ export async function waitCaughtUp(log: EventLog, position: () => Cursor, timeou
   const timedOut = () => new Error(`not caught up after ${timeoutMs} ms: at ${JSON.stringify(position())}, log ends at ${JSON.stringify(ends)}`)
   await until(() => covers(position(), ends) || undefined, { timeoutMs, everyMs: POLL_MS, timedOut })
   return ends
+}
+
+/** A reference: one runner of the whole conversations projection in this process, from the first event, into `into.bucket`, with no crash. */
+export async function replayFromZero(log: EventLog, nc: NatsConnection, into: { bucket: string; name: string }, timeoutMs: number): Promise<void> {
+  const runner = await openProjector(log, await ViewStore.open(nc, into.bucket), conversationsProjection(log, into.name))
+  await runner.start()
+  try {
+    await waitCaughtUp(log, () => runner.position, timeoutMs)
+  } finally {
+    await runner.stop()
+    runner.close()
+  }
+  assert.equal(runner.error, null, 'the reference runner failed')
 }

@@ -6,13 +6,14 @@ import { fileURLToPath } from 'node:url'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { Cursor, EventLog } from '../../core/log/index.js'
 import { mulberry32, type Rng } from '../../ops/bench/shared/random.js'
-import { ConversationViews, conversationsProjection } from '../../projections/conversations/index.js'
-import { CommitLog, openProjector, ViewStore } from '../../projections/runtime/index.js'
+import { ConversationViews } from '../../projections/conversations/index.js'
+import { CommitLog } from '../../projections/runtime/index.js'
 import type { SeqlineEvent } from '../../schemas/index.js'
 import { onLines } from '../helpers/child-lines.js'
 import { USERS, Workload } from '../helpers/crash-workload.js'
 import { TEST_PARTITIONS, withLogServer } from '../helpers/log.js'
-import { covers, differingKeys, dumpBucket, sortedRecords, streamEnds, waitCaughtUp } from '../helpers/views.js'
+import { covers, differingKeys, dumpBucket, replayFromZero, sortedRecords, streamEnds, waitCaughtUp } from '../helpers/views.js'
+import { within } from '../helpers/within.js'
 
 const PROJECTOR = fileURLToPath(new URL('../fixtures/projector.js', import.meta.url))
 
@@ -50,7 +51,7 @@ describe('projection crash recovery against a real nats-server', () => {
     await writing
     const crashedAt = await catchUpAndStop(t.nats.url, t.log)
     ctx.diagnostic(`${workload.events.length} events; kills: ${rounds.map((r) => `${r.progressed ? 'applying' : 'starting'}/+${r.appendedSince}`).join(' ')}`)
-    await replayFromZero(t.log, t.nc)
+    await replayFromZero(t.log, t.nc, REFERENCE, CATCH_UP_MS)
 
     assert.deepEqual(workload.refusals, [], `seed ${seed}: the workload only issues commands it knows are allowed`)
     assertCoverage(workload.events)
@@ -134,20 +135,6 @@ async function catchUpAndStop(url: string, log: EventLog): Promise<Cursor> {
   } finally {
     projector.child.kill('SIGKILL') // a no-op after a clean exit; otherwise no child outlives a failed assertion
   }
-}
-
-/** The reference: a fresh runner in this process, from the first event to the last, with no crash. */
-async function replayFromZero(log: EventLog, nc: NatsConnection): Promise<void> {
-  const store = await ViewStore.open(nc, REFERENCE.bucket)
-  const runner = await openProjector(log, store, conversationsProjection(log, REFERENCE.name))
-  await runner.start()
-  try {
-    await waitCaughtUp(log, () => runner.position, CATCH_UP_MS)
-  } finally {
-    await runner.stop()
-    runner.close()
-  }
-  assert.equal(runner.error, null, 'the reference runner failed')
 }
 
 // ---------------------------------------------------------------------------
@@ -298,12 +285,4 @@ async function waitFor(condition: () => boolean, timeoutMs: number, what: string
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
     await sleep(10)
   }
-}
-
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }

@@ -6,16 +6,14 @@ import assert from 'node:assert/strict'
 import { type ChildProcess, spawn } from 'node:child_process'
 import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import type { NatsConnection } from '@nats-io/transport-node'
 import { until } from '../../core/index.js'
-import type { Cursor, EventLog } from '../../core/log/index.js'
+import type { Cursor } from '../../core/log/index.js'
 import { mulberry32 } from '../../ops/bench/shared/random.js'
-import { conversationsProjection } from '../../projections/conversations/index.js'
-import { openProjector, ViewStore } from '../../projections/runtime/index.js'
 import { onLines } from '../helpers/child-lines.js'
 import { Workload } from '../helpers/crash-workload.js'
 import { TEST_PARTITIONS, withLogServer } from '../helpers/log.js'
-import { differingKeys, dumpBucket, sortedRecords, waitCaughtUp } from '../helpers/views.js'
+import { differingKeys, dumpBucket, replayFromZero, sortedRecords, waitCaughtUp } from '../helpers/views.js'
+import { within } from '../helpers/within.js'
 
 const PROJECTOR = fileURLToPath(new URL('../fixtures/share-projector.js', import.meta.url))
 const SHARED = { bucket: 'views_shared', name: 'shared' }
@@ -79,7 +77,7 @@ describe('projector takeover across processes against a real nats-server', () =>
     assert.deepEqual([...a.errors, ...b.errors], [], 'no runner failed')
     assert.deepEqual(workload.refusals, [], 'the workload only issues commands it knows are allowed')
 
-    await replayFromZero(t.log, t.nc)
+    await replayFromZero(t.log, t.nc, REFERENCE, CATCH_UP_MS)
     const [shared, reference] = await Promise.all([dumpBucket(t.nc, SHARED.bucket), dumpBucket(t.nc, REFERENCE.bucket)])
     assert.ok(reference.size >= 50, `the replayed views hold ${reference.size} records`)
     // Users' records are written from every partition at once: they must hold every conversation's entry.
@@ -88,19 +86,6 @@ describe('projector takeover across processes against a real nats-server', () =>
     assert.deepEqual(sortedRecords(shared), sortedRecords(reference))
   })
 })
-
-/** The reference: one runner of the whole projection in this process, from the first event, with no crash. */
-async function replayFromZero(log: EventLog, nc: NatsConnection): Promise<void> {
-  const runner = await openProjector(log, await ViewStore.open(nc, REFERENCE.bucket), conversationsProjection(log, REFERENCE.name))
-  await runner.start()
-  try {
-    await waitCaughtUp(log, () => runner.position, CATCH_UP_MS)
-  } finally {
-    await runner.stop()
-    runner.close()
-  }
-  assert.equal(runner.error, null, 'the reference runner failed')
-}
 
 interface Projector {
   child: ChildProcess
@@ -139,12 +124,4 @@ function moved(p: Projector): boolean {
 async function poll(condition: () => boolean, timeoutMs: number, what: string | (() => string)): Promise<void> {
   const name = typeof what === 'string' ? () => what : what
   await until(() => condition() || undefined, { timeoutMs, everyMs: 20, timedOut: () => new Error(`timed out after ${timeoutMs} ms waiting for ${name()}`) })
-}
-
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }

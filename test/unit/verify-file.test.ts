@@ -3,9 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { chainFor, eventHash } from '../../core/log/index.js'
 import { verifyFile } from '../../ops/cli/index.js'
-import { EVENT_VERSION, type SeqlineEvent } from '../../schemas/index.js'
+import { chainedExport } from '../helpers/chained-export.js'
 
 /** verifyFile reads in chunks of 4 MiB: a file several chunks long has lines cut by every chunk's edge. */
 const CHUNK = 4 << 20
@@ -17,25 +16,9 @@ describe('seqline verify reads a file of several chunks', () => {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'seqline-verify-file-'))
-    let prev: string | undefined
     // Texts of varied lengths, CJK among them, so the chunk edges fall inside lines and inside multi-byte characters.
-    for (let seq = 1; seq <= 20_000; seq++) {
-      const event = {
-        id: `id${seq}`,
-        type: 'message.sent',
-        conv,
-        seq,
-        at: 1_800_000_000_000 + seq,
-        actor: 'alice',
-        v: EVENT_VERSION['message.sent'],
-        cmd: `m${seq}`,
-        data: { content: { type: 'text', text: `${'路线图'.repeat(seq % 37)} ${'x'.repeat(seq % 401)} ${seq}` } },
-        chain: chainFor('message.sent', prev),
-      } as SeqlineEvent
-      prev = eventHash(event)
-      lines.push(JSON.stringify(event))
-    }
-    lines.push(JSON.stringify({ audit: 'head', conv, seq: 20_000, hash: prev }))
+    const made = chainedExport(conv, 20_000, (seq) => `${'路线图'.repeat(seq % 37)} ${'x'.repeat(seq % 401)} ${seq}`)
+    lines.push(...made.lines, JSON.stringify({ audit: 'head', conv, seq: 20_000, hash: made.lastHash }))
   })
   after(() => rm(dir, { recursive: true, force: true }))
 

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { chainFor, eventHash } from '../../core/log/index.js'
 import { VerifyingThread } from '../../ops/cli/verify-thread.js'
-import { EVENT_VERSION, type SeqlineEvent } from '../../schemas/index.js'
+import { chainedExport } from '../helpers/chained-export.js'
 
 /**
  * `export --verify` hands the export's bytes, as the log gives them, to a
@@ -11,24 +10,7 @@ import { EVENT_VERSION, type SeqlineEvent } from '../../schemas/index.js'
  */
 describe('the verifying thread of export --verify', () => {
   const conv = 'g_beside'
-  const lines: string[] = []
-  let prev: string | undefined
-  for (let seq = 1; seq <= 5_000; seq++) {
-    const event = {
-      id: `id${seq}`,
-      type: 'message.sent',
-      conv,
-      seq,
-      at: 1_800_000_000_000 + seq,
-      actor: 'alice',
-      v: EVENT_VERSION['message.sent'],
-      cmd: `m${seq}`,
-      data: { content: { type: 'text', text: `${'路线图'.repeat(seq % 13)} ${seq}` } },
-      chain: chainFor('message.sent', prev),
-    } as SeqlineEvent
-    prev = eventHash(event)
-    lines.push(JSON.stringify(event))
-  }
+  const { lines, lastHash: prev } = chainedExport(conv, 5_000, (seq) => `${'路线图'.repeat(seq % 13)} ${seq}`)
   const headLine = JSON.stringify({ audit: 'head', conv, seq: 5_000, hash: prev })
 
   /** Feeds the bytes in pieces of an odd size (cutting lines and characters), many more than the thread takes in at once. */

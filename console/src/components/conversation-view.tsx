@@ -8,6 +8,7 @@ import { useNow } from '../clock.js'
 import { BurnSettings } from './burn-settings.js'
 import { GroupPanel } from './group-panel.js'
 import { MessageItem } from './message-item.js'
+import { ErrorNote } from './notice.js'
 import { PinnedList } from './pinned-list.js'
 import { ThreadPane } from './thread-pane.js'
 
@@ -124,11 +125,7 @@ export function ConversationView({ chat, state, conv }: { chat: LiveChat; state:
           Send
         </button>
       </form>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
     </section>
   )
 }

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks'
 import { messageOf } from '../api.js'
 import type { LiveChat } from '../chat/live.js'
 import type { Timeline } from '../chat/timeline.js'
+import { ErrorNote } from './notice.js'
 
 const usersOf = (text: string) =>
   text
@@ -72,11 +73,7 @@ export function GroupPanel({ chat, timeline: t }: { chat: LiveChat; timeline: Ti
           {confirming ? 'Confirm: dissolve for good' : 'Dissolve group'}
         </button>
       </p>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
     </details>
   )
 }

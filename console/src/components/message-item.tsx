@@ -4,6 +4,7 @@ import { messageOf } from '../api.js'
 import type { Attached } from '../chat/attached.js'
 import type { LiveChat } from '../chat/live.js'
 import { type Message, mayPin, mayPost, type Timeline, textOf } from '../chat/timeline.js'
+import { ErrorNote } from './notice.js'
 import { ReactionBar } from './reaction-bar.js'
 
 interface Props {
@@ -116,11 +117,7 @@ export function MessageItem({ chat, conv, message: m, now, timeline, attached, o
           {receipt.unreadBy.length > 0 && <> · not yet by {receipt.unreadBy.join(', ')}</>}
         </p>
       )}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
     </li>
   )
 }

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks'
 import { messageOf } from '../api.js'
 import type { LiveChat } from '../chat/live.js'
+import { ErrorNote } from './notice.js'
 
 const field = (e: Event, name: string) => String(new FormData(e.currentTarget as HTMLFormElement).get(name) ?? '').trim()
 
@@ -84,11 +85,7 @@ export function NewConversation({ chat, onOpen }: { chat: LiveChat; onOpen: (con
         </label>
         <button type="submit">Join</button>
       </form>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
     </details>
   )
 }

@@ -3,6 +3,7 @@ import { messageOf } from '../api.js'
 import type { Attached } from '../chat/attached.js'
 import type { LiveChat } from '../chat/live.js'
 import { mayPin, type Timeline, textOf } from '../chat/timeline.js'
+import { ErrorNote } from './notice.js'
 
 /** The conversation's pinned messages, in the order they were pinned, with who pinned each; unpin for those who may. */
 export function PinnedList({ chat, timeline: t, attached }: { chat: LiveChat; timeline: Timeline; attached: Attached }) {
@@ -31,11 +32,7 @@ export function PinnedList({ chat, timeline: t, attached }: { chat: LiveChat; ti
           )
         })}
       </ul>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
     </section>
   )
 }

@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks'
 import { messageOf } from '../api.js'
 import type { LiveChat } from '../chat/live.js'
 import { Highlighted } from './highlighted.js'
+import { ErrorNote } from './notice.js'
 
 /** Full-text search of the user's conversations (CJK included), hits with the matched words marked. */
 export function SearchBox({ chat, onOpen }: { chat: LiveChat; onOpen: (conv: string) => void }) {
@@ -28,11 +29,7 @@ export function SearchBox({ chat, onOpen }: { chat: LiveChat; onOpen: (conv: str
           <button type="submit">Search</button>
         </form>
       </search>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
       {result && (
         <ul class="hits" aria-label="Search results">
           {result.hits.length === 0 && <li>No messages found.</li>}

@@ -5,6 +5,7 @@ import type { Attached } from '../chat/attached.js'
 import type { LiveChat } from '../chat/live.js'
 import { emptyTimeline, fold, type Message, mayPost, type Timeline, textOf } from '../chat/timeline.js'
 import { MessageItem } from './message-item.js'
+import { ErrorNote } from './notice.js'
 
 /** Replies read per page when the pane opens; later ones arrive live with the conversation's events. */
 const REPLIES_PAGE = 100
@@ -80,11 +81,7 @@ export function ThreadPane({ chat, timeline: t, attached, root, now, onClose }: 
           <button type="submit">Send reply</button>
         </form>
       )}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
     </section>
   )
 }
