@@ -75,6 +75,8 @@ export interface ProofReport {
   sendPhaseMs: number
   /** From a send's first attempt to its ack, waits while offline included (ms). */
   ackMs: { p50: number; p99: number; p999: number; max: number }
+  /** From the attempt that was acked to its ack, on a connected socket: the server's answer time, without the client's offline waits and retries (ms). */
+  attemptAckMs: { p50: number; p99: number; p999: number; max: number }
   /** The slowest sends to resolve, with the error code of each failed attempt: where a run stood still. */
   slowest: Array<{ user: string; conv: string; id: string; ms: number; attempts: number; codes: string[] }>
   /** One sample a second of the send phase: seconds since it began, sends resolved and events delivered so far. */
@@ -183,6 +185,7 @@ class SimClient {
   duplicateAcks = 0
   delivered = 0
   readonly ackMs: number[] = []
+  readonly attemptAckMs: number[] = []
   readonly slow: ProofReport['slowest'] = []
   private wakeups: Array<() => void> = []
 
@@ -255,7 +258,9 @@ class SimClient {
       const live = await this.whenOnline()
       record.attempts++
       try {
+        const began = performance.now()
         const ack = await live.sendCommand({ type: 'message.send', id, conv, data: { content: { type: 'text', text: id } } })
+        this.attemptAckMs.push(performance.now() - began)
         record.outcome = 'acked'
         record.seq = ack.seq
         if (ack.duplicate) this.duplicateAcks++
@@ -490,6 +495,7 @@ export async function runDeliveryProof(options: ProofOptions): Promise<ProofRepo
       durationMs: Date.now() - started,
       sendPhaseMs,
       ackMs: percentiles(clients.flatMap((c) => c.ackMs)),
+      attemptAckMs: percentiles(clients.flatMap((c) => c.attemptAckMs)),
       slowest: clients
         .flatMap((c) => c.slow)
         .sort((a, b) => b.ms - a.ms)
@@ -513,6 +519,7 @@ export function describeReport(r: ProofReport): string {
     `kills: API ${r.kills.api}, projection ${r.kills.projection}, nats-server ${r.kills.nats}; offline/online flips ${r.flips}, socket reconnects ${r.reconnects}`,
     `sending ${(r.sendPhaseMs / 1000).toFixed(1)} s (${Math.round((r.sends * 1000) / r.sendPhaseMs)} sends/s), whole run ${(r.durationMs / 1000).toFixed(1)} s`,
     `send to ack (offline waits included): p50 ${r.ackMs.p50.toFixed(1)} ms, p99 ${r.ackMs.p99.toFixed(1)} ms, p999 ${r.ackMs.p999.toFixed(1)} ms, max ${r.ackMs.max.toFixed(0)} ms`,
+    `acked attempt to its ack (connected): p50 ${r.attemptAckMs.p50.toFixed(1)} ms, p99 ${r.attemptAckMs.p99.toFixed(1)} ms, p999 ${r.attemptAckMs.p999.toFixed(1)} ms, max ${r.attemptAckMs.max.toFixed(0)} ms`,
     ...r.slowest.slice(0, 3).map((w) => `slow send ${w.user}/${w.id} to ${w.conv}: ${w.ms} ms, ${w.attempts} attempts (${w.codes.join(' ')})`),
     r.problems.length === 0 ? 'checker: no problem found' : `checker: ${r.problems.length} problem(s):\n  ${r.problems.join('\n  ')}`,
   ].join('\n')

@@ -49,7 +49,7 @@ export function proofTable(
     ok &&= clean
     const kills = r.kills.api + r.kills.projection + r.kills.nats
     rows.push(
-      `| ${label} | every ack stored once and delivered once, in order, to every member; refusals reach nobody | ${n(r.sends)} sends by ${r.clients} clients (${n(r.acked)} acked, ${n(r.refused)} refused, ${r.failed} failed), ${n(r.deliveries)} deliveries checked, ${n(r.flips)} offline/online flips${kills > 0 ? `, ${kills} SIGKILLs (API ${r.kills.api}, projection ${r.kills.projection}, nats-server ${r.kills.nats})` : ''}; ${n((r.sends * 1000) / r.sendPhaseMs)} sends/s, ack p99 ${ms(r.ackMs.p99)} | ${clean ? 'no problem found' : `${r.problems.length} problem(s), ${r.failed} failed`} |`,
+      `| ${label} | every ack stored once and delivered once, in order, to every member; refusals reach nobody | ${n(r.sends)} sends by ${r.clients} clients (${n(r.acked)} acked, ${n(r.refused)} refused, ${r.failed} failed), ${n(r.deliveries)} deliveries checked, ${n(r.flips)} offline/online flips${kills > 0 ? `, ${kills} SIGKILLs (API ${r.kills.api}, projection ${r.kills.projection}, nats-server ${r.kills.nats})` : ''}; ${n((r.sends * 1000) / r.sendPhaseMs)} sends/s, ack p99 ${ms(r.ackMs.p99)} with offline waits, ${ms(r.attemptAckMs.p99)} from the acked attempt | ${clean ? 'no problem found' : `${r.problems.length} problem(s), ${r.failed} failed`} |`,
     )
   }
   if (s.fuzz) {

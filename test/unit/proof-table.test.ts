@@ -26,6 +26,7 @@ function report(over: Partial<ProofReport> = {}): ProofReport {
     durationMs: 5000,
     sendPhaseMs: 4000,
     ackMs: { p50: 5, p99: 40, p999: 90, max: 120 },
+    attemptAckMs: { p50: 4, p99: 30, p999: 80, max: 110 },
     slowest: [],
     timeline: [],
     killLog: [],
@@ -46,6 +47,7 @@ test('a clean delivery and chaos run with passing fuzz is ok, and the table name
   assert.match(markdown, /2 cores \(test cpu\)/)
   assert.match(markdown, /5 SIGKILLs \(API 2, projection 2, nats-server 1\)/)
   assert.match(markdown, /250 sends\/s/)
+  assert.match(markdown, /ack p99 40 ms with offline waits, 30 ms from the acked attempt/)
   assert.match(markdown, /9 of 9 properties passed/)
 })
 
