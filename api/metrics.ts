@@ -36,9 +36,25 @@ export interface ApiMetrics {
 
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
-function createMetrics({ lag, historyLag, push, deliverers, beside = [] }: MetricsOptions): ApiMetrics {
+/**
+ * What every Seqline process exposes, whatever its role: the process's own
+ * figures (CPU, memory, event-loop lag) and the lag and deliveries of the
+ * processors it runs. The API adds its request metrics to it; a process of
+ * role projector or sink serves it on its probe port.
+ */
+export function processMetrics({ lag, historyLag, push, deliverers }: MetricsOptions): Registry {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'seqline_' })
+  if (lag) lagGauges(registry, lag, 'seqline_projection_lag', 'the conversations projection')
+  if (historyLag) lagGauges(registry, historyLag, 'seqline_history_lag', 'the history sink')
+  if (push) pushMetrics(registry, push)
+  if (deliverers) deliveryMetrics(registry, deliverers)
+  return registry
+}
+
+function createMetrics(options: MetricsOptions): ApiMetrics {
+  const registry = processMetrics(options)
+  const beside = options.beside ?? []
   const labelNames = ['method', 'route', 'status'] as const
   const http = new Histogram({
     name: 'seqline_http_request_duration_seconds',
@@ -67,10 +83,6 @@ function createMetrics({ lag, historyLag, push, deliverers, beside = [] }: Metri
     labelNames: ['code'] as const,
     registers: [registry],
   })
-  if (lag) lagGauges(registry, lag, 'seqline_projection_lag', 'the conversations projection')
-  if (historyLag) lagGauges(registry, historyLag, 'seqline_history_lag', 'the history sink')
-  if (push) pushMetrics(registry, push)
-  if (deliverers) deliveryMetrics(registry, deliverers)
   // Metrics kept by other parts of the process (the before-hooks') are exposed beside the app's own.
   const exposed = beside.length > 0 ? Registry.merge([registry, ...beside]) : registry
   return { registry: exposed, http, commands, connections, commandResults, errors }

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { Tokens, USERS_BUCKET, UserDirectory } from '../../api/auth/index.js'
-import { parseOrigins, startApi } from '../../api/index.js'
+import { parseOrigins, processMetrics, startApi } from '../../api/index.js'
 import { CommandHandler } from '../../core/commands/index.js'
 import { createDecider, DEFAULT_POLICY } from '../../core/domain/index.js'
 import type { EventLog } from '../../core/log/index.js'
@@ -87,9 +87,14 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   } else {
     // No API here: the platform's probes still find /healthz and /readyz, ready by this role's own work.
     const lag = runs.projector ? viewsLag : historyLag!
-    const probe = await startProbe(nc, lag, config.apiHost, config.apiPort)
+    const metrics = runs.projector
+      ? processMetrics({ lag: viewsLag, push: shared!.push, deliverers: () => shared!.deliverers?.views() ?? [] })
+      : processMetrics({ historyLag })
+    const probe = await startProbe(nc, lag, { registry: metrics, logger }, config.apiHost, config.apiPort)
     stops.push(() => probe.close())
-    lines.push(`  probes       ${probe.url}/healthz, ${probe.url}/readyz (ready while the ${runs.projector ? 'views are' : 'history is'} under 5 s behind)`)
+    lines.push(
+      `  probes       ${probe.url}/healthz, ${probe.url}/readyz (ready while the ${runs.projector ? 'views are' : 'history is'} under 5 s behind), ${probe.url}/metrics`,
+    )
   }
   if (denseSeqAtRisk(nc.info?.version ?? '0', config.replicas)) console.warn(`WARNING: ${DENSE_SEQ_WARNING}`)
   const stop = async () => {

@@ -83,7 +83,7 @@ describe('seqline up --role api, projector and sink as separate processes', () =
     assert.equal(hit.conv, opened.conv)
   })
 
-  test("every role answers the probes; a projector's and a sink's readiness are their own work, and they serve no API", async () => {
+  test("every role answers the probes and is scraped; a projector's and a sink's readiness and metrics are their own work, and they serve no API", async () => {
     for (const role of ['api', 'projector', 'sink']) {
       const health = await fetch(`${roles[role]!.url}/healthz`)
       assert.equal(health.status, 200, role)
@@ -96,6 +96,14 @@ describe('seqline up --role api, projector and sink as separate processes', () =
     }
     // The projection's lag is still watched through the API processes (read from its commits): the lag alerts hold in a deployment of roles.
     assert.match(await (await fetch(`${roles.api!.url}/metrics`)).text(), /^seqline_projection_lag_events \d+$/m)
+    // A projector and a sink are scraped on their probe port: their own process figures and the lag of the work they do.
+    const projectorMetrics = await (await fetch(`${roles.projector!.url}/metrics`)).text()
+    assert.match(projectorMetrics, /^seqline_projection_lag_events \d+$/m)
+    assert.match(projectorMetrics, /^seqline_push_lag_events \d+$/m)
+    assert.match(projectorMetrics, /^seqline_process_cpu_seconds_total /m)
+    const sinkMetrics = await (await fetch(`${roles.sink!.url}/metrics`)).text()
+    assert.match(sinkMetrics, /^seqline_history_lag_events \d+$/m)
+    assert.doesNotMatch(sinkMetrics, /seqline_projection_lag/, 'a sink reports only the work it does')
     const notApi = await fetch(`${roles.projector!.url}/v1/inbox`)
     assert.equal(notApi.status, 404)
     assert.match(((await notApi.json()) as { message: string }).message, /role runs no API/)
