@@ -15,7 +15,7 @@ import { targetOf } from '../websocket/load.js'
 import { convsOf, topology } from '../websocket/topology.js'
 import { ceilingServer } from './ws-ceiling.js'
 
-export interface PacedCeilingStep {
+interface PacedCeilingStep {
   rate: number
   msgsPerSecond: number
   framesPerSecond: number
