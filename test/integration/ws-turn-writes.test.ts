@@ -64,6 +64,24 @@ describe('WebSocket: the frames one socket is sent in one turn leave in one writ
     assert.equal(writes.count, 2)
   })
 
+  test('a burst past 64 KiB in one turn goes out as it grows, not held whole until the turn ends', async () => {
+    const turns = new TurnWrites()
+    const writes = countWrites(serverSide)
+    const from = received.length
+    const frames = Array.from({ length: 40 }, (_, i) => `${i}:${'y'.repeat(4096)}`)
+    for (const f of frames) {
+      turns.hold(serverSide)
+      serverSide.send(f)
+    }
+    await until(() => (received.length === from + frames.length ? true : undefined), {
+      ...WAIT,
+      timedOut: () => new Error(`got ${received.length - from} of ${frames.length}`),
+    })
+    assert.deepEqual(received.slice(from), frames)
+    // 40 frames of ~4 KiB: a write each time 64 KiB are held, and one at the end of the turn.
+    assert.ok(writes.count >= 3 && writes.count <= 4, `${writes.count} writes`)
+  })
+
   test('a socket closed while held: its close frame still goes out and nothing throws at the flush', async () => {
     const turns = new TurnWrites()
     turns.hold(serverSide)
