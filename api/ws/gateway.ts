@@ -13,6 +13,7 @@ import { Hub } from './hub.js'
 import { DEFAULT_GATEWAY_OPTIONS, type GatewayOptions } from './options.js'
 import { Session } from './session.js'
 import { Signals } from './signals.js'
+import { TurnWrites } from './turn-writes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -59,6 +60,7 @@ async function sockets(app: FastifyInstance, deps: ApiDeps, hub: Hub, online: On
     deps,
     hub,
     options,
+    turnWrites: new TurnWrites(),
     closed(session: Session) {
       sessions.delete(session)
       online.disconnected(session.user)

@@ -11,6 +11,7 @@ import type { Hub, LiveTarget, WireFrame } from './hub.js'
 import { Membership } from './membership.js'
 import type { GatewayOptions } from './options.js'
 import { pooled, syncConversation } from './sync.js'
+import type { TurnWrites } from './turn-writes.js'
 import { WindowCounter } from './window-counter.js'
 
 type SyncRequest = Omit<SyncFrame, 'type'>
@@ -19,6 +20,8 @@ export interface SessionContext {
   deps: ApiDeps
   hub: Hub
   options: GatewayOptions
+  /** Coalesces each socket's frames of one event-loop turn into one write. */
+  turnWrites: TurnWrites
   closed(session: Session): void
 }
 
@@ -92,6 +95,7 @@ export class Session implements LiveTarget {
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return
     // A client that cannot keep up is dropped rather than buffered without bound; it resyncs when it reconnects.
     if (this.socket.bufferedAmount > this.ctx.options.maxBufferedBytes) return this.socket.terminate()
+    this.ctx.turnWrites.hold(this.socket)
     // Bytes go out as they are, still a text frame (ws takes a Buffer as binary unless told).
     if (typeof frame === 'string') this.socket.send(frame)
     else this.socket.send(frame, TEXT_FRAME)

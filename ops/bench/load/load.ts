@@ -4,7 +4,9 @@
 // 100-character texts, step by step, and every delivery to every member is
 // checked against its send (the WebSocket benchmark's ledger). Then REST
 // sends in an autocannon shape. Beside them, measured in the same run: the
-// `ws` fan-out ceiling (a trivial `ws` server) and the JetStream publish ceilings.
+// `ws` fan-out ceilings (a trivial `ws` server: closed-loop at saturation, and
+// paced in the load's own shape, after Seqline has stopped) and the JetStream
+// publish ceilings.
 import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -18,7 +20,7 @@ import { cpuSecondsOf } from '../shared/process-usage.js'
 import { type Ceilings, publishCeilings } from '../shared/publish-ceilings.js'
 import { dropLog, scratchLog } from '../shared/scratch.js'
 import { percentiles } from '../shared/stats.js'
-import { type ClientPool, connectClients } from '../websocket/clients.js'
+import { type ClientPool, connectClients, meanEventFrameBytes } from '../websocket/clients.js'
 import type { Verdict } from '../websocket/ledger.js'
 import { sustainedLoad } from '../websocket/load.js'
 import { createConversations } from '../websocket/setup.js'
@@ -26,6 +28,7 @@ import { convsOf, type Topology, topology } from '../websocket/topology.js'
 import { type RestRun, restSend } from './rest.js'
 import { startSeqline } from './seqline-process.js'
 import { type WsCeiling, wsCeiling } from './ws-ceiling.js'
+import { type PacedCeiling, wsPacedCeiling } from './ws-ceiling-paced.js'
 
 export interface LoadOptions {
   rates: number[]
@@ -68,6 +71,8 @@ export interface LoadResult {
   natsServer: string
   ceilings: Ceilings
   ws: WsCeiling
+  /** The trivial server at each of the steps' rates, same sockets, rooms and frame size. */
+  wsPaced: PacedCeiling
   steps: LoadStep[]
   rest: RestRun
 }
@@ -76,6 +81,7 @@ const SETUP_WINDOW = 64
 const TOKEN_TTL_SECONDS = 3600
 const SETTLE_TIMEOUT_MS = 120_000
 const CEILING_SECONDS = 5
+const PACED_CEILING_SECONDS = 5
 
 export async function loadBench(dir: string, opts: LoadOptions): Promise<LoadResult> {
   const nats = await startNatsServer({ storeDir: join(dir, 'load-nats') })
@@ -88,6 +94,8 @@ export async function loadBench(dir: string, opts: LoadOptions): Promise<LoadRes
     const secrets = { serviceToken: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(32).toString('base64url') }
     const profile = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : []
     const seqline = await startSeqline(nats.url, join(dir, 'load-data'), secrets, profile, opts.cli)
+    let result: Omit<LoadResult, 'wsPaced'>
+    let frameBytes: number
     try {
       // The log as the Seqline process laid it out (default names), written to directly for the setup.
       const log = await openJetStreamLog(nc)
@@ -104,6 +112,7 @@ export async function loadBench(dir: string, opts: LoadOptions): Promise<LoadRes
           await sustainedLoad(pool, t, rate, opts.warmupSeconds, `lw${i}_`)
           steps.push(await step(pool, t, rate, opts.seconds, `ls${i}_`, seqline.pid, nats.pid))
         }
+        frameBytes = meanEventFrameBytes()
       } finally {
         pool.close()
       }
@@ -116,7 +125,7 @@ export async function loadBench(dir: string, opts: LoadOptions): Promise<LoadRes
         prefix: 'rest',
       })
       log.close()
-      return {
+      result = {
         clients: opts.clients,
         directs: t.convs.filter((c) => c.kind === 'direct').length,
         groups: groups.length,
@@ -130,6 +139,9 @@ export async function loadBench(dir: string, opts: LoadOptions): Promise<LoadRes
     } finally {
       await seqline.stop()
     }
+    // With Seqline stopped: the trivial server has the machine the steps had.
+    const wsPaced = await wsPacedCeiling(opts.clients, opts.groupSize, opts.rates, PACED_CEILING_SECONDS, Math.round(frameBytes))
+    return { ...result, wsPaced }
   } finally {
     await nc.close()
     await nats.stop()

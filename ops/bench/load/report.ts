@@ -27,12 +27,28 @@ export function printLoad(r: LoadResult): void {
         `${pad(fmt(s.cpu.natsMsPerMessage, 3), 7)} ${pad(fmt(s.cpu.natsUsPerDelivery, 1), 7)} ${pad(fmt(s.cpu.natsPercent, 0), 5)} | ${ledger}`,
     )
   }
+  printPaced(r)
   const rest = r.rest
   const failed = Object.keys(rest.failed).length === 0 ? 'none failed' : `failed ${JSON.stringify(rest.failed)}`
   console.log(
     `  REST send (${rest.connections} keep-alive connections, ${rest.conversations} conversations, ${fmt(rest.seconds, 1)} s): ${fmt(rest.requestsPerSecond, 0)} req/s, ` +
       `p50 ${fmt(rest.latency.p50)} / p99 ${fmt(rest.latency.p99)} / p999 ${fmt(rest.latency.p999)} ms; CPU per request API ${fmt(rest.apiCpuMsPerRequest, 3)} ms, nats ${fmt(rest.natsCpuMsPerRequest, 3)} ms; ${failed}`,
   )
+}
+
+/** The paced ceiling's table: what the transport alone costs per frame at each step's rate. */
+function printPaced(r: LoadResult): void {
+  const p = r.wsPaced
+  // A load.json from before the paced ceiling has none.
+  if (!p) return
+  console.log(
+    `  ws paced ceiling (same run, trivial ws server, the same ${p.clients} sockets and rooms, ${p.frameBytes}-byte frames as Seqline's event frames, ${p.seconds} s per rate):`,
+  )
+  console.log('  rate/s |  msgs/s | frames/s | server µs/frame %core | latency p50/p99/p999 ms | missing')
+  for (const s of p.steps)
+    console.log(
+      `  ${pad(s.rate, 6)} | ${pad(fmt(s.msgsPerSecond, 0), 7)} | ${pad(fmt(s.framesPerSecond, 0), 8)} | ${pad(fmt(s.serverCpuUsPerFrame, 1), 15)} ${pad(fmt(s.serverCpuPercent, 0), 5)} | ${pad(triple(s.latency), 23)} | ${s.missing}`,
+    )
 }
 
 const triple = (p: { p50: number; p99: number; p999: number }) => `${fmt(p.p50, 1)} / ${fmt(p.p99, 1)} / ${fmt(p.p999, 1)}`

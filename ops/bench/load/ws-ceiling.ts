@@ -27,20 +27,18 @@ const START_TIMEOUT_MS = 10_000
 const PAYLOAD = JSON.stringify({ type: 'event', text: 'x'.repeat(100) })
 
 export async function wsCeiling(rooms: number, roomSize: number, seconds: number): Promise<WsCeiling> {
-  const script = fileURLToPath(new URL('./ws-ceiling-server.js', import.meta.url))
-  const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'inherit'] })
-  const untie = tieToParent(child.pid!)
+  const server = await ceilingServer()
   const sockets: WebSocket[] = []
   try {
-    const port = await portOf(child.stdout!)
+    const port = server.port
     for (let r = 0; r < rooms; r++)
       for (let i = 0; i < roomSize; i++) sockets.push(new WebSocket(`ws://127.0.0.1:${port}/?room=${r}`, { perMessageDeflate: false }))
     await Promise.all(sockets.map((s) => once(s, 'open')))
     let frames = 0
     let running = true
     // Each socket keeps one message of its own in flight: a closed loop, as fast as the server and the clients go.
-    for (const s of sockets) {
-      const own = `${PAYLOAD}#${sockets.indexOf(s)}`
+    for (const [i, s] of sockets.entries()) {
+      const own = `${Math.floor(i / roomSize)}|${PAYLOAD}#${i}`
       s.on('message', (data) => {
         frames++
         if (running && String(data) === own) s.send(own)
@@ -48,13 +46,13 @@ export async function wsCeiling(rooms: number, roomSize: number, seconds: number
       s.send(own)
     }
     await new Promise((r) => setTimeout(r, 1000))
-    const cpuBefore = await cpuSecondsOf(child.pid)
+    const cpuBefore = await cpuSecondsOf(server.pid)
     const framesBefore = frames
     const start = performance.now()
     await new Promise((r) => setTimeout(r, seconds * 1000))
     const wall = (performance.now() - start) / 1000
     const counted = frames - framesBefore
-    const cpu = ((await cpuSecondsOf(child.pid)) ?? NaN) - (cpuBefore ?? NaN)
+    const cpu = ((await cpuSecondsOf(server.pid)) ?? NaN) - (cpuBefore ?? NaN)
     running = false
     return {
       rooms,
@@ -66,9 +64,31 @@ export async function wsCeiling(rooms: number, roomSize: number, seconds: number
     }
   } finally {
     for (const s of sockets) s.terminate()
+    await server.stop()
+  }
+}
+
+export interface CeilingServer {
+  port: number
+  pid: number
+  stop(): Promise<void>
+}
+
+/** The trivial server of ws-ceiling-server.ts in a process of its own, listening. */
+export async function ceilingServer(): Promise<CeilingServer> {
+  const script = fileURLToPath(new URL('./ws-ceiling-server.js', import.meta.url))
+  const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const untie = tieToParent(child.pid!)
+  const stop = async () => {
     child.stdin!.end()
     if (!(await exitedWithin(child, 5000))) child.kill('SIGKILL')
     untie()
+  }
+  try {
+    return { port: await portOf(child.stdout!), pid: child.pid!, stop }
+  } catch (err) {
+    await stop()
+    throw err
   }
 }
 

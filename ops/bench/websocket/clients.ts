@@ -24,13 +24,19 @@ const CONNECT_BATCH = 50
 const SYNC_TIMEOUT_MS = 60_000
 
 let rawFrames = 0
+let rawFrameBytes = 0
+
+/** Mean size, bytes, of the event frames every pool of this process has received (their text is ASCII here). */
+export const meanEventFrameBytes = (): number => rawFrameBytes / rawFrames
 
 /** `ws`'s WebSocket, counting event frames as they arrive (the library reads the same string after). */
 class CountingWebSocket extends WebSocket {
   constructor(url: string, localAddress?: string) {
     super(url, localAddress === undefined ? undefined : { localAddress })
     this.addEventListener('message', (e) => {
-      if (typeof e.data === 'string' && e.data.startsWith('{"type":"event"')) rawFrames++
+      if (typeof e.data !== 'string' || !e.data.startsWith('{"type":"event"')) return
+      rawFrames++
+      rawFrameBytes += e.data.length
     })
   }
 }

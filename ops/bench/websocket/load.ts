@@ -51,7 +51,7 @@ export async function sendOne(pool: ClientPool, ledger: Ledger, plan: ConvPlan, 
  * peer always to its group); odd clients start with the group, so direct and group traffic mix even when
  * a step is too short for every client to send twice (10,000 clients at 1,000/s for 10 s).
  */
-function targetOf(t: Topology, sender: number, k: number): ConvPlan {
+export function targetOf(t: Topology, sender: number, k: number): ConvPlan {
   const direct = t.directOf[sender]
   return direct && (k + sender) % 2 === 0 ? direct : t.groupOf[sender]!
 }

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict'
+import { once } from 'node:events'
+import type { Duplex } from 'node:stream'
+import { after, before, describe, test } from 'node:test'
+import { type WebSocket, WebSocketServer, WebSocket as WsClient } from 'ws'
+import { TurnWrites } from '../../api/ws/turn-writes.js'
+import { until } from '../../core/until.js'
+
+const WAIT = { timeoutMs: 5000, everyMs: 5 }
+
+/** Counts the writes that reach the socket's handle: one per syscall (write or writev). */
+function countWrites(socket: WebSocket): { count: number } {
+  const raw = (socket as unknown as { _socket: Duplex & { _write: Duplex['_write']; _writev: NonNullable<Duplex['_writev']> } })._socket
+  const counter = { count: 0 }
+  const write = raw._write.bind(raw)
+  const writev = raw._writev.bind(raw)
+  raw._write = (chunk, encoding, cb) => {
+    counter.count++
+    write(chunk, encoding, cb)
+  }
+  raw._writev = (chunks, cb) => {
+    counter.count++
+    writev(chunks, cb)
+  }
+  return counter
+}
+
+describe('WebSocket: the frames one socket is sent in one turn leave in one write', () => {
+  let server: WebSocketServer
+  let serverSide: WebSocket
+  let client: WsClient
+  const received: string[] = []
+
+  before(async () => {
+    server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false })
+    await once(server, 'listening')
+    const connected = once(server, 'connection') as Promise<[WebSocket]>
+    client = new WsClient(`ws://127.0.0.1:${(server.address() as { port: number }).port}/`, { perMessageDeflate: false })
+    client.on('message', (data) => received.push(String(data)))
+    ;[serverSide] = await connected
+    await once(client, 'open')
+  })
+
+  after(async () => {
+    client.terminate()
+    await new Promise((r) => server.close(r))
+  })
+
+  test('three frames of one turn: one write, all three arrive whole and in order; a later turn writes again', async () => {
+    const turns = new TurnWrites()
+    const writes = countWrites(serverSide)
+    for (const text of ['one', 'two', 'three']) {
+      turns.hold(serverSide)
+      serverSide.send(text)
+    }
+    await until(() => (received.length === 3 ? true : undefined), { ...WAIT, timedOut: () => new Error(`got ${JSON.stringify(received)}`) })
+    assert.deepEqual(received, ['one', 'two', 'three'])
+    assert.equal(writes.count, 1)
+
+    turns.hold(serverSide)
+    serverSide.send('four')
+    await until(() => (received.length === 4 ? true : undefined), { ...WAIT, timedOut: () => new Error(`got ${JSON.stringify(received)}`) })
+    assert.equal(received[3], 'four')
+    assert.equal(writes.count, 2)
+  })
+
+  test('a burst past 64 KiB in one turn goes out as it grows, not held whole until the turn ends', async () => {
+    const turns = new TurnWrites()
+    const writes = countWrites(serverSide)
+    const from = received.length
+    const frames = Array.from({ length: 40 }, (_, i) => `${i}:${'y'.repeat(4096)}`)
+    for (const f of frames) {
+      turns.hold(serverSide)
+      serverSide.send(f)
+    }
+    await until(() => (received.length === from + frames.length ? true : undefined), {
+      ...WAIT,
+      timedOut: () => new Error(`got ${received.length - from} of ${frames.length}`),
+    })
+    assert.deepEqual(received.slice(from), frames)
+    // 40 frames of ~4 KiB: a write each time 64 KiB are held, and one at the end of the turn.
+    assert.ok(writes.count >= 3 && writes.count <= 4, `${writes.count} writes`)
+  })
+
+  test('a socket closed while held: its close frame still goes out and nothing throws at the flush', async () => {
+    const turns = new TurnWrites()
+    turns.hold(serverSide)
+    serverSide.send('last')
+    let code: number | undefined
+    client.once('close', (c) => {
+      code = c
+    })
+    serverSide.close(4000, 'bye')
+    await until(() => (code === undefined ? undefined : true), { ...WAIT, timedOut: () => new Error('the client saw no close') })
+    assert.equal(code, 4000)
+    assert.equal(received.at(-1), 'last')
+  })
+})
