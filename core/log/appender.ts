@@ -29,7 +29,8 @@ export class Appender {
     private readonly availability: Availability,
     private readonly settings: AppendSettings,
   ) {
-    this.publisher = new AckPublisher(nc)
+    // Appends come one per request or frame, each in an I/O callback of its own: written together per turn.
+    this.publisher = new AckPublisher(nc, { perTurn: true })
   }
 
   async append(subject: string, event: SeqlineEvent, expected: Head, msgId: string): Promise<AppendResult> {
