@@ -18,7 +18,7 @@ interface CpuProfile {
   timeDeltas: number[]
 }
 
-export interface SelfTime {
+interface SelfTime {
   frame: string
   /** Share of the busy samples of the window, in percent. */
   percent: number
