@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { before, describe, test } from 'node:test'
+import { AckPublisher, subjectOf } from '../../core/log/index.js'
 import { validationCount } from '../../schemas/validator.js'
 import { type ApiStack, call, startApiStack } from '../helpers/api.js'
 import { accepted, createGroup, readAll, text, withLogServer } from '../helpers/log.js'
@@ -93,5 +94,17 @@ describe('Appends started in separate callbacks of one event-loop turn reach NAT
     for (const conv of convs) assert.equal((await readAll(t.log, conv)).at(-1)?.event.cmd, `turn-${conv}`)
     // A write per append would be CONVS writes; reading /proc and the acks write nothing.
     assert.ok(writes <= 2, `${writes} write syscalls for ${CONVS} appends`)
+  })
+
+  test('a publish given up before its turn came is answered at once and never sent', async () => {
+    const publisher = new AckPublisher(t.nc, { perTurn: true })
+    const conv = 'g_given_up'
+    const sent = publisher.publish(subjectOf(t.log.names, conv), new TextEncoder().encode('{}'), undefined, 2000)
+    publisher.close()
+    await assert.rejects(sent, /closed/)
+    // The turn the publish was queued for has passed, and whatever it sent has reached the server.
+    await new Promise((turn) => setImmediate(turn))
+    await t.nc.flush()
+    assert.deepEqual(await t.log.head(conv), { seq: 0, streamSeq: 0 })
   })
 })
