@@ -29,8 +29,7 @@ export class Appender {
     private readonly availability: Availability,
     private readonly settings: AppendSettings,
   ) {
-    // Appends come one per request or frame, each in an I/O callback of its own: written together per turn.
-    this.publisher = new AckPublisher(nc, { perTurn: true })
+    this.publisher = new AckPublisher(nc)
   }
 
   async append(subject: string, event: SeqlineEvent, expected: Head, msgId: string): Promise<AppendResult> {

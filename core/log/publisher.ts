@@ -31,25 +31,6 @@ interface Waiting {
   deadline: number
 }
 
-interface Outgoing {
-  token: string
-  subject: string
-  data: Uint8Array
-  headers: MsgHdrs | undefined
-}
-
-export interface AckPublisherOptions {
-  /**
-   * Hand publishes to the connection together once per event-loop turn (after
-   * its I/O callbacks) rather than as each is made. nats.js writes its socket
-   * once per microtask checkpoint that published, and each HTTP request or
-   * socket frame runs in a callback (and checkpoint) of its own: an append per
-   * request was a write syscall per request, a tenth of the API's CPU under
-   * REST load. Costs at most the rest of the turn in latency.
-   */
-  perTurn?: boolean
-}
-
 const decoder = new TextDecoder()
 
 /**
@@ -67,15 +48,8 @@ export class AckPublisher {
   private next = 0
   private closed = false
   private readonly statuses: AsyncIterable<Status> & { stop?(): void }
-  private readonly perTurn: boolean
-  /** Publishes of this turn not yet handed to the connection (perTurn only). */
-  private outgoing: Outgoing[] = []
 
-  constructor(
-    private readonly nc: NatsConnection,
-    opts: AckPublisherOptions = {},
-  ) {
-    this.perTurn = opts.perTurn ?? false
+  constructor(private readonly nc: NatsConnection) {
     this.sub = nc.subscribe(`${this.prefix}.*`, {
       callback: (_err, msg) => this.settle(msg.subject.slice(this.prefix.length + 1), msg.data, msg.headers),
     })
@@ -99,27 +73,13 @@ export class AckPublisher {
     const token = (this.next++).toString(36)
     return new Promise<PubAck>((resolve, reject) => {
       this.waiting.set(token, { resolve, reject, deadline: Date.now() + timeoutMs })
-      if (!this.perTurn) return this.send({ token, subject, data, headers })
-      if (this.outgoing.push({ token, subject, data, headers }) === 1) setImmediate(() => this.sendTurn())
+      try {
+        this.nc.publish(subject, data, { reply: `${this.prefix}.${token}`, headers })
+      } catch (err) {
+        this.waiting.delete(token)
+        reject(err as Error)
+      }
     })
-  }
-
-  /** Everything published this turn, in order, in one synchronous run: nats.js writes it to its socket at once. */
-  private sendTurn(): void {
-    const turn = this.outgoing
-    this.outgoing = []
-    for (const out of turn) this.send(out)
-  }
-
-  private send({ token, subject, data, headers }: Outgoing): void {
-    // Given up meanwhile (timed out, connection dropped, closed): its caller has been answered.
-    if (!this.waiting.has(token)) return
-    try {
-      this.nc.publish(subject, data, { reply: `${this.prefix}.${token}`, headers })
-    } catch (err) {
-      this.waiting.get(token)?.reject(err as Error)
-      this.waiting.delete(token)
-    }
   }
 
   close(): void {
@@ -129,7 +89,6 @@ export class AckPublisher {
     this.sub.unsubscribe()
     for (const w of this.waiting.values()) w.reject(new PublisherClosedError('publisher closed before the PubAck came'))
     this.waiting.clear()
-    this.outgoing = []
   }
 
   private settle(token: string, data: Uint8Array, headers: MsgHdrs | undefined): void {

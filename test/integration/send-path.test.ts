@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
 import { before, describe, test } from 'node:test'
-import { AckPublisher, subjectOf } from '../../core/log/index.js'
 import { validationCount } from '../../schemas/validator.js'
 import { type ApiStack, call, startApiStack } from '../helpers/api.js'
-import { accepted, createGroup, readAll, text, withLogServer } from '../helpers/log.js'
+import { readAll, withLogServer } from '../helpers/log.js'
 import { TestSocket, wsUrl } from '../helpers/ws.js'
 
 const CONV = 'g_sendpath'
@@ -68,43 +66,5 @@ describe('A send is validated once on its way from the socket to the log', () =>
     )
     assert.ok(r.ok, JSON.stringify(r))
     assert.equal(validations, 2, 'the command, and the recall event whose edits came from the log')
-  })
-})
-
-/** Write syscalls this process has made so far (its sockets included). Read synchronously: the thread pool's wake-ups are writes too. */
-function writeSyscalls(): number {
-  const io = readFileSync('/proc/self/io', 'utf8')
-  return Number(/^syscw:\s+(\d+)/m.exec(io)![1])
-}
-
-describe('Appends started in separate callbacks of one event-loop turn reach NATS in one write', () => {
-  const t = withLogServer()
-  const CONVS = 24
-
-  test('one send per conversation, each from its own callback (as HTTP requests arrive), costs one write, not one each', async () => {
-    const convs = Array.from({ length: CONVS }, (_, i) => `g_turn${i}`)
-    for (const conv of convs) await createGroup(t.handler, conv, 'ann', ['ben'])
-    // Each send starts in a callback of its own, with its own microtask checkpoint, as a request's or frame's does.
-    const before = writeSyscalls()
-    const sends = await Promise.all(
-      convs.map((conv) => new Promise<unknown>((done) => setImmediate(() => done(accepted(t.handler, text(`turn-${conv}`, conv, 'ann')))))),
-    )
-    const writes = writeSyscalls() - before
-    assert.equal(sends.length, CONVS)
-    for (const conv of convs) assert.equal((await readAll(t.log, conv)).at(-1)?.event.cmd, `turn-${conv}`)
-    // A write per append would be CONVS writes; reading /proc and the acks write nothing.
-    assert.ok(writes <= 2, `${writes} write syscalls for ${CONVS} appends`)
-  })
-
-  test('a publish given up before its turn came is answered at once and never sent', async () => {
-    const publisher = new AckPublisher(t.nc, { perTurn: true })
-    const conv = 'g_given_up'
-    const sent = publisher.publish(subjectOf(t.log.names, conv), new TextEncoder().encode('{}'), undefined, 2000)
-    publisher.close()
-    await assert.rejects(sent, /closed/)
-    // The turn the publish was queued for has passed, and whatever it sent has reached the server.
-    await new Promise((turn) => setImmediate(turn))
-    await t.nc.flush()
-    assert.deepEqual(await t.log.head(conv), { seq: 0, streamSeq: 0 })
   })
 })
