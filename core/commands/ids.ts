@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 
 /**
  * The Nats-Msg-Id of a command's event: stable across retries of the same
@@ -9,7 +9,7 @@ export function msgIdOf(conv: string, actor: string, commandId: string): string 
   return `${conv}/${actor}/${commandId}`
 }
 
-/** The event id: a fixed-size digest of the msg id, so it too is the same on every retry. */
+/** The event id: a fixed-size digest of the msg id, so it too is the same on every retry. One-shot: no Hash object per event. */
 export function eventIdOf(msgId: string): string {
-  return createHash('sha256').update(msgId).digest('base64url').slice(0, 22)
+  return hash('sha256', msgId, 'base64url').slice(0, 22)
 }

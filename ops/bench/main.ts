@@ -5,7 +5,9 @@
 //          --only all|append|read|audit|projections|ws|load|history|hooks|webhooks|channels|reactions|threads (or a comma-separated list; default all)
 //          load: `seqline up` as `npm start` runs it, on a nats-server of its own, 1,000 WebSocket users (500 direct pairs, 100 groups of 10)
 //                --load-rates 500,1000,2000,4000 --load-seconds 15 --load-clients 1000 --load-warmup 2
-//                --load-rest-connections 50 --load-rest-seconds 10 --load-profile <dir> (the Seqline process writes a --cpu-prof profile there)
+//                (--load-rates '' runs the REST step alone, no sockets connected)
+//                --load-rest-connections 50 --load-rest-seconds 10 --load-profile <dir> (the Seqline process writes a --cpu-prof profile there;
+//                the REST step's top self time is printed from it)
 //                --load-results <dir> (also write load.json and SVG charts there) --load-baseline <load.json or --out JSON of an earlier run> (drawn beside)
 //                --load-cli <another checkout's dist/ops/cli.js> (run that build as the Seqline process: a before/after with the same benchmark)
 //          audit: --audit-events 200000 (one conversation exported and verified)
@@ -227,8 +229,10 @@ function loadOptions(window: number): LoadOptions {
     if (!(value > 0)) throw new Error(`--${name} ${args[name]}: expected a positive number`)
     return value
   }
-  const rates = args['load-rates']!.split(',').map(Number)
-  if (!rates.every((r) => r > 0)) throw new Error(`--load-rates ${args['load-rates']}: expected positive numbers, comma-separated`)
+  // None (`--load-rates ''`): the REST step alone.
+  const rates = args['load-rates']!.trim() === '' ? [] : args['load-rates']!.split(',').map(Number)
+  if (!rates.every((r) => r > 0))
+    throw new Error(`--load-rates ${args['load-rates']}: expected positive numbers, comma-separated (or '' for the REST step alone)`)
   return {
     rates,
     seconds: positive('load-seconds'),

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { eventIdOf, msgIdOf } from '../../core/commands/ids.js'
 import { CommandHandler, ContentionError, LogUnavailableError } from '../../core/commands/index.js'
 import { createDecider } from '../../core/domain/index.js'
 import { type AppendResult, MemoryLog } from '../../core/log/index.js'
@@ -111,5 +112,12 @@ describe('command handler over an in-memory log', () => {
     const invalid = await handler.execute({ type: 'message.send', id: 'bad', conv: 'g_main', actor: 'bob', data: {} })
     assert.ok(!invalid.ok && invalid.reason === 'invalid' && invalid.errors.length > 0)
     assert.deepEqual(await log.head('g_main'), head)
+  })
+})
+
+describe('Event ids', () => {
+  test('are the digest they always were: the same command gets the same id across versions', () => {
+    // Computed by the earlier createHash('sha256').update(msgId).digest('base64url').slice(0, 22).
+    assert.equal(eventIdOf(msgIdOf('g_x', 'ann', 'cmd-1')), 'VArl_rwyXD_EzE84HqkHZc')
   })
 })

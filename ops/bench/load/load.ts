@@ -8,29 +8,31 @@
 // paced in the load's own shape, after Seqline has stopped) and the JetStream
 // publish ceilings.
 import { randomBytes } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { connect } from '@nats-io/transport-node'
+import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { Tokens } from '../../../api/auth/index.js'
 import { DEFAULT_NAMES, type EventLog, openJetStreamLog } from '../../../core/log/index.js'
 import { ConversationViews } from '../../../projections/conversations/index.js'
 import { lagBehind } from '../../../projections/runtime/lag.js'
 import { startNatsServer } from '../../servers/index.js'
-import { cpuSecondsOf } from '../shared/process-usage.js'
+import { cpuSecondsOf, writeSyscallsOf } from '../shared/process-usage.js'
 import { type Ceilings, publishCeilings } from '../shared/publish-ceilings.js'
 import { dropLog, scratchLog } from '../shared/scratch.js'
 import { percentiles } from '../shared/stats.js'
+import type { Secrets } from '../websocket/api.js'
 import { type ClientPool, connectClients, meanEventFrameBytes } from '../websocket/clients.js'
 import type { Verdict } from '../websocket/ledger.js'
 import { sustainedLoad } from '../websocket/load.js'
 import { createConversations } from '../websocket/setup.js'
 import { convsOf, type Topology, topology } from '../websocket/topology.js'
+import { type ProfileTop, profileTop } from './profile-top.js'
 import { type RestRun, restSend } from './rest.js'
-import { startSeqline } from './seqline-process.js'
+import { type SeqlineProcess, startSeqline } from './seqline-process.js'
 import { type WsCeiling, wsCeiling } from './ws-ceiling.js'
 import { type PacedCeiling, wsPacedCeiling } from './ws-ceiling-paced.js'
 
 export interface LoadOptions {
+  /** Paced WebSocket steps; none runs the REST step alone (no sockets are connected). */
   rates: number[]
   seconds: number
   clients: number
@@ -71,10 +73,12 @@ export interface LoadResult {
   natsServer: string
   ceilings: Ceilings
   ws: WsCeiling
-  /** The trivial server at each of the steps' rates, same sockets, rooms and frame size. */
-  wsPaced: PacedCeiling
+  /** The trivial server at each of the steps' rates, same sockets, rooms and frame size (none without steps). */
+  wsPaced?: PacedCeiling
   steps: LoadStep[]
   rest: RestRun
+  /** Self time by function in the Seqline process during the REST step, when it was profiled. */
+  restProfile?: ProfileTop
 }
 
 const SETUP_WINDOW = 64
@@ -82,6 +86,7 @@ const TOKEN_TTL_SECONDS = 3600
 const SETTLE_TIMEOUT_MS = 120_000
 const CEILING_SECONDS = 5
 const PACED_CEILING_SECONDS = 5
+const PROFILE_TOP = 25
 
 export async function loadBench(dir: string, opts: LoadOptions): Promise<LoadResult> {
   const nats = await startNatsServer({ storeDir: join(dir, 'load-nats') })
@@ -94,58 +99,86 @@ export async function loadBench(dir: string, opts: LoadOptions): Promise<LoadRes
     const secrets = { serviceToken: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(32).toString('base64url') }
     const profile = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : []
     const seqline = await startSeqline(nats.url, join(dir, 'load-data'), secrets, profile, opts.cli)
-    let result: Omit<LoadResult, 'wsPaced'>
-    let frameBytes: number
+    let result: LoadResult
     try {
-      // The log as the Seqline process laid it out (default names), written to directly for the setup.
-      const log = await openJetStreamLog(nc)
-      const t = topology(opts.clients, opts.groupSize, 2)
-      const heads = await createConversations(log, t, SETUP_WINDOW)
-      await settled(nc, log)
-      const tokens = new Tokens(secrets)
-      const userTokens = await Promise.all(t.users.map(async (u) => (await tokens.mint(u, TOKEN_TTL_SECONDS)).token))
-      const pool = await connectClients(seqline.url, userTokens, (u) => Object.fromEntries(convsOf(t, u).map((p) => [p.conv, heads.get(p.conv)!])))
-      const steps: LoadStep[] = []
-      try {
-        for (const [i, rate] of opts.rates.entries()) {
-          // Untimed but checked: JIT and the handler loading each conversation's state say nothing of the steady state.
-          await sustainedLoad(pool, t, rate, opts.warmupSeconds, `lw${i}_`)
-          steps.push(await step(pool, t, rate, opts.seconds, `ls${i}_`, seqline.pid, nats.pid))
-        }
-        frameBytes = meanEventFrameBytes()
-      } finally {
-        pool.close()
-      }
-      const groups = t.convs.filter((c) => c.kind === 'group' && c.conv !== t.fanout.conv)
-      const rest = await restSend(seqline.url, groups, (u) => userTokens[u]!, {
-        connections: opts.restConnections,
-        seconds: opts.restSeconds,
-        apiPid: seqline.pid,
-        natsPid: nats.pid,
-        prefix: 'rest',
-      })
-      log.close()
-      result = {
-        clients: opts.clients,
-        directs: t.convs.filter((c) => c.kind === 'direct').length,
-        groups: groups.length,
-        groupSize: opts.groupSize,
-        natsServer: nc.info?.version ?? '?',
-        ceilings,
-        ws,
-        steps,
-        rest,
-      }
+      result = await measure(nc, seqline, secrets, opts, { ceilings, ws, natsPid: nats.pid })
     } finally {
       await seqline.stop()
     }
-    // With Seqline stopped: the trivial server has the machine the steps had.
-    const wsPaced = await wsPacedCeiling(opts.clients, opts.groupSize, opts.rates, PACED_CEILING_SECONDS, Math.round(frameBytes))
-    return { ...result, wsPaced }
+    // With Seqline stopped: the trivial server has the machine the steps had, at their rates and Seqline's frame size.
+    if (opts.rates.length > 0)
+      result.wsPaced = await wsPacedCeiling(opts.clients, opts.groupSize, opts.rates, PACED_CEILING_SECONDS, Math.round(meanEventFrameBytes()))
+    // The profile is written when the process stops.
+    if (!opts.profileDir) return result
+    return { ...result, restProfile: await profileTop(opts.profileDir, result.rest.window.fromUs, result.rest.window.toUs, PROFILE_TOP) }
   } finally {
     await nc.close()
     await nats.stop()
   }
+}
+
+/** Lays out the users and conversations, then runs the paced WebSocket steps and the REST step against the started process. */
+async function measure(
+  nc: NatsConnection,
+  seqline: SeqlineProcess,
+  secrets: Secrets,
+  opts: LoadOptions,
+  same: { ceilings: Ceilings; ws: WsCeiling; natsPid: number },
+): Promise<LoadResult> {
+  // The log as the Seqline process laid it out (default names), written to directly for the setup.
+  const log = await openJetStreamLog(nc)
+  try {
+    const t = topology(opts.clients, opts.groupSize, 2)
+    const heads = await createConversations(log, t, SETUP_WINDOW)
+    await settled(nc, log)
+    const tokens = new Tokens(secrets)
+    const userTokens = await Promise.all(t.users.map(async (u) => (await tokens.mint(u, TOKEN_TTL_SECONDS)).token))
+    const steps = opts.rates.length === 0 ? [] : await paced(seqline, t, heads, userTokens, opts, same.natsPid)
+    const groups = t.convs.filter((c) => c.kind === 'group' && c.conv !== t.fanout.conv)
+    const rest = await restSend(seqline.url, groups, (u) => userTokens[u]!, {
+      connections: opts.restConnections,
+      seconds: opts.restSeconds,
+      apiPid: seqline.pid,
+      natsPid: same.natsPid,
+      prefix: 'rest',
+    })
+    return {
+      clients: opts.clients,
+      directs: t.convs.filter((c) => c.kind === 'direct').length,
+      groups: groups.length,
+      groupSize: opts.groupSize,
+      natsServer: nc.info?.version ?? '?',
+      ceilings: same.ceilings,
+      ws: same.ws,
+      steps,
+      rest,
+    }
+  } finally {
+    log.close()
+  }
+}
+
+/** The paced steps over 1,000 connected WebSocket clients, each after an untimed warm-up. */
+async function paced(
+  seqline: SeqlineProcess,
+  t: Topology,
+  heads: Map<string, number>,
+  userTokens: string[],
+  opts: LoadOptions,
+  natsPid: number,
+): Promise<LoadStep[]> {
+  const pool = await connectClients(seqline.url, userTokens, (u) => Object.fromEntries(convsOf(t, u).map((p) => [p.conv, heads.get(p.conv)!])))
+  const steps: LoadStep[] = []
+  try {
+    for (const [i, rate] of opts.rates.entries()) {
+      // Untimed but checked: JIT and the handler loading each conversation's state say nothing of the steady state.
+      await sustainedLoad(pool, t, rate, opts.warmupSeconds, `lw${i}_`)
+      steps.push(await step(pool, t, rate, opts.seconds, `ls${i}_`, seqline.pid, natsPid))
+    }
+  } finally {
+    pool.close()
+  }
+  return steps
 }
 
 /** One timed step at `rate`: the paced load, its latencies, and what it cost the Seqline process and nats-server. */
@@ -181,15 +214,6 @@ async function step(pool: ClientPool, t: Topology, rate: number, seconds: number
     },
     apiWritesPerMessage: writes / messages,
     verdict,
-  }
-}
-
-/** Write syscalls a process has made so far (syscw of /proc/<pid>/io), NaN when /proc cannot tell. */
-async function writeSyscallsOf(pid: number): Promise<number> {
-  try {
-    return Number(/^syscw:\s+(\d+)/m.exec(await readFile(`/proc/${pid}/io`, 'utf8'))?.[1] ?? NaN)
-  } catch {
-    return NaN
   }
 }
 

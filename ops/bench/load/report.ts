@@ -2,6 +2,7 @@
 // ledger's verdict, beside the ceilings of the same run.
 import { fmt } from '../shared/stats.js'
 import type { LoadResult } from './load.js'
+import type { ProfileTop } from './profile-top.js'
 
 export function printLoad(r: LoadResult): void {
   console.log(
@@ -32,8 +33,14 @@ export function printLoad(r: LoadResult): void {
   const failed = Object.keys(rest.failed).length === 0 ? 'none failed' : `failed ${JSON.stringify(rest.failed)}`
   console.log(
     `  REST send (${rest.connections} keep-alive connections, ${rest.conversations} conversations, ${fmt(rest.seconds, 1)} s): ${fmt(rest.requestsPerSecond, 0)} req/s, ` +
-      `p50 ${fmt(rest.latency.p50)} / p99 ${fmt(rest.latency.p99)} / p999 ${fmt(rest.latency.p999)} ms; CPU per request API ${fmt(rest.apiCpuMsPerRequest, 3)} ms, nats ${fmt(rest.natsCpuMsPerRequest, 3)} ms; ${failed}`,
+      `p50 ${fmt(rest.latency.p50)} / p99 ${fmt(rest.latency.p99)} / p999 ${fmt(rest.latency.p999)} ms; CPU per request API ${fmt(rest.apiCpuMsPerRequest, 3)} ms, nats ${fmt(rest.natsCpuMsPerRequest, 3)} ms; API writes/request ${fmt(rest.apiWritesPerRequest, 2)}; ${failed}`,
   )
+  if (r.restProfile) printProfile(r.restProfile)
+}
+
+function printProfile(p: ProfileTop): void {
+  console.log(`  REST step's self time in the Seqline process (${p.file}, ${fmt(p.busyMs, 0)} ms busy, idle excluded):`)
+  for (const t of p.top) console.log(`    ${pad(fmt(t.percent, 1), 5)}%  ${pad(fmt(t.ms, 0), 6)} ms  ${t.frame}`)
 }
 
 /** The paced ceiling's table: what the transport alone costs per frame at each step's rate. */

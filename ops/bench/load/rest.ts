@@ -3,9 +3,10 @@
 // previous one was answered, over 100 group conversations (the sender a member
 // of each). Reports requests per second, latency and the server's CPU per request.
 import { Agent, request } from 'node:http'
-import { cpuSecondsOf } from '../shared/process-usage.js'
+import { cpuSecondsOf, writeSyscallsOf } from '../shared/process-usage.js'
 import { percentiles } from '../shared/stats.js'
 import type { ConvPlan } from '../websocket/topology.js'
+import { monotonicUs } from './profile-top.js'
 
 export interface RestRun {
   connections: number
@@ -17,6 +18,10 @@ export interface RestRun {
   failed: Record<string, number>
   apiCpuMsPerRequest: number
   natsCpuMsPerRequest: number
+  /** Write syscalls of the Seqline process (to clients and to NATS alike) per request. */
+  apiWritesPerRequest: number
+  /** When the sends ran, on the monotonic clock of --cpu-prof's sample stamps (µs): to cut a profile to this step. */
+  window: { fromUs: number; toUs: number }
 }
 
 const TEXT = 'x'.repeat(100)
@@ -34,6 +39,8 @@ export async function restSend(
   const failed: Record<string, number> = {}
   const apiBefore = await cpuSecondsOf(opts.apiPid)
   const natsBefore = await cpuSecondsOf(opts.natsPid)
+  const writesBefore = await writeSyscallsOf(opts.apiPid)
+  const fromUs = monotonicUs()
   const start = performance.now()
   const end = start + opts.seconds * 1000
   const worker = async (w: number) => {
@@ -49,6 +56,8 @@ export async function restSend(
   }
   await Promise.all(Array.from({ length: opts.connections }, (_, w) => worker(w)))
   const seconds = (performance.now() - start) / 1000
+  const toUs = monotonicUs()
+  const writes = (await writeSyscallsOf(opts.apiPid)) - writesBefore
   const apiCpu = ((await cpuSecondsOf(opts.apiPid)) ?? NaN) - (apiBefore ?? NaN)
   const natsCpu = ((await cpuSecondsOf(opts.natsPid)) ?? NaN) - (natsBefore ?? NaN)
   agent.destroy()
@@ -62,6 +71,8 @@ export async function restSend(
     failed,
     apiCpuMsPerRequest: (apiCpu * 1000) / n,
     natsCpuMsPerRequest: (natsCpu * 1000) / n,
+    apiWritesPerRequest: writes / n,
+    window: { fromUs, toUs },
   }
 }
 

@@ -34,6 +34,8 @@ export async function writeLoadResults(
   const files = { json: join(dir, 'load.json'), tput: join(dir, 'load-throughput.svg'), p99: join(dir, 'load-latency.svg') }
   const at = new Date().toISOString()
   await writeFile(files.json, JSON.stringify({ at, command: `node dist/ops/bench/main.js ${argv.join(' ')}`, machine: machine(), load: r }, null, 2))
+  // A REST-only run has no paced steps to draw.
+  if (r.steps.length === 0) return [files.json]
   const runs: Run[] = [{ label: labels[0], result: r, dashed: false }, ...(baseline ? [{ label: labels[1], result: baseline, dashed: true }] : [])]
   await writeFile(files.tput, throughputChart(runs))
   await writeFile(files.p99, latencyChart(runs))

@@ -67,6 +67,15 @@ export async function cpuSecondsOf(pid: number | undefined): Promise<number | un
   }
 }
 
+/** Write syscalls a process has made so far (syscw of /proc/<pid>/io), NaN when /proc cannot tell. */
+export async function writeSyscallsOf(pid: number): Promise<number> {
+  try {
+    return Number(/^syscw:\s+(\d+)/m.exec(await readFile(`/proc/${pid}/io`, 'utf8'))?.[1] ?? NaN)
+  } catch {
+    return NaN
+  }
+}
+
 /** Resident memory of another process in MB (VmRSS from /proc), or undefined when /proc cannot tell. */
 export async function rssMbOf(pid: number | undefined): Promise<number | undefined> {
   if (pid === undefined) return undefined
