@@ -4,7 +4,8 @@
 // subscription to every log subject (what a republish-style subscription
 // would cost at most); `ordered`: one nats.js ordered consumer per partition
 // stream with a callback, as the log's follower takes them, handler empty.
-// Usage: node bare-follower.js <natsUrl> core|ordered; prints "ready" once following.
+// Usage: node bare-follower.js <natsUrl> core|ordered <partitions>; prints "ready" once following and
+// "received <n>" when stopped (SIGTERM).
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
 import { DEFAULT_NAMES, streamName } from '../../../core/log/index.js'
@@ -24,7 +25,8 @@ if (mode === 'core') {
   }
 }
 console.log('ready')
+// What it received, so the benchmark can tell a ceiling that followed from one that did not.
 process.on('SIGTERM', () => {
-  console.error(`bare follower (${mode}) received ${received}`)
+  console.log(`received ${received}`)
   void nc.close().then(() => process.exit(0))
 })

@@ -10,7 +10,8 @@ const BARE_READY_MS = 30_000
 
 export interface BareReceiver {
   pid: number | undefined
-  stop(): Promise<void>
+  /** Stops it; resolves to the number of log messages it received. */
+  stop(): Promise<number>
 }
 
 export type BareMode = 'core' | 'ordered'
@@ -31,9 +32,10 @@ export async function startBare(natsUrl: string, mode: BareMode, partitions: num
   return {
     pid: child.pid,
     async stop() {
-      child.kill('SIGTERM')
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
       await exited
       untie()
+      return Number(/received (\d+)/.exec(out)?.[1] ?? Number.NaN)
     },
   }
 }

@@ -65,6 +65,8 @@ export interface IdleResult {
   floorPercent: number
   /** The same for the bare receivers beside it (bare-follower.ts). */
   bareFloorPercent: { core: number; ordered: number }
+  /** Log events appended while the bare receivers ran, and how many each received (a ceiling that missed them measures nothing). */
+  bareReceived: { events: number; core: number; ordered: number }
   steps: IdleStep[]
 }
 
@@ -80,6 +82,7 @@ export async function idleBench(nc: NatsConnection, opts: IdleOptions): Promise<
   const log = await openJetStreamLog(nc, { names: { partitions: opts.partitions } })
   const nodeArgs = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : []
   const api = await startRole(d, 'api', 'idle-api', { nodeArgs, cli: opts.cli })
+  const start = await log.end()
   const bare = { core: await startBare(opts.natsUrl, 'core', opts.partitions), ordered: await startBare(opts.natsUrl, 'ordered', opts.partitions) }
   try {
     const before = await clientCeiling(nc, raw, opts.ceilingMessages, opts.window)
@@ -127,7 +130,9 @@ export async function idleBench(nc: NatsConnection, opts: IdleOptions): Promise<
     const after = await clientCeiling(nc, raw, opts.ceilingMessages, opts.window)
     const { dir: _dir, ...shown } = opts
     const bareFloorPercent = { core: (floorCpu[1]! / floorSeconds) * 100, ordered: (floorCpu[2]! / floorSeconds) * 100 }
-    return { options: shown, ceiling: { before, after }, floorPercent: floorPerSecond * 100, bareFloorPercent, steps }
+    const events = eventsBetween(start, await log.end())
+    const bareReceived = { events, core: await bare.core.stop(), ordered: await bare.ordered.stop() }
+    return { options: shown, ceiling: { before, after }, floorPercent: floorPerSecond * 100, bareFloorPercent, bareReceived, steps }
   } finally {
     await bare.core.stop()
     await bare.ordered.stop()
@@ -177,4 +182,8 @@ export function printIdle(r: IdleResult): void {
       `  ${String(s.rate).padStart(8)}  ${f(s.events / s.seconds, 0).padStart(8)}  ${f(s.cpuPercent, 2).padStart(9)}  ${f(s.usPerEvent).padStart(12)}  ${f(s.usPerEventAboveFloor).padStart(15)}  ${f(s.systemShare * 100, 0).padStart(11)}%  ${f(s.readsPerEvent, 2).padStart(11)}  ${f(s.writesPerEvent, 2).padStart(12)}  | ${f(s.bare.core).padStart(21)}  ${f(s.bare.ordered).padStart(17)}`,
     )
   }
+  const b = r.bareReceived
+  console.log(
+    `  the bare receivers got ${b.core} (core subscription) and ${b.ordered} (ordered consumers) messages of the ${b.events} events the log took while they ran`,
+  )
 }

@@ -24,6 +24,6 @@ export function printScale(r: ScaleResult): void {
     )
   }
   console.log(
-    '  Every API process follows every event of the log. "idle API" is one more API process with no socket and no command: its CPU per log event is what events of conversations none of its sockets belongs to cost an API process. The others also handle their share of the commands and deliver to their sockets.',
+    '  Every API process follows every event of the log. "idle API" is one more API process with no socket and no command: its CPU per log event is what events of conversations none of its sockets belongs to cost an API process. Beside it, two processes that only receive every event of the log and do nothing with it: one core NATS subscription to every log subject, and one nats.js ordered consumer per partition (as the API follows the log) with an empty callback. The others also handle their share of the commands and deliver to their sockets.',
   )
 }
