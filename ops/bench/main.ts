@@ -23,6 +23,7 @@
 //              --ws-results <dir> (also write ws.json and SVG charts there)
 //          channels: --channel-online 10000 (subscribers online for the fan-out) --channel-sizes 1000,10000,100000 --channel-samples 500
 //          scale: --scale-apis 1,2,4 (API processes per step) --scale-rate 1000 (msgs/s) --clients 200 --ws-seconds 10 --ws-group 10 --ws-warmup 2
+//                 --scale-cli <another build's dist/ops/cli.js> (every role runs that build: a baseline)
 //                 (seqline up in roles api, projector and sink; API and sink share a ClickHouse server: --clickhouse-url, or a local one)
 //          idle: --idle-rates 1000,4000 --idle-seconds 10 --idle-convs 1000 --idle-profile <dir> --idle-cli <another build's dist/ops/cli.js> (one API process with no socket while
 //                the log takes paced commands: its CPU per event; --clickhouse-url or a local ClickHouse server)
@@ -98,6 +99,7 @@ const { values: args } = parseArgs({
     'load-cli': { type: 'string' },
     'scale-apis': { type: 'string', default: '1,2,4' },
     'scale-rate': { type: 'string', default: '1000' },
+    'scale-cli': { type: 'string' },
     'idle-rates': { type: 'string', default: '1000,4000' },
     'idle-seconds': { type: 'string', default: '10' },
     'idle-convs': { type: 'string', default: '1000' },
@@ -324,6 +326,7 @@ function scaleOptions(natsUrl: string, window: number, dir: string, natsPid: num
     warmupSeconds: Number(args['ws-warmup']),
     ceilingMessages: Number(args.messages),
     window,
+    cli: args['scale-cli'],
   }
 }
 

@@ -42,6 +42,8 @@ export interface ScaleOptions {
   warmupSeconds: number
   ceilingMessages: number
   window: number
+  /** Another build's dist/ops/cli.js to run every role with (a baseline). */
+  cli?: string
 }
 
 interface ApiFigures {
@@ -102,9 +104,9 @@ export async function scaleBench(nc: NatsConnection, opts: ScaleOptions): Promis
   const started: SeqlineProcess[] = []
   try {
     const before = await clientCeiling(nc, raw, opts.ceilingMessages, opts.window)
-    const projector = await startRole(d, 'projector', 'projector')
+    const projector = await startRole(d, 'projector', 'projector', { cli: opts.cli })
     started.push(projector)
-    const sink = await startRole(d, 'sink', 'sink')
+    const sink = await startRole(d, 'sink', 'sink', { cli: opts.cli })
     started.push(sink)
     const t = topology(opts.clients, opts.groupSize)
     await createConversations(log, t, SETUP_WINDOW)
@@ -134,9 +136,9 @@ async function scaleStep(
   roles: { projector: SeqlineProcess; sink: SeqlineProcess },
   opts: ScaleOptions,
 ): Promise<ScaleStep> {
-  const processes = await Promise.all(Array.from({ length: apis }, (_, i) => startRole(d, 'api', `api-${apis}-${i}`)))
+  const processes = await Promise.all(Array.from({ length: apis }, (_, i) => startRole(d, 'api', `api-${apis}-${i}`, { cli: opts.cli })))
   // Beside them, an API process nobody connects to or sends through.
-  const idle = await startRole(d, 'api', `api-${apis}-idle`)
+  const idle = await startRole(d, 'api', `api-${apis}-idle`, { cli: opts.cli })
   processes.push(idle)
   const bare = [await startBare(d.natsUrl, 'core', d.partitions), await startBare(d.natsUrl, 'ordered', d.partitions)]
   try {
