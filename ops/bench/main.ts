@@ -2,7 +2,7 @@
 // (a fresh local one unless --url is given). Every figure is printed beside a
 // ceiling measured in the same run, because these machines are noisy.
 // Options: --messages 40000 --window 512 --deep 1000000 --partitions 8 --url nats://...
-//          --only all|append|read|audit|projections|ws|load|history|hooks|webhooks|channels|reactions|threads (or a comma-separated list; default all)
+//          --only all|append|read|audit|projections|ws|load|history|hooks|webhooks|channels|reactions|threads|scale|idle (or a comma-separated list; default all, which leaves out scale and idle)
 //          load: `seqline up` as `npm start` runs it, on a nats-server of its own, 1,000 WebSocket users (500 direct pairs, 100 groups of 10)
 //                --load-rates 500,1000,2000,4000 --load-seconds 15 --load-clients 1000 --load-warmup 2
 //                --load-rest-connections 50 --load-rest-seconds 10 --load-profile <dir> (the Seqline process writes a --cpu-prof profile there)
