@@ -2,7 +2,7 @@
 // (a fresh local one unless --url is given). Every figure is printed beside a
 // ceiling measured in the same run, because these machines are noisy.
 // Options: --messages 40000 --window 512 --deep 1000000 --partitions 8 --url nats://...
-//          --only all|append|read|audit|projections|ws|load|history|hooks|webhooks|channels|reactions|threads (or a comma-separated list; default all)
+//          --only all|append|read|audit|projections|ws|load|history|hooks|webhooks|channels|reactions|threads|scale|idle (or a comma-separated list; default all, which leaves out scale and idle)
 //          load: `seqline up` as `npm start` runs it, on a nats-server of its own, 1,000 WebSocket users (500 direct pairs, 100 groups of 10)
 //                --load-rates 500,1000,2000,4000 --load-seconds 15 --load-clients 1000 --load-warmup 2
 //                (--load-rates '' runs the REST step alone, no sockets connected)
@@ -25,7 +25,10 @@
 //              --ws-results <dir> (also write ws.json and SVG charts there)
 //          channels: --channel-online 10000 (subscribers online for the fan-out) --channel-sizes 1000,10000,100000 --channel-samples 500
 //          scale: --scale-apis 1,2,4 (API processes per step) --scale-rate 1000 (msgs/s) --clients 200 --ws-seconds 10 --ws-group 10 --ws-warmup 2
+//                 --scale-cli <another build's dist/ops/cli.js> (every role runs that build: a baseline)
 //                 (seqline up in roles api, projector and sink; API and sink share a ClickHouse server: --clickhouse-url, or a local one)
+//          idle: --idle-rates 1000,4000 --idle-seconds 10 --idle-convs 1000 --idle-profile <dir> --idle-cli <another build's dist/ops/cli.js> (one API process with no socket while
+//                the log takes paced commands: its CPU per event; --clickhouse-url or a local ClickHouse server)
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
@@ -45,6 +48,7 @@ import { auditBench, printAudit } from './log/audit.js'
 import { printRead, readBench } from './log/read.js'
 import { printProjections, projectionsBench } from './projection/projections.js'
 import { printReactions, reactionBench } from './reactions/reactions.js'
+import { idleBench, printIdle } from './scale/idle.js'
 import { printScale } from './scale/report.js'
 import { scaleBench } from './scale/scale.js'
 import { printThreads, threadBench } from './threads/threads.js'
@@ -97,12 +101,33 @@ const { values: args } = parseArgs({
     'load-cli': { type: 'string' },
     'scale-apis': { type: 'string', default: '1,2,4' },
     'scale-rate': { type: 'string', default: '1000' },
+    'scale-cli': { type: 'string' },
+    'idle-rates': { type: 'string', default: '1000,4000' },
+    'idle-seconds': { type: 'string', default: '10' },
+    'idle-convs': { type: 'string', default: '1000' },
+    'idle-profile': { type: 'string' },
+    'idle-cli': { type: 'string' },
   },
 })
 
-const PARTS = ['append', 'read', 'audit', 'projections', 'ws', 'load', 'history', 'hooks', 'webhooks', 'channels', 'reactions', 'threads', 'scale'] as const
-// `scale` starts processes and a ClickHouse server of its own: only when asked for.
-const only = new Set(args.only === 'all' ? PARTS.filter((p) => p !== 'scale') : args.only!.split(',').map((s) => s.trim()))
+const PARTS = [
+  'append',
+  'read',
+  'audit',
+  'projections',
+  'ws',
+  'load',
+  'history',
+  'hooks',
+  'webhooks',
+  'channels',
+  'reactions',
+  'threads',
+  'scale',
+  'idle',
+] as const
+// `scale` and `idle` start processes and a ClickHouse server of their own: only when asked for.
+const only = new Set(args.only === 'all' ? PARTS.filter((p) => p !== 'scale' && p !== 'idle') : args.only!.split(',').map((s) => s.trim()))
 for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--only ${part}: expected one of ${PARTS.join(', ')}`)
 
 async function main() {
@@ -158,6 +183,8 @@ async function main() {
     if (threads) printThreads(threads)
     const scale = only.has('scale') ? await scaleBench(nc, scaleOptions(url, window, dir, server?.pid)) : undefined
     if (scale) printScale(scale)
+    const idle = only.has('idle') ? await idleBench(nc, idleOptions(url, window, dir)) : undefined
+    if (idle) printIdle(idle)
     await mkdir(join(args.out!, '..'), { recursive: true })
     await writeFile(
       args.out!,
@@ -179,6 +206,7 @@ async function main() {
           reactions,
           threads,
           scale,
+          idle,
         },
         null,
         2,
@@ -302,6 +330,30 @@ function scaleOptions(natsUrl: string, window: number, dir: string, natsPid: num
     warmupSeconds: Number(args['ws-warmup']),
     ceilingMessages: Number(args.messages),
     window,
+    cli: args['scale-cli'],
+  }
+}
+
+function idleOptions(natsUrl: string, window: number, dir: string) {
+  const rates = args['idle-rates']!.split(',').map(Number)
+  if (!rates.every((r) => r > 0)) throw new Error(`--idle-rates ${args['idle-rates']}: expected positive numbers, comma-separated`)
+  const positive = (name: 'idle-seconds' | 'idle-convs') => {
+    const value = Number(args[name])
+    if (!(value > 0)) throw new Error(`--${name} ${args[name]}: expected a positive number`)
+    return value
+  }
+  return {
+    natsUrl,
+    clickhouseUrl: args['clickhouse-url'],
+    dir,
+    partitions: Number(args.partitions),
+    rates,
+    seconds: positive('idle-seconds'),
+    convs: positive('idle-convs'),
+    ceilingMessages: Number(args.messages),
+    window,
+    profileDir: args['idle-profile'],
+    cli: args['idle-cli'],
   }
 }
 

@@ -23,9 +23,18 @@ export interface SeqlineProcess {
   kill(): Promise<void>
 }
 
+/** How a benchmark runs it: node flags (--cpu-prof, which NODE_OPTIONS refuses) and another build's cli.js (a baseline). */
+export interface SpawnOptions {
+  nodeArgs?: string[]
+  cli?: string
+}
+
 /** Starts `node dist/ops/cli.js up` with the given environment and waits for its API address (its probes' in role projector or sink). */
-export async function startSeqline(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<SeqlineProcess> {
-  const child = spawn(process.execPath, [CLI, 'up'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+export async function startSeqline(env: Record<string, string>, readyTimeoutMs = 60_000, spawnOpts: SpawnOptions = {}): Promise<SeqlineProcess> {
+  const child = spawn(process.execPath, [...(spawnOpts.nodeArgs ?? []), spawnOpts.cli ?? CLI, 'up'], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   const untie = tieToParent(child.pid!)
   let out = ''
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d))

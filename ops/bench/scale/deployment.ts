@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import type { Role } from '../../../schemas/index.js'
-import { type SeqlineProcess, startSeqline } from '../../servers/seqline-process.js'
+import { type SeqlineProcess, type SpawnOptions, startSeqline } from '../../servers/seqline-process.js'
 
 export interface Secrets {
   serviceToken: string
@@ -22,20 +22,24 @@ export function newSecrets(): Secrets {
   return { serviceToken: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(32).toString('base64url') }
 }
 
-/** One `seqline up --role <role>` (as SEQLINE_ROLE), listening on a free port. */
-export function startRole(d: Deployment, role: Role, name: string): Promise<SeqlineProcess> {
-  return startSeqline({
-    SEQLINE_ROLE: role,
-    SEQLINE_NATS_URL: d.natsUrl,
-    SEQLINE_CLICKHOUSE_URL: d.clickhouseUrl,
-    SEQLINE_PARTITIONS: String(d.partitions),
-    SEQLINE_API_HOST: '127.0.0.1',
-    SEQLINE_API_PORT: '0',
-    SEQLINE_DATA_DIR: join(d.dir, name),
-    SEQLINE_SERVICE_TOKEN: d.secrets.serviceToken,
-    SEQLINE_JWT_SECRET: d.secrets.jwtSecret,
-    // The load is the benchmark's, not an abuse: no per-user limit in the way.
-    SEQLINE_RATE_LIMIT_PER_MINUTE: '100000000',
-    SEQLINE_LOG_LEVEL: 'warn',
-  })
+/** One `seqline up --role <role>` (as SEQLINE_ROLE), listening on a free port; `spawn` for a profile or another build. */
+export function startRole(d: Deployment, role: Role, name: string, spawn?: SpawnOptions): Promise<SeqlineProcess> {
+  return startSeqline(
+    {
+      SEQLINE_ROLE: role,
+      SEQLINE_NATS_URL: d.natsUrl,
+      SEQLINE_CLICKHOUSE_URL: d.clickhouseUrl,
+      SEQLINE_PARTITIONS: String(d.partitions),
+      SEQLINE_API_HOST: '127.0.0.1',
+      SEQLINE_API_PORT: '0',
+      SEQLINE_DATA_DIR: join(d.dir, name),
+      SEQLINE_SERVICE_TOKEN: d.secrets.serviceToken,
+      SEQLINE_JWT_SECRET: d.secrets.jwtSecret,
+      // The load is the benchmark's, not an abuse: no per-user limit in the way.
+      SEQLINE_RATE_LIMIT_PER_MINUTE: '100000000',
+      SEQLINE_LOG_LEVEL: 'warn',
+    },
+    undefined,
+    spawn,
+  )
 }

@@ -11,7 +11,7 @@ export function printScale(r: ScaleResult): void {
   )
   console.log(`  js.publish ceiling, same run: ${fmt(r.ceiling.before.perSecond, 0)} msgs/s before, ${fmt(r.ceiling.after.perSecond, 0)} after`)
   console.log(
-    '  APIs  acked/s  log events/s  deliveries/s  per API process: CPU %, µs per log event, µs per delivery (sockets)      idle API µs/event  projector µs/event  sink µs/event  nats µs/event  every delivery checked',
+    '  APIs  acked/s  log events/s  deliveries/s  per API process: CPU %, µs per log event, µs per delivery (sockets)      idle API µs/event (bare: core sub / ordered)  projector µs/event  sink µs/event  nats µs/event  every delivery checked',
   )
   for (const s of r.steps) {
     const apis = s.perApi.map((a) => `${fmt(a.cpuPercent, 0)}% ${fmt(a.usPerLogEvent, 0)} ${fmt(a.usPerDelivery, 0)} (${a.sockets})`).join(' | ')
@@ -20,10 +20,10 @@ export function printScale(r: ScaleResult): void {
       ? `ok (${v.deliveredOnce} deliveries once each)`
       : `FAILED: ${v.missed} missed, ${v.duplicates} duplicates, ${v.acked}/${v.sent} acked ${JSON.stringify(v.failed)}`
     console.log(
-      `  ${String(s.apis).padStart(4)}  ${fmt(s.ackedPerSecond, 0).padStart(7)}  ${fmt(s.logEventsPerSecond, 0).padStart(12)}  ${fmt(s.deliveriesPerSecond, 0).padStart(12)}  ${apis.padEnd(70)}  ${fmt(s.idleApiUsPerEvent, 0).padStart(17)}  ${fmt(s.projectorUsPerEvent, 0).padStart(18)}  ${fmt(s.sinkUsPerEvent, 0).padStart(13)}  ${fmt(s.natsUsPerEvent ?? Number.NaN, 0).padStart(13)}  ${check}`,
+      `  ${String(s.apis).padStart(4)}  ${fmt(s.ackedPerSecond, 0).padStart(7)}  ${fmt(s.logEventsPerSecond, 0).padStart(12)}  ${fmt(s.deliveriesPerSecond, 0).padStart(12)}  ${apis.padEnd(70)}  ${`${fmt(s.idleApiUsPerEvent, 0)} (${fmt(s.bareUsPerEvent.core, 0)} / ${fmt(s.bareUsPerEvent.ordered, 0)})`.padStart(44)}  ${fmt(s.projectorUsPerEvent, 0).padStart(18)}  ${fmt(s.sinkUsPerEvent, 0).padStart(13)}  ${fmt(s.natsUsPerEvent ?? Number.NaN, 0).padStart(13)}  ${check}`,
     )
   }
   console.log(
-    '  Every API process follows every event of the log. "idle API" is one more API process with no socket and no command: its CPU per log event is what events of conversations none of its sockets belongs to cost an API process. The others also handle their share of the commands and deliver to their sockets.',
+    '  Every API process follows every event of the log. "idle API" is one more API process with no socket and no command: its CPU per log event is what events of conversations none of its sockets belongs to cost an API process. Beside it, two processes that only receive every event of the log and do nothing with it: one core NATS subscription to every log subject, and one nats.js ordered consumer per partition (as the API follows the log) with an empty callback. The others also handle their share of the commands and deliver to their sockets.',
   )
 }

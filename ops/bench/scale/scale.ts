@@ -2,7 +2,8 @@
 // server, one projector and one sink process (`seqline up --role projector`,
 // `--role sink`), and 1, 2, then 4 API processes (`--role api`), the clients
 // spread over them, plus one API process with no client (what following the
-// log costs an API process for events none of its sockets is in). The same paced workload runs against each count; for each
+// log costs an API process for events none of its sockets is in), beside two
+// bare receivers of every event (bare-follower.ts). The same paced workload runs against each count; for each
 // API process its CPU per event of the log and per delivery it made, beside
 // the projector's, the sink's and nats-server's, and beside the js.publish
 // ceiling measured in the same run. Every delivery is matched to its send.
@@ -23,6 +24,7 @@ import type { Verdict } from '../websocket/ledger.js'
 import { sustainedLoad } from '../websocket/load.js'
 import { createConversations } from '../websocket/setup.js'
 import { convsOf, type Topology, topology } from '../websocket/topology.js'
+import { startBare } from './bare-receivers.js'
 import { type Deployment, newSecrets, startRole } from './deployment.js'
 
 export interface ScaleOptions {
@@ -40,6 +42,8 @@ export interface ScaleOptions {
   warmupSeconds: number
   ceilingMessages: number
   window: number
+  /** Another build's dist/ops/cli.js to run every role with (a baseline). */
+  cli?: string
 }
 
 interface ApiFigures {
@@ -65,6 +69,8 @@ interface ScaleStep {
    * costs an API process (it follows the whole log).
    */
   idleApiUsPerEvent: number
+  /** Beside it: CPU per log event of a process that only receives every event (a core subscription; ordered consumers, empty callback). */
+  bareUsPerEvent: { core: number; ordered: number }
   projectorUsPerEvent: number
   sinkUsPerEvent: number
   natsUsPerEvent: number | undefined
@@ -98,9 +104,9 @@ export async function scaleBench(nc: NatsConnection, opts: ScaleOptions): Promis
   const started: SeqlineProcess[] = []
   try {
     const before = await clientCeiling(nc, raw, opts.ceilingMessages, opts.window)
-    const projector = await startRole(d, 'projector', 'projector')
+    const projector = await startRole(d, 'projector', 'projector', { cli: opts.cli })
     started.push(projector)
-    const sink = await startRole(d, 'sink', 'sink')
+    const sink = await startRole(d, 'sink', 'sink', { cli: opts.cli })
     started.push(sink)
     const t = topology(opts.clients, opts.groupSize)
     await createConversations(log, t, SETUP_WINDOW)
@@ -130,17 +136,23 @@ async function scaleStep(
   roles: { projector: SeqlineProcess; sink: SeqlineProcess },
   opts: ScaleOptions,
 ): Promise<ScaleStep> {
-  const processes = await Promise.all(Array.from({ length: apis }, (_, i) => startRole(d, 'api', `api-${apis}-${i}`)))
+  const processes = await Promise.all(Array.from({ length: apis }, (_, i) => startRole(d, 'api', `api-${apis}-${i}`, { cli: opts.cli })))
   // Beside them, an API process nobody connects to or sends through.
-  const idle = await startRole(d, 'api', `api-${apis}-idle`)
+  const idle = await startRole(d, 'api', `api-${apis}-idle`, { cli: opts.cli })
   processes.push(idle)
+  const bare = [await startBare(d.natsUrl, 'core', d.partitions), await startBare(d.natsUrl, 'ordered', d.partitions)]
   try {
     const heads = new Map(await Promise.all(t.convs.map(async (c) => [c.conv, (await log.head(c.conv)).seq] as const)))
     const deliveries = new Array<number>(apis).fill(0)
     const pool = await spreadClients(processes.slice(0, apis), t, userTokens, heads, deliveries)
     try {
       await sustainedLoad(pool, t, opts.rate, opts.warmupSeconds, `warm${apis}`)
-      const pids = { apis: processes.map((p) => p.child.pid), projector: roles.projector.child.pid, sink: roles.sink.child.pid, nats: opts.natsPid }
+      const pids = {
+        apis: [...processes.map((p) => p.child.pid), ...bare.map((b) => b.pid)],
+        projector: roles.projector.child.pid,
+        sink: roles.sink.child.pid,
+        nats: opts.natsPid,
+      }
       const cpuBefore = await cpuOf(pids)
       const endBefore = await log.end()
       deliveries.fill(0)
@@ -169,6 +181,10 @@ async function scaleStep(
         deliveriesPerSecond: deliveries.reduce((a, b) => a + b, 0) / seconds,
         perApi,
         idleApiUsPerEvent: (used(cpuBefore.apis[apis], cpuAfter.apis[apis]) / events) * 1e6,
+        bareUsPerEvent: {
+          core: (used(cpuBefore.apis[apis + 1], cpuAfter.apis[apis + 1]) / events) * 1e6,
+          ordered: (used(cpuBefore.apis[apis + 2], cpuAfter.apis[apis + 2]) / events) * 1e6,
+        },
         projectorUsPerEvent: (used(cpuBefore.projector, cpuAfter.projector) / events) * 1e6,
         sinkUsPerEvent: (used(cpuBefore.sink, cpuAfter.sink) / events) * 1e6,
         natsUsPerEvent: Number.isNaN(natsCpu) ? undefined : (natsCpu / events) * 1e6,
@@ -179,6 +195,7 @@ async function scaleStep(
       pool.close()
     }
   } finally {
+    for (const b of bare) await b.stop()
     await Promise.all(processes.map((p) => p.stop()))
   }
 }

@@ -1,0 +1,103 @@
+// The log's follower on a real nats-server, for its two kinds of handler:
+// one that returns nothing (live delivery's, called in the consumer's
+// callback) and one that returns a promise (a processor runner's, awaited,
+// with later events queued behind it in order). The cursor moves only once an
+// event's handler has returned or its promise resolved; a handler's error
+// stops following and rejects `done`.
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { until } from '../../core/index.js'
+import type { Cursor, Followed } from '../../core/log/index.js'
+import { accepted, createGroup, text, withLogServer } from '../helpers/log.js'
+
+const DEADLINE_MS = 10_000
+
+const waitFor = <T>(check: () => T | undefined, what: string) =>
+  until(check, { timeoutMs: DEADLINE_MS, everyMs: 10, timedOut: () => new Error(`${what}: not within ${DEADLINE_MS} ms`) })
+
+describe('following the log', () => {
+  const s = withLogServer()
+
+  test('a handler that returns nothing gets every event in order, and the cursor follows it', async () => {
+    const from = await s.log.end()
+    const got: Array<[string, number]> = []
+    const follower = await s.log.follow(from, (f) => void got.push([f.event.conv, f.event.seq]))
+    s.defer(() => follower.stop())
+    await createGroup(s.handler, 'g_follow_sync', 'alice', ['bob'])
+    for (let i = 0; i < 20; i++) await accepted(s.handler, text(`s${i}`, 'g_follow_sync', 'alice'))
+    const end = await s.log.end()
+    await waitFor(() => reached(follower.cursor, end) || undefined, 'the cursor at the log end')
+    assert.deepEqual(
+      got.filter(([conv]) => conv === 'g_follow_sync').map(([, seq]) => seq),
+      Array.from({ length: 21 }, (_, i) => i + 1),
+    )
+  })
+
+  test('a handler that returns a promise is awaited: later events wait behind it in order, the cursor moves only when it resolves', async () => {
+    const from = await s.log.end()
+    const handled: number[] = []
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const follower = await s.log.follow(from, async (f: Followed) => {
+      if (f.event.conv !== 'g_follow_async') return
+      // The first event holds the follower until released; everything after it must wait.
+      if (f.event.seq === 1) await gate
+      handled.push(f.event.seq)
+    })
+    s.defer(() => follower.stop())
+    await createGroup(s.handler, 'g_follow_async', 'alice', ['bob'])
+    for (let i = 0; i < 10; i++) await accepted(s.handler, text(`a${i}`, 'g_follow_async', 'alice'))
+    const end = await s.log.end()
+    // The events have all arrived at the consumer (it stands behind the gate): nothing handled, the cursor short of the end.
+    await waitFor(() => (handled.length === 0 && !reached(follower.cursor, end) ? true : undefined), 'the follower held')
+    assert.deepEqual(handled, [])
+    release()
+    await waitFor(() => reached(follower.cursor, end) || undefined, 'the cursor at the log end')
+    assert.deepEqual(
+      handled,
+      Array.from({ length: 11 }, (_, i) => i + 1),
+    )
+  })
+
+  test("a handler's error stops following: done rejects with it and the cursor stays before the failed event", async () => {
+    const from = await s.log.end()
+    const seen: number[] = []
+    const follower = await s.log.follow(from, (f) => {
+      if (f.event.conv !== 'g_follow_fail') return
+      if (f.event.seq === 3) throw new Error('handler failed at seq 3')
+      seen.push(f.event.seq)
+    })
+    // Held from the start: it rejects while the commands are still being appended.
+    const ended = follower.done.then(
+      () => new Error('done resolved'),
+      (err: unknown) => err,
+    )
+    await createGroup(s.handler, 'g_follow_fail', 'alice', ['bob'])
+    for (let i = 0; i < 5; i++) await accepted(s.handler, text(`f${i}`, 'g_follow_fail', 'alice'))
+    const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('done did not settle')), DEADLINE_MS).unref())
+    assert.match(String(await Promise.race([ended, deadline])), /handler failed at seq 3/)
+    assert.deepEqual(seen, [1, 2])
+    const at = await s.log.head('g_follow_fail')
+    assert.equal(at.seq, 6)
+    // The cursor is at or before the event that failed, never past it: resuming there re-delivers it.
+    const failedAt = await streamSeqOf(s, 'g_follow_fail', 3)
+    for (const [p, seq] of Object.entries(follower.cursor)) if (Number(p) === failedAt.partition) assert.ok(seq < failedAt.streamSeq)
+  })
+})
+
+function reached(cursor: Cursor, end: Cursor): boolean {
+  return Object.entries(end).every(([p, seq]) => (cursor[Number(p)] ?? 0) >= seq)
+}
+
+/** Where an event of a conversation sits in its partition stream, by following from the start. */
+async function streamSeqOf(s: ReturnType<typeof withLogServer>, conv: string, seq: number): Promise<{ partition: number; streamSeq: number }> {
+  let found: { partition: number; streamSeq: number } | undefined
+  const follower = await s.log.follow({}, (f) => {
+    if (f.event.conv === conv && f.event.seq === seq) found = { partition: f.partition, streamSeq: f.streamSeq }
+  })
+  try {
+    return await waitFor(() => found, `${conv} seq ${seq} in the log`)
+  } finally {
+    await follower.stop()
+  }
+}
