@@ -23,7 +23,7 @@ export class LiveFollower implements Runnable {
   }
 
   async start(): Promise<void> {
-    const follower = await this.log.follow(await this.from(), this.handle)
+    const follower = await this.log.followLive(await this.from(), this.handle)
     this.follower = follower
     follower.done.then(
       () => {

@@ -122,6 +122,12 @@ export interface EventLog {
    * just those partitions are followed (a process that holds some of them).
    */
   follow(from: Cursor, handle: (f: Followed) => Promise<void> | void, only?: readonly number[]): Promise<Follower>
+  /**
+   * Follows every partition for live delivery: as follow, for a handler that
+   * returns nothing and never waits (it is called as each event arrives,
+   * without a promise per event). A handler that throws stops following.
+   */
+  followLive(from: Cursor, deliver: (f: Followed) => void): Promise<Follower>
   /** Every event stored from `since` on and written up to `until` (ms), partition by partition; ends even while the log grows. */
   eventsBetween(since: number, until?: number): AsyncGenerator<SeqlineEvent>
 

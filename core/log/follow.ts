@@ -11,12 +11,25 @@ export function follow(log: EventLog, from: Cursor, handle: (f: Followed) => Pro
   return log.follow(from, handle, only)
 }
 
+/** Messages each pull asks for: a follower of the whole log takes every event, so large pulls mean few requests. */
+const MAX_MESSAGES = 1024
+// A short pull expiry: after a nats-server restart the pending pull is gone, and the
+// consumer notices only by missed heartbeats (half the expiry); the 30 s default left
+// live delivery standing still for 30-45 s after a restart.
+const EXPIRES_MS = 5_000
+
+type Consume = (p: number, stream: string, startSeq: number) => Promise<{ messages: ConsumerMessages; loop: Promise<void> }>
+
 /**
  * Follows partition streams with one ordered consumer each, starting after
- * `from`. Ordered consumers re-create themselves after a server restart, from
- * the last position delivered.
+ * `from`; each handler call (awaited) finishes before the next event of its
+ * partition. Ordered consumers re-create themselves after a server restart,
+ * from the last position delivered. The consumer's iterator sends its next
+ * pull only once the handler has worked through the messages before it, so a
+ * slow handler (a processor catching up on a long log) holds at most a pull's
+ * worth of events in memory.
  */
-export async function followPartitions(
+export function followPartitions(
   nc: NatsConnection,
   js: JetStreamClient,
   streams: readonly string[],
@@ -25,24 +38,76 @@ export async function followPartitions(
   only?: readonly number[],
 ): Promise<Follower> {
   const cursor: Cursor = { ...from }
-  const partitions: PartitionFollow[] = []
+  return followEach(nc, streams, only, cursor, async (p, stream, startSeq) => {
+    const consumer = await js.consumers.get(stream, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq })
+    const messages = await consumer.consume({ max_messages: MAX_MESSAGES, expires: EXPIRES_MS })
+    const loop = (async () => {
+      for await (const m of messages) {
+        await handle(new FollowedMessage(p, m.seq, m.subject, m.data))
+        cursor[p] = m.seq
+      }
+    })()
+    return { messages, loop }
+  })
+}
+
+/**
+ * Live delivery's follower (see EventLog.followLive): the handler returns
+ * nothing and is called in the consumer's own callback, so an event costs no
+ * promise, no microtask turn and no iterator step. A handler's throw stops
+ * following and rejects `done`, the cursor left before that event.
+ */
+export function followPartitionsLive(
+  nc: NatsConnection,
+  js: JetStreamClient,
+  streams: readonly string[],
+  from: Cursor,
+  deliver: (f: Followed) => void,
+): Promise<Follower> {
+  const cursor: Cursor = { ...from }
+  return followEach(nc, streams, undefined, cursor, async (p, stream, startSeq) => {
+    const consumer = await js.consumers.get(stream, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq })
+    let failed: { err: unknown } | null = null
+    // Thrown out of the callback, nats.js stops the consumer with the error; `failed` keeps the handler's own.
+    const take = (m: JsMsg) => {
+      if (failed) return
+      try {
+        deliver(new FollowedMessage(p, m.seq, m.subject, m.data))
+      } catch (err) {
+        failed = { err }
+        throw err
+      }
+      cursor[p] = m.seq
+    }
+    const messages = await consumer.consume({ max_messages: MAX_MESSAGES, expires: EXPIRES_MS, callback: take })
+    const loop = messages.closed().then((closedWith) => {
+      if (failed) throw failed.err
+      if (closedWith instanceof Error) throw closedWith
+    })
+    return { messages, loop }
+  })
+}
+
+/** Starts one consumer per followed partition and joins them into one Follower: one partition's failure stops them all. */
+async function followEach(
+  nc: NatsConnection,
+  streams: readonly string[],
+  only: readonly number[] | undefined,
+  cursor: Cursor,
+  consume: Consume,
+): Promise<Follower> {
+  const subscriptions: ConsumerMessages[] = []
+  const loops: Promise<void>[] = []
   const stopAll = () => {
-    for (const f of partitions) f.stop()
+    for (const s of subscriptions) s.stop()
   }
   for (const [p, stream] of streams.entries()) {
     if (only && !only.includes(p)) continue
-    const consumer = await js.consumers.get(stream, {
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: (cursor[p] ?? 0) + 1,
-    })
-    const follow = new PartitionFollow(p, cursor, handle, stopAll)
-    // A short pull expiry: after a nats-server restart the pending pull is gone, and the
-    // consumer notices only by missed heartbeats (half the expiry); the 30 s default left
-    // live delivery standing still for 30-45 s after a restart.
-    follow.messages = await consumer.consume({ max_messages: MAX_MESSAGES, expires: 5_000, callback: (m) => follow.take(m) })
-    partitions.push(follow)
+    const { messages, loop } = await consume(p, stream, (cursor[p] ?? 0) + 1)
+    subscriptions.push(messages)
+    loops.push(loop)
   }
-  const done = Promise.all(partitions.map((f) => f.ended())).then(
+  const done = Promise.all(loops).then(
     () => undefined,
     (err: unknown) => {
       stopAll()
@@ -56,81 +121,8 @@ export async function followPartitions(
       // With the connection already closed the consumers cannot confirm stopping; there is nothing left to stop.
       if (nc.isClosed()) return
       stopAll()
-      await Promise.allSettled(partitions.map((f) => f.ended()))
+      await Promise.allSettled(loops)
     },
-  }
-}
-
-/** Messages each pull asks for: a follower of the whole log takes every event, so large pulls mean few requests. */
-const MAX_MESSAGES = 1024
-
-/**
- * One partition's consumer, taking messages through nats.js's callback rather
- * than its async iterator: a handler that returns nothing (live delivery's) is
- * called in the callback itself, so an event costs no promise, no microtask
- * turn and no queued-iterator step. A handler that returns a promise (a
- * processor runner's) is awaited: events that arrive meanwhile queue behind it
- * in order, as the iterator held them. The cursor moves once an event's
- * handler has returned (or its promise resolved).
- */
-class PartitionFollow {
-  messages: ConsumerMessages | null = null
-  /** The last queued handling; null while no handler's promise is pending. */
-  private tail: Promise<void> | null = null
-  private failed: { err: unknown } | null = null
-  private stopped = false
-
-  constructor(
-    private readonly partition: number,
-    private readonly cursor: Cursor,
-    private readonly handle: (f: Followed) => Promise<void> | void,
-    private readonly stopAll: () => void,
-  ) {}
-
-  take(m: JsMsg): void {
-    const f = new FollowedMessage(this.partition, m.seq, m.subject, m.data)
-    let next: Promise<void> | undefined
-    try {
-      next = this.tail ? this.tail.then(() => this.run(f)) : this.run(f)
-    } catch (err) {
-      return this.fail(err)
-    }
-    if (next === undefined) return
-    const tail: Promise<void> = next.then(
-      () => void (this.tail === tail && (this.tail = null)),
-      (err: unknown) => this.fail(err),
-    )
-    this.tail = tail
-  }
-
-  private run(f: FollowedMessage): Promise<void> | undefined {
-    if (this.stopped) return
-    const pending = this.handle(f)
-    if (!pending) {
-      this.cursor[this.partition] = f.streamSeq
-      return
-    }
-    return pending.then(() => {
-      this.cursor[this.partition] = f.streamSeq
-    })
-  }
-
-  private fail(err: unknown): void {
-    this.failed ??= { err }
-    this.stopAll()
-  }
-
-  stop(): void {
-    this.stopped = true
-    this.messages?.stop()
-  }
-
-  /** Settles once the consumer has closed and a handler in progress has returned; rejects with a handler's or the consumer's error. */
-  async ended(): Promise<void> {
-    const closedWith = await this.messages!.closed()
-    await this.tail
-    if (this.failed) throw this.failed.err
-    if (closedWith instanceof Error) throw closedWith
   }
 }
 

@@ -7,7 +7,7 @@ import { Availability } from './availability.js'
 import { decodeEvent } from './codec.js'
 import type { AppendResult, Cursor, EventLog, Followed, Follower, Head, PartitionInfo, ReadRange, StoredBody, StoredEvent } from './event-log.js'
 import { streamEventsBetween } from './events-between.js'
-import { followPartitions } from './follow.js'
+import { followPartitions, followPartitionsLive } from './follow.js'
 import { DEFAULT_NAMES, type LogNames, partitionOf, partitionSubjects, streamName, subjectOf } from './partitions.js'
 import type { ReadStats } from './read-stats.js'
 import { LogReader } from './reader.js'
@@ -159,6 +159,10 @@ export class JetStreamLog implements EventLog {
 
   follow(from: Cursor, handle: (f: Followed) => Promise<void> | void, only?: readonly number[]): Promise<Follower> {
     return followPartitions(this.nc, this.consumers, this.allStreams(), from, handle, only)
+  }
+
+  followLive(from: Cursor, deliver: (f: Followed) => void): Promise<Follower> {
+    return followPartitionsLive(this.nc, this.consumers, this.allStreams(), from, deliver)
   }
 
   async *eventsBetween(since: number, until?: number): AsyncGenerator<SeqlineEvent> {

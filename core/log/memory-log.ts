@@ -123,6 +123,10 @@ export class MemoryLog implements EventLog {
     return this.erasedRecords.get(`${conv}#${seq}`) ?? null
   }
 
+  followLive(from: Cursor, deliver: (f: Followed) => void): Promise<Follower> {
+    return this.follow(from, deliver)
+  }
+
   async follow(from: Cursor, handle: (f: Followed) => Promise<void> | void, only?: readonly number[]): Promise<Follower> {
     const cursor: Cursor = { ...from }
     let stopped = false

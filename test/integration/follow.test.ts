@@ -1,27 +1,30 @@
-// The log's follower on a real nats-server, for its two kinds of handler:
-// one that returns nothing (live delivery's, called in the consumer's
-// callback) and one that returns a promise (a processor runner's, awaited,
-// with later events queued behind it in order). The cursor moves only once an
-// event's handler has returned or its promise resolved; a handler's error
-// stops following and rejects `done`.
+// The log's followers on a real nats-server: live delivery's (followLive, a
+// handler that returns nothing, called in the consumer's callback) and a
+// processor's (follow, a handler whose promise is awaited, later events
+// queued behind it in order, and no more pulled than one pull's worth while
+// it waits). The cursor moves only once an event's handler has returned or
+// its promise resolved; a handler's error stops following and rejects `done`.
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { jetstreamManager } from '@nats-io/jetstream'
 import { until } from '../../core/index.js'
-import type { Cursor, Followed } from '../../core/log/index.js'
+import type { Cursor, Followed, Follower } from '../../core/log/index.js'
 import { accepted, createGroup, text, withLogServer } from '../helpers/log.js'
 
-const DEADLINE_MS = 10_000
+const DEADLINE_MS = 20_000
+/** Events one pull of the follower asks for (core/log/follow.ts MAX_MESSAGES). */
+const PULL = 1024
 
-const waitFor = <T>(check: () => T | undefined, what: string) =>
+const waitFor = <T>(check: () => T | undefined | Promise<T | undefined>, what: string) =>
   until(check, { timeoutMs: DEADLINE_MS, everyMs: 10, timedOut: () => new Error(`${what}: not within ${DEADLINE_MS} ms`) })
 
 describe('following the log', () => {
   const s = withLogServer()
 
-  test('a handler that returns nothing gets every event in order, and the cursor follows it', async () => {
+  test('a live handler gets every event in order, and the cursor follows it', async () => {
     const from = await s.log.end()
     const got: Array<[string, number]> = []
-    const follower = await s.log.follow(from, (f) => void got.push([f.event.conv, f.event.seq]))
+    const follower = await s.log.followLive(from, (f) => void got.push([f.event.conv, f.event.seq]))
     s.defer(() => follower.stop())
     await createGroup(s.handler, 'g_follow_sync', 'alice', ['bob'])
     for (let i = 0; i < 20; i++) await accepted(s.handler, text(`s${i}`, 'g_follow_sync', 'alice'))
@@ -59,29 +62,59 @@ describe('following the log', () => {
     )
   })
 
-  test("a handler's error stops following: done rejects with it and the cursor stays before the failed event", async () => {
-    const from = await s.log.end()
-    const seen: number[] = []
-    const follower = await s.log.follow(from, (f) => {
-      if (f.event.conv !== 'g_follow_fail') return
-      if (f.event.seq === 3) throw new Error('handler failed at seq 3')
-      seen.push(f.event.seq)
+  for (const kind of ['live', 'awaited'] as const)
+    test(`${kind === 'live' ? 'a live' : 'an awaited'} handler's error stops following: done rejects with it and the cursor stays before the failed event`, async () => {
+      const from = await s.log.end()
+      const seen: number[] = []
+      const conv = `g_follow_fail_${kind}`
+      const handler = (f: Followed) => {
+        if (f.event.conv !== conv) return
+        if (f.event.seq === 3) throw new Error('handler failed at seq 3')
+        seen.push(f.event.seq)
+      }
+      const follower: Follower = kind === 'live' ? await s.log.followLive(from, handler) : await s.log.follow(from, async (f) => handler(f))
+      // Held from the start: it rejects while the commands are still being appended.
+      const ended = follower.done.then(
+        () => new Error('done resolved'),
+        (err: unknown) => err,
+      )
+      await createGroup(s.handler, conv, 'alice', ['bob'])
+      for (let i = 0; i < 5; i++) await accepted(s.handler, text(`f${i}`, conv, 'alice'))
+      const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('done did not settle')), DEADLINE_MS).unref())
+      assert.match(String(await Promise.race([ended, deadline])), /handler failed at seq 3/)
+      assert.deepEqual(seen, [1, 2])
+      const at = await s.log.head(conv)
+      assert.equal(at.seq, 6)
+      // The cursor is at or before the event that failed, never past it: resuming there re-delivers it.
+      const failedAt = await streamSeqOf(s, conv, 3)
+      for (const [p, seq] of Object.entries(follower.cursor)) if (Number(p) === failedAt.partition) assert.ok(seq < failedAt.streamSeq)
     })
-    // Held from the start: it rejects while the commands are still being appended.
-    const ended = follower.done.then(
-      () => new Error('done resolved'),
-      (err: unknown) => err,
-    )
-    await createGroup(s.handler, 'g_follow_fail', 'alice', ['bob'])
-    for (let i = 0; i < 5; i++) await accepted(s.handler, text(`f${i}`, 'g_follow_fail', 'alice'))
-    const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('done did not settle')), DEADLINE_MS).unref())
-    assert.match(String(await Promise.race([ended, deadline])), /handler failed at seq 3/)
-    assert.deepEqual(seen, [1, 2])
-    const at = await s.log.head('g_follow_fail')
-    assert.equal(at.seq, 6)
-    // The cursor is at or before the event that failed, never past it: resuming there re-delivers it.
-    const failedAt = await streamSeqOf(s, 'g_follow_fail', 3)
-    for (const [p, seq] of Object.entries(follower.cursor)) if (Number(p) === failedAt.partition) assert.ok(seq < failedAt.streamSeq)
+  test('an awaited handler that waits holds back the pulls: the consumer delivers about one pull of events, not the whole log', async () => {
+    const conv = 'g_follow_held'
+    await createGroup(s.handler, conv, 'alice', ['bob'])
+    const from = await s.log.end()
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const handled: number[] = []
+    const follower = await s.log.follow(from, async (f: Followed) => {
+      if (f.event.conv !== conv) return
+      await gate
+      handled.push(f.event.seq)
+    })
+    s.defer(() => follower.stop())
+    const appended = 3 * PULL
+    for (let i = 0; i < appended; i++) await accepted(s.handler, text(`h${i}`, conv, 'alice'))
+    // The consumer has delivered what its pulls asked for; with the handler held it asks for no more.
+    const partition = s.log.partitionOf(conv)
+    const delivered = await waitFor(async () => {
+      const d = await deliveredOf(s, s.log.streamOfPartition(partition))
+      return d >= PULL ? d : undefined
+    }, 'the first pull delivered')
+    assert.ok(delivered <= 2 * PULL, `a held follower was delivered ${delivered} of ${appended} events`)
+    release()
+    const end = await s.log.end()
+    await waitFor(() => reached(follower.cursor, end) || undefined, 'the cursor at the log end')
+    assert.equal(handled.length, appended)
   })
 })
 
@@ -100,4 +133,12 @@ async function streamSeqOf(s: ReturnType<typeof withLogServer>, conv: string, se
   } finally {
     await follower.stop()
   }
+}
+
+/** Events the newest consumer on a partition stream (the follower just started; other tests' followers are older) has delivered so far. */
+async function deliveredOf(s: ReturnType<typeof withLogServer>, stream: string): Promise<number> {
+  const jsm = await jetstreamManager(s.nc)
+  const consumers = await jsm.consumers.list(stream).next()
+  const newest = consumers.sort((a, b) => Date.parse(b.created) - Date.parse(a.created))[0]
+  return newest?.delivered.consumer_seq ?? 0
 }

@@ -15,8 +15,8 @@ function waitFor(condition: () => boolean, ms: number, what: string): Promise<tr
 /** The log, its followers handed events that record each decode (by conversation and stream seq). */
 function decodeCounting(log: EventLog, decoded: Map<string, Set<number>>): EventLog {
   const spy = Object.create(log) as EventLog
-  spy.follow = (from, handle) =>
-    log.follow(from, (f) =>
+  spy.followLive = (from, handle) =>
+    log.followLive(from, (f) =>
       handle({
         partition: f.partition,
         streamSeq: f.streamSeq,
