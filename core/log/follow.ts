@@ -103,9 +103,19 @@ async function followEach(
   }
   for (const [p, stream] of streams.entries()) {
     if (only && !only.includes(p)) continue
-    const { messages, loop } = await consume(p, stream, (cursor[p] ?? 0) + 1)
-    subscriptions.push(messages)
-    loops.push(loop)
+    let started: Awaited<ReturnType<Consume>>
+    try {
+      started = await consume(p, stream, (cursor[p] ?? 0) + 1)
+    } catch (err) {
+      // A start that fails partway stops the partitions already following: nobody else holds them to stop.
+      stopAll()
+      await Promise.allSettled(loops)
+      throw err
+    }
+    subscriptions.push(started.messages)
+    // Observed at once: a partition failing while later ones still start is reported through `done`, not as an unhandled rejection.
+    started.loop.catch(() => undefined)
+    loops.push(started.loop)
   }
   const done = Promise.all(loops).then(
     () => undefined,

@@ -7,8 +7,10 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { jetstreamManager } from '@nats-io/jetstream'
+import { CommandHandler } from '../../core/commands/index.js'
+import { createDecider } from '../../core/domain/index.js'
 import { until } from '../../core/index.js'
-import type { Cursor, Followed, Follower } from '../../core/log/index.js'
+import { type Cursor, type Followed, type Follower, openJetStreamLog } from '../../core/log/index.js'
 import { accepted, createGroup, text, withLogServer } from '../helpers/log.js'
 
 const DEADLINE_MS = 20_000
@@ -41,6 +43,7 @@ describe('following the log', () => {
     const handled: number[] = []
     let release!: () => void
     const gate = new Promise<void>((resolve) => (release = resolve))
+    const consumersBefore = await consumerNames(s, s.log.streamOfPartition(s.log.partitionOf('g_follow_async')))
     const follower = await s.log.follow(from, async (f: Followed) => {
       if (f.event.conv !== 'g_follow_async') return
       // The first event holds the follower until released; everything after it must wait.
@@ -48,12 +51,16 @@ describe('following the log', () => {
       handled.push(f.event.seq)
     })
     s.defer(() => follower.stop())
+    // Released at the end whatever happens, so a failed assertion cannot leave the follower's stop waiting on the gate.
+    s.defer(() => release())
     await createGroup(s.handler, 'g_follow_async', 'alice', ['bob'])
     for (let i = 0; i < 10; i++) await accepted(s.handler, text(`a${i}`, 'g_follow_async', 'alice'))
     const end = await s.log.end()
-    // The events have all arrived at the consumer (it stands behind the gate): nothing handled, the cursor short of the end.
-    await waitFor(() => (handled.length === 0 && !reached(follower.cursor, end) ? true : undefined), 'the follower held')
+    // The events have all reached the consumer, which stands behind the gate: nothing handled, the cursor short of the end.
+    const partition = s.log.partitionOf('g_follow_async')
+    await waitFor(async () => ((await deliveredOf(s, s.log.streamOfPartition(partition), consumersBefore)) >= 11 ? true : undefined), 'the events delivered')
     assert.deepEqual(handled, [])
+    assert.equal(follower.cursor[partition] ?? 0, from[partition] ?? 0, 'the cursor moved onto an event whose handler has not finished')
     release()
     await waitFor(() => reached(follower.cursor, end) || undefined, 'the cursor at the log end')
     assert.deepEqual(
@@ -96,18 +103,20 @@ describe('following the log', () => {
     let release!: () => void
     const gate = new Promise<void>((resolve) => (release = resolve))
     const handled: number[] = []
+    const partition = s.log.partitionOf(conv)
+    const consumersBefore = await consumerNames(s, s.log.streamOfPartition(partition))
     const follower = await s.log.follow(from, async (f: Followed) => {
       if (f.event.conv !== conv) return
       await gate
       handled.push(f.event.seq)
     })
     s.defer(() => follower.stop())
+    s.defer(() => release())
     const appended = 3 * PULL
     for (let i = 0; i < appended; i++) await accepted(s.handler, text(`h${i}`, conv, 'alice'))
     // The consumer has delivered what its pulls asked for; with the handler held it asks for no more.
-    const partition = s.log.partitionOf(conv)
     const delivered = await waitFor(async () => {
-      const d = await deliveredOf(s, s.log.streamOfPartition(partition))
+      const d = await deliveredOf(s, s.log.streamOfPartition(partition), consumersBefore)
       return d >= PULL ? d : undefined
     }, 'the first pull delivered')
     assert.ok(delivered <= 2 * PULL, `a held follower was delivered ${delivered} of ${appended} events`)
@@ -115,6 +124,29 @@ describe('following the log', () => {
     const end = await s.log.end()
     await waitFor(() => reached(follower.cursor, end) || undefined, 'the cursor at the log end')
     assert.equal(handled.length, appended)
+  })
+
+  test('a live follower whose start fails partway stops the partitions it had started: none of them delivers afterwards', async () => {
+    // A log of its own whose second partition stream is gone: starting its consumer fails after the first one runs.
+    const names = { streamPrefix: 'FOLLOW_PARTIAL', subjectPrefix: 'follow.partial', partitions: 2 }
+    const log = await openJetStreamLog(s.nc, { names })
+    s.defer(() => log.close())
+    const handler = new CommandHandler(log, createDecider())
+    const conv = convIn(log, 0)
+    await createGroup(handler, conv, 'alice', ['bob'])
+    const jsm = await jetstreamManager(s.nc)
+    await jsm.streams.delete(log.streamOfPartition(1))
+    const stale: number[] = []
+    await assert.rejects(log.followLive({}, (f) => void stale.push(f.streamSeq)))
+    // A healthy follower of partition 0 as the witness: once it has both later events, a consumer left running would have had the first.
+    const witnessed: string[] = []
+    const witness = await log.follow({}, (f) => void witnessed.push(f.event.type), [0])
+    s.defer(() => witness.stop())
+    const before = stale.length
+    await accepted(handler, text('p1', conv, 'alice'))
+    await accepted(handler, text('p2', conv, 'alice'))
+    await waitFor(() => (witnessed.filter((t) => t === 'message.sent').length === 2 ? true : undefined), 'the witness saw both messages')
+    assert.equal(stale.length, before, 'a partition of the failed start still delivered')
   })
 })
 
@@ -135,10 +167,20 @@ async function streamSeqOf(s: ReturnType<typeof withLogServer>, conv: string, se
   }
 }
 
-/** Events the newest consumer on a partition stream (the follower just started; other tests' followers are older) has delivered so far. */
-async function deliveredOf(s: ReturnType<typeof withLogServer>, stream: string): Promise<number> {
+/** The names of the consumers a partition stream has now. */
+async function consumerNames(s: ReturnType<typeof withLogServer>, stream: string): Promise<Set<string>> {
   const jsm = await jetstreamManager(s.nc)
-  const consumers = await jsm.consumers.list(stream).next()
-  const newest = consumers.sort((a, b) => Date.parse(b.created) - Date.parse(a.created))[0]
-  return newest?.delivered.consumer_seq ?? 0
+  return new Set((await jsm.consumers.list(stream).next()).map((c) => c.name))
+}
+
+/** Events delivered so far by the consumer a follower started on a partition stream: the one not among `before`. */
+async function deliveredOf(s: ReturnType<typeof withLogServer>, stream: string, before: Set<string>): Promise<number> {
+  const jsm = await jetstreamManager(s.nc)
+  const started = (await jsm.consumers.list(stream).next()).filter((c) => !before.has(c.name))
+  return Math.max(0, ...started.map((c) => c.delivered.consumer_seq))
+}
+
+/** A conversation id that falls in the given partition of the log. */
+function convIn(log: { partitionOf(conv: string): number }, partition: number): string {
+  for (let i = 0; ; i++) if (log.partitionOf(`g_follow_partial_${i}`) === partition) return `g_follow_partial_${i}`
 }
