@@ -34,7 +34,7 @@ const UpgradeQuery = Type.Object({ token: Type.Optional(Type.Unknown()) })
  */
 export const gateway = fp<{ deps: ApiDeps }>(
   async (app, { deps }) => {
-    const hub = new Hub(deps.log, new Signals(deps.nc), app.log.child({ processor: 'ws-hub' }))
+    const hub = new Hub(deps.log, new Signals(deps.nc), app.log)
     await hub.start()
     app.decorate('wsGateway', { stats: () => hub.stats() })
     const options = { ...DEFAULT_GATEWAY_OPTIONS, ...deps.ws }

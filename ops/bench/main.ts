@@ -29,9 +29,11 @@
 //                 (seqline up in roles api, projector and sink; API and sink share a ClickHouse server: --clickhouse-url, or a local one)
 //          idle: --idle-rates 1000,4000 --idle-seconds 10 --idle-convs 1000 --idle-profile <dir> --idle-cli <another build's dist/ops/cli.js> (one API process with no socket while
 //                the log takes paced commands: its CPU per event; --clickhouse-url or a local ClickHouse server)
+import { readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { connect } from '@nats-io/transport-node'
 import { openJetStreamLog } from '../../core/log/index.js'
@@ -107,8 +109,13 @@ const { values: args } = parseArgs({
     'idle-convs': { type: 'string', default: '1000' },
     'idle-profile': { type: 'string' },
     'idle-cli': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   },
 })
+if (args.help) {
+  console.log(usage())
+  process.exit(0)
+}
 
 const PARTS = [
   'append',
@@ -372,3 +379,13 @@ function channelOptions(servers: string, window: number) {
 }
 
 await main()
+
+/** The options, as this file's opening comment states them (kept in the build). */
+function usage(): string {
+  const lines = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n')
+  const head = lines.slice(
+    0,
+    lines.findIndex((line) => !line.startsWith('//')),
+  )
+  return head.map((line) => line.replace(/^\/\/ ?/, '')).join('\n')
+}
