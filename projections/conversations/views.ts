@@ -3,7 +3,7 @@ import { type KV, Kvm } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { Cursor } from '../../core/log/index.js'
 import type { ThreadQuery, ThreadSummary } from '../../schemas/index.js'
-import { committedCursor, committedShares, readPrefix, readRecord } from '../runtime/index.js'
+import { appliedCursor, committedShares, readPrefix, readRecord } from '../runtime/index.js'
 import { type InboxRow, inbox } from './inbox.js'
 import { decodeConv, keys } from './keys.js'
 import { type ContentReader, logContents } from './last-message.js'
@@ -61,7 +61,7 @@ export class ConversationViews {
 
   /** The log position the views reflect (per partition), or null before the projection's first commit. */
   async reach(): Promise<Cursor | null> {
-    if (this.partitions === undefined) return committedCursor(this.jsm, this.projection)
+    if (this.partitions === undefined) return appliedCursor(this.jsm, this.projection)
     // A reach read a moment ago is never ahead of the views: a caller that shares it at worst waits one more poll.
     this.reading ??= committedShares(this.jsm, this.projection, this.partitions).finally(() => (this.reading = null))
     return this.reading

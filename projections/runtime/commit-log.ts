@@ -59,7 +59,7 @@ export class CommitLog {
     return new CommitLog(jsm, new AckPublisher(nc), projection)
   }
 
-  private subject(kind: 'part' | 'commit') {
+  private subject(kind: 'part' | 'commit' | 'applied') {
     return `seqline.view.${this.projection}.${kind}`
   }
 
@@ -75,6 +75,16 @@ export class CommitLog {
         throw new Error(`commit of ${this.projection} refused or unanswered (another process may have committed since this one last did)`, { cause: err })
       })
     if (this.fence !== undefined) this.fence = ack.seq
+  }
+
+  /**
+   * Notes that a commit's records are all in KV. The views' reach is read from
+   * here, not from the commit: a commit is written before its records, so a
+   * reader of the commit could find the views behind it (a session seeded in
+   * between would miss a membership the commit holds).
+   */
+  async applied(cursor: Cursor): Promise<void> {
+    await this.publisher.publish(this.subject('applied'), encode({ cursor }), undefined, TIMEOUT_MS)
   }
 
   private fenceHeader() {
@@ -134,8 +144,21 @@ function* splitRecords(records: Batch['records']): Generator<Batch['records']> {
 const encoder = new TextEncoder()
 const encode = (v: unknown) => encoder.encode(JSON.stringify(v))
 
-/** How far a projection's views reach: the log position of its last commit, or null before the first. */
+/** A processor's checkpoint: the log position of its last commit, or null before the first. */
 export async function committedCursor(jsm: JetStreamManager, projection: string): Promise<Cursor | null> {
-  const commit = await jsm.direct.getMessage(STREAM, { last_by_subj: `seqline.view.${projection}.commit` }).catch(() => null)
-  return commit ? commit.json<{ cursor: Cursor }>().cursor : null
+  return lastCursorOf(jsm, `seqline.view.${projection}.commit`)
+}
+
+/**
+ * How far a projection's views reach: the last commit whose records are all
+ * in KV (CommitLog.applied), or, for a projection that never noted one (a
+ * projector of an older version), its last commit; null before the first.
+ */
+export async function appliedCursor(jsm: JetStreamManager, projection: string): Promise<Cursor | null> {
+  return (await lastCursorOf(jsm, `seqline.view.${projection}.applied`)) ?? committedCursor(jsm, projection)
+}
+
+async function lastCursorOf(jsm: JetStreamManager, subject: string): Promise<Cursor | null> {
+  const message = await jsm.direct.getMessage(STREAM, { last_by_subj: subject }).catch(() => null)
+  return message ? message.json<{ cursor: Cursor }>().cursor : null
 }

@@ -1,5 +1,5 @@
 // projections/runtime: its public entry. Other parts import from here, not from the files behind it.
-export { type Batch, CommitLog, committedCursor } from './commit-log.js'
+export { appliedCursor, type Batch, CommitLog, committedCursor } from './commit-log.js'
 export { KvWriter } from './kv-writer.js'
 export { type Lag, lagBehind } from './lag.js'
 export { Lease } from './lease.js'

@@ -1,7 +1,7 @@
 import type { JetStreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { Cursor } from '../../core/log/index.js'
-import { CommitLog, committedCursor } from './commit-log.js'
+import { appliedCursor, CommitLog } from './commit-log.js'
 import { Lease } from './lease.js'
 import type { ViewStore } from './view-store.js'
 
@@ -50,13 +50,13 @@ export async function convertWholeCommit(nc: NatsConnection, store: ViewStore, p
 
 /**
  * How far a projection run in partition shares reaches: each partition's last
- * commit (a partition not yet converted stands where the whole commit left
- * it), or null before any commit at all.
+ * commit whose records are all in KV (a partition not yet converted stands
+ * where the whole commit left it), or null before any commit at all.
  */
 export async function committedShares(jsm: JetStreamManager, projection: string, partitions: number): Promise<Cursor | null> {
   const [whole, ...parts] = await Promise.all([
-    committedCursor(jsm, projection),
-    ...Array.from({ length: partitions }, (_, p) => committedCursor(jsm, partitionCommitName(projection, p))),
+    appliedCursor(jsm, projection),
+    ...Array.from({ length: partitions }, (_, p) => appliedCursor(jsm, partitionCommitName(projection, p))),
   ])
   if (!whole && parts.every((c) => c === null)) return null
   const reach: Cursor = {}

@@ -22,7 +22,8 @@ export interface ProjectorOptions extends RunnerOptions {
 /**
  * A projection as a processor: views in KV, checkpointed by the commit log.
  * A commit writes the changed records and the position to the commit log
- * first, then to KV, so the views always stand at exactly one log position.
+ * first, then to KV, so the views always stand at exactly one log position;
+ * then it notes them applied, which is what the views' reach reads.
  */
 function projector(
   store: ViewStore,
@@ -39,8 +40,10 @@ function projector(
     async recover() {
       await beforeRecovery()
       const last = await commits.last()
-      if (last) await store.write(last.records)
-      return last?.cursor ?? {}
+      if (!last) return {}
+      await store.write(last.records)
+      await commits.applied(last.cursor)
+      return last.cursor
     },
     apply: (f) => projection.apply(f, store),
     commits: {
@@ -49,6 +52,7 @@ function projector(
       async commit(records, cursor) {
         await commits.commit({ cursor, records })
         await store.write(records)
+        await commits.applied(cursor)
         store.trim(cacheRecords)
       },
       async reset() {
