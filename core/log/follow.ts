@@ -1,4 +1,4 @@
-import { type ConsumerMessages, DeliverPolicy, type JetStreamClient, type JsMsg } from '@nats-io/jetstream'
+import { type ConsumerMessages, DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { SeqlineEvent } from '../../schemas/index.js'
 import { decodeEvent } from './codec.js'
@@ -12,11 +12,11 @@ export function follow(log: EventLog, from: Cursor, handle: (f: Followed) => Pro
 }
 
 /** Messages each pull asks for: a follower of the whole log takes every event, so large pulls mean few requests. */
-const MAX_MESSAGES = 1024
+export const MAX_MESSAGES = 1024
 // A short pull expiry: after a nats-server restart the pending pull is gone, and the
 // consumer notices only by missed heartbeats (half the expiry); the 30 s default left
 // live delivery standing still for 30-45 s after a restart.
-const EXPIRES_MS = 5_000
+export const EXPIRES_MS = 5_000
 
 type Consume = (p: number, stream: string, startSeq: number) => Promise<{ messages: ConsumerMessages; loop: Promise<void> }>
 
@@ -47,43 +47,6 @@ export function followPartitions(
         cursor[p] = m.seq
       }
     })()
-    return { messages, loop }
-  })
-}
-
-/**
- * Live delivery's follower (see EventLog.followLive): the handler returns
- * nothing and is called in the consumer's own callback, so an event costs no
- * promise, no microtask turn and no iterator step. A handler's throw stops
- * following and rejects `done`, the cursor left before that event.
- */
-export function followPartitionsLive(
-  nc: NatsConnection,
-  js: JetStreamClient,
-  streams: readonly string[],
-  from: Cursor,
-  deliver: (f: Followed) => void,
-): Promise<Follower> {
-  const cursor: Cursor = { ...from }
-  return followEach(nc, streams, undefined, cursor, async (p, stream, startSeq) => {
-    const consumer = await js.consumers.get(stream, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq })
-    let failed: { err: unknown } | null = null
-    // Thrown out of the callback, nats.js stops the consumer with the error; `failed` keeps the handler's own.
-    const take = (m: JsMsg) => {
-      if (failed) return
-      try {
-        deliver(new FollowedMessage(p, m.seq, m.subject, m.data))
-      } catch (err) {
-        failed = { err }
-        throw err
-      }
-      cursor[p] = m.seq
-    }
-    const messages = await consumer.consume({ max_messages: MAX_MESSAGES, expires: EXPIRES_MS, callback: take })
-    const loop = messages.closed().then((closedWith) => {
-      if (failed) throw failed.err
-      if (closedWith instanceof Error) throw closedWith
-    })
     return { messages, loop }
   })
 }
@@ -142,7 +105,7 @@ async function followEach(
  * conversation (the WebSocket hub) skips an event nobody it serves is in
  * without parsing it.
  */
-class FollowedMessage implements Followed {
+export class FollowedMessage implements Followed {
   private decoded: SeqlineEvent | undefined
 
   constructor(

@@ -7,10 +7,10 @@ import { Availability } from './availability.js'
 import { decodeEvent } from './codec.js'
 import type { AppendResult, Cursor, EventLog, Followed, Follower, Head, PartitionInfo, ReadRange, StoredBody, StoredEvent } from './event-log.js'
 import { streamEventsBetween } from './events-between.js'
-import { followPartitions, followPartitionsLive } from './follow.js'
 import { DEFAULT_NAMES, type LogNames, partitionOf, partitionSubjects, streamName, subjectOf } from './partitions.js'
 import type { ReadStats } from './read-stats.js'
 import { LogReader } from './reader.js'
+import { SharedFollowers } from './shared-follow.js'
 import { ensureStreams, type StreamSettings } from './streams.js'
 
 export interface LogOptions extends Partial<StreamSettings> {
@@ -27,6 +27,8 @@ export interface LogOptions extends Partial<StreamSettings> {
    * nats-server 2.9) — before the log reports itself unavailable.
    */
   failoverWaitMs?: number
+  /** Events a follower's awaited handler may fall behind the process's shared consumer before it reads on its own (SharedFollowers). */
+  followQueueLimit?: number
 }
 
 /** Opens the log on JetStream, creating or updating its partition streams (idempotent). */
@@ -61,10 +63,12 @@ export class JetStreamLog implements EventLog {
   private readonly reader: LogReader
   /** Long-lived consumers (follow, exports) with the client's default request timeout. */
   private readonly consumers: JetStreamClient
+  /** Every follower of this process on one consumer per partition. */
+  private readonly followers: SharedFollowers
 
   /** Use openJetStreamLog: the streams must exist first. */
   constructor(
-    private readonly nc: NatsConnection,
+    nc: NatsConnection,
     /** Stream management (info, erase) with the default request timeout. */
     private readonly jsm: JetStreamManager,
     /** The log's own reads: short request timeouts, each retried until failoverWaitMs. */
@@ -79,6 +83,7 @@ export class JetStreamLog implements EventLog {
     this.appender = new Appender(nc, this.availability, { publishTimeoutMs: opts.publishTimeoutMs ?? 2000, publishAttempts: opts.publishAttempts ?? 5 })
     this.reader = new LogReader(jetstream(nc, { timeout: opts.requestTimeoutMs }), reads, names, this.availability, opts.requestTimeoutMs)
     this.consumers = jetstream(nc)
+    this.followers = new SharedFollowers(nc, this.consumers, jsm, this.allStreams(), opts.followQueueLimit)
   }
 
   get partitions(): number {
@@ -158,11 +163,11 @@ export class JetStreamLog implements EventLog {
   }
 
   follow(from: Cursor, handle: (f: Followed) => Promise<void> | void, only?: readonly number[]): Promise<Follower> {
-    return followPartitions(this.nc, this.consumers, this.allStreams(), from, handle, only)
+    return this.followers.follow(from, handle, only)
   }
 
   followLive(from: Cursor, deliver: (f: Followed) => void): Promise<Follower> {
-    return followPartitionsLive(this.nc, this.consumers, this.allStreams(), from, deliver)
+    return this.followers.followLive(from, deliver)
   }
 
   async *eventsBetween(since: number, until?: number): AsyncGenerator<SeqlineEvent> {
@@ -189,6 +194,7 @@ export class JetStreamLog implements EventLog {
   }
 
   close(): void {
+    this.followers.close()
     this.availability.close()
     this.appender.close()
   }

@@ -1,8 +1,9 @@
 // The log's followers on a real nats-server: live delivery's (followLive, a
 // handler that returns nothing, called in the consumer's callback) and a
 // processor's (follow, a handler whose promise is awaited, later events
-// queued behind it in order, and no more pulled than one pull's worth while
-// it waits). The cursor moves only once an event's handler has returned or
+// queued behind it in order, a bounded queue while it waits). The followers
+// of one log share one consumer per partition; one behind reads on its own
+// until it reaches it. The cursor moves only once an event's handler has returned or
 // its promise resolved; a handler's error stops following and rejects `done`.
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
@@ -43,7 +44,6 @@ describe('following the log', () => {
     const handled: number[] = []
     let release!: () => void
     const gate = new Promise<void>((resolve) => (release = resolve))
-    const consumersBefore = await consumerNames(s, s.log.streamOfPartition(s.log.partitionOf('g_follow_async')))
     const follower = await s.log.follow(from, async (f: Followed) => {
       if (f.event.conv !== 'g_follow_async') return
       // The first event holds the follower until released; everything after it must wait.
@@ -58,7 +58,10 @@ describe('following the log', () => {
     const end = await s.log.end()
     // The events have all reached the consumer, which stands behind the gate: nothing handled, the cursor short of the end.
     const partition = s.log.partitionOf('g_follow_async')
-    await waitFor(async () => ((await deliveredOf(s, s.log.streamOfPartition(partition), consumersBefore)) >= 11 ? true : undefined), 'the events delivered')
+    await waitFor(
+      async () => ((await streamSeqDelivered(s, s.log.streamOfPartition(partition))) >= (end[partition] ?? 0) ? true : undefined),
+      'the events delivered',
+    )
     assert.deepEqual(handled, [])
     assert.equal(follower.cursor[partition] ?? 0, from[partition] ?? 0, 'the cursor moved onto an event whose handler has not finished')
     release()
@@ -96,16 +99,108 @@ describe('following the log', () => {
       const failedAt = await streamSeqOf(s, conv, 3)
       for (const [p, seq] of Object.entries(follower.cursor)) if (Number(p) === failedAt.partition) assert.ok(seq < failedAt.streamSeq)
     })
-  test('an awaited handler that waits holds back the pulls: the consumer delivers about one pull of events, not the whole log', async () => {
+  test('the followers of one process share one consumer per partition, each handed every event once, in order', async () => {
+    const log = await openJetStreamLog(s.nc, { names: { partitions: s.log.partitions } })
+    s.defer(() => log.close())
+    const conv = 'g_follow_shared'
+    const partition = log.partitionOf(conv)
+    const stream = log.streamOfPartition(partition)
+    const before = await consumerNames(s, stream)
+    const from = await log.end()
+    const live: number[] = []
+    const awaited: number[][] = [[], []]
+    const followers = [
+      await log.followLive(from, (f) => void (f.event.conv === conv && live.push(f.event.seq))),
+      ...awaited.map((got) =>
+        log.follow(from, async (f) => {
+          if (f.event.conv === conv) got.push(f.event.seq)
+        }),
+      ),
+    ]
+    const started = await Promise.all(followers)
+    s.defer(async () => {
+      for (const f of started) await f.stop()
+    })
+    await createGroup(s.handler, conv, 'alice', ['bob'])
+    for (let i = 0; i < 30; i++) await accepted(s.handler, text(`sh${i}`, conv, 'alice'))
+    const end = await log.end()
+    for (const f of started) await waitFor(() => reached(f.cursor, end) || undefined, 'every follower at the log end')
+    const all = Array.from({ length: 31 }, (_, i) => i + 1)
+    assert.deepEqual(live, all)
+    for (const got of awaited) assert.deepEqual(got, all)
+    const added = [...(await consumerNames(s, stream))].filter((c) => !before.has(c))
+    assert.equal(added.length, 1, `three followers of one process started ${added.length} consumers on the partition`)
+  })
+
+  test('a follower starting behind reads on its own until it reaches the shared consumer, then joins it: every event once, in order', async () => {
+    const log = await openJetStreamLog(s.nc, { names: { partitions: s.log.partitions } })
+    s.defer(() => log.close())
+    const conv = 'g_follow_behind'
+    const partition = log.partitionOf(conv)
+    const stream = log.streamOfPartition(partition)
+    const from = await log.end()
+    await createGroup(s.handler, conv, 'alice', ['bob'])
+    for (let i = 0; i < 50; i++) await accepted(s.handler, text(`b${i}`, conv, 'alice'))
+    // A live follower holds the shared consumer at the end; the awaited one starts 51 events behind it.
+    const tip = await log.followLive(await log.end(), () => undefined)
+    s.defer(() => tip.stop())
+    const before = await consumerNames(s, stream)
+    const got: number[] = []
+    const behind = await log.follow(from, async (f) => {
+      if (f.event.conv === conv) got.push(f.event.seq)
+    })
+    s.defer(() => behind.stop())
+    await waitFor(() => (got.length >= 51 ? true : undefined), 'the backlog handled')
+    const [ownBefore] = await deliveredByNew(s, stream, before)
+    assert.ok(ownBefore !== undefined && ownBefore >= 51, `the backlog came through a consumer of its own (${ownBefore})`)
+    // Caught up, it has left its own consumer: events appended now reach it through the shared one.
+    for (let i = 0; i < 20; i++) await accepted(s.handler, text(`c${i}`, conv, 'alice'))
+    const end = await log.end()
+    await waitFor(() => reached(behind.cursor, end) || undefined, 'the cursor at the log end')
+    assert.deepEqual(
+      got,
+      Array.from({ length: 71 }, (_, i) => i + 1),
+    )
+    assert.deepEqual(await deliveredByNew(s, stream, before), [ownBefore], 'it read the new events with its own consumer, not the shared one')
+  })
+
+  test('a follower starting at a position the shared consumer has not reached gets only the events after it', async () => {
+    const log = await openJetStreamLog(s.nc, { names: { partitions: s.log.partitions } })
+    s.defer(() => log.close())
+    const conv = 'g_follow_ahead'
+    const partition = log.partitionOf(conv)
+    const end = await log.end()
+    const tip = await log.followLive(end, () => undefined)
+    s.defer(() => tip.stop())
+    // The group and its first four messages will take the partition's next five positions: the follower starts after them.
+    const from = { ...end, [partition]: (end[partition] ?? 0) + 5 }
+    const got: number[] = []
+    const ahead = await log.follow(from, async (f) => {
+      if (f.event.conv === conv) got.push(f.event.seq)
+    })
+    s.defer(() => ahead.stop())
+    await createGroup(s.handler, conv, 'alice', ['bob'])
+    for (let i = 0; i < 9; i++) await accepted(s.handler, text(`ah${i}`, conv, 'alice'))
+    const after = await log.end()
+    assert.equal(after[partition], (end[partition] ?? 0) + 10, 'nothing else was written to the partition meanwhile')
+    await waitFor(() => reached(ahead.cursor, after) || undefined, 'the cursor at the log end')
+    assert.deepEqual(got, [6, 7, 8, 9, 10])
+  })
+
+  test('an awaited handler that waits holds a bounded queue: past it the follower drops it and reads on its own once released, every event once, in order', async () => {
+    const queueLimit = 200
+    const log = await openJetStreamLog(s.nc, { names: { partitions: s.log.partitions }, followQueueLimit: queueLimit })
+    s.defer(() => log.close())
     const conv = 'g_follow_held'
     await createGroup(s.handler, conv, 'alice', ['bob'])
-    const from = await s.log.end()
+    const from = await log.end()
     let release!: () => void
     const gate = new Promise<void>((resolve) => (release = resolve))
     const handled: number[] = []
-    const partition = s.log.partitionOf(conv)
-    const consumersBefore = await consumerNames(s, s.log.streamOfPartition(partition))
-    const follower = await s.log.follow(from, async (f: Followed) => {
+    const partition = log.partitionOf(conv)
+    const stream = log.streamOfPartition(partition)
+    const before = await consumerNames(s, stream)
+    const follower = await log.follow(from, async (f: Followed) => {
       if (f.event.conv !== conv) return
       await gate
       handled.push(f.event.seq)
@@ -114,16 +209,20 @@ describe('following the log', () => {
     s.defer(() => release())
     const appended = 3 * PULL
     for (let i = 0; i < appended; i++) await accepted(s.handler, text(`h${i}`, conv, 'alice'))
-    // The consumer has delivered what its pulls asked for; with the handler held it asks for no more.
-    const delivered = await waitFor(async () => {
-      const d = await deliveredOf(s, s.log.streamOfPartition(partition), consumersBefore)
-      return d >= PULL ? d : undefined
-    }, 'the first pull delivered')
-    assert.ok(delivered <= 2 * PULL, `a held follower was delivered ${delivered} of ${appended} events`)
+    // The shared consumer takes every event while the handler is held; the follower queues no more than the limit, then drops its queue.
+    await waitFor(async () => ((await deliveredByNew(s, stream, before))[0] ?? 0) >= appended || undefined, 'the shared consumer at the end')
+    assert.deepEqual(handled, [])
     release()
-    const end = await s.log.end()
+    const end = await log.end()
     await waitFor(() => reached(follower.cursor, end) || undefined, 'the cursor at the log end')
-    assert.equal(handled.length, appended)
+    assert.deepEqual(
+      handled,
+      Array.from({ length: appended }, (_, i) => i + 2),
+    )
+    // What it dropped it read again from the log with a consumer of its own, from the event after the one it held.
+    const [own = 0, shared = 0] = (await deliveredByNew(s, stream, before)).sort((x, y) => x - y)
+    assert.equal(shared, appended)
+    assert.ok(own >= appended - 1 - queueLimit, `read on its own: ${own} of ${appended} events`)
   })
 
   test('a live follower whose start fails partway stops the partitions it had started: none of them delivers afterwards', async () => {
@@ -173,11 +272,16 @@ async function consumerNames(s: ReturnType<typeof withLogServer>, stream: string
   return new Set((await jsm.consumers.list(stream).next()).map((c) => c.name))
 }
 
-/** Events delivered so far by the consumer a follower started on a partition stream: the one not among `before`. */
-async function deliveredOf(s: ReturnType<typeof withLogServer>, stream: string, before: Set<string>): Promise<number> {
+/** Events delivered so far by each consumer of a partition stream not among `before`. */
+async function deliveredByNew(s: ReturnType<typeof withLogServer>, stream: string, before: Set<string>): Promise<number[]> {
   const jsm = await jetstreamManager(s.nc)
-  const started = (await jsm.consumers.list(stream).next()).filter((c) => !before.has(c.name))
-  return Math.max(0, ...started.map((c) => c.delivered.consumer_seq))
+  return (await jsm.consumers.list(stream).next()).filter((c) => !before.has(c.name)).map((c) => c.delivered.consumer_seq)
+}
+
+/** The highest stream sequence any consumer of a partition stream has delivered. */
+async function streamSeqDelivered(s: ReturnType<typeof withLogServer>, stream: string): Promise<number> {
+  const jsm = await jetstreamManager(s.nc)
+  return Math.max(0, ...(await jsm.consumers.list(stream).next()).map((c) => c.delivered.stream_seq))
 }
 
 /** A conversation id that falls in the given partition of the log. */

@@ -1,0 +1,334 @@
+import { type ConsumerMessages, DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream'
+import type { NatsConnection } from '@nats-io/transport-node'
+import type { Cursor, Followed, Follower } from './event-log.js'
+import { EXPIRES_MS, FollowedMessage, followPartitions, MAX_MESSAGES } from './follow.js'
+
+type Handle = (f: Followed) => Promise<void> | void
+
+/** Events a follower may hold queued behind its awaited handler before it leaves the shared consumer for one of its own. */
+export const DEFAULT_QUEUE_LIMIT = 8192
+
+interface Streams {
+  nc: NatsConnection
+  js: JetStreamClient
+  jsm: JetStreamManager
+  streams: readonly string[]
+  queueLimit: number
+}
+
+/**
+ * One consumer per partition for all of a process's followers of the log.
+ * A process running the API, the projection, the burn reactor and the history
+ * sink follows every event four times; with one consumer each, every event
+ * crossed the wire, was parsed by nats.js and decoded from JSON four times.
+ *
+ * Each partition's shared consumer (a tap) starts at the partition's end and
+ * hands each event, decoded at most once, to the followers attached to it. A
+ * follower starting behind the tap (a processor resuming from its checkpoint)
+ * reads with a consumer of its own until it reaches the tap's position, then
+ * attaches; one whose awaited handler falls more than `queueLimit` events
+ * behind leaves the tap and reads with its own consumer again, whose pulls
+ * wait for the handler, so memory stays bounded. The order, the cursor and
+ * the failure rules are those of EventLog.follow and followLive.
+ */
+export class SharedFollowers {
+  private readonly taps = new Map<number, Promise<Tap>>()
+  private readonly streams: Streams
+
+  constructor(nc: NatsConnection, js: JetStreamClient, jsm: JetStreamManager, streams: readonly string[], queueLimit = DEFAULT_QUEUE_LIMIT) {
+    this.streams = { nc, js, jsm, streams, queueLimit }
+  }
+
+  follow(from: Cursor, handle: Handle, only?: readonly number[]): Promise<Follower> {
+    return this.subscribe(from, handle, false, only)
+  }
+
+  followLive(from: Cursor, deliver: (f: Followed) => void): Promise<Follower> {
+    return this.subscribe(from, deliver, true)
+  }
+
+  /** Stops every shared consumer (the log is closing). */
+  close(): void {
+    for (const tap of this.taps.values())
+      void tap.then(
+        (t) => t.stop(),
+        () => undefined,
+      )
+    this.taps.clear()
+  }
+
+  private async subscribe(from: Cursor, handle: Handle, live: boolean, only?: readonly number[]): Promise<Follower> {
+    const sub = new Subscription({ ...from }, handle, live, this.streams.nc)
+    try {
+      for (let p = 0; p < this.streams.streams.length; p++) {
+        if (only && !only.includes(p)) continue
+        const reader = new Reader(this, this.streams, p, sub)
+        sub.readers.push(reader)
+        await reader.start()
+      }
+    } catch (err) {
+      // A start that fails partway stops the partitions already following: nobody else holds them to stop.
+      await sub.stop()
+      throw err
+    }
+    return sub
+  }
+
+  /** The running tap of a partition, started on first use. */
+  async tapOf(p: number): Promise<Tap> {
+    for (;;) {
+      let started = this.taps.get(p)
+      if (!started) {
+        started = Tap.start(this.streams, p, (tap, err) => this.failed(tap, err))
+        this.taps.set(p, started)
+        started.catch(() => this.forget(p, started!))
+      }
+      const tap = await started
+      // One stopped by its last user while this one waited for it: start another.
+      if (!tap.stopped) return tap
+      this.forget(p, started)
+    }
+  }
+
+  /** A tap with no users stops: a process that follows nothing holds no consumer. */
+  async release(tap: Tap, reader: Reader): Promise<void> {
+    tap.users.delete(reader)
+    if (tap.users.size > 0) return
+    const started = this.taps.get(tap.partition)
+    if (started) this.forget(tap.partition, started)
+    await tap.stop()
+  }
+
+  private failed(tap: Tap, err: Error): void {
+    const started = this.taps.get(tap.partition)
+    if (started) this.forget(tap.partition, started)
+    for (const reader of tap.users) reader.sub.fail(err)
+  }
+
+  private forget(p: number, started: Promise<Tap>): void {
+    if (this.taps.get(p) === started) this.taps.delete(p)
+  }
+}
+
+/** A partition's shared consumer: every event once, to each attached reader in turn. */
+class Tap {
+  /** Readers that use this tap, attached or reading on their own until they catch up. */
+  readonly users = new Set<Reader>()
+  readonly attached = new Set<Reader>()
+  stopped = false
+  private messages: ConsumerMessages | null = null
+
+  private constructor(
+    readonly partition: number,
+    /** The last stream sequence delivered (at start: the partition's end). */
+    public position: number,
+    private readonly nc: NatsConnection,
+  ) {}
+
+  static async start(s: Streams, p: number, onFailure: (tap: Tap, err: Error) => void): Promise<Tap> {
+    const stream = s.streams[p]!
+    const { state } = await s.jsm.streams.info(stream)
+    const tap = new Tap(p, state.last_seq, s.nc)
+    const consumer = await s.js.consumers.get(stream, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: state.last_seq + 1 })
+    const messages = await consumer.consume({ max_messages: MAX_MESSAGES, expires: EXPIRES_MS, callback: (m) => tap.take(m) })
+    tap.messages = messages
+    void messages.closed().then((closedWith) => {
+      if (tap.stopped) return
+      tap.stopped = true
+      onFailure(tap, closedWith instanceof Error ? closedWith : new Error(`the shared consumer of ${stream} ended`))
+    })
+    return tap
+  }
+
+  private take(m: JsMsg): void {
+    const f = new FollowedMessage(this.partition, m.seq, m.subject, m.data)
+    this.position = m.seq
+    for (const reader of this.attached) reader.offer(f)
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return
+    this.stopped = true
+    // With the connection closed the consumer cannot confirm stopping; there is nothing left to stop.
+    if (this.nc.isClosed()) return
+    this.messages?.stop()
+    await this.messages?.closed()
+  }
+}
+
+/** One follower: its cursor, its handler and its readers (one per partition), as the Follower its caller holds. */
+class Subscription implements Follower {
+  readonly readers: Reader[] = []
+  readonly done: Promise<void>
+  private settle!: { resolve: () => void; reject: (err: unknown) => void }
+  private stopping: Promise<void> | null = null
+
+  constructor(
+    readonly cursor: Cursor,
+    readonly handle: Handle,
+    /** The handler never waits: called in the tap's callback, with no queue. */
+    readonly live: boolean,
+    private readonly nc: NatsConnection,
+  ) {
+    this.done = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }))
+    // Observed here too: a failure while the follower is still starting is thrown by the start instead.
+    this.done.catch(() => undefined)
+  }
+
+  /** The first error stops every partition and rejects `done`. */
+  fail(err: unknown): void {
+    if (this.stopping) return
+    this.settle.reject(err)
+    void this.stop()
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.stopReaders()
+    return this.stopping
+  }
+
+  private async stopReaders(): Promise<void> {
+    if (!this.nc.isClosed()) await Promise.allSettled(this.readers.map((r) => r.stop()))
+    this.settle.resolve()
+  }
+}
+
+/**
+ * A follower's reading of one partition: attached to the tap, or on a
+ * consumer of its own while behind it. The cursor moves only once the
+ * handler of an event has returned, and an event at or before the cursor
+ * is never handed over again, so switching between the two neither skips
+ * nor repeats one.
+ */
+class Reader {
+  private state: 'starting' | 'own' | 'attached' | 'leaving' | 'stopped' = 'starting'
+  private tap: Tap | null = null
+  private own: Follower | null = null
+  /** Counts the reader's own consumers: events of one it has left are dropped. */
+  private generation = 0
+  private queue: Followed[] = []
+  private head = 0
+  private draining = false
+  private drained: Promise<void> = Promise.resolve()
+
+  constructor(
+    private readonly followers: SharedFollowers,
+    private readonly s: Streams,
+    private readonly partition: number,
+    readonly sub: Subscription,
+  ) {}
+
+  private get at(): number {
+    return this.sub.cursor[this.partition] ?? 0
+  }
+
+  async start(): Promise<void> {
+    const tap = await this.followers.tapOf(this.partition)
+    this.tap = tap
+    tap.users.add(this)
+    if (this.at >= tap.position) return this.attach()
+    await this.readOwn()
+  }
+
+  /** Called by the tap, in its consumer's callback, with every event after the reader attached. */
+  offer(f: Followed): void {
+    if (f.streamSeq <= this.at) return
+    if (this.sub.live) return this.deliverNow(f)
+    this.queue.push(f)
+    if (this.queue.length - this.head > this.s.queueLimit) return this.leave()
+    if (!this.draining) this.drained = this.drain()
+  }
+
+  private deliverNow(f: Followed): void {
+    try {
+      void this.sub.handle(f)
+    } catch (err) {
+      this.detach()
+      return this.sub.fail(err)
+    }
+    this.sub.cursor[this.partition] = f.streamSeq
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true
+    try {
+      while (this.state === 'attached' && this.head < this.queue.length) {
+        const f = this.queue[this.head++]!
+        await this.sub.handle(f)
+        this.sub.cursor[this.partition] = f.streamSeq
+      }
+    } catch (err) {
+      this.detach()
+      this.sub.fail(err)
+    } finally {
+      this.queue = []
+      this.head = 0
+      this.draining = false
+    }
+  }
+
+  private attach(): void {
+    this.state = 'attached'
+    this.tap!.attached.add(this)
+  }
+
+  private detach(): void {
+    this.tap?.attached.delete(this)
+  }
+
+  /** Too far behind: once the event in hand is handled, read on from the cursor with a consumer of its own. */
+  private leave(): void {
+    this.detach()
+    this.state = 'leaving'
+    this.queue = []
+    this.head = 0
+    void this.drained.then(() => (this.state === 'leaving' ? this.readOwn() : undefined)).catch((err: unknown) => this.sub.fail(err))
+  }
+
+  private async readOwn(): Promise<void> {
+    const generation = ++this.generation
+    this.state = 'own'
+    const p = this.partition
+    const own = await followPartitions(this.s.nc, this.s.js, this.s.streams, { [p]: this.at }, (f) => this.handleOwn(f, generation), [p])
+    if (generation !== this.generation) {
+      // Caught up (or stopped) before the start returned.
+      await own.stop()
+      return
+    }
+    this.own = own
+    // Ending while still the reader's own consumer is a failure: a handler's error, or a consumer that closed.
+    own.done.then(
+      () => {
+        if (generation === this.generation) this.sub.fail(new Error(`following partition ${p} ended`))
+      },
+      (err: unknown) => {
+        if (generation === this.generation) this.sub.fail(err)
+      },
+    )
+  }
+
+  private async handleOwn(f: Followed, generation: number): Promise<void> {
+    if (generation !== this.generation) return
+    await this.sub.handle(f)
+    this.sub.cursor[this.partition] = f.streamSeq
+    if (this.at < this.tap!.position || this.state !== 'own') return
+    // Caught up: the tap hands over what comes next. The own consumer is stopped, not awaited: its loop waits for this handler.
+    this.generation++
+    const own = this.own
+    this.own = null
+    this.attach()
+    void own?.stop()
+  }
+
+  async stop(): Promise<void> {
+    if (this.state === 'stopped') return
+    this.state = 'stopped'
+    this.generation++
+    this.detach()
+    const own = this.own
+    this.own = null
+    await own?.stop()
+    await this.drained
+    if (this.tap) await this.followers.release(this.tap, this)
+  }
+}
