@@ -6,7 +6,7 @@ import { EXPIRES_MS, FollowedMessage, followPartitions, MAX_MESSAGES } from './f
 type Handle = (f: Followed) => Promise<void> | void
 
 /** Events a follower may hold queued behind its awaited handler before it leaves the shared consumer for one of its own. */
-export const DEFAULT_QUEUE_LIMIT = 8192
+const DEFAULT_QUEUE_LIMIT = 8192
 
 interface Streams {
   nc: NatsConnection
