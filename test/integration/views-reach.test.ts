@@ -10,9 +10,10 @@
 // projection's first batch).
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { jetstream } from '@nats-io/jetstream'
 import { until } from '../../core/index.js'
 import { ConversationViews, conversationsProjection } from '../../projections/conversations/index.js'
-import { openProjector, ViewStore } from '../../projections/runtime/index.js'
+import { CommitLog, openProjector, ViewStore } from '../../projections/runtime/index.js'
 import { accepted, createGroup, text, withLogServer } from '../helpers/log.js'
 
 const DEADLINE_MS = 10_000
@@ -91,5 +92,15 @@ describe("the views' reach", () => {
       timedOut: () => new Error('the reach never followed the first batch'),
     })
     assert.ok('g_first' in (await views.conversationsOf('bob')), 'once reached, the views hold the conversation')
+  })
+
+  test("counts an older projector's commit, which no note ever follows, as applied", async () => {
+    const name = 'older_views'
+    // The commit log's stream, then a commit as projectors before the applied note wrote it: without `notes`.
+    const commits = await CommitLog.open(s.nc, name)
+    commits.close()
+    await jetstream(s.nc).publish(`seqline.view.${name}.commit`, JSON.stringify({ cursor: { 0: 7 }, parts: [] }))
+    const views = await ConversationViews.open(s.nc, name, name)
+    assert.deepEqual(await views.reach(), { 0: 7 })
   })
 })
