@@ -220,7 +220,10 @@ export class Session implements LiveTarget {
         }
         const held = have[conv]
         const window = held === undefined ? latest : undefined
-        if (!this.closed) await syncConversation(log, this.user, conv, (held ?? 0) + 1, last, emit, live[log.partitionOf(conv)] ?? 0, window)
+        // A former member's replay goes up to the removal wherever live delivery stands: the removal is known
+        // (from views that may be ahead of live delivery), so live delivery passes them over up to it.
+        const liveFrom = last === undefined ? (live[log.partitionOf(conv)] ?? 0) : Number.POSITIVE_INFINITY
+        if (!this.closed) await syncConversation(log, this.user, conv, (held ?? 0) + 1, last, emit, liveFrom, window)
         // Its held live frames go out after its replay, but none the replay already sent.
         for (const frame of this.holding.release(conv, replayedUpTo)) this.send(frame)
       })
