@@ -128,7 +128,8 @@ export class Session implements LiveTarget {
       if (this.closed) return false
       for (const row of rows) {
         this.membership.seed(row.conv, row.left === undefined, row.left ?? row.maxSeq)
-        if (this.membership.isMember(row.conv)) this.ctx.hub.index(this, row.conv, true)
+        // Indexed as the membership now stands: a live join met while seeding may be overtaken by a removal the views hold.
+        this.ctx.hub.index(this, row.conv, this.membership.isMember(row.conv))
       }
       return true
     } catch {
