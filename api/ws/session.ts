@@ -128,7 +128,8 @@ export class Session implements LiveTarget {
       if (this.closed) return false
       for (const row of rows) {
         this.membership.seed(row.conv, row.left === undefined, row.left ?? row.maxSeq)
-        if (this.membership.isMember(row.conv)) this.ctx.hub.index(this, row.conv, true)
+        // Indexed as the membership now stands: a live join met while seeding may be overtaken by a removal the views hold.
+        this.ctx.hub.index(this, row.conv, this.membership.isMember(row.conv))
       }
       return true
     } catch {
@@ -220,7 +221,10 @@ export class Session implements LiveTarget {
         }
         const held = have[conv]
         const window = held === undefined ? latest : undefined
-        if (!this.closed) await syncConversation(log, this.user, conv, (held ?? 0) + 1, last, emit, live[log.partitionOf(conv)] ?? 0, window)
+        // A former member's replay goes up to the removal wherever live delivery stands: the removal is known
+        // (from views that may be ahead of live delivery), so live delivery passes them over up to it.
+        const liveFrom = last === undefined ? (live[log.partitionOf(conv)] ?? 0) : Number.POSITIVE_INFINITY
+        if (!this.closed) await syncConversation(log, this.user, conv, (held ?? 0) + 1, last, emit, liveFrom, window)
         // Its held live frames go out after its replay, but none the replay already sent.
         for (const frame of this.holding.release(conv, replayedUpTo)) this.send(frame)
       })

@@ -16,6 +16,17 @@ export interface Batch {
   records: StoredRecord[]
 }
 
+/**
+ * A commit as the commit log holds it. `notes`: its writer notes the batch
+ * applied once its records are in KV (CommitLog.applied); absent on commits of
+ * projectors older than that note, which count as applied themselves.
+ */
+interface CommitRecord {
+  cursor: Cursor
+  parts: number[]
+  notes?: true
+}
+
 const STREAM = 'SEQLINE_VIEW_COMMITS'
 const SUBJECTS = 'seqline.view.>'
 const PART_BYTES = 512 * 1024
@@ -70,7 +81,7 @@ export class CommitLog {
       parts.push(ack.seq)
     }
     const ack = await this.publisher
-      .publish(this.subject('commit'), encode({ cursor: batch.cursor, parts }), this.fenceHeader(), TIMEOUT_MS)
+      .publish(this.subject('commit'), encode({ cursor: batch.cursor, parts, notes: true } satisfies CommitRecord), this.fenceHeader(), TIMEOUT_MS)
       .catch((err: unknown) => {
         throw new Error(`commit of ${this.projection} refused or unanswered (another process may have committed since this one last did)`, { cause: err })
       })
@@ -99,7 +110,7 @@ export class CommitLog {
     const commit = await this.jsm.direct.getMessage(STREAM, { last_by_subj: this.subject('commit') })
     this.fence = commit?.seq ?? 0
     if (!commit) return null
-    const { cursor, parts } = commit.json<{ cursor: Cursor; parts: number[] }>()
+    const { cursor, parts } = commit.json<CommitRecord>()
     const records: Batch['records'] = []
     for (const seq of parts) {
       const part = await this.jsm.direct.getMessage(STREAM, { seq })
@@ -146,19 +157,25 @@ const encode = (v: unknown) => encoder.encode(JSON.stringify(v))
 
 /** A processor's checkpoint: the log position of its last commit, or null before the first. */
 export async function committedCursor(jsm: JetStreamManager, projection: string): Promise<Cursor | null> {
-  return lastCursorOf(jsm, `seqline.view.${projection}.commit`)
+  return (await lastOf<CommitRecord>(jsm, `seqline.view.${projection}.commit`))?.cursor ?? null
 }
 
 /**
  * How far a projection's views reach: the last commit whose records are all
- * in KV (CommitLog.applied), or, for a projection that never noted one (a
- * projector of an older version), its last commit; null before the first.
+ * in KV (CommitLog.applied); null while none is. Without a note, a commit
+ * whose writer notes its batches is not applied yet (a projection's first
+ * batch, its records still being written: counted, a session seeded then
+ * missed the conversations in it); a commit of an older projector, which
+ * never notes one, counts as applied as it always did.
  */
 export async function appliedCursor(jsm: JetStreamManager, projection: string): Promise<Cursor | null> {
-  return (await lastCursorOf(jsm, `seqline.view.${projection}.applied`)) ?? committedCursor(jsm, projection)
+  const noted = await lastOf<{ cursor: Cursor }>(jsm, `seqline.view.${projection}.applied`)
+  if (noted) return noted.cursor
+  const commit = await lastOf<CommitRecord>(jsm, `seqline.view.${projection}.commit`)
+  return commit && commit.notes !== true ? commit.cursor : null
 }
 
-async function lastCursorOf(jsm: JetStreamManager, subject: string): Promise<Cursor | null> {
+async function lastOf<T>(jsm: JetStreamManager, subject: string): Promise<T | null> {
   const message = await jsm.direct.getMessage(STREAM, { last_by_subj: subject }).catch(() => null)
-  return message ? message.json<{ cursor: Cursor }>().cursor : null
+  return message ? message.json<T>() : null
 }

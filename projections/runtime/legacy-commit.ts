@@ -37,7 +37,14 @@ export async function convertWholeCommit(nc: NatsConnection, store: ViewStore, p
       await store.write(last.records)
       for (let p = 0; p < partitions; p++) {
         const commits = await CommitLog.open(nc, partitionCommitName(projection, p), replicas)
-        await commits.commit({ cursor: { [p]: last.cursor[p] ?? 0 }, records: [] }).finally(() => commits.close())
+        const cursor = { [p]: last.cursor[p] ?? 0 }
+        try {
+          await commits.commit({ cursor, records: [] })
+          // Its records were written above: noted applied at once, so the partition's reach stays where the whole commit had it.
+          await commits.applied(cursor)
+        } finally {
+          commits.close()
+        }
       }
       await whole.reset()
     } finally {

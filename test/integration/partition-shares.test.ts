@@ -8,7 +8,7 @@ import { Kvm } from '@nats-io/kv'
 import { connect } from '@nats-io/transport-node'
 import { until } from '../../core/index.js'
 import { partitionOf } from '../../core/log/index.js'
-import { conversationsProjection, openConversationsShares } from '../../projections/conversations/index.js'
+import { ConversationViews, conversationsProjection, openConversationsShares } from '../../projections/conversations/index.js'
 import { CommitLog, KvWriter, Lease, mergeRecord, openProjector, ViewStore } from '../../projections/runtime/index.js'
 import { accepted, createGroup, TEST_PARTITIONS, text, withLogServer } from '../helpers/log.js'
 import { differingKeys, dumpBucket, waitCaughtUp } from '../helpers/views.js'
@@ -153,8 +153,14 @@ describe('projection writers sharing records and partitions, against a real nats
     const wholeAt = (await wholeCommits.lastCursor())!
     wholeCommits.close()
     const runners = await partitionRunners()
-    // Each partition resumes where the whole projection stood, not from the first event.
-    for (const [p, r] of runners.entries()) assert.deepEqual(await r.processor.recover(), { [p]: wholeAt[p] ?? 0 })
+    const views = await ConversationViews.open(t.nc, 'views_converted', name, TEST_PARTITIONS)
+    const convertedAt = Object.fromEntries(runners.map((_, p) => [p, wholeAt[p] ?? 0]))
+    // Each partition resumes where the whole projection stood, not from the first event. The first recovery
+    // converts: the views' reach stays there for every partition, those whose runner has not recovered yet too.
+    for (const [p, r] of runners.entries()) {
+      assert.deepEqual(await r.processor.recover(), { [p]: wholeAt[p] ?? 0 })
+      if (p === 0) assert.deepEqual(await views.reach(), convertedAt, "the views' reach moved in the conversion")
+    }
     assert.ok(Object.values(wholeAt).some((at) => at > 0))
     for (const r of runners) await r.start()
     await waitCaughtUp(t.log, () => Object.assign({}, ...runners.map((r) => r.position)), CATCH_UP_MS)

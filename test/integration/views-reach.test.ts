@@ -3,15 +3,35 @@
 // batch to the commit log before writing its records, so a reach read from
 // the commit alone was ahead of the views while they were written: a user
 // invited just then and connecting in that window was seeded without the
-// conversation, and got neither its events nor its sync.
+// conversation, and got neither its events nor its sync. A projection's first
+// batch has no earlier note to stand at: its commit must not count until its
+// records are in KV either (the echo-bot test failed on that in CI: its log
+// is empty until the group its user connects to, so the group is the
+// projection's first batch).
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { jetstream } from '@nats-io/jetstream'
 import { until } from '../../core/index.js'
 import { ConversationViews, conversationsProjection } from '../../projections/conversations/index.js'
-import { openProjector, ViewStore } from '../../projections/runtime/index.js'
+import { CommitLog, openProjector, ViewStore } from '../../projections/runtime/index.js'
 import { accepted, createGroup, text, withLogServer } from '../helpers/log.js'
 
 const DEADLINE_MS = 10_000
+
+/** Makes the store's next KV writes wait for `release`; `started` resolves once a write waits. */
+function holdWrites(store: ViewStore): { started: Promise<void>; release: () => void } {
+  let release!: () => void
+  const gate = new Promise<void>((resolve) => (release = resolve))
+  let writing!: () => void
+  const started = new Promise<void>((resolve) => (writing = resolve))
+  const write = store.write.bind(store)
+  store.write = async (records) => {
+    writing()
+    await gate
+    return write(records)
+  }
+  return { started, release }
+}
 
 describe("the views' reach", () => {
   const s = withLogServer()
@@ -34,19 +54,10 @@ describe("the views' reach", () => {
       timedOut: () => new Error('the first batch never reached the views'),
     })
     // The next batch's KV writes wait on a gate: its commit is in the commit log, its records not yet in KV.
-    let release!: () => void
-    const gate = new Promise<void>((resolve) => (release = resolve))
-    let writing!: () => void
-    const writeStarted = new Promise<void>((resolve) => (writing = resolve))
-    const write = store.write.bind(store)
-    store.write = async (records) => {
-      writing()
-      await gate
-      return write(records)
-    }
+    const { started, release } = holdWrites(store)
     s.defer(() => release())
     await accepted(s.handler, text('after', 'g_reach', 'alice'))
-    await writeStarted
+    await started
     assert.equal((await reachOf())[partition], first[partition], 'the reach passed a batch whose records are not in KV yet')
     release()
     const second = await s.log.end()
@@ -55,5 +66,41 @@ describe("the views' reach", () => {
       everyMs: 10,
       timedOut: () => new Error('the reach never followed the written batch'),
     })
+  })
+
+  test("is nothing while a new projection's first batch is being written, and reaches it once written", async () => {
+    const name = 'first_views'
+    const store = await ViewStore.open(s.nc, name)
+    const projector = await openProjector(s.log, store, conversationsProjection(s.log, name), { flushIntervalMs: 20 })
+    const views = await ConversationViews.open(s.nc, name, name)
+    s.defer(() => projector.close())
+    s.defer(() => projector.stop())
+    const { started, release } = holdWrites(store)
+    s.defer(() => release())
+    await createGroup(s.handler, 'g_first', 'alice', ['bob'])
+    await projector.start()
+    // The first batch is committed, its records held back from KV: no view holds g_first yet.
+    await started
+    assert.deepEqual(await views.conversationsOf('bob'), {}, 'the records are held back')
+    const partition = s.log.partitionOf('g_first')
+    assert.equal((await views.reach())?.[partition], undefined, 'the reach counted a first batch whose records are not in KV yet')
+    release()
+    const end = await s.log.end()
+    await until(async () => ((await views.reach())?.[partition] === end[partition] ? true : undefined), {
+      timeoutMs: DEADLINE_MS,
+      everyMs: 10,
+      timedOut: () => new Error('the reach never followed the first batch'),
+    })
+    assert.ok('g_first' in (await views.conversationsOf('bob')), 'once reached, the views hold the conversation')
+  })
+
+  test("counts an older projector's commit, which no note ever follows, as applied", async () => {
+    const name = 'older_views'
+    // The commit log's stream, then a commit as projectors before the applied note wrote it: without `notes`.
+    const commits = await CommitLog.open(s.nc, name)
+    commits.close()
+    await jetstream(s.nc).publish(`seqline.view.${name}.commit`, JSON.stringify({ cursor: { 0: 7 }, parts: [] }))
+    const views = await ConversationViews.open(s.nc, name, name)
+    assert.deepEqual(await views.reach(), { 0: 7 })
   })
 })
