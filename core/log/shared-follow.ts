@@ -5,8 +5,12 @@ import { EXPIRES_MS, FollowedMessage, followPartitions, MAX_MESSAGES } from './f
 
 type Handle = (f: Followed) => Promise<void> | void
 
-/** Events a follower may hold queued behind its awaited handler before it leaves the shared consumer for one of its own. */
-const DEFAULT_QUEUE_LIMIT = 8192
+/**
+ * Events of one partition a follower may hold queued behind its awaited
+ * handler before it leaves the shared consumer for one of its own: two pulls'
+ * worth, seconds of a busy partition.
+ */
+const DEFAULT_QUEUE_LIMIT = 2048
 
 interface Streams {
   nc: NatsConnection
@@ -32,7 +36,7 @@ interface Streams {
  * the failure rules are those of EventLog.follow and followLive.
  */
 export class SharedFollowers {
-  private readonly taps = new Map<number, Promise<Tap>>()
+  private readonly taps = new Map<number, { started: Promise<Tap>; tap?: Tap }>()
   private readonly streams: Streams
 
   constructor(nc: NatsConnection, js: JetStreamClient, jsm: JetStreamManager, streams: readonly string[], queueLimit = DEFAULT_QUEUE_LIMIT) {
@@ -47,11 +51,11 @@ export class SharedFollowers {
     return this.subscribe(from, deliver, true)
   }
 
-  /** Stops every shared consumer (the log is closing). */
+  /** Stops every shared consumer (the log is closing); a follower still on one fails rather than waits for ever. */
   close(): void {
-    for (const tap of this.taps.values())
-      void tap.then(
-        (t) => t.stop(),
+    for (const entry of this.taps.values())
+      void entry.started.then(
+        (tap) => this.failed(tap, new Error('the log was closed')),
         () => undefined,
       )
     this.taps.clear()
@@ -65,6 +69,8 @@ export class SharedFollowers {
         const reader = new Reader(this, this.streams, p, sub)
         sub.readers.push(reader)
         await reader.start()
+        // A partition already following failed while later ones started: the start fails with its error.
+        if (sub.failure) throw sub.failure.err
       }
     } catch (err) {
       // A start that fails partway stops the partitions already following: nobody else holds them to stop.
@@ -74,19 +80,17 @@ export class SharedFollowers {
     return sub
   }
 
-  /** The running tap of a partition, started on first use. */
-  async tapOf(p: number): Promise<Tap> {
+  /** The running tap of a partition, started on first use, with `reader` among its users. */
+  async join(p: number, reader: Reader): Promise<Tap> {
     for (;;) {
-      let started = this.taps.get(p)
-      if (!started) {
-        started = Tap.start(this.streams, p, (tap, err) => this.failed(tap, err))
-        this.taps.set(p, started)
-        started.catch(() => this.forget(p, started!))
+      const entry = this.taps.get(p) ?? this.startTap(p)
+      const tap = await entry.started
+      // Joined in the same step as the check: a tap its last user stopped cannot take a new one after.
+      if (!tap.stopped) {
+        tap.users.add(reader)
+        return tap
       }
-      const tap = await started
-      // One stopped by its last user while this one waited for it: start another.
-      if (!tap.stopped) return tap
-      this.forget(p, started)
+      this.forget(tap)
     }
   }
 
@@ -94,19 +98,31 @@ export class SharedFollowers {
   async release(tap: Tap, reader: Reader): Promise<void> {
     tap.users.delete(reader)
     if (tap.users.size > 0) return
-    const started = this.taps.get(tap.partition)
-    if (started) this.forget(tap.partition, started)
+    this.forget(tap)
     await tap.stop()
   }
 
+  private startTap(p: number): { started: Promise<Tap>; tap?: Tap } {
+    const entry: { started: Promise<Tap>; tap?: Tap } = { started: Tap.start(this.streams, p, (tap, err) => this.failed(tap, err)) }
+    this.taps.set(p, entry)
+    entry.started.then(
+      (tap) => (entry.tap = tap),
+      () => {
+        if (this.taps.get(p) === entry) this.taps.delete(p)
+      },
+    )
+    return entry
+  }
+
   private failed(tap: Tap, err: Error): void {
-    const started = this.taps.get(tap.partition)
-    if (started) this.forget(tap.partition, started)
+    this.forget(tap)
+    void tap.stop()
     for (const reader of tap.users) reader.sub.fail(err)
   }
 
-  private forget(p: number, started: Promise<Tap>): void {
-    if (this.taps.get(p) === started) this.taps.delete(p)
+  /** Forgets this tap, not a newer one of its partition. */
+  private forget(tap: Tap): void {
+    if (this.taps.get(tap.partition)?.tap === tap) this.taps.delete(tap.partition)
   }
 }
 
@@ -134,7 +150,6 @@ class Tap {
     tap.messages = messages
     void messages.closed().then((closedWith) => {
       if (tap.stopped) return
-      tap.stopped = true
       onFailure(tap, closedWith instanceof Error ? closedWith : new Error(`the shared consumer of ${stream} ended`))
     })
     return tap
@@ -160,6 +175,8 @@ class Tap {
 class Subscription implements Follower {
   readonly readers: Reader[] = []
   readonly done: Promise<void>
+  /** What failed first, if anything. */
+  failure: { err: unknown } | null = null
   private settle!: { resolve: () => void; reject: (err: unknown) => void }
   private stopping: Promise<void> | null = null
 
@@ -175,9 +192,15 @@ class Subscription implements Follower {
     this.done.catch(() => undefined)
   }
 
+  /** With the connection closed nothing can confirm stopping: readers stop handing events over and wait for nothing. */
+  get connectionClosed(): boolean {
+    return this.nc.isClosed()
+  }
+
   /** The first error stops every partition and rejects `done`. */
   fail(err: unknown): void {
     if (this.stopping) return
+    this.failure = { err }
     this.settle.reject(err)
     void this.stop()
   }
@@ -188,7 +211,7 @@ class Subscription implements Follower {
   }
 
   private async stopReaders(): Promise<void> {
-    if (!this.nc.isClosed()) await Promise.allSettled(this.readers.map((r) => r.stop()))
+    await Promise.allSettled(this.readers.map((r) => r.stop()))
     this.settle.resolve()
   }
 }
@@ -206,8 +229,9 @@ class Reader {
   private own: Follower | null = null
   /** Counts the reader's own consumers: events of one it has left are dropped. */
   private generation = 0
+  /** Events offered and not yet taken by the drain; `waiting` counts those and the rest of the drain's batch. */
   private queue: Followed[] = []
-  private head = 0
+  private waiting = 0
   private draining = false
   private drained: Promise<void> = Promise.resolve()
 
@@ -223,9 +247,10 @@ class Reader {
   }
 
   async start(): Promise<void> {
-    const tap = await this.followers.tapOf(this.partition)
+    const tap = await this.followers.join(this.partition, this)
+    // Stopped while joining (the follower failed on another partition): nothing of this one may run.
+    if (this.state === 'stopped') return this.followers.release(tap, this)
     this.tap = tap
-    tap.users.add(this)
     if (this.at >= tap.position) return this.attach()
     await this.readOwn()
   }
@@ -235,7 +260,7 @@ class Reader {
     if (f.streamSeq <= this.at) return
     if (this.sub.live) return this.deliverNow(f)
     this.queue.push(f)
-    if (this.queue.length - this.head > this.s.queueLimit) return this.leave()
+    if (++this.waiting > this.s.queueLimit) return this.leave()
     if (!this.draining) this.drained = this.drain()
   }
 
@@ -252,17 +277,24 @@ class Reader {
   private async drain(): Promise<void> {
     this.draining = true
     try {
-      while (this.state === 'attached' && this.head < this.queue.length) {
-        const f = this.queue[this.head++]!
-        await this.sub.handle(f)
-        this.sub.cursor[this.partition] = f.streamSeq
+      // The queue is taken whole and each event let go once taken, so nothing handled stays referenced.
+      while (this.state === 'attached' && this.queue.length > 0) {
+        const batch = this.queue
+        this.queue = []
+        for (let i = 0; i < batch.length && this.state === 'attached'; i++) {
+          const f = batch[i]!
+          batch[i] = undefined as unknown as Followed
+          await this.sub.handle(f)
+          this.waiting--
+          this.sub.cursor[this.partition] = f.streamSeq
+        }
       }
     } catch (err) {
       this.detach()
       this.sub.fail(err)
     } finally {
       this.queue = []
-      this.head = 0
+      this.waiting = 0
       this.draining = false
     }
   }
@@ -281,7 +313,6 @@ class Reader {
     this.detach()
     this.state = 'leaving'
     this.queue = []
-    this.head = 0
     void this.drained.then(() => (this.state === 'leaving' ? this.readOwn() : undefined)).catch((err: unknown) => this.sub.fail(err))
   }
 
@@ -291,7 +322,8 @@ class Reader {
     const p = this.partition
     const own = await followPartitions(this.s.nc, this.s.js, this.s.streams, { [p]: this.at }, (f) => this.handleOwn(f, generation), [p])
     if (generation !== this.generation) {
-      // Caught up (or stopped) before the start returned.
+      // Stopped before the start returned.
+      own.done.catch(() => undefined)
       await own.stop()
       return
     }
@@ -327,6 +359,7 @@ class Reader {
     this.detach()
     const own = this.own
     this.own = null
+    if (this.sub.connectionClosed) return
     await own?.stop()
     await this.drained
     if (this.tap) await this.followers.release(this.tap, this)

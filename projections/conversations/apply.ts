@@ -152,7 +152,7 @@ async function sent(e: EventOf<'message.sent'>, head: HeadRecord, store: ViewSto
   }
   const m = e.data.mentions
   if (m && (m.all || m.users?.length)) {
-    head.mentions.push({ seq: e.seq, actor: e.actor, ...(m.users?.length ? { users: m.users } : {}), ...(m.all ? { all: true } : {}) })
+    head.mentions.push({ seq: e.seq, actor: e.actor, ...(m.users?.length ? { users: [...m.users] } : {}), ...(m.all ? { all: true } : {}) })
     if (head.mentions.length > MAX_MENTIONS) head.mentions.splice(0, head.mentions.length - MAX_MENTIONS)
   }
   // Sending marks one's own message, and everything before it, read.

@@ -40,11 +40,16 @@ describe('following the log', () => {
   })
 
   test('a handler that returns a promise is awaited: later events wait behind it in order, the cursor moves only when it resolves', async () => {
-    const from = await s.log.end()
+    // A log object of its own, so the one consumer it adds is the follower's.
+    const log = await openJetStreamLog(s.nc, { names: { partitions: s.log.partitions } })
+    s.defer(() => log.close())
+    const partition = log.partitionOf('g_follow_async')
+    const before = await consumerNames(s, log.streamOfPartition(partition))
+    const from = await log.end()
     const handled: number[] = []
     let release!: () => void
     const gate = new Promise<void>((resolve) => (release = resolve))
-    const follower = await s.log.follow(from, async (f: Followed) => {
+    const follower = await log.follow(from, async (f: Followed) => {
       if (f.event.conv !== 'g_follow_async') return
       // The first event holds the follower until released; everything after it must wait.
       if (f.event.seq === 1) await gate
@@ -55,13 +60,9 @@ describe('following the log', () => {
     s.defer(() => release())
     await createGroup(s.handler, 'g_follow_async', 'alice', ['bob'])
     for (let i = 0; i < 10; i++) await accepted(s.handler, text(`a${i}`, 'g_follow_async', 'alice'))
-    const end = await s.log.end()
-    // The events have all reached the consumer, which stands behind the gate: nothing handled, the cursor short of the end.
-    const partition = s.log.partitionOf('g_follow_async')
-    await waitFor(
-      async () => ((await streamSeqDelivered(s, s.log.streamOfPartition(partition))) >= (end[partition] ?? 0) ? true : undefined),
-      'the events delivered',
-    )
+    const end = await log.end()
+    // The events have all reached the follower's consumer, which stands behind the gate: nothing handled, the cursor short of the end.
+    await waitFor(async () => ((await deliveredByNew(s, log.streamOfPartition(partition), before))[0] ?? 0) >= 11 || undefined, 'the events delivered')
     assert.deepEqual(handled, [])
     assert.equal(follower.cursor[partition] ?? 0, from[partition] ?? 0, 'the cursor moved onto an event whose handler has not finished')
     release()
@@ -161,7 +162,7 @@ describe('following the log', () => {
       got,
       Array.from({ length: 71 }, (_, i) => i + 1),
     )
-    assert.deepEqual(await deliveredByNew(s, stream, before), [ownBefore], 'it read the new events with its own consumer, not the shared one')
+    assert.deepEqual(await deliveredByNew(s, stream, before), [ownBefore], 'the new events came through its own consumer, not the shared one')
   })
 
   test('a follower starting at a position the shared consumer has not reached gets only the events after it', async () => {
@@ -225,6 +226,43 @@ describe('following the log', () => {
     assert.ok(own >= appended - 1 - queueLimit, `read on its own: ${own} of ${appended} events`)
   })
 
+  test('a handler that fails while later partitions are still starting fails the start, and nothing of it runs afterwards', async () => {
+    const log = await openJetStreamLog(s.nc, { names: { partitions: s.log.partitions } })
+    s.defer(() => log.close())
+    // An event in the first partition for the follower to fail on as soon as its own consumer reads it.
+    const conv = convIn(log, 0, 'g_follow_startfail')
+    await createGroup(s.handler, conv, 'alice', ['bob'])
+    const from = await log.end()
+    from[0] = (from[0] ?? 1) - 1
+    let calls = 0
+    let failedAt: number | null = null
+    const started = log.follow(from, (f) => {
+      calls++
+      if (f.event.conv === conv) {
+        failedAt = calls
+        throw new Error('handler failed on the first partition')
+      }
+    })
+    const outcome = await started.then(
+      async (follower) =>
+        follower.done.then(
+          () => new Error('done resolved'),
+          (err: unknown) => err,
+        ),
+      (err: unknown) => err,
+    )
+    assert.match(String(outcome), /handler failed on the first partition/)
+    assert.equal(failedAt, 1)
+    // Events in every partition afterwards: no part of the failed follower hands them to its handler.
+    const after = Array.from({ length: log.partitions }, (_, p) => convIn(log, p, 'g_follow_startfail_after'))
+    for (const c of after) await createGroup(s.handler, c, 'alice', ['bob'])
+    const witnessed = new Set<string>()
+    const witness = await log.follow(from, (f) => void witnessed.add(f.event.conv))
+    s.defer(() => witness.stop())
+    await waitFor(() => (after.every((c) => witnessed.has(c)) ? true : undefined), 'a witness saw every partition written')
+    assert.equal(calls, 1, 'the failed follower handled events after it failed')
+  })
+
   test('a live follower whose start fails partway stops the partitions it had started: none of them delivers afterwards', async () => {
     // A log of its own whose second partition stream is gone: starting its consumer fails after the first one runs.
     const names = { streamPrefix: 'FOLLOW_PARTIAL', subjectPrefix: 'follow.partial', partitions: 2 }
@@ -278,13 +316,7 @@ async function deliveredByNew(s: ReturnType<typeof withLogServer>, stream: strin
   return (await jsm.consumers.list(stream).next()).filter((c) => !before.has(c.name)).map((c) => c.delivered.consumer_seq)
 }
 
-/** The highest stream sequence any consumer of a partition stream has delivered. */
-async function streamSeqDelivered(s: ReturnType<typeof withLogServer>, stream: string): Promise<number> {
-  const jsm = await jetstreamManager(s.nc)
-  return Math.max(0, ...(await jsm.consumers.list(stream).next()).map((c) => c.delivered.stream_seq))
-}
-
 /** A conversation id that falls in the given partition of the log. */
-function convIn(log: { partitionOf(conv: string): number }, partition: number): string {
-  for (let i = 0; ; i++) if (log.partitionOf(`g_follow_partial_${i}`) === partition) return `g_follow_partial_${i}`
+function convIn(log: { partitionOf(conv: string): number }, partition: number, prefix = 'g_follow_partial'): string {
+  for (let i = 0; ; i++) if (log.partitionOf(`${prefix}_${i}`) === partition) return `${prefix}_${i}`
 }
