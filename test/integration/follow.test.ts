@@ -285,6 +285,30 @@ describe('following the log', () => {
     await waitFor(() => (witnessed.filter((t) => t === 'message.sent').length === 2 ? true : undefined), 'the witness saw both messages')
     assert.equal(stale.length, before, 'a partition of the failed start still delivered')
   })
+
+  test('a shared consumer deleted under its followers comes back by itself: each follower gets every later event once', async () => {
+    const names = { streamPrefix: 'FOLLOW_TAPGONE', subjectPrefix: 'follow.tapgone', partitions: 1 }
+    const log = await openJetStreamLog(s.nc, { names })
+    s.defer(() => log.close())
+    const handler = new CommandHandler(log, createDecider())
+    const jsm = await jetstreamManager(s.nc)
+    const stream = log.streamOfPartition(0)
+    const got: number[][] = [[], []]
+    const live = await log.followLive(await log.end(), (f) => void got[0]!.push(f.event.seq))
+    const awaited = await log.follow(await log.end(), async (f) => void got[1]!.push(f.event.seq))
+    s.defer(async () => {
+      await live.stop()
+      await awaited.stop()
+    })
+    await createGroup(handler, 'g_tapgone', 'alice', ['bob'])
+    await waitFor(() => (got.every((g) => g.length === 1) ? true : undefined), 'both followers got the first event')
+    const consumers = (await jsm.consumers.list(stream).next()).map((c) => c.name)
+    assert.equal(consumers.length, 1, 'one shared consumer')
+    await jsm.consumers.delete(stream, consumers[0]!)
+    for (let i = 0; i < 5; i++) await accepted(handler, text(`g${i}`, 'g_tapgone', 'alice'))
+    await waitFor(() => (got.every((g) => g.length >= 6) ? true : undefined), 'both followers got the later events')
+    for (const g of got) assert.deepEqual(g, [1, 2, 3, 4, 5, 6])
+  })
 })
 
 function reached(cursor: Cursor, end: Cursor): boolean {
