@@ -11,6 +11,17 @@ export function wsUrl(api: RunningApi | ApiStack | string, token?: string): stri
   return token === undefined ? url : `${url}?token=${encodeURIComponent(token)}`
 }
 
+/**
+ * A raw socket of `user`, synced, closed when the suite ends: what it receives
+ * after this is what the server sent, unbuffered.
+ */
+export async function syncedSocket(t: { defer(fn: () => unknown): void }, stack: ApiStack, user: string): Promise<TestSocket> {
+  const socket = await TestSocket.open(wsUrl(stack, await stack.token(user)))
+  t.defer(() => socket.close())
+  await socket.sync()
+  return socket
+}
+
 export interface Closed {
   code: number
   reason: string

@@ -15,7 +15,7 @@ import type { EventLog, Followed } from '../../core/log/index.js'
 import type { ServerFrame } from '../../schemas/index.js'
 import { type ApiStack, startApiStack } from '../helpers/api.js'
 import { withLogServer } from '../helpers/log.js'
-import { barrier, TestSocket, wsUrl } from '../helpers/ws.js'
+import { barrier, syncedSocket, TestSocket, wsUrl } from '../helpers/ws.js'
 
 const DEADLINE_MS = 10_000
 
@@ -68,12 +68,7 @@ describe('WebSocket sync while live delivery lags the views', () => {
   let s: ApiStack
   let live: ReturnType<typeof holdableLive>
   const client = async (user: string) => new SeqlineClient({ url: s.url, token: await s.token(user) })
-  const synced = async (user: string) => {
-    const socket = await TestSocket.open(wsUrl(s, await s.token(user)))
-    t.defer(() => socket.close())
-    await socket.sync()
-    return socket
-  }
+  const synced = (user: string) => syncedSocket(t, s, user)
 
   before(async () => {
     live = holdableLive(t.log)

@@ -4,7 +4,7 @@ import { SeqlineClient } from '../../client/src/index.js'
 import type { ServerFrame } from '../../schemas/index.js'
 import { type ApiStack, startApiStack } from '../helpers/api.js'
 import { withLogServer } from '../helpers/log.js'
-import { barrier, TestSocket, wsUrl } from '../helpers/ws.js'
+import { barrier, syncedSocket } from '../helpers/ws.js'
 
 const eventOf = (conv: string, seq: number) => (f: ServerFrame) => f.type === 'event' && f.event.conv === conv && f.event.seq === seq
 
@@ -14,13 +14,7 @@ describe('WebSocket membership right after a membership change (views not caught
   const t = withLogServer()
   let s: ApiStack
   const client = async (user: string) => new SeqlineClient({ url: s.url, token: await s.token(user) })
-  /** A raw socket, synced: what it receives is what the server sent, unbuffered. */
-  const synced = async (user: string) => {
-    const socket = await TestSocket.open(wsUrl(s, await s.token(user)))
-    t.defer(() => socket.close())
-    await socket.sync()
-    return socket
-  }
+  const synced = (user: string) => syncedSocket(t, s, user)
 
   before(async () => {
     s = await startApiStack(t, 'ws_lag')
