@@ -1,7 +1,7 @@
 import { type ConsumerMessages, DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { Cursor, Followed, Follower } from './event-log.js'
-import { EXPIRES_MS, FollowedMessage, followPartitions, MAX_MESSAGES } from './follow.js'
+import { EXPIRES_MS, FollowedMessage, followPartition, MAX_MESSAGES } from './follow.js'
 
 type Handle = (f: Followed) => Promise<void> | void
 
@@ -320,7 +320,7 @@ class Reader {
     const generation = ++this.generation
     this.state = 'own'
     const p = this.partition
-    const own = await followPartitions(this.s.nc, this.s.js, this.s.streams, { [p]: this.at }, (f) => this.handleOwn(f, generation), [p])
+    const own = await followPartition(this.s.nc, this.s.js, this.s.streams[p]!, p, this.at, (f) => this.handleOwn(f, generation))
     if (generation !== this.generation) {
       // Stopped before the start returned.
       own.done.catch(() => undefined)

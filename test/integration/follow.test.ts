@@ -23,6 +23,12 @@ const waitFor = <T>(check: () => T | undefined | Promise<T | undefined>, what: s
 
 describe('following the log', () => {
   const s = withLogServer()
+  /** A log object of its own on the same streams (its own shared consumers), closed when the suite ends. */
+  const ownLog = async (opts: { followQueueLimit?: number } = {}) => {
+    const log = await openJetStreamLog(s.nc, { names: { partitions: s.log.partitions }, ...opts })
+    s.defer(() => log.close())
+    return log
+  }
 
   test('a live handler gets every event in order, and the cursor follows it', async () => {
     const from = await s.log.end()
@@ -41,8 +47,7 @@ describe('following the log', () => {
 
   test('a handler that returns a promise is awaited: later events wait behind it in order, the cursor moves only when it resolves', async () => {
     // A log object of its own, so the one consumer it adds is the follower's.
-    const log = await openJetStreamLog(s.nc, { names: { partitions: s.log.partitions } })
-    s.defer(() => log.close())
+    const log = await ownLog()
     const partition = log.partitionOf('g_follow_async')
     const before = await consumerNames(s, log.streamOfPartition(partition))
     const from = await log.end()
@@ -101,8 +106,7 @@ describe('following the log', () => {
       for (const [p, seq] of Object.entries(follower.cursor)) if (Number(p) === failedAt.partition) assert.ok(seq < failedAt.streamSeq)
     })
   test('the followers of one process share one consumer per partition, each handed every event once, in order', async () => {
-    const log = await openJetStreamLog(s.nc, { names: { partitions: s.log.partitions } })
-    s.defer(() => log.close())
+    const log = await ownLog()
     const conv = 'g_follow_shared'
     const partition = log.partitionOf(conv)
     const stream = log.streamOfPartition(partition)
@@ -134,8 +138,7 @@ describe('following the log', () => {
   })
 
   test('a follower starting behind reads on its own until it reaches the shared consumer, then joins it: every event once, in order', async () => {
-    const log = await openJetStreamLog(s.nc, { names: { partitions: s.log.partitions } })
-    s.defer(() => log.close())
+    const log = await ownLog()
     const conv = 'g_follow_behind'
     const partition = log.partitionOf(conv)
     const stream = log.streamOfPartition(partition)
@@ -166,8 +169,7 @@ describe('following the log', () => {
   })
 
   test('a follower starting at a position the shared consumer has not reached gets only the events after it', async () => {
-    const log = await openJetStreamLog(s.nc, { names: { partitions: s.log.partitions } })
-    s.defer(() => log.close())
+    const log = await ownLog()
     const conv = 'g_follow_ahead'
     const partition = log.partitionOf(conv)
     const end = await log.end()
@@ -190,8 +192,7 @@ describe('following the log', () => {
 
   test('an awaited handler that waits holds a bounded queue: past it the follower drops it and reads on its own once released, every event once, in order', async () => {
     const queueLimit = 200
-    const log = await openJetStreamLog(s.nc, { names: { partitions: s.log.partitions }, followQueueLimit: queueLimit })
-    s.defer(() => log.close())
+    const log = await ownLog({ followQueueLimit: queueLimit })
     const conv = 'g_follow_held'
     await createGroup(s.handler, conv, 'alice', ['bob'])
     const from = await log.end()
@@ -227,8 +228,7 @@ describe('following the log', () => {
   })
 
   test('a handler that fails while later partitions are still starting fails the start, and nothing of it runs afterwards', async () => {
-    const log = await openJetStreamLog(s.nc, { names: { partitions: s.log.partitions } })
-    s.defer(() => log.close())
+    const log = await ownLog()
     // An event in the first partition for the follower to fail on as soon as its own consumer reads it.
     const conv = convIn(log, 0, 'g_follow_startfail')
     await createGroup(s.handler, conv, 'alice', ['bob'])

@@ -33,48 +33,47 @@ function holdWrites(store: ViewStore): { started: Promise<void>; release: () => 
   return { started, release }
 }
 
+/** Waits until the views' reach in `partition` is `seq`. */
+function reachOf(views: ConversationViews, partition: number, seq: number | undefined, never: string): Promise<true> {
+  return until(async () => ((await views.reach())?.[partition] === seq ? true : undefined), {
+    timeoutMs: DEADLINE_MS,
+    everyMs: 10,
+    timedOut: () => new Error(never),
+  })
+}
+
 describe("the views' reach", () => {
   const s = withLogServer()
-
-  test('stays at the last batch wholly in KV while the next batch is being written, and reaches it once written', async () => {
-    const name = 'reach_views'
+  /** A projection of its own with its views, stopped and closed when the suite ends. */
+  const openViews = async (name: string) => {
     const store = await ViewStore.open(s.nc, name)
     const projector = await openProjector(s.log, store, conversationsProjection(s.log, name), { flushIntervalMs: 20 })
     const views = await ConversationViews.open(s.nc, name, name)
     s.defer(() => projector.close())
     s.defer(() => projector.stop())
+    return { store, projector, views }
+  }
+
+  test('stays at the last batch wholly in KV while the next batch is being written, and reaches it once written', async () => {
+    const { store, projector, views } = await openViews('reach_views')
     await createGroup(s.handler, 'g_reach', 'alice', ['bob'])
     await projector.start()
     const first = await s.log.end()
-    const reachOf = async () => (await views.reach()) ?? {}
     const partition = s.log.partitionOf('g_reach')
-    await until(async () => ((await reachOf())[partition] === first[partition] ? true : undefined), {
-      timeoutMs: DEADLINE_MS,
-      everyMs: 10,
-      timedOut: () => new Error('the first batch never reached the views'),
-    })
+    await reachOf(views, partition, first[partition], 'the first batch never reached the views')
     // The next batch's KV writes wait on a gate: its commit is in the commit log, its records not yet in KV.
     const { started, release } = holdWrites(store)
     s.defer(() => release())
     await accepted(s.handler, text('after', 'g_reach', 'alice'))
     await started
-    assert.equal((await reachOf())[partition], first[partition], 'the reach passed a batch whose records are not in KV yet')
+    assert.equal((await views.reach())?.[partition], first[partition], 'the reach passed a batch whose records are not in KV yet')
     release()
     const second = await s.log.end()
-    await until(async () => ((await reachOf())[partition] === second[partition] ? true : undefined), {
-      timeoutMs: DEADLINE_MS,
-      everyMs: 10,
-      timedOut: () => new Error('the reach never followed the written batch'),
-    })
+    await reachOf(views, partition, second[partition], 'the reach never followed the written batch')
   })
 
   test("is nothing while a new projection's first batch is being written, and reaches it once written", async () => {
-    const name = 'first_views'
-    const store = await ViewStore.open(s.nc, name)
-    const projector = await openProjector(s.log, store, conversationsProjection(s.log, name), { flushIntervalMs: 20 })
-    const views = await ConversationViews.open(s.nc, name, name)
-    s.defer(() => projector.close())
-    s.defer(() => projector.stop())
+    const { store, projector, views } = await openViews('first_views')
     const { started, release } = holdWrites(store)
     s.defer(() => release())
     await createGroup(s.handler, 'g_first', 'alice', ['bob'])
@@ -86,11 +85,7 @@ describe("the views' reach", () => {
     assert.equal((await views.reach())?.[partition], undefined, 'the reach counted a first batch whose records are not in KV yet')
     release()
     const end = await s.log.end()
-    await until(async () => ((await views.reach())?.[partition] === end[partition] ? true : undefined), {
-      timeoutMs: DEADLINE_MS,
-      everyMs: 10,
-      timedOut: () => new Error('the reach never followed the first batch'),
-    })
+    await reachOf(views, partition, end[partition], 'the reach never followed the first batch')
     assert.ok('g_first' in (await views.conversationsOf('bob')), 'once reached, the views hold the conversation')
   })
 
