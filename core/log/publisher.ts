@@ -1,5 +1,6 @@
 import { type ApiError, JetStreamApiError } from '@nats-io/jetstream'
 import { createInbox, type MsgHdrs, type NatsConnection, type Status, type Subscription } from '@nats-io/transport-node'
+import { type TurnSends, turnSendsOf } from './turn-sends.js'
 
 export interface PubAck {
   stream: string
@@ -38,7 +39,8 @@ const decoder = new TextDecoder()
  * subscription. nats.js's request path allocates two Error objects (stack
  * captures) per request even when it succeeds; on the append hot path that was
  * a measured tenth of the CPU and much of the GC. Deadlines are checked by one
- * sweeper instead of a timer per message.
+ * sweeper instead of a timer per message. Publishes wait for the end of the
+ * event-loop turn (TurnSends), so a turn's publishes leave in one socket write.
  */
 export class AckPublisher {
   private readonly prefix = createInbox()
@@ -48,8 +50,10 @@ export class AckPublisher {
   private next = 0
   private closed = false
   private readonly statuses: AsyncIterable<Status> & { stop?(): void }
+  private readonly turn: TurnSends
 
   constructor(private readonly nc: NatsConnection) {
+    this.turn = turnSendsOf(nc)
     this.sub = nc.subscribe(`${this.prefix}.*`, {
       callback: (_err, msg) => this.settle(msg.subject.slice(this.prefix.length + 1), msg.data, msg.headers),
     })
@@ -73,13 +77,19 @@ export class AckPublisher {
     const token = (this.next++).toString(36)
     return new Promise<PubAck>((resolve, reject) => {
       this.waiting.set(token, { resolve, reject, deadline: Date.now() + timeoutMs })
-      try {
-        this.nc.publish(subject, data, { reply: `${this.prefix}.${token}`, headers })
-      } catch (err) {
-        this.waiting.delete(token)
-        reject(err as Error)
-      }
+      this.turn.add(() => this.send(token, subject, data, headers))
     })
+  }
+
+  private send(token: string, subject: string, data: Uint8Array, headers: MsgHdrs | undefined): void {
+    // Given up meanwhile (timed out, connection dropped, closed): its caller has been answered.
+    if (!this.waiting.has(token)) return
+    try {
+      this.nc.publish(subject, data, { reply: `${this.prefix}.${token}`, headers })
+    } catch (err) {
+      this.waiting.get(token)?.reject(err as Error)
+      this.waiting.delete(token)
+    }
   }
 
   close(): void {
