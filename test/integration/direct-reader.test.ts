@@ -97,9 +97,8 @@ describe('direct gets through one shared reply subscription, on a real nats-serv
   })
 
   test('a stream that does not exist (JetStream leaves the get unanswered) rejects as unavailable, as nats.js does', async () => {
-    const ours = await reader.get('NO_SUCH_STREAM', { seq: 1 }, 300).then(
-      () => undefined,
-      (err: unknown) => err,
+    const ours = await within(5000, reader.get('NO_SUCH_STREAM', { seq: 1 }, 300), 'a get with a 300 ms deadline').then((r) =>
+      r.status === 'rejected' ? r.reason : undefined,
     )
     const quick = await jetstreamManager(t.nc, { timeout: 300, checkAPI: false })
     const theirs = await quick.direct.getMessage('NO_SUCH_STREAM', { seq: 1 }).then(
