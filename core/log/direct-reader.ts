@@ -79,8 +79,9 @@ export class DirectReader {
     })
     this.sweeper = setInterval(() => this.expire(), 50)
     this.sweeper.unref()
-    // A reply meant for a connection that dropped never arrives, nor one the server sent before the reply
-    // subscription was back after a reconnect: give those up at once (as timeouts, which callers retry).
+    // A reply meant for a connection that dropped never arrives, nor (seen in the tests) one to a get asked
+    // while disconnected and sent on reconnecting: give those up at once, as timeouts, which callers retry;
+    // nats.js's request would wait out its timeout and fail the same way.
     const statuses = nc.status()
     this.statuses = statuses
     void (async () => {

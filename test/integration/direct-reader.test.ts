@@ -181,7 +181,7 @@ describe('direct gets through one shared reply subscription, on a real nats-serv
     await assert.rejects(own.get(STREAM, { seq: 1 }, 5000), /direct reader closed/)
   })
 
-  test('a get waiting when the server goes away rejects at once; the log read retries through the restart', async () => {
+  test('gets waiting when the server goes away, or asked while it is away, reject in time; the log read retries through the restart', async () => {
     await createGroup(t.handler, 'g_restart', 'alice', ['bob'])
     await accepted(t.handler, text('m1', 'g_restart', 'alice'))
     const waiting = within(10_000, reader.get(SILENT_STREAM, { seq: 1 }, 120_000), 'a get waiting when the connection dropped')
@@ -191,9 +191,14 @@ describe('direct gets through one shared reply subscription, on a real nats-serv
     assert.equal(r.status, 'rejected')
     assert.ok(isUnavailable((r as PromiseRejectedResult).reason), 'a timeout, retried by callers')
 
-    // Read while the server is down: the log's read retries until the server is back.
+    // Read while the server is down: the log's read retries until the server is back. A get asked meanwhile is
+    // given up on reconnecting (its reply does not come), not left to wait out its 60 s.
     const last = t.log.last('g_restart')
+    const asked = within(20_000, reader.get(STREAM, { seq: 2 }, 60_000), 'a get asked while disconnected')
     await t.nats.restart()
+    const given = await asked
+    assert.equal(given.status, 'rejected')
+    assert.ok(isUnavailable((given as PromiseRejectedResult).reason), 'a timeout, retried by callers')
     const read = await within(30_000, last, 'a log read across the restart')
     assert.equal(read.status, 'fulfilled', String((read as PromiseRejectedResult).reason))
     assert.equal((read as PromiseFulfilledResult<Awaited<typeof last>>).value?.event.seq, 2)
