@@ -4,6 +4,7 @@ export { type AuditLine, conversationAudit, conversationAuditNdjson, rangeAudit 
 export { canonicalJson, chainFor, erasedLinkOf, eventHash, type LinkForm, linkHash } from './chain.js'
 export { decodeEvent, encodeVouched, isCurrentVersion, SEQ_HEADER } from './codec.js'
 export { conversationEvents, within } from './conversation-events.js'
+export { type DirectMsg, type DirectQuery, type DirectReader, directReaderOf } from './direct-reader.js'
 export { InvalidEventError, LogLayoutError, LogUnavailableError } from './errors.js'
 export type { AppendResult, Cursor, EventLog, Followed, Follower, Head, PartitionInfo, ReadRange, StoredEvent } from './event-log.js'
 export { eventsBetween, streamMessages } from './events-between.js'

@@ -1,10 +1,11 @@
-import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream'
+import { type JetStreamClient, type JetStreamManager, jetstream } from '@nats-io/jetstream'
 import { type KV, Kvm } from '@nats-io/kv'
 import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node'
 import type { SeqlineEvent } from '../../schemas/index.js'
 import { Appender } from './appender.js'
 import { Availability } from './availability.js'
 import { decodeEvent } from './codec.js'
+import { type DirectReader, directReaderOf } from './direct-reader.js'
 import type { AppendResult, Cursor, EventLog, Followed, Follower, Head, PartitionInfo, ReadRange, StoredBody, StoredEvent } from './event-log.js'
 import { streamEventsBetween } from './events-between.js'
 import { DEFAULT_NAMES, type LogNames, partitionOf, partitionSubjects, streamName, subjectOf } from './partitions.js'
@@ -37,9 +38,8 @@ export async function openJetStreamLog(nc: NatsConnection, opts: LogOptions = {}
   const settings = { replicas: opts.replicas ?? 1, duplicateWindowMs: opts.duplicateWindowMs ?? 120_000 }
   const jsm = await ensureStreams(nc, names, settings)
   const requestTimeoutMs = opts.requestTimeoutMs ?? 1000
-  const reads = await jetstreamManager(nc, { timeout: requestTimeoutMs, checkAPI: false })
   const erased = await new Kvm(nc).create(erasedBucket(names), { history: 1, replicas: settings.replicas })
-  return new JetStreamLog(nc, jsm, reads, erased, names, { ...opts, requestTimeoutMs })
+  return new JetStreamLog(nc, jsm, erased, names, { ...opts, requestTimeoutMs })
 }
 
 /** The KV bucket of erased events' records (their link forms), beside the partition streams. */
@@ -65,14 +65,14 @@ export class JetStreamLog implements EventLog {
   private readonly consumers: JetStreamClient
   /** Every follower of this process on one consumer per partition. */
   private readonly followers: SharedFollowers
+  /** Direct gets through the connection's shared reply subscription. */
+  private readonly direct: DirectReader
 
   /** Use openJetStreamLog: the streams must exist first. */
   constructor(
     nc: NatsConnection,
     /** Stream management (info, erase) with the default request timeout. */
     private readonly jsm: JetStreamManager,
-    /** The log's own reads: short request timeouts, each retried until failoverWaitMs. */
-    reads: JetStreamManager,
     /** Records of erased events, by conversation and seq. */
     private readonly erased: KV,
     names: LogNames,
@@ -81,7 +81,8 @@ export class JetStreamLog implements EventLog {
     this.names = names
     this.availability = new Availability(nc, opts.failoverWaitMs ?? 10_000)
     this.appender = new Appender(nc, this.availability, { publishTimeoutMs: opts.publishTimeoutMs ?? 2000, publishAttempts: opts.publishAttempts ?? 5 })
-    this.reader = new LogReader(jetstream(nc, { timeout: opts.requestTimeoutMs }), reads, names, this.availability, opts.requestTimeoutMs)
+    this.direct = directReaderOf(nc)
+    this.reader = new LogReader(jetstream(nc, { timeout: opts.requestTimeoutMs }), this.direct, names, this.availability, opts.requestTimeoutMs)
     this.consumers = jetstream(nc)
     this.followers = new SharedFollowers(nc, this.consumers, jsm, this.allStreams(), opts.followQueueLimit)
   }
@@ -132,10 +133,9 @@ export class JetStreamLog implements EventLog {
   }
 
   async firstAfter(partition: number, streamSeq: number): Promise<StoredEvent | null> {
-    const m = await this.jsm.direct.getMessage(this.streamOfPartition(partition), {
-      seq: streamSeq + 1,
-      next_by_subj: partitionSubjects(this.names, partition),
-    })
+    const query = { seq: streamSeq + 1, next_by_subj: partitionSubjects(this.names, partition) }
+    // As long as the stream management's requests wait (nats.js's JetStream default: 5 s).
+    const m = await this.direct.get(this.streamOfPartition(partition), query, this.jsm.getOptions().timeout ?? 5000)
     return m ? { event: decodeEvent(m.data), streamSeq: m.seq } : null
   }
 

@@ -1,6 +1,7 @@
-import { DeliverPolicy, type DirectMsgRequest, type JetStreamClient, type JetStreamManager, type JsMsg, type StoredMsg } from '@nats-io/jetstream'
+import { DeliverPolicy, type JetStreamClient, type JsMsg } from '@nats-io/jetstream'
 import { type Availability, ScanStalledError } from './availability.js'
 import { decodeEvent, seqFromHeaders } from './codec.js'
+import type { DirectMsg, DirectQuery, DirectReader } from './direct-reader.js'
 import type { Head, ReadRange, StoredBody, StoredEvent } from './event-log.js'
 import { type LogNames, partitionOf, streamName, subjectOf } from './partitions.js'
 import { ReadStats } from './read-stats.js'
@@ -32,8 +33,8 @@ export class LogReader {
 
   constructor(
     private readonly js: JetStreamClient,
-    /** Short request timeouts, each retried until the failover wait is over. */
-    private readonly reads: JetStreamManager,
+    /** Direct gets with short request timeouts (requestTimeoutMs), each retried until the failover wait is over. */
+    private readonly reads: DirectReader,
     private readonly names: LogNames,
     private readonly availability: Availability,
     private readonly requestTimeoutMs: number,
@@ -174,9 +175,9 @@ export class LogReader {
   }
 
   /** Every direct get of the log goes through here, so readStats counts them all. */
-  private directGet(stream: string, query: DirectMsgRequest): Promise<StoredMsg | null> {
-    this.readStats.directGet('seq' in query && typeof query.seq === 'number' ? query.seq : undefined)
-    return this.reads.direct.getMessage(stream, query)
+  private directGet(stream: string, query: DirectQuery): Promise<DirectMsg | null> {
+    this.readStats.directGet('seq' in query ? query.seq : undefined)
+    return this.reads.get(stream, query, this.requestTimeoutMs)
   }
 
   /** Up to `limit` of one subject's events from a stream position, one direct get each. */

@@ -1,5 +1,5 @@
-import type { DirectMsgRequest, StoredMsg } from '@nats-io/jetstream'
 import { seqFromHeaders } from './codec.js'
+import type { DirectMsg, DirectQuery } from './direct-reader.js'
 import type { Head } from './event-log.js'
 
 /**
@@ -16,7 +16,7 @@ import type { Head } from './event-log.js'
  * in the million-message delivery proof.
  */
 /** A direct get from the stream being searched. */
-export type DirectGet = (query: DirectMsgRequest) => Promise<StoredMsg | null>
+export type DirectGet = (query: DirectQuery) => Promise<DirectMsg | null>
 
 export async function locateStreamSeq(get: DirectGet, subject: string, seq: number, head: Head): Promise<number | null> {
   if (seq > head.seq) return null

@@ -1,7 +1,7 @@
 import { DiscardPolicy, type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { type BlockEvent, MAX_BLOCKED } from '../../schemas/index.js'
-import { isStreamNotFound, isWrongLastSequence } from '../log/index.js'
+import { type DirectReader, directReaderOf, isStreamNotFound, isWrongLastSequence } from '../log/index.js'
 
 /** Where users' own logs live: one stream beside the conversations' partition streams, one subject per user. */
 interface UserLogNames {
@@ -29,7 +29,10 @@ type BlockChange = { ok: true; changed: boolean; blocked: readonly string[] } | 
 export class UserLog {
   private constructor(
     private readonly js: JetStreamClient,
-    private readonly jsm: JetStreamManager,
+    /** Direct gets of users' last events through the connection's shared reply subscription. */
+    private readonly direct: DirectReader,
+    /** As long as nats.js's JetStream requests wait by default. */
+    private readonly timeoutMs: number,
     private readonly names: UserLogNames,
   ) {}
 
@@ -37,7 +40,7 @@ export class UserLog {
     const names = opts.names ?? DEFAULT_USER_LOG_NAMES
     const jsm = await jetstreamManager(nc)
     await ensureStream(jsm, names, opts.replicas ?? 1)
-    return new UserLog(jetstream(nc), jsm, names)
+    return new UserLog(jetstream(nc), directReaderOf(nc), jsm.getOptions().timeout ?? 5000, names)
   }
 
   /** The users `user` blocks, sorted. */
@@ -87,7 +90,7 @@ export class UserLog {
   }
 
   private async last(user: string): Promise<{ event: BlockEvent; streamSeq: number } | null> {
-    const m = await this.jsm.direct.getMessage(this.names.stream, { last_by_subj: this.subject(user) })
+    const m = await this.direct.get(this.names.stream, { last_by_subj: this.subject(user) }, this.timeoutMs)
     return m ? { event: m.json<BlockEvent>(), streamSeq: m.seq } : null
   }
 
