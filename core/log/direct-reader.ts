@@ -1,6 +1,7 @@
 // nats.js exports the status-reply error only from its internal entry; a direct get's failure statuses reject with it, as nats.js's own direct get does.
 import { JetStreamStatusError } from '@nats-io/jetstream/internal'
 import { createInbox, errors, type MsgHdrs, type NatsConnection, type Status, type Subscription } from '@nats-io/transport-node'
+import { type TurnSends, turnSendsOf } from './turn-sends.js'
 
 /** The three direct-get queries the log uses, in nats.js's wire form. */
 export type DirectQuery = { seq: number } | { last_by_subj: string } | { seq: number; next_by_subj: string }
@@ -59,7 +60,8 @@ interface Waiting {
  * reply subscription, as AckPublisher publishes: nats.js's request path sets a
  * timer per request and builds a RequestError (a stack capture) even after
  * the reply came, measured as a few percent of the process on the send path
- * (block checks, log heads, view reads). Deadlines are checked by one sweeper.
+ * (block checks, log heads, view reads). Deadlines are checked by one sweeper;
+ * requests wait for the end of the event-loop turn (TurnSends), as publishes do.
  * Requests and replies match nats.js's direct get: a missing message is null,
  * another status rejects with its JetStreamStatusError, a timeout with its
  * TimeoutError, nothing listening with its NoRespondersError.
@@ -72,8 +74,10 @@ export class DirectReader {
   private readonly statuses: AsyncIterable<Status> & { stop?(): void }
   private next = 0
   private closed = false
+  private readonly turn: TurnSends
 
   constructor(private readonly nc: NatsConnection) {
+    this.turn = turnSendsOf(nc)
     this.sub = nc.subscribe(`${this.prefix}.*`, {
       callback: (_err, msg) => this.settle(msg.subject.slice(this.prefix.length + 1), msg.data, msg.headers),
     })
@@ -99,13 +103,20 @@ export class DirectReader {
     const token = (this.next++).toString(36)
     return new Promise<DirectMsg | null>((resolve, reject) => {
       this.waiting.set(token, { resolve, reject, deadline: Date.now() + timeoutMs, subject })
-      try {
-        this.nc.publish(subject, body, { reply: `${this.prefix}.${token}` })
-      } catch (err) {
-        this.waiting.delete(token)
-        reject(err as Error)
-      }
+      this.turn.add(() => this.send(token, subject, body))
     })
+  }
+
+  private send(token: string, subject: string, body: Uint8Array): void {
+    // Given up meanwhile (timed out, connection dropped, closed): its caller has been answered.
+    const w = this.waiting.get(token)
+    if (!w) return
+    try {
+      this.nc.publish(subject, body, { reply: `${this.prefix}.${token}` })
+    } catch (err) {
+      this.waiting.delete(token)
+      w.reject(err as Error)
+    }
   }
 
   close(): void {

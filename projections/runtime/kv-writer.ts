@@ -27,7 +27,7 @@ function publisherOf(nc: NatsConnection): AckPublisher {
  * acknowledged through the shared AckPublisher: nats.js's KV put goes through
  * its request path, which allocates an Error (a stack capture) per write even
  * when it succeeds — measured as a few percent of the projector plus its GC.
- * Reads go by kvGet (kv-reader.ts).
+ * Reads stay with nats.js's KV.
  */
 export class KvWriter {
   private readonly subjectPrefix: string

@@ -4,7 +4,6 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import { listKeys } from '../../core/index.js'
 import { isWrongLastSequence } from '../../core/log/index.js'
 import type { StoredRecord } from './commit-log.js'
-import { kvGet } from './kv-reader.js'
 import { KvWriter } from './kv-writer.js'
 import { backoff } from './loop.js'
 
@@ -173,7 +172,7 @@ const MERGE_ATTEMPTS = 100
  */
 export async function mergeRecord(writer: KvWriter, key: string, patch: Fields): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    const entry = await kvGet(writer.kv, key)
+    const entry = await writer.kv.get(key)
     const record: Fields = entry?.operation === 'PUT' && entry.length > 0 ? entry.json<Fields>() : {}
     for (const [field, changed] of Object.entries(patch)) record[field] = { ...record[field], ...changed }
     try {
@@ -193,7 +192,7 @@ function isConflict(err: unknown): boolean {
 }
 
 export async function readRecord<T>(kv: KV, key: string): Promise<T | undefined> {
-  const e = await kvGet(kv, key)
+  const e = await kv.get(key)
   if (e?.operation !== 'PUT' || e.length === 0) return undefined
   return e.json<T>()
 }

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { type JetStreamManager, jetstreamManager, RetentionPolicy, StorageType, type StoredMsg } from '@nats-io/jetstream'
-import { type KV, Kvm } from '@nats-io/kv'
 import { connect, errors, headers, type NatsConnection } from '@nats-io/transport-node'
 import { type DirectMsg, type DirectQuery, DirectReader, directReaderOf } from '../../core/log/direct-reader.js'
 import { isUnavailable } from '../../core/log/jetstream-errors.js'
-import { kvGet } from '../../projections/runtime/kv-reader.js'
-import { readRecord } from '../../projections/runtime/view-store.js'
 import { accepted, createGroup, text, withLogServer } from '../helpers/log.js'
 
 const STREAM = 'DIRECT_READS'
@@ -45,7 +42,6 @@ describe('direct gets through one shared reply subscription, on a real nats-serv
   const t = withLogServer({ failoverWaitMs: 30_000 })
   let jsm: JetStreamManager
   let reader: DirectReader
-  let kv: KV
   /** A second connection whose subscription swallows requests to SILENT_SUBJECT. */
   let silent: NatsConnection
 
@@ -60,7 +56,6 @@ describe('direct gets through one shared reply subscription, on a real nats-serv
     }
     await jsm.streams.deleteMessage(STREAM, 3)
     reader = directReaderOf(t.nc)
-    kv = await new Kvm(t.nc).create('direct_reads', { history: 1 })
     silent = await connect({ servers: t.nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 })
     silent.subscribe(SILENT_SUBJECT, { callback: () => undefined })
     await silent.flush()
@@ -108,35 +103,6 @@ describe('direct gets through one shared reply subscription, on a real nats-serv
     assert.ok(ours instanceof errors.TimeoutError, `got ${String(ours)}`)
     assert.ok(theirs instanceof errors.TimeoutError, `nats.js: ${String(theirs)}`)
     assert.ok(isUnavailable(ours), 'retried by the failover wait')
-  })
-
-  test('a key whose last message is a delete or purge marker reads as absent, with the marker revision nats.js gives', async () => {
-    // Proof the record is read by the shared reader, not by nats.js's get.
-    const viaNats = kv.get.bind(kv)
-    kv.get = () => Promise.reject(new Error('kv.get was called'))
-    try {
-      const put = await kv.put('rec.a', JSON.stringify({ v: 1 }))
-      const got = await kvGet(kv, 'rec.a')
-      assert.deepEqual([got?.operation, got?.revision, got?.length, got?.json()], ['PUT', put, 7, { v: 1 }])
-      assert.deepEqual(await readRecord(kv, 'rec.a'), { v: 1 })
-      assert.equal(await kvGet(kv, 'rec.never'), null)
-      assert.equal(await readRecord(kv, 'rec.never'), undefined)
-
-      await kv.delete('rec.a')
-      const deleted = await kvGet(kv, 'rec.a')
-      const theirs = await viaNats('rec.a')
-      assert.deepEqual([deleted?.operation, deleted?.revision, deleted?.length], [theirs?.operation, theirs?.revision, theirs?.length])
-      assert.equal(deleted?.operation, 'DEL')
-      assert.equal(await readRecord(kv, 'rec.a'), undefined)
-
-      await kv.put('rec.b', '{}')
-      await kv.purge('rec.b')
-      assert.equal((await kvGet(kv, 'rec.b'))?.operation, 'PURGE')
-      assert.equal(await readRecord(kv, 'rec.b'), undefined)
-      await assert.rejects(kvGet(kv, 'bad key'), /invalid key: bad key/)
-    } finally {
-      kv.get = viaNats
-    }
   })
 
   test('no reply in time rejects as a timeout, which the log retries', async () => {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { after, before, describe, test } from 'node:test'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
-import { AckPublisher } from '../../core/log/index.js'
+import { AckPublisher, directReaderOf } from '../../core/log/index.js'
 import type { PubAck } from '../../core/log/publisher.js'
 import { startTestNats, type TestNats } from '../helpers/nats.js'
 
@@ -27,7 +27,7 @@ describe("A connection's publishes of one event-loop turn leave in one socket wr
   before(async () => {
     nats = await startTestNats()
     nc = await connect({ servers: nats.url })
-    await (await jetstreamManager(nc)).streams.add({ name: 'TURN', subjects: ['turn.>'] })
+    await (await jetstreamManager(nc)).streams.add({ name: 'TURN', subjects: ['turn.>'], allow_direct: true })
   })
   after(async () => {
     await nc.close()
@@ -68,5 +68,31 @@ describe("A connection's publishes of one event-loop turn leave in one socket wr
       acks.map((a) => a.seq),
       Array.from({ length: SENDS }, (_, i) => first + i),
     )
+  })
+
+  test('direct gets made in separate callbacks of one turn go out beside the publishes in one write', async () => {
+    const publisher = new AckPublisher(nc)
+    after(() => publisher.close())
+    const reader = directReaderOf(nc)
+    await publisher.publish('turn.c.0', encoder.encode('c0'), undefined, 5_000)
+    await nc.flush()
+    const before = writeSyscalls()
+    const got = await Promise.all(
+      Array.from(
+        { length: SENDS },
+        (_, i) =>
+          new Promise<unknown>((done, fail) =>
+            setImmediate(() =>
+              (i % 2
+                ? reader.get('TURN', { last_by_subj: 'turn.c.0' }, 5_000)
+                : publisher.publish(`turn.c.${i + 1}`, encoder.encode('c'), undefined, 5_000)
+              ).then(done, fail),
+            ),
+          ),
+      ),
+    )
+    const writes = writeSyscalls() - before
+    assert.ok(writes <= 2, `${writes} write syscalls for ${SENDS / 2} gets and ${SENDS / 2} publishes`)
+    for (let i = 1; i < SENDS; i += 2) assert.equal((got[i] as { string(): string } | null)?.string(), 'c0')
   })
 })
