@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { after, before, describe, test } from 'node:test'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
-import { AckPublisher, directReaderOf } from '../../core/log/index.js'
+import { AckPublisher, type DirectMsg, directReaderOf } from '../../core/log/index.js'
 import type { PubAck } from '../../core/log/publisher.js'
 import { startTestNats, type TestNats } from '../helpers/nats.js'
 
@@ -15,9 +15,26 @@ function writeSyscalls(): number {
 const encoder = new TextEncoder()
 const SENDS = 24
 
-/** `publish` called once from each of SENDS callbacks of its own (as requests and frames arrive), each with its own microtask checkpoint. */
-function fromSeparateCallbacks(publish: (i: number) => Promise<PubAck>): Promise<PubAck[]> {
-  return Promise.all(Array.from({ length: SENDS }, (_, i) => new Promise<PubAck>((done, fail) => setImmediate(() => publish(i).then(done, fail)))))
+/** `request` called once from each of SENDS callbacks of its own (as requests and frames arrive), each with its own microtask checkpoint. */
+function fromSeparateCallbacks<T>(request: (i: number) => Promise<T>): Promise<T[]> {
+  return Promise.all(Array.from({ length: SENDS }, (_, i) => new Promise<T>((done, fail) => setImmediate(() => request(i).then(done, fail)))))
+}
+
+/** The answers of `act`, and the write syscalls made while it ran; what the connection had to send before is written out first. */
+async function writesDuring<T>(nc: NatsConnection, act: () => Promise<T>): Promise<{ answers: T; writes: number }> {
+  await nc.flush()
+  const before = writeSyscalls()
+  const answers = await act()
+  return { answers, writes: writeSyscalls() - before }
+}
+
+/** The acks' stream seqs follow one another in the order the publishes were made. */
+function assertStoredInOrder(acks: PubAck[]): void {
+  const first = acks[0]!.seq
+  assert.deepEqual(
+    acks.map((a) => a.seq),
+    Array.from({ length: acks.length }, (_, i) => first + i),
+  )
 }
 
 describe("A connection's publishes of one event-loop turn leave in one socket write", () => {
@@ -37,18 +54,12 @@ describe("A connection's publishes of one event-loop turn leave in one socket wr
   test('publishes made in separate callbacks of one turn cost one write, not one each, and are stored in the order made', async () => {
     const publisher = new AckPublisher(nc)
     after(() => publisher.close())
-    // Its reply subscription is written out before counting.
-    await nc.flush()
-    const before = writeSyscalls()
-    const acks = await fromSeparateCallbacks((i) => publisher.publish(`turn.a.${i}`, encoder.encode(`a${i}`), undefined, 5_000))
-    const writes = writeSyscalls() - before
+    const { answers, writes } = await writesDuring(nc, () =>
+      fromSeparateCallbacks((i) => publisher.publish(`turn.a.${i}`, encoder.encode(`a${i}`), undefined, 5_000)),
+    )
     // One write per publish would be SENDS writes; the PubAcks are reads.
     assert.ok(writes <= 2, `${writes} write syscalls for ${SENDS} publishes`)
-    const first = acks[0]!.seq
-    assert.deepEqual(
-      acks.map((a) => a.seq),
-      Array.from({ length: SENDS }, (_, i) => first + i),
-    )
+    assertStoredInOrder(answers)
   })
 
   test('two publishers of one connection share the turn: interleaved publishes keep their order across both', async () => {
@@ -58,16 +69,11 @@ describe("A connection's publishes of one event-loop turn leave in one socket wr
       one.close()
       two.close()
     })
-    await nc.flush()
-    const before = writeSyscalls()
-    const acks = await fromSeparateCallbacks((i) => (i % 2 ? two : one).publish(`turn.b.${i}`, encoder.encode(`b${i}`), undefined, 5_000))
-    const writes = writeSyscalls() - before
-    assert.ok(writes <= 2, `${writes} write syscalls for ${SENDS} publishes through two publishers`)
-    const first = acks[0]!.seq
-    assert.deepEqual(
-      acks.map((a) => a.seq),
-      Array.from({ length: SENDS }, (_, i) => first + i),
+    const { answers, writes } = await writesDuring(nc, () =>
+      fromSeparateCallbacks((i) => (i % 2 ? two : one).publish(`turn.b.${i}`, encoder.encode(`b${i}`), undefined, 5_000)),
     )
+    assert.ok(writes <= 2, `${writes} write syscalls for ${SENDS} publishes through two publishers`)
+    assertStoredInOrder(answers)
   })
 
   test('direct gets made in separate callbacks of one turn go out beside the publishes in one write', async () => {
@@ -75,24 +81,12 @@ describe("A connection's publishes of one event-loop turn leave in one socket wr
     after(() => publisher.close())
     const reader = directReaderOf(nc)
     await publisher.publish('turn.c.0', encoder.encode('c0'), undefined, 5_000)
-    await nc.flush()
-    const before = writeSyscalls()
-    const got = await Promise.all(
-      Array.from(
-        { length: SENDS },
-        (_, i) =>
-          new Promise<unknown>((done, fail) =>
-            setImmediate(() =>
-              (i % 2
-                ? reader.get('TURN', { last_by_subj: 'turn.c.0' }, 5_000)
-                : publisher.publish(`turn.c.${i + 1}`, encoder.encode('c'), undefined, 5_000)
-              ).then(done, fail),
-            ),
-          ),
+    const { answers, writes } = await writesDuring(nc, () =>
+      fromSeparateCallbacks<unknown>((i) =>
+        i % 2 ? reader.get('TURN', { last_by_subj: 'turn.c.0' }, 5_000) : publisher.publish(`turn.c.${i + 1}`, encoder.encode('c'), undefined, 5_000),
       ),
     )
-    const writes = writeSyscalls() - before
     assert.ok(writes <= 2, `${writes} write syscalls for ${SENDS / 2} gets and ${SENDS / 2} publishes`)
-    for (let i = 1; i < SENDS; i += 2) assert.equal((got[i] as { string(): string } | null)?.string(), 'c0')
+    for (let i = 1; i < SENDS; i += 2) assert.equal((answers[i] as DirectMsg | null)?.string(), 'c0')
   })
 })
