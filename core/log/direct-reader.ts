@@ -62,7 +62,7 @@ export class DirectReader {
 
   constructor(nc: NatsConnection) {
     this.replies = new Replies(nc, {
-      timeout: () => new errors.TimeoutError(),
+      timeout: (reason) => new errors.TimeoutError({ cause: new Error(reason) }),
       closed: (message) => new DirectReaderClosedError(`direct reader ${message}`),
     })
   }

@@ -14,6 +14,9 @@ export interface RepliesOptions {
 /** The reason a request's deadline passes with no reply (the others: the connection dropped or came back). */
 export const NO_REPLY = 'no reply in time'
 
+/** How often waiting requests' deadlines are checked: a request may wait this much past its own. */
+const SWEEP_MS = 100
+
 interface Waiting<T> {
   resolve(answer: T): void
   reject(err: Error): void
@@ -29,12 +32,15 @@ interface Waiting<T> {
  * measured tenth of the CPU on the append path, and a few percent more for
  * direct gets. Deadlines are checked by one sweeper; requests wait for the end
  * of the event-loop turn (TurnSends), so a turn's requests leave in one write.
+ * `data` and `headers` are encoded then: a caller must not change them after
+ * the call.
  */
 export class Replies {
   private readonly prefix = createInbox()
   private readonly waiting = new Map<string, Waiting<unknown>>()
   private readonly sub: Subscription
-  private readonly sweeper: NodeJS.Timeout
+  /** Runs only while requests wait: an idle process is not woken for nothing. */
+  private sweeper: NodeJS.Timeout | undefined
   private readonly statuses: AsyncIterable<Status> & { stop?(): void }
   private readonly turn: TurnSends
   private next = 0
@@ -48,8 +54,6 @@ export class Replies {
     this.sub = nc.subscribe(`${this.prefix}.*`, {
       callback: (_err, msg) => this.settle(msg.subject.slice(this.prefix.length + 1), msg.data, msg.headers),
     })
-    this.sweeper = setInterval(() => this.expire(), 50)
-    this.sweeper.unref()
     // A reply meant for a connection that dropped never arrives, nor one to a request sent while reconnecting
     // that the server answered before the reply subscription was back: give those up at once, so callers
     // retry (an append with its msg id) instead of waiting out the deadline.
@@ -69,6 +73,7 @@ export class Replies {
     const token = (this.next++).toString(36)
     return new Promise<T>((resolve, reject) => {
       this.waiting.set(token, { resolve, reject, read, deadline: Date.now() + timeoutMs, subject })
+      this.sweep()
       this.turn.add(() => this.send(token, subject, data, headers))
     })
   }
@@ -78,6 +83,7 @@ export class Replies {
     this.closed = true
     this.statuses.stop?.()
     clearInterval(this.sweeper)
+    this.sweeper = undefined
     this.sub.unsubscribe()
     for (const w of this.waiting.values()) w.reject(this.errors.closed('closed before the reply came'))
     this.waiting.clear()
@@ -109,11 +115,20 @@ export class Replies {
     w.resolve(answer)
   }
 
+  private sweep(): void {
+    if (this.sweeper) return
+    this.sweeper = setInterval(() => this.expire(), SWEEP_MS)
+    this.sweeper.unref()
+  }
+
   private expire(now = Date.now(), reason = NO_REPLY): void {
     for (const [token, w] of this.waiting) {
       if (w.deadline > now) continue
       this.waiting.delete(token)
       w.reject(this.errors.timeout(reason))
     }
+    if (this.waiting.size > 0) return
+    clearInterval(this.sweeper)
+    this.sweeper = undefined
   }
 }

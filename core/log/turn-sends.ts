@@ -7,7 +7,9 @@ import type { NatsConnection } from '@nats-io/transport-node'
  * callback (and checkpoint) of its own: an append or direct get per request
  * was a write syscall per request, and each write wakes nats-server. One
  * queue per connection, because Node runs the microtasks between any two
- * `setImmediate` callbacks: two queues would still be two writes.
+ * `setImmediate` callbacks: two queues would still be two writes. Order holds
+ * among the sends queued here; what is sent through nats.js directly leaves
+ * at once.
  */
 export class TurnSends {
   private queued: (() => void)[] = []

@@ -139,6 +139,8 @@ describe('direct gets through one shared reply subscription, on a real nats-serv
   test('close rejects the gets still waiting, and any later one', async () => {
     const own = new DirectReader(t.nc)
     const waiting = own.get(SILENT_STREAM, { seq: 1 }, 60_000)
+    // Sent at the end of the turn, then on the wire before the flush's PING.
+    await new Promise(setImmediate)
     await t.nc.flush()
     own.close()
     const r = await within(2000, waiting, 'a waiting get after close')
@@ -151,6 +153,8 @@ describe('direct gets through one shared reply subscription, on a real nats-serv
     await createGroup(t.handler, 'g_restart', 'alice', ['bob'])
     await accepted(t.handler, text('m1', 'g_restart', 'alice'))
     const waiting = within(10_000, reader.get(SILENT_STREAM, { seq: 1 }, 120_000), 'a get waiting when the connection dropped')
+    // Sent at the end of the turn, then on the wire before the flush's PING.
+    await new Promise(setImmediate)
     await t.nc.flush()
     await t.nats.stop()
     const r = await waiting
