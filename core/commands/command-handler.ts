@@ -11,7 +11,7 @@ import {
 } from '../../schemas/index.js'
 import type { Decider, Refusal, TargetMessage } from '../domain/index.js'
 import { BLOCKABLE_COMMANDS, type ConversationState, rememberedSeq } from '../domain/index.js'
-import { chainFor, type EventLog, encodeVouched, eventHash, type Head, LogUnavailableError, type StoredEvent } from '../log/index.js'
+import { chainFor, type EventLog, encodeVouched, eventHash, type Head, isUnavailable, LogUnavailableError, type StoredEvent } from '../log/index.js'
 import { type BeforeHook, type BeforeHooks, contextOf, type HookVerdict } from './before-hooks.js'
 import { eventIdOf, msgIdOf } from './ids.js'
 import { KeyedQueue } from './keyed-queue.js'
@@ -225,7 +225,14 @@ export class CommandHandler {
   private async blockedHere(command: ValidCommand, state: ConversationState): Promise<boolean> {
     if (!this.blocks || !BLOCKABLE_COMMANDS.has(command.type)) return false
     const peer = command.type === 'conversation.create-direct' ? command.data.peer : peerOf(state, command.actor)
-    return peer === undefined ? false : this.blocks(peer, command.actor)
+    if (peer === undefined) return false
+    try {
+      return await this.blocks(peer, command.actor)
+    } catch (err) {
+      // Unanswered (a server restarting, the connection dropped): nothing was appended, so the send may be retried with its id.
+      if (isUnavailable(err)) throw new LogUnavailableError(`the block check of ${peer} was not answered: ${(err as Error).message}`, { cause: err })
+      throw err
+    }
   }
 
   /**

@@ -9,7 +9,7 @@ export { InvalidEventError, LogLayoutError, LogUnavailableError } from './errors
 export type { AppendResult, Cursor, EventLog, Followed, Follower, Head, PartitionInfo, ReadRange, StoredEvent } from './event-log.js'
 export { eventsBetween, streamMessages } from './events-between.js'
 export { follow } from './follow.js'
-export { isStreamNotFound, isWrongLastSequence } from './jetstream-errors.js'
+export { isStreamNotFound, isUnavailable, isWrongLastSequence } from './jetstream-errors.js'
 export { type JetStreamLog, type LogOptions, openJetStreamLog } from './jetstream-log.js'
 export { MemoryLog } from './memory-log.js'
 export { DEFAULT_NAMES, type LogNames, partitionOf, streamName, subjectOf } from './partitions.js'

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { errors } from '@nats-io/transport-node'
 import { eventIdOf, msgIdOf } from '../../core/commands/ids.js'
 import { CommandHandler, ContentionError, LogUnavailableError } from '../../core/commands/index.js'
 import { createDecider } from '../../core/domain/index.js'
@@ -102,6 +103,22 @@ describe('command handler over an in-memory log', () => {
     const appends = appendsOf(log)
     const next = await accepted(handler, text('next', 'g_main', 'bob'))
     assert.deepEqual([next.seq, appends], [3, ['appended']])
+  })
+
+  test('a block check nobody answered fails the send as unavailable (retry with its id), and appends nothing', async () => {
+    const log = new MemoryLog()
+    let answered = true
+    const blocks = async () => {
+      if (!answered) throw new errors.TimeoutError()
+      return false
+    }
+    const handler = new CommandHandler(log, createDecider(), { blocks })
+    await accepted(handler, { type: 'conversation.create-direct', id: 'open', conv: 'd~adam~zoe', actor: 'adam', data: { peer: 'zoe' } })
+    answered = false
+    await assert.rejects(handler.execute(text('unchecked', 'd~adam~zoe', 'adam')), LogUnavailableError)
+    assert.equal((await log.head('d~adam~zoe')).seq, 1)
+    answered = true
+    assert.equal((await accepted(handler, text('unchecked', 'd~adam~zoe', 'adam'))).seq, 2)
   })
 
   test('refusals and invalid commands append nothing', async () => {
