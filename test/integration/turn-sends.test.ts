@@ -89,4 +89,40 @@ describe("A connection's publishes of one event-loop turn leave in one socket wr
     assert.ok(writes <= 2, `${writes} write syscalls for ${SENDS / 2} gets and ${SENDS / 2} publishes`)
     for (let i = 1; i < SENDS; i += 2) assert.equal((answers[i] as DirectMsg | null)?.string(), 'c0')
   })
+
+  test('in a turn that runs long, sends go out before it ends: a write per stretch of the turn, not one at its end', async () => {
+    const publisher = new AckPublisher(nc)
+    after(() => publisher.close())
+    await nc.flush()
+    // One callback standing in for a poll phase that reads hundreds of sockets: it runs on for far longer than the hold.
+    const { early, late, acks } = await new Promise<{ early: number; late: number; acks: Promise<PubAck[]> }>((done) =>
+      setImmediate(async () => {
+        const before = writeSyscalls()
+        const first = publisher.publish('turn.d.0', encoder.encode('d0'), undefined, 5_000)
+        await microtasks()
+        const early = writeSyscalls() - before
+        busyFor(LONG_TURN_MS)
+        const second = publisher.publish('turn.d.1', encoder.encode('d1'), undefined, 5_000)
+        await microtasks()
+        done({ early, late: writeSyscalls() - before, acks: Promise.all([first, second]) })
+      }),
+    )
+    // Young, a send waits for the turn's end (the per-turn write); once the turn has held it long, both go within the turn.
+    assert.equal(early, 0, `${early} writes before the turn had run long`)
+    assert.ok(late >= 1, 'the sends of a long turn waited for its end')
+    assertStoredInOrder(await acks)
+  })
 })
+
+/** Far past the hold: a turn this long must not keep its sends. */
+const LONG_TURN_MS = 20
+
+function busyFor(ms: number): void {
+  const until = performance.now() + ms
+  while (performance.now() < until);
+}
+
+/** Lets the microtasks queued so far run, nats.js's socket flush among them, without ending the turn. */
+async function microtasks(): Promise<void> {
+  for (let i = 0; i < 10; i++) await null
+}
