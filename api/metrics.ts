@@ -28,6 +28,8 @@ export interface ApiMetrics {
   readonly commands: Histogram<'method' | 'route' | 'status'>
   /** Open WebSocket connections; the gateway sets it (`app.metrics.connections.set(n)`, or inc()/dec()). */
   readonly connections: Gauge
+  /** Live delivery: from an event's decision (its `at`) to this process handing it to its sockets. */
+  readonly deliveryLag: Histogram
   /** Commands executed, REST and WebSocket alike: by command type, and by result (accepted, duplicate, or the error code). */
   readonly commandResults: Counter<'type' | 'result'>
   /** Error answers of the HTTP API by their stable code (schemas/error-codes.ts). */
@@ -71,6 +73,12 @@ function createMetrics(options: MetricsOptions): ApiMetrics {
     registers: [registry],
   })
   const connections = new Gauge({ name: 'seqline_ws_connections', help: 'Open WebSocket connections', registers: [registry] })
+  const deliveryLag = new Histogram({
+    name: 'seqline_ws_delivery_lag_seconds',
+    help: "Time from an event's decision (its at, the deciding process's clock) to this process handing it to its sockets, per event that reaches one",
+    buckets: SECONDS,
+    registers: [registry],
+  })
   const commandResults = new Counter({
     name: 'seqline_commands_total',
     help: 'Commands executed (REST and WebSocket) by command type and result: accepted, duplicate, or the error code',
@@ -85,7 +93,7 @@ function createMetrics(options: MetricsOptions): ApiMetrics {
   })
   // Metrics kept by other parts of the process (the before-hooks') are exposed beside the app's own.
   const exposed = beside.length > 0 ? Registry.merge([registry, ...beside]) : registry
-  return { registry: exposed, http, commands, connections, commandResults, errors }
+  return { registry: exposed, http, commands, connections, deliveryLag, commandResults, errors }
 }
 
 /**

@@ -34,7 +34,7 @@ const UpgradeQuery = Type.Object({ token: Type.Optional(Type.Unknown()) })
  */
 export const gateway = fp<{ deps: ApiDeps }>(
   async (app, { deps }) => {
-    const hub = new Hub(deps.log, new Signals(deps.nc), app.log)
+    const hub = new Hub(deps.log, new Signals(deps.nc), app.log, (ageMs) => app.metrics.deliveryLag.observe(ageMs / 1000))
     await hub.start()
     app.decorate('wsGateway', { stats: () => hub.stats() })
     const options = { ...DEFAULT_GATEWAY_OPTIONS, ...deps.ws }
@@ -50,7 +50,7 @@ export const gateway = fp<{ deps: ApiDeps }>(
     })
     await app.register(async (scope) => sockets(scope, deps, hub, online, options, sessions))
   },
-  // Metrics: the connections gauge. Rate limits: the upgrade request is limited per address like any other.
+  // Metrics: the connections gauge and the delivery lag. Rate limits: the upgrade request is limited per address like any other.
   { name: 'seqline-gateway', dependencies: ['seqline-metrics', 'seqline-rate-limit'] },
 )
 

@@ -2,8 +2,9 @@
 // commands counted once whichever way they came (REST or WebSocket), by their result.
 import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
+import { partitionOf } from '../../core/log/index.js'
 import { type ApiStack, call, startApiStack } from '../helpers/api.js'
-import { withLogServer } from '../helpers/log.js'
+import { TEST_PARTITIONS, withLogServer } from '../helpers/log.js'
 import { TestSocket, wsUrl } from '../helpers/ws.js'
 
 const hello = (id: string) => ({ id, content: { type: 'text', text: id } })
@@ -49,4 +50,41 @@ describe('command and error counters', () => {
     const errors = (code: string) => sample(scraped, `seqline_http_errors_total{code="${code}"}`)
     assert.deepEqual([errors('NOT_MEMBER'), errors('VALIDATION_FAILED')], [1, 1])
   })
+
+  test('live delivery lag: one observation per event handed to sockets here, none for an event no socket here gets', async () => {
+    const [dee, eve] = [await s.token('dee'), await s.token('eve')]
+    // Two groups in one partition, so the hub meets the unwatched group's message before the watched one's.
+    const watched = 'g_lag_watched'
+    const unwatched = sameGroupPartition(watched)
+    for (const [conv, members] of [
+      [watched, ['eve']],
+      [unwatched, []],
+    ] as const) {
+      assert.equal((await call(`${s.url}/v1/groups`, 'POST', dee, { id: `create-${conv}`, conv, name: conv, members })).status, 200)
+    }
+    const lag = async () => {
+      const scraped = (await call(`${s.url}/metrics`, 'GET', null)).body as string
+      return { count: sample(scraped, 'seqline_ws_delivery_lag_seconds_count'), sum: sample(scraped, 'seqline_ws_delivery_lag_seconds_sum') }
+    }
+    // The socket learns eve's groups from her inbox view.
+    await s.settle()
+    const eves = await TestSocket.open(wsUrl(s, eve))
+    t.defer(() => eves.close())
+    const before = await lag()
+    const started = Date.now()
+    // Only dee is in the unwatched group, and dee has no socket.
+    assert.equal((await call(`${s.url}/v1/conversations/${unwatched}/messages`, 'POST', dee, hello('unseen'))).status, 200)
+    const sent = await call(`${s.url}/v1/conversations/${watched}/messages`, 'POST', dee, hello('seen'))
+    await eves.next((f) => f.type === 'event' && f.event.conv === watched && f.event.seq === sent.body.seq)
+    const after = await lag()
+    assert.equal(after.count - before.count, 1)
+    const seconds = after.sum - before.sum
+    assert.ok(seconds >= 0 && seconds <= (Date.now() - started) / 1000, `lag ${seconds} s`)
+  })
 })
+
+/** A group id in the same log partition as `conv`. */
+function sameGroupPartition(conv: string): string {
+  const partition = partitionOf(conv, TEST_PARTITIONS)
+  for (let i = 0; ; i++) if (partitionOf(`g_lag_${i}`, TEST_PARTITIONS) === partition && `g_lag_${i}` !== conv) return `g_lag_${i}`
+}
