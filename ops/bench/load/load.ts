@@ -25,6 +25,7 @@ import type { Verdict } from '../websocket/ledger.js'
 import { sustainedLoad } from '../websocket/load.js'
 import { createConversations } from '../websocket/setup.js'
 import { convsOf, type Topology, topology } from '../websocket/topology.js'
+import { type HubLag, hubLagBetween, scrapeHubLag } from './hub-lag.js'
 import { type ProfileTop, profileTop } from './profile-top.js'
 import { type RestRun, restSend } from './rest.js'
 import { type SeqlineProcess, startSeqline } from './seqline-process.js'
@@ -62,6 +63,8 @@ interface LoadStep {
   cpu: { apiMsPerMessage: number; apiUsPerDelivery: number; apiPercent: number; natsMsPerMessage: number; natsUsPerDelivery: number; natsPercent: number }
   /** Write syscalls of the Seqline process (sockets to clients and to NATS alike) per message: what each costs in the kernel. */
   apiWritesPerMessage: number
+  /** The server's part of the delivery time, from each event's decision to its hand-over to sockets (absent from a build without the metric). */
+  hubLag?: HubLag
   verdict: Verdict
 }
 
@@ -173,7 +176,7 @@ async function paced(
     for (const [i, rate] of opts.rates.entries()) {
       // Untimed but checked: JIT and the handler loading each conversation's state say nothing of the steady state.
       await sustainedLoad(pool, t, rate, opts.warmupSeconds, `lw${i}_`)
-      steps.push(await step(pool, t, rate, opts.seconds, `ls${i}_`, seqline.pid, natsPid))
+      steps.push(await step(pool, t, rate, opts.seconds, `ls${i}_`, seqline, natsPid))
     }
   } finally {
     pool.close()
@@ -182,7 +185,9 @@ async function paced(
 }
 
 /** One timed step at `rate`: the paced load, its latencies, and what it cost the Seqline process and nats-server. */
-async function step(pool: ClientPool, t: Topology, rate: number, seconds: number, prefix: string, apiPid: number, natsPid: number): Promise<LoadStep> {
+async function step(pool: ClientPool, t: Topology, rate: number, seconds: number, prefix: string, seqline: SeqlineProcess, natsPid: number): Promise<LoadStep> {
+  const apiPid = seqline.pid
+  const lagBefore = await scrapeHubLag(seqline.url)
   const apiBefore = await cpuSecondsOf(apiPid)
   const natsBefore = await cpuSecondsOf(natsPid)
   const writesBefore = await writeSyscallsOf(apiPid)
@@ -190,6 +195,7 @@ async function step(pool: ClientPool, t: Topology, rate: number, seconds: number
   const writes = (await writeSyscallsOf(apiPid)) - writesBefore
   const api = ((await cpuSecondsOf(apiPid)) ?? NaN) - (apiBefore ?? NaN)
   const nats = ((await cpuSecondsOf(natsPid)) ?? NaN) - (natsBefore ?? NaN)
+  const hubLag = hubLagBetween(lagBefore, await scrapeHubLag(seqline.url))
   const l = run.ledger
   const verdict = l.verdict()
   const messages = l.ackMs.length
@@ -213,6 +219,7 @@ async function step(pool: ClientPool, t: Topology, rate: number, seconds: number
       natsPercent: (nats / wall) * 100,
     },
     apiWritesPerMessage: writes / messages,
+    ...(hubLag ? { hubLag } : {}),
     verdict,
   }
 }

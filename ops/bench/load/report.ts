@@ -1,6 +1,8 @@
-// The load benchmark's printout: per step the rates, latencies, CPU and the
+// The load benchmark's printout: per step the rates, latencies (the server's own
+// part, decision to hand-over to sockets, beside the clients'), CPU and the
 // ledger's verdict, beside the ceilings of the same run.
 import { fmt } from '../shared/stats.js'
+import type { HubLag } from './hub-lag.js'
 import type { LoadResult } from './load.js'
 import type { ProfileTop } from './profile-top.js'
 
@@ -15,7 +17,7 @@ export function printLoad(r: LoadResult): void {
       `ws fan-out ${fmt(r.ws.msgsPerSecond, 0)} msgs/s × ${r.ws.roomSize} = ${fmt(r.ws.framesPerSecond, 0)} frames/s at ${fmt(r.ws.serverCpuUsPerFrame, 1)} µs CPU/frame (server at ${fmt(r.ws.serverCpuPercent, 0)}% of a core)`,
   )
   console.log(
-    '  rate/s | acked/s | deliv/s | ack p50/p99/p999 ms    | delivery p50/p99/p999 ms | API ms/msg µs/deliv %core writes/msg | nats ms/msg µs/deliv %core | ledger',
+    '  rate/s | acked/s | deliv/s | ack p50/p99/p999 ms    | delivery p50/p99/p999 ms | decide→hub p50/p99 | API ms/msg µs/deliv %core writes/msg | nats ms/msg µs/deliv %core | ledger',
   )
   for (const s of r.steps) {
     const v = s.verdict
@@ -23,7 +25,7 @@ export function printLoad(r: LoadResult): void {
       ? `ok: ${v.deliveredOnce}/${v.expected} delivered once`
       : `${v.correct ? 'correct' : 'WRONG'}: ${v.deliveredOnce}/${v.expected} once, missed ${v.missed}, dup ${v.duplicates}, seq ${v.seqMismatch}, misrouted ${v.misrouted}, late from the step before ${v.foreign}, failed ${JSON.stringify(v.failed)}`
     console.log(
-      `  ${pad(s.rate, 6)} | ${pad(fmt(s.ackedPerSecond, 0), 7)} | ${pad(fmt(s.deliveriesPerSecond, 0), 7)} | ${pad(triple(s.ack), 22)} | ${pad(triple(s.delivery), 24)} | ` +
+      `  ${pad(s.rate, 6)} | ${pad(fmt(s.ackedPerSecond, 0), 7)} | ${pad(fmt(s.deliveriesPerSecond, 0), 7)} | ${pad(triple(s.ack), 22)} | ${pad(triple(s.delivery), 24)} | ${pad(serverLag(s.hubLag), 17)} | ` +
         `${pad(fmt(s.cpu.apiMsPerMessage, 3), 6)} ${pad(fmt(s.cpu.apiUsPerDelivery, 1), 7)} ${pad(fmt(s.cpu.apiPercent, 0), 5)} ${pad(fmt(s.apiWritesPerMessage, 1), 10)} | ` +
         `${pad(fmt(s.cpu.natsMsPerMessage, 3), 7)} ${pad(fmt(s.cpu.natsUsPerDelivery, 1), 7)} ${pad(fmt(s.cpu.natsPercent, 0), 5)} | ${ledger}`,
     )
@@ -60,3 +62,10 @@ function printPaced(r: LoadResult): void {
 
 const triple = (p: { p50: number; p99: number; p999: number }) => `${fmt(p.p50, 1)} / ${fmt(p.p99, 1)} / ${fmt(p.p999, 1)}`
 const pad = (v: string | number, n: number) => String(v).padStart(n)
+
+/** Decision to hand-over to sockets, as bucket bounds (≤); a dash from a build without the metric. */
+function serverLag(lag: HubLag | undefined): string {
+  if (!lag) return '–'
+  const bound = (ms: number) => (Number.isFinite(ms) ? `≤${fmt(ms, ms < 10 ? 1 : 0)}` : '>10 s')
+  return `${bound(lag.p50)} / ${bound(lag.p99)}`
+}
