@@ -28,7 +28,7 @@ export interface ApiMetrics {
   readonly commands: Histogram<'method' | 'route' | 'status'>
   /** Open WebSocket connections; the gateway sets it (`app.metrics.connections.set(n)`, or inc()/dec()). */
   readonly connections: Gauge
-  /** Live delivery: from an event's decision (its `at`) to this process handing it to its sockets. */
+  /** Live delivery: from an event's decision (its `at`) to this process routing it to its sockets. */
   readonly deliveryLag: Histogram
   /** Commands executed, REST and WebSocket alike: by command type, and by result (accepted, duplicate, or the error code). */
   readonly commandResults: Counter<'type' | 'result'>
@@ -75,7 +75,7 @@ function createMetrics(options: MetricsOptions): ApiMetrics {
   const connections = new Gauge({ name: 'seqline_ws_connections', help: 'Open WebSocket connections', registers: [registry] })
   const deliveryLag = new Histogram({
     name: 'seqline_ws_delivery_lag_seconds',
-    help: "Time from an event's decision (its at, the deciding process's clock) to this process handing it to its sockets, per event that reaches one",
+    help: "Time from an event's decision (its at, the deciding process's clock) to this process routing it to its sockets, per event routed to one",
     buckets: SECONDS,
     registers: [registry],
   })

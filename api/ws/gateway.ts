@@ -34,7 +34,7 @@ const UpgradeQuery = Type.Object({ token: Type.Optional(Type.Unknown()) })
  */
 export const gateway = fp<{ deps: ApiDeps }>(
   async (app, { deps }) => {
-    const hub = new Hub(deps.log, new Signals(deps.nc), app.log, (ageMs) => app.metrics.deliveryLag.observe(ageMs / 1000))
+    const hub = new Hub(deps.log, new Signals(deps.nc), app.log, (ageMs) => observeLag(app, ageMs))
     await hub.start()
     app.decorate('wsGateway', { stats: () => hub.stats() })
     const options = { ...DEFAULT_GATEWAY_OPTIONS, ...deps.ws }
@@ -53,6 +53,11 @@ export const gateway = fp<{ deps: ApiDeps }>(
   // Metrics: the connections gauge and the delivery lag. Rate limits: the upgrade request is limited per address like any other.
   { name: 'seqline-gateway', dependencies: ['seqline-metrics', 'seqline-rate-limit'] },
 )
+
+/** A decision stamped ahead of this process's clock (another machine's) counts as no lag; prom-client throws on a non-finite value. */
+function observeLag(app: FastifyInstance, ageMs: number): void {
+  if (Number.isFinite(ageMs)) app.metrics.deliveryLag.observe(Math.max(0, ageMs) / 1000)
+}
 
 async function sockets(app: FastifyInstance, deps: ApiDeps, hub: Hub, online: OnlinePublisher, options: GatewayOptions, sessions: Set<Session>): Promise<void> {
   const reportConnections = () => app.metrics.connections.set(sessions.size)

@@ -55,8 +55,8 @@ export class Hub {
     private readonly log: EventLog,
     private readonly signals: Signals,
     logger: Logger = silentLogger,
-    /** Told, per event handed to sockets here, how long after its decision that was (ms). */
-    private readonly routed: (ageMs: number) => void = () => undefined,
+    /** Told, per event routed to sockets here, how long after its decision that was (ms). */
+    private readonly observeLag: (ageMs: number) => void = () => undefined,
   ) {
     // Ordered consumers survive server restarts; if following still fails, a fresh follower resumes from where it got.
     // Its position is in memory only: a new process has no one to deliver the past to, so it starts at the log's end.
@@ -140,7 +140,7 @@ export class Hub {
     const targets = changes ? new Set(members) : members
     if (changes) for (const user of [...added, ...removed]) for (const t of this.byUser.get(user) ?? []) targets!.add(t)
     if (!targets || targets.size === 0) return
-    this.routed(Date.now() - event.at)
+    this.observeLag(Date.now() - event.at)
     // Framed once: every member's socket is handed the same bytes.
     const frame = eventFrame(event, body)
     if (!isPrivate(event)) {
@@ -163,7 +163,7 @@ export class Hub {
     const targets = new Set<LiveTarget>()
     for (const user of [event.actor, ...added, ...removed]) for (const t of this.byUser.get(user) ?? []) targets.add(t)
     if (targets.size === 0) return
-    this.routed(Date.now() - event.at)
+    this.observeLag(Date.now() - event.at)
     const frame = eventFrame(event, body)
     for (const t of targets) if (reaches(event, t.user)) t.live(event, frame)
   }

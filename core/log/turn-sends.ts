@@ -1,11 +1,13 @@
 import type { NatsConnection } from '@nats-io/transport-node'
 
 /**
- * Longest a send waits in the queue for its turn to end. A turn that runs long
- * (a poll phase reading hundreds of sockets under load) would otherwise hold
- * every append until it ends, and a conversation's writes, one after the
- * other's PubAck, would manage one per turn: sends past this age go at once,
- * so a long turn still writes once per this much of its work.
+ * Age of a turn's oldest queued send at which the next send hands the whole
+ * queue over at once. A turn that runs long (a poll phase reading hundreds of
+ * sockets under load) would otherwise hold every append until it ends, and a
+ * conversation's writes, each after the last one's PubAck, would manage one
+ * per turn; with sends arriving all through the turn, it writes about once per
+ * this much of its work instead. A send with none after it still waits for
+ * the turn's end.
  */
 const HOLD_MS = 1
 
@@ -21,14 +23,19 @@ const HOLD_MS = 1
  * at once.
  */
 export class TurnSends {
+  /** The hold (HOLD_MS); a test that counts the writes of a whole turn lengthens it, so a pause of the machine does not split the turn. */
+  holdMs = HOLD_MS
   private queued: (() => void)[] = []
   private firstAt = 0
   private scheduled = false
 
-  /** Runs `send` (which must not throw) at the end of this turn, or now if the turn has held sends for HOLD_MS, after the sends queued before it. */
+  /** Queues `send` behind the sends queued before it, for the end of this turn, or hands the queue over now if its oldest is holdMs old. */
   add(send: () => void): void {
     if (this.queued.push(send) === 1) this.firstAt = performance.now()
-    else if (performance.now() - this.firstAt >= HOLD_MS) return this.run()
+    else if (performance.now() - this.firstAt >= this.holdMs) {
+      this.run()
+      return
+    }
     if (this.scheduled) return
     this.scheduled = true
     setImmediate(this.atTurnEnd)
@@ -42,7 +49,22 @@ export class TurnSends {
   private run(): void {
     const turn = this.queued
     this.queued = []
-    for (const send of turn) send()
+    for (const send of turn) sendAlone(send)
+  }
+}
+
+/**
+ * A send that throws must neither stop the sends queued behind it (they would
+ * wait for their deadlines) nor land in the caller whose add() handed the queue
+ * over: it is rethrown on its own, as an uncaught error.
+ */
+function sendAlone(send: () => void): void {
+  try {
+    send()
+  } catch (err) {
+    queueMicrotask(() => {
+      throw err
+    })
   }
 }
 

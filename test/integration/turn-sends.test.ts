@@ -5,6 +5,7 @@ import { jetstreamManager } from '@nats-io/jetstream'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { AckPublisher, type DirectMsg, directReaderOf } from '../../core/log/index.js'
 import type { PubAck } from '../../core/log/publisher.js'
+import { turnSendsOf } from '../../core/log/turn-sends.js'
 import { startTestNats, type TestNats } from '../helpers/nats.js'
 
 /** Write syscalls this process has made so far (its sockets included). Read synchronously: the thread pool's wake-ups are writes too. */
@@ -20,12 +21,22 @@ function fromSeparateCallbacks<T>(request: (i: number) => Promise<T>): Promise<T
   return Promise.all(Array.from({ length: SENDS }, (_, i) => new Promise<T>((done, fail) => setImmediate(() => request(i).then(done, fail)))))
 }
 
-/** The answers of `act`, and the write syscalls made while it ran; what the connection had to send before is written out first. */
+/**
+ * The answers of `act`, and the write syscalls made while it ran; what the connection had to send before is written out first.
+ * The hold is lengthened meanwhile: a pause of the machine within the turn must not count as the turn running long.
+ */
 async function writesDuring<T>(nc: NatsConnection, act: () => Promise<T>): Promise<{ answers: T; writes: number }> {
   await nc.flush()
-  const before = writeSyscalls()
-  const answers = await act()
-  return { answers, writes: writeSyscalls() - before }
+  const queue = turnSendsOf(nc)
+  const hold = queue.holdMs
+  queue.holdMs = 60_000
+  try {
+    const before = writeSyscalls()
+    const answers = await act()
+    return { answers, writes: writeSyscalls() - before }
+  } finally {
+    queue.holdMs = hold
+  }
 }
 
 /** The acks' stream seqs follow one another in the order the publishes were made. */

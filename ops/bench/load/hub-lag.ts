@@ -10,9 +10,13 @@ const SERIES = 'seqline_ws_delivery_lag_seconds_bucket{le="'
 /** Cumulative counts by upper bound (seconds; +Inf last), or null from a build without the metric. */
 export type LagBuckets = Array<[number, number]> | null
 
+/** Null too when the scrape fails: a process gone mid-step shows in the step's ledger, not as a lost run. */
 export async function scrapeHubLag(url: string): Promise<LagBuckets> {
-  const res = await fetch(`${url}/metrics`)
-  if (!res.ok) return null
+  const res = await fetch(`${url}/metrics`).catch(() => null)
+  if (!res?.ok) {
+    await res?.body?.cancel()
+    return null
+  }
   const buckets: Array<[number, number]> = []
   for (const line of (await res.text()).split('\n')) {
     if (!line.startsWith(SERIES)) continue
@@ -25,7 +29,7 @@ export async function scrapeHubLag(url: string): Promise<LagBuckets> {
 
 export interface HubLag {
   events: number
-  /** Upper bounds of the buckets the percentiles fall in, ms (Infinity past the last bound). */
+  /** Upper bounds of the buckets the percentiles fall in, ms: Infinity past the last bound (null in load.json). */
   p50: number
   p99: number
 }
