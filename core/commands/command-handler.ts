@@ -84,6 +84,11 @@ export class ContentionError extends Error {
  */
 const BUILT_FROM_COMMAND: ReadonlySet<EventType> = new Set<EventType>(['message.sent', 'message.edited', 'conversation.read'])
 
+/** Sends a command to the process that writes its partition; undefined when that is this one. */
+export interface Forwarder {
+  forward(command: ValidCommand, abandoned?: AbortSignal): Promise<HandleResult> | undefined
+}
+
 /** Load state, decide, append: the glue the API and CLI call for every write, over any EventLog and a decider. */
 export class CommandHandler {
   private readonly cache: ReturnType<typeof stateCache>
@@ -99,6 +104,7 @@ export class CommandHandler {
    */
   private readonly targets = new LRUCache<string, TargetMessage>({ max: TARGETS_KEPT })
   private readonly blocks: BlockLookup | undefined
+  private forwarder: Forwarder | undefined
 
   constructor(
     readonly log: EventLog,
@@ -128,6 +134,19 @@ export class CommandHandler {
    * retries themselves.
    */
   handle(command: ValidCommand, abandoned?: AbortSignal): Promise<HandleResult> {
+    return this.forwarder?.forward(command, abandoned) ?? this.handleHere(command, abandoned)
+  }
+
+  /**
+   * Commands of a partition another process writes go to that process from
+   * now on (see WriteForwarder); without a forwarder every command is handled here.
+   */
+  forwardTo(forwarder: Forwarder): void {
+    this.forwarder = forwarder
+  }
+
+  /** Handles a command in this process, whoever writes its partition: what a forwarded command, or one nobody else takes, comes to. */
+  handleHere(command: ValidCommand, abandoned?: AbortSignal): Promise<HandleResult> {
     return this.queue.run(command.conv, () => {
       if (abandoned?.aborted) throw new AbandonedError(`${command.conv}: command ${command.id} abandoned by its caller before its turn`)
       return this.decideAndAppend(command)

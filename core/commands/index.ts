@@ -8,3 +8,6 @@ export {
   type HookRefusal,
   LogUnavailableError,
 } from './command-handler.js'
+export { WRITES_SUBJECT } from './forwarded.js'
+export { PartitionWriter } from './partition-writer.js'
+export { WriteForwarder } from './write-forwarder.js'

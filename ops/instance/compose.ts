@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { Tokens, USERS_BUCKET, UserDirectory } from '../../api/auth/index.js'
 import { parseOrigins, processMetrics, startApi } from '../../api/index.js'
-import { CommandHandler } from '../../core/commands/index.js'
+import { CommandHandler, PartitionWriter, WriteForwarder } from '../../core/commands/index.js'
 import { createDecider, DEFAULT_POLICY } from '../../core/domain/index.js'
 import type { EventLog } from '../../core/log/index.js'
 import { UserLog } from '../../core/users/index.js'
@@ -22,7 +22,7 @@ import { BurnExecutor, ConversationViews, openBurnEraser, openConversationsShare
 import type { HistoryDb } from '../../projections/history/index.js'
 import { HistorySink, HistoryWriter, migrate } from '../../projections/history/index.js'
 import { AUDIT_STREAM, AuditLog, RetentionSettings, RetentionSweeper, UserErasure } from '../../projections/retention/index.js'
-import { jsonLogger, type Lag, Lease, type Logger, lagBehind, Supervisor } from '../../projections/runtime/index.js'
+import { jsonLogger, type Lag, Lease, type Logger, lagBehind, PartitionShares, Supervisor } from '../../projections/runtime/index.js'
 import type { Config, Role } from '../../schemas/index.js'
 import { DENSE_SEQ_WARNING, denseSeqAtRisk } from '../nats-compat.js'
 import { connectNats } from '../nats-connection.js'
@@ -81,6 +81,11 @@ export async function compose(config: Config): Promise<RunningSeqline> {
     lines.push(`  history      ${describeHistory(historyDb!)} (${history.running ? 'sink runs here' : 'sink run by another process; standing by'})`)
   } else if (historyDb) lines.push(`  history      ${describeHistory(historyDb)} (sink run by a process of role sink)`)
   if (runs.api) {
+    const writers = await startWriters(nc, log, shared!.handler, config, logger)
+    stops.push(() => writers.stop())
+    lines.push(
+      `  writes       partitions ${writers.running().join(',') || 'none yet'} written here (fair shares among ${writers.sharing} API process(es)); the rest forwarded`,
+    )
     const api = await startApiPart(nc, log, views, shared!, historyDb!, config, { projectionLag: viewsLag, projectionRunsHere: runs.projector, historyLag })
     stops.push(() => api.close())
     lines.push(...api.lines)
@@ -245,6 +250,27 @@ async function startApiPart(
     `  credentials  ${secrets.file ? `generated in ${secrets.file} (service token for /v1/admin, JWT secret)` : 'from configuration'}${signInLine(config.serviceToken ? undefined : secrets.serviceToken)}`,
   ]
   return { lines, close: () => api.close() }
+}
+
+/**
+ * Each partition's conversations are written by one API process (a lease per
+ * partition, fair shares among the API processes); the others forward their
+ * commands to it, so two processes do not race on one conversation's seq.
+ */
+async function startWriters(nc: NatsConnection, log: EventLog, handler: CommandHandler, config: Config, logger: Logger) {
+  const make = async (partition: number) => new PartitionWriter(nc, handler, partition)
+  const writers = await PartitionShares.open(nc, 'writers', config.partitions, make, { replicas: config.replicas, logger })
+  const forwarder = new WriteForwarder(nc, (command, abandoned) => handler.handleHere(command, abandoned), {
+    writesHere: (partition) => writers.runsHere(partition),
+    partitionOf: (conv) => log.partitionOf(conv),
+  })
+  handler.forwardTo(forwarder)
+  await writers.start()
+  const stop = async () => {
+    await writers.stop()
+    forwarder.close()
+  }
+  return { running: () => writers.running, sharing: writers.sharing, stop }
 }
 
 /**

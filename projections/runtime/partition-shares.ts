@@ -77,6 +77,11 @@ export class PartitionShares<R extends Runnable = Runnable> {
       .sort((a, b) => a - b)
   }
 
+  /** Whether the partition's runner runs here now. */
+  runsHere(partition: number): boolean {
+    return this.held.get(partition)?.runner != null
+  }
+
   /** The runners running here now. */
   runners(): R[] {
     return [...this.held.values()].flatMap((h) => (h.runner ? [h.runner] : []))

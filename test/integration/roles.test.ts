@@ -58,6 +58,8 @@ describe('seqline up --role api, projector and sink as separate processes', () =
     assert.match(roles.api!.output(), /^\s*role\s+api$/m)
     assert.doesNotMatch(roles.api!.output(), /^\s*projection\s/m, 'the API process runs no projection')
     assert.doesNotMatch(roles.api!.output(), /sink runs here/, 'the API process runs no sink')
+    assert.match(roles.api!.output(), /^\s*writes\s+partitions 0,1 written here \(fair shares among 1 API process\(es\)\)/m)
+    assert.doesNotMatch(roles.projector!.output(), /^\s*writes\s/m, 'the projector takes no forwarded commands')
     assert.match(roles.projector!.output(), /^\s*projection\s+conversations .*partitions 0,1 run here/m)
     assert.doesNotMatch(roles.projector!.output(), /^\s*API\s/m)
     assert.match(roles.sink!.output(), /^\s*history\s+ClickHouse server .*sink runs here/m)
