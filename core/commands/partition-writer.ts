@@ -36,8 +36,11 @@ export class PartitionWriter {
 
   private async serve(msg: Msg): Promise<void> {
     const reply = await this.handled(msg.data)
-    // The forwarding process may be gone (its request timed out, its connection dropped): nothing waits for this answer.
-    if (!this.nc.isClosed()) msg.respond(encodeReply(reply))
+    try {
+      msg.respond(encodeReply(reply))
+    } catch {
+      // This connection closed while the command ran: the forwarding process gives up waiting and handles the command itself.
+    }
   }
 
   private async handled(data: Uint8Array): Promise<ForwardedReply> {

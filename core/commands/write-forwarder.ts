@@ -4,7 +4,12 @@ import { NO_REPLY, Replies } from '../log/index.js'
 import type { HandleResult } from './command-handler.js'
 import { decodeReply, encodeCommand, errorOf, type ForwardedReply, writesSubject } from './forwarded.js'
 
-/** How long a forwarded command waits for its writer before this process handles it itself. */
+/**
+ * How long a forwarded command waits for its writer before this process
+ * handles it itself: past a writer's usual time (a before-hook answers in 1 s
+ * by default), and short of a client's own timeout, so a writer that hangs
+ * still leaves the command answered while its client waits.
+ */
 const DEFAULT_TIMEOUT_MS = 5_000
 
 /** Nobody writes the partition now (no process holds it, or its holder just went): the command is handled here. */
