@@ -101,6 +101,7 @@ export const restApi = fp<DepsOption>(
       historyLag: deps.historyLag,
       push: deps.push,
       deliverers: deps.deliverers,
+      forwarded: deps.forwarded,
       beside: deps.hooks ? [deps.hooks.metrics.registry] : [],
     })
     await app.register(docs)

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify'
-import type { CommandHandler } from '../core/commands/index.js'
+import type { CommandHandler, ForwardStats } from '../core/commands/index.js'
 import type { EventLog } from '../core/log/index.js'
 import type { UserLog } from '../core/users/index.js'
 import type { DelivererView } from '../integrations/delivery/index.js'
@@ -44,6 +44,8 @@ export interface ApiDeps {
   webhooks?: Webhooks
   /** The webhook, bot and push deliverers this process runs, for their metrics. */
   deliverers?: () => DelivererView[]
+  /** What became of the commands this process forwarded to their partition's writer, for the metrics; absent, nothing is forwarded. */
+  forwarded?: () => ForwardStats
   /** Log level and destination; info on stdout by default. */
   logging?: LoggingOptions
   /** The before-hooks the handler asks: /v1/admin/hooks configures them, /metrics shows their calls. Absent, those routes are not served. */

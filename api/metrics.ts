@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
-import type { CommandHandler, HandleResult } from '../core/commands/index.js'
+import type { CommandHandler, ForwardStats, HandleResult } from '../core/commands/index.js'
 import type { DelivererView } from '../integrations/delivery/index.js'
 import type { Pusher } from '../integrations/push/index.js'
 import type { Lag } from '../projections/runtime/index.js'
@@ -44,14 +44,28 @@ const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
  * processors it runs. The API adds its request metrics to it; a process of
  * role projector or sink serves it on its probe port.
  */
-export function processMetrics({ lag, historyLag, push, deliverers }: MetricsOptions): Registry {
+export function processMetrics({ lag, historyLag, push, deliverers, forwarded }: MetricsOptions): Registry {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'seqline_' })
   if (lag) lagGauges(registry, lag, 'seqline_projection_lag', 'the conversations projection')
   if (historyLag) lagGauges(registry, historyLag, 'seqline_history_lag', 'the history sink')
   if (push) pushMetrics(registry, push)
   if (deliverers) deliveryMetrics(registry, deliverers)
+  if (forwarded) forwardMetrics(registry, forwarded)
   return registry
+}
+
+/** Commands this process forwarded to the writer of their partition, by what became of them; `no_writer` and `unanswered` were handled here. */
+function forwardMetrics(registry: Registry, forwarded: () => ForwardStats): void {
+  new Gauge({
+    name: 'seqline_writes_forwarded',
+    help: "Commands forwarded to their partition's writing process, by outcome: answered by it, or handled here (no_writer, unanswered in time)",
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+    collect() {
+      for (const [outcome, n] of Object.entries(forwarded())) this.set({ outcome }, n)
+    },
+  })
 }
 
 function createMetrics(options: MetricsOptions): ApiMetrics {
@@ -164,6 +178,8 @@ export interface MetricsOptions {
   beside?: Registry[]
   /** The webhook, bot and push deliverers of this process. */
   deliverers?: () => DelivererView[]
+  /** What became of the commands this process forwarded to their partition's writer. */
+  forwarded?: () => ForwardStats
 }
 
 /**

@@ -19,6 +19,13 @@ import { type Loaded, stateCache } from './state-cache.js'
 
 /** Recently sent or targeted messages whose target facts are kept (some 200 bytes each). */
 const TARGETS_KEPT = 20_000
+/**
+ * How long a conversation this process lost an append race on stays with its
+ * partition's writer once nothing more is sent to it here, and how many such
+ * conversations are remembered.
+ */
+const CONTENDED_MS = 30_000
+const CONTENDED_KEPT = 10_000
 
 /** Some 20,000 to 100,000 direct conversations (by how many recent commands each remembers), or far fewer large groups. */
 const DEFAULT_CACHE_BYTES = 128 * 1024 * 1024
@@ -105,6 +112,8 @@ export class CommandHandler {
   private readonly targets = new LRUCache<string, TargetMessage>({ max: TARGETS_KEPT })
   private readonly blocks: BlockLookup | undefined
   private forwarder: Forwarder | undefined
+  /** Conversations this process lost an append race on lately; each command sent to one keeps it here. */
+  private readonly contended = new LRUCache<string, true>({ max: CONTENDED_KEPT, ttl: CONTENDED_MS, updateAgeOnHas: true })
 
   constructor(
     readonly log: EventLog,
@@ -134,12 +143,17 @@ export class CommandHandler {
    * retries themselves.
    */
   handle(command: ValidCommand, abandoned?: AbortSignal): Promise<HandleResult> {
-    return this.forwarder?.forward(command, abandoned) ?? this.handleHere(command, abandoned)
+    const forwarded = this.forwarder && this.contended.has(command.conv) ? this.forwarder.forward(command, abandoned) : undefined
+    return forwarded ?? this.handleHere(command, abandoned)
   }
 
   /**
-   * Commands of a partition another process writes go to that process from
-   * now on (see WriteForwarder); without a forwarder every command is handled here.
+   * Commands of a conversation this process lost an append race on go to the
+   * process writing its partition from then on, while they keep coming (see
+   * WriteForwarder): another process writes it too, and each would otherwise
+   * keep losing appends to the other and reading them back. A conversation
+   * only this process writes stays here, with no hop. Without a forwarder
+   * every command is handled here.
    */
   forwardTo(forwarder: Forwarder): void {
     this.forwarder = forwarder
@@ -218,6 +232,7 @@ export class CommandHandler {
         })
         return { ok: true, seq: event.seq, event, ...(json === undefined ? {} : { json }), duplicate: false }
       }
+      if (result.status === 'conflict') this.contended.set(command.conv, true)
       current = await this.catchUp(command.conv, current)
       if (result.status === 'duplicate') return this.duplicateOf(command.conv, result.streamSeq)
     }

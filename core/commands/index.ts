@@ -10,4 +10,4 @@ export {
 } from './command-handler.js'
 export { WRITES_SUBJECT } from './forwarded.js'
 export { PartitionWriter } from './partition-writer.js'
-export { WriteForwarder } from './write-forwarder.js'
+export { type ForwardStats, WriteForwarder } from './write-forwarder.js'

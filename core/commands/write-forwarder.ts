@@ -24,6 +24,13 @@ class UnansweredError extends Error {
 /** Handles a command in this process, never forwarding it (the handler's own path). */
 type HandleHere = (command: ValidCommand, abandoned?: AbortSignal) => Promise<HandleResult>
 
+/** What became of the commands this process forwarded: answered by their writer, or handled here for want of one, or of its answer. */
+export interface ForwardStats {
+  answered: number
+  no_writer: number
+  unanswered: number
+}
+
 export interface ForwarderOptions {
   /** Whether this process writes the partition itself. */
   writesHere(partition: number): boolean
@@ -43,6 +50,7 @@ export interface ForwarderOptions {
 export class WriteForwarder {
   private readonly replies: Replies
   private readonly timeoutMs: number
+  readonly stats: ForwardStats = { answered: 0, no_writer: 0, unanswered: 0 }
 
   constructor(
     nc: NatsConnection,
@@ -72,9 +80,11 @@ export class WriteForwarder {
     try {
       reply = await this.replies.request(writesSubject(partition), encodeCommand(command), undefined, this.timeoutMs, readReply)
     } catch (err) {
-      if (err instanceof NoWriterError || err instanceof UnansweredError) return this.here(command, abandoned)
-      throw err
+      if (!(err instanceof NoWriterError || err instanceof UnansweredError)) throw err
+      this.stats[err instanceof NoWriterError ? 'no_writer' : 'unanswered']++
+      return this.here(command, abandoned)
     }
+    this.stats.answered++
     if ('error' in reply) throw errorOf(reply.error)
     return reply.result
   }

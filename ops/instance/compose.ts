@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { Tokens, USERS_BUCKET, UserDirectory } from '../../api/auth/index.js'
 import { parseOrigins, processMetrics, startApi } from '../../api/index.js'
-import { CommandHandler, PartitionWriter, WriteForwarder } from '../../core/commands/index.js'
+import { CommandHandler, type ForwardStats, PartitionWriter, WriteForwarder } from '../../core/commands/index.js'
 import { createDecider, DEFAULT_POLICY } from '../../core/domain/index.js'
 import type { EventLog } from '../../core/log/index.js'
 import { UserLog } from '../../core/users/index.js'
@@ -86,7 +86,8 @@ export async function compose(config: Config): Promise<RunningSeqline> {
     lines.push(
       `  writes       partitions ${writers.running().join(',') || 'none yet'} written here (fair shares among ${writers.sharing} API process(es)); the rest forwarded`,
     )
-    const api = await startApiPart(nc, log, views, shared!, historyDb!, config, { projectionLag: viewsLag, projectionRunsHere: runs.projector, historyLag })
+    const lags = { projectionLag: viewsLag, projectionRunsHere: runs.projector, historyLag }
+    const api = await startApiPart(nc, log, views, shared!, historyDb!, config, lags, () => writers.forwarded)
     stops.push(() => api.close())
     lines.push(...api.lines)
   } else {
@@ -204,6 +205,7 @@ async function startApiPart(
   historyDb: HistoryDb,
   config: Config,
   lags: { projectionLag: () => Promise<Lag>; projectionRunsHere: boolean; historyLag: (() => Promise<Lag>) | undefined },
+  forwarded: () => ForwardStats,
 ) {
   const secrets = await loadSecrets(config)
   const tokens = new Tokens({
@@ -241,6 +243,7 @@ async function startApiPart(
     logging: { level: config.logLevel },
     webhooks: shared.webhooks,
     deliverers: () => shared.deliverers?.views() ?? [],
+    forwarded,
   }
   const api = await startApi(deps, config.apiHost, config.apiPort, https)
   const lines = [
@@ -270,7 +273,7 @@ async function startWriters(nc: NatsConnection, log: EventLog, handler: CommandH
     await writers.stop()
     forwarder.close()
   }
-  return { running: () => writers.running, sharing: writers.sharing, stop }
+  return { running: () => writers.running, sharing: writers.sharing, forwarded: forwarder.stats, stop }
 }
 
 /**

@@ -97,7 +97,11 @@ describe('seqline up --role api, projector and sink as separate processes', () =
       assert.equal(state.lag === undefined, role === 'api', `${role}: ${JSON.stringify(state)}`)
     }
     // The projection's lag is still watched through the API processes (read from its commits): the lag alerts hold in a deployment of roles.
-    assert.match(await (await fetch(`${roles.api!.url}/metrics`)).text(), /^seqline_projection_lag_events \d+$/m)
+    const apiMetrics = await (await fetch(`${roles.api!.url}/metrics`)).text()
+    assert.match(apiMetrics, /^seqline_projection_lag_events \d+$/m)
+    // Alone, the API process writes every partition: nothing forwarded, and the figures say so.
+    assert.match(apiMetrics, /^seqline_writes_forwarded\{outcome="answered"\} 0$/m)
+    assert.match(apiMetrics, /^seqline_writes_forwarded\{outcome="no_writer"\} 0$/m)
     // A projector and a sink are scraped on their probe port: their own process figures and the lag of the work they do.
     const projectorMetrics = await (await fetch(`${roles.projector!.url}/metrics`)).text()
     assert.match(projectorMetrics, /^seqline_projection_lag_events \d+$/m)

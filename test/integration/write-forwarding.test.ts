@@ -52,7 +52,7 @@ describe('commands forwarded to the process writing their partition, on a real n
     })
     f.handler.forwardTo(forwarder)
     t.defer(() => forwarder.close())
-    return f
+    return { ...f, forwarder }
   }
 
   async function decidedAt(conv: string, seq: number): Promise<number> {
@@ -61,20 +61,50 @@ describe('commands forwarded to the process writing their partition, on a real n
     return stored.event.at
   }
 
-  test('a command sent through a forwarding process is decided by the writing one and answered as it answered', async () => {
+  /**
+   * Makes `f` lose an append race on `conv` (created, with seq 1, by whoever): f caches
+   * the conversation, another writer (the suite's own handler, no writer of any
+   * partition) appends, f's next append is refused and f catches up. Returns the seq
+   * f's own command then got.
+   */
+  let races = 0
+  async function contend(f: { handler: CommandHandler }, conv: string): Promise<number> {
+    const race = ++races
+    await accepted(f.handler, text(`race${race}-f1`, conv, 'bob'))
+    await accepted(t.handler, text(`race${race}-o1`, conv, 'alice'))
+    return (await accepted(f.handler, text(`race${race}-f2`, conv, 'bob'))).seq
+  }
+
+  test('a conversation only this process writes stays here: no command of it is forwarded', async () => {
+    const w = await writer()
+    const f = await forwarding()
+    const conv = 'g_fw_alone'
+    await createGroup(f.handler, conv, 'alice', ['bob'])
+    for (let i = 1; i <= 3; i++) await accepted(f.handler, text(`m${i}`, conv, 'bob'))
+    for (let seq = 1; seq <= 4; seq++) assert.equal(await decidedAt(conv, seq), FORWARDER_CLOCK, `seq ${seq}`)
+    assert.deepEqual(f.forwarder.stats, { answered: 0, no_writer: 0, unanswered: 0 })
+    await w.stop()
+  })
+
+  test('once another process wins an append on a conversation, its commands go to the writing process, answered as it answered', async () => {
     const w = await writer()
     const f = await forwarding()
     const conv = 'g_fw_owner'
     await createGroup(f.handler, conv, 'alice', ['bob'])
+    assert.equal(await contend(f, conv), 4)
+    assert.equal(await decidedAt(conv, 4), FORWARDER_CLOCK, 'the race itself was still decided here')
     const sent = await accepted(f.handler, text('m1', conv, 'bob'))
-    assert.equal(sent.seq, 2)
+    assert.equal(sent.seq, 5)
     assert.equal(sent.event?.cmd, 'm1', 'the answer carries the event')
-    assert.equal(await decidedAt(conv, 1), WRITER_CLOCK)
-    assert.equal(await decidedAt(conv, 2), WRITER_CLOCK)
+    assert.equal(await decidedAt(conv, 5), WRITER_CLOCK)
     // A retry through either process is the same command: answered with its seq, nothing appended.
     const again = await accepted(f.handler, text('m1', conv, 'bob'))
-    assert.deepEqual([again.seq, again.duplicate], [2, true])
-    assert.deepEqual([(await accepted(w.handler, text('m1', conv, 'bob'))).seq, (await readAll(t.log, conv)).length], [2, 2])
+    assert.deepEqual([again.seq, again.duplicate], [5, true])
+    assert.deepEqual([(await accepted(w.handler, text('m1', conv, 'bob'))).seq, (await readAll(t.log, conv)).length], [5, 5])
+    assert.deepEqual(f.forwarder.stats, { answered: 2, no_writer: 0, unanswered: 0 })
+    // Another conversation of this process is not affected.
+    await createGroup(f.handler, 'g_fw_owner_other', 'alice', ['bob'])
+    assert.equal(await decidedAt('g_fw_owner_other', 1), FORWARDER_CLOCK)
     await w.stop()
   })
 
@@ -83,11 +113,13 @@ describe('commands forwarded to the process writing their partition, on a real n
     const f = await forwarding()
     const conv = 'g_fw_refused'
     await createGroup(w.handler, conv, 'alice', ['bob'])
+    await contend(f, conv)
     const r = await f.handler.execute(text('stranger-1', conv, 'mallory'))
     assert.equal(r.ok, false)
     assert.equal(!r.ok && r.reason, 'refused')
     assert.equal(!r.ok && r.reason === 'refused' && r.refusal.code, 'NOT_MEMBER')
-    assert.equal((await readAll(t.log, conv)).length, 1)
+    assert.equal((await readAll(t.log, conv)).length, 4)
+    assert.equal(f.forwarder.stats.answered, 1)
     await w.stop()
   })
 
@@ -95,8 +127,10 @@ describe('commands forwarded to the process writing their partition, on a real n
     const f = await forwarding()
     const conv = 'g_fw_nobody'
     await createGroup(f.handler, conv, 'alice', ['bob'])
-    assert.equal((await accepted(f.handler, text('m1', conv, 'bob'))).seq, 2)
-    assert.equal(await decidedAt(conv, 2), FORWARDER_CLOCK)
+    await contend(f, conv)
+    assert.equal((await accepted(f.handler, text('m1', conv, 'bob'))).seq, 5)
+    assert.equal(await decidedAt(conv, 5), FORWARDER_CLOCK)
+    assert.deepEqual(f.forwarder.stats, { answered: 0, no_writer: 1, unanswered: 0 })
   })
 
   test('a writer that stopped (its process gone) is not waited for: the next command is handled here at once', async () => {
@@ -104,11 +138,13 @@ describe('commands forwarded to the process writing their partition, on a real n
     const f = await forwarding(60_000)
     const conv = 'g_fw_gone'
     await createGroup(f.handler, conv, 'alice', ['bob'])
-    assert.equal(await decidedAt(conv, 1), WRITER_CLOCK)
+    await contend(f, conv)
+    assert.equal((await accepted(f.handler, text('m1', conv, 'bob'))).seq, 5)
+    assert.equal(await decidedAt(conv, 5), WRITER_CLOCK)
     await w.nc.close()
     const began = Date.now()
-    assert.equal((await accepted(f.handler, text('m1', conv, 'bob'))).seq, 2)
-    assert.equal(await decidedAt(conv, 2), FORWARDER_CLOCK)
+    assert.equal((await accepted(f.handler, text('m2', conv, 'bob'))).seq, 6)
+    assert.equal(await decidedAt(conv, 6), FORWARDER_CLOCK)
     assert.ok(Date.now() - began < 30_000, 'not held for the forward timeout')
   })
 
@@ -116,6 +152,7 @@ describe('commands forwarded to the process writing their partition, on a real n
     const f = await forwarding(300)
     const conv = 'g_fw_silent'
     await createGroup(f.handler, conv, 'alice', ['bob'])
+    await contend(f, conv)
     const silent = await process(WRITER_CLOCK)
     const taken: string[] = []
     const sub = silent.nc.subscribe(`${WRITES_SUBJECT}.*`, {
@@ -125,14 +162,18 @@ describe('commands forwarded to the process writing their partition, on a real n
       },
     })
     await silent.nc.flush()
-    assert.equal((await accepted(f.handler, text('m1', conv, 'bob'))).seq, 2)
-    assert.equal(await decidedAt(conv, 2), FORWARDER_CLOCK)
+    assert.equal((await accepted(f.handler, text('m1', conv, 'bob'))).seq, 5)
+    assert.equal(await decidedAt(conv, 5), FORWARDER_CLOCK)
     assert.deepEqual(taken, [`${WRITES_SUBJECT}.${f.log.partitionOf(conv)}`], 'the silent writer was asked first')
+    assert.equal(f.forwarder.stats.unanswered, 1)
     sub.unsubscribe()
   })
 
   test('errors the writer throws are thrown here as the same kind, so the API answers them the same', async () => {
     const f = await forwarding()
+    const conv = 'g_fw_errors'
+    await createGroup(f.handler, conv, 'alice', ['bob'])
+    await contend(f, conv)
     const odd = await process(WRITER_CLOCK)
     const answers = [{ error: { kind: 'unavailable', message: 'the log is away' } }, { error: { kind: 'contention', message: 'others kept winning' } }]
     const sub = odd.nc.subscribe(`${WRITES_SUBJECT}.*`, {
@@ -142,11 +183,8 @@ describe('commands forwarded to the process writing their partition, on a real n
       },
     })
     await odd.nc.flush()
-    await assert.rejects(
-      f.handler.execute(text('e1', 'g_fw_errors', 'bob')),
-      (err) => err instanceof LogUnavailableError && /the log is away/.test(err.message),
-    )
-    await assert.rejects(f.handler.execute(text('e2', 'g_fw_errors', 'bob')), (err) => err instanceof ContentionError)
+    await assert.rejects(f.handler.execute(text('e1', conv, 'bob')), (err) => err instanceof LogUnavailableError && /the log is away/.test(err.message))
+    await assert.rejects(f.handler.execute(text('e2', conv, 'bob')), (err) => err instanceof ContentionError)
     sub.unsubscribe()
   })
 
@@ -182,10 +220,12 @@ describe('commands forwarded to the process writing their partition, on a real n
     })
     for (const p of partitions) {
       const c = conv(p)
-      // Sent through the process that does not write p: decided by the one that does.
-      const other = sa.runsHere(p) ? b : a
-      await createGroup(other.handler, c, 'alice', ['bob'])
-      assert.equal(await decidedAt(c, 1), sa.runsHere(p) ? WRITER_CLOCK : FORWARDER_CLOCK, `partition ${p}`)
+      const [owner, other] = sa.runsHere(p) ? [a, b] : [b, a]
+      await createGroup(owner.handler, c, 'alice', ['bob'])
+      // Both write c: the one that does not write p loses a race, and from then on sends c's commands to the one that does.
+      await contend(other, c)
+      const sent = await accepted(other.handler, text(`after-race-${p}`, c, 'bob'))
+      assert.equal(await decidedAt(c, sent.seq), sa.runsHere(p) ? WRITER_CLOCK : FORWARDER_CLOCK, `partition ${p}`)
     }
     await sa.stop()
     await until(() => (sb.running.length === TEST_PARTITIONS ? true : undefined), {
@@ -194,8 +234,9 @@ describe('commands forwarded to the process writing their partition, on a real n
       timedOut: () => new Error(`b never took every partition: ${sb.running}`),
     })
     for (const p of partitions) {
-      assert.equal((await accepted(a.handler, text(`after-${p}`, conv(p), 'bob'))).seq, 2)
-      assert.equal(await decidedAt(conv(p), 2), FORWARDER_CLOCK, `partition ${p} is written by b alone`)
+      await contend(a, conv(p))
+      const sent = await accepted(a.handler, text(`after-${p}`, conv(p), 'bob'))
+      assert.equal(await decidedAt(conv(p), sent.seq), FORWARDER_CLOCK, `partition ${p} is written by b alone`)
     }
     await sb.stop()
   })
