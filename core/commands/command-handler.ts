@@ -140,11 +140,13 @@ export class CommandHandler {
    * `abandoned` signal fired while it queued behind others of its conversation
    * is dropped unexecuted: nobody waits for its answer, its client retries,
    * and under load such stale work would otherwise pile up in front of the
-   * retries themselves.
+   * retries themselves. A forwarded command is dropped so at its writer once
+   * this process has stopped waiting for it.
    */
   handle(command: ValidCommand, abandoned?: AbortSignal): Promise<HandleResult> {
-    const forwarded = this.forwarder && this.contended.has(command.conv) ? this.forwarder.forward(command, abandoned) : undefined
-    return forwarded ?? this.handleHere(command, abandoned)
+    // Not while commands of it still queue here: a client's pipelined sends must not overtake each other.
+    const forwarding = this.forwarder && this.contended.has(command.conv) && !this.queue.busy(command.conv)
+    return (forwarding ? this.forwarder?.forward(command, abandoned) : undefined) ?? this.handleHere(command, abandoned)
   }
 
   /**
@@ -160,7 +162,7 @@ export class CommandHandler {
   }
 
   /** Handles a command in this process, whoever writes its partition: what a forwarded command, or one nobody else takes, comes to. */
-  handleHere(command: ValidCommand, abandoned?: AbortSignal): Promise<HandleResult> {
+  handleHere(command: ValidCommand, abandoned?: { readonly aborted: boolean }): Promise<HandleResult> {
     return this.queue.run(command.conv, () => {
       if (abandoned?.aborted) throw new AbandonedError(`${command.conv}: command ${command.id} abandoned by its caller before its turn`)
       return this.decideAndAppend(command)
@@ -201,7 +203,7 @@ export class CommandHandler {
       asked = true
       if (hooks.length > 0) {
         const hooked = await this.askHooks(hooks, command, current.state)
-        if (!hooked.ok) return hooked.result
+        if (!hooked.ok) return this.refusedByHook(command, current, hooked.result)
         // Decided again as of now: the hooks took time, and may have rewritten the command.
         command = hooked.command
         round-- // not a round lost to another writer
@@ -237,6 +239,18 @@ export class CommandHandler {
       if (result.status === 'duplicate') return this.duplicateOf(command.conv, result.streamSeq)
     }
     throw new ContentionError(`${command.conv}: ${this.maxConflicts} concurrent writers won in a row; retry the command`)
+  }
+
+  /**
+   * A hook's refusal, unless the command is in the log after all: like a
+   * decider's refusal it is not checked by the log, and the state it was asked
+   * on may be stale (a forwarded command handled here after its writer did
+   * not answer in time, and had appended it meanwhile).
+   */
+  private async refusedByHook(command: ValidCommand, current: Loaded, refusal: HandleResult): Promise<HandleResult> {
+    const fresh = await this.catchUp(command.conv, current)
+    const remembered = rememberedSeq(fresh.state, command.actor, command.id)
+    return remembered === undefined ? refusal : this.original(command.conv, remembered)
   }
 
   /**

@@ -6,6 +6,11 @@
 export class KeyedQueue {
   private readonly waiting = new Map<string, Array<() => void>>()
 
+  /** Whether a task of this key runs or waits now. */
+  busy(key: string): boolean {
+    return this.waiting.has(key)
+  }
+
   async run<T>(key: string, task: () => Promise<T>): Promise<T> {
     const queue = this.waiting.get(key)
     if (queue) await new Promise<void>((go) => queue.push(go))

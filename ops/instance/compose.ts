@@ -84,7 +84,7 @@ export async function compose(config: Config): Promise<RunningSeqline> {
     const writers = await startWriters(nc, log, shared!.handler, config, logger)
     stops.push(() => writers.stop())
     lines.push(
-      `  writes       partitions ${writers.running().join(',') || 'none yet'} written here (fair shares among ${writers.sharing} API process(es)); the rest forwarded`,
+      `  writes       partitions ${writers.running().join(',') || 'none yet'} written here (fair shares among ${writers.sharing} API process(es)); a conversation other API processes also write is forwarded to its partition's writer`,
     )
     const lags = { projectionLag: viewsLag, projectionRunsHere: runs.projector, historyLag }
     const api = await startApiPart(nc, log, views, shared!, historyDb!, config, lags, () => writers.forwarded)
@@ -266,6 +266,8 @@ async function startWriters(nc: NatsConnection, log: EventLog, handler: CommandH
   const forwarder = new WriteForwarder(nc, (command, abandoned) => handler.handleHere(command, abandoned), {
     writesHere: (partition) => writers.runsHere(partition),
     partitionOf: (conv) => log.partitionOf(conv),
+    onQuiet: (partition, reason) =>
+      logger.warn({ partition, reason }, "a partition's writer left a forwarded command unanswered: its commands are handled here for 30 s"),
   })
   handler.forwardTo(forwarder)
   await writers.start()

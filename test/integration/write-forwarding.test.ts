@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict'
-import { describe, test } from 'node:test'
+import { afterEach, describe, test } from 'node:test'
 import { CommandHandler, ContentionError, PartitionWriter, WRITES_SUBJECT, WriteForwarder } from '../../core/commands/index.js'
 import { createDecider } from '../../core/domain/index.js'
 import { LogUnavailableError } from '../../core/log/index.js'
 import { until } from '../../core/until.js'
 import { PartitionShares } from '../../projections/runtime/index.js'
+import { validateCommand } from '../../schemas/index.js'
 import { accepted, createGroup, openLog, readAll, TEST_PARTITIONS, text, withLogServer } from '../helpers/log.js'
 
 /**
@@ -18,6 +19,11 @@ const FORWARDER_CLOCK = 2_000_000
 
 describe('commands forwarded to the process writing their partition, on a real nats-server', () => {
   const t = withLogServer()
+  // What a test set up that would answer forwarded commands: gone before the next test, even when an assertion failed first.
+  const answering: Array<() => unknown> = []
+  afterEach(async () => {
+    for (const stop of answering.splice(0).reverse()) await stop()
+  })
   const partitions = Array.from({ length: TEST_PARTITIONS }, (_, p) => p)
 
   async function process(clock: number) {
@@ -38,21 +44,28 @@ describe('commands forwarded to the process writing their partition, on a real n
     const stop = async () => {
       for (const pw of writers) await pw.stop()
     }
-    t.defer(stop)
+    answering.push(stop)
     return { ...w, stop }
   }
 
   /** A process that writes no partition itself: it forwards everything. */
-  async function forwarding(timeoutMs?: number) {
+  async function forwarding(timeoutMs?: number, onQuiet?: (partition: number) => void) {
     const f = await process(FORWARDER_CLOCK)
     const forwarder = new WriteForwarder(f.nc, (command, abandoned) => f.handler.handleHere(command, abandoned), {
       writesHere: () => false,
       partitionOf: (conv) => f.log.partitionOf(conv),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      ...(onQuiet ? { onQuiet } : {}),
     })
     f.handler.forwardTo(forwarder)
     t.defer(() => forwarder.close())
     return { ...f, forwarder }
+  }
+
+  async function validated(command: unknown) {
+    const v = validateCommand(command)
+    assert.ok(v.ok)
+    return v.value
   }
 
   async function decidedAt(conv: string, seq: number): Promise<number> {
@@ -105,6 +118,22 @@ describe('commands forwarded to the process writing their partition, on a real n
     // Another conversation of this process is not affected.
     await createGroup(f.handler, 'g_fw_owner_other', 'alice', ['bob'])
     assert.equal(await decidedAt('g_fw_owner_other', 1), FORWARDER_CLOCK)
+    await w.stop()
+  })
+
+  test("a command arriving while the conversation's commands still queue here stays here, behind them: a client's sends keep their order", async () => {
+    const w = await writer()
+    const f = await forwarding()
+    const conv = 'g_fw_order'
+    await createGroup(f.handler, conv, 'alice', ['bob'])
+    await contend(f, conv)
+    // The first is queued here (as a command sent before the race was lost would be); the second arrives behind it.
+    const first = f.handler.handleHere(await validated(text('o1', conv, 'bob')))
+    const second = f.handler.execute(text('o2', conv, 'bob'))
+    const [a, b] = await Promise.all([first, second])
+    assert.ok(a.ok && b.ok && b.seq === a.seq + 1, JSON.stringify([a, b]))
+    assert.equal(await decidedAt(conv, b.ok ? b.seq : 0), FORWARDER_CLOCK, 'not forwarded past the one queued here')
+    assert.equal(f.forwarder.stats.answered, 0)
     await w.stop()
   })
 
@@ -161,12 +190,87 @@ describe('commands forwarded to the process writing their partition, on a real n
         taken.push(msg.subject)
       },
     })
+    answering.push(() => sub.unsubscribe())
     await silent.nc.flush()
     assert.equal((await accepted(f.handler, text('m1', conv, 'bob'))).seq, 5)
     assert.equal(await decidedAt(conv, 5), FORWARDER_CLOCK)
     assert.deepEqual(taken, [`${WRITES_SUBJECT}.${f.log.partitionOf(conv)}`], 'the silent writer was asked first')
     assert.equal(f.forwarder.stats.unanswered, 1)
-    sub.unsubscribe()
+  })
+
+  test("after a writer left a command unanswered, its partition's commands are handled here for a while, without asking it again", async () => {
+    const quiet: number[] = []
+    const f = await forwarding(300, (partition) => quiet.push(partition))
+    const conv = 'g_fw_quiet'
+    await createGroup(f.handler, conv, 'alice', ['bob'])
+    await contend(f, conv)
+    const silent = await process(WRITER_CLOCK)
+    let taken = 0
+    const sub = silent.nc.subscribe(`${WRITES_SUBJECT}.*`, {
+      queue: 'seqline-writers',
+      callback: () => {
+        taken++
+      },
+    })
+    answering.push(() => sub.unsubscribe())
+    await silent.nc.flush()
+    await accepted(f.handler, text('q1', conv, 'bob'))
+    const began = Date.now()
+    const second = await accepted(f.handler, text('q2', conv, 'bob'))
+    assert.equal(await decidedAt(conv, second.seq), FORWARDER_CLOCK)
+    assert.equal(taken, 1, 'the silent writer was asked once')
+    assert.ok(Date.now() - began < 300, 'the second command did not wait for the timeout')
+    assert.deepEqual(quiet, [f.log.partitionOf(conv)])
+    assert.deepEqual(f.forwarder.stats, { answered: 0, no_writer: 0, unanswered: 1 })
+  })
+
+  test('a writer validates what it takes, and drops a command whose sender has stopped waiting, appending nothing', async () => {
+    const w = await writer()
+    const conv = 'g_fw_checked'
+    await createGroup(w.handler, conv, 'alice', ['bob'])
+    const subject = `${WRITES_SUBJECT}.${w.log.partitionOf(conv)}`
+    const ask = async (body: string) => JSON.parse(new TextDecoder().decode((await t.nc.request(subject, body, { timeout: 5_000 })).data))
+    const malformed = await ask(JSON.stringify({ command: { type: 'message.send', id: 'x1', conv, actor: 'bob', data: {} }, waitMs: 5_000 }))
+    assert.equal(malformed.result.ok, false)
+    assert.equal(malformed.result.reason, 'invalid')
+    assert.ok(
+      malformed.result.errors.some((e: { field: string }) => e.field.includes('content')),
+      JSON.stringify(malformed.result.errors),
+    )
+    assert.equal((await ask('not json')).error.kind, 'failed')
+    const late = await ask(JSON.stringify({ command: text('x2', conv, 'bob'), waitMs: 0 }))
+    assert.equal(late.error.kind, 'abandoned')
+    assert.equal((await readAll(t.log, conv)).length, 1, 'nothing appended')
+    const timely = await ask(JSON.stringify({ command: text('x3', conv, 'bob'), waitMs: 5_000 }))
+    assert.deepEqual([timely.result.ok, timely.result.seq], [true, 2])
+    await w.stop()
+  })
+
+  test('a before-hook refusing a command already stored (asked again on a stale state) is answered with the stored seq', async () => {
+    const { nc, log } = await openLog(t.nats.url)
+    t.defer(async () => {
+      log.close()
+      await nc.close()
+    })
+    const asked: string[] = []
+    const refuse = {
+      name: 'refuse-all',
+      ask: async (command: { id: string }) => {
+        asked.push(command.id)
+        return { action: 'reject' as const, hook: 'refuse-all', code: 'NO', message: 'no' }
+      },
+    }
+    const hooked = new CommandHandler(log, createDecider(), { hooks: { for: (type) => (type === 'message.send' ? [refuse] : []) } })
+    const conv = 'g_fw_hooked'
+    await createGroup(hooked, conv, 'alice', ['bob'])
+    // Stored by another process while this one's cached state stayed at seq 1.
+    assert.equal((await accepted(t.handler, text('h1', conv, 'bob'))).seq, 2)
+    const r = await hooked.execute(text('h1', conv, 'bob'))
+    assert.deepEqual(r, { ok: true, seq: 2, duplicate: true, ...(r.ok && r.event ? { event: r.event } : {}) })
+    assert.deepEqual(asked, ['h1'])
+    // A command not stored is still refused.
+    const fresh = await hooked.execute(text('h2', conv, 'bob'))
+    assert.equal(!fresh.ok && fresh.reason, 'hooked')
   })
 
   test('errors the writer throws are thrown here as the same kind, so the API answers them the same', async () => {
@@ -182,10 +286,10 @@ describe('commands forwarded to the process writing their partition, on a real n
         msg.respond(JSON.stringify(answers.shift()))
       },
     })
+    answering.push(() => sub.unsubscribe())
     await odd.nc.flush()
     await assert.rejects(f.handler.execute(text('e1', conv, 'bob')), (err) => err instanceof LogUnavailableError && /the log is away/.test(err.message))
     await assert.rejects(f.handler.execute(text('e2', conv, 'bob')), (err) => err instanceof ContentionError)
-    sub.unsubscribe()
   })
 
   test('two processes sharing the writes by partition leases: each partition is written by one of them, and by the other once it leaves', async () => {
@@ -200,14 +304,14 @@ describe('commands forwarded to the process writing their partition, on a real n
         checkMs: 100,
         leasesBucket: 'fw_test_leases',
       })
-      side.handler.forwardTo(
-        new WriteForwarder(side.nc, (c, ab) => side.handler.handleHere(c, ab), {
-          writesHere: (p) => s.runsHere(p),
-          partitionOf: (c) => side.log.partitionOf(c),
-        }),
-      )
+      const forwarder = new WriteForwarder(side.nc, (c, ab) => side.handler.handleHere(c, ab), {
+        writesHere: (p) => s.runsHere(p),
+        partitionOf: (c) => side.log.partitionOf(c),
+      })
+      side.handler.forwardTo(forwarder)
+      t.defer(() => forwarder.close())
       // Stopped even when an assertion fails first: a share left running would keep the suite from ending.
-      t.defer(() => s.stop())
+      answering.push(() => s.stop())
       await s.start()
       return s
     }
