@@ -64,6 +64,6 @@ describe('CLI commands beside a running seqline up with the embedded defaults', 
       .map((line) => JSON.parse(line) as { msg?: string; processor?: string })
       .filter((entry) => entry.msg === 'processor started')
       .map((entry) => entry.processor)
-    assert.deepEqual(started.sort(), ['burn-erase', 'conversations', 'history', 'ws-hub'])
+    assert.deepEqual(started.sort(), ['burn-erase', 'conversations', 'history', 'writers', 'ws-hub'])
   })
 })
