@@ -88,6 +88,18 @@ export const Config = Type.Object(
       maximum: 86_400,
       description: 'SEQLINE_RETENTION_INTERVAL_SECONDS: how often retention policies are applied (content outlives its policy by at most this long)',
     }),
+    viewsCommitMs: Type.Integer({
+      minimum: 10,
+      maximum: 10_000,
+      description:
+        'SEQLINE_VIEWS_COMMIT_MS: how long the conversations projection gathers events before it commits them to the views (a WebSocket session that waits for the views asks for a commit within 100 ms)',
+    }),
+    historyCommitMs: Type.Integer({
+      minimum: 10,
+      maximum: 60_000,
+      description:
+        'SEQLINE_HISTORY_COMMIT_MS: how long the history sink gathers events before it inserts them (search and analytics trail the log by about this much)',
+    }),
     role: Type.Unsafe<Role>({
       type: 'string',
       enum: [...ROLES],
@@ -147,6 +159,8 @@ export const CONFIG_ENV: Record<keyof Config, string> = {
   sqlMaxRows: 'SEQLINE_SQL_MAX_ROWS',
   sqlMaxMemoryMb: 'SEQLINE_SQL_MAX_MEMORY_MB',
   retentionIntervalSeconds: 'SEQLINE_RETENTION_INTERVAL_SECONDS',
+  viewsCommitMs: 'SEQLINE_VIEWS_COMMIT_MS',
+  historyCommitMs: 'SEQLINE_HISTORY_COMMIT_MS',
   role: 'SEQLINE_ROLE',
   logLevel: 'SEQLINE_LOG_LEVEL',
   maxGroupMembers: 'SEQLINE_MAX_GROUP_MEMBERS',
@@ -191,6 +205,8 @@ export const CONFIG_DEFAULTS: Omit<Config, Optional> = {
   sqlMaxRows: 100_000,
   sqlMaxMemoryMb: 1024,
   retentionIntervalSeconds: 600,
+  viewsCommitMs: 500,
+  historyCommitMs: 1000,
   role: 'all',
   logLevel: 'info',
   maxGroupMembers: 100_000,

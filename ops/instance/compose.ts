@@ -22,7 +22,7 @@ import { BurnExecutor, ConversationViews, openBurnEraser, openConversationsShare
 import type { HistoryDb } from '../../projections/history/index.js'
 import { HistorySink, HistoryWriter, migrate } from '../../projections/history/index.js'
 import { AUDIT_STREAM, AuditLog, RetentionSettings, RetentionSweeper, UserErasure } from '../../projections/retention/index.js'
-import { jsonLogger, type Lag, Lease, type Logger, lagBehind, PartitionShares, Supervisor } from '../../projections/runtime/index.js'
+import { jsonLogger, type Lag, Lease, type Logger, lagBehind, onCommitAsked, PartitionShares, Supervisor } from '../../projections/runtime/index.js'
 import type { Config, Role } from '../../schemas/index.js'
 import { DENSE_SEQ_WARNING, denseSeqAtRisk } from '../nats-compat.js'
 import { connectNats } from '../nats-connection.js'
@@ -76,9 +76,11 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   }
   const historyLag = historyDb ? async () => lagBehind(log, (await new HistoryWriter(historyDb).written()).events) : undefined
   if (runs.sink) {
-    const history = await startHistory(nc, log, historyDb!, config.replicas, logger)
+    const history = await startHistory(nc, log, historyDb!, config, logger)
     stops.push(() => history.stop())
-    lines.push(`  history      ${describeHistory(historyDb!)} (${history.running ? 'sink runs here' : 'sink run by another process; standing by'})`)
+    lines.push(
+      `  history      ${describeHistory(historyDb!)} (${history.running ? `sink runs here, inserts every ${config.historyCommitMs} ms` : 'sink run by another process; standing by'})`,
+    )
   } else if (historyDb) lines.push(`  history      ${describeHistory(historyDb)} (sink run by a process of role sink)`)
   if (runs.api) {
     const writers = await startWriters(nc, log, shared!.handler, config, logger)
@@ -163,8 +165,11 @@ async function openShared(nc: NatsConnection, log: EventLog, views: Conversation
  * burn executor, the retention sweep and the user-erasure worker.
  */
 async function startProjector(nc: NatsConnection, log: EventLog, views: ConversationViews, shared: Shared, config: Config, logger: Logger) {
-  const projection = await openConversationsShares(nc, log, { replicas: config.replicas, logger })
+  const projection = await openConversationsShares(nc, log, { replicas: config.replicas, logger, flushIntervalMs: config.viewsCommitMs })
   await projection.start()
+  const asked = onCommitAsked(nc, views.projection, () => {
+    for (const runner of projection.runners()) runner.hurry()
+  })
   const eraserLease = await Lease.open(nc, 'reactor.burn-erase', undefined, undefined, config.replicas)
   const eraser = new Supervisor('burn-erase', () => openBurnEraser(nc, log, { replicas: config.replicas }), { lease: eraserLease, logger })
   await eraser.start()
@@ -180,7 +185,7 @@ async function startProjector(nc: NatsConnection, log: EventLog, views: Conversa
   const deliverers = shared.deliverers!
   const held = projection.running
   const lines = [
-    `  projection   conversations → KV bucket ${views.bucket}: ${held.length ? `partitions ${held.join(',')} run here` : 'no partition yet, all held by other processes'} (fair shares among ${projection.sharing} projector process(es)), views ${lag.events} events behind`,
+    `  projection   conversations → KV bucket ${views.bucket}: ${held.length ? `partitions ${held.join(',')} run here` : 'no partition yet, all held by other processes'} (fair shares among ${projection.sharing} projector process(es)), commits every ${config.viewsCommitMs} ms or when a session waits, views ${lag.events} events behind`,
     `  retention    sweep every ${config.retentionIntervalSeconds} s, user erasures taken from the audit stream ${AUDIT_STREAM}`,
     `  webhooks     ${deliverers.names().length} configured, ${deliverers.views().filter((d) => d.running).length} delivered by this process`,
     `  burns        executor running, erase reactor ${eraser.running ? 'run here' : 'run by another process; standing by'}`,
@@ -191,6 +196,7 @@ async function startProjector(nc: NatsConnection, log: EventLog, views: Conversa
     await sweeper.stop()
     await burns.stop()
     await eraser.stop()
+    asked.unsubscribe()
     await projection.stop()
   }
   return { lines, stop }
@@ -292,9 +298,9 @@ function signInLine(generated: string | undefined): string {
  * (the others stand by, as for the projection); embedded chDB belongs to this
  * process alone, so this process fills it.
  */
-async function startHistory(nc: NatsConnection, log: EventLog, db: HistoryDb, replicas: number, logger: Logger): Promise<Supervisor<HistorySink>> {
-  const lease = db.backend === 'server' ? await Lease.open(nc, 'projection.history', undefined, undefined, replicas) : undefined
-  const sink = new Supervisor('history', async () => new HistorySink(log, db), { lease, logger })
+async function startHistory(nc: NatsConnection, log: EventLog, db: HistoryDb, config: Config, logger: Logger): Promise<Supervisor<HistorySink>> {
+  const lease = db.backend === 'server' ? await Lease.open(nc, 'projection.history', undefined, undefined, config.replicas) : undefined
+  const sink = new Supervisor('history', async () => new HistorySink(log, db, { flushIntervalMs: config.historyCommitMs }), { lease, logger })
   await sink.start()
   return sink
 }

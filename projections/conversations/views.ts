@@ -3,7 +3,7 @@ import { type KV, Kvm } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { Cursor } from '../../core/log/index.js'
 import type { ThreadQuery, ThreadSummary } from '../../schemas/index.js'
-import { appliedCursor, committedShares, readPrefix, readRecord } from '../runtime/index.js'
+import { appliedCursor, CommitAsker, committedShares, readPrefix, readRecord } from '../runtime/index.js'
 import { type InboxRow, inbox } from './inbox.js'
 import { decodeConv, keys } from './keys.js'
 import { type ContentReader, logContents } from './last-message.js'
@@ -52,6 +52,9 @@ export class ConversationViews {
 
   private readonly source: RecordSource = { get: <T>(key: string) => readRecord<T>(this.kv, key) }
 
+  /** Made at the first hurry: most processes never wait for the views. */
+  private asker: CommitAsker | undefined
+
   /** `partitions`: the projection runs in partition shares over that many partitions; absent: it runs whole, one commit. */
   static async open(nc: NatsConnection, bucket = CONVERSATIONS_BUCKET, projection = 'conversations', partitions?: number): Promise<ConversationViews> {
     const kv = await new Kvm(nc).create(bucket, { history: 1 })
@@ -65,6 +68,12 @@ export class ConversationViews {
     // A reach read a moment ago is never ahead of the views: a caller that shares it at worst waits one more poll.
     this.reading ??= committedShares(this.jsm, this.projection, this.partitions).finally(() => (this.reading = null))
     return this.reading
+  }
+
+  /** Asks the projection's runners, wherever they run, to commit soon: a caller waits for reach() to pass a position. */
+  hurry(): void {
+    this.asker ??= new CommitAsker(this.nc, this.projection)
+    this.asker.ask()
   }
 
   inbox(user: string): Promise<InboxRow[]> {

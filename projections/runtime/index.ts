@@ -1,4 +1,6 @@
 // projections/runtime: its public entry. Other parts import from here, not from the files behind it.
+
+export { CommitAsker, onCommitAsked } from './commit-asker.js'
 export { appliedCursor, type Batch, CommitLog, committedCursor } from './commit-log.js'
 export { KvWriter } from './kv-writer.js'
 export { type Lag, lagBehind } from './lag.js'

@@ -10,6 +10,8 @@ export interface RunnerOptions {
   flushEvery?: number
   /** ...or this long after the first uncommitted one. */
   flushIntervalMs?: number
+  /** ...or, once asked to hurry (see hurry()), this long after it. */
+  hurriedMs?: number
   /** Follow these partitions only (a partition's share of a projection); absent: all. */
   partitions?: readonly number[]
 }
@@ -30,10 +32,15 @@ export class ProcessorRunner<B = unknown> {
   private idle: (() => void) | null = null
   private flushing: Promise<void> = Promise.resolve()
   private timer: NodeJS.Timeout | null = null
+  /** When the batch filling now took its first event (the timer's start). */
+  private batchStartedAt = 0
+  /** Asked to hurry since the last batch was taken: this batch commits on hurriedMs. */
+  private hurried = false
   private failed: unknown = null
   private committed: Cursor = {}
   private readonly flushEvery: number
   private readonly flushIntervalMs: number
+  private readonly hurriedMs: number
   private readonly partitions: readonly number[] | undefined
 
   constructor(
@@ -43,6 +50,7 @@ export class ProcessorRunner<B = unknown> {
   ) {
     this.flushEvery = opts.flushEvery ?? 2000
     this.flushIntervalMs = opts.flushIntervalMs ?? 100
+    this.hurriedMs = Math.min(opts.hurriedMs ?? 100, this.flushIntervalMs)
     this.partitions = opts.partitions
   }
 
@@ -73,7 +81,28 @@ export class ProcessorRunner<B = unknown> {
     }
     this.unflushed++
     if (this.unflushed >= this.flushEvery) await this.flush()
-    else this.timer ??= setTimeout(() => void this.flush().catch((err: unknown) => (this.failed = err)), this.flushIntervalMs)
+    else if (!this.timer) this.arm(Date.now())
+  }
+
+  private arm(startedAt: number): void {
+    this.batchStartedAt = startedAt
+    const wait = this.hurried ? this.hurriedMs : this.flushIntervalMs
+    this.timer = setTimeout(() => void this.flush().catch((err: unknown) => (this.failed = err)), Math.max(0, startedAt + wait - Date.now()))
+  }
+
+  /**
+   * Commits the batch filling now (or the next one, when none is) within
+   * hurriedMs of its first event instead of flushIntervalMs: a reader waits
+   * for the views to reach a position. A long interval lets a commit write
+   * each record once for many events under load; a reader that waits does not
+   * wait for all of it.
+   */
+  hurry(): void {
+    if (this.hurried || !this.processor.commits) return
+    this.hurried = true
+    if (!this.timer) return
+    clearTimeout(this.timer)
+    this.arm(this.batchStartedAt)
   }
 
   private async applyNow(f: Followed): Promise<void> {
@@ -121,6 +150,7 @@ export class ProcessorRunner<B = unknown> {
     this.idle = null
     try {
       this.unflushed = 0
+      this.hurried = false
       return { batch: take(), position: { ...this.cursor } }
     } finally {
       this.gate = null

@@ -7,6 +7,7 @@ import { createDecider } from '../../core/domain/index.js'
 import { UserLog } from '../../core/users/index.js'
 import { LiveHooks } from '../../integrations/hooks/index.js'
 import { ConversationViews } from '../../projections/conversations/index.js'
+import { onCommitAsked } from '../../projections/runtime/index.js'
 import type { LogLevel } from '../../schemas/index.js'
 import { caughtUp, type LogAndConnection, type RunningProjection, startProjection } from './projection.js'
 
@@ -32,10 +33,14 @@ export async function startApiStack(
   bucket = 'api_views',
   limits = { bodyLimitBytes: 64 * 1024, rateLimitPerMinute: 100_000 },
   more: Partial<ApiDeps> = {},
+  /** How long the projection gathers events before a commit (sessions that wait for the views ask for one sooner). */
+  viewsCommitMs = 20,
 ): Promise<ApiStack> {
   const serviceToken = randomBytes(24).toString('base64url')
   const tokens = new Tokens({ serviceToken, jwtSecret: randomBytes(32).toString('base64url') })
-  const runner = await startProjection({ nc, log }, bucket)
+  const runner = await startProjection({ nc, log }, bucket, viewsCommitMs)
+  // As seqline up does: a session waiting for the views asks the projector to commit.
+  const asked = onCommitAsked(nc, bucket, () => runner.projector.hurry())
   const views = await ConversationViews.open(nc, bucket, bucket)
   const users = await UserDirectory.open(nc, `${bucket}_users`)
   const userLog = await UserLog.open(nc, { names: { stream: `${bucket}_USERS`.toUpperCase(), subjectPrefix: `${bucket}.users` } })
@@ -78,6 +83,7 @@ export async function startApiStack(
     stop: async () => {
       for (const a of [...extra, api]) await a.close()
       for (const hooks of opened) hooks.close()
+      asked.unsubscribe()
       await runner.stop()
       runner.close()
     },

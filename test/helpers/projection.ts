@@ -24,9 +24,9 @@ export interface RunningProjection {
   close(): void
 }
 
-/** A conversations projection on its own bucket (and its burn-erase reactor), started. */
-export async function startProjection({ nc, log }: LogAndConnection, name: string): Promise<RunningProjection> {
-  const projector = await openProjector(log, await ViewStore.open(nc, name), conversationsProjection(log, name), { flushIntervalMs: 20 })
+/** A conversations projection on its own bucket (and its burn-erase reactor), started; the projector commits every `commitMs`. */
+export async function startProjection({ nc, log }: LogAndConnection, name: string, commitMs = 20): Promise<RunningProjection> {
+  const projector = await openProjector(log, await ViewStore.open(nc, name), conversationsProjection(log, name), { flushIntervalMs: commitMs })
   const eraser = await openBurnEraser(nc, log, { name: `${name}_burn_erase`, flushIntervalMs: 20 })
   await projector.start()
   await eraser.start()
