@@ -90,13 +90,13 @@ export const Config = Type.Object(
     }),
     viewsCommitMs: Type.Integer({
       minimum: 10,
-      maximum: 10_000,
+      maximum: 4000,
       description:
         'SEQLINE_VIEWS_COMMIT_MS: how long the conversations projection gathers events before it commits them to the views (a WebSocket session that waits for the views asks for a commit within 100 ms)',
     }),
     historyCommitMs: Type.Integer({
       minimum: 10,
-      maximum: 60_000,
+      maximum: 4000,
       description:
         'SEQLINE_HISTORY_COMMIT_MS: how long the history sink gathers events before it inserts them (search and analytics trail the log by about this much)',
     }),

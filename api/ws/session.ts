@@ -145,7 +145,7 @@ export class Session implements LiveTarget {
       const reach = (await this.ctx.deps.views.reach()) ?? {}
       if (Object.entries(position).every(([p, seq]) => (reach[Number(p)] ?? 0) >= seq)) return true
       if (this.closed || Date.now() > deadline) return false
-      this.ctx.deps.views.hurry()
+      this.ctx.deps.views.askForCommit()
       await new Promise((r) => setTimeout(r, 20))
     }
   }

@@ -156,6 +156,7 @@ export class Pusher {
     for (;;) {
       const reach = (await this.views.reach()) ?? {}
       if (Object.entries(position).every(([p, seq]) => (reach[Number(p)] ?? 0) >= seq)) return
+      this.views.askForCommit()
       await sleep(VIEWS_POLL_MS, undefined, { signal })
     }
   }

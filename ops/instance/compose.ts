@@ -167,9 +167,14 @@ async function openShared(nc: NatsConnection, log: EventLog, views: Conversation
 async function startProjector(nc: NatsConnection, log: EventLog, views: ConversationViews, shared: Shared, config: Config, logger: Logger) {
   const projection = await openConversationsShares(nc, log, { replicas: config.replicas, logger, flushIntervalMs: config.viewsCommitMs })
   await projection.start()
-  const asked = onCommitAsked(nc, views.projection, () => {
-    for (const runner of projection.runners()) runner.hurry()
-  })
+  const asked = onCommitAsked(
+    nc,
+    views.projection,
+    () => {
+      for (const runner of projection.runners()) runner.commitSoon()
+    },
+    (err) => logger.warn({ err }, 'asks for a commit of the views cannot be received: sessions wait for the commit interval'),
+  )
   const eraserLease = await Lease.open(nc, 'reactor.burn-erase', undefined, undefined, config.replicas)
   const eraser = new Supervisor('burn-erase', () => openBurnEraser(nc, log, { replicas: config.replicas }), { lease: eraserLease, logger })
   await eraser.start()

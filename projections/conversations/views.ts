@@ -52,7 +52,7 @@ export class ConversationViews {
 
   private readonly source: RecordSource = { get: <T>(key: string) => readRecord<T>(this.kv, key) }
 
-  /** Made at the first hurry: most processes never wait for the views. */
+  /** Made at the first ask: most processes never wait for the views. */
   private asker: CommitAsker | undefined
 
   /** `partitions`: the projection runs in partition shares over that many partitions; absent: it runs whole, one commit. */
@@ -70,8 +70,8 @@ export class ConversationViews {
     return this.reading
   }
 
-  /** Asks the projection's runners, wherever they run, to commit soon: a caller waits for reach() to pass a position. */
-  hurry(): void {
+  /** Asks the projection's runners, wherever they run, to commit soon: the caller waits for reach() to pass a position. */
+  askForCommit(): void {
     this.asker ??= new CommitAsker(this.nc, this.projection)
     this.asker.ask()
   }

@@ -108,7 +108,11 @@ export class UserErasure {
   /** The views know every conversation the user was in as of now only once they reach the log's end. */
   private async viewsCaughtUp(): Promise<void> {
     const ends = await this.log.end()
-    const reached = async () => (covers((await this.views.reach()) ?? {}, ends) ? true : undefined)
+    const reached = async () => {
+      if (covers((await this.views.reach()) ?? {}, ends)) return true
+      this.views.askForCommit()
+      return undefined
+    }
     await until(reached, {
       timeoutMs: this.caughtUpMs,
       everyMs: 50,

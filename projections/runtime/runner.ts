@@ -10,8 +10,8 @@ export interface RunnerOptions {
   flushEvery?: number
   /** ...or this long after the first uncommitted one. */
   flushIntervalMs?: number
-  /** ...or, once asked to hurry (see hurry()), this long after it. */
-  hurriedMs?: number
+  /** ...or, once asked to commit soon (see commitSoon()), this long after it. */
+  soonMs?: number
   /** Follow these partitions only (a partition's share of a projection); absent: all. */
   partitions?: readonly number[]
 }
@@ -34,13 +34,13 @@ export class ProcessorRunner<B = unknown> {
   private timer: NodeJS.Timeout | null = null
   /** When the batch filling now took its first event (the timer's start). */
   private batchStartedAt = 0
-  /** Asked to hurry since the last batch was taken: this batch commits on hurriedMs. */
-  private hurried = false
+  /** Asked to commit soon since the last batch was taken: this batch commits on soonMs. */
+  private soon = false
   private failed: unknown = null
   private committed: Cursor = {}
   private readonly flushEvery: number
   private readonly flushIntervalMs: number
-  private readonly hurriedMs: number
+  private readonly soonMs: number
   private readonly partitions: readonly number[] | undefined
 
   constructor(
@@ -50,7 +50,7 @@ export class ProcessorRunner<B = unknown> {
   ) {
     this.flushEvery = opts.flushEvery ?? 2000
     this.flushIntervalMs = opts.flushIntervalMs ?? 100
-    this.hurriedMs = Math.min(opts.hurriedMs ?? 100, this.flushIntervalMs)
+    this.soonMs = Math.min(opts.soonMs ?? 100, this.flushIntervalMs)
     this.partitions = opts.partitions
   }
 
@@ -86,20 +86,26 @@ export class ProcessorRunner<B = unknown> {
 
   private arm(startedAt: number): void {
     this.batchStartedAt = startedAt
-    const wait = this.hurried ? this.hurriedMs : this.flushIntervalMs
-    this.timer = setTimeout(() => void this.flush().catch((err: unknown) => (this.failed = err)), Math.max(0, startedAt + wait - Date.now()))
+    const wait = this.soon ? this.soonMs : this.flushIntervalMs
+    const fire = () => {
+      // Fired: an ask from now on concerns the next batch, not this flush still queued behind a commit.
+      this.timer = null
+      void this.flush().catch((err: unknown) => (this.failed = err))
+    }
+    this.timer = setTimeout(fire, Math.max(0, startedAt + wait - Date.now()))
   }
 
   /**
    * Commits the batch filling now (or the next one, when none is) within
-   * hurriedMs of its first event instead of flushIntervalMs: a reader waits
+   * soonMs of its first event instead of flushIntervalMs: a reader waits
    * for the views to reach a position. A long interval lets a commit write
    * each record once for many events under load; a reader that waits does not
-   * wait for all of it.
+   * wait for all of it. An ask that lands while a batch is being taken may
+   * be lost; readers ask again while they wait.
    */
-  hurry(): void {
-    if (this.hurried || !this.processor.commits) return
-    this.hurried = true
+  commitSoon(): void {
+    if (this.soon || !this.processor.commits) return
+    this.soon = true
     if (!this.timer) return
     clearTimeout(this.timer)
     this.arm(this.batchStartedAt)
@@ -150,7 +156,7 @@ export class ProcessorRunner<B = unknown> {
     this.idle = null
     try {
       this.unflushed = 0
-      this.hurried = false
+      this.soon = false
       return { batch: take(), position: { ...this.cursor } }
     } finally {
       this.gate = null

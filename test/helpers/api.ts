@@ -40,7 +40,7 @@ export async function startApiStack(
   const tokens = new Tokens({ serviceToken, jwtSecret: randomBytes(32).toString('base64url') })
   const runner = await startProjection({ nc, log }, bucket, viewsCommitMs)
   // As seqline up does: a session waiting for the views asks the projector to commit.
-  const asked = onCommitAsked(nc, bucket, () => runner.projector.hurry())
+  const asked = onCommitAsked(nc, bucket, () => runner.projector.commitSoon())
   const views = await ConversationViews.open(nc, bucket, bucket)
   const users = await UserDirectory.open(nc, `${bucket}_users`)
   const userLog = await UserLog.open(nc, { names: { stream: `${bucket}_USERS`.toUpperCase(), subjectPrefix: `${bucket}.users` } })

@@ -52,28 +52,28 @@ describe('asking the conversations projection to commit', () => {
       timedOut: () => new Error(`the views did not reach ${JSON.stringify(end)} ${DEADLINE_MS} ms after ${asked}`),
     })
 
-  test('a runner that was asked to hurry commits what it applied, long before its interval', async () => {
+  test('a runner asked to commit soon commits what it applied, long before its interval', async () => {
     const { projector, views } = await openViews('ask_runner')
     await createGroup(s.handler, 'g_ask_runner', 'alice', ['bob'])
     const end = await applied(projector)
     assert.equal(await views.reach(), null, 'committed before its interval without being asked')
-    projector.hurry()
-    await committed(views, end, 'hurry()')
+    projector.commitSoon()
+    await committed(views, end, 'commitSoon()')
   })
 
   test('a reader asks over NATS: the runner subscribed to its projection commits', async () => {
     const { projector, views } = await openViews('ask_nats')
-    const asked = onCommitAsked(s.nc, 'ask_nats', () => projector.hurry())
+    const asked = onCommitAsked(s.nc, 'ask_nats', () => projector.commitSoon())
     s.defer(() => asked.unsubscribe())
     await createGroup(s.handler, 'g_ask_nats', 'alice', ['bob'])
     const first = await applied(projector)
-    views.hurry()
+    views.askForCommit()
     await committed(views, first, 'the first ask')
     // The next batch waits for its interval again until asked.
     await accepted(s.handler, text('m-ask-nats', 'g_ask_nats', 'alice'))
     const second = await applied(projector)
     assert.notDeepEqual((await views.reach())?.[s.log.partitionOf('g_ask_nats')], second[s.log.partitionOf('g_ask_nats')], 'the next batch committed unasked')
-    views.hurry()
+    views.askForCommit()
     await committed(views, second, 'the second ask')
   })
 
