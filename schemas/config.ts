@@ -92,7 +92,7 @@ export const Config = Type.Object(
       minimum: 10,
       maximum: 4000,
       description:
-        'SEQLINE_VIEWS_COMMIT_MS: how long the conversations projection gathers events before it commits them to the views (a WebSocket session that waits for the views asks for a commit within 100 ms)',
+        'SEQLINE_VIEWS_COMMIT_MS: how long the conversations projection gathers events before it commits them to the views while events come fast (100 ms otherwise; a WebSocket session that waits for the views asks for a commit within 100 ms)',
     }),
     historyCommitMs: Type.Integer({
       minimum: 10,

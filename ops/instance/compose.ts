@@ -32,6 +32,13 @@ import { announceRunning, withdrawRunning } from '../running-instance.js'
 import { loadSecrets } from '../secrets.js'
 import { startProbe } from './probe.js'
 
+/**
+ * Events a partition's batch of the views must hold for the next batch to wait
+ * SEQLINE_VIEWS_COMMIT_MS: under load many events then share each record
+ * written; a light load (a developer trying the API) commits every 100 ms.
+ */
+const BUSY_BATCH = 16
+
 /** A Seqline with every component of its role started, and the way to stop them in order. */
 export interface RunningSeqline {
   /** What runs where, one line per component, for the operator. */
@@ -165,7 +172,7 @@ async function openShared(nc: NatsConnection, log: EventLog, views: Conversation
  * burn executor, the retention sweep and the user-erasure worker.
  */
 async function startProjector(nc: NatsConnection, log: EventLog, views: ConversationViews, shared: Shared, config: Config, logger: Logger) {
-  const projection = await openConversationsShares(nc, log, { replicas: config.replicas, logger, flushIntervalMs: config.viewsCommitMs })
+  const projection = await openConversationsShares(nc, log, { replicas: config.replicas, logger, flushIntervalMs: config.viewsCommitMs, busyBatch: BUSY_BATCH })
   await projection.start()
   const asked = onCommitAsked(
     nc,
@@ -190,7 +197,7 @@ async function startProjector(nc: NatsConnection, log: EventLog, views: Conversa
   const deliverers = shared.deliverers!
   const held = projection.running
   const lines = [
-    `  projection   conversations → KV bucket ${views.bucket}: ${held.length ? `partitions ${held.join(',')} run here` : 'no partition yet, all held by other processes'} (fair shares among ${projection.sharing} projector process(es)), commits every ${config.viewsCommitMs} ms or when a session waits, views ${lag.events} events behind`,
+    `  projection   conversations → KV bucket ${views.bucket}: ${held.length ? `partitions ${held.join(',')} run here` : 'no partition yet, all held by other processes'} (fair shares among ${projection.sharing} projector process(es)), commits every 100 ms, or every ${config.viewsCommitMs} ms while ${BUSY_BATCH} events or more reach a partition per commit, views ${lag.events} events behind`,
     `  retention    sweep every ${config.retentionIntervalSeconds} s, user erasures taken from the audit stream ${AUDIT_STREAM}`,
     `  webhooks     ${deliverers.names().length} configured, ${deliverers.views().filter((d) => d.running).length} delivered by this process`,
     `  burns        executor running, erase reactor ${eraser.running ? 'run here' : 'run by another process; standing by'}`,

@@ -12,6 +12,13 @@ export interface RunnerOptions {
   flushIntervalMs?: number
   /** ...or, once asked to commit soon (see commitSoon()), this long after it. */
   soonMs?: number
+  /**
+   * A batch of at least this many events means events come fast: the next
+   * batch waits flushIntervalMs. After a smaller one the next commits on
+   * soonMs, as if asked, so a light load sees fresh views. Absent: every
+   * batch waits flushIntervalMs.
+   */
+  busyBatch?: number
   /** Follow these partitions only (a partition's share of a projection); absent: all. */
   partitions?: readonly number[]
 }
@@ -36,11 +43,14 @@ export class ProcessorRunner<B = unknown> {
   private batchStartedAt = 0
   /** Asked to commit soon since the last batch was taken: this batch commits on soonMs. */
   private soon = false
+  /** Whether the last batch taken was busy (see busyBatch): until one is, batches commit on soonMs. */
+  private busy: boolean
   private failed: unknown = null
   private committed: Cursor = {}
   private readonly flushEvery: number
   private readonly flushIntervalMs: number
   private readonly soonMs: number
+  private readonly busyBatch: number | undefined
   private readonly partitions: readonly number[] | undefined
 
   constructor(
@@ -51,6 +61,8 @@ export class ProcessorRunner<B = unknown> {
     this.flushEvery = opts.flushEvery ?? 2000
     this.flushIntervalMs = opts.flushIntervalMs ?? 100
     this.soonMs = Math.min(opts.soonMs ?? 100, this.flushIntervalMs)
+    this.busyBatch = opts.busyBatch
+    this.busy = opts.busyBatch === undefined
     this.partitions = opts.partitions
   }
 
@@ -86,13 +98,18 @@ export class ProcessorRunner<B = unknown> {
 
   private arm(startedAt: number): void {
     this.batchStartedAt = startedAt
-    const wait = this.soon ? this.soonMs : this.flushIntervalMs
+    const wait = this.batchWaitMs
     const fire = () => {
       // Fired: an ask from now on concerns the next batch, not this flush still queued behind a commit.
       this.timer = null
       void this.flush().catch((err: unknown) => (this.failed = err))
     }
     this.timer = setTimeout(fire, Math.max(0, startedAt + wait - Date.now()))
+  }
+
+  /** How long the batch filling now (or the next) waits after its first event before it commits. */
+  get batchWaitMs(): number {
+    return this.soon || !this.busy ? this.soonMs : this.flushIntervalMs
   }
 
   /**
@@ -155,6 +172,7 @@ export class ProcessorRunner<B = unknown> {
     if (this.inFlight > 0) await new Promise<void>((resolve) => (this.idle = resolve))
     this.idle = null
     try {
+      this.busy = this.busyBatch === undefined || this.unflushed >= this.busyBatch
       this.unflushed = 0
       this.soon = false
       return { batch: take(), position: { ...this.cursor } }

@@ -17,6 +17,8 @@ import { TestSocket, wsUrl } from '../helpers/ws.js'
 
 const NEVER_MS = 600_000
 const DEADLINE_MS = 10_000
+/** Long enough that the first batch takes every event waiting in the log; short of the deadline. */
+const SOON_MS = 3000
 
 describe('asking the conversations projection to commit', () => {
   const s = withLogServer()
@@ -75,6 +77,35 @@ describe('asking the conversations projection to commit', () => {
     assert.notDeepEqual((await views.reach())?.[s.log.partitionOf('g_ask_nats')], second[s.log.partitionOf('g_ask_nats')], 'the next batch committed unasked')
     views.askForCommit()
     await committed(views, second, 'the second ask')
+  })
+
+  test('a runner with a busy threshold commits small batches soon, and after a busy one waits for its interval until asked', async () => {
+    const name = 'ask_busy'
+    // Three events before it starts: its first batch holds them all (applied well within SOON_MS) and is busy.
+    await createGroup(s.handler, 'g_ask_busy', 'alice', ['bob'])
+    await accepted(s.handler, text('m-busy-1', 'g_ask_busy', 'alice'))
+    await accepted(s.handler, text('m-busy-2', 'g_ask_busy', 'alice'))
+    const store = await ViewStore.open(s.nc, name)
+    const projector = await openProjector(s.log, store, conversationsProjection(s.log, name), { flushIntervalMs: NEVER_MS, soonMs: SOON_MS, busyBatch: 3 })
+    const views = await ConversationViews.open(s.nc, name, name)
+    s.defer(() => projector.close())
+    s.defer(() => projector.stop())
+    await projector.start()
+    // Before any busy batch, a batch commits on soonMs unasked.
+    assert.equal(projector.batchWaitMs, SOON_MS)
+    const first = await applied(projector)
+    await committed(views, first, 'the first batch (not busy before it)')
+    // The batch just taken was busy: the next one waits for the interval until asked.
+    await accepted(s.handler, text('m-busy-3', 'g_ask_busy', 'alice'))
+    const second = await applied(projector)
+    assert.equal(projector.batchWaitMs, NEVER_MS, 'a batch after a busy one does not wait for the interval')
+    projector.commitSoon()
+    assert.equal(projector.batchWaitMs, SOON_MS)
+    await committed(views, second, 'commitSoon() after a busy batch')
+    // That batch held one event: the next commits on soonMs again, unasked.
+    assert.equal(projector.batchWaitMs, SOON_MS, 'a batch after a small one waits for the interval')
+    await accepted(s.handler, text('m-busy-4', 'g_ask_busy', 'alice'))
+    await committed(views, await applied(projector), 'a batch after a small one')
   })
 
   test('a WebSocket session gets its first sync while the projection commits only when asked', async () => {
