@@ -142,10 +142,8 @@ export class Session implements LiveTarget {
   private async viewsReach(position: Cursor): Promise<boolean> {
     const deadline = Date.now() + this.ctx.options.viewsWaitMs
     for (;;) {
-      const reach = (await this.ctx.deps.views.reach()) ?? {}
-      if (Object.entries(position).every(([p, seq]) => (reach[Number(p)] ?? 0) >= seq)) return true
+      if (await this.ctx.deps.views.reaches(position)) return true
       if (this.closed || Date.now() > deadline) return false
-      this.ctx.deps.views.askForCommit()
       await new Promise((r) => setTimeout(r, 20))
     }
   }

@@ -154,9 +154,7 @@ export class Pusher {
 
   private async viewsReach(position: Cursor, signal: AbortSignal): Promise<void> {
     for (;;) {
-      const reach = (await this.views.reach()) ?? {}
-      if (Object.entries(position).every(([p, seq]) => (reach[Number(p)] ?? 0) >= seq)) return
-      this.views.askForCommit()
+      if (await this.views.reaches(position)) return
       await sleep(VIEWS_POLL_MS, undefined, { signal })
     }
   }

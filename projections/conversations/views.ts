@@ -70,6 +70,17 @@ export class ConversationViews {
     return this.reading
   }
 
+  /**
+   * Whether the views reach `position` in every partition. When they do not
+   * yet, asks the projection to commit soon: the caller waits for them and
+   * asks again.
+   */
+  async reaches(position: Cursor): Promise<boolean> {
+    if (covers((await this.reach()) ?? {}, position)) return true
+    this.askForCommit()
+    return false
+  }
+
   /** Asks the projection's runners, wherever they run, to commit soon: the caller waits for reach() to pass a position. */
   askForCommit(): void {
     this.asker ??= new CommitAsker(this.nc, this.projection)
@@ -149,4 +160,9 @@ export class ConversationViews {
   burns(): Promise<Map<string, BurnRecord>> {
     return readPrefix<BurnRecord>(this.nc, this.bucket, keys.duePrefix)
   }
+}
+
+/** Whether `reach` is at or past `position` in every partition `position` names. */
+function covers(reach: Cursor, position: Cursor): boolean {
+  return Object.entries(position).every(([p, seq]) => (reach[Number(p)] ?? 0) >= seq)
 }

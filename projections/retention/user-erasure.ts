@@ -3,7 +3,7 @@ import { AckPolicy, DeliverPolicy, type JetStreamManager, type JsMsg, jetstream,
 import { type NatsConnection, nanos } from '@nats-io/transport-node'
 import type { CommandHandler } from '../../core/commands/index.js'
 import { until } from '../../core/index.js'
-import type { Cursor, EventLog } from '../../core/log/index.js'
+import type { EventLog } from '../../core/log/index.js'
 import type { ConversationViews } from '../conversations/index.js'
 import { type Logger, silentLogger } from '../runtime/index.js'
 import { AUDIT_STREAM, type AuditLog, type AuditRecord, subjectOf } from './audit-log.js'
@@ -108,21 +108,13 @@ export class UserErasure {
   /** The views know every conversation the user was in as of now only once they reach the log's end. */
   private async viewsCaughtUp(): Promise<void> {
     const ends = await this.log.end()
-    const reached = async () => {
-      if (covers((await this.views.reach()) ?? {}, ends)) return true
-      this.views.askForCommit()
-      return undefined
-    }
+    const reached = async () => ((await this.views.reaches(ends)) ? true : undefined)
     await until(reached, {
       timeoutMs: this.caughtUpMs,
       everyMs: 50,
       timedOut: () => new Error(`the views did not reach the log's end in ${this.caughtUpMs} ms`),
     })
   }
-}
-
-function covers(position: Cursor, ends: Cursor): boolean {
-  return Object.entries(ends).every(([p, end]) => (position[Number(p)] ?? 0) >= end)
 }
 
 async function ensureWorker(jsm: JetStreamManager): Promise<void> {

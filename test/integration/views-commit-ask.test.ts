@@ -2,14 +2,14 @@
 // it commits (SEQLINE_VIEWS_COMMIT_MS), so each record is written once for
 // many events. A WebSocket session waits for the views to reach the live
 // position before its first sync; it asks the projection's runners, over
-// NATS, to commit within their hurried interval instead. Here the projection
+// NATS, to commit soon instead. Here the projection
 // commits every ten minutes unless asked: whatever commits within a test's
 // deadline was asked to.
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { until } from '../../core/index.js'
 import { ConversationViews, conversationsProjection } from '../../projections/conversations/index.js'
-import { onCommitAsked, openProjector, ViewStore } from '../../projections/runtime/index.js'
+import { onCommitAsked, openProjector, type RunnerOptions, ViewStore } from '../../projections/runtime/index.js'
 import type { ServerFrame } from '../../schemas/index.js'
 import { startApiStack } from '../helpers/api.js'
 import { accepted, createGroup, text, withLogServer } from '../helpers/log.js'
@@ -23,9 +23,9 @@ const SOON_MS = 3000
 describe('asking the conversations projection to commit', () => {
   const s = withLogServer()
 
-  const openViews = async (name: string) => {
+  const openViews = async (name: string, opts: RunnerOptions = { flushIntervalMs: NEVER_MS }) => {
     const store = await ViewStore.open(s.nc, name)
-    const projector = await openProjector(s.log, store, conversationsProjection(s.log, name), { flushIntervalMs: NEVER_MS })
+    const projector = await openProjector(s.log, store, conversationsProjection(s.log, name), opts)
     const views = await ConversationViews.open(s.nc, name, name)
     s.defer(() => projector.close())
     s.defer(() => projector.stop())
@@ -80,17 +80,11 @@ describe('asking the conversations projection to commit', () => {
   })
 
   test('a runner with a busy threshold commits small batches soon, and after a busy one waits for its interval until asked', async () => {
-    const name = 'ask_busy'
     // Three events before it starts: its first batch holds them all (applied well within SOON_MS) and is busy.
     await createGroup(s.handler, 'g_ask_busy', 'alice', ['bob'])
     await accepted(s.handler, text('m-busy-1', 'g_ask_busy', 'alice'))
     await accepted(s.handler, text('m-busy-2', 'g_ask_busy', 'alice'))
-    const store = await ViewStore.open(s.nc, name)
-    const projector = await openProjector(s.log, store, conversationsProjection(s.log, name), { flushIntervalMs: NEVER_MS, soonMs: SOON_MS, busyBatch: 3 })
-    const views = await ConversationViews.open(s.nc, name, name)
-    s.defer(() => projector.close())
-    s.defer(() => projector.stop())
-    await projector.start()
+    const { projector, views } = await openViews('ask_busy', { flushIntervalMs: NEVER_MS, soonMs: SOON_MS, busyBatch: 3 })
     // Before any busy batch, a batch commits on soonMs unasked.
     assert.equal(projector.batchWaitMs, SOON_MS)
     const first = await applied(projector)
@@ -103,7 +97,7 @@ describe('asking the conversations projection to commit', () => {
     assert.equal(projector.batchWaitMs, SOON_MS)
     await committed(views, second, 'commitSoon() after a busy batch')
     // That batch held one event: the next commits on soonMs again, unasked.
-    assert.equal(projector.batchWaitMs, SOON_MS, 'a batch after a small one waits for the interval')
+    assert.equal(projector.batchWaitMs, SOON_MS, 'a batch after a small one waits for the busy interval')
     await accepted(s.handler, text('m-busy-4', 'g_ask_busy', 'alice'))
     await committed(views, await applied(projector), 'a batch after a small one')
   })
