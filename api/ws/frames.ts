@@ -34,13 +34,58 @@ export const encode = (frame: ServerFrame): string => JSON.stringify(frame)
 
 const EVENT_OPEN = Buffer.from('{"type":"event","event":')
 const EVENT_CLOSE = Buffer.from('}')
+/** FIN and the text opcode: every frame a server sends here is one whole text message. */
+const FIN_TEXT = 0x81
 
 /**
- * The `event` frame around an event's stored JSON, in one Buffer: the text
- * encode() would give for it, without parsing or serialising the event again.
+ * A text frame as a server puts it on the wire: the WebSocket header, then the
+ * UTF-8 text. A server's frames are unmasked, so the same bytes serve every
+ * socket, and a socket's write is these bytes as they are (TurnWrites).
+ */
+export function textFrame(text: string): Buffer {
+  const length = Buffer.byteLength(text)
+  const frame = Buffer.allocUnsafe(headerLength(length) + length)
+  frame.write(text, writeHeader(frame, length))
+  return frame
+}
+
+/**
+ * The `event` frame around an event's stored JSON, header included, in one
+ * Buffer: the bytes textFrame(encode(…)) would give for it, without parsing or
+ * serialising the event again.
  */
 export function storedEventFrame(body: Uint8Array): Buffer {
-  return Buffer.concat([EVENT_OPEN, body, EVENT_CLOSE], EVENT_OPEN.length + body.length + EVENT_CLOSE.length)
+  const length = EVENT_OPEN.length + body.length + EVENT_CLOSE.length
+  const frame = Buffer.allocUnsafe(headerLength(length) + length)
+  let at = writeHeader(frame, length)
+  at += EVENT_OPEN.copy(frame, at)
+  frame.set(body, at)
+  EVENT_CLOSE.copy(frame, at + body.length)
+  return frame
+}
+
+/** RFC 6455 §5.2: a 7-bit length, or 126 and 16 bits, or 127 and 64 bits. */
+function headerLength(length: number): number {
+  if (length < 126) return 2
+  return length < 65536 ? 4 : 10
+}
+
+/** Writes the header for a payload of `length` bytes at the frame's start; returns where the payload begins. */
+function writeHeader(frame: Buffer, length: number): number {
+  frame[0] = FIN_TEXT
+  if (length < 126) {
+    frame[1] = length
+    return 2
+  }
+  if (length < 65536) {
+    frame[1] = 126
+    frame.writeUInt16BE(length, 2)
+    return 4
+  }
+  frame[1] = 127
+  frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2)
+  frame.writeUInt32BE(length >>> 0, 6)
+  return 10
 }
 
 /** The error frame of an ApiError, echoing the request id when there is one. */

@@ -3,14 +3,15 @@ import { isChannel, isPrivate, membershipChange, reaches } from '../../core/doma
 import { type Cursor, type EventLog, type Followed, isCurrentVersion } from '../../core/log/index.js'
 import { type Logger, Supervisor, silentLogger } from '../../projections/runtime/index.js'
 import type { PresenceStatus, SeqlineEvent } from '../../schemas/index.js'
-import { encode, storedEventFrame } from './frames.js'
+import { encode, storedEventFrame, textFrame } from './frames.js'
 import { mayChangeMembership } from './interest.js'
 import { LiveFollower } from './live-follower.js'
 import type { Signals } from './signals.js'
 
 /**
- * A text frame ready for the wire: a string, or its UTF-8 bytes when one frame
- * goes to many sockets (encoded once, so no socket encodes it again).
+ * A text frame ready for the wire: a string, or the whole frame's bytes, header
+ * included (textFrame), when one frame goes to many sockets: built once, so
+ * each socket's part is the write.
  */
 export type WireFrame = string | Buffer
 
@@ -148,7 +149,7 @@ export class Hub {
       return
     }
     // A private event reaches its actor's devices; to everyone else its seq is a hole to skip, never the event.
-    const hole = Buffer.from(encode({ type: 'erased', conv: event.conv, seqs: [event.seq] }))
+    const hole = textFrame(encode({ type: 'erased', conv: event.conv, seqs: [event.seq] }))
     for (const t of targets) t.live(event, reaches(event, t.user) ? frame : hole)
   }
 
@@ -184,7 +185,7 @@ export class Hub {
 
 /** The event frame, around the stored bytes when they are the event's JSON as it stands (no upcast changed it). */
 function eventFrame(event: SeqlineEvent, body: Uint8Array | undefined): Buffer {
-  return body !== undefined && isCurrentVersion(event) ? storedEventFrame(body) : Buffer.from(encode({ type: 'event', event }))
+  return body !== undefined && isCurrentVersion(event) ? storedEventFrame(body) : textFrame(encode({ type: 'event', event }))
 }
 
 function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {

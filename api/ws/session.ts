@@ -5,7 +5,7 @@ import { CLOSE, type ClientFrame, type CommandFrame, type ServerFrame, type Sync
 import type { ApiDeps } from '../deps.js'
 import { ApiError, toApiError } from '../errors.js'
 import { answerCommand } from './command.js'
-import { encode, errorFrame, parseFrame } from './frames.js'
+import { encode, errorFrame, parseFrame, textFrame } from './frames.js'
 import { HeldFrames } from './held-frames.js'
 import type { Hub, LiveTarget, WireFrame } from './hub.js'
 import { Membership } from './membership.js'
@@ -28,7 +28,6 @@ export interface SessionContext {
 /** Output above this makes a sync wait for the socket to drain, so a large sync never floods memory. */
 const SYNC_HIGH_WATER = 1024 * 1024
 const MAX_TIMER_MS = 2 ** 31 - 1
-const TEXT_FRAME = { binary: false } as const
 
 /** One authenticated connection: its frames, its memberships, its share of the live stream. */
 export class Session implements LiveTarget {
@@ -95,10 +94,7 @@ export class Session implements LiveTarget {
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return
     // A client that cannot keep up is dropped rather than buffered without bound; it resyncs when it reconnects.
     if (this.socket.bufferedAmount > this.ctx.options.maxBufferedBytes) return this.socket.terminate()
-    this.ctx.turnWrites.hold(this.socket)
-    // Bytes go out as they are, still a text frame (ws takes a Buffer as binary unless told).
-    if (typeof frame === 'string') this.socket.send(frame)
-    else this.socket.send(frame, TEXT_FRAME)
+    this.ctx.turnWrites.write(this.socket, typeof frame === 'string' ? textFrame(frame) : frame)
   }
 
   live(event: SeqlineEvent, frame: WireFrame): void {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { WebSocket } from 'ws'
 import type { RunningApi } from '../../api/server.js'
+import type { WireFrame } from '../../api/ws/hub.js'
 import type { ServerFrame } from '../../schemas/index.js'
 import type { ApiStack } from './api.js'
 
@@ -9,6 +10,14 @@ export function wsUrl(api: RunningApi | ApiStack | string, token?: string): stri
   const base = typeof api === 'string' ? api : api.url
   const url = `${base.replace(/^http/, 'ws')}/v1/ws`
   return token === undefined ? url : `${url}?token=${encodeURIComponent(token)}`
+}
+
+/** The text of a frame the hub hands its targets: a string as it is; whole wire bytes (textFrame) without their header. */
+export function frameText(frame: WireFrame): string {
+  if (typeof frame === 'string') return frame
+  const length7 = (frame[1] ?? 0) & 0x7f
+  const payloadAt = length7 < 126 ? 2 : length7 === 126 ? 4 : 10
+  return frame.subarray(payloadAt).toString('utf8')
 }
 
 /**

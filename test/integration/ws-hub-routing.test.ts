@@ -7,6 +7,7 @@ import { until } from '../../core/index.js'
 import type { EventLog, Followed } from '../../core/log/index.js'
 import type { SeqlineEvent } from '../../schemas/index.js'
 import { accepted, createGroup, text, withLogServer } from '../helpers/log.js'
+import { frameText } from '../helpers/ws.js'
 
 function waitFor(condition: () => boolean, ms: number, what: string): Promise<true> {
   return until(() => (condition() ? true : undefined), { timeoutMs: ms, everyMs: 20, timedOut: () => new Error(`${what}: not by the deadline`) })
@@ -38,7 +39,7 @@ function target(hub: () => Hub, user: string, got: SeqlineEvent[], frames: strin
     user,
     live: (event, frame) => {
       got.push(event)
-      frames.push(frame.toString())
+      frames.push(frameText(frame))
       const change = membershipChange(event)
       if (change.added.includes(user)) hub().index(t, event.conv, true)
       if (change.removed.includes(user)) hub().index(t, event.conv, false)

@@ -3,6 +3,7 @@ import { once } from 'node:events'
 import type { Duplex } from 'node:stream'
 import { after, before, describe, test } from 'node:test'
 import { type WebSocket, WebSocketServer, WebSocket as WsClient } from 'ws'
+import { textFrame } from '../../api/ws/frames.js'
 import { TurnWrites } from '../../api/ws/turn-writes.js'
 import { until } from '../../core/until.js'
 
@@ -49,16 +50,12 @@ describe('WebSocket: the frames one socket is sent in one turn leave in one writ
   test('three frames of one turn: one write, all three arrive whole and in order; a later turn writes again', async () => {
     const turns = new TurnWrites()
     const writes = countWrites(serverSide)
-    for (const text of ['one', 'two', 'three']) {
-      turns.hold(serverSide)
-      serverSide.send(text)
-    }
+    for (const text of ['one', 'two', 'three']) turns.write(serverSide, textFrame(text))
     await until(() => (received.length === 3 ? true : undefined), { ...WAIT, timedOut: () => new Error(`got ${JSON.stringify(received)}`) })
     assert.deepEqual(received, ['one', 'two', 'three'])
     assert.equal(writes.count, 1)
 
-    turns.hold(serverSide)
-    serverSide.send('four')
+    turns.write(serverSide, textFrame('four'))
     await until(() => (received.length === 4 ? true : undefined), { ...WAIT, timedOut: () => new Error(`got ${JSON.stringify(received)}`) })
     assert.equal(received[3], 'four')
     assert.equal(writes.count, 2)
@@ -69,10 +66,7 @@ describe('WebSocket: the frames one socket is sent in one turn leave in one writ
     const writes = countWrites(serverSide)
     const from = received.length
     const frames = Array.from({ length: 40 }, (_, i) => `${i}:${'y'.repeat(4096)}`)
-    for (const f of frames) {
-      turns.hold(serverSide)
-      serverSide.send(f)
-    }
+    for (const f of frames) turns.write(serverSide, textFrame(f))
     await until(() => (received.length === from + frames.length ? true : undefined), {
       ...WAIT,
       timedOut: () => new Error(`got ${received.length - from} of ${frames.length}`),
@@ -82,10 +76,31 @@ describe('WebSocket: the frames one socket is sent in one turn leave in one writ
     assert.ok(writes.count >= 3 && writes.count <= 4, `${writes.count} writes`)
   })
 
+  test('whole frames of every header length (7, 16 and 64-bit) reach a ws client as their text, beside frames ws sends itself', async () => {
+    const turns = new TurnWrites()
+    const from = received.length
+    // Lengths in UTF-8 bytes around each boundary of RFC 6455's length field; "é" is two bytes, so bytes ≠ characters.
+    const texts = [0, 1, 125, 126, 127, 65535, 65536, 200000].map((bytes) => 'é'.repeat(Math.floor(bytes / 2)) + 'x'.repeat(bytes % 2))
+    texts.forEach((text, i) => {
+      turns.write(serverSide, textFrame(text))
+      // ws's own sender writes to the same stream in between: its frames and ours keep the order of the calls.
+      if (i === 3) serverSide.send('from ws')
+    })
+    const expected = [...texts.slice(0, 4), 'from ws', ...texts.slice(4)]
+    await until(() => (received.length === from + expected.length ? true : undefined), {
+      ...WAIT,
+      timedOut: () => new Error(`got ${received.length - from} of ${expected.length}`),
+    })
+    assert.deepEqual(
+      received.slice(from).map((t) => Buffer.byteLength(t)),
+      expected.map((t) => Buffer.byteLength(t)),
+    )
+    assert.deepEqual(received.slice(from), expected)
+  })
+
   test('a socket closed while held: its close frame still goes out and nothing throws at the flush', async () => {
     const turns = new TurnWrites()
-    turns.hold(serverSide)
-    serverSide.send('last')
+    turns.write(serverSide, textFrame('last'))
     let code: number | undefined
     client.once('close', (c) => {
       code = c

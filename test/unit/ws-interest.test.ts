@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { encode, storedEventFrame } from '../../api/ws/frames.js'
+import { encode, storedEventFrame, textFrame } from '../../api/ws/frames.js'
 import { MEMBERSHIP_TYPES, mayChangeMembership } from '../../api/ws/interest.js'
 import { membershipChange } from '../../core/domain/index.js'
 import { EVENT_VERSION, type EventType, type SeqlineEvent } from '../../schemas/index.js'
@@ -30,9 +30,12 @@ describe('routing by conversation before decoding (api/ws/interest.ts)', () => {
     assert.equal(mayChangeMembership(outer.subarray(0, 10)), false)
   })
 
-  test('the frame around stored bytes is the text encode() gives for the event', () => {
-    const event = sentEvent({ data: { content: { type: 'text', text: 'héllo "quoted" ✓' } } }) as SeqlineEvent
-    const frame = storedEventFrame(bytes(event))
-    assert.equal(frame.toString('utf8'), encode({ type: 'event', event }))
+  test('the frame around stored bytes is the wire frame of the text encode() gives for the event, at every header length', () => {
+    // Texts whose frames take a 7-bit, a 16-bit and a 64-bit length.
+    for (const size of [10, 200, 70000]) {
+      const event = sentEvent({ data: { content: { type: 'text', text: `héllo "quoted" ✓ ${'z'.repeat(size)}` } } }) as SeqlineEvent
+      const frame = storedEventFrame(bytes(event))
+      assert.deepEqual(frame, textFrame(encode({ type: 'event', event })), `text of ${size}`)
+    }
   })
 })
