@@ -37,16 +37,22 @@ const EVENT_CLOSE = Buffer.from('}')
 /** FIN and the text opcode: every frame a server sends here is one whole text message. */
 const FIN_TEXT = 0x81
 
+declare const whole: unique symbol
+
 /**
  * A text frame as a server puts it on the wire: the WebSocket header, then the
  * UTF-8 text. A server's frames are unmasked, so the same bytes serve every
- * socket, and a socket's write is these bytes as they are (TurnWrites).
+ * socket, and a socket's write is these bytes as they are (TurnWrites). Only
+ * textFrame and storedEventFrame make one: a Buffer of a payload alone,
+ * written as a frame, would break the stream.
  */
-export function textFrame(text: string): Buffer {
+export type WholeFrame = Buffer & { readonly [whole]: true }
+
+export function textFrame(text: string): WholeFrame {
   const length = Buffer.byteLength(text)
   const frame = Buffer.allocUnsafe(headerLength(length) + length)
   frame.write(text, writeHeader(frame, length))
-  return frame
+  return frame as WholeFrame
 }
 
 /**
@@ -54,14 +60,14 @@ export function textFrame(text: string): Buffer {
  * Buffer: the bytes textFrame(encode(…)) would give for it, without parsing or
  * serialising the event again.
  */
-export function storedEventFrame(body: Uint8Array): Buffer {
+export function storedEventFrame(body: Uint8Array): WholeFrame {
   const length = EVENT_OPEN.length + body.length + EVENT_CLOSE.length
   const frame = Buffer.allocUnsafe(headerLength(length) + length)
   let at = writeHeader(frame, length)
   at += EVENT_OPEN.copy(frame, at)
   frame.set(body, at)
   EVENT_CLOSE.copy(frame, at + body.length)
-  return frame
+  return frame as WholeFrame
 }
 
 /** RFC 6455 §5.2: a 7-bit length, or 126 and 16 bits, or 127 and 64 bits. */

@@ -42,7 +42,8 @@ export const gateway = fp<{ deps: ApiDeps }>(
     const online = await OnlinePublisher.open(deps.nc, { heartbeatMs: options.presenceHeartbeatMs })
     const sessions = new Set<Session>()
     await app.register(websocket, {
-      options: { maxPayload: options.maxFrameBytes },
+      // Uncompressed: frames are written to the socket whole (TurnWrites), never through ws's sender.
+      options: { maxPayload: options.maxFrameBytes, perMessageDeflate: false },
       preClose(done) {
         for (const s of sessions) s.close(CLOSE.GOING_AWAY, 'server shutting down')
         done()

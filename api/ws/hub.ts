@@ -3,17 +3,17 @@ import { isChannel, isPrivate, membershipChange, reaches } from '../../core/doma
 import { type Cursor, type EventLog, type Followed, isCurrentVersion } from '../../core/log/index.js'
 import { type Logger, Supervisor, silentLogger } from '../../projections/runtime/index.js'
 import type { PresenceStatus, SeqlineEvent } from '../../schemas/index.js'
-import { encode, storedEventFrame, textFrame } from './frames.js'
+import { encode, storedEventFrame, textFrame, type WholeFrame } from './frames.js'
 import { mayChangeMembership } from './interest.js'
 import { LiveFollower } from './live-follower.js'
 import type { Signals } from './signals.js'
 
 /**
  * A text frame ready for the wire: a string, or the whole frame's bytes, header
- * included (textFrame), when one frame goes to many sockets: built once, so
- * each socket's part is the write.
+ * included, when one frame goes to many sockets: built once, so each socket's
+ * part is the write.
  */
-export type WireFrame = string | Buffer
+export type WireFrame = string | WholeFrame
 
 /** One connection as the hub sees it. */
 export interface LiveTarget {
@@ -178,13 +178,13 @@ export class Hub {
     }
     const targets = this.byConv.get(notice.conv)
     if (!targets) return
-    const frame = encode({ type: 'typing', conv: notice.conv, user: notice.user })
+    const frame = textFrame(encode({ type: 'typing', conv: notice.conv, user: notice.user }))
     for (const t of targets) if (t.user !== notice.user) t.send(frame)
   }
 }
 
 /** The event frame, around the stored bytes when they are the event's JSON as it stands (no upcast changed it). */
-function eventFrame(event: SeqlineEvent, body: Uint8Array | undefined): Buffer {
+function eventFrame(event: SeqlineEvent, body: Uint8Array | undefined): WholeFrame {
   return body !== undefined && isCurrentVersion(event) ? storedEventFrame(body) : textFrame(encode({ type: 'event', event }))
 }
 

@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream'
 import type { WebSocket } from 'ws'
+import type { WholeFrame } from './frames.js'
 
 /**
  * Held bytes past which a socket's frames go out before its turn ends: a burst
@@ -18,9 +19,12 @@ const FLUSH_BYTES = 64 * 1024
  * Frames come whole, header included (textFrame, storedEventFrame), and are
  * written to ws's own stream as they are: ws's sender would frame each send
  * again, per socket, and hand the stream a header and a payload apart. ws
- * still writes what it sends itself (pongs, the close frame) to the same
- * stream, so the order on the wire is the order of the calls; compression is
- * off, so its sender never holds a frame back.
+ * still writes its control frames (the heartbeat's pings, pongs, the close
+ * frame) to the same stream, at once, so the order on the wire is the order of
+ * the calls. That holds while nothing goes through ws.send on these sockets:
+ * a compressed message or a Blob is what its sender holds back in a queue.
+ * The stream is ws's private `_socket`; the lock file pins ws, and the
+ * ws-turn-writes tests exercise it.
  */
 export class TurnWrites {
   private corked: Duplex[] = []
@@ -30,11 +34,11 @@ export class TurnWrites {
     for (const raw of corked) raw.uncork()
   }
 
-  /** Writes a whole frame to the socket, corked for the rest of this turn. */
-  write(socket: WebSocket, frame: Buffer): void {
-    // ws keeps the net.Socket it writes to here; a socket that has none (closed) is sent nothing.
+  /** Writes a whole frame to an open socket, corked for the rest of this turn. */
+  write(socket: WebSocket, frame: WholeFrame): void {
     const raw = (socket as unknown as { _socket?: Duplex })._socket
-    if (!raw) return
+    // ws keeps the net.Socket it writes to there from the upgrade on; a ws that does not would send nothing, so say so.
+    if (!raw) throw new Error('the ws socket has no _socket stream: this version of ws is not one Seqline supports')
     this.hold(raw)
     raw.write(frame)
   }

@@ -12,11 +12,14 @@ export function wsUrl(api: RunningApi | ApiStack | string, token?: string): stri
   return token === undefined ? url : `${url}?token=${encodeURIComponent(token)}`
 }
 
-/** The text of a frame the hub hands its targets: a string as it is; whole wire bytes (textFrame) without their header. */
+/** The text of a frame the hub hands its targets: a string as it is; a whole frame's payload, once its header is checked. */
 export function frameText(frame: WireFrame): string {
   if (typeof frame === 'string') return frame
-  const length7 = (frame[1] ?? 0) & 0x7f
+  if (frame[0] !== 0x81 || (frame[1] ?? 0) > 127) throw new Error(`not an unmasked final text frame: ${frame.subarray(0, 2).toString('hex')}`)
+  const length7 = frame[1] ?? 0
   const payloadAt = length7 < 126 ? 2 : length7 === 126 ? 4 : 10
+  const length = length7 < 126 ? length7 : length7 === 126 ? frame.readUInt16BE(2) : Number(frame.readBigUInt64BE(2))
+  if (frame.length - payloadAt !== length) throw new Error(`the header says ${length} bytes; ${frame.length - payloadAt} follow`)
   return frame.subarray(payloadAt).toString('utf8')
 }
 

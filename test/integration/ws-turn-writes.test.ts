@@ -98,6 +98,17 @@ describe('WebSocket: the frames one socket is sent in one turn leave in one writ
     assert.deepEqual(received.slice(from), expected)
   })
 
+  test("frames written and not yet sent count in the socket's bufferedAmount, which the slow-client bound reads", async () => {
+    const turns = new TurnWrites()
+    const from = received.length
+    const frame = textFrame('b'.repeat(1000))
+    const before = serverSide.bufferedAmount
+    turns.write(serverSide, frame)
+    // Corked until the turn ends: the whole frame is still held, and ws counts it.
+    assert.equal(serverSide.bufferedAmount, before + frame.length)
+    await until(() => (received.length === from + 1 ? true : undefined), { ...WAIT, timedOut: () => new Error('the frame never arrived') })
+  })
+
   test('a socket closed while held: its close frame still goes out and nothing throws at the flush', async () => {
     const turns = new TurnWrites()
     turns.write(serverSide, textFrame('last'))
