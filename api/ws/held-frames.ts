@@ -1,12 +1,10 @@
-import type { WireFrame } from './hub.js'
+import type { WholeFrame } from './frames.js'
 
 /** A live frame held back while its conversation's replay goes out. */
 interface Held {
   seq: number
-  frame: WireFrame
+  frame: WholeFrame
 }
-
-const sizeOf = (frame: WireFrame): number => (typeof frame === 'string' ? Buffer.byteLength(frame) : frame.byteLength)
 
 /**
  * While a sync runs: the live frames of each conversation it replays, held
@@ -25,22 +23,22 @@ export class HeldFrames {
   }
 
   /** Holds a live frame when its conversation's replay is still going out; false when it may go at once. */
-  hold(conv: string, seq: number, frame: WireFrame): boolean {
+  hold(conv: string, seq: number, frame: WholeFrame): boolean {
     const held = this.held?.get(conv)
     if (!held) return false
     held.push({ seq, frame })
-    this.bytes += sizeOf(frame)
+    this.bytes += frame.byteLength
     return true
   }
 
   /** After a conversation's replay: its held live frames, but none the replay already sent. */
-  release(conv: string, replayedUpTo: number): WireFrame[] {
+  release(conv: string, replayedUpTo: number): WholeFrame[] {
     const held = this.held?.get(conv)
     if (!held) return []
     this.held?.delete(conv)
-    const out: WireFrame[] = []
+    const out: WholeFrame[] = []
     for (const h of held) {
-      this.bytes -= sizeOf(h.frame)
+      this.bytes -= h.frame.byteLength
       if (h.seq > replayedUpTo) out.push(h.frame)
     }
     return out

@@ -8,22 +8,16 @@ import { mayChangeMembership } from './interest.js'
 import { LiveFollower } from './live-follower.js'
 import type { Signals } from './signals.js'
 
-/**
- * A text frame ready for the wire: a string, or the whole frame's bytes, header
- * included, when one frame goes to many sockets: built once, so each socket's
- * part is the write.
- */
-export type WireFrame = string | WholeFrame
-
 /** One connection as the hub sees it. */
 export interface LiveTarget {
   readonly user: string
   /**
    * A new event of the log, for a conversation the user is (or is becoming, or ceasing to be) a member of;
-   * `frame` is what this user gets of it (an `erased` frame for another member's private event).
+   * `frame` is what this user gets of it (an `erased` frame for another member's private event), built once for
+   * every socket it goes to.
    */
-  live(event: SeqlineEvent, frame: WireFrame): void
-  send(frame: WireFrame): void
+  live(event: SeqlineEvent, frame: WholeFrame): void
+  send(frame: WholeFrame): void
 }
 
 const RESTART_MS = 1000

@@ -5,9 +5,9 @@ import { CLOSE, type ClientFrame, type CommandFrame, type ServerFrame, type Sync
 import type { ApiDeps } from '../deps.js'
 import { ApiError, toApiError } from '../errors.js'
 import { answerCommand } from './command.js'
-import { encode, errorFrame, parseFrame, textFrame } from './frames.js'
+import { encode, errorFrame, parseFrame, textFrame, type WholeFrame } from './frames.js'
 import { HeldFrames } from './held-frames.js'
-import type { Hub, LiveTarget, WireFrame } from './hub.js'
+import type { Hub, LiveTarget } from './hub.js'
 import { Membership } from './membership.js'
 import type { GatewayOptions } from './options.js'
 import { pooled, syncConversation } from './sync.js'
@@ -90,14 +90,14 @@ export class Session implements LiveTarget {
     this.socket.close(code, reason)
   }
 
-  send(frame: WireFrame): void {
+  send(frame: WholeFrame): void {
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return
     // A client that cannot keep up is dropped rather than buffered without bound; it resyncs when it reconnects.
     if (this.socket.bufferedAmount > this.ctx.options.maxBufferedBytes) return this.socket.terminate()
-    this.ctx.turnWrites.write(this.socket, typeof frame === 'string' ? textFrame(frame) : frame)
+    this.ctx.turnWrites.write(this.socket, frame)
   }
 
-  live(event: SeqlineEvent, frame: WireFrame): void {
+  live(event: SeqlineEvent, frame: WholeFrame): void {
     const was = this.membership.isMember(event.conv)
     const now = this.membership.apply(event)
     if (now !== null) this.ctx.hub.index(this, event.conv, now)
@@ -106,7 +106,7 @@ export class Session implements LiveTarget {
   }
 
   /** Sends a live frame, or holds it while the replay of its conversation is still going out. */
-  private deliver(event: SeqlineEvent, frame: WireFrame): void {
+  private deliver(event: SeqlineEvent, frame: WholeFrame): void {
     if (!this.holding.hold(event.conv, event.seq, frame)) return this.send(frame)
     // Held frames are output not yet sent: the same bound as the socket's own buffer.
     if (this.holding.bytes > this.ctx.options.maxBufferedBytes) this.socket.terminate()
@@ -241,7 +241,7 @@ export class Session implements LiveTarget {
   }
 
   private sendFrame(frame: ServerFrame): void {
-    this.send(encode(frame))
+    this.send(textFrame(encode(frame)))
   }
 
   /** Sends, first waiting while the socket holds more than the high-water mark; throws once closed, which ends the sync. */

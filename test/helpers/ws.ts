@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { WebSocket } from 'ws'
 import type { RunningApi } from '../../api/server.js'
-import type { WireFrame } from '../../api/ws/hub.js'
+import type { WholeFrame } from '../../api/ws/frames.js'
 import type { ServerFrame } from '../../schemas/index.js'
 import type { ApiStack } from './api.js'
 
@@ -12,9 +12,8 @@ export function wsUrl(api: RunningApi | ApiStack | string, token?: string): stri
   return token === undefined ? url : `${url}?token=${encodeURIComponent(token)}`
 }
 
-/** The text of a frame the hub hands its targets: a string as it is; a whole frame's payload, once its header is checked. */
-export function frameText(frame: WireFrame): string {
-  if (typeof frame === 'string') return frame
+/** The text of a frame the hub hands its targets: the whole frame's payload, once its header is checked. */
+export function frameText(frame: WholeFrame): string {
   if (frame[0] !== 0x81 || (frame[1] ?? 0) > 127) throw new Error(`not an unmasked final text frame: ${frame.subarray(0, 2).toString('hex')}`)
   const length7 = frame[1] ?? 0
   const payloadAt = length7 < 126 ? 2 : length7 === 126 ? 4 : 10
