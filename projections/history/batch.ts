@@ -1,5 +1,5 @@
 import type { Followed } from '../../core/log/index.js'
-import { type EventRow, eventRow, type HiddenRow, hiddenRows, type MessageRow, messageRow, type Revision, revisions } from './rows.js'
+import { type EncodedRow, encoded, eventRow, type HiddenRow, hiddenRows, type MessageRow, messageRow, type Revision, revisions } from './rows.js'
 
 /** What a revision needs from the message it changes, when that message was stored by an earlier batch. */
 export interface Original {
@@ -19,7 +19,8 @@ export const messageKey = (conv: string, seq: number) => `${conv}\u0000${seq}`
  * recall) target is listed so stored versions can be erased too.
  */
 export class HistoryBatch {
-  readonly events: EventRow[] = []
+  /** Encoded as each event arrives, so a flush does not stringify a second's worth of rows at once. */
+  readonly events: EncodedRow[] = []
   readonly hidden: HiddenRow[] = []
   private readonly messages = new Map<string, MessageRow>()
   private readonly pending = new Map<string, Revision>()
@@ -31,7 +32,7 @@ export class HistoryBatch {
   }
 
   add(f: Followed): void {
-    this.events.push(eventRow(f))
+    this.events.push(encoded(eventRow(f)))
     this.hidden.push(...hiddenRows(f))
     const m = messageRow(f)
     if (m) this.messages.set(messageKey(m.conv, m.seq), m)

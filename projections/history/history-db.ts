@@ -75,6 +75,16 @@ export class HistoryDb {
     await this.client.insert({ table: this.table(table), values, format: 'JSONEachRow' })
   }
 
+  /**
+   * Inserts rows already encoded as JSON lines, as one statement with its
+   * data inline (what the client's insert sends too): the sink encodes each
+   * row as its event arrives, and the client would encode every row again.
+   */
+  async insertEncoded(table: string, lines: string[]): Promise<void> {
+    if (lines.length === 0) return
+    await this.client.command({ query: `INSERT INTO ${this.table(table)} FORMAT JSONEachRow\n${lines.join('\n')}` })
+  }
+
   /** chDB's data directory (the same for every session of the process, ':memory:' included). */
   async dataDir(): Promise<string> {
     const [disk] = await this.rows<{ path: string }>(`SELECT path FROM system.disks WHERE name = 'default'`)

@@ -2,7 +2,7 @@ import { until } from '../../core/index.js'
 import type { Cursor } from '../../core/log/index.js'
 import { type HistoryBatch, messageKey, type Original } from './batch.js'
 import type { HistoryDb } from './history-db.js'
-import type { Position } from './rows.js'
+import { type EncodedRow, encoded } from './rows.js'
 import { words } from './words.js'
 
 const TABLES = ['hidden', 'messages', 'events'] as const
@@ -33,14 +33,15 @@ export class HistoryWriter {
     // Erase first: a crash after it repeats it harmlessly; rows of this batch are already blank.
     await this.erase(batch.erase)
     const messages = batch.messageRows(await this.originals(batch.lookups()))
-    await this.insert('hidden', batch.hidden, written)
-    await this.insert('messages', this.db.caps.textIndex ? messages : messages.map((m) => ({ ...m, words: words(m.text) })), written)
+    await this.insert('hidden', batch.hidden.map(encoded), written)
+    await this.insert('messages', (this.db.caps.textIndex ? messages : messages.map((m) => ({ ...m, words: words(m.text) }))).map(encoded), written)
     await this.insert('events', batch.events, written)
   }
 
-  protected async insert(table: Table, rows: Position[], written: Written): Promise<void> {
+  protected async insert(table: Table, rows: EncodedRow[], written: Written): Promise<void> {
     const fresh = rows.filter((r) => r.pos > (written[table][r.part] ?? 0))
-    await this.db.insert(table, fresh)
+    const lines = fresh.map((r) => r.json)
+    await this.db.insertEncoded(table, lines)
     for (const r of fresh) written[table][r.part] = Math.max(written[table][r.part] ?? 0, r.pos)
   }
 

@@ -47,6 +47,25 @@ test('revisions of messages stored earlier wait for their originals; a missing o
 test('event rows carry no message content', () => {
   const b = new HistoryBatch()
   b.add(at(2, 'message.sent', text('private words')))
-  assert.equal(b.events[0]!.data.includes('private'), false)
-  assert.deepEqual(JSON.parse(b.events[0]!.data), { contentType: 'text' })
+  assert.equal(b.events[0]!.json.includes('private'), false)
+  assert.deepEqual(JSON.parse((JSON.parse(b.events[0]!.json) as { data: string }).data), { contentType: 'text' })
+})
+
+test('an event row is encoded as it arrives: its columns, its position, and the data as stored but for the content', () => {
+  const b = new HistoryBatch()
+  const f = at(7, 'message.sent', { thread: 3, ...text('hello'), mentions: ['ben'], burnAfter: 30 })
+  b.add(f)
+  const [row] = b.events
+  assert.deepEqual([row!.part, row!.pos], [0, f.streamSeq])
+  assert.deepEqual(JSON.parse(row!.json), {
+    part: 0,
+    pos: f.streamSeq,
+    conv: 'g_b',
+    seq: 7,
+    at_ms: 1007,
+    type: 'message.sent',
+    actor: 'ann',
+    cmd: 'c7',
+    data: '{"thread":3,"mentions":["ben"],"burnAfter":30,"contentType":"text"}',
+  })
 })
