@@ -23,6 +23,8 @@ export class HistoryBatch {
   readonly events: EncodedRow[] = []
   readonly hidden: HiddenRow[] = []
   private readonly messages = new Map<string, MessageRow>()
+  /** Message rows encoded as they arrived, until a revision in the batch changes them. */
+  private readonly lines = new Map<string, string>()
   private readonly pending = new Map<string, Revision>()
   /** conv → seqs whose every stored version must lose its text. */
   readonly erase = new Map<string, Set<number>>()
@@ -35,7 +37,11 @@ export class HistoryBatch {
     this.events.push(encoded(eventRow(f)))
     this.hidden.push(...hiddenRows(f))
     const m = messageRow(f)
-    if (m) this.messages.set(messageKey(m.conv, m.seq), m)
+    if (m) {
+      const key = messageKey(m.conv, m.seq)
+      this.messages.set(key, m)
+      this.lines.set(key, JSON.stringify(m))
+    }
     for (const r of revisions(f)) this.revise(r)
   }
 
@@ -48,6 +54,7 @@ export class HistoryBatch {
       return
     }
     this.messages.set(key, { ...inBatch, part: r.part, pos: r.pos, state: r.state, text: r.text })
+    this.lines.delete(key)
   }
 
   private eraseLater(conv: string, seq: number): void {
@@ -72,5 +79,14 @@ export class HistoryBatch {
       rows.push({ part: r.part, pos: r.pos, conv: r.conv, seq: r.target, at_ms: o.at_ms, sender: o.sender, kind: o.kind, state: r.state, text: r.text })
     }
     return rows
+  }
+
+  /** The same rows as JSON lines: those unchanged since they arrived were encoded then. */
+  encodedMessageRows(originals: Map<string, Original>): EncodedRow[] {
+    return this.messageRows(originals).map((row) => ({
+      part: row.part,
+      pos: row.pos,
+      json: this.lines.get(messageKey(row.conv, row.seq)) ?? JSON.stringify(row),
+    }))
   }
 }

@@ -32,9 +32,13 @@ export class HistoryWriter {
   async write(batch: HistoryBatch, written: Written): Promise<void> {
     // Erase first: a crash after it repeats it harmlessly; rows of this batch are already blank.
     await this.erase(batch.erase)
-    const messages = batch.messageRows(await this.originals(batch.lookups()))
+    const originals = await this.originals(batch.lookups())
+    // A server without a text index searches a column of words, made here.
+    const messages = this.db.caps.textIndex
+      ? batch.encodedMessageRows(originals)
+      : batch.messageRows(originals).map((m) => encoded({ ...m, words: words(m.text) }))
     await this.insert('hidden', batch.hidden.map(encoded), written)
-    await this.insert('messages', (this.db.caps.textIndex ? messages : messages.map((m) => ({ ...m, words: words(m.text) }))).map(encoded), written)
+    await this.insert('messages', messages, written)
     await this.insert('events', batch.events, written)
   }
 

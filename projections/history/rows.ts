@@ -14,7 +14,7 @@ export interface EncodedRow extends Position {
   json: string
 }
 
-export const encoded = (row: Position): EncodedRow => ({ part: row.part, pos: row.pos, json: JSON.stringify(row) })
+export const encoded = <R extends Position>(row: R): EncodedRow => ({ part: row.part, pos: row.pos, json: JSON.stringify(row) })
 
 export interface MessageRow extends Position {
   conv: string
@@ -66,12 +66,7 @@ function searchableText(content: MessageContent): string {
   }
 }
 
-/** The columns every row of an event starts with: its log position, conversation, seq and time. */
-function origin(f: Followed): Position & { conv: string; seq: number; at_ms: number } {
-  return { part: f.partition, pos: f.streamSeq, conv: f.event.conv, seq: f.event.seq, at_ms: f.event.at }
-}
-
-// Built field by field, without spreads: every event of the log makes one, on the thread that serves the sockets.
+// Rows are built field by field, without spreads: every event of the log makes one, on the thread that serves the sockets.
 export function eventRow(f: Followed): EventRow {
   const e = f.event
   return {
@@ -102,7 +97,11 @@ export function messageRow(f: Followed): MessageRow | null {
   if (e.type !== 'message.sent') return null
   const content = e.data.content
   return {
-    ...origin(f),
+    part: f.partition,
+    pos: f.streamSeq,
+    conv: e.conv,
+    seq: e.seq,
+    at_ms: e.at,
     sender: e.actor,
     kind: content.type,
     state: 'live',

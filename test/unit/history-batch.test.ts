@@ -21,6 +21,26 @@ test('a message and its revisions in one batch fold into one row, the newest ver
   assert.equal(b.events.length, 2)
 })
 
+test('message rows are encoded as they arrive; one revised in the batch is encoded as its newest version', () => {
+  const b = new HistoryBatch()
+  b.add(at(2, 'message.sent', text('kept as sent')))
+  b.add(at(3, 'message.sent', text('first words')))
+  b.add(at(4, 'message.edited', { target: 3, ...text('second words') }))
+  const lines = b.encodedMessageRows(new Map()).map((r) => JSON.parse(r.json) as { seq: number; state: string; text: string; pos: number })
+  assert.deepEqual(
+    lines.map((r) => [r.seq, r.state, r.text]),
+    [
+      [2, 'live', 'kept as sent'],
+      [3, 'edited', 'second words'],
+    ],
+  )
+  assert.deepEqual(
+    b.encodedMessageRows(new Map()).map((r) => [r.part, r.pos]),
+    b.messageRows(new Map()).map((r) => [r.part, r.pos]),
+  )
+  assert.deepEqual(lines, b.messageRows(new Map()))
+})
+
 test('a burn inside the batch writes the message blank and lists it for erasure of stored versions', () => {
   const b = new HistoryBatch()
   b.add(at(2, 'message.sent', text('secret')))
