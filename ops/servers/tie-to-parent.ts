@@ -16,14 +16,21 @@ kill -KILL "$child" 2>/dev/null
 exit 0
 `
 
+/** Children tied to this process, all signalled by one 'exit' hook: a benchmark ties more than the ten hooks Node accepts without a warning. */
+const tied = new Set<number>()
+
+function signalTied(): void {
+  for (const pid of tied) signalQuietly(pid, 'SIGTERM')
+}
+
 /**
  * Makes a child process end when this process ends, however it ends.
  * A normal exit is caught by the 'exit' hook; a SIGKILL or an unhandled
  * signal skips every hook, so a tiny shell watchdog outlives us to do it.
  */
 export function tieToParent(childPid: number, graceSeconds = 5): Untie {
-  const onExit = (): void => signalQuietly(childPid, 'SIGTERM')
-  process.on('exit', onExit)
+  if (tied.size === 0) process.on('exit', signalTied)
+  tied.add(childPid)
   // Its own process group, like the server's: a Ctrl-C to ours must not take the safety net down with us.
   const watchdog = spawn('/bin/sh', ['-c', WATCHDOG, 'seqline-watchdog', String(process.pid), String(childPid), String(graceSeconds)], {
     stdio: 'ignore',
@@ -33,7 +40,8 @@ export function tieToParent(childPid: number, graceSeconds = 5): Untie {
   watchdog.on('error', () => {})
   watchdog.unref()
   return () => {
-    process.off('exit', onExit)
+    tied.delete(childPid)
+    if (tied.size === 0) process.off('exit', signalTied)
     if (watchdog.exitCode === null && watchdog.signalCode === null) watchdog.kill('SIGKILL')
   }
 }
