@@ -16,11 +16,15 @@ kill -KILL "$child" 2>/dev/null
 exit 0
 `
 
-/** Children tied to this process, all signalled by one 'exit' hook: a benchmark ties more than the ten hooks Node accepts without a warning. */
-const tied = new Set<number>()
+/**
+ * The ties in force, all signalled by one 'exit' hook: a benchmark ties more
+ * than the ten hooks Node accepts without a warning. One entry per tie, not
+ * per pid: untying one tie (late, or twice) never undoes another.
+ */
+const tied = new Set<{ pid: number }>()
 
 function signalTied(): void {
-  for (const pid of tied) signalQuietly(pid, 'SIGTERM')
+  for (const { pid } of tied) signalQuietly(pid, 'SIGTERM')
 }
 
 /**
@@ -29,8 +33,9 @@ function signalTied(): void {
  * signal skips every hook, so a tiny shell watchdog outlives us to do it.
  */
 export function tieToParent(childPid: number, graceSeconds = 5): Untie {
+  const tie = { pid: childPid }
   if (tied.size === 0) process.on('exit', signalTied)
-  tied.add(childPid)
+  tied.add(tie)
   // Its own process group, like the server's: a Ctrl-C to ours must not take the safety net down with us.
   const watchdog = spawn('/bin/sh', ['-c', WATCHDOG, 'seqline-watchdog', String(process.pid), String(childPid), String(graceSeconds)], {
     stdio: 'ignore',
@@ -40,7 +45,7 @@ export function tieToParent(childPid: number, graceSeconds = 5): Untie {
   watchdog.on('error', () => {})
   watchdog.unref()
   return () => {
-    tied.delete(childPid)
+    if (!tied.delete(tie)) return
     if (tied.size === 0) process.off('exit', signalTied)
     if (watchdog.exitCode === null && watchdog.signalCode === null) watchdog.kill('SIGKILL')
   }

@@ -1,5 +1,6 @@
 import type { Followed } from '../../core/log/index.js'
 import { type EncodedRow, encoded, eventRow, type HiddenRow, hiddenRows, type MessageRow, messageRow, type Revision, revisions } from './rows.js'
+import { words } from './words.js'
 
 /** What a revision needs from the message it changes, when that message was stored by an earlier batch. */
 export interface Original {
@@ -12,22 +13,32 @@ export interface Original {
 
 export const messageKey = (conv: string, seq: number) => `${conv}\u0000${seq}`
 
+/** Whether a batch's message rows carry the words a server without a text index searches (see words.ts). */
+export interface BatchOptions {
+  words?: boolean
+}
+
 /**
- * The rows one flush writes. A message and its revisions within one batch
- * fold into a single row (the newest version); revisions of messages stored
- * earlier wait for their originals to be looked up. Every burned (or erasing
- * recall) target is listed so stored versions can be erased too.
+ * The rows one flush writes, each encoded as the line the insert sends as it
+ * arrives, so a flush does not stringify a second's rows at once on the thread
+ * that serves the sockets. A message and its revisions within one batch fold
+ * into a single row (the newest version); revisions of messages stored earlier
+ * wait for their originals to be looked up. Every burned (or erasing recall)
+ * target is listed so stored versions can be erased too.
  */
 export class HistoryBatch {
-  /** Encoded as each event arrives, so a flush does not stringify a second's worth of rows at once. */
   readonly events: EncodedRow[] = []
   readonly hidden: HiddenRow[] = []
-  private readonly messages = new Map<string, MessageRow>()
-  /** Message rows encoded as they arrived, until a revision in the batch changes them. */
-  private readonly lines = new Map<string, string>()
+  /** Each message's row and its line, encoded together: a revision replaces both. */
+  private readonly messages = new Map<string, { row: MessageRow; json: string }>()
   private readonly pending = new Map<string, Revision>()
   /** conv → seqs whose every stored version must lose its text. */
   readonly erase = new Map<string, Set<number>>()
+  readonly words: boolean
+
+  constructor(opts: BatchOptions = {}) {
+    this.words = opts.words ?? false
+  }
 
   get size(): number {
     return this.events.length
@@ -37,12 +48,16 @@ export class HistoryBatch {
     this.events.push(encoded(eventRow(f)))
     this.hidden.push(...hiddenRows(f))
     const m = messageRow(f)
-    if (m) {
-      const key = messageKey(m.conv, m.seq)
-      this.messages.set(key, m)
-      this.lines.set(key, JSON.stringify(m))
-    }
+    if (m) this.setMessage(messageKey(m.conv, m.seq), m)
     for (const r of revisions(f)) this.revise(r)
+  }
+
+  private setMessage(key: string, row: MessageRow): void {
+    this.messages.set(key, { row, json: this.line(row) })
+  }
+
+  private line(row: MessageRow): string {
+    return JSON.stringify(this.words ? { ...row, words: words(row.text) } : row)
   }
 
   private revise(r: Revision): void {
@@ -53,8 +68,7 @@ export class HistoryBatch {
       this.pending.set(key, r)
       return
     }
-    this.messages.set(key, { ...inBatch, part: r.part, pos: r.pos, state: r.state, text: r.text })
-    this.lines.delete(key)
+    this.setMessage(key, { ...inBatch.row, part: r.part, pos: r.pos, state: r.state, text: r.text })
   }
 
   private eraseLater(conv: string, seq: number): void {
@@ -72,21 +86,24 @@ export class HistoryBatch {
 
   /** The message rows to insert, given the stored originals of pending revisions (missing ones were never stored: nothing to revise). */
   messageRows(originals: Map<string, Original>): MessageRow[] {
-    const rows = [...this.messages.values()]
+    return [...[...this.messages.values()].map((m) => m.row), ...this.revisedRows(originals)]
+  }
+
+  /** The same rows as the lines the insert sends. */
+  encodedMessageRows(originals: Map<string, Original>): EncodedRow[] {
+    const lines: EncodedRow[] = [...this.messages.values()].map(({ row, json }) => ({ part: row.part, pos: row.pos, json }))
+    for (const row of this.revisedRows(originals)) lines.push({ part: row.part, pos: row.pos, json: this.line(row) })
+    return lines
+  }
+
+  /** Rows of messages stored by earlier batches, as their revisions in this one leave them. */
+  private revisedRows(originals: Map<string, Original>): MessageRow[] {
+    const rows: MessageRow[] = []
     for (const [key, r] of this.pending) {
       const o = originals.get(key)
       if (!o) continue
       rows.push({ part: r.part, pos: r.pos, conv: r.conv, seq: r.target, at_ms: o.at_ms, sender: o.sender, kind: o.kind, state: r.state, text: r.text })
     }
     return rows
-  }
-
-  /** The same rows as JSON lines: those unchanged since they arrived were encoded then. */
-  encodedMessageRows(originals: Map<string, Original>): EncodedRow[] {
-    return this.messageRows(originals).map((row) => ({
-      part: row.part,
-      pos: row.pos,
-      json: this.lines.get(messageKey(row.conv, row.seq)) ?? JSON.stringify(row),
-    }))
   }
 }

@@ -77,8 +77,10 @@ export class HistoryDb {
 
   /**
    * Inserts rows already encoded as JSON lines, as one statement with its
-   * data inline (what the client's insert sends too): the sink encodes each
-   * row as its event arrives, and the client would encode every row again.
+   * data inline: the sink encodes each row as its event arrives, and the
+   * client's insert would encode every row again. The server reads the same
+   * bytes as from an insert (which sends the statement in the URL and the
+   * rows as the body); data after FORMAT is not bound by max_query_size.
    */
   async insertEncoded(table: string, lines: string[]): Promise<void> {
     if (lines.length === 0) return

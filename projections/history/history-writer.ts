@@ -3,7 +3,6 @@ import type { Cursor } from '../../core/log/index.js'
 import { type HistoryBatch, messageKey, type Original } from './batch.js'
 import type { HistoryDb } from './history-db.js'
 import { type EncodedRow, encoded } from './rows.js'
-import { words } from './words.js'
 
 const TABLES = ['hidden', 'messages', 'events'] as const
 export type Table = (typeof TABLES)[number]
@@ -32,11 +31,10 @@ export class HistoryWriter {
   async write(batch: HistoryBatch, written: Written): Promise<void> {
     // Erase first: a crash after it repeats it harmlessly; rows of this batch are already blank.
     await this.erase(batch.erase)
-    const originals = await this.originals(batch.lookups())
-    // A server without a text index searches a column of words, made here.
-    const messages = this.db.caps.textIndex
-      ? batch.encodedMessageRows(originals)
-      : batch.messageRows(originals).map((m) => encoded({ ...m, words: words(m.text) }))
+    // A server without a text index searches a column of words, which the batch encodes with each message.
+    if (batch.words === Boolean(this.db.caps.textIndex))
+      throw new Error(`a history batch ${batch.words ? 'with' : 'without'} words, for a server that needs the other`)
+    const messages = batch.encodedMessageRows(await this.originals(batch.lookups()))
     await this.insert('hidden', batch.hidden.map(encoded), written)
     await this.insert('messages', messages, written)
     await this.insert('events', batch.events, written)

@@ -4,7 +4,7 @@ import type { MessageContent, SeqlineEvent } from '../../schemas/index.js'
 type MessageState = 'live' | 'edited' | 'recalled' | 'burned' | 'erased'
 
 /** Where a row came from in the log: which partition stream, at which stream seq. */
-export interface Position {
+interface Position {
   part: number
   pos: number
 }
@@ -14,7 +14,7 @@ export interface EncodedRow extends Position {
   json: string
 }
 
-export const encoded = <R extends Position>(row: R): EncodedRow => ({ part: row.part, pos: row.pos, json: JSON.stringify(row) })
+export const encoded = (row: EventRow | HiddenRow): EncodedRow => ({ part: row.part, pos: row.pos, json: JSON.stringify(row) })
 
 export interface MessageRow extends Position {
   conv: string

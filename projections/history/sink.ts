@@ -15,7 +15,8 @@ export type SinkOptions = RunnerOptions
 function historySink(db: HistoryDb): Processor<HistoryBatch> {
   const writer = new HistoryWriter(db)
   let written: Written = { hidden: {}, messages: {}, events: {} }
-  let batch = new HistoryBatch()
+  const fresh = () => new HistoryBatch({ words: !db.caps.textIndex })
+  let batch = fresh()
   return {
     name: 'history',
     kind: 'sink',
@@ -23,14 +24,14 @@ function historySink(db: HistoryDb): Processor<HistoryBatch> {
     async recover() {
       await migrate(db)
       written = await writer.written()
-      batch = new HistoryBatch()
+      batch = fresh()
       return { ...written.events }
     },
     apply: (f) => batch.add(f),
     commits: {
       take() {
         const taken = batch
-        batch = new HistoryBatch()
+        batch = fresh()
         return taken
       },
       empty: (taken) => taken.size === 0,

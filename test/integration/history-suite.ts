@@ -304,7 +304,7 @@ export function historySuite(backend: BackendName): void {
           return super.insert(table, rows, written)
         }
       })(db)
-      const batch = new HistoryBatch()
+      const batch = new HistoryBatch({ words: !db.caps.textIndex })
       for (const f of all.slice(0, Math.floor(all.length / 2))) batch.add(f)
       await assert.rejects(dying.write(batch, await dying.written()), /killed/)
       assert.ok((await count(db, 'messages')) > 0, 'messages of the dead batch were written')
@@ -313,7 +313,7 @@ export function historySuite(backend: BackendName): void {
       // The next sink resumes and re-delivers that half batch; then everything is delivered once more on top.
       await runSink(db)
       const writer = new HistoryWriter(db)
-      const again = new HistoryBatch()
+      const again = new HistoryBatch({ words: !db.caps.textIndex })
       for (const f of all) again.add(f)
       await writer.write(again, await writer.written())
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { Followed } from '../../core/log/index.js'
 import { HistoryBatch, messageKey } from '../../projections/history/batch.js'
+import { words } from '../../projections/history/words.js'
 import type { SeqlineEvent } from '../../schemas/index.js'
 
 let pos = 0
@@ -21,7 +22,7 @@ test('a message and its revisions in one batch fold into one row, the newest ver
   assert.equal(b.events.length, 2)
 })
 
-test('message rows are encoded as they arrive; one revised in the batch is encoded as its newest version', () => {
+test('the lines of message rows are their rows; one revised in the batch is its newest version', () => {
   const b = new HistoryBatch()
   b.add(at(2, 'message.sent', text('kept as sent')))
   b.add(at(3, 'message.sent', text('first words')))
@@ -48,6 +49,9 @@ test('a burn inside the batch writes the message blank and lists it for erasure 
   const [row] = b.messageRows(new Map())
   assert.deepEqual([row!.state, row!.text], ['burned', ''])
   assert.deepEqual([...b.erase.get('g_b')!], [2])
+  const [line] = b.encodedMessageRows(new Map())
+  assert.equal(line!.json.includes('secret'), false, 'the line encoded when the message arrived is not written')
+  assert.deepEqual(JSON.parse(line!.json), row)
 })
 
 test('revisions of messages stored earlier wait for their originals; a missing original writes nothing', () => {
@@ -62,6 +66,26 @@ test('revisions of messages stored earlier wait for their originals; a missing o
     [[5, 'edited', 'ben', 5, 'new']],
   )
   assert.equal(b.erase.size, 0, 'a plain recall erases nothing')
+  assert.deepEqual(
+    b.encodedMessageRows(new Map([[messageKey('g_b', 5), original]])).map((l) => JSON.parse(l.json)),
+    rows,
+  )
+})
+
+test('a batch for a server without a text index encodes each message with its words', () => {
+  const b = new HistoryBatch({ words: true })
+  b.add(at(2, 'message.sent', text('Hello brave world')))
+  b.add(at(3, 'message.sent', text('first')))
+  b.add(at(4, 'message.edited', { target: 3, ...text('second draft') }))
+  const lines = b.encodedMessageRows(new Map()).map((l) => JSON.parse(l.json) as { seq: number; words: string[] })
+  assert.deepEqual(
+    lines.map((l) => [l.seq, l.words]),
+    [
+      [2, words('Hello brave world')],
+      [3, words('second draft')],
+    ],
+  )
+  assert.ok(words('Hello brave world').length > 0)
 })
 
 test('event rows carry no message content', () => {

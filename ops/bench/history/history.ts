@@ -87,7 +87,7 @@ async function ingestAll(db: HistoryDb, label: string, data: SyntheticOptions): 
   const start = performance.now()
   let done = 0
   for (const events of syntheticBatches(data, BATCH)) {
-    const batch = new HistoryBatch()
+    const batch = new HistoryBatch({ words: !db.caps.textIndex })
     for (const f of events) batch.add(f)
     await writer.write(batch, written)
     done += events.length
