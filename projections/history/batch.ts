@@ -19,9 +19,11 @@ export interface BatchOptions {
 }
 
 /**
- * The rows one flush writes, each encoded as the line the insert sends as it
- * arrives, so a flush does not stringify a second's rows at once on the thread
- * that serves the sockets. A message and its revisions within one batch fold
+ * The rows one flush writes. Event and message rows are encoded as the lines
+ * the insert sends as their events arrive, so a flush does not stringify a
+ * second's rows at once on the thread that serves the sockets; the rare ones
+ * (hidden rows, revisions of messages stored earlier) are encoded at the
+ * flush. A message and its revisions within one batch fold
  * into a single row (the newest version); revisions of messages stored earlier
  * wait for their originals to be looked up. Every burned (or erasing recall)
  * target is listed so stored versions can be erased too.

@@ -29,11 +29,10 @@ export class HistoryWriter {
   }
 
   async write(batch: HistoryBatch, written: Written): Promise<void> {
+    // A server without a text index searches a column of words, which the batch encodes with each message. Refused before anything is written.
+    if (batch.words === this.db.caps.textIndex) throw new Error(`a history batch ${batch.words ? 'with' : 'without'} words, for a server that needs the other`)
     // Erase first: a crash after it repeats it harmlessly; rows of this batch are already blank.
     await this.erase(batch.erase)
-    // A server without a text index searches a column of words, which the batch encodes with each message.
-    if (batch.words === Boolean(this.db.caps.textIndex))
-      throw new Error(`a history batch ${batch.words ? 'with' : 'without'} words, for a server that needs the other`)
     const messages = batch.encodedMessageRows(await this.originals(batch.lookups()))
     await this.insert('hidden', batch.hidden.map(encoded), written)
     await this.insert('messages', messages, written)
