@@ -11,7 +11,13 @@ const WAIT_MS = 60_000
  * stream changes. A configuration error (a changed partition count) fails at once.
  */
 export function openLog(nc: NatsConnection, config: Config): Promise<EventLog> {
-  const open = () => openJetStreamLog(nc, { names: { partitions: config.partitions }, replicas: config.replicas, duplicateWindowMs: config.duplicateWindowMs })
+  const open = () =>
+    openJetStreamLog(nc, {
+      names: { partitions: config.partitions },
+      replicas: config.replicas,
+      duplicateWindowMs: config.duplicateWindowMs,
+      liveCopies: config.liveDelivery === 'interest',
+    })
   const permanent = (err: Error) => err instanceof LogLayoutError
   return pRetry(open, {
     retries: Number.POSITIVE_INFINITY,

@@ -7,6 +7,10 @@ export type LogLevel = (typeof LOG_LEVELS)[number]
 export const ROLES = ['all', 'api', 'projector', 'sink'] as const
 export type Role = (typeof ROLES)[number]
 
+/** Where an API process's live events come from (see docs/performance.md, "Live delivery by interest"). */
+const LIVE_DELIVERIES = ['log', 'interest'] as const
+export type LiveDelivery = (typeof LIVE_DELIVERIES)[number]
+
 /** One origin as a browser sends it: scheme, host (a name, IPv4, or [IPv6]) and an optional port; no path, not even "/". */
 export const ORIGIN = 'https?://(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:[0-9]{1,5})?'
 
@@ -105,6 +109,12 @@ export const Config = Type.Object(
       enum: [...ROLES],
       description: `SEQLINE_ROLE: what this process runs, one of ${ROLES.join(', ')} (seqline up --role overrides it)`,
     }),
+    liveDelivery: Type.Unsafe<LiveDelivery>({
+      type: 'string',
+      enum: [...LIVE_DELIVERIES],
+      description:
+        "SEQLINE_LIVE_DELIVERY: log (every API process follows the whole log) or interest (writers copy each stored event to its conversation; an API process subscribes to its sockets' conversations only); every process of a deployment must agree",
+    }),
     logLevel: Type.Unsafe<LogLevel>({
       type: 'string',
       enum: [...LOG_LEVELS],
@@ -162,6 +172,7 @@ export const CONFIG_ENV: Record<keyof Config, string> = {
   viewsCommitMs: 'SEQLINE_VIEWS_COMMIT_MS',
   historyCommitMs: 'SEQLINE_HISTORY_COMMIT_MS',
   role: 'SEQLINE_ROLE',
+  liveDelivery: 'SEQLINE_LIVE_DELIVERY',
   logLevel: 'SEQLINE_LOG_LEVEL',
   maxGroupMembers: 'SEQLINE_MAX_GROUP_MEMBERS',
   maxChannelMembers: 'SEQLINE_MAX_CHANNEL_MEMBERS',
@@ -208,6 +219,7 @@ export const CONFIG_DEFAULTS: Omit<Config, Optional> = {
   viewsCommitMs: 500,
   historyCommitMs: 1000,
   role: 'all',
+  liveDelivery: 'log',
   logLevel: 'info',
   maxGroupMembers: 100_000,
   maxChannelMembers: 100_000,

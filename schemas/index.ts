@@ -31,7 +31,7 @@ export { BlockAnswer, BlockEvent, BlockList, BlockParams, MAX_BLOCKED } from './
 export { MemberPage, MemberPageQuery, ViewCount } from './channels.js'
 export { renderClientTypes } from './client-types.js'
 export { COMMAND_TYPES, type Command, type CommandOf, type CommandType, TARGETING_COMMANDS } from './commands.js'
-export { CONFIG_DEFAULTS, CONFIG_ENV, Config, type LogLevel, ORIGIN, ROLES, type Role } from './config.js'
+export { CONFIG_DEFAULTS, CONFIG_ENV, Config, type LiveDelivery, type LogLevel, ORIGIN, ROLES, type Role } from './config.js'
 export { CONTENT_TYPES, type ContentType, type MessageContent } from './content.js'
 export { ERROR_CODES, type ErrorCode } from './error-codes.js'
 export {

@@ -34,10 +34,11 @@ const UpgradeQuery = Type.Object({ token: Type.Optional(Type.Unknown()) })
  */
 export const gateway = fp<{ deps: ApiDeps }>(
   async (app, { deps }) => {
-    const hub = new Hub(deps.log, new Signals(deps.nc), app.log, (ageMs) => observeLag(app, ageMs))
+    const options = { ...DEFAULT_GATEWAY_OPTIONS, ...deps.ws }
+    const live = { live: options.liveDelivery, liveCheckMs: options.liveCheckMs }
+    const hub = new Hub(deps.log, new Signals(deps.nc), app.log, (ageMs) => observeLag(app, ageMs), live)
     await hub.start()
     app.decorate('wsGateway', { stats: () => hub.stats() })
-    const options = { ...DEFAULT_GATEWAY_OPTIONS, ...deps.ws }
     // Who has a socket here, for every process on the NATS system to see (offline push asks).
     const online = await OnlinePublisher.open(deps.nc, { heartbeatMs: options.presenceHeartbeatMs })
     const sessions = new Set<Session>()

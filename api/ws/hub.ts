@@ -1,11 +1,13 @@
 import type { Msg } from '@nats-io/transport-node'
 import { isChannel, isPrivate, membershipChange, reaches } from '../../core/domain/index.js'
-import { type Cursor, type EventLog, type Followed, isCurrentVersion } from '../../core/log/index.js'
-import { type Logger, Supervisor, silentLogger } from '../../projections/runtime/index.js'
-import type { PresenceStatus, SeqlineEvent } from '../../schemas/index.js'
+import { type Cursor, type EventLog, type Followed, isCurrentVersion, type StoredEvent } from '../../core/log/index.js'
+import { type Logger, silentLogger } from '../../projections/runtime/index.js'
+import type { LiveDelivery, PresenceStatus, SeqlineEvent } from '../../schemas/index.js'
 import { encode, storedEventFrame, textFrame, type WholeFrame } from './frames.js'
 import { mayChangeMembership } from './interest.js'
-import { LiveFollower } from './live-follower.js'
+import { InterestFeed } from './interest-feed.js'
+import type { LiveSource } from './live-source.js'
+import { LogFeed } from './log-feed.js'
 import type { Signals } from './signals.js'
 
 /** One connection as the hub sees it. */
@@ -18,70 +20,88 @@ export interface LiveTarget {
    */
   live(event: SeqlineEvent, frame: WholeFrame): void
   send(frame: WholeFrame): void
+  /** Join notices may have been lost: the connection checks what it knows against the views. */
+  recheck?(): void
 }
 
-const RESTART_MS = 1000
 const decoder = new TextDecoder()
 
+export interface HubOptions {
+  /** Where live events come from: the whole log (LogFeed) or the local sockets' conversations (InterestFeed). */
+  live: LiveDelivery
+  /** With interest: how often watched conversations are checked for copies lost without a reconnect. */
+  liveCheckMs: number
+}
+
+const DEFAULT_HUB_OPTIONS: HubOptions = { live: 'log', liveCheckMs: 30_000 }
+
 /**
- * Fan-out of one API process. Every process follows the whole log from NATS
- * and routes each event to its own connections of users who are members, so
+ * Fan-out of one API process: routes each live event to this process's
+ * connections of users who are members (and of users it adds or removes), so
  * processes share nothing and a sender and a recipient may sit on different
- * processes. The log is followed through JetStream (ordered consumers per
- * partition, from the end at start-up) rather than a core subscription to the
- * log subjects: a core subscriber also receives publishes JetStream refused
- * (an append that lost an optimistic-concurrency race carries a seq another
- * event took), which would reach clients as events that never happened.
- *
- * Events are routed by their conversation (the subject's last token) before
- * anything is decoded: one of a conversation none of this process's sockets
- * is in, that adds or removes no one, is skipped unparsed, so a process's CPU
- * follows its own sockets' traffic, not the whole log's. An event that goes
- * out is framed around its stored bytes, not serialised again.
+ * processes. Where events come from is its LiveSource. Following the whole
+ * log, events are routed by their conversation (the subject's last token)
+ * before anything is decoded: one of a conversation none of this process's
+ * sockets is in, that adds or removes no one, is skipped unparsed. By
+ * interest, only those conversations' events arrive at all. An event that
+ * goes out is framed around its stored bytes, not serialised again.
  */
 export class Hub {
   private readonly byConv = new Map<string, Set<LiveTarget>>()
   private readonly byUser = new Map<string, Set<LiveTarget>>()
-  /** Where live delivery has got, kept across restarts of the follower: a restart resumes here, not at the log's end. */
-  private reached: Cursor | null = null
-  private readonly supervisor: Supervisor<LiveFollower>
+  private readonly source: LiveSource
 
   constructor(
-    private readonly log: EventLog,
+    log: EventLog,
     private readonly signals: Signals,
     logger: Logger = silentLogger,
     /** Told, per event routed to sockets here, how long after its decision that was (ms). */
     private readonly observeLag: (ageMs: number) => void = () => undefined,
+    options: Partial<HubOptions> = {},
   ) {
-    // Ordered consumers survive server restarts; if following still fails, a fresh follower resumes from where it got.
-    // Its position is in memory only: a new process has no one to deliver the past to, so it starts at the log's end.
-    const from = async () => ({ ...(this.reached ??= await this.log.end()) })
-    this.supervisor = new Supervisor('ws-hub', async () => new LiveFollower(log, from, (f) => this.deliver(f)), { checkMs: RESTART_MS, logger })
+    const o = { ...DEFAULT_HUB_OPTIONS, ...options }
+    this.source =
+      o.live === 'interest'
+        ? new InterestFeed(log, {
+            route: (event, body) => this.routeSafely(event, body),
+            wanted: (conv) => this.byConv.has(conv),
+            missedJoins: () => this.recheckMemberships(),
+            logger,
+            checkMs: o.liveCheckMs,
+          })
+        : new LogFeed(log, (f) => this.deliver(f), logger)
   }
 
   async start(): Promise<void> {
     this.signals.onTyping((msg) => this.routeTyping(msg))
-    await this.supervisor.start()
+    await this.source.start()
   }
 
   async stop(): Promise<void> {
     this.signals.stop()
-    // With the connection already closed the log's followers return at once: there is nothing left to stop.
-    await this.supervisor.stop()
+    await this.source.stop()
   }
 
-  /** How far live delivery has got, per partition: every event up to here was routed to the sessions present. */
-  position(): Cursor {
-    return { ...(this.reached ?? {}) }
+  /** Where the views must have got before a connection of the user seeds its memberships from them. */
+  seedPoint(user: string): Promise<Cursor> {
+    return this.source.seedPoint(user)
+  }
+
+  /** Per conversation, as things stand now: whether a stored event is left to live delivery rather than to a sync. */
+  liveAfter(conv: string): (stored: StoredEvent) => boolean {
+    return this.source.liveAfter(conv)
   }
 
   private deliver(f: Followed): void {
+    if (this.concerns(f)) this.routeSafely(f.event, f.body)
+  }
+
+  private routeSafely(event: SeqlineEvent, body: Uint8Array | undefined): void {
     try {
-      if (this.concerns(f)) this.route(f.event, f.body)
+      this.route(event, body)
     } catch {
       // One connection's failure must not stop delivery to every other.
     }
-    this.reached![f.partition] = f.streamSeq
   }
 
   get connections(): number {
@@ -101,14 +121,20 @@ export class Hub {
 
   /** Forgets a closed connection everywhere. */
   remove(target: LiveTarget, convs: Iterable<string>): void {
-    removeFrom(this.byUser, target.user, target)
-    for (const conv of convs) removeFrom(this.byConv, conv, target)
+    if (removeFrom(this.byUser, target.user, target)) this.source.forget(target.user)
+    for (const conv of convs) this.index(target, conv, false, 0)
   }
 
-  /** Keeps the conversation index in step with a connection's memberships. */
-  index(target: LiveTarget, conv: string, member: boolean): void {
-    if (member) addTo(this.byConv, conv, target)
-    else removeFrom(this.byConv, conv, target)
+  /** Keeps the conversation index in step with a connection's memberships, known as of `asOf`. */
+  index(target: LiveTarget, conv: string, member: boolean, asOf: number): void {
+    if (member) {
+      if (addTo(this.byConv, conv, target)) this.source.watch(conv, asOf)
+    } else if (removeFrom(this.byConv, conv, target)) this.source.unwatch(conv)
+  }
+
+  /** After join notices may have been lost: each connection compares its memberships with the views. */
+  private recheckMemberships(): void {
+    for (const set of this.byUser.values()) for (const t of set) t.recheck?.()
   }
 
   publishTyping(conv: string, user: string): void {
@@ -182,15 +208,18 @@ function eventFrame(event: SeqlineEvent, body: Uint8Array | undefined): WholeFra
   return body !== undefined && isCurrentVersion(event) ? storedEventFrame(body) : textFrame(encode({ type: 'event', event }))
 }
 
-function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+/** Adds to a key's set; true when the key is new. */
+function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): boolean {
   const set = map.get(key)
   if (set) set.add(value)
   else map.set(key, new Set([value]))
+  return !set
 }
 
-function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+/** Removes from a key's set; true when that emptied it. */
+function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V): boolean {
   const set = map.get(key)
-  if (!set) return
-  set.delete(value)
-  if (set.size === 0) map.delete(key)
+  if (!set?.delete(value) || set.size > 0) return false
+  map.delete(key)
+  return true
 }

@@ -24,6 +24,13 @@ export class Membership {
     this.known.set(conv, { member, asOf })
   }
 
+  /** Whether a view's fact is news: newer than what is known, and not what is known. */
+  isNews(conv: string, member: boolean, asOf: number): boolean {
+    const k = this.known.get(conv)
+    if (k && k.asOf >= asOf) return false
+    return (k?.member ?? false) !== member
+  }
+
   isMember(conv: string): boolean {
     return this.known.get(conv)?.member === true
   }

@@ -1,3 +1,5 @@
+import type { LiveDelivery } from '../../schemas/index.js'
+
 /** Tunables of the WebSocket gateway; tests shrink the timings. */
 export interface GatewayOptions {
   /** How often the server pings; a connection that has not answered the previous ping by then is terminated. */
@@ -17,6 +19,10 @@ export interface GatewayOptions {
   typingIntervalMs: number
   /** How long a new connection waits for the views to reach the live stream before it is refused (1011). */
   viewsWaitMs: number
+  /** Where live events come from: the whole log, or the conversations of this process's sockets (api/ws/interest-feed.ts). */
+  liveDelivery: LiveDelivery
+  /** With interest: how often every subscribed conversation's head is compared with what was delivered, for copies lost without a reconnect. */
+  liveCheckMs: number
   /** How often this process renews its part of the cluster-wide online record (integrations/presence). */
   presenceHeartbeatMs: number
 }
@@ -31,4 +37,6 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   typingIntervalMs: 1000,
   viewsWaitMs: 5000,
   presenceHeartbeatMs: 5000,
+  liveDelivery: 'log',
+  liveCheckMs: 30_000,
 }

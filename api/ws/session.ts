@@ -28,6 +28,7 @@ export interface SessionContext {
 /** Output above this makes a sync wait for the socket to drain, so a large sync never floods memory. */
 const SYNC_HIGH_WATER = 1024 * 1024
 const MAX_TIMER_MS = 2 ** 31 - 1
+const NOTHING_LIVE = () => false
 
 /** One authenticated connection: its frames, its memberships, its share of the live stream. */
 export class Session implements LiveTarget {
@@ -100,7 +101,7 @@ export class Session implements LiveTarget {
   live(event: SeqlineEvent, frame: WholeFrame): void {
     const was = this.membership.isMember(event.conv)
     const now = this.membership.apply(event)
-    if (now !== null) this.ctx.hub.index(this, event.conv, now)
+    if (now !== null) this.ctx.hub.index(this, event.conv, now, event.seq)
     // Joining, the user gets the event that added them; leaving, the one that removed them; then nothing.
     if (was || now === true) this.deliver(event, frame)
   }
@@ -116,7 +117,7 @@ export class Session implements LiveTarget {
   private async seed(): Promise<boolean> {
     try {
       // Everything after this position reaches the session live; everything before must be in the views.
-      if (!(await this.viewsReach(this.ctx.hub.position()))) {
+      if (!(await this.viewsReach(await this.ctx.hub.seedPoint(this.user)))) {
         this.close(CLOSE.UNAVAILABLE, 'the views are behind the log; reconnect shortly')
         return false
       }
@@ -125,13 +126,30 @@ export class Session implements LiveTarget {
       for (const row of rows) {
         this.membership.seed(row.conv, row.left === undefined, row.left ?? row.maxSeq)
         // Indexed as the membership now stands: a live join met while seeding may be overtaken by a removal the views hold.
-        this.ctx.hub.index(this, row.conv, this.membership.isMember(row.conv))
+        this.ctx.hub.index(this, row.conv, this.membership.isMember(row.conv), row.maxSeq)
       }
       return true
     } catch {
       this.close(CLOSE.UNAVAILABLE, 'conversations unavailable; reconnect later')
       return false
     }
+  }
+
+  /**
+   * After join notices may have been lost: a membership the views hold that
+   * this connection never heard of means a join it missed, and the client is
+   * asked to reconnect, which seeds and syncs it afresh.
+   */
+  recheck(): void {
+    void (async () => {
+      if (!(await this.ready) || this.closed) return
+      const { log, views } = this.ctx.deps
+      if (!(await this.viewsReach(await log.end()))) return
+      for (const row of await views.inbox(this.user)) {
+        if (row.left === undefined && this.membership.isNews(row.conv, true, row.maxSeq))
+          return this.close(CLOSE.UNAVAILABLE, 'live delivery was interrupted; reconnect')
+      }
+    })().catch(() => undefined)
   }
 
   /** Waits (bounded) until the projection has committed at least up to the live stream's position. */
@@ -203,9 +221,9 @@ export class Session implements LiveTarget {
   private async sync({ have, latest }: SyncRequest): Promise<void> {
     const { log } = this.ctx.deps
     const targets = [...this.membership.targets()]
-    // Taken together, with no await between: every event past this position reaches the session
+    // Taken together, with no await between: every event left to live delivery reaches the session
     // live, and from now on the live events of these conversations wait for their replay.
-    const live = this.ctx.hub.position()
+    const liveAfter = new Map(targets.map(([conv]) => [conv, this.ctx.hub.liveAfter(conv)]))
     this.holding.start(targets.map(([conv]) => conv))
     try {
       await pooled(targets, this.ctx.options.syncConcurrency, async ([conv, last]) => {
@@ -218,8 +236,8 @@ export class Session implements LiveTarget {
         const window = held === undefined ? latest : undefined
         // A former member's replay goes up to the removal wherever live delivery stands: the removal is known
         // (from views that may be ahead of live delivery), so live delivery passes them over up to it.
-        const liveFrom = last === undefined ? (live[log.partitionOf(conv)] ?? 0) : Number.POSITIVE_INFINITY
-        if (!this.closed) await syncConversation(log, this.user, conv, (held ?? 0) + 1, last, emit, liveFrom, window)
+        const isLive = last === undefined ? liveAfter.get(conv)! : NOTHING_LIVE
+        if (!this.closed) await syncConversation(log, this.user, conv, (held ?? 0) + 1, last, emit, isLive, window)
         // Its held live frames go out after its replay, but none the replay already sent.
         for (const frame of this.holding.release(conv, replayedUpTo)) this.send(frame)
       })

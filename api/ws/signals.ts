@@ -1,9 +1,10 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node'
+import { liveRoot } from '../../core/log/index.js'
 import type { PresenceStatus } from '../../schemas/index.js'
 
 /** Core NATS subjects of what is never logged, beside the log's subjects (`seqline.log` → `seqline.live`). */
 export function ephemeralSubjects(subjectPrefix: string) {
-  const base = `${subjectPrefix.replace(/\.log$/, '')}.live`
+  const base = liveRoot(subjectPrefix)
   return {
     typing: (conv: string) => `${base}.typing.${conv}`,
     allTyping: `${base}.typing.*`,

@@ -24,7 +24,7 @@ export async function syncConversation(
   from: number,
   last: number | undefined,
   emit: Emit,
-  liveFrom: number = Infinity,
+  isLive: (stored: StoredEvent) => boolean = () => false,
   latest?: number,
 ): Promise<void> {
   const end = last ?? (await log.head(conv)).seq
@@ -39,7 +39,8 @@ export async function syncConversation(
     const page = await readAs(log, reader, conv, { from: next, limit: upTo - next + 1 })
     // Events stored after the live stream's position reach the client live, filtered by
     // membership; serving them here could hand a just-removed member what follows the removal.
-    const served = page.filter((s) => s.streamSeq <= liveFrom)
+    const firstLive = page.findIndex(isLive)
+    const served = firstLive < 0 ? page : page.slice(0, firstLive)
     const through = served.length < page.length ? page[served.length]!.event.seq - 1 : upTo
     const holes = missing(next, through, served)
     if (holes.length > 0) await emit({ type: 'erased', conv, seqs: holes })

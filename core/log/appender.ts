@@ -28,6 +28,8 @@ export class Appender {
     nc: NatsConnection,
     private readonly availability: Availability,
     private readonly settings: AppendSettings,
+    /** Told of each event this appender stored, with its stored bytes (live copies). */
+    private readonly onStored: (event: SeqlineEvent, body: Uint8Array) => void = () => undefined,
   ) {
     this.publisher = new AckPublisher(nc)
   }
@@ -45,7 +47,9 @@ export class Appender {
     for (let attempt = 1; ; attempt++) {
       try {
         const ack = await this.publisher.publish(subject, body, headers, this.settings.publishTimeoutMs)
-        return ack.duplicate ? { status: 'duplicate', streamSeq: ack.seq } : { status: 'appended', streamSeq: ack.seq }
+        if (ack.duplicate) return { status: 'duplicate', streamSeq: ack.seq }
+        this.onStored(event, body)
+        return { status: 'appended', streamSeq: ack.seq }
       } catch (err) {
         if (isWrongLastSequence(err)) return { status: 'conflict' }
         // Only a PubAck confirms an append. Every retry carries the same msg id and the same expected

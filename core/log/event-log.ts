@@ -54,6 +54,24 @@ export interface Follower {
   stop(): Promise<void>
 }
 
+/** One event as live delivery by interest receives it: its conversation seq and its stored bytes. */
+export interface LiveCopy {
+  seq: number
+  body: Uint8Array
+}
+
+/** An event that adds a user to a conversation, announced to that user as it is stored. */
+export interface JoinNotice {
+  conv: string
+  seq: number
+}
+
+export interface LiveSubscription {
+  /** Settles once the server has the interest: what is stored after that is sent to it. Rejects when the connection closed first. */
+  readonly ready: Promise<void>
+  close(): void
+}
+
 /** One partition as operators see it (doctor, lag). */
 export interface PartitionInfo {
   /** The name stored positions are referenced by (the partition's stream). */
@@ -128,6 +146,17 @@ export interface EventLog {
    * without a promise per event). A handler that throws stops following.
    */
   followLive(from: Cursor, deliver: (f: Followed) => void): Promise<Follower>
+  /**
+   * Live delivery by interest: a copy of each event of the conversation as it
+   * is stored. Copies are sent at most once and may be lost (a dropped
+   * connection, a writer that died between its append and its copy), so a
+   * subscriber finds gaps by seq and reads them with `read`.
+   */
+  subscribeLive(conv: string, deliver: (copy: LiveCopy) => void): LiveSubscription
+  /** The events that add the user to a conversation, announced as they are stored; at most once, like the copies. */
+  subscribeJoins(user: string, deliver: (join: JoinNotice) => void): LiveSubscription
+  /** Calls `then` each time copies and notices may have been missed: the connection to the log came back. */
+  onLiveGap(then: () => void): void
   /** Every event stored from `since` on and written up to `until` (ms), partition by partition; ends even while the log grows. */
   eventsBetween(since: number, until?: number): AsyncGenerator<SeqlineEvent>
 

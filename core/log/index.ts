@@ -6,13 +6,26 @@ export { decodeEvent, encodeVouched, isCurrentVersion, SEQ_HEADER } from './code
 export { conversationEvents, within } from './conversation-events.js'
 export { type DirectMsg, type DirectQuery, type DirectReader, directReaderOf } from './direct-reader.js'
 export { InvalidEventError, LogLayoutError, LogUnavailableError } from './errors.js'
-export type { AppendResult, Cursor, EventLog, Followed, Follower, Head, PartitionInfo, ReadRange, StoredEvent } from './event-log.js'
+export type {
+  AppendResult,
+  Cursor,
+  EventLog,
+  Followed,
+  Follower,
+  Head,
+  JoinNotice,
+  LiveCopy,
+  LiveSubscription,
+  PartitionInfo,
+  ReadRange,
+  StoredEvent,
+} from './event-log.js'
 export { eventsBetween, streamMessages } from './events-between.js'
 export { follow } from './follow.js'
 export { isStreamNotFound, isUnavailable, isWrongLastSequence } from './jetstream-errors.js'
 export { type JetStreamLog, type LogOptions, openJetStreamLog } from './jetstream-log.js'
 export { MemoryLog } from './memory-log.js'
-export { DEFAULT_NAMES, type LogNames, partitionOf, streamName, subjectOf } from './partitions.js'
+export { DEFAULT_NAMES, type LogNames, liveRoot, partitionOf, streamName, subjectOf } from './partitions.js'
 export { AckPublisher } from './publisher.js'
 export { readAs } from './read-as.js'
 export { NO_REPLY, Replies } from './replies.js'

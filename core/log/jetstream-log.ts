@@ -6,8 +6,23 @@ import { Appender } from './appender.js'
 import { Availability } from './availability.js'
 import { decodeEvent } from './codec.js'
 import { type DirectReader, directReaderOf } from './direct-reader.js'
-import type { AppendResult, Cursor, EventLog, Followed, Follower, Head, PartitionInfo, ReadRange, StoredBody, StoredEvent } from './event-log.js'
+import type {
+  AppendResult,
+  Cursor,
+  EventLog,
+  Followed,
+  Follower,
+  Head,
+  JoinNotice,
+  LiveCopy,
+  LiveSubscription,
+  PartitionInfo,
+  ReadRange,
+  StoredBody,
+  StoredEvent,
+} from './event-log.js'
 import { streamEventsBetween } from './events-between.js'
+import { LiveCopies } from './live-copies.js'
 import { DEFAULT_NAMES, type LogNames, partitionOf, partitionSubjects, streamName, subjectOf } from './partitions.js'
 import type { ReadStats } from './read-stats.js'
 import { LogReader } from './reader.js'
@@ -28,6 +43,16 @@ export interface LogOptions extends Partial<StreamSettings> {
    * nats-server 2.9) — before the log reports itself unavailable.
    */
   failoverWaitMs?: number
+  /**
+   * Live delivery by interest: whether each stored append must reach its
+   * conversation's live subject (LiveCopies). Partition streams created with
+   * `republish` (the default) do that themselves; over streams made without
+   * it, each writer sends the copies, and every writer of a deployment must
+   * agree. Join notices are sent whatever this says.
+   */
+  liveCopies?: boolean
+  /** Whether partition streams created now republish every stored event to its live subject (default true). */
+  republish?: boolean
   /** Events a follower's awaited handler may fall behind the process's shared consumer before it reads on its own (SharedFollowers). */
   followQueueLimit?: number
 }
@@ -35,11 +60,11 @@ export interface LogOptions extends Partial<StreamSettings> {
 /** Opens the log on JetStream, creating or updating its partition streams (idempotent). */
 export async function openJetStreamLog(nc: NatsConnection, opts: LogOptions = {}): Promise<JetStreamLog> {
   const names = { ...DEFAULT_NAMES, ...opts.names }
-  const settings = { replicas: opts.replicas ?? 1, duplicateWindowMs: opts.duplicateWindowMs ?? 120_000 }
-  const jsm = await ensureStreams(nc, names, settings)
+  const settings = { replicas: opts.replicas ?? 1, duplicateWindowMs: opts.duplicateWindowMs ?? 120_000, republish: opts.republish ?? true }
+  const { jsm, republished } = await ensureStreams(nc, names, settings)
   const requestTimeoutMs = opts.requestTimeoutMs ?? 1000
   const erased = await new Kvm(nc).create(erasedBucket(names), { history: 1, replicas: settings.replicas })
-  return new JetStreamLog(nc, jsm, erased, names, { ...opts, requestTimeoutMs })
+  return new JetStreamLog(nc, jsm, erased, names, { ...opts, requestTimeoutMs, republished })
 }
 
 /** The KV bucket of erased events' records (their link forms), beside the partition streams. */
@@ -67,6 +92,7 @@ export class JetStreamLog implements EventLog {
   private readonly followers: SharedFollowers
   /** Direct gets through the connection's shared reply subscription. */
   private readonly direct: DirectReader
+  private readonly live: LiveCopies
 
   /** Use openJetStreamLog: the streams must exist first. */
   constructor(
@@ -76,11 +102,15 @@ export class JetStreamLog implements EventLog {
     /** Records of erased events, by conversation and seq. */
     private readonly erased: KV,
     names: LogNames,
-    opts: LogOptions & { requestTimeoutMs: number },
+    opts: LogOptions & { requestTimeoutMs: number; republished: boolean },
   ) {
     this.names = names
     this.availability = new Availability(nc, opts.failoverWaitMs ?? 10_000)
-    this.appender = new Appender(nc, this.availability, { publishTimeoutMs: opts.publishTimeoutMs ?? 2000, publishAttempts: opts.publishAttempts ?? 5 })
+    this.live = new LiveCopies(nc, names)
+    const appendSettings = { publishTimeoutMs: opts.publishTimeoutMs ?? 2000, publishAttempts: opts.publishAttempts ?? 5 }
+    // Streams that republish copy every stored event themselves; over older ones the writer sends the copies when asked to.
+    const copies = opts.liveCopies === true && !opts.republished
+    this.appender = new Appender(nc, this.availability, appendSettings, (event, body) => this.live.stored(event, body, copies))
     this.direct = directReaderOf(nc)
     this.reader = new LogReader(jetstream(nc, { timeout: opts.requestTimeoutMs }), this.direct, names, this.availability, opts.requestTimeoutMs)
     this.consumers = jetstream(nc)
@@ -170,6 +200,18 @@ export class JetStreamLog implements EventLog {
     return this.followers.followLive(from, deliver)
   }
 
+  subscribeLive(conv: string, deliver: (copy: LiveCopy) => void): LiveSubscription {
+    return this.live.subscribe(conv, deliver)
+  }
+
+  subscribeJoins(user: string, deliver: (join: JoinNotice) => void): LiveSubscription {
+    return this.live.subscribeJoins(user, deliver)
+  }
+
+  onLiveGap(then: () => void): void {
+    this.live.onGap(then)
+  }
+
   async *eventsBetween(since: number, until?: number): AsyncGenerator<SeqlineEvent> {
     for (const stream of this.allStreams()) yield* streamEventsBetween(this.consumers, this.jsm, stream, since, until)
   }
@@ -195,6 +237,7 @@ export class JetStreamLog implements EventLog {
 
   close(): void {
     this.followers.close()
+    this.live.close()
     this.availability.close()
     this.appender.close()
   }

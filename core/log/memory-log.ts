@@ -1,8 +1,23 @@
 import type { SeqlineEvent } from '../../schemas/index.js'
 import { describeErrors } from '../../schemas/index.js'
+import { membershipChange } from '../domain/index.js'
 import { decodeEvent, encodeForAppend } from './codec.js'
 import { InvalidEventError } from './errors.js'
-import type { AppendResult, Cursor, EventLog, Followed, Follower, Head, PartitionInfo, ReadRange, StoredBody, StoredEvent } from './event-log.js'
+import type {
+  AppendResult,
+  Cursor,
+  EventLog,
+  Followed,
+  Follower,
+  Head,
+  JoinNotice,
+  LiveCopy,
+  LiveSubscription,
+  PartitionInfo,
+  ReadRange,
+  StoredBody,
+  StoredEvent,
+} from './event-log.js'
 import { partitionOf } from './partitions.js'
 
 interface Entry {
@@ -28,6 +43,9 @@ export class MemoryLog implements EventLog {
   private readonly erasedRecords = new Map<string, string>()
   /** Followers waiting for the next append, per partition. */
   private readonly waiting: Array<Set<() => void>>
+  /** Live delivery by interest: subscribers of each conversation's copies and of each user's joins. */
+  private readonly copies = new Map<string, Set<(copy: LiveCopy) => void>>()
+  private readonly joins = new Map<string, Set<(join: JoinNotice) => void>>()
 
   constructor(readonly partitions = 4) {
     this.streams = Array.from({ length: partitions }, () => [])
@@ -105,6 +123,7 @@ export class MemoryLog implements EventLog {
     else this.byConv.set(event.conv, [streamSeq])
     this.msgIds.set(msgId, streamSeq)
     this.wake(p)
+    this.sendLive(event, encoded.body)
     return { status: 'appended', streamSeq }
   }
 
@@ -126,6 +145,17 @@ export class MemoryLog implements EventLog {
   followLive(from: Cursor, deliver: (f: Followed) => void): Promise<Follower> {
     return this.follow(from, deliver)
   }
+
+  subscribeLive(conv: string, deliver: (copy: LiveCopy) => void): LiveSubscription {
+    return subscribeIn(this.copies, conv, deliver)
+  }
+
+  subscribeJoins(user: string, deliver: (join: JoinNotice) => void): LiveSubscription {
+    return subscribeIn(this.joins, user, deliver)
+  }
+
+  /** Nothing is lost in memory: no gap ever opens. */
+  onLiveGap(): void {}
 
   async follow(from: Cursor, handle: (f: Followed) => Promise<void> | void, only?: readonly number[]): Promise<Follower> {
     const cursor: Cursor = { ...from }
@@ -209,6 +239,16 @@ export class MemoryLog implements EventLog {
     return out
   }
 
+  /** As a network would: after the append has returned. */
+  private sendLive(event: SeqlineEvent, body: Uint8Array): void {
+    const copy = { seq: event.seq, body }
+    const join = { conv: event.conv, seq: event.seq }
+    queueMicrotask(() => {
+      for (const deliver of this.copies.get(event.conv) ?? []) deliver(copy)
+      for (const user of membershipChange(event).added) for (const deliver of this.joins.get(user) ?? []) deliver(join)
+    })
+  }
+
   private wake(partition: number): void {
     const waiting = this.waiting[partition]!
     for (const resolve of [...waiting]) resolve()
@@ -218,4 +258,19 @@ export class MemoryLog implements EventLog {
 
 function toStored(entry: Entry): StoredEvent {
   return { event: decodeEvent(entry.body), streamSeq: entry.streamSeq }
+}
+
+function subscribeIn<T>(subscribers: Map<string, Set<(value: T) => void>>, key: string, deliver: (value: T) => void): LiveSubscription {
+  // Its own wrapper, so the same function subscribed twice is two subscriptions.
+  const one = (value: T) => deliver(value)
+  const set = subscribers.get(key) ?? new Set()
+  set.add(one)
+  subscribers.set(key, set)
+  return {
+    ready: Promise.resolve(),
+    close: () => {
+      set.delete(one)
+      if (set.size === 0 && subscribers.get(key) === set) subscribers.delete(key)
+    },
+  }
 }

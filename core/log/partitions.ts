@@ -23,3 +23,12 @@ export const partitionSubjects = (names: LogNames, partition: number) => `${name
 export function subjectOf(names: LogNames, conv: string): string {
   return `${names.subjectPrefix}.${partitionOf(conv, names.partitions)}.${conv}`
 }
+
+/** The root of the core NATS subjects beside the log's (`seqline.log` → `seqline.live`): what is sent live, never stored. */
+export const liveRoot = (subjectPrefix: string) => `${subjectPrefix.replace(/\.log$/, '')}.live`
+
+/** Where a conversation's events are copied as they are stored, for live delivery by interest. */
+export const liveSubjectOf = (names: LogNames, conv: string) => `${liveRoot(names.subjectPrefix)}.event.${conv}`
+
+/** Where a user hears of the events that add them to a conversation. */
+export const joinSubjectOf = (names: LogNames, user: string) => `${liveRoot(names.subjectPrefix)}.joined.${user}`

@@ -2,12 +2,14 @@ import { DiscardPolicy, type JetStreamManager, jetstreamManager, RetentionPolicy
 import { type NatsConnection, nanos } from '@nats-io/transport-node'
 import { LogLayoutError } from './errors.js'
 import { isStreamNotFound } from './jetstream-errors.js'
-import { type LogNames, partitionSubjects, streamName } from './partitions.js'
+import { type LogNames, liveSubjectOf, partitionSubjects, streamName } from './partitions.js'
 
 export interface StreamSettings {
   replicas: number
   /** How long JetStream remembers a Nats-Msg-Id; retries inside it never append twice. */
   duplicateWindowMs: number
+  /** Whether streams created now republish each stored event to its conversation's live subject (see LiveCopies). */
+  republish: boolean
 }
 
 const describe = (names: LogNames, p: number) => `Seqline log partition ${p} of ${names.partitions}`
@@ -31,21 +33,28 @@ function partitionStreamConfig(names: LogNames, p: number, s: StreamSettings): P
     // Burn after read erases single messages; nothing may purge the log wholesale.
     deny_delete: false,
     deny_purge: true,
+    ...(s.republish ? { republish: republishOf(names, p) } : {}),
   }
 }
+
+/** Each stored event of the partition, copied by the server to its conversation's live subject. */
+const republishOf = (names: LogNames, p: number) => ({ src: partitionSubjects(names, p), dest: liveSubjectOf(names, '{{wildcard(1)}}') })
 
 /**
  * Creates missing partition streams and brings existing ones to the configured
  * settings. Refuses to start when the log was laid out with another partition
  * count: conversations would hash to other streams and their history would vanish.
  */
-export async function ensureStreams(nc: NatsConnection, names: LogNames, settings: StreamSettings): Promise<JetStreamManager> {
+export async function ensureStreams(nc: NatsConnection, names: LogNames, settings: StreamSettings): Promise<{ jsm: JetStreamManager; republished: boolean }> {
   const jsm = await jetstreamManager(nc)
   await checkPartitionCount(jsm, names)
+  let republished = true
   for (let p = 0; p < names.partitions; p++) {
-    await ensurePartitionStream(jsm, partitionStreamConfig(names, p, settings))
+    const want = partitionStreamConfig(names, p, settings)
+    const have = await ensurePartitionStream(jsm, want)
+    republished &&= have.republish?.dest === republishOf(names, p).dest
   }
-  return jsm
+  return { jsm, republished }
 }
 
 /**
@@ -69,10 +78,14 @@ function streamInfo(jsm: JetStreamManager, name: string): Promise<StreamInfo | n
   })
 }
 
-/** A partition stream, created or brought to the configured settings. */
-async function ensurePartitionStream(jsm: JetStreamManager, want: PartitionConfig): Promise<void> {
+/**
+ * A partition stream, created or brought to the configured settings; returns
+ * its config. A republish is set only when the stream is made: nats-server 2.9
+ * refuses to add or change one on a stream that exists.
+ */
+async function ensurePartitionStream(jsm: JetStreamManager, want: PartitionConfig): Promise<Partial<StreamConfig>> {
   const have = await ensureStream(jsm, want)
-  if (!have) return
+  if (!have) return want
   const c = have.config
   const same =
     c.description === want.description &&
@@ -81,7 +94,10 @@ async function ensurePartitionStream(jsm: JetStreamManager, want: PartitionConfi
     c.allow_direct === true &&
     c.deny_purge === true &&
     JSON.stringify(c.subjects) === JSON.stringify(want.subjects)
-  if (!same) await jsm.streams.update(want.name, want)
+  if (same) return c
+  const { republish: _, ...settable } = want
+  await jsm.streams.update(want.name, { ...settable, ...(c.republish ? { republish: c.republish } : {}) })
+  return c
 }
 
 async function checkPartitionCount(jsm: JetStreamManager, names: LogNames): Promise<void> {

@@ -10,6 +10,7 @@
 //                the REST step's top self time is printed from it)
 //                --load-results <dir> (also write load.json and SVG charts there) --load-baseline <load.json or --out JSON of an earlier run> (drawn beside)
 //                --load-cli <another checkout's dist/ops/cli.js> (run that build as the Seqline process: a before/after with the same benchmark)
+//          load, scale and idle: --live log|interest (SEQLINE_LIVE_DELIVERY of the Seqline processes; default log)
 //          audit: --audit-events 200000 (one conversation exported and verified)
 //          hooks: --hook-sends 2000 (serial sends with and without one before-hook, and bare round trips to it)
 //          webhooks: --webhook-batch 1000 (events per POST)
@@ -29,6 +30,7 @@
 //                 (seqline up in roles api, projector and sink; API and sink share a ClickHouse server: --clickhouse-url, or a local one)
 //          idle: --idle-rates 1000,4000 --idle-seconds 10 --idle-convs 1000 --idle-profile <dir> --idle-cli <another build's dist/ops/cli.js> (one API process with no socket while
 //                the log takes paced commands: its CPU per event; --clickhouse-url or a local ClickHouse server)
+
 import { readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir, totalmem } from 'node:os'
@@ -38,6 +40,7 @@ import { parseArgs } from 'node:util'
 import { connect } from '@nats-io/transport-node'
 import { openJetStreamLog } from '../../core/log/index.js'
 import { HistoryDb } from '../../projections/history/index.js'
+import type { LiveDelivery } from '../../schemas/index.js'
 import { startClickHouseServer, startNatsServer } from '../servers/index.js'
 import { channelBench, printChannels } from './channel/channel.js'
 import { type HistoryBenchOptions, type HistoryBenchResult, historyBench, printHistory } from './history/history.js'
@@ -101,6 +104,7 @@ const { values: args } = parseArgs({
     'load-results': { type: 'string' },
     'load-baseline': { type: 'string' },
     'load-cli': { type: 'string' },
+    live: { type: 'string', default: 'log' },
     'scale-apis': { type: 'string', default: '1,2,4' },
     'scale-rate': { type: 'string', default: '1000' },
     'scale-cli': { type: 'string' },
@@ -280,7 +284,14 @@ function loadOptions(window: number): LoadOptions {
     window,
     profileDir: args['load-profile'],
     cli: args['load-cli'],
+    live: liveOption(),
   }
+}
+
+function liveOption(): LiveDelivery {
+  const live = args.live
+  if (live !== 'log' && live !== 'interest') throw new Error(`--live ${live}: expected log or interest`)
+  return live
 }
 
 function wsOptions(url: string, window: number, natsPid: number | undefined) {
@@ -338,6 +349,7 @@ function scaleOptions(natsUrl: string, window: number, dir: string, natsPid: num
     ceilingMessages: Number(args.messages),
     window,
     cli: args['scale-cli'],
+    live: liveOption(),
   }
 }
 
@@ -361,6 +373,7 @@ function idleOptions(natsUrl: string, window: number, dir: string) {
     window,
     profileDir: args['idle-profile'],
     cli: args['idle-cli'],
+    live: liveOption(),
   }
 }
 

@@ -262,6 +262,7 @@ async function startApiPart(
     webhooks: shared.webhooks,
     deliverers: () => shared.deliverers?.views() ?? [],
     forwarded,
+    ws: { liveDelivery: config.liveDelivery },
   }
   const api = await startApi(deps, config.apiHost, config.apiPort, https)
   const lines = [

@@ -46,6 +46,8 @@ export async function startApiStack(
   const userLog = await UserLog.open(nc, { names: { stream: `${bucket}_USERS`.toUpperCase(), subjectPrefix: `${bucket}.users` } })
   // Quiet unless asked (SEQLINE_LOG_LEVEL=warn shows every 5xx a test provokes).
   const logging = { level: (process.env.SEQLINE_LOG_LEVEL ?? 'silent') as LogLevel }
+  // SEQLINE_TEST_LIVE_DELIVERY=interest runs the WebSocket suites over live delivery by interest.
+  const liveDelivery = process.env.SEQLINE_TEST_LIVE_DELIVERY === 'interest' ? 'interest' : 'log'
   const common = {
     log,
     nc,
@@ -62,7 +64,8 @@ export async function startApiStack(
     const hooks = await LiveHooks.open(nc, { bucket: `${bucket}_hooks` })
     opened.push(hooks)
     const blocks = (blocker: string, user: string) => userLog.blocks(blocker, user)
-    return { ...common, hooks, userLog, handler: new CommandHandler(log, createDecider(), { hooks, blocks }), ...more }
+    const handler = new CommandHandler(log, createDecider(), { hooks, blocks })
+    return { ...common, hooks, userLog, handler, ...more, ws: { liveDelivery, ...more.ws } }
   }
   const api = await startApi(await deps(), '127.0.0.1', 0)
   const extra: RunningApi[] = []

@@ -36,4 +36,28 @@ describe('delivery proof: every acked message in the log once and delivered to e
     )
     assert.ok(r.retries > 0, 'the kills interrupted sends that were then retried')
   })
+
+  test("chaos, with live delivery by interest: the same kills while each process subscribes to its sockets' conversations only", {
+    timeout: 240_000,
+  }, async (ctx) => {
+    const seed = seedOf()
+    ctx.diagnostic(`seed ${seed} (SEQLINE_PROOF_SEED replays it)`)
+    const r = await runDeliveryProof({
+      clients: 50,
+      messages: 6_000,
+      inflight: 4,
+      seed,
+      flips: 3,
+      chaos: true,
+      kills: 2,
+      live: 'interest',
+      say: (l) => ctx.diagnostic(l),
+    })
+    for (const line of describeReport(r).split('\n')) ctx.diagnostic(line)
+    assertProof(r, 6_000)
+    assert.ok(
+      r.kills.api >= 1 && r.kills.projection >= 1 && r.kills.nats >= 1,
+      `each kind of process was killed while sends were in flight: ${JSON.stringify(r.kills)}`,
+    )
+  })
 })

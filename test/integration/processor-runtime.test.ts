@@ -30,12 +30,12 @@ describe('the processor runtime against a real nats-server', () => {
     const got: SeqlineEvent[] = []
     const ben: LiveTarget = { user: 'ben', live: (event) => void got.push(event), send: () => undefined }
     hub.add(ben)
-    hub.index(ben, 'g_runtime', true)
+    hub.index(ben, 'g_runtime', true, 1)
     await accepted(t.handler, text('before', 'g_runtime', 'ann'))
     await waitFor(() => got.length === 1, 5_000, 'the first message live')
 
     // The follower's consumers close, as they would if the server dropped them for good.
-    const runner = (hub as unknown as { supervisor: Supervisor<ProcessorRunner> }).supervisor.current!
+    const runner = (hub as unknown as { source: { supervisor: Supervisor<ProcessorRunner> } }).source.supervisor.current!
     await (runner as unknown as { follower: Follower }).follower.stop()
     const meanwhile = await accepted(t.handler, text('meanwhile', 'g_runtime', 'ann'))
     await waitFor(() => got.some((e) => e.seq === meanwhile.seq), 10_000, 'the message appended while following was down')

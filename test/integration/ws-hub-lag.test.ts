@@ -72,7 +72,8 @@ describe('WebSocket sync while live delivery lags the views', () => {
 
   before(async () => {
     live = holdableLive(t.log)
-    s = await startApiStack({ nc: t.nc, log: live.log }, 'hub_lag')
+    // What is held is the whole log's follower: this suite is about live delivery from the log, whatever the run's mode.
+    s = await startApiStack({ nc: t.nc, log: live.log }, 'hub_lag', undefined, { ws: { liveDelivery: 'log' } })
     t.defer(() => s.stop())
     // Released whatever fails, so the hub's follower never stops on a held queue.
     t.defer(() => live.release())

@@ -41,8 +41,8 @@ function target(hub: () => Hub, user: string, got: SeqlineEvent[], frames: strin
       got.push(event)
       frames.push(frameText(frame))
       const change = membershipChange(event)
-      if (change.added.includes(user)) hub().index(t, event.conv, true)
-      if (change.removed.includes(user)) hub().index(t, event.conv, false)
+      if (change.added.includes(user)) hub().index(t, event.conv, true, event.seq)
+      if (change.removed.includes(user)) hub().index(t, event.conv, false, event.seq)
     },
     send: () => undefined,
   }
@@ -67,7 +67,7 @@ describe('the WebSocket hub routes by conversation before decoding, against a re
 
     await createGroup(t.handler, 'g_mine', 'ann', ['ben'])
     await createGroup(t.handler, 'g_other', 'dan', ['eve'])
-    hub.index(ann, 'g_mine', true)
+    hub.index(ann, 'g_mine', true, 1)
     for (let i = 0; i < 5; i++) await accepted(t.handler, text(`o${i}`, 'g_other', 'dan'))
     const mine = await accepted(t.handler, text('m0', 'g_mine', 'ben'))
     await waitFor(() => annGot.some((e) => e.seq === mine.seq), 5_000, "ann's message live")

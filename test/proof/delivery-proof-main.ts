@@ -1,6 +1,7 @@
 // The delivery proof at full size, e.g.
 //   node dist/test/proof/delivery-proof-main.js --clients 50 --messages 1000000 --chaos
 // Options: --clients 50 --messages 100000 --inflight 4 --seed <n> --flips 3 --kills 2 --groups --group-size --partitions 4 --chaos
+//          --live log|interest (where the Seqline processes' live events come from)
 //          --report <file.json> (also write the report there)
 // Exits 1 when the checker finds a problem (the seed replays the workload).
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -22,11 +23,14 @@ const { values: args } = parseArgs({
     'group-size': { type: 'string' },
     partitions: { type: 'string' },
     chaos: { type: 'boolean', default: false },
+    live: { type: 'string', default: 'log' },
   },
 })
 const num = (v: string | undefined) => (v === undefined ? undefined : Number(v))
 const seed = num(args.seed) ?? Date.now() % 2 ** 31
-console.log(`delivery proof, seed ${seed}${args.chaos ? ', chaos' : ''}`)
+if (args.live !== 'log' && args.live !== 'interest') throw new Error(`--live ${args.live}: log or interest`)
+const live = args.live
+console.log(`delivery proof, seed ${seed}${args.chaos ? ', chaos' : ''}, live delivery from ${live}`)
 const flips = num(args.flips)
 const report = await runDeliveryProof({
   clients: Number(args.clients),
@@ -34,6 +38,7 @@ const report = await runDeliveryProof({
   seed,
   chaos: args.chaos,
   inflight: Number(args.inflight),
+  live,
   ...(flips !== undefined ? { flips } : {}),
   ...(args.kills !== undefined ? { kills: Number(args.kills) } : {}),
   ...(args.groups !== undefined ? { groups: Number(args.groups) } : {}),

@@ -24,6 +24,7 @@ import { percentiles } from '../../ops/bench/shared/stats.js'
 import { freePorts } from '../../ops/servers/free-port.js'
 import { type RunningNats, startNatsServer } from '../../ops/servers/index.js'
 import { type SeqlineProcess, startSeqline } from '../../ops/servers/seqline-process.js'
+import type { LiveDelivery } from '../../schemas/index.js'
 import { type CheckResult, checkDelivery, cmdHash, type Received, type SendRecord } from './delivery-checker.js'
 
 export interface ProofOptions {
@@ -46,6 +47,8 @@ export interface ProofOptions {
   /** Kills of each kind in chaos mode (default 2). */
   kills?: number
   partitions?: number
+  /** Where the Seqline processes' live events come from (SEQLINE_LIVE_DELIVERY; default log). */
+  live?: LiveDelivery
   /** Bound on the whole run's sending phase; sends still unresolved then count as failed. */
   sendDeadlineMs?: number
   /** How long the clients get to converge after the last send. */
@@ -330,6 +333,7 @@ export async function runDeliveryProof(options: ProofOptions): Promise<ProofRepo
           SEQLINE_SERVICE_TOKEN: secrets.serviceToken,
           SEQLINE_JWT_SECRET: secrets.jwtSecret,
           SEQLINE_RATE_LIMIT_PER_MINUTE: '100000000',
+          SEQLINE_LIVE_DELIVERY: o.live ?? 'log',
         }),
     )
     for (const p of processes) cleanups.push(() => p.stop())

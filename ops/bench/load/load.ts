@@ -7,6 +7,7 @@
 // `ws` fan-out ceilings (a trivial `ws` server: closed-loop at saturation, and
 // paced in the load's own shape, after Seqline has stopped) and the JetStream
 // publish ceilings.
+
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
@@ -14,6 +15,7 @@ import { Tokens } from '../../../api/auth/index.js'
 import { DEFAULT_NAMES, type EventLog, openJetStreamLog } from '../../../core/log/index.js'
 import { ConversationViews } from '../../../projections/conversations/index.js'
 import { lagBehind } from '../../../projections/runtime/lag.js'
+import type { LiveDelivery } from '../../../schemas/index.js'
 import { startNatsServer } from '../../servers/index.js'
 import { cpuSecondsOf, writeSyscallsOf } from '../shared/process-usage.js'
 import { type Ceilings, publishCeilings } from '../shared/publish-ceilings.js'
@@ -47,6 +49,8 @@ export interface LoadOptions {
   profileDir?: string
   /** Another build's dist/ops/cli.js to run as the Seqline process (a baseline), instead of this one's. */
   cli?: string
+  /** Where the Seqline process's live events come from. */
+  live: LiveDelivery
 }
 
 type Percentiles = ReturnType<typeof percentiles>
@@ -101,7 +105,7 @@ export async function loadBench(dir: string, opts: LoadOptions): Promise<LoadRes
     const ws = await wsCeiling(100, opts.groupSize, CEILING_SECONDS)
     const secrets = { serviceToken: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(32).toString('base64url') }
     const profile = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : []
-    const seqline = await startSeqline(nats.url, join(dir, 'load-data'), secrets, profile, opts.cli)
+    const seqline = await startSeqline(nats.url, join(dir, 'load-data'), secrets, profile, opts.cli, opts.live)
     let result: LoadResult
     try {
       result = await measure(nc, seqline, secrets, opts, { ceilings, ws, natsPid: nats.pid })

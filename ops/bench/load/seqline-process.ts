@@ -2,9 +2,11 @@
 // (API, conversations projection, burns, history sink on embedded chDB, all in
 // one process), on the benchmark's nats-server and a data directory of its own.
 // Its CPU and memory are read from /proc, so nothing in it is instrumented.
+
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import type { LiveDelivery } from '../../../schemas/index.js'
 import { tieToParent } from '../../servers/index.js'
 import type { Secrets } from '../websocket/api.js'
 
@@ -28,6 +30,7 @@ export async function startSeqline(
   secrets: Secrets,
   nodeArgs: string[] = [],
   cli = fileURLToPath(new URL('../../cli.js', import.meta.url)),
+  live: LiveDelivery = 'log',
 ): Promise<SeqlineProcess> {
   const port = await freePort()
   const child = spawn(process.execPath, [...nodeArgs, cli, 'up'], {
@@ -42,6 +45,7 @@ export async function startSeqline(
       // The benchmark sets the load itself: a 429 would measure the limiter.
       SEQLINE_RATE_LIMIT_PER_MINUTE: '100000000',
       SEQLINE_LOG_LEVEL: 'warn',
+      SEQLINE_LIVE_DELIVERY: live,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   })

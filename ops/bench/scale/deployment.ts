@@ -2,7 +2,7 @@
 // operator runs them apart, on one nats-server and one ClickHouse server.
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
-import type { Role } from '../../../schemas/index.js'
+import type { LiveDelivery, Role } from '../../../schemas/index.js'
 import { type SeqlineProcess, type SpawnOptions, startSeqline } from '../../servers/seqline-process.js'
 
 export interface Secrets {
@@ -16,6 +16,7 @@ export interface Deployment {
   partitions: number
   dir: string
   secrets: Secrets
+  live: LiveDelivery
 }
 
 export function newSecrets(): Secrets {
@@ -38,6 +39,7 @@ export function startRole(d: Deployment, role: Role, name: string, spawn?: Spawn
       // The load is the benchmark's, not an abuse: no per-user limit in the way.
       SEQLINE_RATE_LIMIT_PER_MINUTE: '100000000',
       SEQLINE_LOG_LEVEL: 'warn',
+      SEQLINE_LIVE_DELIVERY: d.live,
     },
     undefined,
     spawn,

@@ -15,6 +15,7 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import { CommandHandler } from '../../../core/commands/index.js'
 import { createDecider } from '../../../core/domain/index.js'
 import { type Cursor, openJetStreamLog } from '../../../core/log/index.js'
+import type { LiveDelivery } from '../../../schemas/index.js'
 import { startClickHouseServer } from '../../servers/index.js'
 import { type GroupWorkload, groupWorkload } from '../projection/group-workload.js'
 import { paced } from '../shared/pace.js'
@@ -39,6 +40,8 @@ export interface IdleOptions {
   profileDir?: string
   /** Another build's dist/ops/cli.js to run as the API process (a baseline). */
   cli?: string
+  /** Where the API process's live events come from. */
+  live: LiveDelivery
 }
 
 interface IdleStep {
@@ -78,7 +81,14 @@ const SETUP_WINDOW = 64
 export async function idleBench(nc: NatsConnection, opts: IdleOptions): Promise<IdleResult> {
   const raw = await scratchLog(nc, 'idleraw', opts.partitions)
   const local = opts.clickhouseUrl ? null : await startClickHouseServer({ dataDir: join(opts.dir, 'idle-clickhouse') })
-  const d = { natsUrl: opts.natsUrl, clickhouseUrl: opts.clickhouseUrl ?? local!.url, partitions: opts.partitions, dir: opts.dir, secrets: newSecrets() }
+  const d = {
+    natsUrl: opts.natsUrl,
+    clickhouseUrl: opts.clickhouseUrl ?? local!.url,
+    partitions: opts.partitions,
+    dir: opts.dir,
+    secrets: newSecrets(),
+    live: opts.live,
+  }
   const log = await openJetStreamLog(nc, { names: { partitions: opts.partitions } })
   const nodeArgs = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : []
   const api = await startRole(d, 'api', 'idle-api', { nodeArgs, cli: opts.cli })

@@ -7,6 +7,7 @@
 // API process its CPU per event of the log and per delivery it made, beside
 // the projector's, the sink's and nats-server's, and beside the js.publish
 // ceiling measured in the same run. Every delivery is matched to its send.
+
 import { join } from 'node:path'
 import { jetstreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
@@ -14,6 +15,7 @@ import { Tokens } from '../../../api/auth/index.js'
 import { until } from '../../../core/index.js'
 import { type Cursor, type JetStreamLog, openJetStreamLog } from '../../../core/log/index.js'
 import { committedShares } from '../../../projections/runtime/index.js'
+import type { LiveDelivery } from '../../../schemas/index.js'
 import { startClickHouseServer } from '../../servers/index.js'
 import type { SeqlineProcess } from '../../servers/seqline-process.js'
 import { cpuSecondsOf } from '../shared/process-usage.js'
@@ -44,6 +46,8 @@ export interface ScaleOptions {
   window: number
   /** Another build's dist/ops/cli.js to run every role with (a baseline). */
   cli?: string
+  /** Where the API processes' live events come from. */
+  live: LiveDelivery
 }
 
 interface ApiFigures {
@@ -98,6 +102,7 @@ export async function scaleBench(nc: NatsConnection, opts: ScaleOptions): Promis
     partitions: opts.partitions,
     dir: opts.dir,
     secrets: newSecrets(),
+    live: opts.live,
   }
   // The roles use the default log layout: Seqline's own streams on this server.
   const log = await openJetStreamLog(nc, { names: { partitions: opts.partitions } })

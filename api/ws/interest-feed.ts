@@ -1,0 +1,211 @@
+import { type Cursor, decodeEvent, type EventLog, type JoinNotice, type LiveCopy, type LiveSubscription, type StoredEvent } from '../../core/log/index.js'
+import type { Logger } from '../../projections/runtime/index.js'
+import type { SeqlineEvent } from '../../schemas/index.js'
+import type { LiveSource } from './live-source.js'
+
+/** Events read from the log per round trip while filling a gap. */
+const PAGE = 200
+const RETRY_MS = 1000
+
+/** One conversation a local socket is in. */
+interface Watched {
+  readonly conv: string
+  sub: LiveSubscription | null
+  /** The last seq routed here: later events arrive as copies or are read in, earlier ones are a sync's to serve. */
+  delivered: number
+  /** Copies that came while the log was being read, or ahead of a gap. */
+  pending: LiveCopy[]
+  /** Look at the conversation's head once the copies at hand are handled. */
+  recheck: boolean
+  busy: boolean
+  closed: boolean
+}
+
+export interface InterestFeedParts {
+  /** Hands one event to the hub's routing, in seq order per conversation. */
+  route(event: SeqlineEvent, body: Uint8Array | undefined): void
+  /** Whether a local socket is still in the conversation. */
+  wanted(conv: string): boolean
+  /** Join notices may have been lost (the connection came back): connections check their memberships against the views. */
+  missedJoins(): void
+  logger: Logger
+  /** How often every watched conversation's head is compared with what was routed, for copies lost without a reconnect. */
+  checkMs: number
+}
+
+/**
+ * Live events by interest: a process subscribes to the live copies of the
+ * conversations its sockets are in (core/log LiveCopies) and to the join
+ * notices of its connected users, and receives nothing of the rest of the
+ * log. Copies are at most once, so order and completeness rest on the
+ * conversation seq: a copy past a gap waits while the gap is read from the
+ * log, an old one is dropped, and whenever copies may have been lost (a
+ * subscription just made, the connection back, a periodic check) the
+ * conversation's head is read and anything missing read in.
+ */
+export class InterestFeed implements LiveSource {
+  private readonly watched = new Map<string, Watched>()
+  private readonly users = new Map<string, { count: number; sub: LiveSubscription }>()
+  private check: NodeJS.Timeout | null = null
+
+  constructor(
+    private readonly log: EventLog,
+    private readonly parts: InterestFeedParts,
+  ) {}
+
+  async start(): Promise<void> {
+    this.log.onLiveGap(() => {
+      this.recheckAll()
+      this.parts.missedJoins()
+    })
+    this.check = setInterval(() => this.recheckAll(), this.parts.checkMs)
+    this.check.unref()
+  }
+
+  async stop(): Promise<void> {
+    if (this.check) clearInterval(this.check)
+    for (const conv of [...this.watched.keys()]) this.unwatch(conv)
+    for (const { sub } of this.users.values()) sub.close()
+    this.users.clear()
+  }
+
+  /** The log's end once the user's join notices are subscribed: joins stored later are announced, earlier ones are in the views. */
+  async seedPoint(user: string): Promise<Cursor> {
+    const known = this.users.get(user)
+    if (known) known.count++
+    const sub = known?.sub ?? this.log.subscribeJoins(user, (join) => this.joined(join))
+    if (!known) this.users.set(user, { count: 1, sub })
+    await sub.ready
+    return this.log.end()
+  }
+
+  forget(user: string): void {
+    const known = this.users.get(user)
+    if (!known || --known.count > 0) return
+    known.sub.close()
+    this.users.delete(user)
+  }
+
+  liveAfter(conv: string): (stored: StoredEvent) => boolean {
+    const delivered = this.watched.get(conv)?.delivered
+    // Not watched: nothing of it will come live, so a sync serves it all.
+    if (delivered === undefined) return () => false
+    return (stored) => stored.event.seq > delivered
+  }
+
+  watch(conv: string, asOf: number): void {
+    if (this.watched.has(conv)) return
+    const w: Watched = { conv, sub: null, delivered: asOf, pending: [], recheck: false, busy: false, closed: false }
+    this.watched.set(conv, w)
+    w.sub = this.log.subscribeLive(conv, (copy) => this.arrived(w, copy))
+    // What was stored before the server had the interest is read from the log; a failed subscription is retried with the connection.
+    w.sub.ready.then(
+      () => this.recheck(w),
+      () => undefined,
+    )
+  }
+
+  unwatch(conv: string): void {
+    const w = this.watched.get(conv)
+    if (!w) return
+    w.closed = true
+    this.watched.delete(conv)
+    w.sub?.close()
+  }
+
+  /** How many conversations are subscribed: the size of this process's interest. */
+  get size(): number {
+    return this.watched.size
+  }
+
+  /** A user connected here was added to a conversation: its events from the join on are subscribed unless they already come. */
+  private joined(join: JoinNotice): void {
+    if (this.watched.has(join.conv)) return
+    this.watch(join.conv, join.seq - 1)
+  }
+
+  private arrived(w: Watched, copy: LiveCopy): void {
+    if (w.closed) return
+    if (!w.busy && w.pending.length === 0) {
+      if (copy.seq <= w.delivered) return
+      if (copy.seq === w.delivered + 1) return this.routeCopy(w, copy)
+    }
+    w.pending.push(copy)
+    this.work(w)
+  }
+
+  private routeCopy(w: Watched, copy: LiveCopy): void {
+    w.delivered = copy.seq
+    let event: SeqlineEvent
+    try {
+      event = decodeEvent(copy.body)
+    } catch {
+      // Stored bytes that do not decode would fail the whole log's followers too; the hole is a sync's to report.
+      return
+    }
+    this.parts.route(event, copy.body)
+  }
+
+  private recheckAll(): void {
+    for (const w of this.watched.values()) this.recheck(w)
+  }
+
+  private recheck(w: Watched): void {
+    w.recheck = true
+    this.work(w)
+  }
+
+  /** Runs one conversation's catching up, one at a time; a failure leaves it to be tried again. */
+  private work(w: Watched): void {
+    if (w.busy || w.closed) return
+    w.busy = true
+    this.catchUp(w).then(
+      () => {
+        w.busy = false
+        // Watched for a join notice whose user is gone, or whose join a later event undid.
+        if (!w.closed && !this.parts.wanted(w.conv)) this.unwatch(w.conv)
+      },
+      (err: unknown) => {
+        w.busy = false
+        w.recheck = true
+        this.parts.logger.warn({ err, conv: w.conv }, 'live delivery could not read a gap from the log; retrying')
+        setTimeout(() => this.work(w), RETRY_MS).unref()
+      },
+    )
+  }
+
+  private async catchUp(w: Watched): Promise<void> {
+    while (!w.closed && (w.recheck || w.pending.length > 0)) {
+      if (w.recheck) {
+        w.recheck = false
+        await this.readIn(w, (await this.log.head(w.conv)).seq)
+      }
+      while (!w.closed && w.pending.length > 0) {
+        w.pending.sort((a, b) => a.seq - b.seq)
+        const copy = w.pending[0]!
+        if (copy.seq > w.delivered + 1) {
+          await this.readIn(w, copy.seq - 1)
+          continue
+        }
+        w.pending.shift()
+        if (copy.seq > w.delivered) this.routeCopy(w, copy)
+      }
+    }
+  }
+
+  /** Routes the conversation's events after what was routed, up to `to`, read from the log; erased seqs are passed over. */
+  private async readIn(w: Watched, to: number): Promise<void> {
+    while (!w.closed && w.delivered < to) {
+      const from = w.delivered + 1
+      const limit = Math.min(PAGE, to - from + 1)
+      const page = await this.log.read(w.conv, { from, limit })
+      if (w.closed) return
+      for (const { event } of page) {
+        if (event.seq <= w.delivered || event.seq > to) continue
+        w.delivered = event.seq
+        this.parts.route(event, undefined)
+      }
+      w.delivered = Math.max(w.delivered, from + limit - 1)
+    }
+  }
+}
