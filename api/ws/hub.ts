@@ -20,8 +20,8 @@ export interface LiveTarget {
    */
   live(event: SeqlineEvent, frame: WholeFrame): void
   send(frame: WholeFrame): void
-  /** Join notices may have been lost: the connection checks what it knows against the views. */
-  recheck?(): void
+  /** Join notices may have been lost: the connection checks what it knows against the views, once they reach `end`. */
+  recheck?(end: Cursor): void
 }
 
 const decoder = new TextDecoder()
@@ -52,7 +52,7 @@ export class Hub {
   private readonly source: LiveSource
 
   constructor(
-    log: EventLog,
+    private readonly log: EventLog,
     private readonly signals: Signals,
     logger: Logger = silentLogger,
     /** Told, per event routed to sockets here, how long after its decision that was (ms). */
@@ -65,7 +65,7 @@ export class Hub {
         ? new InterestFeed(log, {
             route: (event, body) => this.routeSafely(event, body),
             wanted: (conv) => this.byConv.has(conv),
-            missedJoins: () => this.recheckMemberships(),
+            missedJoins: () => void this.recheckMemberships().catch(() => undefined),
             logger,
             checkMs: o.liveCheckMs,
           })
@@ -116,12 +116,12 @@ export class Hub {
   }
 
   add(target: LiveTarget): void {
-    addTo(this.byUser, target.user, target)
+    if (addTo(this.byUser, target.user, target)) this.source.watchUser(target.user)
   }
 
   /** Forgets a closed connection everywhere. */
   remove(target: LiveTarget, convs: Iterable<string>): void {
-    if (removeFrom(this.byUser, target.user, target)) this.source.forget(target.user)
+    if (removeFrom(this.byUser, target.user, target)) this.source.unwatchUser(target.user)
     for (const conv of convs) this.index(target, conv, false, 0)
   }
 
@@ -132,9 +132,10 @@ export class Hub {
     } else if (removeFrom(this.byConv, conv, target)) this.source.unwatch(conv)
   }
 
-  /** After join notices may have been lost: each connection compares its memberships with the views. */
-  private recheckMemberships(): void {
-    for (const set of this.byUser.values()) for (const t of set) t.recheck?.()
+  /** After join notices may have been lost: each connection compares its memberships with the views, once they reach the log's end. */
+  private async recheckMemberships(): Promise<void> {
+    const end = await this.log.end()
+    for (const set of this.byUser.values()) for (const t of set) t.recheck?.(end)
   }
 
   publishTyping(conv: string, user: string): void {

@@ -45,7 +45,8 @@ export interface InterestFeedParts {
  */
 export class InterestFeed implements LiveSource {
   private readonly watched = new Map<string, Watched>()
-  private readonly users = new Map<string, { count: number; sub: LiveSubscription }>()
+  /** Join notices of the users with a socket here. */
+  private readonly users = new Map<string, LiveSubscription>()
   private check: NodeJS.Timeout | null = null
 
   constructor(
@@ -65,24 +66,26 @@ export class InterestFeed implements LiveSource {
   async stop(): Promise<void> {
     if (this.check) clearInterval(this.check)
     for (const conv of [...this.watched.keys()]) this.unwatch(conv)
-    for (const { sub } of this.users.values()) sub.close()
+    for (const sub of this.users.values()) sub.close()
     this.users.clear()
   }
 
   /** The log's end once the user's join notices are subscribed: joins stored later are announced, earlier ones are in the views. */
   async seedPoint(user: string): Promise<Cursor> {
-    const known = this.users.get(user)
-    if (known) known.count++
-    const sub = known?.sub ?? this.log.subscribeJoins(user, (join) => this.joined(join))
-    if (!known) this.users.set(user, { count: 1, sub })
-    await sub.ready
+    await this.users.get(user)?.ready
     return this.log.end()
   }
 
-  forget(user: string): void {
-    const known = this.users.get(user)
-    if (!known || --known.count > 0) return
-    known.sub.close()
+  watchUser(user: string): void {
+    if (!this.users.has(user))
+      this.users.set(
+        user,
+        this.log.subscribeJoins(user, (join) => this.joined(join)),
+      )
+  }
+
+  unwatchUser(user: string): void {
+    this.users.get(user)?.close()
     this.users.delete(user)
   }
 

@@ -17,6 +17,8 @@ export interface LiveSource {
   watch(conv: string, asOf: number): void
   /** A conversation lost its last local member's socket. */
   unwatch(conv: string): void
+  /** A user's first socket here opened. */
+  watchUser(user: string): void
   /** A user's last socket here closed. */
-  forget(user: string): void
+  unwatchUser(user: string): void
 }

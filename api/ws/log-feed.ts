@@ -57,5 +57,6 @@ export class LogFeed implements LiveSource {
   // The whole log is followed whoever is connected: there is nothing to subscribe to or drop.
   watch(): void {}
   unwatch(): void {}
-  forget(): void {}
+  watchUser(): void {}
+  unwatchUser(): void {}
 }

@@ -140,12 +140,10 @@ export class Session implements LiveTarget {
    * this connection never heard of means a join it missed, and the client is
    * asked to reconnect, which seeds and syncs it afresh.
    */
-  recheck(): void {
+  recheck(end: Cursor): void {
     void (async () => {
-      if (!(await this.ready) || this.closed) return
-      const { log, views } = this.ctx.deps
-      if (!(await this.viewsReach(await log.end()))) return
-      for (const row of await views.inbox(this.user)) {
+      if (!(await this.ready) || this.closed || !(await this.viewsReach(end))) return
+      for (const row of await this.ctx.deps.views.inbox(this.user)) {
         if (row.left === undefined && this.membership.isNews(row.conv, true, row.maxSeq))
           return this.close(CLOSE.UNAVAILABLE, 'live delivery was interrupted; reconnect')
       }

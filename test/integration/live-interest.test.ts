@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { headers as natsHeaders } from '@nats-io/transport-node'
 import { Hub, type LiveTarget } from '../../api/ws/hub.js'
 import { Signals } from '../../api/ws/signals.js'
 import { CommandHandler } from '../../core/commands/index.js'
 import { createDecider, membershipChange } from '../../core/domain/index.js'
 import { until } from '../../core/index.js'
 import type { EventLog, JoinNotice, LiveCopy } from '../../core/log/index.js'
-import { decodeEvent } from '../../core/log/index.js'
+import { decodeEvent, SEQ_HEADER } from '../../core/log/index.js'
+import { liveSubjectOf } from '../../core/log/partitions.js'
 import type { SeqlineEvent } from '../../schemas/index.js'
 import { accepted, createGroup, openLog, text, withLogServer } from '../helpers/log.js'
 
@@ -108,6 +110,8 @@ describe('live delivery by interest, over partition streams made without republi
     assert.deepEqual(subscribed, ['g_mine'], 'only the conversation of a local socket is subscribed')
 
     const invite = await accepted(t.handler, { type: 'group.invite', id: 'inv', conv: 'g_other', actor: 'dan', data: { users: ['carl'] } })
+    // Its copy went out before the process subscribed: the invite itself is read from the log once the subscription stands.
+    await waitFor(() => carlGot.some((e) => e.seq === invite.seq), 5_000, "carl's invite, before anything follows it")
     const after = await accepted(t.handler, text('o-after', 'g_other', 'eve'))
     await waitFor(() => carlGot.some((e) => e.seq === after.seq), 5_000, "the message after carl's invite, live to carl")
     assert.deepEqual(
@@ -145,6 +149,15 @@ describe('live delivery by interest, over partition streams made without republi
     const last = await accepted(silent, text('g5', 'g_gap', 'ben'))
     await waitFor(() => got.some((e) => e.seq === last.seq), 5_000, 'the last event, found by the periodic check')
     assert.deepEqual(seqsOf(got, 'g_gap'), [2, 3, 4, 5, 6], 'the trailing event without a copy, once')
+
+    // A copy of an event already delivered (late, or sent twice) is dropped; it leaves before the next copy on this connection.
+    const [old] = await t.log.read('g_gap', { from: 3, limit: 1 })
+    const headers = natsHeaders()
+    headers.set(SEQ_HEADER, '3')
+    t.nc.publish(liveSubjectOf(t.log.names, 'g_gap'), new TextEncoder().encode(JSON.stringify(old!.event)), { headers })
+    const final = await accepted(t.handler, text('g6', 'g_gap', 'ben'))
+    await waitFor(() => got.some((e) => e.seq === final.seq), 5_000, 'the copy after the repeated one')
+    assert.deepEqual(seqsOf(got, 'g_gap'), [2, 3, 4, 5, 6, 7], 'the repeated copy was dropped')
   })
 
   test('after a nats-server restart, what live delivery missed is read from the log: in order, once', async () => {
