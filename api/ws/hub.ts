@@ -20,8 +20,8 @@ export interface LiveTarget {
    */
   live(event: SeqlineEvent, frame: WholeFrame): void
   send(frame: WholeFrame): void
-  /** Join notices may have been lost: the connection checks what it knows against the views, once they reach `end`. */
-  recheck?(end: Cursor): void
+  /** Join notices may have been lost: the connection checks what it knows against the views (once they reach `end`, when given). */
+  recheck?(end?: Cursor): void
 }
 
 const decoder = new TextDecoder()
@@ -65,7 +65,8 @@ export class Hub {
         ? new InterestFeed(log, {
             route: (event, body) => this.routeSafely(event, body),
             wanted: (conv) => this.byConv.has(conv),
-            missedJoins: () => void this.recheckMemberships().catch(() => undefined),
+            missedJoins: (afterGap) =>
+              void this.recheckMemberships(afterGap).catch((err: unknown) => logger.warn({ err }, 'live delivery could not check memberships')),
             logger,
             checkMs: o.liveCheckMs,
           })
@@ -93,7 +94,12 @@ export class Hub {
   }
 
   private deliver(f: Followed): void {
-    if (this.concerns(f)) this.routeSafely(f.event, f.body)
+    try {
+      // Decoded inside: an event this build cannot read is passed over, not retried for ever by the follower.
+      if (this.concerns(f)) this.route(f.event, f.body)
+    } catch {
+      // One connection's failure must not stop delivery to every other.
+    }
   }
 
   private routeSafely(event: SeqlineEvent, body: Uint8Array | undefined): void {
@@ -132,9 +138,10 @@ export class Hub {
     } else if (removeFrom(this.byConv, conv, target)) this.source.unwatch(conv)
   }
 
-  /** After join notices may have been lost: each connection compares its memberships with the views, once they reach the log's end. */
-  private async recheckMemberships(): Promise<void> {
-    const end = await this.log.end()
+  /** After join notices may have been lost: each connection compares its memberships with the views (once they reach the log's end, after a gap). */
+  private async recheckMemberships(afterGap: boolean): Promise<void> {
+    if (this.byUser.size === 0) return
+    const end = afterGap ? await this.log.end() : undefined
     for (const set of this.byUser.values()) for (const t of set) t.recheck?.(end)
   }
 

@@ -26,12 +26,25 @@ export interface InterestFeedParts {
   route(event: SeqlineEvent, body: Uint8Array | undefined): void
   /** Whether a local socket is still in the conversation. */
   wanted(conv: string): boolean
-  /** Join notices may have been lost (the connection came back): connections check their memberships against the views. */
-  missedJoins(): void
+  /**
+   * Join notices may have been lost: connections check their memberships
+   * against the views. After a reconnect (`afterGap`) the views are first
+   * let reach the log's end, since joins stored meanwhile were not announced here.
+   */
+  missedJoins(afterGap: boolean): void
   logger: Logger
-  /** How often every watched conversation's head is compared with what was routed, for copies lost without a reconnect. */
+  /**
+   * How often every watched conversation's head is compared with what was
+   * routed, and connections' memberships with the views: for copies and
+   * notices lost while the connection stayed up (a writer that died between
+   * its append and its notice, interest not yet spread over a cluster).
+   */
   checkMs: number
 }
+
+/** Reads of a gap that come back short of it before its end is taken as erased: a replica answering reads may lag the copy. */
+const SHORT_READS = 5
+const SHORT_READ_PAUSE_MS = 100
 
 /**
  * Live events by interest: a process subscribes to the live copies of the
@@ -48,6 +61,9 @@ export class InterestFeed implements LiveSource {
   /** Join notices of the users with a socket here. */
   private readonly users = new Map<string, LiveSubscription>()
   private check: NodeJS.Timeout | null = null
+  private stopGaps: () => void = () => undefined
+  /** One read of the log's end shared by the sessions that ask while it is under way, each asking after its own subscription stood. */
+  private ending: { since: number; end: Promise<Cursor> } | null = null
 
   constructor(
     private readonly log: EventLog,
@@ -55,15 +71,13 @@ export class InterestFeed implements LiveSource {
   ) {}
 
   async start(): Promise<void> {
-    this.log.onLiveGap(() => {
-      this.recheckAll()
-      this.parts.missedJoins()
-    })
-    this.check = setInterval(() => this.recheckAll(), this.parts.checkMs)
+    this.stopGaps = this.log.onLiveGap(() => this.recheckAll(true))
+    this.check = setInterval(() => this.recheckAll(false), this.parts.checkMs)
     this.check.unref()
   }
 
   async stop(): Promise<void> {
+    this.stopGaps()
     if (this.check) clearInterval(this.check)
     for (const conv of [...this.watched.keys()]) this.unwatch(conv)
     for (const sub of this.users.values()) sub.close()
@@ -73,7 +87,19 @@ export class InterestFeed implements LiveSource {
   /** The log's end once the user's join notices are subscribed: joins stored later are announced, earlier ones are in the views. */
   async seedPoint(user: string): Promise<Cursor> {
     await this.users.get(user)?.ready
-    return this.log.end()
+    return this.endFrom(Date.now())
+  }
+
+  /** The log's end, read no earlier than `since` (ms): a read started before it might miss what was stored in between. */
+  private endFrom(since: number): Promise<Cursor> {
+    if (this.ending && this.ending.since >= since) return this.ending.end
+    const ending = { since: Date.now(), end: this.log.end() }
+    this.ending = ending
+    const done = () => {
+      if (this.ending === ending) this.ending = null
+    }
+    ending.end.then(done, done)
+    return ending.end
   }
 
   watchUser(user: string): void {
@@ -116,11 +142,6 @@ export class InterestFeed implements LiveSource {
     w.sub?.close()
   }
 
-  /** How many conversations are subscribed: the size of this process's interest. */
-  get size(): number {
-    return this.watched.size
-  }
-
   /** A user connected here was added to a conversation: its events from the join on are subscribed unless they already come. */
   private joined(join: JoinNotice): void {
     if (this.watched.has(join.conv)) return
@@ -149,8 +170,9 @@ export class InterestFeed implements LiveSource {
     this.parts.route(event, copy.body)
   }
 
-  private recheckAll(): void {
+  private recheckAll(afterGap: boolean): void {
     for (const w of this.watched.values()) this.recheck(w)
+    this.parts.missedJoins(afterGap)
   }
 
   private recheck(w: Watched): void {
@@ -170,6 +192,7 @@ export class InterestFeed implements LiveSource {
       },
       (err: unknown) => {
         w.busy = false
+        if (w.closed) return
         w.recheck = true
         this.parts.logger.warn({ err, conv: w.conv }, 'live delivery could not read a gap from the log; retrying')
         setTimeout(() => this.work(w), RETRY_MS).unref()
@@ -196,19 +219,29 @@ export class InterestFeed implements LiveSource {
     }
   }
 
-  /** Routes the conversation's events after what was routed, up to `to`, read from the log; erased seqs are passed over. */
+  /**
+   * Routes the conversation's events after what was routed, up to `to` (a seq
+   * known to be stored), read from the log. Seqs missing before an event the
+   * read returned are erased; missing at the end they may be erased or not yet
+   * on the replica that answered, so the read is tried again a few times first.
+   */
   private async readIn(w: Watched, to: number): Promise<void> {
-    while (!w.closed && w.delivered < to) {
+    for (let short = 0; !w.closed && w.delivered < to; ) {
       const from = w.delivered + 1
       const limit = Math.min(PAGE, to - from + 1)
       const page = await this.log.read(w.conv, { from, limit })
-      if (w.closed) return
       for (const { event } of page) {
+        // A route can end the watch (its last local member removed): nothing more goes out of this one.
+        if (w.closed) return
         if (event.seq <= w.delivered || event.seq > to) continue
         w.delivered = event.seq
         this.parts.route(event, undefined)
       }
-      w.delivered = Math.max(w.delivered, from + limit - 1)
+      const end = from + limit - 1
+      if (w.delivered >= end || ++short >= SHORT_READS) {
+        w.delivered = Math.max(w.delivered, end)
+        short = 0
+      } else await new Promise((r) => setTimeout(r, SHORT_READ_PAUSE_MS))
     }
   }
 }

@@ -4,7 +4,9 @@ import type { Cursor, StoredEvent } from '../../core/log/index.js'
  * Where a process's live events come from, as the hub and its sessions use it:
  * the whole log followed (LogFeed), or the conversations of local sockets only
  * (InterestFeed). Either way every event of a conversation a local socket is
- * in, or that adds or removes a connected user, is routed once, in seq order.
+ * in, or that adds or removes a connected user, is routed once, in seq order
+ * (by interest, one whose copy was lost only once the gap shows: a later
+ * copy, a reconnect, or the periodic check).
  */
 export interface LiveSource {
   start(): Promise<void>

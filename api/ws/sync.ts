@@ -37,7 +37,7 @@ export async function syncConversation(
   for (let next = start; next <= end; ) {
     const upTo = Math.min(end, next + PAGE - 1)
     const page = await readAs(log, reader, conv, { from: next, limit: upTo - next + 1 })
-    // Events stored after the live stream's position reach the client live, filtered by
+    // Events left to live delivery (isLive: from where it stood when the sync began) reach the client live, filtered by
     // membership; serving them here could hand a just-removed member what follows the removal.
     const firstLive = page.findIndex(isLive)
     const served = firstLive < 0 ? page : page.slice(0, firstLive)

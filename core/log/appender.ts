@@ -9,6 +9,9 @@ import type { AppendResult, Head } from './event-log.js'
 import { isNotNowRefusal, isWrongLastSequence } from './jetstream-errors.js'
 import { AckPublisher, NoStreamListeningError, PublishTimeoutError } from './publisher.js'
 
+/** Whether a store answered to this call is this call's event: yes, no (an earlier call's), or maybe. */
+type StoredAs = 'yes' | 'no' | 'maybe'
+
 export interface AppendSettings {
   /** How long one publish waits for its ack before it is retried with the same Nats-Msg-Id. */
   publishTimeoutMs: number
@@ -28,8 +31,12 @@ export class Appender {
     nc: NatsConnection,
     private readonly availability: Availability,
     private readonly settings: AppendSettings,
-    /** Told of each event this appender stored, with its stored bytes (live copies). */
-    private readonly onStored: (event: SeqlineEvent, body: Uint8Array) => void = () => undefined,
+    /**
+     * Told of each event this appender stored, with its stored bytes (live
+     * copies); `certain` is false when the store was answered as a duplicate
+     * after an unanswered attempt, so the bytes stored may be another call's.
+     */
+    private readonly onStored: (event: SeqlineEvent, body: Uint8Array, certain: boolean) => void = () => undefined,
   ) {
     this.publisher = new AckPublisher(nc)
   }
@@ -47,9 +54,9 @@ export class Appender {
     for (let attempt = 1; ; attempt++) {
       try {
         const ack = await this.publisher.publish(subject, body, headers, this.settings.publishTimeoutMs)
-        if (ack.duplicate) return { status: 'duplicate', streamSeq: ack.seq }
-        this.onStored(event, body)
-        return { status: 'appended', streamSeq: ack.seq }
+        // A duplicate after an unanswered attempt of this call is most likely that attempt, stored; it may also be an earlier call's.
+        this.stored(event, body, ack.duplicate ? (unanswered > 0 ? 'maybe' : 'no') : 'yes')
+        return ack.duplicate ? { status: 'duplicate', streamSeq: ack.seq } : { status: 'appended', streamSeq: ack.seq }
       } catch (err) {
         if (isWrongLastSequence(err)) return { status: 'conflict' }
         // Only a PubAck confirms an append. Every retry carries the same msg id and the same expected
@@ -65,6 +72,16 @@ export class Appender {
         // answers at once, so those are spaced out until one is elected.
         if (notNow) await sleep(pause(attempt))
       }
+    }
+  }
+
+  /** Tells onStored, never failing the append: it is stored whatever a listener does. */
+  private stored(event: SeqlineEvent, body: Uint8Array, mine: StoredAs): void {
+    if (mine === 'no') return
+    try {
+      this.onStored(event, body, mine === 'yes')
+    } catch {
+      // What listens (live copies) is at most once by design: its subscribers read what they miss from the log.
     }
   }
 

@@ -155,8 +155,8 @@ export interface EventLog {
   subscribeLive(conv: string, deliver: (copy: LiveCopy) => void): LiveSubscription
   /** The events that add the user to a conversation, announced as they are stored; at most once, like the copies. */
   subscribeJoins(user: string, deliver: (join: JoinNotice) => void): LiveSubscription
-  /** Calls `then` each time copies and notices may have been missed: the connection to the log came back. */
-  onLiveGap(then: () => void): void
+  /** Calls `then` each time copies and notices may have been missed (the connection to the log came back); returns what stops it. */
+  onLiveGap(then: () => void): () => void
   /** Every event stored from `since` on and written up to `until` (ms), partition by partition; ends even while the log grows. */
   eventsBetween(since: number, until?: number): AsyncGenerator<SeqlineEvent>
 

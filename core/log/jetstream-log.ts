@@ -44,13 +44,12 @@ export interface LogOptions extends Partial<StreamSettings> {
    */
   failoverWaitMs?: number
   /**
-   * Live delivery by interest: whether each stored append must reach its
-   * conversation's live subject (LiveCopies). Partition streams created with
-   * `republish` (the default) do that themselves; over streams made without
-   * it, each writer sends the copies, and every writer of a deployment must
-   * agree. Join notices are sent whatever this says.
+   * The deployment delivers live by interest (LiveCopies): this writer
+   * announces the users each event adds, and copies each event it stores to
+   * its conversation's live subject where the partition streams do not
+   * (streams made before `republish`). Every writer of a deployment must agree.
    */
-  liveCopies?: boolean
+  liveByInterest?: boolean
   /** Whether partition streams created now republish every stored event to its live subject (default true). */
   republish?: boolean
   /** Events a follower's awaited handler may fall behind the process's shared consumer before it reads on its own (SharedFollowers). */
@@ -108,9 +107,12 @@ export class JetStreamLog implements EventLog {
     this.availability = new Availability(nc, opts.failoverWaitMs ?? 10_000)
     this.live = new LiveCopies(nc, names)
     const appendSettings = { publishTimeoutMs: opts.publishTimeoutMs ?? 2000, publishAttempts: opts.publishAttempts ?? 5 }
-    // Streams that republish copy every stored event themselves; over older ones the writer sends the copies when asked to.
-    const copies = opts.liveCopies === true && !opts.republished
-    this.appender = new Appender(nc, this.availability, appendSettings, (event, body) => this.live.stored(event, body, copies))
+    // Streams that republish copy every stored event themselves; over older ones the writer sends the copies.
+    const copies = !opts.republished
+    const stored = opts.liveByInterest
+      ? (event: SeqlineEvent, body: Uint8Array, certain: boolean) => this.live.stored(event, body, copies && certain)
+      : undefined
+    this.appender = new Appender(nc, this.availability, appendSettings, stored)
     this.direct = directReaderOf(nc)
     this.reader = new LogReader(jetstream(nc, { timeout: opts.requestTimeoutMs }), this.direct, names, this.availability, opts.requestTimeoutMs)
     this.consumers = jetstream(nc)
@@ -208,8 +210,8 @@ export class JetStreamLog implements EventLog {
     return this.live.subscribeJoins(user, deliver)
   }
 
-  onLiveGap(then: () => void): void {
-    this.live.onGap(then)
+  onLiveGap(then: () => void): () => void {
+    return this.live.onGap(then)
   }
 
   async *eventsBetween(since: number, until?: number): AsyncGenerator<SeqlineEvent> {

@@ -16,8 +16,9 @@ const decoder = new TextDecoder()
  * streams copy their events themselves (republish, set when a stream is
  * made); nats-server 2.9 cannot add a republish to a stream that exists, so
  * over streams made before, the writer sends the copy once its append is
- * stored. The writer always sends the notices (few: membership events only). Core NATS is at most once, so
- * subscribers take copies in seq order and read what they miss from the log.
+ * stored. The writer always sends the notices (membership events only). Core
+ * NATS is at most once, so subscribers take copies in seq order and read what
+ * they miss from the log.
  */
 export class LiveCopies {
   private readonly gapListeners: Array<() => void> = []
@@ -34,10 +35,7 @@ export class LiveCopies {
     })().catch(() => undefined)
   }
 
-  /**
-   * Sends an event's join notices once the log has stored it, and its copy
-   * unless its stream republishes it (streams made before republish was set).
-   */
+  /** Sends an event's join notices once the log has stored it, and its copy when asked (a stream that does not republish). */
   stored(event: SeqlineEvent, body: Uint8Array, copy: boolean): void {
     // The append is stored whatever happens here: a copy that cannot be sent is one a subscriber reads from the log.
     if (this.nc.isClosed()) return
@@ -67,8 +65,13 @@ export class LiveCopies {
     })
   }
 
-  onGap(then: () => void): void {
+  /** Returns what stops telling `then`. */
+  onGap(then: () => void): () => void {
     this.gapListeners.push(then)
+    return () => {
+      const i = this.gapListeners.indexOf(then)
+      if (i >= 0) this.gapListeners.splice(i, 1)
+    }
   }
 
   close(): void {

@@ -155,7 +155,9 @@ export class MemoryLog implements EventLog {
   }
 
   /** Nothing is lost in memory: no gap ever opens. */
-  onLiveGap(): void {}
+  onLiveGap(): () => void {
+    return () => undefined
+  }
 
   async follow(from: Cursor, handle: (f: Followed) => Promise<void> | void, only?: readonly number[]): Promise<Follower> {
     const cursor: Cursor = { ...from }

@@ -85,7 +85,8 @@ function streamInfo(jsm: JetStreamManager, name: string): Promise<StreamInfo | n
  */
 async function ensurePartitionStream(jsm: JetStreamManager, want: PartitionConfig): Promise<Partial<StreamConfig>> {
   const have = await ensureStream(jsm, want)
-  if (!have) return want
+  // Made now, by this process or by another at the same moment (maybe another version): as the server has it.
+  if (!have) return (await jsm.streams.info(want.name)).config
   const c = have.config
   const same =
     c.description === want.description &&

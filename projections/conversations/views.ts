@@ -87,6 +87,12 @@ export class ConversationViews {
     this.asker.ask()
   }
 
+  /** The user's conversations as the views hold them, without the rows' reads: member or former member, as of the join or the leave. */
+  async memberships(user: string): Promise<Array<{ conv: string; member: boolean; asOf: number }>> {
+    const record = await readRecord<UserRecord>(this.kv, keys.user(user))
+    return Object.entries(record?.convs ?? {}).map(([conv, c]) => ({ conv, member: c.left === undefined, asOf: c.left ?? c.since }))
+  }
+
   inbox(user: string): Promise<InboxRow[]> {
     return inbox(this.kv, this.contents, user)
   }

@@ -47,7 +47,7 @@ function interestRecording(log: EventLog, subscribed: string[], copies: Map<stri
 const seqsOf = (events: SeqlineEvent[], conv: string) => events.filter((e) => e.conv === conv).map((e) => e.seq)
 
 describe('live copies from partition streams that republish (no writer sends any), against a real nats-server', () => {
-  const t = withLogServer()
+  const t = withLogServer({ liveByInterest: true })
 
   test('each stored event reaches its conversation with its seq and stored bytes, a refused append does not, and an added user hears of the join', async () => {
     const copies: LiveCopy[] = []
@@ -78,10 +78,10 @@ describe('live copies from partition streams that republish (no writer sends any
 
 describe('live delivery by interest, over partition streams made without republish, against a real nats-server', () => {
   // Writers send the copies themselves here; a second writer that sends none stands for copies lost on the way.
-  const t = withLogServer({ liveCopies: true, republish: false })
+  const t = withLogServer({ liveByInterest: true, republish: false })
 
   async function silentWriter(): Promise<CommandHandler> {
-    const { nc, log } = await openLog(t.nats.url, { republish: false })
+    const { nc, log } = await openLog(t.nats.url, { republish: false, liveByInterest: false })
     t.defer(async () => (log.close(), await nc.close()))
     return new CommandHandler(log, createDecider())
   }

@@ -20,7 +20,7 @@ function droppingJoins(log: EventLog, convs: string[]) {
 }
 
 describe('WebSocket: live delivery by interest', () => {
-  const t = withLogServer()
+  const t = withLogServer({ liveByInterest: true })
   let s: ApiStack
   const sockets: TestSocket[] = []
 
@@ -56,7 +56,9 @@ describe('WebSocket: live delivery by interest', () => {
     )
   })
 
-  test('a join whose notice was lost is found once the connection to NATS is back: the socket is asked to reconnect, and then has it', { timeout: 30_000 }, async () => {
+  test('a join whose notice was lost is found once the connection to NATS is back: the socket is asked to reconnect, and then has it', {
+    timeout: 30_000,
+  }, async () => {
     // No socket of this process is in g_lost, so only the join notice could tell it of lee's invite.
     const lee = await connect('lee')
     await accepted(t.handler, { type: 'group.create', id: 'make-lost', conv: 'g_lost', actor: 'olga', data: { name: 'lost', members: [] } })
@@ -69,7 +71,10 @@ describe('WebSocket: live delivery by interest', () => {
     const closed = await lee.closed
     assert.deepEqual(closed, { code: CLOSE.UNAVAILABLE, reason: 'live delivery was interrupted; reconnect' })
     const again = await connect('lee')
-    assert.ok(again.events('g_lost').some((e) => e.cmd === 'invite-lee'), 'the new session syncs the conversation')
+    assert.ok(
+      again.events('g_lost').some((e) => e.cmd === 'invite-lee'),
+      'the new session syncs the conversation',
+    )
     await accepted(t.handler, text('after-lee', 'g_lost', 'olga'))
     await again.next(isEvent('after-lee'))
   })

@@ -73,6 +73,7 @@ interface LoadStep {
 }
 
 export interface LoadResult {
+  live: LiveDelivery
   clients: number
   directs: number
   groups: number
@@ -150,6 +151,7 @@ async function measure(
       prefix: 'rest',
     })
     return {
+      live: opts.live,
       clients: opts.clients,
       directs: t.convs.filter((c) => c.kind === 'direct').length,
       groups: groups.length,

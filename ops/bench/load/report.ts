@@ -9,7 +9,7 @@ import type { ProfileTop } from './profile-top.js'
 export function printLoad(r: LoadResult): void {
   console.log(
     `\nLoad — seqline up (one process: API, projection, history sink on chDB, burns) on nats-server ${r.natsServer}; ` +
-      `${r.clients} WebSocket users in ${r.directs} direct pairs and ${r.groups} groups of ${r.groupSize}, paced 100-char sends`,
+      `${r.clients} WebSocket users in ${r.directs} direct pairs and ${r.groups} groups of ${r.groupSize}, paced 100-char sends; live delivery from ${r.live === 'interest' ? 'interest' : 'the log'}`,
   )
   const c = r.ceilings
   console.log(

@@ -178,7 +178,7 @@ function eventsBetween(before: Cursor, after: Cursor): number {
 export function printIdle(r: IdleResult): void {
   const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-')
   console.log(
-    `\nIdle API: one seqline up --role api with no socket and no command, while the log takes paced commands over ${r.options.convs} groups of 3 (${r.options.partitions} partitions)`,
+    `\nIdle API: one seqline up --role api with no socket and no command, live delivery from ${r.options.live === 'interest' ? 'interest' : 'the log'}, while the log takes paced commands over ${r.options.convs} groups of 3 (${r.options.partitions} partitions)`,
   )
   console.log(`  js.publish ceiling, same run: ${f(r.ceiling.before.perSecond, 0)} msgs/s before, ${f(r.ceiling.after.perSecond, 0)} after`)
   console.log(

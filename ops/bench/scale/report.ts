@@ -23,7 +23,12 @@ export function printScale(r: ScaleResult): void {
       `  ${String(s.apis).padStart(4)}  ${fmt(s.ackedPerSecond, 0).padStart(7)}  ${fmt(s.logEventsPerSecond, 0).padStart(12)}  ${fmt(s.deliveriesPerSecond, 0).padStart(12)}  ${apis.padEnd(70)}  ${`${fmt(s.idleApiUsPerEvent, 0)} (${fmt(s.bareUsPerEvent.core, 0)} / ${fmt(s.bareUsPerEvent.ordered, 0)})`.padStart(44)}  ${fmt(s.projectorUsPerEvent, 0).padStart(18)}  ${fmt(s.sinkUsPerEvent, 0).padStart(13)}  ${fmt(s.natsUsPerEvent ?? Number.NaN, 0).padStart(13)}  ${check}`,
     )
   }
+  const live =
+    o.live === 'interest'
+      ? "Live delivery by interest: each API process subscribes to the conversations of its own sockets and to its users' join notices, and receives nothing else of the log."
+      : 'Every API process follows every event of the log.'
   console.log(
-    '  Every API process follows every event of the log. "idle API" is one more API process with no socket and no command: its CPU per log event is what events of conversations none of its sockets belongs to cost an API process. Beside it, two processes that only receive every event of the log and do nothing with it: one core NATS subscription to every log subject, and one nats.js ordered consumer per partition (as the API follows the log) with an empty callback. The others also handle their share of the commands and deliver to their sockets.',
+    `  ${live}` +
+      ' "idle API" is one more API process with no socket and no command: its CPU per log event is what events of conversations none of its sockets belongs to cost an API process. Beside it, two processes that only receive every event of the log and do nothing with it: one core NATS subscription to every log subject, and one nats.js ordered consumer per partition (as the API follows the log) with an empty callback. The others also handle their share of the commands and deliver to their sockets.',
   )
 }
