@@ -7,6 +7,9 @@ import type { LiveSource } from './live-source.js'
 const PAGE = 200
 const RETRY_MS = 1000
 
+/** A copy with the event it holds. */
+type DecodedCopy = LiveCopy & { event: SeqlineEvent }
+
 /** One conversation a local socket is in. */
 interface Watched {
   readonly conv: string
@@ -14,7 +17,7 @@ interface Watched {
   /** The last seq routed here: later events arrive as copies or are read in, earlier ones are a sync's to serve. */
   delivered: number
   /** Copies that came while the log was being read, or ahead of a gap. */
-  pending: LiveCopy[]
+  pending: DecodedCopy[]
   /** Look at the conversation's head once the copies at hand are handled. */
   recheck: boolean
   busy: boolean
@@ -62,8 +65,9 @@ export class InterestFeed implements LiveSource {
   private readonly users = new Map<string, LiveSubscription>()
   private check: NodeJS.Timeout | null = null
   private stopGaps: () => void = () => undefined
-  /** One read of the log's end shared by the sessions that ask while it is under way, each asking after its own subscription stood. */
-  private ending: { since: number; end: Promise<Cursor> } | null = null
+  /** The read of the log's end under way, and the one that follows it, shared by the sessions that ask meanwhile. */
+  private ending: Promise<Cursor> | null = null
+  private nextEnding: Promise<Cursor> | null = null
 
   constructor(
     private readonly log: EventLog,
@@ -87,19 +91,35 @@ export class InterestFeed implements LiveSource {
   /** The log's end once the user's join notices are subscribed: joins stored later are announced, earlier ones are in the views. */
   async seedPoint(user: string): Promise<Cursor> {
     await this.users.get(user)?.ready
-    return this.endFrom(Date.now())
+    return this.endFromNow()
   }
 
-  /** The log's end, read no earlier than `since` (ms): a read started before it might miss what was stored in between. */
-  private endFrom(since: number): Promise<Cursor> {
-    if (this.ending && this.ending.since >= since) return this.ending.end
-    const ending = { since: Date.now(), end: this.log.end() }
-    this.ending = ending
+  /**
+   * The log's end, read from now on. A read under way may have begun before
+   * the caller's subscription stood, so the caller takes the next one, which
+   * everyone asking meanwhile shares: at most two reads, one after the other.
+   */
+  private endFromNow(): Promise<Cursor> {
+    if (!this.ending) return this.readEnd()
+    const settled = this.ending.then(
+      () => undefined,
+      () => undefined,
+    )
+    this.nextEnding ??= settled.then(() => {
+      this.nextEnding = null
+      return this.readEnd()
+    })
+    return this.nextEnding
+  }
+
+  private readEnd(): Promise<Cursor> {
+    const read = this.log.end()
+    this.ending = read
     const done = () => {
-      if (this.ending === ending) this.ending = null
+      if (this.ending === read) this.ending = null
     }
-    ending.end.then(done, done)
-    return ending.end
+    read.then(done, done)
+    return read
   }
 
   watchUser(user: string): void {
@@ -148,8 +168,10 @@ export class InterestFeed implements LiveSource {
     this.watch(join.conv, join.seq - 1)
   }
 
-  private arrived(w: Watched, copy: LiveCopy): void {
+  private arrived(w: Watched, received: LiveCopy): void {
     if (w.closed) return
+    const copy = decodedCopy(w.conv, received)
+    if (!copy) return
     if (!w.busy && w.pending.length === 0) {
       if (copy.seq <= w.delivered) return
       if (copy.seq === w.delivered + 1) return this.routeCopy(w, copy)
@@ -158,16 +180,9 @@ export class InterestFeed implements LiveSource {
     this.work(w)
   }
 
-  private routeCopy(w: Watched, copy: LiveCopy): void {
+  private routeCopy(w: Watched, copy: DecodedCopy): void {
     w.delivered = copy.seq
-    let event: SeqlineEvent
-    try {
-      event = decodeEvent(copy.body)
-    } catch {
-      // Stored bytes that do not decode would fail the whole log's followers too; the hole is a sync's to report.
-      return
-    }
-    this.parts.route(event, copy.body)
+    this.parts.route(copy.event, copy.body)
   }
 
   private recheckAll(afterGap: boolean): void {
@@ -200,6 +215,15 @@ export class InterestFeed implements LiveSource {
     )
   }
 
+  /** Routes, in order, the copies at hand from after what was routed up to `end`, leaving later ones waiting. */
+  private routePendingUpTo(w: Watched, end: number): void {
+    w.pending.sort((a, b) => a.seq - b.seq)
+    while (!w.closed && w.pending.length > 0 && w.pending[0]!.seq <= end) {
+      const copy = w.pending.shift()!
+      if (copy.seq > w.delivered) this.routeCopy(w, copy)
+    }
+  }
+
   private async catchUp(w: Watched): Promise<void> {
     while (!w.closed && (w.recheck || w.pending.length > 0)) {
       if (w.recheck) {
@@ -230,6 +254,7 @@ export class InterestFeed implements LiveSource {
       const from = w.delivered + 1
       const limit = Math.min(PAGE, to - from + 1)
       const page = await this.log.read(w.conv, { from, limit })
+      const before = w.delivered
       for (const { event } of page) {
         // A route can end the watch (its last local member removed): nothing more goes out of this one.
         if (w.closed) return
@@ -238,10 +263,30 @@ export class InterestFeed implements LiveSource {
         this.parts.route(event, undefined)
       }
       const end = from + limit - 1
-      if (w.delivered >= end || ++short >= SHORT_READS) {
-        w.delivered = Math.max(w.delivered, end)
-        short = 0
-      } else await new Promise((r) => setTimeout(r, SHORT_READ_PAUSE_MS))
+      if (w.delivered >= end) continue
+      if (w.delivered > before) short = 0
+      if (++short < SHORT_READS) {
+        await new Promise((r) => setTimeout(r, SHORT_READ_PAUSE_MS))
+        continue
+      }
+      // Still missing: erased, but for the copies at hand, which are the events themselves.
+      this.routePendingUpTo(w, end)
+      w.delivered = Math.max(w.delivered, end)
+      short = 0
     }
+  }
+}
+
+/**
+ * The copy with its event, decoded once; null unless it is the event its
+ * header says, of the conversation it came for: what else reaches the
+ * subject (a stray or forged publish) must not move where delivery stands.
+ */
+function decodedCopy(conv: string, copy: LiveCopy): DecodedCopy | null {
+  try {
+    const event = decodeEvent(copy.body)
+    return event.conv === conv && event.seq === copy.seq ? { ...copy, event } : null
+  } catch {
+    return null
   }
 }

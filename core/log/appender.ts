@@ -9,9 +9,6 @@ import type { AppendResult, Head } from './event-log.js'
 import { isNotNowRefusal, isWrongLastSequence } from './jetstream-errors.js'
 import { AckPublisher, NoStreamListeningError, PublishTimeoutError } from './publisher.js'
 
-/** Whether a store answered to this call is this call's event: yes, no (an earlier call's), or maybe. */
-type StoredAs = 'yes' | 'no' | 'maybe'
-
 export interface AppendSettings {
   /** How long one publish waits for its ack before it is retried with the same Nats-Msg-Id. */
   publishTimeoutMs: number
@@ -32,9 +29,9 @@ export class Appender {
     private readonly availability: Availability,
     private readonly settings: AppendSettings,
     /**
-     * Told of each event this appender stored, with its stored bytes (live
-     * copies); `certain` is false when the store was answered as a duplicate
-     * after an unanswered attempt, so the bytes stored may be another call's.
+     * Told of each append the log answered as stored, with its bytes (live
+     * copies); `certain` is false for a duplicate, whose stored bytes may be
+     * an earlier call's decision rather than these.
      */
     private readonly onStored: (event: SeqlineEvent, body: Uint8Array, certain: boolean) => void = () => undefined,
   ) {
@@ -54,8 +51,7 @@ export class Appender {
     for (let attempt = 1; ; attempt++) {
       try {
         const ack = await this.publisher.publish(subject, body, headers, this.settings.publishTimeoutMs)
-        // A duplicate after an unanswered attempt of this call is most likely that attempt, stored; it may also be an earlier call's.
-        this.stored(event, body, ack.duplicate ? (unanswered > 0 ? 'maybe' : 'no') : 'yes')
+        this.stored(event, body, !ack.duplicate)
         return ack.duplicate ? { status: 'duplicate', streamSeq: ack.seq } : { status: 'appended', streamSeq: ack.seq }
       } catch (err) {
         if (isWrongLastSequence(err)) return { status: 'conflict' }
@@ -76,10 +72,9 @@ export class Appender {
   }
 
   /** Tells onStored, never failing the append: it is stored whatever a listener does. */
-  private stored(event: SeqlineEvent, body: Uint8Array, mine: StoredAs): void {
-    if (mine === 'no') return
+  private stored(event: SeqlineEvent, body: Uint8Array, certain: boolean): void {
     try {
-      this.onStored(event, body, mine === 'yes')
+      this.onStored(event, body, certain)
     } catch {
       // What listens (live copies) is at most once by design: its subscribers read what they miss from the log.
     }

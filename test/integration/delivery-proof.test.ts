@@ -44,7 +44,7 @@ describe('delivery proof: every acked message in the log once and delivered to e
     ctx.diagnostic(`seed ${seed} (SEQLINE_PROOF_SEED replays it)`)
     const r = await runDeliveryProof({
       clients: 50,
-      messages: 6_000,
+      messages: 4_000,
       inflight: 4,
       seed,
       flips: 3,
@@ -54,7 +54,7 @@ describe('delivery proof: every acked message in the log once and delivered to e
       say: (l) => ctx.diagnostic(l),
     })
     for (const line of describeReport(r).split('\n')) ctx.diagnostic(line)
-    assertProof(r, 6_000)
+    assertProof(r, 4_000)
     assert.ok(
       r.kills.api >= 1 && r.kills.projection >= 1 && r.kills.nats >= 1,
       `each kind of process was killed while sends were in flight: ${JSON.stringify(r.kills)}`,
