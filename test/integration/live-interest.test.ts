@@ -57,12 +57,16 @@ describe('live copies from partition streams that republish (no writer sends any
     t.defer(() => (sub.close(), joinSub.close()))
     await Promise.all([sub.ready, joinSub.ready])
 
+    // The messages come from a writer that never copies: their copies can only be the stream's.
+    const { nc, log } = await openLog(t.nats.url, { liveByInterest: false })
+    t.defer(async () => (log.close(), await nc.close()))
+    const silent = new CommandHandler(log, createDecider())
     await createGroup(t.handler, 'g_copy', 'ann', ['ben'])
-    const first = await accepted(t.handler, text('c1', 'g_copy', 'ann'))
+    const first = await accepted(silent, text('c1', 'g_copy', 'ann'))
     // Decided against a stale head: refused by the log, so never stored and never copied.
     const stale = { ...first.event!, id: 'staleEventStaleEvent00', seq: 2, cmd: 'stale' } as SeqlineEvent
     assert.equal((await t.log.append(stale, { seq: 1, streamSeq: 1 }, 'stale-msg')).status, 'conflict')
-    const second = await accepted(t.handler, text('c2', 'g_copy', 'ann'))
+    const second = await accepted(silent, text('c2', 'g_copy', 'ann'))
     await waitFor(() => copies.some((c) => c.seq === second.seq), 5_000, 'the last copy')
 
     assert.deepEqual(
