@@ -54,12 +54,18 @@ describe('live copies from partition streams that republish (no writer sends any
     const joins: JoinNotice[] = []
     const sub = t.log.subscribeLive('g_copy', (c) => copies.push(c))
     const joinSub = t.log.subscribeJoins('ben', (j) => joins.push(j))
-    t.defer(() => (sub.close(), joinSub.close()))
+    t.defer(() => {
+      sub.close()
+      joinSub.close()
+    })
     await Promise.all([sub.ready, joinSub.ready])
 
     // The messages come from a writer that never copies: their copies can only be the stream's.
     const { nc, log } = await openLog(t.nats.url, { liveByInterest: false })
-    t.defer(async () => (log.close(), await nc.close()))
+    t.defer(async () => {
+      log.close()
+      await nc.close()
+    })
     const silent = new CommandHandler(log, createDecider())
     await createGroup(t.handler, 'g_copy', 'ann', ['ben'])
     const first = await accepted(silent, text('c1', 'g_copy', 'ann'))
@@ -86,7 +92,10 @@ describe('live delivery by interest, over partition streams made without republi
 
   async function silentWriter(): Promise<CommandHandler> {
     const { nc, log } = await openLog(t.nats.url, { republish: false, liveByInterest: false })
-    t.defer(async () => (log.close(), await nc.close()))
+    t.defer(async () => {
+      log.close()
+      await nc.close()
+    })
     return new CommandHandler(log, createDecider())
   }
 
