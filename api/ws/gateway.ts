@@ -35,8 +35,7 @@ const UpgradeQuery = Type.Object({ token: Type.Optional(Type.Unknown()) })
 export const gateway = fp<{ deps: ApiDeps }>(
   async (app, { deps }) => {
     const options = { ...DEFAULT_GATEWAY_OPTIONS, ...deps.ws }
-    const live = { live: options.liveDelivery, liveCheckMs: options.liveCheckMs }
-    const hub = new Hub(deps.log, new Signals(deps.nc), app.log, (ageMs) => observeLag(app, ageMs), live)
+    const hub = new Hub(deps.log, new Signals(deps.nc), app.log, (ageMs) => observeLag(app, ageMs), options)
     await hub.start()
     app.decorate('wsGateway', { stats: () => hub.stats() })
     // Who has a socket here, for every process on the NATS system to see (offline push asks).

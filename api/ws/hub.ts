@@ -2,12 +2,13 @@ import type { Msg } from '@nats-io/transport-node'
 import { isChannel, isPrivate, membershipChange, reaches } from '../../core/domain/index.js'
 import { type Cursor, type EventLog, type Followed, isCurrentVersion, type StoredEvent } from '../../core/log/index.js'
 import { type Logger, silentLogger } from '../../projections/runtime/index.js'
-import type { LiveDelivery, PresenceStatus, SeqlineEvent } from '../../schemas/index.js'
+import type { PresenceStatus, SeqlineEvent } from '../../schemas/index.js'
 import { encode, storedEventFrame, textFrame, type WholeFrame } from './frames.js'
 import { mayChangeMembership } from './interest.js'
 import { InterestFeed } from './interest-feed.js'
 import type { LiveSource } from './live-source.js'
 import { LogFeed } from './log-feed.js'
+import { DEFAULT_GATEWAY_OPTIONS, type GatewayOptions } from './options.js'
 import type { Signals } from './signals.js'
 
 /** One connection as the hub sees it. */
@@ -26,15 +27,6 @@ export interface LiveTarget {
 
 const decoder = new TextDecoder()
 
-export interface HubOptions {
-  /** Where live events come from: the whole log (LogFeed) or the local sockets' conversations (InterestFeed). */
-  live: LiveDelivery
-  /** With interest: how often watched conversations are checked for copies lost without a reconnect. */
-  liveCheckMs: number
-}
-
-const DEFAULT_HUB_OPTIONS: HubOptions = { live: 'log', liveCheckMs: 30_000 }
-
 /**
  * Fan-out of one API process: routes each live event to this process's
  * connections of users who are members (and of users it adds or removes), so
@@ -52,21 +44,21 @@ export class Hub {
   private readonly source: LiveSource
 
   constructor(
-    private readonly log: EventLog,
+    log: EventLog,
     private readonly signals: Signals,
     logger: Logger = silentLogger,
     /** Told, per event routed to sockets here, how long after its decision that was (ms). */
     private readonly observeLag: (ageMs: number) => void = () => undefined,
-    options: Partial<HubOptions> = {},
+    /** Where live events come from, and how often interest checks what it may have missed. */
+    options: Partial<Pick<GatewayOptions, 'liveDelivery' | 'liveCheckMs'>> = {},
   ) {
-    const o = { ...DEFAULT_HUB_OPTIONS, ...options }
+    const o = { ...DEFAULT_GATEWAY_OPTIONS, ...options }
     this.source =
-      o.live === 'interest'
+      o.liveDelivery === 'interest'
         ? new InterestFeed(log, {
             route: (event, body) => this.routeSafely(event, body),
             wanted: (conv) => this.byConv.has(conv),
-            missedJoins: (afterGap) =>
-              void this.recheckMemberships(afterGap).catch((err: unknown) => logger.warn({ err }, 'live delivery could not check memberships')),
+            missedJoins: (end) => this.recheckMemberships(end),
             logger,
             checkMs: o.liveCheckMs,
           })
@@ -138,10 +130,8 @@ export class Hub {
     } else if (removeFrom(this.byConv, conv, target)) this.source.unwatch(conv)
   }
 
-  /** After join notices may have been lost: each connection compares its memberships with the views (once they reach the log's end, after a gap). */
-  private async recheckMemberships(afterGap: boolean): Promise<void> {
-    if (this.byUser.size === 0) return
-    const end = afterGap ? await this.log.end() : undefined
+  /** After join notices may have been lost: each connection compares its memberships with the views (once they reach `end`, when given). */
+  private recheckMemberships(end?: Cursor): void {
     for (const set of this.byUser.values()) for (const t of set) t.recheck?.(end)
   }
 

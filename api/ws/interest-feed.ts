@@ -1,11 +1,16 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { type Cursor, decodeEvent, type EventLog, type JoinNotice, type LiveCopy, type LiveSubscription, type StoredEvent } from '../../core/log/index.js'
 import type { Logger } from '../../projections/runtime/index.js'
 import type { SeqlineEvent } from '../../schemas/index.js'
 import type { LiveSource } from './live-source.js'
+import { NOTHING_LIVE } from './sync.js'
 
 /** Events read from the log per round trip while filling a gap. */
 const PAGE = 200
 const RETRY_MS = 1000
+/** Reads of a gap that come back short of it before its end is taken as erased: a replica answering reads may lag the copy. */
+const SHORT_READS = 5
+const SHORT_READ_PAUSE_MS = 100
 
 /** A copy with the event it holds. */
 type DecodedCopy = LiveCopy & { event: SeqlineEvent }
@@ -31,10 +36,10 @@ export interface InterestFeedParts {
   wanted(conv: string): boolean
   /**
    * Join notices may have been lost: connections check their memberships
-   * against the views. After a reconnect (`afterGap`) the views are first
-   * let reach the log's end, since joins stored meanwhile were not announced here.
+   * against the views. After a reconnect the views are first let reach the
+   * log's end (`end`), since joins stored meanwhile were not announced here.
    */
-  missedJoins(afterGap: boolean): void
+  missedJoins(end?: Cursor): void
   logger: Logger
   /**
    * How often every watched conversation's head is compared with what was
@@ -44,10 +49,6 @@ export interface InterestFeedParts {
    */
   checkMs: number
 }
-
-/** Reads of a gap that come back short of it before its end is taken as erased: a replica answering reads may lag the copy. */
-const SHORT_READS = 5
-const SHORT_READ_PAUSE_MS = 100
 
 /**
  * Live events by interest: a process subscribes to the live copies of the
@@ -123,11 +124,11 @@ export class InterestFeed implements LiveSource {
   }
 
   watchUser(user: string): void {
-    if (!this.users.has(user))
-      this.users.set(
-        user,
-        this.log.subscribeJoins(user, (join) => this.joined(join)),
-      )
+    if (this.users.has(user)) return
+    this.users.set(
+      user,
+      this.log.subscribeJoins(user, (join) => this.joined(join)),
+    )
   }
 
   unwatchUser(user: string): void {
@@ -138,7 +139,7 @@ export class InterestFeed implements LiveSource {
   liveAfter(conv: string): (stored: StoredEvent) => boolean {
     const delivered = this.watched.get(conv)?.delivered
     // Not watched: nothing of it will come live, so a sync serves it all.
-    if (delivered === undefined) return () => false
+    if (delivered === undefined) return NOTHING_LIVE
     return (stored) => stored.event.seq > delivered
   }
 
@@ -187,7 +188,12 @@ export class InterestFeed implements LiveSource {
 
   private recheckAll(afterGap: boolean): void {
     for (const w of this.watched.values()) this.recheck(w)
-    this.parts.missedJoins(afterGap)
+    if (this.users.size === 0) return
+    if (!afterGap) return this.parts.missedJoins()
+    this.endFromNow().then(
+      (end) => this.parts.missedJoins(end),
+      (err: unknown) => this.parts.logger.warn({ err }, "live delivery could not read the log's end to check memberships"),
+    )
   }
 
   private recheck(w: Watched): void {
@@ -266,7 +272,7 @@ export class InterestFeed implements LiveSource {
       if (w.delivered >= end) continue
       if (w.delivered > before) short = 0
       if (++short < SHORT_READS) {
-        await new Promise((r) => setTimeout(r, SHORT_READ_PAUSE_MS))
+        await sleep(SHORT_READ_PAUSE_MS)
         continue
       }
       // Still missing: erased, but for the copies at hand, which are the events themselves.

@@ -10,7 +10,7 @@ import { HeldFrames } from './held-frames.js'
 import type { Hub, LiveTarget } from './hub.js'
 import { Membership } from './membership.js'
 import type { GatewayOptions } from './options.js'
-import { pooled, syncConversation } from './sync.js'
+import { NOTHING_LIVE, pooled, syncConversation } from './sync.js'
 import type { TurnWrites } from './turn-writes.js'
 import { WindowCounter } from './window-counter.js'
 
@@ -28,7 +28,6 @@ export interface SessionContext {
 /** Output above this makes a sync wait for the socket to drain, so a large sync never floods memory. */
 const SYNC_HIGH_WATER = 1024 * 1024
 const MAX_TIMER_MS = 2 ** 31 - 1
-const NOTHING_LIVE = () => false
 
 /** One authenticated connection: its frames, its memberships, its share of the live stream. */
 export class Session implements LiveTarget {

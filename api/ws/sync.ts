@@ -8,6 +8,9 @@ const PAGE = 200
 
 export type Emit = (frame: ServerFrame) => Promise<void>
 
+/** A sync that leaves nothing to live delivery: it serves everything up to its end. */
+export const NOTHING_LIVE = (_stored: StoredEvent) => false
+
 /**
  * Sends what a client of `reader` misses of one conversation: every event from
  * `from` up to `last` (the head when undefined) that reaches the reader, in seq
@@ -24,7 +27,7 @@ export async function syncConversation(
   from: number,
   last: number | undefined,
   emit: Emit,
-  isLive: (stored: StoredEvent) => boolean = () => false,
+  isLive: (stored: StoredEvent) => boolean = NOTHING_LIVE,
   latest?: number,
 ): Promise<void> {
   const end = last ?? (await log.head(conv)).seq

@@ -23,6 +23,8 @@ export class Availability {
   private closedFlag = false
   /** Reads waiting for an answer, told when the connection drops or comes back. */
   private readonly waitingReads = new Set<(err: Error) => void>()
+  /** Told each time the connection comes back. */
+  private readonly reconnectListeners = new Set<() => void>()
   private readonly statuses: AsyncIterable<Status> & { stop?(): void }
 
   constructor(
@@ -36,8 +38,16 @@ export class Availability {
         if (s.type !== 'disconnect' && s.type !== 'reconnect') continue
         const err = new ConnectionChangedError(`the connection ${s.type === 'disconnect' ? 'dropped' : 'was re-established'} while a read waited`)
         for (const giveUp of [...this.waitingReads]) giveUp(err)
+        if (s.type === 'reconnect') for (const then of [...this.reconnectListeners]) then()
       }
     })().catch(() => undefined)
+  }
+
+  /** Calls `then` each time the connection comes back; returns what stops it. */
+  onReconnect(then: () => void): () => void {
+    const listener = () => then()
+    this.reconnectListeners.add(listener)
+    return () => this.reconnectListeners.delete(listener)
   }
 
   get closed(): boolean {

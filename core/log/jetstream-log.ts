@@ -211,7 +211,7 @@ export class JetStreamLog implements EventLog {
   }
 
   onLiveGap(then: () => void): () => void {
-    return this.live.onGap(then)
+    return this.availability.onReconnect(then)
   }
 
   async *eventsBetween(since: number, until?: number): AsyncGenerator<SeqlineEvent> {
@@ -239,7 +239,6 @@ export class JetStreamLog implements EventLog {
 
   close(): void {
     this.followers.close()
-    this.live.close()
     this.availability.close()
     this.appender.close()
   }

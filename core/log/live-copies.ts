@@ -1,4 +1,4 @@
-import { type NatsConnection, headers as natsHeaders, type Status } from '@nats-io/transport-node'
+import { type NatsConnection, headers as natsHeaders } from '@nats-io/transport-node'
 import type { SeqlineEvent } from '../../schemas/index.js'
 import { membershipChange } from '../domain/index.js'
 import { SEQ_HEADER } from './codec.js'
@@ -21,19 +21,10 @@ const decoder = new TextDecoder()
  * they miss from the log.
  */
 export class LiveCopies {
-  private readonly gapListeners: Array<() => void> = []
-  private readonly statuses: AsyncIterable<Status> & { stop?(): void }
-
   constructor(
     private readonly nc: NatsConnection,
     private readonly names: LogNames,
-  ) {
-    const statuses = nc.status()
-    this.statuses = statuses
-    void (async () => {
-      for await (const s of statuses) if (s.type === 'reconnect') for (const then of this.gapListeners) then()
-    })().catch(() => undefined)
-  }
+  ) {}
 
   /** Sends an event's join notices once the log has stored it, and its copy when asked (a stream that does not republish). */
   stored(event: SeqlineEvent, body: Uint8Array, copy: boolean): void {
@@ -63,19 +54,6 @@ export class LiveCopies {
       const join = parseJoin(data)
       if (join) deliver(join)
     })
-  }
-
-  /** Returns what stops telling `then`. */
-  onGap(then: () => void): () => void {
-    this.gapListeners.push(then)
-    return () => {
-      const i = this.gapListeners.indexOf(then)
-      if (i >= 0) this.gapListeners.splice(i, 1)
-    }
-  }
-
-  close(): void {
-    this.statuses.stop?.()
   }
 
   private subscription(subject: string, take: (data: Uint8Array, seq: number | undefined) => void): LiveSubscription {

@@ -102,7 +102,7 @@ describe('live delivery by interest, over partition streams made without republi
   test('a process subscribes to its sockets’ conversations only; an invited user’s conversation is subscribed from the join on', async () => {
     const subscribed: string[] = []
     const copies = new Map<string, number[]>()
-    const hub = new Hub(interestRecording(t.log, subscribed, copies), new Signals(t.nc), undefined, undefined, { live: 'interest' })
+    const hub = new Hub(interestRecording(t.log, subscribed, copies), new Signals(t.nc), undefined, undefined, { liveDelivery: 'interest' })
     await hub.start()
     t.defer(() => hub.stop())
     const annGot: SeqlineEvent[] = []
@@ -142,7 +142,7 @@ describe('live delivery by interest, over partition streams made without republi
 
   test('events whose copies never came are read from the log: before a later copy, in order, and by the periodic check when none follows', async () => {
     const silent = await silentWriter()
-    const hub = new Hub(t.log, new Signals(t.nc), undefined, undefined, { live: 'interest', liveCheckMs: 200 })
+    const hub = new Hub(t.log, new Signals(t.nc), undefined, undefined, { liveDelivery: 'interest', liveCheckMs: 200 })
     await hub.start()
     t.defer(() => hub.stop())
     const got: SeqlineEvent[] = []
@@ -180,7 +180,7 @@ describe('live delivery by interest, over partition streams made without republi
 
   test('after a nats-server restart, what live delivery missed is read from the log: in order, once', async () => {
     const silent = await silentWriter()
-    const hub = new Hub(t.log, new Signals(t.nc), undefined, undefined, { live: 'interest', liveCheckMs: 600_000 })
+    const hub = new Hub(t.log, new Signals(t.nc), undefined, undefined, { liveDelivery: 'interest', liveCheckMs: 600_000 })
     await hub.start()
     t.defer(() => hub.stop())
     const got: SeqlineEvent[] = []

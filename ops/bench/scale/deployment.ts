@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import type { LiveDelivery, Role } from '../../../schemas/index.js'
 import { type SeqlineProcess, type SpawnOptions, startSeqline } from '../../servers/seqline-process.js'
 
-export interface Secrets {
+interface Secrets {
   serviceToken: string
   jwtSecret: string
 }
@@ -19,8 +19,10 @@ export interface Deployment {
   live: LiveDelivery
 }
 
-export function newSecrets(): Secrets {
-  return { serviceToken: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(32).toString('base64url') }
+/** The deployment a benchmark's options describe, with fresh secrets, its roles keeping history in `clickhouseUrl`. */
+export function deploymentOf(o: Pick<Deployment, 'natsUrl' | 'partitions' | 'dir' | 'live'>, clickhouseUrl: string): Deployment {
+  const secrets = { serviceToken: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(32).toString('base64url') }
+  return { natsUrl: o.natsUrl, clickhouseUrl, partitions: o.partitions, dir: o.dir, secrets, live: o.live }
 }
 
 /** One `seqline up --role <role>` (as SEQLINE_ROLE), listening on a free port; `spawn` for a profile or another build. */

@@ -24,7 +24,7 @@ import { type Ceiling, clientCeiling } from '../shared/publish-ceilings.js'
 import { dropLog, scratchLog } from '../shared/scratch.js'
 import { pipelined } from '../shared/stats.js'
 import { startBare } from './bare-receivers.js'
-import { newSecrets, startRole } from './deployment.js'
+import { deploymentOf, startRole } from './deployment.js'
 
 export interface IdleOptions {
   natsUrl: string
@@ -81,14 +81,7 @@ const SETUP_WINDOW = 64
 export async function idleBench(nc: NatsConnection, opts: IdleOptions): Promise<IdleResult> {
   const raw = await scratchLog(nc, 'idleraw', opts.partitions)
   const local = opts.clickhouseUrl ? null : await startClickHouseServer({ dataDir: join(opts.dir, 'idle-clickhouse') })
-  const d = {
-    natsUrl: opts.natsUrl,
-    clickhouseUrl: opts.clickhouseUrl ?? local!.url,
-    partitions: opts.partitions,
-    dir: opts.dir,
-    secrets: newSecrets(),
-    live: opts.live,
-  }
+  const d = deploymentOf(opts, opts.clickhouseUrl ?? local!.url)
   const log = await openJetStreamLog(nc, { names: { partitions: opts.partitions } })
   const nodeArgs = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : []
   const api = await startRole(d, 'api', 'idle-api', { nodeArgs, cli: opts.cli })

@@ -27,7 +27,7 @@ import { sustainedLoad } from '../websocket/load.js'
 import { createConversations } from '../websocket/setup.js'
 import { convsOf, type Topology, topology } from '../websocket/topology.js'
 import { startBare } from './bare-receivers.js'
-import { type Deployment, newSecrets, startRole } from './deployment.js'
+import { type Deployment, deploymentOf, startRole } from './deployment.js'
 
 export interface ScaleOptions {
   natsUrl: string
@@ -96,14 +96,7 @@ const CATCH_UP_MS = 60_000
 export async function scaleBench(nc: NatsConnection, opts: ScaleOptions): Promise<ScaleResult> {
   const raw = await scratchLog(nc, 'scaleraw', opts.partitions)
   const local = opts.clickhouseUrl ? null : await startClickHouseServer({ dataDir: join(opts.dir, 'scale-clickhouse') })
-  const d: Deployment = {
-    natsUrl: opts.natsUrl,
-    clickhouseUrl: opts.clickhouseUrl ?? local!.url,
-    partitions: opts.partitions,
-    dir: opts.dir,
-    secrets: newSecrets(),
-    live: opts.live,
-  }
+  const d = deploymentOf(opts, opts.clickhouseUrl ?? local!.url)
   // The roles use the default log layout: Seqline's own streams on this server.
   const log = await openJetStreamLog(nc, { names: { partitions: opts.partitions } })
   const started: SeqlineProcess[] = []
