@@ -1,17 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { CONFIG_DEFAULTS, CONFIG_ENV, Config, createAjv, ORIGIN } from '../schemas/index.js'
 
-const INTEGER_KEYS = new Set<keyof Config>([
-  'natsPort',
-  'partitions',
-  'replicas',
-  'duplicateWindowMs',
-  'apiPort',
-  'bodyLimitBytes',
-  'rateLimitPerMinute',
-  'sqlTimeoutSeconds',
-  'sqlMaxRows',
-])
+/** Settings the schema types as integers: their environment variables are read as whole numbers (the rest as strings). */
+const INTEGER_KEYS = new Set(
+  Object.entries(Config.properties)
+    .filter(([, schema]) => (schema as { type?: string }).type === 'integer')
+    .map(([key]) => key as keyof Config),
+)
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'

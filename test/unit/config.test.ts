@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { ConfigError, loadConfig } from '../../ops/config.js'
+import { CONFIG_DEFAULTS, CONFIG_ENV, Config } from '../../schemas/index.js'
 
 const refused = (env: Record<string, string>, pattern: RegExp) =>
   assert.throws(
@@ -20,6 +21,21 @@ describe('configuration', () => {
     refused({ SEQLINE_NATS_URL: 'http://x' }, /SEQLINE_NATS_URL="http:\/\/x"/)
     refused({ SEQLINE_SERVICE_TOKEN: 'short' }, /SEQLINE_SERVICE_TOKEN/)
     refused({ SEQLINE_NATS_URL: 'nats://a:4222,http://b:4222' }, /SEQLINE_NATS_URL=/)
+  })
+
+  test('every whole-number setting is read from its variable, and refuses what is not a whole number', () => {
+    const integers = Object.entries(Config.properties).filter(([, schema]) => (schema as { type?: string }).type === 'integer')
+    assert.ok(integers.length >= 14)
+    for (const [key] of integers) {
+      const name = CONFIG_ENV[key as keyof Config]
+      const fallback = CONFIG_DEFAULTS[key as keyof typeof CONFIG_DEFAULTS] as number | undefined
+      // The default itself, written as the variable: valid for every setting, whatever its bounds.
+      const value = String(fallback ?? 1)
+      assert.equal(loadConfig({ [name]: value })[key as keyof Config], Number(value), name)
+      refused({ [name]: '12x' }, new RegExp(`${name}="12x": must be a whole number`))
+    }
+    assert.equal(loadConfig({ SEQLINE_VIEWS_COMMIT_MS: '1500', SEQLINE_HISTORY_COMMIT_MS: '2000' }).viewsCommitMs, 1500)
+    assert.equal(loadConfig({ SEQLINE_MAX_GROUP_MEMBERS: '500' }).maxGroupMembers, 500)
   })
 
   test('the log level: info by default, one of the levels, the variable named when not', () => {
