@@ -10,15 +10,10 @@ const SERIES = 'seqline_ws_delivery_lag_seconds_bucket{le="'
 /** Cumulative counts by upper bound (seconds; +Inf last), or null from a build without the metric. */
 export type LagBuckets = Array<[number, number]> | null
 
-/** Null too when the scrape fails: a process gone mid-step shows in the step's ledger, not as a lost run. */
-export async function scrapeHubLag(url: string): Promise<LagBuckets> {
-  const res = await fetch(`${url}/metrics`).catch(() => null)
-  if (!res?.ok) {
-    await res?.body?.cancel()
-    return null
-  }
+/** The delivery lag's buckets in a /metrics text. */
+export function hubLagOf(metrics: string): LagBuckets {
   const buckets: Array<[number, number]> = []
-  for (const line of (await res.text()).split('\n')) {
+  for (const line of metrics.split('\n')) {
     if (!line.startsWith(SERIES)) continue
     const close = line.indexOf('"', SERIES.length)
     const le = line.slice(SERIES.length, close)

@@ -17,7 +17,7 @@ import { ConversationViews } from '../../../projections/conversations/index.js'
 import { lagBehind } from '../../../projections/runtime/lag.js'
 import type { LiveDelivery } from '../../../schemas/index.js'
 import { startNatsServer } from '../../servers/index.js'
-import { cpuSecondsOf, writeSyscallsOf } from '../shared/process-usage.js'
+import { cpuSecondsOf, machineBusySeconds, writeSyscallsOf } from '../shared/process-usage.js'
 import { type Ceilings, publishCeilings } from '../shared/publish-ceilings.js'
 import { dropLog, scratchLog } from '../shared/scratch.js'
 import { percentiles } from '../shared/stats.js'
@@ -27,10 +27,11 @@ import type { Verdict } from '../websocket/ledger.js'
 import { sustainedLoad } from '../websocket/load.js'
 import { createConversations } from '../websocket/setup.js'
 import { convsOf, type Topology, topology } from '../websocket/topology.js'
-import { type HubLag, hubLagBetween, scrapeHubLag } from './hub-lag.js'
+import { type HubLag, hubLagBetween } from './hub-lag.js'
 import { type ProfileTop, profileTop } from './profile-top.js'
 import { type RestRun, restSend } from './rest.js'
 import { type SeqlineProcess, startSeqline } from './seqline-process.js'
+import { type LoopDelay, scrapeServer } from './server-metrics.js'
 import { type WsCeiling, wsCeiling } from './ws-ceiling.js'
 import { type PacedCeiling, wsPacedCeiling } from './ws-ceiling-paced.js'
 
@@ -69,6 +70,10 @@ interface LoadStep {
   apiWritesPerMessage: number
   /** The server's part of the delivery time, from each event's decision to its hand-over to sockets (absent from a build without the metric). */
   hubLag?: HubLag
+  /** How late the Seqline process's event loop ran during the step (absent from a build that does not expose it). */
+  loopDelay?: LoopDelay
+  /** The machine during the step, in percent of one core: this benchmark's own process (the 1,000 clients and the ledger), and every process together. */
+  machine: { loadPercent: number; busyPercent: number }
   verdict: Verdict
 }
 
@@ -193,7 +198,9 @@ async function paced(
 /** One timed step at `rate`: the paced load, its latencies, and what it cost the Seqline process and nats-server. */
 async function step(pool: ClientPool, t: Topology, rate: number, seconds: number, prefix: string, seqline: SeqlineProcess, natsPid: number): Promise<LoadStep> {
   const apiPid = seqline.pid
-  const lagBefore = await scrapeHubLag(seqline.url)
+  const before = await scrapeServer(seqline.url)
+  const loadBefore = process.cpuUsage()
+  const busyBefore = await machineBusySeconds()
   const apiBefore = await cpuSecondsOf(apiPid)
   const natsBefore = await cpuSecondsOf(natsPid)
   const writesBefore = await writeSyscallsOf(apiPid)
@@ -201,7 +208,10 @@ async function step(pool: ClientPool, t: Topology, rate: number, seconds: number
   const writes = (await writeSyscallsOf(apiPid)) - writesBefore
   const api = ((await cpuSecondsOf(apiPid)) ?? NaN) - (apiBefore ?? NaN)
   const nats = ((await cpuSecondsOf(natsPid)) ?? NaN) - (natsBefore ?? NaN)
-  const hubLag = hubLagBetween(lagBefore, await scrapeHubLag(seqline.url))
+  const busy = (await machineBusySeconds()) - busyBefore
+  const loadCpu = process.cpuUsage(loadBefore)
+  const after = await scrapeServer(seqline.url)
+  const hubLag = hubLagBetween(before?.lag ?? null, after?.lag ?? null)
   const l = run.ledger
   const verdict = l.verdict()
   const messages = l.ackMs.length
@@ -226,6 +236,8 @@ async function step(pool: ClientPool, t: Topology, rate: number, seconds: number
     },
     apiWritesPerMessage: writes / messages,
     ...(hubLag ? { hubLag } : {}),
+    ...(after?.loop ? { loopDelay: after.loop } : {}),
+    machine: { loadPercent: ((loadCpu.user + loadCpu.system) / 1e6 / wall) * 100, busyPercent: (busy / wall) * 100 },
     verdict,
   }
 }

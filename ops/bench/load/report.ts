@@ -4,6 +4,7 @@
 import { fmt } from '../shared/stats.js'
 import type { HubLag } from './hub-lag.js'
 import type { LoadResult } from './load.js'
+import type { LoopDelay } from './server-metrics.js'
 import type { ProfileTop } from './profile-top.js'
 
 export function printLoad(r: LoadResult): void {
@@ -17,7 +18,7 @@ export function printLoad(r: LoadResult): void {
       `ws fan-out ${fmt(r.ws.msgsPerSecond, 0)} msgs/s × ${r.ws.roomSize} = ${fmt(r.ws.framesPerSecond, 0)} frames/s at ${fmt(r.ws.serverCpuUsPerFrame, 1)} µs CPU/frame (server at ${fmt(r.ws.serverCpuPercent, 0)}% of a core)`,
   )
   console.log(
-    '  rate/s | acked/s | deliv/s | ack p50/p99/p999 ms    | delivery p50/p99/p999 ms | decide→hub p50/p99 | API ms/msg µs/deliv %core writes/msg | nats ms/msg µs/deliv %core | ledger',
+    '  rate/s | acked/s | deliv/s | ack p50/p99/p999 ms    | delivery p50/p99/p999 ms | decide→hub p50/p99 | API ms/msg µs/deliv %core writes/msg | nats ms/msg µs/deliv %core | loop p99/max ms | clients %core | machine %cores | ledger',
   )
   for (const s of r.steps) {
     const v = s.verdict
@@ -27,7 +28,7 @@ export function printLoad(r: LoadResult): void {
     console.log(
       `  ${pad(s.rate, 6)} | ${pad(fmt(s.ackedPerSecond, 0), 7)} | ${pad(fmt(s.deliveriesPerSecond, 0), 7)} | ${pad(triple(s.ack), 22)} | ${pad(triple(s.delivery), 24)} | ${pad(serverLag(s.hubLag), 17)} | ` +
         `${pad(fmt(s.cpu.apiMsPerMessage, 3), 6)} ${pad(fmt(s.cpu.apiUsPerDelivery, 1), 7)} ${pad(fmt(s.cpu.apiPercent, 0), 5)} ${pad(fmt(s.apiWritesPerMessage, 1), 10)} | ` +
-        `${pad(fmt(s.cpu.natsMsPerMessage, 3), 7)} ${pad(fmt(s.cpu.natsUsPerDelivery, 1), 7)} ${pad(fmt(s.cpu.natsPercent, 0), 5)} | ${ledger}`,
+        `${pad(fmt(s.cpu.natsMsPerMessage, 3), 7)} ${pad(fmt(s.cpu.natsUsPerDelivery, 1), 7)} ${pad(fmt(s.cpu.natsPercent, 0), 5)} | ${pad(loop(s.loopDelay), 15)} | ${pad(fmt(s.machine?.loadPercent ?? NaN, 0), 13)} | ${pad(fmt(s.machine?.busyPercent ?? NaN, 0), 14)} | ${ledger}`,
     )
   }
   printPaced(r)
@@ -62,6 +63,9 @@ function printPaced(r: LoadResult): void {
 
 const triple = (p: { p50: number; p99: number; p999: number }) => `${fmt(p.p50, 1)} / ${fmt(p.p99, 1)} / ${fmt(p.p999, 1)}`
 const pad = (v: string | number, n: number) => String(v).padStart(n)
+
+/** The Seqline process's event-loop delay over the step; a dash from a build without it. */
+const loop = (d: LoopDelay | undefined) => (d ? `${fmt(d.p99, 0)} / ${fmt(d.max, 0)}` : '–')
 
 /** Decision to hand-over to sockets, as bucket bounds (≤); a dash from a build without the metric. */
 function serverLag(lag: HubLag | undefined): string {

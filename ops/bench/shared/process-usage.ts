@@ -87,3 +87,16 @@ export async function rssMbOf(pid: number | undefined): Promise<number | undefin
     return undefined
   }
 }
+
+/** CPU seconds the whole machine has spent busy so far, all cores summed (from /proc/stat; iowait counts as idle), or NaN. */
+export async function machineBusySeconds(): Promise<number> {
+  try {
+    const line = (await readFile('/proc/stat', 'utf8')).split('\n', 1)[0]!
+    // cpu user nice system idle iowait irq softirq steal ...
+    const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number)
+    const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0)
+    return (ticks.reduce((a, b) => a + b, 0) - idle) / TICKS
+  } catch {
+    return NaN
+  }
+}
