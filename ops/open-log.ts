@@ -16,7 +16,6 @@ export function openLog(nc: NatsConnection, config: Config): Promise<EventLog> {
       names: { partitions: config.partitions },
       replicas: config.replicas,
       duplicateWindowMs: config.duplicateWindowMs,
-      liveByInterest: config.liveDelivery === 'interest',
     })
   const permanent = (err: Error) => err instanceof LogLayoutError
   return pRetry(open, {

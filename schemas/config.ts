@@ -113,7 +113,7 @@ export const Config = Type.Object(
       type: 'string',
       enum: [...LIVE_DELIVERIES],
       description:
-        "SEQLINE_LIVE_DELIVERY: log (every API process follows the whole log) or interest (writers copy each stored event to its conversation; an API process subscribes to its sockets' conversations only); every process of a deployment must agree",
+        "SEQLINE_LIVE_DELIVERY: log (the API process follows the whole log) or interest (it subscribes to its sockets' conversations only, from the copies every stream or writer sends); each process chooses alone",
     }),
     logLevel: Type.Unsafe<LogLevel>({
       type: 'string',

@@ -44,12 +44,15 @@ export interface LogOptions extends Partial<StreamSettings> {
    */
   failoverWaitMs?: number
   /**
-   * The deployment delivers live by interest (LiveCopies): this writer
-   * announces the users each event adds, and copies each event it stores to
-   * its conversation's live subject where the partition streams do not
-   * (streams made before `republish`). Every writer of a deployment must agree.
+   * For API processes that deliver live by interest (LiveCopies), in this
+   * deployment or one added to it later: this writer announces the users each
+   * event adds, and copies each event it stores to its conversation's live
+   * subject where the partition streams do not (streams made before
+   * `republish`). Default true, whatever this process delivers by, so each
+   * process chooses its delivery alone; false only for tests that stand for
+   * lost copies.
    */
-  liveByInterest?: boolean
+  liveCopies?: boolean
   /** Whether partition streams created now republish every stored event to its live subject (default true). */
   republish?: boolean
   /** Events a follower's awaited handler may fall behind the process's shared consumer before it reads on its own (SharedFollowers). */
@@ -109,7 +112,7 @@ export class JetStreamLog implements EventLog {
     const appendSettings = { publishTimeoutMs: opts.publishTimeoutMs ?? 2000, publishAttempts: opts.publishAttempts ?? 5 }
     // Streams that republish copy every stored event themselves; over older ones the writer sends the copies.
     const copies = !opts.republished
-    const stored = opts.liveByInterest
+    const stored = opts.liveCopies !== false
       ? (event: SeqlineEvent, body: Uint8Array, certain: boolean) => this.live.stored(event, body, copies && certain)
       : undefined
     this.appender = new Appender(nc, this.availability, appendSettings, stored)

@@ -267,7 +267,7 @@ async function startApiPart(
   const api = await startApi(deps, config.apiHost, config.apiPort, https)
   const lines = [
     `  console      ${api.url}/`,
-    `  API          ${api.url}  (WebSocket ${api.url.replace(/^http/, 'ws')}/v1/ws)`,
+    `  API          ${api.url}  (WebSocket ${api.url.replace(/^http/, 'ws')}/v1/ws, live delivery ${config.liveDelivery === 'interest' ? "by interest: its sockets' conversations only" : 'from the whole log'})`,
     `  docs         ${api.url}/docs  (OpenAPI at ${api.url}/openapi.json)`,
     `  credentials  ${secrets.file ? `generated in ${secrets.file} (service token for /v1/admin, JWT secret)` : 'from configuration'}${signInLine(config.serviceToken ? undefined : secrets.serviceToken)}`,
   ]

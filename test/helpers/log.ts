@@ -20,9 +20,7 @@ export const TEST_PARTITIONS = 4
 export async function openLog(url: string, opts: LogOptions = {}): Promise<{ nc: NatsConnection; log: JetStreamLog }> {
   // Without async traces, as Seqline connects (ops/nats-connection.ts): a trace is an Error built per request, a third of the CPU of a large test.
   const nc = await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 100, noAsyncTraces: true })
-  // SEQLINE_TEST_LIVE_DELIVERY=interest: writers announce joins, as a deployment delivering live by interest needs.
-  const liveByInterest = process.env.SEQLINE_TEST_LIVE_DELIVERY === 'interest'
-  const log = await openJetStreamLog(nc, { names: { partitions: TEST_PARTITIONS }, liveByInterest, ...opts })
+  const log = await openJetStreamLog(nc, { names: { partitions: TEST_PARTITIONS }, ...opts })
   return { nc, log }
 }
 

@@ -47,7 +47,7 @@ function interestRecording(log: EventLog, subscribed: string[], copies: Map<stri
 const seqsOf = (events: SeqlineEvent[], conv: string) => events.filter((e) => e.conv === conv).map((e) => e.seq)
 
 describe('live copies from partition streams that republish (no writer sends any), against a real nats-server', () => {
-  const t = withLogServer({ liveByInterest: true })
+  const t = withLogServer()
 
   test('each stored event reaches its conversation with its seq and stored bytes, a refused append does not, and an added user hears of the join', async () => {
     const copies: LiveCopy[] = []
@@ -61,7 +61,7 @@ describe('live copies from partition streams that republish (no writer sends any
     await Promise.all([sub.ready, joinSub.ready])
 
     // The messages come from a writer that never copies: their copies can only be the stream's.
-    const { nc, log } = await openLog(t.nats.url, { liveByInterest: false })
+    const { nc, log } = await openLog(t.nats.url, { liveCopies: false })
     t.defer(async () => {
       log.close()
       await nc.close()
@@ -88,10 +88,10 @@ describe('live copies from partition streams that republish (no writer sends any
 
 describe('live delivery by interest, over partition streams made without republish, against a real nats-server', () => {
   // Writers send the copies themselves here; a second writer that sends none stands for copies lost on the way.
-  const t = withLogServer({ liveByInterest: true, republish: false })
+  const t = withLogServer({ republish: false })
 
   async function silentWriter(): Promise<CommandHandler> {
-    const { nc, log } = await openLog(t.nats.url, { republish: false, liveByInterest: false })
+    const { nc, log } = await openLog(t.nats.url, { republish: false, liveCopies: false })
     t.defer(async () => {
       log.close()
       await nc.close()

@@ -23,7 +23,7 @@ function droppingJoins(log: EventLog, convs: string[]) {
 }
 
 describe('WebSocket: live delivery by interest', () => {
-  const t = withLogServer({ liveByInterest: true })
+  const t = withLogServer()
   let s: ApiStack
   const sockets: TestSocket[] = []
 
