@@ -112,9 +112,8 @@ export class JetStreamLog implements EventLog {
     const appendSettings = { publishTimeoutMs: opts.publishTimeoutMs ?? 2000, publishAttempts: opts.publishAttempts ?? 5 }
     // Streams that republish copy every stored event themselves; over older ones the writer sends the copies.
     const copies = !opts.republished
-    const stored = opts.liveCopies !== false
-      ? (event: SeqlineEvent, body: Uint8Array, certain: boolean) => this.live.stored(event, body, copies && certain)
-      : undefined
+    const stored =
+      opts.liveCopies !== false ? (event: SeqlineEvent, body: Uint8Array, certain: boolean) => this.live.stored(event, body, copies && certain) : undefined
     this.appender = new Appender(nc, this.availability, appendSettings, stored)
     this.direct = directReaderOf(nc)
     this.reader = new LogReader(jetstream(nc, { timeout: opts.requestTimeoutMs }), this.direct, names, this.availability, opts.requestTimeoutMs)

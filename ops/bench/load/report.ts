@@ -4,8 +4,8 @@
 import { fmt } from '../shared/stats.js'
 import type { HubLag } from './hub-lag.js'
 import type { LoadResult } from './load.js'
-import type { LoopDelay } from './server-metrics.js'
 import type { ProfileTop } from './profile-top.js'
+import type { LoopDelay } from './server-metrics.js'
 
 export function printLoad(r: LoadResult): void {
   console.log(
