@@ -10,6 +10,7 @@
 //                the REST step's top self time is printed from it)
 //                --load-results <dir> (also write load.json and SVG charts there) --load-baseline <load.json or --out JSON of an earlier run> (drawn beside)
 //                --load-cli <another checkout's dist/ops/cli.js> (run that build as the Seqline process: a before/after with the same benchmark)
+//                --load-node-flags '<flags>' (node flags of the Seqline process alone, e.g. '--max-semi-space-size=32': the clients keep theirs)
 //          load, scale and idle: --live log|interest (SEQLINE_LIVE_DELIVERY of the Seqline processes; default log)
 //          audit: --audit-events 200000 (one conversation exported and verified)
 //          hooks: --hook-sends 2000 (serial sends with and without one before-hook, and bare round trips to it)
@@ -104,6 +105,7 @@ const { values: args } = parseArgs({
     'load-results': { type: 'string' },
     'load-baseline': { type: 'string' },
     'load-cli': { type: 'string' },
+    'load-node-flags': { type: 'string', default: '' },
     live: { type: 'string', default: 'log' },
     'scale-apis': { type: 'string', default: '1,2,4' },
     'scale-rate': { type: 'string', default: '1000' },
@@ -284,6 +286,7 @@ function loadOptions(window: number): LoadOptions {
     window,
     profileDir: args['load-profile'],
     cli: args['load-cli'],
+    nodeFlags: args['load-node-flags']!.split(' ').filter(Boolean),
     live: liveOption(),
   }
 }

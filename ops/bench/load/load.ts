@@ -50,6 +50,8 @@ export interface LoadOptions {
   profileDir?: string
   /** Another build's dist/ops/cli.js to run as the Seqline process (a baseline), instead of this one's. */
   cli?: string
+  /** Node flags of the Seqline process alone. */
+  nodeFlags: string[]
   /** Where the Seqline process's live events come from. */
   live: LiveDelivery
 }
@@ -79,6 +81,8 @@ interface LoadStep {
 
 export interface LoadResult {
   live: LiveDelivery
+  /** Node flags the Seqline process ran with (none: node's defaults). */
+  nodeFlags?: string[]
   clients: number
   directs: number
   groups: number
@@ -111,7 +115,7 @@ export async function loadBench(dir: string, opts: LoadOptions): Promise<LoadRes
     const ws = await wsCeiling(100, opts.groupSize, CEILING_SECONDS)
     const secrets = { serviceToken: randomBytes(24).toString('base64url'), jwtSecret: randomBytes(32).toString('base64url') }
     const profile = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : []
-    const seqline = await startSeqline(nats.url, join(dir, 'load-data'), secrets, profile, opts.cli, opts.live)
+    const seqline = await startSeqline(nats.url, join(dir, 'load-data'), secrets, [...opts.nodeFlags, ...profile], opts.cli, opts.live)
     let result: LoadResult
     try {
       result = await measure(nc, seqline, secrets, opts, { ceilings, ws, natsPid: nats.pid })
@@ -157,6 +161,7 @@ async function measure(
     })
     return {
       live: opts.live,
+      nodeFlags: opts.nodeFlags,
       clients: opts.clients,
       directs: t.convs.filter((c) => c.kind === 'direct').length,
       groups: groups.length,
