@@ -153,7 +153,8 @@ async function main() {
   const nc = await connect({ servers: url, noAsyncTraces: true })
   try {
     const log = await openJetStreamLog(nc, { names: { partitions: Number(args.partitions), streamPrefix: 'BENCH', subjectPrefix: 'bench' } })
-    const version = nc.info?.version ?? '?'
+    // A server given by --url runs with whatever GOMAXPROCS it was started with.
+    const version = `${nc.info?.version ?? '?'}${server ? ` (GOMAXPROCS ${server.goMaxProcs})` : ''}`
     console.log(`Seqline core benchmarks — ${new Date().toISOString()}`)
     console.log(
       `${cpus().length} cores (${cpus()[0]?.model.trim() ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, nats-server ${version}, ${log.partitions} partitions`,

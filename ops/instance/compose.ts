@@ -62,7 +62,7 @@ export async function compose(config: Config): Promise<RunningSeqline> {
   const stops: Array<() => Promise<void> | void> = []
   const lines = [
     `  role         ${config.role}${config.role === 'all' ? ' (API, projector and history sink in this process)' : ''}`,
-    `  NATS         ${url}${local ? ` (local nats-server, store in ${local.storeDir})` : ''}`,
+    `  NATS         ${url}${local ? ` (local nats-server, GOMAXPROCS ${local.goMaxProcs}, store in ${local.storeDir})` : ''}`,
     `  log          ${config.partitions} partition streams ${log.streamOfPartition(0)}..${log.streamOfPartition(config.partitions - 1)}, ${config.replicas} replica(s)`,
   ]
   // The projection runs in partition shares: its reach is each partition's commit.

@@ -68,7 +68,7 @@ async function launch(config: ServerConfig, port: number): Promise<ServerProcess
 }
 
 function spawnServer(config: ServerConfig, configFile: string): { child: ChildProcess; logOffset: number } {
-  return spawnLogged(config.command, [...config.commandArgs, `--config-file=${configFile}`], config.logFile, config.dataDir)
+  return spawnLogged(config.command, [...config.commandArgs, `--config-file=${configFile}`], config.logFile, { cwd: config.dataDir })
 }
 
 async function waitForReady(child: ChildProcess, config: ServerConfig, port: number, logOffset: number): Promise<void> {

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process'
 import { mkdir } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
 import { delimiter, dirname, join, resolve } from 'node:path'
 import { until } from '../../core/index.js'
 import { isExecutable, readLogFrom, restartable, type ServerProcess, spawnLogged, superviseLaunch, tail } from './server-process.js'
@@ -26,6 +27,8 @@ export interface RunningNats {
   storeDir: string
   /** The current process; changes on restart(). */
   pid: number
+  /** The GOMAXPROCS the server runs with (localGoMaxProcs). */
+  goMaxProcs: string
   /** SIGTERM, then SIGKILL if the server has not exited after a grace period. */
   stop(): Promise<void>
   /** SIGKILL: simulates a crash. */
@@ -41,6 +44,7 @@ interface ServerConfig {
   logFile: string
   args: string[]
   readyTimeoutMs: number
+  goMaxProcs: string
 }
 
 /** A run of nats-server, with the port it listens on. */
@@ -69,7 +73,7 @@ export async function startNatsServer(opts: NatsServerOptions): Promise<RunningN
   const port = first.port
   return Object.assign(
     restartable(first, () => launch(config, port)),
-    { url: natsUrl(config.host, port), port, storeDir: config.storeDir },
+    { url: natsUrl(config.host, port), port, storeDir: config.storeDir, goMaxProcs: config.goMaxProcs },
   )
 }
 
@@ -86,7 +90,21 @@ function resolveConfig(opts: NatsServerOptions): ServerConfig {
     logFile: resolve(opts.logFile ?? join(dirname(storeDir), 'nats-server.log')),
     args: opts.args ?? [],
     readyTimeoutMs: opts.readyTimeoutMs ?? 15_000,
+    goMaxProcs: localGoMaxProcs(),
   }
+}
+
+/**
+ * How many threads Go's scheduler runs the local nats-server on: GOMAXPROCS
+ * when it is set, else half the cores and at least one. The server shares the
+ * machine with Seqline's own processes; on every core Go's idle scheduler
+ * threads spin looking for work and a woken goroutine may wake another core.
+ * On the 2-core development machine one thread instead of two cut
+ * nats-server's CPU per message by 15–25% under the load benchmark and raised
+ * the delivery proof's sends/s by about a quarter (docs/performance.md, stop 34).
+ */
+export function localGoMaxProcs(env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): string {
+  return env.GOMAXPROCS || String(Math.max(1, Math.floor(cores / 2)))
 }
 
 async function launch(config: ServerConfig, port: number): Promise<NatsProcess> {
@@ -98,7 +116,7 @@ async function launch(config: ServerConfig, port: number): Promise<NatsProcess> 
 
 function spawnServer(config: ServerConfig, port: number): { child: ChildProcess; logOffset: number } {
   const args = ['-js', '-sd', config.storeDir, '-a', config.host, '-p', String(port || -1), ...config.args]
-  return spawnLogged(config.binary, args, config.logFile)
+  return spawnLogged(config.binary, args, config.logFile, { env: { ...process.env, GOMAXPROCS: config.goMaxProcs } })
 }
 
 async function waitForReady(child: ChildProcess, config: ServerConfig, logOffset: number): Promise<number> {

@@ -13,13 +13,18 @@ const KILL_WAIT_MS = 5_000
  * order), and no pipe has to be drained. Restarts append to the same log; the
  * returned offset is where this run's output starts. Synchronous on purpose:
  * a spawn failure is emitted as 'error' on the next tick, and the caller must
- * be listening by then.
+ * be listening by then. `env` defaults to this process's environment.
  */
-export function spawnLogged(command: string, args: string[], logFile: string, cwd?: string): { child: ChildProcess; logOffset: number } {
+export function spawnLogged(
+  command: string,
+  args: string[],
+  logFile: string,
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): { child: ChildProcess; logOffset: number } {
   const logFd = openSync(logFile, 'a')
   try {
     const logOffset = fstatSync(logFd).size
-    const child = spawn(command, args, { stdio: ['ignore', logFd, logFd], detached: true, cwd })
+    const child = spawn(command, args, { stdio: ['ignore', logFd, logFd], detached: true, cwd: opts.cwd, env: opts.env })
     return { child, logOffset }
   } finally {
     closeSync(logFd)

@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
-import { test } from 'node:test'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { availableParallelism, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type TestContext, test } from 'node:test'
 import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
+import { freePort } from '../../ops/servers/free-port.js'
+import { startNatsServer } from '../../ops/servers/index.js'
 import { startTestNats } from '../helpers/nats.js'
 
 test('a JetStream message survives a SIGKILL and restart of the test server', async (t) => {
@@ -37,4 +42,35 @@ async function nextStatus(nc: NatsConnection, type: string): Promise<void> {
     if (status.type === type) return
   }
   throw new Error(`connection closed before '${type}'`)
+}
+
+test('the local nats-server runs Go on half the cores (at least one) unless GOMAXPROCS is set', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'seqline-gomaxprocs-'))
+  t.after(() => rm(dir, { recursive: true, force: true }))
+  const before = process.env.GOMAXPROCS
+  t.after(() => restoreEnv('GOMAXPROCS', before))
+
+  delete process.env.GOMAXPROCS
+  const byDefault = await goMaxProcsOfStarted(t, join(dir, 'default'))
+  assert.equal(byDefault.reported, Math.max(1, Math.floor(availableParallelism() / 2)))
+  assert.equal(byDefault.named, String(byDefault.reported))
+
+  process.env.GOMAXPROCS = '3'
+  const configured = await goMaxProcsOfStarted(t, join(dir, 'set'))
+  assert.deepEqual(configured, { reported: 3, named: '3' })
+})
+
+/** The GOMAXPROCS a started server's Go runtime reports on its monitoring port, beside the one Seqline names for it. */
+async function goMaxProcsOfStarted(t: TestContext, dir: string): Promise<{ reported: number; named: string }> {
+  const monitor = await freePort()
+  const server = await startNatsServer({ storeDir: join(dir, 'store'), args: ['-m', String(monitor)] })
+  t.after(() => server.stop())
+  const varz = (await (await fetch(`http://127.0.0.1:${monitor}/varz`)).json()) as { gomaxprocs: number }
+  await server.stop()
+  return { reported: varz.gomaxprocs, named: server.goMaxProcs }
+}
+
+function restoreEnv(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name]
+  else process.env[name] = value
 }

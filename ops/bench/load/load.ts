@@ -118,7 +118,7 @@ export async function loadBench(dir: string, opts: LoadOptions): Promise<LoadRes
     const seqline = await startSeqline(nats.url, join(dir, 'load-data'), secrets, [...opts.nodeFlags, ...profile], opts.cli, opts.live)
     let result: LoadResult
     try {
-      result = await measure(nc, seqline, secrets, opts, { ceilings, ws, natsPid: nats.pid })
+      result = await measure(nc, seqline, secrets, opts, { ceilings, ws, natsPid: nats.pid, natsGoMaxProcs: nats.goMaxProcs })
     } finally {
       await seqline.stop()
     }
@@ -140,7 +140,7 @@ async function measure(
   seqline: SeqlineProcess,
   secrets: Secrets,
   opts: LoadOptions,
-  same: { ceilings: Ceilings; ws: WsCeiling; natsPid: number },
+  same: { ceilings: Ceilings; ws: WsCeiling; natsPid: number; natsGoMaxProcs: string },
 ): Promise<LoadResult> {
   // The log as the Seqline process laid it out (default names), written to directly for the setup.
   const log = await openJetStreamLog(nc)
@@ -166,7 +166,7 @@ async function measure(
       directs: t.convs.filter((c) => c.kind === 'direct').length,
       groups: groups.length,
       groupSize: opts.groupSize,
-      natsServer: nc.info?.version ?? '?',
+      natsServer: `${nc.info?.version ?? '?'} (GOMAXPROCS ${same.natsGoMaxProcs})`,
       ceilings: same.ceilings,
       ws: same.ws,
       steps,
