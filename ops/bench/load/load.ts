@@ -17,7 +17,7 @@ import { ConversationViews } from '../../../projections/conversations/index.js'
 import { lagBehind } from '../../../projections/runtime/lag.js'
 import type { LiveDelivery } from '../../../schemas/index.js'
 import { startNatsServer } from '../../servers/index.js'
-import { cpuSecondsOf, machineBusySeconds, writeSyscallsOf } from '../shared/process-usage.js'
+import { cpuSecondsOf, machineBusySeconds, sampleUsage, writeSyscallsOf } from '../shared/process-usage.js'
 import { type Ceilings, publishCeilings } from '../shared/publish-ceilings.js'
 import { dropLog, scratchLog } from '../shared/scratch.js'
 import { percentiles } from '../shared/stats.js'
@@ -74,8 +74,11 @@ interface LoadStep {
   hubLag?: HubLag
   /** How late the Seqline process's event loop ran during the step (absent from a build that does not expose it). */
   loopDelay?: LoopDelay
-  /** The machine during the step, in percent of one core: this benchmark's own process (the 1,000 clients and the ledger), and every process together. */
-  machine: { loadPercent: number; busyPercent: number }
+  /**
+   * The machine during the step, in percent of one core: this benchmark's own process (the 1,000 clients and the ledger), and every process together;
+   * and how late this process's event loop ran (ms), since every latency is stamped by it (absent from results written before it was measured).
+   */
+  machine: { loadPercent: number; busyPercent: number; loadLoopDelay?: LoopDelay }
   verdict: Verdict
 }
 
@@ -204,17 +207,17 @@ async function paced(
 async function step(pool: ClientPool, t: Topology, rate: number, seconds: number, prefix: string, seqline: SeqlineProcess, natsPid: number): Promise<LoadStep> {
   const apiPid = seqline.pid
   const before = await scrapeServer(seqline.url)
-  const loadBefore = process.cpuUsage()
   const busyBefore = await machineBusySeconds()
   const apiBefore = await cpuSecondsOf(apiPid)
   const natsBefore = await cpuSecondsOf(natsPid)
   const writesBefore = await writeSyscallsOf(apiPid)
+  const usage = sampleUsage()
   const run = await sustainedLoad(pool, t, rate, seconds, prefix)
+  const load = usage.stop()
   const writes = (await writeSyscallsOf(apiPid)) - writesBefore
   const api = ((await cpuSecondsOf(apiPid)) ?? NaN) - (apiBefore ?? NaN)
   const nats = ((await cpuSecondsOf(natsPid)) ?? NaN) - (natsBefore ?? NaN)
   const busy = (await machineBusySeconds()) - busyBefore
-  const loadCpu = process.cpuUsage(loadBefore)
   const after = await scrapeServer(seqline.url)
   const hubLag = hubLagBetween(before?.lag ?? null, after?.lag ?? null)
   const l = run.ledger
@@ -242,7 +245,7 @@ async function step(pool: ClientPool, t: Topology, rate: number, seconds: number
     apiWritesPerMessage: writes / messages,
     ...(hubLag ? { hubLag } : {}),
     ...(after?.loop ? { loopDelay: after.loop } : {}),
-    machine: { loadPercent: ((loadCpu.user + loadCpu.system) / 1e6 / wall) * 100, busyPercent: (busy / wall) * 100 },
+    machine: { loadPercent: load.cpuPercent, busyPercent: (busy / wall) * 100, loadLoopDelay: { p99: load.loopDelay.p99, max: load.loopDelay.max } },
     verdict,
   }
 }

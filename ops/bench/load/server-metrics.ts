@@ -5,7 +5,7 @@
 import { hubLagOf, type LagBuckets } from './hub-lag.js'
 
 export interface LoopDelay {
-  /** ms, over the time since the previous scrape. */
+  /** ms later than due, over the time since the previous scrape. */
   p99: number
   max: number
 }
@@ -17,6 +17,8 @@ export interface ServerScrape {
 
 const LOOP_P99 = 'seqline_nodejs_eventloop_lag_p99_seconds'
 const LOOP_MAX = 'seqline_nodejs_eventloop_lag_max_seconds'
+/** prom-client's delay monitor's timer (its default eventLoopMonitoringPrecision): its histogram holds whole intervals, so this is taken off to leave the delay. */
+const PROM_CLIENT_RESOLUTION_MS = 10
 
 /** Null when the scrape fails: a process gone mid-step shows in the step's ledger, not as a lost run. */
 export async function scrapeServer(url: string): Promise<ServerScrape | null> {
@@ -28,8 +30,10 @@ export async function scrapeServer(url: string): Promise<ServerScrape | null> {
   const text = await res.text()
   const p99 = gaugeOf(text, LOOP_P99)
   const max = gaugeOf(text, LOOP_MAX)
-  return { lag: hubLagOf(text), ...(p99 !== undefined && max !== undefined ? { loop: { p99: p99 * 1000, max: max * 1000 } } : {}) }
+  return { lag: hubLagOf(text), ...(p99 !== undefined && max !== undefined ? { loop: { p99: lateMs(p99), max: lateMs(max) } } : {}) }
 }
+
+const lateMs = (seconds: number) => Math.max(0, seconds * 1000 - PROM_CLIENT_RESOLUTION_MS)
 
 function gaugeOf(metrics: string, name: string): number | undefined {
   const line = metrics.split('\n').find((l) => l.startsWith(`${name} `))
