@@ -46,6 +46,7 @@ const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
  */
 export function processMetrics({ lag, historyLag, push, deliverers, forwarded }: MetricsOptions): Registry {
   const registry = new Registry()
+  // prom-client's default loop-delay sampling interval (10 ms) is what the load benchmark takes off its gauges (ops/bench/load/server-metrics.ts).
   collectDefaultMetrics({ register: registry, prefix: 'seqline_' })
   if (lag) lagGauges(registry, lag, 'seqline_projection_lag', 'the conversations projection')
   if (historyLag) lagGauges(registry, historyLag, 'seqline_history_lag', 'the history sink')

@@ -96,7 +96,8 @@ function resolveConfig(opts: NatsServerOptions): ServerConfig {
 
 /**
  * How many threads Go's scheduler runs the local nats-server on: GOMAXPROCS
- * when it is set, else half the cores and at least one. The server shares the
+ * when it is set to a number Go takes (a whole number above 0; Go ignores
+ * any other), else half the cores and at least one. The server shares the
  * machine with Seqline's own processes; on every core Go's idle scheduler
  * threads spin looking for work and a woken goroutine may wake another core.
  * On the 2-core development machine one thread instead of two cut
@@ -104,7 +105,9 @@ function resolveConfig(opts: NatsServerOptions): ServerConfig {
  * the delivery proof's sends/s by about a quarter (docs/performance.md, stop 34).
  */
 export function localGoMaxProcs(env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): string {
-  return env.GOMAXPROCS || String(Math.max(1, Math.floor(cores / 2)))
+  const set = env.GOMAXPROCS?.trim()
+  if (set && /^[1-9]\d*$/.test(set)) return set
+  return String(Math.max(1, Math.floor(cores / 2)))
 }
 
 async function launch(config: ServerConfig, port: number): Promise<NatsProcess> {

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { freePort } from '../../ops/servers/free-port.js'
 import { startNatsServer } from '../../ops/servers/index.js'
+import { localGoMaxProcs } from '../../ops/servers/nats-server.js'
 import { containerHandle, loadTestcontainers, type ServerHandle, startTestServer, type TestServer } from './test-server.js'
 
 /** A real nats-server with JetStream, owned by one test file. */
@@ -23,6 +24,8 @@ async function startContainer(): Promise<ServerHandle> {
   const hostPort = await freePort()
   const started = await new tc.GenericContainer(CONTAINER_IMAGE)
     .withCommand(['-js', '-sd', '/data'])
+    // As the local server runs (ops/servers/nats-server.ts).
+    .withEnvironment({ GOMAXPROCS: localGoMaxProcs() })
     .withExposedPorts({ container: CONTAINER_PORT, host: hostPort })
     .withWaitStrategy(tc.Wait.forLogMessage('Server is ready'))
     .start()

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type TestContext, test } from 'node:test'
+import { test } from 'node:test'
 import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { freePort } from '../../ops/servers/free-port.js'
@@ -51,23 +51,26 @@ test('the local nats-server runs Go on half the cores (at least one) unless GOMA
   t.after(() => restoreEnv('GOMAXPROCS', before))
 
   delete process.env.GOMAXPROCS
-  const byDefault = await goMaxProcsOfStarted(t, join(dir, 'default'))
+  const byDefault = await goMaxProcsOfStarted(join(dir, 'default'))
   assert.equal(byDefault.reported, Math.max(1, Math.floor(availableParallelism() / 2)))
   assert.equal(byDefault.named, String(byDefault.reported))
 
   process.env.GOMAXPROCS = '3'
-  const configured = await goMaxProcsOfStarted(t, join(dir, 'set'))
+  const configured = await goMaxProcsOfStarted(join(dir, 'set'))
   assert.deepEqual(configured, { reported: 3, named: '3' })
 })
 
 /** The GOMAXPROCS a started server's Go runtime reports on its monitoring port, beside the one Seqline names for it. */
-async function goMaxProcsOfStarted(t: TestContext, dir: string): Promise<{ reported: number; named: string }> {
+async function goMaxProcsOfStarted(dir: string): Promise<{ reported: number; named: string }> {
   const monitor = await freePort()
   const server = await startNatsServer({ storeDir: join(dir, 'store'), args: ['-m', String(monitor)] })
-  t.after(() => server.stop())
-  const varz = (await (await fetch(`http://127.0.0.1:${monitor}/varz`)).json()) as { gomaxprocs: number }
-  await server.stop()
-  return { reported: varz.gomaxprocs, named: server.goMaxProcs }
+  try {
+    const varz = (await (await fetch(`http://127.0.0.1:${monitor}/varz`)).json()) as { gomaxprocs: number }
+    return { reported: varz.gomaxprocs, named: server.goMaxProcs }
+  } finally {
+    // Stopped before the test's own cleanup removes the store under it.
+    await server.stop()
+  }
 }
 
 function restoreEnv(name: string, value: string | undefined): void {

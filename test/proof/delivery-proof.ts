@@ -308,6 +308,7 @@ export async function runDeliveryProof(options: ProofOptions): Promise<ProofRepo
   try {
     const nats: RunningNats = await startNatsServer({ storeDir: join(dir, 'nats'), logFile: join(dir, 'nats-server.log') })
     cleanups.push(() => nats.stop())
+    say(`nats-server with GOMAXPROCS ${nats.goMaxProcs}`)
     const nc = await connect({ servers: nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 })
     cleanups.push(() => nc.close())
     const log = await openJetStreamLog(nc, { names: { partitions: o.partitions } })

@@ -9,6 +9,6 @@ test("the local nats-server's GOMAXPROCS: half the cores, at least one, unless t
   assert.equal(localGoMaxProcs({}, 4), '2')
   assert.equal(localGoMaxProcs({}, 16), '8')
   assert.equal(localGoMaxProcs({ GOMAXPROCS: '6' }, 2), '6')
-  // An empty variable is no setting: Go itself ignores it.
-  assert.equal(localGoMaxProcs({ GOMAXPROCS: '' }, 4), '2')
+  // What Go itself ignores is no setting: the default stands, and is what the banner names.
+  for (const ignored of ['', '0', '-1', 'abc', '1.5']) assert.equal(localGoMaxProcs({ GOMAXPROCS: ignored }, 4), '2', `GOMAXPROCS=${ignored}`)
 })
