@@ -17,7 +17,7 @@ import { ConversationViews } from '../../../projections/conversations/index.js'
 import { lagBehind } from '../../../projections/runtime/lag.js'
 import type { LiveDelivery } from '../../../schemas/index.js'
 import { startNatsServer } from '../../servers/index.js'
-import { cpuSecondsOf, machineBusySeconds, sampleUsage, writeSyscallsOf } from '../shared/process-usage.js'
+import { cpuSecondsOf, machineBusySeconds, mainThreadCpuSecondsOf, sampleUsage, writeSyscallsOf } from '../shared/process-usage.js'
 import { type Ceilings, publishCeilings } from '../shared/publish-ceilings.js'
 import { dropLog, scratchLog } from '../shared/scratch.js'
 import { percentiles } from '../shared/stats.js'
@@ -67,7 +67,16 @@ interface LoadStep {
   delivery: Percentiles
   /** Every delivery owed to a member's socket (the sender's own included) and how many came exactly once. */
   deliveries: number
-  cpu: { apiMsPerMessage: number; apiUsPerDelivery: number; apiPercent: number; natsMsPerMessage: number; natsUsPerDelivery: number; natsPercent: number }
+  cpu: {
+    apiMsPerMessage: number
+    apiUsPerDelivery: number
+    apiPercent: number
+    /** The Seqline process's main thread (its event loop) alone, in percent of one core (absent from results written before it was measured). */
+    apiMainPercent?: number
+    natsMsPerMessage: number
+    natsUsPerDelivery: number
+    natsPercent: number
+  }
   /** Write syscalls of the Seqline process (sockets to clients and to NATS alike) per message: what each costs in the kernel. */
   apiWritesPerMessage: number
   /** The server's part of the delivery time, from each event's decision to its hand-over to sockets (absent from a build without the metric). */
@@ -209,6 +218,7 @@ async function step(pool: ClientPool, t: Topology, rate: number, seconds: number
   const before = await scrapeServer(seqline.url)
   const busyBefore = await machineBusySeconds()
   const apiBefore = await cpuSecondsOf(apiPid)
+  const mainBefore = await mainThreadCpuSecondsOf(apiPid)
   const natsBefore = await cpuSecondsOf(natsPid)
   const writesBefore = await writeSyscallsOf(apiPid)
   const usage = sampleUsage()
@@ -216,6 +226,7 @@ async function step(pool: ClientPool, t: Topology, rate: number, seconds: number
   const load = usage.stop()
   const writes = (await writeSyscallsOf(apiPid)) - writesBefore
   const api = ((await cpuSecondsOf(apiPid)) ?? NaN) - (apiBefore ?? NaN)
+  const main = ((await mainThreadCpuSecondsOf(apiPid)) ?? NaN) - (mainBefore ?? NaN)
   const nats = ((await cpuSecondsOf(natsPid)) ?? NaN) - (natsBefore ?? NaN)
   const busy = (await machineBusySeconds()) - busyBefore
   const after = await scrapeServer(seqline.url)
@@ -238,6 +249,7 @@ async function step(pool: ClientPool, t: Topology, rate: number, seconds: number
       apiMsPerMessage: (api * 1000) / messages,
       apiUsPerDelivery: (api * 1e6) / deliveries,
       apiPercent: (api / wall) * 100,
+      apiMainPercent: (main / wall) * 100,
       natsMsPerMessage: (nats * 1000) / messages,
       natsUsPerDelivery: (nats * 1e6) / deliveries,
       natsPercent: (nats / wall) * 100,

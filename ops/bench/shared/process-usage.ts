@@ -57,8 +57,22 @@ const TICKS = 100
 /** CPU seconds (user + system) another process has used so far, or undefined when /proc cannot tell. */
 export async function cpuSecondsOf(pid: number | undefined): Promise<number | undefined> {
   if (pid === undefined) return undefined
+  return cpuSecondsIn(`/proc/${pid}/stat`)
+}
+
+/**
+ * CPU seconds a process's main thread (the one whose id is the process's: a
+ * Node process's event loop) has used so far, or undefined when /proc cannot
+ * tell. Beside the whole process's, it shows how near the one thread that
+ * cannot spread over cores is to a whole core.
+ */
+export function mainThreadCpuSecondsOf(pid: number): Promise<number | undefined> {
+  return cpuSecondsIn(`/proc/${pid}/task/${pid}/stat`)
+}
+
+async function cpuSecondsIn(statFile: string): Promise<number | undefined> {
   try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
+    const stat = await readFile(statFile, 'utf8')
     // Fields after the command name, which may itself hold spaces: utime and stime are fields 14 and 15.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     return (Number(fields[11]) + Number(fields[12])) / TICKS
