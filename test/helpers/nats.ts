@@ -1,7 +1,6 @@
 import { join } from 'node:path'
 import { freePort } from '../../ops/servers/free-port.js'
-import { startNatsServer } from '../../ops/servers/index.js'
-import { localGoMaxProcs } from '../../ops/servers/nats-server.js'
+import { localGoMaxProcs, startNatsServer } from '../../ops/servers/index.js'
 import { containerHandle, loadTestcontainers, type ServerHandle, startTestServer, type TestServer } from './test-server.js'
 
 /** A real nats-server with JetStream, owned by one test file. */

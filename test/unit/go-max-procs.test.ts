@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { localGoMaxProcs } from '../../ops/servers/nats-server.js'
+import { localGoMaxProcs } from '../../ops/servers/index.js'
 
 test("the local nats-server's GOMAXPROCS: half the cores, at least one, unless the environment sets it", () => {
   assert.equal(localGoMaxProcs({}, 1), '1')
