@@ -8,6 +8,7 @@ import type { Lag } from '../projections/runtime/index.js'
 import { COMMAND_TYPES } from '../schemas/index.js'
 import { deliveryMetrics } from './delivery-metrics.js'
 import { errorCodeOf, toApiError } from './errors.js'
+import { gcDuration } from './gc-duration.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -30,6 +31,8 @@ export interface ApiMetrics {
   readonly connections: Gauge
   /** Live delivery: from an event's decision (its `at`) to this process routing it to its sockets. */
   readonly deliveryLag: Histogram
+  /** WebSocket command frames: from the frame's arrival to its answer (ack or error) being handed to the socket, by that answer. */
+  readonly wsCommands: Histogram<'answer'>
   /** Commands executed, REST and WebSocket alike: by command type, and by result (accepted, duplicate, or the error code). */
   readonly commandResults: Counter<'type' | 'result'>
   /** Error answers of the HTTP API by their stable code (schemas/error-codes.ts). */
@@ -48,6 +51,7 @@ export function processMetrics({ lag, historyLag, push, deliverers, forwarded }:
   const registry = new Registry()
   // prom-client's default loop-delay sampling interval (10 ms) is what the load benchmark takes off its gauges (ops/bench/load/server-metrics.ts).
   collectDefaultMetrics({ register: registry, prefix: 'seqline_' })
+  gcDuration(registry, 'seqline_')
   if (lag) lagGauges(registry, lag, 'seqline_projection_lag', 'the conversations projection')
   if (historyLag) lagGauges(registry, historyLag, 'seqline_history_lag', 'the history sink')
   if (push) pushMetrics(registry, push)
@@ -94,6 +98,13 @@ function createMetrics(options: MetricsOptions): ApiMetrics {
     buckets: SECONDS,
     registers: [registry],
   })
+  const wsCommands = new Histogram({
+    name: 'seqline_ws_command_duration_seconds',
+    help: "WebSocket command frames, from the frame's arrival to its answer being handed to the socket, by answer (ack or error)",
+    labelNames: ['answer'] as const,
+    buckets: SECONDS,
+    registers: [registry],
+  })
   const commandResults = new Counter({
     name: 'seqline_commands_total',
     help: 'Commands executed (REST and WebSocket) by command type and result: accepted, duplicate, or the error code',
@@ -108,7 +119,7 @@ function createMetrics(options: MetricsOptions): ApiMetrics {
   })
   // Metrics kept by other parts of the process (the before-hooks') are exposed beside the app's own.
   const exposed = beside.length > 0 ? Registry.merge([registry, ...beside]) : registry
-  return { registry: exposed, http, commands, connections, deliveryLag, commandResults, errors }
+  return { registry: exposed, http, commands, connections, deliveryLag, wsCommands, commandResults, errors }
 }
 
 /**

@@ -51,7 +51,7 @@ export const gateway = fp<{ deps: ApiDeps }>(
     })
     await app.register(async (scope) => sockets(scope, deps, hub, online, options, sessions))
   },
-  // Metrics: the connections gauge and the delivery lag. Rate limits: the upgrade request is limited per address like any other.
+  // Metrics: the connections gauge, the delivery lag and the command latency. Rate limits: the upgrade request is limited per address like any other.
   { name: 'seqline-gateway', dependencies: ['seqline-metrics', 'seqline-rate-limit'] },
 )
 
@@ -71,6 +71,9 @@ async function sockets(app: FastifyInstance, deps: ApiDeps, hub: Hub, online: On
       sessions.delete(session)
       online.disconnected(session.user)
       reportConnections()
+    },
+    commandAnswered(answer: 'ack' | 'error', seconds: number) {
+      app.metrics.wsCommands.observe({ answer }, seconds)
     },
   }
   const auths = new WeakMap<FastifyRequest, Auth>()

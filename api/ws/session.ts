@@ -23,6 +23,8 @@ export interface SessionContext {
   /** Coalesces each socket's frames of one event-loop turn into one write. */
   turnWrites: TurnWrites
   closed(session: Session): void
+  /** A command frame's answer went to the socket, `seconds` after the frame arrived. */
+  commandAnswered(answer: 'ack' | 'error', seconds: number): void
 }
 
 /** Output above this makes a sync wait for the socket to drain, so a large sync never floods memory. */
@@ -164,11 +166,12 @@ export class Session implements LiveTarget {
   }
 
   private receive(data: RawData, isBinary: boolean): void {
+    const arrived = performance.now()
     const parsed = parseFrame(data, isBinary)
     if (!parsed.ok) return this.badFrame(parsed.error, parsed.rid)
     const frame = parsed.frame
     if (frame.type === 'ping') return this.sendFrame({ type: 'pong' })
-    this.ready.then((ok) => (ok ? this.dispatch(frame) : undefined)).catch((err: unknown) => this.sendFrame(errorFrame(toApiError(err))))
+    this.ready.then((ok) => (ok ? this.dispatch(frame, arrived) : undefined)).catch((err: unknown) => this.sendFrame(errorFrame(toApiError(err))))
   }
 
   private badFrame(error: ApiError, rid?: string): void {
@@ -176,10 +179,10 @@ export class Session implements LiveTarget {
     if (this.badFrames.hit()) this.close(CLOSE.POLICY, 'too many bad frames')
   }
 
-  private async dispatch(frame: Exclude<ClientFrame, { type: 'ping' }>): Promise<void> {
+  private async dispatch(frame: Exclude<ClientFrame, { type: 'ping' }>, arrived: number): Promise<void> {
     switch (frame.type) {
       case 'command':
-        return this.command(frame)
+        return this.command(frame, arrived)
       case 'sync':
         return this.queueSync(frame)
       case 'typing':
@@ -189,10 +192,13 @@ export class Session implements LiveTarget {
     }
   }
 
-  private async command(frame: CommandFrame): Promise<void> {
-    if (this.commandRate.hit())
-      return this.sendFrame(errorFrame(new ApiError(429, 'RATE_LIMITED', 'too many commands on this connection; slow down'), frame.rid))
-    this.sendFrame(await answerCommand(this.ctx.deps.handler, this.user, frame, this.gone.signal))
+  /** Timed from the frame's arrival, so the wait for the session's seed and for the event loop count as the client sees them. */
+  private async command(frame: CommandFrame, arrived: number): Promise<void> {
+    const answer = this.commandRate.hit()
+      ? errorFrame(new ApiError(429, 'RATE_LIMITED', 'too many commands on this connection; slow down'), frame.rid)
+      : await answerCommand(this.ctx.deps.handler, this.user, frame, this.gone.signal)
+    this.sendFrame(answer)
+    this.ctx.commandAnswered(answer.type === 'ack' ? 'ack' : 'error', (performance.now() - arrived) / 1000)
   }
 
   /**

@@ -51,6 +51,40 @@ describe('command and error counters', () => {
     assert.deepEqual([errors('NOT_MEMBER'), errors('VALIDATION_FAILED')], [1, 1])
   })
 
+  test('WebSocket command latency: one observation per command frame answered, by its answer; none for other frames', async () => {
+    const [gus, hal] = [await s.token('gus'), await s.token('hal')]
+    assert.equal((await call(`${s.url}/v1/groups`, 'POST', gus, { id: 'create-timed', conv: 'g_timed', name: 'timed', members: [] })).status, 200)
+    const scrape = async () => {
+      const scraped = (await call(`${s.url}/metrics`, 'GET', null)).body as string
+      const of = (answer: string) => ({
+        count: sample(scraped, `seqline_ws_command_duration_seconds_count{answer="${answer}"}`),
+        sum: sample(scraped, `seqline_ws_command_duration_seconds_sum{answer="${answer}"}`),
+      })
+      return { ack: of('ack'), error: of('error') }
+    }
+    const [gs, hs] = [await TestSocket.open(wsUrl(s, gus)), await TestSocket.open(wsUrl(s, hal))]
+    t.defer(async () => {
+      await gs.close()
+      await hs.close()
+    })
+    const before = await scrape()
+    const started = Date.now()
+    // A sync is a frame the session answers too, but not a command: it must not be counted.
+    await gs.sync()
+    const send = (id: string) => ({ type: 'message.send', id, conv: 'g_timed', data: { content: { type: 'text', text: id } } })
+    assert.equal((await gs.command(send('timed-1'))).type, 'ack')
+    assert.equal((await gs.command(send('timed-2'))).type, 'ack')
+    const refused = await hs.command(send('timed-3'))
+    assert.equal(refused.type === 'error' && refused.error.code, 'NOT_MEMBER')
+    const elapsed = (Date.now() - started) / 1000
+    const after = await scrape()
+    assert.deepEqual([after.ack.count - before.ack.count, after.error.count - before.error.count], [2, 1])
+    for (const answer of ['ack', 'error'] as const) {
+      const seconds = after[answer].sum - before[answer].sum
+      assert.ok(seconds > 0 && seconds <= elapsed, `${answer}: ${seconds} s of ${elapsed} s`)
+    }
+  })
+
   test('live delivery lag: one observation per event routed to sockets here, none for events no socket here gets', async () => {
     const [dee, eve] = [await s.token('dee'), await s.token('eve')]
     // Two groups in one partition, so the hub meets the unwatched group's message before the watched one's.
