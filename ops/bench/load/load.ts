@@ -27,10 +27,10 @@ import type { Verdict } from '../websocket/ledger.js'
 import { sustainedLoad } from '../websocket/load.js'
 import { createConversations } from '../websocket/setup.js'
 import { convsOf, type Topology, topology } from '../websocket/topology.js'
-import { type HubLag, hubLagBetween } from './hub-lag.js'
 import { type ProfileTop, profileTop } from './profile-top.js'
 import { type RestRun, restSend } from './rest.js'
 import { type SeqlineProcess, startSeqline } from './seqline-process.js'
+import { type Observed, observedBetween } from './server-histograms.js'
 import { type LoopDelay, scrapeServer } from './server-metrics.js'
 import { type WsCeiling, wsCeiling } from './ws-ceiling.js'
 import { type PacedCeiling, wsPacedCeiling } from './ws-ceiling-paced.js'
@@ -80,7 +80,11 @@ interface LoadStep {
   /** Write syscalls of the Seqline process (sockets to clients and to NATS alike) per message: what each costs in the kernel. */
   apiWritesPerMessage: number
   /** The server's part of the delivery time, from each event's decision to its hand-over to sockets (absent from a build without the metric). */
-  hubLag?: HubLag
+  hubLag?: Observed
+  /** The server's part of the ack time, from each command frame's arrival to its ack going to the socket (absent from a build without the metric). */
+  frameToAck?: Observed
+  /** Minor GC (scavenge) pauses of the Seqline process during the step and its drain (absent from a build without the metric). */
+  gcMinor?: GcPauses
   /** How late the Seqline process's event loop ran during the step (absent from a build that does not expose it). */
   loopDelay?: LoopDelay
   /**
@@ -89,6 +93,14 @@ interface LoadStep {
    */
   machine: { loadPercent: number; busyPercent: number; loadLoopDelay?: LoopDelay }
   verdict: Verdict
+}
+
+export interface GcPauses {
+  perSecond: number
+  /** Time in pauses per second of wall time, ms. */
+  msPerSecond: number
+  /** Upper bound of the bucket the 99th percentile pause falls in, ms. */
+  p99: number
 }
 
 export interface LoadResult {
@@ -230,13 +242,15 @@ async function step(pool: ClientPool, t: Topology, rate: number, seconds: number
   const nats = ((await cpuSecondsOf(natsPid)) ?? NaN) - (natsBefore ?? NaN)
   const busy = (await machineBusySeconds()) - busyBefore
   const after = await scrapeServer(seqline.url)
-  const hubLag = hubLagBetween(before?.lag ?? null, after?.lag ?? null)
+  const hubLag = observedBetween(before?.lag, after?.lag)
+  const frameToAck = observedBetween(before?.frameToAck, after?.frameToAck)
   const l = run.ledger
   const verdict = l.verdict()
   const messages = l.ackMs.length
   const deliveries = verdict.deliveredOnce
   // CPU is read over the step and its drain: the work of every message it sent.
   const wall = run.seconds + run.drainSeconds
+  const gc = observedBetween(before?.gcMinor, after?.gcMinor)
   return {
     rate,
     seconds: run.seconds,
@@ -256,6 +270,8 @@ async function step(pool: ClientPool, t: Topology, rate: number, seconds: number
     },
     apiWritesPerMessage: writes / messages,
     ...(hubLag ? { hubLag } : {}),
+    ...(frameToAck ? { frameToAck } : {}),
+    ...(gc ? { gcMinor: { perSecond: gc.count / wall, msPerSecond: gc.sumMs / wall, p99: gc.p99 } } : {}),
     ...(after?.loop ? { loopDelay: after.loop } : {}),
     machine: { loadPercent: load.cpuPercent, busyPercent: (busy / wall) * 100, loadLoopDelay: { p99: load.loopDelay.p99, max: load.loopDelay.max } },
     verdict,

@@ -1,10 +1,11 @@
 // The load benchmark's printout: per step the rates, latencies (the server's own
-// part, decision to hand-over to sockets, beside the clients'), CPU and the
-// ledger's verdict, beside the ceilings of the same run.
+// parts, a command frame's arrival to its ack and an event's decision to its
+// hand-over to sockets, beside the clients'), CPU, GC and the ledger's verdict,
+// beside the ceilings of the same run.
 import { fmt } from '../shared/stats.js'
-import type { HubLag } from './hub-lag.js'
-import type { LoadResult } from './load.js'
+import type { GcPauses, LoadResult } from './load.js'
 import type { ProfileTop } from './profile-top.js'
+import type { Observed } from './server-histograms.js'
 import type { LoopDelay } from './server-metrics.js'
 
 export function printLoad(r: LoadResult): void {
@@ -19,7 +20,7 @@ export function printLoad(r: LoadResult): void {
       `ws fan-out ${fmt(r.ws.msgsPerSecond, 0)} msgs/s × ${r.ws.roomSize} = ${fmt(r.ws.framesPerSecond, 0)} frames/s at ${fmt(r.ws.serverCpuUsPerFrame, 1)} µs CPU/frame (server at ${fmt(r.ws.serverCpuPercent, 0)}% of a core)`,
   )
   console.log(
-    '  rate/s | acked/s | deliv/s | ack p50/p99/p999 ms    | delivery p50/p99/p999 ms | decide→hub p50/p99 | API ms/msg µs/deliv %core main writes/msg | nats ms/msg µs/deliv %core | loop p99/max ms | clients %core loop p99/max | machine %cores | ledger',
+    '  rate/s | acked/s | deliv/s | ack p50/p99/p999 ms    | delivery p50/p99/p999 ms | frame→ack p50/p99 | decide→hub p50/p99 | API ms/msg µs/deliv %core main writes/msg | nats ms/msg µs/deliv %core | loop p99/max ms | GC minor /s ms/s p99 | clients %core loop p99/max | machine %cores | ledger',
   )
   for (const s of r.steps) {
     const v = s.verdict
@@ -27,9 +28,9 @@ export function printLoad(r: LoadResult): void {
       ? `ok: ${v.deliveredOnce}/${v.expected} delivered once`
       : `${v.correct ? 'correct' : 'WRONG'}: ${v.deliveredOnce}/${v.expected} once, missed ${v.missed}, dup ${v.duplicates}, seq ${v.seqMismatch}, misrouted ${v.misrouted}, late from the step before ${v.foreign}, failed ${JSON.stringify(v.failed)}`
     console.log(
-      `  ${pad(s.rate, 6)} | ${pad(fmt(s.ackedPerSecond, 0), 7)} | ${pad(fmt(s.deliveriesPerSecond, 0), 7)} | ${pad(triple(s.ack), 22)} | ${pad(triple(s.delivery), 24)} | ${pad(serverLag(s.hubLag), 17)} | ` +
+      `  ${pad(s.rate, 6)} | ${pad(fmt(s.ackedPerSecond, 0), 7)} | ${pad(fmt(s.deliveriesPerSecond, 0), 7)} | ${pad(triple(s.ack), 22)} | ${pad(triple(s.delivery), 24)} | ${pad(serverPart(s.frameToAck), 17)} | ${pad(serverPart(s.hubLag), 17)} | ` +
         `${pad(fmt(s.cpu.apiMsPerMessage, 3), 6)} ${pad(fmt(s.cpu.apiUsPerDelivery, 1), 7)} ${pad(fmt(s.cpu.apiPercent, 0), 5)} ${pad(fmt(s.cpu.apiMainPercent ?? NaN, 0), 4)} ${pad(fmt(s.apiWritesPerMessage, 1), 10)} | ` +
-        `${pad(fmt(s.cpu.natsMsPerMessage, 3), 7)} ${pad(fmt(s.cpu.natsUsPerDelivery, 1), 7)} ${pad(fmt(s.cpu.natsPercent, 0), 5)} | ${pad(loop(s.loopDelay), 15)} | ${pad(fmt(s.machine?.loadPercent ?? NaN, 0), 13)} ${pad(loop(s.machine?.loadLoopDelay), 12)} | ${pad(fmt(s.machine?.busyPercent ?? NaN, 0), 14)} | ${ledger}`,
+        `${pad(fmt(s.cpu.natsMsPerMessage, 3), 7)} ${pad(fmt(s.cpu.natsUsPerDelivery, 1), 7)} ${pad(fmt(s.cpu.natsPercent, 0), 5)} | ${pad(loop(s.loopDelay), 15)} | ${pad(gc(s.gcMinor), 20)} | ${pad(fmt(s.machine?.loadPercent ?? NaN, 0), 13)} ${pad(loop(s.machine?.loadLoopDelay), 12)} | ${pad(fmt(s.machine?.busyPercent ?? NaN, 0), 14)} | ${ledger}`,
     )
   }
   printPaced(r)
@@ -68,9 +69,17 @@ const pad = (v: string | number, n: number) => String(v).padStart(n)
 /** The Seqline process's event-loop delay over the step; a dash from a build without it. */
 const loop = (d: LoopDelay | undefined) => (d ? `${fmt(d.p99, 0)} / ${fmt(d.max, 0)}` : '–')
 
-/** Decision to hand-over to sockets, as bucket bounds (≤); a dash from a build without the metric. */
-function serverLag(lag: HubLag | undefined): string {
-  if (!lag) return '–'
-  const bound = (ms: number) => (Number.isFinite(ms) ? `≤${fmt(ms, ms < 10 ? 1 : 0)}` : '>10 s')
-  return `${bound(lag.p50)} / ${bound(lag.p99)}`
+/** A percentile as the upper bound of its bucket (≤ ms), or past the histogram's last bound. */
+const bound = (ms: number, last: string) => (Number.isFinite(ms) ? `≤${fmt(ms, ms < 10 ? 1 : 0)}` : `>${last}`)
+
+/** A server-side latency (its histograms end at 10 s) as bucket bounds; a dash from a build without the metric. */
+function serverPart(o: Observed | undefined): string {
+  if (!o) return '–'
+  return `${bound(o.p50, '10 s')} / ${bound(o.p99, '10 s')}`
+}
+
+/** Scavenges per second, their ms per second, and their p99 as a bucket bound (the GC histogram ends at 5 s); a dash from a build without it. */
+function gc(g: GcPauses | undefined): string {
+  if (!g) return '–'
+  return `${fmt(g.perSecond, 1)} ${fmt(g.msPerSecond, 0)} ${bound(g.p99, '5 s')}`
 }

@@ -1,8 +1,8 @@
-// What the Seqline process says of a step in its /metrics: the delivery lag's
-// buckets (hub-lag.ts) and how late its event loop ran. prom-client's
+// What the Seqline process says of a step in its /metrics: its histograms
+// (server-histograms.ts) and how late its event loop ran. prom-client's
 // event-loop gauges cover the time since the previous scrape (it resets its
 // histogram on each), so a scrape just before a step starts them afresh.
-import { hubLagOf, type LagBuckets } from './hub-lag.js'
+import { type Histogram, histogramOf } from './server-histograms.js'
 
 export interface LoopDelay {
   /** ms later than due, over the time since the previous scrape. */
@@ -11,7 +11,12 @@ export interface LoopDelay {
 }
 
 export interface ServerScrape {
-  lag: LagBuckets
+  /** From each event's decision to its hand-over to sockets. */
+  lag?: Histogram
+  /** From a command frame's arrival to its ack going to the socket. */
+  frameToAck?: Histogram
+  /** Minor GC (scavenge) pauses. */
+  gcMinor?: Histogram
   loop?: LoopDelay
 }
 
@@ -30,7 +35,12 @@ export async function scrapeServer(url: string): Promise<ServerScrape | null> {
   const text = await res.text()
   const p99 = gaugeOf(text, LOOP_P99)
   const max = gaugeOf(text, LOOP_MAX)
-  return { lag: hubLagOf(text), ...(p99 !== undefined && max !== undefined ? { loop: { p99: lateMs(p99), max: lateMs(max) } } : {}) }
+  return {
+    lag: histogramOf(text, 'seqline_ws_delivery_lag_seconds'),
+    frameToAck: histogramOf(text, 'seqline_ws_command_duration_seconds', { answer: 'ack' }),
+    gcMinor: histogramOf(text, 'seqline_nodejs_gc_duration_seconds', { kind: 'minor' }),
+    ...(p99 !== undefined && max !== undefined ? { loop: { p99: lateMs(p99), max: lateMs(max) } } : {}),
+  }
 }
 
 const lateMs = (seconds: number) => Math.max(0, seconds * 1000 - PROM_CLIENT_RESOLUTION_MS)
