@@ -102,7 +102,7 @@ export const restApi = fp<DepsOption>(
       push: deps.push,
       deliverers: deps.deliverers,
       forwarded: deps.forwarded,
-      beside: deps.hooks ? [deps.hooks.metrics.registry] : [],
+      beside: [deps.hooks?.metrics.registry, deps.turns?.registry].filter((r) => r !== undefined),
     })
     await app.register(docs)
     const served = { ...deps, handler: countCommands(deps.handler, app.metrics) }

@@ -13,6 +13,7 @@ import type { AnalystLimits, HistoryDb } from '../projections/history/index.js'
 import type { AuditLog, RetentionSettings } from '../projections/retention/index.js'
 import type { Lag } from '../projections/runtime/index.js'
 import type { Tokens, UserDirectory } from './auth/index.js'
+import type { CommandTurns } from './command-turns.js'
 import type { LoggingOptions } from './logging.js'
 import type { GatewayOptions } from './ws/index.js'
 
@@ -48,6 +49,8 @@ export interface ApiDeps {
   forwarded?: () => ForwardStats
   /** Log level and destination; info on stdout by default. */
   logging?: LoggingOptions
+  /** The handler's waits for each conversation's turn, for the metrics; absent, /metrics has none. */
+  turns?: CommandTurns
   /** The before-hooks the handler asks: /v1/admin/hooks configures them, /metrics shows their calls. Absent, those routes are not served. */
   hooks?: LiveHooks
   /** Offline push: its target behind /v1/admin/push, its figures in the metrics; absent, those routes do not exist. */

@@ -59,6 +59,8 @@ export interface HandlerOptions {
   isBot?: (actor: string) => boolean
   /** Whether `blocker` blocks `user` (read from the blocker's own log, core/users); nobody is blocked when absent. */
   blocks?: BlockLookup
+  /** Told, as each command handled here gets its turn, how long (ms) it waited for the commands of its conversation before it. */
+  onTurn?: (waitedMs: number) => void
 }
 
 /** The one question the handler asks about blocks, for the commands blocking applies to in a direct conversation. */
@@ -111,6 +113,7 @@ export class CommandHandler {
    */
   private readonly targets = new LRUCache<string, TargetMessage>({ max: TARGETS_KEPT })
   private readonly blocks: BlockLookup | undefined
+  private readonly onTurn: ((waitedMs: number) => void) | undefined
   private forwarder: Forwarder | undefined
   /** Conversations this process lost an append race on lately; each command sent to one keeps it here. */
   private readonly contended = new LRUCache<string, true>({ max: CONTENDED_KEPT, ttl: CONTENDED_MS, updateAgeOnHas: true })
@@ -126,6 +129,7 @@ export class CommandHandler {
     this.hooks = opts.hooks ?? NO_HOOKS
     this.isBot = opts.isBot ?? (() => false)
     this.blocks = opts.blocks
+    this.onTurn = opts.onTurn
   }
 
   /** Validates untrusted input, then handles it. */
@@ -163,7 +167,9 @@ export class CommandHandler {
 
   /** Handles a command in this process, whoever writes its partition: what a forwarded command, or one nobody else takes, comes to. */
   handleHere(command: ValidCommand, abandoned?: { readonly aborted: boolean }): Promise<HandleResult> {
+    const queued = performance.now()
     return this.queue.run(command.conv, () => {
+      this.onTurn?.(performance.now() - queued)
       if (abandoned?.aborted) throw new AbandonedError(`${command.conv}: command ${command.id} abandoned by its caller before its turn`)
       return this.decideAndAppend(command)
     })

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { Tokens, USERS_BUCKET, UserDirectory } from '../../api/auth/index.js'
-import { parseOrigins, processMetrics, startApi } from '../../api/index.js'
+import { CommandTurns, parseOrigins, processMetrics, startApi } from '../../api/index.js'
 import { CommandHandler, type ForwardStats, PartitionWriter, WriteForwarder } from '../../core/commands/index.js'
 import { createDecider, DEFAULT_POLICY } from '../../core/domain/index.js'
 import type { EventLog } from '../../core/log/index.js'
@@ -124,6 +124,8 @@ export async function compose(config: Config): Promise<RunningSeqline> {
 /** What the API and the projector both use: the command handler and what it asks, the webhooks, push and retention stores. */
 interface Shared {
   handler: CommandHandler
+  /** How long the handler's commands waited for their conversation's turn: the API's /metrics shows it. */
+  turns: CommandTurns
   userLog: UserLog
   hooks: LiveHooks
   webhooks: Webhooks
@@ -148,7 +150,13 @@ async function openShared(nc: NatsConnection, log: EventLog, views: Conversation
   const policy = { ...DEFAULT_POLICY, maxGroupMembers: config.maxGroupMembers, maxChannelMembers: config.maxChannelMembers }
   // Users' own logs: a block is checked against the blocker's log when the blocked user writes to them.
   const userLog = await UserLog.open(nc, { replicas })
-  const handler = new CommandHandler(log, createDecider(policy), { hooks, isBot: bots.isBot, blocks: (blocker, user) => userLog.blocks(blocker, user) })
+  const turns = new CommandTurns()
+  const handler = new CommandHandler(log, createDecider(policy), {
+    hooks,
+    isBot: bots.isBot,
+    blocks: (blocker, user) => userLog.blocks(blocker, user),
+    onTurn: turns.observe,
+  })
   await bots.start()
   const retention = { audit: await AuditLog.open(nc, replicas), settings: await RetentionSettings.open(nc, undefined, replicas) }
   // Opened everywhere (the admin API sets targets); delivering only where the projector runs.
@@ -162,7 +170,7 @@ async function openShared(nc: NatsConnection, log: EventLog, views: Conversation
     await push.stop()
     parked.close()
   }
-  return { handler, userLog, hooks, webhooks, deliverers, push, retention, stop }
+  return { handler, turns, userLog, hooks, webhooks, deliverers, push, retention, stop }
 }
 
 /**
@@ -244,6 +252,7 @@ async function startApiPart(
     log,
     nc,
     handler: shared.handler,
+    turns: shared.turns,
     userLog: shared.userLog,
     hooks: shared.hooks,
     views,

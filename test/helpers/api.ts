@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { Tokens, UserDirectory } from '../../api/auth/index.js'
 import type { ApiDeps } from '../../api/deps.js'
+import { CommandTurns } from '../../api/index.js'
 import { type RunningApi, startApi } from '../../api/server.js'
 import { CommandHandler } from '../../core/commands/index.js'
 import { createDecider } from '../../core/domain/index.js'
@@ -64,8 +65,9 @@ export async function startApiStack(
     const hooks = await LiveHooks.open(nc, { bucket: `${bucket}_hooks` })
     opened.push(hooks)
     const blocks = (blocker: string, user: string) => userLog.blocks(blocker, user)
-    const handler = new CommandHandler(log, createDecider(), { hooks, blocks })
-    return { ...common, hooks, userLog, handler, ...more, ws: { liveDelivery, ...more.ws } }
+    const turns = new CommandTurns()
+    const handler = new CommandHandler(log, createDecider(), { hooks, blocks, onTurn: turns.observe })
+    return { ...common, hooks, userLog, handler, turns, ...more, ws: { liveDelivery, ...more.ws } }
   }
   const api = await startApi(await deps(), '127.0.0.1', 0)
   const extra: RunningApi[] = []

@@ -51,7 +51,7 @@ describe('command and error counters', () => {
     assert.deepEqual([errors('NOT_MEMBER'), errors('VALIDATION_FAILED')], [1, 1])
   })
 
-  test('WebSocket command latency: one observation per command frame answered, by its answer; none for other frames', async () => {
+  test('WebSocket command latency: one observation per command frame answered, by its answer; none for other frames; each command’s turn', async () => {
     const [gus, hal] = [await s.token('gus'), await s.token('hal')]
     assert.equal((await call(`${s.url}/v1/groups`, 'POST', gus, { id: 'create-timed', conv: 'g_timed', name: 'timed', members: [] })).status, 200)
     const scrape = async () => {
@@ -60,7 +60,7 @@ describe('command and error counters', () => {
         count: sample(scraped, `seqline_ws_command_duration_seconds_count{answer="${answer}"}`),
         sum: sample(scraped, `seqline_ws_command_duration_seconds_sum{answer="${answer}"}`),
       })
-      return { ack: of('ack'), error: of('error') }
+      return { ack: of('ack'), error: of('error'), turns: sample(scraped, 'seqline_command_turn_wait_seconds_count') }
     }
     const [gs, hs] = [await TestSocket.open(wsUrl(s, gus)), await TestSocket.open(wsUrl(s, hal))]
     t.defer(async () => {
@@ -79,6 +79,8 @@ describe('command and error counters', () => {
     const elapsed = (Date.now() - started) / 1000
     const after = await scrape()
     assert.deepEqual([after.ack.count - before.ack.count, after.error.count - before.error.count], [2, 1])
+    // Each of the three took its conversation's turn in the handler, the refused one too.
+    assert.equal(after.turns - before.turns, 3)
     for (const answer of ['ack', 'error'] as const) {
       const seconds = after[answer].sum - before[answer].sum
       assert.ok(seconds > 0 && seconds <= elapsed, `${answer}: ${seconds} s of ${elapsed} s`)

@@ -71,6 +71,9 @@ describe('seqline up --role api, projector and sink as separate processes', () =
     const ben = new RestClient({ url: roles.api!.url, token: (await tokens.mint('ben', 600)).token })
     const opened = await ann.openDirect('ben')
     await ann.text(opened.conv, 'roles apart quokka')
+    // Both commands took their conversation's turn in the API's handler, whose waits its /metrics shows.
+    const turns = (await (await fetch(`${roles.api!.url}/metrics`)).text()).match(/^seqline_command_turn_wait_seconds_count (\d+)$/m)
+    assert.ok(Number(turns?.[1]) >= 2, `turns: ${turns?.[0]}`)
     const row = await until(async () => (await ben.inbox()).find((r) => r.conv === opened.conv && r.unread === 1), {
       timeoutMs: SEEN_MS,
       everyMs: 100,

@@ -138,3 +138,36 @@ describe('Event ids', () => {
     assert.equal(eventIdOf(msgIdOf('g_x', 'ann', 'cmd-1')), 'VArl_rwyXD_EzE84HqkHZc')
   })
 })
+
+describe('the wait for a conversation’s turn', () => {
+  test('each command handled here reports how long it waited for the ones of its conversation before it', async () => {
+    const log = new MemoryLog()
+    const waits: number[] = []
+    const handler = new CommandHandler(log, createDecider(), { onTurn: (ms) => waits.push(ms) })
+    await createGroup(handler, 'g_turns', 'alice', ['bob'])
+    waits.length = 0
+    // The first command's append is held until released: the second queues behind it all that time.
+    const append = log.append.bind(log)
+    let reached!: () => void
+    const appending = new Promise<void>((r) => (reached = r))
+    let release!: () => void
+    const released = new Promise<void>((r) => (release = r))
+    log.append = async (...args) => {
+      reached()
+      await released
+      return append(...args)
+    }
+    const first = accepted(handler, text('t1', 'g_turns', 'alice'))
+    await appending
+    const second = accepted(handler, text('t2', 'g_turns', 'bob'))
+    const HELD_MS = 40
+    const heldFrom = performance.now()
+    await new Promise((r) => setTimeout(r, HELD_MS))
+    const held = performance.now() - heldFrom
+    release()
+    await Promise.all([first, second])
+    assert.equal(waits.length, 2)
+    assert.ok(waits[0]! < HELD_MS, `the first found its conversation idle: ${waits[0]} ms`)
+    assert.ok(waits[1]! >= held, `the second waited the whole hold: ${waits[1]} ms of ${held} ms`)
+  })
+})

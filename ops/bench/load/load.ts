@@ -83,6 +83,8 @@ interface LoadStep {
   hubLag?: Observed
   /** The server's part of the ack time, from each command frame's arrival to its ack going to the socket (absent from a build without the metric). */
   frameToAck?: Observed
+  /** Part of frame→ack: each command's wait for the commands of its conversation before it (absent from a build without the metric). */
+  turnWait?: Observed
   /** Minor GC (scavenge) pauses of the Seqline process during the step and its drain (absent from a build without the metric). */
   gcMinor?: GcPauses
   /** How late the Seqline process's event loop ran during the step (absent from a build that does not expose it). */
@@ -244,6 +246,7 @@ async function step(pool: ClientPool, t: Topology, rate: number, seconds: number
   const after = await scrapeServer(seqline.url)
   const hubLag = observedBetween(before?.lag, after?.lag)
   const frameToAck = observedBetween(before?.frameToAck, after?.frameToAck)
+  const turnWait = observedBetween(before?.turnWait, after?.turnWait)
   const l = run.ledger
   const verdict = l.verdict()
   const messages = l.ackMs.length
@@ -271,6 +274,7 @@ async function step(pool: ClientPool, t: Topology, rate: number, seconds: number
     apiWritesPerMessage: writes / messages,
     ...(hubLag ? { hubLag } : {}),
     ...(frameToAck ? { frameToAck } : {}),
+    ...(turnWait ? { turnWait } : {}),
     ...(gc ? { gcMinor: { perSecond: gc.count / wall, msPerSecond: gc.sumMs / wall, p99: gc.p99 } } : {}),
     ...(after?.loop ? { loopDelay: after.loop } : {}),
     machine: { loadPercent: load.cpuPercent, busyPercent: (busy / wall) * 100, loadLoopDelay: { p99: load.loopDelay.p99, max: load.loopDelay.max } },

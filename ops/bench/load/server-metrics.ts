@@ -15,6 +15,8 @@ export interface ServerScrape {
   lag?: Histogram
   /** From a command frame's arrival to its ack going to the socket. */
   frameToAck?: Histogram
+  /** Each command's wait for the commands of its conversation before it. */
+  turnWait?: Histogram
   /** Minor GC (scavenge) pauses. */
   gcMinor?: Histogram
   loop?: LoopDelay
@@ -38,6 +40,7 @@ export async function scrapeServer(url: string): Promise<ServerScrape | null> {
   return {
     lag: histogramOf(text, 'seqline_ws_delivery_lag_seconds'),
     frameToAck: histogramOf(text, 'seqline_ws_command_duration_seconds', { answer: 'ack' }),
+    turnWait: histogramOf(text, 'seqline_command_turn_wait_seconds'),
     gcMinor: histogramOf(text, 'seqline_nodejs_gc_duration_seconds', { kind: 'minor' }),
     ...(p99 !== undefined && max !== undefined ? { loop: { p99: lateMs(p99), max: lateMs(max) } } : {}),
   }
