@@ -30,7 +30,7 @@ import { convsOf, type Topology, topology } from '../websocket/topology.js'
 import { type ProfileTop, profileTop } from './profile-top.js'
 import { type RestRun, restSend } from './rest.js'
 import { type SeqlineProcess, startSeqline } from './seqline-process.js'
-import { type Observed, observedBetween } from './server-histograms.js'
+import { type Observed, observedBetween, shareAbove } from './server-histograms.js'
 import { type LoopDelay, scrapeServer } from './server-metrics.js'
 import { type WsCeiling, wsCeiling } from './ws-ceiling.js'
 import { type PacedCeiling, wsPacedCeiling } from './ws-ceiling-paced.js'
@@ -58,7 +58,7 @@ export interface LoadOptions {
 
 type Percentiles = ReturnType<typeof percentiles>
 
-interface LoadStep {
+export interface LoadStep {
   rate: number
   seconds: number
   ackedPerSecond: number
@@ -84,7 +84,7 @@ interface LoadStep {
   /** The server's part of the ack time, from each command frame's arrival to its ack going to the socket (absent from a build without the metric). */
   frameToAck?: Observed
   /** Part of frame→ack: each command's wait for the commands of its conversation before it (absent from a build without the metric). */
-  turnWait?: Observed
+  turnWait?: Observed & { waitedShare?: number }
   /** Minor GC (scavenge) pauses of the Seqline process during the step and its drain (absent from a build without the metric). */
   gcMinor?: GcPauses
   /** How late the Seqline process's event loop ran during the step (absent from a build that does not expose it). */
@@ -130,6 +130,8 @@ const SETTLE_TIMEOUT_MS = 120_000
 const CEILING_SECONDS = 5
 const PACED_CEILING_SECONDS = 5
 const PROFILE_TOP = 25
+/** seqline_command_turn_wait_seconds' first bound: a command within it found its conversation idle. */
+const TURN_IDLE_SECONDS = 0.0001
 
 export async function loadBench(dir: string, opts: LoadOptions): Promise<LoadResult> {
   const nats = await startNatsServer({ storeDir: join(dir, 'load-nats') })
@@ -246,7 +248,10 @@ async function step(pool: ClientPool, t: Topology, rate: number, seconds: number
   const after = await scrapeServer(seqline.url)
   const hubLag = observedBetween(before?.lag, after?.lag)
   const frameToAck = observedBetween(before?.frameToAck, after?.frameToAck)
-  const turnWait = observedBetween(before?.turnWait, after?.turnWait)
+  const turns = observedBetween(before?.turnWait, after?.turnWait)
+  // Above the first bound: the commands that found another of their conversation in flight.
+  const waitedShare = shareAbove(before?.turnWait, after?.turnWait, TURN_IDLE_SECONDS)
+  const turnWait = turns && { ...turns, ...(waitedShare === undefined ? {} : { waitedShare }) }
   const l = run.ledger
   const verdict = l.verdict()
   const messages = l.ackMs.length

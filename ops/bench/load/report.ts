@@ -4,7 +4,7 @@
 // the clients'), CPU, GC and the ledger's verdict,
 // beside the ceilings of the same run.
 import { fmt } from '../shared/stats.js'
-import type { GcPauses, LoadResult } from './load.js'
+import type { GcPauses, LoadResult, LoadStep } from './load.js'
 import type { ProfileTop } from './profile-top.js'
 import type { Observed } from './server-histograms.js'
 import type { LoopDelay } from './server-metrics.js'
@@ -21,7 +21,7 @@ export function printLoad(r: LoadResult): void {
       `ws fan-out ${fmt(r.ws.msgsPerSecond, 0)} msgs/s × ${r.ws.roomSize} = ${fmt(r.ws.framesPerSecond, 0)} frames/s at ${fmt(r.ws.serverCpuUsPerFrame, 1)} µs CPU/frame (server at ${fmt(r.ws.serverCpuPercent, 0)}% of a core)`,
   )
   console.log(
-    '  rate/s | acked/s | deliv/s | ack p50/p99/p999 ms    | delivery p50/p99/p999 ms | frame→ack p50/p99 | turn wait p50/p99 | decide→hub p50/p99 | API ms/msg µs/deliv %core main writes/msg | nats ms/msg µs/deliv %core | loop p99/max ms | GC minor /s ms/s p99 | clients %core loop p99/max | machine %cores | ledger',
+    '  rate/s | acked/s | deliv/s | ack p50/p99/p999 ms    | delivery p50/p99/p999 ms | frame→ack p50/p99 | turn wait %queued p99 | decide→hub p50/p99 | API ms/msg µs/deliv %core main writes/msg | nats ms/msg µs/deliv %core | loop p99/max ms | GC minor /s ms/s p99 | clients %core loop p99/max | machine %cores | ledger',
   )
   for (const s of r.steps) {
     const v = s.verdict
@@ -29,7 +29,7 @@ export function printLoad(r: LoadResult): void {
       ? `ok: ${v.deliveredOnce}/${v.expected} delivered once`
       : `${v.correct ? 'correct' : 'WRONG'}: ${v.deliveredOnce}/${v.expected} once, missed ${v.missed}, dup ${v.duplicates}, seq ${v.seqMismatch}, misrouted ${v.misrouted}, late from the step before ${v.foreign}, failed ${JSON.stringify(v.failed)}`
     console.log(
-      `  ${pad(s.rate, 6)} | ${pad(fmt(s.ackedPerSecond, 0), 7)} | ${pad(fmt(s.deliveriesPerSecond, 0), 7)} | ${pad(triple(s.ack), 22)} | ${pad(triple(s.delivery), 24)} | ${pad(serverPart(s.frameToAck), 17)} | ${pad(serverPart(s.turnWait), 17)} | ${pad(serverPart(s.hubLag), 17)} | ` +
+      `  ${pad(s.rate, 6)} | ${pad(fmt(s.ackedPerSecond, 0), 7)} | ${pad(fmt(s.deliveriesPerSecond, 0), 7)} | ${pad(triple(s.ack), 22)} | ${pad(triple(s.delivery), 24)} | ${pad(serverPart(s.frameToAck), 17)} | ${pad(turnWait(s.turnWait), 21)} | ${pad(serverPart(s.hubLag), 17)} | ` +
         `${pad(fmt(s.cpu.apiMsPerMessage, 3), 6)} ${pad(fmt(s.cpu.apiUsPerDelivery, 1), 7)} ${pad(fmt(s.cpu.apiPercent, 0), 5)} ${pad(fmt(s.cpu.apiMainPercent ?? NaN, 0), 4)} ${pad(fmt(s.apiWritesPerMessage, 1), 10)} | ` +
         `${pad(fmt(s.cpu.natsMsPerMessage, 3), 7)} ${pad(fmt(s.cpu.natsUsPerDelivery, 1), 7)} ${pad(fmt(s.cpu.natsPercent, 0), 5)} | ${pad(loop(s.loopDelay), 15)} | ${pad(gc(s.gcMinor), 20)} | ${pad(fmt(s.machine?.loadPercent ?? NaN, 0), 13)} ${pad(loop(s.machine?.loadLoopDelay), 12)} | ${pad(fmt(s.machine?.busyPercent ?? NaN, 0), 14)} | ${ledger}`,
     )
@@ -77,6 +77,13 @@ const bound = (ms: number, last: string) => (Number.isFinite(ms) ? `≤${fmt(ms,
 function serverPart(o: Observed | undefined): string {
   if (!o) return '–'
   return `${bound(o.p50, '10 s')} / ${bound(o.p99, '10 s')}`
+}
+
+/** The share of commands that waited for their conversation's turn, and the p99 wait as a bucket bound; a dash from a build without the metric. */
+function turnWait(t: LoadStep['turnWait']): string {
+  if (!t) return '–'
+  const queued = t.waitedShare === undefined ? '–' : `${fmt(t.waitedShare * 100, 1)}%`
+  return `${queued} ${bound(t.p99, '10 s')}`
 }
 
 /** Scavenges per second, their ms per second, and their p99 as a bucket bound (the GC histogram ends at 5 s); a dash from a build without it. */

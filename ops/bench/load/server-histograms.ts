@@ -46,6 +46,15 @@ export function observedBetween(before: Histogram | undefined, after: Histogram 
   return { count, sumMs: (after.sum - before.sum) * 1000, p50: at(0.5), p99: at(0.99) }
 }
 
+/** The share (0–1) of what was observed between two scrapes that exceeded `seconds`, which must be one of the histogram's bounds. */
+export function shareAbove(before: Histogram | undefined, after: Histogram | undefined, seconds: number): number | undefined {
+  const observed = observedBetween(before, after)
+  const at = after?.buckets.findIndex(([le]) => le === seconds) ?? -1
+  if (!observed || at < 0) return undefined
+  const within = after!.buckets[at]![1] - before!.buckets[at]![1]
+  return (observed.count - within) / observed.count
+}
+
 interface Sample {
   name: string
   labels: Record<string, string>
