@@ -11,6 +11,8 @@
 //                --load-results <dir> (also write load.json and SVG charts there) --load-baseline <load.json or --out JSON of an earlier run> (drawn beside)
 //                --load-cli <another checkout's dist/ops/cli.js> (run that build as the Seqline process: a before/after with the same benchmark)
 //                --load-node-flags '<flags>' (node flags of the Seqline process alone, e.g. '--max-semi-space-size=32': the clients keep theirs)
+//                --load-order round-robin|shuffled (the clients' turns to send: round-robin over u0, u1, ..., which sends a group's members
+//                one after another, or a fixed random order, which spreads them; default round-robin)
 //          load, scale and idle: --live log|interest (SEQLINE_LIVE_DELIVERY of the Seqline processes; default log)
 //          audit: --audit-events 200000 (one conversation exported and verified)
 //          hooks: --hook-sends 2000 (serial sends with and without one before-hook, and bare round trips to it)
@@ -62,6 +64,7 @@ import { printWebhooks, webhookBench } from './webhooks/webhooks.js'
 import { wsBench } from './websocket/bench.js'
 import { printWs } from './websocket/report.js'
 import { writeWsResults } from './websocket/results.js'
+import type { SendOrder } from './websocket/send-order.js'
 
 const { values: args } = parseArgs({
   options: {
@@ -106,6 +109,7 @@ const { values: args } = parseArgs({
     'load-baseline': { type: 'string' },
     'load-cli': { type: 'string' },
     'load-node-flags': { type: 'string', default: '' },
+    'load-order': { type: 'string', default: 'round-robin' },
     live: { type: 'string', default: 'log' },
     'scale-apis': { type: 'string', default: '1,2,4' },
     'scale-rate': { type: 'string', default: '1000' },
@@ -289,7 +293,14 @@ function loadOptions(window: number): LoadOptions {
     cli: args['load-cli'],
     nodeFlags: args['load-node-flags']!.split(' ').filter(Boolean),
     live: liveOption(),
+    order: sendOrderOption(),
   }
+}
+
+function sendOrderOption(): SendOrder {
+  const order = args['load-order']
+  if (order !== 'round-robin' && order !== 'shuffled') throw new Error(`--load-order ${order}: expected round-robin or shuffled`)
+  return order
 }
 
 function liveOption(): LiveDelivery {

@@ -25,6 +25,7 @@ import type { Secrets } from '../websocket/api.js'
 import { type ClientPool, connectClients, meanEventFrameBytes } from '../websocket/clients.js'
 import type { Verdict } from '../websocket/ledger.js'
 import { sustainedLoad } from '../websocket/load.js'
+import { type SendOrder, sendersInOrder } from '../websocket/send-order.js'
 import { createConversations } from '../websocket/setup.js'
 import { convsOf, type Topology, topology } from '../websocket/topology.js'
 import { type ProfileTop, profileTop } from './profile-top.js'
@@ -54,6 +55,8 @@ export interface LoadOptions {
   nodeFlags: string[]
   /** Where the Seqline process's live events come from. */
   live: LiveDelivery
+  /** The order in which the clients take their turns to send (send-order.ts). */
+  order: SendOrder
 }
 
 type Percentiles = ReturnType<typeof percentiles>
@@ -107,6 +110,8 @@ export interface GcPauses {
 
 export interface LoadResult {
   live: LiveDelivery
+  /** The clients' send order (absent from results written before it could be chosen: round-robin). */
+  order?: SendOrder
   /** Node flags the Seqline process ran with (none: node's defaults). */
   nodeFlags?: string[]
   clients: number
@@ -189,6 +194,7 @@ async function measure(
     })
     return {
       live: opts.live,
+      order: opts.order,
       nodeFlags: opts.nodeFlags,
       clients: opts.clients,
       directs: t.convs.filter((c) => c.kind === 'direct').length,
@@ -216,11 +222,12 @@ async function paced(
 ): Promise<LoadStep[]> {
   const pool = await connectClients(seqline.url, userTokens, (u) => Object.fromEntries(convsOf(t, u).map((p) => [p.conv, heads.get(p.conv)!])))
   const steps: LoadStep[] = []
+  const senders = sendersInOrder(opts.order, userTokens.length)
   try {
     for (const [i, rate] of opts.rates.entries()) {
       // Untimed but checked: JIT and the handler loading each conversation's state say nothing of the steady state.
-      await sustainedLoad(pool, t, rate, opts.warmupSeconds, `lw${i}_`)
-      steps.push(await step(pool, t, rate, opts.seconds, `ls${i}_`, seqline, natsPid))
+      await sustainedLoad(pool, t, rate, opts.warmupSeconds, `lw${i}_`, senders)
+      steps.push(await step(pool, t, rate, opts.seconds, `ls${i}_`, seqline, natsPid, senders))
     }
   } finally {
     pool.close()
@@ -229,7 +236,16 @@ async function paced(
 }
 
 /** One timed step at `rate`: the paced load, its latencies, and what it cost the Seqline process and nats-server. */
-async function step(pool: ClientPool, t: Topology, rate: number, seconds: number, prefix: string, seqline: SeqlineProcess, natsPid: number): Promise<LoadStep> {
+async function step(
+  pool: ClientPool,
+  t: Topology,
+  rate: number,
+  seconds: number,
+  prefix: string,
+  seqline: SeqlineProcess,
+  natsPid: number,
+  senders: readonly number[],
+): Promise<LoadStep> {
   const apiPid = seqline.pid
   const before = await scrapeServer(seqline.url)
   const busyBefore = await machineBusySeconds()
@@ -238,7 +254,7 @@ async function step(pool: ClientPool, t: Topology, rate: number, seconds: number
   const natsBefore = await cpuSecondsOf(natsPid)
   const writesBefore = await writeSyscallsOf(apiPid)
   const usage = sampleUsage()
-  const run = await sustainedLoad(pool, t, rate, seconds, prefix)
+  const run = await sustainedLoad(pool, t, rate, seconds, prefix, senders)
   const load = usage.stop()
   const writes = (await writeSyscallsOf(apiPid)) - writesBefore
   const api = ((await cpuSecondsOf(apiPid)) ?? NaN) - (apiBefore ?? NaN)

@@ -12,7 +12,7 @@ import type { LoopDelay } from './server-metrics.js'
 export function printLoad(r: LoadResult): void {
   console.log(
     `\nLoad — seqline up (one process: API, projection, history sink on chDB, burns) on nats-server ${r.natsServer}; ` +
-      `${r.clients} WebSocket users in ${r.directs} direct pairs and ${r.groups} groups of ${r.groupSize}, paced 100-char sends; live delivery from ${r.live === 'interest' ? 'interest' : 'the log'}` +
+      `${r.clients} WebSocket users in ${r.directs} direct pairs and ${r.groups} groups of ${r.groupSize}, paced 100-char sends (${r.order ?? 'round-robin'} over the clients); live delivery from ${r.live === 'interest' ? 'interest' : 'the log'}` +
       (r.nodeFlags?.length ? `; Seqline's node flags ${r.nodeFlags.join(' ')}` : ''),
   )
   const c = r.ceilings

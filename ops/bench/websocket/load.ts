@@ -22,13 +22,16 @@ const DRAIN_TIMEOUT_MS = 15_000
 const DRAIN_POLL_MS = 20
 const TEXT = 'x'.repeat(100)
 
-/** @param prefix of the command ids: a phase's own, since a reused id is (rightly) answered as a duplicate */
-export async function sustainedLoad(pool: ClientPool, t: Topology, rate: number, seconds: number, prefix = 'w'): Promise<LoadRun> {
+/**
+ * @param prefix of the command ids: a phase's own, since a reused id is (rightly) answered as a duplicate
+ * @param senders which client sends at each position of a pass over the clients (send-order.ts); round-robin by default
+ */
+export async function sustainedLoad(pool: ClientPool, t: Topology, rate: number, seconds: number, prefix = 'w', senders?: readonly number[]): Promise<LoadRun> {
   const ledger = new Ledger(prefix)
   pool.onEvent = (user, event, at) => ledger.delivered(user, event, at)
   const clients = pool.sockets.length
   const run = await paced(rate, seconds, WINDOW, async (i) => {
-    const sender = i % clients
+    const sender = senders ? senders[i % clients]! : i % clients
     await sendOne(pool, ledger, targetOf(t, sender, Math.floor(i / clients)), sender)
   })
   const drainSeconds = await drain(ledger)
