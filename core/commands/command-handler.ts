@@ -59,7 +59,11 @@ export interface HandlerOptions {
   isBot?: (actor: string) => boolean
   /** Whether `blocker` blocks `user` (read from the blocker's own log, core/users); nobody is blocked when absent. */
   blocks?: BlockLookup
-  /** Told, as each command handled here gets its turn, how long (ms) it waited for the commands of its conversation before it. */
+  /**
+   * Told, as each command handled here gets its turn, how long (ms) it waited
+   * for the earlier work of its conversation (commands, and the state reads
+   * this handler serves). Called inside the turn: it must not throw.
+   */
   onTurn?: (waitedMs: number) => void
 }
 

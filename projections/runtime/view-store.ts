@@ -6,6 +6,7 @@ import { isWrongLastSequence } from '../../core/log/index.js'
 import type { StoredRecord } from './commit-log.js'
 import { KvWriter } from './kv-writer.js'
 import { backoff } from './loop.js'
+import { untilStalled } from './until-stalled.js'
 
 /**
  * Views in a NATS KV bucket, with a write-back cache. Applying an event
@@ -211,12 +212,11 @@ export async function readPrefix<T>(nc: NatsConnection, bucket: string, prefix: 
   try {
     if ((await consumer.info(true)).num_pending === 0) return out
     const messages = await consumer.consume({ max_messages: 1024 })
-    for await (const m of messages) {
+    await untilStalled(messages, `${bucket}: records under ${prefix || 'every key'}`, (m) => {
       const op = m.headers?.get('KV-Operation')
       if (!op && m.data.length > 0) out.set(m.subject.slice(subjectPrefix.length), m.json<T>())
-      if (m.info.pending === 0) break
-    }
-    messages.stop()
+      return m.info.pending === 0
+    })
   } finally {
     await consumer.delete().catch(() => undefined)
   }
@@ -247,16 +247,14 @@ export async function readPrefixPage<T>(nc: NatsConnection, bucket: string, pref
   try {
     if ((await consumer.info(true)).num_pending === 0) return { records }
     const messages = await consumer.consume({ max_messages: Math.min(limit, 1024) })
-    for await (const m of messages) {
+    await untilStalled(messages, `${bucket}: a page of records under ${prefix || 'every key'}`, (m) => {
       const op = m.headers?.get('KV-Operation')
       if (!op && m.data.length > 0) records.push([m.subject.slice(subjectPrefix.length), m.json<T>()])
-      if (m.info.pending === 0) break
-      if (records.length >= limit) {
-        next = m.seq
-        break
-      }
-    }
-    messages.stop()
+      if (m.info.pending === 0) return true
+      if (records.length < limit) return false
+      next = m.seq
+      return true
+    })
   } finally {
     await consumer.delete().catch(() => undefined)
   }

@@ -12,6 +12,8 @@ test('every GC pause is counted, also when Node hands several over at once', asy
   // As processMetrics does: prom-client's defaults, then its GC histogram replaced.
   collectDefaultMetrics({ register: registry, prefix: 't_' })
   gcDuration(registry, 't_')
+  // The histogram is the process's: what this test counts is what it adds from here on.
+  const before = await countOf(registry)
   let entries = 0
   let batched = false
   const witness = new PerformanceObserver((list) => {
@@ -31,12 +33,20 @@ test('every GC pause is counted, also when Node hands several over at once', asy
       await new Promise((r) => setImmediate(r))
     }
     // Both observers are handed the same entries in the same turn, so their counts agree between turns.
-    const metric = await registry.getSingleMetric('t_nodejs_gc_duration_seconds')?.get()
-    const counted = (metric?.values ?? [])
-      .filter((v) => (v as { metricName?: string }).metricName === 't_nodejs_gc_duration_seconds_count')
-      .reduce((sum, v) => sum + v.value, 0)
-    assert.equal(counted, entries)
+    assert.equal((await countOf(registry)) - before, entries)
+    // A second registry shows the same histogram: one observer for the process, however many apps it serves.
+    const other = new Registry()
+    gcDuration(other, 't_')
+    assert.equal(await countOf(other), await countOf(registry))
   } finally {
     witness.disconnect()
   }
 })
+
+/** The pauses the GC histogram holds, all kinds together. */
+async function countOf(registry: Registry): Promise<number> {
+  const metric = await registry.getSingleMetric('t_nodejs_gc_duration_seconds')?.get()
+  return (metric?.values ?? [])
+    .filter((v) => (v as { metricName?: string }).metricName === 't_nodejs_gc_duration_seconds_count')
+    .reduce((sum, v) => sum + v.value, 0)
+}
