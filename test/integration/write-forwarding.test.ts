@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { afterEach, describe, test } from 'node:test'
+import { errors, type NatsConnection } from '@nats-io/transport-node'
 import { CommandHandler, ContentionError, PartitionWriter, WRITES_SUBJECT, WriteForwarder } from '../../core/commands/index.js'
 import { createDecider } from '../../core/domain/index.js'
 import { LogUnavailableError } from '../../core/log/index.js'
@@ -171,6 +172,9 @@ describe('commands forwarded to the process writing their partition, on a real n
     assert.equal((await accepted(f.handler, text('m1', conv, 'bob'))).seq, 5)
     assert.equal(await decidedAt(conv, 5), WRITER_CLOCK)
     await w.nc.close()
+    // The client's close is done before the server drops its subscriptions: a command sent in between
+    // reaches a writer that is gone, which is the unanswered case (next test), not this one.
+    await writerGone(f.nc, `${WRITES_SUBJECT}.${f.log.partitionOf(conv)}`)
     const began = Date.now()
     assert.equal((await accepted(f.handler, text('m2', conv, 'bob'))).seq, 6)
     assert.equal(await decidedAt(conv, 6), FORWARDER_CLOCK)
@@ -345,3 +349,18 @@ describe('commands forwarded to the process writing their partition, on a real n
     await sb.stop()
   })
 })
+
+/** Until nats-server says nothing listens on `subject` any more. */
+async function writerGone(nc: NatsConnection, subject: string): Promise<void> {
+  await until(
+    async () => {
+      try {
+        await nc.request(subject, new Uint8Array(0), { timeout: 1000 })
+        return undefined
+      } catch (err) {
+        return err instanceof errors.RequestError && err.isNoResponders() ? true : undefined
+      }
+    },
+    { timeoutMs: 10_000, everyMs: 50, timedOut: () => new Error(`${subject}: the stopped writer's subscription stayed on the server`) },
+  )
+}
